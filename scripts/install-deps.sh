@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs everything smtp-receiver needs to build, run and test on Debian 12, from Debian's
+# packages only. Idempotent: when every package is already there it changes nothing.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake ninja-build pkg-config g++ clang libclang-rt-14-dev clang-format
+  qt6-base-dev libqt6sql6-sqlite qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev
+  qt6-httpserver-dev qt6-websockets-dev qt6-declarative-dev qt6-webengine-dev
+  qml6-module-qtqml qml6-module-qtqml-workerscript qml6-module-qtqml-models
+  libgmime-3.0-dev
+  # run and test
+  xvfb xauth fonts-dejavu-core openssl ca-certificates curl python3 swaks
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" != "install ok installed" ]; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing: ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every test smtp-receiver has, the way CI does (.ci/run calls exactly this):
+#   1. GCC build, warnings as errors, the whole CTest suite;
+#   2. clang build with AddressSanitizer + UBSan, the whole suite again, then the libFuzzer
+#      target for FUZZ_SECONDS (default 60) from the seed corpus;
+#   3. the library installed into a temporary prefix and the embedding example built against it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+jobs=$(nproc)
+fuzz_seconds=${FUZZ_SECONDS:-60}
+
+step() { printf '\n== %s ==\n' "$*"; }
+
+step "dependencies"
+scripts/install-deps.sh
+
+export QT_QPA_PLATFORM=offscreen
+export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp/runtime-$(id -u)}
+mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+
+step "gcc build (-Werror)"
+cmake -S . -B build/ci-gcc -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSMTPRECEIVER_WERROR=ON
+cmake --build build/ci-gcc -j "$jobs"
+step "tests (gcc)"
+ctest --test-dir build/ci-gcc --no-tests=error --output-on-failure -j "$jobs"
+
+step "clang build with AddressSanitizer + UBSan, fuzz targets"
+cmake -S . -B build/ci-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
+  -DSMTPRECEIVER_WERROR=ON -DSMTPRECEIVER_SANITIZE=ON -DSMTPRECEIVER_FUZZ=ON
+cmake --build build/ci-asan -j "$jobs"
+step "tests (ASan + UBSan)"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export LSAN_OPTIONS=suppressions=$root/tests/sanitizer/lsan.supp:print_suppressions=0
+ctest --test-dir build/ci-asan --no-tests=error --output-on-failure -j "$jobs"
+
+step "fuzzing the SMTP session for ${fuzz_seconds}s"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+build/ci-asan/tests/fuzz/fuzz_smtpsession -max_total_time="$fuzz_seconds" -max_len=4096 \
+  -print_final_stats=1 "$work" tests/fuzz/corpus 2>&1 | tail -n 12
+
+step "install and build the embedding example against the installed package"
+cmake --install build/ci-gcc --prefix "$work/prefix" > /dev/null
+cmake -S examples/embed-widgets -B "$work/example" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" \
+  -DCMAKE_CXX_FLAGS="-Wall -Wextra -Werror" > /dev/null
+cmake --build "$work/example" -j "$jobs"
+
+step "all tests passed"

@@ -1,0 +1,33 @@
+// What the headless mode prints on stdout: one line per event, JSON Lines with --json
+// (contract.md), a readable line otherwise. Each line is flushed at once so a CI pipeline
+// that reads stdout sees a message the moment it is stored.
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+#include <cstdio>
+
+class SmtpMessage;
+
+class EventPrinter
+{
+public:
+    EventPrinter(bool json, FILE *out = stdout)
+        : m_json(json)
+        , m_out(out)
+    { }
+
+    // smtps empty when there is no implicit-TLS listener.
+    void listening(const QString &smtp, const QString &smtps, bool startTls);
+    void message(const SmtpMessage &message, const QString &subject);
+
+    static QByteArray messageJson(const SmtpMessage &message, const QString &subject);
+    static QString isoTime(const class QDateTime &time); // 2026-11-28T11:30:00.123Z
+
+private:
+    void writeLine(const QByteArray &line);
+
+    bool m_json;
+    FILE *m_out;
+};

@@ -1,0 +1,98 @@
+#include "headlessrunner.h"
+
+#include "unixsignals.h"
+
+#include <QCoreApplication>
+#include <QTimer>
+
+#include <cstdio>
+
+HeadlessRunner::HeadlessRunner(const AppOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+    , m_printer(options.json)
+{ }
+
+HeadlessRunner::~HeadlessRunner() = default;
+
+bool HeadlessRunner::fail(const QString &why)
+{
+    std::fprintf(stderr, "smtp-receiver: %s\n", qUtf8Printable(why));
+    return false;
+}
+
+bool HeadlessRunner::start()
+{
+    const AppOptions &o = m_options;
+    if (!o.hostname.isEmpty())
+        m_server.setHostname(o.hostname);
+    m_server.setMaxMessageSize(o.maxMessageSize);
+    m_server.setIdleTimeout(o.idleTimeout);
+    m_server.setMaxConnections(o.maxConnections);
+    m_server.setRequireTls(o.requireTls);
+    if (!o.credentials.isEmpty()) {
+        m_server.setAuthMode(SmtpServer::AuthMode::Credentials);
+        m_server.setCredentials(o.credentials);
+    } else if (o.authAcceptAny) {
+        m_server.setAuthMode(SmtpServer::AuthMode::AcceptAny);
+    }
+    if (!o.tlsCert.isEmpty() && !m_server.setTlsCertificate(o.tlsCert, o.tlsKey))
+        return fail(m_server.errorString());
+    if (!o.rulesFile.isEmpty()) {
+        SmtpRuleSet rules;
+        QString error;
+        if (!SmtpRuleSet::load(o.rulesFile, &rules, &error))
+            return fail(QStringLiteral("--rules: %1").arg(error));
+        m_server.setRules(rules);
+    }
+    if (!o.maildir.isEmpty()) {
+        m_maildir = std::make_unique<SmtpMaildirSink>(o.maildir);
+        if (!m_maildir->open())
+            return fail(QStringLiteral("--maildir: %1").arg(m_maildir->errorString()));
+        m_server.addMessageSink(m_maildir.get());
+    }
+
+    raiseOpenFileLimit();
+    auto *signals = new UnixSignals(this);
+    connect(signals, &UnixSignals::terminationRequested, this, &HeadlessRunner::stop);
+
+    connect(&m_server, &SmtpServer::message, this,
+        [this](const SmtpMessage &message) { m_printer.message(message, message.subject()); });
+
+    if (!m_server.listen(o.smtp.address, o.smtp.port))
+        return fail(QStringLiteral("--smtp: %1").arg(m_server.errorString()));
+    QString smtps;
+    if (o.smtps) {
+        if (!m_server.listenTls(o.smtps->address, o.smtps->port))
+            return fail(QStringLiteral("--smtps: %1").arg(m_server.errorString()));
+        smtps = ListenAddress { m_server.tlsServerAddress(), quint16(m_server.tlsServerPort()) }
+                    .toString();
+    }
+    const QString smtp
+        = ListenAddress { m_server.serverAddress(), quint16(m_server.serverPort()) }.toString();
+    m_printer.listening(smtp, smtps, m_server.isTlsAvailable());
+    return true;
+}
+
+void HeadlessRunner::stop(int signalNumber)
+{
+    if (m_stopping) {
+        // A second signal while stopping: do not wait for slow clients any longer.
+        QCoreApplication::exit(0);
+        return;
+    }
+    m_stopping = true;
+    std::fprintf(stderr, "smtp-receiver: signal %d, stopping\n", signalNumber);
+    m_server.shutdown(); // listeners closed, every session told 421 4.3.2
+    // Give pending writes and deliveries a moment to finish, then leave.
+    auto *poll = new QTimer(this);
+    int waited = 0;
+    connect(poll, &QTimer::timeout, this, [this, poll, waited]() mutable {
+        waited += 50;
+        if (m_server.connectionCount() == 0 || waited >= 5000) {
+            poll->stop();
+            QCoreApplication::exit(0);
+        }
+    });
+    poll->start(50);
+}

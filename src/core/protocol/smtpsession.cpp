@@ -1,0 +1,701 @@
+#include "smtpsession.h"
+
+#include <QCryptographicHash>
+#include <QMessageAuthenticationCode>
+
+namespace {
+
+QByteArray base64(const QByteArray &text)
+{
+    return text.toBase64();
+}
+
+// RFC 4954: "=" is an empty response; anything that is not strict base64 is refused.
+std::optional<QByteArray> decodeSasl(const QByteArray &text)
+{
+    if (text == "=")
+        return QByteArray();
+    auto decoded = QByteArray::fromBase64Encoding(text, QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded)
+        return std::nullopt;
+    return *decoded;
+}
+
+bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
+{
+    if (a.size() != b.size())
+        return false;
+    uchar diff = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        diff |= uchar(a.at(i)) ^ uchar(b.at(i));
+    return diff == 0;
+}
+
+bool allowedBeforeTls(SmtpCommand::Verb verb)
+{
+    using V = SmtpCommand::Verb;
+    return verb == V::Ehlo || verb == V::Helo || verb == V::Noop || verb == V::Rset
+        || verb == V::StartTls || verb == V::Quit || verb == V::Unknown;
+}
+
+} // namespace
+
+SmtpSession::SmtpSession(SmtpSessionConfig config)
+    : m_config(std::move(config))
+    , m_tls(m_config.implicitTls)
+{ }
+
+void SmtpSession::start()
+{
+    if (m_state != State::Greeting)
+        return;
+    reply(SmtpReply::greeting(m_config.hostname));
+    m_state = State::Command;
+    process();
+}
+
+bool SmtpSession::isWaiting() const
+{
+    return m_state == State::WaitRecipient || m_state == State::WaitMessage
+        || m_state == State::WaitTls;
+}
+
+void SmtpSession::feed(QByteArrayView bytes)
+{
+    // Plaintext that arrives after STARTTLS was accepted is an injection attempt: never run it.
+    if (m_state == State::Closed || m_state == State::WaitTls)
+        return;
+    m_input.append(bytes.data(), bytes.size());
+    process();
+}
+
+void SmtpSession::process()
+{
+    for (;;) {
+        switch (m_state) {
+        case State::Command:
+        case State::AuthResponse:
+            if (!processLine())
+                return;
+            break;
+        case State::Data:
+            processData();
+            if (m_state == State::Data)
+                return;
+            break;
+        case State::Chunk:
+            processChunk();
+            if (m_state == State::Chunk)
+                return;
+            break;
+        case State::Greeting:
+        case State::WaitRecipient:
+        case State::WaitMessage:
+        case State::WaitTls:
+        case State::Closed:
+            return;
+        }
+    }
+}
+
+qsizetype SmtpSession::lineLimit() const
+{
+    return m_state == State::AuthResponse ? m_config.limits.authLineLength
+                                          : m_config.limits.commandLineLength;
+}
+
+bool SmtpSession::processLine()
+{
+    if (m_discardingLine) {
+        const qsizetype lf = m_input.indexOf('\n');
+        if (lf < 0) {
+            m_input.clear();
+            return false;
+        }
+        m_input.remove(0, lf + 1);
+        m_discardingLine = false;
+        if (m_state == State::AuthResponse) {
+            // As for a too-long response read in one piece: the exchange is over, so the next
+            // line is a command, not a SASL response.
+            m_state = State::Command;
+            m_authStep = AuthStep::None;
+        }
+        badCommand(SmtpReply::lineTooLong());
+        return true;
+    }
+
+    const qsizetype lf = m_input.indexOf('\n', m_scanFrom);
+    if (lf < 0) {
+        // The longest line any state allows is an AUTH line; beyond it, stop keeping octets.
+        if (m_input.size() > m_config.limits.authLineLength) {
+            m_input.clear();
+            m_discardingLine = true;
+        }
+        m_scanFrom = m_input.size();
+        return false;
+    }
+    m_scanFrom = 0;
+    const qsizetype lineLength = lf + 1; // the terminator counts, as in RFC 5321 4.5.3.1.4
+    QByteArray line = m_input.left(lf);
+    m_input.remove(0, lineLength);
+    if (line.endsWith('\r'))
+        line.chop(1);
+
+    if (m_state == State::AuthResponse) {
+        if (lineLength > m_config.limits.authLineLength) {
+            m_state = State::Command;
+            m_authStep = AuthStep::None;
+            badCommand(SmtpReply::lineTooLong());
+        } else {
+            handleAuthResponse(line);
+        }
+        return true;
+    }
+
+    const SmtpCommand command = SmtpCommand::parse(line);
+    const qsizetype limit = command.verb == SmtpCommand::Verb::Auth
+        ? m_config.limits.authLineLength
+        : m_config.limits.commandLineLength;
+    if (lineLength > limit) {
+        badCommand(SmtpReply::lineTooLong());
+        return true;
+    }
+    handleCommand(command);
+    return true;
+}
+
+void SmtpSession::handleCommand(const SmtpCommand &command)
+{
+    using V = SmtpCommand::Verb;
+    if (m_config.requireTls && !m_tls && !allowedBeforeTls(command.verb)) {
+        const SmtpBdatArgument chunk = command.verb == V::Bdat
+            ? SmtpBdatArgument::parse(command.argument)
+            : SmtpBdatArgument();
+        if (chunk.valid) {
+            // The chunk's octets follow the command: read them away before the 530, as for a
+            // BDAT out of sequence, so that none of them runs as a command.
+            m_chunkRemaining = chunk.size;
+            m_chunkLast = chunk.last;
+            m_chunkRejected = true;
+            m_chunkError = SmtpReply::tlsRequired();
+            m_state = State::Chunk;
+            return;
+        }
+        reply(SmtpReply::tlsRequired());
+        return;
+    }
+    switch (command.verb) {
+    case V::Helo:
+        onHelo(command, false);
+        break;
+    case V::Ehlo:
+        onHelo(command, true);
+        break;
+    case V::Mail:
+        onMail(command);
+        break;
+    case V::Rcpt:
+        onRcpt(command);
+        break;
+    case V::Data:
+        onData(command);
+        break;
+    case V::Bdat:
+        onBdat(command);
+        break;
+    case V::Rset:
+        if (command.hasArgument) {
+            badCommand(SmtpReply::syntax("RSET takes no argument"));
+            return;
+        }
+        resetTransaction();
+        reply(SmtpReply::ok());
+        break;
+    case V::Noop:
+        reply(SmtpReply::ok()); // RFC 5321 4.1.1.9: any argument is ignored
+        break;
+    case V::Quit:
+        if (command.hasArgument) {
+            badCommand(SmtpReply::syntax("QUIT takes no argument"));
+            return;
+        }
+        close(SmtpReply::bye());
+        break;
+    case V::Vrfy:
+        onVrfy(command);
+        break;
+    case V::Expn:
+        reply(SmtpReply::notImplemented("EXPN is not supported"));
+        break;
+    case V::Help:
+        reply(SmtpReply::help());
+        break;
+    case V::StartTls:
+        onStartTls(command);
+        break;
+    case V::Auth:
+        onAuth(command);
+        break;
+    case V::Unknown:
+        badCommand(SmtpReply::unrecognized());
+        break;
+    }
+}
+
+void SmtpSession::onHelo(const SmtpCommand &command, bool extended)
+{
+    if (!command.hasArgument) {
+        badCommand(SmtpReply::syntax(extended ? "Syntax: EHLO hostname" : "Syntax: HELO hostname"));
+        return;
+    }
+    resetTransaction(); // RFC 5321 4.1.4: a second EHLO resets like RSET
+    // "HELO  name": extra spaces before the name must not make the name empty.
+    const QByteArray argument = command.argument.trimmed();
+    const qsizetype space = argument.indexOf(' ');
+    m_envelope.helo = space < 0 ? argument : argument.left(space);
+    m_ehlo = extended;
+    reply(extended ? SmtpReply::ehlo(m_config.hostname, m_envelope.helo, extensions())
+                   : SmtpReply::helo(m_config.hostname, m_envelope.helo));
+}
+
+QList<QByteArray> SmtpSession::extensions() const
+{
+    QList<QByteArray> list { "PIPELINING",
+        "SIZE " + QByteArray::number(m_config.limits.maxMessageSize), "8BITMIME", "SMTPUTF8",
+        "ENHANCEDSTATUSCODES", "CHUNKING" };
+    if (m_config.tlsAvailable && !m_tls)
+        list << "STARTTLS";
+    if (authOffered())
+        list << "AUTH PLAIN LOGIN CRAM-MD5";
+    list << "HELP";
+    return list;
+}
+
+bool SmtpSession::authOffered() const
+{
+    return m_config.auth != SmtpSessionConfig::Auth::Off && (!m_config.requireTls || m_tls);
+}
+
+void SmtpSession::onMail(const SmtpCommand &command)
+{
+    if (m_inTransaction) {
+        badCommand(SmtpReply::badSequence("Nested MAIL command"));
+        return;
+    }
+    if (m_config.auth == SmtpSessionConfig::Auth::Credentials && m_authUser.isEmpty()) {
+        reply(SmtpReply::authRequired());
+        return;
+    }
+    const SmtpMailArgument argument = SmtpMailArgument::parse(command.argument, m_config.limits);
+    if (argument.error) {
+        if (argument.error->code == 552)
+            reply(*argument.error); // a refusal, not a mistake of the client
+        else
+            badCommand(*argument.error);
+        return;
+    }
+    m_inTransaction = true;
+    m_envelope.mailFrom = argument.reversePath;
+    m_envelope.smtpUtf8 = argument.smtpUtf8;
+    m_envelope.body = argument.body;
+    m_envelope.rcptTo.clear();
+    reply(SmtpReply::senderOk());
+}
+
+void SmtpSession::onRcpt(const SmtpCommand &command)
+{
+    if (!m_inTransaction) {
+        badCommand(SmtpReply::badSequence("Need MAIL before RCPT"));
+        return;
+    }
+    const SmtpRcptArgument argument
+        = SmtpRcptArgument::parse(command.argument, m_envelope.smtpUtf8, m_config.limits);
+    if (argument.error) {
+        badCommand(*argument.error);
+        return;
+    }
+    if (m_envelope.rcptTo.size() >= m_config.limits.maxRecipients) {
+        reply(SmtpReply::tooManyRecipients());
+        return;
+    }
+    m_verifying = false;
+    m_state = State::WaitRecipient;
+    m_events.append({ SmtpEvent::Type::Recipient, argument.forwardPath, m_envelope, {} });
+}
+
+void SmtpSession::onVrfy(const SmtpCommand &command)
+{
+    if (!command.hasArgument) {
+        badCommand(SmtpReply::syntax("Syntax: VRFY address"));
+        return;
+    }
+    // VRFY takes a mailbox or a bare user name (RFC 5321 3.5.3); a path in brackets is unwrapped.
+    QString address = QString::fromUtf8(command.argument);
+    if (command.argument.startsWith('<')) {
+        const SmtpPath path
+            = SmtpPath::parse(command.argument, SmtpPath::Kind::ForwardPath, true, m_config.limits);
+        if (!path.isValid() || path.consumed != command.argument.size()) {
+            badCommand(SmtpReply::badRecipientSyntax());
+            return;
+        }
+        address = path.mailbox;
+    }
+    m_verifying = true;
+    m_state = State::WaitRecipient;
+    m_events.append({ SmtpEvent::Type::Verify, address, m_envelope, {} });
+}
+
+void SmtpSession::acceptRecipient(const QString &address)
+{
+    if (m_state != State::WaitRecipient)
+        return;
+    m_state = State::Command;
+    if (m_verifying) {
+        reply(SmtpReply::verifyAccepted(address.toUtf8()));
+    } else {
+        m_envelope.rcptTo.append(address);
+        reply(SmtpReply::recipientOk());
+    }
+    process();
+}
+
+void SmtpSession::rejectRecipient(const SmtpReply &rejection)
+{
+    if (m_state != State::WaitRecipient)
+        return;
+    m_state = State::Command;
+    reply(rejection);
+    process();
+}
+
+void SmtpSession::onData(const SmtpCommand &command)
+{
+    if (command.hasArgument) {
+        badCommand(SmtpReply::syntax("DATA takes no argument"));
+        return;
+    }
+    if (!m_inTransaction) {
+        badCommand(SmtpReply::badSequence("Need MAIL before DATA"));
+        return;
+    }
+    if (m_envelope.rcptTo.isEmpty()) {
+        badCommand(SmtpReply::badSequence("Need RCPT before DATA"));
+        return;
+    }
+    if (m_envelope.chunked) {
+        badCommand(SmtpReply::badSequence("DATA after BDAT in one transaction"));
+        return;
+    }
+    reply(SmtpReply::startData());
+    m_decoder.reset(m_config.limits.maxMessageSize);
+    m_state = State::Data;
+}
+
+void SmtpSession::processData()
+{
+    const qsizetype used = m_decoder.feed(m_input);
+    m_input.remove(0, used);
+    if (!m_decoder.isFinished())
+        return;
+    const bool overflowed = m_decoder.isOverflowed();
+    finishBody(m_decoder.takeData(), overflowed);
+}
+
+void SmtpSession::onBdat(const SmtpCommand &command)
+{
+    const SmtpBdatArgument argument = SmtpBdatArgument::parse(command.argument);
+    if (!argument.valid) {
+        // The chunk's length is unknown, so its octets cannot be skipped; they will be read as
+        // commands and fail, and the error limit ends a session that keeps going like that.
+        badCommand(SmtpReply::syntax("Syntax: BDAT size [LAST]"));
+        return;
+    }
+    m_chunkRemaining = argument.size;
+    m_chunkLast = argument.last;
+    m_chunkRejected = true;
+    if (!m_inTransaction) {
+        m_chunkError = SmtpReply::badSequence("Need MAIL before BDAT");
+    } else if (m_envelope.rcptTo.isEmpty()) {
+        m_chunkError = SmtpReply::badSequence("Need RCPT before BDAT");
+    } else {
+        m_chunkRejected = false;
+        if (!m_envelope.chunked) {
+            m_envelope.chunked = true;
+            m_chunkData.clear();
+            m_chunkTotal = 0;
+            m_chunkOverflow = false;
+        }
+    }
+    m_state = State::Chunk;
+}
+
+void SmtpSession::processChunk()
+{
+    const qsizetype take = qsizetype(qMin<qint64>(m_chunkRemaining, m_input.size()));
+    if (!m_chunkRejected && take > 0) {
+        m_chunkTotal += take;
+        if (m_chunkTotal > m_config.limits.maxMessageSize) {
+            m_chunkOverflow = true;
+            m_chunkData.clear();
+        } else if (!m_chunkOverflow) {
+            m_chunkData.append(m_input.constData(), take);
+        }
+    }
+    m_input.remove(0, take);
+    m_chunkRemaining -= take;
+    if (m_chunkRemaining > 0)
+        return;
+
+    m_state = State::Command;
+    if (m_chunkRejected) {
+        badCommand(m_chunkError);
+    } else if (m_chunkOverflow) {
+        resetTransaction();
+        reply(SmtpReply::messageTooBig());
+    } else if (m_chunkLast) {
+        finishBody(std::exchange(m_chunkData, {}), false);
+    } else {
+        reply(SmtpReply::chunkReceived(m_chunkTotal));
+    }
+}
+
+void SmtpSession::finishBody(QByteArray data, bool overflowed)
+{
+    if (overflowed) {
+        resetTransaction();
+        m_state = State::Command;
+        reply(SmtpReply::messageTooBig());
+        return;
+    }
+    m_state = State::WaitMessage;
+    m_events.append({ SmtpEvent::Type::Message, {}, m_envelope, std::move(data) });
+}
+
+void SmtpSession::messageStored(const QByteArray &queueId)
+{
+    if (m_state != State::WaitMessage)
+        return;
+    resetTransaction();
+    m_state = State::Command;
+    reply(SmtpReply::queued(queueId));
+    process();
+}
+
+void SmtpSession::messageFailed(const SmtpReply &failure)
+{
+    if (m_state != State::WaitMessage)
+        return;
+    resetTransaction();
+    m_state = State::Command;
+    reply(failure);
+    process();
+}
+
+void SmtpSession::onStartTls(const SmtpCommand &command)
+{
+    if (command.hasArgument) {
+        badCommand(SmtpReply::syntax("STARTTLS takes no argument"));
+        return;
+    }
+    if (m_tls) {
+        badCommand(SmtpReply::tlsAlreadyActive());
+        return;
+    }
+    if (!m_config.tlsAvailable) {
+        badCommand(SmtpReply::notImplemented("STARTTLS not available"));
+        return;
+    }
+    reply(SmtpReply::readyToStartTls());
+    // RFC 3207 / CVE-2011-0411: whatever was pipelined behind STARTTLS is dropped, never run.
+    m_input.clear();
+    m_scanFrom = 0;
+    m_state = State::WaitTls;
+    m_events.append({ SmtpEvent::Type::StartTls, {}, {}, {} });
+}
+
+void SmtpSession::tlsStarted()
+{
+    if (m_state != State::WaitTls)
+        return;
+    // RFC 3207 4.2: forget everything learnt before the handshake.
+    m_tls = true;
+    resetTransaction();
+    m_envelope.helo.clear();
+    m_ehlo = false;
+    m_authUser.clear();
+    m_input.clear();
+    m_state = State::Command;
+    process();
+}
+
+void SmtpSession::onAuth(const SmtpCommand &command)
+{
+    if (!authOffered()) {
+        badCommand(SmtpReply::notImplemented("AUTH not available"));
+        return;
+    }
+    if (!m_authUser.isEmpty()) {
+        badCommand(SmtpReply::authAlreadyDone());
+        return;
+    }
+    if (m_inTransaction) {
+        badCommand(SmtpReply::badSequence("AUTH not allowed during a mail transaction"));
+        return;
+    }
+    const qsizetype space = command.argument.indexOf(' ');
+    const QByteArray mechanism
+        = (space < 0 ? command.argument : command.argument.left(space)).toUpper();
+    const QByteArray initial = space < 0 ? QByteArray() : command.argument.mid(space + 1).trimmed();
+    const bool hasInitial = space >= 0 && !initial.isEmpty();
+
+    if (mechanism == "PLAIN") {
+        m_authStep = AuthStep::PlainResponse;
+        if (hasInitial) {
+            handleAuthResponse(initial);
+        } else {
+            m_state = State::AuthResponse;
+            reply(SmtpReply::authChallenge({}));
+        }
+    } else if (mechanism == "LOGIN") {
+        m_authStep = AuthStep::LoginUser;
+        if (hasInitial) {
+            handleAuthResponse(initial);
+        } else {
+            m_state = State::AuthResponse;
+            reply(SmtpReply::authChallenge(base64("Username:")));
+        }
+    } else if (mechanism == "CRAM-MD5") {
+        if (hasInitial) {
+            badCommand(SmtpReply::syntax("CRAM-MD5 takes no initial response"));
+            return;
+        }
+        m_authStep = AuthStep::CramResponse;
+        m_cramChallenge = '<' + m_config.cramMd5Nonce + '@' + m_config.hostname + '>';
+        m_state = State::AuthResponse;
+        reply(SmtpReply::authChallenge(base64(m_cramChallenge)));
+    } else {
+        badCommand(SmtpReply::authMechanismUnknown());
+    }
+}
+
+void SmtpSession::handleAuthResponse(const QByteArray &line)
+{
+    m_state = State::Command;
+    const AuthStep step = std::exchange(m_authStep, AuthStep::None);
+    if (line == "*") {
+        reply(SmtpReply::authCancelled());
+        return;
+    }
+    const std::optional<QByteArray> decoded = decodeSasl(line.trimmed());
+    if (!decoded) {
+        badCommand(SmtpReply::authBadEncoding());
+        return;
+    }
+    switch (step) {
+    case AuthStep::PlainResponse: {
+        // authzid NUL authcid NUL passwd (RFC 4616)
+        const QList<QByteArray> parts = decoded->split('\0');
+        if (parts.size() != 3) {
+            badCommand(SmtpReply::authBadEncoding());
+            return;
+        }
+        const QString user = QString::fromUtf8(parts.at(1));
+        finishAuth(user, credentialsValid(user, QString::fromUtf8(parts.at(2))));
+        break;
+    }
+    case AuthStep::LoginUser:
+        m_loginUser = QString::fromUtf8(*decoded);
+        m_authStep = AuthStep::LoginPassword;
+        m_state = State::AuthResponse;
+        reply(SmtpReply::authChallenge(base64("Password:")));
+        break;
+    case AuthStep::LoginPassword: {
+        const QString user = std::exchange(m_loginUser, {});
+        finishAuth(user, credentialsValid(user, QString::fromUtf8(*decoded)));
+        break;
+    }
+    case AuthStep::CramResponse: {
+        const qsizetype space = decoded->lastIndexOf(' ');
+        if (space <= 0) {
+            badCommand(SmtpReply::authBadEncoding());
+            return;
+        }
+        const QString user = QString::fromUtf8(decoded->left(space));
+        const QByteArray digest = decoded->mid(space + 1).toLower();
+        bool ok = m_config.auth == SmtpSessionConfig::Auth::AcceptAny;
+        if (!ok && m_config.credentials.contains(user)) {
+            const QByteArray expected = QMessageAuthenticationCode::hash(
+                m_cramChallenge, m_config.credentials.value(user).toUtf8(), QCryptographicHash::Md5)
+                                            .toHex();
+            ok = constantTimeEquals(expected, digest);
+        }
+        finishAuth(user, ok);
+        break;
+    }
+    case AuthStep::None:
+        break;
+    }
+}
+
+bool SmtpSession::credentialsValid(const QString &user, const QString &password) const
+{
+    if (m_config.auth == SmtpSessionConfig::Auth::AcceptAny)
+        return true;
+    const auto it = m_config.credentials.constFind(user);
+    return it != m_config.credentials.constEnd()
+        && constantTimeEquals(it.value().toUtf8(), password.toUtf8());
+}
+
+void SmtpSession::finishAuth(const QString &user, bool valid)
+{
+    if (!valid || user.isEmpty()) {
+        badCommand(SmtpReply::authFailed()); // counted: the error limit stops guessing
+        return;
+    }
+    m_authUser = user;
+    reply(SmtpReply::authSucceeded());
+}
+
+void SmtpSession::reply(const SmtpReply &r)
+{
+    m_output += r.toWire();
+}
+
+void SmtpSession::badCommand(const SmtpReply &r)
+{
+    reply(r);
+    if (++m_badCommands >= m_config.limits.maxBadCommands)
+        close(SmtpReply::tooManyErrors());
+}
+
+void SmtpSession::close(const SmtpReply &r)
+{
+    reply(r);
+    m_state = State::Closed;
+    m_input.clear();
+}
+
+void SmtpSession::idleTimeout()
+{
+    if (m_state != State::Closed)
+        close(SmtpReply::idleTimeout());
+}
+
+void SmtpSession::shutdown()
+{
+    if (m_state != State::Closed)
+        close(SmtpReply::shuttingDown());
+}
+
+void SmtpSession::resetTransaction()
+{
+    m_inTransaction = false;
+    m_envelope.mailFrom.clear();
+    m_envelope.rcptTo.clear();
+    m_envelope.smtpUtf8 = false;
+    m_envelope.body = SmtpMailArgument::Body::Unspecified;
+    m_envelope.chunked = false;
+    m_chunkData.clear();
+    m_chunkTotal = 0;
+    m_chunkOverflow = false;
+}

@@ -1,0 +1,241 @@
+#include "smtpconnection.h"
+
+#include "smtplog.h"
+#include "smtprecipient_p.h"
+#include "smtpserver_p.h"
+
+#include <QRandomGenerator>
+#include <QSslCipher>
+#include <QSslSocket>
+
+namespace {
+// While a decision is pending the session reads nothing; the socket keeps at most this much, then
+// TCP flow control pushes back on the client.
+constexpr qint64 readBufferLimit = 1024 * 1024;
+
+QString displayAddress(const QHostAddress &address)
+{
+    bool mapped = false;
+    const quint32 v4 = address.toIPv4Address(&mapped);
+    return mapped ? QHostAddress(v4).toString() : address.toString();
+}
+
+QString protocolName(QSsl::SslProtocol protocol)
+{
+    switch (protocol) {
+    case QSsl::TlsV1_3:
+        return QStringLiteral("TLSv1.3");
+    case QSsl::TlsV1_2:
+        return QStringLiteral("TLSv1.2");
+    default:
+        return QStringLiteral("TLS");
+    }
+}
+} // namespace
+
+SmtpConnection::SmtpConnection(
+    SmtpServerPrivate *server, qintptr descriptor, bool implicitTls, QObject *parent)
+    : QObject(parent)
+    , m_server(server)
+    , m_socket(new QSslSocket(this))
+    , m_session([&] {
+        SmtpSessionConfig config = server->sessionConfig(implicitTls);
+        config.cramMd5Nonce = QByteArray::number(QRandomGenerator::global()->generate64(), 16);
+        return config;
+    }())
+{
+    if (!m_socket->setSocketDescriptor(descriptor))
+        return;
+    m_valid = true;
+    m_remoteAddress = displayAddress(m_socket->peerAddress());
+    m_remotePort = m_socket->peerPort();
+    m_socket->setReadBufferSize(readBufferLimit);
+    m_socket->setSslConfiguration(server->sslConfiguration);
+
+    connect(m_socket, &QSslSocket::readyRead, this, &SmtpConnection::onReadyRead);
+    connect(m_socket, &QSslSocket::encrypted, this, &SmtpConnection::onEncrypted);
+    connect(m_socket, &QSslSocket::disconnected, this, &SmtpConnection::onDisconnected);
+    connect(m_socket, &QSslSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
+        qCDebug(lcSmtpConnection) << m_remoteAddress << "socket error" << error
+                                  << m_socket->errorString();
+        if (m_socket->state() != QAbstractSocket::ConnectedState)
+            onDisconnected();
+    });
+    // A failed handshake is not something to negotiate about: drop the client.
+    connect(m_socket, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+        qCDebug(lcSmtpConnection) << m_remoteAddress << "TLS errors" << errors;
+    });
+
+    m_idleTimer.setSingleShot(true);
+    m_idleTimer.setInterval(server->idleTimeoutSeconds * 1000);
+    connect(&m_idleTimer, &QTimer::timeout, this, &SmtpConnection::onIdleTimeout);
+    m_idleTimer.start();
+
+    qCDebug(lcSmtpConnection) << "connection from" << m_remoteAddress << m_remotePort
+                              << (implicitTls ? "(implicit TLS)" : "");
+    if (implicitTls) {
+        m_socket->startServerEncryption(); // greeting after the handshake (RFC 8314)
+    } else {
+        m_session.start();
+        pump();
+    }
+}
+
+SmtpConnection::~SmtpConnection() = default;
+
+void SmtpConnection::onEncrypted()
+{
+    const QSslCipher cipher = m_socket->sessionCipher();
+    qCDebug(lcSmtpConnection) << m_remoteAddress << "TLS established" << cipher.name();
+    if (m_session.state() == SmtpSession::State::Greeting)
+        m_session.start();
+    else
+        m_session.tlsStarted();
+    pump();
+    scheduleRead();
+}
+
+void SmtpConnection::onReadyRead()
+{
+    m_readScheduled = false;
+    if (m_closing || m_session.isWaiting() || m_session.isClosed())
+        return; // back-pressure: the bytes wait in the socket until the answer comes
+    const QByteArray bytes = m_socket->readAll();
+    if (bytes.isEmpty())
+        return;
+    m_idleTimer.start();
+    m_session.feed(bytes);
+    pump();
+}
+
+void SmtpConnection::scheduleRead()
+{
+    if (m_readScheduled || m_socket->bytesAvailable() == 0)
+        return;
+    m_readScheduled = true;
+    QMetaObject::invokeMethod(this, &SmtpConnection::onReadyRead, Qt::QueuedConnection);
+}
+
+void SmtpConnection::pump()
+{
+    if (m_pumping)
+        return; // the outer loop picks up what the nested call produced
+    m_pumping = true;
+    for (;;) {
+        const QByteArray out = m_session.takeOutput();
+        if (!out.isEmpty())
+            m_socket->write(out);
+        const QList<SmtpEvent> events = m_session.takeEvents();
+        if (events.isEmpty())
+            break;
+        for (const SmtpEvent &event : events)
+            handleEvent(event);
+    }
+    m_pumping = false;
+
+    if (m_session.isClosed()) {
+        if (!m_closing) {
+            m_closing = true;
+            m_idleTimer.stop();
+            m_socket->disconnectFromHost();
+        }
+        return;
+    }
+    if (m_session.isWaiting()) {
+        m_idleTimer.stop(); // we are the slow one; the client is not idle
+    } else {
+        if (!m_idleTimer.isActive())
+            m_idleTimer.start();
+        scheduleRead(); // pipelined input may be waiting in the socket
+    }
+}
+
+void SmtpConnection::handleEvent(const SmtpEvent &event)
+{
+    switch (event.type) {
+    case SmtpEvent::Type::Recipient:
+    case SmtpEvent::Type::Verify:
+        m_server->decideRecipient(this, event);
+        break;
+    case SmtpEvent::Type::Message:
+        deliverMessage(event);
+        break;
+    case SmtpEvent::Type::StartTls:
+        startTls();
+        break;
+    }
+}
+
+void SmtpConnection::startTls()
+{
+    // The 220 is already written. Plaintext already buffered must not survive into the TLS
+    // session, where it would look like encrypted input (STARTTLS command injection).
+    m_socket->flush();
+    m_socket->skip(m_socket->bytesAvailable());
+    m_socket->startServerEncryption();
+}
+
+void SmtpConnection::answerRecipient(
+    bool accepted, const QString &address, const SmtpReply &rejection)
+{
+    if (m_closing)
+        return;
+    if (accepted)
+        m_session.acceptRecipient(address);
+    else
+        m_session.rejectRecipient(rejection);
+    pump();
+}
+
+void SmtpConnection::deliverMessage(const SmtpEvent &event)
+{
+    SmtpMessage message;
+    message.setId(m_server->nextMessageId());
+    message.setReceivedAt(QDateTime::currentDateTimeUtc());
+    message.setRemoteAddress(m_remoteAddress);
+    message.setRemotePort(m_remotePort);
+    message.setHelo(QString::fromUtf8(event.envelope.helo));
+    message.setMailFrom(event.envelope.mailFrom);
+    message.setRcptTos(event.envelope.rcptTo);
+    message.setData(event.data);
+    message.setSmtpUtf8(event.envelope.smtpUtf8);
+    message.setAuthenticatedUser(m_session.authenticatedUser());
+    if (m_socket->isEncrypted())
+        message.setTls(protocolName(m_socket->sessionProtocol()), m_socket->sessionCipher().name());
+
+    QPointer<SmtpConnection> self(this);
+    m_server->deliver(message, [self, id = message.id()](const SmtpSinkResult &result) {
+        if (!self)
+            return; // the client left; the message's fate was decided all the same
+        if (result.ok)
+            self->m_session.messageStored(QByteArray::number(result.id ? result.id : id));
+        else
+            self->m_session.messageFailed(SmtpReply::localError());
+        self->pump();
+    });
+}
+
+void SmtpConnection::onIdleTimeout()
+{
+    qCDebug(lcSmtpConnection) << m_remoteAddress << "idle timeout";
+    m_session.idleTimeout();
+    pump();
+}
+
+void SmtpConnection::shutdown()
+{
+    m_session.shutdown();
+    pump();
+}
+
+void SmtpConnection::onDisconnected()
+{
+    if (!m_valid)
+        return;
+    m_valid = false;
+    m_closing = true;
+    m_idleTimer.stop();
+    qCDebug(lcSmtpConnection) << m_remoteAddress << "disconnected";
+    m_server->connectionClosed(this);
+    deleteLater();
+}

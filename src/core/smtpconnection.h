@@ -1,0 +1,58 @@
+// One SMTP client: the only code that touches a socket. Moves bytes between the QSslSocket and
+// the pure SmtpSession, and turns the session's events into server calls: recipient decisions,
+// message delivery, the STARTTLS handshake. Owns the idle timer and the back-pressure.
+#pragma once
+
+#include "smtpsession.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+class QSslSocket;
+class SmtpRecipient;
+class SmtpServerPrivate;
+struct SmtpReply;
+
+class SmtpConnection : public QObject
+{
+    Q_OBJECT
+public:
+    SmtpConnection(
+        SmtpServerPrivate *server, qintptr descriptor, bool implicitTls, QObject *parent);
+    ~SmtpConnection() override;
+
+    bool isValid() const { return m_valid; }
+    // Ends the session with 421 4.3.2 (server shutdown).
+    void shutdown();
+
+    // Called by SmtpRecipient and by the rules.
+    void answerRecipient(bool accepted, const QString &address, const SmtpReply &rejection);
+
+    QString remoteAddress() const { return m_remoteAddress; }
+    int remotePort() const { return m_remotePort; }
+    QByteArray helo() const { return m_session.helo(); }
+
+private:
+    void onReadyRead();
+    void onEncrypted();
+    void onDisconnected();
+    void onIdleTimeout();
+    void pump();
+    void handleEvent(const SmtpEvent &event);
+    void startTls();
+    void deliverMessage(const SmtpEvent &event);
+    void scheduleRead();
+
+    SmtpServerPrivate *m_server;
+    QSslSocket *m_socket;
+    SmtpSession m_session;
+    QTimer m_idleTimer;
+    QString m_remoteAddress;
+    int m_remotePort = 0;
+    bool m_valid = false;
+    bool m_pumping = false;
+    bool m_readScheduled = false;
+    bool m_closing = false;
+};

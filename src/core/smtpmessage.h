@@ -1,0 +1,83 @@
+// One received message: the envelope and the raw bytes exactly as they arrived (after
+// dot-unstuffing). An implicitly shared value type; readable from QML through its properties.
+#pragma once
+
+#include "smtpreceiver_global.h"
+
+#include <QDateTime>
+#include <QMetaType>
+#include <QSharedDataPointer>
+#include <QStringList>
+
+class QDebug;
+class SmtpMessageData;
+
+class SMTPRECEIVER_EXPORT SmtpMessage
+{
+    Q_GADGET
+    Q_PROPERTY(qint64 id READ id)
+    Q_PROPERTY(QDateTime receivedAt READ receivedAt)
+    Q_PROPERTY(QString remoteAddress READ remoteAddress)
+    Q_PROPERTY(int remotePort READ remotePort)
+    Q_PROPERTY(QString helo READ helo)
+    Q_PROPERTY(QString mailfrom READ mailFrom)
+    Q_PROPERTY(QStringList rcpttos READ rcptTos)
+    Q_PROPERTY(QByteArray data READ data)
+    Q_PROPERTY(qint64 size READ size)
+    Q_PROPERTY(bool tls READ isTls)
+    Q_PROPERTY(QString tlsProtocol READ tlsProtocol)
+    Q_PROPERTY(QString tlsCipher READ tlsCipher)
+    Q_PROPERTY(QString authenticatedUser READ authenticatedUser)
+    Q_PROPERTY(bool smtpUtf8 READ isSmtpUtf8)
+    Q_PROPERTY(QString subject READ subject)
+public:
+    SmtpMessage();
+    SmtpMessage(const SmtpMessage &other);
+    SmtpMessage(SmtpMessage &&other) noexcept;
+    SmtpMessage &operator=(const SmtpMessage &other);
+    SmtpMessage &operator=(SmtpMessage &&other) noexcept
+    {
+        swap(other);
+        return *this;
+    }
+    ~SmtpMessage();
+    void swap(SmtpMessage &other) noexcept { d.swap(other.d); }
+
+    qint64 id() const;
+    void setId(qint64 id);
+    QDateTime receivedAt() const; // UTC
+    void setReceivedAt(const QDateTime &at);
+    QString remoteAddress() const;
+    void setRemoteAddress(const QString &address);
+    int remotePort() const;
+    void setRemotePort(int port);
+    QString helo() const;
+    void setHelo(const QString &helo);
+    QString mailFrom() const; // "" for the null reverse-path <>
+    void setMailFrom(const QString &from);
+    QStringList rcptTos() const; // after rules and recipient handlers rewrote them
+    void setRcptTos(const QStringList &rcpts);
+    QByteArray data() const;
+    void setData(const QByteArray &data);
+    qint64 size() const { return data().size(); }
+    bool isTls() const;
+    QString tlsProtocol() const; // "TLSv1.3"; empty without TLS
+    QString tlsCipher() const;
+    void setTls(const QString &protocol, const QString &cipher);
+    QString authenticatedUser() const;
+    void setAuthenticatedUser(const QString &user);
+    bool isSmtpUtf8() const;
+    void setSmtpUtf8(bool on);
+
+    // The Subject header, RFC 2047 words decoded; "" when there is none.
+    QString subject() const;
+
+    friend SMTPRECEIVER_EXPORT bool operator==(const SmtpMessage &a, const SmtpMessage &b);
+    friend bool operator!=(const SmtpMessage &a, const SmtpMessage &b) { return !(a == b); }
+
+private:
+    QSharedDataPointer<SmtpMessageData> d;
+};
+
+Q_DECLARE_SHARED(SmtpMessage)
+SMTPRECEIVER_EXPORT QDebug operator<<(QDebug debug, const SmtpMessage &message);

@@ -1,0 +1,31 @@
+// Where a received message goes before the client hears "250": the acknowledgement hook.
+// The server hands each complete message to every registered sink in order and sends the 250
+// only after all of them confirmed; one failure answers 451 4.3.0 and the message is not reported
+// as received. The durable store and Maildir delivery are sinks.
+#pragma once
+
+#include "smtpmessage.h"
+#include "smtpreceiver_global.h"
+
+#include <functional>
+
+struct SMTPRECEIVER_EXPORT SmtpSinkResult
+{
+    bool ok = true;
+    QString errorString; // why it failed; logged, never sent to the client verbatim
+    qint64 id = 0; // a sink that assigns ids (the store) sets it; 0 keeps the message's id
+
+    static SmtpSinkResult success(qint64 assignedId = 0) { return { true, {}, assignedId }; }
+    static SmtpSinkResult failure(const QString &why) { return { false, why, 0 }; }
+};
+
+class SMTPRECEIVER_EXPORT SmtpMessageSink
+{
+public:
+    // Called from the server's thread; may be called exactly once, from any thread, now or later.
+    using Completion = std::function<void(const SmtpSinkResult &)>;
+
+    virtual ~SmtpMessageSink();
+    // Takes the message (cheap: implicitly shared) and reports back through done.
+    virtual void deliver(const SmtpMessage &message, Completion done) = 0;
+};

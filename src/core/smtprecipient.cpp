@@ -1,0 +1,89 @@
+#include "smtprecipient.h"
+
+#include "smtpconnection.h"
+#include "smtprecipient_p.h"
+
+SmtpRecipient::SmtpRecipient(QObject *parent)
+    : QObject(parent)
+    , d_ptr(new SmtpRecipientPrivate)
+{ }
+
+SmtpRecipient::~SmtpRecipient() = default;
+
+QString SmtpRecipient::address() const
+{
+    return d_func()->address;
+}
+QString SmtpRecipient::mailFrom() const
+{
+    return d_func()->mailFrom;
+}
+QString SmtpRecipient::remoteAddress() const
+{
+    return d_func()->remoteAddress;
+}
+QString SmtpRecipient::helo() const
+{
+    return d_func()->helo;
+}
+bool SmtpRecipient::isVerify() const
+{
+    return d_func()->verify;
+}
+bool SmtpRecipient::isAnswered() const
+{
+    return d_func()->answered;
+}
+
+void SmtpRecipient::accept(const QString &address)
+{
+    Q_D(SmtpRecipient);
+    if (d->answered)
+        return;
+    d->answered = true;
+    d->timeout.stop();
+    if (d->connection)
+        d->connection->answerRecipient(true, address.isEmpty() ? d->address : address, {});
+    Q_EMIT finished();
+    deleteLater();
+}
+
+void SmtpRecipient::reject(int code, const QString &text)
+{
+    Q_D(SmtpRecipient);
+    if (d->answered)
+        return;
+    d->answered = true;
+    d->timeout.stop();
+    if (d->connection)
+        d->connection->answerRecipient(false, {}, SmtpReply::rejection(code, text.toUtf8()));
+    Q_EMIT finished();
+    deleteLater();
+}
+
+SmtpRecipient *SmtpRecipientPrivate::create(SmtpConnection *connection, const QString &address,
+    const QString &mailFrom, bool verify, int timeoutMs)
+{
+    // Parented to nothing: the request may outlive the connection (an answer after the client
+    // left is harmless); it deletes itself once answered.
+    auto *request = new SmtpRecipient;
+    SmtpRecipientPrivate *d = request->d_func();
+    d->address = address;
+    d->mailFrom = mailFrom;
+    d->remoteAddress = connection->remoteAddress();
+    d->helo = QString::fromUtf8(connection->helo());
+    d->verify = verify;
+    d->connection = connection;
+    d->timeout.setSingleShot(true);
+    QObject::connect(&d->timeout, &QTimer::timeout, request, [request, d] {
+        if (d->answered)
+            return;
+        d->answered = true;
+        if (d->connection)
+            d->connection->answerRecipient(false, {}, SmtpReply::recipientUnanswered());
+        Q_EMIT request->finished();
+        request->deleteLater();
+    });
+    d->timeout.start(timeoutMs);
+    return request;
+}

@@ -1,0 +1,732 @@
+#include "smtprules.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonParseError>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QSharedData>
+#include <QVarLengthArray>
+
+#include <cmath>
+
+namespace {
+
+constexpr int DefaultRejectCode = 550;
+
+QString defaultRejectMessage()
+{
+    return QStringLiteral("Mailbox unavailable");
+}
+
+// Case-folded code points: a glob (kept in the rule) or an address (on the stack, per call).
+template<typename Container>
+Container caseFolded(QStringView text)
+{
+    Container out;
+    out.reserve(text.size());
+    const qsizetype n = text.size();
+    for (qsizetype i = 0; i < n; ++i) {
+        char32_t ucs4 = text.at(i).unicode();
+        if (QChar::isHighSurrogate(ucs4) && i + 1 < n && text.at(i + 1).isLowSurrogate()) {
+            ucs4 = QChar::surrogateToUcs4(text.at(i), text.at(i + 1));
+            ++i;
+        }
+        out.append(QChar::toCaseFolded(ucs4));
+    }
+    return out;
+}
+
+// Whole-text wildcard match ('*' any run, '?' one code point, everything else literal).
+// Greedy with one backtrack point: O(pattern * text) at worst, never exponential, so a
+// hostile address cannot stall a session however many stars a glob has.
+bool globMatches(const QList<char32_t> &pattern, const QVarLengthArray<char32_t, 256> &text)
+{
+    const qsizetype m = pattern.size();
+    const qsizetype n = text.size();
+    qsizetype p = 0;
+    qsizetype s = 0;
+    qsizetype starP = -1;
+    qsizetype starS = 0;
+    while (s < n) {
+        if (p < m && pattern[p] == U'*') {
+            starP = p++;
+            starS = s;
+        } else if (p < m && (pattern[p] == U'?' || pattern[p] == text[s])) {
+            ++p;
+            ++s;
+        } else if (starP >= 0) {
+            p = starP + 1;
+            s = ++starS;
+        } else {
+            return false;
+        }
+    }
+    while (p < m && pattern[p] == U'*')
+        ++p;
+    return p == m;
+}
+
+// One piece of a regex rewrite target: literal text, then (if group >= 0) a capture group.
+struct RewritePart
+{
+    QString literal;
+    int group = -1;
+};
+
+QString quoted(const QString &text)
+{
+    return QLatin1Char('"') + text + QLatin1Char('"');
+}
+
+} // namespace
+
+class SmtpRuleData : public QSharedData
+{
+public:
+    QString match;
+    SmtpRule::Action action = SmtpRule::Action::Accept;
+    QString rewriteTo;
+    int code = DefaultRejectCode;
+    QString message = defaultRejectMessage();
+
+    // Derived from the fields above, refreshed by every setter, shared by copies.
+    bool regex = false;
+    QRegularExpression re; // compiled once per match, when regex
+    QList<char32_t> glob; // case-folded, when not regex
+    QString patternError; // the match cannot be used at all
+    QList<RewritePart> rewriteParts; // regex rewrite target, parsed
+    int maxGroupReference = -1;
+    QString error; // everything that makes the rule unusable
+
+    void compileMatch();
+    void parseRewriteTo();
+    void refreshError();
+    bool matchesAddress(const QString &address, QRegularExpressionMatch *regexMatch) const;
+};
+
+void SmtpRuleData::compileMatch()
+{
+    regex = match.startsWith(QLatin1Char('/'));
+    re = QRegularExpression();
+    glob.clear();
+    patternError.clear();
+    if (match.isEmpty()) {
+        patternError = QStringLiteral("empty match");
+        return;
+    }
+    if (!regex) {
+        glob = caseFolded<QList<char32_t>>(match);
+        return;
+    }
+    const qsizetype close = match.lastIndexOf(QLatin1Char('/'));
+    if (close <= 0) {
+        patternError = QStringLiteral("regular expression has no closing /");
+        return;
+    }
+    const QStringView flags = QStringView(match).mid(close + 1);
+    QRegularExpression::PatternOptions options;
+    if (flags == u"i") {
+        options |= QRegularExpression::CaseInsensitiveOption;
+    } else if (!flags.isEmpty()) {
+        patternError
+            = QStringLiteral("unknown regular expression flags \"%1\" (only i is supported)")
+                  .arg(flags.toString());
+        return;
+    }
+    re = QRegularExpression(match.mid(1, close - 1), options);
+    if (!re.isValid()) {
+        // The offset counts in the match as written, opening slash included.
+        patternError = QStringLiteral("invalid regular expression: %1 at offset %2")
+                           .arg(re.errorString())
+                           .arg(re.patternErrorOffset() + 1);
+        re = QRegularExpression();
+        return;
+    }
+    re.optimize(); // compile now, not on the first RCPT
+}
+
+void SmtpRuleData::parseRewriteTo()
+{
+    // \0..\9 are capture groups, \\ is one backslash, any other backslash is literal.
+    rewriteParts.clear();
+    maxGroupReference = -1;
+    RewritePart part;
+    const qsizetype n = rewriteTo.size();
+    for (qsizetype i = 0; i < n; ++i) {
+        const QChar c = rewriteTo.at(i);
+        if (c == QLatin1Char('\\') && i + 1 < n) {
+            const QChar next = rewriteTo.at(i + 1);
+            if (next >= QLatin1Char('0') && next <= QLatin1Char('9')) {
+                part.group = next.unicode() - u'0';
+                maxGroupReference = qMax(maxGroupReference, part.group);
+                rewriteParts.append(std::move(part));
+                part = RewritePart();
+                ++i;
+                continue;
+            }
+            if (next == QLatin1Char('\\')) {
+                part.literal += QLatin1Char('\\');
+                ++i;
+                continue;
+            }
+        }
+        part.literal += c;
+    }
+    if (!part.literal.isEmpty())
+        rewriteParts.append(std::move(part));
+}
+
+void SmtpRuleData::refreshError()
+{
+    if (!patternError.isEmpty()) {
+        error = patternError;
+    } else if (code < 400 || code > 599) {
+        error = QStringLiteral("code %1 is not a 4xx or 5xx reply code").arg(code);
+    } else if (action == SmtpRule::Action::Rewrite && rewriteTo.isEmpty()) {
+        error = QStringLiteral("rewrite without \"to\"");
+    } else if (action == SmtpRule::Action::Rewrite && regex
+        && maxGroupReference > re.captureCount()) {
+        error = QStringLiteral("\"to\" refers to \\%1 but the regular expression has %2 group(s)")
+                    .arg(maxGroupReference)
+                    .arg(re.captureCount());
+    } else {
+        error.clear();
+    }
+}
+
+bool SmtpRuleData::matchesAddress(const QString &address, QRegularExpressionMatch *regexMatch) const
+{
+    if (!patternError.isEmpty())
+        return false;
+    if (!regex)
+        return globMatches(glob, caseFolded<QVarLengthArray<char32_t, 256>>(address));
+    QRegularExpressionMatch m = re.match(address); // anywhere, like RegExp.test
+    const bool hit = m.hasMatch();
+    if (regexMatch)
+        *regexMatch = std::move(m);
+    return hit;
+}
+
+// --- SmtpRule -------------------------------------------------------------------------------
+
+SmtpRule::SmtpRule()
+    : d(new SmtpRuleData)
+{
+    d->compileMatch();
+    d->parseRewriteTo();
+    d->refreshError();
+}
+
+SmtpRule::SmtpRule(const QString &match, Action action)
+    : d(new SmtpRuleData)
+{
+    d->match = match;
+    d->action = action;
+    d->compileMatch();
+    d->parseRewriteTo();
+    d->refreshError();
+}
+
+SmtpRule::SmtpRule(const SmtpRule &other) = default;
+SmtpRule &SmtpRule::operator=(const SmtpRule &other) = default;
+SmtpRule::~SmtpRule() = default;
+
+QString SmtpRule::match() const
+{
+    return d->match;
+}
+
+void SmtpRule::setMatch(const QString &match)
+{
+    if (d->match == match)
+        return;
+    d->match = match;
+    d->compileMatch();
+    d->refreshError();
+}
+
+SmtpRule::Action SmtpRule::action() const
+{
+    return d->action;
+}
+
+void SmtpRule::setAction(Action action)
+{
+    if (d->action == action)
+        return;
+    d->action = action;
+    d->refreshError();
+}
+
+QString SmtpRule::rewriteTo() const
+{
+    return d->rewriteTo;
+}
+
+void SmtpRule::setRewriteTo(const QString &to)
+{
+    if (d->rewriteTo == to)
+        return;
+    d->rewriteTo = to;
+    d->parseRewriteTo();
+    d->refreshError();
+}
+
+int SmtpRule::code() const
+{
+    return d->code;
+}
+
+void SmtpRule::setCode(int code)
+{
+    if (d->code == code)
+        return;
+    d->code = code;
+    d->refreshError();
+}
+
+QString SmtpRule::message() const
+{
+    return d->message;
+}
+
+void SmtpRule::setMessage(const QString &message)
+{
+    if (d->message == message)
+        return;
+    d->message = message;
+}
+
+bool SmtpRule::isRegex() const
+{
+    return d->regex;
+}
+
+QString SmtpRule::errorString() const
+{
+    return d->error;
+}
+
+bool SmtpRule::matches(const QString &address, QStringList *captures) const
+{
+    if (!d->regex) {
+        const bool hit = d->matchesAddress(address, nullptr);
+        if (captures)
+            *captures = hit ? QStringList { address } : QStringList();
+        return hit;
+    }
+    QRegularExpressionMatch m;
+    const bool hit = d->matchesAddress(address, captures ? &m : nullptr);
+    if (captures)
+        *captures = hit ? m.capturedTexts() : QStringList();
+    return hit;
+}
+
+QString SmtpRule::rewrite(const QString &address) const
+{
+    if (d->rewriteTo.isEmpty())
+        return address; // no target: nothing to rewrite to
+    if (!d->regex)
+        return d->matchesAddress(address, nullptr) ? d->rewriteTo : address;
+    QRegularExpressionMatch m;
+    if (!d->matchesAddress(address, &m))
+        return address;
+    QString out;
+    for (const RewritePart &part : d->rewriteParts) {
+        out += part.literal;
+        if (part.group >= 0)
+            out += m.captured(part.group); // empty for a group that did not take part
+    }
+    return out;
+}
+
+bool operator==(const SmtpRule &a, const SmtpRule &b)
+{
+    return a.d == b.d
+        || (a.d->match == b.d->match && a.d->action == b.d->action
+            && a.d->rewriteTo == b.d->rewriteTo && a.d->code == b.d->code
+            && a.d->message == b.d->message);
+}
+
+// --- SmtpRuleSet ----------------------------------------------------------------------------
+
+class SmtpRuleSetData : public QSharedData
+{
+public:
+    bool defaultAccept = true;
+    QList<SmtpRule> rules;
+};
+
+SmtpRuleSet::SmtpRuleSet()
+    : d(new SmtpRuleSetData)
+{ }
+
+SmtpRuleSet::SmtpRuleSet(const SmtpRuleSet &other) = default;
+SmtpRuleSet &SmtpRuleSet::operator=(const SmtpRuleSet &other) = default;
+SmtpRuleSet::~SmtpRuleSet() = default;
+
+bool SmtpRuleSet::defaultAccept() const
+{
+    return d->defaultAccept;
+}
+
+void SmtpRuleSet::setDefaultAccept(bool accept)
+{
+    if (d->defaultAccept != accept)
+        d->defaultAccept = accept;
+}
+
+QList<SmtpRule> SmtpRuleSet::rules() const
+{
+    return d->rules;
+}
+
+void SmtpRuleSet::setRules(const QList<SmtpRule> &rules)
+{
+    d->rules = rules;
+}
+
+void SmtpRuleSet::append(const SmtpRule &rule)
+{
+    d->rules.append(rule);
+}
+
+bool SmtpRuleSet::isEmpty() const
+{
+    return d->rules.isEmpty() && d->defaultAccept;
+}
+
+SmtpRuleDecision SmtpRuleSet::decide(const QString &address) const
+{
+    SmtpRuleDecision decision;
+    decision.address = address;
+    const QList<SmtpRule> &rules = d->rules;
+    for (qsizetype i = 0; i < rules.size(); ++i) {
+        const SmtpRule &rule = rules.at(i);
+        if (!rule.isValid())
+            continue; // a rule that cannot be used never matches
+        switch (rule.action()) {
+        case SmtpRule::Action::Rewrite:
+            decision.address = rule.rewrite(decision.address);
+            break;
+        case SmtpRule::Action::Accept:
+            if (rule.matches(decision.address)) {
+                decision.ruleIndex = int(i);
+                return decision;
+            }
+            break;
+        case SmtpRule::Action::Reject:
+            if (rule.matches(decision.address)) {
+                decision.accepted = false;
+                decision.code = rule.code();
+                decision.message
+                    = rule.message().isEmpty() ? defaultRejectMessage() : rule.message();
+                decision.ruleIndex = int(i);
+                return decision;
+            }
+            break;
+        }
+    }
+    if (!d->defaultAccept) {
+        decision.accepted = false;
+        decision.code = DefaultRejectCode;
+        decision.message = defaultRejectMessage();
+    }
+    return decision;
+}
+
+namespace {
+
+QString ruleLabel(qsizetype index, const QJsonObject &object)
+{
+    QString label = QStringLiteral("rule %1").arg(index + 1);
+    const QJsonValue match = object.value(QLatin1String("match"));
+    if (match.isString() && !match.toString().isEmpty())
+        label += QStringLiteral(" (") + quoted(match.toString()) + QLatin1Char(')');
+    return label;
+}
+
+bool parseRule(const QJsonValue &value, qsizetype index, SmtpRule *rule, QString *error)
+{
+    if (!value.isObject()) {
+        *error = QStringLiteral("rule %1: not an object").arg(index + 1);
+        return false;
+    }
+    const QJsonObject object = value.toObject();
+    const QString label = ruleLabel(index, object);
+    const auto fail = [&](const QString &why) {
+        *error = label + QStringLiteral(": ") + why;
+        return false;
+    };
+
+    static const QStringList knownKeys { QStringLiteral("match"), QStringLiteral("action"),
+        QStringLiteral("to"), QStringLiteral("code"), QStringLiteral("message") };
+    const QStringList keys = object.keys();
+    for (const QString &key : keys) {
+        if (!knownKeys.contains(key))
+            return fail(QStringLiteral("unknown key %1 (known: match, action, to, code, message)")
+                            .arg(quoted(key)));
+    }
+
+    const QJsonValue match = object.value(QLatin1String("match"));
+    if (match.isUndefined())
+        return fail(QStringLiteral("missing \"match\""));
+    if (!match.isString())
+        return fail(QStringLiteral("\"match\" is not a string"));
+    if (match.toString().isEmpty())
+        return fail(QStringLiteral("empty \"match\""));
+
+    const QJsonValue action = object.value(QLatin1String("action"));
+    if (action.isUndefined())
+        return fail(QStringLiteral("missing \"action\""));
+    const QString actionText = action.toString();
+    SmtpRule::Action parsedAction;
+    if (action.isString() && actionText == u"accept")
+        parsedAction = SmtpRule::Action::Accept;
+    else if (action.isString() && actionText == u"reject")
+        parsedAction = SmtpRule::Action::Reject;
+    else if (action.isString() && actionText == u"rewrite")
+        parsedAction = SmtpRule::Action::Rewrite;
+    else
+        return fail(QStringLiteral("unknown action %1 (expected accept, reject or rewrite)")
+                        .arg(action.isString() ? quoted(actionText)
+                                               : QStringLiteral("that is not a string")));
+
+    SmtpRule parsed(match.toString(), parsedAction);
+
+    const QJsonValue to = object.value(QLatin1String("to"));
+    if (!to.isUndefined()) {
+        if (!to.isString())
+            return fail(QStringLiteral("\"to\" is not a string"));
+        parsed.setRewriteTo(to.toString());
+    } else if (parsedAction == SmtpRule::Action::Rewrite) {
+        return fail(QStringLiteral("rewrite without \"to\""));
+    }
+
+    const QJsonValue code = object.value(QLatin1String("code"));
+    if (!code.isUndefined()) {
+        const double number = code.toDouble(-1);
+        if (!code.isDouble() || number != std::floor(number))
+            return fail(QStringLiteral("\"code\" is not an integer"));
+        if (number < 400 || number > 599)
+            return fail(QStringLiteral("code %1 is not a 4xx or 5xx reply code")
+                            .arg(QString::number(number, 'g', 17)));
+        parsed.setCode(int(number));
+    }
+
+    const QJsonValue message = object.value(QLatin1String("message"));
+    if (!message.isUndefined()) {
+        if (!message.isString())
+            return fail(QStringLiteral("\"message\" is not a string"));
+        parsed.setMessage(message.toString());
+    }
+
+    const QString ruleError = parsed.errorString();
+    if (!ruleError.isEmpty())
+        return fail(ruleError);
+    *rule = parsed;
+    return true;
+}
+
+void appendJsonString(QByteArray *out, const QString &text)
+{
+    out->append('"');
+    const qsizetype n = text.size();
+    qsizetype plain = 0; // start of the run of characters that need no escaping
+    const auto flush
+        = [&](qsizetype end) { out->append(QStringView(text).mid(plain, end - plain).toUtf8()); };
+    for (qsizetype i = 0; i < n; ++i) {
+        const char16_t u = text.at(i).unicode();
+        if (QChar::isHighSurrogate(u) && i + 1 < n && text.at(i + 1).isLowSurrogate()) {
+            ++i; // a valid pair goes out as UTF-8
+            continue;
+        }
+        const bool control = u < 0x20 || QChar::isSurrogate(u); // a lone surrogate too
+        if (!control && u != u'"' && u != u'\\')
+            continue;
+        flush(i);
+        plain = i + 1;
+        switch (u) {
+        case u'"':
+            out->append("\\\"");
+            break;
+        case u'\\':
+            out->append("\\\\");
+            break;
+        case u'\n':
+            out->append("\\n");
+            break;
+        case u'\r':
+            out->append("\\r");
+            break;
+        case u'\t':
+            out->append("\\t");
+            break;
+        default:
+            out->append("\\u");
+            out->append(QByteArray::number(u, 16).rightJustified(4, '0'));
+        }
+    }
+    flush(n);
+    out->append('"');
+}
+
+const char *actionName(SmtpRule::Action action)
+{
+    switch (action) {
+    case SmtpRule::Action::Accept:
+        return "accept";
+    case SmtpRule::Action::Reject:
+        return "reject";
+    case SmtpRule::Action::Rewrite:
+        return "rewrite";
+    }
+    return "accept";
+}
+
+} // namespace
+
+bool SmtpRuleSet::fromJson(const QByteArray &json, SmtpRuleSet *rules, QString *errorString)
+{
+    QString error;
+    const auto fail = [&](const QString &why) {
+        if (errorString)
+            *errorString = why;
+        return false;
+    };
+
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return fail(QStringLiteral("invalid JSON: %1 at offset %2")
+                        .arg(parseError.errorString())
+                        .arg(parseError.offset));
+    if (!document.isObject())
+        return fail(QStringLiteral("the top level is not a JSON object"));
+    const QJsonObject top = document.object();
+
+    const QStringList keys = top.keys();
+    for (const QString &key : keys) {
+        if (key != u"default" && key != u"rules")
+            return fail(QStringLiteral("unknown key %1 (known: default, rules)").arg(quoted(key)));
+    }
+
+    SmtpRuleSet result;
+    const QJsonValue defaultValue = top.value(QLatin1String("default"));
+    if (!defaultValue.isUndefined()) {
+        const QString name = defaultValue.toString();
+        if (defaultValue.isString() && name == u"accept")
+            result.setDefaultAccept(true);
+        else if (defaultValue.isString() && name == u"reject")
+            result.setDefaultAccept(false);
+        else
+            return fail(QStringLiteral("unknown \"default\" %1 (expected accept or reject)")
+                            .arg(defaultValue.isString() ? quoted(name)
+                                                         : QStringLiteral("that is not a string")));
+    }
+
+    const QJsonValue rulesValue = top.value(QLatin1String("rules"));
+    if (!rulesValue.isUndefined()) {
+        if (!rulesValue.isArray())
+            return fail(QStringLiteral("\"rules\" is not an array"));
+        const QJsonArray array = rulesValue.toArray();
+        QList<SmtpRule> parsed;
+        parsed.reserve(array.size());
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            SmtpRule rule;
+            if (!parseRule(array.at(i), i, &rule, &error))
+                return fail(error);
+            parsed.append(rule);
+        }
+        result.setRules(parsed);
+    }
+
+    if (rules)
+        *rules = result;
+    if (errorString)
+        errorString->clear();
+    return true;
+}
+
+QByteArray SmtpRuleSet::toJson() const
+{
+    // Written by hand to keep the order of contract.md (match, action, to, code, message) and
+    // one rule per line; default-valued optional fields are left out.
+    QByteArray out = "{\n    \"default\": ";
+    out += d->defaultAccept ? "\"accept\"" : "\"reject\"";
+    out += ",\n    \"rules\": [";
+    for (qsizetype i = 0; i < d->rules.size(); ++i) {
+        const SmtpRule &rule = d->rules.at(i);
+        out += i == 0 ? "\n" : ",\n";
+        out += "        { \"match\": ";
+        appendJsonString(&out, rule.match());
+        out += ", \"action\": \"";
+        out += actionName(rule.action());
+        out += '"';
+        if (!rule.rewriteTo().isEmpty()) {
+            out += ", \"to\": ";
+            appendJsonString(&out, rule.rewriteTo());
+        }
+        if (rule.code() != DefaultRejectCode) {
+            out += ", \"code\": ";
+            out += QByteArray::number(rule.code());
+        }
+        if (rule.message() != defaultRejectMessage()) {
+            out += ", \"message\": ";
+            appendJsonString(&out, rule.message());
+        }
+        out += " }";
+    }
+    out += d->rules.isEmpty() ? "]\n}\n" : "\n    ]\n}\n";
+    return out;
+}
+
+bool SmtpRuleSet::load(const QString &fileName, SmtpRuleSet *rules, QString *errorString)
+{
+    QFile file(fileName);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (errorString)
+            *errorString
+                = QStringLiteral("cannot read rules file %1: %2").arg(fileName, file.errorString());
+        return false;
+    }
+    const QByteArray json = file.readAll();
+    if (file.error() != QFileDevice::NoError) {
+        if (errorString)
+            *errorString
+                = QStringLiteral("cannot read rules file %1: %2").arg(fileName, file.errorString());
+        return false;
+    }
+    QString error;
+    if (!fromJson(json, rules, &error)) {
+        if (errorString)
+            *errorString = QStringLiteral("rules file %1: %2").arg(fileName, error);
+        return false;
+    }
+    if (errorString)
+        errorString->clear();
+    return true;
+}
+
+bool SmtpRuleSet::save(const QString &fileName, QString *errorString) const
+{
+    QSaveFile file(fileName);
+    const QByteArray json = toJson();
+    if (!file.open(QIODevice::WriteOnly) || file.write(json) != json.size() || !file.commit()) {
+        if (errorString)
+            *errorString = QStringLiteral("cannot write rules file %1: %2")
+                               .arg(fileName, file.errorString());
+        return false;
+    }
+    if (errorString)
+        errorString->clear();
+    return true;
+}
+
+bool operator==(const SmtpRuleSet &a, const SmtpRuleSet &b)
+{
+    return a.d == b.d || (a.d->defaultAccept == b.d->defaultAccept && a.d->rules == b.d->rules);
+}

@@ -1,0 +1,143 @@
+// SmtpServer: listens for SMTP (with STARTTLS) and SMTPS (implicit TLS, RFC 8314), runs one
+// session per connection, and reports what it receives. Receive only: nothing is relayed.
+//
+//     SmtpServer server;
+//     QObject::connect(&server, &SmtpServer::message, [](const SmtpMessage &m) { ... });
+//     QObject::connect(&server, &SmtpServer::recipient, [](SmtpRecipient *r) { r->accept({}); });
+//     server.listen(QHostAddress::LocalHost, 1025);
+//
+// With no slot connected to recipient(), the rules decide (default: accept everything).
+#pragma once
+
+#include "smtpmessage.h"
+#include "smtpreceiver_global.h"
+#include "smtprecipient.h"
+#include "smtprules.h"
+
+#include <QHash>
+#include <QHostAddress>
+#include <QObject>
+#include <QScopedPointer>
+
+class QSslConfiguration;
+class SmtpMessageSink;
+class SmtpServerPrivate;
+
+class SMTPRECEIVER_EXPORT SmtpServer : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(QString hostname READ hostname WRITE setHostname NOTIFY hostnameChanged)
+    Q_PROPERTY(qint64 maxMessageSize READ maxMessageSize WRITE setMaxMessageSize NOTIFY
+            maxMessageSizeChanged)
+    Q_PROPERTY(int idleTimeout READ idleTimeout WRITE setIdleTimeout NOTIFY idleTimeoutChanged)
+    Q_PROPERTY(
+        int maxConnections READ maxConnections WRITE setMaxConnections NOTIFY maxConnectionsChanged)
+    Q_PROPERTY(int recipientTimeout READ recipientTimeout WRITE setRecipientTimeout NOTIFY
+            recipientTimeoutChanged)
+    Q_PROPERTY(bool requireTls READ requireTls WRITE setRequireTls NOTIFY requireTlsChanged)
+    Q_PROPERTY(bool tlsAvailable READ isTlsAvailable NOTIFY tlsAvailableChanged)
+    Q_PROPERTY(AuthMode authMode READ authMode NOTIFY authModeChanged)
+    Q_PROPERTY(bool listening READ isListening NOTIFY listeningChanged)
+    Q_PROPERTY(QString serverAddress READ serverAddressString NOTIFY listeningChanged)
+    Q_PROPERTY(int serverPort READ serverPort NOTIFY listeningChanged)
+    Q_PROPERTY(int tlsServerPort READ tlsServerPort NOTIFY listeningChanged)
+    Q_PROPERTY(int connectionCount READ connectionCount NOTIFY connectionCountChanged)
+    Q_PROPERTY(int peakConnectionCount READ peakConnectionCount NOTIFY peakConnectionCountChanged)
+    Q_PROPERTY(
+        qint64 totalConnectionCount READ totalConnectionCount NOTIFY totalConnectionCountChanged)
+    Q_PROPERTY(qint64 messageCount READ messageCount NOTIFY messageCountChanged)
+    Q_PROPERTY(qint64 byteCount READ byteCount NOTIFY byteCountChanged)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorOccurred)
+public:
+    enum class AuthMode {
+        Off, // AUTH is not offered
+        AcceptAny, // AUTH offered; any credentials succeed; MAIL also works without AUTH
+        Credentials, // AUTH offered; only the configured credentials; MAIL needs AUTH
+    };
+    Q_ENUM(AuthMode)
+
+    explicit SmtpServer(QObject *parent = nullptr);
+    ~SmtpServer() override;
+
+    // Plain listener (STARTTLS when a certificate is set). Port 0 picks a free port.
+    bool listen(const QHostAddress &address, quint16 port);
+    // Implicit-TLS listener; needs a certificate first.
+    bool listenTls(const QHostAddress &address, quint16 port);
+    // Stops listening; open sessions go on until they end.
+    void close();
+    // Stops listening and ends every session with 421 4.3.2.
+    void shutdown();
+
+    bool isListening() const;
+    QHostAddress serverAddress() const;
+    QString serverAddressString() const;
+    int serverPort() const;
+    QHostAddress tlsServerAddress() const;
+    int tlsServerPort() const;
+    QString errorString() const;
+
+    QString hostname() const;
+    void setHostname(const QString &hostname);
+    qint64 maxMessageSize() const;
+    void setMaxMessageSize(qint64 bytes);
+    int idleTimeout() const; // seconds
+    void setIdleTimeout(int seconds);
+    int maxConnections() const;
+    void setMaxConnections(int count);
+    int recipientTimeout() const; // milliseconds an unanswered recipient() may take
+    void setRecipientTimeout(int milliseconds);
+    bool requireTls() const;
+    void setRequireTls(bool require);
+
+    // PEM files; false (and errorString()) when they cannot be read or do not belong together.
+    bool setTlsCertificate(const QString &certificateFile, const QString &keyFile);
+    void setSslConfiguration(const QSslConfiguration &configuration);
+    QSslConfiguration sslConfiguration() const;
+    bool isTlsAvailable() const;
+
+    AuthMode authMode() const;
+    void setAuthMode(AuthMode mode);
+    QHash<QString, QString> credentials() const;
+    void setCredentials(const QHash<QString, QString> &userToPassword);
+
+    SmtpRuleSet rules() const;
+    void setRules(const SmtpRuleSet &rules);
+
+    // Sinks see each message, in the order added, before the client gets 250 (not owned).
+    void addMessageSink(SmtpMessageSink *sink);
+    void removeMessageSink(SmtpMessageSink *sink);
+
+    int connectionCount() const;
+    int peakConnectionCount() const;
+    qint64 totalConnectionCount() const;
+    qint64 messageCount() const;
+    qint64 byteCount() const;
+
+Q_SIGNALS:
+    // A message was received and every sink confirmed it; the client got 250.
+    void message(const SmtpMessage &message);
+    // A recipient (RCPT TO or VRFY) wants a decision; see SmtpRecipient.
+    void recipient(SmtpRecipient *request);
+    // Something went wrong that the user should hear about (listener error, sink failure).
+    void errorOccurred(const QString &errorString);
+
+    void hostnameChanged();
+    void maxMessageSizeChanged();
+    void idleTimeoutChanged();
+    void maxConnectionsChanged();
+    void recipientTimeoutChanged();
+    void requireTlsChanged();
+    void tlsAvailableChanged();
+    void authModeChanged();
+    void listeningChanged();
+    void connectionCountChanged();
+    void peakConnectionCountChanged();
+    void totalConnectionCountChanged();
+    void messageCountChanged();
+    void byteCountChanged();
+
+private:
+    friend class SmtpConnection;
+    Q_DECLARE_PRIVATE(SmtpServer)
+    QScopedPointer<SmtpServerPrivate> d_ptr;
+};

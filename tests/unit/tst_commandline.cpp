@@ -1,0 +1,171 @@
+// The command line of contract.md: defaults, every option, and every usage error.
+#include "commandline.h"
+#include "eventprinter.h"
+
+#include <smtpmessage.h>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+class TestCommandLine : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void defaults();
+    void options();
+    void listenAddress_data();
+    void listenAddress();
+    void errors_data();
+    void errors();
+    void messageJson();
+};
+
+namespace {
+CommandLineResult parse(const QStringList &args)
+{
+    return parseCommandLine(QStringList(QStringLiteral("smtp-receiver")) + args);
+}
+} // namespace
+
+void TestCommandLine::defaults()
+{
+    const CommandLineResult r = parse({ QStringLiteral("--no-gui") });
+    QCOMPARE(r.action, CommandLineResult::Action::Run);
+    QCOMPARE(r.options.smtp.toString(), QStringLiteral("127.0.0.1:1025"));
+    QVERIFY(!r.options.smtps);
+    QCOMPARE(r.options.maxMessageSize, 26214400);
+    QCOMPARE(r.options.idleTimeout, 300);
+    QCOMPARE(r.options.maxConnections, 1000);
+    QVERIFY(r.options.noGui);
+    QVERIFY(!r.options.json);
+}
+
+void TestCommandLine::options()
+{
+    const CommandLineResult r = parse({ QStringLiteral("--no-gui"), QStringLiteral("--json"),
+        QStringLiteral("--smtp"), QStringLiteral("[::1]:0"), QStringLiteral("--smtps"),
+        QStringLiteral("127.0.0.1:1465"), QStringLiteral("--tls-cert"), QStringLiteral("c.pem"),
+        QStringLiteral("--tls-key"), QStringLiteral("k.pem"), QStringLiteral("--require-tls"),
+        QStringLiteral("--auth"), QStringLiteral("u1:p:with:colons"), QStringLiteral("--auth"),
+        QStringLiteral("u2:p2"), QStringLiteral("--hostname"), QStringLiteral("mx.test"),
+        QStringLiteral("--max-message-size"), QStringLiteral("1000"),
+        QStringLiteral("--idle-timeout"), QStringLiteral("5"), QStringLiteral("--max-connections"),
+        QStringLiteral("7"), QStringLiteral("--maildir"), QStringLiteral("/tmp/md"),
+        QStringLiteral("--rules"), QStringLiteral("r.json") });
+    QCOMPARE(r.action, CommandLineResult::Action::Run);
+    const AppOptions &o = r.options;
+    QVERIFY(o.json);
+    QCOMPARE(o.smtp.toString(), QStringLiteral("[::1]:0"));
+    QCOMPARE(o.smtps->toString(), QStringLiteral("127.0.0.1:1465"));
+    QVERIFY(o.requireTls);
+    QCOMPARE(o.credentials.size(), 2);
+    QCOMPARE(o.credentials.value(QStringLiteral("u1")), QStringLiteral("p:with:colons"));
+    QCOMPARE(o.hostname, QStringLiteral("mx.test"));
+    QCOMPARE(o.maxMessageSize, 1000);
+    QCOMPARE(o.idleTimeout, 5);
+    QCOMPARE(o.maxConnections, 7);
+    QCOMPARE(o.maildir, QStringLiteral("/tmp/md"));
+    QCOMPARE(o.rulesFile, QStringLiteral("r.json"));
+}
+
+void TestCommandLine::listenAddress_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("expected"); // empty: invalid
+    QTest::newRow("v4") << "127.0.0.1:25"
+                        << "127.0.0.1:25";
+    QTest::newRow("any") << "0.0.0.0:0"
+                         << "0.0.0.0:0";
+    QTest::newRow("v6") << "[::1]:2525"
+                        << "[::1]:2525";
+    QTest::newRow("localhost") << "localhost:1025"
+                               << "127.0.0.1:1025";
+    QTest::newRow("bare port") << "2525"
+                               << "127.0.0.1:2525";
+    QTest::newRow("v6 without brackets") << "::1:25"
+                                         << "";
+    QTest::newRow("port too big") << "127.0.0.1:65536"
+                                  << "";
+    QTest::newRow("negative port") << "127.0.0.1:-1"
+                                   << "";
+    QTest::newRow("name") << "mail.example.com:25"
+                          << "";
+    QTest::newRow("no port") << "127.0.0.1:"
+                             << "";
+    QTest::newRow("garbage") << "nonsense"
+                             << "";
+}
+
+void TestCommandLine::listenAddress()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, expected);
+    const auto parsed = ListenAddress::parse(text);
+    QCOMPARE(parsed ? parsed->toString() : QString(), expected);
+}
+
+void TestCommandLine::errors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("mentions");
+    QTest::newRow("unknown flag") << QStringList { "--frobnicate" } << "frobnicate";
+    QTest::newRow("bad smtp") << QStringList { "--smtp", "x" } << "--smtp";
+    QTest::newRow("smtps without cert") << QStringList { "--smtps", "127.0.0.1:0" } << "--smtps";
+    QTest::newRow("cert without key") << QStringList { "--tls-cert", "c" } << "--tls-key";
+    QTest::newRow("key without cert") << QStringList { "--tls-key", "k" } << "--tls-cert";
+    QTest::newRow("require-tls without cert") << QStringList { "--require-tls" } << "--require-tls";
+    QTest::newRow("auth without colon") << QStringList { "--auth", "user" } << "--auth";
+    QTest::newRow("auth both ways")
+        << QStringList { "--auth", "u:p", "--auth-accept-any" } << "--auth";
+    QTest::newRow("size not a number")
+        << QStringList { "--max-message-size", "big" } << "--max-message-size";
+    QTest::newRow("size zero") << QStringList { "--max-message-size", "0" } << "--max-message-size";
+    QTest::newRow("idle zero") << QStringList { "--idle-timeout", "0" } << "--idle-timeout";
+    QTest::newRow("connections zero")
+        << QStringList { "--max-connections", "0" } << "--max-connections";
+    QTest::newRow("positional") << QStringList { "extra" } << "extra";
+    QTest::newRow("missing value") << QStringList { "--smtp" } << "smtp";
+}
+
+void TestCommandLine::errors()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, mentions);
+    const CommandLineResult r = parse(QStringList(QStringLiteral("--no-gui")) + args);
+    QCOMPARE(r.action, CommandLineResult::Action::Error);
+    QVERIFY2(r.text.contains(mentions), qPrintable(r.text));
+    QVERIFY(!r.text.contains(QLatin1Char('\n')));
+}
+
+void TestCommandLine::messageJson()
+{
+    SmtpMessage m;
+    m.setId(42);
+    m.setReceivedAt(QDateTime(QDate(2026, 11, 28), QTime(11, 30, 0, 123), Qt::UTC));
+    m.setRemoteAddress(QStringLiteral("127.0.0.1"));
+    m.setHelo(QStringLiteral("client"));
+    m.setMailFrom(QString());
+    m.setRcptTos({ QStringLiteral("a@x.test"), QStringLiteral("\"q\\\"uote\"@x.test") });
+    m.setData("Subject: hi\r\n\r\nx\r\n");
+    const QByteArray line = EventPrinter::messageJson(m, QStringLiteral("h\u00e9llo \"q\""));
+    QVERIFY(line.startsWith("{\"event\":\"message\",\"id\":42,"));
+    QVERIFY(!line.contains('\n'));
+    QJsonParseError error;
+    const QJsonObject o = QJsonDocument::fromJson(line, &error).object();
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    QCOMPARE(o.value(QStringLiteral("receivedAt")).toString(),
+        QStringLiteral("2026-11-28T11:30:00.123Z"));
+    QCOMPARE(o.value(QStringLiteral("mailfrom")).toString(), QString());
+    QCOMPARE(o.value(QStringLiteral("rcpttos")).toArray().at(1).toString(),
+        QStringLiteral("\"q\\\"uote\"@x.test"));
+    QCOMPARE(o.value(QStringLiteral("size")).toInt(), 18);
+    QCOMPARE(o.value(QStringLiteral("subject")).toString(), QStringLiteral("h\u00e9llo \"q\""));
+    QCOMPARE(o.value(QStringLiteral("tls")).toBool(), false);
+    QCOMPARE(o.value(QStringLiteral("helo")).toString(), QStringLiteral("client"));
+    QCOMPARE(o.value(QStringLiteral("remoteAddress")).toString(), QStringLiteral("127.0.0.1"));
+}
+
+QTEST_GUILESS_MAIN(TestCommandLine)
+#include "tst_commandline.moc"
