@@ -11,7 +11,7 @@ packages=(
   qml6-module-qtqml qml6-module-qtqml-workerscript qml6-module-qtqml-models
   libgmime-3.0-dev
   # run and test
-  xvfb xauth fonts-dejavu-core openssl ca-certificates curl python3 swaks
+  xvfb xauth fonts-dejavu-core openssl ca-certificates curl python3 swaks libnet-ssleay-perl
 )
 
 missing=()

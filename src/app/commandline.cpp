@@ -105,10 +105,18 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
         tr("Concurrent SMTP connections. Default 1000."), tr("N"));
     const QCommandLineOption maildir(
         QStringLiteral("maildir"), tr("Also deliver each message into this Maildir."), tr("DIR"));
+    const QCommandLineOption database(QStringLiteral("database"),
+        tr("SQLite message store; ':memory:' keeps nothing. "
+           "Default: messages.sqlite in the data directory."),
+        tr("PATH"));
+    const QCommandLineOption max(
+        QStringLiteral("max"), tr("Keep at most N newest messages (0 = unlimited)."), tr("N"));
+    const QCommandLineOption list(
+        QStringLiteral("list"), tr("Print the stored messages (JSON Lines with --json) and exit."));
     const QCommandLineOption json(
         QStringLiteral("json"), tr("Print JSON Lines on stdout, one object per event."));
     parser.addOptions({ help, version, noGui, smtp, smtps, hostname, tlsCert, tlsKey, requireTls,
-        auth, authAny, rules, maxSize, idle, maxConnections, maildir, json });
+        auth, authAny, rules, maxSize, idle, maxConnections, maildir, database, max, list, json });
 
     CommandLineResult result;
     const auto fail = [&result](const QString &why) {
@@ -135,6 +143,7 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     AppOptions &o = result.options;
     o.noGui = parser.isSet(noGui);
     o.json = parser.isSet(json);
+    o.list = parser.isSet(list);
     if (parser.isSet(smtp)) {
         const auto address = ListenAddress::parse(parser.value(smtp));
         if (!address)
@@ -196,5 +205,14 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     o.maildir = parser.value(maildir);
     if (parser.isSet(maildir) && o.maildir.isEmpty())
         return fail(tr("--maildir needs a directory"));
+    o.database = parser.value(database);
+    if (parser.isSet(database) && o.database.isEmpty())
+        return fail(tr("--database needs a path"));
+    if (parser.isSet(max)) {
+        const auto value = parseNumber<qint64>(parser.value(max), 0, qint64(1) << 40);
+        if (!value)
+            return fail(tr("--max: '%1' is not a number of messages").arg(parser.value(max)));
+        o.max = *value;
+    }
     return result;
 }

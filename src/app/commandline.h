@@ -35,6 +35,8 @@ struct AppOptions
     int idleTimeout = 300;
     int maxConnections = 1000;
     QString maildir;
+    QString database; // empty: SmtpMessageStore::defaultPath()
+    qint64 max = 0; // keep at most this many newest messages; 0 = unlimited
 };
 
 struct CommandLineResult

@@ -1,6 +1,6 @@
 #include "eventprinter.h"
 
-#include <smtpmessage.h>
+#include <smtpmessagesummary.h>
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -22,22 +22,22 @@ QByteArray jsonString(const QString &text)
 
 } // namespace
 
-QByteArray EventPrinter::messageJson(const SmtpMessage &message, const QString &subject)
+QByteArray EventPrinter::messageJson(const SmtpMessageSummary &message)
 {
     // Written by hand to keep the order of contract.md ("event" first), which QJsonObject sorts.
     QByteArray rcpts = "[";
-    for (const QString &rcpt : message.rcptTos()) {
+    for (const QString &rcpt : message.rcptTos) {
         if (rcpts.size() > 1)
             rcpts += ',';
         rcpts += jsonString(rcpt);
     }
     rcpts += ']';
-    return "{\"event\":\"message\",\"id\":" + QByteArray::number(message.id())
-        + ",\"receivedAt\":" + jsonString(isoTime(message.receivedAt())) + ",\"remoteAddress\":"
-        + jsonString(message.remoteAddress()) + ",\"helo\":" + jsonString(message.helo())
-        + ",\"mailfrom\":" + jsonString(message.mailFrom()) + ",\"rcpttos\":" + rcpts
-        + ",\"size\":" + QByteArray::number(message.size()) + ",\"subject\":" + jsonString(subject)
-        + ",\"tls\":" + (message.isTls() ? "true" : "false") + '}';
+    return "{\"event\":\"message\",\"id\":" + QByteArray::number(message.id)
+        + ",\"receivedAt\":" + jsonString(isoTime(message.receivedAt)) + ",\"remoteAddress\":"
+        + jsonString(message.remoteAddress) + ",\"helo\":" + jsonString(message.helo)
+        + ",\"mailfrom\":" + jsonString(message.mailFrom) + ",\"rcpttos\":" + rcpts + ",\"size\":"
+        + QByteArray::number(message.size) + ",\"subject\":" + jsonString(message.subject)
+        + ",\"tls\":" + (message.tls ? "true" : "false") + '}';
 }
 
 void EventPrinter::listening(const QString &smtp, const QString &smtps, bool startTls)
@@ -56,20 +56,48 @@ void EventPrinter::listening(const QString &smtp, const QString &smtps, bool sta
     writeLine(line.toUtf8());
 }
 
-void EventPrinter::message(const SmtpMessage &message, const QString &subject)
+void EventPrinter::message(const SmtpMessageSummary &message)
 {
     if (m_json) {
-        writeLine(messageJson(message, subject));
+        writeLine(messageJson(message));
         return;
     }
-    const QString from = message.mailFrom().isEmpty() ? QStringLiteral("<>") : message.mailFrom();
+    const QString from = message.mailFrom.isEmpty() ? QStringLiteral("<>") : message.mailFrom;
     writeLine(QStringLiteral("%1 #%2 from %3 to %4, %5 bytes%6: %7")
-                  .arg(isoTime(message.receivedAt()))
-                  .arg(message.id())
-                  .arg(from, message.rcptTos().join(QStringLiteral(", ")))
-                  .arg(message.size())
-                  .arg(message.isTls() ? QStringLiteral(", TLS") : QString(),
-                      subject.isEmpty() ? QStringLiteral("(no subject)") : subject)
+                  .arg(isoTime(message.receivedAt))
+                  .arg(message.id)
+                  .arg(from, message.rcptTos.join(QStringLiteral(", ")))
+                  .arg(message.size)
+                  .arg(message.tls ? QStringLiteral(", TLS") : QString(),
+                      message.subject.isEmpty() ? QStringLiteral("(no subject)") : message.subject)
+                  .toUtf8());
+}
+
+void EventPrinter::tableHeader()
+{
+    writeLine(QStringLiteral("%1  %2  %3  %4  %5  %6")
+                  .arg(QStringLiteral("ID"), 8)
+                  .arg(QStringLiteral("RECEIVED"), -24)
+                  .arg(QStringLiteral("FROM"), -28)
+                  .arg(QStringLiteral("TO"), -28)
+                  .arg(QStringLiteral("SIZE"), 9)
+                  .arg(QStringLiteral("SUBJECT"))
+                  .toUtf8());
+}
+
+void EventPrinter::tableRow(const SmtpMessageSummary &message)
+{
+    const auto cell = [](const QString &text, int width) {
+        return text.size() <= width ? text : text.left(width - 1) + QChar(0x2026);
+    };
+    const QString from = message.mailFrom.isEmpty() ? QStringLiteral("<>") : message.mailFrom;
+    writeLine(QStringLiteral("%1  %2  %3  %4  %5  %6")
+                  .arg(message.id, 8)
+                  .arg(isoTime(message.receivedAt), -24)
+                  .arg(cell(from, 28), -28)
+                  .arg(cell(message.rcptTos.join(QStringLiteral(", ")), 28), -28)
+                  .arg(message.size, 9)
+                  .arg(message.subject)
                   .toUtf8());
 }
 

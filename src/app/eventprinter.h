@@ -8,7 +8,7 @@
 
 #include <cstdio>
 
-class SmtpMessage;
+struct SmtpMessageSummary;
 
 class EventPrinter
 {
@@ -20,9 +20,12 @@ public:
 
     // smtps empty when there is no implicit-TLS listener.
     void listening(const QString &smtp, const QString &smtps, bool startTls);
-    void message(const SmtpMessage &message, const QString &subject);
+    void message(const SmtpMessageSummary &message);
+    // --list without --json: a header line, then one row per message.
+    void tableHeader();
+    void tableRow(const SmtpMessageSummary &message);
 
-    static QByteArray messageJson(const SmtpMessage &message, const QString &subject);
+    static QByteArray messageJson(const SmtpMessageSummary &message);
     static QString isoTime(const class QDateTime &time); // 2026-11-28T11:30:00.123Z
 
 private:

@@ -45,6 +45,12 @@ bool HeadlessRunner::start()
             return fail(QStringLiteral("--rules: %1").arg(error));
         m_server.setRules(rules);
     }
+    // The store comes first: it gives the message its id, and the 250 waits for its commit.
+    m_store = std::make_unique<SmtpMessageStore>();
+    if (!m_store->open(o.database.isEmpty() ? SmtpMessageStore::defaultPath() : o.database))
+        return fail(QStringLiteral("--database: %1").arg(m_store->errorString()));
+    m_store->setMaxMessages(o.max);
+    m_server.addMessageSink(m_store.get());
     if (!o.maildir.isEmpty()) {
         m_maildir = std::make_unique<SmtpMaildirSink>(o.maildir);
         if (!m_maildir->open())
@@ -56,8 +62,9 @@ bool HeadlessRunner::start()
     auto *signals = new UnixSignals(this);
     connect(signals, &UnixSignals::terminationRequested, this, &HeadlessRunner::stop);
 
-    connect(&m_server, &SmtpServer::message, this,
-        [this](const SmtpMessage &message) { m_printer.message(message, message.subject()); });
+    connect(&m_server, &SmtpServer::message, this, [this](const SmtpMessage &message) {
+        m_printer.message(SmtpMessageSummary::fromMessage(message));
+    });
 
     if (!m_server.listen(o.smtp.address, o.smtp.port))
         return fail(QStringLiteral("--smtp: %1").arg(m_server.errorString()));
@@ -95,4 +102,34 @@ void HeadlessRunner::stop(int signalNumber)
         }
     });
     poll->start(50);
+}
+
+int HeadlessRunner::list(const AppOptions &options)
+{
+    SmtpMessageStore store;
+    const QString path
+        = options.database.isEmpty() ? SmtpMessageStore::defaultPath() : options.database;
+    if (!store.open(path)) {
+        std::fprintf(
+            stderr, "smtp-receiver: --database: %s\n", qUtf8Printable(store.errorString()));
+        return 2;
+    }
+    EventPrinter printer(options.json);
+    if (!options.json)
+        printer.tableHeader();
+    QString error;
+    const bool ok = store.forEach(
+        [&printer, &options](const SmtpMessageSummary &message) {
+            if (options.json)
+                printer.message(message);
+            else
+                printer.tableRow(message);
+            return true;
+        },
+        &error);
+    if (!ok) {
+        std::fprintf(stderr, "smtp-receiver: --list: %s\n", qUtf8Printable(error));
+        return 2;
+    }
+    return 0;
 }

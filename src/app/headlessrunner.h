@@ -6,6 +6,7 @@
 #include "eventprinter.h"
 
 #include <smtpmaildirsink.h>
+#include <smtpmessagestore.h>
 #include <smtpserver.h>
 
 #include <QObject>
@@ -22,6 +23,9 @@ public:
     // naming the problem; the process should then exit with code 2.
     bool start();
 
+    // --list: prints every stored message, oldest first; returns the exit code.
+    static int list(const AppOptions &options);
+
 private:
     void stop(int signalNumber);
     bool fail(const QString &why);
@@ -29,6 +33,7 @@ private:
     AppOptions m_options;
     EventPrinter m_printer;
     // Declared before the server: sinks must outlive every delivery the server starts.
+    std::unique_ptr<SmtpMessageStore> m_store;
     std::unique_ptr<SmtpMaildirSink> m_maildir;
     SmtpServer m_server;
     bool m_stopping = false;

@@ -13,7 +13,8 @@ bool wantsHeadless(int argc, char **argv)
 {
     for (int i = 1; i < argc; ++i) {
         const QByteArrayView arg(argv[i]);
-        if (arg == "--no-gui" || arg == "--help" || arg == "-h" || arg == "--version")
+        if (arg == "--no-gui" || arg == "--list" || arg == "--help" || arg == "-h"
+            || arg == "--version")
             return true;
     }
     return false;
@@ -42,6 +43,8 @@ int main(int argc, char **argv)
     case CommandLineResult::Action::Run:
         break;
     }
+    if (parsed.options.list)
+        return HeadlessRunner::list(parsed.options);
     if (!headless) {
         std::fprintf(stderr,
             "smtp-receiver: the desktop window is not part of this build yet; "

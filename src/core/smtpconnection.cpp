@@ -37,7 +37,8 @@ SmtpConnection::SmtpConnection(
     SmtpServerPrivate *server, qintptr descriptor, bool implicitTls, QObject *parent)
     : QObject(parent)
     , m_server(server)
-    , m_socket(new QSslSocket(this))
+    , m_socket(server->sslConfiguration ? new QSslSocket(this) : new QTcpSocket(this))
+    , m_ssl(qobject_cast<QSslSocket *>(m_socket))
     , m_session([&] {
         SmtpSessionConfig config = server->sessionConfig(implicitTls);
         config.cramMd5Nonce = QByteArray::number(QRandomGenerator::global()->generate64(), 16);
@@ -50,21 +51,23 @@ SmtpConnection::SmtpConnection(
     m_remoteAddress = displayAddress(m_socket->peerAddress());
     m_remotePort = m_socket->peerPort();
     m_socket->setReadBufferSize(readBufferLimit);
-    m_socket->setSslConfiguration(server->sslConfiguration);
 
-    connect(m_socket, &QSslSocket::readyRead, this, &SmtpConnection::onReadyRead);
-    connect(m_socket, &QSslSocket::encrypted, this, &SmtpConnection::onEncrypted);
-    connect(m_socket, &QSslSocket::disconnected, this, &SmtpConnection::onDisconnected);
-    connect(m_socket, &QSslSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
+    connect(m_socket, &QTcpSocket::readyRead, this, &SmtpConnection::onReadyRead);
+    connect(m_socket, &QTcpSocket::disconnected, this, &SmtpConnection::onDisconnected);
+    connect(m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
         qCDebug(lcSmtpConnection) << m_remoteAddress << "socket error" << error
                                   << m_socket->errorString();
         if (m_socket->state() != QAbstractSocket::ConnectedState)
             onDisconnected();
     });
-    // A failed handshake is not something to negotiate about: drop the client.
-    connect(m_socket, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
-        qCDebug(lcSmtpConnection) << m_remoteAddress << "TLS errors" << errors;
-    });
+    if (m_ssl) {
+        m_ssl->setSslConfiguration(*server->sslConfiguration);
+        connect(m_ssl, &QSslSocket::encrypted, this, &SmtpConnection::onEncrypted);
+        // A failed handshake is not something to negotiate about: the client is dropped.
+        connect(m_ssl, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+            qCDebug(lcSmtpConnection) << m_remoteAddress << "TLS errors" << errors;
+        });
+    }
 
     m_idleTimer.setSingleShot(true);
     m_idleTimer.setInterval(server->idleTimeoutSeconds * 1000);
@@ -73,8 +76,8 @@ SmtpConnection::SmtpConnection(
 
     qCDebug(lcSmtpConnection) << "connection from" << m_remoteAddress << m_remotePort
                               << (implicitTls ? "(implicit TLS)" : "");
-    if (implicitTls) {
-        m_socket->startServerEncryption(); // greeting after the handshake (RFC 8314)
+    if (implicitTls && m_ssl) {
+        m_ssl->startServerEncryption(); // greeting after the handshake (RFC 8314)
     } else {
         m_session.start();
         pump();
@@ -85,7 +88,7 @@ SmtpConnection::~SmtpConnection() = default;
 
 void SmtpConnection::onEncrypted()
 {
-    const QSslCipher cipher = m_socket->sessionCipher();
+    const QSslCipher cipher = m_ssl->sessionCipher();
     qCDebug(lcSmtpConnection) << m_remoteAddress << "TLS established" << cipher.name();
     if (m_session.state() == SmtpSession::State::Greeting)
         m_session.start();
@@ -137,11 +140,17 @@ void SmtpConnection::pump()
         if (!m_closing) {
             m_closing = true;
             m_idleTimer.stop();
-            m_socket->disconnectFromHost();
+            if (m_ssl && m_ssl->mode() == QSslSocket::SslServerMode && !m_ssl->isEncrypted()) {
+                // Mid-handshake there is no way to say goodbye: a 421 would wait in the write
+                // buffer (and the connection with it) forever. Drop the client.
+                m_socket->abort();
+            } else {
+                m_socket->disconnectFromHost();
+            }
         }
         return;
     }
-    if (m_session.isWaiting()) {
+    if (m_session.isWaiting() && m_session.state() != SmtpSession::State::WaitTls) {
         m_idleTimer.stop(); // we are the slow one; the client is not idle
     } else {
         if (!m_idleTimer.isActive())
@@ -172,7 +181,10 @@ void SmtpConnection::startTls()
     // session, where it would look like encrypted input (STARTTLS command injection).
     m_socket->flush();
     m_socket->skip(m_socket->bytesAvailable());
-    m_socket->startServerEncryption();
+    if (m_ssl)
+        m_ssl->startServerEncryption();
+    else
+        m_socket->abort(); // unreachable: STARTTLS is only offered with TLS configured
 }
 
 void SmtpConnection::answerRecipient(
@@ -199,9 +211,10 @@ void SmtpConnection::deliverMessage(const SmtpEvent &event)
     message.setRcptTos(event.envelope.rcptTo);
     message.setData(event.data);
     message.setSmtpUtf8(event.envelope.smtpUtf8);
+    message.set8BitMime(event.envelope.body == SmtpMailArgument::Body::EightBitMime);
     message.setAuthenticatedUser(m_session.authenticatedUser());
-    if (m_socket->isEncrypted())
-        message.setTls(protocolName(m_socket->sessionProtocol()), m_socket->sessionCipher().name());
+    if (m_ssl && m_ssl->isEncrypted())
+        message.setTls(protocolName(m_ssl->sessionProtocol()), m_ssl->sessionCipher().name());
 
     QPointer<SmtpConnection> self(this);
     m_server->deliver(message, [self, id = message.id()](const SmtpSinkResult &result) {

@@ -11,6 +11,7 @@
 #include <QTimer>
 
 class QSslSocket;
+class QTcpSocket;
 class SmtpRecipient;
 class SmtpServerPrivate;
 struct SmtpReply;
@@ -46,7 +47,8 @@ private:
     void scheduleRead();
 
     SmtpServerPrivate *m_server;
-    QSslSocket *m_socket;
+    QTcpSocket *m_socket;
+    QSslSocket *m_ssl; // the same object when TLS is configured, else null (plain QTcpSocket)
     SmtpSession m_session;
     QTimer m_idleTimer;
     QString m_remoteAddress;

@@ -20,6 +20,7 @@ public:
     QString tlsCipher;
     QString authenticatedUser;
     bool smtpUtf8 = false;
+    bool eightBitMime = false;
 };
 
 SmtpMessage::SmtpMessage()
@@ -127,6 +128,14 @@ void SmtpMessage::setSmtpUtf8(bool on)
 {
     d->smtpUtf8 = on;
 }
+bool SmtpMessage::is8BitMime() const
+{
+    return d->eightBitMime;
+}
+void SmtpMessage::set8BitMime(bool on)
+{
+    d->eightBitMime = on;
+}
 
 QString SmtpMessage::subject() const
 {
@@ -142,7 +151,7 @@ bool operator==(const SmtpMessage &a, const SmtpMessage &b)
         && a.d->helo == b.d->helo && a.d->mailFrom == b.d->mailFrom && a.d->rcptTos == b.d->rcptTos
         && a.d->data == b.d->data && a.d->tlsProtocol == b.d->tlsProtocol
         && a.d->tlsCipher == b.d->tlsCipher && a.d->authenticatedUser == b.d->authenticatedUser
-        && a.d->smtpUtf8 == b.d->smtpUtf8;
+        && a.d->smtpUtf8 == b.d->smtpUtf8 && a.d->eightBitMime == b.d->eightBitMime;
 }
 
 QDebug operator<<(QDebug debug, const SmtpMessage &message)

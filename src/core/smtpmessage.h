@@ -29,6 +29,7 @@ class SMTPRECEIVER_EXPORT SmtpMessage
     Q_PROPERTY(QString tlsCipher READ tlsCipher)
     Q_PROPERTY(QString authenticatedUser READ authenticatedUser)
     Q_PROPERTY(bool smtpUtf8 READ isSmtpUtf8)
+    Q_PROPERTY(bool eightBitMime READ is8BitMime)
     Q_PROPERTY(QString subject READ subject)
 public:
     SmtpMessage();
@@ -68,6 +69,8 @@ public:
     void setAuthenticatedUser(const QString &user);
     bool isSmtpUtf8() const;
     void setSmtpUtf8(bool on);
+    bool is8BitMime() const; // the client declared BODY=8BITMIME
+    void set8BitMime(bool on);
 
     // The Subject header, RFC 2047 words decoded; "" when there is none.
     QString subject() const;

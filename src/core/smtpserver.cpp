@@ -419,7 +419,7 @@ void SmtpServer::setSslConfiguration(const QSslConfiguration &configuration)
 
 QSslConfiguration SmtpServer::sslConfiguration() const
 {
-    return d_func()->sslConfiguration;
+    return d_func()->sslConfiguration.value_or(QSslConfiguration());
 }
 bool SmtpServer::isTlsAvailable() const
 {

@@ -1,17 +1,20 @@
 // GMime first: glib's headers use the identifier "signals", which Qt's would redefine.
 #include <gmime/gmime.h>
 
+#include "gmime_p.h"
 #include "mimeheaders.h"
+
+#include <QRegularExpression>
 
 #include <mutex>
 
-namespace {
-
-void ensureGMime()
+void MimeInternal::ensureGMime()
 {
     static std::once_flag once;
     std::call_once(once, [] { g_mime_init(); });
 }
+
+namespace {
 
 bool isSpace(char c)
 {
@@ -70,10 +73,37 @@ QString decodeText(const QByteArray &encoded)
 {
     if (encoded.isEmpty())
         return {};
-    ensureGMime();
-    char *decoded = g_mime_utils_header_decode_text(nullptr, encoded.constData());
-    QString text = QString::fromUtf8(decoded);
-    g_free(decoded);
+    MimeInternal::ensureGMime();
+    // GMime 3.2 joins adjacent encoded-words of one charset before decoding them, and loses the
+    // text after the first one's base64 padding ("=?UTF-8?B?w7xiZXI=?= =?UTF-8?B?IGFsbGVz?="
+    // gives "über"). So each encoded-word is decoded on its own, and the white space between two
+    // of them is dropped (RFC 2047 6.2); the other text goes through GMime for its charset.
+    static const QRegularExpression encodedWord(
+        QStringLiteral(R"(=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=)"));
+    const auto gmimeDecode = [](const QByteArray &text) {
+        char *decoded = g_mime_utils_header_decode_text(nullptr, text.constData());
+        QString result = QString::fromUtf8(decoded);
+        g_free(decoded);
+        return result;
+    };
+    if (!encoded.contains("=?"))
+        return gmimeDecode(encoded);
+    const QString latin = QString::fromLatin1(encoded); // 1:1 with the octets
+    QString text;
+    qsizetype pos = 0;
+    bool previousWasEncoded = false;
+    QRegularExpressionMatchIterator it = encodedWord.globalMatch(latin);
+    while (it.hasNext()) {
+        const QRegularExpressionMatch match = it.next();
+        const QByteArray between = encoded.mid(pos, match.capturedStart() - pos);
+        if (!(previousWasEncoded && between.trimmed().isEmpty()) && !between.isEmpty())
+            text += gmimeDecode(between);
+        text += gmimeDecode(encoded.mid(match.capturedStart(), match.capturedLength()));
+        pos = match.capturedEnd();
+        previousWasEncoded = true;
+    }
+    if (pos < encoded.size())
+        text += gmimeDecode(encoded.mid(pos));
     return text;
 }
 

@@ -1,0 +1,267 @@
+// store-bench PATH [--runs N]
+//
+// Times the reads of SmtpMessageStore on an existing store (made by make-store), each N times
+// (default 7), and prints first / median / min / max in milliseconds:
+//   open             SmtpMessageStore::open() on the file (a fresh store object each run)
+//   newest200        summaries("", 0, 200): the first page of the inbox
+//   page2            summaries("", <last id of page 1>, 200): the next page
+//   rare             summaries("xylophonist", 0, 200): full-text search, ~1 hit per 100,000
+//   common           summaries("project", 0, 200): full-text search, a word in ~40% of messages
+//   from             summaries("from:alice", 0, 200): one sender name in ~1/60 of messages
+//   foreach          forEach() over every message (3 runs), with the peak RSS during the walk
+// and the RSS after open, the database size per message. The last line is
+//   RESULT key=value ...
+// Numbers are with a warm OS page cache (the file was just written or read).
+
+#include "smtpmessagestore.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QStringList>
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <vector>
+
+namespace {
+
+qint64 statusKib(const char *field)
+{
+    QFile f(QStringLiteral("/proc/self/status"));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    const QList<QByteArray> lines = f.readAll().split('\n');
+    for (const QByteArray &line : lines)
+        if (line.startsWith(field))
+            return line.mid(qstrlen(field)).trimmed().split(' ').value(0).toLongLong();
+    return -1;
+}
+
+// Resets VmHWM to the current RSS (Linux >= 4.0), so a later VmHWM is the peak since now.
+bool resetPeakRss()
+{
+    QFile f(QStringLiteral("/proc/self/clear_refs"));
+    return f.open(QIODevice::WriteOnly) && f.write("5") == 1;
+}
+
+struct Stats
+{
+    double first = 0;
+    double median = 0;
+    double min = 0;
+    double max = 0;
+};
+
+Stats stats(std::vector<double> ms)
+{
+    Stats s;
+    if (ms.empty())
+        return s;
+    s.first = ms.front();
+    std::sort(ms.begin(), ms.end());
+    s.min = ms.front();
+    s.max = ms.back();
+    const size_t n = ms.size();
+    s.median = n % 2 ? ms[n / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
+    return s;
+}
+
+void print(const char *name, const Stats &s, const QString &extra = QString())
+{
+    std::printf("%-10s median %9.3f ms   first %9.3f   min %9.3f   max %9.3f   %s\n", name,
+        s.median, s.first, s.min, s.max, qUtf8Printable(extra));
+    std::fflush(stdout);
+}
+
+std::vector<double> timed(int runs, const std::function<void()> &what)
+{
+    std::vector<double> ms;
+    for (int r = 0; r < runs; ++r) {
+        QElapsedTimer t;
+        t.start();
+        what();
+        ms.push_back(t.nsecsElapsed() / 1e6);
+    }
+    return ms;
+}
+
+// How many messages an FTS5 expression matches in all (outside the timings; for the notes).
+qint64 ftsCount(const QString &path, const QString &match)
+{
+    const QString name = QStringLiteral("store-bench-count");
+    qint64 n = -1;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        if (db.open()) {
+            QSqlQuery q(db);
+            q.prepare(
+                QStringLiteral("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ?"));
+            q.addBindValue(match);
+            if (q.exec() && q.next())
+                n = q.value(0).toLongLong();
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return n;
+}
+
+int usage()
+{
+    std::fprintf(stderr, "usage: store-bench PATH [--runs N]\n");
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    const QStringList args = QCoreApplication::arguments();
+    if (args.size() != 2 && args.size() != 4)
+        return usage();
+    const QString path = args.at(1);
+    int runs = 7;
+    if (args.size() == 4) {
+        bool ok = false;
+        runs = args.at(3).toInt(&ok);
+        if (args.at(2) != QLatin1String("--runs") || !ok || runs < 1)
+            return usage();
+    }
+    if (!QFileInfo(path).isFile()) {
+        std::fprintf(stderr, "store-bench: %s: no such file (make it with make-store)\n",
+            qUtf8Printable(path));
+        return 2;
+    }
+
+    const qint64 rssBeforeKib = statusKib("VmRSS:");
+
+    // open: a fresh store each run, closed again outside the timing.
+    std::vector<double> openMs;
+    for (int r = 0; r < runs; ++r) {
+        SmtpMessageStore s;
+        QElapsedTimer t;
+        t.start();
+        if (!s.open(path)) {
+            std::fprintf(stderr, "store-bench: %s\n", qUtf8Printable(s.errorString()));
+            return 2;
+        }
+        openMs.push_back(t.nsecsElapsed() / 1e6);
+    }
+    const Stats open = stats(openMs);
+    print("open", open);
+
+    SmtpMessageStore store;
+    if (!store.open(path)) {
+        std::fprintf(stderr, "store-bench: %s\n", qUtf8Printable(store.errorString()));
+        return 2;
+    }
+    const qint64 rssAfterOpenKib = statusKib("VmRSS:");
+    const qint64 count = store.count();
+    const qint64 dbSize = store.databaseSize();
+    std::printf("store      %s: %lld messages, %lld bytes (%.1f MiB), %.0f bytes/message\n",
+        qUtf8Printable(path), count, dbSize, dbSize / 1048576.0,
+        count > 0 ? double(dbSize) / count : 0.0);
+    std::printf("rss        before open %.1f MiB, after open %.1f MiB\n", rssBeforeKib / 1024.0,
+        rssAfterOpenKib / 1024.0);
+
+    bool failed = false;
+    const auto page = [&](const QString &query, qint64 beforeId, qsizetype *hits, qint64 *lastId) {
+        QString error;
+        const QList<SmtpMessageSummary> result = store.summaries(query, beforeId, 200, &error);
+        if (!error.isEmpty()) {
+            std::fprintf(
+                stderr, "store-bench: \"%s\": %s\n", qUtf8Printable(query), qUtf8Printable(error));
+            failed = true;
+        }
+        if (hits)
+            *hits = result.size();
+        if (lastId)
+            *lastId = result.isEmpty() ? 0 : result.constLast().id;
+    };
+
+    qsizetype hits = 0;
+    qint64 lastId = 0;
+    const Stats newest = stats(timed(runs, [&] { page({}, 0, &hits, &lastId); }));
+    print("newest200", newest, QStringLiteral("%1 rows").arg(hits));
+    const qint64 page1Last = lastId;
+    const Stats page2 = stats(timed(runs, [&] { page({}, page1Last, &hits, nullptr); }));
+    print("page2", page2, QStringLiteral("%1 rows before id %2").arg(hits).arg(page1Last));
+
+    struct Search
+    {
+        const char *key;
+        QString query;
+        QString fts; // the same match, counted in all
+    };
+    const Search searches[] = {
+        { "rare", QStringLiteral("xylophonist"), QStringLiteral("\"xylophonist\" *") },
+        { "common", QStringLiteral("project"), QStringLiteral("\"project\" *") },
+        { "from", QStringLiteral("from:alice"), QStringLiteral("sender : \"alice\" *") },
+    };
+    std::vector<Stats> searchStats;
+    std::vector<qsizetype> searchHits;
+    std::vector<qint64> searchTotals;
+    for (const Search &s : searches) {
+        searchStats.push_back(stats(timed(runs, [&] { page(s.query, 0, &hits, nullptr); })));
+        searchHits.push_back(hits);
+        searchTotals.push_back(ftsCount(path, s.fts));
+        print(s.key, searchStats.back(),
+            QStringLiteral("\"%1\": %2 rows; %3 matches in all")
+                .arg(s.query)
+                .arg(hits)
+                .arg(searchTotals.back()));
+    }
+
+    // forEach: the whole store, streamed. VmHWM is reset first, so the peak is the walk's.
+    const int walkRuns = qMin(runs, 3);
+    qint64 visited = 0;
+    qint64 peakKib = 0;
+    qint64 rssBeforeWalkKib = 0;
+    const bool peakReset = resetPeakRss();
+    const Stats walk = stats(timed(walkRuns, [&] {
+        resetPeakRss();
+        rssBeforeWalkKib = statusKib("VmRSS:");
+        visited = 0;
+        qint64 subjectChars = 0;
+        QString error;
+        if (!store.forEach(
+                [&](const SmtpMessageSummary &s) {
+                    ++visited;
+                    subjectChars += s.subject.size();
+                    return true;
+                },
+                &error)) {
+            std::fprintf(stderr, "store-bench: forEach: %s\n", qUtf8Printable(error));
+            failed = true;
+        }
+        peakKib = qMax(peakKib, statusKib("VmHWM:"));
+        if (subjectChars < 0) // keeps the visit from being optimised away
+            std::printf("?\n");
+    }));
+    print("foreach", walk,
+        QStringLiteral("%1 messages, %2 msg/s; rss before %3 MiB, peak during %4 MiB%5")
+            .arg(visited)
+            .arg(walk.median > 0 ? visited / (walk.median / 1000) : 0, 0, 'f', 0)
+            .arg(rssBeforeWalkKib / 1024.0, 0, 'f', 1)
+            .arg(peakKib / 1024.0, 0, 'f', 1)
+            .arg(peakReset ? QString() : QStringLiteral(" (VmHWM not resettable: process peak)")));
+
+    std::printf("RESULT store_bench count=%lld db_bytes=%lld db_bytes_per_msg=%.0f "
+                "open_ms=%.2f newest200_ms=%.3f page2_ms=%.3f rare_ms=%.3f rare_hits=%lld "
+                "common_ms=%.3f common_total=%lld from_ms=%.3f from_total=%lld "
+                "foreach_ms=%.0f foreach_msgs=%lld foreach_peak_rss_mib=%.1f "
+                "rss_after_open_mib=%.1f\n",
+        count, dbSize, count > 0 ? double(dbSize) / count : 0.0, open.median, newest.median,
+        page2.median, searchStats[0].median, qint64(searchHits[0]), searchStats[1].median,
+        searchTotals[1], searchStats[2].median, searchTotals[2], walk.median, visited,
+        peakKib / 1024.0, rssAfterOpenKib / 1024.0);
+    return failed ? 1 : 0;
+}

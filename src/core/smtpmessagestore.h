@@ -1,0 +1,108 @@
+// The durable message store: SQLite (WAL) through Qt Sql, written on a thread of its own.
+//
+// As a message sink it sends the 250 only after the transaction holding the message has
+// committed; messages that arrive together are committed together (group commit), so durability
+// does not cost throughput. Every message is parsed once (GMime) when it is stored; readers get
+// decoded summaries, bodies and attachments without parsing again. Readers on any thread use a
+// connection of their own; other processes may read the same file while this one writes.
+#pragma once
+
+#include "smtpmessage.h"
+#include "smtpmessagesink.h"
+#include "smtpmessagesummary.h"
+#include "smtpreceiver_global.h"
+
+#include <QObject>
+#include <QScopedPointer>
+#include <functional>
+#include <optional>
+
+class SmtpMessageStorePrivate;
+
+// One stored message in full: envelope, raw bytes and what the parser found.
+struct SMTPRECEIVER_EXPORT SmtpStoredMessage
+{
+    SmtpMessageSummary summary;
+    SmtpMessage message; // envelope and raw data
+    QString cc;
+    QString replyTo;
+    QString dateHeader;
+    QString messageId;
+    QString textBody;
+    QString htmlBody;
+    QString tlsProtocol;
+    QString tlsCipher;
+    QString authenticatedUser;
+    QByteArray attachmentsJson; // [{"part":3,"name":"a.pdf","type":"application/pdf",...}]
+    QByteArray partsJson; // the MIME tree, depth-first
+    QByteArray findingsJson; // [{"kind":"bare-lf","detail":"..."}]
+    bool parseFailed = false;
+};
+
+class SMTPRECEIVER_EXPORT SmtpMessageStore : public QObject, public SmtpMessageSink
+{
+    Q_OBJECT
+    Q_PROPERTY(qint64 count READ count NOTIFY countChanged)
+    Q_PROPERTY(qint64 unreadCount READ unreadCount NOTIFY countChanged)
+    Q_PROPERTY(qint64 maxMessages READ maxMessages WRITE setMaxMessages NOTIFY maxMessagesChanged)
+public:
+    static constexpr int schemaVersion = 1;
+
+    explicit SmtpMessageStore(QObject *parent = nullptr);
+    ~SmtpMessageStore() override; // finishes every delivery already handed over
+
+    // Opens (creating if needed) the database. ":memory:" keeps nothing. Refuses, with
+    // errorString(), a file that is not SQLite, a foreign SQLite file, or one written by a newer
+    // smtp-receiver.
+    bool open(const QString &path);
+    void close();
+    bool isOpen() const;
+    QString path() const;
+    QString errorString() const;
+    static QString defaultPath(); // messages.sqlite in the application data directory
+
+    // Keep at most this many newest messages (0 = unlimited). Applied at once and after every
+    // commit.
+    qint64 maxMessages() const;
+    void setMaxMessages(qint64 max);
+    // Caps the database file (bytes; 0 = no cap). When it is full, new mail gets 451 4.3.0.
+    void setMaxDatabaseSize(qint64 bytes);
+
+    // SmtpMessageSink: answers after the commit, with the message's id in the store.
+    void deliver(const SmtpMessage &message, Completion done) override;
+
+    // Reads: synchronous, from any thread.
+    qint64 count() const;
+    qint64 unreadCount() const;
+    // Newest first; the page after beforeId (0 = from the newest); query in the search language.
+    QList<SmtpMessageSummary> summaries(
+        const QString &query, qint64 beforeId, int limit, QString *errorString = nullptr) const;
+    std::optional<SmtpStoredMessage> message(qint64 id) const;
+    QByteArray rawData(qint64 id) const;
+    // The decoded content of one MIME part (an attachment), by its depth-first index.
+    QByteArray partContent(qint64 id, int partIndex, bool *ok = nullptr) const;
+    // Every message, oldest first, streamed (never all in memory); stop by returning false.
+    bool forEach(const std::function<bool(const SmtpMessageSummary &)> &visit,
+        QString *errorString = nullptr) const;
+    // Bytes of database per stored message (file size / count), for the benchmark notes.
+    qint64 databaseSize() const;
+
+    // Writes: run on the store thread, in order with incoming mail; true once committed.
+    bool remove(const QList<qint64> &ids);
+    qint64 removeMatching(const QString &query); // returns how many
+    bool clear();
+    bool setRead(const QList<qint64> &ids, bool read);
+    bool markAllRead();
+
+Q_SIGNALS:
+    void messagesAdded(const QList<qint64> &ids);
+    void messagesRemoved(const QList<qint64> &ids); // empty list: everything (clear)
+    void readChanged(const QList<qint64> &ids, bool read);
+    void countChanged();
+    void maxMessagesChanged();
+    void errorOccurred(const QString &errorString);
+
+private:
+    Q_DECLARE_PRIVATE(SmtpMessageStore)
+    QScopedPointer<SmtpMessageStorePrivate> d_ptr;
+};

@@ -1,0 +1,22 @@
+#include "smtpmessagesummary.h"
+
+#include "mime/mimeheaders.h"
+#include "smtpmessage.h"
+
+SmtpMessageSummary SmtpMessageSummary::fromMessage(const SmtpMessage &message)
+{
+    SmtpMessageSummary s;
+    s.id = message.id();
+    s.receivedAt = message.receivedAt();
+    s.remoteAddress = message.remoteAddress();
+    s.helo = message.helo();
+    s.mailFrom = message.mailFrom();
+    s.rcptTos = message.rcptTos();
+    const QByteArray data = message.data();
+    s.from = MimeHeaders::decodedHeader(data, "From");
+    s.to = MimeHeaders::decodedHeader(data, "To");
+    s.subject = MimeHeaders::decodedHeader(data, "Subject");
+    s.size = message.size();
+    s.tls = message.isTls();
+    return s;
+}

@@ -1,0 +1,47 @@
+// What the inbox shows of one stored message, without its bytes: cheap to read by the page.
+#pragma once
+
+#include "smtpreceiver_global.h"
+
+#include <QDateTime>
+#include <QMetaType>
+#include <QStringList>
+
+class SmtpMessage;
+
+struct SMTPRECEIVER_EXPORT SmtpMessageSummary
+{
+    Q_GADGET
+    Q_PROPERTY(qint64 id MEMBER id)
+    Q_PROPERTY(QDateTime receivedAt MEMBER receivedAt)
+    Q_PROPERTY(QString remoteAddress MEMBER remoteAddress)
+    Q_PROPERTY(QString helo MEMBER helo)
+    Q_PROPERTY(QString mailfrom MEMBER mailFrom)
+    Q_PROPERTY(QStringList rcpttos MEMBER rcptTos)
+    Q_PROPERTY(QString from MEMBER from)
+    Q_PROPERTY(QString to MEMBER to)
+    Q_PROPERTY(QString subject MEMBER subject)
+    Q_PROPERTY(qint64 size MEMBER size)
+    Q_PROPERTY(bool tls MEMBER tls)
+    Q_PROPERTY(bool read MEMBER read)
+    Q_PROPERTY(bool hasAttachments MEMBER hasAttachments)
+public:
+    qint64 id = 0;
+    QDateTime receivedAt; // UTC
+    QString remoteAddress;
+    QString helo;
+    QString mailFrom; // envelope; "" for <>
+    QStringList rcptTos;
+    QString from; // From header, decoded
+    QString to; // To header, decoded
+    QString subject;
+    qint64 size = 0;
+    bool tls = false;
+    bool read = false;
+    bool hasAttachments = false;
+
+    // The envelope part of a message that was just received (headers decoded on the spot).
+    static SmtpMessageSummary fromMessage(const SmtpMessage &message);
+};
+
+Q_DECLARE_METATYPE(SmtpMessageSummary)

@@ -1,0 +1,840 @@
+#include "smtpmessagestore.h"
+
+#include "mime/mimeparser.h"
+#include "smtplog.h"
+#include "store/searchquery.h"
+#include "store/storeschema.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMutex>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QThread>
+#include <QUuid>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <thread>
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("SmtpMessageStore", text);
+}
+
+struct Job
+{
+    SmtpMessage message; // a delivery, when done is set
+    SmtpMessageSink::Completion done;
+    std::function<void(QSqlDatabase &)> task; // otherwise: a write of the API, in order with mail
+};
+
+struct Prepared
+{
+    SmtpMessage message;
+    MimeParsedMessage parsed;
+};
+
+QString jsonText(const QJsonDocument &doc)
+{
+    return QString::fromUtf8(doc.toJson(QJsonDocument::Compact));
+}
+
+QJsonArray attachmentsJson(const MimeParsedMessage &parsed)
+{
+    QJsonArray array;
+    for (const MimeAttachment &a : parsed.attachments)
+        array.append(QJsonObject { { QStringLiteral("part"), a.partIndex },
+            { QStringLiteral("name"), a.fileName }, { QStringLiteral("type"), a.contentType },
+            { QStringLiteral("size"), a.size }, { QStringLiteral("contentId"), a.contentId },
+            { QStringLiteral("inline"), a.isInline } });
+    return array;
+}
+
+QJsonArray partsJson(const MimeParsedMessage &parsed)
+{
+    QJsonArray array;
+    for (const MimePart &p : parsed.parts)
+        array.append(QJsonObject { { QStringLiteral("index"), p.index },
+            { QStringLiteral("parent"), p.parent }, { QStringLiteral("depth"), p.depth },
+            { QStringLiteral("type"), p.contentType }, { QStringLiteral("charset"), p.charset },
+            { QStringLiteral("encoding"), p.transferEncoding },
+            { QStringLiteral("disposition"), p.disposition },
+            { QStringLiteral("name"), p.fileName }, { QStringLiteral("contentId"), p.contentId },
+            { QStringLiteral("size"), p.size } });
+    return array;
+}
+
+QJsonArray findingsJson(const MimeParsedMessage &parsed)
+{
+    QJsonArray array;
+    for (const MimeFinding &f : parsed.findings)
+        array.append(QJsonObject { { QStringLiteral("kind"), MimeParser::findingName(f.kind) },
+            { QStringLiteral("detail"), f.detail } });
+    return array;
+}
+
+constexpr auto summaryColumns = "m.id, m.received_at, m.remote_address, m.helo, m.mail_from, "
+                                "m.rcpt_tos, m.from_header, m.to_header, m.subject, m.size, "
+                                "m.tls_protocol, m.is_read, m.has_attachments";
+
+SmtpMessageSummary readSummary(const QSqlQuery &q)
+{
+    SmtpMessageSummary s;
+    s.id = q.value(0).toLongLong();
+    s.receivedAt = QDateTime::fromMSecsSinceEpoch(q.value(1).toLongLong(), Qt::UTC);
+    s.remoteAddress = q.value(2).toString();
+    s.helo = q.value(3).toString();
+    s.mailFrom = q.value(4).toString();
+    const QJsonArray rcpts = QJsonDocument::fromJson(q.value(5).toByteArray()).array();
+    for (const QJsonValue &v : rcpts)
+        s.rcptTos.append(v.toString());
+    s.from = q.value(6).toString();
+    s.to = q.value(7).toString();
+    s.subject = q.value(8).toString();
+    s.size = q.value(9).toLongLong();
+    s.tls = !q.value(10).toString().isEmpty();
+    s.read = q.value(11).toBool();
+    s.hasAttachments = q.value(12).toBool();
+    return s;
+}
+
+} // namespace
+
+class SmtpMessageStorePrivate
+{
+public:
+    explicit SmtpMessageStorePrivate(SmtpMessageStore *store)
+        : q(store)
+        , prefix(QStringLiteral("smtpreceiver-store-")
+              + QUuid::createUuid().toString(QUuid::WithoutBraces) + QLatin1Char('-'))
+    { }
+
+    SmtpMessageStore *q;
+    const QString prefix; // of this store's connection names
+    QString path;
+    QString databaseName; // what QSQLITE opens (a URI for ":memory:")
+    QString connectOptions;
+    QString errorString;
+    std::atomic<bool> isOpen { false };
+    std::atomic<qint64> count { 0 };
+    std::atomic<qint64> unread { 0 };
+    std::atomic<qint64> maxMessages { 0 };
+
+    std::mutex mutex;
+    std::condition_variable wake;
+    std::deque<Job> queue;
+    bool stopping = false;
+    std::thread writer;
+
+    mutable QMutex readersMutex;
+    mutable QStringList readerNames;
+
+    QSqlDatabase openConnection(const QString &name, QString *error) const;
+    QSqlDatabase readConnection(QString *error = nullptr) const;
+    void writerLoop(std::promise<QString> *opened);
+    void writeMessages(QSqlDatabase &db, std::vector<Job> &batch);
+    bool prune(QSqlDatabase &db, QList<qint64> *removed, QString *error);
+    bool runTask(std::function<void(QSqlDatabase &)> task);
+    void notify(std::function<void()> what);
+};
+
+QSqlDatabase SmtpMessageStorePrivate::openConnection(const QString &name, QString *error) const
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+    db.setDatabaseName(databaseName);
+    db.setConnectOptions(connectOptions);
+    if (!db.open()) {
+        if (error)
+            *error = db.lastError().text();
+    }
+    return db;
+}
+
+QSqlDatabase SmtpMessageStorePrivate::readConnection(QString *error) const
+{
+    // One connection per thread that reads: Qt Sql connections belong to their thread.
+    const QString name
+        = prefix + QStringLiteral("r") + QString::number(quintptr(QThread::currentThread()), 16);
+    if (QSqlDatabase::contains(name))
+        return QSqlDatabase::database(name);
+    QString why;
+    QSqlDatabase db = openConnection(name, &why);
+    if (db.isOpen()) {
+        QSqlQuery(db).exec(QStringLiteral("PRAGMA busy_timeout = 5000"));
+        QMutexLocker lock(&readersMutex);
+        readerNames.append(name);
+    } else if (error) {
+        *error = why;
+    }
+    return db;
+}
+
+void SmtpMessageStorePrivate::notify(std::function<void()> what)
+{
+    QMetaObject::invokeMethod(q, std::move(what), Qt::QueuedConnection);
+}
+
+bool SmtpMessageStorePrivate::prune(QSqlDatabase &db, QList<qint64> *removed, QString *error)
+{
+    const qint64 max = maxMessages.load();
+    const qint64 excess = max > 0 ? count.load() - max : 0;
+    if (excess <= 0)
+        return true;
+    QSqlQuery del(db);
+    del.prepare(
+        QStringLiteral("DELETE FROM messages WHERE id IN "
+                       "(SELECT id FROM messages ORDER BY id LIMIT ?) RETURNING id, is_read"));
+    del.addBindValue(excess);
+    if (!del.exec()) {
+        *error = del.lastError().text();
+        return false;
+    }
+    qint64 unreadRemoved = 0;
+    while (del.next()) {
+        removed->append(del.value(0).toLongLong());
+        unreadRemoved += del.value(1).toBool() ? 0 : 1;
+    }
+    count -= removed->size();
+    unread -= unreadRemoved;
+    return true;
+}
+
+void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<Job> &batch)
+{
+    // Parse before the transaction: the write lock is held only for the inserts.
+    std::vector<MimeParsedMessage> parsed;
+    parsed.reserve(batch.size());
+    for (const Job &job : batch)
+        parsed.push_back(MimeParser::parse(
+            job.message.data(), job.message.isSmtpUtf8() || job.message.is8BitMime()));
+
+    QString error;
+    QList<qint64> ids;
+    QList<qint64> removed;
+    const qint64 countBefore = count.load();
+    const qint64 unreadBefore = unread.load();
+    bool ok = db.transaction();
+    if (!ok)
+        error = db.lastError().text();
+
+    QSqlQuery insert(db), raw(db), html(db), fts(db);
+    ok = ok
+        && insert.prepare(QStringLiteral(
+            "INSERT INTO messages (received_at, remote_address, remote_port, helo, mail_from, "
+            "rcpt_tos, size, tls_protocol, tls_cipher, auth_user, smtputf8, subject, from_header, "
+            "to_header, cc_header, reply_to, date_header, message_id, has_attachments, "
+            "parse_failed, attachments, parts, findings) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+        && raw.prepare(QStringLiteral("INSERT INTO message_raw (id, data) VALUES (?, ?)"))
+        && html.prepare(QStringLiteral("INSERT INTO message_html (id, html) VALUES (?, ?)"))
+        && fts.prepare(QStringLiteral("INSERT INTO messages_fts (rowid, subject, sender, "
+                                      "recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)"));
+
+    for (size_t i = 0; ok && i < batch.size(); ++i) {
+        const SmtpMessage &m = batch[i].message;
+        const MimeParsedMessage &p = parsed[i];
+        const QString rcpts = jsonText(QJsonDocument(QJsonArray::fromStringList(m.rcptTos())));
+        const QVariantList values {
+            m.receivedAt().toMSecsSinceEpoch(),
+            m.remoteAddress(),
+            m.remotePort(),
+            m.helo(),
+            m.mailFrom(),
+            rcpts,
+            m.size(),
+            m.tlsProtocol(),
+            m.tlsCipher(),
+            m.authenticatedUser(),
+            m.isSmtpUtf8(),
+            p.subject,
+            p.from,
+            p.to,
+            p.cc,
+            p.replyTo,
+            p.dateHeader,
+            p.messageId,
+            p.hasAttachments(),
+            p.parseFailed,
+            jsonText(QJsonDocument(attachmentsJson(p))),
+            jsonText(QJsonDocument(partsJson(p))),
+            jsonText(QJsonDocument(findingsJson(p))),
+        };
+        for (int v = 0; v < values.size(); ++v) {
+            // A null QString binds as SQL NULL; the schema wants text.
+            const QVariant &value = values.at(v);
+            if (value.typeId() == QMetaType::QString && value.toString().isNull())
+                insert.bindValue(v, QStringLiteral(""));
+            else
+                insert.bindValue(v, value);
+        }
+        if (!insert.exec()) {
+            error = insert.lastError().text();
+            ok = false;
+            break;
+        }
+        const qint64 id = insert.lastInsertId().toLongLong();
+        ids.append(id);
+
+        raw.bindValue(0, id);
+        const QByteArray data = m.data();
+        raw.bindValue(1, data.isNull() ? QByteArray("") : data); // null would bind as SQL NULL
+        QStringList names;
+        for (const MimeAttachment &a : p.attachments)
+            names.append(a.fileName);
+        fts.bindValue(0, id);
+        fts.bindValue(1, QString(p.subject + QStringLiteral("")));
+        fts.bindValue(2, QString(p.from + QLatin1Char(' ') + m.mailFrom()));
+        fts.bindValue(3,
+            QString(p.to + QLatin1Char(' ') + p.cc + QLatin1Char(' ')
+                + m.rcptTos().join(QLatin1Char(' '))));
+        fts.bindValue(4, QString(p.textBody + QStringLiteral("")));
+        fts.bindValue(5, names.join(QLatin1Char(' ')));
+        ok = raw.exec() && fts.exec();
+        if (ok && !p.htmlBody.isEmpty()) {
+            html.bindValue(0, id);
+            html.bindValue(1, p.htmlBody);
+            ok = html.exec();
+        }
+        if (!ok) {
+            for (const QSqlQuery *failed : { &raw, &fts, &html })
+                if (failed->lastError().isValid())
+                    error = failed->lastError().text();
+        }
+    }
+    if (ok) {
+        count += ids.size();
+        unread += ids.size();
+        ok = prune(db, &removed, &error);
+    }
+    insert.finish();
+    raw.finish();
+    html.finish();
+    fts.finish();
+    if (ok && !db.commit()) {
+        ok = false;
+        error = db.lastError().text();
+    }
+    if (!ok) {
+        db.rollback();
+        count = countBefore;
+        unread = unreadBefore;
+        qCWarning(lcSmtpSink) << "store: commit failed:" << error;
+        for (Job &job : batch)
+            job.done(SmtpSinkResult::failure(tr("cannot store the message: %1").arg(error)));
+        notify([this, error] { Q_EMIT q->errorOccurred(error); });
+        return;
+    }
+    for (size_t i = 0; i < batch.size(); ++i)
+        batch[i].done(SmtpSinkResult::success(ids.at(qsizetype(i))));
+    notify([this, ids, removed] {
+        if (!removed.isEmpty())
+            Q_EMIT q->messagesRemoved(removed);
+        Q_EMIT q->messagesAdded(ids);
+        Q_EMIT q->countChanged();
+    });
+}
+
+void SmtpMessageStorePrivate::writerLoop(std::promise<QString> *opened)
+{
+    const QString name = prefix + QStringLiteral("writer");
+    {
+        QString error;
+        QSqlDatabase db = openConnection(name, &error);
+        if (db.isOpen() && StoreSchema::prepare(db, &error)) {
+            QSqlQuery counts(db);
+            counts.exec(QStringLiteral("SELECT count(*), (SELECT count(*) FROM messages WHERE "
+                                       "is_read = 0) FROM messages"));
+            if (counts.next()) {
+                count = counts.value(0).toLongLong();
+                unread = counts.value(1).toLongLong();
+            }
+        } else if (error.isEmpty()) {
+            error = db.lastError().text();
+        }
+        opened->set_value(error);
+        if (!error.isEmpty()) {
+            db.close();
+            db = {};
+            QSqlDatabase::removeDatabase(name);
+            return;
+        }
+
+        for (;;) {
+            std::vector<Job> batch;
+            {
+                std::unique_lock lock(mutex);
+                wake.wait(lock, [this] { return stopping || !queue.empty(); });
+                if (queue.empty() && stopping)
+                    break;
+                // Every delivery waiting now goes into one transaction (group commit); a task
+                // runs on its own, in order.
+                if (queue.front().task) {
+                    batch.push_back(std::move(queue.front()));
+                    queue.pop_front();
+                } else {
+                    while (!queue.empty() && !queue.front().task && batch.size() < 1000) {
+                        batch.push_back(std::move(queue.front()));
+                        queue.pop_front();
+                    }
+                }
+            }
+            if (batch.front().task)
+                batch.front().task(db);
+            else
+                writeMessages(db, batch);
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+}
+
+bool SmtpMessageStorePrivate::runTask(std::function<void(QSqlDatabase &)> task)
+{
+    if (!isOpen)
+        return false;
+    std::promise<void> finished;
+    auto future = finished.get_future();
+    {
+        std::lock_guard lock(mutex);
+        queue.push_back({ {}, {}, [&](QSqlDatabase &db) {
+                             task(db);
+                             finished.set_value();
+                         } });
+    }
+    wake.notify_one();
+    future.wait();
+    return true;
+}
+
+SmtpMessageStore::SmtpMessageStore(QObject *parent)
+    : QObject(parent)
+    , d_ptr(new SmtpMessageStorePrivate(this))
+{
+    qRegisterMetaType<QList<qint64>>();
+}
+
+SmtpMessageStore::~SmtpMessageStore()
+{
+    close();
+}
+
+QString SmtpMessageStore::defaultPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+        + QStringLiteral("/messages.sqlite");
+}
+
+bool SmtpMessageStore::open(const QString &path)
+{
+    Q_D(SmtpMessageStore);
+    close();
+    d->path = path;
+    if (path == QLatin1String(":memory:")) {
+        // One in-memory database shared by this store's connections, gone with the last one.
+        d->databaseName
+            = QStringLiteral("file:") + d->prefix + QStringLiteral("?mode=memory&cache=shared");
+        d->connectOptions = QStringLiteral("QSQLITE_OPEN_URI");
+    } else {
+        const QFileInfo info(path);
+        if (!QDir().mkpath(info.absolutePath())) {
+            d->errorString = tr("cannot create the directory %1").arg(info.absolutePath());
+            return false;
+        }
+        if (info.exists() && !info.isFile()) {
+            d->errorString = tr("%1 is not a file").arg(path);
+            return false;
+        }
+        d->databaseName = info.absoluteFilePath();
+        d->connectOptions.clear();
+    }
+    std::promise<QString> opened;
+    auto result = opened.get_future();
+    d->stopping = false;
+    d->writer = std::thread([d, &opened] { d->writerLoop(&opened); });
+    const QString error = result.get();
+    if (!error.isEmpty()) {
+        d->writer.join();
+        d->errorString = tr("%1: %2").arg(path, error);
+        return false;
+    }
+    d->isOpen = true;
+    Q_EMIT countChanged();
+    return true;
+}
+
+void SmtpMessageStore::close()
+{
+    Q_D(SmtpMessageStore);
+    if (!d->writer.joinable())
+        return;
+    {
+        std::lock_guard lock(d->mutex);
+        d->stopping = true;
+    }
+    d->wake.notify_all();
+    d->writer.join();
+    d->isOpen = false;
+    QMutexLocker lock(&d->readersMutex);
+    for (const QString &name : std::as_const(d->readerNames)) {
+        {
+            QSqlDatabase db = QSqlDatabase::database(name, false);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+    }
+    d->readerNames.clear();
+}
+
+bool SmtpMessageStore::isOpen() const
+{
+    return d_func()->isOpen;
+}
+QString SmtpMessageStore::path() const
+{
+    return d_func()->path;
+}
+QString SmtpMessageStore::errorString() const
+{
+    return d_func()->errorString;
+}
+
+qint64 SmtpMessageStore::maxMessages() const
+{
+    return d_func()->maxMessages;
+}
+
+void SmtpMessageStore::setMaxMessages(qint64 max)
+{
+    Q_D(SmtpMessageStore);
+    if (d->maxMessages == max)
+        return;
+    d->maxMessages = max;
+    Q_EMIT maxMessagesChanged();
+    d->runTask([d](QSqlDatabase &db) {
+        QList<qint64> removed;
+        QString error;
+        if (!db.transaction())
+            return;
+        if (d->prune(db, &removed, &error) && db.commit()) {
+            if (!removed.isEmpty())
+                d->notify([d, removed] {
+                    Q_EMIT d->q->messagesRemoved(removed);
+                    Q_EMIT d->q->countChanged();
+                });
+        } else {
+            db.rollback();
+        }
+    });
+}
+
+void SmtpMessageStore::setMaxDatabaseSize(qint64 bytes)
+{
+    Q_D(SmtpMessageStore);
+    d->runTask([bytes](QSqlDatabase &db) {
+        QSqlQuery q(db);
+        q.exec(QStringLiteral("PRAGMA page_size"));
+        const qint64 pageSize = q.next() ? q.value(0).toLongLong() : 4096;
+        const qint64 pages = bytes > 0 ? qMax<qint64>(1, bytes / pageSize) : 4294967294LL;
+        q.exec(QStringLiteral("PRAGMA max_page_count = %1").arg(pages));
+    });
+}
+
+void SmtpMessageStore::deliver(const SmtpMessage &message, Completion done)
+{
+    Q_D(SmtpMessageStore);
+    {
+        std::lock_guard lock(d->mutex);
+        if (d->isOpen && !d->stopping) {
+            d->queue.push_back({ message, std::move(done), {} });
+            done = nullptr;
+        }
+    }
+    if (done) {
+        done(SmtpSinkResult::failure(tr("the message store is not open")));
+        return;
+    }
+    d->wake.notify_one();
+}
+
+qint64 SmtpMessageStore::count() const
+{
+    return d_func()->count;
+}
+qint64 SmtpMessageStore::unreadCount() const
+{
+    return d_func()->unread;
+}
+
+QList<SmtpMessageSummary> SmtpMessageStore::summaries(
+    const QString &query, qint64 beforeId, int limit, QString *errorString) const
+{
+    Q_D(const SmtpMessageStore);
+    QList<SmtpMessageSummary> result;
+    const SearchQuery search = SearchQuery::compile(query, QDateTime::currentDateTimeUtc());
+    if (!search.isValid()) {
+        if (errorString)
+            *errorString = search.errorString;
+        return result;
+    }
+    QSqlDatabase db = d->readConnection(errorString);
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT %1 FROM messages m WHERE (%2) AND (? = 0 OR m.id < ?) "
+                             "ORDER BY m.id DESC LIMIT ?")
+                  .arg(QLatin1String(summaryColumns), search.where));
+    for (const QVariant &v : search.bindings)
+        q.addBindValue(v);
+    q.addBindValue(beforeId);
+    q.addBindValue(beforeId);
+    q.addBindValue(limit);
+    if (!q.exec()) {
+        if (errorString)
+            *errorString = q.lastError().text();
+        return result;
+    }
+    while (q.next())
+        result.append(readSummary(q));
+    return result;
+}
+
+std::optional<SmtpStoredMessage> SmtpMessageStore::message(qint64 id) const
+{
+    Q_D(const SmtpMessageStore);
+    QSqlDatabase db = d->readConnection();
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral(
+        "SELECT %1, r.data, m.remote_port, m.tls_protocol, m.tls_cipher, m.auth_user, "
+        "m.smtputf8, m.cc_header, m.reply_to, m.date_header, m.message_id, "
+        "m.attachments, m.parts, m.findings, m.parse_failed, "
+        "(SELECT html FROM message_html WHERE id = m.id), "
+        "(SELECT body FROM messages_fts WHERE rowid = m.id) "
+        "FROM messages m JOIN message_raw r ON r.id = m.id WHERE m.id = ?")
+                  .arg(QLatin1String(summaryColumns)));
+    q.addBindValue(id);
+    if (!q.exec() || !q.next())
+        return std::nullopt;
+    SmtpStoredMessage s;
+    s.summary = readSummary(q);
+    int c = 13;
+    SmtpMessage &m = s.message;
+    m.setId(s.summary.id);
+    m.setReceivedAt(s.summary.receivedAt);
+    m.setRemoteAddress(s.summary.remoteAddress);
+    m.setHelo(s.summary.helo);
+    m.setMailFrom(s.summary.mailFrom);
+    m.setRcptTos(s.summary.rcptTos);
+    m.setData(q.value(c++).toByteArray());
+    m.setRemotePort(q.value(c++).toInt());
+    s.tlsProtocol = q.value(c++).toString();
+    s.tlsCipher = q.value(c++).toString();
+    m.setTls(s.tlsProtocol, s.tlsCipher);
+    s.authenticatedUser = q.value(c++).toString();
+    m.setAuthenticatedUser(s.authenticatedUser);
+    m.setSmtpUtf8(q.value(c++).toBool());
+    s.cc = q.value(c++).toString();
+    s.replyTo = q.value(c++).toString();
+    s.dateHeader = q.value(c++).toString();
+    s.messageId = q.value(c++).toString();
+    s.attachmentsJson = q.value(c++).toByteArray();
+    s.partsJson = q.value(c++).toByteArray();
+    s.findingsJson = q.value(c++).toByteArray();
+    s.parseFailed = q.value(c++).toBool();
+    s.htmlBody = q.value(c++).toString();
+    s.textBody = q.value(c++).toString();
+    return s;
+}
+
+QByteArray SmtpMessageStore::rawData(qint64 id) const
+{
+    Q_D(const SmtpMessageStore);
+    QSqlQuery q(d->readConnection());
+    q.prepare(QStringLiteral("SELECT data FROM message_raw WHERE id = ?"));
+    q.addBindValue(id);
+    return q.exec() && q.next() ? q.value(0).toByteArray() : QByteArray();
+}
+
+QByteArray SmtpMessageStore::partContent(qint64 id, int partIndex, bool *ok) const
+{
+    bool found = false;
+    const QByteArray raw = rawData(id);
+    const QByteArray content
+        = raw.isEmpty() ? QByteArray() : MimeParser::partContent(raw, partIndex, &found);
+    if (ok)
+        *ok = found;
+    return content;
+}
+
+bool SmtpMessageStore::forEach(
+    const std::function<bool(const SmtpMessageSummary &)> &visit, QString *errorString) const
+{
+    Q_D(const SmtpMessageStore);
+    QSqlDatabase db = d->readConnection(errorString);
+    QSqlQuery q(db);
+    q.setForwardOnly(true); // streamed: one row in memory at a time
+    if (!q.exec(QStringLiteral("SELECT %1 FROM messages m ORDER BY m.id")
+                    .arg(QLatin1String(summaryColumns)))) {
+        if (errorString)
+            *errorString = q.lastError().text();
+        return false;
+    }
+    while (q.next())
+        if (!visit(readSummary(q)))
+            break;
+    return true;
+}
+
+qint64 SmtpMessageStore::databaseSize() const
+{
+    Q_D(const SmtpMessageStore);
+    if (d->path == QLatin1String(":memory:"))
+        return 0;
+    return QFileInfo(d->databaseName).size()
+        + QFileInfo(d->databaseName + QStringLiteral("-wal")).size();
+}
+
+bool SmtpMessageStore::remove(const QList<qint64> &ids)
+{
+    Q_D(SmtpMessageStore);
+    bool ok = false;
+    d->runTask([d, &ids, &ok](QSqlDatabase &db) {
+        QList<qint64> removed;
+        qint64 unreadRemoved = 0;
+        if (!db.transaction())
+            return;
+        QSqlQuery del(db);
+        del.prepare(QStringLiteral("DELETE FROM messages WHERE id = ? RETURNING is_read"));
+        ok = true;
+        for (qint64 id : ids) {
+            del.bindValue(0, id);
+            if (!del.exec()) {
+                ok = false;
+                break;
+            }
+            if (del.next()) {
+                removed.append(id);
+                unreadRemoved += del.value(0).toBool() ? 0 : 1;
+            }
+            del.finish();
+        }
+        if (!ok || !db.commit()) {
+            db.rollback();
+            ok = false;
+            return;
+        }
+        d->count -= removed.size();
+        d->unread -= unreadRemoved;
+        if (!removed.isEmpty())
+            d->notify([d, removed] {
+                Q_EMIT d->q->messagesRemoved(removed);
+                Q_EMIT d->q->countChanged();
+            });
+    });
+    return ok;
+}
+
+qint64 SmtpMessageStore::removeMatching(const QString &query)
+{
+    QList<qint64> ids;
+    qint64 before = 0;
+    for (;;) {
+        const QList<SmtpMessageSummary> page = summaries(query, before, 1000);
+        for (const SmtpMessageSummary &s : page)
+            ids.append(s.id);
+        if (page.size() < 1000)
+            break;
+        before = page.constLast().id;
+    }
+    return remove(ids) ? ids.size() : 0;
+}
+
+bool SmtpMessageStore::clear()
+{
+    Q_D(SmtpMessageStore);
+    bool ok = false;
+    d->runTask([d, &ok](QSqlDatabase &db) {
+        QSqlQuery q(db);
+        ok = db.transaction() && q.exec(QStringLiteral("DELETE FROM messages"))
+            && q.exec(QStringLiteral("DELETE FROM message_raw"))
+            && q.exec(QStringLiteral("DELETE FROM message_html"))
+            && q.exec(QStringLiteral("DELETE FROM messages_fts")) && db.commit();
+        if (!ok) {
+            db.rollback();
+            return;
+        }
+        d->count = 0;
+        d->unread = 0;
+        d->notify([d] {
+            Q_EMIT d->q->messagesRemoved({});
+            Q_EMIT d->q->countChanged();
+        });
+    });
+    return ok;
+}
+
+bool SmtpMessageStore::setRead(const QList<qint64> &ids, bool read)
+{
+    Q_D(SmtpMessageStore);
+    bool ok = false;
+    d->runTask([d, &ids, &ok, read](QSqlDatabase &db) {
+        if (!db.transaction())
+            return;
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("UPDATE messages SET is_read = ? WHERE id = ? AND is_read <> ?"));
+        QList<qint64> changed;
+        ok = true;
+        for (qint64 id : ids) {
+            q.bindValue(0, read);
+            q.bindValue(1, id);
+            q.bindValue(2, read);
+            if (!q.exec()) {
+                ok = false;
+                break;
+            }
+            if (q.numRowsAffected() > 0)
+                changed.append(id);
+        }
+        if (!ok || !db.commit()) {
+            db.rollback();
+            ok = false;
+            return;
+        }
+        d->unread += read ? -changed.size() : changed.size();
+        if (!changed.isEmpty())
+            d->notify([d, changed, read] {
+                Q_EMIT d->q->readChanged(changed, read);
+                Q_EMIT d->q->countChanged();
+            });
+    });
+    return ok;
+}
+
+bool SmtpMessageStore::markAllRead()
+{
+    Q_D(SmtpMessageStore);
+    bool ok = false;
+    d->runTask([d, &ok](QSqlDatabase &db) {
+        QSqlQuery q(db);
+        ok = q.exec(QStringLiteral("UPDATE messages SET is_read = 1 WHERE is_read = 0"));
+        if (!ok)
+            return;
+        d->unread = 0;
+        d->notify([d] {
+            Q_EMIT d->q->readChanged({}, true);
+            Q_EMIT d->q->countChanged();
+        });
+    });
+    return ok;
+}

@@ -1,0 +1,99 @@
+// "A 250 after DATA means the message is committed to disk and survives kill -9."
+// The real binary is started on a database file, fed messages one by one, killed with SIGKILL
+// while a message is in flight, and every message that got its 250 must then be in the store,
+// byte for byte.
+#include "smtptestclient.h"
+
+#include <smtpmessagestore.h>
+
+#include <QCryptographicHash>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestDurability : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void acknowledgedMailSurvivesKill9();
+
+private:
+    static quint16 startServer(QProcess &process, const QString &database);
+};
+
+quint16 TestDurability::startServer(QProcess &process, const QString &database)
+{
+    process.setProgram(SMTP_RECEIVER_BINARY);
+    process.setArguments({ "--no-gui", "--json", "--smtp", "127.0.0.1:0", "--database", database });
+    process.setProcessChannelMode(QProcess::SeparateChannels);
+    process.start();
+    if (!process.waitForStarted(5000) || !process.waitForReadyRead(10000))
+        return 0;
+    const QJsonObject ready = QJsonDocument::fromJson(process.readLine()).object();
+    if (ready.value("event").toString() != "listening")
+        return 0;
+    return quint16(ready.value("smtp").toString().section(':', -1).toUInt());
+}
+
+void TestDurability::acknowledgedMailSurvivesKill9()
+{
+    QTemporaryDir dir;
+    const QString database = dir.filePath("messages.sqlite");
+    QProcess server;
+    const quint16 port = startServer(server, database);
+    QVERIFY2(port != 0, server.readAllStandardError().constData());
+
+    QHash<qint64, QByteArray> acknowledged; // id -> hash of the bytes
+    SmtpTestClient client;
+    QVERIFY(client.connectTo(port));
+    QCOMPARE(SmtpTestClient::code(client.greeting()), 220);
+    QCOMPARE(SmtpTestClient::code(client.ehlo()), 250);
+    for (int i = 0; i < 150; ++i) {
+        const QByteArray body = "Subject: durable " + QByteArray::number(i) + "\r\n\r\n"
+            + QByteArray(100 + i * 37 % 3000, char('a' + i % 26)) + "\r\n";
+        QCOMPARE(SmtpTestClient::code(client.mail("a@x.test")), 250);
+        QCOMPARE(SmtpTestClient::code(client.rcpt("b@x.test")), 250);
+        QCOMPARE(SmtpTestClient::code(client.command("DATA")), 354);
+        client.send(body + ".\r\n");
+        if (i == 149) {
+            // In flight: the server may be committing this one right now.
+            server.kill();
+            break;
+        }
+        const QByteArray reply = client.readReply();
+        QVERIFY2(reply.startsWith("250 2.0.0 OK: queued as "), reply.constData());
+        const qint64 id = reply.mid(24).trimmed().toLongLong();
+        QVERIFY(id > 0);
+        acknowledged.insert(id, QCryptographicHash::hash(body, QCryptographicHash::Sha256));
+    }
+    QVERIFY(server.waitForFinished(5000));
+    QCOMPARE(server.exitStatus(), QProcess::CrashExit);
+    QCOMPARE(acknowledged.size(), 149);
+
+    // Read the file the killed process left behind.
+    {
+        SmtpMessageStore store;
+        QVERIFY2(store.open(database), qPrintable(store.errorString()));
+        QVERIFY(store.count() >= acknowledged.size());
+        for (auto it = acknowledged.cbegin(); it != acknowledged.cend(); ++it) {
+            const QByteArray data = store.rawData(it.key());
+            QVERIFY2(!data.isEmpty(), qPrintable(QString("message %1 lost").arg(it.key())));
+            QCOMPARE(QCryptographicHash::hash(data, QCryptographicHash::Sha256), it.value());
+        }
+    }
+
+    // And the server starts again on the same file and lists them.
+    QProcess list;
+    list.start(SMTP_RECEIVER_BINARY, { "--list", "--json", "--database", database });
+    QVERIFY(list.waitForFinished(10000));
+    QCOMPARE(list.exitCode(), 0);
+    const QList<QByteArray> lines = list.readAllStandardOutput().trimmed().split('\n');
+    QVERIFY(lines.size() >= acknowledged.size());
+    QCOMPARE(QJsonDocument::fromJson(lines.first()).object().value("subject").toString(),
+        QString("durable 0"));
+}
+
+QTEST_GUILESS_MAIN(TestDurability)
+#include "tst_durability.moc"

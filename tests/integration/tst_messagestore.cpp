@@ -1,0 +1,371 @@
+// SmtpMessageStore on real SQLite files: group commit, reads, flags, pruning, refusal of files
+// that are not ours, and failures that must reach the client as 451 without losing mail.
+#include "smtptestclient.h"
+
+#include <smtpmessagestore.h>
+#include <smtpserver.h>
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMutex>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <atomic>
+
+namespace {
+
+SmtpMessage makeMessage(const QByteArray &subject, const QByteArray &body = "hello\r\n")
+{
+    SmtpMessage m;
+    m.setReceivedAt(QDateTime::currentDateTimeUtc());
+    m.setRemoteAddress("127.0.0.1");
+    m.setRemotePort(40000);
+    m.setHelo("client.test");
+    m.setMailFrom("sender@x.test");
+    m.setRcptTos({ "a@x.test", "b@x.test" });
+    m.setData("From: Sender <sender@x.test>\r\nTo: a@x.test\r\nSubject: " + subject
+        + "\r\nDate: Sat, 28 Nov 2026 10:00:00 +0000\r\nMessage-ID: <" + subject
+        + "@x.test>\r\n\r\n" + body);
+    return m;
+}
+
+// Delivers and waits for the store's answer.
+SmtpSinkResult store(SmtpMessageStore &s, const SmtpMessage &m)
+{
+    std::atomic<bool> done { false };
+    SmtpSinkResult result;
+    s.deliver(m, [&](const SmtpSinkResult &r) {
+        result = r;
+        done = true;
+    });
+    for (int i = 0; i < 5000 && !done; ++i)
+        QTest::qWait(1);
+    return done ? result : SmtpSinkResult::failure("timeout");
+}
+
+void makeSqliteFile(const QString &path, const QStringList &statements)
+{
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", "fixture");
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        for (const QString &sql : statements)
+            QVERIFY2(QSqlQuery(db).exec(sql), qPrintable(sql));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase("fixture");
+}
+
+} // namespace
+
+class TestMessageStore : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void storesAndReads();
+    void fullMessage();
+    void groupCommitGivesDistinctIds();
+    void flags();
+    void removeAndClear();
+    void removeMatching();
+    void pruning();
+    void reopenKeepsEverything();
+    void secondReaderSeesWrites();
+    void refusesForeignFiles_data();
+    void refusesForeignFiles();
+    void fullDatabaseAnswers451();
+    void notOpenFails();
+};
+
+void TestMessageStore::storesAndReads()
+{
+    SmtpMessageStore s;
+    QVERIFY2(s.open(":memory:"), qPrintable(s.errorString()));
+    QSignalSpy added(&s, &SmtpMessageStore::messagesAdded);
+    const SmtpSinkResult first = store(s, makeMessage("one"));
+    QVERIFY2(first.ok, qPrintable(first.errorString));
+    QVERIFY(first.id > 0);
+    const SmtpSinkResult second = store(s, makeMessage("two"));
+    QCOMPARE(second.id, first.id + 1);
+    QCOMPARE(s.count(), 2);
+    QCOMPARE(s.unreadCount(), 2);
+    QTRY_COMPARE(added.count(), 2);
+    QCOMPARE(added.at(1).at(0).value<QList<qint64>>(), QList<qint64> { second.id });
+
+    const QList<SmtpMessageSummary> page = s.summaries({}, 0, 10);
+    QCOMPARE(page.size(), 2);
+    QCOMPARE(page.at(0).id, second.id); // newest first
+    QCOMPARE(page.at(0).subject, QString("two"));
+    QCOMPARE(page.at(0).from, QString("Sender <sender@x.test>"));
+    QCOMPARE(page.at(0).mailFrom, QString("sender@x.test"));
+    QCOMPARE(page.at(0).rcptTos, QStringList({ "a@x.test", "b@x.test" }));
+    QVERIFY(!page.at(0).read);
+    QCOMPARE(s.summaries({}, second.id, 10).size(), 1); // paging: the page after "two"
+    QCOMPARE(s.summaries({}, 0, 1).size(), 1);
+
+    QList<qint64> order;
+    QVERIFY(s.forEach([&order](const SmtpMessageSummary &m) {
+        order << m.id;
+        return true;
+    }));
+    QCOMPARE(order, QList<qint64>({ first.id, second.id })); // oldest first
+}
+
+void TestMessageStore::fullMessage()
+{
+    SmtpMessageStore s;
+    QVERIFY(s.open(":memory:"));
+    SmtpMessage m = makeMessage("full", "the text body\r\n");
+    m.setTls("TLSv1.3", "TLS_AES_256_GCM_SHA384");
+    m.setAuthenticatedUser("user");
+    const qint64 id = store(s, m).id;
+    const auto stored = s.message(id);
+    QVERIFY(stored);
+    QCOMPARE(stored->message.data(), m.data());
+    QCOMPARE(s.rawData(id), m.data());
+    QCOMPARE(stored->message.remotePort(), 40000);
+    QCOMPARE(stored->summary.size, m.size());
+    QVERIFY(stored->summary.tls);
+    QCOMPARE(stored->tlsCipher, QString("TLS_AES_256_GCM_SHA384"));
+    QCOMPARE(stored->authenticatedUser, QString("user"));
+    QCOMPARE(stored->messageId, QString("full@x.test"));
+    QVERIFY(stored->textBody.contains("the text body"));
+    QCOMPARE(stored->summary.receivedAt.toMSecsSinceEpoch(), m.receivedAt().toMSecsSinceEpoch());
+    QVERIFY(!s.message(id + 100));
+}
+
+void TestMessageStore::groupCommitGivesDistinctIds()
+{
+    SmtpMessageStore s;
+    QVERIFY(s.open(":memory:"));
+    std::atomic<int> done { 0 };
+    QList<qint64> ids;
+    QMutex mutex;
+    for (int i = 0; i < 300; ++i)
+        s.deliver(makeMessage("m" + QByteArray::number(i)), [&](const SmtpSinkResult &r) {
+            QMutexLocker lock(&mutex);
+            ids << (r.ok ? r.id : -1);
+            ++done;
+        });
+    QTRY_COMPARE_WITH_TIMEOUT(done.load(), 300, 20000);
+    QCOMPARE(QSet<qint64>(ids.begin(), ids.end()).size(), 300);
+    QVERIFY(!ids.contains(-1));
+    QCOMPARE(s.count(), 300);
+}
+
+void TestMessageStore::flags()
+{
+    SmtpMessageStore s;
+    QVERIFY(s.open(":memory:"));
+    const qint64 a = store(s, makeMessage("a")).id;
+    const qint64 b = store(s, makeMessage("b")).id;
+    QSignalSpy changed(&s, &SmtpMessageStore::readChanged);
+    QVERIFY(s.setRead({ a }, true));
+    QCOMPARE(s.unreadCount(), 1);
+    QTRY_COMPARE(changed.count(), 1);
+    QVERIFY(s.summaries({}, 0, 10).at(1).read);
+    QVERIFY(s.setRead({ a }, true)); // no change, no signal, no drift
+    QCOMPARE(s.unreadCount(), 1);
+    QVERIFY(s.markAllRead());
+    QCOMPARE(s.unreadCount(), 0);
+    QVERIFY(s.setRead({ a, b }, false));
+    QCOMPARE(s.unreadCount(), 2);
+}
+
+void TestMessageStore::removeAndClear()
+{
+    SmtpMessageStore s;
+    QVERIFY(s.open(":memory:"));
+    const qint64 a = store(s, makeMessage("a")).id;
+    const qint64 b = store(s, makeMessage("b")).id;
+    QSignalSpy removed(&s, &SmtpMessageStore::messagesRemoved);
+    QVERIFY(s.remove({ a, 999 }));
+    QCOMPARE(s.count(), 1);
+    QTRY_COMPARE(removed.count(), 1);
+    QCOMPARE(removed.at(0).at(0).value<QList<qint64>>(), QList<qint64> { a });
+    QVERIFY(s.rawData(a).isEmpty());
+    QVERIFY(!s.rawData(b).isEmpty());
+    QVERIFY(s.clear());
+    QCOMPARE(s.count(), 0);
+    QCOMPARE(s.unreadCount(), 0);
+    QVERIFY(s.summaries({}, 0, 10).isEmpty());
+    QVERIFY(s.rawData(b).isEmpty());
+}
+
+void TestMessageStore::removeMatching()
+{
+    SmtpMessageStore s;
+    QVERIFY(s.open(":memory:"));
+    store(s, makeMessage("invoice 1"));
+    store(s, makeMessage("newsletter"));
+    store(s, makeMessage("invoice 2"));
+    QCOMPARE(s.removeMatching("subject:invoice"), 2);
+    QCOMPARE(s.count(), 1);
+    QCOMPARE(s.summaries({}, 0, 10).at(0).subject, QString("newsletter"));
+    QCOMPARE(s.summaries("invoice", 0, 10).size(), 0); // the search index forgot them too
+}
+
+void TestMessageStore::pruning()
+{
+    SmtpMessageStore s;
+    QVERIFY(s.open(":memory:"));
+    QList<qint64> ids;
+    for (int i = 0; i < 5; ++i)
+        ids << store(s, makeMessage("p" + QByteArray::number(i))).id;
+    QSignalSpy removed(&s, &SmtpMessageStore::messagesRemoved);
+    s.setMaxMessages(3);
+    QCOMPARE(s.count(), 3);
+    QTRY_COMPARE(removed.count(), 1);
+    QCOMPARE(removed.at(0).at(0).value<QList<qint64>>(), ids.mid(0, 2));
+    const qint64 newest = store(s, makeMessage("p5")).id;
+    QCOMPARE(s.count(), 3);
+    const QList<SmtpMessageSummary> left = s.summaries({}, 0, 10);
+    QCOMPARE(left.size(), 3);
+    QCOMPARE(left.at(0).id, newest);
+    QCOMPARE(left.at(2).id, ids.at(3));
+    QCOMPARE(s.summaries("p0", 0, 10).size(), 0);
+    QCOMPARE(s.unreadCount(), 3);
+}
+
+void TestMessageStore::reopenKeepsEverything()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("sub/dir/messages.sqlite");
+    qint64 id = 0;
+    {
+        SmtpMessageStore s;
+        QVERIFY2(s.open(path), qPrintable(s.errorString()));
+        id = store(s, makeMessage("kept")).id;
+        store(s, makeMessage("kept too"));
+        QVERIFY(s.setRead({ id }, true));
+        QVERIFY(s.databaseSize() > 0);
+    }
+    SmtpMessageStore s;
+    QVERIFY(s.open(path));
+    QCOMPARE(s.count(), 2);
+    QCOMPARE(s.unreadCount(), 1);
+    QCOMPARE(s.message(id)->summary.subject, QString("kept"));
+    // ids are never reused, even after the newest is deleted
+    const qint64 last = s.summaries({}, 0, 1).at(0).id;
+    QVERIFY(s.remove({ last }));
+    QVERIFY(store(s, makeMessage("new")).id > last);
+}
+
+void TestMessageStore::secondReaderSeesWrites()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("shared.sqlite");
+    SmtpMessageStore writer;
+    QVERIFY(writer.open(path));
+    SmtpMessageStore reader; // as another process (the GUI, or --list) would
+    QVERIFY(reader.open(path));
+    const qint64 id = store(writer, makeMessage("seen")).id;
+    const QList<SmtpMessageSummary> page = reader.summaries({}, 0, 10);
+    QCOMPARE(page.size(), 1);
+    QCOMPARE(page.at(0).id, id);
+}
+
+void TestMessageStore::refusesForeignFiles_data()
+{
+    QTest::addColumn<QByteArray>("content"); // raw file content, or empty to use statements
+    QTest::addColumn<QStringList>("statements");
+    QTest::addColumn<QString>("mentions");
+    QTest::newRow("not sqlite") << QByteArray(
+        "this is a text file, not a database\n" + QByteArray(4096, 'x'))
+                                << QStringList() << "not a usable SQLite database";
+    QTest::newRow("other sqlite") << QByteArray()
+                                  << QStringList { "CREATE TABLE people (name TEXT)" }
+                                  << "not an smtp-receiver database";
+    QTest::newRow("other application id")
+        << QByteArray() << QStringList { "PRAGMA application_id = 42" }
+        << "not an smtp-receiver database";
+    QTest::newRow("newer schema") << QByteArray()
+                                  << QStringList { "PRAGMA application_id = 1397576786",
+                                         "PRAGMA user_version = 99",
+                                         "CREATE TABLE messages (id INTEGER PRIMARY KEY)" }
+                                  << "newer smtp-receiver";
+}
+
+void TestMessageStore::refusesForeignFiles()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QStringList, statements);
+    QFETCH(QString, mentions);
+    QTemporaryDir dir;
+    const QString path = dir.filePath("file.sqlite");
+    if (!content.isEmpty()) {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(content);
+    } else {
+        makeSqliteFile(path, statements);
+    }
+    QFile before(path);
+    QVERIFY(before.open(QIODevice::ReadOnly));
+    const QByteArray original = before.readAll();
+    before.close();
+
+    SmtpMessageStore s;
+    QVERIFY(!s.open(path));
+    QVERIFY2(s.errorString().contains(mentions), qPrintable(s.errorString()));
+    QVERIFY(s.errorString().contains(path));
+    QVERIFY(!s.isOpen());
+    QFile after(path);
+    QVERIFY(after.open(QIODevice::ReadOnly));
+    QCOMPARE(after.readAll(), original); // refused means untouched
+}
+
+void TestMessageStore::fullDatabaseAnswers451()
+{
+    // A database that cannot grow (as on a full disk): the client hears 451, the message is not
+    // reported as received, and what was acknowledged before is still there.
+    QTemporaryDir dir;
+    SmtpMessageStore s;
+    QVERIFY(s.open(dir.filePath("full.sqlite")));
+    SmtpServer server;
+    server.addMessageSink(&s);
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    QSignalSpy received(&server, &SmtpServer::message);
+
+    SmtpTestClient client;
+    QVERIFY(client.connectTo(quint16(server.serverPort())));
+    QCOMPARE(SmtpTestClient::code(
+                 client.sendMail("a@x.test", { "b@x.test" }, "Subject: ok\r\n\r\nx\r\n")),
+        250);
+    const qint64 before = s.count();
+    s.setMaxDatabaseSize(1); // no room for another page
+    QCOMPARE(SmtpTestClient::code(client.mail("a@x.test")), 250);
+    QCOMPARE(SmtpTestClient::code(client.rcpt("b@x.test")), 250);
+    QCOMPARE(client.data("Subject: too much\r\n\r\n" + QByteArray(20000, 'z') + "\r\n"),
+        QByteArray("451 4.3.0 Local error in processing, try again later\r\n"));
+    QCOMPARE(received.count(), 1);
+    QCOMPARE(s.count(), before);
+    QCOMPARE(s.summaries({}, 0, 10).size(), 1);
+    s.setMaxDatabaseSize(0); // room again: the client's retry succeeds
+    QCOMPARE(SmtpTestClient::code(client.mail("a@x.test")), 250);
+    QCOMPARE(SmtpTestClient::code(client.rcpt("b@x.test")), 250);
+    QCOMPARE(SmtpTestClient::code(client.data("Subject: retry\r\n\r\nx\r\n")), 250);
+    QCOMPARE(s.count(), before + 1);
+    server.removeMessageSink(&s);
+}
+
+void TestMessageStore::notOpenFails()
+{
+    SmtpMessageStore s;
+    bool called = false;
+    s.deliver(makeMessage("x"), [&](const SmtpSinkResult &r) {
+        called = true;
+        QVERIFY(!r.ok);
+    });
+    QVERIFY(called);
+    QCOMPARE(s.count(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestMessageStore)
+#include "tst_messagestore.moc"

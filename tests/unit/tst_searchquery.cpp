@@ -1,0 +1,699 @@
+#include "store/searchquery.h"
+
+#include <QDateTime>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTest>
+
+namespace {
+
+const QString ftsIn = "m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)";
+const QString ftsNotIn = "m.id NOT IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)";
+
+// "Now" for every test: Friday 2026-11-27 15:30 UTC, so today = 2026-11-27, yesterday = 11-26.
+QDateTime now()
+{
+    return QDateTime(QDate(2026, 11, 27), QTime(15, 30), Qt::UTC);
+}
+
+qint64 ms(const char *isoUtc)
+{
+    const QDateTime dt = QDateTime::fromString(QString::fromLatin1(isoUtc), Qt::ISODateWithMs);
+    Q_ASSERT(dt.isValid());
+    return dt.toMSecsSinceEpoch();
+}
+
+QVariant i64(qint64 v)
+{
+    return QVariant::fromValue<qint64>(v);
+}
+
+QString s(const char *utf8)
+{
+    return QString::fromUtf8(utf8);
+}
+
+QVariantList strings(const QStringList &list)
+{
+    QVariantList out;
+    for (const QString &x : list)
+        out.append(x);
+    return out;
+}
+
+using Ids = QList<qint64>;
+
+struct Message
+{
+    qint64 id;
+    const char *receivedAt; // ISO 8601, UTC
+    qint64 size;
+    bool hasAttachments;
+    bool isRead;
+    const char *subject;
+    const char *sender;
+    const char *recipients;
+    const char *body;
+    const char *attachments;
+};
+
+// The mailbox of the SQL tests. Tokens (unicode61, remove_diacritics 2) are in the comments.
+const Message messages[] = {
+    // invoice 42 for november / alice smith alice example com ... / bob example org
+    { 1, "2026-11-20T08:00:00Z", 500, true, true, "Invoice 42 for November",
+        "Alice Smith <alice@example.com> alice@example.com", "bob@example.org",
+        "Please find the invoice attached.", "invoice-42.pdf" },
+    { 2, "2026-11-21T09:00:00Z", 1024, false, false, "Weekly report", "noreply@service.example",
+        "team@example.org carol@example.net", "The weekly report is ready.", "" },
+    // both words, not the phrase "weekly report"
+    { 3, "2026-11-22T10:00:00Z", 1025, false, true, "Report on the weekly meeting",
+        "Bob <bob@example.org> bob@example.org", "alice@example.com", "Notes are below.", "" },
+    { 4, "2026-11-23T12:00:00Z", 1048576, true, false, "Re: meeting notes",
+        "alice.cooper@example.com", "dave@example.com", "He said \"hello world\" twice.",
+        "notes.txt" },
+    { 5, "2026-11-24T12:00:00Z", 1048577, false, false, "Café menu", "alice@example.org",
+        "bob@example.org", "Meet me NEAR the office, or not.", "" },
+    // the last millisecond before today
+    { 6, "2026-11-26T23:59:59.999Z", 2048, false, true, "Late night", "alice@example.community",
+        "erin@example.com", "O'Brien called.", "" },
+    // the first millisecond of today
+    { 7, "2026-11-27T00:00:00.000Z", 3221225472LL, true, false, "Midnight backup",
+        "backup@example.com", "alice@example.com bob@example.org", "Backup complete.",
+        "backup.tar.gz" },
+    { 8, "2026-11-27T12:00:00Z", 100, false, false, "Invitation: party",
+        "Carol <carol@example.net> carol@example.net", "alice@example.com", "You're invited.", "" },
+    // from dave, *to* noreply
+    { 9, "2026-11-26T12:00:00Z", 1023, false, true, "Hello again", "dave@example.com",
+        "noreply@service.example", "Just saying hello world.", "" },
+    { 10, "2026-11-25T00:00:00Z", 0, false, false, "Empty", "erin@example.com", "bob@example.org",
+        "", "" },
+    { 11, "2026-11-25T06:00:00Z", 4096, false, true, "The \"big\" deal", "frank@example.com",
+        "bob@example.org", "Details inside.", "" },
+};
+
+const Ids allIds { 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1 };
+
+} // namespace
+
+class TestSearchQuery : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void compile_data();
+    void compile();
+    void errors_data();
+    void errors();
+    void search_data();
+    void search();
+    void hostileTextIsNeverAnSqlError_data();
+    void hostileTextIsNeverAnSqlError();
+
+private:
+    QSqlDatabase db;
+    bool run(const SearchQuery &q, Ids *ids, QString *error);
+};
+
+void TestSearchQuery::initTestCase()
+{
+    // Far from UTC (UTC+14, POSIX TZ syntax, no tzdata needed), so that anything that slips into
+    // local time shows.
+    qputenv("TZ", "XXX-14");
+    QCOMPARE(QDateTime(QDate(2026, 11, 27), QTime(0, 0)).offsetFromUtc(), 14 * 3600);
+
+    db = QSqlDatabase::addDatabase("QSQLITE", "tst_searchquery");
+    db.setDatabaseName(":memory:");
+    QVERIFY2(db.open(), qPrintable(db.lastError().text()));
+
+    QSqlQuery q(db);
+    QVERIFY2(q.exec("CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                    "received_at INTEGER NOT NULL, size INTEGER NOT NULL, "
+                    "has_attachments INTEGER NOT NULL, is_read INTEGER NOT NULL DEFAULT 0)"),
+        qPrintable(q.lastError().text()));
+    QVERIFY2(q.exec("CREATE VIRTUAL TABLE messages_fts USING fts5(subject, sender, recipients, "
+                    "body, attachments, tokenize='unicode61 remove_diacritics 2')"),
+        qPrintable(q.lastError().text()));
+
+    QSqlQuery insert(db);
+    QVERIFY(insert.prepare("INSERT INTO messages (id, received_at, size, has_attachments, is_read) "
+                           "VALUES (?, ?, ?, ?, ?)"));
+    QSqlQuery insertFts(db);
+    QVERIFY(insertFts.prepare("INSERT INTO messages_fts (rowid, subject, sender, recipients, body, "
+                              "attachments) VALUES (?, ?, ?, ?, ?, ?)"));
+    for (const Message &m : messages) {
+        insert.addBindValue(m.id);
+        insert.addBindValue(ms(m.receivedAt));
+        insert.addBindValue(m.size);
+        insert.addBindValue(m.hasAttachments ? 1 : 0);
+        insert.addBindValue(m.isRead ? 1 : 0);
+        QVERIFY2(insert.exec(), qPrintable(insert.lastError().text()));
+        insertFts.addBindValue(m.id);
+        insertFts.addBindValue(s(m.subject));
+        insertFts.addBindValue(s(m.sender));
+        insertFts.addBindValue(s(m.recipients));
+        insertFts.addBindValue(s(m.body));
+        insertFts.addBindValue(s(m.attachments));
+        QVERIFY2(insertFts.exec(), qPrintable(insertFts.lastError().text()));
+    }
+
+    // The fixture itself: everything is there.
+    Ids ids;
+    QString error;
+    QVERIFY2(run(SearchQuery::compile(QString(), now()), &ids, &error), qPrintable(error));
+    QCOMPARE(ids, allIds);
+}
+
+void TestSearchQuery::cleanupTestCase()
+{
+    db.close();
+    db = QSqlDatabase();
+    QSqlDatabase::removeDatabase("tst_searchquery");
+}
+
+bool TestSearchQuery::run(const SearchQuery &q, Ids *ids, QString *error)
+{
+    QSqlQuery sql(db);
+    if (!sql.prepare(
+            "SELECT m.id FROM messages m WHERE " + q.where + " ORDER BY m.id DESC LIMIT ?")) {
+        *error = sql.lastError().text() + " in " + q.where;
+        return false;
+    }
+    for (const QVariant &v : q.bindings)
+        sql.addBindValue(v);
+    sql.addBindValue(1000);
+    if (!sql.exec()) {
+        *error = sql.lastError().text() + " in " + q.where;
+        return false;
+    }
+    ids->clear();
+    while (sql.next())
+        ids->append(sql.value(0).toLongLong());
+    return true;
+}
+
+void TestSearchQuery::compile_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("where");
+    QTest::addColumn<QVariantList>("bindings");
+
+    const QString in = ftsIn;
+    const QString notIn = ftsNotIn;
+
+    QTest::newRow("empty") << QString() << "1" << QVariantList();
+    QTest::newRow("white space") << " \t\n  "
+                                 << "1" << QVariantList();
+
+    // Words and phrases.
+    QTest::newRow("word: prefix") << "inv" << in << strings({ "\"inv\" *" });
+    QTest::newRow("words: one MATCH, ANDed")
+        << "  inv   report " << in << strings({ "\"inv\" * AND \"report\" *" });
+    QTest::newRow("phrase: exact") << "\"weekly report\"" << in << strings({ "\"weekly report\"" });
+    QTest::newRow("phrase and word")
+        << "inv \"weekly report\"" << in << strings({ "\"inv\" * AND \"weekly report\"" });
+    QTest::newRow("phrase: escaped quote")
+        << R"("say \"hi\" now")" << in << strings({ R"("say ""hi"" now")" });
+    QTest::newRow("phrase: escaped backslash") << R"("a\\b")" << in << strings({ R"("a\b")" });
+    QTest::newRow("phrase: other backslash kept") << R"("a\b")" << in << strings({ R"("a\b")" });
+    QTest::newRow("phrase: unterminated runs to the end")
+        << "\"weekly report" << in << strings({ "\"weekly report\"" });
+    QTest::newRow("phrase: ends the term")
+        << "\"inv\"oice" << in << strings({ "\"inv\" AND \"oice\" *" });
+    QTest::newRow("word: quote inside is doubled")
+        << "o\"brien" << in << strings({ "\"o\"\"brien\" *" });
+    QTest::newRow("word: FTS5 operators are plain words")
+        << "AND OR NOT NEAR" << in
+        << strings({ "\"AND\" * AND \"OR\" * AND \"NOT\" * AND \"NEAR\" *" });
+    QTest::newRow("word: FTS5 syntax characters")
+        << "a*b ^c (d) {e}:f" << in
+        << strings({ "\"a*b\" * AND \"^c\" * AND \"(d)\" * AND \"{e}:f\" *" });
+    QTest::newRow("word: NUL becomes a space")
+        << QString(QString("a") + QChar(0) + "b") << in << strings({ "\"a b\" *" });
+    QTest::newRow("word: non-ASCII") << "café" << in << strings({ s("\"café\" *") });
+    QTest::newRow("word: only punctuation is dropped")
+        << "--- @@ \"...\" \"\" -! inv" << in << strings({ "\"inv\" *" });
+    QTest::newRow("word: only punctuation, nothing else") << "@@ -- \"!\""
+                                                          << "1" << QVariantList();
+    QTest::newRow("word: only a combining mark is dropped") << s("\u0301") << "1" << QVariantList();
+    QTest::newRow("word: a lone dash is a word, dropped")
+        << "- inv" << in << strings({ "\"inv\" *" });
+
+    // Negation.
+    QTest::newRow("-word") << "-spam" << notIn << strings({ "\"spam\" *" });
+    QTest::newRow("-phrase") << "-\"a phrase\"" << notIn << strings({ "\"a phrase\"" });
+    QTest::newRow("-word, each its own NOT IN, positive MATCH first")
+        << "-spam inv -ham report" << in + " AND " + notIn + " AND " + notIn
+        << strings({ "\"inv\" * AND \"report\" *", "\"spam\" *", "\"ham\" *" });
+    QTest::newRow("--word is -(-word)") << "--spam" << notIn << strings({ "\"-spam\" *" });
+
+    // Column keys.
+    QTest::newRow("from: address")
+        << "from:alice@example.com" << in << strings({ "sender : \"alice@example.com\" *" });
+    QTest::newRow("from: quoted address")
+        << "from:\"alice@example.com\"" << in << strings({ "sender : \"alice@example.com\"" });
+    QTest::newRow("to:") << "to:bob" << in << strings({ "recipients : \"bob\" *" });
+    QTest::newRow("subject: phrase")
+        << "subject:\"weekly report\"" << in << strings({ "subject : \"weekly report\"" });
+    QTest::newRow("subject: value with a colon")
+        << "subject:re:" << in << strings({ "subject : \"re:\" *" });
+    QTest::newRow("subject: quote inside")
+        << R"(subject:"the \"big\" deal")" << in << strings({ R"(subject : "the ""big"" deal")" });
+    QTest::newRow("keys are case-insensitive")
+        << "FROM:Alice To:Bob SUBJECT:Hi" << in
+        << strings({ "sender : \"Alice\" * AND recipients : \"Bob\" * AND subject : \"Hi\" *" });
+    QTest::newRow("-from:") << "-from:noreply" << notIn << strings({ "sender : \"noreply\" *" });
+    QTest::newRow("from: only punctuation is dropped") << "from:@@"
+                                                       << "1" << QVariantList();
+    QTest::newRow("unknown key: a word") << "re:hello" << in << strings({ "\"re:hello\" *" });
+    QTest::newRow("unknown key: negated word")
+        << "-re:hello" << notIn << strings({ "\"re:hello\" *" });
+    QTest::newRow("unknown key: url") << "http://x.org" << in << strings({ "\"http://x.org\" *" });
+    QTest::newRow("quoted key: a phrase")
+        << "\"from:alice\"" << in << strings({ "\"from:alice\"" });
+    QTest::newRow("key with a non-letter: a word")
+        << "from1:x" << in << strings({ "\"from1:x\" *" });
+
+    // Flags.
+    QTest::newRow("has:attachment") << "has:attachment"
+                                    << "m.has_attachments <> 0" << QVariantList();
+    QTest::newRow("has:attachments") << "has:Attachments"
+                                     << "m.has_attachments <> 0" << QVariantList();
+    QTest::newRow("-has:attachment") << "-HAS:attachment"
+                                     << "m.has_attachments = 0" << QVariantList();
+    QTest::newRow("is:read") << "is:read"
+                             << "m.is_read <> 0" << QVariantList();
+    QTest::newRow("is:unread") << "IS:UNREAD"
+                               << "m.is_read = 0" << QVariantList();
+    QTest::newRow("-is:read") << "-is:read"
+                              << "m.is_read = 0" << QVariantList();
+    QTest::newRow("-is:unread") << "-is:unread"
+                                << "m.is_read <> 0" << QVariantList();
+
+    // Dates.
+    QTest::newRow("before: day") << "before:2026-11-27"
+                                 << "m.received_at < ?"
+                                 << QVariantList { i64(ms("2026-11-27T00:00:00Z")) };
+    QTest::newRow("after: day") << "after:2026-11-27"
+                                << "m.received_at >= ?"
+                                << QVariantList { i64(ms("2026-11-27T00:00:00Z")) };
+    QTest::newRow("-before: day") << "-before:2026-11-27"
+                                  << "m.received_at >= ?"
+                                  << QVariantList { i64(ms("2026-11-27T00:00:00Z")) };
+    QTest::newRow("-after: day") << "-after:2026-11-27"
+                                 << "m.received_at < ?"
+                                 << QVariantList { i64(ms("2026-11-27T00:00:00Z")) };
+    QTest::newRow("after: leap day")
+        << "after:2028-02-29"
+        << "m.received_at >= ?" << QVariantList { i64(ms("2028-02-29T00:00:00Z")) };
+    QTest::newRow("after:today") << "after:today"
+                                 << "m.received_at >= ?"
+                                 << QVariantList { i64(ms("2026-11-27T00:00:00Z")) };
+    QTest::newRow("before:Yesterday")
+        << "before:Yesterday"
+        << "m.received_at < ?" << QVariantList { i64(ms("2026-11-26T00:00:00Z")) };
+    QTest::newRow("after: date-time Z")
+        << "after:2026-11-27T10:30:00Z"
+        << "m.received_at >= ?" << QVariantList { i64(ms("2026-11-27T10:30:00Z")) };
+    QTest::newRow("after: date-time ms")
+        << "after:2026-11-27T10:30:00.250Z"
+        << "m.received_at >= ?" << QVariantList { i64(ms("2026-11-27T10:30:00.250Z")) };
+    QTest::newRow("before: date-time offset")
+        << "before:2026-11-27T10:30:00+02:00"
+        << "m.received_at < ?" << QVariantList { i64(ms("2026-11-27T08:30:00Z")) };
+    QTest::newRow("before: date-time negative offset")
+        << "before:2026-11-27T10:30-0500"
+        << "m.received_at < ?" << QVariantList { i64(ms("2026-11-27T15:30:00Z")) };
+    QTest::newRow("before: date-time without offset is UTC")
+        << "before:2026-11-27t10:30"
+        << "m.received_at < ?" << QVariantList { i64(ms("2026-11-27T10:30:00Z")) };
+    QTest::newRow("after: quoted")
+        << "after:\"2026-11-27\""
+        << "m.received_at >= ?" << QVariantList { i64(ms("2026-11-27T00:00:00Z")) };
+
+    // Sizes.
+    QTest::newRow("larger: bytes") << "larger:1000"
+                                   << "m.size > ?" << QVariantList { i64(1000) };
+    QTest::newRow("larger: k") << "larger:10k"
+                               << "m.size > ?" << QVariantList { i64(10240) };
+    QTest::newRow("larger: K") << "larger:10K"
+                               << "m.size > ?" << QVariantList { i64(10240) };
+    QTest::newRow("smaller: m") << "smaller:2m"
+                                << "m.size < ?" << QVariantList { i64(2097152) };
+    QTest::newRow("smaller: G") << "smaller:3G"
+                                << "m.size < ?" << QVariantList { i64(3221225472LL) };
+    QTest::newRow("larger: 0") << "larger:0"
+                               << "m.size > ?" << QVariantList { i64(0) };
+    QTest::newRow("-larger:") << "-larger:5"
+                              << "m.size <= ?" << QVariantList { i64(5) };
+    QTest::newRow("-smaller:") << "-smaller:5"
+                               << "m.size >= ?" << QVariantList { i64(5) };
+    QTest::newRow("larger: largest g") << "larger:8589934591g"
+                                       << "m.size > ?" << QVariantList { i64(8589934591LL << 30) };
+
+    // Everything at once: the positive MATCH first, then the rest in the order typed.
+    QTest::newRow("combination")
+        << "from:alice has:attachment -is:read larger:1k inv -\"spam\" before:2026-11-27 to:bob"
+        << in + " AND m.has_attachments <> 0 AND m.is_read = 0 AND m.size > ? AND " + notIn
+            + " AND m.received_at < ?"
+        << QVariantList { "sender : \"alice\" * AND \"inv\" * AND recipients : \"bob\" *",
+               i64(1024), "\"spam\"", i64(ms("2026-11-27T00:00:00Z")) };
+}
+
+void TestSearchQuery::compile()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, where);
+    QFETCH(QVariantList, bindings);
+
+    const SearchQuery q = SearchQuery::compile(text, now());
+    QVERIFY2(q.isValid(), qPrintable(q.errorString));
+    QCOMPARE(q.errorString, QString());
+    QCOMPARE(q.where, where);
+    QCOMPARE(q.bindings, bindings);
+    for (qsizetype i = 0; i < bindings.size(); ++i)
+        QCOMPARE(q.bindings.at(i).typeId(), bindings.at(i).typeId());
+}
+
+void TestSearchQuery::errors_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("term"); // must be named in the error
+    QTest::addColumn<QString>("reason"); // and this too
+
+    const QString date = "expected a date";
+    const QString size = "expected a size";
+    QTest::newRow("before:soon") << "before:soon"
+                                 << "before:soon" << date;
+    QTest::newRow("after: month 13") << "after:2026-13-01"
+                                     << "after:2026-13-01" << date;
+    QTest::newRow("after: Feb 30") << "after:2026-02-30"
+                                   << "after:2026-02-30" << date;
+    QTest::newRow("after: not a leap year") << "after:2027-02-29"
+                                            << "after:2027-02-29" << date;
+    QTest::newRow("before: short fields") << "before:2026-1-5"
+                                          << "before:2026-1-5" << date;
+    QTest::newRow("before: slashes") << "before:2026/11/27"
+                                     << "before:2026/11/27" << date;
+    QTest::newRow("before: time 25h") << "before:2026-11-27T25:00"
+                                      << "before:2026-11-27T25:00" << date;
+    QTest::newRow("before: trailing junk") << "before:2026-11-27x"
+                                           << "before:2026-11-27x" << date;
+    QTest::newRow("before: tomorrow") << "before:tomorrow"
+                                      << "before:tomorrow" << date;
+    QTest::newRow("before: no value") << "before:"
+                                      << "before:"
+                                      << "needs a value";
+    QTest::newRow("after: empty quotes") << "after:\"\""
+                                         << "after:\"\""
+                                         << "needs a value";
+    QTest::newRow("larger:big") << "larger:big"
+                                << "larger:big" << size;
+    QTest::newRow("larger: decimal") << "larger:1.5m"
+                                     << "larger:1.5m" << size;
+    QTest::newRow("larger: negative") << "larger:-5"
+                                      << "larger:-5" << size;
+    QTest::newRow("larger: unit kb") << "larger:10kb"
+                                     << "larger:10kb" << size;
+    QTest::newRow("smaller: unit t") << "smaller:1t"
+                                     << "smaller:1t" << size;
+    QTest::newRow("smaller: Arabic-Indic digits")
+        << s("smaller:\u0661\u0662") << s("smaller:\u0661\u0662") << size;
+    QTest::newRow("larger: too many digits") << "larger:99999999999999999999"
+                                             << "larger:99999999999999999999"
+                                             << "too large";
+    QTest::newRow("larger: too large with suffix") << "larger:8589934592g"
+                                                   << "larger:8589934592g"
+                                                   << "too large";
+    QTest::newRow("smaller: no value") << "smaller:"
+                                       << "smaller:"
+                                       << "needs a value";
+    QTest::newRow("is:maybe") << "is:maybe"
+                              << "is:maybe"
+                              << "\"read\" or \"unread\"";
+    QTest::newRow("is: no value") << "is:"
+                                  << "is:"
+                                  << "needs a value";
+    QTest::newRow("has:nothing") << "has:nothing"
+                                 << "has:nothing"
+                                 << "attachment";
+    QTest::newRow("has:attach") << "has:attach"
+                                << "has:attach"
+                                << "attachment";
+    QTest::newRow("from: no value") << "from:"
+                                    << "from:"
+                                    << "needs a value";
+    QTest::newRow("from: unterminated empty quote") << "from:\""
+                                                    << "from:\""
+                                                    << "needs a value";
+    QTest::newRow("to: empty quotes") << "to:\"\""
+                                      << "to:\"\""
+                                      << "needs a value";
+    QTest::newRow("subject: no value") << "subject: weekly"
+                                       << "subject:"
+                                       << "needs a value";
+    QTest::newRow("negated term named as typed") << "-IS:maybe"
+                                                 << "-IS:maybe"
+                                                 << "is:";
+    QTest::newRow("amid valid terms") << "inv from:alice before:soon is:read"
+                                      << "before:soon" << date;
+    QTest::newRow("placeholders in the term stay as typed") << "before:%2%1"
+                                                            << "before:%2%1" << date;
+    QTest::newRow("the first error wins") << "larger:big is:maybe"
+                                          << "larger:big" << size;
+}
+
+void TestSearchQuery::errors()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, term);
+    QFETCH(QString, reason);
+
+    const SearchQuery q = SearchQuery::compile(text, now());
+    QVERIFY(!q.isValid());
+    QVERIFY2(q.errorString.contains(QString("\"" + term + "\"")), qPrintable(q.errorString));
+    QVERIFY2(q.errorString.contains(reason), qPrintable(q.errorString));
+    // A caller that runs it anyway gets nothing, not everything.
+    QCOMPARE(q.where, QString("0"));
+    QCOMPARE(q.bindings, QVariantList());
+}
+
+void TestSearchQuery::search_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<Ids>("ids");
+
+    QTest::newRow("empty") << "" << allIds;
+    QTest::newRow("only punctuation") << "--- @@ \"...\"" << allIds;
+    QTest::newRow("-punctuation") << "-@@" << allIds;
+
+    // Words: prefix, any column, case and accents folded.
+    QTest::newRow("word: prefix") << "inv" << Ids { 8, 1 };
+    QTest::newRow("word: whole") << "invoice" << Ids { 1 };
+    QTest::newRow("word: case") << "INVOICE" << Ids { 1 };
+    QTest::newRow("word: no match") << "invoices" << Ids {};
+    QTest::newRow("word: accent in data") << "cafe" << Ids { 5 };
+    QTest::newRow("word: accent in query") << s("CAFÉ") << Ids { 5 };
+    QTest::newRow("word: in sender") << "noreply" << Ids { 9, 2 };
+    QTest::newRow("word: in attachments") << "backup.tar" << Ids { 7 };
+    QTest::newRow("word: with punctuation") << "invoice-42" << Ids { 1 };
+    QTest::newRow("word: apostrophe") << "o'brien" << Ids { 6 };
+    QTest::newRow("word: quote inside") << "o\"brie" << Ids { 6 };
+    QTest::newRow("words: AND") << "weekly report" << Ids { 3, 2 };
+    QTest::newRow("words: AND across columns") << "invoice alice" << Ids { 1 };
+    QTest::newRow("words: FTS5 keywords") << "near \"or\" \"NOT\"" << Ids { 5 };
+    QTest::newRow("words: AND is a word") << "AND" << Ids {};
+    QTest::newRow("words: punctuation dropped") << "--- invoice @@" << Ids { 1 };
+    QTest::newRow("unknown key: a word") << "re:meeting" << Ids { 4 };
+
+    // Phrases: exact, no prefix.
+    QTest::newRow("phrase") << "\"weekly report\"" << Ids { 2 };
+    QTest::newRow("phrase: no prefix") << "\"inv\"" << Ids {};
+    QTest::newRow("phrase: two hits") << "\"hello world\"" << Ids { 9, 4 };
+    QTest::newRow("phrase: with quotes inside") << R"("said \"hello world\"")" << Ids { 4 };
+    QTest::newRow("phrase: quoted word") << R"("\"big\"")" << Ids { 11 };
+    QTest::newRow("phrase: unterminated") << "\"weekly report" << Ids { 2 };
+    QTest::newRow("phrase and word") << "\"hello world\" twice" << Ids { 4 };
+
+    // Negation.
+    QTest::newRow("-phrase") << "-\"weekly report\"" << Ids { 11, 10, 9, 8, 7, 6, 5, 4, 3, 1 };
+    QTest::newRow("word -phrase") << "weekly -\"weekly report\"" << Ids { 3 };
+    QTest::newRow("word -word") << "inv -invitation" << Ids { 1 };
+    QTest::newRow("-word -word") << "-example -inv" << Ids {};
+    QTest::newRow("-word: prefix") << "-re" << Ids { 11, 10, 9, 7, 6, 5, 1 };
+    QTest::newRow("-unknown key") << "-re:meeting" << Ids { 11, 10, 9, 8, 7, 6, 5, 3, 2, 1 };
+
+    // Addresses and columns.
+    QTest::newRow("from: address, prefix")
+        << "from:alice@example.com" << Ids { 6, 1 }; // alice@example.com(munity)
+    QTest::newRow("from: address, exact") << "from:\"alice@example.com\"" << Ids { 1 };
+    QTest::newRow("from: address, case") << "FROM:\"Alice@Example.COM\"" << Ids { 1 };
+    QTest::newRow("from: other domain") << "from:alice@example.org" << Ids { 5 };
+    QTest::newRow("from: local part") << "from:alice" << Ids { 6, 5, 4, 1 };
+    QTest::newRow("from: partial") << "from:ali" << Ids { 6, 5, 4, 1 };
+    QTest::newRow("from: display name") << "from:smith" << Ids { 1 };
+    QTest::newRow("from: dotted local part") << "from:alice.cooper@example.com" << Ids { 4 };
+    QTest::newRow("-from:") << "-from:alice" << Ids { 11, 10, 9, 8, 7, 3, 2 };
+    QTest::newRow("from: is not to:") << "from:noreply" << Ids { 2 };
+    QTest::newRow("to: is not from:") << "to:noreply" << Ids { 9 };
+    QTest::newRow("to: address") << "to:alice@example.com" << Ids { 8, 7, 3 };
+    QTest::newRow("to: second recipient") << "to:\"bob@example.org\"" << Ids { 11, 10, 7, 5, 1 };
+    QTest::newRow("-to:") << "-to:bob@example.org" << Ids { 9, 8, 6, 4, 3, 2 };
+    QTest::newRow("subject:") << "subject:meeting" << Ids { 4, 3 };
+    QTest::newRow("subject: not the body") << "subject:notes" << Ids { 4 };
+    QTest::newRow("subject: phrase") << "subject:\"weekly report\"" << Ids { 2 };
+    QTest::newRow("subject: -phrase") << "subject:report -subject:\"weekly report\"" << Ids { 3 };
+    QTest::newRow("subject: quotes inside") << R"(subject:"the \"big\" deal")" << Ids { 11 };
+    QTest::newRow("subject: re: prefix") << "subject:re: subject:meet" << Ids { 4, 3 }; // re(port)
+    QTest::newRow("subject: re: exact") << "subject:\"re:\" subject:meet" << Ids { 4 };
+
+    // Flags.
+    QTest::newRow("has:attachment") << "has:attachment" << Ids { 7, 4, 1 };
+    QTest::newRow("has:attachments") << "HAS:Attachments" << Ids { 7, 4, 1 };
+    QTest::newRow("-has:attachment") << "-has:attachment" << Ids { 11, 10, 9, 8, 6, 5, 3, 2 };
+    QTest::newRow("is:read") << "is:read" << Ids { 11, 9, 6, 3, 1 };
+    QTest::newRow("is:unread") << "is:unread" << Ids { 10, 8, 7, 5, 4, 2 };
+    QTest::newRow("-is:read") << "-is:read" << Ids { 10, 8, 7, 5, 4, 2 };
+    QTest::newRow("-is:unread") << "-is:unread" << Ids { 11, 9, 6, 3, 1 };
+
+    // Dates: 6 is 2026-11-26 23:59:59.999, 7 is 2026-11-27 00:00:00.000 (UTC); now is 11-27.
+    QTest::newRow("before: day") << "before:2026-11-27" << Ids { 11, 10, 9, 6, 5, 4, 3, 2, 1 };
+    QTest::newRow("after: day") << "after:2026-11-27" << Ids { 8, 7 };
+    QTest::newRow("-after: day") << "-after:2026-11-27" << Ids { 11, 10, 9, 6, 5, 4, 3, 2, 1 };
+    QTest::newRow("-before: day") << "-before:2026-11-27" << Ids { 8, 7 };
+    QTest::newRow("one day") << "after:2026-11-26 before:2026-11-27" << Ids { 9, 6 };
+    QTest::newRow("day at 00:00 is in") << "after:2026-11-25 before:2026-11-26" << Ids { 11, 10 };
+    QTest::newRow("after:today") << "after:today" << Ids { 8, 7 };
+    QTest::newRow("yesterday") << "after:yesterday before:today" << Ids { 9, 6 };
+    QTest::newRow("before:yesterday") << "before:yesterday" << Ids { 11, 10, 5, 4, 3, 2, 1 };
+    QTest::newRow("date-time: at the instant") << "after:2026-11-27T00:00:00Z" << Ids { 8, 7 };
+    QTest::newRow("date-time: 1 ms later") << "after:2026-11-27T00:00:00.001Z" << Ids { 8 };
+    QTest::newRow("date-time: offset")
+        << "before:2026-11-27T01:00:00+01:00" << Ids { 11, 10, 9, 6, 5, 4, 3, 2, 1 };
+    QTest::newRow("date-time: 2 ms window")
+        << "after:2026-11-26T23:59:59.999Z before:2026-11-27T00:00:00.001Z" << Ids { 7, 6 };
+    QTest::newRow("date-time: no offset is UTC") << "after:2026-11-27T12:00" << Ids { 8 };
+    QTest::newRow("dates: empty range") << "after:2026-11-27 before:2026-11-27" << Ids {};
+
+    // Sizes: strict, powers of 1024. 2 is exactly 1k, 4 exactly 1m, 7 exactly 3g.
+    QTest::newRow("larger: 1k") << "larger:1k" << Ids { 11, 7, 6, 5, 4, 3 };
+    QTest::newRow("larger: 1024") << "larger:1024" << Ids { 11, 7, 6, 5, 4, 3 };
+    QTest::newRow("larger: 1023") << "larger:1023" << Ids { 11, 7, 6, 5, 4, 3, 2 };
+    QTest::newRow("smaller: 1K") << "smaller:1K" << Ids { 10, 9, 8, 1 };
+    QTest::newRow("-larger: 1k") << "-larger:1k" << Ids { 10, 9, 8, 2, 1 };
+    QTest::newRow("-smaller: 1k") << "-smaller:1k" << Ids { 11, 7, 6, 5, 4, 3, 2 };
+    QTest::newRow("larger: 1m") << "larger:1m" << Ids { 7, 5 };
+    QTest::newRow("larger: 1M smaller: 2g") << "larger:1M smaller:2g" << Ids { 5 };
+    QTest::newRow("larger: 2G") << "larger:2G" << Ids { 7 };
+    QTest::newRow("larger: 3g") << "larger:3g" << Ids {};
+    QTest::newRow("smaller: 3g+1") << "smaller:3221225473 larger:1m" << Ids { 7, 5 };
+    QTest::newRow("smaller: 1") << "smaller:1" << Ids { 10 };
+
+    // Combinations.
+    QTest::newRow("from has is") << "from:alice has:attachment is:read" << Ids { 1 };
+    QTest::newRow("unread, attachment, large")
+        << "is:unread has:attachment larger:1k" << Ids { 7, 4 };
+    QTest::newRow("word -from") << "hello -from:dave" << Ids { 4 };
+    QTest::newRow("dates and -is") << "after:2026-11-21 before:2026-11-24 -is:read" << Ids { 4, 2 };
+    QTest::newRow("words, negations, flags and dates")
+        << "example -\"weekly report\" -from:alice -has:attachment after:2026-11-22 smaller:1m"
+        << Ids { 11, 10, 9, 8, 3 };
+}
+
+void TestSearchQuery::search()
+{
+    QFETCH(QString, text);
+    QFETCH(Ids, ids);
+
+    const SearchQuery q = SearchQuery::compile(text, now());
+    QVERIFY2(q.isValid(), qPrintable(q.errorString));
+    Ids found;
+    QString error;
+    QVERIFY2(run(q, &found, &error), qPrintable(error));
+    QCOMPARE(found, ids);
+}
+
+void TestSearchQuery::hostileTextIsNeverAnSqlError_data()
+{
+    QTest::addColumn<QString>("text");
+
+    const char *const texts[] = {
+        "\"",
+        "\"\"\"",
+        "\\",
+        "\\\"",
+        "*",
+        "inv*",
+        "^inv",
+        ":",
+        "(",
+        ")",
+        "{",
+        "}",
+        "+",
+        "NEAR(",
+        "NEAR(a b, 2)",
+        "a OR b",
+        "a NOT b",
+        "sender:x",
+        "{sender body}:x",
+        "col:",
+        "'",
+        "';--",
+        "'); DROP TABLE messages; --",
+        "?",
+        "?1",
+        ":name",
+        "@x",
+        "$x",
+        "%",
+        "_",
+        "subject:\"\\",
+        "-\"",
+        "-\"-\"",
+        "from:-",
+        "to:*",
+        "\"a\" * \"b\"",
+    };
+    for (const char *t : texts)
+        QTest::newRow(t) << QString::fromUtf8(t);
+    QTest::newRow("NUL") << QString(QChar(0));
+    QTest::newRow("NUL in a phrase") << QString(QString("\"a") + QChar(0) + "\"");
+    QTest::newRow("emoji") << s("\U0001F600 x\U0001F600");
+    QTest::newRow("private use") << s("\uE000");
+    QTest::newRow("lone surrogate") << QString(QString(QChar(0xD800)) + "x");
+}
+
+void TestSearchQuery::hostileTextIsNeverAnSqlError()
+{
+    QFETCH(QString, text);
+
+    // Plain words can never be an error; after a key they may be ("subject:\"" has no value),
+    // and then the query matches nothing, but still runs.
+    const QList<QPair<QString, bool>> variants {
+        { text, true },
+        { "-" + text, true },
+        { text + " inv", true },
+        { "inv " + text, true },
+        { "subject:" + text, false },
+        { "-from:" + text, false },
+    };
+    for (const auto &[t, mustBeValid] : variants) {
+        const SearchQuery q = SearchQuery::compile(t, now());
+        if (mustBeValid)
+            QVERIFY2(q.isValid(), qPrintable(t + ": " + q.errorString));
+        Ids found;
+        QString error;
+        QVERIFY2(run(q, &found, &error), qPrintable(t + ": " + error));
+    }
+    // The messages are all still there.
+    Ids found;
+    QString error;
+    QVERIFY2(run(SearchQuery::compile(QString(), now()), &found, &error), qPrintable(error));
+    QCOMPARE(found, allIds);
+}
+
+QTEST_GUILESS_MAIN(TestSearchQuery)
+#include "tst_searchquery.moc"
