@@ -68,6 +68,10 @@ public:
     // Caps the database file (bytes; 0 = no cap). When it is full, new mail gets 451 4.3.0.
     void setMaxDatabaseSize(qint64 bytes);
 
+    // Polls the file every interval for changes made by other processes (a headless server
+    // writing while a GUI reads) and reports them with the signals below. 0 stops it.
+    void setWatchInterval(int milliseconds);
+
     // SmtpMessageSink: answers after the commit, with the message's id in the store.
     void deliver(const SmtpMessage &message, Completion done) override;
 
@@ -96,7 +100,8 @@ public:
 
 Q_SIGNALS:
     void messagesAdded(const QList<qint64> &ids);
-    void messagesRemoved(const QList<qint64> &ids); // empty list: everything (clear)
+    // An empty list means "some or all, reload" (clear, or a change made by another process).
+    void messagesRemoved(const QList<qint64> &ids);
     void readChanged(const QList<qint64> &ids, bool read);
     void countChanged();
     void maxMessagesChanged();

@@ -77,6 +77,7 @@ private Q_SLOTS:
     void pruning();
     void reopenKeepsEverything();
     void secondReaderSeesWrites();
+    void watcherReportsOtherWriters();
     void refusesForeignFiles_data();
     void refusesForeignFiles();
     void fullDatabaseAnswers451();
@@ -269,6 +270,35 @@ void TestMessageStore::secondReaderSeesWrites()
     const QList<SmtpMessageSummary> page = reader.summaries({}, 0, 10);
     QCOMPARE(page.size(), 1);
     QCOMPARE(page.at(0).id, id);
+}
+
+void TestMessageStore::watcherReportsOtherWriters()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("watched.sqlite");
+    SmtpMessageStore writer; // another process, as far as the reader can tell
+    QVERIFY(writer.open(path));
+    const qint64 before = store(writer, makeMessage("before")).id;
+    SmtpMessageStore reader;
+    QVERIFY(reader.open(path));
+    reader.setWatchInterval(20);
+    QSignalSpy added(&reader, &SmtpMessageStore::messagesAdded);
+    QSignalSpy removed(&reader, &SmtpMessageStore::messagesRemoved);
+    QSignalSpy counted(&reader, &SmtpMessageStore::countChanged);
+
+    const qint64 id = store(writer, makeMessage("new")).id;
+    QTRY_COMPARE(added.count(), 1);
+    QCOMPARE(added.at(0).at(0).value<QList<qint64>>(), QList<qint64> { id });
+    QCOMPARE(reader.count(), 2);
+    QCOMPARE(reader.unreadCount(), 2);
+
+    QVERIFY(writer.remove({ before }));
+    QTRY_COMPARE(removed.count(), 1);
+    QCOMPARE(reader.count(), 1);
+    QVERIFY(writer.setRead({ id }, true));
+    QTRY_COMPARE(reader.unreadCount(), 0);
+    QVERIFY(counted.count() >= 3);
+    QCOMPARE(added.count(), 1); // nothing reported twice
 }
 
 void TestMessageStore::refusesForeignFiles_data()

@@ -172,6 +172,8 @@ private Q_SLOTS:
     void brokenInput_data();
     void brokenInput();
     void mutatedInputKeepsInvariants();
+    void hostileHeadersStayFast_data();
+    void hostileHeadersStayFast();
     void findings_data();
     void findings();
     void cleanMessageHasNoFindings();
@@ -202,6 +204,26 @@ void TestMimeParser::subject_data()
     QTest::newRow("shift_jis Q") << QByteArray("=?shift_jis?Q?=83e=83X=83g?=") << "テスト";
     QTest::newRow("iso-2022-jp B") << QByteArray("=?ISO-2022-JP?B?GyRCJUYlOSVIGyhC?=") << "テスト";
     QTest::newRow("adjacent words join") << QByteArray("=?UTF-8?Q?a?= =?UTF-8?Q?b?=") << "ab";
+    // GMime 3.2 alone stops at the first word's padding and gives "über".
+    QTest::newRow("padded base64 words")
+        << QByteArray("=?UTF-8?B?w7xiZXI=?= =?UTF-8?B?IGFsbGVz?=") << "über alles";
+    QTest::newRow("padded base64 words, folded, like Python")
+        << QByteArray(
+               "=?utf-8?b?R3LDvMOfZSBhdXMgS8O2bG4gdW5kIGVpbmUgc2VociBsYW5nZSBaZWlsZSDigJMg?=\n"
+               " =?utf-8?b?UmVjaG51bmcg4oSWIDQyIOKCrA==?= tail")
+        << "Grüße aus Köln und eine sehr lange Zeile – Rechnung № 42 € tail";
+    QTest::newRow("Q, padded B, B, Q") << QByteArray("=?UTF-8?Q?=C3=BC?= =?UTF-8?B?w7w=?= "
+                                                     "=?UTF-8?B?w7w=?= =?UTF-8?Q?=C3=BC?=")
+                                       << "üüüü";
+    QTest::newRow("padded words without space")
+        << QByteArray("=?UTF-8?B?w7w=?==?UTF-8?B?w7w=?=") << "üü";
+    QTest::newRow("not encoded words")
+        << QByteArray("1+1=?2 ?= =?B?x =?utf-8?b?") << "1+1=?2 ?= =?B?x =?utf-8?b?";
+    QTest::newRow("character split across words")
+        << QByteArray("=?UTF-8?B?4oI=?= =?UTF-8?B?rA==?=") << "€";
+    QTest::newRow("padded words, two charsets")
+        << QByteArray("=?UTF-8?B?w7w=?= =?ISO-8859-1?B?/A==?= =?UTF-8?B?w7w=?= =?UTF-8?B?w7w=?=")
+        << "üüüü";
     QTest::newRow("words in text")
         << QByteArray("Re: =?UTF-8?Q?K=C3=B6ln?= trip") << "Re: Köln trip";
     QTest::newRow("mixed charsets") << QByteArray("=?Shift_JIS?B?g2WDWINn?= "
@@ -249,6 +271,13 @@ void TestMimeParser::addresses_data()
         << "René <rene@example.fr>"
         << "テスト <test@example.jp>"
         << "é <e@example.com>";
+    QTest::newRow("padded base64 words in names")
+        << QByteArray("From: =?UTF-8?B?w7xiZXI=?= =?UTF-8?B?IGFsbGVz?= <a@example.com>\n"
+                      "To: =?UTF-8?B?w7w=?= =?UTF-8?B?w7w=?= <b@example.com>, c@example.com\n")
+        << "über alles <a@example.com>"
+        << "üü <b@example.com>, c@example.com"
+        << ""
+        << "";
     QTest::newRow("quoted comma stays quoted")
         << QByteArray("From: x@example.com\nTo: y@example.com\n"
                       "Cc: \"Doe, John\" <john@example.org>, jane@example.org\n")
@@ -531,6 +560,15 @@ void TestMimeParser::attachmentNames_data()
         << QByteArray("Content-Type: application/pdf\n"
                       "Content-Disposition: attachment; filename=\"=?UTF-8?B?4oKsLnBkZg==?=\"\n")
         << "€.pdf";
+    QTest::newRow("RFC 2047 padded words in filename")
+        << QByteArray("Content-Type: application/pdf\n"
+                      "Content-Disposition: attachment;\n"
+                      " filename=\"=?UTF-8?B?w7xiZXI=?= =?UTF-8?B?IGFsbGVzLnBkZg==?=\"\n")
+        << "über alles.pdf";
+    QTest::newRow("RFC 2047 padded words in name")
+        << QByteArray("Content-Type: application/pdf;\n"
+                      " name=\"=?UTF-8?B?w7xiZXI=?= =?UTF-8?B?IGFsbGVzLnBkZg==?=\"\n")
+        << "über alles.pdf";
     QTest::newRow("name in Content-Type only")
         << QByteArray("Content-Type: application/pdf; name=\"report.pdf\"\n") << "report.pdf";
     QTest::newRow("RFC 2047 in name")
@@ -834,6 +872,33 @@ void TestMimeParser::mutatedInputKeepsInvariants()
         }
         for (const MimeFinding &finding : message.findings)
             QVERIFY(!MimeParser::findingName(finding.kind).isEmpty());
+    }
+}
+
+void TestMimeParser::hostileHeadersStayFast_data()
+{
+    QTest::addColumn<QByteArray>("subject");
+    QTest::addColumn<int>("expectedLength");
+    QTest::newRow("200 KB of unterminated encoded-word starts")
+        << QByteArray("=?a?b?x").repeated(30000) + " ?=" << -1;
+    QTest::newRow("20,000 padded base64 words to join")
+        << QByteArray("=?UTF-8?B?QQ==?= ").repeated(20000) << 20000;
+}
+
+// Header work is linear: a quadratic scan would take minutes on these.
+void TestMimeParser::hostileHeadersStayFast()
+{
+    QFETCH(QByteArray, subject);
+    QFETCH(int, expectedLength);
+    QElapsedTimer timer;
+    timer.start();
+    const MimeParsedMessage message
+        = MimeParser::parse(headersFor("Subject: " + subject + "\n\nbody\n"), true);
+    QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY(!message.parseFailed);
+    if (expectedLength >= 0) {
+        QCOMPARE(message.subject.size(), expectedLength);
+        QCOMPARE(message.subject.count('A'), expectedLength);
     }
 }
 

@@ -17,6 +17,7 @@
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QThread>
+#include <QTimer>
 #include <QUuid>
 
 #include <atomic>
@@ -140,6 +141,12 @@ public:
 
     mutable QMutex readersMutex;
     mutable QStringList readerNames;
+
+    // Watching for other processes' writes
+    QTimer *watchTimer = nullptr;
+    qint64 dataVersion = -1;
+    std::atomic<qint64> newestNotified { 0 };
+    void checkForExternalChanges();
 
     QSqlDatabase openConnection(const QString &name, QString *error) const;
     QSqlDatabase readConnection(QString *error = nullptr) const;
@@ -338,6 +345,7 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<Job> &
     }
     for (size_t i = 0; i < batch.size(); ++i)
         batch[i].done(SmtpSinkResult::success(ids.at(qsizetype(i))));
+    newestNotified = qMax(newestNotified.load(), ids.constLast());
     notify([this, ids, removed] {
         if (!removed.isEmpty())
             Q_EMIT q->messagesRemoved(removed);
@@ -354,11 +362,13 @@ void SmtpMessageStorePrivate::writerLoop(std::promise<QString> *opened)
         QSqlDatabase db = openConnection(name, &error);
         if (db.isOpen() && StoreSchema::prepare(db, &error)) {
             QSqlQuery counts(db);
-            counts.exec(QStringLiteral("SELECT count(*), (SELECT count(*) FROM messages WHERE "
-                                       "is_read = 0) FROM messages"));
+            counts.exec(
+                QStringLiteral("SELECT count(*), (SELECT count(*) FROM messages WHERE "
+                               "is_read = 0), (SELECT max(id) FROM messages) FROM messages"));
             if (counts.next()) {
                 count = counts.value(0).toLongLong();
                 unread = counts.value(1).toLongLong();
+                newestNotified = counts.value(2).toLongLong();
             }
         } else if (error.isEmpty()) {
             error = db.lastError().text();
@@ -398,6 +408,47 @@ void SmtpMessageStorePrivate::writerLoop(std::promise<QString> *opened)
         db.close();
     }
     QSqlDatabase::removeDatabase(name);
+}
+
+void SmtpMessageStorePrivate::checkForExternalChanges()
+{
+    QSqlDatabase db = readConnection();
+    QSqlQuery query(db);
+    // data_version changes whenever another connection (our writer included) commits.
+    if (!query.exec(QStringLiteral("PRAGMA data_version")) || !query.next())
+        return;
+    const qint64 version = query.value(0).toLongLong();
+    if (version == dataVersion)
+        return;
+    const bool first = dataVersion < 0;
+    dataVersion = version;
+    if (first)
+        return;
+    QList<qint64> added;
+    query.prepare(QStringLiteral("SELECT id FROM messages WHERE id > ? ORDER BY id"));
+    query.addBindValue(newestNotified.load());
+    if (query.exec())
+        while (query.next())
+            added.append(query.value(0).toLongLong());
+    if (!added.isEmpty())
+        newestNotified = added.constLast();
+    if (!query.exec(QStringLiteral("SELECT count(*), (SELECT count(*) FROM messages WHERE is_read = 0) "
+                               "FROM messages"))
+        || !query.next())
+        return;
+    const qint64 total = query.value(0).toLongLong();
+    const qint64 unreadNow = query.value(1).toLongLong();
+    // More gone than our own signals said, or flags changed elsewhere: readers must reload.
+    const bool otherChange
+        = total != count.load() + added.size() || unreadNow != unread.load() + added.size();
+    count = total;
+    unread = unreadNow;
+    if (!added.isEmpty())
+        Q_EMIT q->messagesAdded(added);
+    if (otherChange)
+        Q_EMIT q->messagesRemoved({});
+    if (!added.isEmpty() || otherChange)
+        Q_EMIT q->countChanged();
 }
 
 bool SmtpMessageStorePrivate::runTask(std::function<void(QSqlDatabase &)> task)
@@ -495,6 +546,22 @@ void SmtpMessageStore::close()
         QSqlDatabase::removeDatabase(name);
     }
     d->readerNames.clear();
+}
+
+void SmtpMessageStore::setWatchInterval(int milliseconds)
+{
+    Q_D(SmtpMessageStore);
+    if (milliseconds <= 0) {
+        delete d->watchTimer;
+        d->watchTimer = nullptr;
+        return;
+    }
+    if (!d->watchTimer) {
+        d->watchTimer = new QTimer(this);
+        connect(d->watchTimer, &QTimer::timeout, this, [d] { d->checkForExternalChanges(); });
+    }
+    d->checkForExternalChanges(); // remember where we start
+    d->watchTimer->start(milliseconds);
 }
 
 bool SmtpMessageStore::isOpen() const
