@@ -495,7 +495,7 @@ int main(int argc, char *argv[])
     };
 
     const qint64 total = target - start;
-    const qint64 reportEvery = qBound<qint64>(1000, total / 20, 50000);
+    const qint64 reportEvery = qBound(qint64(1000), total / 20, qint64(50000));
     QElapsedTimer timer;
     timer.start();
     qint64 lastReportAt = 0;

@@ -1,17 +1,21 @@
-// store-bench PATH [--runs N]
+// store-bench PATH [--runs N] [--cold]
 //
 // Times the reads of SmtpMessageStore on an existing store (made by make-store), each N times
 // (default 7), and prints first / median / min / max in milliseconds:
 //   open             SmtpMessageStore::open() on the file (a fresh store object each run)
 //   newest200        summaries("", 0, 200): the first page of the inbox
 //   page2            summaries("", <last id of page 1>, 200): the next page
+//   lastpage         summaries("", <oldest id + 200>, 200): the last page (the 200 oldest)
 //   rare             summaries("xylophonist", 0, 200): full-text search, ~1 hit per 100,000
 //   common           summaries("project", 0, 200): full-text search, a word in ~40% of messages
 //   from             summaries("from:alice", 0, 200): one sender name in ~1/60 of messages
 //   foreach          forEach() over every message (3 runs), with the peak RSS during the walk
 // and the RSS after open, the database size per message. The last line is
 //   RESULT key=value ...
-// Numbers are with a warm OS page cache (the file was just written or read).
+// By default the OS page cache is warm (the file was just written or read), so "first" is the
+// first run in this process and the median is warm. With --cold, the file's pages are dropped
+// from the OS page cache (posix_fadvise DONTNEED, this file only) before every run: what a store
+// opened after a reboot costs.
 
 #include "smtpmessagestore.h"
 
@@ -23,9 +27,13 @@
 #include <QSqlQuery>
 #include <QStringList>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace {
@@ -78,16 +86,20 @@ void print(const char *name, const Stats &s, const QString &extra = QString())
     std::fflush(stdout);
 }
 
-std::vector<double> timed(int runs, const std::function<void()> &what)
+// Drops the pages of the database (and its WAL) from the OS page cache, when cold is set.
+QString coldPath;
+
+void evict()
 {
-    std::vector<double> ms;
-    for (int r = 0; r < runs; ++r) {
-        QElapsedTimer t;
-        t.start();
-        what();
-        ms.push_back(t.nsecsElapsed() / 1e6);
+    if (coldPath.isEmpty())
+        return;
+    for (const QString &file : { coldPath, QString(coldPath + QStringLiteral("-wal")) }) {
+        const int fd = ::open(QFile::encodeName(file).constData(), O_RDONLY);
+        if (fd < 0)
+            continue;
+        ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+        ::close(fd);
     }
-    return ms;
 }
 
 // How many messages an FTS5 expression matches in all (outside the timings; for the notes).
@@ -115,7 +127,7 @@ qint64 ftsCount(const QString &path, const QString &match)
 
 int usage()
 {
-    std::fprintf(stderr, "usage: store-bench PATH [--runs N]\n");
+    std::fprintf(stderr, "usage: store-bench PATH [--runs N] [--cold]\n");
     return 2;
 }
 
@@ -125,15 +137,22 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     const QStringList args = QCoreApplication::arguments();
-    if (args.size() != 2 && args.size() != 4)
+    if (args.size() < 2)
         return usage();
     const QString path = args.at(1);
     int runs = 7;
-    if (args.size() == 4) {
-        bool ok = false;
-        runs = args.at(3).toInt(&ok);
-        if (args.at(2) != QLatin1String("--runs") || !ok || runs < 1)
+    bool cold = false;
+    for (qsizetype i = 2; i < args.size(); ++i) {
+        if (args.at(i) == QLatin1String("--cold")) {
+            cold = true;
+        } else if (args.at(i) == QLatin1String("--runs") && i + 1 < args.size()) {
+            bool ok = false;
+            runs = args.at(++i).toInt(&ok);
+            if (!ok || runs < 1)
+                return usage();
+        } else {
             return usage();
+        }
     }
     if (!QFileInfo(path).isFile()) {
         std::fprintf(stderr, "store-bench: %s: no such file (make it with make-store)\n",
@@ -141,12 +160,17 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+    if (cold)
+        coldPath = path;
+    std::printf("mode       %s page cache, %d runs\n",
+        cold ? "cold (evicted before every run)" : "warm", runs);
     const qint64 rssBeforeKib = statusKib("VmRSS:");
 
     // open: a fresh store each run, closed again outside the timing.
     std::vector<double> openMs;
     for (int r = 0; r < runs; ++r) {
         SmtpMessageStore s;
+        evict();
         QElapsedTimer t;
         t.start();
         if (!s.open(path)) {
@@ -173,9 +197,28 @@ int main(int argc, char *argv[])
         rssAfterOpenKib / 1024.0);
 
     bool failed = false;
-    const auto page = [&](const QString &query, qint64 beforeId, qsizetype *hits, qint64 *lastId) {
+    // Runs what, timed, runs times. Cold: each run gets a store opened afresh (outside the
+    // timing), so SQLite's own page cache is empty too, and the file is evicted after the open.
+    const auto timed = [&](int n, const std::function<void(SmtpMessageStore &)> &what) {
+        std::vector<double> ms;
+        for (int r = 0; r < n; ++r) {
+            std::unique_ptr<SmtpMessageStore> fresh;
+            if (cold) {
+                fresh = std::make_unique<SmtpMessageStore>();
+                fresh->open(path);
+                evict();
+            }
+            QElapsedTimer t;
+            t.start();
+            what(fresh ? *fresh : store);
+            ms.push_back(t.nsecsElapsed() / 1e6);
+        }
+        return ms;
+    };
+    const auto page = [&](SmtpMessageStore &on, const QString &query, qint64 beforeId,
+                          qsizetype *hits, qint64 *lastId) {
         QString error;
-        const QList<SmtpMessageSummary> result = store.summaries(query, beforeId, 200, &error);
+        const QList<SmtpMessageSummary> result = on.summaries(query, beforeId, 200, &error);
         if (!error.isEmpty()) {
             std::fprintf(
                 stderr, "store-bench: \"%s\": %s\n", qUtf8Printable(query), qUtf8Printable(error));
@@ -189,11 +232,23 @@ int main(int argc, char *argv[])
 
     qsizetype hits = 0;
     qint64 lastId = 0;
-    const Stats newest = stats(timed(runs, [&] { page({}, 0, &hits, &lastId); }));
+    const Stats newest
+        = stats(timed(runs, [&](SmtpMessageStore &on) { page(on, {}, 0, &hits, &lastId); }));
     print("newest200", newest, QStringLiteral("%1 rows").arg(hits));
     const qint64 page1Last = lastId;
-    const Stats page2 = stats(timed(runs, [&] { page({}, page1Last, &hits, nullptr); }));
+    const Stats page2 = stats(
+        timed(runs, [&](SmtpMessageStore &on) { page(on, {}, page1Last, &hits, nullptr); }));
     print("page2", page2, QStringLiteral("%1 rows before id %2").arg(hits).arg(page1Last));
+    // The last page (scrolled to the bottom): the 200 oldest.
+    qint64 oldestId = 0;
+    store.forEach([&](const SmtpMessageSummary &s) {
+        oldestId = s.id;
+        return false;
+    });
+    const Stats lastPage = stats(
+        timed(runs, [&](SmtpMessageStore &on) { page(on, {}, oldestId + 200, &hits, nullptr); }));
+    print(
+        "lastpage", lastPage, QStringLiteral("%1 rows before id %2").arg(hits).arg(oldestId + 200));
 
     struct Search
     {
@@ -210,7 +265,8 @@ int main(int argc, char *argv[])
     std::vector<qsizetype> searchHits;
     std::vector<qint64> searchTotals;
     for (const Search &s : searches) {
-        searchStats.push_back(stats(timed(runs, [&] { page(s.query, 0, &hits, nullptr); })));
+        searchStats.push_back(stats(
+            timed(runs, [&](SmtpMessageStore &on) { page(on, s.query, 0, &hits, nullptr); })));
         searchHits.push_back(hits);
         searchTotals.push_back(ftsCount(path, s.fts));
         print(s.key, searchStats.back(),
@@ -226,13 +282,13 @@ int main(int argc, char *argv[])
     qint64 peakKib = 0;
     qint64 rssBeforeWalkKib = 0;
     const bool peakReset = resetPeakRss();
-    const Stats walk = stats(timed(walkRuns, [&] {
+    const Stats walk = stats(timed(walkRuns, [&](SmtpMessageStore &on) {
         resetPeakRss();
         rssBeforeWalkKib = statusKib("VmRSS:");
         visited = 0;
         qint64 subjectChars = 0;
         QString error;
-        if (!store.forEach(
+        if (!on.forEach(
                 [&](const SmtpMessageSummary &s) {
                     ++visited;
                     subjectChars += s.subject.size();
@@ -254,14 +310,15 @@ int main(int argc, char *argv[])
             .arg(peakKib / 1024.0, 0, 'f', 1)
             .arg(peakReset ? QString() : QStringLiteral(" (VmHWM not resettable: process peak)")));
 
-    std::printf("RESULT store_bench count=%lld db_bytes=%lld db_bytes_per_msg=%.0f "
-                "open_ms=%.2f newest200_ms=%.3f page2_ms=%.3f rare_ms=%.3f rare_hits=%lld "
-                "common_ms=%.3f common_total=%lld from_ms=%.3f from_total=%lld "
-                "foreach_ms=%.0f foreach_msgs=%lld foreach_peak_rss_mib=%.1f "
-                "rss_after_open_mib=%.1f\n",
-        count, dbSize, count > 0 ? double(dbSize) / count : 0.0, open.median, newest.median,
-        page2.median, searchStats[0].median, qint64(searchHits[0]), searchStats[1].median,
-        searchTotals[1], searchStats[2].median, searchTotals[2], walk.median, visited,
-        peakKib / 1024.0, rssAfterOpenKib / 1024.0);
+    std::printf(
+        "RESULT store_bench cold=%d count=%lld db_bytes=%lld db_bytes_per_msg=%.0f "
+        "open_ms=%.2f newest200_ms=%.3f page2_ms=%.3f lastpage_ms=%.3f rare_ms=%.3f rare_hits=%lld "
+        "common_ms=%.3f common_total=%lld from_ms=%.3f from_total=%lld "
+        "foreach_ms=%.0f foreach_msgs=%lld foreach_peak_rss_mib=%.1f "
+        "rss_after_open_mib=%.1f\n",
+        int(cold), count, dbSize, count > 0 ? double(dbSize) / count : 0.0, open.median,
+        newest.median, page2.median, lastPage.median, searchStats[0].median, qint64(searchHits[0]),
+        searchStats[1].median, searchTotals[1], searchStats[2].median, searchTotals[2], walk.median,
+        visited, peakKib / 1024.0, rssAfterOpenKib / 1024.0);
     return failed ? 1 : 0;
 }

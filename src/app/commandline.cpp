@@ -144,6 +144,9 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     o.noGui = parser.isSet(noGui);
     o.json = parser.isSet(json);
     o.list = parser.isSet(list);
+    for (const QString &name : parser.optionNames())
+        if (name.size() > 1 && !o.given.contains(name))
+            o.given.append(name);
     if (parser.isSet(smtp)) {
         const auto address = ListenAddress::parse(parser.value(smtp));
         if (!address)

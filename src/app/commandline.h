@@ -37,6 +37,7 @@ struct AppOptions
     QString maildir;
     QString database; // empty: SmtpMessageStore::defaultPath()
     qint64 max = 0; // keep at most this many newest messages; 0 = unlimited
+    QStringList given; // long names of the options on the command line ("smtp", "max", ...)
 };
 
 struct CommandLineResult

@@ -2,6 +2,8 @@
 #include "commandline.h"
 #include "headlessrunner.h"
 
+#include "guiloader.h"
+
 #include <QCoreApplication>
 
 #include <cstdio>
@@ -24,14 +26,15 @@ bool wantsHeadless(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    // Pick the application class before creating one: the headless path never loads the GUI.
-    const bool headless = wantsHeadless(argc, argv);
-    QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("smtp-receiver"));
     QCoreApplication::setOrganizationName(QStringLiteral("smtp-receiver"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SMTPRECEIVER_VERSION));
 
-    const CommandLineResult parsed = parseCommandLine(QCoreApplication::arguments());
+    // Bad flags end here, before any application object or window exists.
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+    const CommandLineResult parsed = parseCommandLine(arguments);
     switch (parsed.action) {
     case CommandLineResult::Action::Error:
         std::fprintf(stderr, "smtp-receiver: %s\n", qUtf8Printable(parsed.text));
@@ -43,15 +46,15 @@ int main(int argc, char **argv)
     case CommandLineResult::Action::Run:
         break;
     }
+
+    // The window lives in a library of its own, loaded only here: the headless server never maps
+    // Qt Widgets or Qt WebEngine (memory and start-up time).
+    if (!wantsHeadless(argc, argv))
+        return runGui(argc, argv, parsed.options);
+
+    QCoreApplication app(argc, argv);
     if (parsed.options.list)
         return HeadlessRunner::list(parsed.options);
-    if (!headless) {
-        std::fprintf(stderr,
-            "smtp-receiver: the desktop window is not part of this build yet; "
-            "run 'smtp-receiver --no-gui' (see --help)\n");
-        return 2;
-    }
-
     HeadlessRunner runner(parsed.options);
     if (!runner.start())
         return 2;

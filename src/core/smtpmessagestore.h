@@ -46,7 +46,7 @@ class SMTPRECEIVER_EXPORT SmtpMessageStore : public QObject, public SmtpMessageS
     Q_PROPERTY(qint64 unreadCount READ unreadCount NOTIFY countChanged)
     Q_PROPERTY(qint64 maxMessages READ maxMessages WRITE setMaxMessages NOTIFY maxMessagesChanged)
 public:
-    static constexpr int schemaVersion = 1;
+    static constexpr int schemaVersion = 2;
 
     explicit SmtpMessageStore(QObject *parent = nullptr);
     ~SmtpMessageStore() override; // finishes every delivery already handed over

@@ -38,27 +38,25 @@ bool SmtpRecipient::isAnswered() const
 void SmtpRecipient::accept(const QString &address)
 {
     Q_D(SmtpRecipient);
-    if (d->answered)
-        return;
-    d->answered = true;
-    d->timeout.stop();
-    if (d->connection)
-        d->connection->answerRecipient(true, address.isEmpty() ? d->address : address, {});
-    Q_EMIT finished();
-    deleteLater();
+    d->answer(this, true, address.isEmpty() ? d->address : address, {});
 }
 
 void SmtpRecipient::reject(int code, const QString &text)
 {
-    Q_D(SmtpRecipient);
-    if (d->answered)
-        return;
-    d->answered = true;
-    d->timeout.stop();
-    if (d->connection)
-        d->connection->answerRecipient(false, {}, SmtpReply::rejection(code, text.toUtf8()));
-    Q_EMIT finished();
-    deleteLater();
+    d_func()->answer(this, false, {}, SmtpReply::rejection(code, text.toUtf8()));
+}
+
+void SmtpRecipientPrivate::answer(
+    SmtpRecipient *q, bool accepted, const QString &answerAddress, const SmtpReply &rejection)
+{
+    if (answered)
+        return; // the first answer counts
+    answered = true;
+    timeout.stop();
+    if (connection)
+        connection->answerRecipient(accepted, answerAddress, rejection);
+    Q_EMIT q->finished();
+    q->deleteLater();
 }
 
 SmtpRecipient *SmtpRecipientPrivate::create(SmtpConnection *connection, const QString &address,
@@ -75,15 +73,8 @@ SmtpRecipient *SmtpRecipientPrivate::create(SmtpConnection *connection, const QS
     d->verify = verify;
     d->connection = connection;
     d->timeout.setSingleShot(true);
-    QObject::connect(&d->timeout, &QTimer::timeout, request, [request, d] {
-        if (d->answered)
-            return;
-        d->answered = true;
-        if (d->connection)
-            d->connection->answerRecipient(false, {}, SmtpReply::recipientUnanswered());
-        Q_EMIT request->finished();
-        request->deleteLater();
-    });
+    QObject::connect(&d->timeout, &QTimer::timeout, request,
+        [request, d] { d->answer(request, false, {}, SmtpReply::recipientUnanswered()); });
     d->timeout.start(timeoutMs);
     return request;
 }

@@ -20,6 +20,10 @@ public:
     QPointer<SmtpConnection> connection;
     QTimer timeout;
 
+    // Passes the first answer on to the connection (if it is still there), then goes away.
+    void answer(
+        SmtpRecipient *q, bool accepted, const QString &answerAddress, const SmtpReply &rejection);
+
     // A request bound to a connection; its timeout answers 451 when nobody does.
     static SmtpRecipient *create(SmtpConnection *connection, const QString &address,
         const QString &mailFrom, bool verify, int timeoutMs);

@@ -46,6 +46,9 @@ def server_env(home):
     env = dict(os.environ)
     for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         env[name] = os.path.join(home, name.lower())
+    # No display: a run without --no-gui must answer, never open a window.
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        env.pop(name, None)
     return env
 
 

@@ -104,8 +104,10 @@ class UsageErrorTest(harness.ServerTestCase):
         self.assertUsageError(["--smtp", "127.0.0.1:0", "--maildir",
                                os.path.join(blocker, "Maildir")], blocker)
 
-    def test_without_no_gui(self):
+    def test_window_without_a_display(self):
+        # The window cannot open without a display: one line pointing at --no-gui, exit 2.
         stderr = self.assertUsageError(["--smtp", "127.0.0.1:0"], "--no-gui", no_gui=False)
+        self.assertIn("DISPLAY", stderr)
         self.assertTrue(stderr.startswith("smtp-receiver"), stderr)
 
 

@@ -10,11 +10,13 @@
 namespace MimeHeaders {
 
 // The header block of a message: everything before the first empty line (CRLF or LF endings).
-SMTPRECEIVER_TEST_EXPORT QByteArrayView headerBlock(QByteArrayView message);
+// Exported in every build (not only test builds): the GUI module's Headers tab uses it.
+SMTPRECEIVER_EXPORT QByteArrayView headerBlock(QByteArrayView message);
 // The first header of that name, unfolded but still encoded; empty if absent.
 SMTPRECEIVER_TEST_EXPORT QByteArray rawHeader(QByteArrayView message, QByteArrayView name);
 // The same, with RFC 2047 encoded words decoded to Unicode.
 SMTPRECEIVER_TEST_EXPORT QString decodedHeader(QByteArrayView message, QByteArrayView name);
-SMTPRECEIVER_TEST_EXPORT QString decodeText(const QByteArray &encoded);
+// Exported in every build, like headerBlock().
+SMTPRECEIVER_EXPORT QString decodeText(const QByteArray &encoded);
 
 } // namespace MimeHeaders

@@ -171,9 +171,11 @@ QSqlDatabase SmtpMessageStorePrivate::openConnection(const QString &name, QStrin
 
 QSqlDatabase SmtpMessageStorePrivate::readConnection(QString *error) const
 {
-    // One connection per thread that reads: Qt Sql connections belong to their thread.
-    const QString name
-        = prefix + QStringLiteral("r") + QString::number(quintptr(QThread::currentThread()), 16);
+    // One connection per thread that reads: Qt Sql connections belong to their thread. Threads
+    // are told apart by a number of their own (a new thread may reuse an old one's address).
+    static std::atomic<quint64> lastThreadKey { 0 };
+    thread_local const quint64 threadKey = ++lastThreadKey;
+    const QString name = prefix + QStringLiteral("r") + QString::number(threadKey);
     if (QSqlDatabase::contains(name))
         return QSqlDatabase::database(name);
     QString why;
@@ -297,10 +299,29 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<Job> &
         raw.bindValue(0, id);
         const QByteArray data = m.data();
         raw.bindValue(1, data.isNull() ? QByteArray("") : data); // null would bind as SQL NULL
+        ok = raw.exec();
+        if (ok && !p.htmlBody.isEmpty()) {
+            html.bindValue(0, id);
+            html.bindValue(1, p.htmlBody);
+            ok = html.exec();
+        }
+        if (!ok) {
+            for (const QSqlQuery *failed : { &raw, &html })
+                if (failed->lastError().isValid())
+                    error = failed->lastError().text();
+        }
+    }
+    // The FTS5 rows go in after all the messages rows of the batch. An INSERT into messages fires
+    // the counters trigger, so it runs in a statement savepoint, and FTS5 writes its pending
+    // terms to disk as a new segment at every savepoint: interleaved, that was one segment per
+    // message (+150 us of CPU each, and a larger file); this way it is one per batch.
+    for (size_t i = 0; ok && i < batch.size(); ++i) {
+        const SmtpMessage &m = batch[i].message;
+        const MimeParsedMessage &p = parsed[i];
         QStringList names;
         for (const MimeAttachment &a : p.attachments)
             names.append(a.fileName);
-        fts.bindValue(0, id);
+        fts.bindValue(0, ids.at(qsizetype(i)));
         fts.bindValue(1, QString(p.subject + QStringLiteral("")));
         fts.bindValue(2, QString(p.from + QLatin1Char(' ') + m.mailFrom()));
         fts.bindValue(3,
@@ -308,16 +329,9 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<Job> &
                 + m.rcptTos().join(QLatin1Char(' '))));
         fts.bindValue(4, QString(p.textBody + QStringLiteral("")));
         fts.bindValue(5, names.join(QLatin1Char(' ')));
-        ok = raw.exec() && fts.exec();
-        if (ok && !p.htmlBody.isEmpty()) {
-            html.bindValue(0, id);
-            html.bindValue(1, p.htmlBody);
-            ok = html.exec();
-        }
-        if (!ok) {
-            for (const QSqlQuery *failed : { &raw, &fts, &html })
-                if (failed->lastError().isValid())
-                    error = failed->lastError().text();
+        if (!fts.exec()) {
+            error = fts.lastError().text();
+            ok = false;
         }
     }
     if (ok) {
@@ -362,9 +376,9 @@ void SmtpMessageStorePrivate::writerLoop(std::promise<QString> *opened)
         QSqlDatabase db = openConnection(name, &error);
         if (db.isOpen() && StoreSchema::prepare(db, &error)) {
             QSqlQuery counts(db);
-            counts.exec(
-                QStringLiteral("SELECT count(*), (SELECT count(*) FROM messages WHERE "
-                               "is_read = 0), (SELECT max(id) FROM messages) FROM messages"));
+            // The counters row, not count(*): counting 1,000,000 rows took 1 s cold.
+            counts.exec(QStringLiteral(
+                "SELECT messages, unread, (SELECT max(id) FROM messages) FROM counters"));
             if (counts.next()) {
                 count = counts.value(0).toLongLong();
                 unread = counts.value(1).toLongLong();
@@ -432,9 +446,7 @@ void SmtpMessageStorePrivate::checkForExternalChanges()
             added.append(query.value(0).toLongLong());
     if (!added.isEmpty())
         newestNotified = added.constLast();
-    if (!query.exec(QStringLiteral("SELECT count(*), (SELECT count(*) FROM messages WHERE is_read = 0) "
-                               "FROM messages"))
-        || !query.next())
+    if (!query.exec(QStringLiteral("SELECT messages, unread FROM counters")) || !query.next())
         return;
     const qint64 total = query.value(0).toLongLong();
     const qint64 unreadNow = query.value(1).toLongLong();
@@ -538,13 +550,9 @@ void SmtpMessageStore::close()
     d->writer.join();
     d->isOpen = false;
     QMutexLocker lock(&d->readersMutex);
-    for (const QString &name : std::as_const(d->readerNames)) {
-        {
-            QSqlDatabase db = QSqlDatabase::database(name, false);
-            db.close();
-        }
+    // Not QSqlDatabase::database(): that may only be called from the connection's own thread.
+    for (const QString &name : std::as_const(d->readerNames))
         QSqlDatabase::removeDatabase(name);
-    }
     d->readerNames.clear();
 }
 
@@ -658,13 +666,15 @@ QList<SmtpMessageSummary> SmtpMessageStore::summaries(
     QSqlDatabase db = d->readConnection(errorString);
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM messages m WHERE (%2) AND (? = 0 OR m.id < ?) "
-                             "ORDER BY m.id DESC LIMIT ?")
-                  .arg(QLatin1String(summaryColumns), search.where));
+    // "m.id < ?" only when paging: SQLite then seeks to beforeId. "(? = 0 OR m.id < ?)" made it
+    // walk down from the newest message, so the last page of 1,000,000 took 0.3 s (14 s cold).
+    q.prepare(QStringLiteral("SELECT %1 FROM messages m WHERE (%2)%3 ORDER BY m.id DESC LIMIT ?")
+                  .arg(QLatin1String(summaryColumns), search.where,
+                      beforeId != 0 ? QStringLiteral(" AND m.id < ?") : QString()));
     for (const QVariant &v : search.bindings)
         q.addBindValue(v);
-    q.addBindValue(beforeId);
-    q.addBindValue(beforeId);
+    if (beforeId != 0)
+        q.addBindValue(beforeId);
     q.addBindValue(limit);
     if (!q.exec()) {
         if (errorString)

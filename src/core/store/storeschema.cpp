@@ -76,6 +76,26 @@ const char *const schemaV1[] = {
     END)",
 };
 
+// Version 2: the message and unread counts, kept by triggers in the same transactions, so that
+// opening a store reads one row instead of counting every message (two index scans: 0.1 s warm,
+// 1 s with a cold cache at 1,000,000 messages).
+const char *const schemaV2[] = {
+    R"(CREATE TABLE counters (id INTEGER PRIMARY KEY CHECK (id = 1),
+        messages INTEGER NOT NULL, unread INTEGER NOT NULL))",
+    // Two index scans (count(*) WHERE is_read = 0 uses messages_unread), not a table scan.
+    R"(INSERT INTO counters (id, messages, unread) VALUES (1, (SELECT count(*) FROM messages),
+        (SELECT count(*) FROM messages WHERE is_read = 0)))",
+    R"(CREATE TRIGGER counters_inserted AFTER INSERT ON messages BEGIN
+        UPDATE counters SET messages = messages + 1, unread = unread + (new.is_read = 0);
+    END)",
+    R"(CREATE TRIGGER counters_deleted AFTER DELETE ON messages BEGIN
+        UPDATE counters SET messages = messages - 1, unread = unread - (old.is_read = 0);
+    END)",
+    R"(CREATE TRIGGER counters_read AFTER UPDATE OF is_read ON messages BEGIN
+        UPDATE counters SET unread = unread + (new.is_read = 0) - (old.is_read = 0);
+    END)",
+};
+
 } // namespace
 
 namespace StoreSchema {
@@ -126,7 +146,11 @@ bool prepare(QSqlDatabase &db, QString *errorString)
         for (const char *statement : schemaV1)
             ok = ok && exec(db, QString::fromUtf8(statement), errorString);
     }
-    // Later versions: if (ok && version < 2) { migrate 1 -> 2 } ...
+    if (*version < 2) {
+        for (const char *statement : schemaV2)
+            ok = ok && exec(db, QString::fromUtf8(statement), errorString);
+    }
+    // Later versions: if (ok && *version < 3) { migrate 2 -> 3 } ...
     ok = ok
         && exec(db, QStringLiteral("PRAGMA application_id = %1").arg(applicationId), errorString)
         && exec(db, QStringLiteral("PRAGMA user_version = %1").arg(currentVersion), errorString);

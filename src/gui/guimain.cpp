@@ -1,0 +1,38 @@
+// The entry point of the window module, called by smtp-receiver's main() (see guiloader.h).
+#include "commandline.h"
+#include "guiloader.h"
+#include "mainwindow.h"
+#include "messageview.h"
+
+#include <QApplication>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTranslator>
+
+#include <unistd.h>
+
+extern "C" Q_DECL_EXPORT int smtpReceiverGuiMain(int &argc, char **argv, const AppOptions &options)
+{
+    // Chromium refuses its sandbox as root; the pages it shows have JavaScript off and no network.
+    if (::geteuid() == 0 && !qEnvironmentVariableIsSet("QTWEBENGINE_DISABLE_SANDBOX"))
+        qputenv("QTWEBENGINE_DISABLE_SANDBOX", "1");
+    MessageView::registerUrlSchemes(); // before the QApplication exists
+
+    QApplication app(argc, argv);
+    QApplication::setApplicationDisplayName(QStringLiteral("smtp-receiver"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/smtp-receiver.svg")));
+    QApplication::setQuitOnLastWindowClosed(false); // the tray may keep it running
+
+    QTranslator qtTranslator, appTranslator;
+    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+            QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(&qtTranslator);
+    if (appTranslator.load(QLocale(), QStringLiteral("smtp-receiver"), QStringLiteral("_"),
+            QStringLiteral(":/i18n")))
+        QApplication::installTranslator(&appTranslator);
+
+    MainWindow window(options);
+    if (!window.start())
+        return 2;
+    return app.exec();
+}

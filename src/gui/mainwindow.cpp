@@ -1,0 +1,449 @@
+#include "mainwindow.h"
+
+#include "inboxmodel.h"
+#include "messageview.h"
+#include "settingsdialog.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSaveFile>
+#include <QScrollBar>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QSystemTrayIcon>
+#include <QTableView>
+#include <QToolBar>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+MainWindow::MainWindow(const AppOptions &options, QWidget *parent)
+    : QMainWindow(parent)
+    , m_options(options)
+{
+    setWindowTitle(tr("smtp-receiver"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/smtp-receiver.svg")));
+    resize(1100, 700);
+
+    m_search = new QLineEdit(this);
+    m_search->setObjectName(QStringLiteral("searchField"));
+    m_search->setPlaceholderText(
+        tr("Search: words, \"phrases\", from:, to:, subject:, has:attachment, is:unread, "
+           "after:2026-01-31, larger:1m, -term"));
+    m_search->setClearButtonEnabled(true);
+    m_searchDebounce.setSingleShot(true);
+    m_searchDebounce.setInterval(250);
+    connect(m_search, &QLineEdit::textChanged, &m_searchDebounce, qOverload<>(&QTimer::start));
+
+    m_view = new QTableView(this);
+    m_view->setObjectName(QStringLiteral("inboxView"));
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->setShowGrid(false);
+    m_view->setWordWrap(false);
+    m_view->setAlternatingRowColors(true);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
+    m_view->horizontalHeader()->setHighlightSections(false);
+    m_view->horizontalHeader()->setStretchLastSection(false);
+
+    m_messageView = new MessageView(this);
+    m_messageView->setStore(&m_store);
+
+    auto *listPane = new QWidget(this);
+    auto *listLayout = new QVBoxLayout(listPane);
+    listLayout->setContentsMargins(0, 0, 0, 0);
+    listLayout->addWidget(m_search);
+    listLayout->addWidget(m_view);
+
+    m_splitter = new QSplitter(Qt::Vertical, this);
+    m_splitter->setObjectName(QStringLiteral("mainSplitter"));
+    m_splitter->addWidget(listPane);
+    m_splitter->addWidget(m_messageView);
+    m_splitter->setStretchFactor(0, 2);
+    m_splitter->setStretchFactor(1, 3);
+    setCentralWidget(m_splitter);
+
+    m_listenLabel = new QLabel(this);
+    m_countLabel = new QLabel(this);
+    m_connectionsLabel = new QLabel(this);
+    statusBar()->addWidget(m_listenLabel, 1);
+    statusBar()->addPermanentWidget(m_countLabel);
+    statusBar()->addPermanentWidget(m_connectionsLabel);
+
+    m_notifyTimer.setSingleShot(true);
+    m_notifyTimer.setInterval(1000);
+    connect(&m_notifyTimer, &QTimer::timeout, this, &MainWindow::flushNotifications);
+
+    createActions();
+    createTray();
+
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+}
+
+MainWindow::~MainWindow()
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
+    if (m_model)
+        settings.setValue(
+            QStringLiteral("window/columns"), m_view->horizontalHeader()->saveState());
+    m_server.shutdown();
+    m_server.removeMessageSink(&m_store);
+    // Children die after the members; the view and the model read the store, so they go first.
+    delete m_messageView;
+    m_messageView = nullptr;
+    m_view->setModel(nullptr);
+    delete m_model;
+    m_model = nullptr;
+}
+
+bool MainWindow::start()
+{
+    QSettings saved;
+    m_settings = AppSettings::fromOptions(AppSettings::load(saved), m_options);
+
+    const QString path = m_settings.databasePath.isEmpty() ? SmtpMessageStore::defaultPath()
+                                                           : m_settings.databasePath;
+    if (!m_store.open(path)) {
+        QMessageBox::critical(this, tr("smtp-receiver"),
+            tr("The message store cannot be opened:\n%1").arg(m_store.errorString()));
+        return false;
+    }
+    m_store.setMaxMessages(m_settings.maxMessages);
+    m_server.addMessageSink(&m_store);
+
+    m_model = new InboxModel(&m_store, this);
+    m_view->setModel(m_model);
+    QHeaderView *header = m_view->horizontalHeader();
+    header->setSectionResizeMode(InboxModel::SubjectColumn, QHeaderView::Stretch);
+    header->resizeSection(InboxModel::FromColumn, 220);
+    header->resizeSection(InboxModel::ToColumn, 200);
+    header->resizeSection(InboxModel::ReceivedColumn, 150);
+    header->resizeSection(InboxModel::SizeColumn, 80);
+    header->restoreState(QSettings().value(QStringLiteral("window/columns")).toByteArray());
+
+    connect(&m_searchDebounce, &QTimer::timeout, this,
+        [this] { m_model->setQuery(m_search->text().trimmed()); });
+    connect(m_model, &InboxModel::queryErrorChanged, this, [this](const QString &error) {
+        m_search->setStyleSheet(
+            error.isEmpty() ? QString() : QStringLiteral("QLineEdit { color: #c0392b; }"));
+        m_search->setToolTip(error);
+    });
+    // New mail at the top must not move what the user is looking at.
+    connect(m_model, &InboxModel::newMessagesInserted, this, [this](int count) {
+        QScrollBar *bar = m_view->verticalScrollBar();
+        if (bar->value() > 0)
+            bar->setValue(bar->value() + count * m_view->verticalHeader()->defaultSectionSize());
+    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+        &MainWindow::onSelectionChanged);
+    connect(m_view, &QTableView::activated, this, [this] { m_messageView->setFocus(); });
+
+    connect(&m_server, &SmtpServer::message, this, &MainWindow::onMessage);
+    for (auto signal : { &SmtpServer::connectionCountChanged, &SmtpServer::listeningChanged })
+        connect(&m_server, signal, this, &MainWindow::updateStatus);
+    connect(&m_store, &SmtpMessageStore::countChanged, this, &MainWindow::updateStatus);
+
+    applySettings(m_settings);
+    if (m_settings.startMinimized && m_tray)
+        hide();
+    else
+        show();
+    return true;
+}
+
+void MainWindow::applySettings(const AppSettings &settings)
+{
+    QString error;
+    m_listenError.clear();
+    if (!settings.applyTo(&m_server, &error)) {
+        m_listenError = error;
+        statusBar()->showMessage(error, 15000);
+    }
+    m_settings = settings;
+    m_store.setMaxMessages(settings.maxMessages);
+    updateStatus();
+}
+
+void MainWindow::createActions()
+{
+    const auto add
+        = [this](const QString &text, const QKeySequence &key, const char *icon, auto slot) {
+              auto *action = new QAction(QIcon::fromTheme(QLatin1String(icon)), text, this);
+              if (!key.isEmpty())
+                  action->setShortcut(key);
+              connect(action, &QAction::triggered, this, slot);
+              return action;
+          };
+    m_deleteAction
+        = add(tr("&Delete"), QKeySequence::Delete, "edit-delete", &MainWindow::deleteSelected);
+    m_deleteAllAction = add(tr("Delete &All…"), {}, "edit-clear-all", &MainWindow::deleteAll);
+    m_markReadAction = add(tr("Mark as &Read"), QKeySequence(tr("Ctrl+R")), "mail-mark-read",
+        [this] { markSelectedRead(true); });
+    m_markUnreadAction = add(tr("Mark as &Unread"), QKeySequence(tr("Ctrl+U")), "mail-mark-unread",
+        [this] { markSelectedRead(false); });
+    m_markAllReadAction
+        = add(tr("Mark All as Read"), {}, "mail-mark-read", &MainWindow::markAllRead);
+    m_saveAction = add(
+        tr("&Save as .eml…"), QKeySequence::Save, "document-save-as", &MainWindow::saveSelectedAs);
+    m_sourceAction = add(tr("View S&ource"), QKeySequence(tr("Ctrl+Shift+U")), "text-x-generic",
+        [this] { m_messageView->setCurrentTab(MessageView::Tab::Source); });
+    m_receiveAction = add(tr("&Receiving"), {}, "network-receive", &MainWindow::setReceiving);
+    m_receiveAction->setCheckable(true);
+    m_receiveAction->setChecked(true);
+    m_settingsAction
+        = add(tr("&Settings…"), QKeySequence::Preferences, "configure", &MainWindow::openSettings);
+    m_quitAction = add(tr("&Quit"), QKeySequence::Quit, "application-exit", &QApplication::quit);
+    auto *find = add(tr("&Find"), QKeySequence::Find, "edit-find", [this] {
+        m_search->setFocus();
+        m_search->selectAll();
+    });
+
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_saveAction);
+    file->addSeparator();
+    file->addAction(m_receiveAction);
+    file->addAction(m_settingsAction);
+    file->addSeparator();
+    file->addAction(m_quitAction);
+    QMenu *message = menuBar()->addMenu(tr("&Message"));
+    message->addAction(m_markReadAction);
+    message->addAction(m_markUnreadAction);
+    message->addAction(m_markAllReadAction);
+    message->addSeparator();
+    message->addAction(m_sourceAction);
+    message->addSeparator();
+    message->addAction(m_deleteAction);
+    message->addAction(m_deleteAllAction);
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(find);
+
+    QToolBar *toolbar = addToolBar(tr("Main"));
+    toolbar->setObjectName(QStringLiteral("mainToolbar"));
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolbar->addAction(m_deleteAction);
+    toolbar->addAction(m_markReadAction);
+    toolbar->addAction(m_saveAction);
+    toolbar->addAction(m_sourceAction);
+    toolbar->addSeparator();
+    toolbar->addAction(m_receiveAction);
+    toolbar->addAction(m_settingsAction);
+    // The table handles Delete itself when focused; the action also works from the view.
+    m_view->addAction(m_deleteAction);
+}
+
+void MainWindow::createTray()
+{
+    if (!QSystemTrayIcon::isSystemTrayAvailable())
+        return;
+    m_tray = new QSystemTrayIcon(windowIcon(), this);
+    auto *menu = new QMenu(this);
+    menu->addAction(tr("Show"), this, [this] {
+        showNormal();
+        raise();
+        activateWindow();
+    });
+    menu->addAction(m_receiveAction);
+    menu->addSeparator();
+    menu->addAction(m_quitAction);
+    m_tray->setContextMenu(menu);
+    connect(m_tray, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason r) {
+        if (r == QSystemTrayIcon::Trigger) {
+            showNormal();
+            raise();
+            activateWindow();
+        }
+    });
+    m_tray->show();
+}
+
+void MainWindow::updateStatus()
+{
+    QString listening;
+    if (m_server.isListening()) {
+        listening = tr("Listening on %1:%2")
+                        .arg(m_server.serverAddressString())
+                        .arg(m_server.serverPort());
+        if (m_server.isTlsAvailable())
+            listening += tr(" (STARTTLS)");
+        if (m_server.tlsServerPort())
+            listening += tr(", SMTPS on port %1").arg(m_server.tlsServerPort());
+    } else {
+        listening = m_listenError.isEmpty() ? tr("Not receiving") : m_listenError;
+    }
+    m_listenLabel->setText(listening);
+    m_countLabel->setText(tr("%n message(s)", nullptr, int(m_store.count())) + QStringLiteral(", ")
+        + tr("%n unread", nullptr, int(m_store.unreadCount())));
+    m_connectionsLabel->setText(tr("%n connection(s)", nullptr, m_server.connectionCount()));
+    if (m_tray)
+        m_tray->setToolTip(tr("smtp-receiver: %n unread", nullptr, int(m_store.unreadCount())));
+    setWindowTitle(m_store.unreadCount() > 0
+            ? tr("smtp-receiver (%1 unread)").arg(m_store.unreadCount())
+            : tr("smtp-receiver"));
+}
+
+QList<qint64> MainWindow::selectedIds() const
+{
+    QList<qint64> ids;
+    if (!m_view->selectionModel())
+        return ids;
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    for (const QModelIndex &row : rows)
+        ids.append(m_model->idAt(row.row()));
+    return ids;
+}
+
+void MainWindow::onSelectionChanged()
+{
+    const QList<qint64> ids = selectedIds();
+    if (ids.size() != 1) {
+        if (ids.isEmpty())
+            m_messageView->clear();
+        return;
+    }
+    const qint64 id = ids.constFirst();
+    m_messageView->showMessage(id);
+    if (!m_model->summaryAt(m_model->rowOf(id)).read) {
+        SmtpMessageStore *store = &m_store;
+        (void)QtConcurrent::run([store, id] { store->setRead({ id }, true); });
+    }
+}
+
+void MainWindow::deleteSelected()
+{
+    const QList<qint64> ids = selectedIds();
+    if (ids.isEmpty())
+        return;
+    const int row = m_view->currentIndex().row();
+    m_store.remove(ids);
+    // Keep the keyboard flow: select what took the deleted row's place.
+    QTimer::singleShot(0, this, [this, row] {
+        const int rows = m_model->rowCount();
+        if (rows > 0)
+            m_view->selectRow(qMin(row, rows - 1));
+    });
+}
+
+void MainWindow::deleteAll()
+{
+    if (QMessageBox::question(this, tr("Delete all messages"),
+            tr("Delete all %n message(s)? This cannot be undone.", nullptr, int(m_store.count())))
+        == QMessageBox::Yes)
+        m_store.clear();
+}
+
+void MainWindow::markSelectedRead(bool read)
+{
+    m_store.setRead(selectedIds(), read);
+}
+
+void MainWindow::markAllRead()
+{
+    m_store.markAllRead();
+}
+
+void MainWindow::saveSelectedAs()
+{
+    const QList<qint64> ids = selectedIds();
+    if (ids.size() != 1)
+        return;
+    const SmtpMessageSummary summary = m_model->summaryAt(m_model->rowOf(ids.constFirst()));
+    QString name = summary.subject.isEmpty() ? QStringLiteral("message") : summary.subject;
+    name.replace(QRegularExpression(QStringLiteral(R"([/\\:*?"<>|\s]+)")), QStringLiteral("-"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save message"),
+        name.left(60) + QStringLiteral(".eml"), tr("Email messages (*.eml)"));
+    if (path.isEmpty())
+        return;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(m_store.rawData(ids.constFirst())) < 0
+        || !file.commit())
+        QMessageBox::warning(this, tr("Save message"), file.errorString());
+}
+
+void MainWindow::setReceiving(bool on)
+{
+    m_receiveAction->setChecked(on);
+    if (on) {
+        applySettings(m_settings);
+    } else {
+        m_server.close();
+        updateStatus();
+    }
+}
+
+void MainWindow::openSettings()
+{
+    SettingsDialog dialog(
+        m_settings,
+        [this](const AppSettings &settings, QString *error) {
+            if (!settings.applyTo(&m_server, error))
+                return false;
+            m_settings = settings;
+            m_store.setMaxMessages(settings.maxMessages);
+            QSettings saved;
+            settings.save(saved);
+            updateStatus();
+            return true;
+        },
+        this);
+    connect(&dialog, &SettingsDialog::deleteAllRequested, this, [this] { m_store.clear(); });
+    dialog.exec();
+}
+
+void MainWindow::onMessage(const SmtpMessage &message)
+{
+    m_unnotified.append(SmtpMessageSummary::fromMessage(message));
+    if (m_unnotified.size() > 100)
+        m_unnotified.removeFirst(); // only the count and the newest matter
+    if (!m_notifyTimer.isActive())
+        m_notifyTimer.start();
+}
+
+void MainWindow::flushNotifications()
+{
+    if (m_unnotified.isEmpty())
+        return;
+    const int count = int(m_unnotified.size());
+    const SmtpMessageSummary newest = m_unnotified.constLast();
+    m_unnotified.clear();
+    if (!m_settings.notify)
+        return;
+    const QString title = count == 1
+        ? tr("New mail from %1").arg(newest.from.isEmpty() ? newest.mailFrom : newest.from)
+        : tr("%n new messages", nullptr, count);
+    const QString text = count == 1 ? newest.subject : tr("Newest: %1").arg(newest.subject);
+    ++m_notificationsShown;
+    if (m_tray && m_tray->isVisible())
+        m_tray->showMessage(title, text, QSystemTrayIcon::Information, 5000);
+    Q_EMIT notificationShown(title, text);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_tray && m_settings.minimizeToTray) {
+        hide();
+        event->ignore();
+        return;
+    }
+    event->accept();
+    QApplication::quit();
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    if (event->type() == QEvent::WindowStateChange && isMinimized() && m_tray
+        && m_settings.minimizeToTray)
+        QTimer::singleShot(0, this, &QWidget::hide);
+}

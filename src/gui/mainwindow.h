@@ -1,0 +1,103 @@
+// The desktop window: the inbox (a lazy table over the store), the message view beside it, a
+// search field, toolbar and menus, the status bar, the tray icon and coalesced notifications.
+// It runs the same SmtpServer and store as --no-gui, configured from AppSettings.
+#pragma once
+
+#include "appsettings.h"
+#include "commandline.h"
+
+#include <smtpmessagestore.h>
+#include <smtpserver.h>
+
+#include <QMainWindow>
+#include <QTimer>
+
+class InboxModel;
+class MessageView;
+class QAction;
+class QLabel;
+class QLineEdit;
+class QSplitter;
+class QSystemTrayIcon;
+class QTableView;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(const AppOptions &options, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens the store and starts the server; false (after telling the user) when the store
+    // cannot be opened. A listener that cannot start is reported, and the window still opens.
+    bool start();
+
+    // For tests and the screenshot script.
+    SmtpServer *server() { return &m_server; }
+    SmtpMessageStore *store() { return &m_store; }
+    InboxModel *inboxModel() const { return m_model; }
+    QTableView *inboxView() const { return m_view; }
+    MessageView *messageView() const { return m_messageView; }
+    QLineEdit *searchField() const { return m_search; }
+    int notificationsShown() const { return m_notificationsShown; }
+    AppSettings settings() const { return m_settings; }
+
+public Q_SLOTS:
+    void openSettings();
+    void deleteSelected();
+    void deleteAll();
+    void markSelectedRead(bool read);
+    void markAllRead();
+    void saveSelectedAs();
+    void setReceiving(bool on);
+
+Q_SIGNALS:
+    void notificationShown(const QString &title, const QString &text);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
+private:
+    void createActions();
+    void createTray();
+    void applySettings(const AppSettings &settings);
+    void updateStatus();
+    void onSelectionChanged();
+    void onMessage(const SmtpMessage &message);
+    void flushNotifications();
+    QList<qint64> selectedIds() const;
+
+    AppOptions m_options;
+    AppSettings m_settings;
+    // Declared before the server: the store is a sink and must outlive its deliveries.
+    SmtpMessageStore m_store;
+    SmtpServer m_server;
+
+    InboxModel *m_model = nullptr;
+    QTableView *m_view = nullptr;
+    MessageView *m_messageView = nullptr;
+    QLineEdit *m_search = nullptr;
+    QSplitter *m_splitter = nullptr;
+    QTimer m_searchDebounce;
+    QLabel *m_listenLabel = nullptr;
+    QLabel *m_countLabel = nullptr;
+    QLabel *m_connectionsLabel = nullptr;
+
+    QAction *m_deleteAction = nullptr;
+    QAction *m_deleteAllAction = nullptr;
+    QAction *m_markReadAction = nullptr;
+    QAction *m_markUnreadAction = nullptr;
+    QAction *m_markAllReadAction = nullptr;
+    QAction *m_saveAction = nullptr;
+    QAction *m_sourceAction = nullptr;
+    QAction *m_receiveAction = nullptr;
+    QAction *m_settingsAction = nullptr;
+    QAction *m_quitAction = nullptr;
+
+    QSystemTrayIcon *m_tray = nullptr;
+    QTimer m_notifyTimer; // coalesces a burst of mail into one notification
+    QList<SmtpMessageSummary> m_unnotified;
+    int m_notificationsShown = 0;
+    QString m_listenError;
+};

@@ -1,0 +1,103 @@
+// Renders the main window with sample mail into PNG files for the README:
+//   make_screenshots OUTPUT_DIR
+// Run under xvfb-run (docs/make-screenshots.sh does) so that it is a real X11 window.
+#include "smtptestclient.h"
+
+#include <commandline.h>
+#include <inboxmodel.h>
+#include <mainwindow.h>
+#include <messageview.h>
+
+#include <QApplication>
+#include <QDir>
+#include <QImage>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTest>
+
+namespace {
+
+const QByteArray sampleHtml = R"(From: Shop <orders@shop.example>
+To: Ada Lovelace <ada@example.com>
+Subject: =?UTF-8?Q?Your_order_#1042_has_shipped_=F0=9F=93=A6?=
+Date: Sat, 28 Nov 2026 10:15:00 +0000
+Message-ID: <order-1042@shop.example>
+MIME-Version: 1.0
+Content-Type: multipart/alternative; boundary="b1"
+
+--b1
+Content-Type: text/plain; charset=utf-8
+
+Your order #1042 has shipped. Track it at https://shop.example/track/1042
+--b1
+Content-Type: text/html; charset=utf-8
+
+<html><body style="font-family:sans-serif;margin:0;background:#f4f6fb">
+<div style="background:#2f6fde;color:white;padding:24px;font-size:22px">Shop</div>
+<div style="padding:24px"><h2 style="margin-top:0">Your order has shipped</h2>
+<p>Hi Ada, order <b>#1042</b> is on its way and should arrive on Tuesday.</p>
+<p><a href="https://shop.example/track/1042" style="background:#f5a623;color:white;padding:10px 18px;text-decoration:none;border-radius:4px">Track your parcel</a></p>
+<img src="https://tracker.example/pixel.gif" width="1" height="1">
+</div></body></html>
+--b1--
+)";
+
+void send(quint16 port, const QByteArray &from, const QByteArray &subject, const QByteArray &body)
+{
+    SmtpTestClient client;
+    if (!client.connectTo(port))
+        return;
+    client.greeting();
+    client.ehlo("app.local");
+    client.mail(from);
+    client.rcpt("ada@example.com");
+    QByteArray data = body;
+    data.replace("\n", "\r\n");
+    if (!subject.isEmpty())
+        data = "From: " + from + "\r\nTo: ada@example.com\r\nSubject: " + subject + "\r\n\r\n"
+            + data;
+    client.data(data);
+    client.command("QUIT");
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    qputenv("QTWEBENGINE_DISABLE_SANDBOX", "1");
+    MessageView::registerUrlSchemes();
+    QApplication app(argc, argv);
+    QStandardPaths::setTestModeEnabled(true);
+    const QString out = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral(".");
+    QDir().mkpath(out);
+
+    AppOptions options;
+    options.smtp = *ListenAddress::parse(QStringLiteral("127.0.0.1:0"));
+    options.database = QStringLiteral(":memory:");
+    options.given = QStringList { QStringLiteral("smtp"), QStringLiteral("database") };
+    MainWindow window(options);
+    if (!window.start())
+        return 2;
+    window.resize(1200, 780);
+    window.show();
+    const quint16 port = quint16(window.server()->serverPort());
+    send(port, "ci@build.example", "Build #881 passed", "All 412 tests passed in 3m 12s.\n");
+    send(port, "noreply@accounts.example", "Reset your password",
+        "Someone asked to reset the password of ada@example.com.\n");
+    send(port, "team@calendar.example", "Invitation: design review (Tue 14:00)",
+        "You have been invited.\n");
+    send(port, "orders@shop.example", {}, sampleHtml);
+    QTest::qWait(1500);
+
+    window.inboxView()->selectRow(0);
+    QTest::qWait(3000); // WebEngine paints some time after loadFinished
+    window.grab().save(out + QStringLiteral("/main-window.png"));
+
+    window.messageView()->setCurrentTab(MessageView::Tab::Headers);
+    QTest::qWait(500);
+    window.grab().save(out + QStringLiteral("/headers.png"));
+    window.messageView()->setCurrentTab(MessageView::Tab::Source);
+    QTest::qWait(500);
+    window.grab().save(out + QStringLiteral("/source.png"));
+    return 0;
+}

@@ -1,0 +1,156 @@
+// The main window end to end: a real server on port 0 and a real store, mail sent over a socket
+// appears as a row, selecting it shows it and marks it read, a burst of mail gives one
+// notification, Delete removes, the search field filters.
+#include "smtptestclient.h"
+
+#include <commandline.h>
+#include <inboxmodel.h>
+#include <mainwindow.h>
+#include <messageview.h>
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTest>
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void commandLineOverridesSettings();
+    void mailAppearsAndOpens();
+    void burstGivesOneNotification();
+    void deleteKeyRemoves();
+    void searchFilters();
+
+private:
+    quint16 port() const { return quint16(m_window->server()->serverPort()); }
+    void send(const QByteArray &subject, int count = 1);
+    MainWindow *m_window = nullptr;
+};
+
+void TestMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true); // QSettings and data go to test locations
+}
+
+void TestMainWindow::init()
+{
+    AppOptions options;
+    options.smtp = *ListenAddress::parse("127.0.0.1:0");
+    options.database = ":memory:";
+    options.given = QStringList { "smtp", "database" };
+    m_window = new MainWindow(options);
+    QVERIFY(m_window->start());
+    QTRY_VERIFY(m_window->server()->isListening());
+}
+
+void TestMainWindow::cleanup()
+{
+    delete m_window;
+    m_window = nullptr;
+}
+
+void TestMainWindow::send(const QByteArray &subject, int count)
+{
+    SmtpTestClient client;
+    QVERIFY(client.connectTo(port()));
+    QCOMPARE(SmtpTestClient::code(client.greeting()), 220);
+    QCOMPARE(SmtpTestClient::code(client.ehlo()), 250);
+    for (int i = 0; i < count; ++i) {
+        QCOMPARE(SmtpTestClient::code(client.mail("app@x.test")), 250);
+        QCOMPARE(SmtpTestClient::code(client.rcpt("dev@x.test")), 250);
+        const QByteArray s = count == 1 ? subject : subject + ' ' + QByteArray::number(i);
+        QCOMPARE(SmtpTestClient::code(client.data("From: App <app@x.test>\r\nSubject: " + s
+                     + "\r\nContent-Type: text/html\r\n\r\n"
+                       "<p style=\"background:#c00\">"
+                     + s + "</p>\r\n")),
+            250);
+    }
+    client.command("QUIT");
+}
+
+void TestMainWindow::commandLineOverridesSettings()
+{
+    QCOMPARE(m_window->settings().databasePath, QString(":memory:"));
+    QCOMPARE(m_window->server()->serverAddress(), QHostAddress(QHostAddress::LocalHost));
+    QVERIFY(port() != 0);
+}
+
+void TestMainWindow::mailAppearsAndOpens()
+{
+    InboxModel *model = m_window->inboxModel();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    send("Hello from the test");
+    QTRY_COMPARE(model->rowCount(), 1);
+    QCOMPARE(model->index(0, InboxModel::SubjectColumn).data().toString(),
+        QString("Hello from the test"));
+    QVERIFY(!model->index(0, 0).data(InboxModel::ReadRole).toBool());
+
+    QSignalSpy loaded(m_window->messageView(), &MessageView::messageLoaded);
+    m_window->inboxView()->selectRow(0);
+    QTRY_COMPARE(loaded.count(), 1);
+    QCOMPARE(loaded.at(0).at(0).toLongLong(), model->idAt(0));
+    QCOMPARE(m_window->messageView()->messageId(), model->idAt(0));
+    QTRY_VERIFY(model->index(0, 0).data(InboxModel::ReadRole).toBool()); // opened means read
+    QTRY_COMPARE(m_window->store()->unreadCount(), 0);
+}
+
+void TestMainWindow::burstGivesOneNotification()
+{
+    QSignalSpy notifications(m_window, &MainWindow::notificationShown);
+    send("Burst", 60);
+    QTRY_COMPARE(m_window->inboxModel()->rowCount(), 60);
+    QTRY_COMPARE(notifications.count(), 1);
+    QVERIFY(notifications.at(0).at(0).toString().contains("60"));
+    QTest::qWait(1500);
+    QCOMPARE(notifications.count(), 1); // and not one more per message
+}
+
+void TestMainWindow::deleteKeyRemoves()
+{
+    send("One");
+    send("Two");
+    InboxModel *model = m_window->inboxModel();
+    QTRY_COMPARE(model->rowCount(), 2);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    m_window->inboxView()->setFocus();
+    m_window->inboxView()->selectRow(0);
+    QTest::keyClick(m_window->inboxView(), Qt::Key_Delete);
+    QTRY_COMPARE(model->rowCount(), 1);
+    QCOMPARE(model->index(0, InboxModel::SubjectColumn).data().toString(), QString("One"));
+    QTRY_COMPARE(m_window->store()->count(), 1);
+}
+
+void TestMainWindow::searchFilters()
+{
+    send("Invoice 42");
+    send("Newsletter");
+    InboxModel *model = m_window->inboxModel();
+    QTRY_COMPARE(model->rowCount(), 2);
+    QTest::keyClicks(m_window->searchField(), "invoice");
+    QTRY_COMPARE(model->rowCount(), 1);
+    QCOMPARE(model->index(0, InboxModel::SubjectColumn).data().toString(), QString("Invoice 42"));
+    m_window->searchField()->clear();
+    QTRY_COMPARE(model->rowCount(), 2);
+}
+
+int main(int argc, char **argv)
+{
+    qputenv("QTWEBENGINE_DISABLE_SANDBOX", "1");
+    MessageView::registerUrlSchemes();
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName("smtp-receiver-tests");
+    QApplication::setApplicationName("tst_mainwindow");
+    TestMainWindow test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_mainwindow.moc"

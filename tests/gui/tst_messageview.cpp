@@ -1,0 +1,632 @@
+// The message view on a real (in-memory) store: the HTML tab renders, remote content stays
+// blocked (a local HTTP listener counts zero hits) until "Load remote content", cid: images come
+// from the message, HTML above the 2 MB setHtml() limit renders; the Source, Headers,
+// Attachments, Parts, Checks and SMTP tabs show what the store has; stale loads are dropped.
+//
+// Its own main(): the URL scheme must be registered before the QApplication exists.
+#include <messageview.h>
+#include <smtpmessagestore.h>
+
+#include <QAbstractButton>
+#include <QApplication>
+#include <QBuffer>
+#include <QClipboard>
+#include <QDesktopServices>
+#include <QFile>
+#include <QImage>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+#include <QWebEngineView>
+
+#include <atomic>
+#include <functional>
+
+namespace {
+
+QByteArray base64Lines(const QByteArray &data)
+{
+    const QByteArray encoded = data.toBase64();
+    QByteArray out;
+    for (qsizetype i = 0; i < encoded.size(); i += 76)
+        out += encoded.mid(i, 76) + "\r\n";
+    return out;
+}
+
+QByteArray greenPng()
+{
+    QImage image(60, 60, QImage::Format_RGB32);
+    image.fill(QColor(0, 200, 0));
+    QByteArray png;
+    QBuffer buffer(&png);
+    buffer.open(QIODevice::WriteOnly);
+    image.save(&buffer, "PNG");
+    return png;
+}
+
+QByteArray pdfBytes()
+{
+    QByteArray pdf = "%PDF-1.4\n";
+    QRandomGenerator random(42);
+    for (int i = 0; i < 3000; ++i)
+        pdf += char(random.bounded(256));
+    pdf += "\n%%EOF\n";
+    return pdf;
+}
+
+const QString decodedSubject = QString::fromUtf8("Grüße aus Köln ☕");
+
+QByteArray richMessage(quint16 httpPort, const QByteArray &imagePath = "pixel.png")
+{
+    const QByteArray html
+        = "<html><head><meta charset=\"utf-8\"></head>"
+          "<body style=\"margin:0;background:#ffffff\">\r\n"
+          "<div style=\"background:#c00000;width:300px;height:120px\">Hi</div>\r\n"
+          "<img src=\"cid:logo@example.test\" width=\"60\" height=\"60\">\r\n"
+          "<img src=\"http://127.0.0.1:"
+        + QByteArray::number(httpPort) + "/" + imagePath
+        + "\" width=\"10\" height=\"10\">\r\n"
+          "<p><a href=\"https://example.test/\">a link</a></p>\r\n"
+          "</body></html>\r\n";
+    return "From: Alice <alice@example.test>\r\n"
+           "To: Bob <bob@example.test>\r\n"
+           "Cc: Carol <carol@example.test>\r\n"
+           "Subject: =?UTF-8?B?"
+        + decodedSubject.toUtf8().toBase64()
+        + "?=\r\n"
+          "X-Folded: first\r\n"
+          "  second\r\n"
+          "Date: Sat, 28 Nov 2026 10:00:00 +0000\r\n"
+          "Message-ID: <rich-"
+        + imagePath
+        + "@example.test>\r\n"
+          "MIME-Version: 1.0\r\n"
+          "Content-Type: multipart/mixed; boundary=\"mixed\"\r\n"
+          "\r\n"
+          "--mixed\r\n"
+          "Content-Type: multipart/related; boundary=\"rel\"\r\n"
+          "\r\n"
+          "--rel\r\n"
+          "Content-Type: multipart/alternative; boundary=\"alt\"\r\n"
+          "\r\n"
+          "--alt\r\n"
+          "Content-Type: text/plain; charset=utf-8\r\n"
+          "\r\n"
+          "Plain text body\r\n"
+          "--alt\r\n"
+          "Content-Type: text/html; charset=utf-8\r\n"
+          "\r\n"
+        + html
+        + "--alt--\r\n"
+          "--rel\r\n"
+          "Content-Type: image/png; name=\"logo.png\"\r\n"
+          "Content-Transfer-Encoding: base64\r\n"
+          "Content-ID: <logo@example.test>\r\n"
+          "Content-Disposition: inline; filename=\"logo.png\"\r\n"
+          "\r\n"
+        + base64Lines(greenPng())
+        + "--rel--\r\n"
+          "--mixed\r\n"
+          "Content-Type: application/pdf; name=\"report.pdf\"\r\n"
+          "Content-Transfer-Encoding: base64\r\n"
+          "Content-Disposition: attachment; filename=\"report.pdf\"\r\n"
+          "\r\n"
+        + base64Lines(pdfBytes()) + "--mixed--\r\n";
+}
+
+QByteArray textOnlyMessage()
+{
+    return "From: a@example.test\r\nTo: b@example.test\r\nSubject: just text\r\n"
+           "Date: Sat, 28 Nov 2026 10:00:00 +0000\r\nMessage-ID: <text@example.test>\r\n\r\n"
+           "Only a plain text body.\r\n";
+}
+
+QByteArray bareLfMessage()
+{
+    return "From: a@example.test\nTo: b@example.test\nSubject: bare\n"
+           "Date: Sat, 28 Nov 2026 10:00:00 +0000\nMessage-ID: <bare@example.test>\n\n"
+           "line one\nline two\n";
+}
+
+QByteArray largeHtmlMessage()
+{
+    QByteArray html = "<html><body style=\"margin:0;background:#ffffff\">\r\n"
+                      "<div style=\"background:#0000c0;width:400px;height:150px\"></div>\r\n";
+    const QByteArray filler = "<p style=\"color:#ffffff\">" + QByteArray(200, 'x') + "</p>\r\n";
+    while (html.size() < 3 * 1024 * 1024)
+        html += filler;
+    html += "</body></html>\r\n";
+    return "From: a@example.test\r\nTo: b@example.test\r\nSubject: large\r\n"
+           "Date: Sat, 28 Nov 2026 10:00:00 +0000\r\nMessage-ID: <large@example.test>\r\n"
+           "MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+        + html;
+}
+
+// Links to the local HTTP listener, so that a navigation inside the view would be seen there.
+QByteArray linksMessage(quint16 httpPort)
+{
+    const QByteArray base = "http://127.0.0.1:" + QByteArray::number(httpPort);
+    return "From: a@example.test\r\nTo: b@example.test\r\nSubject: links\r\n"
+           "Date: Sat, 28 Nov 2026 10:00:00 +0000\r\nMessage-ID: <links@example.test>\r\n"
+           "MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+           "<html><body style=\"margin:0\">\r\n"
+           "<a href=\""
+        + base
+        + "/landing\" style=\"display:block;width:400px;height:200px;background:#00c000\">"
+          "same window</a>\r\n"
+          "<a href=\""
+        + base
+        + "/new\" target=\"_blank\" style=\"display:block;width:400px;height:200px;"
+          "background:#0000c0\">new window</a>\r\n"
+          "<img src=\""
+        + base + "/remote.png\" width=\"10\" height=\"10\">\r\n</body></html>\r\n";
+}
+
+bool hasPixel(const QImage &image, const std::function<bool(QRgb)> &match)
+{
+    for (int y = 0; y < image.height(); y += 2)
+        for (int x = 0; x < image.width(); x += 2)
+            if (match(image.pixel(x, y)))
+                return true;
+    return false;
+}
+
+bool isRed(QRgb c)
+{
+    return qRed(c) > 150 && qGreen(c) < 60 && qBlue(c) < 60;
+}
+bool isGreen(QRgb c)
+{
+    return qGreen(c) > 150 && qRed(c) < 60 && qBlue(c) < 60;
+}
+bool isBlue(QRgb c)
+{
+    return qBlue(c) > 150 && qRed(c) < 60 && qGreen(c) < 60;
+}
+
+// Stands in for the system browser (QDesktopServices::setUrlHandler).
+class UrlCatcher : public QObject
+{
+    Q_OBJECT
+public:
+    QList<QUrl> opened;
+public Q_SLOTS:
+    void open(const QUrl &url) { opened.append(url); }
+};
+
+} // namespace
+
+class TestMessageView : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void init();
+    void htmlBlocksRemoteContent();
+    void loadRemoteContentFetches();
+    void remoteAllowanceIsPerMessage();
+    void sourceTab();
+    void headersTab();
+    void attachmentsTab();
+    void partsTab();
+    void checksTab();
+    void smtpTab();
+    void noHtmlSwitchesToText();
+    void largeHtmlRenders();
+    void previewWidth();
+    void linksOpenOutside();
+    void staleLoadIsDropped();
+
+private:
+    qint64 deliver(const QByteArray &data);
+    bool showAndWait(qint64 id);
+    bool waitForRender(qint64 id, QSignalSpy &rendered);
+    QImage pollGrab(const std::function<bool(const QImage &)> &done);
+    template<typename T>
+    T *child(const char *name) const
+    {
+        return m_view->findChild<T *>(QLatin1String(name));
+    }
+
+    SmtpMessageStore m_store;
+    MessageView *m_view = nullptr;
+    QTcpServer m_http;
+    QStringList m_httpRequests; // request lines
+    int m_httpConnections = 0;
+    qint64 m_rich = 0;
+    QByteArray m_richRaw;
+};
+
+qint64 TestMessageView::deliver(const QByteArray &data)
+{
+    SmtpMessage m;
+    m.setReceivedAt(QDateTime::currentDateTimeUtc());
+    m.setRemoteAddress("127.0.0.1");
+    m.setRemotePort(40000);
+    m.setHelo("client.example.test");
+    m.setMailFrom("sender@example.test");
+    m.setRcptTos({ "bob@example.test", "carol@example.test" });
+    m.setData(data);
+    std::atomic<bool> done { false };
+    SmtpSinkResult result;
+    m_store.deliver(m, [&](const SmtpSinkResult &r) {
+        result = r;
+        done = true;
+    });
+    for (int i = 0; i < 10000 && !done; ++i)
+        QTest::qWait(1);
+    return done && result.ok ? result.id : 0;
+}
+
+bool TestMessageView::showAndWait(qint64 id)
+{
+    QSignalSpy loaded(m_view, &MessageView::messageLoaded);
+    m_view->showMessage(id);
+    for (int i = 0; i < 100 && loaded.isEmpty(); ++i)
+        loaded.wait(100);
+    return !loaded.isEmpty() && loaded.last().at(0).toLongLong() == id;
+}
+
+bool TestMessageView::waitForRender(qint64 id, QSignalSpy &rendered)
+{
+    for (int i = 0; i < 300; ++i) {
+        for (const QList<QVariant> &args : rendered)
+            if (args.at(0).toLongLong() == id)
+                return true;
+        rendered.wait(100);
+    }
+    return false;
+}
+
+QImage TestMessageView::pollGrab(const std::function<bool(const QImage &)> &done)
+{
+    QImage image;
+    for (int i = 0; i < 150; ++i) { // a grab right at loadFinished is blank
+        image = m_view->htmlView()->grab().toImage();
+        if (done(image))
+            break;
+        QTest::qWait(100);
+    }
+    return image;
+}
+
+void TestMessageView::initTestCase()
+{
+    QVERIFY(m_store.open(":memory:"));
+    QVERIFY(m_http.listen(QHostAddress::LocalHost, 0));
+    connect(&m_http, &QTcpServer::newConnection, this, [this] {
+        while (QTcpSocket *socket = m_http.nextPendingConnection()) {
+            ++m_httpConnections;
+            connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
+                const QByteArray request = socket->peek(socket->bytesAvailable());
+                if (!request.contains("\r\n\r\n"))
+                    return;
+                m_httpRequests << QString::fromLatin1(request.left(request.indexOf("\r\n")));
+                socket->readAll();
+                const QByteArray png = greenPng();
+                socket->write("HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: "
+                    + QByteArray::number(png.size()) + "\r\nConnection: close\r\n\r\n" + png);
+                socket->disconnectFromHost();
+            });
+            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        }
+    });
+
+    m_view = new MessageView;
+    m_view->setStore(&m_store);
+    m_view->resize(1000, 800);
+    m_view->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_view));
+
+    m_richRaw = richMessage(m_http.serverPort());
+    m_rich = deliver(m_richRaw);
+    QVERIFY(m_rich > 0);
+}
+
+void TestMessageView::cleanupTestCase()
+{
+    delete m_view; // before the store
+    m_view = nullptr;
+}
+
+void TestMessageView::init()
+{
+    m_view->setCurrentTab(MessageView::Tab::Html);
+    m_view->setPreviewWidth(MessageView::PreviewWidth::Desktop);
+}
+
+void TestMessageView::htmlBlocksRemoteContent()
+{
+    QSignalSpy rendered(m_view, &MessageView::htmlRendered);
+    QVERIFY(showAndWait(m_rich));
+    QCOMPARE(m_view->messageId(), m_rich);
+    QCOMPARE(m_view->currentTab(), MessageView::Tab::Html);
+    QVERIFY(waitForRender(m_rich, rendered));
+
+    // The coloured block from the HTML and the green cid: image from the message's own part.
+    const QImage image
+        = pollGrab([](const QImage &i) { return hasPixel(i, isRed) && hasPixel(i, isGreen); });
+    QVERIFY2(hasPixel(image, isRed), "the HTML was not rendered");
+    QVERIFY2(hasPixel(image, isGreen), "the cid: image was not served from the message");
+
+    QTest::qWait(500); // give a leaking request time to arrive
+    QCOMPARE(m_httpConnections, 0);
+    QVERIFY(m_view->blockedRequestCount() > 0);
+    QVERIFY(!m_view->remoteContentAllowed());
+    QTRY_VERIFY(child<QWidget>("remoteBar")->isVisible());
+    QVERIFY(child<QLabel>("remoteLabel")
+                ->text()
+                .contains(QString::number(m_view->blockedRequestCount())));
+}
+
+void TestMessageView::loadRemoteContentFetches()
+{
+    QSignalSpy rendered(m_view, &MessageView::htmlRendered);
+    QVERIFY(showAndWait(m_rich));
+    QVERIFY(waitForRender(m_rich, rendered));
+    QCOMPARE(m_httpConnections, 0);
+
+    auto *button = child<QAbstractButton>("loadRemoteButton");
+    QTRY_VERIFY(button->isVisible());
+    button->click();
+    QVERIFY(m_view->remoteContentAllowed());
+    QTRY_VERIFY_WITH_TIMEOUT(m_httpConnections > 0, 15000);
+    QTRY_VERIFY(m_httpRequests.join('\n').contains("GET /pixel.png"));
+    QTRY_VERIFY(!child<QWidget>("remoteBar")->isVisible());
+}
+
+void TestMessageView::remoteAllowanceIsPerMessage()
+{
+    const qint64 other = deliver(richMessage(m_http.serverPort(), "other.png"));
+    QVERIFY(other > 0);
+    QSignalSpy rendered(m_view, &MessageView::htmlRendered);
+    QVERIFY(showAndWait(other));
+    QVERIFY(waitForRender(other, rendered));
+    pollGrab([](const QImage &i) { return hasPixel(i, isRed); });
+    QTest::qWait(500);
+    QVERIFY(!m_view->remoteContentAllowed());
+    QVERIFY(m_view->blockedRequestCount() > 0);
+    QVERIFY2(!m_httpRequests.join('\n').contains("other.png"),
+        "remote content allowed for one message leaked into another");
+}
+
+void TestMessageView::sourceTab()
+{
+    QVERIFY(showAndWait(m_rich));
+    m_view->setCurrentTab(MessageView::Tab::Source);
+    auto *source = child<QPlainTextEdit>("sourceEdit");
+    QVERIFY(source);
+    QString expected = QString::fromUtf8(m_richRaw);
+    expected.replace("\r\n", "\n"); // QPlainTextEdit keeps lines, not their terminators
+    QCOMPARE(source->toPlainText(), expected);
+
+    m_view->copySource();
+    QCOMPARE(QGuiApplication::clipboard()->text(), QString::fromUtf8(m_richRaw));
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath("message.eml");
+    QVERIFY(m_view->saveSourceTo(path));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), m_richRaw);
+
+    QSignalSpy errors(m_view, &MessageView::errorOccurred);
+    QVERIFY(!m_view->saveSourceTo(dir.filePath("no/such/folder/message.eml")));
+    QCOMPARE(errors.count(), 1);
+}
+
+void TestMessageView::headersTab()
+{
+    QVERIFY(showAndWait(m_rich));
+    auto *table = child<QTableWidget>("headersTable");
+    QVERIFY(table);
+    QHash<QString, QString> headers;
+    for (int row = 0; row < table->rowCount(); ++row)
+        headers.insert(table->item(row, 0)->text(), table->item(row, 1)->text());
+    QCOMPARE(headers.value("Subject"), decodedSubject);
+    QCOMPARE(headers.value("X-Folded"), QString("first  second"));
+    QCOMPARE(headers.value("Cc"), QString("Carol <carol@example.test>"));
+    QCOMPARE(headers.value("Content-Type"), QString("multipart/mixed; boundary=\"mixed\""));
+    QCOMPARE(table->rowCount(), 9); // every header of the message, none from its parts
+    QCOMPARE(child<QLabel>("subjectLabel")->text(), decodedSubject);
+}
+
+void TestMessageView::attachmentsTab()
+{
+    QVERIFY(showAndWait(m_rich));
+    auto *tree = child<QTreeWidget>("attachmentsTree");
+    QVERIFY(tree);
+    QTreeWidgetItem *pdf = nullptr;
+    QTreeWidgetItem *logo = nullptr;
+    for (int i = 0; i < tree->topLevelItemCount(); ++i) {
+        QTreeWidgetItem *item = tree->topLevelItem(i);
+        if (item->text(0) == "report.pdf")
+            pdf = item;
+        if (item->text(0) == "logo.png")
+            logo = item;
+    }
+    QVERIFY(pdf);
+    QCOMPARE(pdf->text(1), QString("application/pdf"));
+    QCOMPARE(pdf->data(2, Qt::UserRole).toLongLong(), qint64(pdfBytes().size()));
+    QCOMPARE(pdf->text(2), QLocale().formattedDataSize(pdfBytes().size()));
+    QVERIFY(logo);
+    const QImage thumbnail = logo->icon(0).pixmap(64, 64).toImage();
+    QVERIFY2(hasPixel(thumbnail, isGreen), "no thumbnail for the image part");
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath("saved.pdf");
+    QFuture<bool> saved = m_view->saveAttachment(pdf->data(0, Qt::UserRole).toInt(), path);
+    QTRY_VERIFY(saved.isFinished());
+    QVERIFY(saved.result());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), pdfBytes());
+
+    QSignalSpy errors(m_view, &MessageView::errorOccurred);
+    QFuture<bool> bad = m_view->saveAttachment(99, dir.filePath("nothing"));
+    QTRY_VERIFY(bad.isFinished());
+    QVERIFY(!bad.result());
+    QCOMPARE(errors.count(), 1);
+    QVERIFY(!QFile::exists(dir.filePath("nothing")));
+}
+
+void TestMessageView::partsTab()
+{
+    QVERIFY(showAndWait(m_rich));
+    auto *tree = child<QTreeWidget>("partsTree");
+    QVERIFY(tree);
+    QCOMPARE(tree->topLevelItemCount(), 1);
+    QTreeWidgetItem *root = tree->topLevelItem(0);
+    QCOMPARE(root->text(0), QString("multipart/mixed"));
+    QCOMPARE(root->childCount(), 2); // related, pdf
+    QTreeWidgetItem *related = root->child(0);
+    QCOMPARE(related->text(0), QString("multipart/related"));
+    QCOMPARE(related->childCount(), 2); // alternative, png
+    QCOMPARE(related->child(0)->childCount(), 2); // text, html
+    QCOMPARE(related->child(0)->child(1)->text(0), QString("text/html"));
+    QCOMPARE(related->child(1)->text(5), QString("logo@example.test"));
+    QCOMPARE(root->child(1)->text(0), QString("application/pdf"));
+}
+
+void TestMessageView::checksTab()
+{
+    QVERIFY(showAndWait(m_rich));
+    auto *tree = child<QTreeWidget>("checksTree");
+    auto *none = child<QLabel>("noProblemsLabel");
+    QCOMPARE(tree->topLevelItemCount(), 0);
+    QVERIFY(!none->isHidden());
+    QCOMPARE(none->text(), QString("No problems found"));
+
+    const qint64 bare = deliver(bareLfMessage());
+    QVERIFY(bare > 0);
+    QVERIFY(showAndWait(bare));
+    QStringList kinds;
+    for (int i = 0; i < tree->topLevelItemCount(); ++i)
+        kinds << tree->topLevelItem(i)->data(0, Qt::UserRole).toString();
+    QVERIFY2(kinds.contains("bare-lf"), qPrintable(kinds.join(',')));
+    QVERIFY(none->isHidden());
+    QVERIFY(!tree->isHidden());
+}
+
+void TestMessageView::smtpTab()
+{
+    QVERIFY(showAndWait(m_rich));
+    QCOMPARE(child<QLabel>("smtpMailFrom")->text(), QString("sender@example.test"));
+    QCOMPARE(child<QLabel>("smtpRcptTo")->text(), QString("bob@example.test\ncarol@example.test"));
+    QCOMPARE(child<QLabel>("smtpHelo")->text(), QString("client.example.test"));
+    QCOMPARE(child<QLabel>("smtpRemote")->text(), QString("127.0.0.1:40000"));
+    QCOMPARE(child<QLabel>("smtpId")->text(), QString::number(m_rich));
+    QVERIFY(child<QLabel>("smtpSize")->text().contains(QLocale().toString(m_richRaw.size())));
+}
+
+void TestMessageView::noHtmlSwitchesToText()
+{
+    const qint64 text = deliver(textOnlyMessage());
+    QVERIFY(text > 0);
+    QCOMPARE(m_view->currentTab(), MessageView::Tab::Html);
+    QVERIFY(showAndWait(text));
+    QCOMPARE(m_view->currentTab(), MessageView::Tab::Text);
+    QVERIFY(!child<QWidget>("noHtmlLabel")->isHidden()); // the HTML tab shows the note
+    QCOMPARE(child<QPlainTextEdit>("textEdit")->toPlainText().trimmed(),
+        QString("Only a plain text body."));
+    QVERIFY(child<QWidget>("remoteBar")->isHidden());
+
+    // The next message with HTML goes back to the HTML tab the user had chosen.
+    QVERIFY(showAndWait(m_rich));
+    QCOMPARE(m_view->currentTab(), MessageView::Tab::Html);
+}
+
+void TestMessageView::largeHtmlRenders()
+{
+    const QByteArray raw = largeHtmlMessage();
+    QVERIFY(raw.size() > 3 * 1024 * 1024);
+    const qint64 large = deliver(raw);
+    QVERIFY(large > 0);
+    QVERIFY(m_store.message(large)->htmlBody.size() > 2 * 1024 * 1024);
+    QSignalSpy rendered(m_view, &MessageView::htmlRendered);
+    QVERIFY(showAndWait(large));
+    QVERIFY(waitForRender(large, rendered));
+    const QImage image = pollGrab([](const QImage &i) { return hasPixel(i, isBlue); });
+    QVERIFY2(hasPixel(image, isBlue), "HTML above 2 MB did not render");
+}
+
+void TestMessageView::previewWidth()
+{
+    QVERIFY(showAndWait(m_rich));
+    QWidget *html = m_view->htmlView();
+    QTRY_VERIFY(html->width() > 768);
+    m_view->setPreviewWidth(MessageView::PreviewWidth::Phone);
+    QTRY_COMPARE(html->width(), 375);
+    m_view->setPreviewWidth(MessageView::PreviewWidth::Tablet);
+    QTRY_COMPARE(html->width(), 768);
+    m_view->setPreviewWidth(MessageView::PreviewWidth::Desktop);
+    QTRY_VERIFY(html->width() > 768);
+}
+
+void TestMessageView::linksOpenOutside()
+{
+    UrlCatcher browser;
+    QDesktopServices::setUrlHandler("http", &browser, "open");
+    const qint64 links = deliver(linksMessage(m_http.serverPort()));
+    QVERIFY(links > 0);
+    QSignalSpy rendered(m_view, &MessageView::htmlRendered);
+    QVERIFY(showAndWait(links));
+    QVERIFY(waitForRender(links, rendered));
+    // With remote content allowed only the page itself stands between a click and a request.
+    m_view->loadRemoteContent();
+    QTRY_VERIFY(m_httpRequests.join('\n').contains("GET /remote.png"));
+    pollGrab([](const QImage &i) { return hasPixel(i, isGreen) && hasPixel(i, isBlue); });
+    auto *web = qobject_cast<QWebEngineView *>(m_view->htmlView());
+    QVERIFY(web && web->focusProxy());
+    const QUrl page = web->url();
+    QCOMPARE(page.scheme(), QString("smtp-receiver"));
+
+    const QString base = "http://127.0.0.1:" + QString::number(m_http.serverPort());
+    QTest::mouseClick(web->focusProxy(), Qt::LeftButton, {}, QPoint(50, 50));
+    QTRY_COMPARE(browser.opened.size(), 1);
+    QCOMPARE(browser.opened.at(0), QUrl(base + "/landing"));
+    QTest::mouseClick(web->focusProxy(), Qt::LeftButton, {}, QPoint(50, 250));
+    QTRY_COMPARE(browser.opened.size(), 2);
+    QCOMPARE(browser.opened.at(1), QUrl(base + "/new"));
+    QTest::qWait(500);
+    QCOMPARE(web->url(), page); // never navigated inside
+    const QString requests = m_httpRequests.join('\n');
+    QVERIFY2(!requests.contains("/landing") && !requests.contains("/new"), qPrintable(requests));
+    QDesktopServices::unsetUrlHandler("http");
+}
+
+void TestMessageView::staleLoadIsDropped()
+{
+    const qint64 text = deliver(textOnlyMessage());
+    QVERIFY(text > 0);
+    QSignalSpy loaded(m_view, &MessageView::messageLoaded);
+    m_view->showMessage(m_rich);
+    m_view->showMessage(text); // before the first one could be shown
+    QTRY_VERIFY(!loaded.isEmpty());
+    QTest::qWait(500);
+    QCOMPARE(loaded.count(), 1);
+    QCOMPARE(loaded.first().at(0).toLongLong(), text);
+    QCOMPARE(m_view->messageId(), text);
+    QCOMPARE(child<QLabel>("subjectLabel")->text(), QString("just text"));
+}
+
+int main(int argc, char **argv)
+{
+    qputenv("QTWEBENGINE_DISABLE_SANDBOX", "1"); // Chromium refuses its sandbox as root
+    MessageView::registerUrlSchemes(); // before the QApplication, like smtp-receiver's main()
+    QApplication app(argc, argv);
+    TestMessageView test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_messageview.moc"
