@@ -5,701 +5,702 @@
     <name>AppSettings</name>
     <message>
         <source>The SMTP address &quot;%1&quot; is not an IP address</source>
-        <translation type="unfinished"></translation>
+        <translation>Die SMTP-Adresse „%1“ ist keine IP-Adresse</translation>
     </message>
     <message>
         <source>The SMTPS address &quot;%1&quot; is not an IP address</source>
-        <translation type="unfinished"></translation>
+        <translation>Die SMTPS-Adresse „%1“ ist keine IP-Adresse</translation>
     </message>
     <message>
         <source>A TLS key needs a certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein TLS-Schlüssel benötigt ein Zertifikat</translation>
     </message>
     <message>
         <source>A TLS certificate needs a key</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein TLS-Zertifikat benötigt einen Schlüssel</translation>
     </message>
     <message>
         <source>SMTPS (implicit TLS) needs a certificate and a key</source>
-        <translation type="unfinished"></translation>
+        <translation>SMTPS (implizites TLS) benötigt ein Zertifikat und einen Schlüssel</translation>
     </message>
 </context>
 <context>
     <name>InboxModel</name>
     <message>
         <source>(no subject)</source>
-        <translation type="unfinished"></translation>
+        <translation>(kein Betreff)</translation>
     </message>
     <message>
         <source>From</source>
-        <translation type="unfinished"></translation>
+        <translation>Absender</translation>
     </message>
     <message>
         <source>To</source>
-        <translation type="unfinished"></translation>
+        <translation>Empfänger</translation>
     </message>
     <message>
         <source>Subject</source>
-        <translation type="unfinished"></translation>
+        <translation>Betreff</translation>
     </message>
     <message>
         <source>Received</source>
-        <translation type="unfinished"></translation>
+        <translation>Empfangen</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
         <source>smtp-receiver</source>
-        <translation type="unfinished"></translation>
+        <translation>smtp-receiver</translation>
     </message>
     <message>
         <source>Search: words, &quot;phrases&quot;, from:, to:, subject:, has:attachment, is:unread, after:2026-01-31, larger:1m, -term</source>
-        <translation type="unfinished"></translation>
+        <translation>Suche: Wörter, &quot;Wortgruppen&quot;, from:, to:, subject:, has:attachment, is:unread, after:2026-01-31, larger:1m, -Begriff</translation>
     </message>
     <message>
         <source>The message store cannot be opened:
 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Nachrichtenspeicher kann nicht geöffnet werden:
+%1</translation>
     </message>
     <message>
         <source>&amp;Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Löschen</translation>
     </message>
     <message>
         <source>Delete &amp;All…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Alle löschen…</translation>
     </message>
     <message>
         <source>Mark as &amp;Read</source>
-        <translation type="unfinished"></translation>
+        <translation>Als &amp;gelesen markieren</translation>
     </message>
     <message>
         <source>Ctrl+R</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+R</translation>
     </message>
     <message>
         <source>Mark as &amp;Unread</source>
-        <translation type="unfinished"></translation>
+        <translation>Als &amp;ungelesen markieren</translation>
     </message>
     <message>
         <source>Ctrl+U</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+U</translation>
     </message>
     <message>
         <source>Mark All as Read</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle als gelesen markieren</translation>
     </message>
     <message>
         <source>&amp;Save as .eml…</source>
-        <translation type="unfinished"></translation>
+        <translation>Als .eml &amp;speichern…</translation>
     </message>
     <message>
         <source>View S&amp;ource</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Quelltext anzeigen</translation>
     </message>
     <message>
         <source>Ctrl+Shift+U</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+Shift+U</translation>
     </message>
     <message>
         <source>&amp;Receiving</source>
-        <translation type="unfinished"></translation>
+        <translation>E&amp;mpfangen</translation>
     </message>
     <message>
         <source>&amp;Settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beenden</translation>
     </message>
     <message>
         <source>&amp;Find</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Suchen</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Datei</translation>
     </message>
     <message>
         <source>&amp;Message</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Nachricht</translation>
     </message>
     <message>
         <source>&amp;Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
         <source>Main</source>
-        <translation type="unfinished"></translation>
+        <translation>Hauptwerkzeugleiste</translation>
     </message>
     <message>
         <source>Show</source>
-        <translation type="unfinished"></translation>
+        <translation>Anzeigen</translation>
     </message>
     <message>
         <source>Listening on %1:%2</source>
-        <translation type="unfinished"></translation>
+        <translation>Empfangsbereit auf %1:%2</translation>
     </message>
     <message>
         <source> (STARTTLS)</source>
-        <translation type="unfinished"></translation>
+        <translation> (STARTTLS)</translation>
     </message>
     <message>
         <source>, SMTPS on port %1</source>
-        <translation type="unfinished"></translation>
+        <translation>, SMTPS auf Port %1</translation>
     </message>
     <message>
         <source>Not receiving</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Empfang</translation>
     </message>
     <message numerus="yes">
         <source>%n message(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Nachricht</numerusform>
+            <numerusform>%n Nachrichten</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n unread</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n ungelesen</numerusform>
+            <numerusform>%n ungelesen</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n connection(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Verbindung</numerusform>
+            <numerusform>%n Verbindungen</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>smtp-receiver: %n unread</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>smtp-receiver: %n ungelesen</numerusform>
+            <numerusform>smtp-receiver: %n ungelesen</numerusform>
         </translation>
     </message>
     <message>
         <source>smtp-receiver (%1 unread)</source>
-        <translation type="unfinished"></translation>
+        <translation>smtp-receiver (%1 ungelesen)</translation>
     </message>
     <message>
         <source>Delete all messages</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Nachrichten löschen</translation>
     </message>
     <message numerus="yes">
         <source>Delete all %n message(s)? This cannot be undone.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Nachricht löschen? Das kann nicht rückgängig gemacht werden.</numerusform>
+            <numerusform>Alle %n Nachrichten löschen? Das kann nicht rückgängig gemacht werden.</numerusform>
         </translation>
     </message>
     <message>
         <source>Save message</source>
-        <translation type="unfinished"></translation>
+        <translation>Nachricht speichern</translation>
     </message>
     <message>
         <source>Email messages (*.eml)</source>
-        <translation type="unfinished"></translation>
+        <translation>E-Mail-Nachrichten (*.eml)</translation>
     </message>
     <message>
         <source>New mail from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Neue Nachricht von %1</translation>
     </message>
     <message numerus="yes">
         <source>%n new messages</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n neue Nachricht</numerusform>
+            <numerusform>%n neue Nachrichten</numerusform>
         </translation>
     </message>
     <message>
         <source>Newest: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Neueste: %1</translation>
     </message>
 </context>
 <context>
     <name>MessageView</name>
     <message>
         <source>Could not write %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message>
         <source>Bare line feed</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeilenvorschub (LF) ohne CR</translation>
     </message>
     <message>
         <source>Bare carriage return</source>
-        <translation type="unfinished"></translation>
+        <translation>Wagenrücklauf (CR) ohne LF</translation>
     </message>
     <message>
         <source>Line too long</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile zu lang</translation>
     </message>
     <message>
         <source>Missing Date header</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopfzeile „Date“ fehlt</translation>
     </message>
     <message>
         <source>Missing Message-ID header</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopfzeile „Message-ID“ fehlt</translation>
     </message>
     <message>
         <source>8-bit data without 8BITMIME</source>
-        <translation type="unfinished"></translation>
+        <translation>8-Bit-Daten ohne 8BITMIME</translation>
     </message>
     <message>
         <source>HTML without a plain-text alternative</source>
-        <translation type="unfinished"></translation>
+        <translation>HTML ohne Nur-Text-Alternative</translation>
     </message>
     <message>
         <source>Broken MIME structure</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlerhafte MIME-Struktur</translation>
     </message>
     <message>
         <source>No message selected</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Nachricht ausgewählt</translation>
     </message>
     <message>
         <source>From:</source>
-        <translation type="unfinished"></translation>
+        <translation>Von:</translation>
     </message>
     <message>
         <source>To:</source>
-        <translation type="unfinished"></translation>
+        <translation>An:</translation>
     </message>
     <message>
         <source>Cc:</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopie:</translation>
     </message>
     <message>
         <source>Date:</source>
-        <translation type="unfinished"></translation>
+        <translation>Datum:</translation>
     </message>
     <message>
         <source>HTML</source>
-        <translation type="unfinished"></translation>
+        <translation>HTML</translation>
     </message>
     <message>
         <source>Text</source>
-        <translation type="unfinished"></translation>
+        <translation>Text</translation>
     </message>
     <message>
         <source>Headers</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopfzeilen</translation>
     </message>
     <message>
         <source>Source</source>
-        <translation type="unfinished"></translation>
+        <translation>Quelltext</translation>
     </message>
     <message>
         <source>Attachments</source>
-        <translation type="unfinished"></translation>
+        <translation>Anhänge</translation>
     </message>
     <message>
         <source>Parts</source>
-        <translation type="unfinished"></translation>
+        <translation>Teile</translation>
     </message>
     <message>
         <source>Checks</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfungen</translation>
     </message>
     <message>
         <source>SMTP</source>
-        <translation type="unfinished"></translation>
+        <translation>SMTP</translation>
     </message>
     <message>
         <source>Load remote content</source>
-        <translation type="unfinished"></translation>
+        <translation>Externe Inhalte laden</translation>
     </message>
     <message>
         <source>Loads images and styles from the Internet for this message. The sender may learn that, when and where the message was opened.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lädt Bilder und Stylesheets dieser Nachricht aus dem Internet. Der Absender kann dadurch erfahren, dass, wann und wo die Nachricht geöffnet wurde.</translation>
     </message>
     <message>
         <source>Preview width:</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorschaubreite:</translation>
     </message>
     <message>
         <source>Phone</source>
-        <translation type="unfinished"></translation>
+        <translation>Smartphone</translation>
     </message>
     <message>
         <source>%1 pixels wide</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Pixel breit</translation>
     </message>
     <message>
         <source>Tablet</source>
-        <translation type="unfinished"></translation>
+        <translation>Tablet</translation>
     </message>
     <message>
         <source>Desktop</source>
-        <translation type="unfinished"></translation>
+        <translation>Desktop</translation>
     </message>
     <message>
         <source>The full width of the view</source>
-        <translation type="unfinished"></translation>
+        <translation>Die volle Breite der Ansicht</translation>
     </message>
     <message>
         <source>This message has no HTML part. Its text is on the Text tab.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Nachricht hat keinen HTML-Teil. Ihr Text steht im Reiter „Text“.</translation>
     </message>
     <message>
         <source>This message has no plain-text part.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Nachricht hat keinen Nur-Text-Teil.</translation>
     </message>
     <message>
         <source>Monospace font</source>
-        <translation type="unfinished"></translation>
+        <translation>Festbreitenschrift</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>Value</source>
-        <translation type="unfinished"></translation>
+        <translation>Wert</translation>
     </message>
     <message>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopieren</translation>
     </message>
     <message>
         <source>Copy the raw message to the clipboard</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Rohdaten der Nachricht in die Zwischenablage kopieren</translation>
     </message>
     <message>
         <source>Save…</source>
-        <translation type="unfinished"></translation>
+        <translation>Speichern…</translation>
     </message>
     <message>
         <source>Save the raw message as an .eml file</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Rohdaten der Nachricht als .eml-Datei speichern</translation>
     </message>
     <message>
         <source>This message has no attachments.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Nachricht hat keine Anhänge.</translation>
     </message>
     <message>
         <source>Type</source>
-        <translation type="unfinished"></translation>
+        <translation>Typ</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
     <message>
         <source>Open</source>
-        <translation type="unfinished"></translation>
+        <translation>Öffnen</translation>
     </message>
     <message>
         <source>Disposition</source>
-        <translation type="unfinished"></translation>
+        <translation>Disposition</translation>
     </message>
     <message>
         <source>Charset</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeichensatz</translation>
     </message>
     <message>
         <source>Encoding</source>
-        <translation type="unfinished"></translation>
+        <translation>Kodierung</translation>
     </message>
     <message>
         <source>Content-ID</source>
-        <translation type="unfinished"></translation>
+        <translation>Content-ID</translation>
     </message>
     <message>
         <source>Part</source>
-        <translation type="unfinished"></translation>
+        <translation>Teil</translation>
     </message>
     <message>
         <source>No problems found</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Probleme gefunden</translation>
     </message>
     <message>
         <source>Problem</source>
-        <translation type="unfinished"></translation>
+        <translation>Problem</translation>
     </message>
     <message>
         <source>Details</source>
-        <translation type="unfinished"></translation>
+        <translation>Details</translation>
     </message>
     <message>
         <source>MAIL FROM:</source>
-        <translation type="unfinished"></translation>
+        <translation>MAIL FROM:</translation>
     </message>
     <message>
         <source>RCPT TO:</source>
-        <translation type="unfinished"></translation>
+        <translation>RCPT TO:</translation>
     </message>
     <message>
         <source>HELO:</source>
-        <translation type="unfinished"></translation>
+        <translation>HELO:</translation>
     </message>
     <message>
         <source>Remote address:</source>
-        <translation type="unfinished"></translation>
+        <translation>Entfernte Adresse:</translation>
     </message>
     <message>
         <source>Received at:</source>
-        <translation type="unfinished"></translation>
+        <translation>Empfangen am:</translation>
     </message>
     <message>
         <source>TLS:</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS:</translation>
     </message>
     <message>
         <source>Authenticated user:</source>
-        <translation type="unfinished"></translation>
+        <translation>Authentifizierter Benutzer:</translation>
     </message>
     <message>
         <source>Extensions:</source>
-        <translation type="unfinished"></translation>
+        <translation>Erweiterungen:</translation>
     </message>
     <message>
         <source>Size:</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe:</translation>
     </message>
     <message>
         <source>Stored as:</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespeichert als:</translation>
     </message>
     <message>
         <source>No message store</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Nachrichtenspeicher</translation>
     </message>
     <message>
         <source>The message view has no message store.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Nachrichtenansicht hat keinen Nachrichtenspeicher.</translation>
     </message>
     <message>
         <source>This message is no longer in the store.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Nachricht ist nicht mehr im Nachrichtenspeicher.</translation>
     </message>
     <message numerus="yes">
         <source>Remote content blocked (%n request(s))</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Externe Inhalte blockiert (%n Anfrage)</numerusform>
+            <numerusform>Externe Inhalte blockiert (%n Anfragen)</numerusform>
         </translation>
     </message>
     <message>
         <source>(no subject)</source>
-        <translation type="unfinished"></translation>
+        <translation>(kein Betreff)</translation>
     </message>
     <message>
         <source>(unnamed part %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>(unbenannter Teil %1)</translation>
     </message>
     <message numerus="yes">
         <source>%n byte(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Byte</numerusform>
+            <numerusform>%n Bytes</numerusform>
         </translation>
     </message>
     <message>
         <source>Inline part</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingebetteter Teil</translation>
     </message>
     <message>
         <source>Attachment</source>
-        <translation type="unfinished"></translation>
+        <translation>Anhang</translation>
     </message>
     <message>
         <source>Content-ID: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Content-ID: %1</translation>
     </message>
     <message>
         <source>Attachments (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Anhänge (%1)</translation>
     </message>
     <message>
         <source>Checks (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfungen (%1)</translation>
     </message>
     <message>
         <source>&lt;&gt; (null sender)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;&gt; (leerer Absender)</translation>
     </message>
     <message>
         <source>No</source>
-        <translation type="unfinished"></translation>
+        <translation>Nein</translation>
     </message>
     <message>
         <source>%1, %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, %2</translation>
     </message>
     <message>
         <source>Not authenticated</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht authentifiziert</translation>
     </message>
     <message>
         <source>None</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine</translation>
     </message>
     <message>
         <source>%1 (%2 bytes)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2 Bytes)</translation>
     </message>
     <message>
         <source>smtp-receiver</source>
-        <translation type="unfinished"></translation>
+        <translation>smtp-receiver</translation>
     </message>
     <message>
         <source>There is no such attachment.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diesen Anhang gibt es nicht.</translation>
     </message>
     <message>
         <source>Part %1 of message %2 could not be read.</source>
-        <translation type="unfinished"></translation>
+        <translation>Teil %1 der Nachricht %2 konnte nicht gelesen werden.</translation>
     </message>
     <message>
         <source>Could not create a temporary folder: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Temporärer Ordner konnte nicht erstellt werden: %1</translation>
     </message>
     <message>
         <source>Could not create %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 konnte nicht erstellt werden</translation>
     </message>
     <message>
         <source>Save Attachment</source>
-        <translation type="unfinished"></translation>
+        <translation>Anhang speichern</translation>
     </message>
     <message>
         <source>No message is shown.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es wird keine Nachricht angezeigt.</translation>
     </message>
     <message>
         <source>Save Message</source>
-        <translation type="unfinished"></translation>
+        <translation>Nachricht speichern</translation>
     </message>
     <message>
         <source>E-mail messages (*.eml);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>E-Mail-Nachrichten (*.eml);;Alle Dateien (*)</translation>
     </message>
 </context>
 <context>
     <name>RulesPage</name>
     <message>
         <source>Accept the address</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse annehmen</translation>
     </message>
     <message>
         <source>Reject it with 550 Mailbox unavailable</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit 550 Mailbox unavailable abweisen</translation>
     </message>
     <message>
         <source>Cannot export: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Export nicht möglich: %1</translation>
     </message>
     <message>
         <source>Accept</source>
-        <translation type="unfinished"></translation>
+        <translation>Annehmen</translation>
     </message>
     <message>
         <source>Reject</source>
-        <translation type="unfinished"></translation>
+        <translation>Abweisen</translation>
     </message>
     <message>
         <source>Rewrite</source>
-        <translation type="unfinished"></translation>
+        <translation>Umschreiben</translation>
     </message>
     <message>
         <source>Rule %1 (“%2”): %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Regel %1 („%2“): %3</translation>
     </message>
     <message>
         <source>delivered</source>
-        <translation type="unfinished"></translation>
+        <translation>zugestellt</translation>
     </message>
     <message>
         <source>Rule %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Regel %1</translation>
     </message>
     <message>
         <source>No rule selected</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Regel ausgewählt</translation>
     </message>
     <message>
         <source>Rule %1 rewrites it to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Regel %1 schreibt sie in %2 um</translation>
     </message>
     <message>
         <source>Rule %1 (%2) accepts it</source>
-        <translation type="unfinished"></translation>
+        <translation>Regel %1 (%2) nimmt sie an</translation>
     </message>
     <message>
         <source>Rule %1 (%2) rejects it: %3 %4</source>
-        <translation type="unfinished"></translation>
+        <translation>Regel %1 (%2) weist sie ab: %3 %4</translation>
     </message>
     <message>
         <source>No rule decides: accepted by default</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Regel entscheidet: standardmäßig angenommen</translation>
     </message>
     <message>
         <source>No rule decides: rejected by default: %1 %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Regel entscheidet: standardmäßig abgewiesen: %1 %2</translation>
     </message>
     <message>
         <source>Delivered to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Zugestellt an %1</translation>
     </message>
     <message>
         <source>Rule %1 is invalid and is skipped.</source>
-        <translation type="unfinished"></translation>
+        <translation>Regel %1 ist ungültig und wird übersprungen.</translation>
     </message>
     <message>
         <source>Export Rules</source>
-        <translation type="unfinished"></translation>
+        <translation>Regeln exportieren</translation>
     </message>
     <message>
         <source>Import Rules</source>
-        <translation type="unfinished"></translation>
+        <translation>Regeln importieren</translation>
     </message>
     <message>
         <source>Rules files (*.json)</source>
-        <translation type="unfinished"></translation>
+        <translation>Regeldateien (*.json)</translation>
     </message>
     <message>
         <source>All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Not imported: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht importiert: %1</translation>
     </message>
     <message>
         <source>Imported 1 rule from %1; Apply makes it take effect.</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Regel aus %1 importiert; mit „Anwenden“ wird sie wirksam.</translation>
     </message>
     <message numerus="yes">
         <source>Imported %n rules from %1; Apply makes them take effect.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Regel aus %1 importiert; mit „Anwenden“ wird sie wirksam.</numerusform>
+            <numerusform>%n Regeln aus %1 importiert; mit „Anwenden“ werden sie wirksam.</numerusform>
         </translation>
     </message>
     <message>
         <source>Not exported: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht exportiert: %1</translation>
     </message>
     <message>
         <source>Exported 1 rule to %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Regel nach %1 exportiert.</translation>
     </message>
     <message numerus="yes">
         <source>Exported %n rules to %1.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Regel nach %1 exportiert.</numerusform>
+            <numerusform>%n Regeln nach %1 exportiert.</numerusform>
         </translation>
     </message>
 </context>
@@ -707,448 +708,448 @@
     <name>ServerPage</name>
     <message>
         <source>TLS Certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS-Zertifikat</translation>
     </message>
     <message>
         <source>TLS Private Key</source>
-        <translation type="unfinished"></translation>
+        <translation>Privater TLS-Schlüssel</translation>
     </message>
     <message>
         <source>The SMTP address “%1” is not an IP address (for example 127.0.0.1, 0.0.0.0 or ::1).</source>
-        <translation type="unfinished"></translation>
+        <translation>Die SMTP-Adresse „%1“ ist keine IP-Adresse (zum Beispiel 127.0.0.1, 0.0.0.0 oder ::1).</translation>
     </message>
     <message>
         <source>The SMTPS address “%1” is not an IP address.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die SMTPS-Adresse „%1“ ist keine IP-Adresse.</translation>
     </message>
     <message>
         <source>SMTP and SMTPS cannot both listen on port %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>SMTP und SMTPS können nicht beide Port %1 verwenden.</translation>
     </message>
     <message>
         <source>SMTPS needs a TLS certificate and key.</source>
-        <translation type="unfinished"></translation>
+        <translation>SMTPS benötigt ein TLS-Zertifikat und einen Schlüssel.</translation>
     </message>
     <message>
         <source>The host name “%1” must not contain spaces.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Hostname „%1“ darf keine Leerzeichen enthalten.</translation>
     </message>
     <message>
         <source>A TLS key needs its certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein TLS-Schlüssel benötigt sein Zertifikat.</translation>
     </message>
     <message>
         <source>A TLS certificate needs its private key.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein TLS-Zertifikat benötigt seinen privaten Schlüssel.</translation>
     </message>
     <message>
         <source>TLS certificate: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS-Zertifikat: %1</translation>
     </message>
     <message>
         <source>TLS private key: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Privater TLS-Schlüssel: %1</translation>
     </message>
     <message>
         <source>Requiring TLS needs a certificate and a key.</source>
-        <translation type="unfinished"></translation>
+        <translation>Um TLS zu verlangen, werden ein Zertifikat und ein Schlüssel benötigt.</translation>
     </message>
     <message>
         <source>A user in the AUTH table has a password but no name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Benutzer in der AUTH-Tabelle hat ein Passwort, aber keinen Namen.</translation>
     </message>
     <message>
         <source>The user “%1” is in the AUTH table twice.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Benutzer „%1“ steht zweimal in der AUTH-Tabelle.</translation>
     </message>
     <message>
         <source>Add at least one user to the AUTH table, or choose another AUTH setting.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fügen Sie der AUTH-Tabelle mindestens einen Benutzer hinzu oder wählen Sie eine andere AUTH-Einstellung.</translation>
     </message>
     <message>
         <source>cannot read %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
         <source>%1 holds no PEM certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 enthält kein PEM-Zertifikat</translation>
     </message>
     <message>
         <source>Certificate for %1, expired on %2: clients that check it will refuse it</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikat für %1, abgelaufen am %2: Clients, die es prüfen, werden es ablehnen</translation>
     </message>
     <message>
         <source>Certificate for %1, valid until %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikat für %1, gültig bis %2</translation>
     </message>
     <message numerus="yes">
         <source> (and %n more in the chain)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform> (und %n weiteres in der Kette)</numerusform>
+            <numerusform> (und %n weitere in der Kette)</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 private key, %2 bits</source>
-        <translation type="unfinished"></translation>
+        <translation>Privater %1-Schlüssel, %2 Bit</translation>
     </message>
     <message>
         <source>the key in %1 is encrypted; the server needs it without a passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>der Schlüssel in %1 ist verschlüsselt; der Server benötigt ihn ohne Passphrase</translation>
     </message>
     <message>
         <source>%1 holds no PEM private key</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 enthält keinen privaten PEM-Schlüssel</translation>
     </message>
     <message>
         <source>PEM files (*.pem *.crt *.cer *.key);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>PEM-Dateien (*.pem *.crt *.cer *.key);;Alle Dateien (*)</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Einstellungen</translation>
     </message>
     <message>
         <source>Server</source>
-        <translation type="unfinished"></translation>
+        <translation>Server</translation>
     </message>
     <message>
         <source>Rules</source>
-        <translation type="unfinished"></translation>
+        <translation>Regeln</translation>
     </message>
     <message>
         <source>Storage</source>
-        <translation type="unfinished"></translation>
+        <translation>Speicher</translation>
     </message>
     <message>
         <source>Notifications and Tray</source>
-        <translation type="unfinished"></translation>
+        <translation>Benachrichtigungen</translation>
     </message>
     <message>
         <source>The settings could not be applied.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Einstellungen konnten nicht übernommen werden.</translation>
     </message>
 </context>
 <context>
     <name>SettingsNotificationsPage</name>
     <message>
         <source>Notifications</source>
-        <translation type="unfinished"></translation>
+        <translation>Benachrichtigungen</translation>
     </message>
     <message>
         <source>&amp;Notify when new mail arrives</source>
-        <translation type="unfinished"></translation>
+        <translation>Bei neuen Nachrichten &amp;benachrichtigen</translation>
     </message>
     <message>
         <source>A burst of messages gives one notification, not one per message.</source>
-        <translation type="unfinished"></translation>
+        <translation>Viele Nachrichten kurz nacheinander ergeben eine einzige Benachrichtigung, nicht eine pro Nachricht.</translation>
     </message>
     <message>
         <source>System tray</source>
-        <translation type="unfinished"></translation>
+        <translation>Systembereich</translation>
     </message>
     <message>
         <source>&amp;Minimize to the system tray</source>
-        <translation type="unfinished"></translation>
+        <translation>In den Systembereich &amp;minimieren</translation>
     </message>
     <message>
         <source>&amp;Start minimized</source>
-        <translation type="unfinished"></translation>
+        <translation>Minimiert &amp;starten</translation>
     </message>
 </context>
 <context>
     <name>SettingsRulesPage</name>
     <message>
         <source>Each recipient (RCPT TO, and VRFY) goes through these rules from the top. The first accept or reject rule that matches decides; a rewrite rule changes the address and the next rules see the new one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jeder Empfänger (RCPT TO und VRFY) durchläuft diese Regeln von oben nach unten. Die erste passende Regel zum Annehmen oder Abweisen entscheidet; eine Regel zum Umschreiben ändert die Adresse, und die folgenden Regeln sehen die neue.</translation>
     </message>
     <message>
         <source>Match</source>
-        <translation type="unfinished"></translation>
+        <translation>Muster</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktion</translation>
     </message>
     <message>
         <source>Result</source>
-        <translation type="unfinished"></translation>
+        <translation>Ergebnis</translation>
     </message>
     <message>
         <source>&amp;Add Rule</source>
-        <translation type="unfinished"></translation>
+        <translation>Regel &amp;hinzufügen</translation>
     </message>
     <message>
         <source>&amp;Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Entfernen</translation>
     </message>
     <message>
         <source>Move &amp;Up</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach &amp;oben</translation>
     </message>
     <message>
         <source>Move Do&amp;wn</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach &amp;unten</translation>
     </message>
     <message>
         <source>&amp;Import…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Importieren…</translation>
     </message>
     <message>
         <source>E&amp;xport…</source>
-        <translation type="unfinished"></translation>
+        <translation>E&amp;xportieren…</translation>
     </message>
     <message>
         <source>Selected rule</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgewählte Regel</translation>
     </message>
     <message>
         <source>&amp;Match:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Muster:</translation>
     </message>
     <message>
         <source>*@example.com, or /^regex$/ (add i after the slash to ignore case)</source>
-        <translation type="unfinished"></translation>
+        <translation>*@example.com oder /^regex$/ (i nach dem / ignoriert Groß-/Kleinschreibung)</translation>
     </message>
     <message>
         <source>A&amp;ction:</source>
-        <translation type="unfinished"></translation>
+        <translation>A&amp;ktion:</translation>
     </message>
     <message>
         <source>Rewrite &amp;to:</source>
-        <translation type="unfinished"></translation>
+        <translation>Umschreiben &amp;zu:</translation>
     </message>
     <message>
         <source>The new address; \1 to \9 stand for the regular expression&apos;s groups</source>
-        <translation type="unfinished"></translation>
+        <translation>Neue Adresse; \1 bis \9 stehen für die Gruppen des regulären Ausdrucks</translation>
     </message>
     <message>
         <source>Reply c&amp;ode:</source>
-        <translation type="unfinished"></translation>
+        <translation>Antwort&amp;code:</translation>
     </message>
     <message>
         <source>Reply t&amp;ext:</source>
-        <translation type="unfinished"></translation>
+        <translation>Antwort&amp;text:</translation>
     </message>
     <message>
         <source>Mailbox unavailable</source>
-        <translation type="unfinished"></translation>
+        <translation>Mailbox unavailable</translation>
     </message>
     <message>
         <source>When no rule &amp;decides:</source>
-        <translation type="unfinished"></translation>
+        <translation>Wenn keine Regel ent&amp;scheidet:</translation>
     </message>
     <message>
         <source>Tr&amp;y an address:</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse aus&amp;probieren:</translation>
     </message>
     <message>
         <source>someone@example.com</source>
-        <translation type="unfinished"></translation>
+        <translation>jemand@example.com</translation>
     </message>
 </context>
 <context>
     <name>SettingsServerPage</name>
     <message>
         <source>Listening</source>
-        <translation type="unfinished"></translation>
+        <translation>Empfang</translation>
     </message>
     <message>
         <source>SMTP &amp;address:</source>
-        <translation type="unfinished"></translation>
+        <translation>SMTP-&amp;Adresse:</translation>
     </message>
     <message>
         <source>127.0.0.1</source>
-        <translation type="unfinished"></translation>
+        <translation>127.0.0.1</translation>
     </message>
     <message>
         <source>An IP address to listen on: 127.0.0.1 for this computer only, 0.0.0.0 or :: for every network.</source>
-        <translation type="unfinished"></translation>
+        <translation>IP-Adresse, auf der Verbindungen angenommen werden: 127.0.0.1 nur für diesen Computer, 0.0.0.0 oder :: für alle Netzwerke.</translation>
     </message>
     <message>
         <source>&amp;Port:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Port:</translation>
     </message>
     <message>
         <source>Any free port</source>
-        <translation type="unfinished"></translation>
+        <translation>Beliebiger freier Port</translation>
     </message>
     <message>
         <source>Also listen for SMTP&amp;S (implicit TLS, RFC 8314)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zusätzlich SMTP&amp;S annehmen (implizites TLS, RFC 8314)</translation>
     </message>
     <message>
         <source>SMTPS a&amp;ddress:</source>
-        <translation type="unfinished"></translation>
+        <translation>SMTPS-A&amp;dresse:</translation>
     </message>
     <message>
         <source>Same as SMTP</source>
-        <translation type="unfinished"></translation>
+        <translation>Wie SMTP</translation>
     </message>
     <message>
         <source>P&amp;ort:</source>
-        <translation type="unfinished"></translation>
+        <translation>P&amp;ort:</translation>
     </message>
     <message>
         <source>&amp;Host name:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hostname:</translation>
     </message>
     <message>
         <source>The name in the greeting and in the reply to EHLO; empty uses this computer&apos;s name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Name in der Begrüßung und in der Antwort auf EHLO; leer bedeutet den Namen dieses Computers.</translation>
     </message>
     <message>
         <source>TLS</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS</translation>
     </message>
     <message>
         <source>&amp;Certificate:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Zertifikat:</translation>
     </message>
     <message>
         <source>A PEM file; none: no STARTTLS</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine PEM-Datei; ohne: kein STARTTLS</translation>
     </message>
     <message>
         <source>&amp;Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>D&amp;urchsuchen…</translation>
     </message>
     <message>
         <source>Private &amp;key:</source>
-        <translation type="unfinished"></translation>
+        <translation>Privater S&amp;chlüssel:</translation>
     </message>
     <message>
         <source>A PEM file, not encrypted</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine unverschlüsselte PEM-Datei</translation>
     </message>
     <message>
         <source>B&amp;rowse…</source>
-        <translation type="unfinished"></translation>
+        <translation>Du&amp;rchsuchen…</translation>
     </message>
     <message>
         <source>Re&amp;quire STARTTLS before MAIL (530 5.7.0 otherwise)</source>
-        <translation type="unfinished"></translation>
+        <translation>STARTTLS vor MAIL ver&amp;langen (sonst 530 5.7.0)</translation>
     </message>
     <message>
         <source>Authentication</source>
-        <translation type="unfinished"></translation>
+        <translation>Authentifizierung</translation>
     </message>
     <message>
         <source>O&amp;ff: AUTH is not offered</source>
-        <translation type="unfinished"></translation>
+        <translation>Aus: AUTH wird &amp;nicht angeboten</translation>
     </message>
     <message>
         <source>Offer AUTH and accept an&amp;y user name and password</source>
-        <translation type="unfinished"></translation>
+        <translation>AUTH anbieten und &amp;jeden Benutzernamen und jedes Passwort annehmen</translation>
     </message>
     <message>
         <source>Offer AUTH, accept only &amp;these users, and require it before MAIL:</source>
-        <translation type="unfinished"></translation>
+        <translation>AUTH anbieten, nur diese &amp;Benutzer annehmen und AUTH vor MAIL verlangen:</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer</translation>
     </message>
     <message>
         <source>Password</source>
-        <translation type="unfinished"></translation>
+        <translation>Passwort</translation>
     </message>
     <message>
         <source>Add &amp;User</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer h&amp;inzufügen</translation>
     </message>
     <message>
         <source>R&amp;emove User</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer &amp;entfernen</translation>
     </message>
     <message>
         <source>Limits</source>
-        <translation type="unfinished"></translation>
+        <translation>Grenzwerte</translation>
     </message>
     <message>
         <source>&amp;Maximum message size:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Maximale Nachrichtengröße:</translation>
     </message>
     <message>
         <source> bytes</source>
-        <translation type="unfinished"></translation>
+        <translation> Bytes</translation>
     </message>
     <message>
         <source>&amp;Idle timeout:</source>
-        <translation type="unfinished"></translation>
+        <translation>Leerlauf-&amp;Timeout:</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> s</translation>
     </message>
     <message>
         <source>Maximum co&amp;nnections:</source>
-        <translation type="unfinished"></translation>
+        <translation>Maximale &amp;Verbindungen:</translation>
     </message>
 </context>
 <context>
     <name>SettingsStoragePage</name>
     <message>
         <source>Message store</source>
-        <translation type="unfinished"></translation>
+        <translation>Nachrichtenspeicher</translation>
     </message>
     <message>
         <source>&amp;Database:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Datenbank:</translation>
     </message>
     <message>
         <source>&amp;Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>D&amp;urchsuchen…</translation>
     </message>
     <message>
         <source>An SQLite file; empty uses the default location shown. “:memory:” keeps nothing after the program ends.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine SQLite-Datei; leer bedeutet den angezeigten Standardort. Mit „:memory:“ bleibt nach Programmende nichts erhalten.</translation>
     </message>
     <message>
         <source>&amp;Keep at most:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Höchstens behalten:</translation>
     </message>
     <message>
         <source>Unlimited</source>
-        <translation type="unfinished"></translation>
+        <translation>Unbegrenzt</translation>
     </message>
     <message>
         <source> messages</source>
-        <translation type="unfinished"></translation>
+        <translation> Nachrichten</translation>
     </message>
     <message>
         <source>The oldest messages are deleted when there are more; 0 keeps everything.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bei mehr Nachrichten werden die ältesten gelöscht; 0 behält alle.</translation>
     </message>
     <message>
         <source>&amp;Delete All Messages…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Alle Nachrichten löschen…</translation>
     </message>
 </context>
 <context>
     <name>StoragePage</name>
     <message>
         <source>Message Database</source>
-        <translation type="unfinished"></translation>
+        <translation>Nachrichtendatenbank</translation>
     </message>
     <message>
         <source>SQLite databases (*.sqlite *.db);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>SQLite-Datenbanken (*.sqlite *.db);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Delete All Messages</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Nachrichten löschen</translation>
     </message>
     <message>
         <source>Delete every stored message? This cannot be undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle gespeicherten Nachrichten löschen? Das kann nicht rückgängig gemacht werden.</translation>
     </message>
     <message>
         <source>Delete All</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle löschen</translation>
     </message>
 </context>
 </TS>
