@@ -3,8 +3,6 @@
 #include <smtpmessagesummary.h>
 
 #include <QDateTime>
-#include <QJsonArray>
-#include <QJsonDocument>
 
 QString EventPrinter::isoTime(const QDateTime &time)
 {
@@ -16,8 +14,41 @@ namespace {
 // A JSON string literal, escaped by Qt's own writer.
 QByteArray jsonString(const QString &text)
 {
-    const QByteArray array = QJsonDocument(QJsonArray { text }).toJson(QJsonDocument::Compact);
-    return array.mid(1, array.size() - 2);
+    // RFC 8259 escaping by hand: this runs for every field of every line of --list.
+    const QByteArray utf8 = text.toUtf8();
+    QByteArray out;
+    out.reserve(utf8.size() + 2);
+    out += '"';
+    for (const char c : utf8) {
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default:
+            if (uchar(c) < 0x20) {
+                static const char hex[] = "0123456789abcdef";
+                out += "\\u00";
+                out += hex[uchar(c) >> 4];
+                out += hex[uchar(c) & 15];
+            } else {
+                out += c;
+            }
+        }
+    }
+    out += '"';
+    return out;
 }
 
 } // namespace
@@ -105,5 +136,6 @@ void EventPrinter::writeLine(const QByteArray &line)
 {
     std::fwrite(line.constData(), 1, size_t(line.size()), m_out);
     std::fputc('\n', m_out);
-    std::fflush(m_out);
+    if (m_flushEachLine)
+        std::fflush(m_out);
 }

@@ -19,6 +19,9 @@ public:
     { }
 
     // smtps empty when there is no implicit-TLS listener.
+    // Live events are flushed one by one (a pipeline waits for them); --list need not be.
+    void setFlushEachLine(bool on) { m_flushEachLine = on; }
+
     void listening(const QString &smtp, const QString &smtps, bool startTls);
     void message(const SmtpMessageSummary &message);
     // --list without --json: a header line, then one row per message.
@@ -33,4 +36,5 @@ private:
 
     bool m_json;
     FILE *m_out;
+    bool m_flushEachLine = true;
 };

@@ -115,6 +115,7 @@ int HeadlessRunner::list(const AppOptions &options)
         return 2;
     }
     EventPrinter printer(options.json);
+    printer.setFlushEachLine(false);
     if (!options.json)
         printer.tableHeader();
     QString error;

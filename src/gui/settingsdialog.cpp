@@ -55,7 +55,7 @@ void showStatus(QLabel *label, const QString &text, Tone tone = Tone::Neutral)
 
 QString byteSize(qint64 bytes)
 {
-    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat);
 }
 
 } // namespace

@@ -19,6 +19,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
@@ -40,22 +41,41 @@
 
 namespace {
 
-// Answers the next modal dialog of type T (a QFileDialog, a QMessageBox) once it is shown.
+// Answers the modal dialog of type T (a QFileDialog, a QMessageBox) once it shows, and again
+// on every tick while it stays open (a file dialog still loading its directory may ignore the
+// first accept), until it has closed or 5 s passed.
 template<typename T>
 void whenModal(std::function<void(T *)> answer)
 {
-    auto *timer = new QTimer;
-    auto tries = std::make_shared<int>(0);
-    QObject::connect(timer, &QTimer::timeout, [timer, tries, answer] {
-        if (auto *dialog = qobject_cast<T *>(QApplication::activeModalWidget())) {
+    struct State
+    {
+        QPointer<T> target; // the one dialog this timer answers
+        bool seen = false;
+        int ticks = 0;
+    };
+    auto *timer = new QTimer(qApp); // owned by the application, so none outlives the run
+    auto state = std::make_shared<State>();
+    QObject::connect(timer, &QTimer::timeout, [timer, state, answer] {
+        const auto finish = [timer] {
             timer->stop();
             timer->deleteLater();
-            answer(dialog);
-        } else if (++*tries > 500) {
-            timer->stop();
-            timer->deleteLater();
-            qWarning("no modal dialog appeared");
+        };
+        if (!state->seen) {
+            auto *dialog = qobject_cast<T *>(QApplication::activeModalWidget());
+            if (!dialog || !dialog->isVisible()) {
+                if (++state->ticks > 500) {
+                    qWarning("no modal dialog appeared");
+                    finish();
+                }
+                return;
+            }
+            state->target = dialog;
+            state->seen = true;
         }
+        if (state->target && state->target->isVisible())
+            answer(state->target);
+        else
+            finish(); // answered and closed
     });
     timer->start(10);
 }
@@ -63,7 +83,13 @@ void whenModal(std::function<void(T *)> answer)
 void chooseFile(const QString &fileName)
 {
     whenModal<QFileDialog>([fileName](QFileDialog *dialog) {
-        dialog->selectFile(fileName);
+        // Type the path into the name field, as a user would; selectFile() leaves that field
+        // alone while it has the focus.
+        auto *name = dialog->findChild<QLineEdit *>("fileNameEdit");
+        if (name)
+            name->setText(fileName);
+        else
+            dialog->selectFile(fileName);
         static_cast<QDialog *>(dialog)->accept(); // QFileDialog::accept() is protected
     });
 }

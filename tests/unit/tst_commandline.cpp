@@ -149,7 +149,7 @@ void TestCommandLine::messageJson()
     m.mailFrom = QString();
     m.rcptTos = QStringList { "a@x.test", "\"q\\\"uote\"@x.test" };
     m.size = 18;
-    m.subject = "h\u00e9llo \"q\"";
+    m.subject = "h\u00e9llo \"q\"\t\x01\\ \U0001F4E6";
     const QByteArray line = EventPrinter::messageJson(m);
     QVERIFY(line.startsWith("{\"event\":\"message\",\"id\":42,"));
     QVERIFY(!line.contains('\n'));
@@ -160,7 +160,8 @@ void TestCommandLine::messageJson()
     QCOMPARE(o.value("mailfrom").toString(), QString());
     QCOMPARE(o.value("rcpttos").toArray().at(1).toString(), QString("\"q\\\"uote\"@x.test"));
     QCOMPARE(o.value("size").toInt(), 18);
-    QCOMPARE(o.value("subject").toString(), QString("h\u00e9llo \"q\""));
+    QCOMPARE(o.value("subject").toString(), QString("h\u00e9llo \"q\"\t\x01\\ \U0001F4E6"));
+    QVERIFY(line.contains("\\u0001")); // control characters escaped, never raw
     QCOMPARE(o.value("tls").toBool(), false);
     QCOMPARE(o.value("helo").toString(), QString("client"));
     QCOMPARE(o.value("remoteAddress").toString(), QString("127.0.0.1"));
