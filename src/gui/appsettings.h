@@ -1,5 +1,6 @@
 // Everything the desktop app lets a user set, persisted with QSettings. The command line
-// overrides these values for one run (AppSettings::fromOptions), never saving them.
+// overrides these values for one run (AppSettings::fromOptions); they are saved only when the
+// user applies the settings dialog, which shows (and so saves) what is in effect.
 #pragma once
 
 #include <QCoreApplication>

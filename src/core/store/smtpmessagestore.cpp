@@ -17,6 +17,7 @@
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QThread>
+#include <QThreadPool>
 #include <QTimer>
 #include <QUuid>
 
@@ -39,6 +40,7 @@ struct Job
     SmtpMessage message; // a delivery, when done is set
     SmtpMessageSink::Completion done;
     std::function<void(QSqlDatabase &)> task; // otherwise: a write of the API, in order with mail
+    std::shared_ptr<MimeParsedMessage> parsed; // parsed before it reaches the writer
 };
 
 struct Prepared
@@ -138,6 +140,7 @@ public:
     std::deque<Job> queue;
     bool stopping = false;
     std::thread writer;
+    QThreadPool parsers; // MIME parsing of incoming mail, beside the writer
 
     mutable QMutex readersMutex;
     mutable QStringList readerNames;
@@ -222,12 +225,13 @@ bool SmtpMessageStorePrivate::prune(QSqlDatabase &db, QList<qint64> *removed, QS
 
 void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<Job> &batch)
 {
-    // Parse before the transaction: the write lock is held only for the inserts.
+    // Parsed on the parser pool before they got here; the writer thread only writes.
     std::vector<MimeParsedMessage> parsed;
     parsed.reserve(batch.size());
     for (const Job &job : batch)
-        parsed.push_back(MimeParser::parse(
-            job.message.data(), job.message.isSmtpUtf8() || job.message.is8BitMime()));
+        parsed.push_back(job.parsed ? std::move(*job.parsed)
+                                    : MimeParser::parse(job.message.data(),
+                                        job.message.isSmtpUtf8() || job.message.is8BitMime()));
 
     QString error;
     QList<qint64> ids;
@@ -471,10 +475,12 @@ bool SmtpMessageStorePrivate::runTask(std::function<void(QSqlDatabase &)> task)
     auto future = finished.get_future();
     {
         std::lock_guard lock(mutex);
-        queue.push_back({ {}, {}, [&](QSqlDatabase &db) {
-                             task(db);
-                             finished.set_value();
-                         } });
+        Job job;
+        job.task = [&](QSqlDatabase &db) {
+            task(db);
+            finished.set_value();
+        };
+        queue.push_back(std::move(job));
     }
     wake.notify_one();
     future.wait();
@@ -542,6 +548,7 @@ void SmtpMessageStore::close()
     Q_D(SmtpMessageStore);
     if (!d->writer.joinable())
         return;
+    d->parsers.waitForDone(); // what is being parsed still goes in before the writer stops
     {
         std::lock_guard lock(d->mutex);
         d->stopping = true;
@@ -629,18 +636,27 @@ void SmtpMessageStore::setMaxDatabaseSize(qint64 bytes)
 void SmtpMessageStore::deliver(const SmtpMessage &message, Completion done)
 {
     Q_D(SmtpMessageStore);
-    {
-        std::lock_guard lock(d->mutex);
-        if (d->isOpen && !d->stopping) {
-            d->queue.push_back({ message, std::move(done), {} });
-            done = nullptr;
-        }
-    }
-    if (done) {
+    if (!d->isOpen) {
         done(SmtpSinkResult::failure(tr("the message store is not open")));
         return;
     }
-    d->wake.notify_one();
+    // MIME parsing is the costliest step and needs no database: it runs on a pool beside the
+    // writer thread, which then spends its time on inserts and commits only.
+    d->parsers.start([d, message, done = std::move(done)]() mutable {
+        auto parsed = std::make_shared<MimeParsedMessage>(
+            MimeParser::parse(message.data(), message.isSmtpUtf8() || message.is8BitMime()));
+        {
+            std::lock_guard lock(d->mutex);
+            if (!d->stopping) {
+                d->queue.push_back({ message, std::move(done), {}, std::move(parsed) });
+                done = nullptr;
+            }
+        }
+        if (done)
+            done(SmtpSinkResult::failure(tr("the message store is closing")));
+        else
+            d->wake.notify_one();
+    });
 }
 
 qint64 SmtpMessageStore::count() const
