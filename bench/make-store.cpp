@@ -13,6 +13,8 @@
 //
 // At most K (default 2000) messages are in flight, so memory stays flat whatever N is.
 
+#include "procstatus.h"
+
 #include "smtpmessagestore.h"
 
 #include <QByteArray>
@@ -423,18 +425,6 @@ SmtpMessage generate(quint64 index)
     m.setRcptTos(rcpts);
     m.setData(headers + content);
     return m;
-}
-
-qint64 statusKib(const char *field)
-{
-    QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    const QList<QByteArray> lines = f.readAll().split('\n');
-    for (const QByteArray &line : lines)
-        if (line.startsWith(field))
-            return line.mid(qstrlen(field)).trimmed().split(' ').value(0).toLongLong();
-    return -1;
 }
 
 int usage()

@@ -17,6 +17,8 @@
 // from the OS page cache (posix_fadvise DONTNEED, this file only) before every run: what a store
 // opened after a reboot costs.
 
+#include "procstatus.h"
+
 #include "smtpmessagestore.h"
 
 #include <QCoreApplication>
@@ -37,18 +39,6 @@
 #include <vector>
 
 namespace {
-
-qint64 statusKib(const char *field)
-{
-    QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    const QList<QByteArray> lines = f.readAll().split('\n');
-    for (const QByteArray &line : lines)
-        if (line.startsWith(field))
-            return line.mid(qstrlen(field)).trimmed().split(' ').value(0).toLongLong();
-    return -1;
-}
 
 // Resets VmHWM to the current RSS (Linux >= 4.0), so a later VmHWM is the peak since now.
 bool resetPeakRss()
