@@ -17,6 +17,7 @@
 #include <QTest>
 
 #include <atomic>
+#include <thread>
 
 namespace {
 
@@ -78,6 +79,7 @@ private Q_SLOTS:
     void reopenKeepsEverything();
     void secondReaderSeesWrites();
     void watcherReportsOtherWriters();
+    void memoryStoreReadersDoNotBlockWriter();
     void refusesForeignFiles_data();
     void refusesForeignFiles();
     void fullDatabaseAnswers451();
@@ -299,6 +301,31 @@ void TestMessageStore::watcherReportsOtherWriters()
     QTRY_COMPARE(reader.unreadCount(), 0);
     QVERIFY(counted.count() >= 3);
     QCOMPARE(added.count(), 1); // nothing reported twice
+}
+
+void TestMessageStore::memoryStoreReadersDoNotBlockWriter()
+{
+    // Regression: ":memory:" is a shared-cache database; a reader's table lock made commits fail
+    // with "database table is locked" (451 to the client) while the GUI paged the inbox.
+    SmtpMessageStore s;
+    QVERIFY(s.open(":memory:"));
+    std::atomic<bool> stop { false };
+    std::atomic<int> reads { 0 };
+    std::thread reader([&] {
+        while (!stop) {
+            s.summaries({}, 0, 200);
+            ++reads;
+        }
+    });
+    std::atomic<int> ok { 0 }, failed { 0 };
+    for (int i = 0; i < 400; ++i)
+        s.deliver(makeMessage("r" + QByteArray::number(i)),
+            [&](const SmtpSinkResult &r) { ++(r.ok ? ok : failed); });
+    QTRY_COMPARE_WITH_TIMEOUT(ok + failed, 400, 30000);
+    stop = true;
+    reader.join();
+    QCOMPARE(failed.load(), 0);
+    QVERIFY(reads > 0);
 }
 
 void TestMessageStore::refusesForeignFiles_data()

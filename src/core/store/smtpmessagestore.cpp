@@ -185,6 +185,11 @@ QSqlDatabase SmtpMessageStorePrivate::readConnection(QString *error) const
     QSqlDatabase db = openConnection(name, &why);
     if (db.isOpen()) {
         QSqlQuery(db).exec(QStringLiteral("PRAGMA busy_timeout = 5000"));
+        // ":memory:" is one shared-cache database, where a reader's table lock makes the writer
+        // fail with "database table is locked" (no busy timeout applies). Readers of it take no
+        // table locks; a file database has WAL snapshots instead and needs none of this.
+        if (!connectOptions.isEmpty())
+            QSqlQuery(db).exec(QStringLiteral("PRAGMA read_uncommitted = true"));
         QMutexLocker lock(&readersMutex);
         readerNames.append(name);
     } else if (error) {
