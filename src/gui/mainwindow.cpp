@@ -22,7 +22,6 @@
 #include <QTableView>
 #include <QToolBar>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 MainWindow::MainWindow(const AppOptions &options, QWidget *parent)
     : QMainWindow(parent)
@@ -78,6 +77,7 @@ MainWindow::MainWindow(const AppOptions &options, QWidget *parent)
     statusBar()->addPermanentWidget(m_countLabel);
     statusBar()->addPermanentWidget(m_connectionsLabel);
 
+    m_storeTasks.setMaxThreadCount(1); // in the order the user asked for them
     m_notifyTimer.setSingleShot(true);
     m_notifyTimer.setInterval(1000);
     connect(&m_notifyTimer, &QTimer::timeout, this, &MainWindow::flushNotifications);
@@ -100,6 +100,7 @@ MainWindow::~MainWindow()
             QStringLiteral("window/columns"), m_view->horizontalHeader()->saveState());
     m_server.shutdown();
     m_server.removeMessageSink(&m_store);
+    m_storeTasks.waitForDone();
     // Children die after the members; the view and the model read the store, so they go first.
     delete m_messageView;
     m_messageView = nullptr;
@@ -148,6 +149,12 @@ bool MainWindow::start()
     });
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
         &MainWindow::onSelectionChanged);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, [this] {
+        const int rows = m_model->rowCount();
+        if (m_pendingSelectRow >= 0 && rows > 0)
+            m_view->selectRow(qMin(m_pendingSelectRow, rows - 1));
+        m_pendingSelectRow = -1;
+    });
     connect(m_view, &QTableView::activated, this, [this] { m_messageView->setFocus(); });
 
     connect(&m_server, &SmtpServer::message, this, &MainWindow::onMessage);
@@ -315,8 +322,7 @@ void MainWindow::onSelectionChanged()
     const qint64 id = ids.constFirst();
     m_messageView->showMessage(id);
     if (!m_model->summaryAt(m_model->rowOf(id)).read) {
-        SmtpMessageStore *store = &m_store;
-        (void)QtConcurrent::run([store, id] { store->setRead({ id }, true); });
+        runStoreTask([id](SmtpMessageStore *store) { store->setRead({ id }, true); });
     }
 }
 
@@ -325,14 +331,9 @@ void MainWindow::deleteSelected()
     const QList<qint64> ids = selectedIds();
     if (ids.isEmpty())
         return;
-    const int row = m_view->currentIndex().row();
-    m_store.remove(ids);
-    // Keep the keyboard flow: select what took the deleted row's place.
-    QTimer::singleShot(0, this, [this, row] {
-        const int rows = m_model->rowCount();
-        if (rows > 0)
-            m_view->selectRow(qMin(row, rows - 1));
-    });
+    // Keep the keyboard flow: once the rows are gone, select what took the first one's place.
+    m_pendingSelectRow = m_view->currentIndex().row();
+    runStoreTask([ids](SmtpMessageStore *store) { store->remove(ids); });
 }
 
 void MainWindow::deleteAll()
@@ -340,17 +341,18 @@ void MainWindow::deleteAll()
     if (QMessageBox::question(this, tr("Delete all messages"),
             tr("Delete all %n message(s)? This cannot be undone.", nullptr, int(m_store.count())))
         == QMessageBox::Yes)
-        m_store.clear();
+        runStoreTask([](SmtpMessageStore *store) { store->clear(); });
 }
 
 void MainWindow::markSelectedRead(bool read)
 {
-    m_store.setRead(selectedIds(), read);
+    const QList<qint64> ids = selectedIds();
+    runStoreTask([ids, read](SmtpMessageStore *store) { store->setRead(ids, read); });
 }
 
 void MainWindow::markAllRead()
 {
-    m_store.markAllRead();
+    runStoreTask([](SmtpMessageStore *store) { store->markAllRead(); });
 }
 
 void MainWindow::saveSelectedAs()
@@ -387,18 +389,54 @@ void MainWindow::openSettings()
     SettingsDialog dialog(
         m_settings,
         [this](const AppSettings &settings, QString *error) {
-            if (!settings.applyTo(&m_server, error))
-                return false;
-            m_settings = settings;
-            m_store.setMaxMessages(settings.maxMessages);
-            QSettings saved;
-            settings.save(saved);
-            updateStatus();
-            return true;
+            return applyFromDialog(settings, error);
         },
         this);
-    connect(&dialog, &SettingsDialog::deleteAllRequested, this, [this] { m_store.clear(); });
+    connect(&dialog, &SettingsDialog::deleteAllRequested, this,
+        [this] { runStoreTask([](SmtpMessageStore *store) { store->clear(); }); });
     dialog.exec();
+}
+
+bool MainWindow::applyFromDialog(const AppSettings &settings, QString *error)
+{
+    const auto pathOf = [](const AppSettings &s) {
+        return s.databasePath.isEmpty() ? SmtpMessageStore::defaultPath() : s.databasePath;
+    };
+    if (pathOf(settings) != pathOf(m_settings) && !reopenStore(pathOf(settings), error))
+        return false;
+    if (!settings.applyTo(&m_server, error))
+        return false;
+    m_settings = settings;
+    m_store.setMaxMessages(settings.maxMessages);
+    QSettings saved;
+    settings.save(saved);
+    updateStatus();
+    return true;
+}
+
+bool MainWindow::reopenStore(const QString &path, QString *error)
+{
+    const QString previous = m_store.path();
+    m_storeTasks.waitForDone();
+    m_server.removeMessageSink(&m_store); // mail arriving meanwhile gets 451 and is retried
+    m_messageView->clear();
+    m_store.close(); // what was in flight is committed to the old file first
+    bool ok = m_store.open(path);
+    if (!ok) {
+        *error = m_store.errorString();
+        m_store.open(previous);
+    }
+    m_server.addMessageSink(&m_store);
+    m_model->reload();
+    updateStatus();
+    return ok;
+}
+
+void MainWindow::runStoreTask(const std::function<void(SmtpMessageStore *)> &task)
+{
+    // Store writes wait for the writer thread; the window does not.
+    SmtpMessageStore *store = &m_store;
+    m_storeTasks.start([store, task] { task(store); });
 }
 
 void MainWindow::onMessage(const SmtpMessage &message)

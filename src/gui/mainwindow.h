@@ -10,6 +10,7 @@
 #include <smtpserver.h>
 
 #include <QMainWindow>
+#include <QThreadPool>
 #include <QTimer>
 
 class InboxModel;
@@ -41,6 +42,9 @@ public:
     QLineEdit *searchField() const { return m_search; }
     int notificationsShown() const { return m_notificationsShown; }
     AppSettings settings() const { return m_settings; }
+    // What the settings dialog's Apply does: reopens the store when its path changed,
+    // reconfigures the server, saves. False with *error, changing nothing, when it cannot.
+    bool applyFromDialog(const AppSettings &settings, QString *error);
 
 public Q_SLOTS:
     void openSettings();
@@ -67,6 +71,8 @@ private:
     void onMessage(const SmtpMessage &message);
     void flushNotifications();
     QList<qint64> selectedIds() const;
+    bool reopenStore(const QString &path, QString *error);
+    void runStoreTask(const std::function<void(SmtpMessageStore *)> &task);
 
     AppOptions m_options;
     AppSettings m_settings;
@@ -100,4 +106,6 @@ private:
     QList<SmtpMessageSummary> m_unnotified;
     int m_notificationsShown = 0;
     QString m_listenError;
+    int m_pendingSelectRow = -1;
+    QThreadPool m_storeTasks; // store writes, off the GUI thread, one at a time
 };

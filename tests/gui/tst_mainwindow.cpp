@@ -14,6 +14,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 
 class TestMainWindow : public QObject
@@ -28,6 +29,7 @@ private Q_SLOTS:
     void burstGivesOneNotification();
     void deleteKeyRemoves();
     void searchFilters();
+    void changingDatabaseReopensStore();
 
 private:
     quint16 port() const { return quint16(m_window->server()->serverPort()); }
@@ -140,6 +142,35 @@ void TestMainWindow::searchFilters()
     QCOMPARE(model->index(0, InboxModel::SubjectColumn).data().toString(), QString("Invoice 42"));
     m_window->searchField()->clear();
     QTRY_COMPARE(model->rowCount(), 2);
+}
+
+void TestMainWindow::changingDatabaseReopensStore()
+{
+    send("In memory");
+    QTRY_COMPARE(m_window->inboxModel()->rowCount(), 1);
+    QTemporaryDir dir;
+    AppSettings settings = m_window->settings();
+    settings.databasePath = dir.filePath("other.sqlite");
+    QString error;
+    QVERIFY2(m_window->applyFromDialog(settings, &error), qPrintable(error));
+    QCOMPARE(m_window->store()->path(), dir.filePath("other.sqlite"));
+    QTRY_COMPARE(m_window->inboxModel()->rowCount(), 0); // a new, empty store
+    send("On disk");
+    QTRY_COMPARE(m_window->inboxModel()->rowCount(), 1);
+    QCOMPARE(m_window->inboxModel()->index(0, InboxModel::SubjectColumn).data().toString(),
+        QString("On disk"));
+
+    // A path that cannot be a database: refused, and the store stays where it was.
+    QFile blocker(dir.filePath("plainfile"));
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    settings.databasePath = dir.filePath("plainfile/messages.sqlite");
+    QVERIFY(!m_window->applyFromDialog(settings, &error));
+    QVERIFY(!error.isEmpty());
+    QCOMPARE(m_window->store()->path(), dir.filePath("other.sqlite"));
+    QTRY_COMPARE(m_window->inboxModel()->rowCount(), 1);
+    send("Still stored");
+    QTRY_COMPARE(m_window->store()->count(), 2);
 }
 
 int main(int argc, char **argv)
