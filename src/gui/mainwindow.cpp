@@ -13,6 +13,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPainter>
 #include <QSaveFile>
 #include <QScrollBar>
 #include <QSettings>
@@ -293,11 +294,37 @@ void MainWindow::updateStatus()
     m_countLabel->setText(tr("%n message(s)", nullptr, int(m_store.count())) + QStringLiteral(", ")
         + tr("%n unread", nullptr, int(m_store.unreadCount())));
     m_connectionsLabel->setText(tr("%n connection(s)", nullptr, m_server.connectionCount()));
+    if (m_tray && m_trayCount != m_store.unreadCount()) {
+        m_trayCount = m_store.unreadCount();
+        m_tray->setIcon(badgeIcon(windowIcon(), m_trayCount));
+    }
     if (m_tray)
         m_tray->setToolTip(tr("smtp-receiver: %n unread", nullptr, int(m_store.unreadCount())));
     setWindowTitle(m_store.unreadCount() > 0
             ? tr("smtp-receiver (%1 unread)").arg(m_store.unreadCount())
             : tr("smtp-receiver"));
+}
+
+QIcon MainWindow::badgeIcon(const QIcon &icon, qint64 count)
+{
+    QPixmap pixmap = icon.pixmap(64, 64);
+    if (count <= 0 || pixmap.isNull())
+        return QIcon(pixmap);
+    const QString text = count > 99 ? QStringLiteral("99+") : QString::number(count);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    QFont font = painter.font();
+    font.setBold(true);
+    font.setPixelSize(text.size() > 2 ? 18 : 24);
+    painter.setFont(font);
+    const QRect badge(pixmap.width() - 44, 0, 44, 30);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(QColor(0xd9, 0x30, 0x25));
+    painter.drawRoundedRect(badge, 15, 15);
+    painter.setPen(Qt::white);
+    painter.drawText(badge, Qt::AlignCenter, text);
+    painter.end();
+    return QIcon(pixmap);
 }
 
 QList<qint64> MainWindow::selectedIds() const

@@ -45,6 +45,8 @@ public:
     // What the settings dialog's Apply does: reopens the store when its path changed,
     // reconfigures the server, saves. False with *error, changing nothing, when it cannot.
     bool applyFromDialog(const AppSettings &settings, QString *error);
+    // The tray icon: the application icon with the unread count in a red badge (none at 0).
+    static QIcon badgeIcon(const QIcon &icon, qint64 count);
 
 public Q_SLOTS:
     void openSettings();
@@ -107,5 +109,6 @@ private:
     int m_notificationsShown = 0;
     QString m_listenError;
     int m_pendingSelectRow = -1;
+    qint64 m_trayCount = -1;
     QThreadPool m_storeTasks; // store writes, off the GUI thread, one at a time
 };

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void deleteKeyRemoves();
     void searchFilters();
     void changingDatabaseReopensStore();
+    void trayBadgeShowsUnreadCount();
 
 private:
     quint16 port() const { return quint16(m_window->server()->serverPort()); }
@@ -171,6 +172,20 @@ void TestMainWindow::changingDatabaseReopensStore()
     QTRY_COMPARE(m_window->inboxModel()->rowCount(), 1);
     send("Still stored");
     QTRY_COMPARE(m_window->store()->count(), 2);
+}
+
+void TestMainWindow::trayBadgeShowsUnreadCount()
+{
+    const QIcon icon(":/icons/smtp-receiver.svg");
+    const QImage plain = MainWindow::badgeIcon(icon, 0).pixmap(64, 64).toImage();
+    const QImage badged = MainWindow::badgeIcon(icon, 7).pixmap(64, 64).toImage();
+    QVERIFY(!plain.isNull());
+    QCOMPARE(badged.size(), plain.size());
+    // The badge sits in the top right corner, red, where the plain icon is not.
+    const QColor corner = badged.pixelColor(badged.width() - 6, 15);
+    QVERIFY2(corner.red() > 180 && corner.green() < 90, qPrintable(corner.name()));
+    QVERIFY(plain.pixelColor(plain.width() - 6, 15) != corner);
+    QVERIFY(MainWindow::badgeIcon(icon, 150).pixmap(64, 64).toImage() != badged); // "99+"
 }
 
 int main(int argc, char **argv)
