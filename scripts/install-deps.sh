@@ -9,7 +9,7 @@ packages=(
   qt6-base-dev libqt6sql6-sqlite qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev
   qt6-httpserver-dev qt6-websockets-dev qt6-declarative-dev qt6-webengine-dev
   qml6-module-qtqml qml6-module-qtqml-workerscript qml6-module-qtqml-models
-  libgmime-3.0-dev
+  libgmime-3.0-dev qt6-translations-l10n
   # run and test
   xvfb xauth fonts-dejavu-core openssl ca-certificates curl python3 swaks libnet-ssleay-perl
 )
