@@ -4,17 +4,59 @@
 #include "gmime_p.h"
 #include "mimeheaders.h"
 
-#include <QRegularExpression>
-
 #include <mutex>
 
-void MimeInternal::ensureGMime()
+namespace {
+
+// Unencoded 8-bit header text: UTF-8 first (SMTPUTF8), then what Windows mailers send.
+const char *fallbackCharsets[] = { "UTF-8", "windows-1252", nullptr };
+GMimeParserOptions *options = nullptr;
+
+// GMime 3.2 joins adjacent encoded-words of one charset before decoding them (so that a
+// character split across two words survives) but decodes the joined base64 as one, stopping at
+// the first word's padding: "=?UTF-8?B?w7xiZXI=?= =?UTF-8?B?IGFsbGVz?=" comes out as "über".
+// Long subjects from Python, Outlook and others look exactly like that. The fix-up joins such
+// runs itself, into one correctly padded base64 word, and leaves everything else to GMime.
+struct EncodedWord
 {
-    static std::once_flag once;
-    std::call_once(once, [] { g_mime_init(); });
+    qsizetype begin = 0;
+    qsizetype end = 0;
+    QByteArrayView charset;
+    char encoding = 0;
+    QByteArrayView payload;
+};
+
+bool isFoldingSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-namespace {
+// "=?charset?e?payload?=" at `at`. Each scan stops at the next '?' (or white space), so looking
+// at every "=?" of a hostile 100 KB header stays linear.
+bool encodedWordAt(QByteArrayView text, qsizetype at, EncodedWord *word)
+{
+    const qsizetype size = text.size();
+    if (at + 1 >= size || text.at(at) != '=' || text.at(at + 1) != '?')
+        return false;
+    qsizetype i = at + 2;
+    while (i < size && text.at(i) != '?' && !isFoldingSpace(text.at(i)))
+        ++i;
+    const qsizetype charsetEnd = i;
+    if (charsetEnd == at + 2 || charsetEnd + 2 >= size || text.at(charsetEnd) != '?'
+        || text.at(charsetEnd + 2) != '?')
+        return false;
+    i = charsetEnd + 3;
+    while (i < size && text.at(i) != '?' && !isFoldingSpace(text.at(i)))
+        ++i;
+    if (i + 1 >= size || text.at(i) != '?' || text.at(i + 1) != '=')
+        return false;
+    word->begin = at;
+    word->end = i + 2;
+    word->charset = text.sliced(at + 2, charsetEnd - at - 2);
+    word->encoding = char(text.at(charsetEnd + 1) | 0x20);
+    word->payload = text.sliced(charsetEnd + 3, i - charsetEnd - 3);
+    return true;
+}
 
 bool isSpace(char c)
 {
@@ -22,6 +64,82 @@ bool isSpace(char c)
 }
 
 } // namespace
+
+namespace MimeInternal {
+
+void ensureGMime()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        g_mime_init();
+        options = g_mime_parser_options_new();
+        g_mime_parser_options_set_fallback_charsets(options, fallbackCharsets);
+    });
+}
+
+GMimeParserOptions *headerOptions()
+{
+    ensureGMime();
+    return options;
+}
+
+// Header text with every run of adjacent base64 words of one charset joined into one word;
+// empty when there was nothing to join (the common case costs one search).
+QByteArray joinBase64Words(QByteArrayView text)
+{
+    if (!text.contains("?=") || (!text.contains("?B?") && !text.contains("?b?")))
+        return {};
+    QByteArray out;
+    bool joined = false;
+    qsizetype copied = 0;
+    EncodedWord word;
+    for (qsizetype at = text.indexOf("=?"); at >= 0 && at < text.size();) {
+        if (!encodedWordAt(text, at, &word) || word.encoding != 'b') {
+            at = text.indexOf("=?", at + 2);
+            continue;
+        }
+        QByteArray bytes = QByteArray::fromBase64(word.payload.toByteArray());
+        int count = 1;
+        qsizetype runEnd = word.end;
+        EncodedWord next;
+        for (;;) {
+            qsizetype after = runEnd;
+            while (after < text.size() && isFoldingSpace(text.at(after)))
+                ++after;
+            if (!encodedWordAt(text, after, &next) || next.encoding != 'b'
+                || next.charset.compare(word.charset, Qt::CaseInsensitive) != 0)
+                break;
+            bytes += QByteArray::fromBase64(next.payload.toByteArray());
+            runEnd = next.end;
+            ++count;
+        }
+        if (count > 1) {
+            out += text.sliced(copied, word.begin - copied);
+            out += "=?" + word.charset.toByteArray() + "?B?" + bytes.toBase64() + "?=";
+            copied = runEnd;
+            joined = true;
+        }
+        at = text.indexOf("=?", runEnd);
+    }
+    if (!joined)
+        return {};
+    out += text.sliced(copied);
+    return out;
+}
+
+QString decodeHeaderText(const char *raw)
+{
+    ensureGMime();
+    const QByteArray joined = joinBase64Words(raw);
+    char *unfolded = g_mime_utils_header_unfold(joined.isEmpty() ? raw : joined.constData());
+    char *decoded = g_mime_utils_header_decode_text(options, unfolded);
+    QString text = QString::fromUtf8(decoded);
+    g_free(decoded);
+    g_free(unfolded);
+    return text;
+}
+
+} // namespace MimeInternal
 
 namespace MimeHeaders {
 
@@ -71,40 +189,7 @@ QByteArray rawHeader(QByteArrayView message, QByteArrayView name)
 
 QString decodeText(const QByteArray &encoded)
 {
-    if (encoded.isEmpty())
-        return {};
-    MimeInternal::ensureGMime();
-    // GMime 3.2 joins adjacent encoded-words of one charset before decoding them, and loses the
-    // text after the first one's base64 padding ("=?UTF-8?B?w7xiZXI=?= =?UTF-8?B?IGFsbGVz?="
-    // gives "über"). So each encoded-word is decoded on its own, and the white space between two
-    // of them is dropped (RFC 2047 6.2); the other text goes through GMime for its charset.
-    static const QRegularExpression encodedWord(
-        QStringLiteral(R"(=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=)"));
-    const auto gmimeDecode = [](const QByteArray &text) {
-        char *decoded = g_mime_utils_header_decode_text(nullptr, text.constData());
-        QString result = QString::fromUtf8(decoded);
-        g_free(decoded);
-        return result;
-    };
-    if (!encoded.contains("=?"))
-        return gmimeDecode(encoded);
-    const QString latin = QString::fromLatin1(encoded); // 1:1 with the octets
-    QString text;
-    qsizetype pos = 0;
-    bool previousWasEncoded = false;
-    QRegularExpressionMatchIterator it = encodedWord.globalMatch(latin);
-    while (it.hasNext()) {
-        const QRegularExpressionMatch match = it.next();
-        const QByteArray between = encoded.mid(pos, match.capturedStart() - pos);
-        if (!(previousWasEncoded && between.trimmed().isEmpty()) && !between.isEmpty())
-            text += gmimeDecode(between);
-        text += gmimeDecode(encoded.mid(match.capturedStart(), match.capturedLength()));
-        pos = match.capturedEnd();
-        previousWasEncoded = true;
-    }
-    if (pos < encoded.size())
-        text += gmimeDecode(encoded.mid(pos));
-    return text;
+    return encoded.isEmpty() ? QString() : MimeInternal::decodeHeaderText(encoded.constData());
 }
 
 QString decodedHeader(QByteArrayView message, QByteArrayView name)

@@ -33,18 +33,11 @@ QString takeUtf8(char *text)
     return result;
 }
 
-// Unencoded 8-bit header text: UTF-8 first (SMTPUTF8), then what Windows mailers send.
-const char *fallbackCharsets[] = { "UTF-8", "windows-1252", nullptr };
-
-GMimeParserOptions *decodeOptions = nullptr; // for re-decoding header text, set up once
-
 void ensureParserReady()
 {
     MimeInternal::ensureGMime();
     static std::once_flag once;
     std::call_once(once, [] {
-        decodeOptions = g_mime_parser_options_new();
-        g_mime_parser_options_set_fallback_charsets(decodeOptions, fallbackCharsets);
         // An attached message is a leaf for us: an attachment whose exact bytes (transfer-decoded)
         // partContent() hands out, not a message to parse, rewrite and search again.
         for (const char *subtype : { "rfc822", "global", "news" })
@@ -84,8 +77,7 @@ GRef<GMimeMessage> parseWithGMime(const QByteArray &raw, std::vector<ParserWarni
     GRef<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
     g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
 
-    GMimeParserOptions *options = g_mime_parser_options_new();
-    g_mime_parser_options_set_fallback_charsets(options, fallbackCharsets);
+    GMimeParserOptions *options = g_mime_parser_options_clone(MimeInternal::headerOptions());
     if (warnings)
         g_mime_parser_options_set_warning_callback(options, collectWarning, warnings);
     GMimeMessage *message = g_mime_parser_construct_message(parser.get(), options);
@@ -473,98 +465,6 @@ QString partLabel(const MimePart &part)
     return QStringLiteral("part %1 (%2)").arg(part.index).arg(part.contentType);
 }
 
-// ---- RFC 2047 words GMime 3.2 gets wrong -----------------------------------------------------
-
-// GMime 3.2 joins adjacent encoded-words of one charset before decoding them (so that a
-// character split across two words survives) but decodes the joined base64 as one, stopping at
-// the first word's padding: "=?UTF-8?B?w7xiZXI=?= =?UTF-8?B?IGFsbGVz?=" comes out as "über".
-// Long subjects from Python, Outlook and others look exactly like that. The fix-up joins such
-// runs itself, into one correctly padded base64 word, and leaves everything else to GMime.
-struct EncodedWord
-{
-    qsizetype begin = 0;
-    qsizetype end = 0;
-    QByteArrayView charset;
-    char encoding = 0;
-    QByteArrayView payload;
-};
-
-bool isFoldingSpace(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-// "=?charset?e?payload?=" at `at`. Each scan stops at the next '?' (or white space), so looking
-// at every "=?" of a hostile 100 KB header stays linear.
-bool encodedWordAt(QByteArrayView text, qsizetype at, EncodedWord *word)
-{
-    const qsizetype size = text.size();
-    if (at + 1 >= size || text.at(at) != '=' || text.at(at + 1) != '?')
-        return false;
-    qsizetype i = at + 2;
-    while (i < size && text.at(i) != '?' && !isFoldingSpace(text.at(i)))
-        ++i;
-    const qsizetype charsetEnd = i;
-    if (charsetEnd == at + 2 || charsetEnd + 2 >= size || text.at(charsetEnd) != '?'
-        || text.at(charsetEnd + 2) != '?')
-        return false;
-    i = charsetEnd + 3;
-    while (i < size && text.at(i) != '?' && !isFoldingSpace(text.at(i)))
-        ++i;
-    if (i + 1 >= size || text.at(i) != '?' || text.at(i + 1) != '=')
-        return false;
-    word->begin = at;
-    word->end = i + 2;
-    word->charset = text.sliced(at + 2, charsetEnd - at - 2);
-    word->encoding = char(text.at(charsetEnd + 1) | 0x20);
-    word->payload = text.sliced(charsetEnd + 3, i - charsetEnd - 3);
-    return true;
-}
-
-// Header text with every run of adjacent base64 words of one charset joined into one word;
-// empty when there was nothing to join (the common case costs one search).
-QByteArray joinBase64Words(QByteArrayView text)
-{
-    if (!text.contains("?=") || (!text.contains("?B?") && !text.contains("?b?")))
-        return {};
-    QByteArray out;
-    bool joined = false;
-    qsizetype copied = 0;
-    EncodedWord word;
-    for (qsizetype at = text.indexOf("=?"); at >= 0 && at < text.size();) {
-        if (!encodedWordAt(text, at, &word) || word.encoding != 'b') {
-            at = text.indexOf("=?", at + 2);
-            continue;
-        }
-        QByteArray bytes = QByteArray::fromBase64(word.payload.toByteArray());
-        int count = 1;
-        qsizetype runEnd = word.end;
-        EncodedWord next;
-        for (;;) {
-            qsizetype after = runEnd;
-            while (after < text.size() && isFoldingSpace(text.at(after)))
-                ++after;
-            if (!encodedWordAt(text, after, &next) || next.encoding != 'b'
-                || next.charset.compare(word.charset, Qt::CaseInsensitive) != 0)
-                break;
-            bytes += QByteArray::fromBase64(next.payload.toByteArray());
-            runEnd = next.end;
-            ++count;
-        }
-        if (count > 1) {
-            out += text.sliced(copied, word.begin - copied);
-            out += "=?" + word.charset.toByteArray() + "?B?" + bytes.toBase64() + "?=";
-            copied = runEnd;
-            joined = true;
-        }
-        at = text.indexOf("=?", runEnd);
-    }
-    if (!joined)
-        return {};
-    out += text.sliced(copied);
-    return out;
-}
-
 // The raw value of a header, or null.
 const char *rawHeaderValue(GMimeObject *object, const char *name)
 {
@@ -646,9 +546,11 @@ void appendAddresses(InternetAddressList *list, QString *text, int depth)
 QString addresses(GMimeMessage *message, GMimeAddressType type, const char *name)
 {
     QString text;
-    const QByteArray joined = joinBase64Words(rawHeaderValue(GMIME_OBJECT(message), name));
+    const QByteArray joined
+        = MimeInternal::joinBase64Words(rawHeaderValue(GMIME_OBJECT(message), name));
     if (!joined.isEmpty()) {
-        InternetAddressList *list = internet_address_list_parse(decodeOptions, joined.constData());
+        InternetAddressList *list
+            = internet_address_list_parse(MimeInternal::headerOptions(), joined.constData());
         if (list) {
             appendAddresses(list, &text, 0);
             g_object_unref(list);
@@ -672,15 +574,9 @@ QString stripAngles(QString id)
 void readHeaders(GMimeMessage *message, MimeParsedMessage *result)
 {
     GMimeObject *object = GMIME_OBJECT(message);
-    const QByteArray joinedSubject = joinBase64Words(rawHeaderValue(object, "Subject"));
-    if (joinedSubject.isEmpty()) {
-        result->subject = fromUtf8(g_mime_message_get_subject(message)).trimmed();
-    } else {
-        char *unfolded = g_mime_utils_header_unfold(joinedSubject.constData());
-        result->subject
-            = takeUtf8(g_mime_utils_header_decode_text(decodeOptions, unfolded)).trimmed();
-        g_free(unfolded);
-    }
+    const char *rawSubject = rawHeaderValue(object, "Subject");
+    result->subject = rawSubject ? MimeInternal::decodeHeaderText(rawSubject).trimmed()
+                                 : fromUtf8(g_mime_message_get_subject(message)).trimmed();
     result->from = addresses(message, GMIME_ADDRESS_TYPE_FROM, "From");
     result->to = addresses(message, GMIME_ADDRESS_TYPE_TO, "To");
     result->cc = addresses(message, GMIME_ADDRESS_TYPE_CC, "Cc");
@@ -696,19 +592,21 @@ void readHeaders(GMimeMessage *message, MimeParsedMessage *result)
 // g_mime_part_get_filename(), with encoded-words that GMime would join wrongly joined first.
 QString fileName(GMimeObject *object)
 {
-    const QByteArray disposition = joinBase64Words(rawHeaderValue(object, "Content-Disposition"));
+    const QByteArray disposition
+        = MimeInternal::joinBase64Words(rawHeaderValue(object, "Content-Disposition"));
     if (!disposition.isEmpty()) {
-        GMimeContentDisposition *parsed
-            = g_mime_content_disposition_parse(decodeOptions, disposition.constData());
+        GMimeContentDisposition *parsed = g_mime_content_disposition_parse(
+            MimeInternal::headerOptions(), disposition.constData());
         const QString name
             = fromUtf8(g_mime_content_disposition_get_parameter(parsed, "filename")).trimmed();
         g_object_unref(parsed);
         if (!name.isEmpty())
             return name;
     }
-    const QByteArray type = joinBase64Words(rawHeaderValue(object, "Content-Type"));
+    const QByteArray type = MimeInternal::joinBase64Words(rawHeaderValue(object, "Content-Type"));
     if (!type.isEmpty() && !g_mime_object_get_content_disposition_parameter(object, "filename")) {
-        GMimeContentType *parsed = g_mime_content_type_parse(decodeOptions, type.constData());
+        GMimeContentType *parsed
+            = g_mime_content_type_parse(MimeInternal::headerOptions(), type.constData());
         const QString name = fromUtf8(g_mime_content_type_get_parameter(parsed, "name")).trimmed();
         g_object_unref(parsed);
         if (!name.isEmpty())
