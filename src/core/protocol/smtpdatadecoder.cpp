@@ -11,7 +11,7 @@ void SmtpDataDecoder::reset(qint64 maxSize)
     m_overflow = false;
 }
 
-void SmtpDataDecoder::emit(const char *p, qsizetype n)
+void SmtpDataDecoder::output(const char *p, qsizetype n)
 {
     m_size += n;
     if (m_overflow)
@@ -36,7 +36,7 @@ qsizetype SmtpDataDecoder::feed(QByteArrayView input)
             const void *cr = std::memchr(p, '\r', size_t(end - p));
             const char *stop = cr ? static_cast<const char *>(cr) : end;
             if (stop > p)
-                emit(p, stop - p);
+                output(p, stop - p);
             p = stop;
             if (p < end) {
                 m_state = State::Cr;
@@ -46,11 +46,11 @@ qsizetype SmtpDataDecoder::feed(QByteArrayView input)
         }
         case State::Cr:
             if (*p == '\n') {
-                emit("\r\n", 2);
+                output("\r\n", 2);
                 m_state = State::LineStart;
                 ++p;
             } else {
-                emitByte('\r'); // a bare CR is data; look at this octet again as text
+                outputByte('\r'); // a bare CR is data; look at this octet again as text
                 m_state = State::Text;
             }
             break;

@@ -39,8 +39,8 @@ private:
         Finished,
     };
 
-    void emit(const char *p, qsizetype n);
-    void emitByte(char c) { emit(&c, 1); }
+    void output(const char *p, qsizetype n);
+    void outputByte(char c) { output(&c, 1); }
 
     State m_state = State::LineStart;
     QByteArray m_data;
