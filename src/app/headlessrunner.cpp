@@ -63,7 +63,10 @@ bool HeadlessRunner::start()
     connect(signals, &UnixSignals::terminationRequested, this, &HeadlessRunner::stop);
 
     connect(&m_server, &SmtpServer::message, this, [this](const SmtpMessage &message) {
-        m_printer.message(SmtpMessageSummary::fromMessage(message));
+        // The event carries the subject only: decode that one header, per message.
+        SmtpMessageSummary summary = SmtpMessageSummary::fromEnvelope(message);
+        summary.subject = message.subject();
+        m_printer.message(summary);
     });
 
     if (!m_server.listen(o.smtp.address, o.smtp.port))

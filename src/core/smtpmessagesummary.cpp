@@ -3,7 +3,7 @@
 #include "mime/mimeheaders.h"
 #include "smtpmessage.h"
 
-SmtpMessageSummary SmtpMessageSummary::fromMessage(const SmtpMessage &message)
+SmtpMessageSummary SmtpMessageSummary::fromEnvelope(const SmtpMessage &message)
 {
     SmtpMessageSummary s;
     s.id = message.id();
@@ -12,11 +12,17 @@ SmtpMessageSummary SmtpMessageSummary::fromMessage(const SmtpMessage &message)
     s.helo = message.helo();
     s.mailFrom = message.mailFrom();
     s.rcptTos = message.rcptTos();
+    s.size = message.size();
+    s.tls = message.isTls();
+    return s;
+}
+
+SmtpMessageSummary SmtpMessageSummary::fromMessage(const SmtpMessage &message)
+{
+    SmtpMessageSummary s = fromEnvelope(message);
     const QByteArray data = message.data();
     s.from = MimeHeaders::decodedHeader(data, "From");
     s.to = MimeHeaders::decodedHeader(data, "To");
     s.subject = MimeHeaders::decodedHeader(data, "Subject");
-    s.size = message.size();
-    s.tls = message.isTls();
     return s;
 }

@@ -40,8 +40,10 @@ public:
     bool read = false;
     bool hasAttachments = false;
 
-    // The envelope part of a message that was just received (headers decoded on the spot).
+    // A message that was just received: the envelope, and From, To and Subject decoded.
     static SmtpMessageSummary fromMessage(const SmtpMessage &message);
+    // The envelope only (no header is decoded): for callers that need one header, or none.
+    static SmtpMessageSummary fromEnvelope(const SmtpMessage &message);
 };
 
 Q_DECLARE_METATYPE(SmtpMessageSummary)
