@@ -468,20 +468,20 @@ void MainWindow::runStoreTask(const std::function<void(SmtpMessageStore *)> &tas
 
 void MainWindow::onMessage(const SmtpMessage &message)
 {
-    m_unnotified.append(SmtpMessageSummary::fromMessage(message));
-    if (m_unnotified.size() > 100)
-        m_unnotified.removeFirst(); // only the count and the newest matter
+    // Only the count and the newest matter; its headers are decoded once, when the burst ends.
+    ++m_unnotifiedCount;
+    m_newestUnnotified = message;
     if (!m_notifyTimer.isActive())
         m_notifyTimer.start();
 }
 
 void MainWindow::flushNotifications()
 {
-    if (m_unnotified.isEmpty())
+    if (m_unnotifiedCount == 0)
         return;
-    const int count = int(m_unnotified.size());
-    const SmtpMessageSummary newest = m_unnotified.constLast();
-    m_unnotified.clear();
+    const int count = std::exchange(m_unnotifiedCount, 0);
+    const SmtpMessageSummary newest
+        = SmtpMessageSummary::fromMessage(std::exchange(m_newestUnnotified, {}));
     if (!m_settings.notify)
         return;
     const QString title = count == 1

@@ -105,7 +105,8 @@ private:
 
     QSystemTrayIcon *m_tray = nullptr;
     QTimer m_notifyTimer; // coalesces a burst of mail into one notification
-    QList<SmtpMessageSummary> m_unnotified;
+    int m_unnotifiedCount = 0;
+    SmtpMessage m_newestUnnotified;
     int m_notificationsShown = 0;
     QString m_listenError;
     int m_pendingSelectRow = -1;

@@ -27,6 +27,7 @@ private Q_SLOTS:
     void commandLineOverridesSettings();
     void mailAppearsAndOpens();
     void burstGivesOneNotification();
+    void largeBurstCountsEveryMessage();
     void deleteKeyRemoves();
     void searchFilters();
     void changingDatabaseReopensStore();
@@ -114,6 +115,18 @@ void TestMainWindow::burstGivesOneNotification()
     QVERIFY(notifications.at(0).at(0).toString().contains("60"));
     QTest::qWait(1500);
     QCOMPARE(notifications.count(), 1); // and not one more per message
+}
+
+void TestMainWindow::largeBurstCountsEveryMessage()
+{
+    // Regression: the pending notification kept at most 100 messages and said "100 new messages"
+    // for any larger burst.
+    QSignalSpy notifications(m_window, &MainWindow::notificationShown);
+    send("Big burst", 150);
+    QTRY_COMPARE_WITH_TIMEOUT(notifications.count(), 1, 10000);
+    QVERIFY2(notifications.at(0).at(0).toString().contains("150"),
+        qPrintable(notifications.at(0).at(0).toString()));
+    QVERIFY(notifications.at(0).at(1).toString().contains("Big burst 149"));
 }
 
 void TestMainWindow::deleteKeyRemoves()
