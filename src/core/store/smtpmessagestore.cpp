@@ -812,18 +812,22 @@ bool SmtpMessageStore::remove(const QList<qint64> &ids)
         qint64 unreadRemoved = 0;
         if (!db.transaction())
             return;
+        // One statement per thousand ids rather than one per id: each statement is a savepoint,
+        // at which FTS5 writes out what it has pending.
         QSqlQuery del(db);
-        del.prepare(QStringLiteral("DELETE FROM messages WHERE id = ? RETURNING is_read"));
+        del.prepare(QStringLiteral("DELETE FROM messages WHERE id IN (SELECT value FROM "
+                                   "json_each(?)) RETURNING id, is_read"));
         ok = true;
-        for (qint64 id : ids) {
-            del.bindValue(0, id);
-            if (!del.exec()) {
-                ok = false;
-                break;
-            }
-            if (del.next()) {
-                removed.append(id);
-                unreadRemoved += del.value(0).toBool() ? 0 : 1;
+        for (qsizetype first = 0; ok && first < ids.size(); first += 1000) {
+            QByteArray list = "[";
+            for (qint64 id : ids.mid(first, 1000))
+                list += QByteArray::number(id) + ',';
+            list.back() = ']';
+            del.bindValue(0, QString::fromLatin1(list));
+            ok = del.exec();
+            while (ok && del.next()) {
+                removed.append(del.value(0).toLongLong());
+                unreadRemoved += del.value(1).toBool() ? 0 : 1;
             }
             del.finish();
         }
