@@ -184,38 +184,34 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     if (o.authAcceptAny && !o.credentials.isEmpty())
         return fail(tr("--auth and --auth-accept-any exclude each other"));
     o.rulesFile = parser.value(rules);
-    if (parser.isSet(maxSize)) {
-        const auto value = parseNumber<qint64>(parser.value(maxSize), 1, qint64(1) << 40);
-        if (!value)
-            return fail(tr("--max-message-size: '%1' is not a positive number of bytes")
-                            .arg(parser.value(maxSize)));
-        o.maxMessageSize = *value;
-    }
-    if (parser.isSet(idle)) {
-        const auto value = parseNumber<int>(parser.value(idle), 1, 86400);
-        if (!value)
-            return fail(tr("--idle-timeout: '%1' is not a number of seconds from 1 to 86400")
-                            .arg(parser.value(idle)));
-        o.idleTimeout = *value;
-    }
-    if (parser.isSet(maxConnections)) {
-        const auto value = parseNumber<int>(parser.value(maxConnections), 1, 1000000);
-        if (!value)
-            return fail(tr("--max-connections: '%1' is not a positive number")
-                            .arg(parser.value(maxConnections)));
-        o.maxConnections = *value;
-    }
+    // A numeric option within [minimum, maximum] into *target; false (error set) when malformed.
+    QString numberError;
+    const auto number = [&parser, &numberError](const QCommandLineOption &option, auto *target,
+                            qint64 minimum, qint64 maximum, const QString &what) {
+        if (!parser.isSet(option))
+            return true;
+        const QString text = parser.value(option);
+        const auto value
+            = parseNumber<std::remove_pointer_t<decltype(target)>>(text, minimum, maximum);
+        if (!value) {
+            numberError = QStringLiteral("--%1: '%2' is not %3")
+                              .arg(option.names().constLast(), text, what);
+            return false;
+        }
+        *target = *value;
+        return true;
+    };
+    if (!number(maxSize, &o.maxMessageSize, 1, qint64(1) << 40, tr("a positive number of bytes"))
+        || !number(idle, &o.idleTimeout, 1, 86400, tr("a number of seconds from 1 to 86400"))
+        || !number(maxConnections, &o.maxConnections, 1, 1000000, tr("a positive number")))
+        return fail(numberError);
     o.maildir = parser.value(maildir);
     if (parser.isSet(maildir) && o.maildir.isEmpty())
         return fail(tr("--maildir needs a directory"));
     o.database = parser.value(database);
     if (parser.isSet(database) && o.database.isEmpty())
         return fail(tr("--database needs a path"));
-    if (parser.isSet(max)) {
-        const auto value = parseNumber<qint64>(parser.value(max), 0, qint64(1) << 40);
-        if (!value)
-            return fail(tr("--max: '%1' is not a number of messages").arg(parser.value(max)));
-        o.max = *value;
-    }
+    if (!number(max, &o.max, 0, qint64(1) << 40, tr("a number of messages")))
+        return fail(numberError);
     return result;
 }
