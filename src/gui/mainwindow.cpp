@@ -469,16 +469,22 @@ void MainWindow::runStoreTask(const std::function<void(SmtpMessageStore *)> &tas
 void MainWindow::onMessage(const SmtpMessage &message)
 {
     // Only the count and the newest matter; its headers are decoded once, when the burst ends.
-    ++m_unnotifiedCount;
+    // A burst ends after a second without mail; a burst that never ends is reported every
+    // ten seconds. Either way one notification per burst, never one per message.
+    if (m_unnotifiedCount++ == 0)
+        m_burstTimer.start();
     m_newestUnnotified = message;
-    if (!m_notifyTimer.isActive())
-        m_notifyTimer.start();
+    if (m_burstTimer.elapsed() >= 10000)
+        flushNotifications();
+    else
+        m_notifyTimer.start(); // restarted by every message of the burst
 }
 
 void MainWindow::flushNotifications()
 {
     if (m_unnotifiedCount == 0)
         return;
+    m_notifyTimer.stop();
     const int count = std::exchange(m_unnotifiedCount, 0);
     const SmtpMessageSummary newest
         = SmtpMessageSummary::fromMessage(std::exchange(m_newestUnnotified, {}));

@@ -9,6 +9,7 @@
 #include <smtpmessagestore.h>
 #include <smtpserver.h>
 
+#include <QElapsedTimer>
 #include <QMainWindow>
 #include <QThreadPool>
 #include <QTimer>
@@ -105,6 +106,7 @@ private:
 
     QSystemTrayIcon *m_tray = nullptr;
     QTimer m_notifyTimer; // coalesces a burst of mail into one notification
+    QElapsedTimer m_burstTimer; // since the first message of the burst
     int m_unnotifiedCount = 0;
     SmtpMessage m_newestUnnotified;
     int m_notificationsShown = 0;
