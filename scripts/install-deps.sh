@@ -10,8 +10,14 @@ packages=(
   qt6-httpserver-dev qt6-websockets-dev qt6-declarative-dev qt6-webengine-dev
   qml6-module-qtqml qml6-module-qtqml-workerscript qml6-module-qtqml-models
   libgmime-3.0-dev qt6-translations-l10n
+  # the QML module's test and the Qt Quick example
+  qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
+  qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qttest
+  # packaging and its checks
+  dpkg-dev file desktop-file-utils appstream
   # run and test
   xvfb xauth fonts-dejavu-core openssl ca-certificates curl python3 swaks libnet-ssleay-perl
+  php-cli # the sendmail entry point is tested with PHP's mail()
 )
 
 missing=()

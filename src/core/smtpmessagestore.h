@@ -99,6 +99,9 @@ public:
     bool markAllRead();
 
 Q_SIGNALS:
+    void opened();
+    // Before the database closes (also from the destructor): stop reading from other threads.
+    void aboutToClose();
     void messagesAdded(const QList<qint64> &ids);
     // An empty list means "some or all, reload" (clear, or a change made by another process).
     void messagesRemoved(const QList<qint64> &ids);

@@ -533,10 +533,10 @@ bool SmtpMessageStore::open(const QString &path)
         d->databaseName = info.absoluteFilePath();
         d->connectOptions.clear();
     }
-    std::promise<QString> opened;
-    auto result = opened.get_future();
+    std::promise<QString> started;
+    auto result = started.get_future();
     d->stopping = false;
-    d->writer = std::thread([d, &opened] { d->writerLoop(&opened); });
+    d->writer = std::thread([d, &started] { d->writerLoop(&started); });
     const QString error = result.get();
     if (!error.isEmpty()) {
         d->writer.join();
@@ -545,6 +545,7 @@ bool SmtpMessageStore::open(const QString &path)
     }
     d->isOpen = true;
     Q_EMIT countChanged();
+    Q_EMIT opened();
     return true;
 }
 
@@ -553,6 +554,7 @@ void SmtpMessageStore::close()
     Q_D(SmtpMessageStore);
     if (!d->writer.joinable())
         return;
+    Q_EMIT aboutToClose(); // readers on other threads finish before the connections go
     d->parsers.waitForDone(); // what is being parsed still goes in before the writer stops
     {
         std::lock_guard lock(d->mutex);
