@@ -3,7 +3,8 @@
 #   1. GCC build, warnings as errors, the whole CTest suite;
 #   2. clang build with AddressSanitizer + UBSan, the whole suite again, then the libFuzzer
 #      target for FUZZ_SECONDS (default 60) from the seed corpus;
-#   3. the library installed into a temporary prefix and the embedding example built against it.
+#   3. the library installed into a temporary prefix and the two examples (Qt Widgets, Qt Quick)
+#      built against it, each with its test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -42,10 +43,13 @@ trap 'rm -rf "$work"' EXIT
 build/ci-asan/tests/fuzz/fuzz_smtpsession -max_total_time="$fuzz_seconds" -max_len=4096 \
   -print_final_stats=1 "$work" tests/fuzz/corpus 2>&1 | tail -n 12
 
-step "install and build the embedding example against the installed package"
+step "install; build the examples against the installed package and run their tests"
 cmake --install build/ci-gcc --prefix "$work/prefix" > /dev/null
-cmake -S examples/embed-widgets -B "$work/example" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" \
-  -DCMAKE_CXX_FLAGS="-Wall -Wextra -Werror" > /dev/null
-cmake --build "$work/example" -j "$jobs"
+for example in embed-widgets qml-inbox; do
+  cmake -S "examples/$example" -B "$work/$example" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" \
+    -DCMAKE_CXX_FLAGS="-Wall -Wextra -Werror" > /dev/null
+  cmake --build "$work/$example" -j "$jobs"
+  ctest --test-dir "$work/$example" --no-tests=error --output-on-failure
+done
 
 step "all tests passed"

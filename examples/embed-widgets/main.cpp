@@ -9,20 +9,13 @@ int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
     QListWidget inbox;
-    inbox.setWindowTitle("Caught mail");
-    inbox.resize(640, 320);
-
     SmtpServer server;
     QObject::connect(&server, &SmtpServer::message, &inbox, [&inbox](const SmtpMessage &m) {
-        inbox.insertItem(0,
-            QString("%1  %2 → %3  %4")
-                .arg(m.receivedAt().toLocalTime().toString("hh:mm:ss"), m.mailFrom(),
-                    m.rcptTos().join(", "), m.subject()));
+        inbox.insertItem(0, m.mailFrom() + " → " + m.rcptTos().join(", ") + ": " + m.subject());
+        qInfo("caught: %s", qUtf8Printable(m.subject()));
     });
-    if (!server.listen(QHostAddress::LocalHost, argc > 1 ? QString(argv[1]).toUShort() : 2525)) {
-        qCritical("%s", qPrintable(server.errorString()));
-        return 2;
-    }
+    if (!server.listen(QHostAddress::LocalHost, argc > 1 ? QString(argv[1]).toUShort() : 2525))
+        qFatal("%s", qUtf8Printable(server.errorString()));
     inbox.show();
     return app.exec();
 }
