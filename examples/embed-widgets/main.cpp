@@ -8,6 +8,7 @@
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
+    // readme-begin
     QListWidget inbox;
     SmtpServer server;
     QObject::connect(&server, &SmtpServer::message, &inbox, [&inbox](const SmtpMessage &m) {
@@ -17,5 +18,6 @@ int main(int argc, char *argv[])
     if (!server.listen(QHostAddress::LocalHost, argc > 1 ? QString(argv[1]).toUShort() : 2525))
         qFatal("%s", qUtf8Printable(server.errorString()));
     inbox.show();
+    // readme-end
     return app.exec();
 }
