@@ -3,6 +3,7 @@
 #include "inboxmodel.h"
 #include "messageview.h"
 #include "settingsdialog.h"
+#include "themedicon.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -23,6 +24,13 @@
 #include <QTableView>
 #include <QToolBar>
 #include <QVBoxLayout>
+
+namespace {
+
+// The icon an action was made with, so it can be drawn again when the palette changes.
+constexpr char iconNameProperty[] = "smtpReceiverIconName";
+
+} // namespace
 
 MainWindow::MainWindow(const AppOptions &options, QWidget *parent)
     : QMainWindow(parent)
@@ -188,7 +196,9 @@ void MainWindow::createActions()
 {
     const auto add
         = [this](const QString &text, const QKeySequence &key, const char *icon, auto slot) {
-              auto *action = new QAction(QIcon::fromTheme(QLatin1String(icon)), text, this);
+              auto *action = new QAction(text, this);
+              action->setProperty(iconNameProperty, QLatin1String(icon));
+              action->setIcon(themedIcon(QLatin1String(icon), palette()));
               if (!key.isEmpty())
                   action->setShortcut(key);
               connect(action, &QAction::triggered, this, slot);
@@ -514,6 +524,14 @@ void MainWindow::closeEvent(QCloseEvent *event)
 void MainWindow::changeEvent(QEvent *event)
 {
     QMainWindow::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) { // e.g. the desktop switched to dark mode
+        const QList<QAction *> actions = findChildren<QAction *>();
+        for (QAction *action : actions) {
+            const QString icon = action->property(iconNameProperty).toString();
+            if (!icon.isEmpty())
+                action->setIcon(themedIcon(icon, palette()));
+        }
+    }
     if (event->type() == QEvent::WindowStateChange && isMinimized() && m_tray
         && m_settings.minimizeToTray)
         QTimer::singleShot(0, this, &QWidget::hide);

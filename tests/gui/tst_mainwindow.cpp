@@ -16,6 +16,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolBar>
 
 class TestMainWindow : public QObject
 {
@@ -32,6 +33,7 @@ private Q_SLOTS:
     void searchFilters();
     void changingDatabaseReopensStore();
     void trayBadgeShowsUnreadCount();
+    void toolbarIconsFollowThePalette();
 
 private:
     quint16 port() const { return quint16(m_window->server()->serverPort()); }
@@ -199,6 +201,39 @@ void TestMainWindow::trayBadgeShowsUnreadCount()
     QVERIFY2(corner.red() > 180 && corner.green() < 90, qPrintable(corner.name()));
     QVERIFY(plain.pixelColor(plain.width() - 6, 15) != corner);
     QVERIFY(MainWindow::badgeIcon(icon, 150).pixmap(64, 64).toImage() != badged); // "99+"
+}
+
+void TestMainWindow::toolbarIconsFollowThePalette()
+{
+    // No icon theme here (as on a bare desktop): the shipped SVGs, drawn in the text colour.
+    QIcon::setThemeName(QString());
+    const auto *toolbar = m_window->findChild<QToolBar *>("mainToolbar");
+    QVERIFY(toolbar);
+    // The grey of the most opaque pixel (anti-aliased edges round a little).
+    const auto inkOf = [](const QIcon &icon) {
+        const QImage image = icon.pixmap(24, 24).toImage();
+        QColor ink(Qt::transparent);
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x)
+                if (image.pixelColor(x, y).alpha() > ink.alpha())
+                    ink = image.pixelColor(x, y);
+        return ink.alpha() == 255 ? ink.red() / 8 : -1; // -1: nothing solid drawn
+    };
+    QPalette light = m_window->palette();
+    light.setColor(QPalette::WindowText, QColor(0x11, 0x11, 0x11));
+    m_window->setPalette(light);
+    for (QAction *action : toolbar->actions()) {
+        if (action->isSeparator())
+            continue;
+        QVERIFY2(!action->icon().isNull(), qPrintable(action->text()));
+        QCOMPARE(inkOf(action->icon()), 0x11 / 8);
+    }
+    QPalette dark = light;
+    dark.setColor(QPalette::WindowText, QColor(0xee, 0xee, 0xee));
+    m_window->setPalette(dark); // a switch to dark mode redraws them
+    for (QAction *action : toolbar->actions())
+        if (!action->isSeparator())
+            QCOMPARE(inkOf(action->icon()), 0xee / 8);
 }
 
 int main(int argc, char **argv)
