@@ -148,14 +148,6 @@
         <translation>Empfangsbereit auf %1:%2</translation>
     </message>
     <message>
-        <source> (STARTTLS)</source>
-        <translation> (STARTTLS)</translation>
-    </message>
-    <message>
-        <source>, SMTPS on port %1</source>
-        <translation>, SMTPS auf Port %1</translation>
-    </message>
-    <message>
         <source>Not receiving</source>
         <translation>Kein Empfang</translation>
     </message>
@@ -224,6 +216,19 @@
     <message>
         <source>Newest: %1</source>
         <translation>Neueste: %1</translation>
+    </message>
+    <message>
+        <source>Listening on %1:%2 (STARTTLS), SMTPS on port %3</source>
+        <translation>Empfangsbereit auf %1:%2 (STARTTLS), SMTPS auf Port %3</translation>
+    </message>
+    <message>
+        <source>Listening on %1:%2 (STARTTLS)</source>
+        <translation>Empfangsbereit auf %1:%2 (STARTTLS)</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <comment>status bar: N messages, N unread</comment>
+        <translation>%1, %2</translation>
     </message>
 </context>
 <context>
@@ -547,10 +552,6 @@
         <translation>Keine</translation>
     </message>
     <message>
-        <source>%1 (%2 bytes)</source>
-        <translation>%1 (%2 Bytes)</translation>
-    </message>
-    <message>
         <source>smtp-receiver</source>
         <translation>smtp-receiver</translation>
     </message>
@@ -585,6 +586,13 @@
     <message>
         <source>E-mail messages (*.eml);;All files (*)</source>
         <translation>E-Mail-Nachrichten (*.eml);;Alle Dateien (*)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (%Ln byte(s))</source>
+        <translation>
+            <numerusform>%1 (%Ln Byte)</numerusform>
+            <numerusform>%1 (%Ln Bytes)</numerusform>
+        </translation>
     </message>
 </context>
 <context>

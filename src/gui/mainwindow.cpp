@@ -288,21 +288,25 @@ void MainWindow::createTray()
 
 void MainWindow::updateStatus()
 {
+    // Whole sentences, so that translators can order them as their language needs.
     QString listening;
-    if (m_server.isListening()) {
-        listening = tr("Listening on %1:%2")
-                        .arg(m_server.serverAddressString())
-                        .arg(m_server.serverPort());
-        if (m_server.isTlsAvailable())
-            listening += tr(" (STARTTLS)");
-        if (m_server.tlsServerPort())
-            listening += tr(", SMTPS on port %1").arg(m_server.tlsServerPort());
-    } else {
+    const QString address = m_server.serverAddressString();
+    const int port = m_server.serverPort();
+    if (!m_server.isListening())
         listening = m_listenError.isEmpty() ? tr("Not receiving") : m_listenError;
-    }
+    else if (m_server.tlsServerPort())
+        listening = tr("Listening on %1:%2 (STARTTLS), SMTPS on port %3")
+                        .arg(address)
+                        .arg(port)
+                        .arg(m_server.tlsServerPort());
+    else if (m_server.isTlsAvailable())
+        listening = tr("Listening on %1:%2 (STARTTLS)").arg(address).arg(port);
+    else
+        listening = tr("Listening on %1:%2").arg(address).arg(port);
     m_listenLabel->setText(listening);
-    m_countLabel->setText(tr("%n message(s)", nullptr, int(m_store.count())) + QStringLiteral(", ")
-        + tr("%n unread", nullptr, int(m_store.unreadCount())));
+    m_countLabel->setText(tr("%1, %2", "status bar: N messages, N unread")
+                              .arg(tr("%n message(s)", nullptr, int(m_store.count())),
+                                  tr("%n unread", nullptr, int(m_store.unreadCount()))));
     m_connectionsLabel->setText(tr("%n connection(s)", nullptr, m_server.connectionCount()));
     if (m_tray && m_trayCount != m_store.unreadCount()) {
         m_trayCount = m_store.unreadCount();

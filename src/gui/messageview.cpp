@@ -1274,8 +1274,9 @@ void MessageViewPrivate::fillSmtp()
         extensions << QStringLiteral("8BITMIME");
     smtpExtensions->setText(
         extensions.isEmpty() ? MessageView::tr("None") : extensions.join(QStringLiteral(", ")));
-    smtpSize->setText(MessageView::tr("%1 (%2 bytes)")
-                          .arg(locale.formattedDataSize(m.size()), locale.toString(m.size())));
+    smtpSize->setText(
+        MessageView::tr("%1 (%Ln byte(s))", nullptr, int(qMin<qint64>(m.size(), INT_MAX)))
+            .arg(locale.formattedDataSize(m.size())));
 }
 
 void MessageViewPrivate::fillSourceIfNeeded()
