@@ -69,7 +69,10 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         tr("A mail catcher for developers: receives SMTP on localhost, keeps every message, "
-           "delivers nothing."));
+           "delivers nothing.")
+        + QLatin1Char('\n')
+        + tr("smtp-receiver sendmail [-t] [-i] [-f SENDER] [ADDRESS...] submits a message read "
+             "on stdin, like sendmail (see smtp-receiver sendmail --help)."));
     const QCommandLineOption help(
         { QStringLiteral("h"), QStringLiteral("help") }, tr("Show this help and exit."));
     const QCommandLineOption version(QStringLiteral("version"), tr("Show the version and exit."));

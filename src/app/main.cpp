@@ -1,6 +1,7 @@
 // smtp-receiver: the desktop mail catcher, or with --no-gui its headless server.
 #include "commandline.h"
 #include "headlessrunner.h"
+#include "sendmail.h"
 
 #include "guiloader.h"
 
@@ -30,10 +31,18 @@ int main(int argc, char **argv)
     QCoreApplication::setOrganizationName(QStringLiteral("smtp-receiver"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SMTPRECEIVER_VERSION));
 
-    // Bad flags end here, before any application object or window exists.
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments.append(QString::fromLocal8Bit(argv[i]));
+
+    // `smtp-receiver sendmail ...` or a link named sendmail: a client with a command line of its
+    // own, which the server's options must never see.
+    if (const auto sendmail = sendmailArguments(arguments)) {
+        QCoreApplication app(argc, argv); // the socket wants an event dispatcher
+        return runSendmail(*sendmail);
+    }
+
+    // Bad flags end here, before any application object or window exists.
     const CommandLineResult parsed = parseCommandLine(arguments);
     switch (parsed.action) {
     case CommandLineResult::Action::Error:
