@@ -13,6 +13,7 @@ packages=(
   # the QML module's test and the Qt Quick example
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
   qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qttest
+  qt6-declarative-dev-tools # qmltestrunner: the installed package's QML module is loaded by it
   # packaging and its checks
   dpkg-dev file desktop-file-utils appstream
   # run and test

@@ -4,7 +4,10 @@
 #   2. clang build with AddressSanitizer + UBSan, the whole suite again, then the libFuzzer
 #      target for FUZZ_SECONDS (default 60) from the seed corpus;
 #   3. the library installed into a temporary prefix and the two examples (Qt Widgets, Qt Quick)
-#      built against it, each with its test.
+#      built against it, each with its test;
+#   4. the install checked (desktop entry, metainfo, manual page, expected files), then a Debian
+#      package built, installed with apt-get, run (swaks, the sendmail link, the window, the QML
+#      module) and purged again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -51,5 +54,16 @@ for example in embed-widgets qml-inbox; do
   cmake --build "$work/$example" -j "$jobs"
   ctest --test-dir "$work/$example" --no-tests=error --output-on-failure
 done
+
+step "native install: files, desktop entry, metainfo, manual page"
+scripts/check-install.sh build/ci-gcc
+
+step "Debian package: build, install offline, run, purge"
+# A build of its own: configured for /usr (Debian's multiarch library and QML directories) and
+# without the test exports.
+cmake -S . -B build/ci-deb -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
+  -DBUILD_TESTING=OFF -DSMTPRECEIVER_WERROR=ON
+cmake --build build/ci-deb -j "$jobs"
+scripts/check-deb.sh build/ci-deb
 
 step "all tests passed"

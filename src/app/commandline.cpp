@@ -131,7 +131,10 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
         return fail(parser.errorText());
     if (parser.isSet(help)) {
         result.action = CommandLineResult::Action::ShowHelp;
-        result.text = parser.helpText();
+        // The parser names the program after QCoreApplication's arguments, and there is no
+        // application object yet when options are checked.
+        result.text = parser.helpText().replace(
+            QLatin1String("<executable_name>"), QStringLiteral("smtp-receiver"));
         return result;
     }
     if (parser.isSet(version)) {

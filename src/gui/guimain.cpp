@@ -20,7 +20,11 @@ extern "C" Q_DECL_EXPORT int smtpReceiverGuiMain(int &argc, char **argv, const A
 
     QApplication app(argc, argv);
     QApplication::setApplicationDisplayName(QStringLiteral("smtp-receiver"));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/smtp-receiver.svg")));
+    // The desktop entry's name: Wayland compositors match the window to it (icon, grouping).
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.smtp_receiver.SmtpReceiver"));
+    QApplication::setWindowIcon(
+        QIcon::fromTheme(QStringLiteral("io.github.smtp_receiver.SmtpReceiver"),
+            QIcon(QStringLiteral(":/icons/smtp-receiver.svg"))));
     QApplication::setQuitOnLastWindowClosed(false); // the tray may keep it running
 
     QTranslator qtTranslator, appTranslator;

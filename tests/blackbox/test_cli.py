@@ -110,6 +110,13 @@ class UsageErrorTest(harness.ServerTestCase):
         self.assertIn("DISPLAY", stderr)
         self.assertTrue(stderr.startswith("smtp-receiver"), stderr)
 
+    def test_help_names_the_program(self):
+        result = harness.run_usage(["--help"])
+        self.assertEqual(result.returncode, 0, result.stderr)
+        first = result.stdout.decode().splitlines()[0]
+        self.assertEqual(first, "Usage: smtp-receiver [options]")
+        self.assertIn("--no-gui", result.stdout.decode())
+
 
 class LifecycleTest(harness.ServerTestCase):
 
