@@ -9,6 +9,8 @@ set -euo pipefail
 
 die() { printf 'check-install: FAILED: %s\n' "$*" >&2; exit 1; }
 step() { printf '\n-- %s\n' "$*"; }
+# shellcheck source=scripts/lib/window-opens.sh
+source "$(dirname "$0")/lib/window-opens.sh"
 
 [ $# -eq 1 ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
 build=$(cd "$1" && pwd) || die "no build directory $1"
@@ -142,29 +144,6 @@ echo "  $version"
 
 # The window module must be found from the binary's own location. Open the window offscreen
 # on a free port; the window's server answering SMTP proves the module was loaded.
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-QT_QPA_PLATFORM=offscreen "$prefix/$bindir/smtp-receiver" --smtp "127.0.0.1:$port" \
-  --database :memory: > "$work/gui.out" 2> "$work/gui.err" &
-server_pid=$!
-up=0
-for _ in $(seq 1 150); do
-  kill -0 "$server_pid" 2> /dev/null || break
-  if python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' \
-    "$port" 2> /dev/null; then
-    up=1
-    break
-  fi
-  sleep 0.2
-done
-if [ "$up" -ne 1 ]; then
-  cat "$work/gui.err" >&2
-  die "the window did not start (no SMTP on 127.0.0.1:$port within 30 s)"
-fi
-kill -TERM "$server_pid" 2> /dev/null || true
-for _ in $(seq 1 50); do kill -0 "$server_pid" 2> /dev/null || break; sleep 0.2; done
-kill -KILL "$server_pid" 2> /dev/null || true
-wait "$server_pid" 2> /dev/null || true
-server_pid=""
-echo "  the window module loaded from $libdir/smtp-receiver and its server answered"
+window_opens "$prefix/$bindir/smtp-receiver" "$work"
 
 printf '\ncheck-install: all checks passed\n'
