@@ -9,6 +9,12 @@
 //   rare             summaries("xylophonist", 0, 200): full-text search, ~1 hit per 100,000
 //   common           summaries("project", 0, 200): full-text search, a word in ~40% of messages
 //   from             summaries("from:alice", 0, 200): one sender name in ~1/60 of messages
+//   sort:KEY:DIR     summaries("", {KEY, DIR, 200}): the first page sorted by subject, from, to
+//                    or size, ascending or descending (what a click on a column header reads)
+//   next:KEY:DIR     the page after it (the keyset cursor: the first page's last row)
+//   mid:KEY:DIR      the page after the row of the middle id (a page deep in the order)
+//   sort:subject:q   the first page by subject with a search: "project" (common), "xylophonist"
+//                    (rare) and "from:alice"
 //   foreach          forEach() over every message (3 runs), with the peak RSS during the walk
 // and the RSS after open, the database size per message. The last line is
 //   RESULT key=value ...
@@ -71,7 +77,7 @@ Stats stats(std::vector<double> ms)
 
 void print(const char *name, const Stats &s, const QString &extra = QString())
 {
-    std::printf("%-10s median %9.3f ms   first %9.3f   min %9.3f   max %9.3f   %s\n", name,
+    std::printf("%-16s median %9.3f ms   first %9.3f   min %9.3f   max %9.3f   %s\n", name,
         s.median, s.first, s.min, s.max, qUtf8Printable(extra));
     std::fflush(stdout);
 }
@@ -266,6 +272,80 @@ int main(int argc, char *argv[])
                 .arg(searchTotals.back()));
     }
 
+    // Sorted pages: the first, the next (keyset cursor) and one from the middle of the order.
+    struct Sorted
+    {
+        const char *name;
+        SmtpSortKey key;
+    };
+    const Sorted sortKeys[] = { { "subject", SmtpSortKey::Subject }, { "from", SmtpSortKey::From },
+        { "to", SmtpSortKey::To }, { "size", SmtpSortKey::Size } };
+    SmtpMessageSummary middle; // the row of the middle id, for a cursor deep in every order
+    {
+        const QList<SmtpMessageSummary> around = store.summaries({}, oldestId + count / 2, 1);
+        if (!around.isEmpty())
+            middle = around.constFirst();
+    }
+    const auto sortedPage
+        = [&](SmtpMessageStore &on, const QString &query, const SmtpPageRequest &request,
+              qsizetype *rows, SmtpMessageSummary *last) {
+              QString error;
+              const QList<SmtpMessageSummary> result = on.summaries(query, request, &error);
+              if (!error.isEmpty()) {
+                  std::fprintf(stderr, "store-bench: sorted \"%s\": %s\n", qUtf8Printable(query),
+                      qUtf8Printable(error));
+                  failed = true;
+              }
+              if (rows)
+                  *rows = result.size();
+              if (last && !result.isEmpty())
+                  *last = result.constLast();
+          };
+    QString sortedResult;
+    for (const Sorted &k : sortKeys) {
+        for (const Qt::SortOrder order : { Qt::AscendingOrder, Qt::DescendingOrder }) {
+            const char *dir = order == Qt::AscendingOrder ? "asc" : "desc";
+            SmtpPageRequest first;
+            first.key = k.key;
+            first.order = order;
+            SmtpMessageSummary last;
+            const Stats firstPage = stats(timed(
+                runs, [&](SmtpMessageStore &on) { sortedPage(on, {}, first, &hits, &last); }));
+            print(qPrintable(
+                      QStringLiteral("sort:%1:%2").arg(QLatin1String(k.name), QLatin1String(dir))),
+                firstPage, QStringLiteral("%1 rows").arg(hits));
+            const SmtpPageRequest next = first.after(last);
+            const Stats nextPage = stats(timed(
+                runs, [&](SmtpMessageStore &on) { sortedPage(on, {}, next, &hits, nullptr); }));
+            print(qPrintable(
+                      QStringLiteral("next:%1:%2").arg(QLatin1String(k.name), QLatin1String(dir))),
+                nextPage, QStringLiteral("%1 rows after id %2").arg(hits).arg(last.id));
+            const SmtpPageRequest mid = first.after(middle);
+            const Stats midPage = stats(timed(
+                runs, [&](SmtpMessageStore &on) { sortedPage(on, {}, mid, &hits, nullptr); }));
+            print(qPrintable(
+                      QStringLiteral("mid:%1:%2").arg(QLatin1String(k.name), QLatin1String(dir))),
+                midPage, QStringLiteral("%1 rows after id %2").arg(hits).arg(middle.id));
+            sortedResult += QStringLiteral(" sort_%1_%2_ms=%3 next_%1_%2_ms=%4 mid_%1_%2_ms=%5")
+                                .arg(QLatin1String(k.name), QLatin1String(dir))
+                                .arg(firstPage.median, 0, 'f', 3)
+                                .arg(nextPage.median, 0, 'f', 3)
+                                .arg(midPage.median, 0, 'f', 3);
+        }
+    }
+    for (const Search &s : searches) {
+        SmtpPageRequest bySubject;
+        bySubject.key = SmtpSortKey::Subject;
+        bySubject.order = Qt::AscendingOrder;
+        const Stats sorted = stats(timed(runs,
+            [&](SmtpMessageStore &on) { sortedPage(on, s.query, bySubject, &hits, nullptr); }));
+        print(qPrintable(QStringLiteral("sort:subject:%1").arg(QLatin1String(s.key))), sorted,
+            QStringLiteral("\"%1\" by subject: %2 rows").arg(s.query).arg(hits));
+        sortedResult += QStringLiteral(" sort_subject_%1_ms=%2")
+                            .arg(QLatin1String(s.key))
+                            .arg(sorted.median, 0, 'f', 3);
+    }
+
     // forEach: the whole store, streamed. VmHWM is reset first, so the peak is the walk's.
     const int walkRuns = qMin(runs, 3);
     qint64 visited = 0;
@@ -305,10 +385,10 @@ int main(int argc, char *argv[])
         "open_ms=%.2f newest200_ms=%.3f page2_ms=%.3f lastpage_ms=%.3f rare_ms=%.3f rare_hits=%lld "
         "common_ms=%.3f common_total=%lld from_ms=%.3f from_total=%lld "
         "foreach_ms=%.0f foreach_msgs=%lld foreach_peak_rss_mib=%.1f "
-        "rss_after_open_mib=%.1f\n",
+        "rss_after_open_mib=%.1f%s\n",
         int(cold), count, dbSize, count > 0 ? double(dbSize) / count : 0.0, open.median,
         newest.median, page2.median, lastPage.median, searchStats[0].median, qint64(searchHits[0]),
         searchStats[1].median, searchTotals[1], searchStats[2].median, searchTotals[2], walk.median,
-        visited, peakKib / 1024.0, rssAfterOpenKib / 1024.0);
+        visited, peakKib / 1024.0, rssAfterOpenKib / 1024.0, qUtf8Printable(sortedResult));
     return failed ? 1 : 0;
 }

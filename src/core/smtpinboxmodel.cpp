@@ -3,12 +3,13 @@
 #include "smtpmessagestore.h"
 
 #include <QFutureWatcher>
+#include <QHash>
 #include <QLocale>
 #include <QPointer>
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include <limits>
+#include <algorithm>
 
 namespace {
 
@@ -31,6 +32,7 @@ public:
     void onMessagesAdded(const QList<qint64> &ids);
     void insertPending();
     void onNewLoaded();
+    void insertNew(const QList<SmtpMessageSummary> &candidates);
     void onMessagesRemoved(const QList<qint64> &ids);
     void onReadChanged(const QList<qint64> &ids, bool read);
     void setQueryError(const QString &error);
@@ -39,17 +41,34 @@ public:
     QPointer<SmtpMessageStore> store;
     QString query;
     QString queryError;
-    QList<SmtpMessageSummary> rows; // newest first: ids strictly descending
+    // Whether a comes before b in the model's order (ties by id: the store's order exactly).
+    bool before(const SmtpMessageSummary &a, const SmtpMessageSummary &b) const
+    {
+        return SmtpMessageStore::sortsBefore(a, b, sortKey, sortOrder);
+    }
+    void rowsMoved() const { rowById.clear(); } // rows were inserted or removed
+
+    QList<SmtpMessageSummary> rows; // in the sort order: newest first unless sorted otherwise
+    int sortColumn = SmtpInboxModel::ReceivedColumn;
+    Qt::SortOrder sortOrder = Qt::DescendingOrder;
+    SmtpSortKey sortKey = SmtpSortKey::Received;
+    // Row by id, when not sorted by arrival (then rows are in id order: a binary search). Built
+    // when first needed after rows moved, so removing or marking many ids costs one pass.
+    mutable QHash<qint64, int> rowById;
     bool exhausted = true;
     bool fetching = false;
     quint64 generation = 0; // pages for an older query, store or reload are dropped
     quint64 pageGeneration = 0;
     QFutureWatcher<Page> pageWatcher;
 
-    qint64 pendingNewest = 0; // the newest id announced and not yet inserted
+    qint64 pendingOldest = 0; // the ids announced and not yet read: pendingOldest..pendingNewest
+    qint64 pendingNewest = 0;
     QTimer insertTimer; // batches live inserts (5,000 messages a second stay smooth)
     quint64 newGeneration = 0;
     QFutureWatcher<Page> newWatcher;
+    // New mail read while a page was being read: it goes in once the page is in, because where it
+    // belongs (before the last loaded row or after it) depends on the page.
+    QList<SmtpMessageSummary> deferredNew;
 
     Q_DECLARE_PUBLIC(SmtpInboxModel)
 };
@@ -113,6 +132,8 @@ void SmtpInboxModel::setStore(SmtpMessageStore *store)
             ++d->generation;
             beginResetModel();
             d->rows.clear();
+            d->rowsMoved();
+            d->deferredNew.clear();
             d->exhausted = true;
             d->fetching = false;
             endResetModel();
@@ -148,6 +169,62 @@ bool SmtpInboxModel::isLoading() const
     return d_func()->fetching;
 }
 
+int SmtpInboxModel::sortColumn() const
+{
+    return d_func()->sortColumn;
+}
+
+void SmtpInboxModel::setSortColumn(int column)
+{
+    sort(column, sortOrder());
+}
+
+Qt::SortOrder SmtpInboxModel::sortOrder() const
+{
+    return d_func()->sortOrder;
+}
+
+void SmtpInboxModel::setSortOrder(Qt::SortOrder order)
+{
+    sort(sortColumn(), order);
+}
+
+SmtpSortKey SmtpInboxModel::sortKey(int column)
+{
+    switch (column) {
+    case FromColumn:
+        return SmtpSortKey::From;
+    case ToColumn:
+        return SmtpSortKey::To;
+    case SubjectColumn:
+        return SmtpSortKey::Subject;
+    case SizeColumn:
+        return SmtpSortKey::Size;
+    }
+    return SmtpSortKey::Received;
+}
+
+void SmtpInboxModel::sort(int column, Qt::SortOrder order)
+{
+    Q_D(SmtpInboxModel);
+    if (column < 0 || column >= ColumnCount)
+        return;
+    if (order != Qt::AscendingOrder)
+        order = Qt::DescendingOrder; // QML may pass any number
+    const bool columnChanged = column != d->sortColumn;
+    const bool orderChanged = order != d->sortOrder;
+    if (!columnChanged && !orderChanged)
+        return; // QTableView::setSortingEnabled() asks for the order the model already has
+    d->sortColumn = column;
+    d->sortOrder = order;
+    d->sortKey = sortKey(column);
+    reload();
+    if (columnChanged)
+        Q_EMIT sortColumnChanged();
+    if (orderChanged)
+        Q_EMIT sortOrderChanged();
+}
+
 void SmtpInboxModel::reload()
 {
     Q_D(SmtpInboxModel);
@@ -155,9 +232,13 @@ void SmtpInboxModel::reload()
     const bool wasFetching = d->fetching;
     beginResetModel();
     d->rows.clear();
+    d->rowsMoved();
     d->exhausted = !d->store || !d->store->isOpen();
     d->fetching = false;
+    // The first page is read after this: it has whatever was announced before.
+    d->pendingOldest = 0;
     d->pendingNewest = 0;
+    d->deferredNew.clear();
     endResetModel();
     if (wasFetching)
         Q_EMIT loadingChanged();
@@ -175,10 +256,21 @@ qint64 SmtpInboxModel::idAt(int row) const
 int SmtpInboxModel::rowOf(qint64 id) const
 {
     Q_D(const SmtpInboxModel);
-    // Rows are sorted by id, newest first: binary search.
-    const auto it = std::lower_bound(d->rows.cbegin(), d->rows.cend(), id,
-        [](const SmtpMessageSummary &s, qint64 value) { return s.id > value; });
-    return it != d->rows.cend() && it->id == id ? int(it - d->rows.cbegin()) : -1;
+    if (d->sortKey == SmtpSortKey::Received) {
+        // Rows are sorted by id: binary search.
+        const bool newestFirst = d->sortOrder == Qt::DescendingOrder;
+        const auto it = std::lower_bound(d->rows.cbegin(), d->rows.cend(), id,
+            [newestFirst](const SmtpMessageSummary &s, qint64 value) {
+                return newestFirst ? s.id > value : s.id < value;
+            });
+        return it != d->rows.cend() && it->id == id ? int(it - d->rows.cbegin()) : -1;
+    }
+    if (d->rowById.isEmpty() && !d->rows.isEmpty()) {
+        d->rowById.reserve(d->rows.size());
+        for (int row = 0; row < d->rows.size(); ++row)
+            d->rowById.insert(d->rows.at(row).id, row);
+    }
+    return d->rowById.value(id, -1);
 }
 
 SmtpMessageSummary SmtpInboxModel::summaryAt(int row) const
@@ -315,11 +407,16 @@ void SmtpInboxModel::fetchMore(const QModelIndex &parent)
     Q_EMIT loadingChanged();
     SmtpMessageStore *store = d->store;
     const QString query = d->query;
-    const qint64 before = d->rows.isEmpty() ? 0 : d->rows.constLast().id;
+    SmtpPageRequest request;
+    request.key = d->sortKey;
+    request.order = d->sortOrder;
+    request.limit = pageSize;
+    if (!d->rows.isEmpty()) // the keyset cursor: after the last loaded row
+        request = request.after(d->rows.constLast());
     d->pageGeneration = d->generation;
-    d->pageWatcher.setFuture(QtConcurrent::run([store, query, before] {
+    d->pageWatcher.setFuture(QtConcurrent::run([store, query, request] {
         Page page;
-        page.rows = store->summaries(query, before, pageSize, &page.error);
+        page.rows = store->summaries(query, request, &page.error);
         return page;
     }));
 }
@@ -339,28 +436,38 @@ void SmtpInboxModelPrivate::onPageLoaded()
     if (pageGeneration != generation)
         return q->fetchMore({}); // a reload happened meanwhile; this page belongs to the old one
     const Page page = pageWatcher.result();
-    fetching = false;
     setQueryError(page.error);
-    // Live inserts may have put newer rows on top meanwhile; keep only what is older.
-    QList<SmtpMessageSummary> older;
-    const qint64 oldest = rows.isEmpty() ? std::numeric_limits<qint64>::max() : rows.constLast().id;
+    // The page starts after the last loaded row; live inserts go in before that row only, and
+    // wait while a page is being read, so nothing here is loaded yet. Checked all the same.
+    QList<SmtpMessageSummary> after;
     for (const SmtpMessageSummary &s : page.rows)
-        if (s.id < oldest)
-            older.append(s);
+        if ((rows.isEmpty() || before(rows.constLast(), s)) && q->rowOf(s.id) < 0)
+            after.append(s);
     exhausted = page.rows.size() < SmtpInboxModel::pageSize || !page.error.isEmpty();
-    if (!older.isEmpty()) {
-        q->beginInsertRows({}, int(rows.size()), int(rows.size() + older.size() - 1));
-        rows += older;
+    if (!after.isEmpty()) {
+        const int first = int(rows.size());
+        q->beginInsertRows({}, first, int(first + after.size() - 1));
+        rows += after;
+        if (!rowById.isEmpty())
+            for (int row = first; row < rows.size(); ++row)
+                rowById.insert(rows.at(row).id, row);
         q->endInsertRows();
     }
+    // Only now: a fetchMore() from a slot of rowsAboutToBeInserted would have read with the
+    // cursor of the rows before this page.
+    fetching = false;
+    if (!deferredNew.isEmpty())
+        insertNew(std::exchange(deferredNew, {}));
     Q_EMIT q->loadingChanged();
     Q_EMIT q->pageLoaded();
 }
 
 void SmtpInboxModelPrivate::onMessagesAdded(const QList<qint64> &ids)
 {
-    for (qint64 id : ids)
+    for (qint64 id : ids) {
+        pendingOldest = pendingOldest == 0 ? id : qMin(pendingOldest, id);
         pendingNewest = qMax(pendingNewest, id);
+    }
     if (!insertTimer.isActive())
         insertTimer.start();
 }
@@ -373,22 +480,24 @@ void SmtpInboxModelPrivate::insertPending()
         insertTimer.start(); // one batch at a time
         return;
     }
-    const qint64 newest = rows.isEmpty() ? 0 : rows.constFirst().id;
+    qint64 from = std::exchange(pendingOldest, 0);
     const qint64 upTo = std::exchange(pendingNewest, 0);
-    if (upTo <= newest)
+    if (sortKey == SmtpSortKey::Received && sortOrder == Qt::DescendingOrder && !rows.isEmpty())
+        from = qMax(from, rows.constFirst().id + 1); // what the pages brought is there already
+    if (upTo < from)
         return;
     SmtpMessageStore *theStore = store;
     const QString theQuery = query;
     newGeneration = generation;
-    newWatcher.setFuture(QtConcurrent::run([theStore, theQuery, upTo, newest] {
+    newWatcher.setFuture(QtConcurrent::run([theStore, theQuery, from, upTo] {
         Page page;
-        // Everything newer than what is shown, in pages, newest first.
+        // The matches among the announced ids, in pages, newest first.
         qint64 before = upTo + 1;
         for (;;) {
             const QList<SmtpMessageSummary> part
                 = theStore->summaries(theQuery, before, 1000, &page.error);
             for (const SmtpMessageSummary &s : part) {
-                if (s.id <= newest)
+                if (s.id < from)
                     return page;
                 page.rows.append(s);
             }
@@ -401,23 +510,63 @@ void SmtpInboxModelPrivate::insertPending()
 
 void SmtpInboxModelPrivate::onNewLoaded()
 {
-    Q_Q(SmtpInboxModel);
     if (newGeneration != generation)
         return;
-    const Page page = newWatcher.result();
-    const qint64 newest = rows.isEmpty() ? 0 : rows.constFirst().id;
-    QList<SmtpMessageSummary> newer;
-    for (const SmtpMessageSummary &s : page.rows)
-        if (s.id > newest)
-            newer.append(s);
-    if (newer.isEmpty())
+    insertNew(newWatcher.result().rows);
+}
+
+void SmtpInboxModelPrivate::insertNew(const QList<SmtpMessageSummary> &candidates)
+{
+    Q_Q(SmtpInboxModel);
+    if (fetching) {
+        deferredNew += candidates;
         return;
-    if (rows.isEmpty() && !exhausted && fetching)
-        return; // the first page is still loading; it will bring these too
-    q->beginInsertRows({}, 0, int(newer.size() - 1));
-    rows = newer + rows;
-    q->endInsertRows();
-    Q_EMIT q->newMessagesInserted(int(newer.size()));
+    }
+    // What belongs in the loaded rows: not there yet, and before the last loaded row, or
+    // anywhere once every row is loaded. The rest sorts after the last loaded row: the keyset
+    // cursor is that row, so the page that reaches it brings it.
+    QList<SmtpMessageSummary> fresh;
+    for (const SmtpMessageSummary &s : candidates)
+        if (q->rowOf(s.id) < 0 && (exhausted || (!rows.isEmpty() && before(s, rows.constLast()))))
+            fresh.append(s);
+    if (fresh.isEmpty())
+        return;
+    std::sort(fresh.begin(), fresh.end(),
+        [this](const SmtpMessageSummary &a, const SmtpMessageSummary &b) { return before(a, b); });
+    fresh.erase(std::unique(fresh.begin(), fresh.end(),
+                    [](const SmtpMessageSummary &a, const SmtpMessageSummary &b) {
+                        return a.id == b.id; // deferred twice
+                    }),
+        fresh.end());
+    // Where each goes: before the first loaded row that sorts after it. Those that go before the
+    // same row go in together, one run per place, from the bottom up so the places stay right.
+    QList<int> places;
+    places.reserve(fresh.size());
+    for (const SmtpMessageSummary &s : std::as_const(fresh))
+        places.append(int(std::lower_bound(rows.cbegin(), rows.cend(), s,
+                              [this](const SmtpMessageSummary &row,
+                                  const SmtpMessageSummary &value) { return before(row, value); })
+            - rows.cbegin()));
+    int atTop = 0;
+    qsizetype end = fresh.size();
+    while (end > 0) {
+        const int place = places.at(end - 1);
+        qsizetype begin = end - 1;
+        while (begin > 0 && places.at(begin - 1) == place)
+            --begin;
+        const qsizetype n = end - begin;
+        q->beginInsertRows({}, place, int(place + n - 1));
+        rows.insert(place, n, SmtpMessageSummary());
+        for (qsizetype i = 0; i < n; ++i)
+            rows[place + i] = std::move(fresh[begin + i]);
+        rowsMoved();
+        q->endInsertRows();
+        if (place == 0)
+            atTop = int(n);
+        end = begin;
+    }
+    if (atTop > 0)
+        Q_EMIT q->newMessagesInserted(atTop);
 }
 
 void SmtpInboxModelPrivate::onMessagesRemoved(const QList<qint64> &ids)
@@ -443,6 +592,7 @@ void SmtpInboxModelPrivate::onMessagesRemoved(const QList<qint64> &ids)
             first = found.at(++i);
         q->beginRemoveRows({}, first, last);
         rows.remove(first, last - first + 1);
+        rowsMoved();
         q->endRemoveRows();
         ++i;
     }

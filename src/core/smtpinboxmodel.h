@@ -1,13 +1,17 @@
-// SmtpInboxModel: the messages of a SmtpMessageStore as an item model, newest first, for a
-// QTableView (one column per field) or a QML ListView (one role per field).
+// SmtpInboxModel: the messages of a SmtpMessageStore as an item model, newest first unless sorted
+// otherwise, for a QTableView (one column per field) or a QML ListView (one role per field).
 //
 // A page of summaries is read at a time (canFetchMore / fetchMore) on a worker thread, so a
-// store of a million messages opens at once. New mail arrives through the store's signals,
-// batched, and is inserted at the top without disturbing persistent indexes (the selection);
-// removals and read flags update rows in place. The query is the store's search language.
+// store of a million messages opens at once. sort() orders by any column (the store's keyset
+// paging in that order, see SmtpSortKey); it reloads from the first page. New mail arrives
+// through the store's signals, batched, and is inserted where it sorts (at the top, newest
+// first) without disturbing persistent indexes (the selection); mail that sorts after the last
+// loaded row, while more pages remain, comes with the page it belongs to. Removals and read flags
+// update rows in place. The query is the store's search language.
 //
 //     SmtpInboxModel model(&store);
 //     tableView->setModel(&model);        // or, in QML: SmtpInboxModel { store: theStore }
+//     tableView->setSortingEnabled(true); // or: sortColumn: SmtpInboxModel.SubjectColumn
 #pragma once
 
 #include "smtpmessagestore.h"
@@ -27,6 +31,9 @@ class SMTPRECEIVER_EXPORT SmtpInboxModel : public QAbstractTableModel
     Q_PROPERTY(QString queryError READ queryError NOTIFY queryErrorChanged)
     Q_PROPERTY(bool loading READ isLoading NOTIFY loadingChanged)
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
+    // A Column; ReceivedColumn and Qt.DescendingOrder (newest first) unless set.
+    Q_PROPERTY(int sortColumn READ sortColumn WRITE setSortColumn NOTIFY sortColumnChanged)
+    Q_PROPERTY(Qt::SortOrder sortOrder READ sortOrder WRITE setSortOrder NOTIFY sortOrderChanged)
 public:
     enum Column { FromColumn, ToColumn, SubjectColumn, ReceivedColumn, SizeColumn, ColumnCount };
     Q_ENUM(Column)
@@ -61,6 +68,12 @@ public:
     QString queryError() const; // why the query could not be run; "" when it could
     bool isLoading() const;
 
+    int sortColumn() const;
+    void setSortColumn(int column); // sort(column, sortOrder())
+    Qt::SortOrder sortOrder() const;
+    void setSortOrder(Qt::SortOrder order); // sort(sortColumn(), order)
+    static SmtpSortKey sortKey(int column); // the store's order for a column
+
     Q_INVOKABLE qint64 idAt(int row) const; // 0 outside the loaded rows
     Q_INVOKABLE int rowOf(qint64 id) const; // -1 if not loaded
     Q_INVOKABLE SmtpMessageSummary summaryAt(int row) const;
@@ -73,6 +86,8 @@ public:
     QHash<int, QByteArray> roleNames() const override;
     bool canFetchMore(const QModelIndex &parent) const override;
     void fetchMore(const QModelIndex &parent) override;
+    // Starts again from the first page in that order (a column outside Column is ignored).
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
 
 public Q_SLOTS:
     void reload();
@@ -83,8 +98,12 @@ Q_SIGNALS:
     void loadingChanged();
     void queryErrorChanged(const QString &error);
     void countChanged();
+    void sortColumnChanged();
+    void sortOrderChanged();
     void pageLoaded(); // a fetchMore finished
-    void newMessagesInserted(int count); // at the top, after a batch of live inserts
+    // After a batch of live inserts: how many went in at the top (row 0). The rest of the batch,
+    // when sorted by another column, went in further down (rowsInserted tells where).
+    void newMessagesInserted(int count);
 
 private:
     Q_DECLARE_PRIVATE(SmtpInboxModel)

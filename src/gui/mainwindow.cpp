@@ -87,6 +87,12 @@ MainWindow::MainWindow(const AppOptions &options, QWidget *parent)
     statusBar()->addPermanentWidget(m_connectionsLabel);
 
     m_storeTasks.setMaxThreadCount(1); // in the order the user asked for them
+    // Counts and connections change with every commit and connection; during a burst, redrawing
+    // the status bar, the title and the tray for each cost a fifth of the window thread's time
+    // (bench/gui-burst). A few times a second is what a person can read anyway.
+    m_statusTimer.setSingleShot(true);
+    m_statusTimer.setInterval(200);
+    connect(&m_statusTimer, &QTimer::timeout, this, &MainWindow::updateStatus);
     m_notifyTimer.setSingleShot(true);
     m_notifyTimer.setInterval(1000);
     connect(&m_notifyTimer, &QTimer::timeout, this, &MainWindow::flushNotifications);
@@ -142,6 +148,11 @@ bool MainWindow::start()
     header->resizeSection(InboxModel::ReceivedColumn, 150);
     header->resizeSection(InboxModel::SizeColumn, 80);
     header->restoreState(QSettings().value(QStringLiteral("window/columns")).toByteArray());
+    // The saved header holds the sort indicator. One saved before the inbox could be sorted
+    // shows none (and names the first column): newest first, as it was then.
+    if (!header->isSortIndicatorShown())
+        header->setSortIndicator(InboxModel::ReceivedColumn, Qt::DescendingOrder);
+    m_view->setSortingEnabled(true); // sorts the model as the indicator says
 
     connect(&m_searchDebounce, &QTimer::timeout, this,
         [this] { m_model->setQuery(m_search->text().trimmed()); });
@@ -150,12 +161,22 @@ bool MainWindow::start()
             error.isEmpty() ? QString() : QStringLiteral("QLineEdit { color: #c0392b; }"));
         m_search->setToolTip(error);
     });
-    // New mail at the top must not move what the user is looking at.
-    connect(m_model, &InboxModel::newMessagesInserted, this, [this](int count) {
-        QScrollBar *bar = m_view->verticalScrollBar();
-        if (bar->value() > 0)
-            bar->setValue(bar->value() + count * m_view->verticalHeader()->defaultSectionSize());
-    });
+    // New mail above what the user is looking at must not move it: at the top newest first,
+    // anywhere above the first visible row in another order. (At the very top, newest first, it
+    // shows.) The scroll bar counts rows (ScrollPerItem, the default on Linux) or pixels; its
+    // range is updated first, or the new value could be cut to the old maximum.
+    connect(m_model, &QAbstractItemModel::rowsInserted, this,
+        [this](const QModelIndex &, int first, int last) {
+            QScrollBar *bar = m_view->verticalScrollBar();
+            if (bar->value() == 0 || first > m_view->rowAt(0))
+                return;
+            const int rows = last - first + 1;
+            m_view->doItemsLayout();
+            bar->setValue(bar->value()
+                + (m_view->verticalScrollMode() == QAbstractItemView::ScrollPerItem
+                        ? rows
+                        : rows * m_view->verticalHeader()->defaultSectionSize()));
+        });
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
         &MainWindow::onSelectionChanged);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, [this] {
@@ -168,8 +189,8 @@ bool MainWindow::start()
 
     connect(&m_server, &SmtpServer::message, this, &MainWindow::onMessage);
     for (auto signal : { &SmtpServer::connectionCountChanged, &SmtpServer::listeningChanged })
-        connect(&m_server, signal, this, &MainWindow::updateStatus);
-    connect(&m_store, &SmtpMessageStore::countChanged, this, &MainWindow::updateStatus);
+        connect(&m_server, signal, this, &MainWindow::scheduleStatusUpdate);
+    connect(&m_store, &SmtpMessageStore::countChanged, this, &MainWindow::scheduleStatusUpdate);
 
     applySettings(m_settings);
     if (m_settings.startMinimized && m_tray)
@@ -284,6 +305,12 @@ void MainWindow::createTray()
         }
     });
     m_tray->show();
+}
+
+void MainWindow::scheduleStatusUpdate()
+{
+    if (!m_statusTimer.isActive()) // not restarted: a steady stream still updates it
+        m_statusTimer.start();
 }
 
 void MainWindow::updateStatus()

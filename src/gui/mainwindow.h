@@ -70,6 +70,7 @@ private:
     void createTray();
     void applySettings(const AppSettings &settings);
     void updateStatus();
+    void scheduleStatusUpdate(); // updateStatus() within 200 ms, at most once
     void onSelectionChanged();
     void onMessage(const SmtpMessage &message);
     void flushNotifications();
@@ -106,6 +107,7 @@ private:
 
     QSystemTrayIcon *m_tray = nullptr;
     QTimer m_notifyTimer; // coalesces a burst of mail into one notification
+    QTimer m_statusTimer; // coalesces status bar, title and tray updates
     QElapsedTimer m_burstTimer; // since the first message of the burst
     int m_unnotifiedCount = 0;
     SmtpMessage m_newestUnnotified;

@@ -1,12 +1,23 @@
 // The inbox model over a real store: QAbstractItemModelTester on every case, lazy paging,
-// live inserts at the top (batched), removals, read flags and search.
+// live inserts at the top (batched), removals, read flags and search; the same sorted by every
+// column in both orders, checked against orders computed here from the values the inbox shows;
+// the window's header sorting the model and remembering it.
+#include <commandline.h>
 #include <inboxmodel.h>
+#include <mainwindow.h>
+#include <messageview.h>
 #include <smtpmessagestore.h>
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QHeaderView>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
 #include <QTest>
 
+#include <algorithm>
 #include <atomic>
 
 namespace {
@@ -35,28 +46,205 @@ qint64 storeMessage(SmtpMessageStore &store, const QByteArray &subject, bool att
     return id;
 }
 
+// Varied messages for the sorted cases: runs of equal subjects, senders, recipients and sizes (so
+// that page edges fall inside them), ASCII case and non-ASCII text, and messages without From or
+// To headers, where the inbox shows the envelope.
+const QStringList sortSubjects
+    = { "apple", "Apple", "APPLE pie", "banana", "", "Zebra", "zebra", "[bracket]", "_underscore",
+          QString::fromUtf8("\xc3\xa9"
+                            "clair"),
+          QString::fromUtf8("\xc3\x89"
+                            "clair"),
+          QString::fromUtf8("\xf0\x9f\x98\x80 smile"), QString::fromUtf8("\xef\xbc\xa1 fullwidth"),
+          "a", "a b", "ab" };
+
+QByteArray headerText(const QString &text)
+{
+    const QByteArray utf8 = text.toUtf8();
+    for (const char c : utf8)
+        if (uchar(c) >= 0x80)
+            return "=?UTF-8?B?" + utf8.toBase64() + "?=";
+    return utf8;
+}
+
+SmtpMessage variedMessage(int i, const QString &subjectOverride = QString())
+{
+    static const QStringList fromHeaders = { "Alice <alice@x.test>", "alice@x.test", "", "", "",
+        QString::fromUtf8("\xc3\x89mile <e@x.test>"), "bob@x.test" };
+    static const QStringList mailFroms = { "alice@x.test", "bounce@x.test", "Zed@x.test",
+        "amy@x.test", "", "e@x.test", "bob@x.test" };
+    static const QStringList toHeaders = { "Team <team@x.test>", "", "", "a@x.test", "" };
+    static const QList<QStringList> rcptTos = { { "a@x.test" }, { "b@x.test", "a@x.test" },
+        { "B@x.test" }, { "z@x.test" }, { "c@x.test" } };
+    const QString subject = subjectOverride.isNull()
+        ? sortSubjects.at((i * 7) % sortSubjects.size())
+        : subjectOverride;
+    SmtpMessage m;
+    m.setReceivedAt(QDateTime::currentDateTimeUtc());
+    m.setMailFrom(mailFroms.at(i % mailFroms.size()));
+    m.setRcptTos(rcptTos.at((i / 3) % rcptTos.size()));
+    QByteArray data;
+    if (!fromHeaders.at(i % fromHeaders.size()).isEmpty())
+        data += "From: " + headerText(fromHeaders.at(i % fromHeaders.size())) + "\r\n";
+    if (!toHeaders.at((i / 3) % toHeaders.size()).isEmpty())
+        data += "To: " + headerText(toHeaders.at((i / 3) % toHeaders.size())) + "\r\n";
+    data += "Subject: " + headerText(subject) + "\r\n\r\n" + QByteArray((i * 13) % 5 * 10, 'x')
+        + "\r\n";
+    m.setData(data);
+    return m;
+}
+
+bool deliverAll(SmtpMessageStore &store, const QList<SmtpMessage> &messages)
+{
+    std::atomic<int> done { 0 };
+    std::atomic<int> failed { 0 };
+    for (const SmtpMessage &m : messages)
+        store.deliver(m, [&](const SmtpSinkResult &r) {
+            failed += r.ok ? 0 : 1;
+            ++done;
+        });
+    for (int i = 0; i < 30000 && done < messages.size(); ++i)
+        QTest::qWait(1);
+    return done == messages.size() && failed == 0;
+}
+
+bool deliverVaried(
+    SmtpMessageStore &store, int first, int count, const QString &subject = QString())
+{
+    QList<SmtpMessage> messages;
+    for (int i = first; i < first + count; ++i)
+        messages.append(variedMessage(i, subject));
+    return deliverAll(store, messages);
+}
+
+// The text the inbox shows for a column, as UTF-8 with ASCII letters in lower case: compared
+// bytewise, the order of SQLite's NOCASE.
+QByteArray shownKey(const SmtpMessageSummary &s, int column)
+{
+    QString text;
+    if (column == InboxModel::FromColumn)
+        text = s.from.isEmpty() ? s.mailFrom : s.from;
+    else if (column == InboxModel::ToColumn)
+        text = s.to.isEmpty() ? s.rcptTos.join(", ") : s.to;
+    else if (column == InboxModel::SubjectColumn)
+        text = s.subject;
+    QByteArray bytes = text.toUtf8();
+    for (char &c : bytes)
+        if (c >= 'A' && c <= 'Z')
+            c = char(c - 'A' + 'a');
+    return bytes;
+}
+
+// The order the model must show: every summary sorted by the column's shown value (the size,
+// the id for Received), ties by id, all reversed for descending.
+QList<qint64> expectedOrder(QList<SmtpMessageSummary> all, int column, Qt::SortOrder order)
+{
+    std::sort(
+        all.begin(), all.end(), [column](const SmtpMessageSummary &a, const SmtpMessageSummary &b) {
+            if (column == InboxModel::SizeColumn && a.size != b.size)
+                return a.size < b.size;
+            if (column != InboxModel::SizeColumn && column != InboxModel::ReceivedColumn
+                && shownKey(a, column) != shownKey(b, column))
+                return shownKey(a, column) < shownKey(b, column);
+            return a.id < b.id;
+        });
+    QList<qint64> ids;
+    for (const SmtpMessageSummary &s : std::as_const(all))
+        ids.append(s.id);
+    if (order == Qt::DescendingOrder)
+        std::reverse(ids.begin(), ids.end());
+    return ids;
+}
+
+QList<qint64> expectedOrder(const SmtpMessageStore &store, int column, Qt::SortOrder order,
+    const QString &query = QString())
+{
+    return expectedOrder(store.summaries(query, 0, 1000000), column, order);
+}
+
+QList<qint64> shownIds(const InboxModel &model)
+{
+    QList<qint64> ids;
+    for (int row = 0; row < model.rowCount(); ++row)
+        ids.append(model.idAt(row));
+    return ids;
+}
+
+bool loadEverything(InboxModel &model)
+{
+    for (int pages = 0; pages < 100; ++pages) {
+        if (!QTest::qWaitFor([&model] { return !model.isLoading(); }, 10000))
+            return false;
+        if (!model.canFetchMore({}))
+            return true;
+        model.fetchMore({});
+    }
+    return false;
+}
+
+// Until the model is idle: no page being read, the live-insert batching (100 ms) past.
+bool waitUntilQuiet(const InboxModel &model)
+{
+    for (int i = 0; i < 3; ++i) {
+        if (!QTest::qWaitFor([&model] { return !model.isLoading(); }, 10000))
+            return false;
+        QTest::qWait(150);
+    }
+    return !model.isLoading();
+}
+
+void addSortRows()
+{
+    QTest::addColumn<int>("column");
+    QTest::addColumn<Qt::SortOrder>("order");
+    const char *names[] = { "from", "to", "subject", "received", "size" };
+    for (int column = 0; column < InboxModel::ColumnCount; ++column)
+        for (const Qt::SortOrder order : { Qt::AscendingOrder, Qt::DescendingOrder })
+            QTest::addRow("%s %s", names[column], order == Qt::AscendingOrder ? "asc" : "desc")
+                << column << order;
+}
+
 } // namespace
 
 class TestInboxModel : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase();
     void init();
     void cleanup();
     void pages_data();
     void pages();
     void displayData();
     void liveInsertsAtTheTop();
+    void burstIsBatched_data();
     void burstIsBatched();
     void removals();
     void readFlags();
     void search_data();
     void search();
     void badQuery();
+    void sortProperties();
+    void sortedPages_data();
+    void sortedPages();
+    void sortedLiveInserts_data();
+    void sortedLiveInserts();
+    void sortedRemovalsAndReadFlags_data();
+    void sortedRemovalsAndReadFlags();
+    void sortedSearch_data();
+    void sortedSearch();
+    void windowHeaderSortsTheInbox();
+    void windowKeepsTheViewOnLiveInserts_data();
+    void windowKeepsTheViewOnLiveInserts();
 
 private:
     SmtpMessageStore *m_store = nullptr;
 };
+
+void TestInboxModel::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true); // the window's QSettings go to a test location
+}
 
 void TestInboxModel::init()
 {
@@ -137,24 +325,39 @@ void TestInboxModel::liveInsertsAtTheTop()
     QCOMPARE(selected.row(), 1); // what was selected moved down with its row
 }
 
+void TestInboxModel::burstIsBatched_data()
+{
+    QTest::addColumn<int>("column");
+    QTest::addColumn<Qt::SortOrder>("order");
+    QTest::addColumn<int>("maxInsertSignals");
+    // By arrival, a batch is one run: at the top newest first, at the end oldest first.
+    QTest::newRow("newest first") << int(InboxModel::ReceivedColumn) << Qt::DescendingOrder << 30;
+    QTest::newRow("oldest first") << int(InboxModel::ReceivedColumn) << Qt::AscendingOrder << 30;
+    // By subject (16 values), one run per place in the rows: at most 17 per batch.
+    QTest::newRow("by subject") << int(InboxModel::SubjectColumn) << Qt::AscendingOrder << 150;
+}
+
 void TestInboxModel::burstIsBatched()
 {
+    QFETCH(int, column);
+    QFETCH(Qt::SortOrder, order);
+    QFETCH(int, maxInsertSignals);
     InboxModel model(m_store);
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.sort(column, order);
     QTRY_VERIFY(!model.isLoading());
     QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
     std::atomic<int> done { 0 };
     for (int i = 0; i < 300; ++i) {
-        SmtpMessage m;
-        m.setReceivedAt(QDateTime::currentDateTimeUtc());
-        m.setData("Subject: burst " + QByteArray::number(i) + "\r\n\r\nx\r\n");
+        SmtpMessage m = variedMessage(i);
+        if (column == InboxModel::ReceivedColumn)
+            m.setData("Subject: burst " + QByteArray::number(i) + "\r\n\r\nx\r\n");
         m_store->deliver(m, [&](const SmtpSinkResult &) { ++done; });
     }
     QTRY_COMPARE_WITH_TIMEOUT(done.load(), 300, 20000);
     QTRY_COMPARE(model.rowCount(), 300);
-    QVERIFY2(inserted.count() < 30, qPrintable(QString::number(inserted.count())));
-    for (int row = 1; row < model.rowCount(); ++row)
-        QVERIFY(model.idAt(row - 1) > model.idAt(row));
+    QVERIFY2(inserted.count() < maxInsertSignals, qPrintable(QString::number(inserted.count())));
+    QCOMPARE(shownIds(model), expectedOrder(*m_store, column, order));
 }
 
 void TestInboxModel::removals()
@@ -252,5 +455,342 @@ void TestInboxModel::badQuery()
     QVERIFY(model.queryError().isEmpty());
 }
 
-QTEST_MAIN(TestInboxModel)
+void TestInboxModel::sortProperties()
+{
+    InboxModel model(m_store);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    // Newest first unless told otherwise: today's inbox.
+    QCOMPARE(model.sortColumn(), int(InboxModel::ReceivedColumn));
+    QCOMPARE(model.sortOrder(), Qt::DescendingOrder);
+    QSignalSpy columnChanged(&model, &InboxModel::sortColumnChanged);
+    QSignalSpy orderChanged(&model, &InboxModel::sortOrderChanged);
+    QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+    // As QML sets them: through the properties.
+    QVERIFY(model.setProperty("sortColumn", int(InboxModel::SubjectColumn)));
+    QCOMPARE(model.sortColumn(), int(InboxModel::SubjectColumn));
+    QCOMPARE(columnChanged.count(), 1);
+    QCOMPARE(orderChanged.count(), 0);
+    QVERIFY(model.setProperty("sortOrder", QVariant::fromValue(Qt::AscendingOrder)));
+    QCOMPARE(model.property("sortOrder").value<Qt::SortOrder>(), Qt::AscendingOrder);
+    QCOMPARE(orderChanged.count(), 1);
+    QCOMPARE(resets.count(), 2);
+    // The same order again reloads nothing (QTableView asks when sorting is switched on).
+    model.sort(InboxModel::SubjectColumn, Qt::AscendingOrder);
+    QCOMPARE(resets.count(), 2);
+    // No such column: ignored.
+    model.sort(-1, Qt::AscendingOrder);
+    model.sort(InboxModel::ColumnCount, Qt::AscendingOrder);
+    QCOMPARE(model.sortColumn(), int(InboxModel::SubjectColumn));
+    QCOMPARE(resets.count(), 2);
+    QCOMPARE(columnChanged.count(), 1);
+}
+
+void TestInboxModel::sortedPages_data()
+{
+    addSortRows();
+}
+
+void TestInboxModel::sortedPages()
+{
+    QFETCH(int, column);
+    QFETCH(Qt::SortOrder, order);
+    QVERIFY(deliverVaried(*m_store, 0, 450));
+    const QList<qint64> expected = expectedOrder(*m_store, column, order);
+    InboxModel model(m_store);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QTRY_VERIFY(!model.isLoading());
+    model.sort(column, order);
+    QCOMPARE(model.sortColumn(), column);
+    QCOMPARE(model.sortOrder(), order);
+    // Page by page: each page continues exactly where the last one ended, across runs of equal
+    // values at the page edges.
+    for (const int rows : { 200, 400, 450 }) {
+        QTRY_VERIFY(!model.isLoading());
+        QCOMPARE(model.rowCount(), rows);
+        QCOMPARE(shownIds(model), expected.mid(0, rows));
+        model.fetchMore({});
+    }
+    QTRY_VERIFY(!model.isLoading());
+    QVERIFY(!model.canFetchMore({}));
+    QCOMPARE(shownIds(model), expected);
+    for (int row = 0; row < model.rowCount(); ++row)
+        QCOMPARE(model.rowOf(model.idAt(row)), row);
+    QCOMPARE(model.rowOf(999999), -1);
+}
+
+void TestInboxModel::sortedLiveInserts_data()
+{
+    QTest::addColumn<int>("column");
+    QTest::addColumn<Qt::SortOrder>("order");
+    QTest::addColumn<bool>("everythingLoaded");
+    const char *names[] = { "from", "to", "subject", "received", "size" };
+    for (int column = 0; column < InboxModel::ColumnCount; ++column)
+        for (const Qt::SortOrder order : { Qt::AscendingOrder, Qt::DescendingOrder })
+            for (const bool all : { false, true })
+                QTest::addRow("%s %s, %s", names[column],
+                    order == Qt::AscendingOrder ? "asc" : "desc", all ? "all loaded" : "first page")
+                    << column << order << all;
+}
+
+void TestInboxModel::sortedLiveInserts()
+{
+    QFETCH(int, column);
+    QFETCH(Qt::SortOrder, order);
+    QFETCH(bool, everythingLoaded);
+    QVERIFY(deliverVaried(*m_store, 0, 450));
+    InboxModel model(m_store);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.sort(column, order);
+    if (everythingLoaded)
+        QVERIFY(loadEverything(model));
+    QTRY_VERIFY(!model.isLoading());
+    const int loaded = model.rowCount();
+    QCOMPARE(loaded, everythingLoaded ? 450 : 200);
+    const QList<qint64> loadedIds = shownIds(model);
+    const qint64 lastLoaded = loadedIds.constLast();
+    const QPersistentModelIndex selected = model.index(loaded / 2, InboxModel::SubjectColumn);
+    const qint64 selectedId = model.idAt(selected.row());
+
+    // New mail that sorts everywhere: before the first row, among the rows, after the last.
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    QList<SmtpMessage> arriving;
+    const QString lastOfAll = QString::fromUcs4(U"\U0010FFFD end"); // after every subject
+    for (int i = 0; i < 30; ++i)
+        arriving.append(variedMessage(1000 + i * 11,
+            i % 3 == 0       ? QString("0 first")
+                : i % 3 == 1 ? (i % 2 ? lastOfAll : QString("~ later"))
+                             : QString()));
+    QVERIFY(deliverAll(*m_store, arriving));
+
+    // Mail that sorts before the last loaded row goes in where it sorts; mail after it comes
+    // with a later page (or at its place at once, when every row was loaded). Whatever the view
+    // (here the tester) fetches meanwhile, the rows are always the start of the whole order:
+    // nothing missing before the last row, nothing twice, nothing from beyond it.
+    const QList<qint64> all = expectedOrder(*m_store, column, order);
+    const int lastPlace = int(all.indexOf(lastLoaded));
+    int sortBefore = 0;
+    for (int i = 0; i < lastPlace; ++i)
+        sortBefore += loadedIds.contains(all.at(i)) ? 0 : 1;
+    if (column != InboxModel::ReceivedColumn) { // the cases do test both sides of the last row
+        QVERIFY(sortBefore > 0);
+        if (!everythingLoaded
+            || (column == InboxModel::SubjectColumn && order == Qt::AscendingOrder))
+            QVERIFY(sortBefore < 30); // U+10FFFD sorts after everything: at the very end
+    }
+    if (everythingLoaded)
+        QTRY_COMPARE(model.rowCount(), int(all.size()));
+    else
+        QTRY_COMPARE(model.rowOf(lastLoaded), lastPlace);
+    QVERIFY(waitUntilQuiet(model));
+    QCOMPARE(shownIds(model), all.mid(0, model.rowCount()));
+    QCOMPARE(model.rowOf(lastLoaded), lastPlace);
+    if (sortBefore > 0)
+        QVERIFY(inserted.count() >= 1);
+    // The selection stays on its message, wherever rows went in around it.
+    QVERIFY(selected.isValid());
+    QCOMPARE(model.idAt(selected.row()), selectedId);
+    for (int row = 0; row < model.rowCount(); ++row)
+        QCOMPARE(model.rowOf(model.idAt(row)), row);
+
+    // The rest of the pages bring the mail that sorted after the last loaded row, once each.
+    QVERIFY(loadEverything(model));
+    QCOMPARE(shownIds(model), all);
+}
+
+void TestInboxModel::sortedRemovalsAndReadFlags_data()
+{
+    addSortRows();
+}
+
+void TestInboxModel::sortedRemovalsAndReadFlags()
+{
+    QFETCH(int, column);
+    QFETCH(Qt::SortOrder, order);
+    QVERIFY(deliverVaried(*m_store, 0, 450));
+    InboxModel model(m_store);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.sort(column, order);
+    QTRY_VERIFY(!model.isLoading());
+    model.fetchMore({});
+    QTRY_VERIFY(!model.isLoading());
+    QCOMPARE(model.rowCount(), 400);
+    QList<qint64> expected = expectedOrder(*m_store, column, order);
+    const QPersistentModelIndex selected = model.index(150, 0);
+    const qint64 selectedId = model.idAt(150);
+
+    // Read flags: the rows of those ids, and only those, change.
+    const QList<qint64> read
+        = { expected.at(0), expected.at(199), expected.at(200), expected.at(333) };
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QVERIFY(m_store->setRead(read, true));
+    QTRY_COMPARE(changed.count(), 4);
+    for (const QList<QVariant> &args : std::as_const(changed)) {
+        const int row = args.at(0).toModelIndex().row();
+        QCOMPARE(args.at(1).toModelIndex().row(), row);
+        QVERIFY(read.contains(model.idAt(row)));
+    }
+    QVERIFY(waitUntilQuiet(model));
+    for (int row = 0; row < model.rowCount(); ++row)
+        QCOMPARE(model.index(row, 0).data(InboxModel::ReadRole).toBool(),
+            read.contains(model.idAt(row)));
+
+    // Removals: the first row, a run across the first page edge, the last row of the second page
+    // and one further down.
+    const QList<qint64> removed = { expected.at(0), expected.at(199), expected.at(200),
+        expected.at(201), expected.at(399), expected.at(420) };
+    QVERIFY(m_store->remove(removed));
+    for (const qint64 id : removed)
+        expected.removeOne(id);
+    QTRY_VERIFY(std::none_of(
+        removed.cbegin(), removed.cend(), [&model](qint64 id) { return model.rowOf(id) >= 0; }));
+    QVERIFY(waitUntilQuiet(model));
+    QVERIFY(model.rowCount() >= 395);
+    QCOMPARE(shownIds(model), expected.mid(0, model.rowCount()));
+    QCOMPARE(model.idAt(selected.row()), selectedId);
+    for (int row = 0; row < model.rowCount(); ++row)
+        QCOMPARE(model.rowOf(model.idAt(row)), row);
+    // Paging goes on from the last row.
+    QVERIFY(loadEverything(model));
+    QCOMPARE(shownIds(model), expected);
+}
+
+void TestInboxModel::sortedSearch_data()
+{
+    addSortRows();
+}
+
+void TestInboxModel::sortedSearch()
+{
+    QFETCH(int, column);
+    QFETCH(Qt::SortOrder, order);
+    QVERIFY(deliverVaried(*m_store, 0, 450));
+    const QString query = "apple -pie";
+    InboxModel model(m_store);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setQuery(query);
+    model.sort(column, order);
+    QVERIFY(loadEverything(model));
+    QList<qint64> expected = expectedOrder(*m_store, column, order, query);
+    QVERIFY(expected.size() > 20 && expected.size() < 100);
+    QCOMPARE(shownIds(model), expected);
+    // New mail appears only if it matches, where it sorts.
+    QList<SmtpMessage> arriving;
+    for (int i = 0; i < 6; ++i)
+        arriving.append(variedMessage(2000 + i, i % 2 ? QString("Apple") : QString("Apple pie")));
+    QVERIFY(deliverAll(*m_store, arriving));
+    expected = expectedOrder(*m_store, column, order, query);
+    QTRY_COMPARE(model.rowCount(), int(expected.size()));
+    QCOMPARE(shownIds(model), expected);
+}
+
+void TestInboxModel::windowHeaderSortsTheInbox()
+{
+    // The window's table: sortable by a header click, newest first at first, and the order is
+    // part of the header state it saves and restores.
+    QSettings().remove("window/columns");
+    AppOptions options;
+    options.smtp = *ListenAddress::parse("127.0.0.1:0");
+    options.database = ":memory:";
+    options.given = QStringList { "smtp", "database" };
+    const auto inbox = [](MainWindow *window) {
+        auto *view = window->findChild<QTableView *>("inboxView");
+        return std::make_pair(view, qobject_cast<InboxModel *>(view ? view->model() : nullptr));
+    };
+    {
+        MainWindow window(options);
+        QVERIFY(window.start());
+        auto [view, model] = inbox(&window);
+        QVERIFY(model);
+        QVERIFY(view->isSortingEnabled());
+        QCOMPARE(view->horizontalHeader()->sortIndicatorSection(), int(InboxModel::ReceivedColumn));
+        QCOMPARE(view->horizontalHeader()->sortIndicatorOrder(), Qt::DescendingOrder);
+        QCOMPARE(model->sortColumn(), int(InboxModel::ReceivedColumn));
+        QCOMPARE(model->sortOrder(), Qt::DescendingOrder);
+        // What a click on "Subject" does.
+        view->horizontalHeader()->setSortIndicator(InboxModel::SubjectColumn, Qt::AscendingOrder);
+        QCOMPARE(model->sortColumn(), int(InboxModel::SubjectColumn));
+        QCOMPARE(model->sortOrder(), Qt::AscendingOrder);
+    } // saves the header state
+    {
+        MainWindow window(options);
+        QVERIFY(window.start());
+        auto [view, model] = inbox(&window);
+        QCOMPARE(view->horizontalHeader()->sortIndicatorSection(), int(InboxModel::SubjectColumn));
+        QCOMPARE(model->sortColumn(), int(InboxModel::SubjectColumn));
+        QCOMPARE(model->sortOrder(), Qt::AscendingOrder);
+    }
+    // A state saved before the inbox could be sorted: no indicator shown, section 0 (From).
+    QHeaderView old(Qt::Horizontal);
+    QVERIFY(!old.isSortIndicatorShown());
+    QSettings().setValue("window/columns", old.saveState());
+    {
+        MainWindow window(options);
+        QVERIFY(window.start());
+        auto [view, model] = inbox(&window);
+        QCOMPARE(view->horizontalHeader()->sortIndicatorSection(), int(InboxModel::ReceivedColumn));
+        QCOMPARE(model->sortColumn(), int(InboxModel::ReceivedColumn));
+        QCOMPARE(model->sortOrder(), Qt::DescendingOrder);
+    }
+    QSettings().remove("window/columns");
+}
+
+void TestInboxModel::windowKeepsTheViewOnLiveInserts_data()
+{
+    QTest::addColumn<int>("column");
+    QTest::addColumn<Qt::SortOrder>("order");
+    QTest::newRow("newest first") << int(InboxModel::ReceivedColumn) << Qt::DescendingOrder;
+    QTest::newRow("by subject") << int(InboxModel::SubjectColumn) << Qt::AscendingOrder;
+}
+
+void TestInboxModel::windowKeepsTheViewOnLiveInserts()
+{
+    // Mail going in above the first visible row must not move what the user is looking at:
+    // at the top newest first, anywhere above it in another order.
+    QFETCH(int, column);
+    QFETCH(Qt::SortOrder, order);
+    QSettings().remove("window/columns");
+    AppOptions options;
+    options.smtp = *ListenAddress::parse("127.0.0.1:0");
+    options.database = ":memory:";
+    options.given = QStringList { "smtp", "database" };
+    MainWindow window(options);
+    QVERIFY(window.start());
+    window.resize(900, 700);
+    QTableView *view = window.inboxView();
+    InboxModel *model = window.inboxModel();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    view->horizontalHeader()->setSortIndicator(column, order);
+    QVERIFY(deliverVaried(*window.store(), 0, 300));
+    QTRY_VERIFY(model->rowCount() >= 200);
+    QVERIFY(waitUntilQuiet(*model));
+    view->scrollTo(model->index(120, 0), QAbstractItemView::PositionAtTop);
+    QTest::qWait(50);
+    const int topRow = view->rowAt(0);
+    QVERIFY(topRow > 50);
+    const qint64 topId = model->idAt(topRow);
+    const int rowsBefore = model->rowCount();
+
+    // New mail: some sorting before everything, some among the rows above the view.
+    QList<SmtpMessage> arriving;
+    for (int i = 0; i < 12; ++i)
+        arriving.append(variedMessage(500 + i, i % 2 ? QString("0 first") : QString()));
+    QVERIFY(deliverAll(*window.store(), arriving));
+    QTRY_VERIFY(model->rowCount() > rowsBefore);
+    QVERIFY(waitUntilQuiet(*model));
+    QVERIFY(model->rowOf(topId) > topRow); // rows did go in above it...
+    QCOMPARE(model->idAt(view->rowAt(0)), topId); // ...and it is still the first one in view
+    QSettings().remove("window/columns");
+}
+
+int main(int argc, char **argv)
+{
+    // The window holds a MessageView (Qt WebEngine): as in tst_mainwindow.
+    qputenv("QTWEBENGINE_DISABLE_SANDBOX", "1");
+    MessageView::registerUrlSchemes();
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName("smtp-receiver-tests");
+    QApplication::setApplicationName("tst_inboxmodel");
+    TestInboxModel test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_inboxmodel.moc"

@@ -4,6 +4,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QStringList>
 #include <QVariant>
 
 #include <optional>
@@ -96,9 +97,104 @@ const char *const schemaV2[] = {
     END)",
 };
 
+// The sort keys (see StoreSchema::sortExpression). To falls back to the envelope recipients
+// as the inbox shows them, joined by ", ": rcpt_tos holds them as a compact JSON array of strings
+// (["a@x.test","b@y.test"]), unwrapped here with the escapes \" and \\ undone. Only a recipient
+// whose quoted local part holds the three characters "," would be split differently; the C++
+// twin (SmtpMessageStore::sortValue) does the same to the same JSON, so the orders still agree.
+const char fromKey[]
+    = "(CASE WHEN from_header <> '' THEN from_header ELSE mail_from END) COLLATE NOCASE";
+const char toKey[] = R"((CASE WHEN to_header <> '' THEN to_header WHEN rcpt_tos = '[]' THEN '' )"
+                     R"(ELSE replace(replace(replace(substr(rcpt_tos, 3, length(rcpt_tos) - 4), )"
+                     R"('","', ', '), '\"', '"'), '\\', '\') END) COLLATE NOCASE)";
+const char subjectKey[] = "subject COLLATE NOCASE";
+
+// Version 3: an index per sort key of the inbox other than arrival, so that a page sorted by
+// subject of 1,000,000 messages is an index seek (1-2 ms) instead of a sort of every row (2 s
+// warm, 15 s cold). The id is in every index entry (the rowid), so each also gives the ties in id
+// order. At 1,000,000 messages the four take 161 MB (1.8% of the file), building them when an
+// older file is opened takes 25 s once, and storing a message costs about 0.2 ms more (a random
+// leaf page of each index written per insert): 1,500-1,900 instead of 2,300-2,450 messages/s
+// into that store in bench/make-store. A fresh store ingests as fast as before (bench/ingest.sh).
+QStringList schemaV3()
+{
+    return {
+        QStringLiteral("CREATE INDEX messages_by_from ON messages(%1)").arg(QLatin1String(fromKey)),
+        QStringLiteral("CREATE INDEX messages_by_to ON messages(%1)").arg(QLatin1String(toKey)),
+        QStringLiteral("CREATE INDEX messages_by_subject ON messages(%1)")
+            .arg(QLatin1String(subjectKey)),
+        QStringLiteral("CREATE INDEX messages_by_size ON messages(size)"),
+    };
+}
+
 } // namespace
 
 namespace StoreSchema {
+
+QLatin1String sortExpression(SmtpSortKey key)
+{
+    switch (key) {
+    case SmtpSortKey::Received:
+        break;
+    case SmtpSortKey::From:
+        return QLatin1String(fromKey);
+    case SmtpSortKey::To:
+        return QLatin1String(toKey);
+    case SmtpSortKey::Subject:
+        return QLatin1String(subjectKey);
+    case SmtpSortKey::Size:
+        return QLatin1String("size");
+    }
+    return QLatin1String("id");
+}
+
+PageSql pageSql(const SearchQuery &search, const SmtpPageRequest &page)
+{
+    const bool ascending = page.order == Qt::AscendingOrder;
+    const QLatin1String direction(ascending ? " ASC" : " DESC");
+    const QLatin1String after(ascending ? ">" : "<");
+    const QLatin1String key = sortExpression(page.key);
+    PageSql result;
+    result.bindings = search.bindings;
+    QString where = search.where;
+    // With words to find, SQLite drives the query from the list of full-text matches (their ids)
+    // and, sorted by anything but arrival, sorts every match for one page: 1.8 s for the 470,000
+    // messages with "project" in a million. "+m.id" keeps it from looking the ids up, so it walks
+    // the key's index instead, testing each row against the list (built once), and stops after
+    // a page: 0.12 s. The price is a rare word: with fewer matches than a page, the walk goes to
+    // the end of the index, 0.15 s instead of 0.3 ms. SearchQuery puts that condition first.
+    if (page.key != SmtpSortKey::Received
+        && where.startsWith(QLatin1String("m.id IN (SELECT rowid FROM messages_fts ")))
+        where.prepend(QLatin1Char('+'));
+    // The keyset condition, only when paging: SQLite then seeks in the key's index to the cursor.
+    // "(? = 0 OR m.id < ?)" made it walk down from the newest message, so the last page of
+    // 1,000,000 took 0.3 s (14 s cold). For the other keys "k >= v AND (k > v OR id > i)" (in
+    // the page's direction) is a range seek in the index on k; the row value "(k, id) > (v, i)"
+    // was a scan from the start.
+    QString keyset;
+    if (page.afterId != 0 && page.key == SmtpSortKey::Received) {
+        keyset = QStringLiteral(" AND m.id %1 ?").arg(after);
+        result.bindings.append(page.afterId);
+    } else if (page.afterId != 0) {
+        QVariant value;
+        if (page.key == SmtpSortKey::Size) {
+            value = page.afterValue.toLongLong();
+        } else {
+            QString text = page.afterValue.toString();
+            if (text.isNull()) // a null QString binds as SQL NULL, which compares as nothing
+                text = QStringLiteral("");
+            value = text;
+        }
+        keyset = QStringLiteral(" AND %1 %2= ? AND (%1 %2 ? OR m.id %2 ?)").arg(key, after);
+        result.bindings += QVariantList { value, value, page.afterId };
+    }
+    QString order = key + direction;
+    if (page.key != SmtpSortKey::Received)
+        order += QLatin1String(", m.id") + direction;
+    result.sql = QStringLiteral("WHERE (%1)%2 ORDER BY %3 LIMIT ?").arg(where, keyset, order);
+    result.bindings.append(page.limit);
+    return result;
+}
 
 bool configure(QSqlDatabase &db, QString *errorString)
 {
@@ -150,7 +246,11 @@ bool prepare(QSqlDatabase &db, QString *errorString)
         for (const char *statement : schemaV2)
             ok = ok && exec(db, QString::fromUtf8(statement), errorString);
     }
-    // Later versions: if (ok && *version < 3) { migrate 2 -> 3 } ...
+    if (*version < 3) {
+        for (const QString &statement : schemaV3())
+            ok = ok && exec(db, statement, errorString);
+    }
+    // Later versions: if (ok && *version < 4) { migrate 3 -> 4 } ...
     ok = ok
         && exec(db, QStringLiteral("PRAGMA application_id = %1").arg(applicationId), errorString)
         && exec(db, QStringLiteral("PRAGMA user_version = %1").arg(currentVersion), errorString);

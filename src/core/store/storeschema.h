@@ -1,7 +1,11 @@
 // The store's SQLite schema, its versions and the checks made before a file is used.
 #pragma once
 
+#include "searchquery.h"
+#include "smtpmessagestore.h"
+
 #include <QString>
+#include <QVariantList>
 
 class QSqlDatabase;
 
@@ -11,7 +15,22 @@ namespace StoreSchema {
 constexpr int applicationId = 0x534D5452;
 // PRAGMA user_version: the schema this build writes. Older files are migrated; newer refused.
 // 1: messages, raw, HTML, FTS5. 2: + counters (message and unread counts kept by triggers).
-constexpr int currentVersion = 2;
+// 3: + indexes for sorting by From, To, Subject and Size.
+constexpr int currentVersion = 3;
+
+// A sort key of SmtpMessageStore::summaries() as SQL over the messages table (no alias), with
+// its collation: ORDER BY it (then id) and the keyset conditions use it as it is, because SQLite
+// reads an index on an expression only for that very expression. Received is "id".
+SMTPRECEIVER_TEST_EXPORT QLatin1String sortExpression(SmtpSortKey key);
+
+// One page of SmtpMessageStore::summaries(): the SQL that follows "SELECT <columns> FROM
+// messages m " (WHERE, ORDER BY, LIMIT) and its bindings in order. search must be valid.
+struct PageSql
+{
+    QString sql;
+    QVariantList bindings;
+};
+SMTPRECEIVER_TEST_EXPORT PageSql pageSql(const SearchQuery &search, const SmtpPageRequest &page);
 
 // Sets the connection's pragmas (WAL, synchronous=FULL, busy timeout).
 bool configure(QSqlDatabase &db, QString *errorString);
