@@ -33,6 +33,9 @@ public:
     void insertPending();
     void onNewLoaded();
     void insertNew(const QList<SmtpMessageSummary> &candidates);
+    void mergeNew(const QList<SmtpMessageSummary> &fresh); // sorted, none loaded yet
+    // More places than this in one batch of new mail: one merge and a layout change instead.
+    static constexpr qsizetype maxInsertRuns = 16;
     void onMessagesRemoved(const QList<qint64> &ids);
     void onReadChanged(const QList<qint64> &ids, bool read);
     void setQueryError(const QString &error);
@@ -538,8 +541,7 @@ void SmtpInboxModelPrivate::insertNew(const QList<SmtpMessageSummary> &candidate
                         return a.id == b.id; // deferred twice
                     }),
         fresh.end());
-    // Where each goes: before the first loaded row that sorts after it. Those that go before the
-    // same row go in together, one run per place, from the bottom up so the places stay right.
+    // Where each goes: before the first loaded row that sorts after it.
     QList<int> places;
     places.reserve(fresh.size());
     for (const SmtpMessageSummary &s : std::as_const(fresh))
@@ -547,26 +549,61 @@ void SmtpInboxModelPrivate::insertNew(const QList<SmtpMessageSummary> &candidate
                               [this](const SmtpMessageSummary &row,
                                   const SmtpMessageSummary &value) { return before(row, value); })
             - rows.cbegin()));
-    int atTop = 0;
-    qsizetype end = fresh.size();
-    while (end > 0) {
-        const int place = places.at(end - 1);
-        qsizetype begin = end - 1;
-        while (begin > 0 && places.at(begin - 1) == place)
-            --begin;
-        const qsizetype n = end - begin;
-        q->beginInsertRows({}, place, int(place + n - 1));
-        rows.insert(place, n, SmtpMessageSummary());
-        for (qsizetype i = 0; i < n; ++i)
-            rows[place + i] = std::move(fresh[begin + i]);
-        rowsMoved();
-        q->endInsertRows();
-        if (place == 0)
-            atTop = int(n);
-        end = begin;
+    const int atTop = int(std::count(places.cbegin(), places.cend(), 0));
+    qsizetype distinctPlaces = 0; // places ascend, as fresh does
+    for (qsizetype i = 0; i < places.size(); ++i)
+        distinctPlaces += i == 0 || places.at(i) != places.at(i - 1);
+    if (distinctPlaces > maxInsertRuns) {
+        // A burst sorted by subject lands in many places: one merge and one layout change, not
+        // a row insertion (with its memmove and view update) per place (bench/gui-burst).
+        mergeNew(fresh);
+    } else {
+        // Those that go before the same row go in together, one run per place, from the bottom
+        // up so the places stay right.
+        qsizetype end = fresh.size();
+        while (end > 0) {
+            const int place = places.at(end - 1);
+            qsizetype begin = end - 1;
+            while (begin > 0 && places.at(begin - 1) == place)
+                --begin;
+            const qsizetype n = end - begin;
+            q->beginInsertRows({}, place, int(place + n - 1));
+            rows.insert(place, n, SmtpMessageSummary());
+            for (qsizetype i = 0; i < n; ++i)
+                rows[place + i] = std::move(fresh[begin + i]);
+            rowsMoved();
+            q->endInsertRows();
+            end = begin;
+        }
     }
     if (atTop > 0)
         Q_EMIT q->newMessagesInserted(atTop);
+}
+
+void SmtpInboxModelPrivate::mergeNew(const QList<SmtpMessageSummary> &fresh)
+{
+    Q_Q(SmtpInboxModel);
+    Q_EMIT q->layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    // Persistent indexes (the selection, the current row) follow their messages.
+    const QModelIndexList from = q->persistentIndexList();
+    QList<qint64> ids;
+    ids.reserve(from.size());
+    for (const QModelIndex &index : from)
+        ids.append(rows.at(index.row()).id);
+    QList<SmtpMessageSummary> merged;
+    merged.reserve(rows.size() + fresh.size());
+    std::merge(std::make_move_iterator(rows.begin()), std::make_move_iterator(rows.end()),
+        fresh.cbegin(), fresh.cend(), std::back_inserter(merged),
+        [this](const SmtpMessageSummary &a, const SmtpMessageSummary &b) { return before(a, b); });
+    rows = std::move(merged);
+    rowsMoved();
+    QModelIndexList to;
+    to.reserve(from.size());
+    for (qsizetype i = 0; i < from.size(); ++i)
+        to.append(q->index(q->rowOf(ids.at(i)), from.at(i).column()));
+    q->changePersistentIndexList(from, to);
+    Q_EMIT q->layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+    Q_EMIT q->countChanged(); // rows were added, though no rowsInserted said so
 }
 
 void SmtpInboxModelPrivate::onMessagesRemoved(const QList<qint64> &ids)

@@ -177,6 +177,18 @@ bool MainWindow::start()
                         ? rows
                         : rows * m_view->verticalHeader()->defaultSectionSize()));
         });
+    // A burst sorted by another column comes as one layout change (see SmtpInboxModel): the row
+    // at the top of the view stays there.
+    connect(m_model, &QAbstractItemModel::layoutAboutToBeChanged, this, [this] {
+        m_topRowBeforeLayout = m_view->verticalScrollBar()->value() > 0
+            ? QPersistentModelIndex(m_model->index(m_view->rowAt(0), 0))
+            : QPersistentModelIndex();
+    });
+    connect(m_model, &QAbstractItemModel::layoutChanged, this, [this] {
+        if (m_topRowBeforeLayout.isValid())
+            m_view->scrollTo(m_topRowBeforeLayout, QAbstractItemView::PositionAtTop);
+        m_topRowBeforeLayout = QPersistentModelIndex();
+    });
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
         &MainWindow::onSelectionChanged);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, [this] {

@@ -11,6 +11,7 @@
 
 #include <QElapsedTimer>
 #include <QMainWindow>
+#include <QPersistentModelIndex>
 #include <QThreadPool>
 #include <QTimer>
 
@@ -108,6 +109,7 @@ private:
     QSystemTrayIcon *m_tray = nullptr;
     QTimer m_notifyTimer; // coalesces a burst of mail into one notification
     QTimer m_statusTimer; // coalesces status bar, title and tray updates
+    QPersistentModelIndex m_topRowBeforeLayout; // kept at the top through a layout change
     QElapsedTimer m_burstTimer; // since the first message of the burst
     int m_unnotifiedCount = 0;
     SmtpMessage m_newestUnnotified;
