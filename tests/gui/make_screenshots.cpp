@@ -19,7 +19,7 @@ namespace {
 
 const QByteArray sampleHtml = R"(From: Shop <orders@shop.example>
 To: Ada Lovelace <ada@example.com>
-Subject: =?UTF-8?Q?Your_order_#1042_has_shipped_=F0=9F=93=A6?=
+Subject: =?UTF-8?Q?Your_order_#1042_has_shipped_=E2=80=94_arriving_Tuesday?=
 Date: Sat, 28 Nov 2026 10:15:00 +0000
 Message-ID: <order-1042@shop.example>
 MIME-Version: 1.0
