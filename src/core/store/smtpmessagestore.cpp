@@ -806,8 +806,8 @@ QList<SmtpMessageSummary> SmtpMessageStore::summaries(
     QSqlDatabase db = d->readConnection(errorString);
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    q.prepare(
-        QStringLiteral("SELECT %1 FROM messages m ").arg(QLatin1String(summaryColumns)) + sql.sql);
+    q.prepare(QStringLiteral("SELECT %1 FROM %2 %3")
+                  .arg(QLatin1String(summaryColumns), sql.from, sql.sql));
     for (const QVariant &v : sql.bindings)
         q.addBindValue(v);
     if (!q.exec()) {

@@ -163,9 +163,20 @@ PageSql pageSql(const SearchQuery &search, const SmtpPageRequest &page)
     // the key's index instead, testing each row against the list (built once), and stops after
     // a page: 0.12 s. The price is a rare word: with fewer matches than a page, the walk goes to
     // the end of the index, 0.15 s instead of 0.3 ms. SearchQuery puts that condition first.
-    if (page.key != SmtpSortKey::Received
-        && where.startsWith(QLatin1String("m.id IN (SELECT rowid FROM messages_fts ")))
+    const QLatin1String matchedIds(
+        "m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)");
+    const bool words = where.startsWith(matchedIds);
+    if (page.key != SmtpSortKey::Received && words)
         where.prepend(QLatin1Char('+'));
+    // Newest (or oldest) first, the full-text index itself is walked in id order, from the
+    // cursor, and stops after a page: "project" (470,000 matches in a million) 200 -> 65 ms, as
+    // the list of every match is never built; a rare word 9 ms.
+    const bool walkMatches = page.key == SmtpSortKey::Received && words;
+    if (walkMatches) {
+        result.from = QStringLiteral("messages_fts f CROSS JOIN messages m ON m.id = f.rowid");
+        where.replace(0, matchedIds.size(), QLatin1String("f.messages_fts MATCH ?"));
+    }
+    const QLatin1String id(walkMatches ? "f.rowid" : "m.id");
     // The keyset condition, only when paging: SQLite then seeks in the key's index to the cursor.
     // "(? = 0 OR m.id < ?)" made it walk down from the newest message, so the last page of
     // 1,000,000 took 0.3 s (14 s cold). For the other keys "k >= v AND (k > v OR id > i)" (in
@@ -173,7 +184,7 @@ PageSql pageSql(const SearchQuery &search, const SmtpPageRequest &page)
     // was a scan from the start.
     QString keyset;
     if (page.afterId != 0 && page.key == SmtpSortKey::Received) {
-        keyset = QStringLiteral(" AND m.id %1 ?").arg(after);
+        keyset = QStringLiteral(" AND %1 %2 ?").arg(id, after);
         result.bindings.append(page.afterId);
     } else if (page.afterId != 0) {
         QVariant value;
@@ -188,7 +199,7 @@ PageSql pageSql(const SearchQuery &search, const SmtpPageRequest &page)
         keyset = QStringLiteral(" AND %1 %2= ? AND (%1 %2 ? OR m.id %2 ?)").arg(key, after);
         result.bindings += QVariantList { value, value, page.afterId };
     }
-    QString order = key + direction;
+    QString order = (walkMatches ? QString(id) : QString(key)) + direction;
     if (page.key != SmtpSortKey::Received)
         order += QLatin1String(", m.id") + direction;
     result.sql = QStringLiteral("WHERE (%1)%2 ORDER BY %3 LIMIT ?").arg(where, keyset, order);

@@ -27,6 +27,7 @@ SMTPRECEIVER_TEST_EXPORT QLatin1String sortExpression(SmtpSortKey key);
 // messages m " (WHERE, ORDER BY, LIMIT) and its bindings in order. search must be valid.
 struct PageSql
 {
+    QString from = QStringLiteral("messages m"); // SELECT <summary columns> FROM <from> <sql>
     QString sql;
     QVariantList bindings;
 };
