@@ -10,6 +10,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <vector>
 
 namespace {
 
@@ -50,6 +51,24 @@ public:
         return SmtpMessageStore::sortsBefore(a, b, sortKey, sortOrder);
     }
     void rowsMoved() const { rowById.clear(); } // rows were inserted or removed
+
+    // Every read started on a worker, also those a reload made obsolete (a watcher holds only
+    // its latest): the store must not close, nor this model go, while one still reads.
+    QFuture<Page> track(const QFuture<Page> &future)
+    {
+        reads.erase(std::remove_if(reads.begin(), reads.end(),
+                        [](const QFuture<Page> &f) { return f.isFinished(); }),
+            reads.end());
+        reads.push_back(future);
+        return future;
+    }
+    void waitForReads()
+    {
+        for (QFuture<Page> &f : reads)
+            f.waitForFinished();
+        reads.clear();
+    }
+    std::vector<QFuture<Page>> reads;
 
     QList<SmtpMessageSummary> rows; // in the sort order: newest first unless sorted otherwise
     int sortColumn = SmtpInboxModel::ReceivedColumn;
@@ -100,8 +119,7 @@ SmtpInboxModel::SmtpInboxModel(SmtpMessageStore *store, QObject *parent)
 SmtpInboxModel::~SmtpInboxModel()
 {
     Q_D(SmtpInboxModel);
-    d->pageWatcher.waitForFinished();
-    d->newWatcher.waitForFinished();
+    d->waitForReads();
 }
 
 SmtpMessageStore *SmtpInboxModel::store() const
@@ -115,8 +133,7 @@ void SmtpInboxModel::setStore(SmtpMessageStore *store)
     if (store == d->store)
         return;
     // A page being read belongs to the old store; it must not outlive it.
-    d->pageWatcher.waitForFinished();
-    d->newWatcher.waitForFinished();
+    d->waitForReads();
     if (d->store)
         disconnect(d->store, nullptr, this, nullptr);
     d->store = store;
@@ -130,8 +147,7 @@ void SmtpInboxModel::setStore(SmtpMessageStore *store)
         // QML gives the store here before it opens its file; the model follows open and close.
         connect(store, &SmtpMessageStore::opened, this, &SmtpInboxModel::reload);
         connect(store, &SmtpMessageStore::aboutToClose, this, [this, d] {
-            d->pageWatcher.waitForFinished(); // a page being read must not outlive the database
-            d->newWatcher.waitForFinished();
+            d->waitForReads(); // a page being read must not outlive the database
             ++d->generation;
             beginResetModel();
             d->rows.clear();
@@ -417,11 +433,11 @@ void SmtpInboxModel::fetchMore(const QModelIndex &parent)
     if (!d->rows.isEmpty()) // the keyset cursor: after the last loaded row
         request = request.after(d->rows.constLast());
     d->pageGeneration = d->generation;
-    d->pageWatcher.setFuture(QtConcurrent::run([store, query, request] {
+    d->pageWatcher.setFuture(d->track(QtConcurrent::run([store, query, request] {
         Page page;
         page.rows = store->summaries(query, request, &page.error);
         return page;
-    }));
+    })));
 }
 
 void SmtpInboxModelPrivate::setQueryError(const QString &error)
@@ -492,7 +508,7 @@ void SmtpInboxModelPrivate::insertPending()
     SmtpMessageStore *theStore = store;
     const QString theQuery = query;
     newGeneration = generation;
-    newWatcher.setFuture(QtConcurrent::run([theStore, theQuery, from, upTo] {
+    newWatcher.setFuture(track(QtConcurrent::run([theStore, theQuery, from, upTo] {
         Page page;
         // The matches among the announced ids, in pages, newest first.
         qint64 before = upTo + 1;
@@ -508,7 +524,7 @@ void SmtpInboxModelPrivate::insertPending()
                 return page;
             before = part.constLast().id;
         }
-    }));
+    })));
 }
 
 void SmtpInboxModelPrivate::onNewLoaded()
