@@ -7,6 +7,7 @@
 #include <mainwindow.h>
 #include <messageview.h>
 #include <smtpmessagestore.h>
+#include <sortoracle.h>
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -117,43 +118,25 @@ bool deliverVaried(
     return deliverAll(store, messages);
 }
 
-// The text the inbox shows for a column, as UTF-8 with ASCII letters in lower case: compared
-// bytewise, the order of SQLite's NOCASE.
-QByteArray shownKey(const SmtpMessageSummary &s, int column)
+// The column's sort key in the store's terms, for the independent order of tests/common.
+SmtpSortKey keyOf(int column)
 {
-    QString text;
-    if (column == InboxModel::FromColumn)
-        text = s.from.isEmpty() ? s.mailFrom : s.from;
-    else if (column == InboxModel::ToColumn)
-        text = s.to.isEmpty() ? s.rcptTos.join(", ") : s.to;
-    else if (column == InboxModel::SubjectColumn)
-        text = s.subject;
-    QByteArray bytes = text.toUtf8();
-    for (char &c : bytes)
-        if (c >= 'A' && c <= 'Z')
-            c = char(c - 'A' + 'a');
-    return bytes;
+    switch (column) {
+    case InboxModel::FromColumn:
+        return SmtpSortKey::From;
+    case InboxModel::ToColumn:
+        return SmtpSortKey::To;
+    case InboxModel::SubjectColumn:
+        return SmtpSortKey::Subject;
+    case InboxModel::SizeColumn:
+        return SmtpSortKey::Size;
+    }
+    return SmtpSortKey::Received;
 }
 
-// The order the model must show: every summary sorted by the column's shown value (the size,
-// the id for Received), ties by id, all reversed for descending.
 QList<qint64> expectedOrder(QList<SmtpMessageSummary> all, int column, Qt::SortOrder order)
 {
-    std::sort(
-        all.begin(), all.end(), [column](const SmtpMessageSummary &a, const SmtpMessageSummary &b) {
-            if (column == InboxModel::SizeColumn && a.size != b.size)
-                return a.size < b.size;
-            if (column != InboxModel::SizeColumn && column != InboxModel::ReceivedColumn
-                && shownKey(a, column) != shownKey(b, column))
-                return shownKey(a, column) < shownKey(b, column);
-            return a.id < b.id;
-        });
-    QList<qint64> ids;
-    for (const SmtpMessageSummary &s : std::as_const(all))
-        ids.append(s.id);
-    if (order == Qt::DescendingOrder)
-        std::reverse(ids.begin(), ids.end());
-    return ids;
+    return SortOracle::expectedOrder(std::move(all), keyOf(column), order);
 }
 
 QList<qint64> expectedOrder(const SmtpMessageStore &store, int column, Qt::SortOrder order,

@@ -4,6 +4,7 @@
 // of a version 2 file. The expected orders are computed here, from the values the inbox shows,
 // independently of the store's own comparison.
 #include <smtpmessagestore.h>
+#include <sortoracle.h>
 #include <store/searchquery.h>
 #include <store/storeschema.h>
 
@@ -127,55 +128,7 @@ QList<SmtpMessageSummary> everything(const SmtpMessageStore &store, const QStrin
     return store.summaries(query, 0, 1000000);
 }
 
-// The value the inbox shows for a key, as UTF-8 with ASCII letters in lower case: bytewise, the
-// order SQLite's NOCASE gives.
-QByteArray shownKey(const SmtpMessageSummary &s, SmtpSortKey key)
-{
-    QString text;
-    switch (key) {
-    case SmtpSortKey::From:
-        text = s.from.isEmpty() ? s.mailFrom : s.from;
-        break;
-    case SmtpSortKey::To:
-        text = s.to.isEmpty() ? s.rcptTos.join(QStringLiteral(", ")) : s.to;
-        break;
-    case SmtpSortKey::Subject:
-        text = s.subject;
-        break;
-    case SmtpSortKey::Received:
-    case SmtpSortKey::Size:
-        break;
-    }
-    QByteArray bytes = text.toUtf8();
-    for (char &c : bytes)
-        if (c >= 'A' && c <= 'Z')
-            c = char(c - 'A' + 'a');
-    return bytes;
-}
-
-// The expected order of all: sorted by the shown value (or size, or id), ties by id, reversed
-// for descending.
-QList<qint64> expectedOrder(QList<SmtpMessageSummary> all, SmtpSortKey key, Qt::SortOrder order)
-{
-    std::sort(
-        all.begin(), all.end(), [key](const SmtpMessageSummary &a, const SmtpMessageSummary &b) {
-            if (key == SmtpSortKey::Size && a.size != b.size)
-                return a.size < b.size;
-            if (key != SmtpSortKey::Size && key != SmtpSortKey::Received) {
-                const QByteArray ka = shownKey(a, key);
-                const QByteArray kb = shownKey(b, key);
-                if (ka != kb)
-                    return ka < kb;
-            }
-            return a.id < b.id;
-        });
-    QList<qint64> ids;
-    for (const SmtpMessageSummary &s : std::as_const(all))
-        ids.append(s.id);
-    if (order == Qt::DescendingOrder)
-        std::reverse(ids.begin(), ids.end());
-    return ids;
-}
+using SortOracle::expectedOrder;
 
 // Every page of a request, following the cursor; stops at a short page.
 QList<SmtpMessageSummary> allPages(const SmtpMessageStore &store, const QString &query,
