@@ -8,6 +8,7 @@
 #include <messageview.h>
 #include <smtpmessagestore.h>
 #include <sortoracle.h>
+#include <storedelivery.h>
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -93,20 +94,6 @@ SmtpMessage variedMessage(int i, const QString &subjectOverride = QString())
         + "\r\n";
     m.setData(data);
     return m;
-}
-
-bool deliverAll(SmtpMessageStore &store, const QList<SmtpMessage> &messages)
-{
-    std::atomic<int> done { 0 };
-    std::atomic<int> failed { 0 };
-    for (const SmtpMessage &m : messages)
-        store.deliver(m, [&](const SmtpSinkResult &r) {
-            failed += r.ok ? 0 : 1;
-            ++done;
-        });
-    for (int i = 0; i < 30000 && done < messages.size(); ++i)
-        QTest::qWait(1);
-    return done == messages.size() && failed == 0;
 }
 
 bool deliverVaried(

@@ -7,6 +7,7 @@
 #include <sortoracle.h>
 #include <store/searchquery.h>
 #include <store/storeschema.h>
+#include <storedelivery.h>
 
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -105,22 +106,6 @@ SmtpMessage makeMessage(int i, const QString &subjectOverride = QString())
     data += QByteArray((i * 13) % 5 * 10, 'x') + "\r\n"; // five sizes per header layout: ties
     m.setData(data);
     return m;
-}
-
-// Delivers them all (group commit) and waits until every one is stored.
-bool deliverAll(SmtpMessageStore &store, const QList<SmtpMessage> &messages)
-{
-    std::atomic<int> done { 0 };
-    std::atomic<int> failed { 0 };
-    for (const SmtpMessage &m : messages)
-        store.deliver(m, [&](const SmtpSinkResult &r) {
-            if (!r.ok)
-                ++failed;
-            ++done;
-        });
-    for (int i = 0; i < 30000 && done < messages.size(); ++i)
-        QTest::qWait(1);
-    return done == messages.size() && failed == 0;
 }
 
 QList<SmtpMessageSummary> everything(const SmtpMessageStore &store, const QString &query = {})
