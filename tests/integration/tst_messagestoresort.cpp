@@ -15,7 +15,6 @@
 #include <QTest>
 
 #include <algorithm>
-#include <atomic>
 
 namespace {
 
