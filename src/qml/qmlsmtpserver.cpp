@@ -85,6 +85,26 @@ void QmlSmtpServer::setRulesFile(const QString &file)
     componentComplete(); // rules are read once all properties are known
 }
 
+QVariantMap QmlSmtpServer::credentialMap() const
+{
+    QVariantMap map;
+    const QHash<QString, QString> all = credentials();
+    for (auto it = all.cbegin(); it != all.cend(); ++it)
+        map.insert(it.key(), it.value());
+    return map;
+}
+
+void QmlSmtpServer::setCredentialMap(const QVariantMap &userToPassword)
+{
+    QHash<QString, QString> all;
+    for (auto it = userToPassword.cbegin(); it != userToPassword.cend(); ++it)
+        all.insert(it.key(), it.value().toString());
+    if (all == credentials())
+        return;
+    setCredentials(all);
+    Q_EMIT credentialsChanged();
+}
+
 void QmlSmtpServer::componentComplete()
 {
     m_complete = true;

@@ -16,6 +16,7 @@
 
 #include <QPointer>
 #include <QQmlParserStatus>
+#include <QVariantMap>
 #include <QtQml/qqml.h>
 
 class QmlSmtpServer : public SmtpServer, public QQmlParserStatus
@@ -32,6 +33,11 @@ class QmlSmtpServer : public SmtpServer, public QQmlParserStatus
     Q_PROPERTY(bool running READ isRunning WRITE setRunning NOTIFY runningChanged)
     Q_PROPERTY(SmtpMessageStore *store READ store WRITE setStore NOTIFY storeChanged)
     Q_PROPERTY(QString rulesFile READ rulesFile WRITE setRulesFile NOTIFY rulesFileChanged)
+    // Writable here (the library sets them with methods): SmtpServer.Off / AcceptAny /
+    // Credentials, and { "user": "password", ... }.
+    Q_PROPERTY(AuthMode authMode READ authMode WRITE setAuthMode NOTIFY authModeChanged)
+    Q_PROPERTY(
+        QVariantMap credentials READ credentialMap WRITE setCredentialMap NOTIFY credentialsChanged)
 public:
     explicit QmlSmtpServer(QObject *parent = nullptr);
 
@@ -51,6 +57,8 @@ public:
     void setStore(SmtpMessageStore *store); // where messages go before the 250; not owned
     QString rulesFile() const { return m_rulesFile; }
     void setRulesFile(const QString &file); // the JSON rules of the command line's --rules
+    QVariantMap credentialMap() const;
+    void setCredentialMap(const QVariantMap &userToPassword);
 
     void classBegin() override { }
     void componentComplete() override;
@@ -64,6 +72,7 @@ Q_SIGNALS:
     void runningChanged();
     void storeChanged();
     void rulesFileChanged();
+    void credentialsChanged();
 
 private:
     void restart(); // applies the properties; reports problems through errorOccurred()

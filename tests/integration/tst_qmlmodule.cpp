@@ -71,6 +71,7 @@ private Q_SLOTS:
     void storeWritesFromQml();
     void listenErrorIsASignal();
     void withoutRecipientHandlerRulesDecide();
+    void authConfiguredFromQml();
 
 private:
     QObject *create(const QByteArray &qml);
@@ -251,6 +252,32 @@ SmtpServer { port: 0; property int received: 0; onMessage: (msg) => received++ }
                  sendOne(quint16(m_root->property("serverPort").toInt()), "any@x.test", "Hi")),
         250);
     QTRY_COMPARE(m_root->property("received").toInt(), 1);
+}
+
+void TestQmlModule::authConfiguredFromQml()
+{
+    m_root = create(R"(
+import QtQml
+import SmtpReceiver
+SmtpServer { port: 0; authMode: SmtpServer.Credentials; credentials: { "dev": "s3cret" } }
+)");
+    QVERIFY(m_root);
+    QTRY_VERIFY(m_root->property("listening").toBool());
+    QCOMPARE(m_root->property("credentials").toMap().value("dev").toString(), QString("s3cret"));
+    const quint16 port = quint16(m_root->property("serverPort").toInt());
+    SmtpTestClient client;
+    QVERIFY(client.connectTo(port));
+    QCOMPARE(SmtpTestClient::code(client.greeting()), 220);
+    QVERIFY(client.ehlo().contains("AUTH"));
+    // Mail needs AUTH with these credentials: the wrong password is 535, the right one 235.
+    QCOMPARE(SmtpTestClient::code(client.mail("a@x.test")), 530);
+    QCOMPARE(SmtpTestClient::code(
+                 client.command("AUTH PLAIN " + QByteArray("\0dev\0wrong", 10).toBase64())),
+        535);
+    QCOMPARE(SmtpTestClient::code(
+                 client.command("AUTH PLAIN " + QByteArray("\0dev\0s3cret", 11).toBase64())),
+        235);
+    QCOMPARE(SmtpTestClient::code(client.mail("a@x.test")), 250);
 }
 
 QTEST_GUILESS_MAIN(TestQmlModule)
