@@ -40,6 +40,7 @@ public:
     void onMessagesRemoved(const QList<qint64> &ids);
     void onReadChanged(const QList<qint64> &ids, bool read);
     void setQueryError(const QString &error);
+    void clearRows(bool nothingToRead); // a model reset to no rows; stale reads are dropped
 
     SmtpInboxModel *q_ptr;
     QPointer<SmtpMessageStore> store;
@@ -148,14 +149,7 @@ void SmtpInboxModel::setStore(SmtpMessageStore *store)
         connect(store, &SmtpMessageStore::opened, this, &SmtpInboxModel::reload);
         connect(store, &SmtpMessageStore::aboutToClose, this, [this, d] {
             d->waitForReads(); // a page being read must not outlive the database
-            ++d->generation;
-            beginResetModel();
-            d->rows.clear();
-            d->rowsMoved();
-            d->deferredNew.clear();
-            d->exhausted = true;
-            d->fetching = false;
-            endResetModel();
+            d->clearRows(/*exhausted=*/true);
         });
         connect(store, &QObject::destroyed, this, &SmtpInboxModel::reload); // the QPointer is null
     }
@@ -247,20 +241,7 @@ void SmtpInboxModel::sort(int column, Qt::SortOrder order)
 void SmtpInboxModel::reload()
 {
     Q_D(SmtpInboxModel);
-    ++d->generation;
-    const bool wasFetching = d->fetching;
-    beginResetModel();
-    d->rows.clear();
-    d->rowsMoved();
-    d->exhausted = !d->store || !d->store->isOpen();
-    d->fetching = false;
-    // The first page is read after this: it has whatever was announced before.
-    d->pendingOldest = 0;
-    d->pendingNewest = 0;
-    d->deferredNew.clear();
-    endResetModel();
-    if (wasFetching)
-        Q_EMIT loadingChanged();
+    d->clearRows(!d->store || !d->store->isOpen());
     if (d->exhausted)
         d->setQueryError({});
     fetchMore({});
@@ -341,9 +322,9 @@ QVariant SmtpInboxModel::data(const QModelIndex &index, int role) const
     case IdRole:
         return s.id;
     case FromRole:
-        return s.from.isEmpty() ? s.mailFrom : s.from;
+        return s.shownFrom();
     case ToRole:
-        return s.to.isEmpty() ? s.rcptTos.join(QStringLiteral(", ")) : s.to;
+        return s.shownTo();
     case SubjectRole:
         return s.subject;
     case ReceivedAtRole:
@@ -438,6 +419,25 @@ void SmtpInboxModel::fetchMore(const QModelIndex &parent)
         page.rows = store->summaries(query, request, &page.error);
         return page;
     })));
+}
+
+void SmtpInboxModelPrivate::clearRows(bool nothingToRead)
+{
+    Q_Q(SmtpInboxModel);
+    ++generation; // pages and new mail being read belong to what was shown before
+    const bool wasFetching = fetching;
+    q->beginResetModel();
+    rows.clear();
+    rowsMoved();
+    exhausted = nothingToRead;
+    fetching = false;
+    // The next first page has whatever was announced before.
+    pendingOldest = 0;
+    pendingNewest = 0;
+    deferredNew.clear();
+    q->endResetModel();
+    if (wasFetching)
+        Q_EMIT q->loadingChanged();
 }
 
 void SmtpInboxModelPrivate::setQueryError(const QString &error)

@@ -42,6 +42,11 @@ public:
 
     // A message that was just received: the envelope, and From, To and Subject decoded.
     static SmtpMessageSummary fromMessage(const SmtpMessage &message);
+
+    // What the inbox shows, and sorts by: the From header, else the envelope sender; the To
+    // header, else the envelope recipients joined by ", ".
+    QString shownFrom() const { return from.isEmpty() ? mailFrom : from; }
+    QString shownTo() const { return to.isEmpty() ? rcptTos.join(QStringLiteral(", ")) : to; }
     // The envelope only (no header is decoded): for callers that need one header, or none.
     static SmtpMessageSummary fromEnvelope(const SmtpMessage &message);
 };

@@ -80,9 +80,8 @@ void QmlSmtpServer::setRulesFile(const QString &file)
         return;
     m_rulesFile = file;
     Q_EMIT rulesFileChanged();
-    if (!m_complete)
-        return;
-    componentComplete(); // rules are read once all properties are known
+    if (m_complete) // before that, componentComplete() reads them once all properties are known
+        applyRulesAndListen();
 }
 
 QVariantMap QmlSmtpServer::credentialMap() const
@@ -108,6 +107,11 @@ void QmlSmtpServer::setCredentialMap(const QVariantMap &userToPassword)
 void QmlSmtpServer::componentComplete()
 {
     m_complete = true;
+    applyRulesAndListen();
+}
+
+void QmlSmtpServer::applyRulesAndListen()
+{
     if (!m_rulesFile.isEmpty()) {
         QString error;
         SmtpRuleSet rules;

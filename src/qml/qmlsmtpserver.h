@@ -75,6 +75,7 @@ Q_SIGNALS:
     void credentialsChanged();
 
 private:
+    void applyRulesAndListen(); // reads rulesFile, then restart(); refuses to listen without them
     void restart(); // applies the properties; reports problems through errorOccurred()
 
     QString m_address = QStringLiteral("127.0.0.1");

@@ -105,25 +105,9 @@ bool deliverVaried(
     return deliverAll(store, messages);
 }
 
-// The column's sort key in the store's terms, for the independent order of tests/common.
-SmtpSortKey keyOf(int column)
-{
-    switch (column) {
-    case InboxModel::FromColumn:
-        return SmtpSortKey::From;
-    case InboxModel::ToColumn:
-        return SmtpSortKey::To;
-    case InboxModel::SubjectColumn:
-        return SmtpSortKey::Subject;
-    case InboxModel::SizeColumn:
-        return SmtpSortKey::Size;
-    }
-    return SmtpSortKey::Received;
-}
-
 QList<qint64> expectedOrder(QList<SmtpMessageSummary> all, int column, Qt::SortOrder order)
 {
-    return SortOracle::expectedOrder(std::move(all), keyOf(column), order);
+    return SortOracle::expectedOrder(std::move(all), SmtpInboxModel::sortKey(column), order);
 }
 
 QList<qint64> expectedOrder(const SmtpMessageStore &store, int column, Qt::SortOrder order,

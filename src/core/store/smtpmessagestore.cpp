@@ -21,6 +21,7 @@
 #include <QTimer>
 #include <QUuid>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -121,9 +122,18 @@ QString recipientsJson(const QStringList &rcptTos)
 
 // The To sort key's fallback, as StoreSchema::sortExpression(To) computes it in SQL from the
 // same JSON: unwrapped, "," between recipients becomes ", ", then \" and \\ are undone.
-QString envelopeToSortText(const QStringList &rcptTos)
+QString envelopeToSortText(const SmtpMessageSummary &s)
 {
-    const QString json = recipientsJson(rcptTos);
+    // The JSON differs from the text only where it escapes ('"', '\\', control characters):
+    // without those it is what the inbox shows, and no JSON is made per comparison.
+    const bool plain = std::none_of(s.rcptTos.cbegin(), s.rcptTos.cend(), [](const QString &a) {
+        return std::any_of(a.cbegin(), a.cend(), [](QChar c) {
+            return c == QLatin1Char('"') || c == QLatin1Char('\\') || c.unicode() < 0x20;
+        });
+    });
+    if (plain)
+        return s.shownTo();
+    const QString json = recipientsJson(s.rcptTos);
     if (json == QLatin1String("[]"))
         return QStringLiteral("");
     QString text = json.mid(2, json.size() - 4);
@@ -137,9 +147,9 @@ QString sortText(const SmtpMessageSummary &s, SmtpSortKey key)
 {
     switch (key) {
     case SmtpSortKey::From:
-        return s.from.isEmpty() ? s.mailFrom : s.from;
+        return s.shownFrom();
     case SmtpSortKey::To:
-        return s.to.isEmpty() ? envelopeToSortText(s.rcptTos) : s.to;
+        return s.to.isEmpty() ? envelopeToSortText(s) : s.to;
     case SmtpSortKey::Subject:
         return s.subject;
     case SmtpSortKey::Received:
