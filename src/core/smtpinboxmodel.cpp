@@ -147,7 +147,7 @@ void SmtpInboxModel::setStore(SmtpMessageStore *store)
             [d](const QList<qint64> &ids, bool read) { d->onReadChanged(ids, read); });
         // QML gives the store here before it opens its file; the model follows open and close.
         connect(store, &SmtpMessageStore::opened, this, &SmtpInboxModel::reload);
-        connect(store, &SmtpMessageStore::aboutToClose, this, [this, d] {
+        connect(store, &SmtpMessageStore::aboutToClose, this, [d] {
             d->waitForReads(); // a page being read must not outlive the database
             d->clearRows(/*exhausted=*/true);
         });
