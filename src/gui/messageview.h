@@ -4,7 +4,8 @@
 // HTML safety: an off-the-record profile, JavaScript off, every remote request (http, https,
 // ws, wss, ftp) blocked by an interceptor until the user presses "Load remote content" for this
 // message; cid: images come from the message's own parts; the HTML is served through a URL
-// scheme handler (no 2 MB setHtml limit); links open in the system browser, never inside.
+// scheme handler (no 2 MB setHtml limit); links open in the system browser, never inside. The
+// rules are enforced in one place, messagewebsafety.cpp.
 #pragma once
 
 #include <QFuture>

@@ -1,0 +1,150 @@
+// Attachments of the shown message: their thumbnails, saving a part to a file on a worker thread,
+// and opening it with the system's viewer from a private temporary folder.
+#include "messageattachments.h"
+
+#include "messageview_p.h"
+#include "smtpmessagestore.h"
+
+#include <QDesktopServices>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QSaveFile>
+#include <QTreeWidget>
+#include <QUrl>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace {
+
+constexpr qint64 maxThumbnailSource = 20 * 1024 * 1024; // bigger images get no thumbnail
+
+} // namespace
+
+QImage MessageAttachments::thumbnail(
+    const SmtpMessageStore *store, qint64 id, const AttachmentInfo &a)
+{
+    if (!a.type.startsWith(QLatin1String("image/"), Qt::CaseInsensitive) || a.size <= 0
+        || a.size > maxThumbnailSource)
+        return QImage();
+    bool ok = false;
+    const QByteArray bytes = store->partContent(id, a.part, &ok);
+    QImage image;
+    if (ok && image.loadFromData(bytes))
+        return image.scaled(
+            thumbnailSize, thumbnailSize, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+    return QImage();
+}
+
+QString MessageAttachments::writeFile(const QString &path, const QByteArray &bytes)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+        return MessageView::tr("Could not write %1: %2")
+            .arg(QDir::toNativeSeparators(path), file.errorString());
+    return QString();
+}
+
+QString MessageAttachments::safeFileName(const QString &name, const QString &fallback)
+{
+    QString safe = name;
+    for (QChar &c : safe)
+        if (c == QLatin1Char('/') || c == QLatin1Char('\\') || c == QLatin1Char(':')
+            || c.category() == QChar::Other_Control)
+            c = QLatin1Char('_');
+    safe = safe.trimmed();
+    while (safe.startsWith(QLatin1Char('.')))
+        safe.remove(0, 1);
+    if (safe.size() > 200)
+        safe = safe.right(200);
+    return safe.isEmpty() ? fallback : safe;
+}
+
+QFuture<bool> MessageViewPrivate::saveAttachment(
+    int partIndex, const QString &path, bool interactive)
+{
+    Q_Q(MessageView);
+    if (!store || !shown || !attachment(partIndex)) {
+        reportError(MessageView::tr("There is no such attachment."), interactive);
+        return QtFuture::makeReadyFuture(false);
+    }
+    const SmtpMessageStore *s = store.data();
+    const qint64 id = shown->id;
+    return QtConcurrent::run(&pool, [s, id, partIndex, path] {
+        bool ok = false;
+        const QByteArray bytes = s->partContent(id, partIndex, &ok);
+        if (!ok)
+            return MessageView::tr("Part %1 of message %2 could not be read.")
+                .arg(partIndex)
+                .arg(id);
+        return MessageAttachments::writeFile(path, bytes);
+    }).then(q, [this, interactive](const QString &error) {
+        if (!error.isEmpty())
+            reportError(error, interactive);
+        return error.isEmpty();
+    });
+}
+
+const AttachmentInfo *MessageViewPrivate::attachment(int partIndex) const
+{
+    if (!shown)
+        return nullptr;
+    for (const AttachmentInfo &a : shown->attachments)
+        if (a.part == partIndex)
+            return &a;
+    return nullptr;
+}
+
+int MessageViewPrivate::selectedAttachmentPart() const
+{
+    const QList<QTreeWidgetItem *> selected = attachmentsTree->selectedItems();
+    return selected.isEmpty() ? -1 : selected.first()->data(0, Qt::UserRole).toInt();
+}
+
+void MessageViewPrivate::openAttachment(int partIndex)
+{
+    Q_Q(MessageView);
+    const AttachmentInfo *a = attachment(partIndex);
+    if (!a)
+        return;
+    if (!openDir) {
+        openDir = std::make_unique<QTemporaryDir>(
+            QDir::tempPath() + QStringLiteral("/smtp-receiver-XXXXXX"));
+        if (!openDir->isValid()) {
+            reportError(MessageView::tr("Could not create a temporary folder: %1")
+                            .arg(openDir->errorString()),
+                true);
+            openDir.reset();
+            return;
+        }
+    }
+    // One folder per message and part, so that equal names never overwrite each other.
+    const QString folder = openDir->filePath(
+        QString::number(shown->id) + QLatin1Char('-') + QString::number(partIndex));
+    if (!QDir().mkpath(folder)) {
+        reportError(
+            MessageView::tr("Could not create %1").arg(QDir::toNativeSeparators(folder)), true);
+        return;
+    }
+    const QString path = QDir(folder).filePath(
+        MessageAttachments::safeFileName(a->name, QStringLiteral("attachment-%1").arg(partIndex)));
+    saveAttachment(partIndex, path, true).then(q, [path](bool ok) {
+        if (ok)
+            QDesktopServices::openUrl(QUrl::fromLocalFile(path));
+    });
+}
+
+void MessageViewPrivate::saveAttachmentInteractively(int partIndex)
+{
+    Q_Q(MessageView);
+    const AttachmentInfo *a = attachment(partIndex);
+    if (!a)
+        return;
+    const QString dir = lastSaveDir.isEmpty() ? QDir::homePath() : lastSaveDir;
+    const QString path = QFileDialog::getSaveFileName(q, MessageView::tr("Save Attachment"),
+        QDir(dir).filePath(MessageAttachments::safeFileName(
+            a->name, QStringLiteral("attachment-%1").arg(partIndex))));
+    if (path.isEmpty())
+        return;
+    lastSaveDir = QFileInfo(path).absolutePath();
+    saveAttachment(partIndex, path, true);
+}

@@ -1,0 +1,26 @@
+// Attachments of a message on disk and on screen: the thumbnail the Attachments tab shows, and
+// the file helpers behind opening a part with the system's viewer and saving it (or the raw
+// message) to a file.
+#pragma once
+
+#include <QImage>
+#include <QString>
+
+class SmtpMessageStore;
+struct AttachmentInfo;
+
+namespace MessageAttachments {
+
+constexpr int thumbnailSize = 64;
+
+// A thumbnail of an image attachment of message id, decoded from the store (worker thread); null
+// for other types and for images too big to be worth decoding.
+QImage thumbnail(const SmtpMessageStore *store, qint64 id, const AttachmentInfo &attachment);
+
+// Writes bytes to path atomically; an error text for the user, empty on success.
+QString writeFile(const QString &path, const QByteArray &bytes);
+
+// A file name from a sender is a suggestion: no directories, no hidden files, nothing empty.
+QString safeFileName(const QString &name, const QString &fallback);
+
+} // namespace MessageAttachments

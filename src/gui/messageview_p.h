@@ -1,0 +1,144 @@
+// The message view's private part, shared by the files that implement it: messageview.cpp (the
+// public API, loading and serving the shown message), messagetabs.cpp (the tabs) and
+// messageattachments.cpp (opening and saving attachments). Not part of any API.
+#pragma once
+
+#include "messageloader.h"
+#include "messageview.h"
+
+#include <QFuture>
+#include <QFutureWatcher>
+#include <QHash>
+#include <QPointer>
+#include <QTemporaryDir>
+#include <QThreadPool>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+
+class MessagePage;
+class QButtonGroup;
+class QCheckBox;
+class QFormLayout;
+class QFrame;
+class QHBoxLayout;
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QSpacerItem;
+class QStackedWidget;
+class QTabWidget;
+class QTableWidget;
+class QTreeWidget;
+class QWebEngineProfile;
+class QWebEngineUrlRequestJob;
+class QWebEngineView;
+class RemoteContentGuard;
+
+class MessageViewPrivate
+{
+    Q_DECLARE_PUBLIC(MessageView)
+public:
+    explicit MessageViewPrivate(MessageView *q)
+        : q_ptr(q)
+    { }
+
+    // messagetabs.cpp
+    void buildUi();
+    QWidget *buildHtmlTab();
+    QWidget *buildTextTab();
+    QWidget *buildHeadersTab();
+    QWidget *buildSourceTab();
+    QWidget *buildAttachmentsTab();
+    QWidget *buildPartsTab();
+    QWidget *buildChecksTab();
+    QWidget *buildSmtpTab();
+    void showPlaceholder(const QString &text);
+    void fillSummary();
+    void fillHeaders();
+    void fillAttachments();
+    void fillParts();
+    void fillChecks();
+    void fillSmtp();
+    void fillSourceIfNeeded();
+    void updateRemoteBar();
+    void applyPreviewWidth();
+    void setTab(MessageView::Tab tab);
+
+    // messageview.cpp
+    void startLoad(qint64 id);
+    void onLoaded(const LoadedMessage &loaded);
+    void loadPage();
+    std::optional<QByteArray> pageFor(qint64 id) const;
+    void servePart(qint64 id, const QString &cid, QWebEngineUrlRequestJob *job);
+    const PartInfo *partForContentId(const QString &cid) const;
+    void reportError(const QString &text, bool interactive);
+
+    // messageattachments.cpp
+    QFuture<bool> saveAttachment(int partIndex, const QString &path, bool interactive);
+    int selectedAttachmentPart() const;
+    const AttachmentInfo *attachment(int partIndex) const;
+    void openAttachment(int partIndex);
+    void saveAttachmentInteractively(int partIndex);
+
+    MessageView *q_ptr;
+    QPointer<SmtpMessageStore> store;
+    qint64 currentId = 0; // asked for (messageId())
+    std::atomic<quint64> latestLoad { 0 };
+    QThreadPool pool;
+    QFutureWatcher<LoadedMessage> *loadWatcher = nullptr;
+    std::shared_ptr<const LoadedMessage> shown; // what the tabs show
+    QHash<int, QByteArray> partCache; // decoded cid parts of the shown message
+    bool sourceFilled = false;
+    bool autoSwitchedToText = false;
+    bool switchingTab = false;
+    MessageView::PreviewWidth previewWidth = MessageView::PreviewWidth::Desktop;
+    std::unique_ptr<QTemporaryDir> openDir; // attachments opened with the system's viewer
+    QString lastSaveDir;
+
+    // web
+    QWebEngineProfile *profile = nullptr;
+    RemoteContentGuard *guard = nullptr;
+    QWebEngineView *webView = nullptr;
+    MessagePage *page = nullptr;
+
+    // widgets
+    QStackedWidget *outerStack = nullptr;
+    QLabel *placeholder = nullptr;
+    QLabel *subjectLabel = nullptr;
+    QFormLayout *summaryForm = nullptr;
+    QLabel *fromLabel = nullptr;
+    QLabel *toLabel = nullptr;
+    QLabel *ccLabel = nullptr;
+    QLabel *dateLabel = nullptr;
+    QTabWidget *tabs = nullptr;
+    QFrame *remoteBar = nullptr;
+    QLabel *remoteLabel = nullptr;
+    QStackedWidget *htmlStack = nullptr;
+    QHBoxLayout *viewHostLayout = nullptr;
+    QSpacerItem *leftSpacer = nullptr;
+    QSpacerItem *rightSpacer = nullptr;
+    QButtonGroup *widthButtons = nullptr;
+    QPlainTextEdit *textEdit = nullptr;
+    QCheckBox *monospaceCheck = nullptr;
+    QTableWidget *headersTable = nullptr;
+    QPlainTextEdit *sourceEdit = nullptr;
+    QTreeWidget *attachmentsTree = nullptr;
+    QLabel *noAttachmentsLabel = nullptr;
+    QPushButton *openButton = nullptr;
+    QPushButton *saveAttachmentButton = nullptr;
+    QTreeWidget *partsTree = nullptr;
+    QTreeWidget *checksTree = nullptr;
+    QLabel *noProblemsLabel = nullptr;
+    QLabel *smtpId = nullptr;
+    QLabel *smtpReceived = nullptr;
+    QLabel *smtpRemote = nullptr;
+    QLabel *smtpHelo = nullptr;
+    QLabel *smtpMailFrom = nullptr;
+    QLabel *smtpRcptTo = nullptr;
+    QLabel *smtpTls = nullptr;
+    QLabel *smtpAuth = nullptr;
+    QLabel *smtpSize = nullptr;
+    QLabel *smtpExtensions = nullptr;
+};
