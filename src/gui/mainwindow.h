@@ -43,6 +43,9 @@ public:
     MessageView *messageView() const { return m_messageView; }
     QLineEdit *searchField() const { return m_search; }
     int notificationsShown() const { return m_notificationsShown; }
+    // Mail that arrived since the last notification, waiting for the burst to end; without it
+    // no notification comes until more mail does.
+    int unnotifiedCount() const { return m_unnotifiedCount; }
     AppSettings settings() const { return m_settings; }
     // What the settings dialog's Apply does: reopens the store when its path changed,
     // reconfigures the server, saves. False with *error, changing nothing, when it cannot.

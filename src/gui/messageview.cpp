@@ -46,16 +46,24 @@ void MessageViewPrivate::startLoad(qint64 id)
     }
     const SmtpMessageStore *s = store.data();
     const std::atomic<quint64> *latest = &latestLoad;
-    // A new future replaces the watched one: a result for an older request is never delivered.
-    loadWatcher->setFuture(QtConcurrent::run(
-        &pool, [s, id, sequence, latest] { return loadMessage(s, id, sequence, latest); }));
+    // Every load ends in onLoaded(), which shows the latest and drops the others; always through
+    // the event loop, never inside showMessage() (.then(q, ...) would call it right here if the
+    // load were done before the continuation is attached).
+    QtConcurrent::run(&pool, [s, id, sequence, latest] {
+        return loadMessage(s, id, sequence, latest);
+    }).then([this, q](const LoadedMessage &loaded) {
+        QMetaObject::invokeMethod(
+            q, [this, loaded] { onLoaded(loaded); }, Qt::QueuedConnection);
+    });
 }
 
 void MessageViewPrivate::onLoaded(const LoadedMessage &loaded)
 {
     Q_Q(MessageView);
-    if (loaded.stale || loaded.sequence != latestLoad.load() || loaded.id != currentId)
-        return; // another message was asked for meanwhile
+    if (loaded.stale || loaded.sequence != latestLoad.load() || loaded.id != currentId) {
+        Q_EMIT q->messageSkipped(loaded.id); // another message was asked for meanwhile
+        return;
+    }
     if (!loaded.found) {
         currentId = 0;
         shown.reset();
@@ -183,11 +191,6 @@ MessageView::MessageView(QWidget *parent)
     // The store names its read connections after the reading thread: threads that come and go
     // could hand a new thread the name (the address) of a dead one.
     d->pool.setExpiryTimeout(-1);
-    d->loadWatcher = new QFutureWatcher<LoadedMessage>(this);
-    connect(d->loadWatcher, &QFutureWatcherBase::finished, this, [d] {
-        if (d->loadWatcher->future().isValid() && d->loadWatcher->future().resultCount() > 0)
-            d->onLoaded(d->loadWatcher->result());
-    });
     d->buildUi();
     d->applyPreviewWidth();
 }

@@ -61,6 +61,9 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void messageLoaded(qint64 id);
+    // A load of message id finished without showing it: another message was asked for
+    // meanwhile, or the view was cleared.
+    void messageSkipped(qint64 id);
     void htmlRendered(qint64 id); // the HTML tab finished loading
     void errorOccurred(const QString &text);
 

@@ -7,7 +7,6 @@
 #include "messageview.h"
 
 #include <QFuture>
-#include <QFutureWatcher>
 #include <QHash>
 #include <QPointer>
 #include <QTemporaryDir>
@@ -87,7 +86,6 @@ public:
     qint64 currentId = 0; // asked for (messageId())
     std::atomic<quint64> latestLoad { 0 };
     QThreadPool pool;
-    QFutureWatcher<LoadedMessage> *loadWatcher = nullptr;
     std::shared_ptr<const LoadedMessage> shown; // what the tabs show
     QHash<int, QByteArray> partCache; // decoded cid parts of the shown message
     bool sourceFilled = false;

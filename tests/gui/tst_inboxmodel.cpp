@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <memory>
 
 namespace {
 
@@ -41,11 +42,12 @@ qint64 storeMessage(SmtpMessageStore &store, const QByteArray &subject, bool att
     else
         data += "\r\nbody\r\n";
     m.setData(data);
-    std::atomic<qint64> id { 0 };
-    store.deliver(m, [&](const SmtpSinkResult &r) { id = r.ok ? r.id : -1; });
-    for (int i = 0; i < 5000 && id == 0; ++i)
-        QTest::qWait(1);
-    return id;
+    // Shared with the callback, which may still come after a timeout.
+    const auto id = std::make_shared<std::atomic<qint64>>(0);
+    store.deliver(m, [id](const SmtpSinkResult &r) { *id = r.ok ? r.id : -1; });
+    if (!QTest::qWaitFor([&id] { return id->load() != 0; }, 30000))
+        return 0;
+    return id->load();
 }
 
 // Varied messages for the sorted cases: runs of equal subjects, senders, recipients and sizes (so
