@@ -11,6 +11,7 @@
 #include "smtpmessagesink.h"
 #include "smtpmessagesummary.h"
 #include "smtpreceiver_global.h"
+#include "smtpstoredmessage.h"
 
 #include <QObject>
 #include <QScopedPointer>
@@ -42,26 +43,6 @@ struct SMTPRECEIVER_EXPORT SmtpPageRequest
 
     // The same request, for the page after last (the last row of a page read with it).
     SmtpPageRequest after(const SmtpMessageSummary &last) const;
-};
-
-// One stored message in full: envelope, raw bytes and what the parser found.
-struct SMTPRECEIVER_EXPORT SmtpStoredMessage
-{
-    SmtpMessageSummary summary;
-    SmtpMessage message; // envelope and raw data
-    QString cc;
-    QString replyTo;
-    QString dateHeader;
-    QString messageId;
-    QString textBody;
-    QString htmlBody;
-    QString tlsProtocol;
-    QString tlsCipher;
-    QString authenticatedUser;
-    QByteArray attachmentsJson; // [{"part":3,"name":"a.pdf","type":"application/pdf",...}]
-    QByteArray partsJson; // the MIME tree, depth-first
-    QByteArray findingsJson; // [{"kind":"bare-lf","detail":"..."}]
-    bool parseFailed = false;
 };
 
 class SMTPRECEIVER_EXPORT SmtpMessageStore : public QObject, public SmtpMessageSink

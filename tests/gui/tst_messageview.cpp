@@ -17,12 +17,14 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTranslator>
 #include <QTreeWidget>
 #include <QWebEngineView>
 
@@ -218,6 +220,7 @@ private Q_SLOTS:
     void attachmentsTab();
     void partsTab();
     void checksTab();
+    void checksAreWordedInTheUsersLanguage();
     void smtpTab();
     void noHtmlSwitchesToText();
     void largeHtmlRenders();
@@ -516,6 +519,34 @@ void TestMessageView::checksTab()
     QVERIFY2(kinds.contains("bare-lf"), qPrintable(kinds.join(',')));
     QVERIFY(none->isHidden());
     QVERIFY(!tree->isHidden());
+    // Worded by the view from the check's kind and facts (8 bare LFs, the first ends line 1).
+    QTreeWidgetItem *bareLf = tree->topLevelItem(int(kinds.indexOf("bare-lf")));
+    QCOMPARE(bareLf->text(0), QString("Bare line feed"));
+    QCOMPARE(bareLf->text(1),
+        QString("8 bare LF (line feed without carriage return), the first ends line 1"));
+}
+
+// The same check under the German translation: the words come from the view's tr(), not
+// from core, which hands out only the kind and the facts.
+void TestMessageView::checksAreWordedInTheUsersLanguage()
+{
+    QTranslator german;
+    QVERIFY(german.load(QStringLiteral("smtp-receiver_de"), QStringLiteral(":/i18n")));
+    QVERIFY(QCoreApplication::installTranslator(&german));
+    const auto uninstall = qScopeGuard([&german] { QCoreApplication::removeTranslator(&german); });
+    const qint64 bare = deliver(bareLfMessage());
+    QVERIFY(bare > 0);
+    QVERIFY(showAndWait(bare));
+    auto *tree = child<QTreeWidget>("checksTree");
+    QTreeWidgetItem *bareLf = nullptr;
+    for (int i = 0; i < tree->topLevelItemCount(); ++i) {
+        if (tree->topLevelItem(i)->data(0, Qt::UserRole).toString() == "bare-lf")
+            bareLf = tree->topLevelItem(i);
+    }
+    QVERIFY(bareLf);
+    QCOMPARE(bareLf->text(0), QString("Zeilenvorschub (LF) ohne CR"));
+    QCOMPARE(bareLf->text(1),
+        QString("8 einzelne LF (Zeilenvorschub ohne Wagenrücklauf), das erste beendet Zeile 1"));
 }
 
 void TestMessageView::smtpTab()
@@ -552,7 +583,7 @@ void TestMessageView::largeHtmlRenders()
     QVERIFY(raw.size() > 3 * 1024 * 1024);
     const qint64 large = deliver(raw);
     QVERIFY(large > 0);
-    QVERIFY(m_store.message(large)->htmlBody.size() > 2 * 1024 * 1024);
+    QVERIFY(m_store.message(large)->htmlBody().size() > 2 * 1024 * 1024);
     QSignalSpy rendered(m_view, &MessageView::htmlRendered);
     QVERIFY(showAndWait(large));
     QVERIFY(waitForRender(large, rendered));
