@@ -74,7 +74,32 @@ void SmtpMessageCheck::setKind(Kind kind)
 
 SmtpMessageCheck::Severity SmtpMessageCheck::severity() const
 {
-    return d->kind >= Kind::NotAMessage ? Severity::Error : Severity::Warning;
+    switch (d->kind) {
+    case Kind::BareLineFeed:
+    case Kind::BareCarriageReturn:
+    case Kind::LineTooLong:
+    case Kind::MissingDate:
+    case Kind::MissingMessageId:
+    case Kind::EightBitWithout8BitMime:
+    case Kind::HtmlWithoutText:
+        return Severity::Warning;
+    case Kind::NotAMessage:
+    case Kind::MultipartWithoutBoundary:
+    case Kind::BoundaryNeverOccurs:
+    case Kind::MissingClosingBoundary:
+    case Kind::InvalidBase64:
+    case Kind::TruncatedBase64:
+    case Kind::InvalidHeaderLine:
+    case Kind::InvalidContentType:
+    case Kind::ConflictingHeaders:
+    case Kind::ConflictingParameters:
+    case Kind::NestingTooDeep:
+    case Kind::PartWithoutContent:
+    case Kind::PartWithoutHeadersOrContent:
+    case Kind::MalformedMessage:
+        break;
+    }
+    return Severity::Error;
 }
 
 QString SmtpMessageCheck::name() const

@@ -66,6 +66,7 @@ public:
     enum class Severity { Warning, Error };
     Q_ENUM(Severity)
 
+    // Checks come from the store; these make them (the default: BareLineFeed, no facts).
     SmtpMessageCheck();
     explicit SmtpMessageCheck(Kind kind);
     SmtpMessageCheck(const SmtpMessageCheck &other);

@@ -98,6 +98,9 @@ public:
     // Whether a comes before b in that order: the order of summaries(), ties broken by id.
     static bool sortsBefore(const SmtpMessageSummary &a, const SmtpMessageSummary &b,
         SmtpSortKey key, Qt::SortOrder order);
+    // One message in full (see SmtpStoredMessage): envelope, raw bytes, decoded headers,
+    // bodies, part tree, attachments and checks, as found when it was stored. No parsing
+    // beyond reading the header block. std::nullopt when there is no such message.
     std::optional<SmtpStoredMessage> message(qint64 id) const;
     QByteArray rawData(qint64 id) const;
     // The decoded content of one MIME part (an attachment), by its depth-first index.

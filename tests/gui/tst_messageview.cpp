@@ -4,6 +4,7 @@
 // Attachments, Parts, Checks and SMTP tabs show what the store has; stale loads are dropped.
 //
 // Its own main(): the URL scheme must be registered before the QApplication exists.
+#include <messagecheckwording.h>
 #include <messageview.h>
 #include <smtpmessagestore.h>
 
@@ -15,9 +16,11 @@
 #include <QFile>
 #include <QImage>
 #include <QLabel>
+#include <QMetaEnum>
 #include <QPlainTextEdit>
 #include <QRandomGenerator>
 #include <QScopeGuard>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTcpServer>
@@ -221,6 +224,7 @@ private Q_SLOTS:
     void partsTab();
     void checksTab();
     void checksAreWordedInTheUsersLanguage();
+    void everyCheckKindIsWorded();
     void smtpTab();
     void noHtmlSwitchesToText();
     void largeHtmlRenders();
@@ -547,6 +551,32 @@ void TestMessageView::checksAreWordedInTheUsersLanguage()
     QCOMPARE(bareLf->text(0), QString("Zeilenvorschub (LF) ohne CR"));
     QCOMPARE(bareLf->text(1),
         QString("8 einzelne LF (Zeilenvorschub ohne Wagenrücklauf), das erste beendet Zeile 1"));
+}
+
+// Every kind core can report has a title and a sentence of the view's own, with its facts in.
+void TestMessageView::everyCheckKindIsWorded()
+{
+    const QMetaEnum kinds = QMetaEnum::fromType<SmtpMessageCheck::Kind>();
+    QSet<QString> titles;
+    for (int i = 0; i < kinds.keyCount(); ++i) {
+        SmtpMessageCheck check { SmtpMessageCheck::Kind(kinds.value(i)) };
+        check.setLine(4242);
+        check.setPartId(77);
+        check.setOctets(1234);
+        check.setExcerpt("xyzzy");
+        const QString title = MessageCheckWording::title(check);
+        const QString detail = MessageCheckWording::detail(check);
+        QVERIFY2(!title.isEmpty() && title != check.name(), kinds.key(i));
+        titles.insert(title);
+        QVERIFY2(!detail.isEmpty(), kinds.key(i));
+        const bool hasFact = detail.contains("4242") || detail.contains("77")
+            || detail.contains("1234") || detail.contains("xyzzy");
+        const bool factless = check.kind() == SmtpMessageCheck::Kind::MissingDate
+            || check.kind() == SmtpMessageCheck::Kind::MissingMessageId
+            || check.kind() == SmtpMessageCheck::Kind::HtmlWithoutText;
+        QVERIFY2(hasFact != factless, qPrintable(detail));
+    }
+    QCOMPARE(titles.size(), kinds.keyCount());
 }
 
 void TestMessageView::smtpTab()
