@@ -3,11 +3,9 @@
 #include "guiloader.h"
 #include "mainwindow.h"
 #include "messageview.h"
+#include "translators.h"
 
 #include <QApplication>
-#include <QLibraryInfo>
-#include <QLocale>
-#include <QTranslator>
 
 #include <unistd.h>
 
@@ -27,13 +25,7 @@ extern "C" Q_DECL_EXPORT int smtpReceiverGuiMain(int &argc, char **argv, const A
             QIcon(QStringLiteral(":/icons/smtp-receiver.svg"))));
     QApplication::setQuitOnLastWindowClosed(false); // the tray may keep it running
 
-    QTranslator qtTranslator, appTranslator;
-    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-            QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QApplication::installTranslator(&qtTranslator);
-    if (appTranslator.load(QLocale(), QStringLiteral("smtp-receiver"), QStringLiteral("_"),
-            QStringLiteral(":/i18n")))
-        QApplication::installTranslator(&appTranslator);
+    installTranslators(&app);
 
     MainWindow window(options);
     if (!window.start())

@@ -80,8 +80,11 @@ MainWindow::MainWindow(const AppOptions &options, QWidget *parent)
     setCentralWidget(m_splitter);
 
     m_listenLabel = new QLabel(this);
+    m_listenLabel->setObjectName(QStringLiteral("listenLabel"));
     m_countLabel = new QLabel(this);
+    m_countLabel->setObjectName(QStringLiteral("messageCountLabel"));
     m_connectionsLabel = new QLabel(this);
+    m_connectionsLabel->setObjectName(QStringLiteral("connectionsLabel"));
     statusBar()->addWidget(m_listenLabel, 1);
     statusBar()->addPermanentWidget(m_countLabel);
     statusBar()->addPermanentWidget(m_connectionsLabel);

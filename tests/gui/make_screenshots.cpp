@@ -7,11 +7,15 @@
 #include <inboxmodel.h>
 #include <mainwindow.h>
 #include <messageview.h>
+#include <translators.h>
 
 #include <QApplication>
 #include <QDir>
 #include <QImage>
+#include <QLabel>
+#include <QPainter>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTest>
 
@@ -68,6 +72,8 @@ int main(int argc, char **argv)
     MessageView::registerUrlSchemes();
     QApplication app(argc, argv);
     QStandardPaths::setTestModeEnabled(true);
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    installTranslators(&app);
     const QString out = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral(".");
     QDir().mkpath(out);
 
@@ -81,12 +87,41 @@ int main(int argc, char **argv)
     window.resize(1200, 780);
     window.show();
     const quint16 port = quint16(window.server()->serverPort());
+    const auto *count = window.findChild<QLabel *>(QStringLiteral("messageCountLabel"));
+    // The counts in the status bar after the first message and after the fourth, one above the
+    // other.
+    const auto statusAt = [&](const QString &text) {
+        if (!QTest::qWaitFor(
+                [&] {
+                    return count && count->text().startsWith(text)
+                        && count->width() >= count->sizeHint().width(); // laid out again
+                },
+                30000))
+            qWarning("The status bar never said \"%s\"", qPrintable(text));
+        QStatusBar *bar = window.statusBar();
+        const int left = count->mapTo(bar, QPoint(0, 0)).x() - 8;
+        return bar->grab(QRect(left, 0, bar->width() - left, bar->height())).toImage();
+    };
     send(port, "ci@build.example", "Build #881 passed", "All 412 tests passed in 3m 12s.\n");
+    const QImage oneMessage = statusAt(QStringLiteral("1 message,"));
     send(port, "noreply@accounts.example", "Reset your password",
         "Someone asked to reset the password of ada@example.com.\n");
     send(port, "team@calendar.example", "Invitation: design review (Tue 14:00)",
         "You have been invited.\n");
     send(port, "orders@shop.example", {}, sampleHtml);
+    const QImage fourMessages = statusAt(QStringLiteral("4 messages,"));
+    QImage counts(qMax(oneMessage.width(), fourMessages.width()),
+        oneMessage.height() + fourMessages.height(), QImage::Format_ARGB32_Premultiplied);
+    counts.setDevicePixelRatio(oneMessage.devicePixelRatio());
+    counts.fill(window.palette().window().color());
+    QPainter painter(&counts);
+    const qreal right = counts.deviceIndependentSize().width(); // the labels sit on the right
+    painter.drawImage(QPointF(right - oneMessage.deviceIndependentSize().width(), 0), oneMessage);
+    painter.drawImage(QPointF(right - fourMessages.deviceIndependentSize().width(),
+                          oneMessage.deviceIndependentSize().height()),
+        fourMessages);
+    painter.end();
+    counts.save(out + QStringLiteral("/status-bar.png"));
     QTest::qWait(1500);
 
     window.inboxView()->selectRow(0);

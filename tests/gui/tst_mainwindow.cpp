@@ -7,9 +7,11 @@
 #include <inboxmodel.h>
 #include <mainwindow.h>
 #include <messageview.h>
+#include <translators.h>
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -17,6 +19,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolBar>
+#include <QTranslator>
 
 class TestMainWindow : public QObject
 {
@@ -34,6 +37,8 @@ private Q_SLOTS:
     void changingDatabaseReopensStore();
     void trayBadgeShowsUnreadCount();
     void toolbarIconsFollowThePalette();
+    void statusBarCountsReadAsEnglish();
+    void userLanguageWinsOverEnglishPlurals();
 
 private:
     quint16 port() const { return quint16(m_window->server()->serverPort()); }
@@ -44,6 +49,9 @@ private:
 void TestMainWindow::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true); // QSettings and data go to test locations
+    // The window in English, with the translators the application installs.
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    installTranslators(qApp);
 }
 
 void TestMainWindow::init()
@@ -234,6 +242,48 @@ void TestMainWindow::toolbarIconsFollowThePalette()
     for (QAction *action : toolbar->actions())
         if (!action->isSeparator())
             QCOMPARE(inkOf(action->icon()), 0xee / 8);
+}
+
+void TestMainWindow::statusBarCountsReadAsEnglish()
+{
+    const auto *count = m_window->findChild<QLabel *>("messageCountLabel");
+    const auto *connections = m_window->findChild<QLabel *>("connectionsLabel");
+    QVERIFY(count && connections);
+    QTRY_COMPARE_WITH_TIMEOUT(count->text(), QString("0 messages, 0 unread"), 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(connections->text(), QString("0 connections"), 30000);
+
+    SmtpTestClient open; // one connection, held while the count is read
+    QVERIFY(open.connectTo(port()));
+    QCOMPARE(SmtpTestClient::code(open.greeting()), 220);
+    QTRY_COMPARE_WITH_TIMEOUT(connections->text(), QString("1 connection"), 30000);
+
+    send("One");
+    QTRY_COMPARE_WITH_TIMEOUT(count->text(), QString("1 message, 1 unread"), 30000);
+    send("More", 3);
+    QTRY_COMPARE_WITH_TIMEOUT(count->text(), QString("4 messages, 4 unread"), 30000);
+    open.command("QUIT");
+    QTRY_COMPARE_WITH_TIMEOUT(connections->text(), QString("0 connections"), 30000);
+}
+
+void TestMainWindow::userLanguageWinsOverEnglishPlurals()
+{
+    QCOMPARE(MainWindow::tr("%n message(s)", nullptr, 1), QString("1 message"));
+    QCOMPARE(MainWindow::tr("%n message(s)", nullptr, 4), QString("4 messages"));
+
+    // A German user gets German, though the English plural forms are installed too.
+    const QList<QTranslator *> before = qApp->findChildren<QTranslator *>();
+    QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+    installTranslators(qApp);
+    const QString german = MainWindow::tr("%n message(s)", nullptr, 4);
+    for (QTranslator *translator : qApp->findChildren<QTranslator *>()) {
+        if (!before.contains(translator)) {
+            QCoreApplication::removeTranslator(translator);
+            delete translator;
+        }
+    }
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    QCOMPARE(german, QString("4 Nachrichten"));
+    QCOMPARE(MainWindow::tr("%n message(s)", nullptr, 4), QString("4 messages"));
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,100 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en">
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <source>%n message(s)</source>
+        <translation>
+            <numerusform>%n message</numerusform>
+            <numerusform>%n messages</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unread</source>
+        <translation>
+            <numerusform>%n unread</numerusform>
+            <numerusform>%n unread</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n connection(s)</source>
+        <translation>
+            <numerusform>%n connection</numerusform>
+            <numerusform>%n connections</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>smtp-receiver: %n unread</source>
+        <translation>
+            <numerusform>smtp-receiver: %n unread</numerusform>
+            <numerusform>smtp-receiver: %n unread</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete all %n message(s)? This cannot be undone.</source>
+        <translation>
+            <numerusform>Delete the %n message? This cannot be undone.</numerusform>
+            <numerusform>Delete all %n messages? This cannot be undone.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new messages</source>
+        <translation>
+            <numerusform>%n new message</numerusform>
+            <numerusform>%n new messages</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MessageView</name>
+    <message numerus="yes">
+        <source>Remote content blocked (%n request(s))</source>
+        <translation>
+            <numerusform>Remote content blocked (%n request)</numerusform>
+            <numerusform>Remote content blocked (%n requests)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n byte(s)</source>
+        <translation>
+            <numerusform>%n byte</numerusform>
+            <numerusform>%n bytes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (%Ln byte(s))</source>
+        <translation>
+            <numerusform>%1 (%Ln byte)</numerusform>
+            <numerusform>%1 (%Ln bytes)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>RulesPage</name>
+    <message numerus="yes">
+        <source>Imported %n rules from %1; Apply makes them take effect.</source>
+        <translation>
+            <numerusform>Imported %n rule from %1; Apply makes it take effect.</numerusform>
+            <numerusform>Imported %n rules from %1; Apply makes them take effect.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n rules to %1.</source>
+        <translation>
+            <numerusform>Exported %n rule to %1.</numerusform>
+            <numerusform>Exported %n rules to %1.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ServerPage</name>
+    <message numerus="yes">
+        <source> (and %n more in the chain)</source>
+        <translation>
+            <numerusform> (and %n more in the chain)</numerusform>
+            <numerusform> (and %n more in the chain)</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
