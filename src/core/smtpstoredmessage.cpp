@@ -178,14 +178,7 @@ bool SmtpStoredMessage::operator==(const SmtpStoredMessage &other) const
 {
     if (d == other.d)
         return true;
-    const SmtpMessageSummary &a = d->summary;
-    const SmtpMessageSummary &b = other.d->summary;
-    const bool sameSummary = a.id == b.id && a.receivedAt == b.receivedAt
-        && a.remoteAddress == b.remoteAddress && a.helo == b.helo && a.mailFrom == b.mailFrom
-        && a.rcptTos == b.rcptTos && a.from == b.from && a.to == b.to && a.subject == b.subject
-        && a.size == b.size && a.tls == b.tls && a.read == b.read
-        && a.hasAttachments == b.hasAttachments;
-    return sameSummary && d->message == other.d->message && d->cc == other.d->cc
+    return d->summary == other.d->summary && d->message == other.d->message && d->cc == other.d->cc
         && d->replyTo == other.d->replyTo && d->dateHeader == other.d->dateHeader
         && d->messageId == other.d->messageId && d->textBody == other.d->textBody
         && d->htmlBody == other.d->htmlBody && d->headers == other.d->headers
