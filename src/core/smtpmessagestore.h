@@ -99,8 +99,9 @@ public:
     static bool sortsBefore(const SmtpMessageSummary &a, const SmtpMessageSummary &b,
         SmtpSortKey key, Qt::SortOrder order);
     // One message in full (see SmtpStoredMessage): envelope, raw bytes, decoded headers,
-    // bodies, part tree, attachments and checks, as found when it was stored. No parsing
-    // beyond reading the header block. std::nullopt when there is no such message.
+    // bodies, part tree, attachments and checks, as found when it was stored. Only the header
+    // block is read again (and the checks are run again for a message whose store kept them
+    // as sentences, written by an older version). std::nullopt when there is no such message.
     std::optional<SmtpStoredMessage> message(qint64 id) const;
     QByteArray rawData(qint64 id) const;
     // The decoded content of one MIME part (an attachment), by its depth-first index.
