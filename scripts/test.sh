@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test smtp-receiver has, the way CI does (.ci/run calls exactly this):
+#   0. every C++ file formatted as .clang-format says (scripts/check-format.sh);
 #   1. GCC build, warnings as errors, the whole CTest suite;
 #   2. clang build with AddressSanitizer + UBSan, the whole suite again, then the libFuzzer
 #      target for FUZZ_SECONDS (default 60) from the seed corpus;
@@ -18,6 +19,9 @@ step() { printf '\n== %s ==\n' "$*"; }
 
 step "dependencies"
 scripts/install-deps.sh
+
+step "formatting (clang-format)"
+scripts/check-format.sh
 
 export QT_QPA_PLATFORM=offscreen
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp/runtime-$(id -u)}

@@ -232,11 +232,7 @@
     </message>
 </context>
 <context>
-    <name>MessageView</name>
-    <message>
-        <source>Could not write %1: %2</source>
-        <translation>%1 konnte nicht geschrieben werden: %2</translation>
-    </message>
+    <name>MessageCheckWording</name>
     <message>
         <source>Bare line feed</source>
         <translation>Zeilenvorschub (LF) ohne CR</translation>
@@ -266,8 +262,184 @@
         <translation>HTML ohne Nur-Text-Alternative</translation>
     </message>
     <message>
-        <source>Broken MIME structure</source>
-        <translation>Fehlerhafte MIME-Struktur</translation>
+        <source>Not a message</source>
+        <translation>Keine Nachricht</translation>
+    </message>
+    <message>
+        <source>Multipart without boundary</source>
+        <translation>Multipart ohne Boundary</translation>
+    </message>
+    <message>
+        <source>Boundary never occurs</source>
+        <translation>Boundary kommt nie vor</translation>
+    </message>
+    <message>
+        <source>Closing boundary missing</source>
+        <translation>Schließende Boundary fehlt</translation>
+    </message>
+    <message>
+        <source>Invalid base64</source>
+        <translation>Ungültiges Base64</translation>
+    </message>
+    <message>
+        <source>Truncated base64</source>
+        <translation>Abgeschnittenes Base64</translation>
+    </message>
+    <message>
+        <source>Invalid header line</source>
+        <translation>Ungültige Kopfzeile</translation>
+    </message>
+    <message>
+        <source>Invalid Content-Type</source>
+        <translation>Ungültiger Content-Type</translation>
+    </message>
+    <message>
+        <source>Conflicting headers</source>
+        <translation>Widersprüchliche Kopfzeilen</translation>
+    </message>
+    <message>
+        <source>Conflicting parameters</source>
+        <translation>Widersprüchliche Parameter</translation>
+    </message>
+    <message>
+        <source>Parts nested too deeply</source>
+        <translation>Teile zu tief verschachtelt</translation>
+    </message>
+    <message>
+        <source>Part without content</source>
+        <translation>Teil ohne Inhalt</translation>
+    </message>
+    <message>
+        <source>Empty part</source>
+        <translation>Leerer Teil</translation>
+    </message>
+    <message>
+        <source>Malformed message</source>
+        <translation>Fehlerhafte Nachricht</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n bare LF (line feed without carriage return), the first ends line %1</source>
+        <translation>
+            <numerusform>%n einzelnes LF (Zeilenvorschub ohne Wagenrücklauf), es beendet Zeile %1</numerusform>
+            <numerusform>%n einzelne LF (Zeilenvorschub ohne Wagenrücklauf), das erste beendet Zeile %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n bare CR (carriage return without line feed), the first on line %1</source>
+        <translation>
+            <numerusform>%n einzelnes CR (Wagenrücklauf ohne Zeilenvorschub), in Zeile %1</numerusform>
+            <numerusform>%n einzelne CR (Wagenrücklauf ohne Zeilenvorschub), das erste in Zeile %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Line %1 is %2 octets long (RFC 5322 allows 998)</source>
+        <translation>Zeile %1 ist %2 Oktette lang (RFC 5322 erlaubt 998)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n lines are too long.</source>
+        <translation>
+            <numerusform>%n Zeile ist zu lang.</numerusform>
+            <numerusform>%n Zeilen sind zu lang.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The message has no Date header.</source>
+        <translation>Die Nachricht hat keine Kopfzeile „Date“.</translation>
+    </message>
+    <message>
+        <source>The message has no Message-ID header.</source>
+        <translation>Die Nachricht hat keine Kopfzeile „Message-ID“.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n octet(s) with the high bit set, the first on line %1, but the client declared neither BODY=8BITMIME nor SMTPUTF8</source>
+        <translation>
+            <numerusform>%n Oktett mit gesetztem höchstem Bit, in Zeile %1, aber der Client hat weder BODY=8BITMIME noch SMTPUTF8 angegeben</numerusform>
+            <numerusform>%n Oktette mit gesetztem höchstem Bit, das erste in Zeile %1, aber der Client hat weder BODY=8BITMIME noch SMTPUTF8 angegeben</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The HTML body has no text/plain alternative.</source>
+        <translation>Der HTML-Text hat keine text/plain-Alternative.</translation>
+    </message>
+    <message>
+        <source>The message is empty.</source>
+        <translation>Die Nachricht ist leer.</translation>
+    </message>
+    <message>
+        <source>No header fields: line 1 is not a header field: &quot;%1&quot;</source>
+        <translation>Keine Kopfzeilen: Zeile 1 ist keine Kopfzeile: „%1“</translation>
+    </message>
+    <message>
+        <source>Part %1 (%2) has no boundary parameter; its content cannot be split into parts</source>
+        <translation>Teil %1 (%2) hat keinen Parameter „boundary“; sein Inhalt kann nicht in Teile zerlegt werden</translation>
+    </message>
+    <message>
+        <source>Part %1 (%2): boundary &quot;%3&quot; never occurs; no parts found</source>
+        <translation>Teil %1 (%2): Boundary „%3“ kommt nie vor; keine Teile gefunden</translation>
+    </message>
+    <message>
+        <source>Part %1 (%2): closing boundary &quot;--%3--&quot; is missing (truncated?)</source>
+        <translation>Teil %1 (%2): schließende Boundary „--%3--“ fehlt (abgeschnitten?)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Part %1 (%2): base64 content has %n invalid character(s), skipped in decoding</source>
+        <translation>
+            <numerusform>Teil %1 (%2): der Base64-Inhalt hat %n ungültiges Zeichen, beim Dekodieren übersprungen</numerusform>
+            <numerusform>Teil %1 (%2): der Base64-Inhalt hat %n ungültige Zeichen, beim Dekodieren übersprungen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Part %1 (%2): base64 content is truncated or malformed (%n character(s), not a multiple of 4)</source>
+        <translation>
+            <numerusform>Teil %1 (%2): der Base64-Inhalt ist abgeschnitten oder fehlerhaft (%n Zeichen, kein Vielfaches von 4)</numerusform>
+            <numerusform>Teil %1 (%2): der Base64-Inhalt ist abgeschnitten oder fehlerhaft (%n Zeichen, kein Vielfaches von 4)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Line %1: not a header field, skipped: &quot;%2&quot;</source>
+        <translation>Zeile %1: keine Kopfzeile, übersprungen: „%2“</translation>
+    </message>
+    <message>
+        <source>Line %1: invalid Content-Type &quot;%2&quot;, read as application/octet-stream</source>
+        <translation>Zeile %1: ungültiger Content-Type „%2“, als application/octet-stream gelesen</translation>
+    </message>
+    <message>
+        <source>Line %1: conflicting %2 headers</source>
+        <translation>Zeile %1: widersprüchliche Kopfzeilen %2</translation>
+    </message>
+    <message>
+        <source>Line %1: conflicting &quot;%2&quot; parameters</source>
+        <translation>Zeile %1: widersprüchliche Parameter „%2“</translation>
+    </message>
+    <message>
+        <source>Line %1: MIME parts nested too deeply; the deeper ones are not parsed</source>
+        <translation>Zeile %1: MIME-Teile zu tief verschachtelt; die tieferen werden nicht gelesen</translation>
+    </message>
+    <message>
+        <source>Line %1: the headers of a part end in a boundary; the part has no content</source>
+        <translation>Zeile %1: die Kopfzeilen eines Teils enden in einer Boundary; der Teil hat keinen Inhalt</translation>
+    </message>
+    <message>
+        <source>Line %1: a part has neither headers nor content</source>
+        <translation>Zeile %1: ein Teil hat weder Kopfzeilen noch Inhalt</translation>
+    </message>
+    <message>
+        <source>Line %1: the message is malformed</source>
+        <translation>Zeile %1: die Nachricht ist fehlerhaft</translation>
+    </message>
+    <message numerus="yes">
+        <source>(and %n more like it)</source>
+        <translation>
+            <numerusform>(und %n weiterer dieser Art)</numerusform>
+            <numerusform>(und %n weitere dieser Art)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MessageView</name>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message>
         <source>No message selected</source>

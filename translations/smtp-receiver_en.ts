@@ -47,6 +47,58 @@
     </message>
 </context>
 <context>
+    <name>MessageCheckWording</name>
+    <message numerus="yes">
+        <source>%n bare LF (line feed without carriage return), the first ends line %1</source>
+        <translation>
+            <numerusform>%n bare LF (line feed without carriage return); it ends line %1</numerusform>
+            <numerusform>%n bare LFs (line feeds without carriage return); the first ends line %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n bare CR (carriage return without line feed), the first on line %1</source>
+        <translation>
+            <numerusform>%n bare CR (carriage return without line feed), on line %1</numerusform>
+            <numerusform>%n bare CRs (carriage returns without line feed), the first on line %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n lines are too long.</source>
+        <translation>
+            <numerusform>%n line is too long.</numerusform>
+            <numerusform>%n lines are too long.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n octet(s) with the high bit set, the first on line %1, but the client declared neither BODY=8BITMIME nor SMTPUTF8</source>
+        <translation>
+            <numerusform>%n octet with the high bit set, on line %1, but the client declared neither BODY=8BITMIME nor SMTPUTF8</numerusform>
+            <numerusform>%n octets with the high bit set, the first on line %1, but the client declared neither BODY=8BITMIME nor SMTPUTF8</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Part %1 (%2): base64 content has %n invalid character(s), skipped in decoding</source>
+        <translation>
+            <numerusform>Part %1 (%2): base64 content has %n invalid character, skipped in decoding</numerusform>
+            <numerusform>Part %1 (%2): base64 content has %n invalid characters, skipped in decoding</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Part %1 (%2): base64 content is truncated or malformed (%n character(s), not a multiple of 4)</source>
+        <translation>
+            <numerusform>Part %1 (%2): base64 content is truncated or malformed (%n character, not a multiple of 4)</numerusform>
+            <numerusform>Part %1 (%2): base64 content is truncated or malformed (%n characters, not a multiple of 4)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>(and %n more like it)</source>
+        <translation>
+            <numerusform>(and %n more like it)</numerusform>
+            <numerusform>(and %n more like it)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MessageView</name>
     <message numerus="yes">
         <source>Remote content blocked (%n request(s))</source>

@@ -142,8 +142,10 @@ QString SmtpMessage::subject() const
     return MimeHeaders::decodedHeader(d->data, "Subject");
 }
 
-bool operator==(const SmtpMessage &a, const SmtpMessage &b)
+bool SmtpMessage::operator==(const SmtpMessage &other) const
 {
+    const SmtpMessage &a = *this;
+    const SmtpMessage &b = other;
     if (a.d == b.d)
         return true;
     return a.d->id == b.d->id && a.d->receivedAt == b.d->receivedAt

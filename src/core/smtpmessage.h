@@ -75,8 +75,9 @@ public:
     // The Subject header, RFC 2047 words decoded; "" when there is none.
     QString subject() const;
 
-    friend SMTPRECEIVER_EXPORT bool operator==(const SmtpMessage &a, const SmtpMessage &b);
-    friend bool operator!=(const SmtpMessage &a, const SmtpMessage &b) { return !(a == b); }
+    // Every field equal (the same shared data is equal at once).
+    bool operator==(const SmtpMessage &other) const;
+    bool operator!=(const SmtpMessage &other) const { return !(*this == other); }
 
 private:
     QSharedDataPointer<SmtpMessageData> d;

@@ -11,6 +11,7 @@
 #include "smtpmessagesink.h"
 #include "smtpmessagesummary.h"
 #include "smtpreceiver_global.h"
+#include "smtpstoredmessage.h"
 
 #include <QObject>
 #include <QScopedPointer>
@@ -42,26 +43,6 @@ struct SMTPRECEIVER_EXPORT SmtpPageRequest
 
     // The same request, for the page after last (the last row of a page read with it).
     SmtpPageRequest after(const SmtpMessageSummary &last) const;
-};
-
-// One stored message in full: envelope, raw bytes and what the parser found.
-struct SMTPRECEIVER_EXPORT SmtpStoredMessage
-{
-    SmtpMessageSummary summary;
-    SmtpMessage message; // envelope and raw data
-    QString cc;
-    QString replyTo;
-    QString dateHeader;
-    QString messageId;
-    QString textBody;
-    QString htmlBody;
-    QString tlsProtocol;
-    QString tlsCipher;
-    QString authenticatedUser;
-    QByteArray attachmentsJson; // [{"part":3,"name":"a.pdf","type":"application/pdf",...}]
-    QByteArray partsJson; // the MIME tree, depth-first
-    QByteArray findingsJson; // [{"kind":"bare-lf","detail":"..."}]
-    bool parseFailed = false;
 };
 
 class SMTPRECEIVER_EXPORT SmtpMessageStore : public QObject, public SmtpMessageSink
@@ -117,6 +98,10 @@ public:
     // Whether a comes before b in that order: the order of summaries(), ties broken by id.
     static bool sortsBefore(const SmtpMessageSummary &a, const SmtpMessageSummary &b,
         SmtpSortKey key, Qt::SortOrder order);
+    // One message in full (see SmtpStoredMessage): envelope, raw bytes, decoded headers,
+    // bodies, part tree, attachments and checks, as found when it was stored. Only the header
+    // block is read again (and the checks are run again for a message whose store kept them
+    // as sentences, written by an older version). std::nullopt when there is no such message.
     std::optional<SmtpStoredMessage> message(qint64 id) const;
     QByteArray rawData(qint64 id) const;
     // The decoded content of one MIME part (an attachment), by its depth-first index.

@@ -26,3 +26,11 @@ SmtpMessageSummary SmtpMessageSummary::fromMessage(const SmtpMessage &message)
     s.subject = MimeHeaders::decodedHeader(data, "Subject");
     return s;
 }
+
+bool SmtpMessageSummary::operator==(const SmtpMessageSummary &other) const
+{
+    return id == other.id && receivedAt == other.receivedAt && remoteAddress == other.remoteAddress
+        && helo == other.helo && mailFrom == other.mailFrom && rcptTos == other.rcptTos
+        && from == other.from && to == other.to && subject == other.subject && size == other.size
+        && tls == other.tls && read == other.read && hasAttachments == other.hasAttachments;
+}

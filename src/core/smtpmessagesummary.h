@@ -49,6 +49,9 @@ public:
     QString shownTo() const { return to.isEmpty() ? rcptTos.join(QStringLiteral(", ")) : to; }
     // The envelope only (no header is decoded): for callers that need one header, or none.
     static SmtpMessageSummary fromEnvelope(const SmtpMessage &message);
+
+    bool operator==(const SmtpMessageSummary &other) const;
+    bool operator!=(const SmtpMessageSummary &other) const { return !(*this == other); }
 };
 
 Q_DECLARE_METATYPE(SmtpMessageSummary)

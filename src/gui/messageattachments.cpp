@@ -21,13 +21,13 @@ constexpr qint64 maxThumbnailSource = 20 * 1024 * 1024; // bigger images get no 
 } // namespace
 
 QImage MessageAttachments::thumbnail(
-    const SmtpMessageStore *store, qint64 id, const AttachmentInfo &a)
+    const SmtpMessageStore *store, qint64 id, const SmtpMimePart &a)
 {
-    if (!a.type.startsWith(QLatin1String("image/"), Qt::CaseInsensitive) || a.size <= 0
-        || a.size > maxThumbnailSource)
+    if (!a.contentType().startsWith(QLatin1String("image/"), Qt::CaseInsensitive) || a.size() <= 0
+        || a.size() > maxThumbnailSource)
         return QImage();
     bool ok = false;
-    const QByteArray bytes = store->partContent(id, a.part, &ok);
+    const QByteArray bytes = store->partContent(id, a.partId(), &ok);
     QImage image;
     if (ok && image.loadFromData(bytes))
         return image.scaled(
@@ -84,12 +84,12 @@ QFuture<bool> MessageViewPrivate::saveAttachment(
     });
 }
 
-const AttachmentInfo *MessageViewPrivate::attachment(int partIndex) const
+const SmtpMimePart *MessageViewPrivate::attachment(int partIndex) const
 {
     if (!shown)
         return nullptr;
-    for (const AttachmentInfo &a : shown->attachments)
-        if (a.part == partIndex)
+    for (const SmtpMimePart &a : shown->attachments)
+        if (a.partId() == partIndex)
             return &a;
     return nullptr;
 }
@@ -103,7 +103,7 @@ int MessageViewPrivate::selectedAttachmentPart() const
 void MessageViewPrivate::openAttachment(int partIndex)
 {
     Q_Q(MessageView);
-    const AttachmentInfo *a = attachment(partIndex);
+    const SmtpMimePart *a = attachment(partIndex);
     if (!a)
         return;
     if (!openDir) {
@@ -125,8 +125,8 @@ void MessageViewPrivate::openAttachment(int partIndex)
             MessageView::tr("Could not create %1").arg(QDir::toNativeSeparators(folder)), true);
         return;
     }
-    const QString path = QDir(folder).filePath(
-        MessageAttachments::safeFileName(a->name, QStringLiteral("attachment-%1").arg(partIndex)));
+    const QString path = QDir(folder).filePath(MessageAttachments::safeFileName(
+        a->fileName(), QStringLiteral("attachment-%1").arg(partIndex)));
     saveAttachment(partIndex, path, true).then(q, [path](bool ok) {
         if (ok)
             QDesktopServices::openUrl(QUrl::fromLocalFile(path));
@@ -136,13 +136,13 @@ void MessageViewPrivate::openAttachment(int partIndex)
 void MessageViewPrivate::saveAttachmentInteractively(int partIndex)
 {
     Q_Q(MessageView);
-    const AttachmentInfo *a = attachment(partIndex);
+    const SmtpMimePart *a = attachment(partIndex);
     if (!a)
         return;
     const QString dir = lastSaveDir.isEmpty() ? QDir::homePath() : lastSaveDir;
     const QString path = QFileDialog::getSaveFileName(q, MessageView::tr("Save Attachment"),
         QDir(dir).filePath(MessageAttachments::safeFileName(
-            a->name, QStringLiteral("attachment-%1").arg(partIndex))));
+            a->fileName(), QStringLiteral("attachment-%1").arg(partIndex))));
     if (path.isEmpty())
         return;
     lastSaveDir = QFileInfo(path).absolutePath();

@@ -7,7 +7,7 @@
 #include <QString>
 
 class SmtpMessageStore;
-struct AttachmentInfo;
+class SmtpMimePart;
 
 namespace MessageAttachments {
 
@@ -15,7 +15,7 @@ constexpr int thumbnailSize = 64;
 
 // A thumbnail of an image attachment of message id, decoded from the store (worker thread); null
 // for other types and for images too big to be worth decoding.
-QImage thumbnail(const SmtpMessageStore *store, qint64 id, const AttachmentInfo &attachment);
+QImage thumbnail(const SmtpMessageStore *store, qint64 id, const SmtpMimePart &attachment);
 
 // Writes bytes to path atomically; an error text for the user, empty on success.
 QString writeFile(const QString &path, const QByteArray &bytes);

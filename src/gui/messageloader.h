@@ -1,55 +1,21 @@
 // Reading one message from the store on a worker thread: everything the message view's tabs show,
-// prepared off the GUI thread (decoded headers, the source as text, the safe page, attachments
-// with thumbnails, the part tree and the checks' findings).
+// prepared off the GUI thread (the stored message with its decoded headers, part tree and checks,
+// the source as text, the safe page, thumbnails of attachments).
 #pragma once
 
 #include "smtpmessagestore.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QImage>
 #include <QList>
 #include <QString>
 
 #include <atomic>
 
-struct HeaderField
-{
-    QString name;
-    QString value; // unfolded, RFC 2047 decoded
-    QString raw; // unfolded, as written
-};
-
-struct AttachmentInfo
-{
-    int part = -1;
-    QString name;
-    QString type;
-    qint64 size = 0;
-    QString contentId;
-    bool isInline = false;
-    QImage thumbnail;
-};
-
-struct PartInfo
-{
-    int index = 0;
-    int parent = -1;
-    int depth = 0;
-    QString type;
-    QString charset;
-    QString encoding;
-    QString disposition;
-    QString name;
-    QString contentId;
-    qint64 size = 0;
-};
-
-struct Finding
-{
-    QString kind;
-    QString detail;
-};
-
+// What the tabs show that the store does not hand out ready: the source as text, the page,
+// and thumbnails of image attachments. Headers, parts, attachments and checks are the stored
+// message's own typed values.
 struct LoadedMessage
 {
     qint64 id = 0;
@@ -57,12 +23,10 @@ struct LoadedMessage
     bool stale = false; // skipped: another message was asked for meanwhile
     bool found = false;
     SmtpStoredMessage stored;
-    QList<HeaderField> headers;
+    QList<SmtpMimePart> attachments; // stored.attachments(), taken once
     QString sourceText;
     QByteArray html; // UTF-8 with a BOM, cid: references rewritten; empty without HTML
-    QList<AttachmentInfo> attachments;
-    QList<PartInfo> parts;
-    QList<Finding> findings;
+    QHash<int, QImage> thumbnails; // of image attachments, by part id
 };
 
 // Reads message id from store; runs on a worker thread. Gives up early (stale) as soon as

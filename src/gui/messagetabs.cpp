@@ -1,6 +1,7 @@
 // The message view's tabs: building the summary and the eight tabs (HTML, Text, Headers, Source,
 // Attachments, Parts, Checks, SMTP) and filling them from a loaded message.
 #include "messageattachments.h"
+#include "messagecheckwording.h"
 #include "messageview_p.h"
 #include "messagewebsafety.h"
 
@@ -34,25 +35,23 @@ namespace {
 constexpr int phoneWidth = 375;
 constexpr int tabletWidth = 768;
 
-QString findingTitle(const QString &kind)
+// Adds a row under parent for part and, below it, its children (the tree is shallow: GMime
+// limits nesting).
+void addPartRow(
+    QTreeWidget *tree, QTreeWidgetItem *parent, const SmtpMimePart &p, const QLocale &locale)
 {
-    if (kind == QLatin1String("bare-lf"))
-        return MessageView::tr("Bare line feed");
-    if (kind == QLatin1String("bare-cr"))
-        return MessageView::tr("Bare carriage return");
-    if (kind == QLatin1String("line-too-long"))
-        return MessageView::tr("Line too long");
-    if (kind == QLatin1String("missing-date"))
-        return MessageView::tr("Missing Date header");
-    if (kind == QLatin1String("missing-message-id"))
-        return MessageView::tr("Missing Message-ID header");
-    if (kind == QLatin1String("8bit-without-8bitmime"))
-        return MessageView::tr("8-bit data without 8BITMIME");
-    if (kind == QLatin1String("html-without-text"))
-        return MessageView::tr("HTML without a plain-text alternative");
-    if (kind == QLatin1String("broken-mime"))
-        return MessageView::tr("Broken MIME structure");
-    return kind;
+    auto *item = parent ? new QTreeWidgetItem(parent) : new QTreeWidgetItem(tree);
+    item->setText(0, p.contentType());
+    item->setText(1, p.fileName());
+    item->setText(2, p.disposition());
+    item->setText(3, p.charset());
+    item->setText(4, p.transferEncoding());
+    item->setText(5, p.contentId());
+    item->setText(6, p.isMultipart() ? QString() : locale.formattedDataSize(p.size()));
+    item->setText(7, QString::number(p.partId()));
+    item->setData(0, Qt::UserRole, p.partId());
+    for (const SmtpMimePart &child : p.children())
+        addPartRow(tree, item, child, locale);
 }
 
 QLabel *valueLabel(const QString &objectName, QWidget *parent)
@@ -444,30 +443,32 @@ void MessageViewPrivate::updateRemoteBar()
 void MessageViewPrivate::fillSummary()
 {
     const SmtpStoredMessage &m = shown->stored;
+    const SmtpMessageSummary summary = m.summary();
     subjectLabel->setText(
-        m.summary.subject.isEmpty() ? MessageView::tr("(no subject)") : m.summary.subject);
-    fromLabel->setText(m.summary.from);
-    toLabel->setText(m.summary.to);
-    ccLabel->setText(m.cc);
-    summaryForm->setRowVisible(ccLabel, !m.cc.isEmpty());
-    const QDateTime received = m.summary.receivedAt.toLocalTime();
-    dateLabel->setText(
-        m.dateHeader.isEmpty() ? QLocale().toString(received, QLocale::LongFormat) : m.dateHeader);
+        summary.subject.isEmpty() ? MessageView::tr("(no subject)") : summary.subject);
+    fromLabel->setText(summary.from);
+    toLabel->setText(summary.to);
+    ccLabel->setText(m.cc());
+    summaryForm->setRowVisible(ccLabel, !m.cc().isEmpty());
+    const QDateTime received = summary.receivedAt.toLocalTime();
+    dateLabel->setText(m.dateHeader().isEmpty() ? QLocale().toString(received, QLocale::LongFormat)
+                                                : m.dateHeader());
 }
 
 void MessageViewPrivate::fillHeaders()
 {
     headersTable->setRowCount(0);
-    headersTable->setRowCount(int(shown->headers.size()));
+    const QList<SmtpHeaderField> headers = shown->stored.headers();
+    headersTable->setRowCount(int(headers.size()));
     int row = 0;
-    for (const HeaderField &h : shown->headers) {
-        auto *name = new QTableWidgetItem(h.name);
+    for (const SmtpHeaderField &h : headers) {
+        auto *name = new QTableWidgetItem(h.name());
         QFont bold = name->font();
         bold.setBold(true);
         name->setFont(bold);
-        auto *value = new QTableWidgetItem(h.value);
-        if (h.raw != h.value)
-            value->setToolTip(h.raw);
+        auto *value = new QTableWidgetItem(h.value());
+        if (h.rawValue() != h.value())
+            value->setToolTip(h.rawValue());
         headersTable->setItem(row, 0, name);
         headersTable->setItem(row, 1, value);
         ++row;
@@ -482,25 +483,27 @@ void MessageViewPrivate::fillAttachments()
     const QMimeDatabase mimeDatabase;
     const QIcon fallback = q->style()->standardIcon(QStyle::SP_FileIcon);
     const QLocale locale;
-    for (const AttachmentInfo &a : shown->attachments) {
+    for (const SmtpMimePart &a : shown->attachments) {
         auto *item = new QTreeWidgetItem(attachmentsTree);
-        item->setText(
-            0, a.name.isEmpty() ? MessageView::tr("(unnamed part %1)").arg(a.part) : a.name);
-        item->setText(1, a.type);
-        item->setText(2, locale.formattedDataSize(a.size));
+        item->setText(0,
+            a.fileName().isEmpty() ? MessageView::tr("(unnamed part %1)").arg(a.partId())
+                                   : a.fileName());
+        item->setText(1, a.contentType());
+        item->setText(2, locale.formattedDataSize(a.size()));
         item->setTextAlignment(2, Qt::AlignRight | Qt::AlignVCenter);
-        item->setData(0, Qt::UserRole, a.part);
-        item->setData(2, Qt::UserRole, a.size);
+        item->setData(0, Qt::UserRole, a.partId());
+        item->setData(2, Qt::UserRole, a.size());
         item->setToolTip(
-            2, MessageView::tr("%n byte(s)", nullptr, int(qMin<qint64>(a.size, INT_MAX))));
-        QString tip = a.isInline ? MessageView::tr("Inline part") : MessageView::tr("Attachment");
-        if (!a.contentId.isEmpty())
-            tip += QLatin1Char('\n') + MessageView::tr("Content-ID: %1").arg(a.contentId);
+            2, MessageView::tr("%n byte(s)", nullptr, int(qMin<qint64>(a.size(), INT_MAX))));
+        QString tip = a.isInline() ? MessageView::tr("Inline part") : MessageView::tr("Attachment");
+        if (!a.contentId().isEmpty())
+            tip += QLatin1Char('\n') + MessageView::tr("Content-ID: %1").arg(a.contentId());
         item->setToolTip(0, tip);
-        if (!a.thumbnail.isNull()) {
-            item->setIcon(0, QIcon(QPixmap::fromImage(a.thumbnail)));
+        const QImage thumbnail = shown->thumbnails.value(a.partId());
+        if (!thumbnail.isNull()) {
+            item->setIcon(0, QIcon(QPixmap::fromImage(thumbnail)));
         } else {
-            const QMimeType type = mimeDatabase.mimeTypeForName(a.type);
+            const QMimeType type = mimeDatabase.mimeTypeForName(a.contentType());
             item->setIcon(0, QIcon::fromTheme(type.iconName(), fallback));
         }
     }
@@ -518,24 +521,9 @@ void MessageViewPrivate::fillParts()
 {
     partsTree->clear();
     const QLocale locale;
-    QHash<int, QTreeWidgetItem *> items;
-    for (const PartInfo &p : shown->parts) {
-        QTreeWidgetItem *parent = items.value(p.parent);
-        auto *item = parent ? new QTreeWidgetItem(parent) : new QTreeWidgetItem(partsTree);
-        item->setText(0, p.type);
-        item->setText(1, p.name);
-        item->setText(2, p.disposition);
-        item->setText(3, p.charset);
-        item->setText(4, p.encoding);
-        item->setText(5, p.contentId);
-        item->setText(6,
-            p.type.startsWith(QLatin1String("multipart/"), Qt::CaseInsensitive)
-                ? QString()
-                : locale.formattedDataSize(p.size));
-        item->setText(7, QString::number(p.index));
-        item->setData(0, Qt::UserRole, p.index);
-        items.insert(p.index, item);
-    }
+    const SmtpMimePart root = shown->stored.rootPart();
+    if (root.isValid())
+        addPartRow(partsTree, nullptr, root, locale);
     partsTree->expandAll();
     for (int column = 0; column < partsTree->columnCount(); ++column)
         partsTree->resizeColumnToContents(column);
@@ -546,15 +534,17 @@ void MessageViewPrivate::fillChecks()
     Q_Q(MessageView);
     checksTree->clear();
     const QIcon warning = q->style()->standardIcon(QStyle::SP_MessageBoxWarning);
-    for (const Finding &f : shown->findings) {
+    const QIcon error = q->style()->standardIcon(QStyle::SP_MessageBoxCritical);
+    const QList<SmtpMessageCheck> checks = shown->stored.checks();
+    for (const SmtpMessageCheck &check : checks) {
         auto *item = new QTreeWidgetItem(checksTree);
-        item->setIcon(0, warning);
-        item->setText(0, findingTitle(f.kind));
-        item->setData(0, Qt::UserRole, f.kind);
-        item->setText(1, f.detail);
+        item->setIcon(0, check.severity() == SmtpMessageCheck::Severity::Error ? error : warning);
+        item->setText(0, MessageCheckWording::title(check));
+        item->setData(0, Qt::UserRole, check.name());
+        item->setText(1, MessageCheckWording::detail(check));
     }
     checksTree->resizeColumnToContents(0);
-    const int count = int(shown->findings.size());
+    const int count = int(checks.size());
     checksTree->setVisible(count > 0);
     noProblemsLabel->setVisible(count == 0);
     tabs->setTabText(int(MessageView::Tab::Checks),
@@ -565,10 +555,10 @@ void MessageViewPrivate::fillChecks()
 void MessageViewPrivate::fillSmtp()
 {
     const SmtpStoredMessage &s = shown->stored;
-    const SmtpMessage &m = s.message;
+    const SmtpMessage m = s.message();
     const QLocale locale;
     smtpId->setText(QString::number(shown->id));
-    const QDateTime received = s.summary.receivedAt;
+    const QDateTime received = s.summary().receivedAt;
     smtpReceived->setText(QLocale().toString(received.toLocalTime(), QLocale::LongFormat));
     smtpReceived->setToolTip(received.toUTC().toString(Qt::ISODateWithMs));
     QString remote = m.remoteAddress();
@@ -580,13 +570,12 @@ void MessageViewPrivate::fillSmtp()
     smtpMailFrom->setText(
         m.mailFrom().isEmpty() ? MessageView::tr("<> (null sender)") : m.mailFrom());
     smtpRcptTo->setText(m.rcptTos().join(QLatin1Char('\n')));
-    const QString protocol = s.tlsProtocol.isEmpty() ? m.tlsProtocol() : s.tlsProtocol;
-    const QString cipher = s.tlsCipher.isEmpty() ? m.tlsCipher() : s.tlsCipher;
+    const QString protocol = m.tlsProtocol();
+    const QString cipher = m.tlsCipher();
     smtpTls->setText(protocol.isEmpty() ? MessageView::tr("No")
             : cipher.isEmpty()          ? protocol
                                         : MessageView::tr("%1, %2").arg(protocol, cipher));
-    const QString user
-        = s.authenticatedUser.isEmpty() ? m.authenticatedUser() : s.authenticatedUser;
+    const QString user = m.authenticatedUser();
     smtpAuth->setText(user.isEmpty() ? MessageView::tr("Not authenticated") : user);
     QStringList extensions;
     if (m.isSmtpUtf8())

@@ -77,7 +77,7 @@ void MessageViewPrivate::onLoaded(const LoadedMessage &loaded)
     sourceFilled = false;
 
     fillSummary();
-    textEdit->setPlainText(shown->stored.textBody);
+    textEdit->setPlainText(shown->stored.textBody());
     fillHeaders();
     fillAttachments();
     fillParts();
@@ -117,17 +117,18 @@ void MessageViewPrivate::loadPage()
     updateRemoteBar();
 }
 
-const PartInfo *MessageViewPrivate::partForContentId(const QString &cid) const
+std::optional<SmtpMimePart> MessageViewPrivate::partForContentId(const QString &cid) const
 {
     if (!shown || cid.isEmpty())
-        return nullptr;
-    for (const PartInfo &p : shown->parts)
-        if (p.contentId == cid)
-            return &p;
-    for (const PartInfo &p : shown->parts)
-        if (p.contentId.compare(cid, Qt::CaseInsensitive) == 0)
-            return &p;
-    return nullptr;
+        return std::nullopt;
+    const QList<SmtpMimePart> parts = shown->stored.parts();
+    for (const SmtpMimePart &p : parts)
+        if (p.contentId() == cid)
+            return p;
+    for (const SmtpMimePart &p : parts)
+        if (p.contentId().compare(cid, Qt::CaseInsensitive) == 0)
+            return p;
+    return std::nullopt;
 }
 
 std::optional<QByteArray> MessageViewPrivate::pageFor(qint64 id) const
@@ -140,14 +141,15 @@ std::optional<QByteArray> MessageViewPrivate::pageFor(qint64 id) const
 void MessageViewPrivate::servePart(qint64 id, const QString &cid, QWebEngineUrlRequestJob *job)
 {
     Q_Q(MessageView);
-    const PartInfo *part = partForContentId(cid);
+    const std::optional<SmtpMimePart> part = partForContentId(cid);
     if (!part || !store) {
         job->fail(QWebEngineUrlRequestJob::UrlNotFound);
         return;
     }
-    const QByteArray type = part->type.isEmpty() ? QByteArrayLiteral("application/octet-stream")
-                                                 : part->type.toLatin1();
-    const int index = part->index;
+    const QByteArray type = part->contentType().isEmpty()
+        ? QByteArrayLiteral("application/octet-stream")
+        : part->contentType().toLatin1();
+    const int index = part->partId();
     const auto cached = partCache.constFind(index);
     if (cached != partCache.constEnd()) {
         MessageSchemeHandler::replyWith(job, type, *cached);
@@ -334,7 +336,7 @@ bool MessageView::saveSourceTo(const QString &path)
         Q_EMIT errorOccurred(tr("No message is shown."));
         return false;
     }
-    const QString error = MessageAttachments::writeFile(path, d->shown->stored.message.data());
+    const QString error = MessageAttachments::writeFile(path, d->shown->stored.message().data());
     if (!error.isEmpty())
         Q_EMIT errorOccurred(error);
     return error.isEmpty();
@@ -360,7 +362,7 @@ void MessageView::saveSource()
     Q_D(MessageView);
     if (!d->shown)
         return;
-    const QString subject = d->shown->stored.summary.subject.left(80);
+    const QString subject = d->shown->stored.summary().subject.left(80);
     const QString fallback = QStringLiteral("message-%1").arg(d->shown->id);
     const QString dir = d->lastSaveDir.isEmpty() ? QDir::homePath() : d->lastSaveDir;
     const QString path = QFileDialog::getSaveFileName(this, tr("Save Message"),
@@ -370,7 +372,7 @@ void MessageView::saveSource()
     if (path.isEmpty())
         return;
     d->lastSaveDir = QFileInfo(path).absolutePath();
-    const QString error = MessageAttachments::writeFile(path, d->shown->stored.message.data());
+    const QString error = MessageAttachments::writeFile(path, d->shown->stored.message().data());
     if (!error.isEmpty())
         d->reportError(error, true);
 }
@@ -382,6 +384,6 @@ void MessageView::copySource()
         return;
     auto *mime = new QMimeData;
     mime->setText(d->shown->sourceText);
-    mime->setData(QStringLiteral("message/rfc822"), d->shown->stored.message.data());
+    mime->setData(QStringLiteral("message/rfc822"), d->shown->stored.message().data());
     QGuiApplication::clipboard()->setMimeData(mime);
 }

@@ -71,13 +71,14 @@ public:
     void loadPage();
     std::optional<QByteArray> pageFor(qint64 id) const;
     void servePart(qint64 id, const QString &cid, QWebEngineUrlRequestJob *job);
-    const PartInfo *partForContentId(const QString &cid) const;
+    // A part of the shown message, by Content-ID (exact first, then ignoring case).
+    std::optional<SmtpMimePart> partForContentId(const QString &cid) const;
     void reportError(const QString &text, bool interactive);
 
     // messageattachments.cpp
     QFuture<bool> saveAttachment(int partIndex, const QString &path, bool interactive);
     int selectedAttachmentPart() const;
-    const AttachmentInfo *attachment(int partIndex) const;
+    const SmtpMimePart *attachment(int partIndex) const;
     void openAttachment(int partIndex);
     void saveAttachmentInteractively(int partIndex);
 

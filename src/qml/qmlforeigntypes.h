@@ -8,6 +8,7 @@
 #include <smtpmessagesummary.h>
 #include <smtprecipient.h>
 #include <smtpserver.h>
+#include <smtpstoredmessage.h>
 
 #include <QtQml/qqml.h>
 
@@ -26,6 +27,40 @@ struct ForeignSmtpMessageSummary
     QML_FOREIGN(SmtpMessageSummary)
     QML_VALUE_TYPE(smtpMessageSummary)
     QML_UNCREATABLE("summaries come from SmtpInboxModel")
+};
+
+// A stored message and its parts, headers and checks, should C++ hand one to QML: read their
+// properties (m.headers, m.rootPart.children, check.name, ...).
+struct ForeignSmtpStoredMessage
+{
+    Q_GADGET
+    QML_FOREIGN(SmtpStoredMessage)
+    QML_VALUE_TYPE(smtpStoredMessage)
+    QML_UNCREATABLE("stored messages come from the store")
+};
+
+struct ForeignSmtpMimePart
+{
+    Q_GADGET
+    QML_FOREIGN(SmtpMimePart)
+    QML_VALUE_TYPE(smtpMimePart)
+    QML_UNCREATABLE("parts come from a stored message")
+};
+
+struct ForeignSmtpHeaderField
+{
+    Q_GADGET
+    QML_FOREIGN(SmtpHeaderField)
+    QML_VALUE_TYPE(smtpHeaderField)
+    QML_UNCREATABLE("header fields come from a stored message")
+};
+
+struct ForeignSmtpMessageCheck
+{
+    Q_GADGET
+    QML_FOREIGN(SmtpMessageCheck)
+    QML_VALUE_TYPE(smtpMessageCheck)
+    QML_UNCREATABLE("checks come from a stored message")
 };
 
 // What onRecipient receives: call accept(address) or reject(code, text) on it.

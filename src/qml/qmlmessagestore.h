@@ -23,8 +23,13 @@ public:
 
     void setPath(const QString &path);
 
-    // Everything the store knows of one message, for a message view: subject, from, to, cc,
-    // date, text, html, source, attachments ([{name, type, size}]); empty if there is none.
+    // Everything the store knows of one message, for a message view; empty if there is none.
+    // Keys: id, subject, from, to, cc, replyTo, date, messageId, receivedAt, mailfrom, rcpttos,
+    // text, html, source; headers [{name, value}] in order; parts, the tree from the top-level
+    // part ({part, type, charset, encoding, disposition, name, contentId, size, attachment,
+    // inline, children}); attachments, those parts that are files, as a list; checks [{kind,
+    // severity ("warning"/"error"), line, occurrences, octets, part, partType, excerpt}], with
+    // kind the machine name of SmtpMessageCheck::name() for the view to word.
     Q_INVOKABLE QVariantMap message(qint64 id) const;
     Q_INVOKABLE bool remove(const QList<qint64> &ids) { return SmtpMessageStore::remove(ids); }
     Q_INVOKABLE bool clear() { return SmtpMessageStore::clear(); }

@@ -4,6 +4,7 @@
 // Attachments, Parts, Checks and SMTP tabs show what the store has; stale loads are dropped.
 //
 // Its own main(): the URL scheme must be registered before the QApplication exists.
+#include <messagecheckwording.h>
 #include <messageview.h>
 #include <smtpmessagestore.h>
 
@@ -16,15 +17,19 @@
 #include <QFile>
 #include <QImage>
 #include <QLabel>
+#include <QMetaEnum>
 #include <QPlainTextEdit>
 #include <QPointer>
 #include <QRandomGenerator>
+#include <QScopeGuard>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTranslator>
 #include <QTreeWidget>
 #include <QWebEngineView>
 
@@ -229,6 +234,8 @@ private Q_SLOTS:
     void attachmentsTab();
     void partsTab();
     void checksTab();
+    void checksAreWordedInTheUsersLanguage();
+    void everyCheckKindIsWorded();
     void smtpTab();
     void noHtmlSwitchesToText();
     void largeHtmlRenders();
@@ -550,6 +557,60 @@ void TestMessageView::checksTab()
     QVERIFY2(kinds.contains("bare-lf"), qPrintable(kinds.join(',')));
     QVERIFY(none->isHidden());
     QVERIFY(!tree->isHidden());
+    // Worded by the view from the check's kind and facts (8 bare LFs, the first ends line 1).
+    QTreeWidgetItem *bareLf = tree->topLevelItem(int(kinds.indexOf("bare-lf")));
+    QCOMPARE(bareLf->text(0), QString("Bare line feed"));
+    QCOMPARE(bareLf->text(1),
+        QString("8 bare LF (line feed without carriage return), the first ends line 1"));
+}
+
+// The same check under the German translation: the words come from the view's tr(), not
+// from core, which hands out only the kind and the facts.
+void TestMessageView::checksAreWordedInTheUsersLanguage()
+{
+    QTranslator german;
+    QVERIFY(german.load(QStringLiteral("smtp-receiver_de"), QStringLiteral(":/i18n")));
+    QVERIFY(QCoreApplication::installTranslator(&german));
+    const auto uninstall = qScopeGuard([&german] { QCoreApplication::removeTranslator(&german); });
+    const qint64 bare = deliver(bareLfMessage());
+    QVERIFY(bare > 0);
+    QVERIFY(showAndWait(bare));
+    auto *tree = child<QTreeWidget>("checksTree");
+    QTreeWidgetItem *bareLf = nullptr;
+    for (int i = 0; i < tree->topLevelItemCount(); ++i) {
+        if (tree->topLevelItem(i)->data(0, Qt::UserRole).toString() == "bare-lf")
+            bareLf = tree->topLevelItem(i);
+    }
+    QVERIFY(bareLf);
+    QCOMPARE(bareLf->text(0), QString("Zeilenvorschub (LF) ohne CR"));
+    QCOMPARE(bareLf->text(1),
+        QString("8 einzelne LF (Zeilenvorschub ohne Wagenrücklauf), das erste beendet Zeile 1"));
+}
+
+// Every kind core can report has a title and a sentence of the view's own, with its facts in.
+void TestMessageView::everyCheckKindIsWorded()
+{
+    const QMetaEnum kinds = QMetaEnum::fromType<SmtpMessageCheck::Kind>();
+    QSet<QString> titles;
+    for (int i = 0; i < kinds.keyCount(); ++i) {
+        SmtpMessageCheck check { SmtpMessageCheck::Kind(kinds.value(i)) };
+        check.setLine(4242);
+        check.setPartId(77);
+        check.setOctets(1234);
+        check.setExcerpt("xyzzy");
+        const QString title = MessageCheckWording::title(check);
+        const QString detail = MessageCheckWording::detail(check);
+        QVERIFY2(!title.isEmpty() && title != check.name(), kinds.key(i));
+        titles.insert(title);
+        QVERIFY2(!detail.isEmpty(), kinds.key(i));
+        const bool hasFact = detail.contains("4242") || detail.contains("77")
+            || detail.contains("1234") || detail.contains("xyzzy");
+        const bool factless = check.kind() == SmtpMessageCheck::Kind::MissingDate
+            || check.kind() == SmtpMessageCheck::Kind::MissingMessageId
+            || check.kind() == SmtpMessageCheck::Kind::HtmlWithoutText;
+        QVERIFY2(hasFact != factless, qPrintable(detail));
+    }
+    QCOMPARE(titles.size(), kinds.keyCount());
 }
 
 void TestMessageView::smtpTab()
@@ -586,7 +647,7 @@ void TestMessageView::largeHtmlRenders()
     QVERIFY(raw.size() > 3 * 1024 * 1024);
     const qint64 large = deliver(raw);
     QVERIFY(large > 0);
-    QVERIFY(m_store.message(large)->htmlBody.size() > 2 * 1024 * 1024);
+    QVERIFY(m_store.message(large)->htmlBody().size() > 2 * 1024 * 1024);
     QSignalSpy rendered(m_view, &MessageView::htmlRendered);
     QVERIFY(showAndWait(large));
     QVERIFY(waitForRender(large, rendered));

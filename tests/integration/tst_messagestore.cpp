@@ -6,9 +6,6 @@
 #include <smtpserver.h>
 
 #include <QFile>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QMutex>
 #include <QSignalSpy>
 #include <QSqlDatabase>
@@ -71,6 +68,8 @@ class TestMessageStore : public QObject
 private Q_SLOTS:
     void storesAndReads();
     void fullMessage();
+    void partsAndChecksAreTyped();
+    void checksStoredAsSentencesAreReadAgain();
     void groupCommitGivesDistinctIds();
     void flags();
     void removeAndClear();
@@ -130,17 +129,99 @@ void TestMessageStore::fullMessage()
     const qint64 id = store(s, m).id;
     const auto stored = s.message(id);
     QVERIFY(stored);
-    QCOMPARE(stored->message.data(), m.data());
+    QCOMPARE(stored->message().data(), m.data());
     QCOMPARE(s.rawData(id), m.data());
-    QCOMPARE(stored->message.remotePort(), 40000);
-    QCOMPARE(stored->summary.size, m.size());
-    QVERIFY(stored->summary.tls);
-    QCOMPARE(stored->tlsCipher, QString("TLS_AES_256_GCM_SHA384"));
-    QCOMPARE(stored->authenticatedUser, QString("user"));
-    QCOMPARE(stored->messageId, QString("full@x.test"));
-    QVERIFY(stored->textBody.contains("the text body"));
-    QCOMPARE(stored->summary.receivedAt.toMSecsSinceEpoch(), m.receivedAt().toMSecsSinceEpoch());
+    QCOMPARE(stored->message().remotePort(), 40000);
+    QCOMPARE(stored->summary().size, m.size());
+    QVERIFY(stored->summary().tls);
+    QCOMPARE(stored->tlsCipher(), QString("TLS_AES_256_GCM_SHA384"));
+    QCOMPARE(stored->authenticatedUser(), QString("user"));
+    QCOMPARE(stored->messageId(), QString("full@x.test"));
+    QVERIFY(stored->textBody().contains("the text body"));
+    QCOMPARE(stored->summary().receivedAt.toMSecsSinceEpoch(), m.receivedAt().toMSecsSinceEpoch());
+    QCOMPARE(stored->headers().size(), 5);
+    QCOMPARE(stored->headers().at(0), SmtpHeaderField("From", "Sender <sender@x.test>"));
+    QCOMPARE(stored->header("message-id"), QString("<full@x.test>"));
+    QCOMPARE(stored->rootPart().contentType(), QString("text/plain"));
+    QCOMPARE(stored->parts().size(), 1);
+    QVERIFY(stored->attachments().isEmpty());
+    QVERIFY(stored->checks().isEmpty());
+    QVERIFY(!stored->parseFailed());
     QVERIFY(!s.message(id + 100));
+}
+
+// What the parser found comes back as the same typed values, whether read now or after reopen.
+void TestMessageStore::partsAndChecksAreTyped()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("typed.sqlite");
+    SmtpMessage m = makeMessage("typed");
+    m.setData("From: a@x.test\r\nSubject: typed\r\nContent-Type: multipart/mixed; boundary=b\r\n"
+              "\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>hi</p>\r\n"
+              "--b\r\nContent-Type: image/png\r\nContent-ID: <logo@x>\r\n"
+              "Content-Transfer-Encoding: base64\r\n\r\niVBORw0K\r\n"
+              "--b\r\nContent-Type: application/pdf; name=\"a.pdf\"\r\n"
+              "Content-Disposition: attachment\r\n\r\n%PDF\r\n--b--\r\n"
+              "a bare\nline feed\r\n");
+    qint64 id = 0;
+    SmtpStoredMessage first;
+    {
+        SmtpMessageStore s;
+        QVERIFY(s.open(path));
+        id = store(s, m).id;
+        first = *s.message(id);
+    }
+    const SmtpMimePart root = first.rootPart();
+    QCOMPARE(root.partId(), 0);
+    QCOMPARE(root.contentType(), QString("multipart/mixed"));
+    QCOMPARE(root.children().size(), 3);
+    QCOMPARE(root.children().at(2).fileName(), QString("a.pdf"));
+    QCOMPARE(first.part(3), root.children().at(2));
+    QCOMPARE(first.attachments().size(), 2);
+    QVERIFY(first.attachments().at(0).isInline()); // referred to by Content-ID
+    QCOMPARE(first.attachments().at(0).contentId(), QString("logo@x"));
+    QCOMPARE(first.attachments().at(0).size(), 6);
+    QVERIFY(!first.attachments().at(1).isInline());
+    QVERIFY(first.hasAttachments());
+    QVERIFY(first.summary().hasAttachments);
+
+    QList<SmtpMessageCheck::Kind> kinds;
+    for (const SmtpMessageCheck &check : first.checks())
+        kinds << check.kind();
+    using K = SmtpMessageCheck::Kind;
+    QCOMPARE(kinds,
+        (QList<K> { K::BareLineFeed, K::MissingDate, K::MissingMessageId, K::HtmlWithoutText }));
+    QCOMPARE(first.checks().at(0).line(), 21);
+    QCOMPARE(first.checks().at(0).occurrences(), 1);
+
+    SmtpMessageStore reopened;
+    QVERIFY(reopened.open(path));
+    QCOMPARE(*reopened.message(id), first);
+}
+
+// Stores written before checks had facts hold an English sentence per check. They still open,
+// and their checks come back with facts (run again on the raw bytes).
+void TestMessageStore::checksStoredAsSentencesAreReadAgain()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("sentences.sqlite");
+    qint64 id = 0;
+    {
+        SmtpMessageStore s;
+        QVERIFY(s.open(path));
+        id = store(s, makeMessage("old", "one\ntwo\n")).id;
+    }
+    makeSqliteFile(path,
+        { QString("UPDATE messages SET findings = '[{\"kind\":\"bare-lf\",\"detail\":\"2 bare LF "
+                  "(line feed without carriage return), the first ends line 7\"}]' WHERE id = %1")
+                .arg(id) });
+    SmtpMessageStore s;
+    QVERIFY(s.open(path));
+    const QList<SmtpMessageCheck> checks = s.message(id)->checks();
+    QCOMPARE(checks.size(), 1);
+    QCOMPARE(checks.at(0).kind(), SmtpMessageCheck::Kind::BareLineFeed);
+    QCOMPARE(checks.at(0).line(), 7);
+    QCOMPARE(checks.at(0).occurrences(), 2);
 }
 
 void TestMessageStore::groupCommitGivesDistinctIds()
@@ -253,7 +334,7 @@ void TestMessageStore::reopenKeepsEverything()
     QVERIFY(s.open(path));
     QCOMPARE(s.count(), 2);
     QCOMPARE(s.unreadCount(), 1);
-    QCOMPARE(s.message(id)->summary.subject, QString("kept"));
+    QCOMPARE(s.message(id)->summary().subject, QString("kept"));
     // ids are never reused, even after the newest is deleted
     const qint64 last = s.summaries({}, 0, 1).at(0).id;
     QVERIFY(s.remove({ last }));

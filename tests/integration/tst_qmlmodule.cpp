@@ -209,6 +209,23 @@ void TestQmlModule::storeWritesFromQml()
     QCOMPARE(details.value("subject").toString(), QString("Read me"));
     QCOMPARE(details.value("text").toString().trimmed(), QString("Hello"));
     QVERIFY(details.value("source").toString().startsWith("From: App <sender@app.test>"));
+    // Headers, parts and checks come as typed values made into lists and maps: no JSON.
+    const QVariantList headers = details.value("headers").toList();
+    QCOMPARE(headers.size(), 3);
+    QCOMPARE(headers.at(0).toMap().value("name").toString(), QString("From"));
+    QCOMPARE(headers.at(0).toMap().value("value").toString(), QString("App <sender@app.test>"));
+    QCOMPARE(headers.at(2).toMap().value("value").toString(), QString("Read me"));
+    const QVariantMap root = details.value("parts").toMap();
+    QCOMPARE(root.value("part").toInt(), 0);
+    QCOMPARE(root.value("type").toString(), QString("text/plain"));
+    QVERIFY(root.value("children").toList().isEmpty());
+    QVERIFY(details.value("attachments").toList().isEmpty());
+    QStringList kinds;
+    for (const QVariant &check : details.value("checks").toList()) {
+        QCOMPARE(check.toMap().value("severity").toString(), QString("warning"));
+        kinds << check.toMap().value("kind").toString();
+    }
+    QCOMPARE(kinds, (QStringList { "missing-date", "missing-message-id" }));
     QVERIFY(QMetaObject::invokeMethod(store, "markAllRead"));
     QTRY_COMPARE(store->property("unreadCount").toLongLong(), 0);
     QObject *rows = m_root->property("rows").value<QObject *>();

@@ -197,4 +197,49 @@ QString decodedHeader(QByteArrayView message, QByteArrayView name)
     return decodeText(rawHeader(message, name));
 }
 
+QList<SmtpHeaderField> fields(QByteArrayView message)
+{
+    QList<SmtpHeaderField> result;
+    const QByteArrayView block = headerBlock(message);
+    QByteArray name;
+    QByteArray value;
+    bool open = false;
+    auto flush = [&] {
+        if (!open)
+            return;
+        const QByteArray unfolded = value.trimmed();
+        result.append(SmtpHeaderField(QString::fromLatin1(name.trimmed()), decodeText(unfolded),
+            QString::fromUtf8(unfolded)));
+        open = false;
+    };
+    qsizetype pos = 0;
+    while (pos < block.size()) {
+        qsizetype end = block.indexOf('\n', pos);
+        if (end < 0)
+            end = block.size();
+        QByteArrayView line = block.sliced(pos, end - pos);
+        pos = end + 1;
+        if (line.endsWith('\r'))
+            line.chop(1);
+        if (line.isEmpty())
+            continue;
+        if ((line.front() == ' ' || line.front() == '\t') && open) {
+            value += line.toByteArray(); // unfolding removes the line break only
+            continue;
+        }
+        flush();
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0) { // not a header at all: kept as it is, without a name
+            name.clear();
+            value = line.toByteArray();
+        } else {
+            name = line.first(colon).toByteArray();
+            value = line.sliced(colon + 1).toByteArray();
+        }
+        open = true;
+    }
+    flush();
+    return result;
+}
+
 } // namespace MimeHeaders

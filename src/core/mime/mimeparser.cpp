@@ -1,12 +1,16 @@
+// The MIME parse of a stored message: headers, bodies and the part tree, read once with GMime;
+// the checks and charsets it uses live beside it (mimechecks.cpp, mimecharsets.cpp).
 // GMime first: glib's headers use the identifier "signals", which Qt's would redefine.
 #include <gmime/gmime.h>
 
 #include "gmime_p.h"
+#include "mimecharsets.h"
+#include "mimechecks.h"
 #include "mimeparser.h"
 
 #include <QtGlobal>
 
-#include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -47,12 +51,7 @@ void ensureParserReady()
 
 // ---- GMime parsing -------------------------------------------------------------------------
 
-struct ParserWarning
-{
-    GMimeParserWarning code;
-    gint64 offset;
-    QByteArray item;
-};
+using MimeChecks::ParserWarning;
 
 constexpr std::size_t maxWarnings = 64;
 constexpr std::size_t maxWarningItem = 200;
@@ -65,7 +64,7 @@ void collectWarning(gint64 offset, GMimeParserWarning code, const gchar *item, g
     QByteArray text;
     if (item)
         text = QByteArray(item, qsizetype(strnlen(item, maxWarningItem)));
-    warnings->push_back({ code, offset, text });
+    warnings->push_back({ int(code), qint64(offset), text });
 }
 
 // The parsed message, or null when GMime found no header block. With warnings, the vector must
@@ -207,262 +206,6 @@ Base64Scan scanBase64(QByteArrayView encoded)
         }
     }
     return scan;
-}
-
-// ---- Charsets ------------------------------------------------------------------------------
-
-// Windows-1252, which WHATWG also uses for text labelled ISO-8859-1 or US-ASCII: 0x80..0x9F are
-// printable there (euro sign, curly quotes) where Latin-1 has C1 controls.
-QString fromWindows1252(const QByteArray &bytes)
-{
-    // clang-format off
-    static const char16_t high[32] = {
-        0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-        0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
-        0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-        0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
-    };
-    // clang-format on
-    QString text(bytes.size(), Qt::Uninitialized);
-    QChar *out = text.data();
-    for (const char c : bytes) {
-        const auto u = static_cast<unsigned char>(c);
-        *out++ = (u >= 0x80 && u < 0xA0) ? QChar(high[u - 0x80]) : QChar(char16_t(u));
-    }
-    return text;
-}
-
-bool isValidUtf8(const QByteArray &bytes)
-{
-    return g_utf8_validate(bytes.constData(), gssize(bytes.size()), nullptr);
-}
-
-// Converts with iconv; an undecodable sequence becomes U+FFFD. False if iconv lacks the charset.
-bool convertWithIconv(const QByteArray &bytes, const char *charset, QString *text)
-{
-    iconv_t cd = g_mime_iconv_open("UTF-8", g_mime_charset_iconv_name(charset));
-    if (cd == reinterpret_cast<iconv_t>(-1))
-        return false;
-    iconv(cd, nullptr, nullptr, nullptr, nullptr);
-
-    QByteArray out(bytes.size() * 3 + 16, Qt::Uninitialized);
-    char *in = const_cast<char *>(bytes.constData());
-    size_t inLeft = size_t(bytes.size());
-    qsizetype used = 0;
-    for (;;) {
-        char *outPtr = out.data() + used;
-        size_t outLeft = size_t(out.size() - used);
-        const bool flushing = inLeft == 0; // stateful charsets (ISO-2022-JP) end their shift
-        const size_t converted = flushing ? iconv(cd, nullptr, nullptr, &outPtr, &outLeft)
-                                          : iconv(cd, &in, &inLeft, &outPtr, &outLeft);
-        const int error = errno;
-        used = outPtr - out.data();
-        if (converted != size_t(-1)) {
-            if (flushing)
-                break;
-            continue;
-        }
-        if (error == E2BIG) {
-            out.resize(out.size() * 2);
-            continue;
-        }
-        if (flushing)
-            break;
-        // EILSEQ, or EINVAL for a sequence cut short at the end: U+FFFD for one octet, go on.
-        if (out.size() - used < 3)
-            out.resize(out.size() * 2);
-        memcpy(out.data() + used, "\xEF\xBF\xBD", 3);
-        used += 3;
-        ++in;
-        --inLeft;
-        iconv(cd, nullptr, nullptr, nullptr, nullptr);
-    }
-    g_mime_iconv_close(cd);
-    *text = QString::fromUtf8(out.constData(), used);
-    return true;
-}
-
-QString textFromBytes(const QByteArray &bytes, const QString &charsetParameter)
-{
-    const QByteArray charset = charsetParameter.trimmed().toLower().toLatin1();
-    if (charset == "utf-8" || charset == "utf8")
-        return QString::fromUtf8(bytes);
-    if (charset == "iso-8859-1" || charset == "latin1" || charset == "iso_8859-1"
-        || charset == "windows-1252" || charset == "cp1252")
-        return fromWindows1252(bytes);
-    const bool unlabelled = charset.isEmpty() || charset == "us-ascii" || charset == "ascii";
-    QString text;
-    if (!unlabelled && convertWithIconv(bytes, charset.constData(), &text))
-        return text;
-    // Missing, US-ASCII (often a lie) or unknown to iconv: UTF-8 if it is, else Windows-1252.
-    return isValidUtf8(bytes) ? QString::fromUtf8(bytes) : fromWindows1252(bytes);
-}
-
-// ---- Checks --------------------------------------------------------------------------------
-
-struct RawScan
-{
-    qint64 bareLf = 0, firstBareLfLine = 0;
-    qint64 bareCr = 0, firstBareCrLine = 0;
-    qint64 longLines = 0, firstLongLine = 0, firstLongLength = 0;
-    qint64 eightBit = 0, firstEightBitLine = 0;
-};
-
-constexpr qint64 maxLineLength = 998; // RFC 5322 2.1.1, without the CRLF
-
-RawScan scanRaw(const QByteArray &raw)
-{
-    RawScan scan;
-    const char *data = raw.constData();
-    const qsizetype size = raw.size();
-    qint64 line = 1;
-    qsizetype lineStart = 0;
-    auto endLine = [&](qint64 length) {
-        if (length > maxLineLength && !scan.longLines++) {
-            scan.firstLongLine = line;
-            scan.firstLongLength = length;
-        }
-    };
-    for (qsizetype i = 0; i < size; ++i) {
-        const auto c = static_cast<unsigned char>(data[i]);
-        if (c == '\n') {
-            const bool crlf = i > 0 && data[i - 1] == '\r';
-            if (!crlf && !scan.bareLf++)
-                scan.firstBareLfLine = line;
-            endLine(i - lineStart - (crlf ? 1 : 0));
-            ++line;
-            lineStart = i + 1;
-        } else if (c == '\r') {
-            if ((i + 1 == size || data[i + 1] != '\n') && !scan.bareCr++)
-                scan.firstBareCrLine = line;
-        } else if (c >= 0x80) {
-            if (!scan.eightBit++)
-                scan.firstEightBitLine = line;
-        }
-    }
-    if (lineStart < size)
-        endLine(size - lineStart);
-    return scan;
-}
-
-qint64 lineOfOffset(const QByteArray &raw, gint64 offset)
-{
-    const qsizetype end = qsizetype(qBound(gint64(0), offset, gint64(raw.size())));
-    return 1 + QByteArrayView(raw).first(end).count('\n');
-}
-
-// Bytes of the input shown in a finding: printable ASCII kept, everything else escaped.
-QString excerpt(QByteArrayView bytes)
-{
-    constexpr qsizetype maxLength = 60;
-    QString text;
-    for (qsizetype i = 0; i < bytes.size() && i < maxLength; ++i) {
-        const auto c = static_cast<unsigned char>(bytes.at(i));
-        if (c >= 0x20 && c < 0x7F)
-            text += QLatin1Char(char(c));
-        else
-            text += QStringLiteral("\\x%1").arg(uint(c), 2, 16, QLatin1Char('0'));
-    }
-    if (bytes.size() > maxLength)
-        text += QStringLiteral("...");
-    return text;
-}
-
-// What was wrong with the structure, one finding per kind of problem (a truncated message
-// with 500 nested multiparts is one finding, not 500).
-class BrokenMimeLog
-{
-public:
-    template<typename MakeDetail>
-    void add(int category, MakeDetail makeDetail)
-    {
-        for (Entry &entry : m_entries) {
-            if (entry.category == category) {
-                ++entry.more;
-                return;
-            }
-        }
-        m_entries.push_back({ category, makeDetail(), 0 });
-    }
-
-    void appendTo(QList<MimeFinding> *findings) const
-    {
-        for (const Entry &entry : m_entries) {
-            QString detail = entry.detail;
-            if (entry.more)
-                detail += QStringLiteral(" (and %1 more like it)").arg(entry.more);
-            findings->append({ MimeFinding::Kind::BrokenMime, detail });
-        }
-    }
-
-private:
-    struct Entry
-    {
-        int category;
-        QString detail;
-        int more;
-    };
-    std::vector<Entry> m_entries;
-};
-
-enum BrokenCategory {
-    NotAMessage,
-    NoBoundary,
-    NoParts,
-    MissingEndBoundary,
-    Base64Invalid,
-    Base64Truncated,
-    WarningBase = 100, // + GMimeParserWarning
-};
-
-void logParserWarnings(
-    const std::vector<ParserWarning> &warnings, const QByteArray &raw, BrokenMimeLog *log)
-{
-    for (const ParserWarning &warning : warnings) {
-        const QString where = warning.offset >= 0
-            ? QStringLiteral("line %1: ").arg(lineOfOffset(raw, warning.offset))
-            : QString();
-        const QString item = excerpt(warning.item);
-        QString detail;
-        switch (warning.code) {
-        case GMIME_CRIT_INVALID_HEADER_NAME:
-            detail = QStringLiteral("not a header field, skipped: \"%1\"").arg(item);
-            break;
-        case GMIME_WARN_INVALID_CONTENT_TYPE:
-            detail = QStringLiteral("invalid Content-Type \"%1\", read as "
-                                    "application/octet-stream")
-                         .arg(item);
-            break;
-        case GMIME_CRIT_CONFLICTING_HEADER:
-            detail = QStringLiteral("conflicting %1 headers").arg(item);
-            break;
-        case GMIME_CRIT_CONFLICTING_PARAMETER:
-            detail = QStringLiteral("conflicting \"%1\" parameters").arg(item);
-            break;
-        case GMIME_CRIT_NESTING_OVERFLOW:
-            detail = QStringLiteral("MIME parts nested too deeply; the deeper ones are not parsed");
-            break;
-        case GMIME_WARN_PART_WITHOUT_CONTENT:
-            detail = QStringLiteral("a part's headers end in a boundary: the part has no content");
-            break;
-        case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
-            detail = QStringLiteral("a part has neither headers nor content");
-            break;
-        case GMIME_WARN_MALFORMED_MESSAGE:
-            detail = QStringLiteral("malformed message");
-            break;
-        default:
-            // Missing boundaries are reported per part by the tree walk; header-level
-            // complaints (duplicates, 8-bit text, bad encoded words) are not structure.
-            continue;
-        }
-        log->add(WarningBase + int(warning.code), [&]() -> QString { return where + detail; });
-    }
-}
-
-QString partLabel(const MimePart &part)
-{
-    return QStringLiteral("part %1 (%2)").arg(part.index).arg(part.contentType);
 }
 
 // The raw value of a header, or null.
@@ -615,12 +358,27 @@ QString fileName(GMimeObject *object)
     return fromUtf8(g_mime_part_get_filename(GMIME_PART(object))).trimmed();
 }
 
-MimePart describe(GMimeObject *object, const Node &node, int index)
+// One part as the tree walk finds it, before the tree of SmtpMimePart values is made.
+struct PartRow
 {
-    MimePart part;
+    int index = 0; // depth-first position, root = 0
+    int parent = -1;
+    QString contentType;
+    QString charset;
+    QString transferEncoding;
+    QString disposition;
+    QString fileName;
+    QString contentId;
+    qint64 size = 0;
+    bool attachment = false;
+    bool isInline = false;
+};
+
+PartRow describe(GMimeObject *object, const Node &node, int index)
+{
+    PartRow part;
     part.index = index;
     part.parent = node.parent;
-    part.depth = node.depth;
     if (GMimeContentType *type = g_mime_object_get_content_type(object))
         part.contentType = takeUtf8(g_mime_content_type_get_mime_type(type)).toLower();
     part.charset = fromUtf8(g_mime_object_get_content_type_parameter(object, "charset")).trimmed();
@@ -636,31 +394,21 @@ MimePart describe(GMimeObject *object, const Node &node, int index)
     return part;
 }
 
-void checkMultipart(GMimeObject *object, const MimePart &part, BrokenMimeLog *log)
+void checkMultipart(GMimeObject *object, const PartRow &part, MimeChecks::BrokenStructure *broken)
 {
+    using Kind = SmtpMessageCheck::Kind;
     GMimeMultipart *multipart = GMIME_MULTIPART(object);
     // Not g_mime_multipart_get_boundary(): that one invents a boundary when there is none.
     const QString boundary = fromUtf8(g_mime_object_get_content_type_parameter(object, "boundary"));
-    if (boundary.isEmpty()) {
-        log->add(NoBoundary, [&]() -> QString {
-            return QStringLiteral("%1 has no boundary parameter; its content cannot be split "
-                                  "into parts")
-                .arg(partLabel(part));
-        });
-    } else if (g_mime_multipart_get_count(multipart) == 0) {
-        log->add(NoParts, [&]() -> QString {
-            return QStringLiteral("%1: boundary \"%2\" never occurs; no parts found")
-                .arg(partLabel(part), boundary);
-        });
-    } else if (!multipart->write_end_boundary) {
-        log->add(MissingEndBoundary, [&]() -> QString {
-            return QStringLiteral("%1: closing boundary \"--%2--\" is missing (truncated?)")
-                .arg(partLabel(part), boundary);
-        });
-    }
+    if (boundary.isEmpty())
+        broken->addForPart(Kind::MultipartWithoutBoundary, part.index, part.contentType);
+    else if (g_mime_multipart_get_count(multipart) == 0)
+        broken->addForPart(Kind::BoundaryNeverOccurs, part.index, part.contentType, boundary);
+    else if (!multipart->write_end_boundary)
+        broken->addForPart(Kind::MissingClosingBoundary, part.index, part.contentType, boundary);
 }
 
-bool isBodyText(const MimePart &part)
+bool isBodyText(const PartRow &part)
 {
     return (part.contentType == QLatin1String("text/plain")
                || part.contentType == QLatin1String("text/html"))
@@ -668,18 +416,47 @@ bool isBodyText(const MimePart &part)
         && part.fileName.isEmpty();
 }
 
-void readParts(GMimeMessage *message, MimeParsedMessage *result, BrokenMimeLog *log, bool *sawHtml,
-    bool *sawText)
+// The rows as SmtpMimePart values, each holding its subtree: made from the last row back, so
+// that every part's children are complete before it is (no recursion: depth is not ours).
+QList<SmtpMimePart> makeTree(const std::vector<PartRow> &rows)
 {
+    std::vector<SmtpMimePart> parts(rows.size());
+    std::vector<QList<SmtpMimePart>> children(rows.size());
+    for (std::size_t i = rows.size(); i-- > 0;) {
+        const PartRow &row = rows[i];
+        SmtpMimePart &part = parts[i];
+        part.setPartId(row.index);
+        part.setContentType(row.contentType);
+        part.setCharset(row.charset);
+        part.setTransferEncoding(row.transferEncoding);
+        part.setDisposition(row.disposition);
+        part.setFileName(row.fileName);
+        part.setContentId(row.contentId);
+        part.setSize(row.size);
+        part.setAttachment(row.attachment);
+        part.setInline(row.isInline);
+        std::reverse(children[i].begin(), children[i].end());
+        part.setChildren(children[i]);
+        if (row.parent >= 0)
+            children[std::size_t(row.parent)].append(part);
+    }
+    return QList<SmtpMimePart>(parts.begin(), parts.end());
+}
+
+void readParts(GMimeMessage *message, MimeParsedMessage *result,
+    MimeChecks::BrokenStructure *broken, bool *sawHtml, bool *sawText)
+{
+    using Kind = SmtpMessageCheck::Kind;
     const std::vector<Node> nodes = flatten(message);
-    result->parts.reserve(qsizetype(nodes.size()));
+    std::vector<PartRow> rows;
+    rows.reserve(nodes.size());
     for (std::size_t i = 0; i < nodes.size(); ++i) {
         GMimeObject *object = nodes[i].object;
-        MimePart part = describe(object, nodes[i], int(i));
+        PartRow part = describe(object, nodes[i], int(i));
 
         if (GMIME_IS_MULTIPART(object)) {
-            checkMultipart(object, part, log);
-            result->parts.append(part);
+            checkMultipart(object, part, broken);
+            rows.push_back(part);
             continue;
         }
 
@@ -702,19 +479,11 @@ void readParts(GMimeMessage *message, MimeParsedMessage *result, BrokenMimeLog *
                     part.size = scan.decodedSize();
                     sizeKnown = true;
                 } else if (scan.invalid) {
-                    log->add(Base64Invalid, [&]() -> QString {
-                        return QStringLiteral("%1: base64 content has %2 invalid characters, "
-                                              "skipped in decoding")
-                            .arg(partLabel(part))
-                            .arg(scan.invalid);
-                    });
+                    broken->addForPart(
+                        Kind::InvalidBase64, part.index, part.contentType, {}, scan.invalid);
                 } else {
-                    log->add(Base64Truncated, [&]() -> QString {
-                        return QStringLiteral("%1: base64 content is truncated or malformed "
-                                              "(%2 characters, not a multiple of 4)")
-                            .arg(partLabel(part))
-                            .arg(scan.symbols + scan.padding);
-                    });
+                    broken->addForPart(Kind::TruncatedBase64, part.index, part.contentType, {},
+                        scan.symbols + scan.padding);
                 }
             }
             if (isBodyText(part)) {
@@ -725,7 +494,7 @@ void readParts(GMimeMessage *message, MimeParsedMessage *result, BrokenMimeLog *
                     part.size = bytes.size();
                     sizeKnown = true;
                     (html ? result->htmlBody : result->textBody)
-                        = textFromBytes(bytes, part.charset);
+                        = MimeCharsets::textFromBytes(bytes, part.charset);
                     *seen = true;
                 }
                 isAttachment = false; // a body, or more inline text after it
@@ -738,27 +507,32 @@ void readParts(GMimeMessage *message, MimeParsedMessage *result, BrokenMimeLog *
 
         if (isAttachment) {
             const bool inRelated = part.parent >= 0
-                && result->parts.at(part.parent).contentType == QLatin1String("multipart/related");
-            MimeAttachment attachment;
-            attachment.partIndex = part.index;
-            attachment.fileName = part.fileName;
-            attachment.contentType = part.contentType;
-            attachment.size = part.size;
-            attachment.contentId = part.contentId;
-            attachment.isInline = part.disposition == QLatin1String("inline")
+                && rows[std::size_t(part.parent)].contentType == QLatin1String("multipart/related");
+            part.attachment = true;
+            part.isInline = part.disposition == QLatin1String("inline")
                 || (part.disposition.isEmpty() && (!part.contentId.isEmpty() || inRelated));
-            result->attachments.append(attachment);
         }
-        result->parts.append(part);
+        rows.push_back(part);
     }
+    result->parts = makeTree(rows);
 }
 
 } // namespace
 
+QList<SmtpMimePart> MimeParsedMessage::attachments() const
+{
+    QList<SmtpMimePart> result;
+    for (const SmtpMimePart &part : parts) {
+        if (part.isAttachment())
+            result.append(part);
+    }
+    return result;
+}
+
 bool MimeParsedMessage::hasAttachments() const
 {
-    for (const MimeAttachment &attachment : attachments) {
-        if (!attachment.isInline)
+    for (const SmtpMimePart &part : parts) {
+        if (part.isAttachment() && !part.isInline())
             return true;
     }
     return false;
@@ -770,73 +544,22 @@ MimeParsedMessage parse(const QByteArray &raw, bool eightBitDeclared)
 {
     MimeParsedMessage result;
     std::vector<ParserWarning> warnings; // declared first: outlives the message
-    BrokenMimeLog broken;
-    bool sawHtml = false;
-    bool sawText = false;
+    MimeChecks::BrokenStructure broken;
+    MimeChecks::Facts facts;
+    facts.eightBitDeclared = eightBitDeclared;
 
     const GRef<GMimeMessage> message = parseWithGMime(raw, &warnings);
     if (message) {
         readHeaders(message.get(), &result);
-        readParts(message.get(), &result, &broken, &sawHtml, &sawText);
-        logParserWarnings(warnings, raw, &broken);
+        readParts(message.get(), &result, &broken, &facts.hasHtmlBody, &facts.hasTextBody);
+        broken.addParserWarnings(warnings, raw);
     } else {
         result.parseFailed = true;
-        broken.add(NotAMessage, [&]() -> QString {
-            if (raw.isEmpty())
-                return QStringLiteral("the message is empty");
-            QByteArrayView firstLine(raw);
-            if (const qsizetype end = raw.indexOf('\n'); end >= 0)
-                firstLine = firstLine.first(end);
-            if (firstLine.endsWith('\r'))
-                firstLine.chop(1);
-            return QStringLiteral("no header fields: line 1 is not a header field: \"%1\"")
-                .arg(excerpt(firstLine));
-        });
+        broken.addNotAMessage(raw);
     }
-
-    const RawScan scan = scanRaw(raw);
-    QList<MimeFinding> &findings = result.findings;
-    if (scan.bareLf) {
-        findings.append({ MimeFinding::Kind::BareLineFeed,
-            QStringLiteral("%1 bare LF (line feed without carriage return), the "
-                           "first ends line %2")
-                .arg(scan.bareLf)
-                .arg(scan.firstBareLfLine) });
-    }
-    if (scan.bareCr) {
-        findings.append({ MimeFinding::Kind::BareCarriageReturn,
-            QStringLiteral("%1 bare CR (carriage return without line feed), the "
-                           "first on line %2")
-                .arg(scan.bareCr)
-                .arg(scan.firstBareCrLine) });
-    }
-    if (scan.longLines) {
-        QString detail = QStringLiteral("line %1 is %2 octets long (RFC 5322 allows 998)")
-                             .arg(scan.firstLongLine)
-                             .arg(scan.firstLongLength);
-        if (scan.longLines > 1)
-            detail += QStringLiteral("; %1 lines are too long").arg(scan.longLines);
-        findings.append({ MimeFinding::Kind::LineTooLong, detail });
-    }
-    if (result.dateHeader.isEmpty())
-        findings.append({ MimeFinding::Kind::MissingDate, QStringLiteral("no Date header") });
-    if (result.messageId.isEmpty()) {
-        findings.append(
-            { MimeFinding::Kind::MissingMessageId, QStringLiteral("no Message-ID header") });
-    }
-    if (scan.eightBit && !eightBitDeclared) {
-        findings.append({ MimeFinding::Kind::EightBitWithout8BitMime,
-            QStringLiteral("%1 octets with the high bit set, the first on line %2, "
-                           "but the client declared neither BODY=8BITMIME nor "
-                           "SMTPUTF8")
-                .arg(scan.eightBit)
-                .arg(scan.firstEightBitLine) });
-    }
-    if (sawHtml && !sawText) {
-        findings.append({ MimeFinding::Kind::HtmlWithoutText,
-            QStringLiteral("HTML body without a text/plain alternative") });
-    }
-    broken.appendTo(&findings);
+    facts.hasDate = !result.dateHeader.isEmpty();
+    facts.hasMessageId = !result.messageId.isEmpty();
+    result.checks = MimeChecks::run(raw, facts, broken);
     return result;
 }
 
@@ -863,29 +586,6 @@ QByteArray partContent(const QByteArray &raw, int partIndex, bool *ok)
     if (ok)
         *ok = true;
     return content;
-}
-
-QString findingName(MimeFinding::Kind kind)
-{
-    switch (kind) {
-    case MimeFinding::Kind::BareLineFeed:
-        return QStringLiteral("bare-lf");
-    case MimeFinding::Kind::BareCarriageReturn:
-        return QStringLiteral("bare-cr");
-    case MimeFinding::Kind::LineTooLong:
-        return QStringLiteral("line-too-long");
-    case MimeFinding::Kind::MissingDate:
-        return QStringLiteral("missing-date");
-    case MimeFinding::Kind::MissingMessageId:
-        return QStringLiteral("missing-message-id");
-    case MimeFinding::Kind::EightBitWithout8BitMime:
-        return QStringLiteral("8bit-without-8bitmime");
-    case MimeFinding::Kind::HtmlWithoutText:
-        return QStringLiteral("html-without-text");
-    case MimeFinding::Kind::BrokenMime:
-        return QStringLiteral("broken-mime");
-    }
-    return QString();
 }
 
 } // namespace MimeParser

@@ -1,57 +1,17 @@
 // What a message says, parsed once with GMime when it is stored (never per view): decoded
-// headers, text and HTML bodies in UTF-8, attachments, the part tree, and the checks users ask
-// catchers for. A Qt-only header: GMime stays inside mimeparser.cpp (glib's "signals" clash).
+// headers, text and HTML bodies in UTF-8, the part tree with its attachments, and the checks
+// users ask catchers for. The parts and checks are the public value types the store hands out.
+// A Qt-only header: GMime stays inside the mime/ sources (glib's "signals" clash).
 #pragma once
 
+#include "smtpmessagecheck.h"
+#include "smtpmimepart.h"
 #include "smtpreceiver_global.h"
 
 #include <QByteArray>
 #include <QDateTime>
 #include <QList>
 #include <QString>
-#include <QStringList>
-
-struct MimeAttachment
-{
-    int partIndex = -1; // index into MimeParsedMessage::parts (depth-first, root = 0)
-    QString fileName; // RFC 2231 / RFC 2047 decoded; may be empty for inline parts
-    QString contentType; // "application/pdf"
-    qint64 size = 0; // decoded octets
-    QString contentId; // without angle brackets
-    bool isInline = false; // Content-Disposition: inline (or a cid-referenced part)
-};
-
-struct MimePart
-{
-    int index = 0; // depth-first position, root = 0
-    int parent = -1;
-    int depth = 0;
-    QString contentType; // "multipart/alternative"
-    QString charset;
-    QString transferEncoding;
-    QString disposition; // "inline", "attachment" or ""
-    QString fileName;
-    QString contentId;
-    qint64 size = 0; // decoded octets for leaf parts, 0 for multiparts
-};
-
-// Findings of the store-time checks (issue "Message checks users ask peers for").
-struct MimeFinding
-{
-    enum class Kind {
-        BareLineFeed, // LF not preceded by CR
-        BareCarriageReturn, // CR not followed by LF
-        LineTooLong, // a line over 998 octets (RFC 5322 2.1.1)
-        MissingDate,
-        MissingMessageId,
-        EightBitWithout8BitMime, // 8-bit octets although the client did not say BODY=8BITMIME /
-                                 // SMTPUTF8
-        HtmlWithoutText, // HTML body but no text/plain alternative
-        BrokenMime, // the parser could not make sense of part of the structure
-    };
-    Kind kind;
-    QString detail; // human readable, e.g. "line 12 is 1203 octets long"
-};
 
 struct MimeParsedMessage
 {
@@ -65,11 +25,14 @@ struct MimeParsedMessage
     QString messageId; // without angle brackets
     QString textBody; // UTF-8
     QString htmlBody; // UTF-8
-    QList<MimeAttachment> attachments;
-    QList<MimePart> parts;
-    QList<MimeFinding> findings;
+    // Every part, depth-first (parts.at(i).partId() == i); the first is the root, whose
+    // children() are the tree. Empty when parseFailed.
+    QList<SmtpMimePart> parts;
+    QList<SmtpMessageCheck> checks;
     bool parseFailed = false; // nothing usable; the raw bytes are still kept
 
+    SmtpMimePart rootPart() const { return parts.value(0); }
+    SMTPRECEIVER_TEST_EXPORT QList<SmtpMimePart> attachments() const; // inline ones too
     SMTPRECEIVER_TEST_EXPORT bool hasAttachments() const; // non-inline attachments exist
 };
 
@@ -78,10 +41,8 @@ namespace MimeParser {
 // eightBitDeclared: the client used BODY=8BITMIME or SMTPUTF8 (for the 8-bit check).
 SMTPRECEIVER_TEST_EXPORT MimeParsedMessage parse(const QByteArray &raw, bool eightBitDeclared);
 
-// The decoded content of one part (by MimePart::index), for opening and saving attachments.
-// Empty and *ok = false when there is no such leaf part.
+// The decoded content of one part (by SmtpMimePart::partId), for opening and saving
+// attachments. Empty and *ok = false when there is no such leaf part.
 SMTPRECEIVER_TEST_EXPORT QByteArray partContent(const QByteArray &raw, int partIndex, bool *ok);
-
-SMTPRECEIVER_TEST_EXPORT QString findingName(MimeFinding::Kind kind); // "bare-lf", ...
 
 } // namespace MimeParser

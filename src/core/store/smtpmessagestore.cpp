@@ -1,99 +1,36 @@
+// SmtpMessageStore: opening and closing the database, the connections of its readers, the
+// reads (summaries, one message, raw bytes and parts) and the API's writes. The writer thread,
+// the sort order, the watch for other processes and the column encoding have files of their own.
 #include "smtpmessagestore.h"
 
-#include "mime/mimeparser.h"
+#include "mime/mimeheaders.h"
 #include "smtplog.h"
 #include "store/searchquery.h"
+#include "store/smtpmessagestore_p.h"
+#include "store/storeencoding.h"
 #include "store/storeschema.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QMutex>
-#include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
-#include <QThread>
-#include <QThreadPool>
-#include <QTimer>
-#include <QUuid>
 
-#include <algorithm>
-#include <atomic>
-#include <condition_variable>
-#include <deque>
-#include <future>
-#include <mutex>
-#include <thread>
+using StoreInternal::readSummary;
+using StoreInternal::summaryColumns;
+using StoreInternal::tr;
 
-namespace {
-
-QString tr(const char *text)
+QString StoreInternal::tr(const char *text)
 {
     return QCoreApplication::translate("SmtpMessageStore", text);
 }
 
-struct Job
-{
-    SmtpMessage message; // a delivery, when done is set
-    SmtpMessageSink::Completion done;
-    std::function<void(QSqlDatabase &)> task; // otherwise: a write of the API, in order with mail
-    std::shared_ptr<MimeParsedMessage> parsed; // parsed before it reaches the writer
-};
+const char StoreInternal::summaryColumns[]
+    = "m.id, m.received_at, m.remote_address, m.helo, m.mail_from, m.rcpt_tos, m.from_header, "
+      "m.to_header, m.subject, m.size, m.tls_protocol, m.is_read, m.has_attachments";
 
-struct Prepared
-{
-    SmtpMessage message;
-    MimeParsedMessage parsed;
-};
-
-QString jsonText(const QJsonDocument &doc)
-{
-    return QString::fromUtf8(doc.toJson(QJsonDocument::Compact));
-}
-
-QJsonArray attachmentsJson(const MimeParsedMessage &parsed)
-{
-    QJsonArray array;
-    for (const MimeAttachment &a : parsed.attachments)
-        array.append(QJsonObject { { QStringLiteral("part"), a.partIndex },
-            { QStringLiteral("name"), a.fileName }, { QStringLiteral("type"), a.contentType },
-            { QStringLiteral("size"), a.size }, { QStringLiteral("contentId"), a.contentId },
-            { QStringLiteral("inline"), a.isInline } });
-    return array;
-}
-
-QJsonArray partsJson(const MimeParsedMessage &parsed)
-{
-    QJsonArray array;
-    for (const MimePart &p : parsed.parts)
-        array.append(QJsonObject { { QStringLiteral("index"), p.index },
-            { QStringLiteral("parent"), p.parent }, { QStringLiteral("depth"), p.depth },
-            { QStringLiteral("type"), p.contentType }, { QStringLiteral("charset"), p.charset },
-            { QStringLiteral("encoding"), p.transferEncoding },
-            { QStringLiteral("disposition"), p.disposition },
-            { QStringLiteral("name"), p.fileName }, { QStringLiteral("contentId"), p.contentId },
-            { QStringLiteral("size"), p.size } });
-    return array;
-}
-
-QJsonArray findingsJson(const MimeParsedMessage &parsed)
-{
-    QJsonArray array;
-    for (const MimeFinding &f : parsed.findings)
-        array.append(QJsonObject { { QStringLiteral("kind"), MimeParser::findingName(f.kind) },
-            { QStringLiteral("detail"), f.detail } });
-    return array;
-}
-
-constexpr auto summaryColumns = "m.id, m.received_at, m.remote_address, m.helo, m.mail_from, "
-                                "m.rcpt_tos, m.from_header, m.to_header, m.subject, m.size, "
-                                "m.tls_protocol, m.is_read, m.has_attachments";
-
-SmtpMessageSummary readSummary(const QSqlQuery &q)
+SmtpMessageSummary StoreInternal::readSummary(const QSqlQuery &q)
 {
     SmtpMessageSummary s;
     s.id = q.value(0).toLongLong();
@@ -101,9 +38,7 @@ SmtpMessageSummary readSummary(const QSqlQuery &q)
     s.remoteAddress = q.value(2).toString();
     s.helo = q.value(3).toString();
     s.mailFrom = q.value(4).toString();
-    const QJsonArray rcpts = QJsonDocument::fromJson(q.value(5).toByteArray()).array();
-    for (const QJsonValue &v : rcpts)
-        s.rcptTos.append(v.toString());
+    s.rcptTos = StoreEncoding::recipientsFrom(q.value(5).toByteArray());
     s.from = q.value(6).toString();
     s.to = q.value(7).toString();
     s.subject = q.value(8).toString();
@@ -113,125 +48,6 @@ SmtpMessageSummary readSummary(const QSqlQuery &q)
     s.hasAttachments = q.value(12).toBool();
     return s;
 }
-
-// rcpt_tos as the writer stores it.
-QString recipientsJson(const QStringList &rcptTos)
-{
-    return jsonText(QJsonDocument(QJsonArray::fromStringList(rcptTos)));
-}
-
-// The To sort key's fallback, as StoreSchema::sortExpression(To) computes it in SQL from the
-// same JSON: unwrapped, "," between recipients becomes ", ", then \" and \\ are undone.
-QString envelopeToSortText(const SmtpMessageSummary &s)
-{
-    // The JSON differs from the text only where it escapes ('"', '\\', control characters):
-    // without those it is what the inbox shows, and no JSON is made per comparison.
-    const bool plain = std::none_of(s.rcptTos.cbegin(), s.rcptTos.cend(), [](const QString &a) {
-        return std::any_of(a.cbegin(), a.cend(), [](QChar c) {
-            return c == QLatin1Char('"') || c == QLatin1Char('\\') || c.unicode() < 0x20;
-        });
-    });
-    if (plain)
-        return s.shownTo();
-    const QString json = recipientsJson(s.rcptTos);
-    if (json == QLatin1String("[]"))
-        return QStringLiteral("");
-    QString text = json.mid(2, json.size() - 4);
-    text.replace(QLatin1String("\",\""), QLatin1String(", "));
-    text.replace(QLatin1String("\\\""), QLatin1String("\""));
-    text.replace(QLatin1String("\\\\"), QLatin1String("\\"));
-    return text;
-}
-
-QString sortText(const SmtpMessageSummary &s, SmtpSortKey key)
-{
-    switch (key) {
-    case SmtpSortKey::From:
-        return s.shownFrom();
-    case SmtpSortKey::To:
-        return s.to.isEmpty() ? envelopeToSortText(s) : s.to;
-    case SmtpSortKey::Subject:
-        return s.subject;
-    case SmtpSortKey::Received:
-    case SmtpSortKey::Size:
-        break;
-    }
-    return {};
-}
-
-// SQLite's NOCASE on UTF-8 text: bytes compared with ASCII A-Z folded to a-z, a prefix first.
-// UTF-8 byte order is code point order; UTF-16 code units are brought into it by moving the
-// surrogates (code points from U+10000) above U+E000..U+FFFF.
-int compareNoCase(QStringView a, QStringView b)
-{
-    const auto weight = [](char16_t c) -> int {
-        if (c >= u'A' && c <= u'Z')
-            return c + (u'a' - u'A');
-        if (c >= 0xD800)
-            return c >= 0xE000 ? c - 0x800 : c + 0x2000;
-        return c;
-    };
-    const qsizetype n = qMin(a.size(), b.size());
-    for (qsizetype i = 0; i < n; ++i) {
-        const int d = weight(a.at(i).unicode()) - weight(b.at(i).unicode());
-        if (d != 0)
-            return d;
-    }
-    return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
-}
-
-template<typename T>
-int compareValues(T a, T b)
-{
-    return a < b ? -1 : b < a ? 1 : 0;
-}
-
-} // namespace
-
-class SmtpMessageStorePrivate
-{
-public:
-    explicit SmtpMessageStorePrivate(SmtpMessageStore *store)
-        : q(store)
-        , prefix(QStringLiteral("smtpreceiver-store-")
-              + QUuid::createUuid().toString(QUuid::WithoutBraces) + QLatin1Char('-'))
-    { }
-
-    SmtpMessageStore *q;
-    const QString prefix; // of this store's connection names
-    QString path;
-    QString databaseName; // what QSQLITE opens (a URI for ":memory:")
-    QString connectOptions;
-    QString errorString;
-    std::atomic<bool> isOpen { false };
-    std::atomic<qint64> count { 0 };
-    std::atomic<qint64> unread { 0 };
-    std::atomic<qint64> maxMessages { 0 };
-
-    std::mutex mutex;
-    std::condition_variable wake;
-    std::deque<Job> queue;
-    bool stopping = false;
-    std::thread writer;
-    QThreadPool parsers; // MIME parsing of incoming mail, beside the writer
-
-    mutable QMutex readersMutex;
-    mutable QStringList readerNames;
-
-    // Watching for other processes' writes
-    QTimer *watchTimer = nullptr;
-    qint64 dataVersion = -1;
-    std::atomic<qint64> newestNotified { 0 };
-    void checkForExternalChanges();
-
-    QSqlDatabase openConnection(const QString &name, QString *error) const;
-    QSqlDatabase readConnection(QString *error = nullptr) const;
-    void writerLoop(std::promise<QString> *opened);
-    void writeMessages(QSqlDatabase &db, std::vector<Job> &batch);
-    bool prune(QSqlDatabase &db, QList<qint64> *removed, QString *error);
-    bool runTask(std::function<void(QSqlDatabase &)> task);
-    void notify(std::function<void()> what);
-};
 
 QSqlDatabase SmtpMessageStorePrivate::openConnection(const QString &name, QString *error) const
 {
@@ -269,300 +85,6 @@ QSqlDatabase SmtpMessageStorePrivate::readConnection(QString *error) const
         *error = why;
     }
     return db;
-}
-
-void SmtpMessageStorePrivate::notify(std::function<void()> what)
-{
-    QMetaObject::invokeMethod(q, std::move(what), Qt::QueuedConnection);
-}
-
-bool SmtpMessageStorePrivate::prune(QSqlDatabase &db, QList<qint64> *removed, QString *error)
-{
-    const qint64 max = maxMessages.load();
-    const qint64 excess = max > 0 ? count.load() - max : 0;
-    if (excess <= 0)
-        return true;
-    QSqlQuery del(db);
-    del.prepare(
-        QStringLiteral("DELETE FROM messages WHERE id IN "
-                       "(SELECT id FROM messages ORDER BY id LIMIT ?) RETURNING id, is_read"));
-    del.addBindValue(excess);
-    if (!del.exec()) {
-        *error = del.lastError().text();
-        return false;
-    }
-    qint64 unreadRemoved = 0;
-    while (del.next()) {
-        removed->append(del.value(0).toLongLong());
-        unreadRemoved += del.value(1).toBool() ? 0 : 1;
-    }
-    count -= removed->size();
-    unread -= unreadRemoved;
-    return true;
-}
-
-void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<Job> &batch)
-{
-    // Parsed on the parser pool before they got here; the writer thread only writes.
-    std::vector<MimeParsedMessage> parsed;
-    parsed.reserve(batch.size());
-    for (const Job &job : batch)
-        parsed.push_back(job.parsed ? std::move(*job.parsed)
-                                    : MimeParser::parse(job.message.data(),
-                                        job.message.isSmtpUtf8() || job.message.is8BitMime()));
-
-    QString error;
-    QList<qint64> ids;
-    QList<qint64> removed;
-    const qint64 countBefore = count.load();
-    const qint64 unreadBefore = unread.load();
-    bool ok = db.transaction();
-    if (!ok)
-        error = db.lastError().text();
-
-    QSqlQuery insert(db), raw(db), html(db), fts(db);
-    ok = ok
-        && insert.prepare(QStringLiteral(
-            "INSERT INTO messages (received_at, remote_address, remote_port, helo, mail_from, "
-            "rcpt_tos, size, tls_protocol, tls_cipher, auth_user, smtputf8, subject, from_header, "
-            "to_header, cc_header, reply_to, date_header, message_id, has_attachments, "
-            "parse_failed, attachments, parts, findings) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
-        && raw.prepare(QStringLiteral("INSERT INTO message_raw (id, data) VALUES (?, ?)"))
-        && html.prepare(QStringLiteral("INSERT INTO message_html (id, html) VALUES (?, ?)"))
-        && fts.prepare(QStringLiteral("INSERT INTO messages_fts (rowid, subject, sender, "
-                                      "recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)"));
-
-    for (size_t i = 0; ok && i < batch.size(); ++i) {
-        const SmtpMessage &m = batch[i].message;
-        const MimeParsedMessage &p = parsed[i];
-        const QString rcpts = recipientsJson(m.rcptTos());
-        const QVariantList values {
-            m.receivedAt().toMSecsSinceEpoch(),
-            m.remoteAddress(),
-            m.remotePort(),
-            m.helo(),
-            m.mailFrom(),
-            rcpts,
-            m.size(),
-            m.tlsProtocol(),
-            m.tlsCipher(),
-            m.authenticatedUser(),
-            m.isSmtpUtf8(),
-            p.subject,
-            p.from,
-            p.to,
-            p.cc,
-            p.replyTo,
-            p.dateHeader,
-            p.messageId,
-            p.hasAttachments(),
-            p.parseFailed,
-            jsonText(QJsonDocument(attachmentsJson(p))),
-            jsonText(QJsonDocument(partsJson(p))),
-            jsonText(QJsonDocument(findingsJson(p))),
-        };
-        for (int v = 0; v < values.size(); ++v) {
-            // A null QString binds as SQL NULL; the schema wants text.
-            const QVariant &value = values.at(v);
-            if (value.typeId() == QMetaType::QString && value.toString().isNull())
-                insert.bindValue(v, QStringLiteral(""));
-            else
-                insert.bindValue(v, value);
-        }
-        if (!insert.exec()) {
-            error = insert.lastError().text();
-            ok = false;
-            break;
-        }
-        const qint64 id = insert.lastInsertId().toLongLong();
-        ids.append(id);
-
-        raw.bindValue(0, id);
-        const QByteArray data = m.data();
-        raw.bindValue(1, data.isNull() ? QByteArray("") : data); // null would bind as SQL NULL
-        ok = raw.exec();
-        if (ok && !p.htmlBody.isEmpty()) {
-            html.bindValue(0, id);
-            html.bindValue(1, p.htmlBody);
-            ok = html.exec();
-        }
-        if (!ok) {
-            for (const QSqlQuery *failed : { &raw, &html })
-                if (failed->lastError().isValid())
-                    error = failed->lastError().text();
-        }
-    }
-    // The FTS5 rows go in after all the messages rows of the batch. An INSERT into messages fires
-    // the counters trigger, so it runs in a statement savepoint, and FTS5 writes its pending
-    // terms to disk as a new segment at every savepoint: interleaved, that was one segment per
-    // message (+150 us of CPU each, and a larger file); this way it is one per batch.
-    for (size_t i = 0; ok && i < batch.size(); ++i) {
-        const SmtpMessage &m = batch[i].message;
-        const MimeParsedMessage &p = parsed[i];
-        QStringList names;
-        for (const MimeAttachment &a : p.attachments)
-            names.append(a.fileName);
-        fts.bindValue(0, ids.at(qsizetype(i)));
-        fts.bindValue(1, QString(p.subject + QStringLiteral("")));
-        fts.bindValue(2, QString(p.from + QLatin1Char(' ') + m.mailFrom()));
-        fts.bindValue(3,
-            QString(p.to + QLatin1Char(' ') + p.cc + QLatin1Char(' ')
-                + m.rcptTos().join(QLatin1Char(' '))));
-        fts.bindValue(4, QString(p.textBody + QStringLiteral("")));
-        fts.bindValue(5, names.join(QLatin1Char(' ')));
-        if (!fts.exec()) {
-            error = fts.lastError().text();
-            ok = false;
-        }
-    }
-    if (ok) {
-        count += ids.size();
-        unread += ids.size();
-        ok = prune(db, &removed, &error);
-    }
-    insert.finish();
-    raw.finish();
-    html.finish();
-    fts.finish();
-    if (ok && !db.commit()) {
-        ok = false;
-        error = db.lastError().text();
-    }
-    if (!ok) {
-        db.rollback();
-        count = countBefore;
-        unread = unreadBefore;
-        qCWarning(lcSmtpSink) << "store: commit failed:" << error;
-        for (Job &job : batch)
-            job.done(SmtpSinkResult::failure(tr("cannot store the message: %1").arg(error)));
-        notify([this, error] { Q_EMIT q->errorOccurred(error); });
-        return;
-    }
-    for (size_t i = 0; i < batch.size(); ++i)
-        batch[i].done(SmtpSinkResult::success(ids.at(qsizetype(i))));
-    newestNotified = qMax(newestNotified.load(), ids.constLast());
-    notify([this, ids, removed] {
-        if (!removed.isEmpty())
-            Q_EMIT q->messagesRemoved(removed);
-        Q_EMIT q->messagesAdded(ids);
-        Q_EMIT q->countChanged();
-    });
-}
-
-void SmtpMessageStorePrivate::writerLoop(std::promise<QString> *opened)
-{
-    const QString name = prefix + QStringLiteral("writer");
-    {
-        QString error;
-        QSqlDatabase db = openConnection(name, &error);
-        if (db.isOpen() && StoreSchema::prepare(db, &error)) {
-            QSqlQuery counts(db);
-            // The counters row, not count(*): counting 1,000,000 rows took 1 s cold.
-            counts.exec(QStringLiteral(
-                "SELECT messages, unread, (SELECT max(id) FROM messages) FROM counters"));
-            if (counts.next()) {
-                count = counts.value(0).toLongLong();
-                unread = counts.value(1).toLongLong();
-                newestNotified = counts.value(2).toLongLong();
-            }
-        } else if (error.isEmpty()) {
-            error = db.lastError().text();
-        }
-        opened->set_value(error);
-        if (!error.isEmpty()) {
-            db.close();
-            db = {};
-            QSqlDatabase::removeDatabase(name);
-            return;
-        }
-
-        for (;;) {
-            std::vector<Job> batch;
-            {
-                std::unique_lock lock(mutex);
-                wake.wait(lock, [this] { return stopping || !queue.empty(); });
-                if (queue.empty() && stopping)
-                    break;
-                // Every delivery waiting now goes into one transaction (group commit); a task
-                // runs on its own, in order.
-                if (queue.front().task) {
-                    batch.push_back(std::move(queue.front()));
-                    queue.pop_front();
-                } else {
-                    while (!queue.empty() && !queue.front().task && batch.size() < 1000) {
-                        batch.push_back(std::move(queue.front()));
-                        queue.pop_front();
-                    }
-                }
-            }
-            if (batch.front().task)
-                batch.front().task(db);
-            else
-                writeMessages(db, batch);
-        }
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(name);
-}
-
-void SmtpMessageStorePrivate::checkForExternalChanges()
-{
-    QSqlDatabase db = readConnection();
-    QSqlQuery query(db);
-    // data_version changes whenever another connection (our writer included) commits.
-    if (!query.exec(QStringLiteral("PRAGMA data_version")) || !query.next())
-        return;
-    const qint64 version = query.value(0).toLongLong();
-    if (version == dataVersion)
-        return;
-    const bool first = dataVersion < 0;
-    dataVersion = version;
-    if (first)
-        return;
-    QList<qint64> added;
-    query.prepare(QStringLiteral("SELECT id FROM messages WHERE id > ? ORDER BY id"));
-    query.addBindValue(newestNotified.load());
-    if (query.exec())
-        while (query.next())
-            added.append(query.value(0).toLongLong());
-    if (!added.isEmpty())
-        newestNotified = added.constLast();
-    if (!query.exec(QStringLiteral("SELECT messages, unread FROM counters")) || !query.next())
-        return;
-    const qint64 total = query.value(0).toLongLong();
-    const qint64 unreadNow = query.value(1).toLongLong();
-    // More gone than our own signals said, or flags changed elsewhere: readers must reload.
-    const bool otherChange
-        = total != count.load() + added.size() || unreadNow != unread.load() + added.size();
-    count = total;
-    unread = unreadNow;
-    if (!added.isEmpty())
-        Q_EMIT q->messagesAdded(added);
-    if (otherChange)
-        Q_EMIT q->messagesRemoved({});
-    if (!added.isEmpty() || otherChange)
-        Q_EMIT q->countChanged();
-}
-
-bool SmtpMessageStorePrivate::runTask(std::function<void(QSqlDatabase &)> task)
-{
-    if (!isOpen)
-        return false;
-    std::promise<void> finished;
-    auto future = finished.get_future();
-    {
-        std::lock_guard lock(mutex);
-        Job job;
-        job.task = [&](QSqlDatabase &db) {
-            task(db);
-            finished.set_value();
-        };
-        queue.push_back(std::move(job));
-    }
-    wake.notify_one();
-    future.wait();
-    return true;
 }
 
 SmtpMessageStore::SmtpMessageStore(QObject *parent)
@@ -641,22 +163,6 @@ void SmtpMessageStore::close()
     for (const QString &name : std::as_const(d->readerNames))
         QSqlDatabase::removeDatabase(name);
     d->readerNames.clear();
-}
-
-void SmtpMessageStore::setWatchInterval(int milliseconds)
-{
-    Q_D(SmtpMessageStore);
-    if (milliseconds <= 0) {
-        delete d->watchTimer;
-        d->watchTimer = nullptr;
-        return;
-    }
-    if (!d->watchTimer) {
-        d->watchTimer = new QTimer(this);
-        connect(d->watchTimer, &QTimer::timeout, this, [d] { d->checkForExternalChanges(); });
-    }
-    d->checkForExternalChanges(); // remember where we start
-    d->watchTimer->start(milliseconds);
 }
 
 bool SmtpMessageStore::isOpen() const
@@ -748,50 +254,6 @@ qint64 SmtpMessageStore::unreadCount() const
     return d_func()->unread;
 }
 
-SmtpPageRequest SmtpPageRequest::after(const SmtpMessageSummary &last) const
-{
-    SmtpPageRequest next = *this;
-    next.afterId = last.id;
-    next.afterValue = SmtpMessageStore::sortValue(last, key);
-    return next;
-}
-
-QVariant SmtpMessageStore::sortValue(const SmtpMessageSummary &summary, SmtpSortKey key)
-{
-    switch (key) {
-    case SmtpSortKey::Received:
-        return summary.id;
-    case SmtpSortKey::Size:
-        return summary.size;
-    case SmtpSortKey::From:
-    case SmtpSortKey::To:
-    case SmtpSortKey::Subject:
-        break;
-    }
-    return sortText(summary, key);
-}
-
-bool SmtpMessageStore::sortsBefore(
-    const SmtpMessageSummary &a, const SmtpMessageSummary &b, SmtpSortKey key, Qt::SortOrder order)
-{
-    int c = 0;
-    switch (key) {
-    case SmtpSortKey::Received:
-        break;
-    case SmtpSortKey::Size:
-        c = compareValues(a.size, b.size);
-        break;
-    case SmtpSortKey::From:
-    case SmtpSortKey::To:
-    case SmtpSortKey::Subject:
-        c = compareNoCase(sortText(a, key), sortText(b, key));
-        break;
-    }
-    if (c == 0)
-        c = compareValues(a.id, b.id);
-    return order == Qt::AscendingOrder ? c < 0 : c > 0;
-}
-
 QList<SmtpMessageSummary> SmtpMessageStore::summaries(
     const QString &query, qint64 beforeId, int limit, QString *errorString) const
 {
@@ -847,34 +309,49 @@ std::optional<SmtpStoredMessage> SmtpMessageStore::message(qint64 id) const
     q.addBindValue(id);
     if (!q.exec() || !q.next())
         return std::nullopt;
-    SmtpStoredMessage s;
-    s.summary = readSummary(q);
+    const SmtpMessageSummary summary = readSummary(q);
     int c = 13;
-    SmtpMessage &m = s.message;
-    m.setId(s.summary.id);
-    m.setReceivedAt(s.summary.receivedAt);
-    m.setRemoteAddress(s.summary.remoteAddress);
-    m.setHelo(s.summary.helo);
-    m.setMailFrom(s.summary.mailFrom);
-    m.setRcptTos(s.summary.rcptTos);
+    SmtpMessage m;
+    m.setId(summary.id);
+    m.setReceivedAt(summary.receivedAt);
+    m.setRemoteAddress(summary.remoteAddress);
+    m.setHelo(summary.helo);
+    m.setMailFrom(summary.mailFrom);
+    m.setRcptTos(summary.rcptTos);
     m.setData(q.value(c++).toByteArray());
     m.setRemotePort(q.value(c++).toInt());
-    s.tlsProtocol = q.value(c++).toString();
-    s.tlsCipher = q.value(c++).toString();
-    m.setTls(s.tlsProtocol, s.tlsCipher);
-    s.authenticatedUser = q.value(c++).toString();
-    m.setAuthenticatedUser(s.authenticatedUser);
+    const QString tlsProtocol = q.value(c++).toString();
+    const QString tlsCipher = q.value(c++).toString();
+    m.setTls(tlsProtocol, tlsCipher);
+    m.setAuthenticatedUser(q.value(c++).toString());
     m.setSmtpUtf8(q.value(c++).toBool());
-    s.cc = q.value(c++).toString();
-    s.replyTo = q.value(c++).toString();
-    s.dateHeader = q.value(c++).toString();
-    s.messageId = q.value(c++).toString();
-    s.attachmentsJson = q.value(c++).toByteArray();
-    s.partsJson = q.value(c++).toByteArray();
-    s.findingsJson = q.value(c++).toByteArray();
-    s.parseFailed = q.value(c++).toBool();
-    s.htmlBody = q.value(c++).toString();
-    s.textBody = q.value(c++).toString();
+
+    SmtpStoredMessage s;
+    s.setSummary(summary);
+    s.setCc(q.value(c++).toString());
+    s.setReplyTo(q.value(c++).toString());
+    s.setDateHeader(q.value(c++).toString());
+    s.setMessageId(q.value(c++).toString());
+    const QByteArray attachments = q.value(c++).toByteArray();
+    s.setRootPart(StoreEncoding::partTree(q.value(c++).toByteArray(), attachments));
+    bool sentences = false;
+    QStringList kinds;
+    QList<SmtpMessageCheck> checks
+        = StoreEncoding::checksFrom(q.value(c++).toByteArray(), &sentences, &kinds);
+    if (sentences) {
+        // Stored by a version that kept the checks as English sentences: run them again for
+        // their facts. Whether the client declared 8-bit is known from what was found then.
+        const bool eightBitDeclared
+            = m.isSmtpUtf8() || !kinds.contains(QLatin1String("8bit-without-8bitmime"));
+        checks = MimeParser::parse(m.data(), eightBitDeclared).checks;
+    }
+    s.setChecks(checks);
+    s.setParseFailed(q.value(c++).toBool());
+    s.setHtmlBody(q.value(c++).toString());
+    s.setTextBody(q.value(c++).toString());
+    // The header block is read here, not stored: it is in the raw bytes already.
+    s.setHeaders(MimeHeaders::fields(m.data()));
+    s.setMessage(m);
     return s;
 }
 

@@ -1,0 +1,192 @@
+// The JSON the store writes into its text columns for recipients, parts, attachments and
+// checks, and reads back into the public value types. The only JSON of the message store.
+#include "storeencoding.h"
+
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+#include <vector>
+
+namespace {
+
+QString compact(const QJsonArray &array)
+{
+    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
+}
+
+QJsonArray arrayFrom(const QByteArray &json)
+{
+    return QJsonDocument::fromJson(json).array();
+}
+
+// Each part with its parent's id and its depth, depth-first.
+struct Placed
+{
+    SmtpMimePart part;
+    int parent;
+    int depth;
+};
+
+std::vector<Placed> place(const SmtpMimePart &root)
+{
+    std::vector<Placed> placed;
+    if (!root.isValid())
+        return placed;
+    std::vector<Placed> pending { { root, -1, 0 } };
+    while (!pending.empty()) {
+        Placed node = std::move(pending.back());
+        pending.pop_back();
+        const QList<SmtpMimePart> children = node.part.children();
+        for (auto it = children.crbegin(); it != children.crend(); ++it)
+            pending.push_back({ *it, node.part.partId(), node.depth + 1 });
+        placed.push_back(std::move(node));
+    }
+    return placed;
+}
+
+} // namespace
+
+namespace StoreEncoding {
+
+QString recipients(const QStringList &rcptTos)
+{
+    return compact(QJsonArray::fromStringList(rcptTos));
+}
+
+QStringList recipientsFrom(const QByteArray &json)
+{
+    QStringList list;
+    for (const QJsonValue &v : arrayFrom(json))
+        list.append(v.toString());
+    return list;
+}
+
+QString parts(const SmtpMimePart &root)
+{
+    QJsonArray array;
+    for (const Placed &p : place(root)) {
+        const SmtpMimePart &part = p.part;
+        array.append(QJsonObject { { QStringLiteral("index"), part.partId() },
+            { QStringLiteral("parent"), p.parent }, { QStringLiteral("depth"), p.depth },
+            { QStringLiteral("type"), part.contentType() },
+            { QStringLiteral("charset"), part.charset() },
+            { QStringLiteral("encoding"), part.transferEncoding() },
+            { QStringLiteral("disposition"), part.disposition() },
+            { QStringLiteral("name"), part.fileName() },
+            { QStringLiteral("contentId"), part.contentId() },
+            { QStringLiteral("size"), part.size() } });
+    }
+    return compact(array);
+}
+
+QString attachments(const SmtpMimePart &root)
+{
+    QJsonArray array;
+    for (const Placed &p : place(root)) {
+        const SmtpMimePart &a = p.part;
+        if (!a.isAttachment())
+            continue;
+        array.append(QJsonObject { { QStringLiteral("part"), a.partId() },
+            { QStringLiteral("name"), a.fileName() }, { QStringLiteral("type"), a.contentType() },
+            { QStringLiteral("size"), a.size() }, { QStringLiteral("contentId"), a.contentId() },
+            { QStringLiteral("inline"), a.isInline() } });
+    }
+    return compact(array);
+}
+
+SmtpMimePart partTree(const QByteArray &partsJson, const QByteArray &attachmentsJson)
+{
+    QHash<int, bool> attachmentInline; // part id -> inline
+    for (const QJsonValue &v : arrayFrom(attachmentsJson)) {
+        const QJsonObject o = v.toObject();
+        attachmentInline.insert(
+            o.value(QLatin1String("part")).toInt(-1), o.value(QLatin1String("inline")).toBool());
+    }
+    const QJsonArray rows = arrayFrom(partsJson);
+    std::vector<SmtpMimePart> parts(std::size_t(rows.size()));
+    std::vector<int> parents(parts.size(), -1);
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        const QJsonObject o = rows.at(i).toObject();
+        SmtpMimePart &part = parts[std::size_t(i)];
+        part.setPartId(int(i)); // the position is the id: the writer stores them depth-first
+        part.setContentType(o.value(QLatin1String("type")).toString());
+        part.setCharset(o.value(QLatin1String("charset")).toString());
+        part.setTransferEncoding(o.value(QLatin1String("encoding")).toString());
+        part.setDisposition(o.value(QLatin1String("disposition")).toString());
+        part.setFileName(o.value(QLatin1String("name")).toString());
+        part.setContentId(o.value(QLatin1String("contentId")).toString());
+        part.setSize(o.value(QLatin1String("size")).toInteger());
+        const auto found = attachmentInline.constFind(int(i));
+        part.setAttachment(found != attachmentInline.constEnd());
+        part.setInline(found != attachmentInline.constEnd() && *found);
+        const int parent = o.value(QLatin1String("parent")).toInt(-1);
+        parents[std::size_t(i)] = parent < i ? parent : -1; // a parent always comes first
+    }
+    // From the last part back, so that each part's children are complete before it is.
+    std::vector<QList<SmtpMimePart>> children(parts.size());
+    for (std::size_t i = parts.size(); i-- > 1;) {
+        std::reverse(children[i].begin(), children[i].end());
+        parts[i].setChildren(children[i]);
+        if (parents[i] >= 0)
+            children[std::size_t(parents[i])].append(parts[i]);
+    }
+    if (parts.empty())
+        return SmtpMimePart();
+    std::reverse(children[0].begin(), children[0].end());
+    parts[0].setChildren(children[0]);
+    return parts[0];
+}
+
+QString checks(const QList<SmtpMessageCheck> &checks)
+{
+    QJsonArray array;
+    for (const SmtpMessageCheck &c : checks) {
+        QJsonObject o { { QStringLiteral("kind"), c.name() } };
+        if (c.line() != 0)
+            o.insert(QStringLiteral("line"), c.line());
+        if (c.occurrences() != 1)
+            o.insert(QStringLiteral("occurrences"), c.occurrences());
+        if (c.octets() != 0)
+            o.insert(QStringLiteral("octets"), c.octets());
+        if (c.partId() >= 0)
+            o.insert(QStringLiteral("part"), c.partId());
+        if (!c.partType().isEmpty())
+            o.insert(QStringLiteral("partType"), c.partType());
+        if (!c.excerpt().isEmpty())
+            o.insert(QStringLiteral("excerpt"), c.excerpt());
+        array.append(o);
+    }
+    return compact(array);
+}
+
+QList<SmtpMessageCheck> checksFrom(const QByteArray &json, bool *sentences, QStringList *kinds)
+{
+    QList<SmtpMessageCheck> result;
+    bool old = false;
+    for (const QJsonValue &v : arrayFrom(json)) {
+        const QJsonObject o = v.toObject();
+        const QString name = o.value(QLatin1String("kind")).toString();
+        if (kinds)
+            kinds->append(name);
+        old = old || o.contains(QLatin1String("detail"));
+        bool known = false;
+        SmtpMessageCheck c(SmtpMessageCheck::kindFromName(name, &known));
+        if (!known)
+            continue; // written by a newer version: a kind this one cannot word
+        c.setLine(o.value(QLatin1String("line")).toInteger());
+        c.setOccurrences(o.value(QLatin1String("occurrences")).toInteger(1));
+        c.setOctets(o.value(QLatin1String("octets")).toInteger());
+        c.setPartId(o.value(QLatin1String("part")).toInt(-1));
+        c.setPartType(o.value(QLatin1String("partType")).toString());
+        c.setExcerpt(o.value(QLatin1String("excerpt")).toString());
+        result.append(c);
+    }
+    if (sentences)
+        *sentences = old;
+    return result;
+}
+
+} // namespace StoreEncoding
