@@ -19,11 +19,6 @@
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("SmtpServerConfig", text);
-}
-
 bool isValidPort(int port)
 {
     return port >= 0 && port <= 65535;
@@ -32,46 +27,62 @@ bool isValidPort(int port)
 // The algorithms tried, in order, on a PEM private key.
 constexpr QSsl::KeyAlgorithm keyAlgorithms[] = { QSsl::Rsa, QSsl::Ec, QSsl::Dsa };
 
-// Reads a file into *bytes, or names why it cannot be read.
-QString readFile(const QString &fileName, const char *what, QByteArray *bytes)
+// Reads a PEM file into *bytes; false when it cannot, *isDirectory telling whether it is one
+// and *why what the file system said.
+bool readPem(const QString &fileName, QByteArray *bytes, bool *isDirectory, QString *why)
 {
+    *isDirectory = QFileInfo(fileName).isDir();
+    if (*isDirectory)
+        return false;
     QFile file(fileName);
-    if (QFileInfo(fileName).isDir())
-        return tr("The %1 “%2” is a directory, not a PEM file.").arg(tr(what), fileName);
-    if (!file.open(QIODevice::ReadOnly))
-        return tr("The %1 “%2” cannot be read: %3.").arg(tr(what), fileName, file.errorString());
+    if (!file.open(QIODevice::ReadOnly)) {
+        *why = file.errorString();
+        return false;
+    }
     *bytes = file.readAll();
-    return {};
+    return true;
 }
 
 QString loadCertificate(const QString &fileName, QList<QSslCertificate> *chain)
 {
     QByteArray pem;
-    if (QString problem = readFile(fileName, QT_TR_NOOP("TLS certificate"), &pem);
-        !problem.isEmpty())
-        return problem;
+    bool isDirectory = false;
+    QString why;
+    if (!readPem(fileName, &pem, &isDirectory, &why))
+        return isDirectory
+            ? SmtpServerConfig::tr("The TLS certificate “%1” is a directory, not a PEM file.")
+                  .arg(fileName)
+            : SmtpServerConfig::tr("The TLS certificate “%1” cannot be read: %2.")
+                  .arg(fileName, why);
     *chain = QSslCertificate::fromData(pem, QSsl::Pem);
     if (chain->isEmpty() || chain->constFirst().isNull())
-        return tr("The TLS certificate “%1” holds no PEM certificate.").arg(fileName);
+        return SmtpServerConfig::tr("The TLS certificate “%1” holds no PEM certificate.")
+            .arg(fileName);
     return {};
 }
 
 QString loadKey(const QString &fileName, QSslKey *key)
 {
     QByteArray pem;
-    if (QString problem = readFile(fileName, QT_TR_NOOP("TLS private key"), &pem);
-        !problem.isEmpty())
-        return problem;
+    bool isDirectory = false;
+    QString why;
+    if (!readPem(fileName, &pem, &isDirectory, &why))
+        return isDirectory
+            ? SmtpServerConfig::tr("The TLS private key “%1” is a directory, not a PEM file.")
+                  .arg(fileName)
+            : SmtpServerConfig::tr("The TLS private key “%1” cannot be read: %2.")
+                  .arg(fileName, why);
     for (QSsl::KeyAlgorithm algorithm : keyAlgorithms) {
         *key = QSslKey(pem, algorithm, QSsl::Pem, QSsl::PrivateKey);
         if (!key->isNull())
             return {};
     }
     if (pem.contains("ENCRYPTED"))
-        return tr("The TLS private key “%1” is encrypted; the server needs it without a "
-                  "passphrase.")
+        return SmtpServerConfig::tr(
+            "The TLS private key “%1” is encrypted; the server needs it without a "
+            "passphrase.")
             .arg(fileName);
-    return tr("The TLS private key “%1” holds no PEM private key.").arg(fileName);
+    return SmtpServerConfig::tr("The TLS private key “%1” holds no PEM private key.").arg(fileName);
 }
 
 // Whether the private key is the one of the certificate's public key. Qt has no call for
@@ -110,7 +121,8 @@ bool smtpLoadTlsFiles(const QString &certificateFile, const QString &keyFile,
         return fail(Setting::TlsKey, text);
     if (!keyMatches(chain.constFirst(), key))
         return fail(Setting::TlsKey,
-            tr("The TLS private key “%1” does not belong to the certificate “%2”.")
+            SmtpServerConfig::tr(
+                "The TLS private key “%1” does not belong to the certificate “%2”.")
                 .arg(keyFile, certificateFile));
     if (configuration) {
         QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
@@ -128,7 +140,7 @@ bool smtpLoadRulesFile(const QString &fileName, SmtpRuleSet *rules, QString *pro
     QString error;
     if (SmtpRuleSet::load(fileName, rules, &error))
         return true;
-    *problem = tr("The rules file cannot be used: %1").arg(error);
+    *problem = SmtpServerConfig::tr("The rules file cannot be used: %1").arg(error);
     return false;
 }
 
@@ -224,15 +236,19 @@ QString SmtpListenerConfig::toString() const
 QStringList SmtpListenerConfig::validate() const
 {
     QStringList problems;
-    const QString what = d->implicitTls ? tr("SMTPS listen address") : tr("SMTP listen address");
     if (!parseAddress(d->address, nullptr))
-        problems.append(tr("The %1 “%2” is not an IP address or localhost (for example "
-                           "127.0.0.1, 0.0.0.0 or ::1).")
-                            .arg(what, d->address));
+        problems.append(d->implicitTls
+                ? SmtpServerConfig::tr("The SMTPS listen address “%1” is not an IP address or "
+                                       "localhost (for example 127.0.0.1, 0.0.0.0 or ::1).")
+                      .arg(d->address)
+                : SmtpServerConfig::tr("The SMTP listen address “%1” is not an IP address or "
+                                       "localhost (for example 127.0.0.1, 0.0.0.0 or ::1).")
+                      .arg(d->address));
     if (!isValidPort(d->port))
-        problems.append(tr("The port %1 is out of range: a port is a number from 0 to 65535 "
-                           "(0 picks a free one).")
-                            .arg(d->port));
+        problems.append(
+            SmtpServerConfig::tr("The port %1 is out of range: a port is a number from 0 to 65535 "
+                                 "(0 picks a free one).")
+                .arg(d->port));
     return problems;
 }
 
@@ -243,7 +259,7 @@ bool SmtpListenerConfig::fromString(
     QString portText;
     const auto fail = [&text, errorString] {
         if (errorString)
-            *errorString = tr("“%1” is not ADDR:PORT.").arg(text);
+            *errorString = SmtpServerConfig::tr("“%1” is not ADDR:PORT.").arg(text);
         return false;
     };
     if (text.startsWith(QLatin1Char('['))) {
@@ -449,7 +465,8 @@ QList<SmtpServerConfig::Problem> SmtpServerConfig::problems(Validation validatio
     };
 
     if (d->listeners.isEmpty())
-        add(Setting::Listener, tr("There is no listener: give at least one address and port."));
+        add(Setting::Listener,
+            SmtpServerConfig::tr("There is no listener: give at least one address and port."));
     QSet<QString> bound; // "address port" of the fixed ports seen so far
     bool implicitTls = false;
     for (int i = 0; i < d->listeners.size(); ++i) {
@@ -464,7 +481,7 @@ QList<SmtpServerConfig::Problem> SmtpServerConfig::problems(Validation validatio
             + QString::number(listener.port());
         if (bound.contains(key))
             add(Setting::Listener,
-                tr("Two listeners cannot both listen on %1:%2.")
+                SmtpServerConfig::tr("Two listeners cannot both listen on %1:%2.")
                     .arg(listener.address())
                     .arg(listener.port()),
                 i);
@@ -474,7 +491,9 @@ QList<SmtpServerConfig::Problem> SmtpServerConfig::problems(Validation validatio
         for (int i = 0; i < d->listeners.size(); ++i) {
             if (d->listeners.at(i).isImplicitTls()) {
                 add(Setting::Listener,
-                    tr("An SMTPS (implicit TLS) listener needs a TLS certificate and key."), i);
+                    SmtpServerConfig::tr(
+                        "An SMTPS (implicit TLS) listener needs a TLS certificate and key."),
+                    i);
                 break;
             }
         }
@@ -488,7 +507,9 @@ QList<SmtpServerConfig::Problem> SmtpServerConfig::problems(Validation validatio
                     s = QLatin1Char('?');
             }
             add(Setting::Hostname,
-                tr("The host name “%1” must not contain spaces or control characters.").arg(shown));
+                SmtpServerConfig::tr(
+                    "The host name “%1” must not contain spaces or control characters.")
+                    .arg(shown));
             break;
         }
     }
@@ -496,45 +517,52 @@ QList<SmtpServerConfig::Problem> SmtpServerConfig::problems(Validation validatio
     const bool certificate = !d->tlsCertificateFile.isEmpty();
     const bool key = !d->tlsKeyFile.isEmpty();
     if (key && !certificate)
-        add(Setting::TlsCertificate, tr("A TLS private key needs its certificate."));
+        add(Setting::TlsCertificate,
+            SmtpServerConfig::tr("A TLS private key needs its certificate."));
     else if (certificate && !key)
-        add(Setting::TlsKey, tr("A TLS certificate needs its private key."));
+        add(Setting::TlsKey, SmtpServerConfig::tr("A TLS certificate needs its private key."));
     else if (certificate && validation == Validation::Full) {
         Problem problem;
         if (!smtpLoadTlsFiles(d->tlsCertificateFile, d->tlsKeyFile, nullptr, &problem))
             found.append(problem);
     }
     if (d->requireTls && !certificate)
-        add(Setting::RequireTls, tr("Requiring TLS needs a TLS certificate and key."));
+        add(Setting::RequireTls,
+            SmtpServerConfig::tr("Requiring TLS needs a TLS certificate and key."));
 
     if (d->authMode == AuthMode::Credentials) {
         if (d->credentials.isEmpty())
             add(Setting::Auth,
-                tr("AUTH with credentials needs at least one user name and password."));
+                SmtpServerConfig::tr(
+                    "AUTH with credentials needs at least one user name and password."));
         if (d->credentials.contains(QString()))
-            add(Setting::Auth, tr("An AUTH user name must not be empty."));
+            add(Setting::Auth, SmtpServerConfig::tr("An AUTH user name must not be empty."));
     }
 
     if (d->maxMessageSize < 1 || d->maxMessageSize > MaxMaxMessageSize)
         add(Setting::MaxMessageSize,
-            tr("The maximum message size %1 is out of range: it is a number of bytes from 1 "
-               "to %2.")
+            SmtpServerConfig::tr(
+                "The maximum message size %1 is out of range: it is a number of bytes from 1 "
+                "to %2.")
                 .arg(d->maxMessageSize)
                 .arg(MaxMaxMessageSize));
     if (d->idleTimeout < 1 || d->idleTimeout > MaxIdleTimeout)
         add(Setting::IdleTimeout,
-            tr("The idle timeout %1 is out of range: it is a number of seconds from 1 to %2.")
+            SmtpServerConfig::tr(
+                "The idle timeout %1 is out of range: it is a number of seconds from 1 to %2.")
                 .arg(d->idleTimeout)
                 .arg(MaxIdleTimeout));
     if (d->maxConnections < 1 || d->maxConnections > MaxMaxConnections)
         add(Setting::MaxConnections,
-            tr("The connection limit %1 is out of range: it is a number from 1 to %2.")
+            SmtpServerConfig::tr(
+                "The connection limit %1 is out of range: it is a number from 1 to %2.")
                 .arg(d->maxConnections)
                 .arg(MaxMaxConnections));
     if (d->recipientTimeout < 1 || d->recipientTimeout > MaxRecipientTimeout)
         add(Setting::RecipientTimeout,
-            tr("The recipient timeout %1 is out of range: it is a number of milliseconds from "
-               "1 to %2.")
+            SmtpServerConfig::tr(
+                "The recipient timeout %1 is out of range: it is a number of milliseconds from "
+                "1 to %2.")
                 .arg(d->recipientTimeout)
                 .arg(MaxRecipientTimeout));
 
@@ -548,7 +576,7 @@ QList<SmtpServerConfig::Problem> SmtpServerConfig::problems(Validation validatio
         for (int i = 0; i < rules.size(); ++i) {
             if (!rules.at(i).isValid()) {
                 add(Setting::Rules,
-                    tr("Rule %1 (“%2”) is invalid: %3")
+                    SmtpServerConfig::tr("Rule %1 (“%2”) is invalid: %3")
                         .arg(i + 1)
                         .arg(rules.at(i).match(), rules.at(i).errorString()));
             }

@@ -14,6 +14,7 @@
 #include "smtprules.h"
 #include "smtpserver.h"
 
+#include <QCoreApplication>
 #include <QHash>
 #include <QHostAddress>
 #include <QList>
@@ -97,6 +98,7 @@ class SMTPRECEIVER_EXPORT SmtpServerConfig
     Q_PROPERTY(int maxConnections READ maxConnections WRITE setMaxConnections)
     Q_PROPERTY(int recipientTimeout READ recipientTimeout WRITE setRecipientTimeout)
     Q_PROPERTY(QString rulesFile READ rulesFile WRITE setRulesFile)
+    Q_DECLARE_TR_FUNCTIONS(SmtpServerConfig) // the problems are translated in this context
 public:
     // The defaults (what a default-constructed value holds), for help texts and forms.
     static constexpr qint64 DefaultMaxMessageSize = 26214400; // 25 MiB
