@@ -85,8 +85,8 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     const QCommandLineOption noGui(QStringLiteral("no-gui"), tr("Run headless (no window)."));
     const SmtpServerConfig defaults;
     const QCommandLineOption smtp(QStringLiteral("smtp"),
-        tr("SMTP listener (STARTTLS when a certificate is given); "
-           "port 0 picks a free port. Default %1.")
+        tr("SMTP listener (STARTTLS when a certificate is given); ADDR is an IP address or "
+           "localhost, port 0 picks a free port. Default %1.")
             .arg(defaults.listeners().constFirst().toString()),
         tr("ADDR:PORT"));
     const QCommandLineOption smtps(QStringLiteral("smtps"),

@@ -79,7 +79,7 @@ public:
     // sessions are not touched); the others are closed and opened anew. False, with
     // errorString() and errorOccurred(), when the configuration has a problem (the first of
     // SmtpServerConfig::validate()) or a listener cannot be opened; the server then goes on as
-    // it was. Declared here, defined with the value type: include <smtpserverconfig.h>.
+    // it was.
     bool applyConfiguration(const SmtpServerConfig &config);
     // What the server runs with: the last applied configuration with the setters' changes.
     SmtpServerConfig configuration() const;
@@ -176,3 +176,7 @@ private:
     Q_DECLARE_PRIVATE(SmtpServer)
     QScopedPointer<SmtpServerPrivate> d_ptr;
 };
+
+// The configuration value type (which uses SmtpServer::AuthMode), so that including this header
+// is enough to call applyConfiguration() and configuration().
+#include "smtpserverconfig.h"

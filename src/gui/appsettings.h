@@ -3,7 +3,6 @@
 // user applies the settings dialog, which shows (and so saves) what is in effect.
 #pragma once
 
-#include <QCoreApplication>
 #include <QString>
 
 #include <smtpserverconfig.h>
@@ -14,9 +13,6 @@ class SmtpServer;
 
 struct AppSettings
 {
-    Q_DECLARE_TR_FUNCTIONS(AppSettings)
-
-public:
     // Server: listeners, TLS, AUTH, limits and rules, with the library's defaults. The form
     // has room for one SMTP and one SMTPS listener, and so has the settings file.
     SmtpServerConfig server;
