@@ -86,21 +86,24 @@ QString loadKey(const QString &fileName, QSslKey *key)
 }
 
 // Whether the private key is the one of the certificate's public key. Qt has no call for
-// this; both DER forms (PKCS#1/PKCS#8/SEC1 private key, SubjectPublicKeyInfo) end their public
-// part with the key material (RSA modulus and exponent, EC point), which the private key's DER
-// holds as well.
+// this. Keys of another algorithm never are. For RSA, the public key's DER
+// (SubjectPublicKeyInfo) ends with the modulus and the exponent, which the private key's DER
+// (PKCS#1, also inside PKCS#8) holds one after the other as well; other algorithms may leave
+// the public part out of the private key, so for them the handshake has the last word.
 bool keyMatches(const QSslCertificate &certificate, const QSslKey &key)
 {
     const QSslKey publicKey = certificate.publicKey();
     if (publicKey.isNull())
-        return true; // nothing to compare with; the handshake will tell
+        return true; // nothing to compare with
     if (publicKey.algorithm() != key.algorithm())
         return false;
+    if (key.algorithm() != QSsl::Rsa)
+        return true;
     const QByteArray publicDer = publicKey.toDer();
     const QByteArray privateDer = key.toDer();
-    if (publicDer.size() < 32 || privateDer.isEmpty())
+    if (publicDer.size() < 64 + 24 || privateDer.isEmpty())
         return true;
-    return privateDer.contains(publicDer.right(qMin<qsizetype>(64, publicDer.size() - 24)));
+    return privateDer.contains(publicDer.right(64));
 }
 
 } // namespace

@@ -93,10 +93,12 @@ class SMTPRECEIVER_EXPORT SmtpServerConfig
     Q_PROPERTY(QString tlsKeyFile READ tlsKeyFile WRITE setTlsKeyFile)
     Q_PROPERTY(bool requireTls READ requireTls WRITE setRequireTls)
     Q_PROPERTY(SmtpServer::AuthMode authMode READ authMode WRITE setAuthMode)
+    Q_PROPERTY(QHash<QString, QString> credentials READ credentials WRITE setCredentials)
     Q_PROPERTY(qint64 maxMessageSize READ maxMessageSize WRITE setMaxMessageSize)
     Q_PROPERTY(int idleTimeout READ idleTimeout WRITE setIdleTimeout)
     Q_PROPERTY(int maxConnections READ maxConnections WRITE setMaxConnections)
     Q_PROPERTY(int recipientTimeout READ recipientTimeout WRITE setRecipientTimeout)
+    Q_PROPERTY(SmtpRuleSet rules READ rules WRITE setRules)
     Q_PROPERTY(QString rulesFile READ rulesFile WRITE setRulesFile)
     Q_DECLARE_TR_FUNCTIONS(SmtpServerConfig) // the problems are translated in this context
 public:

@@ -43,6 +43,7 @@ public:
     explicit QmlSmtpServer(QObject *parent = nullptr);
 
     QString address() const { return m_address; }
+    // An IP address or "localhost" (SmtpListenerConfig); default 127.0.0.1.
     void setAddress(const QString &address);
     int port() const { return m_port; }
     void setPort(int port); // 0 = any free port; default SmtpListenerConfig::DefaultPort
