@@ -1064,6 +1064,10 @@
         <source>Implicit TLS needs a certificate and key</source>
         <translation>Implizites TLS braucht ein Zertifikat und einen Schlüssel</translation>
     </message>
+    <message>
+        <source>There is no listener %1</source>
+        <translation>Es gibt keinen Listener %1</translation>
+    </message>
 </context>
 <context>
     <name>SmtpServerConfig</name>

@@ -456,6 +456,37 @@ quint16 SmtpServer::listenerPort(int index) const
     return isListenerOpen(index) ? d->listeners.at(index).socket->serverPort() : quint16(0);
 }
 
+void SmtpServer::closeListener(int index)
+{
+    Q_D(SmtpServer);
+    if (index < 0 || index >= d->listeners.size() || !d->listeners.at(index).socket)
+        return;
+    const bool was = d->listeners.at(index).isOpen();
+    delete d->listeners.at(index).socket;
+    if (was)
+        Q_EMIT listeningChanged();
+}
+
+bool SmtpServer::openListener(int index)
+{
+    Q_D(SmtpServer);
+    if (index < 0 || index >= d->listeners.size())
+        return d->fail(tr("There is no listener %1").arg(index));
+    SmtpServerPrivate::Listener &listener = d->listeners[index];
+    if (listener.isOpen())
+        return true;
+    if (listener.config.isImplicitTls() && !d->tlsAvailable)
+        return d->fail(tr("Implicit TLS needs a certificate and key"));
+    delete listener.socket;
+    QString error;
+    listener.socket = d->open(
+        listener.config, listener.config.hostAddress(), quint16(listener.config.port()), &error);
+    if (!listener.socket)
+        return d->fail(error);
+    Q_EMIT listeningChanged();
+    return true;
+}
+
 QHostAddress SmtpServer::serverAddress() const
 {
     const auto *listener = d_func()->first(false);

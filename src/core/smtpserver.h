@@ -101,6 +101,10 @@ public:
     bool isListenerImplicitTls(int index) const;
     QHostAddress listenerAddress(int index) const; // bound; null when not open
     quint16 listenerPort(int index) const; // bound (the one picked for port 0); 0 when not open
+    // Closes one listener; its sessions go on, the configuration keeps it.
+    void closeListener(int index);
+    // Opens one configured listener (again); false, with errorString(), when it cannot be.
+    bool openListener(int index);
     // The first plain and the first implicit-TLS listener, as listen() and listenTls() set them.
     QHostAddress serverAddress() const;
     QString serverAddressString() const;

@@ -99,6 +99,7 @@ private Q_SLOTS:
     void configurationOpensEveryListener();
     void reapplyingRebindsOnlyWhatChanged();
     void refusedConfigurationChangesNothing();
+    void listenersCloseAndOpenOneByOne();
 
 private:
     SmtpServer *m_server = nullptr;
@@ -708,6 +709,40 @@ void TestSmtpServer::refusedConfigurationChangesNothing()
     SmtpTestClient client;
     QVERIFY(client.connectTo(port));
     QCOMPARE(SmtpTestClient::code(client.greeting()), 220);
+}
+
+void TestSmtpServer::listenersCloseAndOpenOneByOne()
+{
+    SmtpServer server;
+    SmtpServerConfig config;
+    config.setListeners({ SmtpListenerConfig(QStringLiteral("127.0.0.1"), 0),
+        SmtpListenerConfig(QStringLiteral("127.0.0.1"), 0) });
+    QVERIFY(server.applyConfiguration(config));
+    const quint16 first = server.listenerPort(0);
+    const quint16 second = server.listenerPort(1);
+    SmtpTestClient session;
+    QVERIFY(session.connectTo(second));
+    QCOMPARE(SmtpTestClient::code(session.greeting()), 220);
+
+    QSignalSpy listening(&server, &SmtpServer::listeningChanged);
+    server.closeListener(1);
+    QCOMPARE(listening.count(), 1);
+    QVERIFY(!server.isListenerOpen(1));
+    QVERIFY(server.isListening()); // the first one still is
+    QCOMPARE(server.listenerPort(0), first);
+    QCOMPARE(server.configuration(), config);
+    SmtpTestClient refused;
+    QVERIFY(!refused.connectTo(second)); // nobody listens there now
+    QCOMPARE(SmtpTestClient::code(session.command("NOOP")), 250); // its session goes on
+
+    QVERIFY(server.openListener(1));
+    QCOMPARE(listening.count(), 2);
+    QVERIFY(server.isListenerOpen(1));
+    SmtpTestClient again;
+    QVERIFY(again.connectTo(server.listenerPort(1)));
+    QCOMPARE(SmtpTestClient::code(again.greeting()), 220);
+    QVERIFY(!server.openListener(2));
+    QVERIFY(!server.errorString().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestSmtpServer)
