@@ -75,9 +75,10 @@ public:
     ~SmtpServer() override;
 
     // Validates the configuration, then sets the server up with it and opens its listeners.
-    // Listeners that are open already with the same address, port and kind stay open (their
-    // sessions are not touched); the others are closed and opened anew. False, with
-    // errorString() and errorOccurred(), when the configuration has a problem (the first of
+    // Listeners that are open already with the same address, port (or port 0, which an open
+    // listener satisfies) and kind stay open; the others are closed and opened anew. Sessions
+    // are never touched. TLS is what the configuration's files say: none when it names none. False,
+    // with errorString() and errorOccurred(), when the configuration has a problem (the first of
     // SmtpServerConfig::validate()) or a listener cannot be opened; the server then goes on as
     // it was.
     bool applyConfiguration(const SmtpServerConfig &config);
