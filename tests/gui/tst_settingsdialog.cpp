@@ -3,6 +3,7 @@
 #include <appsettings.h>
 #include <commandline.h>
 #include <settingsdialog.h>
+#include <settingspage.h>
 #include <smtpserver.h>
 
 #include "smtptestclient.h"
@@ -204,6 +205,7 @@ private Q_SLOTS:
     void portInUseShowsErrorAndKeepsListener();
     void applyEnabledOnlyWhenModified();
     void resetAndRestoreDefaults();
+    void pagesResetApplyDefaults();
     void tryAnAddressShowsDecidingRule();
     void importExportRoundTrip();
     void moveAndRemoveRules();
@@ -717,6 +719,36 @@ void TestSettingsDialog::resetAndRestoreDefaults()
     QTest::mouseClick(reset, Qt::LeftButton);
     QVERIFY(dialog->settings() == current);
     QCOMPARE(rules->rowCount(), 3);
+}
+
+void TestSettingsDialog::pagesResetApplyDefaults()
+{
+    // Each page on its own: reset() shows settings, apply() writes exactly those back,
+    // defaults() shows the defaults and says so with changed().
+    SettingsDialog dialog(AppSettings::defaults(), {});
+    const AppSettings unusual = unusualSettings();
+    AppSettings written;
+    const QList<SettingsDialog::Page> pages { SettingsDialog::Page::Server,
+        SettingsDialog::Page::Rules, SettingsDialog::Page::Storage,
+        SettingsDialog::Page::Notifications };
+    for (SettingsDialog::Page which : pages) {
+        auto *page = qobject_cast<SettingsPage *>(dialog.page(which));
+        QVERIFY(page);
+        page->reset(unusual);
+        page->apply(&written);
+    }
+    QCOMPARE(written.server, unusual.server);
+    QVERIFY(written == unusual);
+
+    for (SettingsDialog::Page which : pages) {
+        auto *page = qobject_cast<SettingsPage *>(dialog.page(which));
+        QSignalSpy changed(page, &SettingsPage::changed);
+        page->defaults();
+        QVERIFY2(changed.count() > 0, qPrintable(QString::number(int(which))));
+        page->apply(&written);
+    }
+    QCOMPARE(written.server, AppSettings::defaults().server);
+    QVERIFY(written == AppSettings::defaults());
 }
 
 void TestSettingsDialog::tryAnAddressShowsDecidingRule()
