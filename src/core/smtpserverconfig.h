@@ -133,8 +133,8 @@ public:
     Q_ENUM(Setting)
     struct Problem
     {
-        Setting setting;
-        int listener; // index into listeners() for Setting::Listener, else -1
+        Setting setting = Setting::Listener;
+        int listener = -1; // index into listeners() for Setting::Listener, else -1
         QString text; // a complete sentence
     };
 
