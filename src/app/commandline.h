@@ -12,7 +12,8 @@ struct AppOptions
     bool noGui = false;
     bool json = false;
     bool list = false;
-    // --smtp, --smtps, --hostname, TLS, AUTH, --rules and the limits; validated.
+    // --smtp, --smtps, --hostname, TLS, AUTH, --rules and the limits; validated, all but the
+    // contents of the TLS files (see checkServerOptions()).
     SmtpServerConfig server;
     QString maildir;
     QString database; // empty: SmtpMessageStore::defaultPath()
