@@ -2,29 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
-    <name>AppSettings</name>
-    <message>
-        <source>The SMTP address &quot;%1&quot; is not an IP address</source>
-        <translation>Die SMTP-Adresse „%1“ ist keine IP-Adresse</translation>
-    </message>
-    <message>
-        <source>The SMTPS address &quot;%1&quot; is not an IP address</source>
-        <translation>Die SMTPS-Adresse „%1“ ist keine IP-Adresse</translation>
-    </message>
-    <message>
-        <source>A TLS key needs a certificate</source>
-        <translation>Ein TLS-Schlüssel benötigt ein Zertifikat</translation>
-    </message>
-    <message>
-        <source>A TLS certificate needs a key</source>
-        <translation>Ein TLS-Zertifikat benötigt einen Schlüssel</translation>
-    </message>
-    <message>
-        <source>SMTPS (implicit TLS) needs a certificate and a key</source>
-        <translation>SMTPS (implizites TLS) benötigt ein Zertifikat und einen Schlüssel</translation>
-    </message>
-</context>
-<context>
     <name>InboxModel</name>
     <message>
         <source>(no subject)</source>
@@ -794,10 +771,6 @@
         <translation>Umschreiben</translation>
     </message>
     <message>
-        <source>Rule %1 (“%2”): %3</source>
-        <translation>Regel %1 („%2“): %3</translation>
-    </message>
-    <message>
         <source>delivered</source>
         <translation>zugestellt</translation>
     </message>
@@ -895,64 +868,12 @@
         <translation>Privater TLS-Schlüssel</translation>
     </message>
     <message>
-        <source>The SMTP address “%1” is not an IP address (for example 127.0.0.1, 0.0.0.0 or ::1).</source>
-        <translation>Die SMTP-Adresse „%1“ ist keine IP-Adresse (zum Beispiel 127.0.0.1, 0.0.0.0 oder ::1).</translation>
-    </message>
-    <message>
-        <source>The SMTPS address “%1” is not an IP address.</source>
-        <translation>Die SMTPS-Adresse „%1“ ist keine IP-Adresse.</translation>
-    </message>
-    <message>
-        <source>SMTP and SMTPS cannot both listen on port %1.</source>
-        <translation>SMTP und SMTPS können nicht beide Port %1 verwenden.</translation>
-    </message>
-    <message>
-        <source>SMTPS needs a TLS certificate and key.</source>
-        <translation>SMTPS benötigt ein TLS-Zertifikat und einen Schlüssel.</translation>
-    </message>
-    <message>
-        <source>The host name “%1” must not contain spaces.</source>
-        <translation>Der Hostname „%1“ darf keine Leerzeichen enthalten.</translation>
-    </message>
-    <message>
-        <source>A TLS key needs its certificate.</source>
-        <translation>Ein TLS-Schlüssel benötigt sein Zertifikat.</translation>
-    </message>
-    <message>
-        <source>A TLS certificate needs its private key.</source>
-        <translation>Ein TLS-Zertifikat benötigt seinen privaten Schlüssel.</translation>
-    </message>
-    <message>
-        <source>TLS certificate: %1</source>
-        <translation>TLS-Zertifikat: %1</translation>
-    </message>
-    <message>
-        <source>TLS private key: %1</source>
-        <translation>Privater TLS-Schlüssel: %1</translation>
-    </message>
-    <message>
-        <source>Requiring TLS needs a certificate and a key.</source>
-        <translation>Um TLS zu verlangen, werden ein Zertifikat und ein Schlüssel benötigt.</translation>
-    </message>
-    <message>
         <source>A user in the AUTH table has a password but no name.</source>
         <translation>Ein Benutzer in der AUTH-Tabelle hat ein Passwort, aber keinen Namen.</translation>
     </message>
     <message>
         <source>The user “%1” is in the AUTH table twice.</source>
         <translation>Der Benutzer „%1“ steht zweimal in der AUTH-Tabelle.</translation>
-    </message>
-    <message>
-        <source>Add at least one user to the AUTH table, or choose another AUTH setting.</source>
-        <translation>Fügen Sie der AUTH-Tabelle mindestens einen Benutzer hinzu oder wählen Sie eine andere AUTH-Einstellung.</translation>
-    </message>
-    <message>
-        <source>cannot read %1: %2</source>
-        <translation>%1 kann nicht gelesen werden: %2</translation>
-    </message>
-    <message>
-        <source>%1 holds no PEM certificate</source>
-        <translation>%1 enthält kein PEM-Zertifikat</translation>
     </message>
     <message>
         <source>Certificate for %1, expired on %2: clients that check it will refuse it</source>
@@ -970,20 +891,16 @@
         </translation>
     </message>
     <message>
-        <source>%1 private key, %2 bits</source>
-        <translation>Privater %1-Schlüssel, %2 Bit</translation>
-    </message>
-    <message>
-        <source>the key in %1 is encrypted; the server needs it without a passphrase</source>
-        <translation>der Schlüssel in %1 ist verschlüsselt; der Server benötigt ihn ohne Passphrase</translation>
-    </message>
-    <message>
-        <source>%1 holds no PEM private key</source>
-        <translation>%1 enthält keinen privaten PEM-Schlüssel</translation>
-    </message>
-    <message>
         <source>PEM files (*.pem *.crt *.cer *.key);;All files (*)</source>
         <translation>PEM-Dateien (*.pem *.crt *.cer *.key);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>An unencrypted private key</source>
+        <translation>Ein unverschlüsselter privater Schlüssel</translation>
+    </message>
+    <message>
+        <source>An unencrypted private key that belongs to the certificate</source>
+        <translation>Ein unverschlüsselter privater Schlüssel, der zum Zertifikat gehört</translation>
     </message>
 </context>
 <context>
@@ -1307,6 +1224,132 @@
     <message>
         <source>&amp;Delete All Messages…</source>
         <translation>&amp;Alle Nachrichten löschen…</translation>
+    </message>
+</context>
+<context>
+    <name>SmtpServer</name>
+    <message>
+        <source>Cannot listen on %1: %2</source>
+        <translation>Auf %1 kann nicht gelauscht werden: %2</translation>
+    </message>
+    <message>
+        <source>Implicit TLS needs a certificate and key</source>
+        <translation>Implizites TLS braucht ein Zertifikat und einen Schlüssel</translation>
+    </message>
+    <message>
+        <source>There is no listener %1</source>
+        <translation>Es gibt keinen Listener %1</translation>
+    </message>
+</context>
+<context>
+    <name>SmtpServerConfig</name>
+    <message>
+        <source>The TLS certificate “%1” is a directory, not a PEM file.</source>
+        <translation>Das TLS-Zertifikat „%1“ ist ein Verzeichnis, keine PEM-Datei.</translation>
+    </message>
+    <message>
+        <source>The TLS certificate “%1” cannot be read: %2.</source>
+        <translation>Das TLS-Zertifikat „%1“ kann nicht gelesen werden: %2.</translation>
+    </message>
+    <message>
+        <source>The TLS certificate “%1” holds no PEM certificate.</source>
+        <translation>Das TLS-Zertifikat „%1“ enthält kein PEM-Zertifikat.</translation>
+    </message>
+    <message>
+        <source>The TLS private key “%1” is a directory, not a PEM file.</source>
+        <translation>Der private TLS-Schlüssel „%1“ ist ein Verzeichnis, keine PEM-Datei.</translation>
+    </message>
+    <message>
+        <source>The TLS private key “%1” cannot be read: %2.</source>
+        <translation>Der private TLS-Schlüssel „%1“ kann nicht gelesen werden: %2.</translation>
+    </message>
+    <message>
+        <source>The TLS private key “%1” is encrypted; the server needs it without a passphrase.</source>
+        <translation>Der private TLS-Schlüssel „%1“ ist verschlüsselt; der Server braucht ihn ohne Passphrase.</translation>
+    </message>
+    <message>
+        <source>The TLS private key “%1” holds no PEM private key.</source>
+        <translation>Der private TLS-Schlüssel „%1“ enthält keinen privaten PEM-Schlüssel.</translation>
+    </message>
+    <message>
+        <source>The TLS private key “%1” does not belong to the certificate “%2”.</source>
+        <translation>Der private TLS-Schlüssel „%1“ gehört nicht zum Zertifikat „%2“.</translation>
+    </message>
+    <message>
+        <source>The rules file cannot be used: %1</source>
+        <translation>Die Regeldatei kann nicht verwendet werden: %1</translation>
+    </message>
+    <message>
+        <source>The SMTPS listen address “%1” is not an IP address or localhost (for example 127.0.0.1, 0.0.0.0 or ::1).</source>
+        <translation>Die SMTPS-Adresse „%1“ ist keine IP-Adresse und nicht localhost (zum Beispiel 127.0.0.1, 0.0.0.0 oder ::1).</translation>
+    </message>
+    <message>
+        <source>The SMTP listen address “%1” is not an IP address or localhost (for example 127.0.0.1, 0.0.0.0 or ::1).</source>
+        <translation>Die SMTP-Adresse „%1“ ist keine IP-Adresse und nicht localhost (zum Beispiel 127.0.0.1, 0.0.0.0 oder ::1).</translation>
+    </message>
+    <message>
+        <source>The port %1 is out of range: a port is a number from 0 to 65535 (0 picks a free one).</source>
+        <translation>Der Port %1 liegt außerhalb des Bereichs: Ein Port ist eine Zahl von 0 bis 65535 (0 wählt einen freien).</translation>
+    </message>
+    <message>
+        <source>“%1” is not ADDR:PORT.</source>
+        <translation>„%1“ hat nicht die Form ADRESSE:PORT.</translation>
+    </message>
+    <message>
+        <source>There is no listener: give at least one address and port.</source>
+        <translation>Es gibt keinen Listener: Geben Sie mindestens eine Adresse und einen Port an.</translation>
+    </message>
+    <message>
+        <source>Two listeners cannot both listen on %1:%2.</source>
+        <translation>Zwei Listener können nicht beide auf %1:%2 lauschen.</translation>
+    </message>
+    <message>
+        <source>An SMTPS (implicit TLS) listener needs a TLS certificate and key.</source>
+        <translation>Ein SMTPS-Listener (implizites TLS) braucht ein TLS-Zertifikat und einen Schlüssel.</translation>
+    </message>
+    <message>
+        <source>The host name “%1” must not contain spaces or control characters.</source>
+        <translation>Der Hostname „%1“ darf keine Leer- oder Steuerzeichen enthalten.</translation>
+    </message>
+    <message>
+        <source>A TLS private key needs its certificate.</source>
+        <translation>Ein privater TLS-Schlüssel braucht sein Zertifikat.</translation>
+    </message>
+    <message>
+        <source>A TLS certificate needs its private key.</source>
+        <translation>Ein TLS-Zertifikat braucht seinen privaten Schlüssel.</translation>
+    </message>
+    <message>
+        <source>Requiring TLS needs a TLS certificate and key.</source>
+        <translation>TLS zu verlangen braucht ein TLS-Zertifikat und einen Schlüssel.</translation>
+    </message>
+    <message>
+        <source>AUTH with credentials needs at least one user name and password.</source>
+        <translation>AUTH mit Zugangsdaten braucht mindestens einen Benutzernamen mit Passwort.</translation>
+    </message>
+    <message>
+        <source>An AUTH user name must not be empty.</source>
+        <translation>Ein AUTH-Benutzername darf nicht leer sein.</translation>
+    </message>
+    <message>
+        <source>The maximum message size %1 is out of range: it is a number of bytes from 1 to %2.</source>
+        <translation>Die maximale Nachrichtengröße %1 liegt außerhalb des Bereichs: Sie ist eine Anzahl Bytes von 1 bis %2.</translation>
+    </message>
+    <message>
+        <source>The idle timeout %1 is out of range: it is a number of seconds from 1 to %2.</source>
+        <translation>Die Leerlaufzeit %1 liegt außerhalb des Bereichs: Sie ist eine Anzahl Sekunden von 1 bis %2.</translation>
+    </message>
+    <message>
+        <source>The connection limit %1 is out of range: it is a number from 1 to %2.</source>
+        <translation>Die Verbindungsgrenze %1 liegt außerhalb des Bereichs: Sie ist eine Zahl von 1 bis %2.</translation>
+    </message>
+    <message>
+        <source>The recipient timeout %1 is out of range: it is a number of milliseconds from 1 to %2.</source>
+        <translation>Die Wartezeit für Empfänger %1 liegt außerhalb des Bereichs: Sie ist eine Anzahl Millisekunden von 1 bis %2.</translation>
+    </message>
+    <message>
+        <source>Rule %1 (“%2”) is invalid: %3</source>
+        <translation>Regel %1 („%2“) ist ungültig: %3</translation>
     </message>
 </context>
 <context>

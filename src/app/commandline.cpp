@@ -3,6 +3,9 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 
+#include <limits>
+#include <optional>
+
 namespace {
 
 QString tr(const char *text)
@@ -10,58 +13,61 @@ QString tr(const char *text)
     return QCoreApplication::translate("CommandLine", text);
 }
 
-template<typename Int>
-std::optional<Int> parseNumber(const QString &text, qint64 minimum, qint64 maximum)
+std::optional<qint64> parseInteger(const QString &text)
 {
     bool ok = false;
     const qint64 value = text.toLongLong(&ok);
-    if (!ok || value < minimum || value > maximum)
-        return std::nullopt;
-    return Int(value);
+    return ok ? std::optional<qint64>(value) : std::nullopt;
+}
+
+int clampToInt(qint64 value)
+{
+    return int(qBound(
+        qint64(std::numeric_limits<int>::min()), value, qint64(std::numeric_limits<int>::max())));
+}
+
+// The flag a problem of the server configuration is about.
+QString flagOf(const SmtpServerConfig &config, const SmtpServerConfig::Problem &problem)
+{
+    using Setting = SmtpServerConfig::Setting;
+    switch (problem.setting) {
+    case Setting::Listener:
+        return problem.listener >= 0 && config.listeners().value(problem.listener).isImplicitTls()
+            ? QStringLiteral("--smtps")
+            : QStringLiteral("--smtp");
+    case Setting::Hostname:
+        return QStringLiteral("--hostname");
+    case Setting::TlsCertificate:
+        return QStringLiteral("--tls-cert");
+    case Setting::TlsKey:
+        return QStringLiteral("--tls-key");
+    case Setting::RequireTls:
+        return QStringLiteral("--require-tls");
+    case Setting::Auth:
+        return QStringLiteral("--auth");
+    case Setting::MaxMessageSize:
+        return QStringLiteral("--max-message-size");
+    case Setting::IdleTimeout:
+        return QStringLiteral("--idle-timeout");
+    case Setting::MaxConnections:
+        return QStringLiteral("--max-connections");
+    case Setting::RecipientTimeout:
+        return QStringLiteral("recipient timeout");
+    case Setting::Rules:
+        return QStringLiteral("--rules");
+    }
+    return {};
 }
 
 } // namespace
 
-QString ListenAddress::toString() const
+QString checkServerOptions(const SmtpServerConfig &config, SmtpServerConfig::Validation validation)
 {
-    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
-        ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
-        : address.toString();
-    return host + QLatin1Char(':') + QString::number(port);
-}
-
-std::optional<ListenAddress> ListenAddress::parse(const QString &text)
-{
-    QString host;
-    QString portText;
-    if (text.startsWith(QLatin1Char('['))) {
-        const qsizetype close = text.indexOf(QLatin1String("]:"));
-        if (close < 0)
-            return std::nullopt;
-        host = text.mid(1, close - 1);
-        portText = text.mid(close + 2);
-    } else {
-        const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
-        if (colon < 0) {
-            portText = text; // a bare port listens on loopback
-            host = QStringLiteral("127.0.0.1");
-        } else {
-            host = text.left(colon);
-            portText = text.mid(colon + 1);
-            if (host.contains(QLatin1Char(':')))
-                return std::nullopt; // IPv6 needs brackets
-        }
-    }
-    const auto port = parseNumber<quint16>(portText, 0, 65535);
-    if (!port || host.isEmpty())
-        return std::nullopt;
-    ListenAddress result;
-    result.port = *port;
-    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
-        result.address = QHostAddress(QHostAddress::LocalHost);
-    else if (!result.address.setAddress(host))
-        return std::nullopt; // names are not resolved: listening needs an address
-    return result;
+    const QList<SmtpServerConfig::Problem> problems = config.problems(validation);
+    if (problems.isEmpty())
+        return {};
+    return QStringLiteral("%1: %2").arg(
+        flagOf(config, problems.constFirst()), problems.constFirst().text);
 }
 
 CommandLineResult parseCommandLine(const QStringList &arguments)
@@ -77,16 +83,18 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
         { QStringLiteral("h"), QStringLiteral("help") }, tr("Show this help and exit."));
     const QCommandLineOption version(QStringLiteral("version"), tr("Show the version and exit."));
     const QCommandLineOption noGui(QStringLiteral("no-gui"), tr("Run headless (no window)."));
+    const SmtpServerConfig defaults;
     const QCommandLineOption smtp(QStringLiteral("smtp"),
-        tr("SMTP listener (STARTTLS when a certificate is given); "
-           "port 0 picks a free port. Default 127.0.0.1:1025."),
+        tr("SMTP listener (STARTTLS when a certificate is given); ADDR is an IP address or "
+           "localhost, port 0 picks a free port. Default %1.")
+            .arg(defaults.listeners().constFirst().toString()),
         tr("ADDR:PORT"));
     const QCommandLineOption smtps(QStringLiteral("smtps"),
         tr("Implicit-TLS listener (RFC 8314); needs --tls-cert and "
            "--tls-key."),
         tr("ADDR:PORT"));
-    const QCommandLineOption hostname(
-        QStringLiteral("hostname"), tr("Name in the greeting and EHLO reply."), tr("NAME"));
+    const QCommandLineOption hostname(QStringLiteral("hostname"),
+        tr("Name in the greeting and EHLO reply. Default: the machine's host name."), tr("NAME"));
     const QCommandLineOption tlsCert(
         QStringLiteral("tls-cert"), tr("PEM certificate (chain)."), tr("FILE"));
     const QCommandLineOption tlsKey(QStringLiteral("tls-key"), tr("PEM private key."), tr("FILE"));
@@ -99,13 +107,14 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     const QCommandLineOption rules(
         QStringLiteral("rules"), tr("Recipient rules (JSON)."), tr("FILE"));
     const QCommandLineOption maxSize(QStringLiteral("max-message-size"),
-        tr("Largest message accepted, advertised as SIZE. "
-           "Default 26214400."),
+        tr("Largest message accepted, advertised as SIZE. Default %1.")
+            .arg(defaults.maxMessageSize()),
         tr("BYTES"));
     const QCommandLineOption idle(QStringLiteral("idle-timeout"),
-        tr("Close idle sessions after this long. Default 300."), tr("SECONDS"));
+        tr("Close idle sessions after this long. Default %1.").arg(defaults.idleTimeout()),
+        tr("SECONDS"));
     const QCommandLineOption maxConnections(QStringLiteral("max-connections"),
-        tr("Concurrent SMTP connections. Default 1000."), tr("N"));
+        tr("Concurrent SMTP connections. Default %1.").arg(defaults.maxConnections()), tr("N"));
     const QCommandLineOption maildir(
         QStringLiteral("maildir"), tr("Also deliver each message into this Maildir."), tr("DIR"));
     const QCommandLineOption database(QStringLiteral("database"),
@@ -153,71 +162,87 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     for (const QString &name : parser.optionNames())
         if (name.size() > 1 && !o.given.contains(name))
             o.given.append(name);
-    if (parser.isSet(smtp)) {
-        const auto address = ListenAddress::parse(parser.value(smtp));
-        if (!address)
-            return fail(tr("--smtp: '%1' is not ADDR:PORT").arg(parser.value(smtp)));
-        o.smtp = *address;
+    SmtpServerConfig &server = o.server;
+    // Where to listen: --smtp (or the default), then --smtps.
+    QList<SmtpListenerConfig> listeners = server.listeners();
+    for (const auto &[option, implicitTls] :
+        { std::pair { &smtp, false }, std::pair { &smtps, true } }) {
+        if (!parser.isSet(*option))
+            continue;
+        SmtpListenerConfig listener;
+        QString error;
+        if (!SmtpListenerConfig::fromString(parser.value(*option), implicitTls, &listener, &error))
+            return fail(QStringLiteral("--%1: %2").arg(option->names().constLast(), error));
+        if (implicitTls)
+            listeners.append(listener);
+        else
+            listeners = { listener };
     }
-    if (parser.isSet(smtps)) {
-        const auto address = ListenAddress::parse(parser.value(smtps));
-        if (!address)
-            return fail(tr("--smtps: '%1' is not ADDR:PORT").arg(parser.value(smtps)));
-        o.smtps = *address;
+    server.setListeners(listeners);
+    if (parser.isSet(hostname)) {
+        if (parser.value(hostname).isEmpty())
+            return fail(tr("--hostname needs a name"));
+        server.setHostname(parser.value(hostname));
     }
-    o.hostname = parser.value(hostname);
-    if (parser.isSet(hostname)
-        && (o.hostname.isEmpty() || o.hostname.contains(QLatin1Char(' '))
-            || o.hostname.contains(QLatin1Char('\r')) || o.hostname.contains(QLatin1Char('\n'))))
-        return fail(tr("--hostname: '%1' is not a host name").arg(o.hostname));
-    o.tlsCert = parser.value(tlsCert);
-    o.tlsKey = parser.value(tlsKey);
-    if (o.tlsCert.isEmpty() != o.tlsKey.isEmpty())
-        return fail(o.tlsCert.isEmpty() ? tr("--tls-key needs --tls-cert")
-                                        : tr("--tls-cert needs --tls-key"));
-    if (o.smtps && o.tlsCert.isEmpty())
-        return fail(tr("--smtps needs --tls-cert and --tls-key"));
-    o.requireTls = parser.isSet(requireTls);
-    if (o.requireTls && o.tlsCert.isEmpty())
-        return fail(tr("--require-tls needs --tls-cert and --tls-key"));
+    server.setTlsCertificateFile(parser.value(tlsCert));
+    server.setTlsKeyFile(parser.value(tlsKey));
+    server.setRequireTls(parser.isSet(requireTls));
+    QHash<QString, QString> credentials;
     for (const QString &pair : parser.values(auth)) {
         const qsizetype colon = pair.indexOf(QLatin1Char(':'));
         if (colon <= 0)
             return fail(tr("--auth: '%1' is not USER:PASS").arg(pair));
-        o.credentials.insert(pair.left(colon), pair.mid(colon + 1));
+        credentials.insert(pair.left(colon), pair.mid(colon + 1));
     }
-    o.authAcceptAny = parser.isSet(authAny);
-    if (o.authAcceptAny && !o.credentials.isEmpty())
+    if (parser.isSet(authAny) && !credentials.isEmpty())
         return fail(tr("--auth and --auth-accept-any exclude each other"));
-    o.rulesFile = parser.value(rules);
-    // A numeric option within [minimum, maximum] into *target; false (error set) when malformed.
+    if (!credentials.isEmpty()) {
+        server.setAuthMode(SmtpServer::AuthMode::Credentials);
+        server.setCredentials(credentials);
+    } else if (parser.isSet(authAny)) {
+        server.setAuthMode(SmtpServer::AuthMode::AcceptAny);
+    }
+    server.setRulesFile(parser.value(rules));
+    // A numeric option into *value; false (error set) when it is not a number. Ranges are the
+    // configuration's to check.
     QString numberError;
-    const auto number = [&parser, &numberError](const QCommandLineOption &option, auto *target,
-                            qint64 minimum, qint64 maximum, const QString &what) {
+    const auto number = [&parser, &numberError](const QCommandLineOption &option, qint64 *value) {
         if (!parser.isSet(option))
             return true;
-        const QString text = parser.value(option);
-        const auto value
-            = parseNumber<std::remove_pointer_t<decltype(target)>>(text, minimum, maximum);
-        if (!value) {
-            numberError = QStringLiteral("--%1: '%2' is not %3")
-                              .arg(option.names().constLast(), text, what);
+        const auto parsed = parseInteger(parser.value(option));
+        if (!parsed) {
+            numberError = tr("--%1: '%2' is not a number")
+                              .arg(option.names().constLast(), parser.value(option));
             return false;
         }
-        *target = *value;
+        *value = *parsed;
         return true;
     };
-    if (!number(maxSize, &o.maxMessageSize, 1, qint64(1) << 40, tr("a positive number of bytes"))
-        || !number(idle, &o.idleTimeout, 1, 86400, tr("a number of seconds from 1 to 86400"))
-        || !number(maxConnections, &o.maxConnections, 1, 1000000, tr("a positive number")))
+    qint64 maxSizeValue = server.maxMessageSize();
+    qint64 idleValue = server.idleTimeout();
+    qint64 connectionsValue = server.maxConnections();
+    if (!number(maxSize, &maxSizeValue) || !number(idle, &idleValue)
+        || !number(maxConnections, &connectionsValue))
         return fail(numberError);
+    server.setMaxMessageSize(maxSizeValue);
+    server.setIdleTimeout(clampToInt(idleValue));
+    server.setMaxConnections(clampToInt(connectionsValue));
+    if (const QString problem
+        = checkServerOptions(server, SmtpServerConfig::Validation::WithoutTlsFiles);
+        !problem.isEmpty())
+        return fail(problem);
+
     o.maildir = parser.value(maildir);
     if (parser.isSet(maildir) && o.maildir.isEmpty())
         return fail(tr("--maildir needs a directory"));
     o.database = parser.value(database);
     if (parser.isSet(database) && o.database.isEmpty())
         return fail(tr("--database needs a path"));
-    if (!number(max, &o.max, 0, qint64(1) << 40, tr("a number of messages")))
+    qint64 maxValue = 0;
+    if (!number(max, &maxValue))
         return fail(numberError);
+    if (maxValue < 0)
+        return fail(tr("--max: '%1' is not a number of messages").arg(parser.value(max)));
+    o.max = maxValue;
     return result;
 }

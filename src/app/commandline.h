@@ -2,38 +2,19 @@
 // flag becomes one line on stderr and exit code 2 before anything starts.
 #pragma once
 
-#include <QHash>
-#include <QHostAddress>
+#include <smtpserverconfig.h>
+
 #include <QString>
 #include <QStringList>
-#include <optional>
-
-struct ListenAddress
-{
-    QHostAddress address;
-    quint16 port = 0;
-    QString toString() const; // "127.0.0.1:1025", "[::1]:1025"
-    // "ADDR:PORT", "[v6]:PORT", "localhost:PORT" or just "PORT"; nullopt when malformed.
-    static std::optional<ListenAddress> parse(const QString &text);
-};
 
 struct AppOptions
 {
     bool noGui = false;
     bool json = false;
     bool list = false;
-    ListenAddress smtp { QHostAddress(QHostAddress::LocalHost), 1025 };
-    std::optional<ListenAddress> smtps;
-    QString hostname;
-    QString tlsCert;
-    QString tlsKey;
-    bool requireTls = false;
-    QHash<QString, QString> credentials;
-    bool authAcceptAny = false;
-    QString rulesFile;
-    qint64 maxMessageSize = 26214400;
-    int idleTimeout = 300;
-    int maxConnections = 1000;
+    // --smtp, --smtps, --hostname, TLS, AUTH, --rules and the limits; validated, all but the
+    // contents of the TLS files (see checkServerOptions()).
+    SmtpServerConfig server;
     QString maildir;
     QString database; // empty: SmtpMessageStore::defaultPath()
     qint64 max = 0; // keep at most this many newest messages; 0 = unlimited
@@ -48,4 +29,11 @@ struct CommandLineResult
     QString text; // help/version text, or the one-line error
 };
 
+// Parses and checks the command line. The contents of the TLS files are not read yet (that
+// needs an application object): checkServerOptions() does that once one exists.
 CommandLineResult parseCommandLine(const QStringList &arguments);
+
+// The first problem of the server options as one line naming its flag ("--smtp: The SMTP
+// listen address ..."), or an empty string.
+QString checkServerOptions(const SmtpServerConfig &config,
+    SmtpServerConfig::Validation validation = SmtpServerConfig::Validation::Full);

@@ -24,27 +24,9 @@ bool HeadlessRunner::fail(const QString &why)
 bool HeadlessRunner::start()
 {
     const AppOptions &o = m_options;
-    if (!o.hostname.isEmpty())
-        m_server.setHostname(o.hostname);
-    m_server.setMaxMessageSize(o.maxMessageSize);
-    m_server.setIdleTimeout(o.idleTimeout);
-    m_server.setMaxConnections(o.maxConnections);
-    m_server.setRequireTls(o.requireTls);
-    if (!o.credentials.isEmpty()) {
-        m_server.setAuthMode(SmtpServer::AuthMode::Credentials);
-        m_server.setCredentials(o.credentials);
-    } else if (o.authAcceptAny) {
-        m_server.setAuthMode(SmtpServer::AuthMode::AcceptAny);
-    }
-    if (!o.tlsCert.isEmpty() && !m_server.setTlsCertificate(o.tlsCert, o.tlsKey))
-        return fail(m_server.errorString());
-    if (!o.rulesFile.isEmpty()) {
-        SmtpRuleSet rules;
-        QString error;
-        if (!SmtpRuleSet::load(o.rulesFile, &rules, &error))
-            return fail(QStringLiteral("--rules: %1").arg(error));
-        m_server.setRules(rules);
-    }
+    // The TLS files can be read now that the application object exists.
+    if (const QString problem = checkServerOptions(o.server); !problem.isEmpty())
+        return fail(problem);
     // The store comes first: it gives the message its id, and the 250 waits for its commit.
     m_store = std::make_unique<SmtpMessageStore>();
     if (!m_store->open(o.database.isEmpty() ? SmtpMessageStore::defaultPath() : o.database))
@@ -69,18 +51,17 @@ bool HeadlessRunner::start()
         m_printer.message(summary);
     });
 
-    if (!m_server.listen(o.smtp.address, o.smtp.port))
-        return fail(QStringLiteral("--smtp: %1").arg(m_server.errorString()));
-    QString smtps;
-    if (o.smtps) {
-        if (!m_server.listenTls(o.smtps->address, o.smtps->port))
-            return fail(QStringLiteral("--smtps: %1").arg(m_server.errorString()));
-        smtps = ListenAddress { m_server.tlsServerAddress(), quint16(m_server.tlsServerPort()) }
-                    .toString();
-    }
-    const QString smtp
-        = ListenAddress { m_server.serverAddress(), quint16(m_server.serverPort()) }.toString();
-    m_printer.listening(smtp, smtps, m_server.isTlsAvailable());
+    // Checked when the command line was parsed; what is left is binding (a port in use).
+    if (!m_server.applyConfiguration(o.server))
+        return fail(m_server.errorString());
+    const auto shown = [](const QHostAddress &address, quint16 port) {
+        return SmtpListenerConfig(address.toString(), port).toString();
+    };
+    const QString smtps = m_server.tlsServerPort() != 0
+        ? shown(m_server.tlsServerAddress(), m_server.tlsServerPort())
+        : QString();
+    m_printer.listening(
+        shown(m_server.serverAddress(), m_server.serverPort()), smtps, m_server.isTlsAvailable());
     return true;
 }
 

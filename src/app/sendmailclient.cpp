@@ -324,9 +324,11 @@ QString SendmailTarget::toString() const
 std::optional<SendmailTarget> SendmailTarget::parse(const QString &text)
 {
     SendmailTarget target;
-    if (const auto address = ListenAddress::parse(text)) {
-        target.host = address->address.toString();
-        target.port = address->port;
+    SmtpListenerConfig listener;
+    if (SmtpListenerConfig::fromString(text, false, &listener, nullptr)
+        && listener.validate().isEmpty()) {
+        target.host = listener.hostAddress().toString();
+        target.port = quint16(listener.port());
     } else {
         const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
         if (colon <= 0)

@@ -70,7 +70,7 @@ SmtpConnection::SmtpConnection(
     }
 
     m_idleTimer.setSingleShot(true);
-    m_idleTimer.setInterval(server->idleTimeoutSeconds * 1000);
+    m_idleTimer.setInterval(server->config.idleTimeout() * 1000);
     connect(&m_idleTimer, &QTimer::timeout, this, &SmtpConnection::onIdleTimeout);
     m_idleTimer.start();
 

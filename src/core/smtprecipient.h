@@ -47,7 +47,6 @@ Q_SIGNALS:
     void finished();
 
 private:
-    friend class SmtpConnection;
     explicit SmtpRecipient(QObject *parent = nullptr);
     Q_DECLARE_PRIVATE(SmtpRecipient)
     QScopedPointer<SmtpRecipientPrivate> d_ptr;

@@ -58,8 +58,9 @@ public:
     // The rewritten address, \1..\9 replaced; the address unchanged if it does not match.
     QString rewrite(const QString &address) const;
 
-    friend SMTPRECEIVER_EXPORT bool operator==(const SmtpRule &a, const SmtpRule &b);
-    friend bool operator!=(const SmtpRule &a, const SmtpRule &b) { return !(a == b); }
+    // The same fields (match, action, target, code, message).
+    bool operator==(const SmtpRule &other) const;
+    bool operator!=(const SmtpRule &other) const { return !(*this == other); }
 
 private:
     QSharedDataPointer<SmtpRuleData> d;
@@ -108,8 +109,9 @@ public:
     static bool load(const QString &fileName, SmtpRuleSet *rules, QString *errorString);
     bool save(const QString &fileName, QString *errorString) const;
 
-    friend SMTPRECEIVER_EXPORT bool operator==(const SmtpRuleSet &a, const SmtpRuleSet &b);
-    friend bool operator!=(const SmtpRuleSet &a, const SmtpRuleSet &b) { return !(a == b); }
+    // Same default and the same rules in the same order.
+    bool operator==(const SmtpRuleSet &other) const;
+    bool operator!=(const SmtpRuleSet &other) const { return !(*this == other); }
 
 private:
     QSharedDataPointer<SmtpRuleSetData> d;

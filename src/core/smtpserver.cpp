@@ -1,16 +1,16 @@
+// SmtpServer: applies a configuration, binds the listeners, counts sessions and hands each
+// message to the sinks.
 #include "smtpserver.h"
 
 #include "smtpconnection.h"
 #include "smtplog.h"
 #include "smtprecipient_p.h"
 #include "smtpserver_p.h"
+#include "smtpserverconfig_p.h"
 
-#include <QFile>
 #include <QMetaMethod>
-#include <QSslCertificate>
 #include <QSslKey>
 #include <QSslSocket>
-#include <QSysInfo>
 #include <QThread>
 
 SmtpListener::SmtpListener(SmtpServerPrivate *server, bool implicitTls, QObject *parent)
@@ -26,39 +26,35 @@ void SmtpListener::incomingConnection(qintptr descriptor)
 
 SmtpServerPrivate::SmtpServerPrivate(SmtpServer *q)
     : q_ptr(q)
-    , hostname(QSysInfo::machineHostName())
-{
-    if (hostname.isEmpty())
-        hostname = QStringLiteral("localhost");
-}
+{ }
 
 SmtpSessionConfig SmtpServerPrivate::sessionConfig(bool implicitTls) const
 {
-    SmtpSessionConfig config;
-    config.hostname = hostname.toUtf8();
-    config.limits = limits;
-    config.tlsAvailable = tlsAvailable;
-    config.implicitTls = implicitTls;
-    config.requireTls = requireTls;
-    switch (authMode) {
+    SmtpSessionConfig session;
+    session.hostname = q_func()->hostname().toUtf8();
+    session.limits.maxMessageSize = config.maxMessageSize();
+    session.tlsAvailable = tlsAvailable;
+    session.implicitTls = implicitTls;
+    session.requireTls = config.requireTls();
+    switch (config.authMode()) {
     case SmtpServer::AuthMode::Off:
-        config.auth = SmtpSessionConfig::Auth::Off;
+        session.auth = SmtpSessionConfig::Auth::Off;
         break;
     case SmtpServer::AuthMode::AcceptAny:
-        config.auth = SmtpSessionConfig::Auth::AcceptAny;
+        session.auth = SmtpSessionConfig::Auth::AcceptAny;
         break;
     case SmtpServer::AuthMode::Credentials:
-        config.auth = SmtpSessionConfig::Auth::Credentials;
+        session.auth = SmtpSessionConfig::Auth::Credentials;
         break;
     }
-    config.credentials = credentials;
-    return config;
+    session.credentials = config.credentials();
+    return session;
 }
 
 void SmtpServerPrivate::incoming(qintptr descriptor, bool implicitTls)
 {
     Q_Q(SmtpServer);
-    if (connections.size() >= maxConnections) {
+    if (connections.size() >= config.maxConnections()) {
         // One more than allowed: say so (on the plain port) and close.
         auto *socket = new QTcpSocket(q);
         if (socket->setSocketDescriptor(descriptor)) {
@@ -71,7 +67,8 @@ void SmtpServerPrivate::incoming(qintptr descriptor, bool implicitTls)
         } else {
             socket->deleteLater();
         }
-        qCInfo(lcSmtpServer) << "refused a connection: limit of" << maxConnections << "reached";
+        qCInfo(lcSmtpServer) << "refused a connection: limit of" << config.maxConnections()
+                             << "reached";
         return;
     }
     auto *connection = new SmtpConnection(this, descriptor, implicitTls, q);
@@ -96,24 +93,143 @@ void SmtpServerPrivate::connectionClosed(SmtpConnection *connection)
         Q_EMIT q->connectionCountChanged();
 }
 
-bool SmtpServerPrivate::listenOn(
-    QPointer<SmtpListener> &listener, bool implicitTls, const QHostAddress &address, quint16 port)
+bool SmtpServerPrivate::fail(const QString &why)
 {
     Q_Q(SmtpServer);
-    delete listener;
-    listener = new SmtpListener(this, implicitTls, q);
-    listener->setMaxPendingConnections(qMax(30, maxConnections));
-    if (!listener->listen(address, port)) {
-        errorString = SmtpServer::tr("Cannot listen on %1:%2: %3")
-                          .arg(address.toString())
-                          .arg(port)
-                          .arg(listener->errorString());
-        delete listener;
-        Q_EMIT q->errorOccurred(errorString);
-        return false;
+    errorString = why;
+    Q_EMIT q->errorOccurred(why);
+    return false;
+}
+
+SmtpListener *SmtpServerPrivate::open(
+    const SmtpListenerConfig &listener, const QHostAddress &address, quint16 port, QString *error)
+{
+    Q_Q(SmtpServer);
+    auto *socket = new SmtpListener(this, listener.isImplicitTls(), q);
+    socket->setMaxPendingConnections(qMax(30, config.maxConnections()));
+    if (!socket->listen(address, port)) {
+        *error = SmtpServer::tr("Cannot listen on %1: %2")
+                     .arg(SmtpListenerConfig(address.toString(), port).toString(),
+                         socket->errorString());
+        delete socket;
+        return nullptr;
     }
-    Q_EMIT q->listeningChanged();
+    return socket;
+}
+
+bool SmtpServerPrivate::setListeners(const QList<SmtpListenerConfig> &wanted)
+{
+    Q_Q(SmtpServer);
+    QList<Listener> previous = listeners;
+    QList<Listener> next;
+    QList<bool> kept(previous.size(), false);
+    // An open listener stays for a wanted one of the same kind and address when the port is
+    // the same, or the one it picked, or 0 ("any free port", which it already is).
+    const auto fits = [](const Listener &open, const SmtpListenerConfig &listener) {
+        const int port = listener.port();
+        return open.isOpen() && open.config.isImplicitTls() == listener.isImplicitTls()
+            && open.config.address() == listener.address()
+            && (port == 0 || port == open.config.port() || port == open.socket->serverPort());
+    };
+    for (const SmtpListenerConfig &listener : wanted) {
+        Listener entry { listener, {} };
+        for (qsizetype j = 0; j < previous.size(); ++j) {
+            if (!kept.at(j) && fits(previous.at(j), listener)) {
+                entry.socket = previous.at(j).socket;
+                kept[j] = true;
+                break;
+            }
+        }
+        next.append(entry);
+    }
+
+    // Those going away are closed first: a new listener may want the same port.
+    struct Closed
+    {
+        qsizetype index;
+        QHostAddress address;
+        quint16 port;
+    };
+    QList<Closed> closed;
+    bool changed = false;
+    for (qsizetype j = 0; j < previous.size(); ++j) {
+        if (kept.at(j) || !previous.at(j).socket)
+            continue;
+        if (previous.at(j).isOpen())
+            closed.append(
+                { j, previous.at(j).socket->serverAddress(), previous.at(j).socket->serverPort() });
+        delete previous.at(j).socket;
+        changed = true;
+    }
+
+    QList<SmtpListener *> opened;
+    for (Listener &entry : next) {
+        if (entry.socket)
+            continue;
+        QString error;
+        entry.socket
+            = open(entry.config, entry.config.hostAddress(), quint16(entry.config.port()), &error);
+        if (!entry.socket) {
+            // Put back what was open, where it was (a free port picked before stays picked).
+            qDeleteAll(opened);
+            for (const Closed &c : std::as_const(closed)) {
+                QString ignored;
+                previous[c.index].socket
+                    = open(previous.at(c.index).config, c.address, c.port, &ignored);
+            }
+            listeners = previous;
+            if (changed || !opened.isEmpty())
+                Q_EMIT q->listeningChanged();
+            return fail(error);
+        }
+        opened.append(entry.socket);
+        changed = true;
+    }
+    listeners = next;
+    if (changed)
+        Q_EMIT q->listeningChanged();
     return true;
+}
+
+bool SmtpServerPrivate::replaceListeners(
+    bool implicitTls, const QHostAddress &address, quint16 port)
+{
+    // The other kind stays as it is, if open; what is not open is forgotten.
+    QList<SmtpListenerConfig> wanted;
+    const SmtpListenerConfig replacement(address.toString(), port, implicitTls);
+    if (!implicitTls)
+        wanted.append(replacement);
+    for (const Listener &listener : std::as_const(listeners)) {
+        if (listener.config.isImplicitTls() != implicitTls && listener.isOpen())
+            wanted.append(listener.config);
+    }
+    if (implicitTls)
+        wanted.append(replacement);
+    if (!setListeners(wanted))
+        return false;
+    config.setListeners(wanted);
+    return true;
+}
+
+const SmtpServerPrivate::Listener *SmtpServerPrivate::first(bool implicitTls) const
+{
+    for (const Listener &listener : listeners) {
+        if (listener.config.isImplicitTls() == implicitTls && listener.isOpen())
+            return &listener;
+    }
+    return nullptr;
+}
+
+void SmtpServerPrivate::setTls(std::optional<QSslConfiguration> configuration)
+{
+    Q_Q(SmtpServer);
+    const bool available = configuration && !configuration->localCertificate().isNull()
+        && !configuration->privateKey().isNull();
+    sslConfiguration = std::move(configuration);
+    if (available != tlsAvailable) {
+        tlsAvailable = available;
+        Q_EMIT q->tlsAvailableChanged();
+    }
 }
 
 void SmtpServerPrivate::decideRecipient(SmtpConnection *connection, const SmtpEvent &event)
@@ -123,7 +239,7 @@ void SmtpServerPrivate::decideRecipient(SmtpConnection *connection, const SmtpEv
     static const QMetaMethod recipientSignal = QMetaMethod::fromSignal(&SmtpServer::recipient);
     if (q->isSignalConnected(recipientSignal)) {
         SmtpRecipient *request = SmtpRecipientPrivate::create(connection, event.address,
-            verify ? QString() : event.envelope.mailFrom, verify, recipientTimeoutMs);
+            verify ? QString() : event.envelope.mailFrom, verify, config.recipientTimeout());
         Q_EMIT q->recipient(request);
         return;
     }
@@ -212,29 +328,84 @@ SmtpServer::~SmtpServer()
     qDeleteAll(connections);
 }
 
-bool SmtpServer::listen(const QHostAddress &address, quint16 port)
+bool SmtpServer::applyConfiguration(const SmtpServerConfig &config)
 {
     Q_D(SmtpServer);
-    return d->listenOn(d->plainListener, false, address, port);
+    const QList<SmtpServerConfig::Problem> problems = config.problems();
+    if (!problems.isEmpty())
+        return d->fail(problems.constFirst().text);
+    std::optional<QSslConfiguration> ssl;
+    if (!config.tlsCertificateFile().isEmpty()) {
+        QSslConfiguration loaded;
+        SmtpServerConfig::Problem problem;
+        if (!smtpLoadTlsFiles(config.tlsCertificateFile(), config.tlsKeyFile(), &loaded, &problem))
+            return d->fail(problem.text);
+        ssl = loaded;
+    }
+    SmtpRuleSet rules = config.rules();
+    if (!config.rulesFile().isEmpty()) {
+        QString problem;
+        if (!smtpLoadRulesFile(config.rulesFile(), &rules, &problem))
+            return d->fail(problem);
+    }
+    const int oldMaxConnections = d->config.maxConnections();
+    d->config.setMaxConnections(config.maxConnections()); // the backlog of new listeners
+    if (!d->setListeners(config.listeners())) {
+        d->config.setMaxConnections(oldMaxConnections);
+        return false;
+    }
+
+    const SmtpServerConfig old = d->config;
+    const QString oldHostname = hostname();
+    d->config = config;
+    d->rules = rules;
+    d->setTls(std::move(ssl));
+    for (const SmtpServerPrivate::Listener &listener : std::as_const(d->listeners)) {
+        if (listener.socket)
+            listener.socket->setMaxPendingConnections(qMax(30, config.maxConnections()));
+    }
+    d->errorString.clear();
+    if (hostname() != oldHostname)
+        Q_EMIT hostnameChanged();
+    if (old.maxMessageSize() != config.maxMessageSize())
+        Q_EMIT maxMessageSizeChanged();
+    if (old.idleTimeout() != config.idleTimeout())
+        Q_EMIT idleTimeoutChanged();
+    if (oldMaxConnections != config.maxConnections())
+        Q_EMIT maxConnectionsChanged();
+    if (old.recipientTimeout() != config.recipientTimeout())
+        Q_EMIT recipientTimeoutChanged();
+    if (old.requireTls() != config.requireTls())
+        Q_EMIT requireTlsChanged();
+    if (old.authMode() != config.authMode())
+        Q_EMIT authModeChanged();
+    return true;
+}
+
+SmtpServerConfig SmtpServer::configuration() const
+{
+    return d_func()->config;
+}
+
+bool SmtpServer::listen(const QHostAddress &address, quint16 port)
+{
+    return d_func()->replaceListeners(false, address, port);
 }
 
 bool SmtpServer::listenTls(const QHostAddress &address, quint16 port)
 {
     Q_D(SmtpServer);
-    if (!d->tlsAvailable) {
-        d->errorString = tr("Implicit TLS needs a certificate and key");
-        Q_EMIT errorOccurred(d->errorString);
-        return false;
-    }
-    return d->listenOn(d->tlsListener, true, address, port);
+    if (!d->tlsAvailable)
+        return d->fail(tr("Implicit TLS needs a certificate and key"));
+    return d->replaceListeners(true, address, port);
 }
 
 void SmtpServer::close()
 {
     Q_D(SmtpServer);
     const bool was = isListening();
-    delete d->plainListener;
-    delete d->tlsListener;
+    for (SmtpServerPrivate::Listener &listener : d->listeners)
+        delete listener.socket;
     if (was)
         Q_EMIT listeningChanged();
 }
@@ -251,14 +422,75 @@ void SmtpServer::shutdown()
 bool SmtpServer::isListening() const
 {
     Q_D(const SmtpServer);
-    return (d->plainListener && d->plainListener->isListening())
-        || (d->tlsListener && d->tlsListener->isListening());
+    return std::any_of(d->listeners.cbegin(), d->listeners.cend(),
+        [](const SmtpServerPrivate::Listener &listener) { return listener.isOpen(); });
+}
+
+int SmtpServer::listenerCount() const
+{
+    return int(d_func()->listeners.size());
+}
+
+bool SmtpServer::isListenerOpen(int index) const
+{
+    Q_D(const SmtpServer);
+    return index >= 0 && index < d->listeners.size() && d->listeners.at(index).isOpen();
+}
+
+bool SmtpServer::isListenerImplicitTls(int index) const
+{
+    Q_D(const SmtpServer);
+    return index >= 0 && index < d->listeners.size()
+        && d->listeners.at(index).config.isImplicitTls();
+}
+
+QHostAddress SmtpServer::listenerAddress(int index) const
+{
+    Q_D(const SmtpServer);
+    return isListenerOpen(index) ? d->listeners.at(index).socket->serverAddress() : QHostAddress();
+}
+
+quint16 SmtpServer::listenerPort(int index) const
+{
+    Q_D(const SmtpServer);
+    return isListenerOpen(index) ? d->listeners.at(index).socket->serverPort() : quint16(0);
+}
+
+void SmtpServer::closeListener(int index)
+{
+    Q_D(SmtpServer);
+    if (index < 0 || index >= d->listeners.size() || !d->listeners.at(index).socket)
+        return;
+    const bool was = d->listeners.at(index).isOpen();
+    delete d->listeners.at(index).socket;
+    if (was)
+        Q_EMIT listeningChanged();
+}
+
+bool SmtpServer::openListener(int index)
+{
+    Q_D(SmtpServer);
+    if (index < 0 || index >= d->listeners.size())
+        return d->fail(tr("There is no listener %1").arg(index));
+    SmtpServerPrivate::Listener &listener = d->listeners[index];
+    if (listener.isOpen())
+        return true;
+    if (listener.config.isImplicitTls() && !d->tlsAvailable)
+        return d->fail(tr("Implicit TLS needs a certificate and key"));
+    delete listener.socket;
+    QString error;
+    listener.socket = d->open(
+        listener.config, listener.config.hostAddress(), quint16(listener.config.port()), &error);
+    if (!listener.socket)
+        return d->fail(error);
+    Q_EMIT listeningChanged();
+    return true;
 }
 
 QHostAddress SmtpServer::serverAddress() const
 {
-    Q_D(const SmtpServer);
-    return d->plainListener ? d->plainListener->serverAddress() : QHostAddress();
+    const auto *listener = d_func()->first(false);
+    return listener ? listener->socket->serverAddress() : QHostAddress();
 }
 
 QString SmtpServer::serverAddressString() const
@@ -266,22 +498,22 @@ QString SmtpServer::serverAddressString() const
     return serverAddress().toString();
 }
 
-int SmtpServer::serverPort() const
+quint16 SmtpServer::serverPort() const
 {
-    Q_D(const SmtpServer);
-    return d->plainListener ? d->plainListener->serverPort() : 0;
+    const auto *listener = d_func()->first(false);
+    return listener ? listener->socket->serverPort() : quint16(0);
 }
 
 QHostAddress SmtpServer::tlsServerAddress() const
 {
-    Q_D(const SmtpServer);
-    return d->tlsListener ? d->tlsListener->serverAddress() : QHostAddress();
+    const auto *listener = d_func()->first(true);
+    return listener ? listener->socket->serverAddress() : QHostAddress();
 }
 
-int SmtpServer::tlsServerPort() const
+quint16 SmtpServer::tlsServerPort() const
 {
-    Q_D(const SmtpServer);
-    return d->tlsListener ? d->tlsListener->serverPort() : 0;
+    const auto *listener = d_func()->first(true);
+    return listener ? listener->socket->serverPort() : quint16(0);
 }
 
 QString SmtpServer::errorString() const
@@ -291,130 +523,106 @@ QString SmtpServer::errorString() const
 
 QString SmtpServer::hostname() const
 {
-    return d_func()->hostname;
+    const QString configured = d_func()->config.hostname();
+    return configured.isEmpty() ? SmtpServerConfig::defaultHostname() : configured;
 }
 void SmtpServer::setHostname(const QString &hostname)
 {
     Q_D(SmtpServer);
-    if (d->hostname == hostname)
-        return;
-    d->hostname = hostname;
-    Q_EMIT hostnameChanged();
+    const QString old = this->hostname();
+    d->config.setHostname(hostname);
+    if (this->hostname() != old)
+        Q_EMIT hostnameChanged();
 }
 
 qint64 SmtpServer::maxMessageSize() const
 {
-    return d_func()->limits.maxMessageSize;
+    return d_func()->config.maxMessageSize();
 }
 void SmtpServer::setMaxMessageSize(qint64 bytes)
 {
     Q_D(SmtpServer);
-    if (d->limits.maxMessageSize == bytes)
+    if (d->config.maxMessageSize() == bytes)
         return;
-    d->limits.maxMessageSize = bytes;
+    d->config.setMaxMessageSize(bytes);
     Q_EMIT maxMessageSizeChanged();
 }
 
 int SmtpServer::idleTimeout() const
 {
-    return d_func()->idleTimeoutSeconds;
+    return d_func()->config.idleTimeout();
 }
 void SmtpServer::setIdleTimeout(int seconds)
 {
     Q_D(SmtpServer);
-    if (d->idleTimeoutSeconds == seconds)
+    if (d->config.idleTimeout() == seconds)
         return;
-    d->idleTimeoutSeconds = seconds;
+    d->config.setIdleTimeout(seconds);
     Q_EMIT idleTimeoutChanged();
 }
 
 int SmtpServer::maxConnections() const
 {
-    return d_func()->maxConnections;
+    return d_func()->config.maxConnections();
 }
 void SmtpServer::setMaxConnections(int count)
 {
     Q_D(SmtpServer);
-    if (d->maxConnections == count)
+    if (d->config.maxConnections() == count)
         return;
-    d->maxConnections = count;
+    d->config.setMaxConnections(count);
+    for (const SmtpServerPrivate::Listener &listener : std::as_const(d->listeners)) {
+        if (listener.socket)
+            listener.socket->setMaxPendingConnections(qMax(30, count));
+    }
     Q_EMIT maxConnectionsChanged();
 }
 
 int SmtpServer::recipientTimeout() const
 {
-    return d_func()->recipientTimeoutMs;
+    return d_func()->config.recipientTimeout();
 }
 void SmtpServer::setRecipientTimeout(int milliseconds)
 {
     Q_D(SmtpServer);
-    if (d->recipientTimeoutMs == milliseconds)
+    if (d->config.recipientTimeout() == milliseconds)
         return;
-    d->recipientTimeoutMs = milliseconds;
+    d->config.setRecipientTimeout(milliseconds);
     Q_EMIT recipientTimeoutChanged();
 }
 
 bool SmtpServer::requireTls() const
 {
-    return d_func()->requireTls;
+    return d_func()->config.requireTls();
 }
 void SmtpServer::setRequireTls(bool require)
 {
     Q_D(SmtpServer);
-    if (d->requireTls == require)
+    if (d->config.requireTls() == require)
         return;
-    d->requireTls = require;
+    d->config.setRequireTls(require);
     Q_EMIT requireTlsChanged();
 }
 
 bool SmtpServer::setTlsCertificate(const QString &certificateFile, const QString &keyFile)
 {
     Q_D(SmtpServer);
-    const auto fail = [d, this](const QString &why) {
-        d->errorString = why;
-        Q_EMIT errorOccurred(why);
-        return false;
-    };
-    QFile certFile(certificateFile);
-    if (!certFile.open(QIODevice::ReadOnly))
-        return fail(
-            tr("Cannot read TLS certificate %1: %2").arg(certificateFile, certFile.errorString()));
-    const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
-    if (chain.isEmpty() || chain.constFirst().isNull())
-        return fail(tr("No PEM certificate in %1").arg(certificateFile));
-
-    QFile key(keyFile);
-    if (!key.open(QIODevice::ReadOnly))
-        return fail(tr("Cannot read TLS key %1: %2").arg(keyFile, key.errorString()));
-    const QByteArray keyPem = key.readAll();
-    QSslKey privateKey;
-    for (QSsl::KeyAlgorithm algorithm : { QSsl::Rsa, QSsl::Ec, QSsl::Dsa }) {
-        privateKey = QSslKey(keyPem, algorithm, QSsl::Pem, QSsl::PrivateKey);
-        if (!privateKey.isNull())
-            break;
-    }
-    if (privateKey.isNull())
-        return fail(tr("No unencrypted PEM private key in %1").arg(keyFile));
-
-    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
-    configuration.setLocalCertificateChain(chain);
-    configuration.setPrivateKey(privateKey);
-    configuration.setPeerVerifyMode(QSslSocket::VerifyNone);
-    configuration.setProtocol(QSsl::TlsV1_2OrLater);
-    setSslConfiguration(configuration);
+    QSslConfiguration configuration;
+    SmtpServerConfig::Problem problem;
+    if (!smtpLoadTlsFiles(certificateFile, keyFile, &configuration, &problem))
+        return d->fail(problem.text);
+    d->config.setTlsCertificateFile(certificateFile);
+    d->config.setTlsKeyFile(keyFile);
+    d->setTls(configuration);
     return true;
 }
 
 void SmtpServer::setSslConfiguration(const QSslConfiguration &configuration)
 {
     Q_D(SmtpServer);
-    d->sslConfiguration = configuration;
-    const bool available
-        = !configuration.localCertificate().isNull() && !configuration.privateKey().isNull();
-    if (available != d->tlsAvailable) {
-        d->tlsAvailable = available;
-        Q_EMIT tlsAvailableChanged();
-    }
+    d->config.setTlsCertificateFile({});
+    d->config.setTlsKeyFile({});
+    d->setTls(configuration);
 }
 
 QSslConfiguration SmtpServer::sslConfiguration() const
@@ -428,24 +636,24 @@ bool SmtpServer::isTlsAvailable() const
 
 SmtpServer::AuthMode SmtpServer::authMode() const
 {
-    return d_func()->authMode;
+    return d_func()->config.authMode();
 }
 void SmtpServer::setAuthMode(AuthMode mode)
 {
     Q_D(SmtpServer);
-    if (d->authMode == mode)
+    if (d->config.authMode() == mode)
         return;
-    d->authMode = mode;
+    d->config.setAuthMode(mode);
     Q_EMIT authModeChanged();
 }
 
 QHash<QString, QString> SmtpServer::credentials() const
 {
-    return d_func()->credentials;
+    return d_func()->config.credentials();
 }
 void SmtpServer::setCredentials(const QHash<QString, QString> &userToPassword)
 {
-    d_func()->credentials = userToPassword;
+    d_func()->config.setCredentials(userToPassword);
 }
 
 SmtpRuleSet SmtpServer::rules() const
@@ -454,7 +662,10 @@ SmtpRuleSet SmtpServer::rules() const
 }
 void SmtpServer::setRules(const SmtpRuleSet &rules)
 {
-    d_func()->rules = rules;
+    Q_D(SmtpServer);
+    d->config.setRules(rules);
+    d->config.setRulesFile({});
+    d->rules = rules;
 }
 
 void SmtpServer::addMessageSink(SmtpMessageSink *sink)

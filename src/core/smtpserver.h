@@ -6,7 +6,19 @@
 //     QObject::connect(&server, &SmtpServer::recipient, [](SmtpRecipient *r) { r->accept({}); });
 //     server.listen(QHostAddress::LocalHost, 1025);
 //
-// With no slot connected to recipient(), the rules decide (default: accept everything).
+// or, with every setting in one value (see smtpserverconfig.h):
+//
+//     SmtpServerConfig config;
+//     config.setListeners({ SmtpListenerConfig("127.0.0.1", 1025),
+//                           SmtpListenerConfig("127.0.0.1", 1465, true) });
+//     config.setTlsCertificateFile("cert.pem");
+//     config.setTlsKeyFile("key.pem");
+//     if (!server.applyConfiguration(config))
+//         qWarning() << server.errorString();
+//
+// The setters and listen()/listenTls() change the same configuration that applyConfiguration()
+// replaces as a whole. With no slot connected to recipient(), the rules decide (default: accept
+// everything).
 #pragma once
 
 #include "smtpmessage.h"
@@ -21,6 +33,7 @@
 
 class QSslConfiguration;
 class SmtpMessageSink;
+class SmtpServerConfig;
 class SmtpServerPrivate;
 
 class SMTPRECEIVER_EXPORT SmtpServer : public QObject
@@ -41,6 +54,7 @@ class SMTPRECEIVER_EXPORT SmtpServer : public QObject
     Q_PROPERTY(QString serverAddress READ serverAddressString NOTIFY listeningChanged)
     Q_PROPERTY(int serverPort READ serverPort NOTIFY listeningChanged)
     Q_PROPERTY(int tlsServerPort READ tlsServerPort NOTIFY listeningChanged)
+    Q_PROPERTY(int listenerCount READ listenerCount NOTIFY listeningChanged)
     Q_PROPERTY(int connectionCount READ connectionCount NOTIFY connectionCountChanged)
     Q_PROPERTY(int peakConnectionCount READ peakConnectionCount NOTIFY peakConnectionCountChanged)
     Q_PROPERTY(
@@ -49,6 +63,7 @@ class SMTPRECEIVER_EXPORT SmtpServer : public QObject
     Q_PROPERTY(qint64 byteCount READ byteCount NOTIFY byteCountChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorOccurred)
 public:
+    // Whether and how AUTH is offered (SmtpServerConfig::authMode()).
     enum class AuthMode {
         Off, // AUTH is not offered
         AcceptAny, // AUTH offered; any credentials succeed; MAIL also works without AUTH
@@ -59,21 +74,44 @@ public:
     explicit SmtpServer(QObject *parent = nullptr);
     ~SmtpServer() override;
 
-    // Plain listener (STARTTLS when a certificate is set). Port 0 picks a free port.
+    // Validates the configuration, then sets the server up with it and opens its listeners.
+    // Listeners that are open already with the same address, port (or port 0, which an open
+    // listener satisfies) and kind stay open; the others are closed and opened anew. Sessions
+    // are never touched. TLS is what the configuration's files say: none when it names none. False,
+    // with errorString() and errorOccurred(), when the configuration has a problem (the first of
+    // SmtpServerConfig::validate()) or a listener cannot be opened; the server then goes on as
+    // it was.
+    bool applyConfiguration(const SmtpServerConfig &config);
+    // What the server runs with: the last applied configuration with the setters' changes.
+    SmtpServerConfig configuration() const;
+
+    // Replaces the plain listeners (STARTTLS when a certificate is set) with this one and opens
+    // it; implicit-TLS listeners stay. Port 0 picks a free port.
     bool listen(const QHostAddress &address, quint16 port);
-    // Implicit-TLS listener; needs a certificate first.
+    // The same for the implicit-TLS listeners; needs a certificate first.
     bool listenTls(const QHostAddress &address, quint16 port);
-    // Stops listening; open sessions go on until they end.
+    // Stops listening (the configuration keeps its listeners); open sessions go on until they end.
     void close();
     // Stops listening and ends every session with 421 4.3.2.
     void shutdown();
 
     bool isListening() const;
+    // The configured listeners, in the order of SmtpServerConfig::listeners().
+    int listenerCount() const;
+    bool isListenerOpen(int index) const;
+    bool isListenerImplicitTls(int index) const;
+    QHostAddress listenerAddress(int index) const; // bound; null when not open
+    quint16 listenerPort(int index) const; // bound (the one picked for port 0); 0 when not open
+    // Closes one listener; its sessions go on, the configuration keeps it.
+    void closeListener(int index);
+    // Opens one configured listener (again); false, with errorString(), when it cannot be.
+    bool openListener(int index);
+    // The first plain and the first implicit-TLS listener, as listen() and listenTls() set them.
     QHostAddress serverAddress() const;
     QString serverAddressString() const;
-    int serverPort() const;
+    quint16 serverPort() const;
     QHostAddress tlsServerAddress() const;
-    int tlsServerPort() const;
+    quint16 tlsServerPort() const;
     QString errorString() const;
 
     QString hostname() const;
@@ -90,7 +128,9 @@ public:
     void setRequireTls(bool require);
 
     // PEM files; false (and errorString()) when they cannot be read or do not belong together.
+    // The files become the configuration's tlsCertificateFile() and tlsKeyFile().
     bool setTlsCertificate(const QString &certificateFile, const QString &keyFile);
+    // TLS set up in code rather than from files (the configuration's files are cleared).
     void setSslConfiguration(const QSslConfiguration &configuration);
     QSslConfiguration sslConfiguration() const;
     bool isTlsAvailable() const;
@@ -100,8 +140,9 @@ public:
     QHash<QString, QString> credentials() const;
     void setCredentials(const QHash<QString, QString> &userToPassword);
 
+    // The rules in effect: the configuration's rules, or those read from its rulesFile().
     SmtpRuleSet rules() const;
-    void setRules(const SmtpRuleSet &rules);
+    void setRules(const SmtpRuleSet &rules); // also clears the configuration's rulesFile()
 
     // Sinks see each message, in the order added, before the client gets 250 (not owned).
     void addMessageSink(SmtpMessageSink *sink);
@@ -137,7 +178,10 @@ Q_SIGNALS:
     void byteCountChanged();
 
 private:
-    friend class SmtpConnection;
     Q_DECLARE_PRIVATE(SmtpServer)
     QScopedPointer<SmtpServerPrivate> d_ptr;
 };
+
+// The configuration value type (which uses SmtpServer::AuthMode), so that including this header
+// is enough to call applyConfiguration() and configuration().
+#include "smtpserverconfig.h"

@@ -3,6 +3,7 @@
 
 #include "smtpmessagesink.h"
 #include "smtpserver.h"
+#include "smtpserverconfig.h"
 #include "smtpsession.h"
 
 #include <QList>
@@ -37,11 +38,28 @@ class SmtpServerPrivate
 public:
     explicit SmtpServerPrivate(SmtpServer *q);
 
+    // One configured listener and, while it is open, its socket.
+    struct Listener
+    {
+        SmtpListenerConfig config;
+        QPointer<SmtpListener> socket;
+        bool isOpen() const { return socket && socket->isListening(); }
+    };
+
     void incoming(qintptr descriptor, bool implicitTls);
     void connectionClosed(SmtpConnection *connection);
     SmtpSessionConfig sessionConfig(bool implicitTls) const;
-    bool listenOn(QPointer<SmtpListener> &listener, bool implicitTls, const QHostAddress &address,
-        quint16 port);
+    // Makes the listeners those of wanted: keeps the open ones that are wanted unchanged,
+    // closes the rest and opens the new ones. On a failure puts back what was open and returns
+    // false with errorString set. The one place where sockets are bound.
+    bool setListeners(const QList<SmtpListenerConfig> &wanted);
+    SmtpListener *open(const SmtpListenerConfig &config, const QHostAddress &address, quint16 port,
+        QString *error);
+    // The listener whose kind is implicitTls that listen()/listenTls() replace.
+    bool replaceListeners(bool implicitTls, const QHostAddress &address, quint16 port);
+    const Listener *first(bool implicitTls) const;
+    void setTls(std::optional<QSslConfiguration> configuration);
+    bool fail(const QString &why);
 
     // The recipient decision: the connected handler if there is one, the rules otherwise.
     void decideRecipient(SmtpConnection *connection, const SmtpEvent &event);
@@ -54,24 +72,17 @@ public:
 
     SmtpServer *q_ptr;
 
-    QString hostname;
-    SmtpLimits limits;
-    int idleTimeoutSeconds = 300;
-    int maxConnections = 1000;
-    int recipientTimeoutMs = 30000;
-    bool requireTls = false;
+    // What the server runs with; listeners mirror config.listeners() one by one.
+    SmtpServerConfig config;
+    QList<Listener> listeners;
+    SmtpRuleSet rules; // in effect: config.rules() or those read from config.rulesFile()
     bool tlsAvailable = false;
     // Only set once TLS is configured: touching QSslConfiguration or QSslSocket loads the TLS
     // backend and OpenSSL (about 4 MiB of RSS) that a plain catcher never needs.
     std::optional<QSslConfiguration> sslConfiguration;
-    SmtpServer::AuthMode authMode = SmtpServer::AuthMode::Off;
-    QHash<QString, QString> credentials;
-    SmtpRuleSet rules;
     QList<SmtpMessageSink *> sinks;
     QString errorString;
 
-    QPointer<SmtpListener> plainListener;
-    QPointer<SmtpListener> tlsListener;
     QSet<SmtpConnection *> connections;
 
     int peakConnections = 0;

@@ -1,11 +1,12 @@
+// AppSettings: the desktop app's settings in QSettings, and the command line on top of them.
 #include "appsettings.h"
 
 #include "commandline.h"
 
 #include <QLoggingCategory>
 #include <QSettings>
-#include <QSslConfiguration>
-#include <QSysInfo>
+
+#include <algorithm>
 #include <limits>
 #include <smtpserver.h>
 
@@ -37,14 +38,16 @@ const auto keyNotify = QStringLiteral("notifications/notify");
 const auto keyMinimizeToTray = QStringLiteral("notifications/minimizeToTray");
 const auto keyStartMinimized = QStringLiteral("notifications/startMinimized");
 
-QString authName(AppSettings::Auth auth)
+using AuthMode = SmtpServer::AuthMode;
+
+QString authName(AuthMode auth)
 {
     switch (auth) {
-    case AppSettings::Auth::Off:
+    case AuthMode::Off:
         return QStringLiteral("off");
-    case AppSettings::Auth::AcceptAny:
+    case AuthMode::AcceptAny:
         return QStringLiteral("accept-any");
-    case AppSettings::Auth::Credentials:
+    case AuthMode::Credentials:
         return QStringLiteral("credentials");
     }
     return QStringLiteral("off");
@@ -72,89 +75,94 @@ bool boolean(const QSettings &settings, const QString &key, bool fallback)
     return settings.value(key, fallback).toBool();
 }
 
-QString defaultHostname()
+// The form's two listeners: the first plain one and the first implicit-TLS one.
+SmtpListenerConfig firstListener(const SmtpServerConfig &config, bool implicitTls)
 {
-    const QString name = QSysInfo::machineHostName();
-    return name.isEmpty() ? QStringLiteral("localhost") : name;
+    const QList<SmtpListenerConfig> listeners = config.listeners();
+    for (const SmtpListenerConfig &listener : listeners) {
+        if (listener.isImplicitTls() == implicitTls)
+            return listener;
+    }
+    return SmtpListenerConfig(QString(),
+        implicitTls ? SmtpListenerConfig::DefaultImplicitTlsPort : SmtpListenerConfig::DefaultPort,
+        implicitTls);
 }
 
-struct Listener
+bool hasListener(const SmtpServerConfig &config, bool implicitTls)
 {
-    bool listening = false;
-    QHostAddress address;
-    quint16 port = 0;
-};
-
-Listener plainListener(const SmtpServer *server)
-{
-    const bool listening = server->serverPort() > 0;
-    return { listening, server->serverAddress(), quint16(server->serverPort()) };
+    const QList<SmtpListenerConfig> listeners = config.listeners();
+    return std::any_of(listeners.cbegin(), listeners.cend(),
+        [implicitTls](const SmtpListenerConfig &l) { return l.isImplicitTls() == implicitTls; });
 }
 
-Listener tlsListener(const SmtpServer *server)
+// The listeners of config with those of one kind replaced by replacement.
+QList<SmtpListenerConfig> replaceListeners(
+    const SmtpServerConfig &config, const SmtpListenerConfig &replacement)
 {
-    const bool listening = server->tlsServerPort() > 0;
-    return { listening, server->tlsServerAddress(), quint16(server->tlsServerPort()) };
-}
-
-// Whether a listener must be (re)opened to listen on address:port; port 0 means "any free
-// port", which the current listener already is when it is on that address.
-bool needsListen(const Listener &current, const QHostAddress &address, quint16 port)
-{
-    if (!current.listening || current.address != address)
-        return true;
-    return port != 0 && port != current.port;
+    QList<SmtpListenerConfig> result;
+    const QList<SmtpListenerConfig> listeners = config.listeners();
+    for (const SmtpListenerConfig &listener : listeners) {
+        if (listener.isImplicitTls() != replacement.isImplicitTls())
+            result.append(listener);
+    }
+    if (replacement.isImplicitTls())
+        result.append(replacement);
+    else
+        result.prepend(replacement);
+    return result;
 }
 
 } // namespace
 
-std::optional<QHostAddress> AppSettings::parseAddress(const QString &text)
-{
-    QString host = text.trimmed();
-    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
-        return QHostAddress(QHostAddress::LocalHost);
-    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
-        host = host.mid(1, host.size() - 2);
-    QHostAddress address;
-    if (host.isEmpty() || !address.setAddress(host))
-        return std::nullopt;
-    return address;
-}
-
 AppSettings AppSettings::load(QSettings &settings)
 {
     AppSettings s;
-    s.smtpAddress = settings.value(keySmtpAddress, s.smtpAddress).toString();
-    s.smtpPort = quint16(number(settings, keySmtpPort, s.smtpPort, 0, 65535));
-    s.smtpsEnabled = boolean(settings, keySmtpsEnabled, s.smtpsEnabled);
-    s.smtpsAddress = settings.value(keySmtpsAddress, s.smtpsAddress).toString();
-    s.smtpsPort = quint16(number(settings, keySmtpsPort, s.smtpsPort, 0, 65535));
-    s.hostname = settings.value(keyHostname, s.hostname).toString();
-    s.tlsCertificate = settings.value(keyTlsCertificate, s.tlsCertificate).toString();
-    s.tlsKey = settings.value(keyTlsKey, s.tlsKey).toString();
-    s.requireTls = boolean(settings, keyRequireTls, s.requireTls);
-    const QString auth = settings.value(keyAuth, authName(s.auth)).toString();
-    for (Auth mode : { Auth::Off, Auth::AcceptAny, Auth::Credentials }) {
-        if (auth == authName(mode))
-            s.auth = mode;
+    SmtpServerConfig &c = s.server;
+    const SmtpListenerConfig plainDefault = firstListener(c, false);
+    const QString smtpAddress = settings.value(keySmtpAddress, plainDefault.address()).toString();
+    QList<SmtpListenerConfig> listeners { SmtpListenerConfig(
+        smtpAddress, int(number(settings, keySmtpPort, plainDefault.port(), 0, 65535))) };
+    if (boolean(settings, keySmtpsEnabled, false)) {
+        const QString smtpsAddress = settings.value(keySmtpsAddress).toString();
+        listeners.append(SmtpListenerConfig(smtpsAddress.isEmpty() ? smtpAddress : smtpsAddress,
+            int(number(
+                settings, keySmtpsPort, SmtpListenerConfig::DefaultImplicitTlsPort, 0, 65535)),
+            true));
     }
+    c.setListeners(listeners);
+    c.setHostname(settings.value(keyHostname, c.hostname()).toString());
+    c.setTlsCertificateFile(settings.value(keyTlsCertificate, c.tlsCertificateFile()).toString());
+    c.setTlsKeyFile(settings.value(keyTlsKey, c.tlsKeyFile()).toString());
+    c.setRequireTls(boolean(settings, keyRequireTls, c.requireTls()));
+    const QString auth = settings.value(keyAuth, authName(c.authMode())).toString();
+    for (AuthMode mode : { AuthMode::Off, AuthMode::AcceptAny, AuthMode::Credentials }) {
+        if (auth == authName(mode))
+            c.setAuthMode(mode);
+    }
+    QHash<QString, QString> credentials;
     const int count = settings.beginReadArray(keyCredentials);
     for (int i = 0; i < count; ++i) {
         settings.setArrayIndex(i);
         const QString user = settings.value(keyUser).toString();
         if (!user.isEmpty())
-            s.credentials.insert(user, settings.value(keyPassword).toString());
+            credentials.insert(user, settings.value(keyPassword).toString());
     }
     settings.endArray();
-    s.maxMessageSize = number(
-        settings, keyMaxMessageSize, s.maxMessageSize, 1, std::numeric_limits<qint64>::max());
-    s.idleTimeout = int(number(settings, keyIdleTimeout, s.idleTimeout, 1, 86400));
-    s.maxConnections = int(number(settings, keyMaxConnections, s.maxConnections, 1, 1000000));
+    c.setCredentials(credentials);
+    c.setMaxMessageSize(number(
+        settings, keyMaxMessageSize, c.maxMessageSize(), 1, SmtpServerConfig::MaxMaxMessageSize));
+    c.setIdleTimeout(int(
+        number(settings, keyIdleTimeout, c.idleTimeout(), 1, SmtpServerConfig::MaxIdleTimeout)));
+    c.setMaxConnections(int(number(
+        settings, keyMaxConnections, c.maxConnections(), 1, SmtpServerConfig::MaxMaxConnections)));
 
     const QString rulesJson = settings.value(keyRules).toString();
     if (!rulesJson.isEmpty()) {
         QString error;
-        if (!SmtpRuleSet::fromJson(rulesJson.toUtf8(), &s.rules, &error))
+        SmtpRuleSet rules;
+        if (SmtpRuleSet::fromJson(rulesJson.toUtf8(), &rules, &error))
+            c.setRules(rules);
+        else
             qCWarning(lcAppSettings) << "ignoring the saved rules:" << error;
     }
 
@@ -170,17 +178,22 @@ AppSettings AppSettings::load(QSettings &settings)
 
 void AppSettings::save(QSettings &settings) const
 {
-    settings.setValue(keySmtpAddress, smtpAddress);
-    settings.setValue(keySmtpPort, smtpPort);
-    settings.setValue(keySmtpsEnabled, smtpsEnabled);
-    settings.setValue(keySmtpsAddress, smtpsAddress);
-    settings.setValue(keySmtpsPort, smtpsPort);
-    settings.setValue(keyHostname, hostname);
-    settings.setValue(keyTlsCertificate, tlsCertificate);
-    settings.setValue(keyTlsKey, tlsKey);
-    settings.setValue(keyRequireTls, requireTls);
-    settings.setValue(keyAuth, authName(auth));
+    const SmtpServerConfig &c = server;
+    const SmtpListenerConfig plain = firstListener(c, false);
+    const SmtpListenerConfig tls = firstListener(c, true);
+    settings.setValue(keySmtpAddress, plain.address());
+    settings.setValue(keySmtpPort, plain.port());
+    settings.setValue(keySmtpsEnabled, hasListener(c, true));
+    settings.setValue(
+        keySmtpsAddress, tls.address() == plain.address() ? QString() : tls.address());
+    settings.setValue(keySmtpsPort, tls.port());
+    settings.setValue(keyHostname, c.hostname());
+    settings.setValue(keyTlsCertificate, c.tlsCertificateFile());
+    settings.setValue(keyTlsKey, c.tlsKeyFile());
+    settings.setValue(keyRequireTls, c.requireTls());
+    settings.setValue(keyAuth, authName(c.authMode()));
     settings.remove(keyCredentials); // the array may shrink
+    const QHash<QString, QString> credentials = c.credentials();
     QStringList users = credentials.keys();
     users.sort(); // a stable file
     settings.beginWriteArray(keyCredentials, int(users.size()));
@@ -190,11 +203,11 @@ void AppSettings::save(QSettings &settings) const
         settings.setValue(keyPassword, credentials.value(users.at(i)));
     }
     settings.endArray();
-    settings.setValue(keyMaxMessageSize, maxMessageSize);
-    settings.setValue(keyIdleTimeout, idleTimeout);
-    settings.setValue(keyMaxConnections, maxConnections);
+    settings.setValue(keyMaxMessageSize, c.maxMessageSize());
+    settings.setValue(keyIdleTimeout, c.idleTimeout());
+    settings.setValue(keyMaxConnections, c.maxConnections());
 
-    settings.setValue(keyRules, QString::fromUtf8(rules.toJson()));
+    settings.setValue(keyRules, QString::fromUtf8(c.rules().toJson()));
 
     settings.setValue(keyDatabase, databasePath);
     settings.setValue(keyMaxMessages, maxMessages);
@@ -207,46 +220,43 @@ void AppSettings::save(QSettings &settings) const
 AppSettings AppSettings::fromOptions(const AppSettings &saved, const AppOptions &options)
 {
     AppSettings s = saved;
+    SmtpServerConfig &c = s.server;
+    const SmtpServerConfig &o = options.server;
     const auto given
         = [&options](const char *name) { return options.given.contains(QLatin1String(name)); };
-    if (given("smtp")) {
-        s.smtpAddress = options.smtp.address.toString();
-        s.smtpPort = options.smtp.port;
-    }
-    if (given("smtps") && options.smtps) {
-        s.smtpsEnabled = true;
-        const QString address = options.smtps->address.toString();
-        s.smtpsAddress = address == s.smtpAddress ? QString() : address;
-        s.smtpsPort = options.smtps->port;
-    }
+    if (given("smtp"))
+        c.setListeners(replaceListeners(c, firstListener(o, false)));
+    if (given("smtps") && hasListener(o, true))
+        c.setListeners(replaceListeners(c, firstListener(o, true)));
     if (given("hostname"))
-        s.hostname = options.hostname;
+        c.setHostname(o.hostname());
     if (given("tls-cert"))
-        s.tlsCertificate = options.tlsCert;
+        c.setTlsCertificateFile(o.tlsCertificateFile());
     if (given("tls-key"))
-        s.tlsKey = options.tlsKey;
+        c.setTlsKeyFile(o.tlsKeyFile());
     if (given("require-tls"))
-        s.requireTls = options.requireTls;
-    if (given("auth") && !options.credentials.isEmpty()) {
-        s.auth = Auth::Credentials;
-        s.credentials = options.credentials;
-    } else if (given("auth-accept-any") && options.authAcceptAny) {
-        s.auth = Auth::AcceptAny;
+        c.setRequireTls(o.requireTls());
+    if (given("auth") && !o.credentials().isEmpty()) {
+        c.setAuthMode(AuthMode::Credentials);
+        c.setCredentials(o.credentials());
+    } else if (given("auth-accept-any") && o.authMode() == AuthMode::AcceptAny) {
+        c.setAuthMode(AuthMode::AcceptAny);
     }
     if (given("rules")) {
+        // Read once here: the settings dialog edits the rules themselves.
         SmtpRuleSet rules;
         QString error;
-        if (SmtpRuleSet::load(options.rulesFile, &rules, &error))
-            s.rules = rules;
+        if (SmtpRuleSet::load(o.rulesFile(), &rules, &error))
+            c.setRules(rules);
         else
             qCWarning(lcAppSettings) << "--rules: keeping the saved rules:" << error;
     }
     if (given("max-message-size"))
-        s.maxMessageSize = options.maxMessageSize;
+        c.setMaxMessageSize(o.maxMessageSize());
     if (given("idle-timeout"))
-        s.idleTimeout = options.idleTimeout;
+        c.setIdleTimeout(o.idleTimeout());
     if (given("max-connections"))
-        s.maxConnections = options.maxConnections;
+        c.setMaxConnections(o.maxConnections());
     if (given("database"))
         s.databasePath = options.database;
     if (given("max"))
@@ -254,113 +264,17 @@ AppSettings AppSettings::fromOptions(const AppSettings &saved, const AppOptions 
     return s;
 }
 
-bool AppSettings::applyTo(SmtpServer *server, QString *errorString) const
+bool AppSettings::applyTo(SmtpServer *target, QString *errorString) const
 {
-    const auto fail = [errorString](const QString &why) {
-        if (errorString)
-            *errorString = why;
-        return false;
-    };
-
-    // Everything that can be checked without touching the server comes first.
-    const std::optional<QHostAddress> address = parseAddress(smtpAddress);
-    if (!address)
-        return fail(tr("The SMTP address \"%1\" is not an IP address").arg(smtpAddress));
-    const QString tlsAddressText = smtpsAddress.isEmpty() ? smtpAddress : smtpsAddress;
-    const std::optional<QHostAddress> tlsAddress = parseAddress(tlsAddressText);
-    if (smtpsEnabled && !tlsAddress)
-        return fail(tr("The SMTPS address \"%1\" is not an IP address").arg(tlsAddressText));
-    if (tlsCertificate.isEmpty() != tlsKey.isEmpty())
-        return fail(tlsCertificate.isEmpty() ? tr("A TLS key needs a certificate")
-                                             : tr("A TLS certificate needs a key"));
-    if (smtpsEnabled && tlsCertificate.isEmpty())
-        return fail(tr("SMTPS (implicit TLS) needs a certificate and a key"));
-
-    // TLS: setTlsCertificate() changes nothing when it fails.
-    const QSslConfiguration previousSsl = server->sslConfiguration();
-    const bool previousTls = server->isTlsAvailable();
-    bool sslChanged = false;
-    if (!tlsCertificate.isEmpty()) {
-        if (!server->setTlsCertificate(tlsCertificate, tlsKey))
-            return fail(server->errorString());
-        sslChanged = true;
-    } else if (previousTls) {
-        server->setSslConfiguration(QSslConfiguration());
-        sslChanged = true;
-    }
-    const auto restoreSsl = [&] {
-        if (sslChanged)
-            server->setSslConfiguration(previousSsl);
-    };
-
-    // Listeners: only those whose address changed are opened again; a failure puts back what
-    // was there.
-    const Listener oldPlain = plainListener(server);
-    const Listener oldTls = tlsListener(server);
-    bool plainNeeded = needsListen(oldPlain, *address, smtpPort);
-    const bool tlsNeeded = smtpsEnabled && needsListen(oldTls, *tlsAddress, smtpsPort);
-    const bool closeTls = !smtpsEnabled && oldTls.listening;
-    quint16 plainPort = smtpPort;
-    if (closeTls) {
-        // There is no way to close one listener alone; the plain one opens again where it was
-        // (the port was just freed by ourselves) unless it moves anyway.
-        server->close();
-        if (!plainNeeded && smtpPort == 0)
-            plainPort = oldPlain.port;
-        plainNeeded = true;
-    }
-    const auto restoreListeners = [&](bool plainTouched, bool tlsTouched) {
-        restoreSsl();
-        if (plainTouched && oldPlain.listening)
-            server->listen(oldPlain.address, oldPlain.port);
-        if ((tlsTouched || closeTls) && oldTls.listening)
-            server->listenTls(oldTls.address, oldTls.port);
-    };
-
-    if (plainNeeded && !server->listen(*address, plainPort)) {
-        const QString error = server->errorString();
-        restoreListeners(true, false);
-        return fail(error);
-    }
-    if (tlsNeeded && !server->listenTls(*tlsAddress, smtpsPort)) {
-        const QString error = server->errorString();
-        restoreListeners(plainNeeded, true);
-        return fail(error);
-    }
-
-    server->setHostname(hostname.isEmpty() ? defaultHostname() : hostname);
-    server->setMaxMessageSize(maxMessageSize);
-    server->setIdleTimeout(idleTimeout);
-    server->setMaxConnections(maxConnections);
-    server->setRequireTls(requireTls);
-    switch (auth) {
-    case Auth::Off:
-        server->setAuthMode(SmtpServer::AuthMode::Off);
-        break;
-    case Auth::AcceptAny:
-        server->setAuthMode(SmtpServer::AuthMode::AcceptAny);
-        break;
-    case Auth::Credentials:
-        server->setAuthMode(SmtpServer::AuthMode::Credentials);
-        break;
-    }
-    server->setCredentials(credentials);
-    server->setRules(rules);
+    const bool ok = target->applyConfiguration(server);
     if (errorString)
-        errorString->clear();
-    return true;
+        *errorString = ok ? QString() : target->errorString();
+    return ok;
 }
 
 bool operator==(const AppSettings &a, const AppSettings &b)
 {
-    return a.smtpAddress == b.smtpAddress && a.smtpPort == b.smtpPort
-        && a.smtpsEnabled == b.smtpsEnabled && a.smtpsAddress == b.smtpsAddress
-        && a.smtpsPort == b.smtpsPort && a.hostname == b.hostname
-        && a.tlsCertificate == b.tlsCertificate && a.tlsKey == b.tlsKey
-        && a.requireTls == b.requireTls && a.auth == b.auth && a.credentials == b.credentials
-        && a.maxMessageSize == b.maxMessageSize && a.idleTimeout == b.idleTimeout
-        && a.maxConnections == b.maxConnections && a.rules == b.rules
-        && a.databasePath == b.databasePath && a.maxMessages == b.maxMessages
-        && a.notify == b.notify && a.minimizeToTray == b.minimizeToTray
-        && a.startMinimized == b.startMinimized;
+    return a.server == b.server && a.databasePath == b.databasePath
+        && a.maxMessages == b.maxMessages && a.notify == b.notify
+        && a.minimizeToTray == b.minimizeToTray && a.startMinimized == b.startMinimized;
 }

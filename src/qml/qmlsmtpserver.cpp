@@ -1,8 +1,7 @@
+// QmlSmtpServer: SmtpServer with its listeners, TLS files and rules file as QML properties.
 #include "qmlsmtpserver.h"
 
-#include <smtprules.h>
-
-#include <QHostAddress>
+#include <smtpserverconfig.h>
 
 QmlSmtpServer::QmlSmtpServer(QObject *parent)
     : SmtpServer(parent)
@@ -80,8 +79,7 @@ void QmlSmtpServer::setRulesFile(const QString &file)
         return;
     m_rulesFile = file;
     Q_EMIT rulesFileChanged();
-    if (m_complete) // before that, componentComplete() reads them once all properties are known
-        applyRulesAndListen();
+    restart();
 }
 
 QVariantMap QmlSmtpServer::credentialMap() const
@@ -107,47 +105,34 @@ void QmlSmtpServer::setCredentialMap(const QVariantMap &userToPassword)
 void QmlSmtpServer::componentComplete()
 {
     m_complete = true;
-    applyRulesAndListen();
+    restart();
 }
 
-void QmlSmtpServer::applyRulesAndListen()
+SmtpServerConfig QmlSmtpServer::configurationFromProperties() const
 {
-    if (!m_rulesFile.isEmpty()) {
-        QString error;
-        SmtpRuleSet rules;
-        if (!SmtpRuleSet::load(m_rulesFile, &rules, &error)) {
-            close();
-            Q_EMIT errorOccurred(error);
-            return; // refusing to run with rules other than those asked for
-        }
-        setRules(rules);
-    }
-    restart();
+    // Hostname, limits and AUTH are the server's own properties, set directly.
+    SmtpServerConfig config = configuration();
+    QList<SmtpListenerConfig> listeners { SmtpListenerConfig(m_address, m_port) };
+    if (m_tlsPort != -1)
+        listeners.append(SmtpListenerConfig(m_address, m_tlsPort, true));
+    config.setListeners(listeners);
+    config.setTlsCertificateFile(m_certificateFile);
+    config.setTlsKeyFile(m_keyFile);
+    config.setRulesFile(m_rulesFile);
+    return config;
 }
 
 void QmlSmtpServer::restart()
 {
     if (!m_complete)
         return; // properties are still being set; componentComplete() starts once
-    close(); // sessions already open go on
-    if (!m_running)
-        return;
-    if (!m_certificateFile.isEmpty() || !m_keyFile.isEmpty()) {
-        if (!setTlsCertificate(m_certificateFile, m_keyFile)) {
-            Q_EMIT errorOccurred(errorString());
-            return;
-        }
-    }
-    QHostAddress host;
-    if (!host.setAddress(m_address)) {
-        Q_EMIT errorOccurred(tr("%1 is not an IP address").arg(m_address));
+    if (!m_running) {
+        close(); // sessions already open go on
         return;
     }
-    if (m_port < 0 || m_port > 65535 || m_tlsPort < -1 || m_tlsPort > 65535) {
-        Q_EMIT errorOccurred(tr("port out of range"));
-        return;
-    }
-    // listen() reports its own failures through errorOccurred().
-    if (listen(host, quint16(m_port)) && m_tlsPort >= 0)
-        listenTls(host, quint16(m_tlsPort));
+    // Only listeners whose address or port changed are opened again. A configuration that
+    // cannot be applied (reported through errorOccurred()) leaves the server not listening:
+    // it never runs with settings other than those declared.
+    if (!applyConfiguration(configurationFromProperties()))
+        close();
 }

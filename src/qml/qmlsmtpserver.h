@@ -13,6 +13,7 @@
 
 #include <smtpmessagestore.h>
 #include <smtpserver.h>
+#include <smtpserverconfig.h>
 
 #include <QPointer>
 #include <QQmlParserStatus>
@@ -42,9 +43,10 @@ public:
     explicit QmlSmtpServer(QObject *parent = nullptr);
 
     QString address() const { return m_address; }
+    // An IP address or "localhost" (SmtpListenerConfig); default 127.0.0.1.
     void setAddress(const QString &address);
     int port() const { return m_port; }
-    void setPort(int port); // 0 = any free port
+    void setPort(int port); // 0 = any free port; default SmtpListenerConfig::DefaultPort
     int tlsPort() const { return m_tlsPort; }
     void setTlsPort(int port); // -1 = no implicit-TLS listener (the default)
     QString certificateFile() const { return m_certificateFile; }
@@ -75,11 +77,12 @@ Q_SIGNALS:
     void credentialsChanged();
 
 private:
-    void applyRulesAndListen(); // reads rulesFile, then restart(); refuses to listen without them
+    // The server's configuration with the listeners, TLS files and rules file of the properties.
+    SmtpServerConfig configurationFromProperties() const;
     void restart(); // applies the properties; reports problems through errorOccurred()
 
-    QString m_address = QStringLiteral("127.0.0.1");
-    int m_port = 1025;
+    QString m_address = SmtpListenerConfig::defaultAddress(); // or "localhost", "::1", ...
+    int m_port = SmtpListenerConfig::DefaultPort;
     int m_tlsPort = -1;
     QString m_certificateFile;
     QString m_keyFile;

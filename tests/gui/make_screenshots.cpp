@@ -78,7 +78,7 @@ int main(int argc, char **argv)
     QDir().mkpath(out);
 
     AppOptions options;
-    options.smtp = *ListenAddress::parse(QStringLiteral("127.0.0.1:0"));
+    options.server.setListeners({ SmtpListenerConfig(QStringLiteral("127.0.0.1"), 0) });
     options.database = QStringLiteral(":memory:");
     options.given = QStringList { QStringLiteral("smtp"), QStringLiteral("database") };
     MainWindow window(options);

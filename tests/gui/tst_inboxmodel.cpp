@@ -689,7 +689,7 @@ void TestInboxModel::windowHeaderSortsTheInbox()
     // part of the header state it saves and restores.
     QSettings().remove("window/columns");
     AppOptions options;
-    options.smtp = *ListenAddress::parse("127.0.0.1:0");
+    options.server.setListeners({ SmtpListenerConfig(QStringLiteral("127.0.0.1"), 0) });
     options.database = ":memory:";
     options.given = QStringList { "smtp", "database" };
     const auto inbox = [](MainWindow *window) {
@@ -750,7 +750,7 @@ void TestInboxModel::windowKeepsTheViewOnLiveInserts()
     QFETCH(Qt::SortOrder, order);
     QSettings().remove("window/columns");
     AppOptions options;
-    options.smtp = *ListenAddress::parse("127.0.0.1:0");
+    options.server.setListeners({ SmtpListenerConfig(QStringLiteral("127.0.0.1"), 0) });
     options.database = ":memory:";
     options.given = QStringList { "smtp", "database" };
     MainWindow window(options);

@@ -60,7 +60,7 @@ void TestMainWindow::initTestCase()
 void TestMainWindow::init()
 {
     AppOptions options;
-    options.smtp = *ListenAddress::parse("127.0.0.1:0");
+    options.server.setListeners({ SmtpListenerConfig(QStringLiteral("127.0.0.1"), 0) });
     options.database = ":memory:";
     options.given = QStringList { "smtp", "database" };
     m_window = new MainWindow(options);

@@ -4,12 +4,14 @@
 
 #include <smtpmessagesink.h>
 #include <smtpserver.h>
+#include <smtpserverconfig.h>
 
 #include <QPointer>
 #include <QSignalSpy>
 #include <QSslCipher>
 #include <QSslConfiguration>
 #include <QSslKey>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -94,6 +96,10 @@ private Q_SLOTS:
     void shutdownSays421();
     void listenFailsOnBusyPort();
     void tlsCertificateFromFiles();
+    void configurationOpensEveryListener();
+    void reapplyingRebindsOnlyWhatChanged();
+    void refusedConfigurationChangesNothing();
+    void listenersCloseAndOpenOneByOne();
 
 private:
     SmtpServer *m_server = nullptr;
@@ -565,6 +571,178 @@ void TestSmtpServer::tlsCertificateFromFiles()
     QVERIFY(!m_server->setTlsCertificate(key, cert)); // swapped: neither parses as the other
     QVERIFY(m_server->setTlsCertificate(cert, key));
     QVERIFY(m_server->isTlsAvailable());
+}
+
+namespace {
+// The test certificate and key as files in dir; the configuration's TLS settings point at them.
+void writeTlsFiles(const QTemporaryDir &dir, SmtpServerConfig *config)
+{
+    const QString cert = dir.filePath(QStringLiteral("cert.pem"));
+    const QString key = dir.filePath(QStringLiteral("key.pem"));
+    QFile c(cert), k(key);
+    if (c.open(QIODevice::WriteOnly))
+        c.write(testCertificatePem);
+    if (k.open(QIODevice::WriteOnly))
+        k.write(testKeyPem);
+    config->setTlsCertificateFile(cert);
+    config->setTlsKeyFile(key);
+}
+} // namespace
+
+void TestSmtpServer::configurationOpensEveryListener()
+{
+    SmtpServer server;
+    QTemporaryDir dir;
+    SmtpServerConfig config;
+    writeTlsFiles(dir, &config);
+    config.setListeners({ SmtpListenerConfig(QStringLiteral("127.0.0.1"), 0),
+        SmtpListenerConfig(QStringLiteral("localhost"), 0),
+        SmtpListenerConfig(QStringLiteral("127.0.0.1"), 0, true) });
+    config.setHostname(QStringLiteral("configured.test"));
+    config.setMaxMessageSize(4096);
+    QSignalSpy hostname(&server, &SmtpServer::hostnameChanged);
+    QVERIFY2(server.applyConfiguration(config), qPrintable(server.errorString()));
+    QCOMPARE(server.configuration(), config);
+    QCOMPARE(hostname.count(), 1);
+    QCOMPARE(server.maxMessageSize(), 4096);
+    QVERIFY(server.isTlsAvailable());
+    QCOMPARE(server.listenerCount(), 3);
+    for (int i = 0; i < 3; ++i) {
+        QVERIFY(server.isListenerOpen(i));
+        QCOMPARE(server.listenerAddress(i), QHostAddress(QHostAddress::LocalHost));
+        QVERIFY(server.listenerPort(i) != 0);
+        QCOMPARE(server.isListenerImplicitTls(i), i == 2);
+    }
+    QVERIFY(server.listenerPort(0) != server.listenerPort(1));
+    QCOMPARE(server.serverPort(), server.listenerPort(0));
+    QCOMPARE(server.tlsServerPort(), server.listenerPort(2));
+    QVERIFY(!server.isListenerOpen(3));
+    QCOMPARE(server.listenerPort(3), quint16(0));
+
+    // Each one answers: the two plain ones with the configured name, the third after TLS.
+    for (int i = 0; i < 3; ++i) {
+        SmtpTestClient client;
+        QVERIFY(client.connectTo(server.listenerPort(i), server.isListenerImplicitTls(i)));
+        QVERIFY(client.greeting().startsWith("220 configured.test"));
+    }
+}
+
+void TestSmtpServer::reapplyingRebindsOnlyWhatChanged()
+{
+    SmtpServer server;
+    SmtpServerConfig config;
+    config.setListeners({ SmtpListenerConfig(QStringLiteral("127.0.0.1"), 0),
+        SmtpListenerConfig(QStringLiteral("127.0.0.1"), 0) });
+    QVERIFY(server.applyConfiguration(config));
+    const quint16 first = server.listenerPort(0);
+    const quint16 second = server.listenerPort(1);
+    SmtpTestClient client;
+    QVERIFY(client.connectTo(first));
+    QCOMPARE(SmtpTestClient::code(client.greeting()), 220);
+
+    // Other limits and the same listeners: nothing is bound again.
+    QSignalSpy listening(&server, &SmtpServer::listeningChanged);
+    config.setIdleTimeout(60);
+    QVERIFY(server.applyConfiguration(config));
+    QCOMPARE(listening.count(), 0);
+    QCOMPARE(server.listenerPort(0), first);
+    QCOMPARE(server.listenerPort(1), second);
+
+    // The second one moves to ::1; the first, and its session, stay.
+    config.setListeners({ SmtpListenerConfig(QStringLiteral("127.0.0.1"), 0),
+        SmtpListenerConfig(QStringLiteral("::1"), 0) });
+    QVERIFY2(server.applyConfiguration(config), qPrintable(server.errorString()));
+    QCOMPARE(listening.count(), 1);
+    QCOMPARE(server.listenerPort(0), first);
+    QCOMPARE(server.listenerAddress(1), QHostAddress(QHostAddress::LocalHostIPv6));
+    QCOMPARE(SmtpTestClient::code(client.command("NOOP")), 250);
+
+    // One listener fewer.
+    config.setListeners({ config.listeners().constFirst() });
+    QVERIFY(server.applyConfiguration(config));
+    QCOMPARE(server.listenerCount(), 1);
+    QCOMPARE(server.listenerPort(0), first);
+    QCOMPARE(SmtpTestClient::code(client.command("NOOP")), 250);
+
+    // close() keeps the configuration; applying it again listens again.
+    server.close();
+    QVERIFY(!server.isListening());
+    QCOMPARE(server.listenerCount(), 1);
+    QVERIFY(!server.isListenerOpen(0));
+    QVERIFY(server.applyConfiguration(server.configuration()));
+    QVERIFY(server.isListenerOpen(0));
+}
+
+void TestSmtpServer::refusedConfigurationChangesNothing()
+{
+    SmtpServer server;
+    SmtpServerConfig config;
+    config.setListeners({ SmtpListenerConfig(QStringLiteral("127.0.0.1"), 0) });
+    QVERIFY(server.applyConfiguration(config));
+    const quint16 port = server.listenerPort(0);
+
+    // A problem validate() names: refused with that sentence, before anything is touched.
+    SmtpServerConfig bad = config;
+    bad.setListeners({ SmtpListenerConfig(QStringLiteral("256.1.1.1"), 0) });
+    bad.setIdleTimeout(5);
+    QSignalSpy errors(&server, &SmtpServer::errorOccurred);
+    QVERIFY(!server.applyConfiguration(bad));
+    QCOMPARE(server.errorString(), bad.validate().constFirst());
+    QCOMPARE(errors.count(), 1);
+    QCOMPARE(server.configuration(), config);
+    QCOMPARE(server.idleTimeout(), 300);
+    QCOMPARE(server.listenerPort(0), port);
+
+    // A port in use: the first listener had to move, and is back where it was.
+    QTcpServer blocker;
+    QVERIFY(blocker.listen(QHostAddress::LocalHost, 0));
+    SmtpServerConfig busy = config;
+    busy.setListeners({ SmtpListenerConfig(QStringLiteral("localhost"), 0),
+        SmtpListenerConfig(QStringLiteral("127.0.0.1"), blocker.serverPort()) });
+    QVERIFY(!server.applyConfiguration(busy));
+    QVERIFY2(server.errorString().contains(QString::number(blocker.serverPort())),
+        qPrintable(server.errorString()));
+    QCOMPARE(server.configuration(), config);
+    QCOMPARE(server.listenerCount(), 1);
+    QVERIFY(server.isListenerOpen(0));
+    QCOMPARE(server.listenerPort(0), port);
+    SmtpTestClient client;
+    QVERIFY(client.connectTo(port));
+    QCOMPARE(SmtpTestClient::code(client.greeting()), 220);
+}
+
+void TestSmtpServer::listenersCloseAndOpenOneByOne()
+{
+    SmtpServer server;
+    SmtpServerConfig config;
+    config.setListeners({ SmtpListenerConfig(QStringLiteral("127.0.0.1"), 0),
+        SmtpListenerConfig(QStringLiteral("127.0.0.1"), 0) });
+    QVERIFY(server.applyConfiguration(config));
+    const quint16 first = server.listenerPort(0);
+    const quint16 second = server.listenerPort(1);
+    SmtpTestClient session;
+    QVERIFY(session.connectTo(second));
+    QCOMPARE(SmtpTestClient::code(session.greeting()), 220);
+
+    QSignalSpy listening(&server, &SmtpServer::listeningChanged);
+    server.closeListener(1);
+    QCOMPARE(listening.count(), 1);
+    QVERIFY(!server.isListenerOpen(1));
+    QVERIFY(server.isListening()); // the first one still is
+    QCOMPARE(server.listenerPort(0), first);
+    QCOMPARE(server.configuration(), config);
+    SmtpTestClient refused;
+    QVERIFY(!refused.connectTo(second)); // nobody listens there now
+    QCOMPARE(SmtpTestClient::code(session.command("NOOP")), 250); // its session goes on
+
+    QVERIFY(server.openListener(1));
+    QCOMPARE(listening.count(), 2);
+    QVERIFY(server.isListenerOpen(1));
+    SmtpTestClient again;
+    QVERIFY(again.connectTo(server.listenerPort(1)));
+    QCOMPARE(SmtpTestClient::code(again.greeting()), 220);
+    QVERIFY(!server.openListener(2));
+    QVERIFY(!server.errorString().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestSmtpServer)

@@ -1,12 +1,14 @@
 // The command line of contract.md: defaults, every option, and every usage error.
 #include "commandline.h"
 #include "eventprinter.h"
+#include "testcertificate.h"
 
 #include <smtpmessagesummary.h>
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTemporaryDir>
 #include <QTest>
 
 class TestCommandLine : public QObject
@@ -19,6 +21,7 @@ private Q_SLOTS:
     void listenAddress();
     void errors_data();
     void errors();
+    void tlsFilesCheckedOnceTheApplicationExists();
     void messageJson();
 };
 
@@ -27,47 +30,69 @@ CommandLineResult parse(const QStringList &args)
 {
     return parseCommandLine(QStringList(QStringLiteral("smtp-receiver")) + args);
 }
+
+QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content)
+{
+    const QString path = dir.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
+        return {};
+    return path;
+}
 } // namespace
 
 void TestCommandLine::defaults()
 {
     const CommandLineResult r = parse({ QStringLiteral("--no-gui") });
     QCOMPARE(r.action, CommandLineResult::Action::Run);
-    QCOMPARE(r.options.smtp.toString(), QStringLiteral("127.0.0.1:1025"));
-    QVERIFY(!r.options.smtps);
-    QCOMPARE(r.options.maxMessageSize, 26214400);
-    QCOMPARE(r.options.idleTimeout, 300);
-    QCOMPARE(r.options.maxConnections, 1000);
+    // The configuration's defaults, which are contract.md's.
+    QCOMPARE(r.options.server, SmtpServerConfig());
+    QCOMPARE(r.options.server.listeners().size(), 1);
+    QCOMPARE(
+        r.options.server.listeners().constFirst().toString(), QStringLiteral("127.0.0.1:1025"));
+    QCOMPARE(r.options.server.maxMessageSize(), 26214400);
+    QCOMPARE(r.options.server.idleTimeout(), 300);
+    QCOMPARE(r.options.server.maxConnections(), 1000);
     QVERIFY(r.options.noGui);
     QVERIFY(!r.options.json);
 }
 
 void TestCommandLine::options()
 {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString cert = writeFile(dir, QStringLiteral("c.pem"), testCertificatePem);
+    const QString key = writeFile(dir, QStringLiteral("k.pem"), testKeyPem);
+    const QString rules = writeFile(dir, QStringLiteral("r.json"), R"({"default":"accept"})");
     const CommandLineResult r = parse({ QStringLiteral("--no-gui"), QStringLiteral("--json"),
         QStringLiteral("--smtp"), QStringLiteral("[::1]:0"), QStringLiteral("--smtps"),
-        QStringLiteral("127.0.0.1:1465"), QStringLiteral("--tls-cert"), QStringLiteral("c.pem"),
-        QStringLiteral("--tls-key"), QStringLiteral("k.pem"), QStringLiteral("--require-tls"),
-        QStringLiteral("--auth"), QStringLiteral("u1:p:with:colons"), QStringLiteral("--auth"),
-        QStringLiteral("u2:p2"), QStringLiteral("--hostname"), QStringLiteral("mx.test"),
+        QStringLiteral("127.0.0.1:1465"), QStringLiteral("--tls-cert"), cert,
+        QStringLiteral("--tls-key"), key, QStringLiteral("--require-tls"), QStringLiteral("--auth"),
+        QStringLiteral("u1:p:with:colons"), QStringLiteral("--auth"), QStringLiteral("u2:p2"),
+        QStringLiteral("--hostname"), QStringLiteral("mx.test"),
         QStringLiteral("--max-message-size"), QStringLiteral("1000"),
         QStringLiteral("--idle-timeout"), QStringLiteral("5"), QStringLiteral("--max-connections"),
         QStringLiteral("7"), QStringLiteral("--maildir"), QStringLiteral("/tmp/md"),
-        QStringLiteral("--rules"), QStringLiteral("r.json") });
+        QStringLiteral("--rules"), rules });
     QCOMPARE(r.action, CommandLineResult::Action::Run);
     const AppOptions &o = r.options;
     QVERIFY(o.json);
-    QCOMPARE(o.smtp.toString(), QStringLiteral("[::1]:0"));
-    QCOMPARE(o.smtps->toString(), QStringLiteral("127.0.0.1:1465"));
-    QVERIFY(o.requireTls);
-    QCOMPARE(o.credentials.size(), 2);
-    QCOMPARE(o.credentials.value(QStringLiteral("u1")), QStringLiteral("p:with:colons"));
-    QCOMPARE(o.hostname, QStringLiteral("mx.test"));
-    QCOMPARE(o.maxMessageSize, 1000);
-    QCOMPARE(o.idleTimeout, 5);
-    QCOMPARE(o.maxConnections, 7);
+    const SmtpServerConfig &server = o.server;
+    QCOMPARE(server.listeners().size(), 2);
+    QCOMPARE(server.listeners().at(0), SmtpListenerConfig(QStringLiteral("[::1]"), 0));
+    QCOMPARE(server.listeners().at(1), SmtpListenerConfig(QStringLiteral("127.0.0.1"), 1465, true));
+    QCOMPARE(server.tlsCertificateFile(), cert);
+    QCOMPARE(server.tlsKeyFile(), key);
+    QVERIFY(server.requireTls());
+    QCOMPARE(server.authMode(), SmtpServer::AuthMode::Credentials);
+    QCOMPARE(server.credentials().size(), 2);
+    QCOMPARE(server.credentials().value(QStringLiteral("u1")), QStringLiteral("p:with:colons"));
+    QCOMPARE(server.hostname(), QStringLiteral("mx.test"));
+    QCOMPARE(server.maxMessageSize(), 1000);
+    QCOMPARE(server.idleTimeout(), 5);
+    QCOMPARE(server.maxConnections(), 7);
     QCOMPARE(o.maildir, QStringLiteral("/tmp/md"));
-    QCOMPARE(o.rulesFile, QStringLiteral("r.json"));
+    QCOMPARE(server.rulesFile(), rules);
 }
 
 void TestCommandLine::listenAddress_data()
@@ -81,7 +106,7 @@ void TestCommandLine::listenAddress_data()
     QTest::newRow("v6") << "[::1]:2525"
                         << "[::1]:2525";
     QTest::newRow("localhost") << "localhost:1025"
-                               << "127.0.0.1:1025";
+                               << "localhost:1025";
     QTest::newRow("bare port") << "2525"
                                << "127.0.0.1:2525";
     QTest::newRow("v6 without brackets") << "::1:25"
@@ -102,8 +127,9 @@ void TestCommandLine::listenAddress()
 {
     QFETCH(QString, text);
     QFETCH(QString, expected);
-    const auto parsed = ListenAddress::parse(text);
-    QCOMPARE(parsed ? parsed->toString() : QString(), expected);
+    SmtpListenerConfig listener;
+    const bool split = SmtpListenerConfig::fromString(text, false, &listener, nullptr);
+    QCOMPARE(split && listener.validate().isEmpty() ? listener.toString() : QString(), expected);
 }
 
 void TestCommandLine::errors_data()
@@ -112,6 +138,12 @@ void TestCommandLine::errors_data()
     QTest::addColumn<QString>("mentions");
     QTest::newRow("unknown flag") << QStringList { "--frobnicate" } << "frobnicate";
     QTest::newRow("bad smtp") << QStringList { "--smtp", "x" } << "--smtp";
+    QTest::newRow("bad smtp address")
+        << QStringList { "--smtp", "256.1.1.1:25" } << "--smtp: The SMTP listen address";
+    QTest::newRow("smtp port out of range")
+        << QStringList { "--smtp", "127.0.0.1:65536" } << "65536";
+    QTest::newRow("missing rules file")
+        << QStringList { "--rules", "/nonexistent/rules.json" } << "--rules";
     QTest::newRow("smtps without cert") << QStringList { "--smtps", "127.0.0.1:0" } << "--smtps";
     QTest::newRow("cert without key") << QStringList { "--tls-cert", "c" } << "--tls-key";
     QTest::newRow("key without cert") << QStringList { "--tls-key", "k" } << "--tls-cert";
@@ -137,6 +169,17 @@ void TestCommandLine::errors()
     QCOMPARE(r.action, CommandLineResult::Action::Error);
     QVERIFY2(r.text.contains(mentions), qPrintable(r.text));
     QVERIFY(!r.text.contains(QLatin1Char('\n')));
+}
+
+void TestCommandLine::tlsFilesCheckedOnceTheApplicationExists()
+{
+    const CommandLineResult r = parse({ QStringLiteral("--no-gui"), QStringLiteral("--tls-cert"),
+        QStringLiteral("/nonexistent/c.pem"), QStringLiteral("--tls-key"),
+        QStringLiteral("/nonexistent/k.pem") });
+    QCOMPARE(r.action, CommandLineResult::Action::Run);
+    QCOMPARE(checkServerOptions(r.options.server),
+        QString::fromUtf8("--tls-cert: The TLS certificate “/nonexistent/c.pem” cannot be read: "
+                          "No such file or directory."));
 }
 
 void TestCommandLine::messageJson()

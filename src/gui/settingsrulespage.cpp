@@ -1,0 +1,363 @@
+// The Rules page of the settings dialog (see settingsrulespage.h).
+#include "settingsrulespage.h"
+
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QStyle>
+
+using namespace SettingsUi;
+
+RulesPage::RulesPage(QWidget *parent)
+    : SettingsPage(parent)
+{
+    ui.setupUi(this);
+    for (SmtpRule::Action action :
+        { SmtpRule::Action::Accept, SmtpRule::Action::Reject, SmtpRule::Action::Rewrite })
+        ui.actionCombo->addItem(actionText(action), int(action));
+    ui.defaultActionCombo->addItem(tr("Accept the address"), true);
+    ui.defaultActionCombo->addItem(tr("Reject it with 550 Mailbox unavailable"), false);
+    QHeaderView *header = ui.rulesTable->horizontalHeader();
+    header->setSectionResizeMode(MatchColumn, QHeaderView::Stretch);
+    header->setSectionResizeMode(ActionColumn, QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(ResultColumn, QHeaderView::Stretch);
+    header->setStretchLastSection(false);
+
+    connect(ui.rulesTable, &QTableWidget::currentCellChanged, this, [this] {
+        populateEditor();
+        updateButtons();
+    });
+    connect(ui.matchEdit, &QLineEdit::textChanged, this, &RulesPage::editorEdited);
+    connect(ui.rewriteToEdit, &QLineEdit::textChanged, this, &RulesPage::editorEdited);
+    connect(ui.messageEdit, &QLineEdit::textChanged, this, &RulesPage::editorEdited);
+    connect(ui.codeSpin, &QSpinBox::valueChanged, this, &RulesPage::editorEdited);
+    connect(ui.actionCombo, &QComboBox::currentIndexChanged, this, &RulesPage::editorEdited);
+    connect(ui.defaultActionCombo, &QComboBox::currentIndexChanged, this, [this] {
+        updateTry();
+        Q_EMIT changed();
+    });
+    connect(ui.tryAddressEdit, &QLineEdit::textChanged, this, &RulesPage::updateTry);
+    connect(ui.addRuleButton, &QPushButton::clicked, this, &RulesPage::addRule);
+    connect(ui.removeRuleButton, &QPushButton::clicked, this, &RulesPage::removeRule);
+    connect(ui.moveUpButton, &QPushButton::clicked, this, [this] { moveRule(-1); });
+    connect(ui.moveDownButton, &QPushButton::clicked, this, [this] { moveRule(+1); });
+    connect(ui.importButton, &QPushButton::clicked, this, [this] {
+        const QString fileName = askFile(false);
+        if (!fileName.isEmpty())
+            importRules(fileName);
+    });
+    connect(ui.exportButton, &QPushButton::clicked, this, [this] {
+        if (const QString why = problem(); !why.isEmpty()) {
+            showStatus(ui.rulesStatusLabel, tr("Cannot export: %1").arg(why), Tone::Bad);
+            return;
+        }
+        const QString fileName = askFile(true);
+        if (!fileName.isEmpty())
+            exportRules(fileName);
+    });
+    showStatus(ui.rulesStatusLabel, {});
+    rebuildTable(-1);
+}
+
+QString RulesPage::actionText(SmtpRule::Action action)
+{
+    switch (action) {
+    case SmtpRule::Action::Accept:
+        return tr("Accept");
+    case SmtpRule::Action::Reject:
+        return tr("Reject");
+    case SmtpRule::Action::Rewrite:
+        return tr("Rewrite");
+    }
+    return {};
+}
+
+void RulesPage::reset(const AppSettings &s)
+{
+    const SmtpRuleSet rules = s.server.rules();
+    m_rules = rules.rules();
+    ui.defaultActionCombo->setCurrentIndex(ui.defaultActionCombo->findData(rules.defaultAccept()));
+    showStatus(ui.rulesStatusLabel, {});
+    rebuildTable(m_rules.isEmpty() ? -1 : 0);
+}
+
+void RulesPage::apply(AppSettings *s) const
+{
+    s->server.setRules(ruleSet());
+}
+
+SmtpRuleSet RulesPage::ruleSet() const
+{
+    SmtpRuleSet set;
+    set.setDefaultAccept(ui.defaultActionCombo->currentData().toBool());
+    set.setRules(m_rules);
+    return set;
+}
+
+QString RulesPage::problem() const
+{
+    // The configuration names an invalid rule, in the words used everywhere.
+    SmtpServerConfig config;
+    config.setRules(ruleSet());
+    const QList<SmtpServerConfig::Problem> problems = config.problems();
+    for (const SmtpServerConfig::Problem &problem : problems) {
+        if (problem.setting == SmtpServerConfig::Setting::Rules)
+            return problem.text;
+    }
+    return {};
+}
+
+int RulesPage::currentRow() const
+{
+    const int row = ui.rulesTable->currentRow();
+    return row >= 0 && row < m_rules.size() ? row : -1;
+}
+
+void RulesPage::rebuildTable(int select)
+{
+    ui.rulesTable->setRowCount(int(m_rules.size()));
+    for (int row = 0; row < m_rules.size(); ++row)
+        updateRow(row);
+    if (select >= 0 && select < m_rules.size())
+        ui.rulesTable->setCurrentCell(select, MatchColumn);
+    else
+        ui.rulesTable->setCurrentCell(-1, -1);
+    populateEditor();
+    updateButtons();
+    updateTry();
+}
+
+void RulesPage::updateRow(int row)
+{
+    const SmtpRule &rule = m_rules.at(row);
+    QString result;
+    switch (rule.action()) {
+    case SmtpRule::Action::Accept:
+        result = tr("delivered");
+        break;
+    case SmtpRule::Action::Reject:
+        result = QString::number(rule.code()) + QLatin1Char(' ')
+            + (rule.message().isEmpty() ? QStringLiteral("Mailbox unavailable") : rule.message());
+        break;
+    case SmtpRule::Action::Rewrite:
+        result = QStringLiteral("→ ") + rule.rewriteTo();
+        break;
+    }
+    const QString texts[] = { rule.match(), actionText(rule.action()), result };
+    const bool valid = rule.isValid();
+    for (int column = 0; column < 3; ++column) {
+        QTableWidgetItem *item = ui.rulesTable->item(row, column);
+        if (!item) {
+            item = new QTableWidgetItem;
+            ui.rulesTable->setItem(row, column, item);
+        }
+        item->setText(texts[column]);
+        item->setToolTip(valid ? QString() : rule.errorString());
+        item->setData(
+            Qt::ForegroundRole, valid ? QVariant() : QVariant(toneColor(ui.rulesTable, Tone::Bad)));
+        QFont font = ui.rulesTable->font();
+        font.setBold(row == m_decidingRow);
+        item->setFont(font);
+    }
+    ui.rulesTable->item(row, MatchColumn)
+        ->setIcon(valid ? QIcon() : style()->standardIcon(QStyle::SP_MessageBoxWarning));
+}
+
+void RulesPage::populateEditor()
+{
+    const int row = currentRow();
+    m_populating = true;
+    const SmtpRule rule = row >= 0 ? m_rules.at(row) : SmtpRule();
+    ui.matchEdit->setText(rule.match());
+    ui.actionCombo->setCurrentIndex(ui.actionCombo->findData(int(rule.action())));
+    ui.rewriteToEdit->setText(rule.rewriteTo());
+    ui.codeSpin->setValue(rule.code());
+    ui.messageEdit->setText(rule.message());
+    m_populating = false;
+    ui.ruleEditorGroup->setEnabled(row >= 0);
+    ui.ruleEditorGroup->setTitle(row >= 0 ? tr("Rule %1").arg(row + 1) : tr("No rule selected"));
+    updateEditorState();
+}
+
+void RulesPage::editorEdited()
+{
+    const int row = currentRow();
+    if (m_populating || row < 0)
+        return;
+    SmtpRule &rule = m_rules[row];
+    rule.setMatch(ui.matchEdit->text());
+    rule.setAction(SmtpRule::Action(ui.actionCombo->currentData().toInt()));
+    rule.setRewriteTo(ui.rewriteToEdit->text());
+    rule.setCode(ui.codeSpin->value());
+    rule.setMessage(ui.messageEdit->text());
+    updateRow(row);
+    updateEditorState();
+    updateTry();
+    Q_EMIT changed();
+}
+
+void RulesPage::updateEditorState()
+{
+    const int row = currentRow();
+    const auto action = SmtpRule::Action(ui.actionCombo->currentData().toInt());
+    const bool reject = action == SmtpRule::Action::Reject;
+    const bool rewrite = action == SmtpRule::Action::Rewrite;
+    for (QWidget *widget : std::initializer_list<QWidget *> {
+             ui.codeLabel, ui.codeSpin, ui.messageLabel, ui.messageEdit })
+        widget->setEnabled(reject);
+    ui.rewriteToLabel->setEnabled(rewrite);
+    ui.rewriteToEdit->setEnabled(rewrite);
+    const QString error = row >= 0 ? m_rules.at(row).errorString() : QString();
+    showStatus(ui.ruleErrorLabel, error, Tone::Bad);
+}
+
+void RulesPage::updateButtons()
+{
+    const int row = currentRow();
+    ui.removeRuleButton->setEnabled(row >= 0);
+    ui.moveUpButton->setEnabled(row > 0);
+    ui.moveDownButton->setEnabled(row >= 0 && row + 1 < m_rules.size());
+}
+
+void RulesPage::updateTry()
+{
+    const QString address = ui.tryAddressEdit->text().trimmed();
+    int deciding = -1;
+    if (address.isEmpty()) {
+        showStatus(ui.tryResultLabel, {});
+    } else {
+        const SmtpRuleSet set = ruleSet();
+        const SmtpRuleDecision decision = set.decide(address);
+        deciding = decision.ruleIndex;
+        QStringList lines;
+        // Replay the rewrites the decision went through, to show each step.
+        QString current = address;
+        const int last = decision.ruleIndex >= 0 ? decision.ruleIndex : int(m_rules.size()) - 1;
+        for (int i = 0; i <= last && i < m_rules.size(); ++i) {
+            const SmtpRule &rule = m_rules.at(i);
+            if (!rule.isValid() || rule.action() != SmtpRule::Action::Rewrite)
+                continue;
+            const QString rewritten = rule.rewrite(current);
+            if (rewritten != current) {
+                lines.append(tr("Rule %1 rewrites it to %2").arg(i + 1).arg(rewritten));
+                current = rewritten;
+            }
+        }
+        if (decision.ruleIndex >= 0) {
+            const QString match = m_rules.at(decision.ruleIndex).match();
+            lines.append(decision.accepted
+                    ? tr("Rule %1 (%2) accepts it").arg(decision.ruleIndex + 1).arg(match)
+                    : tr("Rule %1 (%2) rejects it: %3 %4")
+                          .arg(decision.ruleIndex + 1)
+                          .arg(match)
+                          .arg(decision.code)
+                          .arg(decision.message));
+        } else {
+            lines.append(decision.accepted ? tr("No rule decides: accepted by default")
+                                           : tr("No rule decides: rejected by default: %1 %2")
+                                                 .arg(decision.code)
+                                                 .arg(decision.message));
+        }
+        if (decision.accepted)
+            lines.append(tr("Delivered to %1").arg(decision.address));
+        for (int i = 0; i < m_rules.size(); ++i) {
+            if (!m_rules.at(i).isValid()) {
+                lines.append(tr("Rule %1 is invalid and is skipped.").arg(i + 1));
+                break;
+            }
+        }
+        showStatus(ui.tryResultLabel, lines.join(QLatin1Char('\n')),
+            decision.accepted ? Tone::Good : Tone::Bad);
+    }
+    if (deciding != m_decidingRow) {
+        const int previous = m_decidingRow;
+        m_decidingRow = deciding;
+        if (previous >= 0 && previous < m_rules.size())
+            updateRow(previous);
+        if (deciding >= 0)
+            updateRow(deciding);
+    }
+}
+
+void RulesPage::addRule()
+{
+    SmtpRule rule;
+    rule.setAction(SmtpRule::Action::Reject); // what a catcher's rule is most often for
+    m_rules.append(rule);
+    rebuildTable(int(m_rules.size()) - 1);
+    ui.matchEdit->setFocus();
+    Q_EMIT changed();
+}
+
+void RulesPage::removeRule()
+{
+    const int row = currentRow();
+    if (row < 0)
+        return;
+    m_rules.removeAt(row);
+    rebuildTable(qMin(row, int(m_rules.size()) - 1));
+    Q_EMIT changed();
+}
+
+void RulesPage::moveRule(int by)
+{
+    const int row = currentRow();
+    const int to = row + by;
+    if (row < 0 || to < 0 || to >= m_rules.size())
+        return;
+    m_rules.move(row, to);
+    rebuildTable(to);
+    Q_EMIT changed();
+}
+
+QString RulesPage::askFile(bool forSaving)
+{
+    QFileDialog dialog(this, forSaving ? tr("Export Rules") : tr("Import Rules"), m_lastDirectory);
+    dialog.setObjectName(QStringLiteral("rulesFileDialog"));
+    dialog.setAcceptMode(forSaving ? QFileDialog::AcceptSave : QFileDialog::AcceptOpen);
+    dialog.setFileMode(forSaving ? QFileDialog::AnyFile : QFileDialog::ExistingFile);
+    dialog.setNameFilters({ tr("Rules files (*.json)"), tr("All files (*)") });
+    dialog.setDefaultSuffix(QStringLiteral("json"));
+    if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty())
+        return {};
+    const QString fileName = dialog.selectedFiles().constFirst();
+    m_lastDirectory = QFileInfo(fileName).path();
+    return fileName;
+}
+
+bool RulesPage::importRules(const QString &fileName)
+{
+    SmtpRuleSet set;
+    QString error;
+    if (!SmtpRuleSet::load(fileName, &set, &error)) {
+        showStatus(ui.rulesStatusLabel, tr("Not imported: %1").arg(error), Tone::Bad);
+        return false;
+    }
+    m_rules = set.rules();
+    ui.defaultActionCombo->setCurrentIndex(ui.defaultActionCombo->findData(set.defaultAccept()));
+    rebuildTable(m_rules.isEmpty() ? -1 : 0);
+    const int count = int(m_rules.size());
+    const QString where = QDir::toNativeSeparators(fileName);
+    showStatus(ui.rulesStatusLabel,
+        count == 1 ? tr("Imported 1 rule from %1; Apply makes it take effect.").arg(where)
+                   : tr("Imported %n rules from %1; Apply makes them take effect.", nullptr, count)
+                         .arg(where));
+    Q_EMIT changed();
+    return true;
+}
+
+bool RulesPage::exportRules(const QString &fileName)
+{
+    QString error;
+    if (!ruleSet().save(fileName, &error)) {
+        showStatus(ui.rulesStatusLabel, tr("Not exported: %1").arg(error), Tone::Bad);
+        return false;
+    }
+    const int count = int(m_rules.size());
+    const QString where = QDir::toNativeSeparators(fileName);
+    showStatus(ui.rulesStatusLabel,
+        count == 1 ? tr("Exported 1 rule to %1.").arg(where)
+                   : tr("Exported %n rules to %1.", nullptr, count).arg(where));
+    return true;
+}
