@@ -35,7 +35,7 @@
 
 #include "procstatus.h"
 
-#include <commandline.h>
+#include <appoptions.h>
 #include <inboxmodel.h>
 #include <mainwindow.h>
 #include <messageview.h>

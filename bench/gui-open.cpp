@@ -13,7 +13,7 @@
 // and the peak RSS. The targets of issue 4: opens in < 2 s, search answers in < 200 ms.
 #include "procstatus.h"
 
-#include <commandline.h>
+#include <appoptions.h>
 #include <inboxmodel.h>
 #include <mainwindow.h>
 #include <messageview.h>

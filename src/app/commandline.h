@@ -2,24 +2,11 @@
 // flag becomes one line on stderr and exit code 2 before anything starts.
 #pragma once
 
+#include <appoptions.h>
 #include <smtpserverconfig.h>
 
 #include <QString>
 #include <QStringList>
-
-struct AppOptions
-{
-    bool noGui = false;
-    bool json = false;
-    bool list = false;
-    // --smtp, --smtps, --hostname, TLS, AUTH, --rules and the limits; validated, all but the
-    // contents of the TLS files (see checkServerOptions()).
-    SmtpServerConfig server;
-    QString maildir;
-    QString database; // empty: SmtpMessageStore::defaultPath()
-    qint64 max = 0; // keep at most this many newest messages; 0 = unlimited
-    QStringList given; // long names of the options on the command line ("smtp", "max", ...)
-};
 
 struct CommandLineResult
 {

@@ -1,7 +1,7 @@
 // AppSettings: the desktop app's settings in QSettings, and the command line on top of them.
 #include "appsettings.h"
 
-#include "commandline.h"
+#include <appoptions.h>
 
 #include <QLoggingCategory>
 #include <QSettings>

@@ -1,9 +1,9 @@
 // The entry point of the window module, called by smtp-receiver's main() (see guiloader.h).
-#include "commandline.h"
-#include "guiloader.h"
 #include "mainwindow.h"
 #include "messageview.h"
 #include "translators.h"
+
+#include <guientry.h>
 
 #include <QApplication>
 

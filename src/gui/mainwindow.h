@@ -4,7 +4,7 @@
 #pragma once
 
 #include "appsettings.h"
-#include "commandline.h"
+#include <appoptions.h>
 
 #include <smtpmessagestore.h>
 #include <smtpserver.h>

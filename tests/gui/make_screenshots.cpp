@@ -3,7 +3,7 @@
 // Run under xvfb-run (docs/make-screenshots.sh does) so that it is a real X11 window.
 #include "smtptestclient.h"
 
-#include <commandline.h>
+#include <appoptions.h>
 #include <inboxmodel.h>
 #include <mainwindow.h>
 #include <messageview.h>

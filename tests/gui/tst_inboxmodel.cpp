@@ -2,7 +2,7 @@
 // live inserts at the top (batched), removals, read flags and search; the same sorted by every
 // column in both orders, checked against orders computed here from the values the inbox shows;
 // the window's header sorting the model and remembering it.
-#include <commandline.h>
+#include <appoptions.h>
 #include <inboxmodel.h>
 #include <mainwindow.h>
 #include <messageview.h>

@@ -3,7 +3,7 @@
 // notification, Delete removes, the search field filters.
 #include "smtptestclient.h"
 
-#include <commandline.h>
+#include <appoptions.h>
 #include <inboxmodel.h>
 #include <mainwindow.h>
 #include <messageview.h>

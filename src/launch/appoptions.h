@@ -1,0 +1,23 @@
+// What the smtp-receiver executable hands to whatever runs: the headless runner, or the window
+// module. Plain data, defined here alone, so that the window module (src/gui) can take it without
+// linking the executable's code: the command line fills it in (src/app/commandline.h).
+#pragma once
+
+#include <smtpserverconfig.h>
+
+#include <QString>
+#include <QStringList>
+
+struct AppOptions
+{
+    bool noGui = false;
+    bool json = false;
+    bool list = false;
+    // --smtp, --smtps, --hostname, TLS, AUTH, --rules and the limits; validated, all but the
+    // contents of the TLS files (see checkServerOptions() in commandline.h).
+    SmtpServerConfig server;
+    QString maildir;
+    QString database; // empty: SmtpMessageStore::defaultPath()
+    qint64 max = 0; // keep at most this many newest messages; 0 = unlimited
+    QStringList given; // long names of the options on the command line ("smtp", "max", ...)
+};
