@@ -3,6 +3,8 @@
 #include "unixsignals.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QTimer>
 
 #include <cstdio>
@@ -93,6 +95,21 @@ int HeadlessRunner::list(const AppOptions &options)
     SmtpMessageStore store;
     const QString path
         = options.database.isEmpty() ? SmtpMessageStore::defaultPath() : options.database;
+    // Listing never creates a store: a mistyped --database must not look like an empty one.
+    // Where no store was ever made at the default place, there is simply nothing to list.
+    const bool missing = path != QLatin1String(":memory:") && !QFileInfo::exists(path);
+    if (missing && !options.database.isEmpty()) {
+        std::fprintf(stderr, "smtp-receiver: --database: no message store at %s\n",
+            qUtf8Printable(QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath())));
+        return 2;
+    }
+    if (missing) {
+        if (!options.json) {
+            EventPrinter printer(false);
+            printer.tableHeader();
+        }
+        return 0;
+    }
     if (!store.open(path)) {
         std::fprintf(
             stderr, "smtp-receiver: --database: %s\n", qUtf8Printable(store.errorString()));

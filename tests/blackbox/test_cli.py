@@ -85,6 +85,17 @@ class UsageErrorTest(harness.ServerTestCase):
             self.assertUsageError(base + ["--rules", self.write("re.json", json.dumps(rules))],
                                   "rules")
 
+    def test_list_never_creates_a_store(self):
+        missing = os.path.join(self.make_tempdir(), "typo", "messages.sqlite")
+        self.assertUsageError(["--list", "--database", missing], missing)
+        self.assertUsageError(["--list", "--json", "--database", missing], missing)
+        self.assertFalse(os.path.exists(os.path.dirname(missing)), "--list created a directory")
+
+    def test_list_without_a_default_store(self):
+        # Nothing was ever stored at the default place: nothing to list, and nothing created.
+        result = harness.run_usage(["--list", "--json"])
+        self.assertEqual((result.returncode, result.stdout, result.stderr), (0, b"", b""))
+
     def test_auth_without_colon(self):
         self.assertUsageError(["--auth", "nocolon"], "nocolon")
 
