@@ -31,7 +31,8 @@ public:
 
     void onPageLoaded();
     void onMessagesAdded(const QList<qint64> &ids);
-    void insertPending();
+    void insertPending(); // the batch timer's slot
+    void startPendingRead();
     void onNewLoaded();
     void insertNew(const QList<SmtpMessageSummary> &candidates);
     void mergeNew(const QList<SmtpMessageSummary> &fresh); // sorted, none loaded yet
@@ -41,6 +42,17 @@ public:
     void onReadChanged(const QList<qint64> &ids, bool read);
     void setQueryError(const QString &error);
     void clearRows(bool nothingToRead); // a model reset to no rows; stale reads are dropped
+    // Emits busyChanged when busy differs from what was last told. Called after every change
+    // of the state it reads, once the rows are done changing.
+    void updateBusy();
+    bool computeBusy() const
+    {
+        // Own flags, not the watchers' isRunning(): a read is done for the model when its
+        // result is in, not when the worker returns (its finished signal is still queued).
+        return fetching || readingNew || insertTimer.isActive() || pendingNewest != 0
+            || !deferredNew.isEmpty();
+    }
+    bool busy = false;
 
     SmtpInboxModel *q_ptr;
     QPointer<SmtpMessageStore> store;
@@ -89,6 +101,7 @@ public:
     QTimer insertTimer; // batches live inserts (5,000 messages a second stay smooth)
     quint64 newGeneration = 0;
     QFutureWatcher<Page> newWatcher;
+    bool readingNew = false; // newWatcher's read is started and its result not yet taken
     // New mail read while a page was being read: it goes in once the page is in, because where it
     // belongs (before the last loaded row or after it) depends on the page.
     QList<SmtpMessageSummary> deferredNew;
@@ -150,6 +163,7 @@ void SmtpInboxModel::setStore(SmtpMessageStore *store)
         connect(store, &SmtpMessageStore::aboutToClose, this, [d] {
             d->waitForReads(); // a page being read must not outlive the database
             d->clearRows(/*exhausted=*/true);
+            d->updateBusy();
         });
         connect(store, &QObject::destroyed, this, &SmtpInboxModel::reload); // the QPointer is null
     }
@@ -180,6 +194,11 @@ QString SmtpInboxModel::queryError() const
 bool SmtpInboxModel::isLoading() const
 {
     return d_func()->fetching;
+}
+
+bool SmtpInboxModel::isBusy() const
+{
+    return d_func()->busy;
 }
 
 int SmtpInboxModel::sortColumn() const
@@ -245,6 +264,7 @@ void SmtpInboxModel::reload()
     if (d->exhausted)
         d->setQueryError({});
     fetchMore({});
+    d->updateBusy(); // idle when there is nothing to read
 }
 
 qint64 SmtpInboxModel::idAt(int row) const
@@ -419,6 +439,7 @@ void SmtpInboxModel::fetchMore(const QModelIndex &parent)
         page.rows = store->summaries(query, request, &page.error);
         return page;
     })));
+    d->updateBusy();
 }
 
 void SmtpInboxModelPrivate::clearRows(bool nothingToRead)
@@ -435,9 +456,22 @@ void SmtpInboxModelPrivate::clearRows(bool nothingToRead)
     pendingOldest = 0;
     pendingNewest = 0;
     deferredNew.clear();
+    insertTimer.stop(); // nothing pending to insert
     q->endResetModel();
     if (wasFetching)
         Q_EMIT q->loadingChanged();
+    // No updateBusy() here: a reload reads the first page at once, and must not look idle
+    // in between.
+}
+
+void SmtpInboxModelPrivate::updateBusy()
+{
+    Q_Q(SmtpInboxModel);
+    const bool now = computeBusy();
+    if (now == busy)
+        return;
+    busy = now;
+    Q_EMIT q->busyChanged();
 }
 
 void SmtpInboxModelPrivate::setQueryError(const QString &error)
@@ -479,6 +513,7 @@ void SmtpInboxModelPrivate::onPageLoaded()
         insertNew(std::exchange(deferredNew, {}));
     Q_EMIT q->loadingChanged();
     Q_EMIT q->pageLoaded();
+    updateBusy(); // a slot above may have asked for the next page: still busy then
 }
 
 void SmtpInboxModelPrivate::onMessagesAdded(const QList<qint64> &ids)
@@ -489,13 +524,25 @@ void SmtpInboxModelPrivate::onMessagesAdded(const QList<qint64> &ids)
     }
     if (!insertTimer.isActive())
         insertTimer.start();
+    updateBusy();
 }
 
 void SmtpInboxModelPrivate::insertPending()
 {
-    if (pendingNewest == 0 || !store)
+    startPendingRead();
+    updateBusy();
+}
+
+void SmtpInboxModelPrivate::startPendingRead()
+{
+    if (!store) {
+        pendingOldest = 0;
+        pendingNewest = 0;
         return;
-    if (newWatcher.isRunning()) {
+    }
+    if (pendingNewest == 0)
+        return;
+    if (readingNew) {
         insertTimer.start(); // one batch at a time
         return;
     }
@@ -508,6 +555,7 @@ void SmtpInboxModelPrivate::insertPending()
     SmtpMessageStore *theStore = store;
     const QString theQuery = query;
     newGeneration = generation;
+    readingNew = true;
     newWatcher.setFuture(track(QtConcurrent::run([theStore, theQuery, from, upTo] {
         Page page;
         // The matches among the announced ids, in pages, newest first.
@@ -529,9 +577,10 @@ void SmtpInboxModelPrivate::insertPending()
 
 void SmtpInboxModelPrivate::onNewLoaded()
 {
-    if (newGeneration != generation)
-        return;
-    insertNew(newWatcher.result().rows);
+    readingNew = false;
+    if (newGeneration == generation)
+        insertNew(newWatcher.result().rows);
+    updateBusy();
 }
 
 void SmtpInboxModelPrivate::insertNew(const QList<SmtpMessageSummary> &candidates)

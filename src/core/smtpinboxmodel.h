@@ -30,6 +30,7 @@ class SMTPRECEIVER_EXPORT SmtpInboxModel : public QAbstractTableModel
     Q_PROPERTY(QString query READ query WRITE setQuery NOTIFY queryChanged)
     Q_PROPERTY(QString queryError READ queryError NOTIFY queryErrorChanged)
     Q_PROPERTY(bool loading READ isLoading NOTIFY loadingChanged)
+    Q_PROPERTY(bool busy READ isBusy NOTIFY busyChanged)
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
     // A Column; ReceivedColumn and Qt.DescendingOrder (newest first) unless set.
     Q_PROPERTY(int sortColumn READ sortColumn WRITE setSortColumn NOTIFY sortColumnChanged)
@@ -66,7 +67,13 @@ public:
     QString query() const;
     void setQuery(const QString &query); // starts again from the newest match
     QString queryError() const; // why the query could not be run; "" when it could
-    bool isLoading() const;
+    bool isLoading() const; // a page is being read
+    // Whether the rows are about to change by the model's own doing: a page or announced new
+    // mail is being read, or new mail waits for its batch. When it turns false (busyChanged),
+    // everything the store announced so far is where it belongs; mail that sorts after the last
+    // loaded row comes with a later page. For code (and tests) that acts once the rows have
+    // settled; a busy indicator wants loading, which new mail does not switch on.
+    bool isBusy() const;
 
     int sortColumn() const;
     void setSortColumn(int column); // sort(column, sortOrder())
@@ -96,6 +103,7 @@ Q_SIGNALS:
     void storeChanged();
     void queryChanged();
     void loadingChanged();
+    void busyChanged();
     void queryErrorChanged(const QString &error);
     void countChanged();
     void sortColumnChanged();

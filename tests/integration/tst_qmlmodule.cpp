@@ -42,6 +42,13 @@ QtObject {
         onErrorOccurred: (text) => root.errors = root.errors.concat([text])
     }
     property SmtpInboxModel inbox: SmtpInboxModel { store: root.store }
+    // Bound to the busy property: follows its notify signal.
+    property bool inboxSettled: !root.inbox.busy
+    property int inboxIdles: 0
+    property Connections inboxWatch: Connections {
+        target: root.inbox
+        function onBusyChanged() { if (!root.inbox.busy) root.inboxIdles++ }
+    }
     property Instantiator rows: Instantiator {
         model: root.inbox
         delegate: QtObject {
@@ -186,6 +193,10 @@ void TestQmlModule::modelRolesAreLive()
     QVERIFY(newest->property("receivedAt").toDateTime().isValid());
     QObject *inbox = m_root->property("inbox").value<QObject *>();
     QCOMPARE(inbox->property("count").toInt(), 2);
+    // Busy while the new mail was read, settled now that it is in (or about to settle).
+    QTRY_VERIFY(m_root->property("inboxSettled").toBool());
+    QCOMPARE(inbox->property("busy").toBool(), false);
+    QVERIFY(m_root->property("inboxIdles").toInt() >= 1);
 }
 
 void TestQmlModule::storeWritesFromQml()
