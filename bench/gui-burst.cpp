@@ -708,7 +708,7 @@ int main(int argc, char **argv)
         return 2;
     }
     AppOptions options;
-    options.smtp = *ListenAddress::parse(QStringLiteral("127.0.0.1:0"));
+    options.server.setListeners({ SmtpListenerConfig(QStringLiteral("127.0.0.1"), 0) });
     options.database = dir.filePath(QStringLiteral("messages.sqlite"));
     options.given = QStringList { QStringLiteral("smtp"), QStringLiteral("database") };
 

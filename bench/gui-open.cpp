@@ -55,7 +55,7 @@ int main(int argc, char **argv)
     QStandardPaths::setTestModeEnabled(true); // the window's settings stay out of the user's
 
     AppOptions options;
-    options.smtp = *ListenAddress::parse(QStringLiteral("127.0.0.1:0"));
+    options.server.setListeners({ SmtpListenerConfig(QStringLiteral("127.0.0.1"), 0) });
     options.database = QString::fromLocal8Bit(argv[1]);
     options.given = QStringList { QStringLiteral("smtp"), QStringLiteral("database") };
     QStringList queries;
