@@ -662,6 +662,7 @@ void TestInboxModel::sortedSearch()
     QFETCH(int, column);
     QFETCH(Qt::SortOrder, order);
     QVERIFY(deliverVaried(*m_store, 0, 450));
+    QVERIFY(waitForIndex(*m_store)); // words are found once indexed
     const QString query = "apple -pie";
     InboxModel model(m_store);
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -676,6 +677,8 @@ void TestInboxModel::sortedSearch()
     for (int i = 0; i < 6; ++i)
         arriving.append(variedMessage(2000 + i, i % 2 ? QString("Apple") : QString("Apple pie")));
     QVERIFY(deliverAll(*m_store, arriving));
+    // They are announced at once and found once the indexer has passed them.
+    QVERIFY(waitForIndex(*m_store));
     expected = expectedOrder(*m_store, column, order, query);
     QTRY_COMPARE(model.rowCount(), int(expected.size()));
     QCOMPARE(shownIds(model), expected);

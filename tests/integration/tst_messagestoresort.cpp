@@ -493,7 +493,7 @@ void TestMessageStoreSort::migratesVersion2Files()
     store.close();
     inspect({}, &version, &indexes);
     QCOMPARE(version, qint64(SmtpMessageStore::schemaVersion));
-    QCOMPARE(version, qint64(3));
+    QCOMPARE(version, qint64(4));
     QCOMPARE(indexes, 4);
 }
 
