@@ -16,6 +16,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <memory>
+#include <vector>
+
 class TestDurability : public QObject
 {
     Q_OBJECT
@@ -111,33 +114,43 @@ void TestDurability::unindexedMailIsIndexedAfterKill9()
     QVERIFY2(port != 0, server.readAllStandardError().constData());
 
     QHash<qint64, QByteArray> acknowledged; // id -> the word only that message holds
-    SmtpTestClient client;
-    QVERIFY(client.connectTo(port));
-    QCOMPARE(SmtpTestClient::code(client.greeting()), 220);
-    QCOMPARE(SmtpTestClient::code(client.ehlo()), 250);
-    const QByteArray filler = QByteArray("lorem ipsum dolor sit amet ").repeated(200);
-    // Pipelined (PIPELINING + CHUNKING): the whole burst in one write, so the messages commit in
-    // large groups, faster than they can be parsed and indexed.
-    QByteArray burst;
-    QList<QByteArray> words;
-    for (int i = 0; i < 400; ++i) {
-        const QByteArray word = "burstword" + QByteArray::number(i) + "x";
-        const QByteArray body = "Subject: burst " + QByteArray::number(i)
-            + "\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n"
-              "--b\r\nContent-Type: text/plain\r\n\r\n"
-            + word + " " + filler + "\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>" + filler
-            + "</p>\r\n--b--\r\n";
-        burst += "MAIL FROM:<a@x.test>\r\nRCPT TO:<b@x.test>\r\nBDAT "
-            + QByteArray::number(body.size()) + " LAST\r\n" + body;
-        words.append(word);
+    // Eight sessions, each pipelining its whole share in one write (PIPELINING + CHUNKING): the
+    // messages commit in groups, faster than they are parsed and indexed.
+    constexpr int sessions = 8;
+    constexpr int perSession = 50;
+    std::vector<std::unique_ptr<SmtpTestClient>> clients;
+    for (int c = 0; c < sessions; ++c) {
+        clients.push_back(std::make_unique<SmtpTestClient>());
+        QVERIFY(clients.back()->connectTo(port));
+        QCOMPARE(SmtpTestClient::code(clients.back()->greeting()), 220);
+        QCOMPARE(SmtpTestClient::code(clients.back()->ehlo()), 250);
     }
-    client.send(burst);
-    for (const QByteArray &word : std::as_const(words)) {
-        QCOMPARE(SmtpTestClient::code(client.readReply(20000)), 250);
-        QCOMPARE(SmtpTestClient::code(client.readReply(20000)), 250);
-        const QByteArray reply = client.readReply(20000);
-        QVERIFY2(reply.startsWith("250 2.0.0 OK: queued as "), reply.constData());
-        acknowledged.insert(reply.mid(24).trimmed().toLongLong(), word);
+    const QByteArray filler = QByteArray("lorem ipsum dolor sit amet ").repeated(600);
+    QList<QList<QByteArray>> words(sessions);
+    for (int c = 0; c < sessions; ++c) {
+        QByteArray burst;
+        for (int i = 0; i < perSession; ++i) {
+            const QByteArray word = "burstword" + QByteArray::number(c * perSession + i) + "x";
+            const QByteArray body = "Subject: burst " + word
+                + "\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; "
+                  "boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"
+                + word + " " + filler + "\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>" + filler
+                + "</p>\r\n--b--\r\n";
+            burst += "MAIL FROM:<a@x.test>\r\nRCPT TO:<b@x.test>\r\nBDAT "
+                + QByteArray::number(body.size()) + " LAST\r\n" + body;
+            words[c].append(word);
+        }
+        clients[std::size_t(c)]->send(burst);
+    }
+    for (int c = 0; c < sessions; ++c) {
+        SmtpTestClient &client = *clients[std::size_t(c)];
+        for (const QByteArray &word : std::as_const(words[c])) {
+            QCOMPARE(SmtpTestClient::code(client.readReply(20000)), 250);
+            QCOMPARE(SmtpTestClient::code(client.readReply(20000)), 250);
+            const QByteArray reply = client.readReply(20000);
+            QVERIFY2(reply.startsWith("250 2.0.0 OK: queued as "), reply.constData());
+            acknowledged.insert(reply.mid(24).trimmed().toLongLong(), word);
+        }
     }
     server.kill(); // right after the last 250: the indexer is behind, or just done
     QVERIFY(server.waitForFinished(5000));

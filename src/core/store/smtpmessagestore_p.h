@@ -90,6 +90,7 @@ public:
     bool indexerStopping = false;
     quint64 commitGeneration = 0; // counts the writer's commits of new mail
     qint64 newestCommitted = 0; // the newest message id committed
+    qint64 committedSinceIndex = 0; // messages committed since the indexer last looked
     IndexBatch *indexBatch = nullptr; // waiting for the writer
     bool indexTurn = false; // the writer owes the indexer a turn between two commits of mail
     std::atomic<qint64> indexedUpTo { 0 };

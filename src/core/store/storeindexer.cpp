@@ -11,12 +11,19 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <algorithm>
+#include <chrono>
+
 namespace {
 
 // A batch is at most this many messages or (past its first message) this many raw bytes, so
 // that big mail does not pile up in memory and the writer is never held up for long.
 constexpr int batchMessages = 256;
 constexpr qint64 batchBytes = 8 * 1024 * 1024;
+// How long the indexer lets new mail gather before it starts: a pause this long in the stream,
+// or this long at most (which bounds the search lag under a steady stream).
+constexpr std::chrono::milliseconds quiet { 20 };
+constexpr std::chrono::milliseconds gatherAtMost { 250 };
 
 } // namespace
 
@@ -52,6 +59,22 @@ void SmtpMessageStorePrivate::indexerLoop()
             indexWake.wait(lock, [&] { return indexerStopping || commitGeneration != seen; });
             if (indexerStopping)
                 return;
+            // Let a stream of mail gather into one batch: each batch is a transaction and a
+            // wake-up of the writer, which one message at a time doubled their number under a
+            // steady stream of single messages. Go when the stream pauses, a batch is full, or
+            // at the latest after gatherAtMost.
+            const auto latest = std::chrono::steady_clock::now() + gatherAtMost;
+            while (!indexerStopping && committedSinceIndex < batchMessages) {
+                const quint64 before = commitGeneration;
+                const auto until = std::min(latest, std::chrono::steady_clock::now() + quiet);
+                if (!indexWake.wait_until(
+                        lock, until, [&] { return indexerStopping || commitGeneration != before; })
+                    || std::chrono::steady_clock::now() >= latest)
+                    break;
+            }
+            if (indexerStopping)
+                return;
+            committedSinceIndex = 0;
             generation = seen = commitGeneration;
             newest = newestCommitted;
         }

@@ -132,6 +132,7 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
     {
         std::lock_guard lock(mutex);
         newestCommitted = ids.constLast();
+        committedSinceIndex += ids.size();
         ++commitGeneration;
         indexCaughtUp = false;
     }
