@@ -377,6 +377,7 @@ void TestInboxModel::search()
     storeMessage(*m_store, "Invoice 3");
     storeMessage(*m_store, "Invoice 7", true);
     storeMessage(*m_store, "Weekly report");
+    QVERIFY(waitForIndex(*m_store)); // words are found once indexed
     InboxModel model(m_store);
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setQuery(query);
@@ -392,6 +393,7 @@ void TestInboxModel::search()
     // A message arriving while a search is shown appears only if it matches.
     storeMessage(*m_store, "Invoice 9");
     storeMessage(*m_store, "Lunch");
+    QVERIFY(waitForIndex(*m_store));
     QTest::qWait(300); // past the insert batching
     QTRY_COMPARE(shown(), newMatches + subjects);
 }
