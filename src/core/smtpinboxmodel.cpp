@@ -40,6 +40,7 @@ public:
     static constexpr qsizetype maxInsertRuns = 16;
     void onMessagesRemoved(const QList<qint64> &ids);
     void onReadChanged(const QList<qint64> &ids, bool read);
+    void onIndexed(qint64 upTo);
     void setQueryError(const QString &error);
     void clearRows(bool nothingToRead); // a model reset to no rows; stale reads are dropped
     // Emits busyChanged when busy differs from what was last told. Called after every change
@@ -98,6 +99,7 @@ public:
 
     qint64 pendingOldest = 0; // the ids announced and not yet read: pendingOldest..pendingNewest
     qint64 pendingNewest = 0;
+    qint64 indexSeen = 0; // the store's indexedUpTo() last seen
     QTimer insertTimer; // batches live inserts (5,000 messages a second stay smooth)
     quint64 newGeneration = 0;
     QFutureWatcher<Page> newWatcher;
@@ -156,6 +158,11 @@ void SmtpInboxModel::setStore(SmtpMessageStore *store)
             [d](const QList<qint64> &ids) { d->onMessagesAdded(ids); });
         connect(store, &SmtpMessageStore::messagesRemoved, this,
             [d](const QList<qint64> &ids) { d->onMessagesRemoved(ids); });
+        // Words are found once the indexer has passed a message, after it was announced: a
+        // search looks again at what was indexed since.
+        d->indexSeen = store->indexedUpTo();
+        connect(store, &SmtpMessageStore::indexedUpToChanged, this,
+            [d](qint64 upTo) { d->onIndexed(upTo); });
         connect(store, &SmtpMessageStore::readChanged, this,
             [d](const QList<qint64> &ids, bool read) { d->onReadChanged(ids, read); });
         // QML gives the store here before it opens its file; the model follows open and close.
@@ -514,6 +521,18 @@ void SmtpInboxModelPrivate::onPageLoaded()
     Q_EMIT q->loadingChanged();
     Q_EMIT q->pageLoaded();
     updateBusy(); // a slot above may have asked for the next page: still busy then
+}
+
+void SmtpInboxModelPrivate::onIndexed(qint64 upTo)
+{
+    const qint64 from = std::exchange(indexSeen, qMax(indexSeen, upTo)) + 1;
+    if (query.isEmpty() || upTo < from)
+        return; // without a search, every message was shown when it was announced
+    pendingOldest = pendingOldest == 0 ? from : qMin(pendingOldest, from);
+    pendingNewest = qMax(pendingNewest, upTo);
+    if (!insertTimer.isActive())
+        insertTimer.start();
+    updateBusy();
 }
 
 void SmtpInboxModelPrivate::onMessagesAdded(const QList<qint64> &ids)

@@ -2,9 +2,14 @@
 //
 // As a message sink it sends the 250 only after the transaction holding the message has
 // committed; messages that arrive together are committed together (group commit), so durability
-// does not cost throughput. Every message is parsed once (GMime) when it is stored; readers get
-// decoded summaries, bodies and attachments without parsing again. Readers on any thread use a
-// connection of their own; other processes may read the same file while this one writes.
+// does not cost throughput. That transaction holds the raw bytes, the envelope and the headers
+// the inbox shows (read from the header block alone): the message is in summaries() and
+// messagesAdded() at once. A background indexer then parses it once (GMime) and records its
+// part tree, checks, bodies and full-text row: search finds it from then on (indexedUpTo(),
+// indexCaughtUp()). What was committed but not indexed when the process ended is indexed after
+// the next open. Readers get decoded summaries, bodies and attachments without parsing again.
+// Readers on any thread use a connection of their own; other processes may read the same file
+// while this one writes.
 #pragma once
 
 #include "smtpmessage.h"
@@ -51,8 +56,9 @@ class SMTPRECEIVER_EXPORT SmtpMessageStore : public QObject, public SmtpMessageS
     Q_PROPERTY(qint64 count READ count NOTIFY countChanged)
     Q_PROPERTY(qint64 unreadCount READ unreadCount NOTIFY countChanged)
     Q_PROPERTY(qint64 maxMessages READ maxMessages WRITE setMaxMessages NOTIFY maxMessagesChanged)
+    Q_PROPERTY(qint64 indexedUpTo READ indexedUpTo NOTIFY indexedUpToChanged)
 public:
-    static constexpr int schemaVersion = 3;
+    static constexpr int schemaVersion = 4;
 
     explicit SmtpMessageStore(QObject *parent = nullptr);
     ~SmtpMessageStore() override; // finishes every delivery already handed over
@@ -98,10 +104,17 @@ public:
     // Whether a comes before b in that order: the order of summaries(), ties broken by id.
     static bool sortsBefore(const SmtpMessageSummary &a, const SmtpMessageSummary &b,
         SmtpSortKey key, Qt::SortOrder order);
+    // Search (the words of summaries()' query) finds every message with an id up to this one;
+    // newer messages are listed at once but found by words once the indexer has passed them.
+    qint64 indexedUpTo() const;
+    // Whether the indexer has nothing left to do (as of the last commit of new mail).
+    bool isIndexCaughtUp() const;
     // One message in full (see SmtpStoredMessage): envelope, raw bytes, decoded headers,
-    // bodies, part tree, attachments and checks, as found when it was stored. Only the header
+    // bodies, part tree, attachments and checks, as found when it was indexed. Only the header
     // block is read again (and the checks are run again for a message whose store kept them
-    // as sentences, written by an older version). std::nullopt when there is no such message.
+    // as sentences, written by an older version). A message the indexer has not reached yet is
+    // parsed here, on the caller's thread, with the same result: it never waits for the
+    // indexer. std::nullopt when there is no such message.
     std::optional<SmtpStoredMessage> message(qint64 id) const;
     QByteArray rawData(qint64 id) const;
     // The decoded content of one MIME part (an attachment), by its depth-first index.
@@ -130,6 +143,10 @@ Q_SIGNALS:
     void countChanged();
     void maxMessagesChanged();
     void errorOccurred(const QString &errorString);
+    // The indexer has passed every message up to id (see indexedUpTo()).
+    void indexedUpToChanged(qint64 id);
+    // The indexer has nothing left to do: every message committed so far is searchable.
+    void indexCaughtUp();
 
 private:
     Q_DECLARE_PRIVATE(SmtpMessageStore)

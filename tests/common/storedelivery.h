@@ -4,6 +4,7 @@
 
 #include <smtpmessagestore.h>
 
+#include <QSignalSpy>
 #include <QTest>
 
 #include <atomic>
@@ -26,4 +27,15 @@ inline bool deliverAll(SmtpMessageStore &store, const QList<SmtpMessage> &messag
         });
     const bool allDone = QTest::qWaitFor([&] { return counts->done == messages.size(); }, 30000);
     return allDone && counts->failed == 0;
+}
+
+// Waits, spinning the event loop, until the store's background indexer has passed every message
+// committed so far (search finds them from then on).
+inline bool waitForIndex(SmtpMessageStore &store)
+{
+    QSignalSpy caughtUp(&store, &SmtpMessageStore::indexCaughtUp);
+    while (!store.isIndexCaughtUp())
+        if (!caughtUp.wait(30000))
+            return false;
+    return true;
 }

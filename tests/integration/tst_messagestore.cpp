@@ -47,6 +47,16 @@ SmtpSinkResult store(SmtpMessageStore &s, const SmtpMessage &m)
     return done ? result : SmtpSinkResult::failure("timeout");
 }
 
+// Waits for the background indexer to pass every message committed so far.
+bool waitForIndex(SmtpMessageStore &s)
+{
+    QSignalSpy caughtUp(&s, &SmtpMessageStore::indexCaughtUp);
+    while (!s.isIndexCaughtUp())
+        if (!caughtUp.wait(30000))
+            return false;
+    return true;
+}
+
 void makeSqliteFile(const QString &path, const QStringList &statements)
 {
     {
@@ -74,6 +84,8 @@ private Q_SLOTS:
     void flags();
     void removeAndClear();
     void removeMatching();
+    void indexerCatchesUp();
+    void unindexedMessagesAreIndexedOnOpen();
     void pruning();
     void reopenKeepsEverything();
     void secondReaderSeesWrites();
@@ -289,10 +301,105 @@ void TestMessageStore::removeMatching()
     store(s, makeMessage("invoice 1"));
     store(s, makeMessage("newsletter"));
     store(s, makeMessage("invoice 2"));
+    QVERIFY(waitForIndex(s)); // words are found once indexed
     QCOMPARE(s.removeMatching("subject:invoice"), 2);
     QCOMPARE(s.count(), 1);
     QCOMPARE(s.summaries({}, 0, 10).at(0).subject, QString("newsletter"));
     QCOMPARE(s.summaries("invoice", 0, 10).size(), 0); // the search index forgot them too
+}
+
+void TestMessageStore::indexerCatchesUp()
+{
+    // The 250 comes before the MIME parse: the message is listed at once, read in full at once
+    // (parsed on demand), and found by words once the indexer has passed it.
+    QTemporaryDir dir;
+    SmtpMessageStore s;
+    QVERIFY(s.open(dir.filePath("index.sqlite")));
+    QVERIFY(waitForIndex(s)); // an empty store has nothing to index
+    QSignalSpy upTo(&s, &SmtpMessageStore::indexedUpToChanged);
+    QSignalSpy caughtUp(&s, &SmtpMessageStore::indexCaughtUp);
+    QList<qint64> ids;
+    std::optional<SmtpStoredMessage> early;
+    for (int i = 0; i < 40; ++i) {
+        const QByteArray body = "--b\r\nContent-Type: text/plain\r\n\r\nzebraword"
+            + QByteArray::number(i)
+            + "\r\n--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; "
+              "filename=report.pdf\r\n\r\n%PDF\r\n--b--\r\n";
+        SmtpMessage m = makeMessage("indexed " + QByteArray::number(i), body);
+        QByteArray data = m.data();
+        data.insert(data.indexOf("\r\n\r\n"),
+            "\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b");
+        m.setData(data);
+        ids.append(store(s, m).id);
+        if (i == 0) {
+            // Right after the 250, most likely before the indexer: the same as after it.
+            early = s.message(ids.first());
+            const QList<SmtpMessageSummary> listed = s.summaries({}, 0, 1);
+            QCOMPARE(listed.size(), 1);
+            QCOMPARE(listed.first().subject, QString("indexed 0"));
+            QCOMPARE(listed.first().from, QString("Sender <sender@x.test>"));
+            QVERIFY(listed.first().hasAttachments);
+        }
+        // Whatever the indexer has passed is found; what it has not, is still listed.
+        const qint64 indexed = s.indexedUpTo();
+        const QList<SmtpMessageSummary> found = s.summaries("zebraword" + QString::number(i), 0, 5);
+        if (indexed >= ids.last())
+            QCOMPARE(found.size(), 1);
+        QCOMPARE(s.summaries("subject:indexed", 0, 100).size() <= i + 1, true);
+    }
+    QVERIFY(early.has_value());
+    QCOMPARE(early->textBody(), QString("zebraword0"));
+    QCOMPARE(early->attachments().size(), 1);
+    QVERIFY(waitForIndex(s));
+    QVERIFY(caughtUp.count() >= 1 || s.isIndexCaughtUp());
+    QVERIFY(!upTo.isEmpty());
+    QTRY_COMPARE(upTo.last().at(0).toLongLong(), s.indexedUpTo()); // the signal is queued
+    QVERIFY(s.indexedUpTo() >= ids.last());
+    for (int i = 0; i < ids.size(); ++i) {
+        const QList<SmtpMessageSummary> found
+            = s.summaries('"' + QString("zebraword%1").arg(i) + '"', 0, 5);
+        QCOMPARE(found.size(), 1);
+        QCOMPARE(found.first().id, ids.at(i));
+        QVERIFY(found.first().hasAttachments);
+    }
+    QCOMPARE(s.summaries("report.pdf", 0, 100).size(), 40);
+    // Read back from what the indexer stored: the same message as parsed on demand.
+    const std::optional<SmtpStoredMessage> indexed = s.message(ids.first());
+    QVERIFY(indexed.has_value());
+    QVERIFY(*indexed == *early);
+}
+
+void TestMessageStore::unindexedMessagesAreIndexedOnOpen()
+{
+    // A file holding a message committed but not indexed (what a kill -9 between the commit and
+    // the indexer leaves): message() reads it in full, and the indexer indexes it on open.
+    QTemporaryDir dir;
+    const QString path = dir.filePath("pending.sqlite");
+    qint64 id = 0;
+    std::optional<SmtpStoredMessage> before;
+    {
+        SmtpMessageStore s;
+        QVERIFY(s.open(path));
+        id = store(s, makeMessage("pending", "quokkaword\r\n")).id;
+        QVERIFY(waitForIndex(s));
+        before = s.message(id);
+    }
+    makeSqliteFile(path,
+        { "UPDATE messages SET unindexed = 1, parts = '', attachments = '', findings = '', "
+          "cc_header = '', message_id = '' WHERE id = "
+                + QString::number(id),
+            "DELETE FROM messages_fts WHERE rowid = " + QString::number(id) });
+    SmtpMessageStore s;
+    QSignalSpy caughtUp(&s, &SmtpMessageStore::indexCaughtUp);
+    QVERIFY(s.open(path));
+    QCOMPARE(s.summaries({}, 0, 5).size(), 1); // listed whether indexed or not
+    const std::optional<SmtpStoredMessage> read = s.message(id);
+    QVERIFY(read.has_value());
+    QVERIFY(*read == *before);
+    QVERIFY(caughtUp.wait(30000) || s.isIndexCaughtUp());
+    QCOMPARE(s.indexedUpTo(), id);
+    QCOMPARE(s.summaries("quokkaword", 0, 5).size(), 1);
+    QVERIFY(*s.message(id) == *before);
 }
 
 void TestMessageStore::pruning()

@@ -195,6 +195,7 @@ void TestMessageStoreSort::initTestCase()
     for (int i = 0; i < 450; ++i)
         messages.append(makeMessage(i));
     QVERIFY(deliverAll(*m_store, messages));
+    QVERIFY(waitForIndex(*m_store)); // words are found once indexed
     QCOMPARE(m_store->count(), qint64(450));
 }
 
@@ -293,6 +294,7 @@ void TestMessageStoreSort::pagingWhileMailArrives()
     for (int i = 0; i < 120; ++i)
         messages.append(makeMessage(i));
     QVERIFY(deliverAll(store, messages));
+    QVERIFY(waitForIndex(store)); // words are found once indexed
 
     SmtpPageRequest request;
     request.key = key;
@@ -309,6 +311,7 @@ void TestMessageStoreSort::pagingWhileMailArrives()
         messages.append(
             makeMessage(1000 + i * 5, i % 2 ? QStringLiteral("~late") : QStringLiteral("0 early")));
     QVERIFY(deliverAll(store, messages));
+    QVERIFY(waitForIndex(store)); // words are found once indexed
     while (true) {
         request = request.after(rows.constLast());
         const QList<SmtpMessageSummary> page = store.summaries(QString(), request);
@@ -450,6 +453,7 @@ void TestMessageStoreSort::migratesVersion2Files()
         for (int i = 0; i < 30; ++i)
             messages.append(makeMessage(i));
         QVERIFY(deliverAll(store, messages));
+        QVERIFY(waitForIndex(store)); // words are found once indexed
     }
     const auto inspect = [&path](const QStringList &statements, qint64 *version, int *indexes) {
         {
@@ -493,7 +497,7 @@ void TestMessageStoreSort::migratesVersion2Files()
     store.close();
     inspect({}, &version, &indexes);
     QCOMPARE(version, qint64(SmtpMessageStore::schemaVersion));
-    QCOMPARE(version, qint64(3));
+    QCOMPARE(version, qint64(4));
     QCOMPARE(indexes, 4);
 }
 

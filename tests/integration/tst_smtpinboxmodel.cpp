@@ -239,6 +239,7 @@ void TestSmtpInboxModel::search()
     storeMessage(*m_store, "Invoice 3");
     storeMessage(*m_store, "Invoice 7", true);
     storeMessage(*m_store, "Weekly report");
+    QVERIFY(waitForIndex(*m_store)); // words are found once indexed
     SmtpInboxModel model(m_store);
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setQuery(query);
@@ -254,7 +255,9 @@ void TestSmtpInboxModel::search()
     // A message arriving while a search is shown appears only if it matches.
     storeMessage(*m_store, "Invoice 9");
     storeMessage(*m_store, "Lunch");
-    // Both were announced and the model is done with them: what was to appear has appeared.
+    // Both were announced and indexed, and the model is done with them: what was to appear has
+    // appeared.
+    QVERIFY(waitForIndex(*m_store));
     QVERIFY(m_announced->waitUntilSettled(model));
     QCOMPARE(shown(), newMatches + subjects);
 }
@@ -656,6 +659,7 @@ void TestSmtpInboxModel::sortedSearch()
     QFETCH(int, column);
     QFETCH(Qt::SortOrder, order);
     QVERIFY(deliverVaried(*m_store, 0, 450));
+    QVERIFY(waitForIndex(*m_store)); // words are found once indexed
     const QString query = "apple -pie";
     SmtpInboxModel model(m_store);
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -670,6 +674,7 @@ void TestSmtpInboxModel::sortedSearch()
     for (int i = 0; i < 6; ++i)
         arriving.append(variedMessage(2000 + i, i % 2 ? QString("Apple") : QString("Apple pie")));
     QVERIFY(deliverAll(*m_store, arriving));
+    QVERIFY(waitForIndex(*m_store)); // announced at once, found once indexed
     expected = expectedOrder(*m_store, column, order, query);
     QVERIFY(m_announced->waitUntilSettled(model));
     QCOMPARE(model.rowCount(), int(expected.size()));

@@ -6,6 +6,7 @@
 #include "gmime_p.h"
 #include "mimecharsets.h"
 #include "mimechecks.h"
+#include "mimeheaders.h"
 #include "mimeparser.h"
 
 #include <QtGlobal>
@@ -286,6 +287,24 @@ void appendAddresses(InternetAddressList *list, QString *text, int depth)
     }
 }
 
+// An address header's raw value in display form, as readHeaders() gives it.
+QString addressesFrom(const QByteArray &raw)
+{
+    QString text;
+    if (raw.isEmpty())
+        return text;
+    const QByteArray joined = MimeInternal::joinBase64Words(raw);
+    InternetAddressList *list = internet_address_list_parse(
+        MimeInternal::headerOptions(), joined.isEmpty() ? raw.constData() : joined.constData());
+    if (list) {
+        appendAddresses(list, &text, 0);
+        g_object_unref(list);
+    }
+    if (text.isEmpty())
+        text = MimeHeaders::decodeText(raw).trimmed();
+    return text;
+}
+
 QString addresses(GMimeMessage *message, GMimeAddressType type, const char *name)
 {
     QString text;
@@ -560,6 +579,25 @@ MimeParsedMessage parse(const QByteArray &raw, bool eightBitDeclared)
     facts.hasDate = !result.dateHeader.isEmpty();
     facts.hasMessageId = !result.messageId.isEmpty();
     result.checks = MimeChecks::run(raw, facts, broken);
+    return result;
+}
+
+MimeInboxHeaders inboxHeaders(const QByteArray &raw)
+{
+    MimeInternal::ensureGMime();
+    MimeInboxHeaders result;
+    const QByteArray subject = MimeHeaders::rawHeader(raw, "Subject");
+    result.subject = MimeHeaders::decodeText(subject).trimmed();
+    result.from = addressesFrom(MimeHeaders::rawHeader(raw, "From"));
+    result.to = addressesFrom(MimeHeaders::rawHeader(raw, "To"));
+    // No Content-Type is text/plain. A multipart/mixed message nearly always carries a file;
+    // alternative and related ones nearly never do (the parse decides either way).
+    const QByteArray type = MimeHeaders::rawHeader(raw, "Content-Type").trimmed().toLower();
+    if (type.startsWith("multipart/"))
+        result.hasAttachments = type.startsWith("multipart/mixed");
+    else
+        result.hasAttachments
+            = !type.isEmpty() && !type.startsWith("text/") && !type.startsWith(';');
     return result;
 }
 

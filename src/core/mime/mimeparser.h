@@ -36,7 +36,23 @@ struct MimeParsedMessage
     SMTPRECEIVER_TEST_EXPORT bool hasAttachments() const; // non-inline attachments exist
 };
 
+// The headers the inbox shows, read without parsing the message: what the store commits before
+// the 250, while the full parse waits for the background indexer. subject, from and to are what
+// parse() gives for the same message.
+struct MimeInboxHeaders
+{
+    QString subject;
+    QString from;
+    QString to;
+    // A guess from the top-level Content-Type (multipart/mixed, or a single part that is not
+    // text), made exact by parse(): hasAttachments().
+    bool hasAttachments = false;
+};
+
 namespace MimeParser {
+
+// Reads only the header block: a few microseconds, against a parse of the whole message.
+SMTPRECEIVER_TEST_EXPORT MimeInboxHeaders inboxHeaders(const QByteArray &raw);
 
 // eightBitDeclared: the client used BODY=8BITMIME or SMTPUTF8 (for the 8-bit check).
 SMTPRECEIVER_TEST_EXPORT MimeParsedMessage parse(const QByteArray &raw, bool eightBitDeclared);

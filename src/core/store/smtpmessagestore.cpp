@@ -131,6 +131,7 @@ bool SmtpMessageStore::open(const QString &path)
     std::promise<QString> started;
     auto result = started.get_future();
     d->stopping = false;
+    d->indexedUpTo = 0;
     d->writer = std::thread([d, &started] { d->writerLoop(&started); });
     const QString error = result.get();
     if (!error.isEmpty()) {
@@ -139,6 +140,10 @@ bool SmtpMessageStore::open(const QString &path)
         return false;
     }
     d->isOpen = true;
+    d->indexCaughtUp = false;
+    d->indexedUpToSignalled = d->indexedUpTo.load();
+    d->indexCaughtUpSignalled = false;
+    d->startIndexer(); // first indexes what a previous run committed but did not index
     Q_EMIT countChanged();
     Q_EMIT opened();
     return true;
@@ -150,7 +155,7 @@ void SmtpMessageStore::close()
     if (!d->writer.joinable())
         return;
     Q_EMIT aboutToClose(); // readers on other threads finish before the connections go
-    d->parsers.waitForDone(); // what is being parsed still goes in before the writer stops
+    d->stopIndexer();
     {
         std::lock_guard lock(d->mutex);
         d->stopping = true;
@@ -226,23 +231,27 @@ void SmtpMessageStore::deliver(const SmtpMessage &message, Completion done)
         done(SmtpSinkResult::failure(tr("the message store is not open")));
         return;
     }
-    // MIME parsing is the costliest step and needs no database: it runs on a pool beside the
-    // writer thread, which then spends its time on inserts and commits only.
-    d->parsers.start([d, message, done = std::move(done)]() mutable {
-        auto parsed = std::make_shared<MimeParsedMessage>(
-            MimeParser::parse(message.data(), message.isSmtpUtf8() || message.is8BitMime()));
-        {
-            std::lock_guard lock(d->mutex);
-            if (!d->stopping) {
-                d->queue.push_back({ message, std::move(done), {}, std::move(parsed) });
-                done = nullptr;
-            }
+    {
+        std::lock_guard lock(d->mutex);
+        if (!d->stopping) {
+            d->queue.push_back({ message, std::move(done), {} });
+            done = nullptr;
         }
-        if (done)
-            done(SmtpSinkResult::failure(tr("the message store is closing")));
-        else
-            d->wake.notify_one();
-    });
+    }
+    if (done)
+        done(SmtpSinkResult::failure(tr("the message store is closing")));
+    else
+        d->wake.notify_one();
+}
+
+qint64 SmtpMessageStore::indexedUpTo() const
+{
+    return d_func()->indexedUpToSignalled;
+}
+
+bool SmtpMessageStore::isIndexCaughtUp() const
+{
+    return d_func()->indexCaughtUpSignalled;
 }
 
 qint64 SmtpMessageStore::count() const
@@ -301,7 +310,7 @@ std::optional<SmtpStoredMessage> SmtpMessageStore::message(qint64 id) const
     q.prepare(QStringLiteral(
         "SELECT %1, r.data, m.remote_port, m.tls_protocol, m.tls_cipher, m.auth_user, "
         "m.smtputf8, m.cc_header, m.reply_to, m.date_header, m.message_id, "
-        "m.attachments, m.parts, m.findings, m.parse_failed, "
+        "m.attachments, m.parts, m.findings, m.parse_failed, m.unindexed, "
         "(SELECT html FROM message_html WHERE id = m.id), "
         "(SELECT body FROM messages_fts WHERE rowid = m.id) "
         "FROM messages m JOIN message_raw r ON r.id = m.id WHERE m.id = ?")
@@ -327,6 +336,27 @@ std::optional<SmtpStoredMessage> SmtpMessageStore::message(qint64 id) const
     m.setSmtpUtf8(q.value(c++).toBool());
 
     SmtpStoredMessage s;
+    const int parsedColumns = c;
+    const int unindexed = q.value(parsedColumns + 8).toInt();
+    if (unindexed != 0) {
+        // Committed, not yet reached by the indexer: parsed here as the indexer will parse it.
+        const MimeParsedMessage p = MimeParser::parse(m.data(), unindexed == 2 || m.isSmtpUtf8());
+        SmtpMessageSummary exact = summary;
+        exact.hasAttachments = p.hasAttachments();
+        s.setSummary(exact);
+        s.setCc(p.cc);
+        s.setReplyTo(p.replyTo);
+        s.setDateHeader(p.dateHeader);
+        s.setMessageId(p.messageId);
+        s.setRootPart(p.rootPart());
+        s.setChecks(p.checks);
+        s.setParseFailed(p.parseFailed);
+        s.setHtmlBody(p.htmlBody);
+        s.setTextBody(p.textBody);
+        s.setHeaders(MimeHeaders::fields(m.data()));
+        s.setMessage(m);
+        return s;
+    }
     s.setSummary(summary);
     s.setCc(q.value(c++).toString());
     s.setReplyTo(q.value(c++).toString());
@@ -347,6 +377,7 @@ std::optional<SmtpStoredMessage> SmtpMessageStore::message(qint64 id) const
     }
     s.setChecks(checks);
     s.setParseFailed(q.value(c++).toBool());
+    ++c; // unindexed
     s.setHtmlBody(q.value(c++).toString());
     s.setTextBody(q.value(c++).toString());
     // The header block is read here, not stored: it is in the raw bytes already.

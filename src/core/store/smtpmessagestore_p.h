@@ -1,6 +1,6 @@
 // SmtpMessageStore's private side, shared by the files of src/core/store: the connections, the
-// writer thread's queue (storewriter.cpp), the watch for other processes' writes
-// (storewatcher.cpp). Never installed.
+// writer thread's queue (storewriter.cpp), the background indexer (storeindexer.cpp), the watch
+// for other processes' writes (storewatcher.cpp). Never installed.
 #pragma once
 
 #include "mime/mimeparser.h"
@@ -9,7 +9,6 @@
 #include <QMutex>
 #include <QSqlDatabase>
 #include <QStringList>
-#include <QThreadPool>
 #include <QUuid>
 
 #include <atomic>
@@ -41,7 +40,22 @@ struct StoreJob
     SmtpMessage message; // a delivery, when done is set
     SmtpMessageSink::Completion done;
     std::function<void(QSqlDatabase &)> task; // otherwise: a write of the API, in order with mail
-    std::shared_ptr<MimeParsedMessage> parsed; // parsed before it reaches the writer
+};
+
+// What the indexer found in one stored message, for the writer to record.
+struct IndexedMessage
+{
+    qint64 id = 0;
+    QString sender; // the FTS columns built from the envelope and the parse
+    QString recipients;
+    MimeParsedMessage parsed;
+};
+
+// A batch of parsed messages the indexer hands the writer; done says whether it committed.
+struct IndexBatch
+{
+    std::vector<IndexedMessage> messages;
+    std::promise<bool> done;
 };
 
 class SmtpMessageStorePrivate
@@ -69,7 +83,23 @@ public:
     std::deque<StoreJob> queue;
     bool stopping = false;
     std::thread writer;
-    QThreadPool parsers; // MIME parsing of incoming mail, beside the writer
+
+    // The background indexer (storeindexer.cpp); its state is guarded by mutex too.
+    std::thread indexer;
+    std::condition_variable indexWake;
+    bool indexerStopping = false;
+    quint64 commitGeneration = 0; // counts the writer's commits of new mail
+    qint64 newestCommitted = 0; // the newest message id committed
+    qint64 committedSinceIndex = 0; // messages committed since the indexer last looked
+    IndexBatch *indexBatch = nullptr; // waiting for the writer
+    bool indexTurn = false; // the writer owes the indexer a turn between two commits of mail
+    std::atomic<qint64> indexedUpTo { 0 };
+    std::atomic<bool> indexCaughtUp { false };
+    // What indexedUpTo() and isIndexCaughtUp() answer: the values as last signalled, changed on
+    // the store's thread together with indexedUpToChanged() / indexCaughtUp() / messagesAdded().
+    // A reader that sees "caught up" has then also had every slot connected to those signals run.
+    std::atomic<qint64> indexedUpToSignalled { 0 };
+    std::atomic<bool> indexCaughtUpSignalled { false };
 
     mutable QMutex readersMutex;
     mutable QStringList readerNames;
@@ -84,6 +114,11 @@ public:
     QSqlDatabase readConnection(QString *error = nullptr) const;
     void writerLoop(std::promise<QString> *opened);
     void writeMessages(QSqlDatabase &db, std::vector<StoreJob> &batch);
+    void indexerLoop();
+    bool indexPending(quint64 generation, qint64 newest);
+    bool writeIndex(QSqlDatabase &db, IndexBatch &batch);
+    void startIndexer();
+    void stopIndexer();
     bool prune(QSqlDatabase &db, QList<qint64> *removed, QString *error);
     bool runTask(std::function<void(QSqlDatabase &)> task);
     void notify(std::function<void()> what);

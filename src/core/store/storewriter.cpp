@@ -1,5 +1,5 @@
-// The store's writer thread: deliveries queued by the parser pool go into one transaction
-// together (group commit), the API's writes run in order with them, and pruning to the maximum
+// The store's writer thread: deliveries waiting together go into one transaction (group commit),
+// the API's writes and the indexer's batches run in order with them, and pruning to the maximum
 // follows every commit. The 250 for a message is sent only once its transaction has committed.
 #include "smtplog.h"
 #include "store/smtpmessagestore_p.h"
@@ -43,13 +43,13 @@ bool SmtpMessageStorePrivate::prune(QSqlDatabase &db, QList<qint64> *removed, QS
 
 void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJob> &batch)
 {
-    // Parsed on the parser pool before they got here; the writer thread only writes.
-    std::vector<MimeParsedMessage> parsed;
-    parsed.reserve(batch.size());
+    // Only what the inbox shows is read before the commit (the header block, a few
+    // microseconds); the MIME parse, the checks and the full-text index follow in the background
+    // indexer, so the 250 waits for one small durable write.
+    std::vector<MimeInboxHeaders> headers;
+    headers.reserve(batch.size());
     for (const StoreJob &job : batch)
-        parsed.push_back(job.parsed ? std::move(*job.parsed)
-                                    : MimeParser::parse(job.message.data(),
-                                        job.message.isSmtpUtf8() || job.message.is8BitMime()));
+        headers.push_back(MimeParser::inboxHeaders(job.message.data()));
 
     QString error;
     QList<qint64> ids;
@@ -60,47 +60,26 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
     if (!ok)
         error = db.lastError().text();
 
-    QSqlQuery insert(db), raw(db), html(db), fts(db);
+    QSqlQuery insert(db), raw(db);
     ok = ok
         && insert.prepare(QStringLiteral(
             "INSERT INTO messages (received_at, remote_address, remote_port, helo, mail_from, "
             "rcpt_tos, size, tls_protocol, tls_cipher, auth_user, smtputf8, subject, from_header, "
             "to_header, cc_header, reply_to, date_header, message_id, has_attachments, "
-            "parse_failed, attachments, parts, findings) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
-        && raw.prepare(QStringLiteral("INSERT INTO message_raw (id, data) VALUES (?, ?)"))
-        && html.prepare(QStringLiteral("INSERT INTO message_html (id, html) VALUES (?, ?)"))
-        && fts.prepare(QStringLiteral("INSERT INTO messages_fts (rowid, subject, sender, "
-                                      "recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)"));
+            "parse_failed, attachments, parts, findings, unindexed) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '', '', ?, 0, '', '', '', "
+            "?)"))
+        && raw.prepare(QStringLiteral("INSERT INTO message_raw (id, data) VALUES (?, ?)"));
 
     for (size_t i = 0; ok && i < batch.size(); ++i) {
         const SmtpMessage &m = batch[i].message;
-        const MimeParsedMessage &p = parsed[i];
-        const QString rcpts = StoreEncoding::recipients(m.rcptTos());
+        const MimeInboxHeaders &h = headers[i];
         const QVariantList values {
-            m.receivedAt().toMSecsSinceEpoch(),
-            m.remoteAddress(),
-            m.remotePort(),
-            m.helo(),
-            m.mailFrom(),
-            rcpts,
-            m.size(),
-            m.tlsProtocol(),
-            m.tlsCipher(),
-            m.authenticatedUser(),
-            m.isSmtpUtf8(),
-            p.subject,
-            p.from,
-            p.to,
-            p.cc,
-            p.replyTo,
-            p.dateHeader,
-            p.messageId,
-            p.hasAttachments(),
-            p.parseFailed,
-            StoreEncoding::attachments(p.rootPart()),
-            StoreEncoding::parts(p.rootPart()),
-            StoreEncoding::checks(p.checks),
+            m.receivedAt().toMSecsSinceEpoch(), m.remoteAddress(), m.remotePort(), m.helo(),
+            m.mailFrom(), StoreEncoding::recipients(m.rcptTos()), m.size(), m.tlsProtocol(),
+            m.tlsCipher(), m.authenticatedUser(), m.isSmtpUtf8(), h.subject, h.from, h.to,
+            h.hasAttachments,
+            m.is8BitMime() ? 2 : 1, // waiting for the indexer; 2: 8-bit declared
         };
         for (int v = 0; v < values.size(); ++v) {
             // A null QString binds as SQL NULL; the schema wants text.
@@ -121,38 +100,8 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
         raw.bindValue(0, id);
         const QByteArray data = m.data();
         raw.bindValue(1, data.isNull() ? QByteArray("") : data); // null would bind as SQL NULL
-        ok = raw.exec();
-        if (ok && !p.htmlBody.isEmpty()) {
-            html.bindValue(0, id);
-            html.bindValue(1, p.htmlBody);
-            ok = html.exec();
-        }
-        if (!ok) {
-            for (const QSqlQuery *failed : { &raw, &html })
-                if (failed->lastError().isValid())
-                    error = failed->lastError().text();
-        }
-    }
-    // The FTS5 rows go in after all the messages rows of the batch. An INSERT into messages fires
-    // the counters trigger, so it runs in a statement savepoint, and FTS5 writes its pending
-    // terms to disk as a new segment at every savepoint: interleaved, that was one segment per
-    // message (+150 us of CPU each, and a larger file); this way it is one per batch.
-    for (size_t i = 0; ok && i < batch.size(); ++i) {
-        const SmtpMessage &m = batch[i].message;
-        const MimeParsedMessage &p = parsed[i];
-        QStringList names;
-        for (const SmtpMimePart &a : p.attachments())
-            names.append(a.fileName());
-        fts.bindValue(0, ids.at(qsizetype(i)));
-        fts.bindValue(1, QString(p.subject + QStringLiteral("")));
-        fts.bindValue(2, QString(p.from + QLatin1Char(' ') + m.mailFrom()));
-        fts.bindValue(3,
-            QString(p.to + QLatin1Char(' ') + p.cc + QLatin1Char(' ')
-                + m.rcptTos().join(QLatin1Char(' '))));
-        fts.bindValue(4, QString(p.textBody + QStringLiteral("")));
-        fts.bindValue(5, names.join(QLatin1Char(' ')));
-        if (!fts.exec()) {
-            error = fts.lastError().text();
+        if (!raw.exec()) {
+            error = raw.lastError().text();
             ok = false;
         }
     }
@@ -163,8 +112,6 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
     }
     insert.finish();
     raw.finish();
-    html.finish();
-    fts.finish();
     if (ok && !db.commit()) {
         ok = false;
         error = db.lastError().text();
@@ -182,7 +129,16 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
     for (size_t i = 0; i < batch.size(); ++i)
         batch[i].done(SmtpSinkResult::success(ids.at(qsizetype(i))));
     newestNotified = qMax(newestNotified.load(), ids.constLast());
+    {
+        std::lock_guard lock(mutex);
+        newestCommitted = ids.constLast();
+        committedSinceIndex += ids.size();
+        ++commitGeneration;
+        indexCaughtUp = false;
+    }
+    indexWake.notify_one();
     notify([this, ids, removed] {
+        indexCaughtUpSignalled = false; // new mail for the indexer
         if (!removed.isEmpty())
             Q_EMIT q->messagesRemoved(removed);
         Q_EMIT q->messagesAdded(ids);
@@ -200,11 +156,18 @@ void SmtpMessageStorePrivate::writerLoop(std::promise<QString> *opened)
             QSqlQuery counts(db);
             // The counters row, not count(*): counting 1,000,000 rows took 1 s cold.
             counts.exec(QStringLiteral(
-                "SELECT messages, unread, (SELECT max(id) FROM messages) FROM counters"));
+                "SELECT messages, unread, (SELECT max(id) FROM messages), "
+                "(SELECT min(id) FROM messages WHERE unindexed <> 0) FROM counters"));
             if (counts.next()) {
                 count = counts.value(0).toLongLong();
                 unread = counts.value(1).toLongLong();
                 newestNotified = counts.value(2).toLongLong();
+                // Searchable up to the first message a previous run left unindexed.
+                indexedUpTo = counts.value(3).isNull() ? newestNotified.load()
+                                                       : counts.value(3).toLongLong() - 1;
+                std::lock_guard lock(mutex);
+                newestCommitted = newestNotified;
+                ++commitGeneration; // the indexer looks for what a previous run left
             }
         } else if (error.isEmpty()) {
             error = db.lastError().text();
@@ -219,24 +182,34 @@ void SmtpMessageStorePrivate::writerLoop(std::promise<QString> *opened)
 
         for (;;) {
             std::vector<StoreJob> batch;
+            IndexBatch *index = nullptr;
             {
                 std::unique_lock lock(mutex);
-                wake.wait(lock, [this] { return stopping || !queue.empty(); });
-                if (queue.empty() && stopping)
+                wake.wait(lock, [this] { return stopping || !queue.empty() || indexBatch; });
+                if (queue.empty() && !indexBatch && stopping)
                     break;
-                // Every delivery waiting now goes into one transaction (group commit); a task
-                // runs on its own, in order.
-                if (queue.front().task) {
+                // New mail first, as the 250s wait for it, but the indexer gets every other turn
+                // so that it keeps up under a steady stream.
+                const bool taskFirst = !queue.empty() && queue.front().task;
+                if (indexBatch && !taskFirst && (queue.empty() || indexTurn)) {
+                    std::swap(index, indexBatch);
+                    indexTurn = false;
+                } else if (taskFirst) {
+                    // A task runs on its own, in order.
                     batch.push_back(std::move(queue.front()));
                     queue.pop_front();
                 } else {
+                    // Every delivery waiting now goes into one transaction (group commit).
                     while (!queue.empty() && !queue.front().task && batch.size() < 1000) {
                         batch.push_back(std::move(queue.front()));
                         queue.pop_front();
                     }
+                    indexTurn = true;
                 }
             }
-            if (batch.front().task)
+            if (index)
+                index->done.set_value(writeIndex(db, *index));
+            else if (batch.front().task)
                 batch.front().task(db);
             else
                 writeMessages(db, batch);
