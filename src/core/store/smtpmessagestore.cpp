@@ -277,11 +277,19 @@ QList<SmtpMessageSummary> SmtpMessageStore::summaries(
 {
     Q_D(const SmtpMessageStore);
     QList<SmtpMessageSummary> result;
-    const SearchQuery search = SearchQuery::compile(query, QDateTime::currentDateTimeUtc());
+    SearchQuery search = SearchQuery::compile(query, QDateTime::currentDateTimeUtc());
     if (!search.isValid()) {
         if (errorString)
             *errorString = search.errorString;
         return result;
+    }
+    if (search.where.contains(QLatin1String("messages_fts"))) {
+        // Words are looked up only among messages whose index batch has committed: a reader of
+        // ":memory:" (read_uncommitted) would otherwise see a batch half-written, and match a
+        // message by a word while missing the word a negated term excludes it by. A message
+        // indexed later is found from then on (indexedUpToChanged() says when).
+        search.where += QLatin1String(" AND m.id <= ?");
+        search.bindings.append(d->indexedUpTo.load());
     }
     const StoreSchema::PageSql sql = StoreSchema::pageSql(search, page);
     QSqlDatabase db = d->readConnection(errorString);
