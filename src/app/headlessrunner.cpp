@@ -103,14 +103,7 @@ int HeadlessRunner::list(const AppOptions &options)
             qUtf8Printable(QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath())));
         return 2;
     }
-    if (missing) {
-        if (!options.json) {
-            EventPrinter printer(false);
-            printer.tableHeader();
-        }
-        return 0;
-    }
-    if (!store.open(path)) {
+    if (!missing && !store.open(path)) {
         std::fprintf(
             stderr, "smtp-receiver: --database: %s\n", qUtf8Printable(store.errorString()));
         return 2;
@@ -119,6 +112,8 @@ int HeadlessRunner::list(const AppOptions &options)
     printer.setFlushEachLine(false);
     if (!options.json)
         printer.tableHeader();
+    if (missing)
+        return 0;
     QString error;
     const bool ok = store.forEach(
         [&printer, &options](const SmtpMessageSummary &message) {

@@ -303,9 +303,11 @@ SearchQuery SearchQuery::compile(const QString &text, const QDateTime &nowUtc)
     QStringList conditions; // after the FTS5 clause, in the order typed
     QVariantList conditionBindings;
 
+    bool usesIndex = false;
     const auto addFts = [&](const Term &t, QLatin1String column) {
         if (!hasToken(t.value))
             return;
+        usesIndex = true;
         const QString phrase = ftsPhrase(column, t);
         if (t.negated) {
             conditions.append(ftsNotIn);
@@ -397,5 +399,6 @@ SearchQuery SearchQuery::compile(const QString &text, const QDateTime &nowUtc)
     }
     q.where = conditions.isEmpty() ? QStringLiteral("1") : conditions.join(QLatin1String(" AND "));
     q.bindings = conditionBindings;
+    q.usesFullTextIndex = usesIndex;
     return q;
 }

@@ -20,6 +20,9 @@ struct SMTPRECEIVER_TEST_EXPORT SearchQuery
     QString where;
     QVariantList bindings;
     QString errorString; // non-empty when the query could not be understood (e.g. "before:soon")
+    // Whether where looks words up in the full-text index (positive or negated terms): such a
+    // query can only speak of messages the indexer has passed.
+    bool usesFullTextIndex = false;
 
     bool isValid() const { return errorString.isEmpty(); }
 

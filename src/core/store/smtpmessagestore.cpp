@@ -283,7 +283,7 @@ QList<SmtpMessageSummary> SmtpMessageStore::summaries(
             *errorString = search.errorString;
         return result;
     }
-    if (search.where.contains(QLatin1String("messages_fts"))) {
+    if (search.usesFullTextIndex) {
         // Words are looked up only among messages whose index batch has committed: a reader of
         // ":memory:" (read_uncommitted) would otherwise see a batch half-written, and match a
         // message by a word while missing the word a negated term excludes it by. A message
