@@ -1,0 +1,10 @@
+// Placeholder: the routes are added by the work that builds them.
+#include "mailpitroutes.h"
+
+#include <QtGlobal>
+
+void addMailpitListRoutes(HttpRouter &router, const MailpitContext &context)
+{
+    Q_UNUSED(router);
+    Q_UNUSED(context);
+}

@@ -1,0 +1,33 @@
+// The routes of Mailpit's /api/v1 (and /view, /livez, /readyz), in three groups that live in
+// files of their own: the list and search side, one message's content, and the send API.
+#pragma once
+
+#include "smtpreceiverhttp_global.h"
+
+#include <QDateTime>
+#include <QString>
+
+class HttpRouter;
+class SmtpMessageStore;
+class SmtpServer;
+
+// What the routes work on. The store is required; the server is optional (without it the send
+// API answers 503 and the statistics read 0).
+struct MailpitContext
+{
+    SmtpMessageStore *store = nullptr;
+    SmtpServer *server = nullptr;
+    QDateTime startedAt; // for RuntimeStats.Uptime
+};
+
+// GET|PUT|DELETE /api/v1/messages, GET|DELETE /api/v1/search, /api/v1/info, /api/v1/webui,
+// /livez, /readyz (mailpitlistroutes.cpp).
+SMTPRECEIVERHTTP_TEST_EXPORT void addMailpitListRoutes(
+    HttpRouter &router, const MailpitContext &context);
+// GET /api/v1/message/{ID}[/headers|/raw|/part/{PartID}], /view/{ID}.html|.txt
+// (mailpitmessageroutes.cpp).
+SMTPRECEIVERHTTP_TEST_EXPORT void addMailpitMessageRoutes(
+    HttpRouter &router, const MailpitContext &context);
+// POST /api/v1/send (mailpitsendroute.cpp).
+SMTPRECEIVERHTTP_TEST_EXPORT void addMailpitSendRoute(
+    HttpRouter &router, const MailpitContext &context);
