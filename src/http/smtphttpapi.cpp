@@ -7,6 +7,8 @@
 #include <smtpmessagestore.h>
 #include <smtpserver.h>
 
+#include <QTcpServer>
+
 class SmtpHttpApiPrivate
 {
 public:
@@ -18,6 +20,7 @@ public:
     qint64 maxBodySize = 0;
     QString errorString;
     HttpRouter router;
+    QTcpServer listener;
 };
 
 SmtpHttpApi::SmtpHttpApi(SmtpMessageStore *store, SmtpServer *server, QObject *parent)
@@ -75,30 +78,50 @@ void SmtpHttpApi::setMaxBodySize(qint64 bytes)
 
 bool SmtpHttpApi::listen(const QHostAddress &address, quint16 port)
 {
-    Q_UNUSED(address);
-    Q_UNUSED(port);
-    // The transport is not in this build yet: refuse rather than pretend.
-    d_func()->errorString = tr("the HTTP transport is not available in this build");
-    return false;
+    Q_D(SmtpHttpApi);
+    close();
+    if (!d->listener.listen(address, port)) {
+        d->errorString = d->listener.errorString();
+        return false;
+    }
+    d->errorString.clear();
+    Q_EMIT listeningChanged();
+    return true;
 }
 
-void SmtpHttpApi::close() { }
+void SmtpHttpApi::close()
+{
+    Q_D(SmtpHttpApi);
+    if (!d->listener.isListening())
+        return;
+    d->listener.close();
+    Q_EMIT listeningChanged();
+}
+
 bool SmtpHttpApi::isListening() const
 {
-    return false;
+    return d_func()->listener.isListening();
 }
 QHostAddress SmtpHttpApi::serverAddress() const
 {
-    return {};
+    return d_func()->listener.serverAddress();
 }
 quint16 SmtpHttpApi::serverPort() const
 {
-    return 0;
+    return d_func()->listener.serverPort();
 }
+
 QString SmtpHttpApi::addressString() const
 {
-    return {};
+    if (!isListening())
+        return {};
+    const QHostAddress address = serverAddress();
+    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
+        ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
+        : address.toString();
+    return host + QLatin1Char(':') + QString::number(serverPort());
 }
+
 QString SmtpHttpApi::errorString() const
 {
     return d_func()->errorString;
