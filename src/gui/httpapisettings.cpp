@@ -74,13 +74,14 @@ QString HttpApiSettings::problem() const
     if (user.isEmpty() && !password.isEmpty())
         return tr("The HTTP API has a password but no user name.");
     if (!corsOrigin.isEmpty() && corsOrigin != QLatin1String("*")) {
+        // An origin as a browser sends it: scheme, host and port, nothing after them (not even
+        // a "/"), or the browser's Origin would never equal it.
         const QUrl origin(corsOrigin, QUrl::StrictMode);
         const bool ok = !hasControlOrSpace(corsOrigin) && origin.isValid()
             && (origin.scheme() == QLatin1String("http")
                 || origin.scheme() == QLatin1String("https"))
-            && !origin.host().isEmpty()
-            && (origin.path().isEmpty() || origin.path() == QLatin1String("/"))
-            && !origin.hasQuery() && !origin.hasFragment() && origin.userInfo().isEmpty();
+            && !origin.host().isEmpty() && origin.path().isEmpty() && !origin.hasQuery()
+            && !origin.hasFragment() && origin.userInfo().isEmpty();
         if (!ok)
             return tr("The CORS origin “%1” is not * or an origin such as http://localhost:3000.")
                 .arg(corsOrigin);

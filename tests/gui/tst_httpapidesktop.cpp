@@ -115,6 +115,7 @@ private Q_SLOTS:
     void addressInUseAtStartIsReported();
     void settingsPersistAcrossRestart();
     void receivingOffLeavesTheApi();
+    void smtpFailureLeavesTheApiAsItWas();
 
 private:
     std::unique_ptr<MainWindow> startWindow();
@@ -259,8 +260,8 @@ void TestHttpApiDesktop::problems_data()
         s.corsOrigin = QLatin1String(origin);
         QTest::addRow("CORS %s", origin) << s << QString();
     }
-    for (const char *origin : { "localhost:3000", "http://a.test/path", "ftp://a.test",
-             "http://a.test\r\nX-Evil: 1", "http://" }) {
+    for (const char *origin : { "localhost:3000", "http://a.test/path", "http://a.test/",
+             "ftp://a.test", "http://a.test\r\nX-Evil: 1", "http://" }) {
         s.corsOrigin = QLatin1String(origin);
         QTest::addRow("CORS %s", origin) << s << QString("CORS");
     }
@@ -673,6 +674,27 @@ void TestHttpApiDesktop::receivingOffLeavesTheApi()
     QVERIFY(window->server()->isListening());
     QCOMPARE(window->httpApi()->serverPort(), port);
     QCOMPARE(listening.count(), 0); // never rebound
+}
+
+void TestHttpApiDesktop::smtpFailureLeavesTheApiAsItWas()
+{
+    // One Apply changes both; when the SMTP listener cannot move, neither changes.
+    auto window = startWindow();
+    QVERIFY(window);
+    const int smtpPort = window->server()->serverPort();
+    QTcpServer blocker;
+    QVERIFY(blocker.listen(QHostAddress::LocalHost, 0));
+    AppSettings both = window->settings();
+    both.http = enabledOn(QStringLiteral("127.0.0.1:0"));
+    both.server.setListeners(
+        { SmtpListenerConfig(QStringLiteral("127.0.0.1"), blocker.serverPort()) });
+    QString error;
+    QVERIFY(!window->applyFromDialog(both, &error));
+    QVERIFY2(error.contains(QString::number(blocker.serverPort())), qPrintable(error));
+    QVERIFY(!window->httpApi()->isListening());
+    QVERIFY(!window->settings().http.enabled);
+    QCOMPARE(window->server()->serverPort(), smtpPort);
+    QVERIFY(apiLabel(window.get())->isHidden());
 }
 
 int main(int argc, char **argv)
