@@ -3,8 +3,8 @@
 #include "htmltotext.h"
 
 #include <QChar>
+#include <QHash>
 
-#include <cstring>
 
 namespace {
 
@@ -43,24 +43,27 @@ const NamedReference otherNames[]
 
 char32_t namedReference(const QByteArray &name)
 {
-    for (std::size_t i = 0; i < sizeof latin1Names / sizeof *latin1Names; ++i) {
-        if (name == latin1Names[i])
-            return char32_t(0xa0 + i);
-    }
-    for (const NamedReference &reference : otherNames) {
-        if (name == reference.name)
-            return reference.code;
-    }
-    return 0;
+    static const QHash<QByteArray, char32_t> table = [] {
+        QHash<QByteArray, char32_t> names;
+        for (std::size_t i = 0; i < sizeof latin1Names / sizeof *latin1Names; ++i)
+            names.insert(latin1Names[i], char32_t(0xa0 + i));
+        for (const NamedReference &reference : otherNames)
+            names.insert(reference.name, reference.code);
+        return names;
+    }();
+    return table.value(name);
 }
 
 // The character a reference at `at` ("&amp;", "&#233;", "&#xE9;") stands for, and its length;
 // 0 when there is none there (the "&" is then text).
 char32_t reference(QStringView html, qsizetype at, qsizetype *length)
 {
-    const qsizetype end = html.indexOf(QLatin1Char(';'), at + 1);
-    if (end < 0 || end - at > 40 || end == at + 1)
+    // Only a short way ahead: a text full of "&" and no ";" must not be read again for each.
+    const qsizetype window = qMin<qsizetype>(html.size() - at - 1, 40);
+    const qsizetype found = html.sliced(at + 1, window).indexOf(QLatin1Char(';'));
+    if (found <= 0)
         return 0;
+    const qsizetype end = at + 1 + found;
     const QStringView body = html.sliced(at + 1, end - at - 1);
     char32_t code = 0;
     if (body.front() == QLatin1Char('#')) {
@@ -146,27 +149,24 @@ bool isAsciiLetter(QChar c)
         || (c >= QLatin1Char('A') && c <= QLatin1Char('Z'));
 }
 
-bool isOneOf(const QString &name, std::initializer_list<const char *> names)
-{
-    for (const char *candidate : names) {
-        if (name == QLatin1String(candidate))
-            return true;
-    }
-    return false;
-}
+enum class Element { Other, Skipped, Block, Image };
 
-bool isSkipped(const QString &name)
+Element element(const QString &lowerName)
 {
-    return isOneOf(name, { "script", "style", "head", "title", "noscript" });
-}
-
-bool isBlock(const QString &name)
-{
-    return isOneOf(name,
-        { "p", "div", "td", "th", "tr", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4",
-            "h5", "h6", "table", "thead", "tbody", "tfoot", "caption", "blockquote", "pre", "hr",
-            "br", "section", "article", "header", "footer", "nav", "aside", "main", "figure",
-            "figcaption", "address", "center", "form", "fieldset", "body", "html" });
+    static const QHash<QString, Element> elements = [] {
+        QHash<QString, Element> table;
+        for (const char *name : { "script", "style", "head", "title", "noscript" })
+            table.insert(QLatin1String(name), Element::Skipped);
+        for (const char *name :
+            { "p", "div", "td", "th", "tr", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3",
+                "h4", "h5", "h6", "table", "thead", "tbody", "tfoot", "caption", "blockquote",
+                "pre", "hr", "br", "section", "article", "header", "footer", "nav", "aside", "main",
+                "figure", "figcaption", "address", "center", "form", "fieldset", "body", "html" })
+            table.insert(QLatin1String(name), Element::Block);
+        table.insert(QStringLiteral("img"), Element::Image);
+        return table;
+    }();
+    return elements.value(lowerName, Element::Other);
 }
 
 // Past the '>' that ends the tag whose name ends at `at`, quoted attribute values skipped.
@@ -259,12 +259,19 @@ QString text(QStringView html, qsizetype stopAfter)
         i = endOfTag(html, nameEnd);
         const bool selfClosing
             = i >= 2 && html.at(i - 1) == QLatin1Char('>') && html.at(i - 2) == QLatin1Char('/');
-        if (!closing && !selfClosing && isSkipped(name)) {
-            i = endOfSkipped(html, i, name);
-        } else if (name == QLatin1String("img")) {
+        switch (element(name)) {
+        case Element::Skipped:
+            if (!closing && !selfClosing)
+                i = endOfSkipped(html, i, name);
+            break;
+        case Element::Image:
             out.space();
-        } else if (isBlock(name)) {
+            break;
+        case Element::Block:
             out.lineEnd();
+            break;
+        case Element::Other:
+            break;
         }
     }
     return out.result();

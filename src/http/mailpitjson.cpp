@@ -14,6 +14,8 @@
 #include <QJsonArray>
 #include <QSet>
 
+#include <algorithm>
+
 namespace {
 
 constexpr qsizetype snippetBytes = 200;
@@ -152,8 +154,10 @@ QString timeString(const QDateTime &at)
 QString snippet(const QString &html, const QString &text)
 {
     // One character more than fits is enough to know that it must be cut.
-    const QString full = !html.trimmed().isEmpty() ? HtmlToText::text(html, snippetBytes)
-                                                   : HtmlToText::collapsed(text, snippetBytes);
+    const bool hasHtml
+        = std::any_of(html.cbegin(), html.cend(), [](QChar c) { return !c.isSpace(); });
+    const QString full = hasHtml ? HtmlToText::text(html, snippetBytes)
+                                 : HtmlToText::collapsed(text, snippetBytes);
     bool cut = false;
     QString result = cutUtf8(HtmlToText::collapsed(full), snippetBytes, &cut);
     if (cut)
