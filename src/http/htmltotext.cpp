@@ -5,7 +5,6 @@
 #include <QChar>
 #include <QHash>
 
-
 namespace {
 
 // The named character references mail uses. Latin-1 (U+00A0 to U+00FF) by table position.

@@ -324,6 +324,29 @@ private Q_SLOTS:
         QCOMPARE(inlines.at(1).toObject().value("FileName").toString(), "pic"); // the Content-ID
     }
 
+    void namedHtmlPartIsTheHtml()
+    {
+        // An HTML part shown inline with a file name: the store keeps no HTML body for it, but
+        // Mailpit's HTML is the first text/html that is not an attachment.
+        const SmtpStoredMessage message
+            = stored(crlf("From: a@example.com\nContent-Type: multipart/mixed; boundary=b\n\n"
+                          "--b\nContent-Type: text/html; charset=iso-8859-1\n"
+                          "Content-Disposition: inline; filename=page.html\n\n<p>caf\xe9</p>\n"
+                          "--b--\n"));
+        const QJsonObject m = full(message);
+        QCOMPARE(m.value("HTML").toString(), "<p>café</p>");
+        QCOMPARE(m.value("Text").toString(), "café");
+        QCOMPARE(m.value("Inline").toArray().size(), 1);
+    }
+
+    void summaryAlikeBeforeAndAfterIndexing()
+    {
+        const qint64 id = deliver(*m_store, envelope(nodemailerMessage(), { "x@example.com" }));
+        const QJsonObject early = MailpitJson::summary(*m_store->message(id));
+        QTRY_VERIFY_WITH_TIMEOUT(m_store->indexedUpTo() >= id, 30000);
+        QCOMPARE(MailpitJson::summary(*m_store->message(id)), early);
+    }
+
     void headersShape()
     {
         const QByteArray raw = "message-id: <m@example.com>\r\n"
