@@ -18,6 +18,10 @@ namespace {
 const QByteArray viewPolicy = "default-src 'none'; img-src 'self' data:; "
                               "style-src 'unsafe-inline'; font-src 'self' data:; "
                               "base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+// A part is mail content too, served from the API's own origin: an HTML or SVG attachment
+// opened in a browser must not run scripts there (they could read every message through the
+// API). The same policy, and a sandbox, which gives the document an origin of its own.
+const QByteArray partPolicy = viewPolicy + "; sandbox";
 
 bool isDigits(const QString &text)
 {
@@ -159,6 +163,7 @@ HttpResponse getRaw(const MailpitContext &context, HttpRequest &request)
     if (response.body.isEmpty() && !context.store->message(id))
         return HttpResponse::notFound();
     response.contentType = "text/plain; charset=utf-8";
+    response.setHeader("X-Content-Type-Options", "nosniff");
     if (request.queryItem(QStringLiteral("dl")) == QLatin1String("1"))
         response.setHeader(
             "Content-Disposition", "attachment; filename=\"" + QByteArray::number(id) + ".eml\"");
@@ -185,6 +190,8 @@ HttpResponse getPart(const MailpitContext &context, HttpRequest &request)
     const QString name = part.fileName().isEmpty() ? part.contentId() : part.fileName();
     response.setHeader(
         "Content-Disposition", "inline; filename=\"" + QUrl::toPercentEncoding(name) + '"');
+    response.setHeader("Content-Security-Policy", partPolicy);
+    response.setHeader("X-Content-Type-Options", "nosniff");
     return response;
 }
 

@@ -147,6 +147,7 @@ private Q_SLOTS:
         QCOMPARE(response.status, 200);
         QCOMPARE(response.contentType, QByteArray("text/plain; charset=utf-8"));
         QCOMPARE(response.body, nodemailerMessage());
+        QCOMPARE(response.header("X-Content-Type-Options"), QByteArray("nosniff"));
         QVERIFY(response.header("Content-Disposition").isEmpty());
         const HttpResponse download = get(path(m_nodemailer, "/raw?dl=1"));
         QCOMPARE(download.header("Content-Disposition"),
@@ -185,6 +186,10 @@ private Q_SLOTS:
         QCOMPARE(response.contentType, contentType); // no parameters
         QCOMPARE(response.header("Content-Disposition"), disposition);
         QCOMPARE(response.body, content);
+        // Opened in a browser, a part runs no script in the API's origin.
+        QVERIFY(response.header("Content-Security-Policy").startsWith("default-src 'none';"));
+        QVERIFY(response.header("Content-Security-Policy").endsWith("; sandbox"));
+        QCOMPARE(response.header("X-Content-Type-Options"), QByteArray("nosniff"));
         QVERIFY(!isRead(m_nodemailer));
     }
 
