@@ -11,6 +11,8 @@
 #include <QJsonObject>
 #include <QPointer>
 
+#include <algorithm>
+
 namespace {
 
 // The server's name if it can stand after the '@' of a Message-ID, else "smtp-receiver".
@@ -71,6 +73,13 @@ void addMailpitSendRoute(HttpRouter &router, const MailpitContext &context)
             message.setMailFrom(built.mailFrom);
             message.setRcptTos(built.rcptTos);
             message.setData(built.data);
+            // As a client would have had to say over SMTP for these addresses.
+            const auto isAscii = [](const QString &text) {
+                return std::all_of(
+                    text.cbegin(), text.cend(), [](QChar c) { return c.unicode() < 0x80; });
+            };
+            message.setSmtpUtf8(!isAscii(built.mailFrom)
+                || !std::all_of(built.rcptTos.cbegin(), built.rcptTos.cend(), isAscii));
             // Tags are accepted and ignored: there are no mailboxes to put the message in yet.
 
             return HttpResponse::later([store, server, message](HttpResponse::Responder respond) {

@@ -206,6 +206,32 @@ private Q_SLOTS:
             QStringLiteral("user@example.com"));
     }
 
+    void internationalAddressesAreSmtpUtf8()
+    {
+        QJsonObject body = request();
+        body.insert(QStringLiteral("To"),
+            QJsonArray {
+                mailbox(QStringLiteral("jürgen@bücher.example"), QStringLiteral("Jürgen")) });
+        QSignalSpy messages(m_server.get(), &SmtpServer::message);
+        const auto response = send(post(body));
+        QVERIFY(response);
+        QCOMPARE(response->status, 200);
+        QVERIFY(messages.count() == 1 || messages.wait(5000));
+        const SmtpMessage message = messages.at(0).at(0).value<SmtpMessage>();
+        QVERIFY(message.isSmtpUtf8());
+        QCOMPARE(message.rcptTos().first(), QStringLiteral("jürgen@bücher.example"));
+        const auto stored = m_store->message(message.id());
+        QVERIFY(stored);
+        QVERIFY2(stored->summary().to.contains(QStringLiteral("jürgen@bücher.example")),
+            qPrintable(stored->summary().to));
+
+        // Plain ASCII mail is not.
+        const auto plain = send(post(request()));
+        QVERIFY(plain);
+        QVERIFY(messages.count() == 2 || messages.wait(5000));
+        QVERIFY(!messages.at(1).at(0).value<SmtpMessage>().isSmtpUtf8());
+    }
+
     void badRequestsGetOneLine_data()
     {
         QTest::addColumn<QByteArray>("body");
