@@ -47,7 +47,10 @@ function start() {
   );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("no readiness line within 15 s")), 15000);
-    child.once("exit", (code) => reject(new Error(`smtp-receiver exited with ${code} before it was ready`)));
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`smtp-receiver exited with ${code} before it was ready`));
+    });
     createInterface({ input: child.stdout }).on("line", (line) => {
       stdoutLines.push(line);
       let event;
