@@ -2,11 +2,13 @@
 // message takes SMTP mail's path (sinks, message() signal, statistics) without the recipient
 // rules, the answer waits for the commit and carries the store's id, and bad requests, oversized
 // messages and failing sinks get one-line errors.
+#include "eventprinter.h"
 #include "httprouter.h"
 #include "mailpitroutes.h"
 
 #include <smtpmaildirsink.h>
 #include <smtpmessagestore.h>
+#include <smtpmessagesummary.h>
 #include <smtpserver.h>
 
 #include <QDir>
@@ -161,6 +163,31 @@ private Q_SLOTS:
         QCOMPARE(stored->textBody(), QStringLiteral("Hello\r\n"));
         QCOMPARE(stored->summary().rcptTos, message.rcptTos());
         QVERIFY(stored->header(QStringLiteral("Bcc")).isEmpty());
+    }
+
+    void theHeadlessRunnersLineIsThatOfSmtpMail()
+    {
+        // The line the headless runner prints for every message() (headlessrunner.cpp).
+        QSignalSpy messages(m_server.get(), &SmtpServer::message);
+        const auto response = send(post(request()));
+        QVERIFY(response);
+        QVERIFY(messages.count() == 1 || messages.wait(5000));
+        const SmtpMessage message = messages.at(0).at(0).value<SmtpMessage>();
+        SmtpMessageSummary summary = SmtpMessageSummary::fromEnvelope(message);
+        summary.subject = message.subject();
+        const QJsonObject line
+            = QJsonDocument::fromJson(EventPrinter::messageJson(summary)).object();
+        QCOMPARE(line.value(QStringLiteral("event")).toString(), QStringLiteral("message"));
+        QCOMPARE(line.value(QStringLiteral("id")).toVariant().toString(), idOf(*response));
+        QCOMPARE(line.value(QStringLiteral("remoteAddress")).toString(), QString());
+        QVERIFY(line.contains(QStringLiteral("remoteAddress")));
+        QCOMPARE(line.value(QStringLiteral("helo")).toString(), QString());
+        QCOMPARE(
+            line.value(QStringLiteral("mailfrom")).toString(), QStringLiteral("app@example.com"));
+        QCOMPARE(line.value(QStringLiteral("rcpttos")).toArray().size(), 3);
+        QCOMPARE(line.value(QStringLiteral("subject")).toString(),
+            QStringLiteral("Sent through the API"));
+        QCOMPARE(line.value(QStringLiteral("size")).toInteger(), message.size());
     }
 
     void goesThroughEverySink()
