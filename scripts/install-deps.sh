@@ -27,6 +27,13 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+# node and npm for the npm client test (tests/blackbox/mailpit-clients; mailpit-api needs
+# node >= 18): Debian's nodejs and npm where there is no node or npm yet. Asked by command, not by
+# package: NodeSource's nodejs 20 carries its own npm and conflicts with Debian's npm package,
+# which would take it away.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "Installing: ${missing[*]}" >&2

@@ -680,6 +680,37 @@ void SmtpServer::removeMessageSink(SmtpMessageSink *sink)
     d_func()->sinks.removeAll(sink);
 }
 
+void SmtpServer::submit(const SmtpMessage &message, QObject *context,
+    std::function<void(const SmtpMessage &stored, const QString &errorString)> done)
+{
+    Q_D(SmtpServer);
+    SmtpMessage submitted = message;
+    if (submitted.id() == 0)
+        submitted.setId(d->nextMessageId());
+    if (!submitted.receivedAt().isValid())
+        submitted.setReceivedAt(QDateTime::currentDateTimeUtc());
+    const bool guarded = context != nullptr;
+    QPointer<QObject> target(context);
+    d->deliver(submitted,
+        [guarded, target, submitted, done = std::move(done)](const SmtpSinkResult &result) {
+            if (!done || (guarded && !target))
+                return;
+            SmtpMessage stored;
+            if (result.ok) {
+                stored = submitted;
+                if (result.id)
+                    stored.setId(result.id);
+            }
+            const QString error = result.ok ? QString() : result.errorString;
+            if (!guarded || QThread::currentThread() == target->thread())
+                done(stored, error);
+            else
+                QMetaObject::invokeMethod(
+                    target.data(), [done, stored, error] { done(stored, error); },
+                    Qt::QueuedConnection);
+        });
+}
+
 int SmtpServer::connectionCount() const
 {
     return int(d_func()->connections.size());

@@ -31,6 +31,8 @@
 #include <QObject>
 #include <QScopedPointer>
 
+#include <functional>
+
 class QSslConfiguration;
 class SmtpMessageSink;
 class SmtpServerConfig;
@@ -147,6 +149,19 @@ public:
     // Sinks see each message, in the order added, before the client gets 250 (not owned).
     void addMessageSink(SmtpMessageSink *sink);
     void removeMessageSink(SmtpMessageSink *sink);
+
+    // Call on the server's thread. Takes a message that did not arrive over SMTP (the HTTP send
+    // API, a program that embeds the library) along the path a session's message takes after DATA:
+    // every sink in order, then, once all of them confirmed, done(stored, "") and message(stored),
+    // and the message counts in messageCount() and byteCount(). Recipient rules and recipient()
+    // handlers are not asked: rcptTos() are taken as they are. An id of 0 gets the server's next id
+    // (a sink that assigns ids, such as the store, replaces it: stored carries the final one); a
+    // null receivedAt() becomes now. When a sink fails, done({}, why) is called, errorOccurred() is
+    // emitted and message() is not. done runs on context's thread, and not at all once context
+    // is destroyed (or the server is); without a context it runs on the server's thread. With
+    // no sinks, or sinks that answer at once, it runs before submit() returns.
+    void submit(const SmtpMessage &message, QObject *context,
+        std::function<void(const SmtpMessage &stored, const QString &errorString)> done);
 
     int connectionCount() const;
     int peakConnectionCount() const;

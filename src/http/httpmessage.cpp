@@ -94,6 +94,13 @@ HttpResponse HttpResponse::notFound()
     return text(404, QStringLiteral("404 page not found"));
 }
 
+HttpResponse HttpResponse::later(std::function<void(Responder)> start)
+{
+    HttpResponse response;
+    response.deferred = std::move(start);
+    return response;
+}
+
 QByteArray HttpResponse::reasonPhrase(int status)
 {
     switch (status) {

@@ -11,6 +11,7 @@
 #include <QString>
 #include <QUrlQuery>
 
+#include <functional>
 #include <utility>
 
 class QJsonArray;
@@ -45,6 +46,12 @@ struct SMTPRECEIVERHTTP_TEST_EXPORT HttpResponse
     QByteArray contentType; // empty: no Content-Type (an empty body)
     QList<std::pair<QByteArray, QByteArray>> headers; // besides Content-Type and Content-Length
     QByteArray body;
+    // An answer that comes later (the send API answers once the message is stored): set by
+    // later(). Whoever dispatched the request calls deferred with a function that takes the real
+    // answer; the route calls that function at most once (never when what it waited for went
+    // away), on the thread that called deferred, possibly after the client has gone.
+    using Responder = std::function<void(const HttpResponse &)>;
+    std::function<void(Responder)> deferred;
 
     void setHeader(const QByteArray &name, const QByteArray &value); // replaces one of that name
     QByteArray header(QByteArrayView name) const;
@@ -57,6 +64,9 @@ struct SMTPRECEIVERHTTP_TEST_EXPORT HttpResponse
     static HttpResponse json(const QJsonArray &array, int status = 200);
     // 404 with Mailpit's body, "404 page not found".
     static HttpResponse notFound();
+    // A deferred answer (see deferred): start runs when the dispatcher is ready for the answer.
+    static HttpResponse later(std::function<void(Responder)> start);
+    bool isDeferred() const { return bool(deferred); }
     // The standard reason phrase of a status ("Not Found"); "Unknown" for others.
     static QByteArray reasonPhrase(int status);
 };

@@ -19,13 +19,20 @@ public:
     // Adds a route. A GET route also answers HEAD (the transport drops the body).
     void add(const QByteArray &method, const QString &pattern, Handler handler);
 
-    // Runs the matching route's handler with request.pathParameters filled in.
+    // Runs the matching route's handler with request.pathParameters filled in. A deferred
+    // answer (HttpResponse::later) is waited for here, in a local event loop: the transport
+    // uses the form below instead, which never nests event loops.
     HttpResponse dispatch(HttpRequest &request) const;
+    // Runs the matching route's handler and hands its answer to respond: at once, or, for a
+    // deferred answer, when it comes (at most once, on this thread).
+    void dispatch(HttpRequest &request, const HttpResponse::Responder &respond) const;
 
     // Whether some route's pattern matches the path, whatever its method.
     bool matchesPath(const QByteArray &path) const;
 
 private:
+    HttpResponse route(HttpRequest &request) const;
+
     struct Segment
     {
         QString literal; // a literal segment, or the suffix after a parameter

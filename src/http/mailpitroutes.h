@@ -12,7 +12,7 @@ class SmtpMessageStore;
 class SmtpServer;
 
 // What the routes work on. The store is required; the server is optional (without it the send
-// API answers 503 and the statistics read 0).
+// API stores straight into the store, and the statistics read 0).
 struct MailpitContext
 {
     SmtpMessageStore *store = nullptr;

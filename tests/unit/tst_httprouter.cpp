@@ -3,6 +3,7 @@
 #include "httprouter.h"
 
 #include <QTest>
+#include <QTimer>
 
 class TestHttpRouter : public QObject
 {
@@ -101,6 +102,39 @@ private Q_SLOTS:
     {
         HttpRequest r = request("HEAD", "/api/v1/messages");
         QCOMPARE(router().dispatch(r).status, 200);
+    }
+    void deferredAnswerReachesTheResponder()
+    {
+        HttpRouter router;
+        router.add("POST", QStringLiteral("/later"), [](HttpRequest &) {
+            return HttpResponse::later([](HttpResponse::Responder respond) {
+                QTimer::singleShot(
+                    10, [respond] { respond(HttpResponse::text(202, QStringLiteral("late"))); });
+            });
+        });
+        HttpRequest r = request("POST", "/later");
+        int calls = 0;
+        HttpResponse answer;
+        router.dispatch(r, [&](const HttpResponse &response) {
+            answer = response;
+            ++calls;
+        });
+        QCOMPARE(calls, 0);
+        QTRY_COMPARE(calls, 1);
+        QCOMPARE(answer.status, 202);
+        QVERIFY(!answer.isDeferred());
+
+        // The synchronous form waits for it.
+        HttpRequest again = request("POST", "/later");
+        QCOMPARE(router.dispatch(again).body, QByteArray("late"));
+    }
+
+    void immediateAnswerReachesTheResponderAtOnce()
+    {
+        HttpRequest r = request("GET", "/api/v1/messages");
+        QByteArray body;
+        router().dispatch(r, [&body](const HttpResponse &response) { body = response.body; });
+        QCOMPARE(body, QByteArray("list"));
     }
 };
 
