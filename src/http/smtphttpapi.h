@@ -44,6 +44,10 @@ public:
     // size, or 25 MiB without a server.
     qint64 maxBodySize() const;
     void setMaxBodySize(qint64 bytes);
+    // Concurrent connections served (WebSocket clients included); over it a client gets 503 and
+    // is closed. Default 1000.
+    int maxConnections() const;
+    void setMaxConnections(int connections);
 
     // Starts serving; false, with errorString(), when the address cannot be bound.
     bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
