@@ -306,6 +306,22 @@ HttpConnection::Outcome HttpConnection::handle(HttpParsedRequest parsed)
             beginClose();
             return Outcome::Stop;
         }
+        // What Qt WebSockets would refuse is refused here, so that every socket handed over
+        // becomes a client.
+        if (request.header("sec-websocket-version") != "13") {
+            HttpResponse wrongVersion
+                = HttpResponse::text(426, QStringLiteral("WebSocket version 13 required"));
+            wrongVersion.setHeader("Sec-WebSocket-Version", "13");
+            write(wrongVersion, parsed, false);
+            beginClose();
+            return Outcome::Stop;
+        }
+        if (QByteArray::fromBase64(request.header("sec-websocket-key")).size() != 16) {
+            write(
+                HttpResponse::text(400, QStringLiteral("Bad WebSocket handshake")), parsed, false);
+            beginClose();
+            return Outcome::Stop;
+        }
         handOver(parsed);
         return Outcome::Stop;
     }

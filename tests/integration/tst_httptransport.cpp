@@ -560,6 +560,24 @@ private Q_SLOTS:
         QVERIFY(c.waitForClose());
     }
 
+    void badWebSocketHandshakes()
+    {
+        const QByteArray upgrade = "GET /api/events HTTP/1.1\r\nHost: localhost\r\n"
+                                   "Upgrade: websocket\r\nConnection: Upgrade\r\n";
+        Client noVersion(m_port);
+        const Answer a
+            = noVersion.exchange(upgrade + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+                  .value(0);
+        QCOMPARE(a.status, 426);
+        QCOMPARE(a.header("sec-websocket-version"), QByteArray("13"));
+        QVERIFY(noVersion.waitForClose());
+        Client noKey(m_port);
+        QCOMPARE(
+            noKey.exchange(upgrade + "Sec-WebSocket-Version: 13\r\n\r\n").value(0).status, 400);
+        QVERIFY(noKey.waitForClose());
+        QTRY_COMPARE(m_api->connectionCount(), 0);
+    }
+
     void originChecks()
     {
         const QStringList allowed { QStringLiteral("mail.example.test") };
