@@ -58,7 +58,7 @@ public:
     // "127.0.0.1:8025", "[::1]:8025"; empty when not listening.
     QString addressString() const;
     QString errorString() const;
-    int connectionCount() const;
+    int connectionCount() const; // open HTTP connections and WebSocket clients
 
 Q_SIGNALS:
     void listeningChanged();
