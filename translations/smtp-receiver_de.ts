@@ -2,6 +2,56 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>HttpApiSettings</name>
+    <message>
+        <source>The HTTP API address “%1” is not ADDR:PORT (for example 127.0.0.1:8025).</source>
+        <translation>Die HTTP-API-Adresse „%1“ hat nicht die Form ADRESSE:PORT (zum Beispiel 127.0.0.1:8025).</translation>
+    </message>
+    <message>
+        <source>The HTTP API address “%1” is not an IP address or localhost (for example 127.0.0.1, 0.0.0.0 or ::1).</source>
+        <translation>Die HTTP-API-Adresse „%1“ ist keine IP-Adresse und nicht localhost (zum Beispiel 127.0.0.1, 0.0.0.0 oder ::1).</translation>
+    </message>
+    <message>
+        <source>The HTTP API port %1 is out of range: a port is a number from 0 to 65535 (0 picks a free one).</source>
+        <translation>Der HTTP-API-Port %1 liegt außerhalb des gültigen Bereichs: Ein Port ist eine Zahl von 0 bis 65535 (0 wählt einen freien).</translation>
+    </message>
+    <message>
+        <source>The HTTP API user name must not contain “:”.</source>
+        <translation>Der Benutzername der HTTP-API darf kein „:“ enthalten.</translation>
+    </message>
+    <message>
+        <source>The HTTP API user name and password must not contain spaces or line breaks.</source>
+        <translation>Benutzername und Passwort der HTTP-API dürfen keine Leerzeichen oder Zeilenumbrüche enthalten.</translation>
+    </message>
+    <message>
+        <source>The HTTP API has a password but no user name.</source>
+        <translation>Die HTTP-API hat ein Passwort, aber keinen Benutzernamen.</translation>
+    </message>
+    <message>
+        <source>The CORS origin “%1” is not * or an origin such as http://localhost:3000.</source>
+        <translation>Der CORS-Origin „%1“ ist weder * noch ein Origin wie http://localhost:3000.</translation>
+    </message>
+    <message>
+        <source>The HTTP API cannot listen on %1: %2</source>
+        <translation>Die HTTP-API kann nicht auf %1 lauschen: %2</translation>
+    </message>
+</context>
+<context>
+    <name>HttpPage</name>
+    <message>
+        <source>none</source>
+        <translation>keiner</translation>
+    </message>
+    <message>
+        <source>Not a loopback address: anyone who can reach this computer over the network can read the caught mail. Set a user and password, or use 127.0.0.1.</source>
+        <translation>Keine Loopback-Adresse: Jeder, der diesen Computer über das Netzwerk erreicht, kann die abgefangenen Nachrichten lesen. Legen Sie Benutzer und Passwort fest oder verwenden Sie 127.0.0.1.</translation>
+    </message>
+    <message>
+        <source>Not a loopback address: anyone who can reach this computer over the network and knows the user and password can read the caught mail.</source>
+        <translation>Keine Loopback-Adresse: Jeder, der diesen Computer über das Netzwerk erreicht und Benutzer und Passwort kennt, kann die abgefangenen Nachrichten lesen.</translation>
+    </message>
+</context>
+<context>
     <name>InboxModel</name>
     <message>
         <source>(no subject)</source>
@@ -206,6 +256,22 @@
         <source>%1, %2</source>
         <comment>status bar: N messages, N unread</comment>
         <translation>%1, %2</translation>
+    </message>
+    <message>
+        <source>Copied %1</source>
+        <translation>%1 kopiert</translation>
+    </message>
+    <message>
+        <source>API %1</source>
+        <translation>API %1</translation>
+    </message>
+    <message>
+        <source>The Mailpit-compatible HTTP API serves the caught mail at %1, for test suites that use mailpit-api, cypress-mailpit or pytest-mailpit. Click to copy the address.</source>
+        <translation>Die Mailpit-kompatible HTTP-API stellt die abgefangenen Nachrichten unter %1 bereit, für Testsuiten mit mailpit-api, cypress-mailpit oder pytest-mailpit. Klicken kopiert die Adresse.</translation>
+    </message>
+    <message>
+        <source>API not listening</source>
+        <translation>API nicht erreichbar</translation>
     </message>
 </context>
 <context>
@@ -928,6 +994,57 @@
     <message>
         <source>The settings could not be applied.</source>
         <translation>Die Einstellungen konnten nicht übernommen werden.</translation>
+    </message>
+    <message>
+        <source>HTTP API</source>
+        <translation>HTTP-API</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsHttpPage</name>
+    <message>
+        <source>HTTP API</source>
+        <translation>HTTP-API</translation>
+    </message>
+    <message>
+        <source>S&amp;erve the HTTP API (Mailpit-compatible)</source>
+        <translation>HTTP-API an&amp;bieten (Mailpit-kompatibel)</translation>
+    </message>
+    <message>
+        <source>Test suites written for Mailpit read the caught mail through it, with Mailpit&apos;s clients (mailpit-api, cypress-mailpit, pytest-mailpit) pointed at the address below.</source>
+        <translation>Testsuiten, die für Mailpit geschrieben sind, lesen darüber die abgefangenen Nachrichten – mit den Clients von Mailpit (mailpit-api, cypress-mailpit, pytest-mailpit), die auf die Adresse unten zeigen.</translation>
+    </message>
+    <message>
+        <source>&amp;Address:</source>
+        <translation>A&amp;dresse:</translation>
+    </message>
+    <message>
+        <source>ADDR:PORT; port 0 picks a free one. A loopback address (127.0.0.1, ::1) keeps the API to this computer.</source>
+        <translation>ADRESSE:PORT; Port 0 wählt einen freien. Eine Loopback-Adresse (127.0.0.1, ::1) beschränkt die API auf diesen Computer.</translation>
+    </message>
+    <message>
+        <source>Access</source>
+        <translation>Zugriff</translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation>Ben&amp;utzer:</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Passwort:</translation>
+    </message>
+    <message>
+        <source>Optional: clients then send them as HTTP Basic auth. /livez and /readyz answer without them.</source>
+        <translation>Optional: Clients senden sie dann per HTTP-Basic-Authentifizierung. /livez und /readyz antworten auch ohne.</translation>
+    </message>
+    <message>
+        <source>&amp;CORS origin:</source>
+        <translation>&amp;CORS-Origin:</translation>
+    </message>
+    <message>
+        <source>Optional: lets web pages from this origin (for example http://localhost:3000, or * for any) call the API from a browser. Empty: no CORS headers.</source>
+        <translation>Optional: Webseiten dieses Origins (zum Beispiel http://localhost:3000, oder * für alle) dürfen die API aus dem Browser aufrufen. Leer: keine CORS-Header.</translation>
     </message>
 </context>
 <context>

@@ -112,6 +112,16 @@ QList<SmtpListenerConfig> replaceListeners(
     return result;
 }
 
+// The HTTP API's command-line options (--http, --http-auth, --http-allowed-host, --http-cors)
+// on top of the saved HTTP API settings. AppOptions does not carry them here: this is where they
+// join, as saved.withCommandLine(address, auth, allowedHosts, cors); until then the saved
+// settings stand.
+HttpApiSettings httpFromOptions(const HttpApiSettings &saved, const AppOptions &options)
+{
+    Q_UNUSED(options)
+    return saved;
+}
+
 } // namespace
 
 AppSettings AppSettings::load(QSettings &settings)
@@ -166,6 +176,8 @@ AppSettings AppSettings::load(QSettings &settings)
             qCWarning(lcAppSettings) << "ignoring the saved rules:" << error;
     }
 
+    s.http = HttpApiSettings::load(settings);
+
     s.databasePath = settings.value(keyDatabase, s.databasePath).toString();
     s.maxMessages
         = number(settings, keyMaxMessages, s.maxMessages, 0, std::numeric_limits<qint64>::max());
@@ -208,6 +220,8 @@ void AppSettings::save(QSettings &settings) const
     settings.setValue(keyMaxConnections, c.maxConnections());
 
     settings.setValue(keyRules, QString::fromUtf8(c.rules().toJson()));
+
+    http.save(settings);
 
     settings.setValue(keyDatabase, databasePath);
     settings.setValue(keyMaxMessages, maxMessages);
@@ -257,6 +271,7 @@ AppSettings AppSettings::fromOptions(const AppSettings &saved, const AppOptions 
         c.setIdleTimeout(o.idleTimeout());
     if (given("max-connections"))
         c.setMaxConnections(o.maxConnections());
+    s.http = httpFromOptions(s.http, options);
     if (given("database"))
         s.databasePath = options.database;
     if (given("max"))
@@ -274,7 +289,7 @@ bool AppSettings::applyTo(SmtpServer *target, QString *errorString) const
 
 bool operator==(const AppSettings &a, const AppSettings &b)
 {
-    return a.server == b.server && a.databasePath == b.databasePath
+    return a.server == b.server && a.http == b.http && a.databasePath == b.databasePath
         && a.maxMessages == b.maxMessages && a.notify == b.notify
         && a.minimizeToTray == b.minimizeToTray && a.startMinimized == b.startMinimized;
 }

@@ -3,6 +3,8 @@
 // user applies the settings dialog, which shows (and so saves) what is in effect.
 #pragma once
 
+#include "httpapisettings.h"
+
 #include <QString>
 
 #include <smtpserverconfig.h>
@@ -16,6 +18,9 @@ struct AppSettings
     // Server: listeners, TLS, AUTH, limits and rules, with the library's defaults. The form
     // has room for one SMTP and one SMTPS listener, and so has the settings file.
     SmtpServerConfig server;
+
+    // The Mailpit-compatible HTTP API: off by default.
+    HttpApiSettings http;
 
     // Storage
     QString databasePath; // empty: SmtpMessageStore::defaultPath()

@@ -3,9 +3,11 @@
 #include "inboxmodel.h"
 #include "messageview.h"
 #include "settingsdialog.h"
+#include "settingspage.h"
 #include "themedicon.h"
 
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QFileDialog>
 #include <QHeaderView>
@@ -35,6 +37,7 @@ constexpr char iconNameProperty[] = "smtpReceiverIconName";
 MainWindow::MainWindow(const AppOptions &options, QWidget *parent)
     : QMainWindow(parent)
     , m_options(options)
+    , m_httpApi(&m_store, &m_server)
 {
     setWindowTitle(tr("smtp-receiver"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/smtp-receiver.svg")));
@@ -85,7 +88,18 @@ MainWindow::MainWindow(const AppOptions &options, QWidget *parent)
     m_countLabel->setObjectName(QStringLiteral("messageCountLabel"));
     m_connectionsLabel = new QLabel(this);
     m_connectionsLabel->setObjectName(QStringLiteral("connectionsLabel"));
+    // The API's address, as a link that copies it: what a test suite's configuration needs.
+    m_httpApiLabel = new QLabel(this);
+    m_httpApiLabel->setObjectName(QStringLiteral("httpApiLabel"));
+    m_httpApiLabel->setTextFormat(Qt::RichText);
+    m_httpApiLabel->setTextInteractionFlags(Qt::LinksAccessibleByMouse);
+    m_httpApiLabel->hide();
+    connect(m_httpApiLabel, &QLabel::linkActivated, this, [this](const QString &url) {
+        QGuiApplication::clipboard()->setText(url);
+        statusBar()->showMessage(tr("Copied %1").arg(url), 3000);
+    });
     statusBar()->addWidget(m_listenLabel, 1);
+    statusBar()->addPermanentWidget(m_httpApiLabel);
     statusBar()->addPermanentWidget(m_countLabel);
     statusBar()->addPermanentWidget(m_connectionsLabel);
 
@@ -116,6 +130,7 @@ MainWindow::~MainWindow()
     if (m_model)
         settings.setValue(
             QStringLiteral("window/columns"), m_view->horizontalHeader()->saveState());
+    m_httpApi.close();
     m_server.shutdown();
     m_server.removeMessageSink(&m_store);
     m_storeTasks.waitForDone();
@@ -206,6 +221,7 @@ bool MainWindow::start()
     for (auto signal : { &SmtpServer::connectionCountChanged, &SmtpServer::listeningChanged })
         connect(&m_server, signal, this, &MainWindow::scheduleStatusUpdate);
     connect(&m_store, &SmtpMessageStore::countChanged, this, &MainWindow::scheduleStatusUpdate);
+    connect(&m_httpApi, &SmtpHttpApi::listeningChanged, this, &MainWindow::scheduleStatusUpdate);
 
     applySettings(m_settings);
     if (m_settings.startMinimized && m_tray)
@@ -221,6 +237,12 @@ void MainWindow::applySettings(const AppSettings &settings)
     m_listenError.clear();
     if (!settings.applyTo(&m_server, &error)) {
         m_listenError = error;
+        statusBar()->showMessage(error, 15000);
+    }
+    // The API is told apart from the SMTP listeners: one failing leaves the other running.
+    m_httpApiError.clear();
+    if (!settings.http.applyTo(&m_httpApi, &error)) {
+        m_httpApiError = error;
         statusBar()->showMessage(error, 15000);
     }
     m_settings = settings;
@@ -350,6 +372,7 @@ void MainWindow::updateStatus()
                               .arg(tr("%n message(s)", nullptr, int(m_store.count())),
                                   tr("%n unread", nullptr, int(m_store.unreadCount()))));
     m_connectionsLabel->setText(tr("%n connection(s)", nullptr, m_server.connectionCount()));
+    updateHttpApiStatus();
     if (m_tray && m_trayCount != m_store.unreadCount()) {
         m_trayCount = m_store.unreadCount();
         m_tray->setIcon(badgeIcon(windowIcon(), m_trayCount));
@@ -359,6 +382,35 @@ void MainWindow::updateStatus()
     setWindowTitle(m_store.unreadCount() > 0
             ? tr("smtp-receiver (%1 unread)").arg(m_store.unreadCount())
             : tr("smtp-receiver"));
+}
+
+void MainWindow::updateHttpApiStatus()
+{
+    if (m_httpApi.isListening()) {
+        const QString url = QStringLiteral("http://") + m_httpApi.addressString();
+        m_httpApiLabel->setText(
+            tr("API %1").arg(QStringLiteral("<a href=\"%1\">%1</a>").arg(url.toHtmlEscaped())));
+        m_httpApiLabel->setToolTip(
+            tr("The Mailpit-compatible HTTP API serves the caught mail at %1, for test suites "
+               "that use mailpit-api, cypress-mailpit or pytest-mailpit. Click to copy the "
+               "address.")
+                .arg(url));
+        m_httpApiLabel->setPalette(QPalette());
+        m_httpApiLabel->show();
+    } else if (m_settings.http.enabled && !m_httpApiError.isEmpty()) {
+        // Switched on but not listening: said where the listeners' state is, with the reason.
+        m_httpApiLabel->setText(tr("API not listening"));
+        m_httpApiLabel->setToolTip(m_httpApiError);
+        QPalette palette;
+        palette.setColor(
+            QPalette::WindowText, SettingsUi::toneColor(m_httpApiLabel, SettingsUi::Tone::Bad));
+        m_httpApiLabel->setPalette(palette);
+        m_httpApiLabel->show();
+    } else {
+        m_httpApiLabel->clear();
+        m_httpApiLabel->setToolTip({});
+        m_httpApiLabel->hide();
+    }
 }
 
 QIcon MainWindow::badgeIcon(const QIcon &icon, qint64 count)
@@ -487,8 +539,14 @@ bool MainWindow::applyFromDialog(const AppSettings &settings, QString *error)
     };
     if (pathOf(settings) != pathOf(m_settings) && !reopenStore(pathOf(settings), error))
         return false;
-    if (!settings.applyTo(&m_server, error))
+    // The API first: when it cannot listen, it goes on as it was, and so does the server.
+    if (!settings.http.applyTo(&m_httpApi, error))
         return false;
+    if (!settings.applyTo(&m_server, error)) {
+        m_settings.http.applyTo(&m_httpApi, nullptr); // back to where it was
+        return false;
+    }
+    m_httpApiError.clear();
     m_settings = settings;
     m_store.setMaxMessages(settings.maxMessages);
     QSettings saved;

@@ -1,11 +1,13 @@
 // The desktop window: the inbox (a lazy table over the store), the message view beside it, a
 // search field, toolbar and menus, the status bar, the tray icon and coalesced notifications.
-// It runs the same SmtpServer and store as --no-gui, configured from AppSettings.
+// It runs the same SmtpServer and store as --no-gui, configured from AppSettings, and serves the
+// HTTP API (SmtpHttpApi) over them when the settings say so.
 #pragma once
 
 #include "appsettings.h"
 #include <appoptions.h>
 
+#include <smtphttpapi.h>
 #include <smtpmessagestore.h>
 #include <smtpserver.h>
 
@@ -38,6 +40,7 @@ public:
     // For tests and the screenshot script.
     SmtpServer *server() { return &m_server; }
     SmtpMessageStore *store() { return &m_store; }
+    SmtpHttpApi *httpApi() { return &m_httpApi; }
     InboxModel *inboxModel() const { return m_model; }
     QTableView *inboxView() const { return m_view; }
     MessageView *messageView() const { return m_messageView; }
@@ -48,7 +51,8 @@ public:
     int unnotifiedCount() const { return m_unnotifiedCount; }
     AppSettings settings() const { return m_settings; }
     // What the settings dialog's Apply does: reopens the store when its path changed,
-    // reconfigures the server, saves. False with *error, changing nothing, when it cannot.
+    // reconfigures the HTTP API and the server, saves. False with *error, changing nothing, when it
+    // cannot.
     bool applyFromDialog(const AppSettings &settings, QString *error);
     // The tray icon: the application icon with the unread count in a red badge (none at 0).
     static QIcon badgeIcon(const QIcon &icon, qint64 count);
@@ -74,6 +78,7 @@ private:
     void createTray();
     void applySettings(const AppSettings &settings);
     void updateStatus();
+    void updateHttpApiStatus();
     void scheduleStatusUpdate(); // updateStatus() within 200 ms, at most once
     void onSelectionChanged();
     void onMessage(const SmtpMessage &message);
@@ -87,6 +92,7 @@ private:
     // Declared before the server: the store is a sink and must outlive its deliveries.
     SmtpMessageStore m_store;
     SmtpServer m_server;
+    SmtpHttpApi m_httpApi; // serves the two above; off unless the settings turn it on
 
     InboxModel *m_model = nullptr;
     QTableView *m_view = nullptr;
@@ -97,6 +103,7 @@ private:
     QLabel *m_listenLabel = nullptr;
     QLabel *m_countLabel = nullptr;
     QLabel *m_connectionsLabel = nullptr;
+    QLabel *m_httpApiLabel = nullptr; // the API's address, hidden while it is off
 
     QAction *m_deleteAction = nullptr;
     QAction *m_deleteAllAction = nullptr;
@@ -118,6 +125,7 @@ private:
     SmtpMessage m_newestUnnotified;
     int m_notificationsShown = 0;
     QString m_listenError;
+    QString m_httpApiError; // why the HTTP API, switched on, does not listen
     int m_pendingSelectRow = -1;
     qint64 m_trayCount = -1;
     QThreadPool m_storeTasks; // store writes, off the GUI thread, one at a time

@@ -2,6 +2,7 @@
 // applied, and runs Apply, Reset, Restore Defaults, OK and Cancel over all of them.
 #include "settingsdialog.h"
 
+#include "settingshttppage.h"
 #include "settingsnotificationspage.h"
 #include "settingsrulespage.h"
 #include "settingsserverpage.h"
@@ -83,6 +84,7 @@ SettingsDialog::SettingsDialog(const AppSettings &current, ApplyFunction apply, 
         QString title;
     } pages[] = {
         { new ServerPage, "network-server", QStyle::SP_DriveNetIcon, tr("Server") },
+        { new HttpPage, "network-workgroup", QStyle::SP_ComputerIcon, tr("HTTP API") },
         { new RulesPage, "view-filter", QStyle::SP_FileDialogListView, tr("Rules") },
         { storage, "drive-harddisk", QStyle::SP_DriveHDIcon, tr("Storage") },
         { new NotificationsPage, "preferences-desktop-notification",

@@ -2,18 +2,34 @@
 // libraries read them: addresses as {Name, Address}, times in RFC 3339 UTC with milliseconds.
 #pragma once
 
+#include "mailpitbodies.h"
 #include "smtpreceiverhttp_global.h"
 
+#include <QByteArray>
 #include <QJsonObject>
 
 class SmtpStoredMessage;
 
 namespace MailpitJson {
 
-// One list or search item (MessageSummary).
+// One list or search item (MessageSummary). Reads only what the stored message holds (no part
+// content): cheap enough for every item of a page and every "new" event.
 SMTPRECEIVERHTTP_TEST_EXPORT QJsonObject summary(const SmtpStoredMessage &message);
 
 // An instant as the API writes it: 2026-11-28T11:30:00.123Z.
 SMTPRECEIVERHTTP_TEST_EXPORT QString timeString(const QDateTime &at);
+
+// The whole message (Message): the summary's identity and addresses, ReturnPath, Date, Text,
+// HTML, the Attachments and Inline parts with their checksums, ListUnsubscribe. content reads
+// a part's decoded bytes (for checksums, and bodies the store did not keep).
+SMTPRECEIVERHTTP_TEST_EXPORT QJsonObject message(
+    const SmtpStoredMessage &message, const MailpitPartContent &content);
+
+// The top-level header block of raw message bytes: canonical name -> [raw values in order].
+SMTPRECEIVERHTTP_TEST_EXPORT QJsonObject headers(const QByteArray &raw);
+
+// Up to 200 bytes of UTF-8 of the HTML's text, or else of the text body, white space collapsed;
+// "..." follows when it was cut.
+SMTPRECEIVERHTTP_TEST_EXPORT QString snippet(const QString &html, const QString &text);
 
 } // namespace MailpitJson

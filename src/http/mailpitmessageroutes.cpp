@@ -1,10 +1,246 @@
-// Placeholder: the routes are added by the work that builds them.
+// The routes of one message's content: GET /api/v1/message/{ID} (the Message; marks it read),
+// its /headers, /raw and /part/{PartID}, and /view/{ID}.html|.txt. {ID} is a store id or
+// "latest" (with ?query=, the newest message that matches).
+#include "httprouter.h"
+#include "mailpitjson.h"
+#include "mailpitparts.h"
 #include "mailpitroutes.h"
 
-#include <QtGlobal>
+#include <smtpmessagestore.h>
+
+#include <QHash>
+#include <QUrl>
+
+namespace {
+
+// What the HTML view may do: show itself, its inline images and styles; no scripts, no remote
+// loads, no forms, no framing by other origins.
+const QByteArray viewPolicy = "default-src 'none'; img-src 'self' data:; "
+                              "style-src 'unsafe-inline'; font-src 'self' data:; "
+                              "base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+// A part is mail content too, served from the API's own origin: an HTML or SVG attachment
+// opened in a browser must not run scripts there (they could read every message through the
+// API). The same policy, and a sandbox, which gives the document an origin of its own.
+const QByteArray partPolicy = viewPolicy + "; sandbox";
+
+bool isDigits(const QString &text)
+{
+    if (text.isEmpty() || text.size() > 18)
+        return false;
+    for (const QChar c : text) {
+        if (c < QLatin1Char('0') || c > QLatin1Char('9'))
+            return false;
+    }
+    return true;
+}
+
+// The store id a route's {id} names; false with the answer to give when it names none.
+bool resolveId(
+    const MailpitContext &context, const HttpRequest &request, qint64 *id, HttpResponse *error)
+{
+    const QString text = request.parameter(QStringLiteral("id"));
+    if (text == QLatin1String("latest")) {
+        const QString query = request.queryItem(QStringLiteral("query"));
+        QString errorString;
+        const QList<SmtpMessageSummary> newest = context.store->summaries(
+            query.isNull() ? QString() : query.trimmed(), 0, 1, &errorString);
+        if (!errorString.isEmpty()) {
+            *error = HttpResponse::text(400, errorString);
+            return false;
+        }
+        if (newest.isEmpty()) {
+            *error = HttpResponse::text(404, QStringLiteral("Message not found"));
+            return false;
+        }
+        *id = newest.constFirst().id;
+        return true;
+    }
+    *id = isDigits(text) ? text.toLongLong() : 0;
+    if (*id <= 0) {
+        *error = HttpResponse::notFound();
+        return false;
+    }
+    return true;
+}
+
+// The stored message a route's {id} names; nullopt with the answer to give when none.
+std::optional<SmtpStoredMessage> storedMessage(
+    const MailpitContext &context, const HttpRequest &request, HttpResponse *error)
+{
+    qint64 id = 0;
+    if (!resolveId(context, request, &id, error))
+        return std::nullopt;
+    std::optional<SmtpStoredMessage> message = context.store->message(id);
+    if (!message)
+        *error = HttpResponse::notFound();
+    return message;
+}
+
+MailpitPartContent partReader(const MailpitContext &context, qint64 id)
+{
+    SmtpMessageStore *store = context.store;
+    return [store, id](int partIndex) { return store->partContent(id, partIndex); };
+}
+
+// Every src="cid:x" (any attribute, any quote or none) pointing at a part of the message, made
+// a URL of this API that serves that part.
+QString rewriteContentIds(const QString &html, const SmtpStoredMessage &message)
+{
+    QHash<QString, QString> partIds; // Content-ID -> PartID, the first part that has it
+    for (const MailpitParts::Section &section : MailpitParts::leaves(message.rootPart())) {
+        const QString contentId = section.part.contentId();
+        if (!contentId.isEmpty() && !partIds.contains(contentId))
+            partIds.insert(contentId, section.partId);
+    }
+    if (partIds.isEmpty())
+        return html;
+    const QString prefix = QStringLiteral("/api/v1/message/") + QString::number(message.id())
+        + QStringLiteral("/part/");
+    QString out;
+    qsizetype copied = 0;
+    for (qsizetype at = html.indexOf(QLatin1String("cid:"), 0, Qt::CaseInsensitive); at >= 0;
+         at = html.indexOf(QLatin1String("cid:"), at + 4, Qt::CaseInsensitive)) {
+        qsizetype before = at - 1;
+        if (before >= 0
+            && (html.at(before) == QLatin1Char('"') || html.at(before) == QLatin1Char('\'')))
+            --before;
+        while (before >= 0 && html.at(before).isSpace())
+            --before;
+        if (before < 0 || html.at(before) != QLatin1Char('='))
+            continue;
+        qsizetype end = at + 4;
+        while (end < html.size() && !html.at(end).isSpace() && html.at(end) != QLatin1Char('"')
+            && html.at(end) != QLatin1Char('\'') && html.at(end) != QLatin1Char('>'))
+            ++end;
+        const QString contentId = html.sliced(at + 4, end - at - 4);
+        QString partId = partIds.value(contentId);
+        if (partId.isEmpty())
+            partId = partIds.value(QUrl::fromPercentEncoding(contentId.toUtf8()));
+        if (partId.isEmpty())
+            continue;
+        out += QStringView(html).sliced(copied, at - copied);
+        out += prefix + partId;
+        copied = end;
+    }
+    if (copied == 0)
+        return html;
+    out += QStringView(html).sliced(copied);
+    return out;
+}
+
+HttpResponse getMessage(const MailpitContext &context, HttpRequest &request)
+{
+    HttpResponse error;
+    const std::optional<SmtpStoredMessage> message = storedMessage(context, request, &error);
+    if (!message)
+        return error;
+    const qint64 id = message->id();
+    if (!message->summary().read)
+        context.store->setRead({ id }, true);
+    return HttpResponse::json(MailpitJson::message(*message, partReader(context, id)));
+}
+
+HttpResponse getHeaders(const MailpitContext &context, HttpRequest &request)
+{
+    qint64 id = 0;
+    HttpResponse error;
+    if (!resolveId(context, request, &id, &error))
+        return error;
+    const QByteArray raw = context.store->rawData(id);
+    if (raw.isEmpty() && !context.store->message(id))
+        return HttpResponse::notFound();
+    return HttpResponse::json(MailpitJson::headers(raw));
+}
+
+HttpResponse getRaw(const MailpitContext &context, HttpRequest &request)
+{
+    qint64 id = 0;
+    HttpResponse error;
+    if (!resolveId(context, request, &id, &error))
+        return error;
+    HttpResponse response;
+    response.body = context.store->rawData(id);
+    if (response.body.isEmpty() && !context.store->message(id))
+        return HttpResponse::notFound();
+    response.contentType = "text/plain; charset=utf-8";
+    response.setHeader("X-Content-Type-Options", "nosniff");
+    if (request.queryItem(QStringLiteral("dl")) == QLatin1String("1"))
+        response.setHeader(
+            "Content-Disposition", "attachment; filename=\"" + QByteArray::number(id) + ".eml\"");
+    return response;
+}
+
+HttpResponse getPart(const MailpitContext &context, HttpRequest &request)
+{
+    HttpResponse error;
+    const std::optional<SmtpStoredMessage> message = storedMessage(context, request, &error);
+    if (!message)
+        return error;
+    const SmtpMimePart part
+        = MailpitParts::leaf(message->rootPart(), request.parameter(QStringLiteral("part")));
+    if (!part.isValid())
+        return HttpResponse::notFound();
+    bool ok = false;
+    HttpResponse response;
+    response.body = context.store->partContent(message->id(), part.partId(), &ok);
+    if (!ok)
+        return HttpResponse::notFound();
+    response.contentType = part.contentType().isEmpty() ? QByteArray("application/octet-stream")
+                                                        : part.contentType().toLatin1();
+    const QString name = part.fileName().isEmpty() ? part.contentId() : part.fileName();
+    response.setHeader(
+        "Content-Disposition", "inline; filename=\"" + QUrl::toPercentEncoding(name) + '"');
+    response.setHeader("Content-Security-Policy", partPolicy);
+    response.setHeader("X-Content-Type-Options", "nosniff");
+    return response;
+}
+
+HttpResponse viewHtml(const MailpitContext &context, HttpRequest &request)
+{
+    HttpResponse error;
+    const std::optional<SmtpStoredMessage> message = storedMessage(context, request, &error);
+    if (!message)
+        return error;
+    const MailpitBodies bodies = MailpitJson::bodies(*message, partReader(context, message->id()));
+    if (!bodies.hasHtml)
+        return HttpResponse::notFound();
+    HttpResponse response;
+    response.contentType = "text/html; charset=utf-8";
+    response.body = rewriteContentIds(bodies.html, *message).toUtf8();
+    response.setHeader("Content-Security-Policy", viewPolicy);
+    response.setHeader("X-Content-Type-Options", "nosniff");
+    return response;
+}
+
+HttpResponse viewText(const MailpitContext &context, HttpRequest &request)
+{
+    HttpResponse error;
+    const std::optional<SmtpStoredMessage> message = storedMessage(context, request, &error);
+    if (!message)
+        return error;
+    const MailpitBodies bodies = MailpitJson::bodies(*message, partReader(context, message->id()));
+    HttpResponse response;
+    response.contentType = "text/plain; charset=utf-8";
+    response.body = bodies.text.toUtf8();
+    response.setHeader("X-Content-Type-Options", "nosniff");
+    return response;
+}
+
+} // namespace
 
 void addMailpitMessageRoutes(HttpRouter &router, const MailpitContext &context)
 {
-    Q_UNUSED(router);
-    Q_UNUSED(context);
+    using Route = HttpResponse (*)(const MailpitContext &, HttpRequest &);
+    const std::pair<const char *, Route> routes[] = {
+        { "/api/v1/message/{id}", getMessage },
+        { "/api/v1/message/{id}/headers", getHeaders },
+        { "/api/v1/message/{id}/raw", getRaw },
+        { "/api/v1/message/{id}/part/{part}", getPart },
+        { "/view/{id}.html", viewHtml },
+        { "/view/{id}.txt", viewText },
+    };
+    for (const auto &[pattern, route] : routes) {
+        router.add("GET", QLatin1String(pattern),
+            [context, route = route](HttpRequest &request) { return route(context, request); });
+    }
 }

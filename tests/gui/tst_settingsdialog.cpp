@@ -144,6 +144,11 @@ AppSettings unusualSettings()
     SmtpRuleSet rules = contractRules();
     rules.setDefaultAccept(false);
     c.setRules(rules);
+    s.http.enabled = true;
+    s.http.address = QStringLiteral("[::1]:9025");
+    s.http.user = QStringLiteral("ci");
+    s.http.password = QStringLiteral("pw");
+    s.http.corsOrigin = QStringLiteral("http://localhost:3000");
     s.databasePath = QStringLiteral("/tmp/x/messages.sqlite");
     s.maxMessages = 12345;
     s.notify = false;
@@ -729,7 +734,7 @@ void TestSettingsDialog::pagesResetApplyDefaults()
     const AppSettings unusual = unusualSettings();
     AppSettings written;
     const QList<SettingsDialog::Page> pages { SettingsDialog::Page::Server,
-        SettingsDialog::Page::Rules, SettingsDialog::Page::Storage,
+        SettingsDialog::Page::HttpApi, SettingsDialog::Page::Rules, SettingsDialog::Page::Storage,
         SettingsDialog::Page::Notifications };
     for (SettingsDialog::Page which : pages) {
         auto *page = qobject_cast<SettingsPage *>(dialog.page(which));

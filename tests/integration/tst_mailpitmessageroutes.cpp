@@ -1,0 +1,280 @@
+// The routes of one message (GET /api/v1/message/{ID}, /headers, /raw, /part/{PartID},
+// /view/{ID}.html|.txt) dispatched through HttpRouter over a real store, without sockets:
+// latest and latest?query, 404s, content types, the view's CSP and cid: rewriting, part bytes,
+// and the read flag, which only GET message sets.
+#include "httprouter.h"
+#include "mailpitfixtures.h"
+#include "mailpitroutes.h"
+
+#include <smtpmessagestore.h>
+#include <storedelivery.h>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace MailpitFixtures;
+
+class TestMailpitMessageRoutes : public QObject
+{
+    Q_OBJECT
+
+private:
+    SmtpMessageStore *m_store = nullptr;
+    HttpRouter m_router;
+    qint64 m_nodemailer = 0;
+    qint64 m_plain = 0;
+
+    HttpResponse get(const QByteArray &target)
+    {
+        HttpRequest request;
+        request.method = "GET";
+        request.target = target;
+        const qsizetype question = target.indexOf('?');
+        request.path = question < 0 ? target : target.left(question);
+        if (question >= 0)
+            request.query.setQuery(QString::fromUtf8(target.mid(question + 1)));
+        return m_router.dispatch(request);
+    }
+    QByteArray path(qint64 id, const QByteArray &tail = {})
+    {
+        return "/api/v1/message/" + QByteArray::number(id) + tail;
+    }
+    static QJsonObject json(const HttpResponse &response)
+    {
+        return QJsonDocument::fromJson(response.body).object();
+    }
+    bool isRead(qint64 id) { return m_store->message(id)->summary().read; }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_store = new SmtpMessageStore(this);
+        QVERIFY(m_store->open(":memory:"));
+        m_router = HttpRouter();
+        addMailpitMessageRoutes(
+            m_router, MailpitContext { m_store, nullptr, QDateTime::currentDateTimeUtc() });
+        m_nodemailer = deliver(*m_store, envelope(nodemailerMessage(), { "alice@example.com" }));
+        m_plain = deliver(
+            *m_store, envelope(crlf("From: b@example.com\nSubject: plain newest\n\nJust text\n")));
+        QVERIFY(m_nodemailer > 0 && m_plain > m_nodemailer);
+        QVERIFY(waitForIndex(*m_store)); // latest?query searches words
+    }
+    void cleanup()
+    {
+        delete m_store;
+        m_store = nullptr;
+    }
+
+    void messageMarksRead()
+    {
+        QVERIFY(!isRead(m_nodemailer));
+        QSignalSpy readChanged(m_store, &SmtpMessageStore::readChanged);
+        const HttpResponse response = get(path(m_nodemailer));
+        QCOMPARE(response.status, 200);
+        QCOMPARE(response.contentType, QByteArray("application/json"));
+        const QJsonObject m = json(response);
+        QCOMPARE(m.value("ID").toString(), QString::number(m_nodemailer));
+        QCOMPARE(m.value("Subject").toString(), "Grüße from nodemailer");
+        QCOMPARE(m.value("Attachments").toArray().size(), 2);
+        QVERIFY(isRead(m_nodemailer));
+        QTRY_COMPARE(readChanged.count(), 1); // the signal is queued
+        QVERIFY(!isRead(m_plain));
+    }
+
+    void latest()
+    {
+        QCOMPARE(
+            json(get("/api/v1/message/latest")).value("ID").toString(), QString::number(m_plain));
+        QVERIFY(isRead(m_plain));
+        QCOMPARE(json(get("/api/v1/message/latest?query=nodemailer")).value("ID").toString(),
+            QString::number(m_nodemailer));
+        const HttpResponse none = get("/api/v1/message/latest?query=nomatchanywhere");
+        QCOMPARE(none.status, 404);
+        QCOMPARE(none.body, QByteArray("Message not found"));
+        // latest works on every route of a message.
+        QCOMPARE(get("/api/v1/message/latest/raw").body, m_store->rawData(m_plain));
+        QCOMPARE(get("/api/v1/message/latest/headers?query=nodemailer").status, 200);
+        QCOMPARE(get("/api/v1/message/latest/part/2?query=nodemailer").body, notesContent());
+        QCOMPARE(get("/view/latest.txt").body, QByteArray("Just text\r\n"));
+        QCOMPARE(get("/view/latest.html?query=nodemailer").status, 200);
+    }
+
+    void latestOfEmptyStore()
+    {
+        QVERIFY(m_store->clear());
+        for (const QByteArray target : { "/api/v1/message/latest", "/api/v1/message/latest/raw",
+                 "/api/v1/message/latest/headers", "/api/v1/message/latest/part/1",
+                 "/view/latest.html", "/view/latest.txt" }) {
+            const HttpResponse response = get(target);
+            QCOMPARE(response.status, 404);
+            QCOMPARE(response.body, QByteArray("Message not found"));
+        }
+    }
+
+    void unknownIds()
+    {
+        for (const QByteArray id : { "999", "abc", "0", "-1", "1.5", "12abc" }) {
+            for (const QByteArray tail : { "", "/headers", "/raw", "/part/1" }) {
+                const HttpResponse response = get("/api/v1/message/" + id + tail);
+                QCOMPARE(response.status, 404);
+                QCOMPARE(response.body, QByteArray("404 page not found"));
+            }
+            QCOMPARE(get("/view/" + id + ".html").status, 404);
+            QCOMPARE(get("/view/" + id + ".txt").status, 404);
+        }
+    }
+
+    void headers()
+    {
+        const HttpResponse response = get(path(m_nodemailer, "/headers"));
+        QCOMPARE(response.status, 200);
+        QCOMPARE(response.contentType, QByteArray("application/json"));
+        const QJsonObject h = json(response);
+        QCOMPARE(h.value("Subject").toArray(),
+            QJsonArray({ "=?UTF-8?Q?Gr=C3=BC=C3=9Fe_from_nodemailer?=" }));
+        QCOMPARE(h.value("Message-Id").toArray(), QJsonArray({ "<abc-123@example.com>" }));
+        QVERIFY(!h.contains("Bcc"));
+        QVERIFY(!h.contains("Received"));
+        QVERIFY(!isRead(m_nodemailer));
+    }
+
+    void raw()
+    {
+        const HttpResponse response = get(path(m_nodemailer, "/raw"));
+        QCOMPARE(response.status, 200);
+        QCOMPARE(response.contentType, QByteArray("text/plain; charset=utf-8"));
+        QCOMPARE(response.body, nodemailerMessage());
+        QCOMPARE(response.header("X-Content-Type-Options"), QByteArray("nosniff"));
+        QVERIFY(response.header("Content-Disposition").isEmpty());
+        const HttpResponse download = get(path(m_nodemailer, "/raw?dl=1"));
+        QCOMPARE(download.header("Content-Disposition"),
+            "attachment; filename=\"" + QByteArray::number(m_nodemailer) + ".eml\"");
+        QVERIFY(!isRead(m_nodemailer));
+    }
+
+    void parts_data()
+    {
+        QTest::addColumn<QByteArray>("partId");
+        QTest::addColumn<QByteArray>("contentType");
+        QTest::addColumn<QByteArray>("disposition");
+        QTest::addColumn<QByteArray>("content");
+        QTest::newRow("inline image")
+            << QByteArray("1.2.2") << QByteArray("image/png")
+            << QByteArray("inline; filename=\"logo.png\"") << pngSignature();
+        QTest::newRow("text attachment")
+            << QByteArray("2") << QByteArray("text/plain")
+            << QByteArray("inline; filename=\"notes.txt\"") << notesContent();
+        QTest::newRow("pdf attachment")
+            << QByteArray("3") << QByteArray("application/pdf")
+            << QByteArray("inline; filename=\"report.pdf\"") << reportContent();
+        // Any leaf with a section number may be served: here the text body.
+        QTest::newRow("text body")
+            << QByteArray("1.1") << QByteArray("text/plain") << QByteArray("inline; filename=\"\"")
+            << QByteArray("Hello Bob\r\n");
+    }
+    void parts()
+    {
+        QFETCH(QByteArray, partId);
+        QFETCH(QByteArray, contentType);
+        QFETCH(QByteArray, disposition);
+        QFETCH(QByteArray, content);
+        const HttpResponse response = get(path(m_nodemailer, "/part/" + partId));
+        QCOMPARE(response.status, 200);
+        QCOMPARE(response.contentType, contentType); // no parameters
+        QCOMPARE(response.header("Content-Disposition"), disposition);
+        QCOMPARE(response.body, content);
+        // Opened in a browser, a part runs no script in the API's origin.
+        QVERIFY(response.header("Content-Security-Policy").startsWith("default-src 'none';"));
+        QVERIFY(response.header("Content-Security-Policy").endsWith("; sandbox"));
+        QCOMPARE(response.header("X-Content-Type-Options"), QByteArray("nosniff"));
+        QVERIFY(!isRead(m_nodemailer));
+    }
+
+    void unknownParts()
+    {
+        for (const QByteArray part : { "0", "1", "1.2", "4", "1.2.3", "x", "2.1" }) {
+            const HttpResponse response = get(path(m_nodemailer, "/part/" + part));
+            QCOMPARE(response.status, 404);
+            QCOMPARE(response.body, QByteArray("404 page not found"));
+        }
+        // The body of a single-part message is part 1.
+        QCOMPARE(get(path(m_plain, "/part/1")).body, QByteArray("Just text\r\n"));
+    }
+
+    void partFileNameIsPercentEncoded()
+    {
+        const qint64 id = deliver(*m_store,
+            envelope(crlf(
+                "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nx\n"
+                "--b\nContent-Type: application/pdf\nContent-Disposition: attachment; "
+                "filename=\"a \\\"b\\\" ü.pdf\"\n\n%PDF\n--b--\n")));
+        QCOMPARE(get(path(id, "/part/2")).header("Content-Disposition"),
+            QByteArray("inline; filename=\"a%20%22b%22%20%C3%BC.pdf\""));
+    }
+
+    void viewHtml()
+    {
+        const HttpResponse response = get("/view/" + QByteArray::number(m_nodemailer) + ".html");
+        QCOMPARE(response.status, 200);
+        QCOMPARE(response.contentType, QByteArray("text/html; charset=utf-8"));
+        QCOMPARE(response.body,
+            "<p>Hello <b>Bob</b>, this is the <i>HTML</i> part.</p><img src=\"/api/v1/message/"
+                + QByteArray::number(m_nodemailer) + "/part/1.2.2\">");
+        const QByteArray policy = response.header("Content-Security-Policy");
+        QCOMPARE(policy,
+            QByteArray("default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
+                       "font-src 'self' data:; base-uri 'none'; form-action 'none'; "
+                       "frame-ancestors 'self'"));
+        QVERIFY(!policy.contains("script-src")); // default-src 'none' blocks every script
+        QCOMPARE(response.header("X-Content-Type-Options"), QByteArray("nosniff"));
+        QVERIFY(!isRead(m_nodemailer));
+        // The rewritten URL serves the image.
+        QCOMPARE(get(path(m_nodemailer, "/part/1.2.2")).body, pngSignature());
+    }
+
+    void cidRewriting()
+    {
+        const qint64 id = deliver(*m_store,
+            envelope(
+                crlf("Content-Type: multipart/related; boundary=b\n\n"
+                     "--b\nContent-Type: text/html\n\n"
+                     "<img src=cid:one><img src='cid:one'><img SRC = \"CID:two\">"
+                     "<p>cid:one stays text</p><img src=\"cid:unknown\"><a href=\"cid:one-more\">\n"
+                     "--b\nContent-Type: image/png\nContent-ID: <one>\n\nA\n"
+                     "--b\nContent-Type: image/gif\nContent-ID: <two>\n\nB\n--b--\n")));
+        const QByteArray prefix = "/api/v1/message/" + QByteArray::number(id) + "/part/";
+        QCOMPARE(get("/view/" + QByteArray::number(id) + ".html").body,
+            "<img src=" + prefix + "2><img src='" + prefix + "2'><img SRC = \"" + prefix
+                + "3\"><p>cid:one stays text</p><img src=\"cid:unknown\"><a "
+                  "href=\"cid:one-more\">");
+    }
+
+    void viewWithoutHtml()
+    {
+        const HttpResponse html = get("/view/" + QByteArray::number(m_plain) + ".html");
+        QCOMPARE(html.status, 404);
+        const HttpResponse text = get("/view/" + QByteArray::number(m_plain) + ".txt");
+        QCOMPARE(text.status, 200);
+        QCOMPARE(text.contentType, QByteArray("text/plain; charset=utf-8"));
+        QCOMPARE(text.body, QByteArray("Just text\r\n"));
+        QCOMPARE(get("/view/" + QByteArray::number(m_nodemailer) + ".txt").body,
+            QByteArray("Hello Bob\r\n"));
+        QVERIFY(!isRead(m_plain));
+        QVERIFY(!isRead(m_nodemailer));
+    }
+
+    void otherMethods()
+    {
+        HttpRequest request;
+        request.method = "POST";
+        request.path = path(m_plain);
+        request.target = request.path;
+        QCOMPARE(m_router.dispatch(request).status, 405);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMailpitMessageRoutes)
+#include "tst_mailpitmessageroutes.moc"
