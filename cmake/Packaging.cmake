@@ -31,8 +31,9 @@ set(CPACK_PACKAGE_DESCRIPTION
   "\n"
   "`smtp-receiver --no-gui --json` is the same server without a window, printing one\n"
   "JSON line per message, for continuous integration. `smtp-receiver sendmail` submits a\n"
-  "message the way sendmail does, for programs that send mail by running sendmail. The\n"
-  "package also holds the Qt 6 library SmtpReceiver::Core, its headers and CMake package.")
+  "message the way sendmail does, for programs that send mail by running sendmail. With\n"
+  "--http it serves a Mailpit-compatible HTTP API. The package also holds the Qt 6\n"
+  "libraries SmtpReceiver::Core and SmtpReceiver::Http, their headers and CMake package.")
 string(REPLACE ";" "" CPACK_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION}")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON) # a RelWithDebInfo build would otherwise ship its debug info

@@ -107,7 +107,7 @@ version=$(dpkg-deb -f "$deb" Version)
 # What the program loads: the SQLite driver plugin (not linked), the window's libraries (the xcb
 # platform plugin is in libqt6gui6, the SVG icon engine in libqt6svg6), GMime.
 for needed in libqt6sql6-sqlite libqt6core6 libqt6network6 libqt6gui6 libqt6widgets6 libqt6svg6 \
-  libqt6webenginewidgets6 libgmime-3.0-0; do
+  libqt6webenginewidgets6 libqt6websockets6 libgmime-3.0-0; do
   grep -q -E "(^|, )$needed( |,|$)" <<< "$depends" || die "Depends lacks $needed"
 done
 if grep -q -i smtpreceiver <<< "$depends"; then
@@ -141,11 +141,14 @@ sendmail_link=$(dpkg -L "$package" | grep '^/usr/libexec/smtp-receiver/sendmail$
 [ "$(readlink -f "$sendmail_link")" = "$bin" ] || die "$sendmail_link does not lead to $bin"
 core=$(dpkg -L "$package" | grep '/libSmtpReceiverCore\.so\.0$' || true)
 [ -n "$core" ] || die "the package has no libSmtpReceiverCore.so.0"
+http_lib=$(dpkg -L "$package" | grep '/libSmtpReceiverHttp\.so\.0$' || true)
+[ -n "$http_lib" ] || die "the package has no libSmtpReceiverHttp.so.0"
 echo "  $bin"
 echo "  $core"
+echo "  $http_lib"
 echo "  $gui_module"
 echo "  $sendmail_link -> $(readlink "$sendmail_link")"
-for elf in "$bin" "$core" "$gui_module"; do
+for elf in "$bin" "$core" "$http_lib" "$gui_module"; do
   ldd "$elf" > "$work/ldd" || die "ldd $elf failed"
   if grep -q 'not found' "$work/ldd"; then
     grep 'not found' "$work/ldd" >&2
@@ -171,8 +174,8 @@ got=$("$bin" --version) || die "$bin --version failed"
 echo "  $got"
 [ "$got" = "smtp-receiver ${version%%-*}" ] || die "--version says '$got', the package is $version"
 
-step "$bin --no-gui --smtp 127.0.0.1:0 --json, one message with swaks"
-"$bin" --no-gui --smtp 127.0.0.1:0 --json > "$work/events" 2> "$work/server.err" &
+step "$bin --no-gui --smtp 127.0.0.1:0 --http 127.0.0.1:0 --json, one message with swaks"
+"$bin" --no-gui --smtp 127.0.0.1:0 --http 127.0.0.1:0 --json > "$work/events" 2> "$work/server.err" &
 server_pid=$!
 port=""
 for _ in $(seq 1 100); do
@@ -193,6 +196,18 @@ if line.endswith("\n"):
 done
 [ -n "$port" ] || die "no listening line within 10 s"
 echo "  $(head -n 1 "$work/events")"
+# The HTTP API answers, with its Date field (any status: the check is that it is served).
+head -n 1 "$work/events" | python3 -c '
+import json, sys, urllib.error, urllib.request
+event = json.loads(sys.stdin.readline())
+url = "http://%s/livez" % event["http"]
+try:
+    answer = urllib.request.urlopen(url, timeout=10)
+except urllib.error.HTTPError as error:
+    answer = error
+assert answer.headers.get("Date", "").endswith(" GMT"), dict(answer.headers)
+print("  GET %s: %d, Date: %s" % (url, answer.status, answer.headers["Date"]))
+' || die "the HTTP API did not answer"
 
 swaks --server "127.0.0.1:$port" --to a@example.test --from b@example.test --body hi \
   > "$work/swaks.log" 2>&1 || { cat "$work/swaks.log" >&2; die "swaks could not send the message"; }

@@ -57,6 +57,10 @@ $libdir/libSmtpReceiverCore.so.0
 $includedir/SmtpReceiver/smtpserver.h
 $includedir/SmtpReceiver/smtpmessage.h
 $includedir/SmtpReceiver/smtpreceiver_export.h
+$libdir/libSmtpReceiverHttp.so
+$libdir/libSmtpReceiverHttp.so.0
+$includedir/SmtpReceiver/smtphttpapi.h
+$includedir/SmtpReceiver/smtpreceiverhttp_export.h
 $libdir/cmake/SmtpReceiver/SmtpReceiverConfig.cmake
 $libdir/cmake/SmtpReceiver/SmtpReceiverConfigVersion.cmake
 $libdir/cmake/SmtpReceiver/SmtpReceiverTargets.cmake
@@ -120,7 +124,7 @@ echo "  no warnings"
 
 step "shared libraries"
 for elf in "$bindir/smtp-receiver" "$libdir/libSmtpReceiverCore.so.0" \
-  "$libdir/smtp-receiver/smtp-receiver-gui.so"; do
+  "$libdir/libSmtpReceiverHttp.so.0" "$libdir/smtp-receiver/smtp-receiver-gui.so"; do
   ldd "$prefix/$elf" > "$work/ldd" || die "ldd $elf failed"
   if grep -q 'not found' "$work/ldd"; then
     grep 'not found' "$work/ldd"

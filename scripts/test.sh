@@ -3,7 +3,8 @@
 #   0. every C++ file formatted as .clang-format says (scripts/check-format.sh);
 #   1. GCC build, warnings as errors, the whole CTest suite;
 #   2. clang build with AddressSanitizer + UBSan, the whole suite again, then the libFuzzer
-#      target for FUZZ_SECONDS (default 60) from the seed corpus;
+#      targets (SMTP session, HTTP request parser) for FUZZ_SECONDS (default 60) in all, from
+#      their seed corpora;
 #   3. the library installed into a temporary prefix and the two examples (Qt Widgets, Qt Quick)
 #      built against it, each with its test;
 #   4. the install checked (desktop entry, metainfo, manual page, expected files), then a Debian
@@ -45,11 +46,24 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$root/tests/sanitizer/lsan.supp:print_suppressions=0
 ctest --test-dir build/ci-asan --no-tests=error --output-on-failure -j "$jobs"
 
-step "fuzzing the SMTP session for ${fuzz_seconds}s"
+# The fuzzing time is shared: half to the SMTP session, a quarter each to the HTTP request parser
+# and to the send API's JSON parser and message builder.
+smtp_fuzz_seconds=$((fuzz_seconds / 2))
+http_fuzz_seconds=$((fuzz_seconds / 4))
+send_fuzz_seconds=$((fuzz_seconds - smtp_fuzz_seconds - http_fuzz_seconds))
+step "fuzzing the SMTP session for ${smtp_fuzz_seconds}s"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-build/ci-asan/tests/fuzz/fuzz_smtpsession -max_total_time="$fuzz_seconds" -max_len=4096 \
-  -print_final_stats=1 "$work" tests/fuzz/corpus 2>&1 | tail -n 12
+mkdir -p "$work/smtp" "$work/http" "$work/send"
+build/ci-asan/tests/fuzz/fuzz_smtpsession -max_total_time="$smtp_fuzz_seconds" -max_len=4096 \
+  -print_final_stats=1 "$work/smtp" tests/fuzz/corpus 2>&1 | tail -n 12
+step "fuzzing the HTTP request parser for ${http_fuzz_seconds}s"
+build/ci-asan/tests/fuzz/fuzz_httprequestparser -max_total_time="$http_fuzz_seconds" \
+  -max_len=4096 -print_final_stats=1 "$work/http" tests/fuzz/corpus-http 2>&1 | tail -n 12
+step "fuzzing the send API for ${send_fuzz_seconds}s"
+build/ci-asan/tests/fuzz/fuzz_mailpitsend -max_total_time="$send_fuzz_seconds" -max_len=4096 \
+  -dict=tests/fuzz/mailpitsend.dict -print_final_stats=1 "$work/send" tests/fuzz/corpus-mailpitsend \
+  2>&1 | tail -n 12
 
 step "install; build the examples against the installed package and run their tests"
 cmake --install build/ci-gcc --prefix "$work/prefix" > /dev/null

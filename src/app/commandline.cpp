@@ -2,6 +2,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QUrl>
 
 #include <limits>
 #include <optional>
@@ -127,8 +128,21 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
         QStringLiteral("list"), tr("Print the stored messages (JSON Lines with --json) and exit."));
     const QCommandLineOption json(
         QStringLiteral("json"), tr("Print JSON Lines on stdout, one object per event."));
+    const QCommandLineOption http(QStringLiteral("http"),
+        tr("Serve the HTTP API (Mailpit's /api/v1) here; off by default, port 0 picks a free "
+           "port."),
+        tr("ADDR:PORT"));
+    const QCommandLineOption httpAuth(QStringLiteral("http-auth"),
+        tr("HTTP Basic auth on every route but /livez and /readyz (repeatable)."), tr("USER:PASS"));
+    const QCommandLineOption httpAllowedHost(QStringLiteral("http-allowed-host"),
+        tr("A Host name the HTTP API accepts besides localhost, 127.0.0.1 and [::1] "
+           "(repeatable)."),
+        tr("NAME"));
+    const QCommandLineOption httpCors(QStringLiteral("http-cors"),
+        tr("Send Access-Control-Allow-Origin: ORIGIN (default: no CORS headers)."), tr("ORIGIN"));
     parser.addOptions({ help, version, noGui, smtp, smtps, hostname, tlsCert, tlsKey, requireTls,
-        auth, authAny, rules, maxSize, idle, maxConnections, maildir, database, max, list, json });
+        auth, authAny, rules, maxSize, idle, maxConnections, maildir, database, max, list, json,
+        http, httpAuth, httpAllowedHost, httpCors });
 
     CommandLineResult result;
     const auto fail = [&result](const QString &why) {
@@ -244,5 +258,48 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     if (maxValue < 0)
         return fail(tr("--max: '%1' is not a number of messages").arg(parser.value(max)));
     o.max = maxValue;
+
+    // The HTTP API: its companions mean nothing without it.
+    if (!parser.isSet(http)) {
+        for (const QCommandLineOption *option : { &httpAuth, &httpAllowedHost, &httpCors }) {
+            if (parser.isSet(*option))
+                return fail(tr("--%1 needs --http").arg(option->names().constFirst()));
+        }
+        return result;
+    }
+    o.http = true;
+    QString httpError;
+    if (!SmtpListenerConfig::fromString(parser.value(http), false, &o.httpListener, &httpError))
+        return fail(QStringLiteral("--http: %1").arg(httpError));
+    if (const QStringList problems = o.httpListener.validate(); !problems.isEmpty())
+        return fail(QStringLiteral("--http: %1").arg(problems.constFirst()));
+    for (const QString &pair : parser.values(httpAuth)) {
+        const qsizetype colon = pair.indexOf(QLatin1Char(':'));
+        if (colon <= 0)
+            return fail(tr("--http-auth: '%1' is not USER:PASS").arg(pair));
+        o.httpCredentials.insert(pair.left(colon), pair.mid(colon + 1));
+    }
+    for (const QString &name : parser.values(httpAllowedHost)) {
+        // A host name or address as a Host field carries it, without a port.
+        const bool bracketed = name.startsWith(QLatin1Char('[')) && name.endsWith(QLatin1Char(']'));
+        if (name.isEmpty() || (!bracketed && name.contains(QLatin1Char(':')))
+            || name.contains(QLatin1Char('/')) || name.contains(QLatin1Char(' ')))
+            return fail(tr("--http-allowed-host: '%1' is not a host name").arg(name));
+        o.httpAllowedHosts.append(name);
+    }
+    if (parser.isSet(httpCors)) {
+        // An origin is scheme://host[:port], no path; "*" allows every origin.
+        const QString origin = parser.value(httpCors);
+        const QUrl url(origin);
+        const bool wellFormed = origin == QLatin1String("*")
+            || (url.isValid() && !url.host().isEmpty()
+                && (url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https"))
+                && url.path().isEmpty() && !url.hasQuery() && !url.hasFragment()
+                && url.userInfo().isEmpty());
+        if (!wellFormed)
+            return fail(
+                tr("--http-cors: '%1' is not an origin (scheme://host[:port])").arg(origin));
+        o.httpCorsOrigin = origin;
+    }
     return result;
 }

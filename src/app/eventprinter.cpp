@@ -71,12 +71,15 @@ QByteArray EventPrinter::messageJson(const SmtpMessageSummary &message)
         + ",\"tls\":" + (message.tls ? "true" : "false") + '}';
 }
 
-void EventPrinter::listening(const QString &smtp, const QString &smtps, bool startTls)
+void EventPrinter::listening(
+    const QString &smtp, const QString &smtps, bool startTls, const QString &http)
 {
     if (m_json) {
         QByteArray line = "{\"event\":\"listening\",\"smtp\":" + jsonString(smtp);
         if (!smtps.isEmpty())
             line += ",\"smtps\":" + jsonString(smtps);
+        if (!http.isEmpty())
+            line += ",\"http\":" + jsonString(http);
         writeLine(line + '}');
         return;
     }
@@ -84,6 +87,8 @@ void EventPrinter::listening(const QString &smtp, const QString &smtps, bool sta
                        .arg(smtp, startTls ? QStringLiteral(", STARTTLS") : QString());
     if (!smtps.isEmpty())
         line += QStringLiteral(" and listening on %1 (SMTPS)").arg(smtps);
+    if (!http.isEmpty())
+        line += QStringLiteral(", HTTP API on http://%1").arg(http);
     writeLine(line.toUtf8());
 }
 

@@ -18,11 +18,12 @@ public:
         , m_out(out)
     { }
 
-    // smtps empty when there is no implicit-TLS listener.
+    // smtps empty when there is no implicit-TLS listener, http when there is no HTTP API.
     // Live events are flushed one by one (a pipeline waits for them); --list need not be.
     void setFlushEachLine(bool on) { m_flushEachLine = on; }
 
-    void listening(const QString &smtp, const QString &smtps, bool startTls);
+    void listening(
+        const QString &smtp, const QString &smtps, bool startTls, const QString &http = {});
     void message(const SmtpMessageSummary &message);
     // --list without --json: a header line, then one row per message.
     void tableHeader();

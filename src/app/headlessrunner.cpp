@@ -62,8 +62,18 @@ bool HeadlessRunner::start()
     const QString smtps = m_server.tlsServerPort() != 0
         ? shown(m_server.tlsServerAddress(), m_server.tlsServerPort())
         : QString();
-    m_printer.listening(
-        shown(m_server.serverAddress(), m_server.serverPort()), smtps, m_server.isTlsAvailable());
+    QString http;
+    if (o.http) {
+        m_http = std::make_unique<SmtpHttpApi>(m_store.get(), &m_server);
+        m_http->setCredentials(o.httpCredentials);
+        m_http->setAllowedHosts(o.httpAllowedHosts);
+        m_http->setCorsOrigin(o.httpCorsOrigin);
+        if (!m_http->listen(o.httpListener.hostAddress(), quint16(o.httpListener.port())))
+            return fail(QStringLiteral("--http: %1").arg(m_http->errorString()));
+        http = shown(m_http->serverAddress(), m_http->serverPort());
+    }
+    m_printer.listening(shown(m_server.serverAddress(), m_server.serverPort()), smtps,
+        m_server.isTlsAvailable(), http);
     return true;
 }
 
@@ -77,6 +87,8 @@ void HeadlessRunner::stop(int signalNumber)
     m_stopping = true;
     std::fprintf(stderr, "smtp-receiver: signal %d, stopping\n", signalNumber);
     m_server.shutdown(); // listeners closed, every session told 421 4.3.2
+    if (m_http)
+        m_http->close();
     // Give pending writes and deliveries a moment to finish, then leave.
     auto *poll = new QTimer(this);
     int waited = 0;

@@ -5,6 +5,7 @@
 #include "commandline.h"
 #include "eventprinter.h"
 
+#include <smtphttpapi.h>
 #include <smtpmaildirsink.h>
 #include <smtpmessagestore.h>
 #include <smtpserver.h>
@@ -36,5 +37,7 @@ private:
     std::unique_ptr<SmtpMessageStore> m_store;
     std::unique_ptr<SmtpMaildirSink> m_maildir;
     SmtpServer m_server;
+    // After the server: the API sends through it and reads its statistics.
+    std::unique_ptr<SmtpHttpApi> m_http;
     bool m_stopping = false;
 };

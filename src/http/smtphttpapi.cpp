@@ -1,27 +1,23 @@
-// SmtpHttpApi: the router with every route, in front of the transport.
+// SmtpHttpApi: the listener, the connections with their limit, the router with every route, and
+// the /api/events WebSocket clients fed by MailpitEvents.
 #include "smtphttpapi.h"
 
-#include "httprouter.h"
+#include "mailpitevents.h"
 #include "mailpitroutes.h"
+#include "smtphttpapi_p.h"
 
 #include <smtpmessagestore.h>
 #include <smtpserver.h>
 
-#include <QTcpServer>
+#include <QTcpSocket>
+#include <QWebSocket>
+#include <QWebSocketServer>
 
-class SmtpHttpApiPrivate
-{
-public:
-    SmtpMessageStore *store = nullptr;
-    SmtpServer *server = nullptr;
-    QHash<QString, QString> credentials;
-    QStringList allowedHosts;
-    QString corsOrigin;
-    qint64 maxBodySize = 0;
-    QString errorString;
-    HttpRouter router;
-    QTcpServer listener;
-};
+namespace {
+// A WebSocket client that has this much unsent is not reading: it is dropped rather than
+// buffered for without bound.
+constexpr qint64 webSocketBacklogLimit = 4 * 1024 * 1024;
+} // namespace
 
 SmtpHttpApi::SmtpHttpApi(SmtpMessageStore *store, SmtpServer *server, QObject *parent)
     : QObject(parent)
@@ -34,33 +30,88 @@ SmtpHttpApi::SmtpHttpApi(SmtpMessageStore *store, SmtpServer *server, QObject *p
     addMailpitListRoutes(d->router, context);
     addMailpitMessageRoutes(d->router, context);
     addMailpitSendRoute(d->router, context);
+
+    d->webSockets = new QWebSocketServer(
+        QStringLiteral("smtp-receiver"), QWebSocketServer::NonSecureMode, this);
+    connect(d->webSockets, &QWebSocketServer::newConnection, this, [this] {
+        Q_D(SmtpHttpApi);
+        while (QWebSocket *client = d->webSockets->nextPendingConnection()) {
+            client->setParent(this);
+            d->webSocketClients.append(client);
+            // Incoming messages are not listened to; a closed client is forgotten.
+            connect(client, &QWebSocket::disconnected, this, [this, client] {
+                d_func()->webSocketClients.removeOne(client);
+                client->deleteLater();
+            });
+        }
+    });
+    d->events = new MailpitEvents(store, this);
+    connect(d->events, &MailpitEvents::frame, this, [this](const QByteArray &text) {
+        Q_D(SmtpHttpApi);
+        const QString message = QString::fromUtf8(text);
+        const QList<QWebSocket *> clients = d->webSocketClients;
+        for (QWebSocket *client : clients) {
+            if (client->bytesToWrite() > webSocketBacklogLimit) {
+                d->webSocketClients.removeOne(client);
+                client->abort();
+                client->deleteLater();
+                continue;
+            }
+            client->sendTextMessage(message);
+        }
+    });
+    connect(&d->listener, &QTcpServer::newConnection, this, [this] {
+        Q_D(SmtpHttpApi);
+        while (QTcpSocket *socket = d->listener.nextPendingConnection()) {
+            d->settings.maxBodySize = maxBodySize();
+            auto *connection = new HttpConnection(socket, &d->router, &d->settings, this);
+            connect(connection, &HttpConnection::finished, this, [this, connection] {
+                d_func()->connections.removeOne(connection);
+                connection->deleteLater();
+            });
+            connect(connection, &HttpConnection::webSocketRequested, this,
+                [this](QTcpSocket *upgraded) {
+                    Q_D(SmtpHttpApi);
+                    upgraded->setParent(d->webSockets);
+                    d->webSockets->handleConnection(upgraded);
+                });
+            if (connectionCount() >= d->maxConnections) {
+                connection->refuse(); // 503; deleted when it has closed
+                continue;
+            }
+            d->connections.append(connection);
+        }
+    });
 }
 
-SmtpHttpApi::~SmtpHttpApi() = default;
+SmtpHttpApi::~SmtpHttpApi()
+{
+    close();
+}
 
 QHash<QString, QString> SmtpHttpApi::credentials() const
 {
-    return d_func()->credentials;
+    return d_func()->settings.credentials;
 }
 void SmtpHttpApi::setCredentials(const QHash<QString, QString> &c)
 {
-    d_func()->credentials = c;
+    d_func()->settings.credentials = c;
 }
 QStringList SmtpHttpApi::allowedHosts() const
 {
-    return d_func()->allowedHosts;
+    return d_func()->settings.allowedHosts;
 }
 void SmtpHttpApi::setAllowedHosts(const QStringList &names)
 {
-    d_func()->allowedHosts = names;
+    d_func()->settings.allowedHosts = names;
 }
 QString SmtpHttpApi::corsOrigin() const
 {
-    return d_func()->corsOrigin;
+    return d_func()->settings.corsOrigin;
 }
 void SmtpHttpApi::setCorsOrigin(const QString &origin)
 {
-    d_func()->corsOrigin = origin;
+    d_func()->settings.corsOrigin = origin;
 }
 
 qint64 SmtpHttpApi::maxBodySize() const
@@ -73,15 +124,28 @@ qint64 SmtpHttpApi::maxBodySize() const
 
 void SmtpHttpApi::setMaxBodySize(qint64 bytes)
 {
-    d_func()->maxBodySize = bytes;
+    Q_D(SmtpHttpApi);
+    d->maxBodySize = bytes;
+    d->settings.maxBodySize = maxBodySize();
+}
+
+int SmtpHttpApi::maxConnections() const
+{
+    return d_func()->maxConnections;
+}
+void SmtpHttpApi::setMaxConnections(int connections)
+{
+    d_func()->maxConnections = qMax(1, connections);
 }
 
 bool SmtpHttpApi::listen(const QHostAddress &address, quint16 port)
 {
     Q_D(SmtpHttpApi);
     close();
+    d->listener.setMaxPendingConnections(256);
     if (!d->listener.listen(address, port)) {
         d->errorString = d->listener.errorString();
+        Q_EMIT errorOccurred(d->errorString);
         return false;
     }
     d->errorString.clear();
@@ -92,10 +156,24 @@ bool SmtpHttpApi::listen(const QHostAddress &address, quint16 port)
 void SmtpHttpApi::close()
 {
     Q_D(SmtpHttpApi);
-    if (!d->listener.isListening())
-        return;
+    const bool wasListening = d->listener.isListening();
     d->listener.close();
-    Q_EMIT listeningChanged();
+    const QList<HttpConnection *> connections = d->connections;
+    d->connections.clear();
+    for (HttpConnection *connection : connections) {
+        connection->disconnect(this);
+        connection->abort();
+        delete connection;
+    }
+    const QList<QWebSocket *> clients = d->webSocketClients;
+    d->webSocketClients.clear();
+    for (QWebSocket *client : clients) {
+        client->disconnect(this);
+        client->abort();
+        delete client;
+    }
+    if (wasListening)
+        Q_EMIT listeningChanged();
 }
 
 bool SmtpHttpApi::isListening() const
@@ -126,7 +204,27 @@ QString SmtpHttpApi::errorString() const
 {
     return d_func()->errorString;
 }
+
 int SmtpHttpApi::connectionCount() const
 {
-    return 0;
+    Q_D(const SmtpHttpApi);
+    return int(d->connections.size() + d->webSocketClients.size());
+}
+
+HttpRouter &SmtpHttpApiTest::router(SmtpHttpApi *api)
+{
+    return SmtpHttpApiPrivate::get(api)->router;
+}
+MailpitEvents *SmtpHttpApiTest::events(SmtpHttpApi *api)
+{
+    return SmtpHttpApiPrivate::get(api)->events;
+}
+void SmtpHttpApiTest::setTimeouts(SmtpHttpApi *api, int idleMs, int headMs)
+{
+    SmtpHttpApiPrivate::get(api)->settings.idleTimeoutMs = idleMs;
+    SmtpHttpApiPrivate::get(api)->settings.headTimeoutMs = headMs;
+}
+int SmtpHttpApiTest::webSocketClientCount(SmtpHttpApi *api)
+{
+    return int(SmtpHttpApiPrivate::get(api)->webSocketClients.size());
 }

@@ -44,6 +44,10 @@ public:
     // size, or 25 MiB without a server.
     qint64 maxBodySize() const;
     void setMaxBodySize(qint64 bytes);
+    // Concurrent connections served (WebSocket clients included); over it a client gets 503 and
+    // is closed. Default 1000.
+    int maxConnections() const;
+    void setMaxConnections(int connections);
 
     // Starts serving; false, with errorString(), when the address cannot be bound.
     bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
@@ -54,7 +58,7 @@ public:
     // "127.0.0.1:8025", "[::1]:8025"; empty when not listening.
     QString addressString() const;
     QString errorString() const;
-    int connectionCount() const;
+    int connectionCount() const; // open HTTP connections and WebSocket clients
 
 Q_SIGNALS:
     void listeningChanged();

@@ -5,6 +5,7 @@
 
 #include <smtpserverconfig.h>
 
+#include <QHash>
 #include <QString>
 #include <QStringList>
 
@@ -20,4 +21,10 @@ struct AppOptions
     QString database; // empty: SmtpMessageStore::defaultPath()
     qint64 max = 0; // keep at most this many newest messages; 0 = unlimited
     QStringList given; // long names of the options on the command line ("smtp", "max", ...)
+    // --http: the HTTP API's listener (validated); off unless http is set.
+    bool http = false;
+    SmtpListenerConfig httpListener;
+    QHash<QString, QString> httpCredentials; // --http-auth, user -> password
+    QStringList httpAllowedHosts; // --http-allowed-host
+    QString httpCorsOrigin; // --http-cors
 };

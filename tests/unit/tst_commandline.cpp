@@ -11,6 +11,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cstdio>
+#include <cstdlib>
+
 class TestCommandLine : public QObject
 {
     Q_OBJECT
@@ -23,6 +26,8 @@ private Q_SLOTS:
     void errors();
     void tlsFilesCheckedOnceTheApplicationExists();
     void messageJson();
+    void httpOptions();
+    void httpListeningLine();
 };
 
 namespace {
@@ -159,6 +164,26 @@ void TestCommandLine::errors_data()
         << QStringList { "--max-connections", "0" } << "--max-connections";
     QTest::newRow("positional") << QStringList { "extra" } << "extra";
     QTest::newRow("missing value") << QStringList { "--smtp" } << "smtp";
+    QTest::newRow("bad http") << QStringList { "--http", "x" } << "--http";
+    QTest::newRow("http port out of range")
+        << QStringList { "--http", "127.0.0.1:65536" } << "--http";
+    QTest::newRow("http v6 without brackets") << QStringList { "--http", "::1:80" } << "--http";
+    QTest::newRow("http-auth without colon")
+        << QStringList { "--http", "127.0.0.1:0", "--http-auth", "user" } << "--http-auth";
+    QTest::newRow("http-auth without user")
+        << QStringList { "--http", "127.0.0.1:0", "--http-auth", ":pw" } << "--http-auth";
+    QTest::newRow("http-cors not an origin")
+        << QStringList { "--http", "127.0.0.1:0", "--http-cors", "example.test" } << "--http-cors";
+    QTest::newRow("http-cors with a path") << QStringList { "--http", "127.0.0.1:0", "--http-cors",
+        "http://a.test/x" } << "--http-cors";
+    QTest::newRow("http-allowed-host with a port") << QStringList { "--http", "127.0.0.1:0",
+        "--http-allowed-host", "a.test:80" } << "--http-allowed-host";
+    QTest::newRow("http-auth without http")
+        << QStringList { "--http-auth", "u:p" } << "--http-auth";
+    QTest::newRow("http-cors without http")
+        << QStringList { "--http-cors", "http://a.test" } << "--http-cors";
+    QTest::newRow("http-allowed-host without http")
+        << QStringList { "--http-allowed-host", "a.test" } << "--http-allowed-host";
 }
 
 void TestCommandLine::errors()
@@ -209,6 +234,65 @@ void TestCommandLine::messageJson()
     QCOMPARE(o.value("helo").toString(), QString("client"));
     QCOMPARE(o.value("remoteAddress").toString(), QString("127.0.0.1"));
     QCOMPARE(o.keys().size(), 10);
+}
+
+void TestCommandLine::httpOptions()
+{
+    const CommandLineResult off = parse({ QStringLiteral("--no-gui") });
+    QVERIFY(!off.options.http);
+
+    const CommandLineResult r = parse({ QStringLiteral("--no-gui"), QStringLiteral("--http"),
+        QStringLiteral("[::1]:8025"), QStringLiteral("--http-auth"), QStringLiteral("a:b:c"),
+        QStringLiteral("--http-auth"), QStringLiteral("d:e"), QStringLiteral("--http-allowed-host"),
+        QStringLiteral("mail.test"), QStringLiteral("--http-allowed-host"),
+        QStringLiteral("[fd00::1]"), QStringLiteral("--http-cors"),
+        QStringLiteral("http://app.test:3000") });
+    QCOMPARE(r.action, CommandLineResult::Action::Run);
+    QVERIFY2(r.text.isEmpty(), qPrintable(r.text));
+    const AppOptions &o = r.options;
+    QVERIFY(o.http);
+    QCOMPARE(o.httpListener.hostAddress(), QHostAddress(QStringLiteral("::1")));
+    QCOMPARE(o.httpListener.port(), 8025);
+    const QHash<QString, QString> credentials { { QStringLiteral("a"), QStringLiteral("b:c") },
+        { QStringLiteral("d"), QStringLiteral("e") } };
+    QCOMPARE(o.httpCredentials, credentials);
+    QCOMPARE(o.httpAllowedHosts,
+        QStringList({ QStringLiteral("mail.test"), QStringLiteral("[fd00::1]") }));
+    QCOMPARE(o.httpCorsOrigin, QStringLiteral("http://app.test:3000"));
+
+    const CommandLineResult free
+        = parse({ QStringLiteral("--no-gui"), QStringLiteral("--http"), QStringLiteral("0") });
+    QVERIFY(free.options.http);
+    QCOMPARE(free.options.httpListener.port(), 0);
+    QCOMPARE(free.options.httpListener.hostAddress(), QHostAddress(QHostAddress::LocalHost));
+}
+
+void TestCommandLine::httpListeningLine()
+{
+    char *buffer = nullptr;
+    size_t size = 0;
+    FILE *out = open_memstream(&buffer, &size);
+    QVERIFY(out);
+    {
+        EventPrinter json(true, out);
+        json.listening(
+            QStringLiteral("127.0.0.1:2525"), {}, false, QStringLiteral("127.0.0.1:8025"));
+        json.listening(QStringLiteral("127.0.0.1:2525"), QStringLiteral("127.0.0.1:4650"), true,
+            QStringLiteral("[::1]:8025"));
+        EventPrinter human(false, out);
+        human.listening(
+            QStringLiteral("127.0.0.1:2525"), {}, false, QStringLiteral("127.0.0.1:8025"));
+    }
+    std::fclose(out);
+    const QList<QByteArray> lines = QByteArray(buffer, qsizetype(size)).split('\n');
+    std::free(buffer);
+    QCOMPARE(lines.value(0),
+        QByteArray(R"({"event":"listening","smtp":"127.0.0.1:2525","http":"127.0.0.1:8025"})"));
+    QCOMPARE(lines.value(1),
+        QByteArray(R"({"event":"listening","smtp":"127.0.0.1:2525","smtps":"127.0.0.1:4650",)"
+                   R"("http":"[::1]:8025"})"));
+    QVERIFY2(lines.value(2).contains("listening on 127.0.0.1:2525"), lines.value(2));
+    QVERIFY2(lines.value(2).contains("HTTP API on http://127.0.0.1:8025"), lines.value(2));
 }
 
 QTEST_GUILESS_MAIN(TestCommandLine)

@@ -1,0 +1,456 @@
+// The socket side of one HTTP client: checks, answers in order, timers, closing.
+#include "httpconnection.h"
+
+#include "httprouter.h"
+
+#include <QDateTime>
+#include <QHostAddress>
+#include <QLocale>
+#include <QPointer>
+#include <QTcpSocket>
+
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
+
+namespace {
+// The socket reads at most this much ahead of the parser (then TCP pushes back on the client).
+constexpr qint64 readBufferLimit = 64 * 1024;
+// While more than this waits to be sent, no further request is read (a client that pipelines
+// requests but does not read the answers).
+constexpr qint64 writeBacklogLimit = 4 * 1024 * 1024;
+// How long a closing connection may take to send its last answer and see the client go.
+constexpr int closeGraceMs = 5000;
+
+const QByteArray forbiddenHost = "Forbidden: unknown Host";
+
+bool isLoopback(const QHostAddress &address)
+{
+    bool mapped = false;
+    const quint32 v4 = address.toIPv4Address(&mapped);
+    return mapped ? QHostAddress(v4).isLoopback() : address.isLoopback();
+}
+
+// The host part of a Host field or of an origin's authority: "[::1]:8025" -> "[::1]",
+// "LocalHost:1" -> "localhost".
+QByteArray hostPart(QByteArrayView authority)
+{
+    if (authority.startsWith('[')) {
+        const qsizetype close = authority.indexOf(']');
+        if (close < 0)
+            return {};
+        const QByteArrayView rest = authority.sliced(close + 1);
+        if (!rest.isEmpty() && !rest.startsWith(':'))
+            return {};
+        return authority.first(close + 1).toByteArray().toLower();
+    }
+    const qsizetype colon = authority.indexOf(':');
+    return (colon >= 0 ? authority.first(colon) : authority).toByteArray().toLower();
+}
+
+bool isKnownHostName(const QByteArray &host, const QStringList &allowedHosts)
+{
+    if (host.isEmpty())
+        return false;
+    if (host == "localhost" || host == "127.0.0.1" || host == "[::1]")
+        return true;
+    for (const QString &allowed : allowedHosts) {
+        if (hostPart(allowed.toUtf8()) == host)
+            return true;
+    }
+    return false;
+}
+
+// a == b in time that depends on the lengths only.
+bool equalBytes(const QByteArray &a, const QByteArray &b)
+{
+    const qsizetype length = qMax(a.size(), b.size());
+    unsigned difference = a.size() == b.size() ? 0 : 1;
+    for (qsizetype i = 0; i < length; ++i) {
+        const uchar x = i < a.size() ? uchar(a.at(i)) : 0;
+        const uchar y = i < b.size() ? uchar(b.at(i)) : 0;
+        difference |= unsigned(x ^ y);
+    }
+    return difference == 0;
+}
+
+bool hasToken(const QByteArray &list, QByteArrayView token)
+{
+    for (const QByteArray &item : list.split(',')) {
+        if (QByteArrayView(item.trimmed()).compare(token, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+bool HttpChecks::isAllowedHost(const QByteArray &host, const QStringList &allowedHosts)
+{
+    return isKnownHostName(hostPart(host.trimmed()), allowedHosts);
+}
+
+bool HttpChecks::isAllowedOrigin(
+    const QByteArray &origin, const QStringList &allowedHosts, const QString &corsOrigin)
+{
+    if (origin.isEmpty())
+        return true;
+    if (!corsOrigin.isEmpty() && origin == corsOrigin.toUtf8())
+        return true;
+    QByteArrayView rest;
+    if (origin.startsWith("http://"))
+        rest = QByteArrayView(origin).sliced(7);
+    else if (origin.startsWith("https://"))
+        rest = QByteArrayView(origin).sliced(8);
+    else
+        return false;
+    if (rest.endsWith('/'))
+        rest.chop(1);
+    if (rest.contains('/') || rest.contains('@'))
+        return false;
+    return isKnownHostName(hostPart(rest), allowedHosts);
+}
+
+bool HttpChecks::isAuthorized(
+    const QByteArray &authorization, const QHash<QString, QString> &credentials)
+{
+    QByteArray user;
+    QByteArray password;
+    bool wellFormed = false;
+    if (authorization.size() > 6
+        && authorization.first(6).compare("basic ", Qt::CaseInsensitive) == 0) {
+        const auto decoded = QByteArray::fromBase64Encoding(
+            authorization.sliced(6).trimmed(), QByteArray::AbortOnBase64DecodingErrors);
+        const qsizetype colon = decoded ? decoded.decoded.indexOf(':') : -1;
+        if (colon >= 0) {
+            user = decoded.decoded.first(colon);
+            password = decoded.decoded.sliced(colon + 1);
+            wellFormed = true;
+        }
+    }
+    // Every credential is compared, whatever matched before: no early exit.
+    bool match = false;
+    for (auto it = credentials.cbegin(); it != credentials.cend(); ++it) {
+        const bool userMatches = equalBytes(it.key().toUtf8(), user);
+        const bool passwordMatches = equalBytes(it.value().toUtf8(), password);
+        match |= userMatches & passwordMatches;
+    }
+    return wellFormed && match;
+}
+
+QByteArray HttpChecks::httpDate()
+{
+    return QLocale::c()
+               .toString(
+                   QDateTime::currentDateTimeUtc(), QStringLiteral("ddd, dd MMM yyyy hh:mm:ss"))
+               .toLatin1()
+        + " GMT";
+}
+
+HttpConnection::HttpConnection(QTcpSocket *socket, const HttpRouter *router,
+    const HttpServerSettings *settings, QObject *parent)
+    : QObject(parent)
+    , m_socket(socket)
+    , m_router(router)
+    , m_settings(settings)
+    , m_parser(settings->maxBodySize)
+{
+    m_socket->setParent(this);
+    m_socket->setReadBufferSize(readBufferLimit);
+    m_loopback = isLoopback(m_socket->localAddress());
+    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
+        if (m_closing && !m_halfClosed && m_socket->bytesToWrite() == 0)
+            halfClose();
+        else if (!m_closing && m_socket->bytesToWrite() < writeBacklogLimit)
+            onReadyRead(); // resume reading after back-pressure
+    });
+    connect(m_socket, &QTcpSocket::disconnected, this, [this] {
+        if (m_done)
+            return;
+        m_done = true;
+        m_idleTimer.stop();
+        m_headTimer.stop();
+        Q_EMIT finished();
+    });
+    connect(m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
+        if (m_socket->state() != QAbstractSocket::ConnectedState && !m_done) {
+            m_done = true;
+            Q_EMIT finished();
+        }
+    });
+
+    m_idleTimer.setSingleShot(true);
+    connect(&m_idleTimer, &QTimer::timeout, this, &HttpConnection::abort);
+    m_headTimer.setSingleShot(true);
+    connect(&m_headTimer, &QTimer::timeout, this, &HttpConnection::abort);
+    m_idleTimer.start(m_settings->idleTimeoutMs);
+    if (m_socket->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &HttpConnection::onReadyRead, Qt::QueuedConnection);
+}
+
+HttpConnection::~HttpConnection() = default;
+
+void HttpConnection::refuse()
+{
+    HttpParsedRequest none;
+    write(HttpResponse::text(503, QStringLiteral("Service Unavailable: too many connections")),
+        none, false);
+    beginClose();
+}
+
+void HttpConnection::abort()
+{
+    if (m_done)
+        return;
+    m_socket->abort();
+    if (!m_done) {
+        m_done = true;
+        Q_EMIT finished();
+    }
+}
+
+void HttpConnection::onReadyRead()
+{
+    m_readScheduled = false;
+    if (m_done)
+        return;
+    if (m_closing) {
+        m_socket->skip(m_socket->bytesAvailable()); // after the last answer: read and drop
+        return;
+    }
+    if (m_socket->bytesToWrite() >= writeBacklogLimit || m_awaitingAnswer)
+        return; // resumed by bytesWritten, or once the outstanding answer is written
+    const QByteArray bytes = m_socket->read(readBufferLimit);
+    if (bytes.isEmpty())
+        return;
+    m_idleTimer.start(m_settings->idleTimeoutMs);
+    m_parser.setMaxBodySize(m_settings->maxBodySize);
+    m_parser.feed(bytes);
+    process();
+}
+
+void HttpConnection::process()
+{
+    if (m_done || m_closing || m_awaitingAnswer)
+        return;
+    while (m_parser.hasRequest()) {
+        if (handle(m_parser.takeRequest()) != Outcome::Continue)
+            return;
+    }
+    if (m_parser.hasError()) {
+        HttpParsedRequest none;
+        write(HttpResponse::text(m_parser.errorStatus(), m_parser.errorText()), none, false);
+        beginClose();
+        return;
+    }
+    if (m_parser.takeContinue())
+        m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+    updateTimers();
+    if (!m_readScheduled && m_socket->bytesAvailable() > 0
+        && m_socket->bytesToWrite() < writeBacklogLimit) {
+        m_readScheduled = true;
+        QMetaObject::invokeMethod(this, &HttpConnection::onReadyRead, Qt::QueuedConnection);
+    }
+}
+
+void HttpConnection::updateTimers()
+{
+    if (m_parser.isInHead()) {
+        if (!m_headTimer.isActive())
+            m_headTimer.start(m_settings->headTimeoutMs);
+    } else {
+        m_headTimer.stop();
+    }
+}
+
+HttpConnection::Outcome HttpConnection::handle(HttpParsedRequest parsed)
+{
+    HttpRequest &request = parsed.request;
+    request.peerAddress = m_socket->peerAddress();
+    const QByteArray connection = request.header("connection");
+    const bool upgrade = hasToken(request.header("upgrade"), "websocket");
+    // A refused upgrade ends the connection: the client would wait for a 101 otherwise.
+    const bool keepAlive = !upgrade
+        && (parsed.minorVersion == 1 ? !hasToken(connection, "close")
+                                     : hasToken(connection, "keep-alive"));
+    const HttpServerSettings &settings = *m_settings;
+
+    // (a) DNS rebinding: a page served from another name must not reach a loopback listener.
+    if (m_loopback && request.hasHeader("host")
+        && !HttpChecks::isAllowedHost(request.header("host"), settings.allowedHosts)) {
+        write(HttpResponse::text(403, QString::fromLatin1(forbiddenHost)), parsed, false);
+        beginClose();
+        return Outcome::Stop;
+    }
+    // (b) The CORS preflight carries no credentials, so it is answered before auth.
+    if (!settings.corsOrigin.isEmpty() && request.method == "OPTIONS") {
+        HttpResponse preflight;
+        preflight.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
+        preflight.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type");
+        preflight.setHeader("Access-Control-Max-Age", "600");
+        write(preflight, parsed, keepAlive);
+        return keepAlive ? Outcome::Continue : (beginClose(), Outcome::Stop);
+    }
+    // (c) Basic auth; the probes stay open.
+    if (!settings.credentials.isEmpty() && request.path != "/livez" && request.path != "/readyz"
+        && !HttpChecks::isAuthorized(request.header("authorization"), settings.credentials)) {
+        HttpResponse denied = HttpResponse::text(401, QStringLiteral("Unauthorized"));
+        denied.setHeader("WWW-Authenticate", "Basic realm=\"smtp-receiver\"");
+        write(denied, parsed, keepAlive);
+        return keepAlive ? Outcome::Continue : (beginClose(), Outcome::Stop);
+    }
+    if (upgrade && request.method == "GET" && request.path == "/api/events") {
+        // Browsers apply no CORS to WebSockets: without this, any page could read caught mail.
+        if (!HttpChecks::isAllowedOrigin(
+                request.header("origin"), settings.allowedHosts, settings.corsOrigin)) {
+            write(HttpResponse::text(403, QStringLiteral("Forbidden: unknown Origin")), parsed,
+                false);
+            beginClose();
+            return Outcome::Stop;
+        }
+        // What Qt WebSockets would refuse is refused here, so that every socket handed over
+        // becomes a client.
+        if (request.header("sec-websocket-version") != "13") {
+            HttpResponse wrongVersion
+                = HttpResponse::text(426, QStringLiteral("WebSocket version 13 required"));
+            wrongVersion.setHeader("Sec-WebSocket-Version", "13");
+            write(wrongVersion, parsed, false);
+            beginClose();
+            return Outcome::Stop;
+        }
+        if (QByteArray::fromBase64(request.header("sec-websocket-key")).size() != 16) {
+            write(
+                HttpResponse::text(400, QStringLiteral("Bad WebSocket handshake")), parsed, false);
+            beginClose();
+            return Outcome::Stop;
+        }
+        handOver(parsed);
+        return Outcome::Stop;
+    }
+
+    // Answers are written in the order of the requests: while a route's answer is outstanding
+    // (the send API answers once the message is stored), later requests wait in the parser.
+    m_awaitingAnswer = true;
+    const QPointer<HttpConnection> self(this);
+    m_router->dispatch(request, [self, parsed, keepAlive](const HttpResponse &response) {
+        if (self)
+            self->answer(response, parsed, keepAlive);
+    });
+    if (m_awaitingAnswer) {
+        m_deferred = true;
+        return Outcome::Wait;
+    }
+    return m_closing ? Outcome::Stop : Outcome::Continue;
+}
+
+void HttpConnection::answer(
+    const HttpResponse &response, const HttpParsedRequest &parsed, bool keepAlive)
+{
+    if (!m_awaitingAnswer)
+        return;
+    m_awaitingAnswer = false;
+    const bool resume = m_deferred;
+    m_deferred = false;
+    if (m_done)
+        return;
+    write(response, parsed, keepAlive);
+    if (!keepAlive) {
+        beginClose();
+        return;
+    }
+    if (resume) { // pipelined requests may be waiting in the parser, or bytes in the socket
+        m_idleTimer.start(m_settings->idleTimeoutMs);
+        QMetaObject::invokeMethod(this, &HttpConnection::process, Qt::QueuedConnection);
+    }
+}
+
+void HttpConnection::write(
+    const HttpResponse &response, const HttpParsedRequest &parsed, bool keepAlive)
+{
+    const bool head = parsed.request.method == "HEAD";
+    const bool noBody = response.status == 204 || response.status == 304;
+    QByteArray out;
+    out.reserve(256 + (head ? 0 : response.body.size()));
+    out += "HTTP/1.1 " + QByteArray::number(response.status) + ' '
+        + HttpResponse::reasonPhrase(response.status) + "\r\n";
+    out += "Date: " + HttpChecks::httpDate() + "\r\n";
+    if (!response.contentType.isEmpty())
+        out += "Content-Type: " + response.contentType + "\r\n";
+    bool hasNoSniff = false;
+    bool hasCacheControl = false;
+    for (const auto &[name, value] : response.headers) {
+        const QByteArray lower = name.toLower();
+        // The transport owns the framing fields.
+        if (lower == "content-length" || lower == "connection" || lower == "date"
+            || lower == "transfer-encoding" || lower == "content-type")
+            continue;
+        hasNoSniff |= lower == "x-content-type-options";
+        hasCacheControl |= lower == "cache-control";
+        out += name + ": " + value + "\r\n";
+    }
+    if (!hasNoSniff)
+        out += "X-Content-Type-Options: nosniff\r\n";
+    if (!hasCacheControl)
+        out += "Cache-Control: no-store\r\n";
+    if (!m_settings->corsOrigin.isEmpty()) {
+        out += "Access-Control-Allow-Origin: " + m_settings->corsOrigin.toUtf8() + "\r\n";
+        out += "Vary: Origin\r\n";
+    }
+    if (!noBody)
+        out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
+    if (!keepAlive)
+        out += "Connection: close\r\n";
+    else if (parsed.minorVersion == 0)
+        out += "Connection: keep-alive\r\n";
+    out += "\r\n";
+    if (!head && !noBody)
+        out += response.body;
+    m_socket->write(out);
+}
+
+void HttpConnection::beginClose()
+{
+    if (m_closing || m_done)
+        return;
+    m_closing = true;
+    m_headTimer.stop();
+    // The last answer gets this long to leave; then the connection is dropped.
+    m_idleTimer.start(closeGraceMs);
+    if (m_socket->bytesToWrite() == 0)
+        halfClose();
+}
+
+void HttpConnection::halfClose()
+{
+    // Send FIN but keep reading (and dropping) until the client closes: closing with unread
+    // bytes would reset the connection and could destroy the answer before the client reads it.
+    m_halfClosed = true;
+    m_socket->flush();
+#ifdef Q_OS_UNIX
+    if (m_socket->bytesToWrite() == 0 && m_socket->socketDescriptor() >= 0) {
+        ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+        m_socket->skip(m_socket->bytesAvailable());
+        return;
+    }
+#endif
+    m_socket->disconnectFromHost();
+}
+
+void HttpConnection::handOver(const HttpParsedRequest &parsed)
+{
+    // The handshake goes back into the socket's read buffer, ahead of anything unread, for the
+    // WebSocket server to read as if it came first.
+    const QByteArray again = parsed.head + m_parser.unparsedBytes();
+    m_done = true;
+    m_idleTimer.stop();
+    m_headTimer.stop();
+    disconnect(m_socket, nullptr, this, nullptr);
+    for (qsizetype i = again.size() - 1; i >= 0; --i)
+        m_socket->ungetChar(again.at(i));
+    m_socket->setReadBufferSize(0);
+    QTcpSocket *socket = m_socket;
+    socket->setParent(nullptr);
+    Q_EMIT webSocketRequested(socket);
+    Q_EMIT finished();
+}

@@ -1,0 +1,94 @@
+// One HTTP client: the only code of the API that touches a socket. Moves bytes between the
+// QTcpSocket and the pure HttpRequestParser; runs the checks every request passes before the
+// router (Host, CORS preflight, Basic auth, and the Origin of a WebSocket upgrade); writes the
+// answers in order with the fields every answer carries; owns the idle and head timers, the
+// back-pressure and the closing handshake.
+#pragma once
+
+#include "httprequestparser.h"
+
+#include <QHash>
+#include <QObject>
+#include <QStringList>
+#include <QTimer>
+
+class HttpRouter;
+class QTcpSocket;
+
+// What the connections of one API share; owned by the API, read at every request.
+struct SMTPRECEIVERHTTP_TEST_EXPORT HttpServerSettings
+{
+    QHash<QString, QString> credentials; // user -> password; empty: no auth
+    QStringList allowedHosts; // besides localhost, 127.0.0.1 and [::1]
+    QString corsOrigin; // empty: no CORS fields
+    qint64 maxBodySize = qint64(25) * 1024 * 1024;
+    int idleTimeoutMs = 60 * 1000; // no request for this long: closed
+    int headTimeoutMs = 30 * 1000; // a request head that has begun must be complete by then
+};
+
+namespace HttpChecks {
+// Whether a Host field value names this server for a loopback listener: localhost,
+// 127.0.0.1, [::1] or an allowed name, with any port, in any case.
+SMTPRECEIVERHTTP_TEST_EXPORT bool isAllowedHost(
+    const QByteArray &host, const QStringList &allowedHosts);
+// Whether a WebSocket client from this Origin may connect: none, a loopback origin, an allowed
+// host, or the CORS origin.
+SMTPRECEIVERHTTP_TEST_EXPORT bool isAllowedOrigin(
+    const QByteArray &origin, const QStringList &allowedHosts, const QString &corsOrigin);
+// Whether an Authorization field carries one of the credentials (Basic). Every credential is
+// compared, in time that does not depend on where the first difference is.
+SMTPRECEIVERHTTP_TEST_EXPORT bool isAuthorized(
+    const QByteArray &authorization, const QHash<QString, QString> &credentials);
+// Now as an HTTP date (RFC 9110 5.6.7): "Sun, 06 Nov 1994 08:49:37 GMT".
+SMTPRECEIVERHTTP_TEST_EXPORT QByteArray httpDate();
+} // namespace HttpChecks
+
+class SMTPRECEIVERHTTP_TEST_EXPORT HttpConnection : public QObject
+{
+    Q_OBJECT
+public:
+    // Takes the socket (reparented to the connection) and starts serving it.
+    HttpConnection(QTcpSocket *socket, const HttpRouter *router, const HttpServerSettings *settings,
+        QObject *parent = nullptr);
+    ~HttpConnection() override;
+
+    // Over the connection limit: answers 503 and closes.
+    void refuse();
+    // Closes the connection now, without an answer.
+    void abort();
+
+Q_SIGNALS:
+    // The socket is closed: the connection may be deleted.
+    void finished();
+    // A WebSocket upgrade passed every check. The socket, with the handshake still unread in
+    // it, belongs to the receiver now (the connection is finished, without touching it again).
+    void webSocketRequested(QTcpSocket *socket);
+
+private:
+    // Wait: the route answers later (a deferred answer); nothing more is read until it has.
+    enum class Outcome { Continue, Stop, Wait };
+
+    void onReadyRead();
+    void process();
+    Outcome handle(HttpParsedRequest parsed);
+    void write(const HttpResponse &response, const HttpParsedRequest &request, bool keepAlive);
+    void answer(const HttpResponse &response, const HttpParsedRequest &parsed, bool keepAlive);
+    void beginClose();
+    void halfClose();
+    void handOver(const HttpParsedRequest &parsed);
+    void updateTimers();
+
+    QTcpSocket *m_socket;
+    const HttpRouter *m_router;
+    const HttpServerSettings *m_settings;
+    HttpRequestParser m_parser;
+    QTimer m_idleTimer;
+    QTimer m_headTimer;
+    bool m_loopback = false;
+    bool m_closing = false;
+    bool m_halfClosed = false;
+    bool m_done = false;
+    bool m_readScheduled = false;
+    bool m_awaitingAnswer = false; // a route's deferred answer is outstanding
+    bool m_deferred = false; // ... and handle() has returned Wait for it
+};

@@ -1,0 +1,172 @@
+"""Blackbox: the HTTP API's transport with curl against the real smtp-receiver binary
+(contract.md, "HTTP API"): the readiness line, the Host check, CORS, Basic auth, the Date field,
+and the --http flags' usage errors."""
+
+import os
+import re
+import socket
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+IMF_FIXDATE = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|"
+                         r"Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT$")
+
+
+class HttpTest(harness.ServerTestCase):
+
+    def setUp(self):
+        harness.require_tool("curl")
+        self.database = os.path.join(self.make_tempdir(), "messages.sqlite")
+
+    def start_http(self, *args):
+        server = self.start_server("--http", "127.0.0.1:0", "--database", self.database, *args)
+        self.assertIn("http", server.ready, server.ready)
+        host, port = harness.split_address(server.ready["http"])
+        self.assertEqual(host, "127.0.0.1")
+        self.assertNotEqual(port, 0)
+        server.http_port = port
+        return server
+
+    def curl(self, server, path, *args):
+        """(status, {lowercase name: value}, body) of one request; redirects are not followed."""
+        result = harness.run_tool(
+            ["curl", "--silent", "--show-error", "--max-time", "10", "--dump-header", "-",
+             "--output", os.path.join(self.make_tempdir(), "body"),
+             "http://127.0.0.1:%d%s" % (server.http_port, path)] + list(args), timeout=15)
+        self.assertEqual(result.returncode, 0, result.stderr.decode(errors="replace"))
+        head = result.stdout.decode("latin-1").split("\r\n\r\n")[0]
+        lines = head.split("\r\n")
+        status = int(lines[0].split(" ")[1])
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        body_path = [a for a in result.args if a.endswith("body")][0]
+        with open(body_path, "rb") as f:
+            body = f.read()
+        return status, headers, body
+
+    def test_readiness_line(self):
+        server = self.start_http()
+        self.assertEqual(list(server.ready.keys()), ["event", "smtp", "http"], server.ready)
+        self.assertRegex(server.ready["smtp"], r"^127\.0\.0\.1:\d+$")
+        self.assertRegex(server.ready["http"], r"^127\.0\.0\.1:\d+$")
+        self.assertNotEqual(server.ready["smtp"], server.ready["http"])
+
+    def test_human_readiness_line_names_the_api(self):
+        server = self.start_server("--http", "127.0.0.1:0", "--database", self.database,
+                                   json_output=False)
+        self.assertIn("HTTP API on http://127.0.0.1:", server.ready)
+
+    def test_foreign_host_is_forbidden(self):
+        server = self.start_http()
+        status, headers, body = self.curl(server, "/api/v1/messages",
+                                          "--header", "Host: attacker.example")
+        self.assertEqual(status, 403)
+        self.assertEqual(body, b"Forbidden: unknown Host")
+        self.assertEqual(headers.get("x-content-type-options"), "nosniff")
+        status, _, _ = self.curl(server, "/api/v1/messages", "--header", "Host: localhost:8025")
+        self.assertNotEqual(status, 403)
+
+    def test_allowed_host(self):
+        server = self.start_http("--http-allowed-host", "mail.example.test")
+        status, _, _ = self.curl(server, "/livez", "--header", "Host: mail.example.test:8025")
+        self.assertNotEqual(status, 403)
+        status, _, _ = self.curl(server, "/livez", "--header", "Host: other.example.test")
+        self.assertEqual(status, 403)
+
+    def test_no_cors_headers_by_default(self):
+        server = self.start_http()
+        _, headers, _ = self.curl(server, "/api/v1/messages",
+                                  "--header", "Origin: http://app.example.test")
+        self.assertFalse([h for h in headers if h.startswith("access-control-")], headers)
+
+    def test_cors_origin(self):
+        server = self.start_http("--http-cors", "http://app.example.test:3000")
+        _, headers, _ = self.curl(server, "/api/v1/messages",
+                                  "--header", "Origin: http://app.example.test:3000")
+        self.assertEqual(headers.get("access-control-allow-origin"),
+                         "http://app.example.test:3000")
+        status, headers, _ = self.curl(server, "/api/v1/messages", "--request", "OPTIONS",
+                                       "--header", "Origin: http://app.example.test:3000",
+                                       "--header", "Access-Control-Request-Method: DELETE")
+        self.assertEqual(status, 200)
+        self.assertIn("DELETE", headers.get("access-control-allow-methods", ""))
+
+    def test_basic_auth(self):
+        server = self.start_http("--http-auth", "alice:s3cret", "--http-auth", "bob:pw")
+        status, headers, _ = self.curl(server, "/api/v1/messages")
+        self.assertEqual(status, 401)
+        self.assertEqual(headers.get("www-authenticate"), 'Basic realm="smtp-receiver"')
+        status, _, _ = self.curl(server, "/api/v1/messages", "--user", "alice:wrong")
+        self.assertEqual(status, 401)
+        for user in ("alice:s3cret", "bob:pw"):
+            status, _, _ = self.curl(server, "/api/v1/messages", "--user", user)
+            self.assertNotEqual(status, 401, user)
+        # The probes need no credentials.
+        status, _, _ = self.curl(server, "/livez")
+        self.assertNotEqual(status, 401)
+
+    def test_date_header(self):
+        server = self.start_http()
+        _, headers, _ = self.curl(server, "/livez")
+        self.assertRegex(headers.get("date", ""), IMF_FIXDATE)
+        self.assertEqual(headers.get("cache-control"), "no-store")
+
+    def test_unknown_path_and_bad_request(self):
+        server = self.start_http()
+        status, _, _ = self.curl(server, "/no/such/route")
+        self.assertEqual(status, 404)
+        # Bad syntax: 400 with one line of text, then the connection is closed.
+        with socket.create_connection(("127.0.0.1", server.http_port), timeout=5) as s:
+            s.sendall(b"GET /api/v1/messages HTTP/1.1\r\n\r\n")  # no Host
+            answer = b""
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                answer += chunk
+        head, _, body = answer.partition(b"\r\n\r\n")
+        self.assertTrue(head.startswith(b"HTTP/1.1 400 "), answer)
+        self.assertEqual(len(body.splitlines()), 1, answer)
+
+class HttpUsageTest(harness.ServerTestCase):
+    """Bad --http values: one line on stderr naming the flag, exit 2, no stdout."""
+
+    def assertUsageError(self, args, mention):
+        result = harness.run_usage(["--no-gui", "--smtp", "127.0.0.1:0"] + list(args))
+        stderr = result.stderr.decode("utf-8", "replace")
+        self.assertEqual(result.returncode, 2, "args %r: stderr=%r" % (args, stderr))
+        self.assertEqual(result.stdout, b"", "args %r printed on stdout" % (args,))
+        self.assertEqual(len(stderr.splitlines()), 1, "args %r: stderr=%r" % (args, stderr))
+        self.assertIn(mention, stderr, "args %r: stderr=%r" % (args, stderr))
+
+    def test_bad_values(self):
+        self.assertUsageError(["--http", "nonsense"], "--http")
+        self.assertUsageError(["--http", "127.0.0.1:99999"], "--http")
+        self.assertUsageError(["--http", "::1:8025"], "--http")
+        self.assertUsageError(["--http", "no.such.address:0"], "--http")
+        self.assertUsageError(["--http", "127.0.0.1:0", "--http-auth", "nocolon"], "--http-auth")
+        self.assertUsageError(["--http", "127.0.0.1:0", "--http-auth", ":pw"], "--http-auth")
+        self.assertUsageError(["--http", "127.0.0.1:0", "--http-cors", "app.example.test"],
+                              "--http-cors")
+        self.assertUsageError(["--http", "127.0.0.1:0", "--http-cors", "http://a.test/path"],
+                              "--http-cors")
+        self.assertUsageError(["--http", "127.0.0.1:0", "--http-allowed-host", "a.test:80"],
+                              "--http-allowed-host")
+
+    def test_companions_need_http(self):
+        self.assertUsageError(["--http-auth", "u:p"], "--http-auth")
+        self.assertUsageError(["--http-allowed-host", "a.test"], "--http-allowed-host")
+        self.assertUsageError(["--http-cors", "http://a.test"], "--http-cors")
+
+    def test_port_in_use(self):
+        server = self.start_server("--http", "127.0.0.1:0", "--database", ":memory:")
+        busy = server.ready["http"]
+        self.assertUsageError(["--http", busy, "--database", ":memory:"], "--http")
+
+
+if __name__ == "__main__":
+    harness.main()

@@ -1,0 +1,619 @@
+// The HTTP transport of SmtpHttpApi over real sockets: the Host check, CORS, Basic auth, the
+// bounds, keep-alive and pipelining, the timers, the connection limit, hundreds of concurrent
+// clients, and the /api/events WebSocket with its Origin check.
+#include "httpconnection.h"
+#include "mailpitevents.h"
+#include "smtphttpapi_p.h"
+
+#include <smtphttpapi.h>
+#include <smtpmessagestore.h>
+
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QTest>
+#include <QWebSocket>
+
+#include <memory>
+
+namespace {
+
+struct Answer
+{
+    int status = 0;
+    QList<std::pair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+    bool complete = false;
+
+    QByteArray header(QByteArrayView name) const
+    {
+        for (const auto &field : headers) {
+            if (name.compare(field.first, Qt::CaseInsensitive) == 0)
+                return field.second;
+        }
+        return {};
+    }
+    bool hasHeader(QByteArrayView name) const
+    {
+        for (const auto &field : headers) {
+            if (name.compare(field.first, Qt::CaseInsensitive) == 0)
+                return true;
+        }
+        return false;
+    }
+};
+
+// Takes one answer off the front of *buffer, if it is all there. head: no body follows.
+bool takeAnswer(QByteArray *buffer, Answer *answer, bool head = false)
+{
+    const qsizetype end = buffer->indexOf("\r\n\r\n");
+    if (end < 0)
+        return false;
+    const QList<QByteArray> lines = buffer->first(end).split('\n');
+    Answer a;
+    const QList<QByteArray> statusLine = lines.constFirst().trimmed().split(' ');
+    if (statusLine.size() < 2)
+        return false;
+    a.status = statusLine.at(1).toInt();
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray line = lines.at(i).trimmed();
+        const qsizetype colon = line.indexOf(':');
+        a.headers.append({ line.first(colon), line.sliced(colon + 1).trimmed() });
+    }
+    const qint64 length = head ? 0 : a.header("content-length").toLongLong();
+    if (buffer->size() < end + 4 + length)
+        return false;
+    a.body = buffer->mid(end + 4, length);
+    a.complete = true;
+    buffer->remove(0, end + 4 + length);
+    *answer = a;
+    return true;
+}
+
+// Waits while the event loop runs (the server lives in this thread): for bytes, or the end.
+bool waitForBytes(QTcpSocket &socket, int ms)
+{
+    return QTest::qWaitFor(
+        [&socket] {
+            return socket.bytesAvailable() > 0
+                || socket.state() == QAbstractSocket::UnconnectedState;
+        },
+        ms);
+}
+
+// A blocking-style client whose waits run the event loop.
+class Client
+{
+public:
+    explicit Client(quint16 port)
+    {
+        socket.connectToHost(QHostAddress::LocalHost, port);
+        ok = QTest::qWaitFor(
+            [this] { return socket.state() == QAbstractSocket::ConnectedState; }, 5000);
+    }
+    // Sends bytes and reads n answers.
+    QList<Answer> exchange(const QByteArray &bytes, int n = 1, bool head = false)
+    {
+        socket.write(bytes);
+        return read(n, head);
+    }
+    QList<Answer> read(int n = 1, bool head = false)
+    {
+        QList<Answer> answers;
+        QElapsedTimer timer;
+        timer.start();
+        while (answers.size() < n && timer.elapsed() < 10000) {
+            Answer a;
+            if (takeAnswer(&buffer, &a, head)) {
+                answers.append(a);
+                continue;
+            }
+            waitForBytes(socket, 200);
+            if (socket.bytesAvailable() == 0 && socket.state() != QAbstractSocket::ConnectedState)
+                break;
+            buffer += socket.readAll();
+        }
+        return answers;
+    }
+    Answer get(const QByteArray &path, const QByteArray &extra = "Host: localhost\r\n")
+    {
+        const QList<Answer> answers = exchange("GET " + path + " HTTP/1.1\r\n" + extra + "\r\n");
+        return answers.value(0);
+    }
+    bool waitForClose(int ms = 5000)
+    {
+        QElapsedTimer timer;
+        timer.start();
+        while (socket.state() != QAbstractSocket::UnconnectedState && timer.elapsed() < ms) {
+            waitForBytes(socket, 100);
+            buffer += socket.readAll();
+        }
+        return socket.state() == QAbstractSocket::UnconnectedState;
+    }
+
+    QTcpSocket socket;
+    QByteArray buffer;
+    bool ok = false;
+};
+
+} // namespace
+
+class TestHttpTransport : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<SmtpMessageStore> m_store;
+    std::unique_ptr<SmtpHttpApi> m_api;
+    quint16 m_port = 0;
+
+    void start()
+    {
+        m_api = std::make_unique<SmtpHttpApi>(m_store.get());
+        HttpRouter &router = SmtpHttpApiTest::router(m_api.get());
+        router.add("GET", QStringLiteral("/test/echo"), [](HttpRequest &request) {
+            return HttpResponse::text(200, QString::fromLatin1(request.path + ' ' + request.body));
+        });
+        router.add("POST", QStringLiteral("/test/echo"), [](HttpRequest &request) {
+            return HttpResponse::text(200, QString::fromLatin1(request.body));
+        });
+        if (!router.matchesPath("/livez")) // until the list routes bring it
+            router.add(
+                "GET", QStringLiteral("/livez"), [](HttpRequest &) { return HttpResponse(); });
+        QVERIFY(m_api->listen(QHostAddress::LocalHost, 0));
+        m_port = m_api->serverPort();
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_store = std::make_unique<SmtpMessageStore>();
+        QVERIFY(m_store->open(QStringLiteral(":memory:")));
+        start();
+    }
+    void cleanup()
+    {
+        m_api.reset();
+        m_store.reset();
+    }
+
+    void everyAnswerCarriesTheCommonFields()
+    {
+        Client c(m_port);
+        const Answer a = c.get("/test/echo");
+        QCOMPARE(a.status, 200);
+        QCOMPARE(a.body, QByteArray("/test/echo "));
+        QCOMPARE(a.header("content-length"), QByteArray("11"));
+        QCOMPARE(a.header("x-content-type-options"), QByteArray("nosniff"));
+        QCOMPARE(a.header("cache-control"), QByteArray("no-store"));
+        // IMF-fixdate, e.g. "Sat, 05 Dec 2026 06:00:00 GMT", close to now.
+        const QByteArray date = a.header("date");
+        QVERIFY2(date.endsWith(" GMT") && date.size() == 29, date.constData());
+        const QDateTime parsed = QLocale::c().toDateTime(
+            QString::fromLatin1(date.chopped(4)), QStringLiteral("ddd, dd MMM yyyy hh:mm:ss"));
+        QVERIFY(parsed.isValid());
+        QVERIFY(qAbs(parsed.toSecsSinceEpoch() - QDateTime::currentDateTimeUtc().toSecsSinceEpoch()
+                    - parsed.offsetFromUtc())
+            < 5);
+        QVERIFY(!a.hasHeader("access-control-allow-origin"));
+
+        // HEAD: the same fields, no body.
+        const QList<Answer> head = c.exchange("HEAD /test/echo HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                                              "GET /test/echo HTTP/1.1\r\nHost: localhost\r\n\r\n",
+            1, true);
+        QCOMPARE(head.value(0).status, 200);
+        QCOMPARE(head.value(0).header("content-length"), QByteArray("11"));
+        QVERIFY(head.value(0).body.isEmpty());
+        QCOMPARE(c.read().value(0).body, QByteArray("/test/echo ")); // the next one is intact
+    }
+
+    void hostCheck_data()
+    {
+        QTest::addColumn<QByteArray>("host");
+        QTest::addColumn<int>("status");
+        QTest::newRow("attacker") << QByteArray("attacker.example") << 403;
+        QTest::newRow("attacker with port") << QByteArray("attacker.example:8025") << 403;
+        QTest::newRow("localhost suffix") << QByteArray("localhost.attacker.example") << 403;
+        QTest::newRow("other loopback") << QByteArray("127.0.0.2") << 403;
+        QTest::newRow("localhost:8025") << QByteArray("localhost:8025") << 200;
+        QTest::newRow("LocalHost") << QByteArray("LocalHost") << 200;
+        QTest::newRow("127.0.0.1") << QByteArray("127.0.0.1") << 200;
+        QTest::newRow("[::1]:1") << QByteArray("[::1]:1") << 200;
+        QTest::newRow("allowed") << QByteArray("mail.example.test:8025") << 200;
+    }
+    void hostCheck()
+    {
+        QFETCH(QByteArray, host);
+        QFETCH(int, status);
+        m_api->setAllowedHosts({ QStringLiteral("mail.example.test") });
+        Client c(m_port);
+        const Answer a = c.get("/test/echo", "Host: " + host + "\r\n");
+        QCOMPARE(a.status, status);
+        if (status == 403) {
+            QCOMPARE(a.body, QByteArray("Forbidden: unknown Host"));
+            QVERIFY(c.waitForClose());
+        }
+    }
+
+    void missingHostIsBadRequest()
+    {
+        Client c(m_port);
+        const Answer a = c.exchange("GET /test/echo HTTP/1.1\r\n\r\n").value(0);
+        QCOMPARE(a.status, 400);
+        QVERIFY(!a.body.contains('\n'));
+        QVERIFY(c.waitForClose());
+    }
+
+    void cors()
+    {
+        {
+            Client c(m_port);
+            const Answer a = c.exchange("OPTIONS /test/echo HTTP/1.1\r\nHost: localhost\r\n"
+                                        "Origin: http://app.test\r\n\r\n")
+                                 .value(0);
+            QVERIFY(a.status != 200 || !a.hasHeader("access-control-allow-origin"));
+            QVERIFY(!a.hasHeader("access-control-allow-methods"));
+        }
+        m_api->setCorsOrigin(QStringLiteral("http://app.test:3000"));
+        m_api->setCredentials({ { QStringLiteral("u"), QStringLiteral("p") } });
+        Client c(m_port);
+        // The preflight comes before auth.
+        const Answer preflight
+            = c.exchange("OPTIONS /api/v1/messages HTTP/1.1\r\nHost: localhost\r\n"
+                         "Origin: http://app.test:3000\r\n"
+                         "Access-Control-Request-Method: DELETE\r\n\r\n")
+                  .value(0);
+        QCOMPARE(preflight.status, 200);
+        QCOMPARE(
+            preflight.header("access-control-allow-origin"), QByteArray("http://app.test:3000"));
+        QCOMPARE(preflight.header("access-control-allow-methods"),
+            QByteArray("GET, POST, PUT, DELETE, OPTIONS"));
+        QCOMPARE(preflight.header("access-control-allow-headers"),
+            QByteArray("Authorization, Content-Type"));
+        QCOMPARE(preflight.header("vary"), QByteArray("Origin"));
+        const Answer denied = c.get("/test/echo");
+        QCOMPARE(denied.status, 401);
+        QCOMPARE(denied.header("access-control-allow-origin"), QByteArray("http://app.test:3000"));
+    }
+
+    void basicAuth()
+    {
+        m_api->setCredentials({ { QStringLiteral("alice"), QStringLiteral("s3cret:x") },
+            { QStringLiteral("bob"), QStringLiteral("pw") } });
+        Client c(m_port);
+        const Answer none = c.get("/test/echo");
+        QCOMPARE(none.status, 401);
+        QCOMPARE(none.header("www-authenticate"), QByteArray("Basic realm=\"smtp-receiver\""));
+        const auto withAuth = [&c](const QByteArray &userPass) {
+            return c.get("/test/echo",
+                "Host: localhost\r\nAuthorization: Basic " + userPass.toBase64() + "\r\n");
+        };
+        QCOMPARE(withAuth("alice:s3cret:x").status, 200); // the password may hold a colon
+        QCOMPARE(withAuth("bob:pw").status, 200);
+        QCOMPARE(withAuth("alice:pw").status, 401);
+        QCOMPARE(withAuth("bob:pw2").status, 401);
+        QCOMPARE(withAuth("bob:p").status, 401);
+        QCOMPARE(withAuth("bob").status, 401);
+        QCOMPARE(
+            c.get("/test/echo", "Host: localhost\r\nAuthorization: Basic !!!\r\n").status, 401);
+        QCOMPARE(c.get("/test/echo", "Host: localhost\r\nAuthorization: Bearer x\r\n").status, 401);
+        // The probes stay open.
+        QCOMPARE(c.get("/livez").status, 200);
+        QCOMPARE(c.get("/livez").status, 200);
+        // Without credentials configured, an Authorization field is ignored.
+        m_api->setCredentials({});
+        QCOMPARE(withAuth("nobody:nothing").status, 200);
+    }
+
+    void authChecks()
+    {
+        const QHash<QString, QString> credentials { { QStringLiteral("u"), QStringLiteral("p") } };
+        QVERIFY(HttpChecks::isAuthorized("Basic " + QByteArray("u:p").toBase64(), credentials));
+        QVERIFY(HttpChecks::isAuthorized("basic " + QByteArray("u:p").toBase64(), credentials));
+        QVERIFY(!HttpChecks::isAuthorized("Basic " + QByteArray("u:").toBase64(), credentials));
+        QVERIFY(!HttpChecks::isAuthorized("Basic " + QByteArray(":p").toBase64(), credentials));
+        QVERIFY(!HttpChecks::isAuthorized({}, credentials));
+        QVERIFY(!HttpChecks::isAuthorized("Basic " + QByteArray("u:p").toBase64(), {}));
+    }
+
+    void methodNotAllowed()
+    {
+        Client c(m_port);
+        const Answer a
+            = c.exchange("DELETE /test/echo HTTP/1.1\r\nHost: localhost\r\n\r\n").value(0);
+        QCOMPARE(a.status, 405);
+        QVERIFY(a.header("allow").contains("GET"));
+        QCOMPARE(c.get("/nothing/here").status, 404);
+    }
+
+    void bodyTooLargeIsRefusedFromTheHeader()
+    {
+        m_api->setMaxBodySize(100);
+        Client c(m_port);
+        // No body is sent: the answer comes from the header alone.
+        const Answer a = c.exchange("POST /test/echo HTTP/1.1\r\nHost: localhost\r\n"
+                                    "Content-Length: 1000000\r\n\r\n")
+                             .value(0);
+        QCOMPARE(a.status, 413);
+        QVERIFY(c.waitForClose());
+
+        Client fits(m_port);
+        const Answer ok = fits.exchange("POST /test/echo HTTP/1.1\r\nHost: localhost\r\n"
+                                        "Content-Length: 100\r\n\r\n"
+                                  + QByteArray(100, 'x'))
+                              .value(0);
+        QCOMPARE(ok.status, 200);
+        QCOMPARE(ok.body, QByteArray(100, 'x'));
+    }
+
+    void expectContinue()
+    {
+        Client c(m_port);
+        c.socket.write("POST /test/echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n"
+                       "Expect: 100-continue\r\n\r\n");
+        const Answer interim = c.read().value(0);
+        QCOMPARE(interim.status, 100);
+        const Answer a = c.exchange("hello").value(0);
+        QCOMPARE(a.status, 200);
+        QCOMPARE(a.body, QByteArray("hello"));
+    }
+
+    void headerTooLarge()
+    {
+        Client c(m_port);
+        const Answer a = c.exchange("GET /test/echo HTTP/1.1\r\nHost: localhost\r\nBig: "
+                              + QByteArray(40000, 'x') + "\r\n\r\n")
+                             .value(0);
+        QCOMPARE(a.status, 431);
+        QVERIFY(c.waitForClose());
+    }
+
+    void badRequestClosesAfterOneLine()
+    {
+        Client c(m_port);
+        const QList<Answer> answers
+            = c.exchange("GET /test/echo HTTP/1.1\r\nHost: localhost\r\n\r\nNONSENSE\r\n\r\n", 2);
+        QCOMPARE(answers.size(), 2);
+        QCOMPARE(answers.at(0).status, 200);
+        QCOMPARE(answers.at(1).status, 400);
+        QCOMPARE(answers.at(1).header("connection"), QByteArray("close"));
+        QVERIFY(!answers.at(1).body.isEmpty());
+        QVERIFY(!answers.at(1).body.contains('\n'));
+        QVERIFY(c.waitForClose());
+    }
+
+    void keepAliveAndPipelining()
+    {
+        Client c(m_port);
+        const QList<Answer> answers = c.exchange(
+            "GET /test/echo?1 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            "POST /test/echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\n\r\nabc"
+            "POST /test/echo HTTP/1.1\r\nHost: localhost\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n1\r\nz\r\n0\r\n\r\n",
+            3);
+        QCOMPARE(answers.size(), 3);
+        QCOMPARE(answers.at(0).body, QByteArray("/test/echo "));
+        QCOMPARE(answers.at(1).body, QByteArray("abc"));
+        QCOMPARE(answers.at(2).body, QByteArray("z"));
+        QVERIFY(!answers.at(2).hasHeader("connection"));
+        QCOMPARE(c.socket.state(), QAbstractSocket::ConnectedState);
+        QCOMPARE(c.get("/test/echo").status, 200); // still open
+
+        // Connection: close is honoured.
+        const Answer last = c.get("/test/echo", "Host: localhost\r\nConnection: close\r\n");
+        QCOMPARE(last.header("connection"), QByteArray("close"));
+        QVERIFY(c.waitForClose());
+
+        // HTTP/1.0 closes unless asked to keep alive.
+        Client old(m_port);
+        QCOMPARE(old.exchange("GET /test/echo HTTP/1.0\r\n\r\n").value(0).status, 200);
+        QVERIFY(old.waitForClose());
+        Client kept(m_port);
+        const Answer a
+            = kept.exchange("GET /test/echo HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").value(0);
+        QCOMPARE(a.header("connection"), QByteArray("keep-alive"));
+        QCOMPARE(kept.exchange("GET /test/echo HTTP/1.0\r\n\r\n").value(0).status, 200);
+        QVERIFY(kept.waitForClose());
+    }
+
+    void idleAndHeadTimeouts()
+    {
+        SmtpHttpApiTest::setTimeouts(m_api.get(), 300, 200);
+        Client idle(m_port);
+        QCOMPARE(idle.get("/test/echo").status, 200);
+        QVERIFY(idle.waitForClose(3000));
+
+        // A head that trickles in is cut off by the head timer, even though bytes keep coming.
+        SmtpHttpApiTest::setTimeouts(m_api.get(), 100000, 300);
+        Client slow(m_port);
+        QElapsedTimer timer;
+        timer.start();
+        slow.socket.write("GET /test/echo HTTP/1.1\r\n");
+        while (slow.socket.state() == QAbstractSocket::ConnectedState && timer.elapsed() < 5000) {
+            slow.socket.write("X: y\r\n");
+            waitForBytes(slow.socket, 50);
+        }
+        QCOMPARE(slow.socket.state(), QAbstractSocket::UnconnectedState);
+        QVERIFY(timer.elapsed() < 3000);
+    }
+
+    void concurrentClients()
+    {
+        constexpr int count = 300;
+        std::vector<std::unique_ptr<QTcpSocket>> sockets;
+        for (int i = 0; i < count; ++i) {
+            auto socket = std::make_unique<QTcpSocket>();
+            socket->connectToHost(QHostAddress::LocalHost, m_port);
+            sockets.push_back(std::move(socket));
+        }
+        for (auto &socket : sockets) {
+            QVERIFY(QTest::qWaitFor(
+                [&socket] { return socket->state() == QAbstractSocket::ConnectedState; }, 5000));
+            socket->write("GET /test/echo HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(m_api->connectionCount(), count, 10000);
+        int answered = 0;
+        for (auto &socket : sockets) {
+            QByteArray buffer;
+            Answer a;
+            QElapsedTimer timer;
+            timer.start();
+            while (!takeAnswer(&buffer, &a) && timer.elapsed() < 10000) {
+                if (socket->bytesAvailable() == 0)
+                    waitForBytes(*socket, 100);
+                buffer += socket->readAll();
+            }
+            answered += a.status == 200 ? 1 : 0;
+        }
+        QCOMPARE(answered, count);
+    }
+
+    void connectionLimit()
+    {
+        m_api->setMaxConnections(2);
+        Client a(m_port);
+        Client b(m_port);
+        QTRY_COMPARE(m_api->connectionCount(), 2);
+        Client c(m_port);
+        const Answer refused = c.read().value(0);
+        QCOMPARE(refused.status, 503);
+        QVERIFY(c.waitForClose());
+        QCOMPARE(a.get("/test/echo").status, 200);
+        // A place freed is a place taken.
+        b.socket.disconnectFromHost();
+        QTRY_COMPARE(m_api->connectionCount(), 1);
+        Client d(m_port);
+        QCOMPARE(d.get("/test/echo").status, 200);
+    }
+
+    void closeClosesEverything()
+    {
+        Client a(m_port);
+        QCOMPARE(a.get("/test/echo").status, 200);
+        QWebSocket ws;
+        QSignalSpy connected(&ws, &QWebSocket::connected);
+        ws.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/events").arg(m_port)));
+        QVERIFY(connected.wait(5000));
+        QTRY_COMPARE(m_api->connectionCount(), 2);
+        m_api->close();
+        QCOMPARE(m_api->connectionCount(), 0);
+        QVERIFY(!m_api->isListening());
+        QVERIFY(a.waitForClose());
+        QTRY_COMPARE(ws.state(), QAbstractSocket::UnconnectedState);
+    }
+
+    void webSocketReceivesFrames()
+    {
+        QWebSocket ws;
+        QSignalSpy connected(&ws, &QWebSocket::connected);
+        QSignalSpy received(&ws, &QWebSocket::textMessageReceived);
+        ws.open(QUrl(QStringLiteral("ws://localhost:%1/api/events").arg(m_port)));
+        QVERIFY(connected.wait(5000));
+        QTRY_COMPARE(SmtpHttpApiTest::webSocketClientCount(m_api.get()), 1);
+        Q_EMIT SmtpHttpApiTest::events(m_api.get())->frame(R"({"Type":"truncate","Data":null})");
+        QVERIFY(received.wait(5000));
+        QCOMPARE(received.constFirst().constFirst().toString(),
+            QStringLiteral(R"({"Type":"truncate","Data":null})"));
+        ws.sendTextMessage(QStringLiteral("ignored")); // incoming frames change nothing
+        Q_EMIT SmtpHttpApiTest::events(m_api.get())->frame("second");
+        QTRY_COMPARE(received.size(), 2);
+        ws.close();
+        QTRY_COMPARE(SmtpHttpApiTest::webSocketClientCount(m_api.get()), 0);
+    }
+
+    void webSocketWithAuthAndAllowedOrigin()
+    {
+        m_api->setCredentials({ { QStringLiteral("u"), QStringLiteral("p") } });
+        {
+            QWebSocket ws;
+            QSignalSpy disconnected(&ws, &QWebSocket::disconnected);
+            ws.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/events").arg(m_port)));
+            QVERIFY(disconnected.wait(5000)); // 401: no upgrade
+            QCOMPARE(SmtpHttpApiTest::webSocketClientCount(m_api.get()), 0);
+        }
+        QWebSocket ws(QStringLiteral("http://localhost:8025"));
+        QSignalSpy connected(&ws, &QWebSocket::connected);
+        QNetworkRequest request(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/events").arg(m_port)));
+        request.setRawHeader("Authorization", "Basic " + QByteArray("u:p").toBase64());
+        ws.open(request);
+        QVERIFY(connected.wait(5000));
+    }
+
+    void webSocketFromAForeignOriginIsRefused()
+    {
+        QWebSocket ws(QStringLiteral("http://attacker.example"));
+        QSignalSpy connected(&ws, &QWebSocket::connected);
+        QSignalSpy disconnected(&ws, &QWebSocket::disconnected);
+        ws.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/events").arg(m_port)));
+        QVERIFY(disconnected.wait(5000));
+        QCOMPARE(connected.size(), 0);
+        QCOMPARE(SmtpHttpApiTest::webSocketClientCount(m_api.get()), 0);
+
+        // The same on the wire: a 403 before any upgrade.
+        Client c(m_port);
+        const Answer a = c.exchange("GET /api/events HTTP/1.1\r\nHost: localhost\r\n"
+                                    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                    "Sec-WebSocket-Version: 13\r\n"
+                                    "Origin: http://attacker.example\r\n\r\n")
+                             .value(0);
+        QCOMPARE(a.status, 403);
+        QVERIFY(c.waitForClose());
+    }
+
+    void badWebSocketHandshakes()
+    {
+        const QByteArray upgrade = "GET /api/events HTTP/1.1\r\nHost: localhost\r\n"
+                                   "Upgrade: websocket\r\nConnection: Upgrade\r\n";
+        Client noVersion(m_port);
+        const Answer a
+            = noVersion.exchange(upgrade + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+                  .value(0);
+        QCOMPARE(a.status, 426);
+        QCOMPARE(a.header("sec-websocket-version"), QByteArray("13"));
+        QVERIFY(noVersion.waitForClose());
+        Client noKey(m_port);
+        QCOMPARE(
+            noKey.exchange(upgrade + "Sec-WebSocket-Version: 13\r\n\r\n").value(0).status, 400);
+        QVERIFY(noKey.waitForClose());
+        QTRY_COMPARE(m_api->connectionCount(), 0);
+    }
+
+    void originChecks()
+    {
+        const QStringList allowed { QStringLiteral("mail.example.test") };
+        const QString cors = QStringLiteral("https://app.test");
+        QVERIFY(HttpChecks::isAllowedOrigin({}, allowed, cors));
+        QVERIFY(HttpChecks::isAllowedOrigin("http://localhost:8025", allowed, cors));
+        QVERIFY(HttpChecks::isAllowedOrigin("https://127.0.0.1", allowed, cors));
+        QVERIFY(HttpChecks::isAllowedOrigin("http://[::1]:3000", allowed, cors));
+        QVERIFY(HttpChecks::isAllowedOrigin("http://mail.example.test:8025", allowed, cors));
+        QVERIFY(HttpChecks::isAllowedOrigin("https://app.test", allowed, cors));
+        QVERIFY(!HttpChecks::isAllowedOrigin("https://app.test", allowed, {}));
+        QVERIFY(!HttpChecks::isAllowedOrigin("http://attacker.example", allowed, cors));
+        QVERIFY(!HttpChecks::isAllowedOrigin("http://localhost.attacker.example", allowed, cors));
+        QVERIFY(!HttpChecks::isAllowedOrigin("http://localhost@attacker.example", allowed, cors));
+        QVERIFY(!HttpChecks::isAllowedOrigin("null", allowed, cors));
+        QVERIFY(!HttpChecks::isAllowedOrigin("file://localhost", allowed, cors));
+    }
+
+    void webSocketClientThatDoesNotReadIsDropped()
+    {
+        // A client that completes the handshake and then never reads.
+        Client c(m_port);
+        c.socket.setReadBufferSize(1); // Qt reads nothing more from the kernel for us
+        c.socket.write("GET /api/events HTTP/1.1\r\nHost: localhost\r\n"
+                       "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                       "Sec-WebSocket-Version: 13\r\n\r\n");
+        QTRY_COMPARE(SmtpHttpApiTest::webSocketClientCount(m_api.get()), 1);
+        const QByteArray big(1024 * 1024, 'x');
+        for (int i = 0; i < 200 && SmtpHttpApiTest::webSocketClientCount(m_api.get()) > 0; ++i) {
+            Q_EMIT SmtpHttpApiTest::events(m_api.get())->frame(big);
+            QTest::qWait(5);
+        }
+        QCOMPARE(SmtpHttpApiTest::webSocketClientCount(m_api.get()), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHttpTransport)
+#include "tst_httptransport.moc"
