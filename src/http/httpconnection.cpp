@@ -244,8 +244,16 @@ void HttpConnection::process()
         beginClose();
         return;
     }
-    if (m_parser.takeContinue())
+    if (m_parser.takeContinue()) {
+        // A request that will be refused is refused now, before the client sends its body.
+        const HttpParsedRequest &pending = m_parser.pendingRequest();
+        if (const std::optional<HttpResponse> refused = refusal(pending.request)) {
+            write(*refused, pending, false);
+            beginClose();
+            return;
+        }
         m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+    }
     updateTimers();
     if (!m_readScheduled && m_socket->bytesAvailable() > 0
         && m_socket->bytesToWrite() < writeBacklogLimit) {
@@ -264,6 +272,25 @@ void HttpConnection::updateTimers()
     }
 }
 
+std::optional<HttpResponse> HttpConnection::refusal(const HttpRequest &request) const
+{
+    const HttpServerSettings &settings = *m_settings;
+    // DNS rebinding: a page served from another name must not reach a loopback listener.
+    if (m_loopback && request.hasHeader("host")
+        && !HttpChecks::isAllowedHost(request.header("host"), settings.allowedHosts))
+        return HttpResponse::text(403, QString::fromLatin1(forbiddenHost));
+    if (!settings.corsOrigin.isEmpty() && request.method == "OPTIONS")
+        return std::nullopt; // the preflight, answered before auth
+    // Basic auth; the probes stay open.
+    if (!settings.credentials.isEmpty() && request.path != "/livez" && request.path != "/readyz"
+        && !HttpChecks::isAuthorized(request.header("authorization"), settings.credentials)) {
+        HttpResponse denied = HttpResponse::text(401, QStringLiteral("Unauthorized"));
+        denied.setHeader("WWW-Authenticate", "Basic realm=\"smtp-receiver\"");
+        return denied;
+    }
+    return std::nullopt;
+}
+
 HttpConnection::Outcome HttpConnection::handle(HttpParsedRequest parsed)
 {
     HttpRequest &request = parsed.request;
@@ -276,12 +303,11 @@ HttpConnection::Outcome HttpConnection::handle(HttpParsedRequest parsed)
                                      : hasToken(connection, "keep-alive"));
     const HttpServerSettings &settings = *m_settings;
 
-    // (a) DNS rebinding: a page served from another name must not reach a loopback listener.
-    if (m_loopback && request.hasHeader("host")
-        && !HttpChecks::isAllowedHost(request.header("host"), settings.allowedHosts)) {
-        write(HttpResponse::text(403, QString::fromLatin1(forbiddenHost)), parsed, false);
-        beginClose();
-        return Outcome::Stop;
+    // (a) The Host check, and (c) auth, unless (b) this is a CORS preflight.
+    if (const std::optional<HttpResponse> refused = refusal(request)) {
+        const bool stay = keepAlive && refused->status != 403; // a foreign Host: nothing else
+        write(*refused, parsed, stay);
+        return stay ? Outcome::Continue : (beginClose(), Outcome::Stop);
     }
     // (b) The CORS preflight carries no credentials, so it is answered before auth.
     if (!settings.corsOrigin.isEmpty() && request.method == "OPTIONS") {
@@ -290,14 +316,6 @@ HttpConnection::Outcome HttpConnection::handle(HttpParsedRequest parsed)
         preflight.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type");
         preflight.setHeader("Access-Control-Max-Age", "600");
         write(preflight, parsed, keepAlive);
-        return keepAlive ? Outcome::Continue : (beginClose(), Outcome::Stop);
-    }
-    // (c) Basic auth; the probes stay open.
-    if (!settings.credentials.isEmpty() && request.path != "/livez" && request.path != "/readyz"
-        && !HttpChecks::isAuthorized(request.header("authorization"), settings.credentials)) {
-        HttpResponse denied = HttpResponse::text(401, QStringLiteral("Unauthorized"));
-        denied.setHeader("WWW-Authenticate", "Basic realm=\"smtp-receiver\"");
-        write(denied, parsed, keepAlive);
         return keepAlive ? Outcome::Continue : (beginClose(), Outcome::Stop);
     }
     if (upgrade && request.method == "GET" && request.path == "/api/events") {

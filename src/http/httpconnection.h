@@ -12,6 +12,8 @@
 #include <QStringList>
 #include <QTimer>
 
+#include <optional>
+
 class HttpRouter;
 class QTcpSocket;
 
@@ -71,6 +73,8 @@ private:
     void onReadyRead();
     void process();
     Outcome handle(HttpParsedRequest parsed);
+    // The answer that refuses a request before the router (a foreign Host, missing auth), if any.
+    std::optional<HttpResponse> refusal(const HttpRequest &request) const;
     void write(const HttpResponse &response, const HttpParsedRequest &request, bool keepAlive);
     void answer(const HttpResponse &response, const HttpParsedRequest &parsed, bool keepAlive);
     void beginClose();

@@ -46,6 +46,8 @@ public:
     // True once when the request being read asked for "Expect: 100-continue" and its body fits:
     // the transport then writes the interim 100 answer.
     bool takeContinue();
+    // The request whose head is complete but whose body is still to come (after takeContinue()).
+    const HttpParsedRequest &pendingRequest() const { return m_current; }
     // Some bytes of a request head (line or fields) have come, but not the whole head.
     bool isInHead() const;
     // Some bytes of a request have come, but not the whole request.

@@ -1,17 +1,9 @@
 // Route matching: segment by segment, first route added wins.
 #include "httprouter.h"
 
-#include <QEventLoop>
-#include <QTimer>
 #include <QUrl>
 
-#include <memory>
-#include <optional>
-
 namespace {
-
-// How long the synchronous dispatch() waits for a deferred answer.
-constexpr int deferredTimeoutMs = 60000;
 
 QList<QByteArray> pathSegments(const QByteArray &path)
 {
@@ -82,27 +74,11 @@ HttpResponse HttpRouter::dispatch(HttpRequest &request) const
     HttpResponse response = route(request);
     if (!response.isDeferred())
         return response;
-    // Shared with the responder: it may still be called after a timeout, when this frame is gone.
-    struct Wait
-    {
-        QEventLoop loop;
-        std::optional<HttpResponse> answer;
-    };
-    const auto wait = std::make_shared<Wait>();
-    std::weak_ptr<Wait> weak = wait;
-    response.deferred([weak](const HttpResponse &answer) {
-        if (const auto waiting = weak.lock()) {
-            waiting->answer = answer;
-            waiting->loop.quit();
-        }
-    });
-    if (!wait->answer) {
-        QTimer::singleShot(deferredTimeoutMs, &wait->loop, &QEventLoop::quit);
-        wait->loop.exec();
-    }
-    if (!wait->answer)
-        return HttpResponse::text(503, QStringLiteral("Service Unavailable: no answer in time"));
-    return *wait->answer;
+    // Waiting here would mean a nested event loop inside the caller's socket handling, where the
+    // connection may be deleted or read again under its own feet. The route is not started.
+    return HttpResponse::text(500,
+        QStringLiteral(
+            "Internal Server Error: this route answers later, and the caller cannot wait"));
 }
 
 void HttpRouter::dispatch(HttpRequest &request, const HttpResponse::Responder &respond) const

@@ -19,9 +19,9 @@ public:
     // Adds a route. A GET route also answers HEAD (the transport drops the body).
     void add(const QByteArray &method, const QString &pattern, Handler handler);
 
-    // Runs the matching route's handler with request.pathParameters filled in. A deferred
-    // answer (HttpResponse::later) is waited for here, in a local event loop: the transport
-    // uses the form below instead, which never nests event loops.
+    // Runs the matching route's handler with request.pathParameters filled in. A route that
+    // answers later (HttpResponse::later) is not started: the answer is 500. Callers that can
+    // wait (the transport) use the form below.
     HttpResponse dispatch(HttpRequest &request) const;
     // Runs the matching route's handler and hands its answer to respond: at once, or, for a
     // deferred answer, when it comes (at most once, on this thread).

@@ -355,6 +355,20 @@ private Q_SLOTS:
         const Answer a = c.exchange("hello").value(0);
         QCOMPARE(a.status, 200);
         QCOMPARE(a.body, QByteArray("hello"));
+
+        // A request that will be refused gets its refusal instead of the 100: the body is
+        // never invited.
+        m_api->setCredentials({ { QStringLiteral("u"), QStringLiteral("p") } });
+        Client refused(m_port);
+        refused.socket.write("POST /test/echo HTTP/1.1\r\nHost: localhost\r\n"
+                             "Content-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+        QCOMPARE(refused.read().value(0).status, 401);
+        QVERIFY(refused.waitForClose());
+        Client foreign(m_port);
+        foreign.socket.write("POST /test/echo HTTP/1.1\r\nHost: attacker.example\r\n"
+                             "Content-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+        QCOMPARE(foreign.read().value(0).status, 403);
+        QVERIFY(foreign.waitForClose());
     }
 
     void headerTooLarge()
