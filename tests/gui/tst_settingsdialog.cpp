@@ -202,6 +202,7 @@ private Q_SLOTS:
     void fromOptions_data();
     void fromOptions();
     void fromOptionsKeepsSavedRulesWhenFileIsBad();
+    void fromOptionsHttpFlags();
     void applyToListensAgainOnlyWhenAddressChanges();
 
     // The dialog
@@ -405,6 +406,29 @@ void TestSettingsDialog::fromOptions()
     QCOMPARE(result.server.idleTimeout(), expected.server.idleTimeout());
     QCOMPARE(result.server, expected.server);
     QVERIFY(result == expected);
+}
+
+void TestSettingsDialog::fromOptionsHttpFlags()
+{
+    // The window takes the headless runner's --http flags over its saved API settings.
+    AppSettings saved;
+    saved.http.enabled = false;
+    saved.http.address = QStringLiteral("127.0.0.1:8025");
+    saved.http.corsOrigin = QStringLiteral("http://saved.example");
+    const auto none = parseCommandLine({ "smtp-receiver" });
+    QVERIFY(AppSettings::fromOptions(saved, none.options).http == saved.http);
+
+    const auto parsed = parseCommandLine(
+        { "smtp-receiver", "--http", "127.0.0.1:0", "--http-auth", "zed:two", "--http-auth",
+            "amy:one", "--http-allowed-host", "mail.test", "--http-cors", "http://app.test:3000" });
+    QCOMPARE(parsed.action, CommandLineResult::Action::Run);
+    const HttpApiSettings http = AppSettings::fromOptions(saved, parsed.options).http;
+    QVERIFY(http.enabled);
+    QCOMPARE(http.address, QStringLiteral("127.0.0.1:0"));
+    QCOMPARE(http.user, QStringLiteral("amy")); // the form holds one user: the first by name
+    QCOMPARE(http.password, QStringLiteral("one"));
+    QCOMPARE(http.allowedHosts, QStringList { QStringLiteral("mail.test") });
+    QCOMPARE(http.corsOrigin, QStringLiteral("http://app.test:3000"));
 }
 
 void TestSettingsDialog::fromOptionsKeepsSavedRulesWhenFileIsBad()
