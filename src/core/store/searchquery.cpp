@@ -43,15 +43,17 @@
 //   -term, !term    negates any of the above
 //
 // Matching. Every text match is a case-insensitive substring match (Mailpit's): from:example.org,
-// to:jürg and pixel.png match. Values of three or more characters are phrases of the trigram
-// full-text index (messages_trigram: exact substrings, case folded for all of Unicode, accents
-// kept). Words of one or two characters cannot be trigram phrases: they keep the word index
+// to:jürg and pixel.png match. A value of three or more characters is looked up as all of its
+// trigrams in the trigram full-text index (messages_trigram, which keeps no positions to stay
+// small), and the column the term speaks of then decides: the full-text text (the five columns,
+// for words), the decoded Subject, or the header's own column (from:, to:, ...; wider columns
+// of the index, like the sender column that also holds the envelope sender, do not count).
+// The decision is SQLite's lower() and instr(): ASCII letters without case, the value lowercased
+// by Qt, so "JÜRGEN" finds "jürgen" but "jürgen" does not find "JÜRGEN". Accents are kept.
+// message-id:, and filters shorter than three characters, read their column alone (a scan of
+// the messages). Words of one or two characters cannot be trigrams: they keep the word index
 // (messages_fts, unicode61 without accents) and match the start of a word ("re" finds "report",
-// not "more"; quoted, the whole word). Filters on a header (from:, to:, cc:, bcc:, reply-to:,
-// addressed:) are checked on the header's own column (SQLite's lower(): ASCII case only) after
-// the trigram index has narrowed the candidates (its columns are wider: the sender column also
-// holds the envelope sender); message-id:, and header filters shorter than three characters,
-// read the column alone (a scan of the messages).
+// not "more"; quoted, the whole word).
 //
 // Keys and their keyword values are case-insensitive. A prefix that is not one of these keys
 // ("re:", "http:") is not a key: the whole term is a word. A known key with a value it cannot
@@ -59,13 +61,13 @@
 // the term; with Options::lenient it is ignored (is:/has: with another value are words).
 // Words and filter values without a single letter or digit ("-", "@@", "...") are dropped.
 //
-// SQL: all positive trigram phrases form one FTS5 query (joined by AND) in one
+// SQL: all positive trigram lookups form one FTS5 query (joined by AND) in one
 // "m.id IN (SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH ?)", which comes
-// first, then the short positive words likewise on messages_fts; each negated text term is its
-// own "m.id NOT IN (...)" or "NOT (...)"; the other terms are conditions on the messages' columns.
-// All are ANDed, in the order typed. User text reaches SQLite only through bindings, and reaches
-// FTS5 only inside string literals. An invalid query gives where = "0" (matches nothing), no
-// bindings and an errorString.
+// first, then the short positive words likewise on messages_fts; each negated term is its own
+// "m.id NOT IN (...)" or "NOT (...)"; the checks and the other terms are conditions on the
+// messages' columns. All are ANDed, in the order typed. User text reaches SQLite only through
+// bindings, and reaches FTS5 only inside string literals. An invalid query gives where = "0"
+// (matches nothing), no bindings and an errorString.
 
 namespace {
 
@@ -421,24 +423,28 @@ std::pair<QString, int> headerCheck(Key key)
     return { QString(), 0 };
 }
 
-// The trigram columns that hold a header filter's text (empty: none does).
-QLatin1String trigramColumns(Key key)
+// A value as a query of the trigram index: all of its trigrams, ANDed ("hello": "hel" AND "ell"
+// AND "llo"; at most 32 of them). The index keeps no positions (detail=none), so this finds the
+// messages that have every trigram somewhere; the caller's check on the text decides.
+QString trigramQuery(const QString &value)
 {
-    switch (key) {
-    case Key::From:
-    case Key::ReplyTo:
-        return QLatin1String("c1 : ");
-    case Key::To:
-    case Key::Cc:
-    case Key::Bcc:
-        return QLatin1String("c2 : ");
-    case Key::Addressed:
-        return QLatin1String("{c1 c2} : ");
-    default:
-        break;
+    const QList<uint> characters = value.toUcs4();
+    QStringList grams;
+    for (qsizetype i = 0; i + 3 <= characters.size() && grams.size() < 32; ++i) {
+        const QString gram = ftsString(
+            QString::fromUcs4(reinterpret_cast<const char32_t *>(characters.constData() + i), 3));
+        if (!grams.contains(gram))
+            grams.append(gram);
     }
-    return QLatin1String();
+    return grams.join(QLatin1String(" AND "));
 }
+
+// The message's text (the five full-text columns, one line apart, so that no match spans two:
+// a value has no line end; a column may be NULL, as an empty one was stored) contains ?.
+const QLatin1String textContains(
+    "EXISTS (SELECT 1 FROM messages_fts_content c WHERE c.id = m.id AND instr(lower("
+    "ifnull(c.c0, '') || char(10) || ifnull(c.c1, '') || char(10) || ifnull(c.c2, '') || "
+    "char(10) || ifnull(c.c3, '') || char(10) || ifnull(c.c4, '')), lower(?)) > 0)");
 
 } // namespace
 
@@ -457,23 +463,42 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
     QVariantList conditionBindings;
 
     bool usesIndex = false;
-    const auto addWord = [&](const Term &t, const QString &value, QLatin1String column) {
+    // A word: three characters or more, every trigram in the index and the text containing it;
+    // shorter, the start of a word in the word index.
+    const auto addWord = [&](const Term &t, const QString &value) {
         usesIndex = true;
-        const bool trigram = codePoints(value) >= 3;
-        const QString phrase = trigram ? column + ftsString(value) : tokenPhrase(t, value);
-        if (t.negated) {
-            conditions.append(matchIn(trigram ? trigramTable : tokenTable, true));
-            conditionBindings.append(phrase);
-        } else {
-            (trigram ? positiveTrigram : positiveToken).append(phrase);
+        if (codePoints(value) < 3) {
+            const QString phrase = tokenPhrase(t, value);
+            if (t.negated) {
+                conditions.append(matchIn(tokenTable, true));
+                conditionBindings.append(phrase);
+            } else {
+                positiveToken.append(phrase);
+            }
+            return;
         }
+        if (t.negated) {
+            conditions.append(QStringLiteral("NOT (%1 AND %2)")
+                                  .arg(matchIn(trigramTable, false), QString(textContains)));
+            conditionBindings.append(trigramQuery(value));
+        } else {
+            positiveTrigram.append(trigramQuery(value));
+            conditions.append(textContains);
+        }
+        conditionBindings.append(value.toLower());
     };
-    const auto addCheck = [&](const Term &t, const QString &value) {
+    // A filter on a column of the messages: the trigram index narrows the candidates (when the
+    // column's text is in it), the column decides.
+    const auto addCheck = [&](const Term &t, const QString &value, bool indexed) {
         usesIndex = true;
-        const auto [check, count] = headerCheck(t.key);
+        const auto [check, count] = t.key == Key::Subject
+            ? std::pair<QString, int>(contains(QLatin1String("m.subject")), 1)
+            : headerCheck(t.key);
+        if (!t.negated && indexed && codePoints(value) >= 3)
+            positiveTrigram.append(trigramQuery(value));
         conditions.append(t.negated ? QStringLiteral("NOT ") + check : check);
         for (int i = 0; i < count; ++i)
-            conditionBindings.append(value);
+            conditionBindings.append(value.toLower());
     };
     const auto word = [&](const Term &t) {
         // A term that is no filter after all (is:maybe when lenient) is a word as typed.
@@ -482,7 +507,7 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
             value.prepend(t.keyText);
         value = cleanValue(value);
         if (hasToken(value))
-            addWord(t, value, QLatin1String());
+            addWord(t, value);
     };
 
     const QList<Term> terms = splitTerms(text);
@@ -497,17 +522,9 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
         case Key::None:
             word(t);
             break;
-        case Key::Subject:
-            if (!hasToken(t.value))
-                break;
-            if (codePoints(t.value) >= 3) {
-                addWord(t, t.value, QLatin1String("c0 : "));
-            } else {
-                usesIndex = true;
-                conditions.append((t.negated ? QStringLiteral("NOT ") : QString())
-                    + contains(QLatin1String("m.subject")));
-                conditionBindings.append(t.value);
-            }
+        case Key::Subject: // taken as it is, not cleaned
+            if (hasToken(t.value))
+                addCheck(t, t.value, true);
             break;
         case Key::From:
         case Key::To:
@@ -517,13 +534,8 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
         case Key::Addressed:
         case Key::MessageId: {
             const QString value = cleanValue(t.value);
-            if (!hasToken(value))
-                break;
-            // The index narrows the candidates; the header's own column decides.
-            const QLatin1String columns = trigramColumns(t.key);
-            if (!t.negated && columns.size() > 0 && codePoints(value) >= 3)
-                positiveTrigram.append(columns + ftsString(value));
-            addCheck(t, value);
+            if (hasToken(value)) // the Message-ID is in no full-text column
+                addCheck(t, value, t.key != Key::MessageId);
             break;
         }
         case Key::Tag:

@@ -233,7 +233,7 @@ bool SmtpMessageStorePrivate::writeIndex(QSqlDatabase &db, IndexBatch &batch)
         for (const SmtpMimePart &a : p.attachments())
             names.append(a.fileName());
         const QVariantList row { m->id, text(p.subject), m->sender, m->recipients, text(p.textBody),
-            names.join(QLatin1Char(' ')) };
+            text(names.join(QLatin1Char(' '))) };
         for (int v = 0; v < row.size(); ++v) {
             fts.bindValue(v, row.at(v));
             trigram.bindValue(v, row.at(v));
