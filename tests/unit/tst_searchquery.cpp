@@ -19,18 +19,23 @@ const QString textContains
       "char(10) || ifnull(c.c3, '') || char(10) || ifnull(c.c4, '')), lower(?)) > 0)";
 const QString notText = "NOT (" + trigramIn + " AND " + textContains + ")";
 
-// A value as the trigram index is asked for it: its distinct trigrams, ANDed, at most 32.
+// A value as the trigram index is asked for it: every third trigram and the last, distinct,
+// ANDed, at most 17.
 QString grams(const QString &value)
 {
     const QList<uint> c = value.toUcs4();
     QStringList out;
-    for (qsizetype i = 0; i + 3 <= c.size() && out.size() < 32; ++i) {
+    const auto add = [&](qsizetype i) {
         QString g = QString::fromUcs4(reinterpret_cast<const char32_t *>(c.constData() + i), 3);
         g.replace(QChar(0), QChar(' '));
         g = "\"" + g.replace("\"", "\"\"") + "\"";
         if (!out.contains(g))
             out.append(g);
-    }
+    };
+    for (qsizetype i = 0; i + 3 <= c.size() && out.size() < 16; i += 3)
+        add(i);
+    if (c.size() >= 3)
+        add(c.size() - 3);
     return out.join(" AND ");
 }
 
@@ -248,15 +253,17 @@ void TestSearchQuery::compile_data()
     QTest::newRow("white space") << " \t\n  "
                                  << "1" << QVariantList();
 
-    // Words and phrases: three characters or more are every trigram in the index and a
-    // substring of the text; shorter ones the start of a word (the word index).
+    // Words and phrases: three characters or more are trigrams that cover them in the index
+    // and a substring of the text; shorter ones the start of a word (the word index).
     const QString word = in + " AND " + textContains;
     QTest::newRow("word: substring") << "inv" << word << strings({ "\"inv\"", "inv" });
-    QTest::newRow("word: trigrams")
-        << "Hello" << word << strings({ "\"Hel\" AND \"ell\" AND \"llo\"", "hello" });
+    QTest::newRow("word: trigrams that cover it")
+        << "Hello" << word << strings({ "\"Hel\" AND \"llo\"", "hello" });
+    QTest::newRow("word: every third trigram and the last")
+        << "abcdefgh" << word << strings({ "\"abc\" AND \"def\" AND \"fgh\"", "abcdefgh" });
     QTest::newRow("word: repeated trigrams once")
         << "aaaa" << word << strings({ "\"aaa\"", "aaaa" });
-    QTest::newRow("word: at most 32 trigrams")
+    QTest::newRow("word: at most 17 trigrams")
         << QString(40, 'x') + "abcdefghijklmnopqrstuvwxyz0123456789" << word
         << strings({ grams(QString(40, 'x') + "abcdefghijklmnopqrstuvwxyz0123456789"),
                QString(40, 'x') + "abcdefghijklmnopqrstuvwxyz0123456789" });
