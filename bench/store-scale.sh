@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Store-scale benchmark (issue 3, "Speed and scale"): a store of N generated messages (default
 # 1,000,000), then
+#   - api-bench on it: the store work behind GET /api/v1/messages and /api/v1/search;
 #   - store-bench on it, twice warm (the machine is shared: numbers are noisy) and once with the
 #     file evicted from the page cache before every run (--cold, 3 runs): open, newest 200
 #     summaries, paging, full-text search (rare word, common word, from:), forEach over
@@ -27,7 +28,7 @@ build=${BUILD_DIR:-build/bench-store}
 echo "== build ($build, Release)"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSMTPRECEIVER_BENCH=ON \
   -DBUILD_TESTING=OFF > /dev/null
-cmake --build "$build" --target make-store store-bench gui-open smtp-receiver > /dev/null
+cmake --build "$build" --target make-store store-bench api-bench gui-open smtp-receiver > /dev/null
 bin=$build/bin
 
 work=$(mktemp -d /tmp/store-scale.XXXXXX)
@@ -48,6 +49,8 @@ for run in 1 2; do
 done
 echo "== store-bench $db --cold --runs 3"
 "$bin/store-bench" "$db" --cold --runs 3
+echo "== api-bench $db (the store work of GET /api/v1/messages and /api/v1/search)"
+"$bin/api-bench" "$db"
 
 # Peak RSS of a command: GNU time when present, else a poll of VmHWM while it runs.
 peak_of() { # output-file command... ; prints "seconds peak_kib"

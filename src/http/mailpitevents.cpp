@@ -1,8 +1,89 @@
 // Store signals to Mailpit event frames.
 #include "mailpitevents.h"
 
+#include "mailpitjson.h"
+
+#include <smtpmessagestore.h>
+#include <smtpstoredmessage.h>
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonValue>
+
 MailpitEvents::MailpitEvents(SmtpMessageStore *store, QObject *parent)
     : QObject(parent)
+    , m_store(store)
 {
-    Q_UNUSED(store);
+    if (!store)
+        return;
+    connect(store, &SmtpMessageStore::messagesAdded, this, &MailpitEvents::onAdded);
+    connect(store, &SmtpMessageStore::messagesPruned, this,
+        [this](const QList<qint64> &ids) { m_pruned = ids; });
+    connect(store, &SmtpMessageStore::messagesRemoved, this, &MailpitEvents::onRemoved);
+    connect(store, &SmtpMessageStore::readChanged, this, &MailpitEvents::onReadChanged);
+    connect(store, &SmtpMessageStore::countChanged, this, &MailpitEvents::scheduleStats);
+}
+
+QByteArray MailpitEvents::frameText(const QString &type, const QJsonValue &data)
+{
+    const QJsonObject frame { { QStringLiteral("Type"), type }, { QStringLiteral("Data"), data } };
+    return QJsonDocument(frame).toJson(QJsonDocument::Compact);
+}
+
+void MailpitEvents::onAdded(const QList<qint64> &ids)
+{
+    if (!m_store)
+        return;
+    for (qint64 id : ids) {
+        const std::optional<SmtpStoredMessage> message = m_store->message(id);
+        if (message)
+            Q_EMIT frame(frameText(QStringLiteral("new"), MailpitJson::summary(*message)));
+    }
+    scheduleStats();
+}
+
+void MailpitEvents::onRemoved(const QList<qint64> &ids)
+{
+    if (ids.isEmpty()) {
+        m_pruned.clear();
+        Q_EMIT frame(frameText(QStringLiteral("truncate"), QJsonValue::Null));
+    } else if (!m_pruned.isEmpty() && ids == m_pruned) {
+        m_pruned.clear();
+        Q_EMIT frame(frameText(QStringLiteral("prune"), QJsonValue::Null));
+    } else {
+        for (qint64 id : ids) {
+            Q_EMIT frame(frameText(QStringLiteral("delete"),
+                QJsonObject { { QStringLiteral("ID"), QString::number(id) } }));
+        }
+    }
+    scheduleStats();
+}
+
+void MailpitEvents::onReadChanged(const QList<qint64> &ids, bool read)
+{
+    for (qint64 id : ids) {
+        Q_EMIT frame(frameText(QStringLiteral("update"),
+            QJsonObject {
+                { QStringLiteral("ID"), QString::number(id) }, { QStringLiteral("Read"), read } }));
+    }
+    scheduleStats();
+}
+
+void MailpitEvents::scheduleStats()
+{
+    if (m_statsPending)
+        return;
+    m_statsPending = true;
+    QMetaObject::invokeMethod(this, &MailpitEvents::sendStats, Qt::QueuedConnection);
+}
+
+void MailpitEvents::sendStats()
+{
+    m_statsPending = false;
+    if (!m_store)
+        return;
+    Q_EMIT frame(frameText(QStringLiteral("stats"),
+        QJsonObject { { QStringLiteral("Total"), m_store->count() },
+            { QStringLiteral("Unread"), m_store->unreadCount() },
+            { QStringLiteral("Version"), QStringLiteral(SMTPRECEIVERHTTP_VERSION) } }));
 }

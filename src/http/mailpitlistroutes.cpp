@@ -1,10 +1,311 @@
-// Placeholder: the routes are added by the work that builds them.
+// The list and search side of Mailpit's API: GET|PUT|DELETE /api/v1/messages, GET|DELETE
+// /api/v1/search, /api/v1/info, /api/v1/webui, /livez and /readyz. Queries are read as Mailpit
+// reads them (values it cannot use are ignored, ?tz= for before:/after:).
+#include "httprouter.h"
+#include "mailpitjson.h"
 #include "mailpitroutes.h"
 
-#include <QtGlobal>
+#include <smtpmessagestore.h>
+#include <smtpserver.h>
+#include <smtpstoredmessage.h>
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonParseError>
+#include <QPointer>
+
+#include <atomic>
+#include <limits>
+#include <memory>
+
+namespace {
+
+constexpr int defaultLimit = 50;
+
+// start: an integer; anything else, or <= 0, is 0.
+qint64 startOf(const HttpRequest &request)
+{
+    bool ok = false;
+    const qint64 start = request.queryItem(QStringLiteral("start")).toLongLong(&ok);
+    return ok && start > 0 ? start : 0;
+}
+
+// limit: an integer, 50 when absent, negative or not a number; 0 is 0 (the caller decides).
+qint64 limitOf(const HttpRequest &request)
+{
+    const QString text = request.queryItem(QStringLiteral("limit"));
+    if (text.isNull())
+        return defaultLimit;
+    bool ok = false;
+    const qint64 limit = text.toLongLong(&ok);
+    return ok && limit >= 0 ? limit : defaultLimit;
+}
+
+// Mailpit's reading of a query, with the zone of ?tz= (an unknown zone is ignored, as there).
+SmtpSearchOptions searchOptions(const HttpRequest &request)
+{
+    SmtpSearchOptions options;
+    options.lenient = true;
+    const QString tz = request.queryItem(QStringLiteral("tz")).trimmed();
+    if (!tz.isEmpty()) {
+        const QTimeZone zone(tz.toUtf8());
+        if (zone.isValid())
+            options.timeZone = zone;
+    }
+    return options;
+}
+
+QJsonArray summariesJson(const SmtpMessageStore &store, const QList<SmtpMessageSummary> &page)
+{
+    QJsonArray messages;
+    for (const SmtpMessageSummary &s : page) {
+        const std::optional<SmtpStoredMessage> message = store.message(s.id);
+        if (message) // removed since the page was read: left out
+            messages.append(MailpitJson::summary(*message));
+    }
+    return messages;
+}
+
+// MessagesSummary: the page with the mailbox's and the query's counts.
+HttpResponse messagesSummary(const SmtpMessageStore &store, qint64 total, qint64 unread,
+    const SmtpMatchCount &matches, qint64 start, const QList<SmtpMessageSummary> &page)
+{
+    const QJsonArray messages = summariesJson(store, page);
+    return HttpResponse::json(QJsonObject {
+        { QStringLiteral("total"), total },
+        { QStringLiteral("unread"), unread },
+        { QStringLiteral("messages_count"), matches.messages },
+        { QStringLiteral("messages_unread"), matches.unread },
+        { QStringLiteral("start"), start },
+        { QStringLiteral("tags"), QJsonArray() },
+        { QStringLiteral("count"), messages.size() },
+        { QStringLiteral("messages"), messages },
+    });
+}
+
+// The IDs of a JSON body: strings (or numbers) of store ids; others are no message of ours.
+QList<qint64> idsOf(const QJsonArray &array)
+{
+    QList<qint64> ids;
+    for (const QJsonValue &v : array) {
+        bool ok = v.isDouble();
+        qint64 id = ok ? v.toInteger() : v.toString().toLongLong(&ok);
+        if (ok && id > 0)
+            ids.append(id);
+    }
+    return ids;
+}
+
+// The body as a JSON object; a 400 answer in *error when it is not one.
+std::optional<QJsonObject> jsonBody(const HttpRequest &request, HttpResponse *error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        *error = HttpResponse::text(400, parseError.errorString());
+        return std::nullopt;
+    }
+    if (!document.isObject()) {
+        *error = HttpResponse::text(400, QStringLiteral("expected a JSON object"));
+        return std::nullopt;
+    }
+    return document.object();
+}
+
+qint64 residentBytes()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong() * 1024;
+    }
+    return 0;
+}
+
+HttpResponse storeFailure()
+{
+    return HttpResponse::text(500, QStringLiteral("the message store failed"));
+}
+
+} // namespace
 
 void addMailpitListRoutes(HttpRouter &router, const MailpitContext &context)
 {
-    Q_UNUSED(router);
-    Q_UNUSED(context);
+    const QPointer<SmtpMessageStore> store = context.store;
+    const QPointer<SmtpServer> server = context.server;
+    const QDateTime startedAt = context.startedAt;
+
+    // Messages deleted since the routes were made: removals listed by id, and what a clear
+    // (an empty list) took away, known from the count before it.
+    struct Deleted
+    {
+        std::atomic<qint64> messages { 0 };
+        std::atomic<qint64> lastCount { 0 };
+    };
+    const auto deleted = std::make_shared<Deleted>();
+    if (store) {
+        deleted->lastCount = store->count();
+        QObject::connect(store, &SmtpMessageStore::messagesRemoved, store,
+            [deleted, s = store.data()](const QList<qint64> &ids) {
+                deleted->messages += ids.isEmpty()
+                    ? qMax<qint64>(0, deleted->lastCount - s->count())
+                    : ids.size();
+            });
+        QObject::connect(store, &SmtpMessageStore::countChanged, store,
+            [deleted, s = store.data()] { deleted->lastCount = s->count(); });
+    }
+
+    router.add("GET", QStringLiteral("/api/v1/messages"), [store](HttpRequest &request) {
+        if (!store)
+            return storeFailure();
+        const qint64 start = startOf(request);
+        qint64 limit = limitOf(request);
+        const SmtpMatchCount all { store->count(), store->unreadCount() };
+        if (limit == 0) // Mailpit: everything
+            limit = qMax<qint64>(all.messages, 1);
+        QString error;
+        const QList<SmtpMessageSummary> page = store->summariesAt(QString(), start,
+            int(qMin<qint64>(limit, std::numeric_limits<int>::max())), {}, &error);
+        if (!error.isEmpty())
+            return HttpResponse::text(500, error);
+        return messagesSummary(*store, all.messages, all.unread, all, start, page);
+    });
+
+    router.add("GET", QStringLiteral("/api/v1/search"), [store](HttpRequest &request) {
+        if (!store)
+            return storeFailure();
+        const QString query = request.queryItem(QStringLiteral("query")).trimmed();
+        if (query.isEmpty())
+            return HttpResponse::text(400, QStringLiteral("Error: no search query"));
+        const SmtpSearchOptions options = searchOptions(request);
+        const qint64 start = startOf(request);
+        const qint64 limit = limitOf(request); // 0: none (Mailpit)
+        QString error;
+        const SmtpMatchCount matches = store->countMatching(query, options, &error);
+        const QList<SmtpMessageSummary> page = error.isEmpty() && limit > 0
+            ? store->summariesAt(query, start,
+                int(qMin<qint64>(limit, std::numeric_limits<int>::max())), options, &error)
+            : QList<SmtpMessageSummary>();
+        if (!error.isEmpty())
+            return HttpResponse::text(400, error);
+        return messagesSummary(*store, store->count(), store->unreadCount(), matches, start, page);
+    });
+
+    router.add("DELETE", QStringLiteral("/api/v1/search"), [store](HttpRequest &request) {
+        if (!store)
+            return storeFailure();
+        const QString query = request.queryItem(QStringLiteral("query")).trimmed();
+        if (query.isEmpty())
+            return HttpResponse::text(400, QStringLiteral("Error: no search query"));
+        store->removeMatching(query, searchOptions(request));
+        return HttpResponse::ok();
+    });
+
+    router.add("PUT", QStringLiteral("/api/v1/messages"), [store](HttpRequest &request) {
+        if (!store)
+            return storeFailure();
+        HttpResponse error;
+        const std::optional<QJsonObject> body = jsonBody(request, &error);
+        if (!body)
+            return error;
+        const QList<qint64> ids = idsOf(body->value(QLatin1String("IDs")).toArray());
+        const bool hasIds = !body->value(QLatin1String("IDs")).toArray().isEmpty();
+        const QString search = body->value(QLatin1String("Search")).toString().trimmed();
+        const bool read = body->value(QLatin1String("Read")).toBool(false);
+        if (hasIds && !search.isEmpty())
+            return HttpResponse::text(
+                400, QStringLiteral("You may specify either IDs or a search query, not both"));
+        bool ok = true;
+        if (!search.isEmpty())
+            ok = store->setReadMatching(search, read, searchOptions(request)) >= 0;
+        else if (hasIds)
+            ok = ids.isEmpty() || store->setRead(ids, read);
+        else // neither, or IDs: [] (cypress-mailpit's "all")
+            ok = store->setReadMatching(QString(), read) >= 0;
+        return ok ? HttpResponse::ok() : storeFailure();
+    });
+
+    router.add("DELETE", QStringLiteral("/api/v1/messages"), [store](HttpRequest &request) {
+        if (!store)
+            return storeFailure();
+        QList<qint64> ids;
+        bool hasIds = false;
+        if (!request.body.trimmed().isEmpty()) {
+            HttpResponse error;
+            const std::optional<QJsonObject> body = jsonBody(request, &error);
+            if (!body) // a damaged request must not empty the mailbox
+                return error;
+            const QJsonArray array = body->value(QLatin1String("IDs")).toArray();
+            hasIds = !array.isEmpty();
+            ids = idsOf(array);
+        }
+        bool ok = true;
+        if (hasIds)
+            ok = ids.isEmpty() || store->remove(ids);
+        else // no body, {} or IDs: [] (what every client sends for "delete all")
+            ok = store->clear();
+        return ok ? HttpResponse::ok() : storeFailure();
+    });
+
+    router.add(
+        "GET", QStringLiteral("/api/v1/info"), [store, server, startedAt, deleted](HttpRequest &) {
+            if (!store)
+                return storeFailure();
+            const qint64 uptime
+                = startedAt.isValid() ? startedAt.secsTo(QDateTime::currentDateTimeUtc()) : 0;
+            const QJsonObject stats {
+                { QStringLiteral("Uptime"), qMax<qint64>(0, uptime) },
+                { QStringLiteral("Memory"), residentBytes() },
+                { QStringLiteral("MessagesDeleted"), deleted->messages.load() },
+                { QStringLiteral("SMTPAccepted"), server ? server->messageCount() : 0 },
+                { QStringLiteral("SMTPAcceptedSize"), server ? server->byteCount() : 0 },
+                // The server keeps no count of these.
+                { QStringLiteral("SMTPRejected"), 0 },
+                { QStringLiteral("SMTPIgnored"), 0 },
+            };
+            return HttpResponse::json(QJsonObject {
+                { QStringLiteral("Version"), QStringLiteral(SMTPRECEIVERHTTP_VERSION) },
+                { QStringLiteral("LatestVersion"), QStringLiteral("disabled") },
+                { QStringLiteral("Database"), store->path() },
+                { QStringLiteral("DatabaseSize"), store->databaseSize() },
+                { QStringLiteral("Messages"), store->count() },
+                { QStringLiteral("Unread"), store->unreadCount() },
+                { QStringLiteral("Tags"), QJsonObject() },
+                { QStringLiteral("RuntimeStats"), stats },
+            });
+        });
+
+    router.add("GET", QStringLiteral("/api/v1/webui"), [](HttpRequest &) {
+        const QJsonObject relay {
+            { QStringLiteral("Enabled"), false },
+            { QStringLiteral("SMTPServer"), QString() },
+            { QStringLiteral("ReturnPath"), QString() },
+            { QStringLiteral("AllowedRecipients"), QString() },
+            { QStringLiteral("BlockedRecipients"), QString() },
+            { QStringLiteral("OverrideFrom"), QString() },
+            { QStringLiteral("PreserveMessageIDs"), false },
+            { QStringLiteral("RecipientAllowlist"), QString() },
+        };
+        return HttpResponse::json(QJsonObject {
+            { QStringLiteral("Label"), QString() },
+            { QStringLiteral("MessageRelay"), relay },
+            { QStringLiteral("SpamAssassin"), false },
+            { QStringLiteral("ChaosEnabled"), false },
+            { QStringLiteral("DuplicatesIgnored"), false },
+            { QStringLiteral("HideDeleteAllButton"), false },
+        });
+    });
+
+    // 200 with an empty body; readyz only while the store is open.
+    router.add("GET", QStringLiteral("/livez"), [](HttpRequest &) { return HttpResponse(); });
+    router.add("GET", QStringLiteral("/readyz"), [store](HttpRequest &) {
+        HttpResponse response;
+        if (!store || !store->isOpen())
+            response.status = 503;
+        return response;
+    });
 }

@@ -8,52 +8,94 @@
 #include <limits>
 #include <optional>
 
-// The language, term by term (terms are separated by white space):
+// The language, term by term. The text is split on white space outside double quotes; the
+// quotes are then dropped (Mailpit's rule), so subject:"a b" is one term, "inv"oice is the word
+// invoice, and "from:alice" is a from: filter. Inside quotes \" is a quote and \\ a backslash;
+// a quote that is never closed runs to the end of the text. A term that starts with "-" or "!"
+// (and has more after it) is negated.
 //
-//   word            prefix match in any column: "inv" finds "invoice" (FTS5: "inv" *)
-//   "a phrase"      exact phrase in any column; inside quotes \" is a quote and \\ a backslash;
-//                   a quote that is never closed runs to the end of the text
-//   from:X          sender column (From header and envelope sender)
-//   to:X            recipients column (To, Cc and envelope recipients)
-//   subject:X       subject column
-//                   X unquoted is a prefix match, like a word (from:ali finds alice@...);
-//                   X quoted is an exact phrase (from:"alice@example.com"). Addresses are
-//                   phrases of their tokens: alice@example.com is "alice example com".
+//   word            the message's text contains it: subject, From, Reply-To, envelope sender,
+//                   To, Cc, envelope recipients, text body, attachment names (the full-text
+//                   columns; a match never spans two of them). Characters that Mailpit cleans
+//                   away (< > " , ; ( ) and white space) are trimmed from both ends and runs of
+//                   white space inside become one space; the text itself is not cleaned.
+//   subject:X       the decoded Subject contains X (taken as it is)
+//   from:X          the decoded From header contains X
+//   to:X  cc:X      the decoded To / Cc header contains X
+//   reply-to:X      the decoded Reply-To header contains X
+//   bcc:X           an envelope recipient that no To or Cc header names contains X
+//   addressed:X     any of from:, to:, cc:, bcc:, reply-to: matches X
+//   message-id:X    the Message-ID (without <>) contains X
 //   has:attachment  (or has:attachments) the message has attachments
+//   has:inline      (or has:inlines) a part has Content-Disposition: inline
 //   is:read         is:unread
-//   after:DATE      received at or after DATE (a day means its 00:00 UTC)
-//   before:DATE     received before DATE (a day means its 00:00 UTC), so after:D and before:D
-//                   are complements and "after:D before:E" is the days D .. E-1
-//                   DATE: YYYY-MM-DD, today, yesterday (the UTC day of nowUtc / the one
-//                   before), or an ISO 8601 date-time YYYY-MM-DDTHH:MM[:SS[.fff]][Z|+HH:MM]
-//                   (no offset means UTC)
+//   is:tagged, tag:X   in a mailbox other than the inbox: there are none yet, so these match
+//                   nothing (and negated, everything)
+//   after:DATE      received at or after DATE (a day means its 00:00 in the time zone)
+//   before:DATE     received before DATE, so after:D and before:D are complements and
+//                   "after:D before:E" is the days D .. E-1
+//                   DATE: YYYY-MM-DD, today, yesterday (days of the zone, relative to nowUtc),
+//                   or an ISO 8601 date-time YYYY-MM-DDTHH:MM[:SS[.fff]][Z|+HH:MM]
+//                   (no offset means the zone, UTC unless told)
 //   larger:SIZE     size strictly greater than SIZE bytes
 //   smaller:SIZE    size strictly smaller than SIZE bytes
 //                   SIZE: decimal digits with an optional k, m or g suffix (1024, 1024^2, 1024^3)
-//   -term           negates any of the above
+//   -term, !term    negates any of the above
+//
+// Matching. Every text match is a case-insensitive substring match (Mailpit's): from:example.org,
+// to:jürg and pixel.png match. A value of three or more characters is looked up as all of its
+// trigrams in the trigram full-text index (messages_trigram, which keeps no positions to stay
+// small), and the column the term speaks of then decides: the full-text text (the five columns,
+// for words), the decoded Subject, or the header's own column (from:, to:, ...; wider columns
+// of the index, like the sender column that also holds the envelope sender, do not count).
+// The decision is SQLite's lower() and instr(): ASCII letters without case, the value lowercased
+// by Qt, so "JÜRGEN" finds "jürgen" but "jürgen" does not find "JÜRGEN". Accents are kept.
+// message-id:, and filters shorter than three characters, read their column alone (a scan of
+// the messages). Words of one or two characters cannot be trigrams: they keep the word index
+// (messages_fts, unicode61 without accents) and match the start of a word ("re" finds "report",
+// not "more"; quoted, the whole word).
 //
 // Keys and their keyword values are case-insensitive. A prefix that is not one of these keys
 // ("re:", "http:") is not a key: the whole term is a word. A known key with a value it cannot
 // use (before:soon, larger:big, is:maybe, has:nothing, or no value at all) is an error naming
-// the term. Words and phrases without a single letter or digit ("-", "@@", "...") would give
-// an empty FTS5 phrase: they are dropped.
+// the term; with Options::lenient it is ignored (is:/has: with another value are words).
+// Words and filter values without a single letter or digit ("-", "@@", "...") are dropped.
 //
-// SQL: all positive text terms form one FTS5 query (joined by AND) in one
-// "m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)", which comes first;
-// each negated text term is its own "m.id NOT IN (...)"; the other terms are conditions on
-// m.received_at, m.size, m.has_attachments and m.is_read. All are ANDed, in the order typed.
-// User text reaches SQLite only through bindings, and reaches FTS5 only inside string literals.
-// An invalid query gives where = "0" (matches nothing), no bindings and an errorString.
+// SQL: all positive trigram lookups form one FTS5 query (joined by AND) in one
+// "m.id IN (SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH ?)", which comes
+// first, then the short positive words likewise on messages_fts; each negated term is its own
+// "m.id NOT IN (...)" or "NOT (...)"; the checks and the other terms are conditions on the
+// messages' columns. All are ANDed, in the order typed. User text reaches SQLite only through
+// bindings, and reaches FTS5 only inside string literals. An invalid query gives where = "0"
+// (matches nothing), no bindings and an errorString.
 
 namespace {
 
-enum class Key { None, From, To, Subject, Has, Is, Before, After, Larger, Smaller };
+enum class Key {
+    None,
+    From,
+    To,
+    Cc,
+    Bcc,
+    ReplyTo,
+    Addressed,
+    MessageId,
+    Subject,
+    Tag,
+    Has,
+    Is,
+    Before,
+    After,
+    Larger,
+    Smaller
+};
 
 struct Term
 {
     QString typed; // the term as typed, for error messages
     bool negated = false;
     Key key = Key::None;
+    QString keyText; // the key as typed, with its colon
     QString value;
     bool quoted = false;
 };
@@ -67,7 +109,13 @@ Key keyFromName(QStringView name)
     } keys[] = {
         { QLatin1String("from"), Key::From },
         { QLatin1String("to"), Key::To },
+        { QLatin1String("cc"), Key::Cc },
+        { QLatin1String("bcc"), Key::Bcc },
+        { QLatin1String("reply-to"), Key::ReplyTo },
+        { QLatin1String("addressed"), Key::Addressed },
+        { QLatin1String("message-id"), Key::MessageId },
         { QLatin1String("subject"), Key::Subject },
+        { QLatin1String("tag"), Key::Tag },
         { QLatin1String("has"), Key::Has },
         { QLatin1String("is"), Key::Is },
         { QLatin1String("before"), Key::Before },
@@ -100,38 +148,78 @@ QList<Term> splitTerms(const QString &text)
             break;
         const qsizetype start = i;
         Term t;
-        if (text.at(i) == u'-' && i + 1 < n && !text.at(i + 1).isSpace()) {
-            t.negated = true;
+        QString v;
+        bool inQuote = false;
+        while (i < n) {
+            const QChar c = text.at(i);
+            if (!inQuote && c.isSpace())
+                break;
             ++i;
-        }
-        qsizetype j = i;
-        while (j < n && isAsciiLetter(text.at(j)))
-            ++j;
-        if (j > i && j < n && text.at(j) == u':') {
-            t.key = keyFromName(QStringView(text).mid(i, j - i));
-            if (t.key != Key::None)
-                i = j + 1;
-        }
-        if (i < n && text.at(i) == u'"') {
-            t.quoted = true;
-            ++i;
-            while (i < n) {
-                const QChar c = text.at(i++);
-                if (c == u'"')
-                    break;
-                if (c == u'\\' && i < n && (text.at(i) == u'"' || text.at(i) == u'\\'))
-                    t.value += text.at(i++);
-                else
-                    t.value += c;
+            if (c == u'"') {
+                inQuote = !inQuote;
+                t.quoted = true;
+            } else if (inQuote && c == u'\\' && i < n
+                && (text.at(i) == u'"' || text.at(i) == u'\\')) {
+                v += text.at(i++);
+            } else {
+                v += c;
             }
-        } else {
-            while (i < n && !text.at(i).isSpace())
-                t.value += text.at(i++);
         }
         t.typed = text.mid(start, i - start);
+        if (v.size() > 1 && (v.at(0) == u'-' || v.at(0) == u'!')) {
+            t.negated = true;
+            v.remove(0, 1);
+        }
+        qsizetype j = 0;
+        while (j < v.size() && (isAsciiLetter(v.at(j)) || (j > 0 && v.at(j) == u'-')))
+            ++j;
+        if (j > 0 && j < v.size() && v.at(j) == u':') {
+            t.key = keyFromName(QStringView(v).left(j));
+            if (t.key != Key::None) {
+                t.keyText = v.left(j + 1).toLower();
+                v.remove(0, j + 1);
+            }
+        }
+        t.value = v;
         terms.append(t);
     }
     return terms;
+}
+
+// Mailpit's cleaning of words and address values, applied to the query only (the stored text is
+// not cleaned): the characters it turns into spaces are trimmed from both ends, and runs of
+// white space inside become one space.
+QString cleanValue(const QString &value)
+{
+    const auto cleaned = [](QChar c) {
+        return c.isSpace() || c == u'<' || c == u'>' || c == u'"' || c == u',' || c == u';'
+            || c == u'(' || c == u')';
+    };
+    qsizetype first = 0;
+    qsizetype last = value.size();
+    while (first < last && cleaned(value.at(first)))
+        ++first;
+    while (last > first && cleaned(value.at(last - 1)))
+        --last;
+    QString result;
+    bool space = false;
+    for (qsizetype i = first; i < last; ++i) {
+        const QChar c = value.at(i);
+        if (c.isSpace()) {
+            space = true;
+            continue;
+        }
+        if (space)
+            result += QLatin1Char(' ');
+        space = false;
+        result += c;
+    }
+    return result;
+}
+
+qsizetype codePoints(const QString &text)
+{
+    return text.toUcs4().size();
 }
 
 // Whether the unicode61 tokenizer finds at least one token in the text: its token characters
@@ -168,30 +256,31 @@ QString ftsString(QString value)
     return QChar(u'"') + value + QChar(u'"');
 }
 
-QString ftsPhrase(QLatin1String column, const Term &t)
+// The term as a phrase of the word index: a word matches the start of a word, a quoted one the
+// whole word.
+QString tokenPhrase(const Term &t, const QString &value)
 {
-    QString s;
-    if (column.size() > 0)
-        s = column + QLatin1String(" : ");
-    s += ftsString(t.value);
+    QString s = ftsString(value);
     if (!t.quoted)
         s += QLatin1String(" *");
     return s;
 }
 
-qint64 startOfUtcDay(QDate day)
+qint64 startOfDay(QDate day, const QTimeZone &zone)
 {
-    return QDateTime(day, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
+    return QDateTime(day, QTime(0, 0), zone).toMSecsSinceEpoch();
 }
 
-std::optional<qint64> parseDate(const QString &value, const QDateTime &nowUtc)
+std::optional<qint64> parseDate(const QString &value, const SearchQuery::Options &options)
 {
-    const QDate today
-        = (nowUtc.isValid() ? nowUtc : QDateTime::currentDateTimeUtc()).toUTC().date();
+    const QTimeZone &zone = options.timeZone;
+    const QDateTime now
+        = options.nowUtc.isValid() ? options.nowUtc : QDateTime::currentDateTimeUtc();
+    const QDate today = now.toTimeZone(zone).date();
     if (value.compare(QLatin1String("today"), Qt::CaseInsensitive) == 0)
-        return startOfUtcDay(today);
+        return startOfDay(today, zone);
     if (value.compare(QLatin1String("yesterday"), Qt::CaseInsensitive) == 0)
-        return startOfUtcDay(today.addDays(-1));
+        return startOfDay(today.addDays(-1), zone);
 
     static const QRegularExpression day(QStringLiteral("^([0-9]{4})-([0-9]{2})-([0-9]{2})$"));
     const QRegularExpressionMatch m = day.match(value);
@@ -199,7 +288,7 @@ std::optional<qint64> parseDate(const QString &value, const QDateTime &nowUtc)
         const QDate d(m.captured(1).toInt(), m.captured(2).toInt(), m.captured(3).toInt());
         if (!d.isValid())
             return std::nullopt;
-        return startOfUtcDay(d);
+        return startOfDay(d, zone);
     }
 
     static const QRegularExpression dateTime(
@@ -212,8 +301,8 @@ std::optional<qint64> parseDate(const QString &value, const QDateTime &nowUtc)
     QDateTime dt = QDateTime::fromString(value.toUpper(), Qt::ISODateWithMs);
     if (!dt.isValid())
         return std::nullopt;
-    if (dm.capturedLength(3) == 0) // no offset: UTC, like everything else here
-        dt = QDateTime(dt.date(), dt.time(), Qt::UTC);
+    if (dm.capturedLength(3) == 0) // no offset: the zone (UTC unless told)
+        dt = QDateTime(dt.date(), dt.time(), zone);
     return dt.toMSecsSinceEpoch();
 }
 
@@ -256,31 +345,25 @@ qint64 parseSize(const QString &value, SizeError *error)
     return number << shift;
 }
 
-QLatin1String keyName(Key key)
+// Mailpit's own size forms, read only when lenient: a decimal number, an optional space and
+// k, kb, m or mb (powers of 1024), truncated to whole bytes.
+std::optional<qint64> parseMailpitSize(const QString &value)
 {
-    switch (key) {
-    case Key::From:
-        return QLatin1String("from:");
-    case Key::To:
-        return QLatin1String("to:");
-    case Key::Subject:
-        return QLatin1String("subject:");
-    case Key::Has:
-        return QLatin1String("has:");
-    case Key::Is:
-        return QLatin1String("is:");
-    case Key::Before:
-        return QLatin1String("before:");
-    case Key::After:
-        return QLatin1String("after:");
-    case Key::Larger:
-        return QLatin1String("larger:");
-    case Key::Smaller:
-        return QLatin1String("smaller:");
-    case Key::None:
-        break;
-    }
-    return QLatin1String();
+    static const QRegularExpression size(QStringLiteral("^([0-9]+(\\.[0-9]+)?) ?(k|kb|m|mb)?$"),
+        QRegularExpression::CaseInsensitiveOption);
+    const QRegularExpressionMatch m = size.match(value);
+    if (!m.hasMatch())
+        return std::nullopt;
+    bool ok = false;
+    double number = m.captured(1).toDouble(&ok);
+    const QString unit = m.captured(3).toLower();
+    if (unit.startsWith(QLatin1Char('k')))
+        number *= 1024;
+    else if (unit.startsWith(QLatin1Char('m')))
+        number *= 1024 * 1024;
+    if (!ok || number >= 9.0e18)
+        return std::nullopt;
+    return qint64(number);
 }
 
 SearchQuery failure(const Term &t, const QString &why)
@@ -291,76 +374,234 @@ SearchQuery failure(const Term &t, const QString &why)
     return q;
 }
 
-const QLatin1String ftsIn("m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)");
-const QLatin1String ftsNotIn(
-    "m.id NOT IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)");
+const QLatin1String trigramTable("messages_trigram");
+const QLatin1String tokenTable("messages_fts");
+
+QString matchIn(QLatin1String table, bool negated)
+{
+    return QStringLiteral("m.id %1IN (SELECT rowid FROM %2 WHERE %2 MATCH ?)")
+        .arg(negated ? QLatin1String("NOT ") : QLatin1String(), table);
+}
+
+// A case-insensitive substring test of a column ("? " is the value).
+QString contains(QLatin1String column)
+{
+    return QStringLiteral("instr(lower(%1), lower(?)) > 0").arg(column);
+}
+
+// Envelope recipients that no To or Cc header names (Mailpit's Bcc), one of them containing ?.
+const QLatin1String bccContains(
+    "EXISTS (SELECT 1 FROM json_each(m.rcpt_tos) r WHERE instr(lower(r.value), lower(?)) > 0 "
+    "AND instr(lower(m.to_header || ' ' || m.cc_header), lower(r.value)) = 0)");
+
+// The header filter's check on its own columns, and how many times it binds the value.
+std::pair<QString, int> headerCheck(Key key)
+{
+    switch (key) {
+    case Key::From:
+        return { contains(QLatin1String("m.from_header")), 1 };
+    case Key::To:
+        return { contains(QLatin1String("m.to_header")), 1 };
+    case Key::Cc:
+        return { contains(QLatin1String("m.cc_header")), 1 };
+    case Key::ReplyTo:
+        return { contains(QLatin1String("m.reply_to")), 1 };
+    case Key::Bcc:
+        return { QString(bccContains), 1 };
+    case Key::MessageId:
+        return { contains(QLatin1String("m.message_id")), 1 };
+    case Key::Addressed:
+        return { QStringLiteral("(%1 OR %2 OR %3 OR %4 OR %5)")
+                     .arg(contains(QLatin1String("m.from_header")),
+                         contains(QLatin1String("m.to_header")),
+                         contains(QLatin1String("m.cc_header")),
+                         contains(QLatin1String("m.reply_to")), QString(bccContains)),
+            5 };
+    default:
+        break;
+    }
+    return { QString(), 0 };
+}
+
+// A value as a query of the trigram index: trigrams that cover it, ANDed ("hello": "hel" AND
+// "llo"): every third one and the last, at most 17. The index keeps no positions
+// (detail=none), so this finds the messages that have those trigrams somewhere; the caller's
+// check on the text decides. Fewer trigrams than all of them are as good a filter and walk
+// fewer lists of the index (the common ones, " th", "ing", hold most messages).
+QString trigramQuery(const QString &value)
+{
+    const QList<uint> characters = value.toUcs4();
+    QStringList grams;
+    const auto add = [&](qsizetype at) {
+        const QString gram = ftsString(
+            QString::fromUcs4(reinterpret_cast<const char32_t *>(characters.constData() + at), 3));
+        if (!grams.contains(gram))
+            grams.append(gram);
+    };
+    for (qsizetype i = 0; i + 3 <= characters.size() && grams.size() < 16; i += 3)
+        add(i);
+    if (characters.size() >= 3)
+        add(characters.size() - 3);
+    return grams.join(QLatin1String(" AND "));
+}
+
+// The message's text (the five full-text columns, one line apart, so that no match spans two:
+// a value has no line end; a column may be NULL, as an empty one was stored) contains ?.
+const QLatin1String textContains(
+    "EXISTS (SELECT 1 FROM messages_fts_content c WHERE c.id = m.id AND instr(lower("
+    "ifnull(c.c0, '') || char(10) || ifnull(c.c1, '') || char(10) || ifnull(c.c2, '') || "
+    "char(10) || ifnull(c.c3, '') || char(10) || ifnull(c.c4, '')), lower(?)) > 0)");
 
 } // namespace
 
 SearchQuery SearchQuery::compile(const QString &text, const QDateTime &nowUtc)
 {
-    QStringList positiveFts; // one FTS5 query, ANDed
-    QStringList conditions; // after the FTS5 clause, in the order typed
+    Options options;
+    options.nowUtc = nowUtc;
+    return compile(text, options);
+}
+
+SearchQuery SearchQuery::compile(const QString &text, const Options &options)
+{
+    QStringList positiveTrigram; // one FTS5 query each, ANDed
+    QStringList positiveToken;
+    QStringList conditions; // after the MATCH clauses, in the order typed
     QVariantList conditionBindings;
 
     bool usesIndex = false;
-    const auto addFts = [&](const Term &t, QLatin1String column) {
-        if (!hasToken(t.value))
-            return;
+    // A word: three characters or more, every trigram in the index and the text containing it;
+    // shorter, the start of a word in the word index.
+    const auto addWord = [&](const Term &t, const QString &value) {
         usesIndex = true;
-        const QString phrase = ftsPhrase(column, t);
-        if (t.negated) {
-            conditions.append(ftsNotIn);
-            conditionBindings.append(phrase);
-        } else {
-            positiveFts.append(phrase);
+        if (codePoints(value) < 3) {
+            const QString phrase = tokenPhrase(t, value);
+            if (t.negated) {
+                conditions.append(matchIn(tokenTable, true));
+                conditionBindings.append(phrase);
+            } else {
+                positiveToken.append(phrase);
+            }
+            return;
         }
+        if (t.negated) {
+            conditions.append(QStringLiteral("NOT (%1 AND %2)")
+                                  .arg(matchIn(trigramTable, false), QString(textContains)));
+            conditionBindings.append(trigramQuery(value));
+        } else {
+            positiveTrigram.append(trigramQuery(value));
+            conditions.append(textContains);
+        }
+        conditionBindings.append(value.toLower());
+    };
+    // A filter on a column of the messages: the trigram index narrows the candidates (when the
+    // column's text is in it), the column decides.
+    const auto addCheck = [&](const Term &t, const QString &value, bool indexed) {
+        usesIndex = true;
+        const auto [check, count] = t.key == Key::Subject
+            ? std::pair<QString, int>(contains(QLatin1String("m.subject")), 1)
+            : headerCheck(t.key);
+        if (!t.negated && indexed && codePoints(value) >= 3)
+            positiveTrigram.append(trigramQuery(value));
+        conditions.append(t.negated ? QStringLiteral("NOT ") + check : check);
+        for (int i = 0; i < count; ++i)
+            conditionBindings.append(value.toLower());
+    };
+    const auto word = [&](const Term &t) {
+        // A term that is no filter after all (is:maybe when lenient) is a word as typed.
+        QString value = t.value;
+        if (t.key != Key::None)
+            value.prepend(t.keyText);
+        value = cleanValue(value);
+        if (hasToken(value))
+            addWord(t, value);
     };
 
     const QList<Term> terms = splitTerms(text);
     for (const Term &t : terms) {
-        if (t.key != Key::None && t.value.isEmpty())
-            return failure(t, keyName(t.key) + QLatin1String(" needs a value"));
+        if (t.key != Key::None && t.value.isEmpty()) {
+            if (options.lenient)
+                continue;
+            return failure(t, t.keyText + QLatin1String(" needs a value"));
+        }
 
         switch (t.key) {
         case Key::None:
-            addFts(t, QLatin1String());
+            word(t);
+            break;
+        case Key::Subject: // taken as it is, not cleaned
+            if (hasToken(t.value))
+                addCheck(t, t.value, true);
             break;
         case Key::From:
-            addFts(t, QLatin1String("sender"));
-            break;
         case Key::To:
-            addFts(t, QLatin1String("recipients"));
+        case Key::Cc:
+        case Key::Bcc:
+        case Key::ReplyTo:
+        case Key::Addressed:
+        case Key::MessageId: {
+            const QString value = cleanValue(t.value);
+            if (hasToken(value)) // the Message-ID is in no full-text column
+                addCheck(t, value, t.key != Key::MessageId);
             break;
-        case Key::Subject:
-            addFts(t, QLatin1String("subject"));
+        }
+        case Key::Tag:
+            // No message is in a mailbox other than the inbox yet.
+            conditions.append(t.negated ? QStringLiteral("1") : QStringLiteral("0"));
             break;
-        case Key::Has:
-            if (t.value.compare(QLatin1String("attachment"), Qt::CaseInsensitive) != 0
-                && t.value.compare(QLatin1String("attachments"), Qt::CaseInsensitive) != 0)
-                return failure(t, QStringLiteral("has: accepts only \"attachment\""));
-            conditions.append(t.negated ? QStringLiteral("m.has_attachments = 0")
-                                        : QStringLiteral("m.has_attachments <> 0"));
+        case Key::Has: {
+            const bool attachment
+                = t.value.compare(QLatin1String("attachment"), Qt::CaseInsensitive) == 0
+                || t.value.compare(QLatin1String("attachments"), Qt::CaseInsensitive) == 0;
+            const bool inlinePart
+                = t.value.compare(QLatin1String("inline"), Qt::CaseInsensitive) == 0
+                || t.value.compare(QLatin1String("inlines"), Qt::CaseInsensitive) == 0;
+            if (attachment) {
+                conditions.append(t.negated ? QStringLiteral("m.has_attachments = 0")
+                                            : QStringLiteral("m.has_attachments <> 0"));
+            } else if (inlinePart) {
+                // The part tree the indexer records, compact JSON.
+                usesIndex = true;
+                conditions.append(
+                    QStringLiteral("instr(m.parts, '\"disposition\":\"inline\"') %1 0")
+                        .arg(t.negated ? QLatin1String("=") : QLatin1String(">")));
+            } else if (options.lenient) {
+                word(t);
+            } else {
+                return failure(t, QStringLiteral("has: accepts \"attachment\" or \"inline\""));
+            }
             break;
+        }
         case Key::Is: {
+            if (t.value.compare(QLatin1String("tagged"), Qt::CaseInsensitive) == 0) {
+                conditions.append(t.negated ? QStringLiteral("1") : QStringLiteral("0"));
+                break;
+            }
             bool read;
-            if (t.value.compare(QLatin1String("read"), Qt::CaseInsensitive) == 0)
+            if (t.value.compare(QLatin1String("read"), Qt::CaseInsensitive) == 0) {
                 read = true;
-            else if (t.value.compare(QLatin1String("unread"), Qt::CaseInsensitive) == 0)
+            } else if (t.value.compare(QLatin1String("unread"), Qt::CaseInsensitive) == 0) {
                 read = false;
-            else
-                return failure(t, QStringLiteral("is: accepts \"read\" or \"unread\""));
+            } else if (options.lenient) {
+                word(t);
+                break;
+            } else {
+                return failure(
+                    t, QStringLiteral("is: accepts \"read\" or \"unread\" (or \"tagged\")"));
+            }
             conditions.append(read != t.negated ? QStringLiteral("m.is_read <> 0")
                                                 : QStringLiteral("m.is_read = 0"));
             break;
         }
         case Key::Before:
         case Key::After: {
-            const std::optional<qint64> ms = parseDate(t.value, nowUtc);
-            if (!ms)
+            const std::optional<qint64> ms = parseDate(t.value, options);
+            if (!ms) {
+                if (options.lenient)
+                    break;
                 return failure(t,
                     QStringLiteral("expected a date: YYYY-MM-DD, today, yesterday or "
                                    "an ISO 8601 date-time"));
+            }
             // before:D is received_at < D; after:D (and -before:D) is received_at >= D.
             const bool lessThan = (t.key == Key::Before) != t.negated;
             conditions.append(lessThan ? QStringLiteral("m.received_at < ?")
@@ -371,7 +612,14 @@ SearchQuery SearchQuery::compile(const QString &text, const QDateTime &nowUtc)
         case Key::Larger:
         case Key::Smaller: {
             SizeError error = SizeError::None;
-            const qint64 size = parseSize(t.value, &error);
+            qint64 size = parseSize(t.value, &error);
+            if (error != SizeError::None && options.lenient) {
+                const std::optional<qint64> mailpit = parseMailpitSize(t.value);
+                if (!mailpit)
+                    break;
+                size = *mailpit;
+                error = SizeError::None;
+            }
             if (error == SizeError::Malformed)
                 return failure(t,
                     QStringLiteral("expected a size: digits with an optional k, m or "
@@ -393,9 +641,15 @@ SearchQuery SearchQuery::compile(const QString &text, const QDateTime &nowUtc)
     }
 
     SearchQuery q;
-    if (!positiveFts.isEmpty()) {
-        conditions.prepend(ftsIn);
-        conditionBindings.prepend(positiveFts.join(QLatin1String(" AND ")));
+    if (!positiveToken.isEmpty()) {
+        conditions.prepend(matchIn(tokenTable, false));
+        conditionBindings.prepend(positiveToken.join(QLatin1String(" AND ")));
+        q.leadingMatchTable = tokenTable;
+    }
+    if (!positiveTrigram.isEmpty()) {
+        conditions.prepend(matchIn(trigramTable, false));
+        conditionBindings.prepend(positiveTrigram.join(QLatin1String(" AND ")));
+        q.leadingMatchTable = trigramTable;
     }
     q.where = conditions.isEmpty() ? QStringLiteral("1") : conditions.join(QLatin1String(" AND "));
     q.bindings = conditionBindings;

@@ -1,31 +1,52 @@
-// The search language of the inbox (as Mailpit users know it), compiled to SQL for the store:
-//   free words, "quoted phrases", from:, to:, subject:, has:attachment, is:read, is:unread,
-//   before:DATE, after:DATE, larger:SIZE, smaller:SIZE, and "-" before any term to negate it.
-// DATE is a UTC day YYYY-MM-DD, "today" or "yesterday" (UTC days, relative to nowUtc), or an
-// ISO 8601 date-time (UTC when it has no offset); a day stands for its 00:00 UTC, so after:D
-// is "received at or after D 00:00 UTC" and before:D "received before D 00:00 UTC";
+// The search language of the inbox and of the HTTP API (Mailpit's), compiled to SQL for the
+// store: free words, "quoted phrases", from:, to:, cc:, bcc:, addressed:, reply-to:,
+// message-id:, subject:, has:attachment, has:inline, is:read, is:unread, is:tagged, tag:,
+// before:DATE, after:DATE, larger:SIZE, smaller:SIZE, and "-" or "!" before any term to negate it.
+// Text matches are case-insensitive substring matches (see searchquery.cpp for the details).
+// DATE is a day YYYY-MM-DD, "today" or "yesterday" (days of the time zone, UTC unless told),
+// or an ISO 8601 date-time (in that zone when it has no offset); a day stands for its 00:00,
+// so after:D is "received at or after D 00:00" and before:D "received before D 00:00";
 // SIZE is a number with an optional k / m / g suffix (powers of 1024).
 #pragma once
 
 #include "smtpreceiver_global.h"
 
+#include <QDateTime>
 #include <QString>
+#include <QTimeZone>
 #include <QVariantList>
 
 struct SMTPRECEIVER_TEST_EXPORT SearchQuery
 {
+    struct Options
+    {
+        QDateTime nowUtc; // fixes "today" (tests); invalid: the current time
+        QTimeZone timeZone = QTimeZone::utc(); // of days and of date-times without an offset
+        // Mailpit's reading: a filter whose value cannot be used (before:soon, larger:big, an
+        // empty to:) is ignored, and is:/has: with another value is a plain word, instead of
+        // an error. Sizes may also be written as Mailpit writes them (1.5m, 10kb).
+        bool lenient = false;
+    };
+
     // SQL boolean expression over the table alias "m" (the messages table), e.g.
-    //   "m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?) AND m.size > ?"
+    //   "m.id IN (SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH ?) AND
+    //    m.size > ?"
     // "1" when the query is empty. Values are bound positionally, in order.
     QString where;
     QVariantList bindings;
     QString errorString; // non-empty when the query could not be understood (e.g. "before:soon")
-    // Whether where looks words up in the full-text index (positive or negated terms): such a
-    // query can only speak of messages the indexer has passed.
+    // Whether where reads what the background indexer writes (the full-text indexes, the Cc,
+    // Reply-To, Message-ID and part columns): such a query can only speak of messages the
+    // indexer has passed.
     bool usesFullTextIndex = false;
+    // The full-text table of where's first condition when that condition is
+    // "m.id IN (SELECT rowid FROM <table> WHERE <table> MATCH ?)" (its binding comes first);
+    // empty when where does not start with one. The store may walk that index instead.
+    QString leadingMatchTable;
 
     bool isValid() const { return errorString.isEmpty(); }
 
     // nowUtc fixes "today" for relative dates so tests are repeatable.
     static SearchQuery compile(const QString &text, const QDateTime &nowUtc);
+    static SearchQuery compile(const QString &text, const Options &options);
 };

@@ -203,6 +203,7 @@ void SmtpMessageStore::setMaxMessages(qint64 max)
         if (d->prune(db, &removed, &error) && db.commit()) {
             if (!removed.isEmpty())
                 d->notify([d, removed] {
+                    Q_EMIT d->q->messagesPruned(removed);
                     Q_EMIT d->q->messagesRemoved(removed);
                     Q_EMIT d->q->countChanged();
                 });
@@ -277,19 +278,12 @@ QList<SmtpMessageSummary> SmtpMessageStore::summaries(
 {
     Q_D(const SmtpMessageStore);
     QList<SmtpMessageSummary> result;
-    SearchQuery search = SearchQuery::compile(query, QDateTime::currentDateTimeUtc());
+    // Bounded by what the indexer has passed when the query needs the index.
+    const SearchQuery search = d->search(query, SmtpSearchOptions());
     if (!search.isValid()) {
         if (errorString)
             *errorString = search.errorString;
         return result;
-    }
-    if (search.usesFullTextIndex) {
-        // Words are looked up only among messages whose index batch has committed: a reader of
-        // ":memory:" (read_uncommitted) would otherwise see a batch half-written, and match a
-        // message by a word while missing the word a negated term excludes it by. A message
-        // indexed later is found from then on (indexedUpToChanged() says when).
-        search.where += QLatin1String(" AND m.id <= ?");
-        search.bindings.append(d->indexedUpTo.load());
     }
     const StoreSchema::PageSql sql = StoreSchema::pageSql(search, page);
     QSqlDatabase db = d->readConnection(errorString);
@@ -510,6 +504,8 @@ bool SmtpMessageStore::clear()
         ok = db.transaction() && q.exec(QStringLiteral("DELETE FROM messages"))
             && q.exec(QStringLiteral("DELETE FROM message_raw"))
             && q.exec(QStringLiteral("DELETE FROM message_html"))
+            && q.exec(QStringLiteral(
+                "INSERT INTO messages_trigram (messages_trigram) VALUES ('delete-all')"))
             && q.exec(QStringLiteral("DELETE FROM messages_fts")) && db.commit();
         if (!ok) {
             db.rollback();

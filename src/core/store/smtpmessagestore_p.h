@@ -5,6 +5,7 @@
 
 #include "mime/mimeparser.h"
 #include "smtpmessagestore.h"
+#include "store/searchquery.h"
 
 #include <QMutex>
 #include <QSqlDatabase>
@@ -120,6 +121,9 @@ public:
     void startIndexer();
     void stopIndexer();
     bool prune(QSqlDatabase &db, QList<qint64> *removed, QString *error);
+    // A query compiled as the options read it, bounded by what the indexer has passed when it
+    // needs the index (storequeries.cpp). Invalid: errorString says why.
+    SearchQuery search(const QString &query, const SmtpSearchOptions &options) const;
     bool runTask(std::function<void(QSqlDatabase &)> task);
     void notify(std::function<void()> what);
 };

@@ -1,9 +1,10 @@
 // The store's background indexer: a thread of its own that finds the messages committed without
 // a MIME parse (unindexed <> 0), parses them with GMime, and hands the writer thread a batch to
-// record: the part tree, the checks, the HTML body and the full-text row, marked indexed in the
-// same transaction. It starts with the store (so what a previous run committed but did not index
-// is indexed after a restart, even after a kill -9), follows every commit of new mail, and says
-// when it has caught up (SmtpMessageStore::indexedUpTo(), indexCaughtUp()).
+// record: the part tree, the checks, the HTML body and the full-text rows (the word index and the
+// substring index over the same text), marked indexed in the same transaction. It starts with
+// the store (so what a previous run committed but did not index is indexed after a restart, even
+// after a kill -9), follows every commit of new mail, and says when it has caught up
+// (SmtpMessageStore::indexedUpTo(), indexCaughtUp()).
 #include "smtplog.h"
 #include "store/smtpmessagestore_p.h"
 #include "store/storeencoding.h"
@@ -115,7 +116,11 @@ bool SmtpMessageStorePrivate::indexPending(quint64 generation, qint64 newest)
             const QByteArray raw = query.value(5).toByteArray();
             bytes += raw.size();
             m.parsed = MimeParser::parse(raw, eightBitDeclared);
+            // The sender column: From, the envelope sender and Reply-To (what reply-to: and
+            // addressed: look for).
             m.sender = m.parsed.from + QLatin1Char(' ') + mailFrom;
+            if (!m.parsed.replyTo.isEmpty())
+                m.sender += QLatin1Char(' ') + m.parsed.replyTo;
             m.recipients = m.parsed.to + QLatin1Char(' ') + m.parsed.cc + QLatin1Char(' ')
                 + rcptTos.join(QLatin1Char(' '));
             batch.messages.push_back(std::move(m));
@@ -175,7 +180,7 @@ bool SmtpMessageStorePrivate::writeIndex(QSqlDatabase &db, IndexBatch &batch)
     bool ok = db.transaction();
     if (!ok)
         error = db.lastError().text();
-    QSqlQuery update(db), html(db), fts(db);
+    QSqlQuery update(db), html(db), fts(db), trigram(db);
     ok = ok
         && update.prepare(QStringLiteral(
             "UPDATE messages SET cc_header = ?, reply_to = ?, date_header = ?, message_id = ?, "
@@ -184,7 +189,10 @@ bool SmtpMessageStorePrivate::writeIndex(QSqlDatabase &db, IndexBatch &batch)
         && html.prepare(
             QStringLiteral("INSERT OR REPLACE INTO message_html (id, html) VALUES (?, ?)"))
         && fts.prepare(QStringLiteral("INSERT INTO messages_fts (rowid, subject, sender, "
-                                      "recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)"));
+                                      "recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)"))
+        // The substring index reads the same row of messages_fts_content (its content table).
+        && trigram.prepare(QStringLiteral(
+            "INSERT INTO messages_trigram (rowid, c0, c1, c2, c3, c4) VALUES (?, ?, ?, ?, ?, ?)"));
     // Only what is still there and waiting (the user may have deleted it, another process may
     // have indexed it) gets its rows.
     std::vector<const IndexedMessage *> updated;
@@ -224,20 +232,24 @@ bool SmtpMessageStorePrivate::writeIndex(QSqlDatabase &db, IndexBatch &batch)
         QStringList names;
         for (const SmtpMimePart &a : p.attachments())
             names.append(a.fileName());
-        fts.bindValue(0, m->id);
-        fts.bindValue(1, text(p.subject));
-        fts.bindValue(2, m->sender);
-        fts.bindValue(3, m->recipients);
-        fts.bindValue(4, text(p.textBody));
-        fts.bindValue(5, names.join(QLatin1Char(' ')));
+        const QVariantList row { m->id, text(p.subject), m->sender, m->recipients, text(p.textBody),
+            text(names.join(QLatin1Char(' '))) };
+        for (int v = 0; v < row.size(); ++v) {
+            fts.bindValue(v, row.at(v));
+            trigram.bindValue(v, row.at(v));
+        }
         if (!fts.exec()) {
             error = fts.lastError().text();
+            ok = false;
+        } else if (!trigram.exec()) {
+            error = trigram.lastError().text();
             ok = false;
         }
     }
     update.finish();
     html.finish();
     fts.finish();
+    trigram.finish();
     if (ok && !db.commit()) {
         ok = false;
         error = db.lastError().text();

@@ -139,8 +139,10 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
     indexWake.notify_one();
     notify([this, ids, removed] {
         indexCaughtUpSignalled = false; // new mail for the indexer
-        if (!removed.isEmpty())
+        if (!removed.isEmpty()) {
+            Q_EMIT q->messagesPruned(removed);
             Q_EMIT q->messagesRemoved(removed);
+        }
         Q_EMIT q->messagesAdded(ids);
         Q_EMIT q->countChanged();
     });

@@ -1,0 +1,167 @@
+// SmtpMessageStore's reads and writes by query for callers that page by position: the number of
+// matches, a page by offset, the read flag and removal of every match.
+#include "smtplog.h"
+#include "store/searchquery.h"
+#include "store/smtpmessagestore_p.h"
+#include "store/storeschema.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+
+using StoreInternal::readSummary;
+using StoreInternal::summaryColumns;
+
+SearchQuery SmtpMessageStorePrivate::search(
+    const QString &query, const SmtpSearchOptions &options) const
+{
+    SearchQuery::Options compileOptions;
+    compileOptions.nowUtc = QDateTime::currentDateTimeUtc();
+    compileOptions.timeZone = options.timeZone.isValid() ? options.timeZone : QTimeZone::utc();
+    compileOptions.lenient = options.lenient;
+    SearchQuery search = SearchQuery::compile(query, compileOptions);
+    if (search.isValid() && search.usesFullTextIndex) {
+        // Words are looked up only among messages whose index batch has committed: a reader of
+        // ":memory:" (read_uncommitted) would otherwise see a batch half-written, and match a
+        // message by a word while missing the word a negated term excludes it by. A message
+        // indexed later is found from then on (indexedUpToChanged() says when).
+        search.where += QLatin1String(" AND m.id <= ?");
+        search.bindings.append(indexedUpTo.load());
+    }
+    return search;
+}
+
+SmtpMatchCount SmtpMessageStore::countMatching(
+    const QString &query, const SmtpSearchOptions &options, QString *errorString) const
+{
+    Q_D(const SmtpMessageStore);
+    SmtpMatchCount result;
+    const SearchQuery search = d->search(query, options);
+    if (!search.isValid()) {
+        if (errorString)
+            *errorString = search.errorString;
+        return result;
+    }
+    if (search.where == QLatin1String("1")) { // everything: the counters
+        result.messages = count();
+        result.unread = unreadCount();
+        return result;
+    }
+    QSqlDatabase db = d->readConnection(errorString);
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT count(*), total(m.is_read = 0) FROM messages m WHERE %1")
+                  .arg(search.where));
+    for (const QVariant &v : search.bindings)
+        q.addBindValue(v);
+    if (!q.exec() || !q.next()) {
+        if (errorString)
+            *errorString = q.lastError().text();
+        return result;
+    }
+    result.messages = q.value(0).toLongLong();
+    result.unread = qint64(q.value(1).toDouble());
+    return result;
+}
+
+QList<SmtpMessageSummary> SmtpMessageStore::summariesAt(const QString &query, qint64 offset,
+    int limit, const SmtpSearchOptions &options, QString *errorString) const
+{
+    Q_D(const SmtpMessageStore);
+    QList<SmtpMessageSummary> result;
+    const SearchQuery search = d->search(query, options);
+    if (!search.isValid()) {
+        if (errorString)
+            *errorString = search.errorString;
+        return result;
+    }
+    if (limit <= 0)
+        return result;
+    SmtpPageRequest page;
+    page.limit = limit;
+    StoreSchema::PageSql sql = StoreSchema::pageSql(search, page);
+    sql.sql += QLatin1String(" OFFSET ?");
+    sql.bindings.append(qMax<qint64>(0, offset));
+    QSqlDatabase db = d->readConnection(errorString);
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT %1 FROM %2 %3")
+                  .arg(QLatin1String(summaryColumns), sql.from, sql.sql));
+    for (const QVariant &v : sql.bindings)
+        q.addBindValue(v);
+    if (!q.exec()) {
+        if (errorString)
+            *errorString = q.lastError().text();
+        return result;
+    }
+    while (q.next())
+        result.append(readSummary(q));
+    return result;
+}
+
+qint64 SmtpMessageStore::removeMatching(const QString &query, const SmtpSearchOptions &options)
+{
+    Q_D(SmtpMessageStore);
+    const SearchQuery search = d->search(query, options);
+    if (!search.isValid())
+        return 0;
+    QList<qint64> ids;
+    {
+        QSqlQuery q(d->readConnection());
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral("SELECT m.id FROM messages m WHERE %1").arg(search.where));
+        for (const QVariant &v : search.bindings)
+            q.addBindValue(v);
+        if (!q.exec())
+            return 0;
+        while (q.next())
+            ids.append(q.value(0).toLongLong());
+    }
+    if (ids.isEmpty())
+        return 0;
+    return remove(ids) ? ids.size() : 0;
+}
+
+qint64 SmtpMessageStore::setReadMatching(
+    const QString &query, bool read, const SmtpSearchOptions &options)
+{
+    Q_D(SmtpMessageStore);
+    const SearchQuery search = d->search(query, options);
+    if (!search.isValid())
+        return -1;
+    const bool everything = search.where == QLatin1String("1");
+    qint64 result = -1;
+    d->runTask([d, &search, &result, read, everything](QSqlDatabase &db) {
+        if (!db.transaction())
+            return;
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral("UPDATE messages SET is_read = ? WHERE is_read <> ? AND id IN "
+                                 "(SELECT m.id FROM messages m WHERE %1) RETURNING id")
+                      .arg(search.where));
+        q.addBindValue(read);
+        q.addBindValue(read);
+        for (const QVariant &v : search.bindings)
+            q.addBindValue(v);
+        QList<qint64> changed;
+        bool ok = q.exec();
+        while (ok && q.next())
+            changed.append(q.value(0).toLongLong());
+        q.finish();
+        if (!ok || !db.commit()) {
+            qCWarning(lcSmtpStore) << "cannot set the read flags:" << q.lastError().text();
+            db.rollback();
+            return;
+        }
+        result = changed.size();
+        d->unread += read ? -changed.size() : changed.size();
+        if (changed.isEmpty())
+            return;
+        if (everything)
+            changed.clear(); // every message has the flag now
+        d->notify([d, changed, read] {
+            Q_EMIT d->q->readChanged(changed, read);
+            Q_EMIT d->q->countChanged();
+        });
+    });
+    return result;
+}

@@ -1,0 +1,191 @@
+// MailpitEvents on a real store: the frames of Mailpit's /api/events for real deliveries, flag
+// changes, removals, a clear and pruning, and how soon the "new" frame follows the commit.
+#include "mailpitevents.h"
+#include "storedelivery.h"
+
+#include <smtpmessagestore.h>
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+SmtpMessage makeMessage(const QByteArray &subject)
+{
+    SmtpMessage m;
+    m.setReceivedAt(QDateTime::currentDateTimeUtc());
+    m.setRemoteAddress("127.0.0.1");
+    m.setHelo("client.test");
+    m.setMailFrom("sender@x.test");
+    m.setRcptTos({ "a@x.test" });
+    m.setData("From: sender@x.test\r\nTo: a@x.test\r\nSubject: " + subject + "\r\n\r\nhi\r\n");
+    return m;
+}
+
+struct Frame
+{
+    QString type;
+    QJsonValue data;
+};
+
+QList<Frame> framesOf(const QSignalSpy &spy)
+{
+    QList<Frame> frames;
+    for (const QList<QVariant> &args : spy) {
+        const QByteArray text = args.at(0).toByteArray();
+        const QJsonObject o = QJsonDocument::fromJson(text).object();
+        frames.append({ o.value("Type").toString(), o.value("Data") });
+    }
+    return frames;
+}
+
+QStringList typesOf(const QSignalSpy &spy)
+{
+    QStringList types;
+    for (const Frame &f : framesOf(spy))
+        types.append(f.type);
+    return types;
+}
+
+} // namespace
+
+class TestMailpitEvents : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void newFrameFollowsTheCommit();
+    void framesOfABatchAndCoalescedStats();
+    void updateDeleteTruncate();
+    void prune();
+
+private:
+    std::unique_ptr<QTemporaryDir> dir;
+    std::unique_ptr<SmtpMessageStore> store;
+    std::unique_ptr<MailpitEvents> events;
+};
+
+void TestMailpitEvents::init()
+{
+    dir = std::make_unique<QTemporaryDir>();
+    store = std::make_unique<SmtpMessageStore>();
+    QVERIFY2(store->open(dir->filePath("store.sqlite")), qPrintable(store->errorString()));
+    events = std::make_unique<MailpitEvents>(store.get());
+}
+
+void TestMailpitEvents::cleanup()
+{
+    events.reset();
+    store.reset();
+    dir.reset();
+}
+
+void TestMailpitEvents::newFrameFollowsTheCommit()
+{
+    QSignalSpy frames(events.get(), &MailpitEvents::frame);
+    for (int round = 0; round < 5; ++round) {
+        frames.clear();
+        // The completion is where the session writes the 250.
+        QElapsedTimer sinceCommit;
+        std::atomic<qint64> id { 0 };
+        store->deliver(
+            makeMessage("Round " + QByteArray::number(round)), [&](const SmtpSinkResult &r) {
+                sinceCommit.start();
+                id = r.id;
+            });
+        QVERIFY(frames.wait(5000));
+        const qint64 elapsed = sinceCommit.elapsed();
+        const QList<Frame> got = framesOf(frames);
+        QCOMPARE(got.constFirst().type, QString("new"));
+        const QJsonObject summary = got.constFirst().data.toObject();
+        QCOMPARE(summary.value("ID").toString(), QString::number(id));
+        QCOMPARE(summary.value("Subject").toString(), QString("Round %1").arg(round));
+        QVERIFY2(
+            elapsed < 100, qPrintable(QString("new frame %1 ms after the commit").arg(elapsed)));
+        // Compact JSON, one line.
+        QVERIFY(!frames.at(0).at(0).toByteArray().contains('\n'));
+        QVERIFY(!frames.at(0).at(0).toByteArray().contains(": "));
+        QTRY_COMPARE(typesOf(frames), (QStringList { "new", "stats" }));
+    }
+}
+
+void TestMailpitEvents::framesOfABatchAndCoalescedStats()
+{
+    QSignalSpy frames(events.get(), &MailpitEvents::frame);
+    QVERIFY(deliverAll(*store, { makeMessage("a"), makeMessage("b"), makeMessage("c") }));
+    QTRY_COMPARE(typesOf(frames).count("stats"), 1);
+    QCOMPARE(typesOf(frames), (QStringList { "new", "new", "new", "stats" }));
+    const QJsonObject stats = framesOf(frames).constLast().data.toObject();
+    QCOMPARE(stats.value("Total").toInt(), 3);
+    QCOMPARE(stats.value("Unread").toInt(), 3);
+    QVERIFY(!stats.value("Version").toString().isEmpty());
+    QStringList subjects;
+    for (const Frame &f : framesOf(frames).mid(0, 3))
+        subjects.append(f.data.toObject().value("Subject").toString());
+    QCOMPARE(subjects, (QStringList { "a", "b", "c" }));
+    // The next change brings the next stats, and no other came between.
+    const qint64 first = store->summariesAt(QString(), 2, 1).constFirst().id;
+    QVERIFY(store->setRead({ first }, true));
+    QTRY_COMPARE(typesOf(frames).count("stats"), 2);
+    QCOMPARE(typesOf(frames), (QStringList { "new", "new", "new", "stats", "update", "stats" }));
+}
+
+void TestMailpitEvents::updateDeleteTruncate()
+{
+    QSignalSpy frames(events.get(), &MailpitEvents::frame);
+    QVERIFY(deliverAll(*store, { makeMessage("a"), makeMessage("b"), makeMessage("c") }));
+    QTRY_VERIFY(typesOf(frames).contains("stats")); // the delivery's frames have passed
+    const QList<SmtpMessageSummary> all = store->summariesAt(QString(), 0, 10);
+    const QString newest = QString::number(all.at(0).id);
+    const QString middle = QString::number(all.at(1).id);
+    frames.clear();
+
+    QVERIFY(store->setRead({ all.at(0).id }, true));
+    QTRY_COMPARE(typesOf(frames), (QStringList { "update", "stats" }));
+    QCOMPARE(framesOf(frames).at(0).data.toObject(),
+        (QJsonObject { { "ID", newest }, { "Read", true } }));
+    QCOMPARE(framesOf(frames).at(1).data.toObject().value("Unread").toInt(), 2);
+
+    frames.clear();
+    QVERIFY(store->remove({ all.at(1).id }));
+    QTRY_COMPARE(typesOf(frames), (QStringList { "delete", "stats" }));
+    QCOMPARE(framesOf(frames).at(0).data.toObject(), (QJsonObject { { "ID", middle } }));
+    QCOMPARE(framesOf(frames).at(1).data.toObject().value("Total").toInt(), 2);
+
+    frames.clear();
+    QVERIFY(store->clear());
+    QTRY_COMPARE(typesOf(frames), (QStringList { "truncate", "stats" }));
+    QVERIFY(framesOf(frames).at(0).data.isNull());
+    QCOMPARE(frames.at(0).at(0).toByteArray(), QByteArray(R"({"Data":null,"Type":"truncate"})"));
+    QCOMPARE(framesOf(frames).at(1).data.toObject().value("Total").toInt(), 0);
+}
+
+void TestMailpitEvents::prune()
+{
+    QSignalSpy frames(events.get(), &MailpitEvents::frame);
+    QVERIFY(deliverAll(*store, { makeMessage("a"), makeMessage("b"), makeMessage("c") }));
+    QTRY_VERIFY(typesOf(frames).contains("stats")); // the delivery's frames have passed
+    frames.clear();
+    // Lowering the maximum prunes: one prune frame, no delete frames.
+    store->setMaxMessages(2);
+    QTRY_COMPARE(typesOf(frames), (QStringList { "prune", "stats" }));
+    QVERIFY(framesOf(frames).at(0).data.isNull());
+    // New mail past the maximum: the oldest goes (prune), the new one comes.
+    frames.clear();
+    QVERIFY(deliverAll(*store, { makeMessage("d") }));
+    QTRY_COMPARE(typesOf(frames), (QStringList { "prune", "new", "stats" }));
+    QCOMPARE(framesOf(frames).at(2).data.toObject().value("Total").toInt(), 2);
+    // A removal by the user is still a delete.
+    frames.clear();
+    QVERIFY(store->remove({ store->summariesAt(QString(), 0, 1).constFirst().id }));
+    QTRY_COMPARE(typesOf(frames), (QStringList { "delete", "stats" }));
+}
+
+QTEST_GUILESS_MAIN(TestMailpitEvents)
+#include "tst_mailpitevents.moc"

@@ -1,0 +1,355 @@
+// Mailpit's search language on a real store: a dozen varied messages delivered and indexed, then
+// every kind of term, negation with - and !, quoting, the substring rule (from:example.org,
+// to:jürg, subject:ello, pixel.png), a number that is only in a MIME boundary, and ?tz=; plus
+// the store's reads and writes by query (count, page by offset, read flags, removal).
+#include "storedelivery.h"
+
+#include <smtpmessagestore.h>
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct Mail
+{
+    const char *name; // how the tests call it
+    const char *mailFrom;
+    QStringList rcptTos;
+    QByteArray data;
+    const char *receivedAt = nullptr; // ISO 8601 UTC; default: 2026-11-20 plus an hour each
+};
+
+QByteArray lines(const QByteArray &text)
+{
+    QByteArray crlf = text;
+    crlf.replace("\n", "\r\n");
+    return crlf;
+}
+
+QList<Mail> mails()
+{
+    return {
+        { "hello", "alice@example.org", { "bob@example.com" },
+            lines("From: Alice Example <alice@example.org>\nTo: Bob <bob@example.com>\n"
+                  "Subject: Hello World\nMessage-ID: <first.1@example.org>\n\n"
+                  "Invoice 1420 is attached.\n") },
+        { "juergen", "shop@store.example", { "juergen@example.de" },
+            lines("From: Shop <shop@store.example>\n"
+                  "To: =?UTF-8?Q?J=C3=BCrgen_M=C3=BCller?= <juergen@example.de>\n"
+                  "Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\n\nDanke.\n") },
+        { "pixel", "alice@example.org", { "erin@example.com" },
+            lines("From: alice@example.org\nTo: erin@example.com\nSubject: A picture\n"
+                  "MIME-Version: 1.0\n"
+                  "Content-Type: multipart/mixed; boundary=\"----=_Part_4242_77\"\n\n"
+                  "------=_Part_4242_77\nContent-Type: text/plain\n\nsee the picture\n"
+                  "------=_Part_4242_77\nContent-Type: image/png; name=pixel.png\n"
+                  "Content-Disposition: attachment; filename=pixel.png\n"
+                  "Content-Transfer-Encoding: base64\n\niVBORw0KGgo=\n"
+                  "------=_Part_4242_77--\n") },
+        { "meeting", "bob@example.com", { "alice@example.org", "carol@example.net" },
+            lines("From: Bob <bob@example.com>\nTo: alice@example.org\n"
+                  "Cc: Carol <carol@example.net>\nReply-To: replies@lists.example\n"
+                  "Subject: Meeting notes\n\nNotes follow.\n") },
+        { "hidden", "news@example.com", { "dave@example.com", "hidden@secret.example" },
+            lines("From: news@example.com\nTo: dave@example.com\nSubject: Newsletter\n\n"
+                  "Weekly news.\n") },
+        { "bounce", "bounce-77@bounces.example", { "frank@example.com" },
+            lines("From: Offers <offers@newsletter.example>\nTo: frank@example.com\n"
+                  "Subject: Spam offer\n\nBuy now!\n") },
+        { "inline", "alice@example.org", { "bob@example.com" },
+            lines("From: alice@example.org\nTo: bob@example.com\nSubject: With a logo\n"
+                  "MIME-Version: 1.0\nContent-Type: multipart/related; boundary=b1\n\n"
+                  "--b1\nContent-Type: text/html\n\n<p>Logo: <img src=\"cid:logo\"></p>\n"
+                  "--b1\nContent-Type: image/gif\nContent-ID: <logo>\n"
+                  "Content-Disposition: inline; filename=logo.gif\n"
+                  "Content-Transfer-Encoding: base64\n\nR0lGODlhAQABAAAAACw=\n--b1--\n") },
+        { "read", "bob@example.com", { "alice@example.org" },
+            lines("From: bob@example.com\nTo: alice@example.org\nSubject: Read me\n\nok\n") },
+        { "late", "bob@example.com", { "alice@example.org" },
+            lines("From: bob@example.com\nTo: alice@example.org\nSubject: Late evening\n\n"
+                  "Sent just before midnight UTC.\n"),
+            "2026-11-27T23:30:00Z" },
+        { "report", "carol@example.net", { "team@example.com" },
+            lines("From: carol@example.net\nTo: team@example.com\n"
+                  "Subject: Quarterly report draft\n\nNumbers inside.\n") },
+        { "yellow", "carol@example.net", { "team@example.com" },
+            lines("From: carol@example.net\nTo: team@example.com\nSubject: Yellow paint\n\n"
+                  "Bright.\n") },
+        { "big", "carol@example.net", { "team@example.com" },
+            lines("From: carol@example.net\nTo: team@example.com\nSubject: Big one\n\n"
+                + QByteArray(20000, 'x') + "\n") },
+    };
+}
+
+} // namespace
+
+class TestMailpitSearch : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void search_data();
+    void search();
+    void ignoredAsMailpitIgnores();
+    void countsAndOffsets();
+    void readFlagsByQuery();
+    void removeByQuery();
+
+private:
+    QStringList names(const QString &query, const SmtpSearchOptions &options = {}) const;
+    SmtpSearchOptions mailpit(const char *zone = nullptr) const;
+
+    QTemporaryDir dir;
+    SmtpMessageStore store;
+    QHash<qint64, QString> nameOf;
+};
+
+void TestMailpitSearch::initTestCase()
+{
+    QVERIFY(dir.isValid());
+    QVERIFY2(store.open(dir.filePath("store.sqlite")), qPrintable(store.errorString()));
+    QList<SmtpMessage> messages;
+    int hour = 0;
+    for (const Mail &mail : mails()) {
+        SmtpMessage m;
+        m.setReceivedAt(mail.receivedAt
+                ? QDateTime::fromString(QString::fromLatin1(mail.receivedAt), Qt::ISODate)
+                : QDateTime(QDate(2026, 11, 20), QTime(hour, 0), Qt::UTC));
+        ++hour;
+        m.setRemoteAddress("127.0.0.1");
+        m.setHelo("client.test");
+        m.setMailFrom(QString::fromLatin1(mail.mailFrom));
+        m.setRcptTos(mail.rcptTos);
+        m.setData(mail.data);
+        messages.append(m);
+    }
+    // One at a time, so that the ids follow the list.
+    for (const SmtpMessage &m : messages)
+        QVERIFY(deliverAll(store, { m }));
+    QVERIFY(waitForIndex(store));
+    const QList<SmtpMessageSummary> all = store.summariesAt(QString(), 0, 100);
+    QCOMPARE(all.size(), messages.size());
+    const QList<Mail> list = mails();
+    for (qsizetype i = 0; i < all.size(); ++i)
+        nameOf.insert(all.at(i).id, QString::fromLatin1(list.at(list.size() - 1 - i).name));
+    QSignalSpy readChanged(&store, &SmtpMessageStore::readChanged);
+    QVERIFY(store.setRead({ nameOf.key("read") }, true));
+    QVERIFY(readChanged.wait()); // not to be seen by a later test
+}
+
+void TestMailpitSearch::cleanupTestCase()
+{
+    store.close();
+}
+
+SmtpSearchOptions TestMailpitSearch::mailpit(const char *zone) const
+{
+    SmtpSearchOptions options;
+    options.lenient = true;
+    if (zone)
+        options.timeZone = QTimeZone(zone);
+    return options;
+}
+
+QStringList TestMailpitSearch::names(const QString &query, const SmtpSearchOptions &options) const
+{
+    QString error;
+    const QList<SmtpMessageSummary> page = store.summariesAt(query, 0, 100, options, &error);
+    if (!error.isEmpty())
+        return { "error: " + error };
+    QStringList result;
+    for (const SmtpMessageSummary &s : page)
+        result.append(nameOf.value(s.id));
+    return result;
+}
+
+void TestMailpitSearch::search_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<QStringList>("expected"); // newest first
+
+    // Substrings, case-insensitive.
+    QTest::newRow("subject:ello") << "subject:ello" << QStringList { "yellow", "hello" };
+    QTest::newRow("subject: case") << "SUBJECT:HELLO" << QStringList { "hello" };
+    QTest::newRow("from:example.org")
+        << "from:example.org" << QStringList { "inline", "pixel", "hello" };
+    QTest::newRow("to:jürg") << "to:jürg" << QStringList { "juergen" };
+    QTest::newRow("to: decoded name") << "to:\"Jürgen Müller\"" << QStringList { "juergen" };
+    QTest::newRow("subject: decoded") << "subject:grüße" << QStringList { "juergen" };
+    QTest::newRow("pixel.png") << "pixel.png" << QStringList { "pixel" };
+    QTest::newRow("a word inside a word") << "nvoic" << QStringList { "hello" };
+    QTest::newRow("a number inside a number") << "142" << QStringList { "hello" };
+    QTest::newRow("a boundary's number is not text") << "4242" << QStringList {};
+    QTest::newRow("a short boundary number") << "42" << QStringList {};
+    QTest::newRow("a boundary is not text") << "Part_4242" << QStringList {};
+
+    // Address filters read their own header.
+    QTest::newRow("from: not the envelope sender") << "from:bounces" << QStringList {};
+    QTest::newRow("the envelope sender is text") << "bounces" << QStringList { "bounce" };
+    QTest::newRow("from: the header") << "from:newsletter" << QStringList { "bounce" };
+    QTest::newRow("to: not Cc") << "to:carol" << QStringList {};
+    QTest::newRow("cc:") << "cc:carol@example" << QStringList { "meeting" };
+    QTest::newRow("cc: short") << "cc:ca" << QStringList { "meeting" };
+    QTest::newRow("bcc: envelope only") << "bcc:secret" << QStringList { "hidden" };
+    QTest::newRow("bcc: not when in To") << "bcc:dave" << QStringList {};
+    QTest::newRow("bcc: not when in Cc") << "bcc:carol" << QStringList {};
+    QTest::newRow("reply-to:") << "reply-to:lists.example" << QStringList { "meeting" };
+    QTest::newRow("reply-to: not From") << "reply-to:bob" << QStringList {};
+    QTest::newRow("addressed: To") << "addressed:erin" << QStringList { "pixel" };
+    QTest::newRow("addressed: Reply-To") << "addressed:replies@" << QStringList { "meeting" };
+    QTest::newRow("addressed: Bcc") << "addressed:hidden@secret" << QStringList { "hidden" };
+    QTest::newRow("addressed: From and To")
+        << "addressed:\"bob@example.com\""
+        << QStringList { "late", "read", "inline", "meeting", "hello" };
+    QTest::newRow("message-id:") << "message-id:first.1@" << QStringList { "hello" };
+    QTest::newRow("message-id: no brackets") << "message-id:<first.1" << QStringList { "hello" };
+
+    // Flags.
+    QTest::newRow("has:attachment") << "has:attachment" << QStringList { "pixel" };
+    QTest::newRow("has:inline") << "has:inline" << QStringList { "inline" };
+    QTest::newRow("has:inlines with a word") << "has:inlines logo" << QStringList { "inline" };
+    QTest::newRow("is:read") << "is:read" << QStringList { "read" };
+    QTest::newRow("is:unread from:bob")
+        << "is:unread from:bob" << QStringList { "late", "meeting" };
+    QTest::newRow("is:tagged") << "is:tagged" << QStringList {};
+    QTest::newRow("tag:") << "tag:work" << QStringList {};
+    QTest::newRow("-tag: is everything")
+        << "-tag:work from:carol" << QStringList { "big", "yellow", "report" };
+    QTest::newRow("larger:") << "larger:10kb" << QStringList { "big" };
+    QTest::newRow("smaller:") << "smaller:75" << QStringList { "read" }; // 70 bytes
+
+    // Negation and quoting.
+    QTest::newRow("-word") << "from:carol -paint" << QStringList { "big", "report" };
+    QTest::newRow("!word") << "from:carol !paint" << QStringList { "big", "report" };
+    QTest::newRow("!filter") << "from:carol !subject:report" << QStringList { "big", "yellow" };
+    QTest::newRow("-phrase") << "from:carol -\"report draft\"" << QStringList { "big", "yellow" };
+    QTest::newRow("quoted subject") << "subject:\"report draft\"" << QStringList { "report" };
+    QTest::newRow("quoted subject, other order") << "subject:\"draft report\"" << QStringList {};
+    QTest::newRow("unquoted: two terms") << "subject:Quarterly draft" << QStringList { "report" };
+    QTest::newRow("unquoted: the second is any text") << "subject:Big inside" << QStringList {};
+    QTest::newRow("pytest-mailpit's quoted values")
+        << "addressed:\"team@example.com\" from:\"carol@example.net\" subject:\"Yellow\""
+        << QStringList { "yellow" };
+    QTest::newRow("cypress's unquoted subject")
+        << "subject:Meeting notes" << QStringList { "meeting" };
+
+    // Dates (UTC without tz): "late" came 2026-11-27 23:30 UTC.
+    QTest::newRow("after: UTC day") << "after:2026-11-27" << QStringList { "late" };
+    QTest::newRow("before: UTC day") << "before:2026-11-21 is:read" << QStringList { "read" };
+}
+
+void TestMailpitSearch::search()
+{
+    QFETCH(QString, query);
+    QFETCH(QStringList, expected);
+    QCOMPARE(names(query, mailpit()), expected);
+    // Counting agrees with the page.
+    QCOMPARE(store.countMatching(query, mailpit()).messages, qint64(expected.size()));
+}
+
+void TestMailpitSearch::ignoredAsMailpitIgnores()
+{
+    // The inbox says what it cannot read; the API ignores it.
+    QString error;
+    store.summariesAt("before:soon from:carol", 0, 100, {}, &error);
+    QVERIFY(error.contains("before:soon"));
+    QCOMPARE(
+        names("before:soon from:carol", mailpit()), (QStringList { "big", "yellow", "report" }));
+    QCOMPARE(names("larger:lots to: subject:Yellow", mailpit()), QStringList { "yellow" });
+
+    // tz: 2026-11-27 23:30 UTC is 2026-11-28 00:30 in Berlin.
+    QCOMPARE(names("after:2026-11-28", mailpit()), QStringList {});
+    QCOMPARE(names("after:2026-11-28", mailpit("Europe/Berlin")), QStringList { "late" });
+    QCOMPARE(names("before:2026-11-28T00:00 after:2026-11-27T12:00", mailpit("Europe/Berlin")),
+        QStringList {});
+    QCOMPARE(
+        names("before:2026-11-28T00:00 after:2026-11-27T12:00", mailpit()), QStringList { "late" });
+}
+
+void TestMailpitSearch::countsAndOffsets()
+{
+    const SmtpMatchCount all = store.countMatching(QString());
+    QCOMPARE(all.messages, qint64(12));
+    QCOMPARE(all.unread, qint64(11));
+    const SmtpMatchCount bob = store.countMatching("from:bob", mailpit());
+    QCOMPARE(bob.messages, qint64(3)); // meeting, read, late
+    QCOMPARE(bob.unread, qint64(2));
+
+    // Pages by offset, newest first, make the whole list with nothing twice.
+    QStringList paged;
+    for (qint64 start = 0; start < all.messages;) {
+        const QList<SmtpMessageSummary> page = store.summariesAt(QString(), start, 5);
+        QVERIFY(!page.isEmpty());
+        for (const SmtpMessageSummary &s : page)
+            paged.append(nameOf.value(s.id));
+        start += page.size();
+    }
+    QCOMPARE(paged, names(QString()));
+    QCOMPARE(paged.size(), 12);
+    QCOMPARE(names(QString()).constFirst(), QString("big"));
+    // With a query, and past the end.
+    const QList<SmtpMessageSummary> second = store.summariesAt("from:carol", 1, 1, mailpit());
+    QCOMPARE(second.size(), 1);
+    QCOMPARE(nameOf.value(second.constFirst().id), QString("yellow"));
+    QVERIFY(store.summariesAt("from:carol", 3, 10, mailpit()).isEmpty());
+    QVERIFY(store.summariesAt(QString(), 0, 0).isEmpty());
+}
+
+void TestMailpitSearch::readFlagsByQuery()
+{
+    QSignalSpy changed(&store, &SmtpMessageStore::readChanged);
+    QCOMPARE(store.setReadMatching("from:carol", true, mailpit()), qint64(3));
+    QCOMPARE(store.countMatching("is:read", mailpit()).messages, qint64(4));
+    QCOMPARE(store.unreadCount(), qint64(8));
+    QTRY_COMPARE(changed.size(), 1);
+    QCOMPARE(changed.at(0).at(0).value<QList<qint64>>().size(), 3);
+    // Again: nothing changes.
+    QCOMPARE(store.setReadMatching("from:carol", true, mailpit()), qint64(0));
+    // Everything back to unread: one signal meaning all.
+    QCOMPARE(store.setReadMatching(QString(), false), qint64(4));
+    QCOMPARE(store.unreadCount(), qint64(12));
+    QTRY_COMPARE(changed.size(), 2);
+    QVERIFY(changed.at(1).at(0).value<QList<qint64>>().isEmpty());
+    QCOMPARE(changed.at(1).at(1).toBool(), false);
+    QCOMPARE(store.setReadMatching("before:soon", true), qint64(-1));
+    QVERIFY(store.setRead({ nameOf.key("read") }, true));
+}
+
+void TestMailpitSearch::removeByQuery()
+{
+    // Runs last: it takes messages away.
+    QCOMPARE(store.removeMatching("from:carol !subject:report", mailpit()), qint64(2));
+    QCOMPARE(names("from:carol", mailpit()), QStringList { "report" });
+    QCOMPARE(store.count(), qint64(10));
+    // The substring index forgot them too (an external-content index keeps ids it was not told
+    // to delete): a word only they had finds nothing in it.
+    QCOMPARE(names("paint", mailpit()), QStringList {});
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", "direct");
+        db.setDatabaseName(dir.filePath("store.sqlite"));
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec("SELECT count(*) FROM messages_trigram WHERE messages_trigram MATCH "
+                       "'\"pai\" AND \"ain\" AND \"int\"'"));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toInt(), 0);
+        QVERIFY(q.exec("SELECT count(*) FROM messages_trigram WHERE messages_trigram MATCH "
+                       "'\"dra\" AND \"raf\" AND \"aft\"'"));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toInt(), 1);
+        q = QSqlQuery();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase("direct");
+    QCOMPARE(store.removeMatching("nothing-matches-this", mailpit()), qint64(0));
+    QVERIFY(store.clear());
+    QCOMPARE(names("report", mailpit()), QStringList {});
+    QCOMPARE(store.countMatching("report", mailpit()).messages, qint64(0));
+}
+
+QTEST_GUILESS_MAIN(TestMailpitSearch)
+#include "tst_mailpitsearch.moc"
