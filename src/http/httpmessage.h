@@ -22,7 +22,7 @@ struct SMTPRECEIVERHTTP_TEST_EXPORT HttpRequest
     QByteArray method; // as sent; methods are case-sensitive ("GET")
     QByteArray target; // the request-target as sent: path and query, still percent-encoded
     QByteArray path; // the target's path, not percent-decoded (clients put IDs in unencoded)
-    QUrlQuery query; // the target's query
+    QUrlQuery query; // the target's query, form-encoded ("+" was a space)
     // Every field in order of arrival; names in lowercase, values with the white space around
     // them removed.
     QList<std::pair<QByteArray, QByteArray>> headers;

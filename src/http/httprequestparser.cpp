@@ -316,8 +316,13 @@ bool HttpRequestParser::parseRequestLine(QByteArrayView line)
     }
     const qsizetype question = pathAndQuery.indexOf('?');
     request.path = question >= 0 ? pathAndQuery.first(question) : pathAndQuery;
-    if (question >= 0)
-        request.query = QUrlQuery(QString::fromLatin1(pathAndQuery.sliced(question + 1)));
+    if (question >= 0) {
+        // A query is form-encoded: "+" is a space (URLSearchParams, which mailpit-api uses,
+        // writes "subject:a b" as subject%3Aa+b) and a plus sign comes as %2B.
+        QByteArray query = pathAndQuery.sliced(question + 1);
+        query.replace('+', "%20");
+        request.query = QUrlQuery(QString::fromUtf8(query));
+    }
     return true;
 }
 

@@ -35,6 +35,18 @@ private:
     }
 
 private Q_SLOTS:
+    void queryIsFormEncoded()
+    {
+        // URLSearchParams (mailpit-api) writes spaces as "+"; a plus sign arrives as %2B;
+        // UTF-8 percent-encoded in a query is read as UTF-8.
+        const auto requests
+            = parseAll("GET /api/v1/search?query=subject%3A%22a+b%22+c%2Bd+j%C3%BCrg"
+                       " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        QCOMPARE(requests.size(), 1);
+        QCOMPARE(requests.constFirst().request.queryItem(QStringLiteral("query")),
+            QString::fromUtf8("subject:\"a b\" c+d j\u00fcrg"));
+    }
+
     void simpleGet()
     {
         const auto requests = parseAll("GET /api/v1/search?query=subject%3Ahi&limit=5 HTTP/1.1\r\n"
