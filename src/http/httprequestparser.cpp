@@ -2,42 +2,18 @@
 // chunked bodies, every size bounded.
 #include "httprequestparser.h"
 
+#include "httptoken.h"
+
 #include <limits>
 
 namespace {
-
-bool isTokenChar(char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    switch (c) {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':
-    case '-':
-    case '.':
-    case '^':
-    case '_':
-    case '`':
-    case '|':
-    case '~':
-        return true;
-    default:
-        return false;
-    }
-}
 
 bool isToken(QByteArrayView text)
 {
     if (text.isEmpty())
         return false;
     for (const char c : text) {
-        if (!isTokenChar(c))
+        if (!isHttpTokenChar(c))
             return false;
     }
     return true;

@@ -1,38 +1,14 @@
 // Mailpit's header map, read straight from the raw bytes (the header block only).
 #include "mailpitheaders.h"
 
+#include "httptoken.h"
+
 #include <QJsonArray>
 #include <QList>
 #include <QMap>
 #include <QString>
 
 namespace {
-
-bool isTokenByte(char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    switch (c) {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':
-    case '-':
-    case '.':
-    case '^':
-    case '_':
-    case '`':
-    case '|':
-    case '~':
-        return true;
-    default:
-        return false;
-    }
-}
 
 QByteArray trimmedSpaces(QByteArrayView text)
 {
@@ -52,7 +28,7 @@ namespace MailpitHeaders {
 QByteArray canonicalKey(const QByteArray &name)
 {
     for (const char c : name) {
-        if (!isTokenByte(c))
+        if (!isHttpTokenChar(c))
             return name;
     }
     QByteArray key = name;

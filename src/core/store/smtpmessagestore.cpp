@@ -17,6 +17,7 @@
 #include <QSqlQuery>
 #include <QStandardPaths>
 
+using StoreInternal::readSummaries;
 using StoreInternal::readSummary;
 using StoreInternal::summaryColumns;
 using StoreInternal::tr;
@@ -47,6 +48,26 @@ SmtpMessageSummary StoreInternal::readSummary(const QSqlQuery &q)
     s.read = q.value(11).toBool();
     s.hasAttachments = q.value(12).toBool();
     return s;
+}
+
+QList<SmtpMessageSummary> StoreInternal::readSummaries(QSqlDatabase &db, const QString &from,
+    const QString &clauses, const QVariantList &bindings, QString *errorString)
+{
+    QList<SmtpMessageSummary> result;
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(
+        QStringLiteral("SELECT %1 FROM %2 %3").arg(QLatin1String(summaryColumns), from, clauses));
+    for (const QVariant &v : bindings)
+        q.addBindValue(v);
+    if (!q.exec()) {
+        if (errorString)
+            *errorString = q.lastError().text();
+        return result;
+    }
+    while (q.next())
+        result.append(readSummary(q));
+    return result;
 }
 
 QSqlDatabase SmtpMessageStorePrivate::openConnection(const QString &name, QString *error) const
@@ -287,20 +308,7 @@ QList<SmtpMessageSummary> SmtpMessageStore::summaries(
     }
     const StoreSchema::PageSql sql = StoreSchema::pageSql(search, page);
     QSqlDatabase db = d->readConnection(errorString);
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM %2 %3")
-                  .arg(QLatin1String(summaryColumns), sql.from, sql.sql));
-    for (const QVariant &v : sql.bindings)
-        q.addBindValue(v);
-    if (!q.exec()) {
-        if (errorString)
-            *errorString = q.lastError().text();
-        return result;
-    }
-    while (q.next())
-        result.append(readSummary(q));
-    return result;
+    return readSummaries(db, sql.from, sql.sql, sql.bindings, errorString);
 }
 
 std::optional<SmtpStoredMessage> SmtpMessageStore::message(qint64 id) const

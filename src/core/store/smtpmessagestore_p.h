@@ -33,6 +33,10 @@ QString tr(const char *text);
 // The columns summaries are read from (table alias m), in readSummary()'s order.
 extern const char summaryColumns[];
 SmtpMessageSummary readSummary(const QSqlQuery &q);
+// The summaries a page query selects (StoreSchema::pageSql, maybe with more clauses appended),
+// read on db; empty, with errorString, when SQLite refuses it.
+QList<SmtpMessageSummary> readSummaries(QSqlDatabase &db, const QString &from,
+    const QString &clauses, const QVariantList &bindings, QString *errorString);
 
 } // namespace StoreInternal
 

@@ -8,8 +8,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
-using StoreInternal::readSummary;
-using StoreInternal::summaryColumns;
+using StoreInternal::readSummaries;
 
 SearchQuery SmtpMessageStorePrivate::search(
     const QString &query, const SmtpSearchOptions &options) const
@@ -82,20 +81,7 @@ QList<SmtpMessageSummary> SmtpMessageStore::summariesAt(const QString &query, qi
     sql.sql += QLatin1String(" OFFSET ?");
     sql.bindings.append(qMax<qint64>(0, offset));
     QSqlDatabase db = d->readConnection(errorString);
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM %2 %3")
-                  .arg(QLatin1String(summaryColumns), sql.from, sql.sql));
-    for (const QVariant &v : sql.bindings)
-        q.addBindValue(v);
-    if (!q.exec()) {
-        if (errorString)
-            *errorString = q.lastError().text();
-        return result;
-    }
-    while (q.next())
-        result.append(readSummary(q));
-    return result;
+    return readSummaries(db, sql.from, sql.sql, sql.bindings, errorString);
 }
 
 qint64 SmtpMessageStore::removeMatching(const QString &query, const SmtpSearchOptions &options)
