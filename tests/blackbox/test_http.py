@@ -9,6 +9,9 @@ import re
 import smtplib
 import socket
 import sys
+import time
+import urllib.request
+from datetime import datetime
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -171,6 +174,44 @@ class HttpTest(harness.ServerTestCase):
         status, _, body = self.curl(server, "/api/v1/message/%s/raw" % data["ID"])
         self.assertEqual(status, 200)
         self.assertIn(b"Subject: live frame", body)
+
+    def test_paging_as_pytest_mailpit_does(self):
+        # pytest-mailpit pages with start += len(messages) until start >= messages_count, follows
+        # no redirects and parses Created with datetime.fromisoformat.
+        server = self.start_http()
+        host, port = harness.split_address(server.ready["smtp"])
+        with smtplib.SMTP(host, port, timeout=10) as client:
+            for i in range(7):
+                client.sendmail("ann@example.test", ["bob@example.test"],
+                                b"Subject: page %d\r\n\r\nbody\r\n" % i)
+        base = "http://127.0.0.1:%d" % server.http_port
+
+        def get(path):
+            with urllib.request.urlopen(base + path, timeout=10) as answer:
+                self.assertEqual(answer.status, 200)
+                self.assertEqual(answer.headers.get_content_type(), "application/json")
+                return json.load(answer)
+
+        # Search finds mail once the background indexer has passed it: poll, as clients do.
+        deadline = time.monotonic() + 20
+        while get("/api/v1/search?query=subject%3Apage")["messages_count"] < 7:
+            self.assertLess(time.monotonic(), deadline, "the indexer never caught up")
+            time.sleep(0.05)
+        seen, start = [], 0
+        while True:
+            page = get("/api/v1/search?query=subject%%3Apage&start=%d&limit=3" % start)
+            self.assertEqual(page["messages_count"], 7)
+            self.assertEqual(page["start"], start)
+            seen += page["messages"]
+            start += len(page["messages"])
+            if start >= page["messages_count"] or not page["messages"]:
+                break
+        self.assertEqual([m["Subject"] for m in seen], ["page %d" % i for i in range(6, -1, -1)])
+        self.assertEqual(len({m["ID"] for m in seen}), 7)
+        created = [datetime.fromisoformat(m["Created"]) for m in seen]
+        self.assertEqual(created, sorted(created, reverse=True))
+        listing = get("/api/v1/messages?limit=50")
+        self.assertEqual((listing["total"], listing["messages_count"], listing["unread"]), (7, 7, 7))
 
     def test_unknown_path_and_bad_request(self):
         server = self.start_http()
