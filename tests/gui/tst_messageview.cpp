@@ -31,6 +31,7 @@
 #include <QTest>
 #include <QTranslator>
 #include <QTreeWidget>
+#include <QWebEnginePage>
 #include <QWebEngineView>
 
 #include <algorithm>
@@ -649,8 +650,19 @@ void TestMessageView::largeHtmlRenders()
     QVERIFY(large > 0);
     QVERIFY(m_store.message(large)->htmlBody().size() > 2 * 1024 * 1024);
     QSignalSpy rendered(m_view, &MessageView::htmlRendered);
+    // Every page load the view finishes, for the failure message: a load that ends with ok=false
+    // never says htmlRendered.
+    auto *web = child<QWebEngineView>("htmlView");
+    QVERIFY(web);
+    QStringList loads;
+    const QMetaObject::Connection watch
+        = connect(web->page(), &QWebEnginePage::loadFinished, this, [&loads, web](bool ok) {
+              loads.append(QStringLiteral("%1 ok=%2").arg(web->page()->url().toString()).arg(ok));
+          });
     QVERIFY(showAndWait(large));
-    QVERIFY(waitForRender(large, rendered));
+    const bool done = waitForRender(large, rendered);
+    disconnect(watch);
+    QVERIFY2(done, qPrintable(QStringLiteral("no htmlRendered; loads: ") + loads.join(", ")));
     const QImage image = pollGrab([](const QImage &i) { return hasPixel(i, isBlue); });
     QVERIFY2(hasPixel(image, isBlue), "HTML above 2 MB did not render");
 }
