@@ -60,6 +60,21 @@ QString flagOf(const SmtpServerConfig &config, const SmtpServerConfig::Problem &
     return {};
 }
 
+// The USER:PASS values of a repeatable flag (--auth, --http-auth) into user -> password; false,
+// with the first value that is not one in *bad.
+bool readCredentials(const QStringList &values, QHash<QString, QString> *credentials, QString *bad)
+{
+    for (const QString &pair : values) {
+        const qsizetype colon = pair.indexOf(QLatin1Char(':'));
+        if (colon <= 0) {
+            *bad = pair;
+            return false;
+        }
+        credentials->insert(pair.left(colon), pair.mid(colon + 1));
+    }
+    return true;
+}
+
 } // namespace
 
 QString checkServerOptions(const SmtpServerConfig &config, SmtpServerConfig::Validation validation)
@@ -202,12 +217,9 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     server.setTlsKeyFile(parser.value(tlsKey));
     server.setRequireTls(parser.isSet(requireTls));
     QHash<QString, QString> credentials;
-    for (const QString &pair : parser.values(auth)) {
-        const qsizetype colon = pair.indexOf(QLatin1Char(':'));
-        if (colon <= 0)
-            return fail(tr("--auth: '%1' is not USER:PASS").arg(pair));
-        credentials.insert(pair.left(colon), pair.mid(colon + 1));
-    }
+    QString badPair;
+    if (!readCredentials(parser.values(auth), &credentials, &badPair))
+        return fail(tr("--auth: '%1' is not USER:PASS").arg(badPair));
     if (parser.isSet(authAny) && !credentials.isEmpty())
         return fail(tr("--auth and --auth-accept-any exclude each other"));
     if (!credentials.isEmpty()) {
@@ -273,12 +285,8 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
         return fail(QStringLiteral("--http: %1").arg(httpError));
     if (const QStringList problems = o.httpListener.validate(); !problems.isEmpty())
         return fail(QStringLiteral("--http: %1").arg(problems.constFirst()));
-    for (const QString &pair : parser.values(httpAuth)) {
-        const qsizetype colon = pair.indexOf(QLatin1Char(':'));
-        if (colon <= 0)
-            return fail(tr("--http-auth: '%1' is not USER:PASS").arg(pair));
-        o.httpCredentials.insert(pair.left(colon), pair.mid(colon + 1));
-    }
+    if (!readCredentials(parser.values(httpAuth), &o.httpCredentials, &badPair))
+        return fail(tr("--http-auth: '%1' is not USER:PASS").arg(badPair));
     for (const QString &name : parser.values(httpAllowedHost)) {
         // A host name or address as a Host field carries it, without a port.
         const bool bracketed = name.startsWith(QLatin1Char('[')) && name.endsWith(QLatin1Char(']'));

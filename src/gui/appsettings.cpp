@@ -113,19 +113,13 @@ QList<SmtpListenerConfig> replaceListeners(
 }
 
 // The HTTP API's command-line options (--http, --http-auth, --http-allowed-host, --http-cors)
-// on top of the saved HTTP API settings. The settings form holds one user: with several
-// --http-auth the first user name in sorted order is used (the headless runner takes them all).
+// on top of the saved HTTP API settings.
 HttpApiSettings httpFromOptions(const HttpApiSettings &saved, const AppOptions &options)
 {
     if (!options.http)
         return saved;
-    QStringList auth;
-    QStringList users = options.httpCredentials.keys();
-    users.sort();
-    for (const QString &user : std::as_const(users))
-        auth.append(user + QLatin1Char(':') + options.httpCredentials.value(user));
-    return saved.withCommandLine(
-        options.httpListener.toString(), auth, options.httpAllowedHosts, options.httpCorsOrigin);
+    return saved.withCommandLine(options.httpListener.toString(), options.httpCredentials,
+        options.httpAllowedHosts, options.httpCorsOrigin);
 }
 
 } // namespace

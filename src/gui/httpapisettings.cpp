@@ -116,18 +116,19 @@ void HttpApiSettings::save(QSettings &settings) const
 }
 
 HttpApiSettings HttpApiSettings::withCommandLine(const QString &httpAddress,
-    const QStringList &auth, const QStringList &allowedHostNames, const QString &cors) const
+    const QHash<QString, QString> &credentials, const QStringList &allowedHostNames,
+    const QString &cors) const
 {
     HttpApiSettings s = *this;
     if (!httpAddress.isEmpty()) {
         s.enabled = true;
         s.address = httpAddress;
     }
-    if (!auth.isEmpty()) {
-        const QString first = auth.constFirst();
-        const qsizetype colon = first.indexOf(QLatin1Char(':'));
-        s.user = colon < 0 ? first : first.left(colon);
-        s.password = colon < 0 ? QString() : first.mid(colon + 1);
+    if (!credentials.isEmpty()) {
+        QStringList users = credentials.keys();
+        users.sort();
+        s.user = users.constFirst();
+        s.password = credentials.value(s.user);
     }
     if (!allowedHostNames.isEmpty())
         s.allowedHosts = allowedHostNames;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QCoreApplication>
+#include <QHash>
 #include <QHostAddress>
 #include <QString>
 #include <QStringList>
@@ -42,11 +43,12 @@ public:
     void save(QSettings &settings) const;
 
     // The command line's HTTP API options on top of these settings: a non-empty address (from
-    // --http) turns the API on there; credentials (--http-auth USER:PASS, the first one; the
-    // form has room for one user), allowed hosts (--http-allowed-host) and a CORS origin
-    // (--http-cors) replace the saved ones when given.
-    HttpApiSettings withCommandLine(const QString &httpAddress, const QStringList &auth,
-        const QStringList &allowedHostNames, const QString &cors) const;
+    // --http) turns the API on there; credentials (--http-auth, user -> password; the form has
+    // room for one user: the first by name), allowed hosts (--http-allowed-host) and a CORS
+    // origin (--http-cors) replace the saved ones when given.
+    HttpApiSettings withCommandLine(const QString &httpAddress,
+        const QHash<QString, QString> &credentials, const QStringList &allowedHostNames,
+        const QString &cors) const;
 
     // Configures api and makes it listen, or closes it when the API is off. Rebinds only when
     // the address differs from the one api listens on. False with *errorString when it cannot

@@ -71,22 +71,27 @@ HttpResponse HttpResponse::text(int status, const QString &text)
     return response;
 }
 
-HttpResponse HttpResponse::json(const QJsonObject &object, int status)
+namespace {
+
+HttpResponse jsonResponse(const QJsonDocument &document, int status)
 {
     HttpResponse response;
     response.status = status;
     response.contentType = "application/json";
-    response.body = QJsonDocument(object).toJson(QJsonDocument::Compact);
+    response.body = document.toJson(QJsonDocument::Compact);
     return response;
+}
+
+} // namespace
+
+HttpResponse HttpResponse::json(const QJsonObject &object, int status)
+{
+    return jsonResponse(QJsonDocument(object), status);
 }
 
 HttpResponse HttpResponse::json(const QJsonArray &array, int status)
 {
-    HttpResponse response;
-    response.status = status;
-    response.contentType = "application/json";
-    response.body = QJsonDocument(array).toJson(QJsonDocument::Compact);
-    return response;
+    return jsonResponse(QJsonDocument(array), status);
 }
 
 HttpResponse HttpResponse::notFound()

@@ -12,19 +12,11 @@ namespace {
 
 GMimeParserOptions *options = nullptr;
 
-// GMime is initialised by Core, once and thread-safely, the first time it decodes a header.
-// g_mime_init() counts its calls and only the first does anything, but that count is not
-// atomic: so Core is made to finish its own first call (decoding a header does it), and only
-// then is GMime initialised once more from here, which merely counts up. Whatever Core does
-// later, it never calls g_mime_init() again.
 GMimeParserOptions *parserOptions()
 {
     static std::once_flag once;
     std::call_once(once, [] {
-        SmtpMessage probe;
-        probe.setData(QByteArrayLiteral("Subject: =?UTF-8?Q?x?=\r\n\r\n"));
-        (void)probe.subject();
-        g_mime_init();
+        MailpitMime::ensureGMime();
         // Unencoded 8-bit text: UTF-8 first, then what Windows mailers send (as Core reads it).
         static const char *fallback[] = { "UTF-8", "windows-1252", nullptr };
         options = g_mime_parser_options_new();
@@ -59,6 +51,20 @@ void collect(InternetAddressList *list, QList<MailpitAddress> *result, int depth
 } // namespace
 
 namespace MailpitMime {
+
+void ensureGMime()
+{
+    // Core initialises GMime exactly once per process (its own std::call_once) the first time
+    // it decodes header text. Having Core do it, rather than calling g_mime_init() here too,
+    // keeps one initialisation: g_mime_init() is not safe against a concurrent call, and Core's
+    // store indexer may be making its first one on another thread.
+    static std::once_flag once;
+    std::call_once(once, [] {
+        SmtpMessage probe;
+        probe.setData(QByteArrayLiteral("Subject: =?utf-8?q?gmime?=\r\n\r\n"));
+        (void)probe.subject();
+    });
+}
 
 QList<MailpitAddress> addresses(const QString &text)
 {

@@ -17,6 +17,9 @@ struct MailpitAddress
 
 namespace MailpitMime {
 
+// Makes sure GMime is initialised before the HTTP library calls it (by Core, once per process).
+SMTPRECEIVERHTTP_TEST_EXPORT void ensureGMime();
+
 // The mailboxes of an address list (raw, or as SmtpStoredMessage displays it), in order; the
 // members of a group take its place. A mailbox without "@" is no address (Go's net/mail, which
 // Mailpit reads headers with, refuses it); text with no address at all gives an empty list.

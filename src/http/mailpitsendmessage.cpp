@@ -4,6 +4,8 @@
 
 #include "mailpitsendmessage.h"
 
+#include "mailpitmime.h"
+
 #include <smtpmessage.h>
 
 #include <QJsonArray>
@@ -14,7 +16,6 @@
 #include <QUuid>
 
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -31,20 +32,6 @@ struct GObjectUnref
 };
 template<typename T>
 using GPtr = std::unique_ptr<T, GObjectUnref>;
-
-void ensureGMime()
-{
-    // Core initialises GMime exactly once per process (its own std::call_once) the first time
-    // it decodes header text. Having Core do it, rather than calling g_mime_init() here too,
-    // keeps one initialisation: g_mime_init() is not safe against a concurrent call, and Core's
-    // store indexer may be making its first one on another thread.
-    static std::once_flag once;
-    std::call_once(once, [] {
-        SmtpMessage probe;
-        probe.setData(QByteArrayLiteral("Subject: =?utf-8?q?gmime?=\r\n\r\n"));
-        (void)probe.subject();
-    });
-}
 
 // A request error: one line for the 400.
 struct Refusal
@@ -497,7 +484,7 @@ GPtr<GMimeObject> bodyTree(const Request &request)
 
 QByteArray build(const Request &request, const QString &messageIdDomain, const QDateTime &now)
 {
-    ensureGMime();
+    MailpitMime::ensureGMime();
     GPtr<GMimeMessage> message(g_mime_message_new(FALSE));
     GMimeObject *object = GMIME_OBJECT(message.get());
     const auto add = [&](GMimeAddressType type, const Mailbox &mailbox) {

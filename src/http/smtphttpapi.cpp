@@ -193,11 +193,8 @@ QString SmtpHttpApi::addressString() const
 {
     if (!isListening())
         return {};
-    const QHostAddress address = serverAddress();
-    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
-        ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
-        : address.toString();
-    return host + QLatin1Char(':') + QString::number(serverPort());
+    // Written as the SMTP listeners are ("[::1]:8025" for IPv6).
+    return SmtpListenerConfig(serverAddress().toString(), serverPort()).toString();
 }
 
 QString SmtpHttpApi::errorString() const

@@ -308,11 +308,12 @@ void TestHttpApiDesktop::commandLineOnTop()
     QVERIFY(saved.withCommandLine({}, {}, {}, {}) == saved);
 
     const HttpApiSettings s = saved.withCommandLine(QStringLiteral("127.0.0.1:0"),
-        { QStringLiteral("ci:pa:ss"), QStringLiteral("other:x") },
+        { { QStringLiteral("ci"), QStringLiteral("pa:ss") },
+            { QStringLiteral("other"), QStringLiteral("x") } },
         { QStringLiteral("catcher.test") }, QStringLiteral("*"));
     QVERIFY(s.enabled); // --http turns it on
     QCOMPARE(s.address, QString("127.0.0.1:0"));
-    QCOMPARE(s.user, QString("ci")); // the first --http-auth, split at its first colon
+    QCOMPARE(s.user, QString("ci")); // the first user by name
     QCOMPARE(s.password, QString("pa:ss"));
     QCOMPARE(s.allowedHosts, QStringList { "catcher.test" });
     QCOMPARE(s.corsOrigin, QString("*"));
