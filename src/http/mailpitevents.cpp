@@ -17,11 +17,20 @@ MailpitEvents::MailpitEvents(SmtpMessageStore *store, QObject *parent)
     if (!store)
         return;
     connect(store, &SmtpMessageStore::messagesAdded, this, &MailpitEvents::onAdded);
-    connect(store, &SmtpMessageStore::messagesPruned, this,
-        [this](const QList<qint64> &ids) { m_pruned = ids; });
+    connect(store, &SmtpMessageStore::messagesPruned, this, [this](const QList<qint64> &ids) {
+        if (m_enabled)
+            m_pruned = ids;
+    });
     connect(store, &SmtpMessageStore::messagesRemoved, this, &MailpitEvents::onRemoved);
     connect(store, &SmtpMessageStore::readChanged, this, &MailpitEvents::onReadChanged);
     connect(store, &SmtpMessageStore::countChanged, this, &MailpitEvents::scheduleStats);
+}
+
+void MailpitEvents::setEnabled(bool enabled)
+{
+    m_enabled = enabled;
+    if (!enabled)
+        m_pruned.clear();
 }
 
 QByteArray MailpitEvents::frameText(const QString &type, const QJsonValue &data)
@@ -32,7 +41,7 @@ QByteArray MailpitEvents::frameText(const QString &type, const QJsonValue &data)
 
 void MailpitEvents::onAdded(const QList<qint64> &ids)
 {
-    if (!m_store)
+    if (!m_store || !m_enabled)
         return;
     for (qint64 id : ids) {
         const std::optional<SmtpStoredMessage> message = m_store->message(id);
@@ -44,6 +53,8 @@ void MailpitEvents::onAdded(const QList<qint64> &ids)
 
 void MailpitEvents::onRemoved(const QList<qint64> &ids)
 {
+    if (!m_enabled)
+        return;
     if (ids.isEmpty()) {
         m_pruned.clear();
         Q_EMIT frame(frameText(QStringLiteral("truncate"), QJsonValue::Null));
@@ -61,6 +72,8 @@ void MailpitEvents::onRemoved(const QList<qint64> &ids)
 
 void MailpitEvents::onReadChanged(const QList<qint64> &ids, bool read)
 {
+    if (!m_enabled)
+        return;
     for (qint64 id : ids) {
         Q_EMIT frame(frameText(QStringLiteral("update"),
             QJsonObject {
@@ -71,7 +84,7 @@ void MailpitEvents::onReadChanged(const QList<qint64> &ids, bool read)
 
 void MailpitEvents::scheduleStats()
 {
-    if (m_statsPending)
+    if (m_statsPending || !m_enabled)
         return;
     m_statsPending = true;
     QMetaObject::invokeMethod(this, &MailpitEvents::sendStats, Qt::QueuedConnection);
@@ -80,7 +93,7 @@ void MailpitEvents::scheduleStats()
 void MailpitEvents::sendStats()
 {
     m_statsPending = false;
-    if (!m_store)
+    if (!m_store || !m_enabled)
         return;
     Q_EMIT frame(frameText(QStringLiteral("stats"),
         QJsonObject { { QStringLiteral("Total"), m_store->count() },

@@ -24,6 +24,12 @@ class SMTPRECEIVERHTTP_TEST_EXPORT MailpitEvents : public QObject
 public:
     explicit MailpitEvents(SmtpMessageStore *store, QObject *parent = nullptr);
 
+    // Whether frames are made at all (default: yes). A "new" frame reads the message, and parses
+    // it when the indexer has not passed it yet: SmtpHttpApi turns this off while no WebSocket
+    // client listens, so that mail nobody watches costs nothing here.
+    void setEnabled(bool enabled);
+    bool isEnabled() const { return m_enabled; }
+
     // A frame as sent: compact JSON of {"Type": type, "Data": data}.
     static QByteArray frameText(const QString &type, const QJsonValue &data);
 
@@ -41,4 +47,5 @@ private:
     QPointer<SmtpMessageStore> m_store;
     QList<qint64> m_pruned; // announced by messagesPruned(), removed next
     bool m_statsPending = false;
+    bool m_enabled = true;
 };

@@ -19,6 +19,12 @@ namespace {
 constexpr qint64 webSocketBacklogLimit = 4 * 1024 * 1024;
 } // namespace
 
+void SmtpHttpApiPrivate::webSocketClientsChanged()
+{
+    if (events)
+        events->setEnabled(!webSocketClients.isEmpty());
+}
+
 SmtpHttpApi::SmtpHttpApi(SmtpMessageStore *store, SmtpServer *server, QObject *parent)
     : QObject(parent)
     , d_ptr(new SmtpHttpApiPrivate)
@@ -38,14 +44,17 @@ SmtpHttpApi::SmtpHttpApi(SmtpMessageStore *store, SmtpServer *server, QObject *p
         while (QWebSocket *client = d->webSockets->nextPendingConnection()) {
             client->setParent(this);
             d->webSocketClients.append(client);
+            d->webSocketClientsChanged();
             // Incoming messages are not listened to; a closed client is forgotten.
             connect(client, &QWebSocket::disconnected, this, [this, client] {
                 d_func()->webSocketClients.removeOne(client);
+                d_func()->webSocketClientsChanged();
                 client->deleteLater();
             });
         }
     });
     d->events = new MailpitEvents(store, this);
+    d->events->setEnabled(false); // until a client listens
     connect(d->events, &MailpitEvents::frame, this, [this](const QByteArray &text) {
         Q_D(SmtpHttpApi);
         const QString message = QString::fromUtf8(text);
@@ -53,6 +62,7 @@ SmtpHttpApi::SmtpHttpApi(SmtpMessageStore *store, SmtpServer *server, QObject *p
         for (QWebSocket *client : clients) {
             if (client->bytesToWrite() > webSocketBacklogLimit) {
                 d->webSocketClients.removeOne(client);
+                d->webSocketClientsChanged();
                 client->abort();
                 client->deleteLater();
                 continue;
@@ -167,6 +177,7 @@ void SmtpHttpApi::close()
     }
     const QList<QWebSocket *> clients = d->webSocketClients;
     d->webSocketClients.clear();
+    d->webSocketClientsChanged();
     for (QWebSocket *client : clients) {
         client->disconnect(this);
         client->abort();

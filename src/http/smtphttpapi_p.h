@@ -30,6 +30,9 @@ public:
     QList<QWebSocket *> webSocketClients;
     MailpitEvents *events = nullptr;
 
+    // Events are made only while a WebSocket client listens (see MailpitEvents::setEnabled).
+    void webSocketClientsChanged();
+
     static SmtpHttpApiPrivate *get(SmtpHttpApi *api) { return api->d_func(); }
 };
 
