@@ -2,8 +2,10 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
 #include <QUrl>
 
+#include <array>
 #include <limits>
 #include <optional>
 
@@ -73,6 +75,60 @@ bool readCredentials(const QStringList &values, QHash<QString, QString> *credent
         credentials->insert(pair.left(colon), pair.mid(colon + 1));
     }
     return true;
+}
+
+// --relay and its companions into *config; the first problem as one line, or empty.
+QString readRelayOptions(const QCommandLineParser &parser,
+    const std::array<const QCommandLineOption *, 6> &options, SmtpRelayConfig *config,
+    QString &relayCertificateFile)
+{
+    const auto &[relay, tls, auth, allowed, cert, timeout] = options;
+    if (!parser.isSet(*relay)) {
+        for (const QCommandLineOption *option : { tls, auth, allowed, cert, timeout })
+            if (parser.isSet(*option))
+                return tr("--%1 needs --relay").arg(option->names().constFirst());
+        return {};
+    }
+    const QString address = parser.value(*relay);
+    const qsizetype colon = address.lastIndexOf(QLatin1Char(':'));
+    bool portOk = false;
+    const uint port = colon > 0 ? address.mid(colon + 1).toUInt(&portOk) : 0;
+    QString host = colon > 0 ? address.left(colon) : QString();
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        host = host.mid(1, host.size() - 2);
+    if (!portOk || port == 0 || port > 65535 || host.isEmpty() || host.contains(QLatin1Char('/'))
+        || host.contains(QLatin1Char(' ')))
+        return tr("--relay: '%1' is not HOST:PORT").arg(address);
+    config->host = host;
+    config->port = quint16(port);
+    if (parser.isSet(*tls) && !SmtpClient::parseTlsMode(parser.value(*tls), &config->tlsMode))
+        return tr("--relay-tls: '%1' is not none, starttls or tls").arg(parser.value(*tls));
+    if (parser.isSet(*auth)) {
+        QHash<QString, QString> credentials;
+        QString bad;
+        if (!readCredentials({ parser.value(*auth) }, &credentials, &bad))
+            return tr("--relay-auth: '%1' is not USER:PASS").arg(bad);
+        config->user = credentials.constBegin().key();
+        config->password = credentials.constBegin().value();
+    }
+    config->allowedPattern = parser.value(*allowed);
+    if (parser.isSet(*allowed) && config->allowedPattern.isEmpty())
+        return tr("--relay-allowed needs a regular expression");
+    if (const QString problem = config->problem(); !problem.isEmpty())
+        return QStringLiteral("--relay-allowed: %1").arg(problem);
+    // Read once there is an application object (TLS needs one): see readRelayCertificate().
+    if (parser.isSet(*cert) && parser.value(*cert).isEmpty())
+        return tr("--relay-cert needs a file");
+    relayCertificateFile = parser.value(*cert);
+    if (parser.isSet(*timeout)) {
+        bool ok = false;
+        const double seconds = parser.value(*timeout).toDouble(&ok);
+        if (!ok || seconds <= 0 || seconds > 3600)
+            return tr("--relay-timeout: '%1' is not a number of seconds (up to 3600)")
+                .arg(parser.value(*timeout));
+        config->timeout = int(seconds * 1000);
+    }
+    return {};
 }
 
 } // namespace
@@ -158,6 +214,23 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     parser.addOptions({ help, version, noGui, smtp, smtps, hostname, tlsCert, tlsKey, requireTls,
         auth, authAny, rules, maxSize, idle, maxConnections, maildir, database, max, list, json,
         http, httpAuth, httpAllowedHost, httpCors });
+    const QCommandLineOption relay(QStringLiteral("relay"),
+        tr("The SMTP server that releases go to (off by default)."), tr("HOST:PORT"));
+    const QCommandLineOption relayTls(QStringLiteral("relay-tls"),
+        tr("TLS to the relay: none, starttls or tls (implicit). Default: STARTTLS when the relay "
+           "offers it, else none."),
+        QStringLiteral("none|starttls|tls"));
+    const QCommandLineOption relayAuth(QStringLiteral("relay-auth"),
+        tr("AUTH to the relay with these credentials."), tr("USER:PASS"));
+    const QCommandLineOption relayAllowed(QStringLiteral("relay-allowed"),
+        tr("Only recipients this regular expression matches (in full, ignoring case) may be "
+           "released to. Default: all."),
+        tr("REGEX"));
+    const QCommandLineOption relayCert(QStringLiteral("relay-cert"),
+        tr("Accept this PEM certificate from the relay as it is (a self-signed one)."), tr("FILE"));
+    const QCommandLineOption relayTimeout(QStringLiteral("relay-timeout"),
+        tr("How long the relay may take to answer each step. Default 30."), tr("SECONDS"));
+    parser.addOptions({ relay, relayTls, relayAuth, relayAllowed, relayCert, relayTimeout });
 
     CommandLineResult result;
     const auto fail = [&result](const QString &why) {
@@ -270,6 +343,11 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     if (maxValue < 0)
         return fail(tr("--max: '%1' is not a number of messages").arg(parser.value(max)));
     o.max = maxValue;
+    if (const QString problem = readRelayOptions(parser,
+            { &relay, &relayTls, &relayAuth, &relayAllowed, &relayCert, &relayTimeout }, &o.relay,
+            o.relayCertificateFile);
+        !problem.isEmpty())
+        return fail(problem);
 
     // The HTTP API: its companions mean nothing without it.
     if (!parser.isSet(http)) {
@@ -310,4 +388,18 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
         o.httpCorsOrigin = origin;
     }
     return result;
+}
+
+QString readRelayCertificate(const QString &file, SmtpRelayConfig *config)
+{
+    if (file.isEmpty())
+        return {};
+    QFile pem(file);
+    if (!pem.open(QIODevice::ReadOnly))
+        return QStringLiteral("--relay-cert: cannot read '%1': %2").arg(file, pem.errorString());
+    const QList<QSslCertificate> certificates = QSslCertificate::fromData(pem.readAll(), QSsl::Pem);
+    if (certificates.isEmpty())
+        return QStringLiteral("--relay-cert: '%1' holds no PEM certificate").arg(file);
+    config->acceptedCertificates = certificates;
+    return {};
 }

@@ -24,3 +24,7 @@ CommandLineResult parseCommandLine(const QStringList &arguments);
 // listen address ..."), or an empty string.
 QString checkServerOptions(const SmtpServerConfig &config,
     SmtpServerConfig::Validation validation = SmtpServerConfig::Validation::Full);
+
+// Reads --relay-cert (a PEM file) into config's accepted certificates, once an application
+// object exists; the problem as one line naming the flag, or empty. An empty file name: nothing.
+QString readRelayCertificate(const QString &file, SmtpRelayConfig *config);

@@ -109,6 +109,29 @@ void EventPrinter::message(const SmtpMessageSummary &message)
                   .toUtf8());
 }
 
+void EventPrinter::released(qint64 id, const QStringList &to, bool ok, const QString &reply)
+{
+    if (m_json) {
+        QByteArray recipients = "[";
+        for (const QString &address : to) {
+            if (recipients.size() > 1)
+                recipients += ',';
+            recipients += jsonString(address);
+        }
+        recipients += ']';
+        writeLine(QByteArray("{\"event\":\"") + (ok ? "released" : "releaseFailed")
+            + "\",\"id\":" + QByteArray::number(id) + ",\"to\":" + recipients
+            + ",\"reply\":" + jsonString(reply) + '}');
+        return;
+    }
+    writeLine(QStringLiteral("%1 #%2 %3 %4: %5")
+                  .arg(isoTime(QDateTime::currentDateTimeUtc()))
+                  .arg(id)
+                  .arg(ok ? QStringLiteral("released to") : QStringLiteral("release failed to"),
+                      to.join(QStringLiteral(", ")), reply)
+                  .toUtf8());
+}
+
 void EventPrinter::tableHeader()
 {
     writeLine(QStringLiteral("%1  %2  %3  %4  %5  %6")

@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 #include <cstdio>
 
@@ -25,6 +26,8 @@ public:
     void listening(
         const QString &smtp, const QString &smtps, bool startTls, const QString &http = {});
     void message(const SmtpMessageSummary &message);
+    // A release to the relay: accepted (ok) with the relay's final reply, or failed with why.
+    void released(qint64 id, const QStringList &to, bool ok, const QString &reply);
     // --list without --json: a header line, then one row per message.
     void tableHeader();
     void tableRow(const SmtpMessageSummary &message);

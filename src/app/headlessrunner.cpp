@@ -53,6 +53,21 @@ bool HeadlessRunner::start()
         m_printer.message(summary);
     });
 
+    if (o.relay.isEnabled()) {
+        SmtpRelayConfig relayConfig = o.relay;
+        if (const QString problem = readRelayCertificate(o.relayCertificateFile, &relayConfig);
+            !problem.isEmpty())
+            return fail(problem);
+        if (!o.server.hostname().isEmpty())
+            relayConfig.heloName = o.server.hostname();
+        m_relay = std::make_unique<SmtpRelay>(m_store.get());
+        m_relay->setConfig(relayConfig);
+        connect(m_relay.get(), &SmtpRelay::released, this,
+            [this](qint64 id, const QStringList &to, const SmtpClientResult &result) {
+                m_printer.released(id, to, result.ok, result.toString());
+            });
+    }
+
     // Checked when the command line was parsed; what is left is binding (a port in use).
     if (!m_server.applyConfiguration(o.server))
         return fail(m_server.errorString());
@@ -68,6 +83,7 @@ bool HeadlessRunner::start()
         m_http->setCredentials(o.httpCredentials);
         m_http->setAllowedHosts(o.httpAllowedHosts);
         m_http->setCorsOrigin(o.httpCorsOrigin);
+        m_http->setRelay(m_relay.get());
         if (!m_http->listen(o.httpListener.hostAddress(), quint16(o.httpListener.port())))
             return fail(QStringLiteral("--http: %1").arg(m_http->errorString()));
         http = shown(m_http->serverAddress(), m_http->serverPort());

@@ -8,6 +8,7 @@
 #include <smtphttpapi.h>
 #include <smtpmaildirsink.h>
 #include <smtpmessagestore.h>
+#include <smtprelay.h>
 #include <smtpserver.h>
 
 #include <QObject>
@@ -37,6 +38,8 @@ private:
     std::unique_ptr<SmtpMessageStore> m_store;
     std::unique_ptr<SmtpMaildirSink> m_maildir;
     SmtpServer m_server;
+    // --relay: releases of stored messages (the HTTP API's release route uses it).
+    std::unique_ptr<SmtpRelay> m_relay;
     // After the server: the API sends through it and reads its statistics.
     std::unique_ptr<SmtpHttpApi> m_http;
     bool m_stopping = false;

@@ -1,6 +1,6 @@
-// The SMTP side of `smtp-receiver sendmail`: one message, one connection, one transaction.
-// A process that submits a single message and exits gains nothing from an event loop, so this
-// client blocks, and every wait has a timeout so that a hung server cannot hang the caller.
+// The SMTP side of `smtp-receiver sendmail`: one message, one connection, one transaction, sent
+// with SmtpClient. A process that submits a single message and exits gains nothing from an event
+// loop of its own, so this waits for the client, and every step has a timeout.
 #pragma once
 
 #include <QByteArray>

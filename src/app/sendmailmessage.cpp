@@ -394,22 +394,3 @@ QByteArray SendmailMessage::formatMailbox(const QString &fullName, const QString
     }
     return phrase + " <" + address.toUtf8() + '>';
 }
-
-QByteArray sendmailDotStuffed(QByteArrayView text)
-{
-    QByteArray result;
-    result.reserve(text.size() + text.size() / 64 + 5);
-    qsizetype position = 0;
-    while (position < text.size()) {
-        const qsizetype lineEnd = text.indexOf("\r\n", position);
-        const qsizetype next = lineEnd < 0 ? text.size() : lineEnd + 2;
-        if (text.at(position) == '.')
-            result += '.';
-        result += text.sliced(position, next - position);
-        position = next;
-    }
-    if (!result.isEmpty() && !result.endsWith("\r\n"))
-        result += "\r\n";
-    result += ".\r\n";
-    return result;
-}

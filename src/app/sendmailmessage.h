@@ -98,7 +98,3 @@ private:
     QList<Field> m_fields;
     QByteArray m_body; // after the blank line
 };
-
-// RFC 5321 4.5.2: the DATA payload for CRLF text, a dot doubled at the start of every line and
-// the terminating ".\r\n" appended (text that does not end in CRLF gets one first).
-QByteArray sendmailDotStuffed(QByteArrayView text);

@@ -27,6 +27,15 @@
 
 class SmtpMessageStorePrivate;
 
+// One release of a stored message to a real server (SmtpRelay): when, to whom, and the server's
+// final reply ("250 2.0.0 queued as 4F2A").
+struct SMTPRECEIVER_EXPORT SmtpMessageRelease
+{
+    QDateTime releasedAt; // UTC
+    QStringList recipients;
+    QString reply;
+};
+
 // The orders summaries() reads the inbox in (the columns of SmtpInboxModel). Received is the
 // order of arrival (the id). From and To sort by the text the inbox shows: the header, decoded,
 // or the envelope (sender; recipients joined by ", ") when there is none. From, To and Subject
@@ -78,7 +87,7 @@ class SMTPRECEIVER_EXPORT SmtpMessageStore : public QObject, public SmtpMessageS
     Q_PROPERTY(qint64 maxMessages READ maxMessages WRITE setMaxMessages NOTIFY maxMessagesChanged)
     Q_PROPERTY(qint64 indexedUpTo READ indexedUpTo NOTIFY indexedUpToChanged)
 public:
-    static constexpr int schemaVersion = 5;
+    static constexpr int schemaVersion = 6;
 
     explicit SmtpMessageStore(QObject *parent = nullptr);
     ~SmtpMessageStore() override; // finishes every delivery already handed over
@@ -169,6 +178,11 @@ public:
     // one transaction; returns how many changed, -1 when the query is invalid or the write
     // failed. readChanged() lists the changed ids (none, meaning all, for an empty query).
     qint64 setReadMatching(const QString &query, bool read, const SmtpSearchOptions &options = {});
+    // Records a release of message id (storereleases.cpp); false when there is no such message
+    // or the write failed. releasesChanged(id) follows. Removing the message removes its releases.
+    bool addRelease(qint64 id, const SmtpMessageRelease &release);
+    // The releases of message id, oldest first.
+    QList<SmtpMessageRelease> releases(qint64 id) const;
 
 Q_SIGNALS:
     void opened();
@@ -188,6 +202,8 @@ Q_SIGNALS:
     void indexedUpToChanged(qint64 id);
     // The indexer has nothing left to do: every message committed so far is searchable.
     void indexCaughtUp();
+    // A release of message id was recorded (addRelease()).
+    void releasesChanged(qint64 id);
 
 private:
     Q_DECLARE_PRIVATE(SmtpMessageStore)

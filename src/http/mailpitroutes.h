@@ -7,9 +7,12 @@
 #include <QDateTime>
 #include <QString>
 
+#include <functional>
+
 class HttpRouter;
 class SmtpMessageStore;
 class SmtpServer;
+class SmtpRelay;
 
 // What the routes work on. The store is required; the server is optional (without it the send
 // API stores straight into the store, and the statistics read 0).
@@ -31,3 +34,7 @@ SMTPRECEIVERHTTP_TEST_EXPORT void addMailpitMessageRoutes(
 // POST /api/v1/send (mailpitsendroute.cpp).
 SMTPRECEIVERHTTP_TEST_EXPORT void addMailpitSendRoute(
     HttpRouter &router, const MailpitContext &context);
+// POST /api/v1/message/{ID}/release (mailpitreleaseroute.cpp). relay gives the relay at the
+// time of the request (none, or one not enabled: 400).
+SMTPRECEIVERHTTP_TEST_EXPORT void addMailpitReleaseRoute(
+    HttpRouter &router, const MailpitContext &context, std::function<SmtpRelay *()> relay);

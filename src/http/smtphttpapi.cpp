@@ -7,6 +7,7 @@
 #include "smtphttpapi_p.h"
 
 #include <smtpmessagestore.h>
+#include <smtprelay.h>
 #include <smtpserver.h>
 
 #include <QTcpSocket>
@@ -36,6 +37,7 @@ SmtpHttpApi::SmtpHttpApi(SmtpMessageStore *store, SmtpServer *server, QObject *p
     addMailpitListRoutes(d->router, context);
     addMailpitMessageRoutes(d->router, context);
     addMailpitSendRoute(d->router, context);
+    addMailpitReleaseRoute(d->router, context, [d] { return d->relay.data(); });
 
     d->webSockets = new QWebSocketServer(
         QStringLiteral("smtp-receiver"), QWebSocketServer::NonSecureMode, this);
@@ -146,6 +148,16 @@ int SmtpHttpApi::maxConnections() const
 void SmtpHttpApi::setMaxConnections(int connections)
 {
     d_func()->maxConnections = qMax(1, connections);
+}
+
+SmtpRelay *SmtpHttpApi::relay() const
+{
+    return d_func()->relay.data();
+}
+
+void SmtpHttpApi::setRelay(SmtpRelay *relay)
+{
+    d_func()->relay = relay;
 }
 
 bool SmtpHttpApi::listen(const QHostAddress &address, quint16 port)

@@ -15,6 +15,7 @@
 
 class SmtpMessageStore;
 class SmtpServer;
+class SmtpRelay;
 class SmtpHttpApiPrivate;
 
 class SMTPRECEIVERHTTP_EXPORT SmtpHttpApi : public QObject
@@ -48,6 +49,11 @@ public:
     // is closed. Default 1000.
     int maxConnections() const;
     void setMaxConnections(int connections);
+
+    // Where POST /api/v1/message/{ID}/release sends messages (not owned). None (the default):
+    // releases are refused with 400.
+    SmtpRelay *relay() const;
+    void setRelay(SmtpRelay *relay);
 
     // Starts serving; false, with errorString(), when the address cannot be bound.
     bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);

@@ -8,6 +8,7 @@
 #include "httprouter.h"
 
 #include <QList>
+#include <QPointer>
 #include <QTcpServer>
 
 class MailpitEvents;
@@ -29,6 +30,7 @@ public:
     QWebSocketServer *webSockets = nullptr;
     QList<QWebSocket *> webSocketClients;
     MailpitEvents *events = nullptr;
+    QPointer<SmtpRelay> relay; // for the release route; none: releases are refused
 
     // Events are made only while a WebSocket client listens (see MailpitEvents::setEnabled).
     void webSocketClientsChanged();

@@ -3,6 +3,7 @@
 // linking the executable's code: the command line fills it in (src/app/commandline.h).
 #pragma once
 
+#include <smtprelay.h>
 #include <smtpserverconfig.h>
 
 #include <QHash>
@@ -27,4 +28,8 @@ struct AppOptions
     QHash<QString, QString> httpCredentials; // --http-auth, user -> password
     QStringList httpAllowedHosts; // --http-allowed-host
     QString httpCorsOrigin; // --http-cors
+    // --relay, --relay-tls, --relay-auth, --relay-allowed, --relay-cert: where releases go (off
+    // unless relay.isEnabled()).
+    SmtpRelayConfig relay;
+    QString relayCertificateFile; // --relay-cert, read by readRelayCertificate()
 };

@@ -31,8 +31,6 @@ private Q_SLOTS:
     void formatDate();
     void formatMailbox_data();
     void formatMailbox();
-    void dotStuffed_data();
-    void dotStuffed();
     void invocation_data();
     void invocation();
     void arguments_data();
@@ -405,29 +403,6 @@ void TestSendmailMessage::formatMailbox()
     QFETCH(QString, name);
     QFETCH(QByteArray, expected);
     QCOMPARE(SendmailMessage::formatMailbox(name, "a@b"), expected);
-}
-
-void TestSendmailMessage::dotStuffed_data()
-{
-    QTest::addColumn<QByteArray>("text");
-    QTest::addColumn<QByteArray>("expected");
-    QTest::newRow("plain") << QByteArray("a\r\nb\r\n") << QByteArray("a\r\nb\r\n.\r\n");
-    QTest::newRow("leading dots") << QByteArray(".a\r\n..b\r\n.\r\n")
-                                  << QByteArray("..a\r\n...b\r\n..\r\n.\r\n");
-    QTest::newRow("first line") << QByteArray(".\r\n") << QByteArray("..\r\n.\r\n");
-    QTest::newRow("dot not at a line start")
-        << QByteArray("a.b\r\n a\r\n") << QByteArray("a.b\r\n a\r\n.\r\n");
-    QTest::newRow("dot after a bare CR is no line start")
-        << QByteArray("a\r.b\r\n") << QByteArray("a\r.b\r\n.\r\n");
-    QTest::newRow("no final CRLF") << QByteArray("a") << QByteArray("a\r\n.\r\n");
-    QTest::newRow("empty") << QByteArray() << QByteArray(".\r\n");
-}
-
-void TestSendmailMessage::dotStuffed()
-{
-    QFETCH(QByteArray, text);
-    QFETCH(QByteArray, expected);
-    QCOMPARE(sendmailDotStuffed(text), expected);
 }
 
 void TestSendmailMessage::invocation_data()

@@ -164,6 +164,19 @@ const char *const schemaV5[] = {
     END)",
 };
 
+// Version 6: the releases of a message to a real server (SmtpRelay), oldest first per message:
+// when (ms since the epoch, UTC), to whom (a JSON array of addresses) and the server's final
+// reply. A message's releases go when it goes.
+const char *const schemaV6[] = {
+    R"(CREATE TABLE message_releases (id INTEGER PRIMARY KEY AUTOINCREMENT,
+        message_id INTEGER NOT NULL, released_at INTEGER NOT NULL, recipients TEXT NOT NULL,
+        reply TEXT NOT NULL))",
+    "CREATE INDEX message_releases_by_message ON message_releases(message_id)",
+    R"(CREATE TRIGGER message_releases_deleted AFTER DELETE ON messages BEGIN
+        DELETE FROM message_releases WHERE message_id = old.id;
+    END)",
+};
+
 } // namespace
 
 namespace StoreSchema {
@@ -319,6 +332,17 @@ bool prepare(QSqlDatabase &db, QString *errorString)
         ok = ok && has;
         if (ok && *has == 0) {
             for (const char *statement : schemaV5)
+                ok = ok && exec(db, QString::fromUtf8(statement), errorString);
+        }
+    }
+    if (*version < 6) {
+        // As for version 4: a file marked older than it is may have the table already.
+        const auto has = scalar(db,
+            QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = 'message_releases'"),
+            errorString);
+        ok = ok && has;
+        if (ok && *has == 0) {
+            for (const char *statement : schemaV6)
                 ok = ok && exec(db, QString::fromUtf8(statement), errorString);
         }
     }

@@ -1,0 +1,44 @@
+// The pure parts of SmtpClient: reading replies out of received bytes, the EHLO keywords,
+// dot-stuffing and the AUTH responses. No socket, no event loop: unit-tested on their own.
+#pragma once
+
+#include "smtpclient.h"
+#include "smtpreceiver_global.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QList>
+
+namespace SmtpClientProtocol {
+
+// The first reply at the start of buffer. Incomplete: its last line has not come yet (read
+// more); Complete: reply and length (bytes to drop) are set; Malformed: a line is not "NNN-text"
+// or "NNN text", its code changes inside the reply, or a line is longer than maxLine.
+struct ParsedReply
+{
+    enum class Status { Incomplete, Complete, Malformed };
+    Status status = Status::Incomplete;
+    SmtpClientReply reply;
+    qsizetype length = 0;
+    QByteArray badLine; // for Malformed: the offending line (cut to 80 bytes)
+};
+SMTPRECEIVER_TEST_EXPORT ParsedReply parseReply(QByteArrayView buffer, qsizetype maxLine = 4096);
+
+// The keywords of an EHLO reply (every line but the first), upper-cased: "SIZE 1000", "AUTH
+// PLAIN LOGIN".
+SMTPRECEIVER_TEST_EXPORT QList<QByteArray> extensions(const SmtpClientReply &ehlo);
+// Whether keyword (like "PIPELINING") is among them; *parameters gets what follows it.
+SMTPRECEIVER_TEST_EXPORT bool offers(
+    const QList<QByteArray> &extensions, QByteArrayView keyword, QByteArray *parameters = nullptr);
+
+// The message as sent after DATA: every line starting with "." gets another, a missing final
+// CRLF is added, and ".\r\n" ends it.
+SMTPRECEIVER_TEST_EXPORT QByteArray dotStuffed(QByteArrayView message);
+
+// AUTH PLAIN's initial response (base64 of "\0user\0password").
+SMTPRECEIVER_TEST_EXPORT QByteArray authPlain(const QString &user, const QString &password);
+// The answer to a CRAM-MD5 challenge (both base64): "user hex(HMAC-MD5(password, challenge))".
+SMTPRECEIVER_TEST_EXPORT QByteArray cramMd5(
+    const QString &user, const QString &password, const QByteArray &challengeBase64);
+
+} // namespace SmtpClientProtocol

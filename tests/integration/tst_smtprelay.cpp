@@ -1,0 +1,204 @@
+// SmtpRelay and SmtpClient against a real SmtpServer in the same process: STARTTLS with a
+// self-signed certificate (accepted explicitly, refused otherwise), AUTH, the stored bytes
+// arriving unchanged, the release recorded in the store, and a failed release recording nothing.
+#include "storedelivery.h"
+#include "testcertificate.h"
+
+#include <smtpmessagestore.h>
+#include <smtprelay.h>
+#include <smtpserver.h>
+
+#include <QSignalSpy>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QTest>
+
+namespace {
+
+const QByteArray body = "From: s@example.test\r\nTo: r@example.test\r\nSubject: relay\r\n\r\n"
+                        ".dot first\r\nGr\xc3\xbc\xc3\x9f"
+                        "e\r\n";
+
+} // namespace
+
+class TestSmtpRelay : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void releaseArrivesUnchangedAndIsRecorded();
+    void untrustedCertificateFails();
+    void refusedRecipientRecordsNothing();
+    void patternIsCheckedBeforeSending();
+    void testMessage();
+
+private:
+    qint64 storeOurs();
+    SmtpRelayConfig relayConfig() const;
+
+    SmtpMessageStore *m_ours = nullptr; // where the message is caught
+    SmtpMessageStore *m_theirs = nullptr; // the relay's store
+    SmtpServer *m_relay = nullptr;
+    QList<SmtpMessage> m_received;
+};
+
+void TestSmtpRelay::init()
+{
+    m_ours = new SmtpMessageStore;
+    QVERIFY(m_ours->open(QStringLiteral(":memory:")));
+    m_theirs = new SmtpMessageStore;
+    QVERIFY(m_theirs->open(QStringLiteral(":memory:")));
+    m_relay = new SmtpServer;
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificate(QSslCertificate(QByteArray(testCertificatePem), QSsl::Pem));
+    tls.setPrivateKey(QSslKey(QByteArray(testKeyPem), QSsl::Rsa, QSsl::Pem));
+    tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+    m_relay->setSslConfiguration(tls);
+    m_relay->setAuthMode(SmtpServer::AuthMode::Credentials);
+    m_relay->setCredentials({ { QStringLiteral("relay"), QStringLiteral("secret") } });
+    m_relay->addMessageSink(m_theirs);
+    m_received.clear();
+    connect(m_relay, &SmtpServer::message, this,
+        [this](const SmtpMessage &message) { m_received.append(message); });
+    QVERIFY(m_relay->listen(QHostAddress::LocalHost, 0));
+}
+
+void TestSmtpRelay::cleanup()
+{
+    delete m_relay;
+    delete m_theirs;
+    delete m_ours;
+}
+
+qint64 TestSmtpRelay::storeOurs()
+{
+    SmtpMessage message;
+    message.setReceivedAt(QDateTime::currentDateTimeUtc());
+    message.setMailFrom(QStringLiteral("s@example.test"));
+    message.setRcptTos({ QStringLiteral("r@example.test") });
+    message.setData(body);
+    if (!deliverAll(*m_ours, { message }))
+        return 0;
+    const QList<SmtpMessageSummary> newest = m_ours->summaries(QString(), 0, 1);
+    return newest.isEmpty() ? 0 : newest.constFirst().id;
+}
+
+SmtpRelayConfig TestSmtpRelay::relayConfig() const
+{
+    SmtpRelayConfig config;
+    config.host = QStringLiteral("127.0.0.1");
+    config.port = m_relay->serverPort();
+    config.tlsMode = SmtpClient::TlsMode::StartTls;
+    config.user = QStringLiteral("relay");
+    config.password = QStringLiteral("secret");
+    config.acceptedCertificates = { QSslCertificate(QByteArray(testCertificatePem), QSsl::Pem) };
+    config.allowedPattern = QStringLiteral(".*@allowed\\.test");
+    config.timeout = 5000;
+    return config;
+}
+
+void TestSmtpRelay::releaseArrivesUnchangedAndIsRecorded()
+{
+    const qint64 id = storeOurs();
+    QVERIFY(id > 0);
+    SmtpRelay relay(m_ours);
+    relay.setConfig(relayConfig());
+    QSignalSpy recorded(m_ours, &SmtpMessageStore::releasesChanged);
+    SmtpRelayJob *job = relay.release(id, { QStringLiteral("a@allowed.test") });
+    QSignalSpy finished(job, &SmtpRelayJob::finished);
+    QVERIFY(finished.wait(10000));
+    QVERIFY2(job->isOk(), qPrintable(job->replyText()));
+    QCOMPARE(m_received.size(), 1);
+    const SmtpMessage arrived = m_received.constFirst();
+    QCOMPARE(arrived.data(), body);
+    QCOMPARE(arrived.mailFrom(), QStringLiteral("s@example.test"));
+    QCOMPARE(arrived.rcptTos(), QStringList { QStringLiteral("a@allowed.test") });
+    QVERIFY(!arrived.tlsProtocol().isEmpty());
+    QCOMPARE(arrived.authenticatedUser(), QStringLiteral("relay"));
+
+    QVERIFY(recorded.wait(5000) || recorded.size() == 1);
+    const QList<SmtpMessageRelease> releases = m_ours->releases(id);
+    QCOMPARE(releases.size(), 1);
+    QCOMPARE(releases.constFirst().recipients, QStringList { QStringLiteral("a@allowed.test") });
+    QVERIFY2(releases.constFirst().reply.startsWith(QLatin1String("250 ")),
+        qPrintable(releases.constFirst().reply));
+    QVERIFY(qAbs(releases.constFirst().releasedAt.secsTo(QDateTime::currentDateTimeUtc())) < 60);
+}
+
+void TestSmtpRelay::untrustedCertificateFails()
+{
+    const qint64 id = storeOurs();
+    SmtpRelay relay(m_ours);
+    SmtpRelayConfig config = relayConfig();
+    config.acceptedCertificates.clear();
+    relay.setConfig(config);
+    SmtpRelayJob *job = relay.release(id, { QStringLiteral("a@allowed.test") });
+    QSignalSpy finished(job, &SmtpRelayJob::finished);
+    QVERIFY(finished.wait(10000));
+    QVERIFY(!job->isOk());
+    QCOMPARE(job->result().error, SmtpClientResult::Error::TlsFailed);
+    QVERIFY(m_received.isEmpty());
+    QVERIFY(m_ours->releases(id).isEmpty());
+}
+
+void TestSmtpRelay::refusedRecipientRecordsNothing()
+{
+    const qint64 id = storeOurs();
+    SmtpRelay relay(m_ours);
+    SmtpRelayConfig config = relayConfig();
+    config.password = QStringLiteral("wrong");
+    relay.setConfig(config);
+    QSignalSpy released(&relay, &SmtpRelay::released);
+    SmtpRelayJob *job = relay.release(id, { QStringLiteral("a@allowed.test") });
+    QSignalSpy finished(job, &SmtpRelayJob::finished);
+    QVERIFY(finished.wait(10000));
+    QVERIFY(!job->isOk());
+    QCOMPARE(job->result().stage, SmtpClientResult::Stage::Auth);
+    QCOMPARE(job->result().reply.code, 535);
+    QCOMPARE(released.size(), 1);
+    QVERIFY(m_ours->releases(id).isEmpty());
+    QVERIFY(m_received.isEmpty());
+}
+
+void TestSmtpRelay::patternIsCheckedBeforeSending()
+{
+    const qint64 id = storeOurs();
+    SmtpRelay relay(m_ours);
+    relay.setConfig(relayConfig());
+    QVERIFY(relay.isAllowed(QStringLiteral("X@Allowed.Test")));
+    QVERIFY(!relay.isAllowed(QStringLiteral("x@allowed.test.evil")));
+    QSignalSpy connections(m_relay, &SmtpServer::message);
+    SmtpRelayJob *job = relay.release(
+        id, { QStringLiteral("a@allowed.test"), QStringLiteral("b@elsewhere.test") });
+    QVERIFY(!job->isFinished()); // finishes later, never inside release()
+    QSignalSpy finished(job, &SmtpRelayJob::finished);
+    QVERIFY(finished.wait(5000));
+    QVERIFY(job->refusal().contains(QLatin1String("b@elsewhere.test")));
+    // What would have shown a connection: the next release, allowed, is the first to arrive.
+    SmtpRelayJob *next = relay.release(id, { QStringLiteral("c@allowed.test") });
+    QSignalSpy nextFinished(next, &SmtpRelayJob::finished);
+    QVERIFY(nextFinished.wait(10000));
+    QCOMPARE(m_received.size(), 1);
+    QCOMPARE(m_received.constFirst().rcptTos(), QStringList { QStringLiteral("c@allowed.test") });
+
+    SmtpRelay off(m_ours);
+    QVERIFY(!off.check({ QStringLiteral("a@allowed.test") }).isEmpty());
+}
+
+void TestSmtpRelay::testMessage()
+{
+    SmtpRelay relay(nullptr);
+    relay.setConfig(relayConfig());
+    SmtpRelayJob *job = relay.sendTestMessage(
+        QStringLiteral("me@example.test"), QStringLiteral("t@allowed.test"));
+    QSignalSpy finished(job, &SmtpRelayJob::finished);
+    QVERIFY(finished.wait(10000));
+    QVERIFY2(job->isOk(), qPrintable(job->replyText()));
+    QCOMPARE(m_received.size(), 1);
+    QVERIFY(m_received.constFirst().data().contains("Subject: smtp-receiver relay test"));
+}
+
+QTEST_GUILESS_MAIN(TestSmtpRelay)
+#include "tst_smtprelay.moc"
