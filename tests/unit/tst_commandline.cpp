@@ -28,6 +28,7 @@ private Q_SLOTS:
     void messageJson();
     void httpOptions();
     void httpListeningLine();
+    void relayOptions();
 };
 
 namespace {
@@ -293,6 +294,46 @@ void TestCommandLine::httpListeningLine()
                    R"("http":"[::1]:8025"})"));
     QVERIFY2(lines.value(2).contains("listening on 127.0.0.1:2525"), lines.value(2));
     QVERIFY2(lines.value(2).contains("HTTP API on http://127.0.0.1:8025"), lines.value(2));
+}
+
+void TestCommandLine::relayOptions()
+{
+    const CommandLineResult off = parse({ QStringLiteral("--no-gui") });
+    QVERIFY(!off.options.relay.isEnabled());
+
+    const CommandLineResult r = parse({ QStringLiteral("--no-gui"), QStringLiteral("--relay"),
+        QStringLiteral("[::1]:2525"), QStringLiteral("--relay-tls"), QStringLiteral("tls"),
+        QStringLiteral("--relay-auth"), QStringLiteral("me:pa:ss"),
+        QStringLiteral("--relay-allowed"), QStringLiteral(".*@example\\.test"),
+        QStringLiteral("--relay-timeout"), QStringLiteral("2.5") });
+    QCOMPARE(r.action, CommandLineResult::Action::Run);
+    QVERIFY2(r.text.isEmpty(), qPrintable(r.text));
+    const SmtpRelayConfig &relay = r.options.relay;
+    QVERIFY(relay.isEnabled());
+    QCOMPARE(relay.host, QStringLiteral("::1"));
+    QCOMPARE(relay.port, quint16(2525));
+    QCOMPARE(relay.address(), QStringLiteral("[::1]:2525"));
+    QCOMPARE(relay.tlsMode, SmtpClient::TlsMode::Implicit);
+    QCOMPARE(relay.user, QStringLiteral("me"));
+    QCOMPARE(relay.password, QStringLiteral("pa:ss"));
+    QCOMPARE(relay.allowedPattern, QStringLiteral(".*@example\\.test"));
+    QCOMPARE(relay.timeout, 2500);
+
+    const CommandLineResult plain = parse(
+        { QStringLiteral("--no-gui"), QStringLiteral("--relay"), QStringLiteral("mail.test:25") });
+    QCOMPARE(plain.options.relay.host, QStringLiteral("mail.test"));
+    QCOMPARE(plain.options.relay.tlsMode, SmtpClient::TlsMode::Auto); // STARTTLS when offered
+
+    for (const QStringList &bad :
+        { QStringList { "--relay", "mail.test" }, QStringList { "--relay", "mail.test:0" },
+            QStringList { "--relay", "mail.test:25", "--relay-tls", "ssl" },
+            QStringList { "--relay", "mail.test:25", "--relay-auth", "nopass" },
+            QStringList { "--relay", "mail.test:25", "--relay-allowed", "[" },
+            QStringList { "--relay-allowed", ".*" } }) {
+        const CommandLineResult failed = parse(QStringList { QStringLiteral("--no-gui") } + bad);
+        QCOMPARE(failed.action, CommandLineResult::Action::Error);
+        QVERIFY2(failed.text.startsWith(QLatin1String("--relay")), qPrintable(failed.text));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCommandLine)
