@@ -9,6 +9,7 @@
 #include <cstdio>
 
 struct SmtpMessageSummary;
+struct SmtpRejection;
 
 class EventPrinter
 {
@@ -25,11 +26,14 @@ public:
     void listening(
         const QString &smtp, const QString &smtps, bool startTls, const QString &http = {});
     void message(const SmtpMessageSummary &message);
+    // A failed SMTP command: an injected failure or a recipient the rules rejected.
+    void rejected(const SmtpRejection &rejection);
     // --list without --json: a header line, then one row per message.
     void tableHeader();
     void tableRow(const SmtpMessageSummary &message);
 
     static QByteArray messageJson(const SmtpMessageSummary &message);
+    static QByteArray rejectedJson(const SmtpRejection &rejection);
     static QString isoTime(const class QDateTime &time); // 2026-11-28T11:30:00.123Z
 
 private:

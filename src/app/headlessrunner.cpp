@@ -53,6 +53,9 @@ bool HeadlessRunner::start()
         m_printer.message(summary);
     });
 
+    connect(&m_server, &SmtpServer::rejected, this,
+        [this](const SmtpRejection &rejection) { m_printer.rejected(rejection); });
+
     // Checked when the command line was parsed; what is left is binding (a port in use).
     if (!m_server.applyConfiguration(o.server))
         return fail(m_server.errorString());

@@ -36,6 +36,7 @@ SmtpHttpApi::SmtpHttpApi(SmtpMessageStore *store, SmtpServer *server, QObject *p
     addMailpitListRoutes(d->router, context);
     addMailpitMessageRoutes(d->router, context);
     addMailpitSendRoute(d->router, context);
+    addMailpitChaosRoute(d->router, context);
 
     d->webSockets = new QWebSocketServer(
         QStringLiteral("smtp-receiver"), QWebSocketServer::NonSecureMode, this);
