@@ -53,8 +53,12 @@ bool HeadlessRunner::start()
         m_printer.message(summary);
     });
 
-    connect(&m_server, &SmtpServer::rejected, this,
-        [this](const SmtpRejection &rejection) { m_printer.rejected(rejection); });
+    // Injected failures only: a recipient refused by an ordinary rule has never printed a line,
+    // and pipelines that read stdout expect the next line after a refusal to be a message.
+    connect(&m_server, &SmtpServer::rejected, this, [this](const SmtpRejection &rejection) {
+        if (rejection.injected)
+            m_printer.rejected(rejection);
+    });
 
     // Checked when the command line was parsed; what is left is binding (a port in use).
     if (!m_server.applyConfiguration(o.server))
