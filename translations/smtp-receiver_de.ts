@@ -922,6 +922,81 @@
             <numerusform>%n Regeln nach %1 exportiert.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Fail (inject)</source>
+        <translation>Fehlschlagen (injiziert)</translation>
+    </message>
+    <message>
+        <source>MAIL FROM (matches the sender)</source>
+        <translation>MAIL FROM (vergleicht den Absender)</translation>
+    </message>
+    <message>
+        <source>RCPT TO (matches the recipient)</source>
+        <translation>RCPT TO (vergleicht den Empfänger)</translation>
+    </message>
+    <message>
+        <source>End of DATA (matches the sender)</source>
+        <translation>Ende von DATA (vergleicht den Absender)</translation>
+    </message>
+    <message>
+        <source>AUTH (matches the user name)</source>
+        <translation>AUTH (vergleicht den Benutzernamen)</translation>
+    </message>
+    <message>
+        <source>Failure injection</source>
+        <translation>Fehlerinjektion</translation>
+    </message>
+    <message>
+        <source>Apply fail rules (off keeps them but no failure is injected)</source>
+        <translation>Fehlerregeln anwenden (aus: sie bleiben erhalten, aber es wird kein Fehler injiziert)</translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation> ms</translation>
+    </message>
+    <message>
+        <source>Close the connection instead of replying</source>
+        <translation>Verbindung schließen statt zu antworten</translation>
+    </message>
+    <message>
+        <source>S&amp;tage:</source>
+        <translation>P&amp;hase:</translation>
+    </message>
+    <message>
+        <source>&amp;Probability:</source>
+        <translation>&amp;Wahrscheinlichkeit:</translation>
+    </message>
+    <message>
+        <source>De&amp;lay before the reply:</source>
+        <translation>&amp;Verzögerung vor der Antwort:</translation>
+    </message>
+    <message>
+        <source>disconnect</source>
+        <translation>Verbindung trennen</translation>
+    </message>
+    <message>
+        <source> after %1 ms</source>
+        <translation> nach %1 ms</translation>
+    </message>
+    <message>
+        <source>Failure injection on: %1</source>
+        <translation>Fehlerinjektion aktiv: %1</translation>
+    </message>
+    <message>
+        <source>No fail rules. Add a rule with the action &quot;Fail (inject)&quot; to make the server answer with an error, late, or not at all.</source>
+        <translation>Keine Fehlerregeln. Fügen Sie eine Regel mit der Aktion &quot;Fehlschlagen (injiziert)&quot; hinzu, damit der Server mit einem Fehler, verspätet oder gar nicht antwortet.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Off: %n fail rule(s) kept but not applied.</source>
+        <translation>
+            <numerusform>Aus: %n Fehlerregel bleibt erhalten, wird aber nicht angewendet.</numerusform>
+            <numerusform>Aus: %n Fehlerregeln bleiben erhalten, werden aber nicht angewendet.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>On, but no fail rule can strike (probability 0).</source>
+        <translation>An, aber keine Fehlerregel kann greifen (Wahrscheinlichkeit 0).</translation>
+    </message>
 </context>
 <context>
     <name>ServerPage</name>

@@ -138,6 +138,13 @@
             <numerusform>Exported %n rules to %1.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Off: %n fail rule(s) kept but not applied.</source>
+        <translation>
+            <numerusform>Off: %n fail rule kept but not applied.</numerusform>
+            <numerusform>Off: %n fail rules kept but not applied.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ServerPage</name>

@@ -176,8 +176,15 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
         tr("Accept only these credentials (repeatable); offers AUTH."), tr("USER:PASS"));
     const QCommandLineOption authAny(
         QStringLiteral("auth-accept-any"), tr("Offer AUTH and accept any credentials."));
-    const QCommandLineOption rules(
-        QStringLiteral("rules"), tr("Recipient rules (JSON)."), tr("FILE"));
+    const QCommandLineOption rules(QStringLiteral("rules"),
+        tr("Recipient rules and failure injection (JSON). A fail rule's match is compared with "
+           "the recipient at stage rcpt, the sender at mail and data, and the AUTH user name "
+           "at auth (\"*\" matches any)."),
+        tr("FILE"));
+    const QCommandLineOption chaosSeed(QStringLiteral("chaos-seed"),
+        tr("Seed the random source of fail rules' probabilities: the same seed gives the same "
+           "failures."),
+        tr("N"));
     const QCommandLineOption maxSize(QStringLiteral("max-message-size"),
         tr("Largest message accepted, advertised as SIZE. Default %1.")
             .arg(defaults.maxMessageSize()),
@@ -231,6 +238,7 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     const QCommandLineOption relayTimeout(QStringLiteral("relay-timeout"),
         tr("How long the relay may take to answer each step. Default 30."), tr("SECONDS"));
     parser.addOptions({ relay, relayTls, relayAuth, relayAllowed, relayCert, relayTimeout });
+    parser.addOption(chaosSeed);
 
     CommandLineResult result;
     const auto fail = [&result](const QString &why) {
@@ -326,6 +334,15 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     server.setMaxMessageSize(maxSizeValue);
     server.setIdleTimeout(clampToInt(idleValue));
     server.setMaxConnections(clampToInt(connectionsValue));
+    if (parser.isSet(chaosSeed)) {
+        qint64 seedValue = -1;
+        if (!number(chaosSeed, &seedValue))
+            return fail(numberError);
+        if (seedValue < 0)
+            return fail(
+                tr("--chaos-seed: '%1' is not a seed (0 or more)").arg(parser.value(chaosSeed)));
+        server.setChaosSeed(seedValue);
+    }
     if (const QString problem
         = checkServerOptions(server, SmtpServerConfig::Validation::WithoutTlsFiles);
         !problem.isEmpty())

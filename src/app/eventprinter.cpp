@@ -1,6 +1,7 @@
 #include "eventprinter.h"
 
 #include <smtpmessagesummary.h>
+#include <smtpserver.h>
 
 #include <QDateTime>
 
@@ -69,6 +70,58 @@ QByteArray EventPrinter::messageJson(const SmtpMessageSummary &message)
         + ",\"mailfrom\":" + jsonString(message.mailFrom) + ",\"rcpttos\":" + rcpts + ",\"size\":"
         + QByteArray::number(message.size) + ",\"subject\":" + jsonString(message.subject)
         + ",\"tls\":" + (message.tls ? "true" : "false") + '}';
+}
+
+namespace {
+
+QByteArray stageName(SmtpRule::Stage stage)
+{
+    switch (stage) {
+    case SmtpRule::Stage::Mail:
+        return "mail";
+    case SmtpRule::Stage::Rcpt:
+        return "rcpt";
+    case SmtpRule::Stage::Data:
+        return "data";
+    case SmtpRule::Stage::Auth:
+        return "auth";
+    }
+    return "rcpt";
+}
+
+} // namespace
+
+QByteArray EventPrinter::rejectedJson(const SmtpRejection &rejection)
+{
+    // "event" first, like the message event.
+    return "{\"event\":\"rejected\",\"time\":"
+        + jsonString(isoTime(QDateTime::currentDateTimeUtc())) + ",\"stage\":\""
+        + stageName(rejection.stage) + "\",\"code\":" + QByteArray::number(rejection.code)
+        + ",\"address\":" + jsonString(rejection.address) + ",\"message\":"
+        + jsonString(rejection.message) + ",\"injected\":" + (rejection.injected ? "true" : "false")
+        + ",\"delayMs\":" + QByteArray::number(rejection.delayMs)
+        + ",\"disconnect\":" + (rejection.disconnect ? "true" : "false")
+        + ",\"remoteAddress\":" + jsonString(rejection.remoteAddress) + '}';
+}
+
+void EventPrinter::rejected(const SmtpRejection &rejection)
+{
+    if (m_json) {
+        writeLine(rejectedJson(rejection));
+        return;
+    }
+    QString how = rejection.disconnect
+        ? QStringLiteral("disconnected")
+        : QStringLiteral("%1 %2").arg(rejection.code).arg(rejection.message);
+    if (rejection.delayMs > 0)
+        how += QStringLiteral(" after %1 ms").arg(rejection.delayMs);
+    writeLine(QStringLiteral("%1 %2 at %3 for %4 from %5: %6")
+                  .arg(isoTime(QDateTime::currentDateTimeUtc()),
+                      rejection.injected ? QStringLiteral("injected failure")
+                                         : QStringLiteral("rejected"),
+                      QString::fromLatin1(stageName(rejection.stage)), rejection.address,
+                      rejection.remoteAddress, how)
+                  .toUtf8());
 }
 
 void EventPrinter::listening(

@@ -10,6 +10,7 @@
 #include <cstdio>
 
 struct SmtpMessageSummary;
+struct SmtpRejection;
 
 class EventPrinter
 {
@@ -28,11 +29,14 @@ public:
     void message(const SmtpMessageSummary &message);
     // A release to the relay: accepted (ok) with the relay's final reply, or failed with why.
     void released(qint64 id, const QStringList &to, bool ok, const QString &reply);
+    // A failed SMTP command: an injected failure or a recipient the rules rejected.
+    void rejected(const SmtpRejection &rejection);
     // --list without --json: a header line, then one row per message.
     void tableHeader();
     void tableRow(const SmtpMessageSummary &message);
 
     static QByteArray messageJson(const SmtpMessageSummary &message);
+    static QByteArray rejectedJson(const SmtpRejection &rejection);
     static QString isoTime(const class QDateTime &time); // 2026-11-28T11:30:00.123Z
 
 private:

@@ -51,6 +51,13 @@ bool HeadlessRunner::start()
         SmtpMessageSummary summary = SmtpMessageSummary::fromEnvelope(message);
         summary.subject = message.subject();
         m_printer.message(summary);
+        // An accept rule with "relay": true releases its recipients, after the 250 and without
+        // holding up ingest (the release starts from the event loop).
+        if (m_relay) {
+            const QStringList to = m_server.rules().relayRecipients(message.rcptTos());
+            if (!to.isEmpty())
+                m_relay->release(message.id(), to);
+        }
     });
 
     if (o.relay.isEnabled()) {
@@ -67,6 +74,12 @@ bool HeadlessRunner::start()
                 m_printer.released(id, to, result.ok, result.toString());
             });
     }
+    // Injected failures only: a recipient refused by an ordinary rule has never printed a line,
+    // and pipelines that read stdout expect the next line after a refusal to be a message.
+    connect(&m_server, &SmtpServer::rejected, this, [this](const SmtpRejection &rejection) {
+        if (rejection.injected)
+            m_printer.rejected(rejection);
+    });
 
     // Checked when the command line was parsed; what is left is binding (a port in use).
     if (!m_server.applyConfiguration(o.server))

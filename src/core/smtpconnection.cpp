@@ -42,6 +42,9 @@ SmtpConnection::SmtpConnection(
     , m_session([&] {
         SmtpSessionConfig config = server->sessionConfig(implicitTls);
         config.cramMd5Nonce = QByteArray::number(QRandomGenerator::global()->generate64(), 16);
+        config.injectFailure = [this](SmtpFailureStage stage, const QString &address) {
+            return m_server->injectedFailure(this, stage, address);
+        };
         return config;
     }())
 {
@@ -73,6 +76,12 @@ SmtpConnection::SmtpConnection(
     m_idleTimer.setInterval(server->config.idleTimeout() * 1000);
     connect(&m_idleTimer, &QTimer::timeout, this, &SmtpConnection::onIdleTimeout);
     m_idleTimer.start();
+    m_delayTimer.setSingleShot(true);
+    m_delayTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_delayTimer, &QTimer::timeout, this, [this] {
+        m_session.delayElapsed();
+        pump();
+    });
 
     qCDebug(lcSmtpConnection) << "connection from" << m_remoteAddress << m_remotePort
                               << (implicitTls ? "(implicit TLS)" : "");
@@ -140,6 +149,7 @@ void SmtpConnection::pump()
         if (!m_closing) {
             m_closing = true;
             m_idleTimer.stop();
+            m_delayTimer.stop();
             if (m_ssl && m_ssl->mode() == QSslSocket::SslServerMode && !m_ssl->isEncrypted()) {
                 // Mid-handshake there is no way to say goodbye: a 421 would wait in the write
                 // buffer (and the connection with it) forever. Drop the client.
@@ -171,6 +181,10 @@ void SmtpConnection::handleEvent(const SmtpEvent &event)
         break;
     case SmtpEvent::Type::StartTls:
         startTls();
+        break;
+    case SmtpEvent::Type::Delay:
+        // A timer, not a sleep: other sessions go on, and this one reads nothing until it fires.
+        m_delayTimer.start(event.delayMs);
         break;
     }
 }
@@ -248,6 +262,7 @@ void SmtpConnection::onDisconnected()
     m_valid = false;
     m_closing = true;
     m_idleTimer.stop();
+    m_delayTimer.stop();
     qCDebug(lcSmtpConnection) << m_remoteAddress << "disconnected";
     m_server->connectionClosed(this);
     deleteLater();

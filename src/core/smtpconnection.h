@@ -1,6 +1,7 @@
 // One SMTP client: the only code that touches a socket. Moves bytes between the QSslSocket and
 // the pure SmtpSession, and turns the session's events into server calls: recipient decisions,
-// message delivery, the STARTTLS handshake. Owns the idle timer and the back-pressure.
+// message delivery, the STARTTLS handshake. Owns the idle timer, the timer of a delayed injected
+// failure and the back-pressure.
 #pragma once
 
 #include "smtpsession.h"
@@ -51,6 +52,7 @@ private:
     QSslSocket *m_ssl; // the same object when TLS is configured, else null (plain QTcpSocket)
     SmtpSession m_session;
     QTimer m_idleTimer;
+    QTimer m_delayTimer; // an injected failure's delay: the session answers when it fires
     QString m_remoteAddress;
     int m_remotePort = 0;
     bool m_valid = false;

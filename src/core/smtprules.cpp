@@ -2,6 +2,7 @@
 // format is in smtprulesjson.cpp.
 #include "smtprules.h"
 
+#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSharedData>
 #include <QVarLengthArray>
@@ -80,6 +81,11 @@ public:
     QString rewriteTo;
     int code = DefaultRejectCode;
     QString message = defaultRejectMessage();
+    SmtpRule::Stage stage = SmtpRule::Stage::Rcpt;
+    int probability = 100;
+    int delayMs = 0;
+    bool disconnect = false;
+    bool relay = false;
 
     // Derived from the fields above, refreshed by every setter, shared by copies.
     bool regex = false;
@@ -174,6 +180,12 @@ void SmtpRuleData::refreshError()
         error = patternError;
     } else if (code < 400 || code > 599) {
         error = QStringLiteral("code %1 is not a 4xx or 5xx reply code").arg(code);
+    } else if (probability < 0 || probability > 100) {
+        error = QStringLiteral("probability %1 is not between 0 and 100").arg(probability);
+    } else if (delayMs < 0 || delayMs > SmtpRule::MaxDelayMs) {
+        error = QStringLiteral("delayMs %1 is not between 0 and %2")
+                    .arg(delayMs)
+                    .arg(SmtpRule::MaxDelayMs);
     } else if (action == SmtpRule::Action::Rewrite && rewriteTo.isEmpty()) {
         error = QStringLiteral("rewrite without \"to\"");
     } else if (action == SmtpRule::Action::Rewrite && regex
@@ -289,6 +301,70 @@ void SmtpRule::setMessage(const QString &message)
     d->message = message;
 }
 
+QString SmtpRule::defaultFailMessage()
+{
+    return QStringLiteral("Injected failure");
+}
+
+SmtpRule::Stage SmtpRule::stage() const
+{
+    return d->stage;
+}
+
+void SmtpRule::setStage(Stage stage)
+{
+    if (d->stage != stage)
+        d->stage = stage;
+}
+
+int SmtpRule::probability() const
+{
+    return d->probability;
+}
+
+void SmtpRule::setProbability(int percent)
+{
+    if (d->probability == percent)
+        return;
+    d->probability = percent;
+    d->refreshError();
+}
+
+int SmtpRule::delayMs() const
+{
+    return d->delayMs;
+}
+
+void SmtpRule::setDelayMs(int milliseconds)
+{
+    if (d->delayMs == milliseconds)
+        return;
+    d->delayMs = milliseconds;
+    d->refreshError();
+}
+
+bool SmtpRule::disconnect() const
+{
+    return d->disconnect;
+}
+
+void SmtpRule::setDisconnect(bool disconnect)
+{
+    if (d->disconnect != disconnect)
+        d->disconnect = disconnect;
+}
+
+bool SmtpRule::relay() const
+{
+    return d->relay;
+}
+
+void SmtpRule::setRelay(bool relay)
+{
+    if (d->relay != relay)
+        d->relay = relay;
+}
+
 bool SmtpRule::isRegex() const
 {
     return d->regex;
@@ -337,7 +413,9 @@ bool SmtpRule::operator==(const SmtpRule &other) const
     return d == other.d
         || (d->match == other.d->match && d->action == other.d->action
             && d->rewriteTo == other.d->rewriteTo && d->code == other.d->code
-            && d->message == other.d->message);
+            && d->message == other.d->message && d->stage == other.d->stage
+            && d->probability == other.d->probability && d->delayMs == other.d->delayMs
+            && d->disconnect == other.d->disconnect && d->relay == other.d->relay);
 }
 
 // --- SmtpRuleSet ----------------------------------------------------------------------------
@@ -346,6 +424,7 @@ class SmtpRuleSetData : public QSharedData
 {
 public:
     bool defaultAccept = true;
+    bool failureInjection = true;
     QList<SmtpRule> rules;
 };
 
@@ -388,6 +467,63 @@ bool SmtpRuleSet::isEmpty() const
     return d->rules.isEmpty() && d->defaultAccept;
 }
 
+bool SmtpRuleSet::failureInjection() const
+{
+    return d->failureInjection;
+}
+
+void SmtpRuleSet::setFailureInjection(bool on)
+{
+    if (d->failureInjection != on)
+        d->failureInjection = on;
+}
+
+QList<SmtpRule> SmtpRuleSet::failRules() const
+{
+    QList<SmtpRule> out;
+    for (const SmtpRule &rule : d->rules) {
+        if (rule.action() == SmtpRule::Action::Fail && rule.isValid())
+            out.append(rule);
+    }
+    return out;
+}
+
+int SmtpRuleSet::failure(
+    SmtpRule::Stage stage, const QString &address, QRandomGenerator *random) const
+{
+    if (!d->failureInjection)
+        return -1;
+    const QList<SmtpRule> &rules = d->rules;
+    for (qsizetype i = 0; i < rules.size(); ++i) {
+        const SmtpRule &rule = rules.at(i);
+        if (rule.action() != SmtpRule::Action::Fail || rule.stage() != stage || !rule.isValid()
+            || rule.probability() == 0 || !rule.matches(address))
+            continue;
+        if (rule.probability() >= 100)
+            return int(i);
+        QRandomGenerator *source = random ? random : QRandomGenerator::global();
+        if (int(source->bounded(100)) < rule.probability())
+            return int(i);
+    }
+    return -1;
+}
+
+QStringList SmtpRuleSet::relayRecipients(const QStringList &recipients) const
+{
+    QStringList relayed;
+    for (const QString &address : recipients) {
+        for (const SmtpRule &rule : d->rules) {
+            if (rule.action() != SmtpRule::Action::Accept || !rule.isValid()
+                || !rule.matches(address))
+                continue;
+            if (rule.relay())
+                relayed.append(address);
+            break;
+        }
+    }
+    return relayed;
+}
+
 SmtpRuleDecision SmtpRuleSet::decide(const QString &address) const
 {
     SmtpRuleDecision decision;
@@ -404,9 +540,12 @@ SmtpRuleDecision SmtpRuleSet::decide(const QString &address) const
         case SmtpRule::Action::Accept:
             if (rule.matches(decision.address)) {
                 decision.ruleIndex = int(i);
+                decision.relay = rule.relay();
                 return decision;
             }
             break;
+        case SmtpRule::Action::Fail:
+            break; // failure injection, asked for by failure()
         case SmtpRule::Action::Reject:
             if (rule.matches(decision.address)) {
                 decision.accepted = false;
@@ -430,5 +569,6 @@ SmtpRuleDecision SmtpRuleSet::decide(const QString &address) const
 bool SmtpRuleSet::operator==(const SmtpRuleSet &other) const
 {
     return d == other.d
-        || (d->defaultAccept == other.d->defaultAccept && d->rules == other.d->rules);
+        || (d->defaultAccept == other.d->defaultAccept
+            && d->failureInjection == other.d->failureInjection && d->rules == other.d->rules);
 }

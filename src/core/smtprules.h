@@ -1,6 +1,7 @@
 // Recipient rules: an ordered list of accept / reject / rewrite rules, matched by glob or
-// /regex/. The same value the settings dialog edits and the --rules JSON file loads
-// (contract.md, "Rules file"). Implicitly shared.
+// /regex/, and fail rules that inject SMTP failures at a stage of the transaction. The same value
+// the settings dialog edits and the --rules JSON file loads (contract.md, "Rules file").
+// Implicitly shared.
 #pragma once
 
 #include "smtpreceiver_global.h"
@@ -11,6 +12,7 @@
 #include <QString>
 
 class QJsonObject;
+class QRandomGenerator;
 class SmtpRuleData;
 class SmtpRuleSetData;
 
@@ -22,9 +24,24 @@ class SMTPRECEIVER_EXPORT SmtpRule
     Q_PROPERTY(QString rewriteTo READ rewriteTo WRITE setRewriteTo)
     Q_PROPERTY(int code READ code WRITE setCode)
     Q_PROPERTY(QString message READ message WRITE setMessage)
+    Q_PROPERTY(Stage stage READ stage WRITE setStage)
+    Q_PROPERTY(int probability READ probability WRITE setProbability)
+    Q_PROPERTY(int delayMs READ delayMs WRITE setDelayMs)
+    Q_PROPERTY(bool disconnect READ disconnect WRITE setDisconnect)
+    Q_PROPERTY(bool relay READ relay WRITE setRelay)
 public:
-    enum class Action { Accept, Reject, Rewrite };
+    // Fail: answer code() and message() at stage() instead of going on (failure injection);
+    // it never decides a recipient, so decide() passes over it.
+    enum class Action { Accept, Reject, Rewrite, Fail };
     Q_ENUM(Action)
+    // Where a fail rule strikes, and what its match is compared with: the sender at MAIL, the
+    // recipient (as the client sent it) at RCPT, the sender at the end of the message (DATA or
+    // BDAT LAST; the message is not stored), the user name at AUTH (there is no sender yet).
+    enum class Stage { Mail, Rcpt, Data, Auth };
+    Q_ENUM(Stage)
+    static constexpr int MaxDelayMs = 600000; // ten minutes
+    // The text of a fail rule read from JSON without "message": "Injected failure".
+    static QString defaultFailMessage();
 
     SmtpRule();
     SmtpRule(const QString &match, Action action);
@@ -46,9 +63,24 @@ public:
     void setCode(int code);
     QString message() const;
     void setMessage(const QString &message);
+    // Fail: the stage (default Rcpt); the chance in percent that the rule strikes when it
+    // matches (0-100, default 100); how long to wait before answering (0-MaxDelayMs, default 0);
+    // whether to close the connection without any reply (after the delay).
+    Stage stage() const;
+    void setStage(Stage stage);
+    int probability() const;
+    void setProbability(int percent);
+    int delayMs() const;
+    void setDelayMs(int milliseconds);
+    bool disconnect() const;
+    void setDisconnect(bool disconnect);
+    // Accept: release every recipient this rule accepts to the relay after the message is stored.
+    bool relay() const;
+    void setRelay(bool relay);
 
     bool isRegex() const;
-    // Empty when the rule can be used; otherwise why not (bad regex, bad code, no target).
+    // Empty when the rule can be used; otherwise why not (bad regex, bad code, no target,
+    // probability or delay out of range).
     QString errorString() const;
     bool isValid() const { return errorString().isEmpty(); }
 
@@ -58,7 +90,7 @@ public:
     // The rewritten address, \1..\9 replaced; the address unchanged if it does not match.
     QString rewrite(const QString &address) const;
 
-    // The same fields (match, action, target, code, message).
+    // The same fields (match, action, target, code, message, and the fail and relay fields).
     bool operator==(const SmtpRule &other) const;
     bool operator!=(const SmtpRule &other) const { return !(*this == other); }
 
@@ -75,12 +107,14 @@ struct SMTPRECEIVER_EXPORT SmtpRuleDecision
     Q_PROPERTY(int code MEMBER code)
     Q_PROPERTY(QString message MEMBER message)
     Q_PROPERTY(int ruleIndex MEMBER ruleIndex)
+    Q_PROPERTY(bool relay MEMBER relay)
 public:
     bool accepted = true;
     QString address; // after every rewrite that applied
     int code = 0; // when rejected
     QString message; // when rejected
     int ruleIndex = -1; // the accept/reject rule that decided; -1 for the default
+    bool relay = false; // accepted by a rule that says to release to the relay
 };
 
 class SMTPRECEIVER_EXPORT SmtpRuleSet
@@ -98,9 +132,21 @@ public:
     void setRules(const QList<SmtpRule> &rules);
     void append(const SmtpRule &rule);
     bool isEmpty() const; // no rules and default accept: everything is accepted unchanged
+    // Whether fail rules are applied (default on). Off keeps them in the list, unused.
+    bool failureInjection() const;
+    void setFailureInjection(bool on);
+    // The usable fail rules, whether or not failure injection is on.
+    QList<SmtpRule> failRules() const;
 
     // First accept/reject that matches wins; rewrites change the address and evaluation goes on.
     SmtpRuleDecision decide(const QString &address) const;
+    // Of a stored message's recipients (already rewritten), those that an accept rule marked
+    // relay() matches: the first accept rule matching each address decides, as it did at RCPT.
+    QStringList relayRecipients(const QStringList &recipients) const;
+    // The index of the first usable fail rule of this stage whose match fits the address and
+    // whose probability strikes; -1 for none (always -1 while failure injection is off).
+    // Probabilities between 0 and 100 draw bounded(100) from random; 0 and 100 draw nothing.
+    int failure(SmtpRule::Stage stage, const QString &address, QRandomGenerator *random) const;
 
     // The JSON of contract.md. fromJson() returns false and sets *errorString (naming the rule,
     // by its 1-based position and match, and what is wrong with it) on any error.
@@ -109,7 +155,7 @@ public:
     static bool load(const QString &fileName, SmtpRuleSet *rules, QString *errorString);
     bool save(const QString &fileName, QString *errorString) const;
 
-    // Same default and the same rules in the same order.
+    // Same default, failure injection switch and the same rules in the same order.
     bool operator==(const SmtpRuleSet &other) const;
     bool operator!=(const SmtpRuleSet &other) const { return !(*this == other); }
 

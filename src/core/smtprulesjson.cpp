@@ -9,6 +9,7 @@
 #include <QJsonParseError>
 #include <QSaveFile>
 
+#include <algorithm>
 #include <cmath>
 
 namespace {
@@ -27,6 +28,93 @@ QString ruleLabel(qsizetype index, const QJsonObject &object)
     return label;
 }
 
+// An integer JSON value in [low, high] into *out; false with *error naming the key otherwise.
+bool readInteger(
+    const QJsonValue &value, const char *key, int low, int high, int *out, QString *error)
+{
+    const double number = value.toDouble(-1);
+    if (!value.isDouble() || number != std::floor(number)) {
+        *error = QStringLiteral("\"%1\" is not an integer").arg(QLatin1String(key));
+        return false;
+    }
+    if (number < low || number > high) {
+        *error = QStringLiteral("\"%1\" %2 is not between %3 and %4")
+                     .arg(QLatin1String(key), QString::number(number, 'g', 17))
+                     .arg(low)
+                     .arg(high);
+        return false;
+    }
+    *out = int(number);
+    return true;
+}
+
+// stage, probability, delayMs and disconnect: required or allowed with "fail", refused otherwise.
+bool parseFailFields(
+    const QJsonObject &object, SmtpRule::Action action, SmtpRule *rule, QString *error)
+{
+    const QJsonValue stage = object.value(QLatin1String("stage"));
+    const QJsonValue probability = object.value(QLatin1String("probability"));
+    const QJsonValue delay = object.value(QLatin1String("delayMs"));
+    const QJsonValue disconnect = object.value(QLatin1String("disconnect"));
+    if (action != SmtpRule::Action::Fail) {
+        for (const auto &[value, key] :
+            { std::pair { &stage, "stage" }, std::pair { &probability, "probability" },
+                std::pair { &delay, "delayMs" }, std::pair { &disconnect, "disconnect" } }) {
+            if (!value->isUndefined()) {
+                *error = QStringLiteral("\"%1\" only goes with \"action\": \"fail\"")
+                             .arg(QLatin1String(key));
+                return false;
+            }
+        }
+        return true;
+    }
+    if (stage.isUndefined()) {
+        *error = QStringLiteral("fail without \"stage\" (mail, rcpt, data or auth)");
+        return false;
+    }
+    static const QList<std::pair<QString, SmtpRule::Stage>> stages {
+        { QStringLiteral("mail"), SmtpRule::Stage::Mail },
+        { QStringLiteral("rcpt"), SmtpRule::Stage::Rcpt },
+        { QStringLiteral("data"), SmtpRule::Stage::Data },
+        { QStringLiteral("auth"), SmtpRule::Stage::Auth },
+    };
+    const auto found = std::find_if(stages.cbegin(), stages.cend(), [&stage](const auto &entry) {
+        return stage.isString() && stage.toString() == entry.first;
+    });
+    if (found == stages.cend()) {
+        *error = QStringLiteral("unknown stage %1 (expected mail, rcpt, data or auth)")
+                     .arg(stage.isString() ? quoted(stage.toString())
+                                           : QStringLiteral("that is not a string"));
+        return false;
+    }
+    rule->setStage(found->second);
+    if (!disconnect.isUndefined()) {
+        if (!disconnect.isBool()) {
+            *error = QStringLiteral("\"disconnect\" is not true or false");
+            return false;
+        }
+        rule->setDisconnect(disconnect.toBool());
+    }
+    if (object.value(QLatin1String("code")).isUndefined() && !rule->disconnect()) {
+        *error = QStringLiteral("fail without \"code\" (a 4xx or 5xx reply code)");
+        return false;
+    }
+    if (object.value(QLatin1String("message")).isUndefined())
+        rule->setMessage(SmtpRule::defaultFailMessage());
+    int number = 0;
+    if (!probability.isUndefined()) {
+        if (!readInteger(probability, "probability", 0, 100, &number, error))
+            return false;
+        rule->setProbability(number);
+    }
+    if (!delay.isUndefined()) {
+        if (!readInteger(delay, "delayMs", 0, SmtpRule::MaxDelayMs, &number, error))
+            return false;
+        rule->setDelayMs(number);
+    }
+    return true;
+}
+
 bool parseRule(const QJsonValue &value, qsizetype index, SmtpRule *rule, QString *error)
 {
     if (!value.isObject()) {
@@ -41,11 +129,14 @@ bool parseRule(const QJsonValue &value, qsizetype index, SmtpRule *rule, QString
     };
 
     static const QStringList knownKeys { QStringLiteral("match"), QStringLiteral("action"),
-        QStringLiteral("to"), QStringLiteral("code"), QStringLiteral("message") };
+        QStringLiteral("to"), QStringLiteral("code"), QStringLiteral("message"),
+        QStringLiteral("stage"), QStringLiteral("probability"), QStringLiteral("delayMs"),
+        QStringLiteral("disconnect"), QStringLiteral("relay") };
     const QStringList keys = object.keys();
     for (const QString &key : keys) {
         if (!knownKeys.contains(key))
-            return fail(QStringLiteral("unknown key %1 (known: match, action, to, code, message)")
+            return fail(QStringLiteral("unknown key %1 (known: match, action, to, code, message, "
+                                       "stage, probability, delayMs, disconnect, relay)")
                             .arg(quoted(key)));
     }
 
@@ -68,8 +159,10 @@ bool parseRule(const QJsonValue &value, qsizetype index, SmtpRule *rule, QString
         parsedAction = SmtpRule::Action::Reject;
     else if (action.isString() && actionText == u"rewrite")
         parsedAction = SmtpRule::Action::Rewrite;
+    else if (action.isString() && actionText == u"fail")
+        parsedAction = SmtpRule::Action::Fail;
     else
-        return fail(QStringLiteral("unknown action %1 (expected accept, reject or rewrite)")
+        return fail(QStringLiteral("unknown action %1 (expected accept, reject, rewrite or fail)")
                         .arg(action.isString() ? quoted(actionText)
                                                : QStringLiteral("that is not a string")));
 
@@ -100,6 +193,18 @@ bool parseRule(const QJsonValue &value, qsizetype index, SmtpRule *rule, QString
         if (!message.isString())
             return fail(QStringLiteral("\"message\" is not a string"));
         parsed.setMessage(message.toString());
+    }
+
+    QString failError;
+    if (!parseFailFields(object, parsedAction, &parsed, &failError))
+        return fail(failError);
+    const QJsonValue relay = object.value(QLatin1String("relay"));
+    if (!relay.isUndefined()) {
+        if (!relay.isBool())
+            return fail(QStringLiteral("\"relay\" is not true or false"));
+        if (parsedAction != SmtpRule::Action::Accept)
+            return fail(QStringLiteral("\"relay\" only goes with \"action\": \"accept\""));
+        parsed.setRelay(relay.toBool());
     }
 
     const QString ruleError = parsed.errorString();
@@ -161,8 +266,25 @@ const char *actionName(SmtpRule::Action action)
         return "reject";
     case SmtpRule::Action::Rewrite:
         return "rewrite";
+    case SmtpRule::Action::Fail:
+        return "fail";
     }
     return "accept";
+}
+
+const char *stageName(SmtpRule::Stage stage)
+{
+    switch (stage) {
+    case SmtpRule::Stage::Mail:
+        return "mail";
+    case SmtpRule::Stage::Rcpt:
+        return "rcpt";
+    case SmtpRule::Stage::Data:
+        return "data";
+    case SmtpRule::Stage::Auth:
+        return "auth";
+    }
+    return "rcpt";
 }
 
 } // namespace
@@ -188,8 +310,9 @@ bool SmtpRuleSet::fromJson(const QByteArray &json, SmtpRuleSet *rules, QString *
 
     const QStringList keys = top.keys();
     for (const QString &key : keys) {
-        if (key != u"default" && key != u"rules")
-            return fail(QStringLiteral("unknown key %1 (known: default, rules)").arg(quoted(key)));
+        if (key != u"default" && key != u"rules" && key != u"failureInjection")
+            return fail(QStringLiteral("unknown key %1 (known: default, failureInjection, rules)")
+                            .arg(quoted(key)));
     }
 
     SmtpRuleSet result;
@@ -204,6 +327,13 @@ bool SmtpRuleSet::fromJson(const QByteArray &json, SmtpRuleSet *rules, QString *
             return fail(QStringLiteral("unknown \"default\" %1 (expected accept or reject)")
                             .arg(defaultValue.isString() ? quoted(name)
                                                          : QStringLiteral("that is not a string")));
+    }
+
+    const QJsonValue failureInjection = top.value(QLatin1String("failureInjection"));
+    if (!failureInjection.isUndefined()) {
+        if (!failureInjection.isBool())
+            return fail(QStringLiteral("\"failureInjection\" is not true or false"));
+        result.setFailureInjection(failureInjection.toBool());
     }
 
     const QJsonValue rulesValue = top.value(QLatin1String("rules"));
@@ -231,12 +361,15 @@ bool SmtpRuleSet::fromJson(const QByteArray &json, SmtpRuleSet *rules, QString *
 
 QByteArray SmtpRuleSet::toJson() const
 {
-    // Written by hand to keep the order of contract.md (match, action, to, code, message) and
-    // one rule per line; default-valued optional fields are left out.
+    // Written by hand to keep the order of contract.md (match, action, stage, to, code, message,
+    // probability, delayMs, disconnect, relay) and one rule per line; default-valued optional
+    // fields are left out.
     const SmtpRule defaults;
     const QList<SmtpRule> all = rules();
     QByteArray out = "{\n    \"default\": ";
     out += defaultAccept() ? "\"accept\"" : "\"reject\"";
+    if (!failureInjection())
+        out += ",\n    \"failureInjection\": false";
     out += ",\n    \"rules\": [";
     for (qsizetype i = 0; i < all.size(); ++i) {
         const SmtpRule &rule = all.at(i);
@@ -246,11 +379,17 @@ QByteArray SmtpRuleSet::toJson() const
         out += ", \"action\": \"";
         out += actionName(rule.action());
         out += '"';
+        const bool failRule = rule.action() == SmtpRule::Action::Fail;
+        if (failRule) {
+            out += ", \"stage\": \"";
+            out += stageName(rule.stage());
+            out += '"';
+        }
         if (!rule.rewriteTo().isEmpty()) {
             out += ", \"to\": ";
             appendJsonString(&out, rule.rewriteTo());
         }
-        if (rule.code() != defaults.code()) {
+        if (rule.code() != defaults.code() || failRule) {
             out += ", \"code\": ";
             out += QByteArray::number(rule.code());
         }
@@ -258,6 +397,14 @@ QByteArray SmtpRuleSet::toJson() const
             out += ", \"message\": ";
             appendJsonString(&out, rule.message());
         }
+        if (failRule && rule.probability() != defaults.probability())
+            out += ", \"probability\": " + QByteArray::number(rule.probability());
+        if (failRule && rule.delayMs() != 0)
+            out += ", \"delayMs\": " + QByteArray::number(rule.delayMs());
+        if (failRule && rule.disconnect())
+            out += ", \"disconnect\": true";
+        if (rule.action() == SmtpRule::Action::Accept && rule.relay())
+            out += ", \"relay\": true";
         out += " }";
     }
     out += all.isEmpty() ? "]\n}\n" : "\n    ]\n}\n";

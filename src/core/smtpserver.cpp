@@ -26,6 +26,7 @@ void SmtpListener::incomingConnection(qintptr descriptor)
 
 SmtpServerPrivate::SmtpServerPrivate(SmtpServer *q)
     : q_ptr(q)
+    , chaosRandom(QRandomGenerator::securelySeeded())
 { }
 
 SmtpSessionConfig SmtpServerPrivate::sessionConfig(bool implicitTls) const
@@ -244,11 +245,71 @@ void SmtpServerPrivate::decideRecipient(SmtpConnection *connection, const SmtpEv
         return;
     }
     const SmtpRuleDecision decision = rules.decide(event.address);
-    if (decision.accepted)
+    if (decision.accepted) {
         connection->answerRecipient(true, decision.address, {});
-    else
-        connection->answerRecipient(
-            false, {}, SmtpReply::rejection(decision.code, decision.message.toUtf8()));
+        return;
+    }
+    if (!verify) {
+        SmtpRejection rejection;
+        rejection.stage = SmtpRule::Stage::Rcpt;
+        rejection.code = decision.code;
+        rejection.message = decision.message;
+        rejection.address = event.address;
+        rejection.remoteAddress = connection->remoteAddress();
+        rejection.ruleIndex = decision.ruleIndex;
+        Q_EMIT q->rejected(rejection);
+    }
+    connection->answerRecipient(
+        false, {}, SmtpReply::rejection(decision.code, decision.message.toUtf8()));
+}
+
+std::optional<SmtpInjectedFailure> SmtpServerPrivate::injectedFailure(
+    SmtpConnection *connection, SmtpFailureStage stage, const QString &address)
+{
+    Q_Q(SmtpServer);
+    SmtpRule::Stage ruleStage = SmtpRule::Stage::Rcpt;
+    switch (stage) {
+    case SmtpFailureStage::Mail:
+        ruleStage = SmtpRule::Stage::Mail;
+        break;
+    case SmtpFailureStage::Rcpt:
+        ruleStage = SmtpRule::Stage::Rcpt;
+        break;
+    case SmtpFailureStage::Data:
+        ruleStage = SmtpRule::Stage::Data;
+        break;
+    case SmtpFailureStage::Auth:
+        ruleStage = SmtpRule::Stage::Auth;
+        break;
+    }
+    const int index = rules.failure(ruleStage, address, &chaosRandom);
+    if (index < 0)
+        return std::nullopt;
+    const SmtpRule rule = rules.rules().at(index);
+    SmtpRejection rejection;
+    rejection.stage = ruleStage;
+    rejection.code = rule.code();
+    rejection.message = rule.message();
+    rejection.address = address;
+    rejection.remoteAddress = connection->remoteAddress();
+    rejection.injected = true;
+    rejection.delayMs = rule.delayMs();
+    rejection.disconnect = rule.disconnect();
+    rejection.ruleIndex = index;
+    qCInfo(lcSmtpServer) << "injected failure at" << ruleStage << "for" << address << rule.code()
+                         << (rule.disconnect() ? "(disconnect)" : "");
+    Q_EMIT q->rejected(rejection);
+    return SmtpInjectedFailure { SmtpReply::rejection(rule.code(), rule.message().toUtf8()),
+        rule.delayMs(), rule.disconnect() };
+}
+
+void SmtpServerPrivate::setRulesInEffect(const SmtpRuleSet &next)
+{
+    Q_Q(SmtpServer);
+    if (rules == next)
+        return;
+    rules = next;
+    Q_EMIT q->rulesChanged();
 }
 
 void SmtpServerPrivate::deliver(
@@ -358,7 +419,11 @@ bool SmtpServer::applyConfiguration(const SmtpServerConfig &config)
     const SmtpServerConfig old = d->config;
     const QString oldHostname = hostname();
     d->config = config;
-    d->rules = rules;
+    if (config.chaosSeed() >= 0 && config.chaosSeed() != old.chaosSeed()) {
+        const quint32 seed[2] = { quint32(config.chaosSeed()), quint32(config.chaosSeed() >> 32) };
+        d->chaosRandom = QRandomGenerator(seed, 2);
+    }
+    d->setRulesInEffect(rules);
     d->setTls(std::move(ssl));
     for (const SmtpServerPrivate::Listener &listener : std::as_const(d->listeners)) {
         if (listener.socket)
@@ -665,7 +730,7 @@ void SmtpServer::setRules(const SmtpRuleSet &rules)
     Q_D(SmtpServer);
     d->config.setRules(rules);
     d->config.setRulesFile({});
-    d->rules = rules;
+    d->setRulesInEffect(rules);
 }
 
 void SmtpServer::addMessageSink(SmtpMessageSink *sink)

@@ -38,6 +38,32 @@ class SmtpMessageSink;
 class SmtpServerConfig;
 class SmtpServerPrivate;
 
+// A refusal a client was given: an injected failure (a fail rule struck) or a recipient that
+// the rules rejected. SmtpServer::rejected() reports each one as it happens.
+struct SMTPRECEIVER_EXPORT SmtpRejection
+{
+    Q_GADGET
+    Q_PROPERTY(SmtpRule::Stage stage MEMBER stage)
+    Q_PROPERTY(int code MEMBER code)
+    Q_PROPERTY(QString message MEMBER message)
+    Q_PROPERTY(QString address MEMBER address)
+    Q_PROPERTY(QString remoteAddress MEMBER remoteAddress)
+    Q_PROPERTY(bool injected MEMBER injected)
+    Q_PROPERTY(int delayMs MEMBER delayMs)
+    Q_PROPERTY(bool disconnect MEMBER disconnect)
+    Q_PROPERTY(int ruleIndex MEMBER ruleIndex)
+public:
+    SmtpRule::Stage stage = SmtpRule::Stage::Rcpt;
+    int code = 0; // the reply code (the rule's, even when it disconnects without a reply)
+    QString message;
+    QString address; // what the rule was matched with: sender, recipient or AUTH user name
+    QString remoteAddress; // the client's IP address
+    bool injected = false; // a fail rule, not a recipient rule
+    int delayMs = 0; // the reply waits this long
+    bool disconnect = false; // the connection was closed instead of replying
+    int ruleIndex = -1; // into SmtpServer::rules(); -1 for the rules' default
+};
+
 class SMTPRECEIVER_EXPORT SmtpServer : public QObject
 {
     Q_OBJECT
@@ -176,6 +202,10 @@ Q_SIGNALS:
     void recipient(SmtpRecipient *request);
     // Something went wrong that the user should hear about (listener error, sink failure).
     void errorOccurred(const QString &errorString);
+    // A fail rule struck, or the rules rejected a recipient (not a recipient() handler).
+    void rejected(const SmtpRejection &rejection);
+    // rules() changed (setRules(), applyConfiguration()).
+    void rulesChanged();
 
     void hostnameChanged();
     void maxMessageSizeChanged();

@@ -8,6 +8,7 @@
 
 #include <QList>
 #include <QPointer>
+#include <QRandomGenerator>
 #include <QSet>
 #include <QSslConfiguration>
 #include <QTcpServer>
@@ -63,6 +64,11 @@ public:
 
     // The recipient decision: the connected handler if there is one, the rules otherwise.
     void decideRecipient(SmtpConnection *connection, const SmtpEvent &event);
+    // Failure injection: the fail rule of this stage that strikes, as the session's answer.
+    std::optional<SmtpInjectedFailure> injectedFailure(
+        SmtpConnection *connection, SmtpFailureStage stage, const QString &address);
+    // Installs rules as those in effect, telling rulesChanged() when they differ.
+    void setRulesInEffect(const SmtpRuleSet &next);
     // Runs the sinks in order, then reports once (on this thread) how it went.
     void deliver(const SmtpMessage &message, std::function<void(const SmtpSinkResult &)> done);
     void deliverFrom(qsizetype index, const SmtpMessage &message,
@@ -76,6 +82,7 @@ public:
     SmtpServerConfig config;
     QList<Listener> listeners;
     SmtpRuleSet rules; // in effect: config.rules() or those read from config.rulesFile()
+    QRandomGenerator chaosRandom; // what fail rules' probabilities draw from (config.chaosSeed())
     bool tlsAvailable = false;
     // Only set once TLS is configured: touching QSslConfiguration or QSslSocket loads the TLS
     // backend and OpenSSL (about 4 MiB of RSS) that a plain catcher never needs.

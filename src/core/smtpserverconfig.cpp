@@ -327,6 +327,7 @@ public:
     int recipientTimeout = SmtpServerConfig::DefaultRecipientTimeout;
     SmtpRuleSet rules;
     QString rulesFile;
+    qint64 chaosSeed = -1;
 };
 
 SmtpServerConfig::SmtpServerConfig()
@@ -446,6 +447,14 @@ QString SmtpServerConfig::rulesFile() const
 void SmtpServerConfig::setRulesFile(const QString &fileName)
 {
     d->rulesFile = fileName;
+}
+qint64 SmtpServerConfig::chaosSeed() const
+{
+    return d->chaosSeed;
+}
+void SmtpServerConfig::setChaosSeed(qint64 seed)
+{
+    d->chaosSeed = seed < 0 ? -1 : seed;
 }
 
 QString SmtpServerConfig::certificateFileProblem(const QString &fileName)
@@ -605,7 +614,7 @@ bool operator==(const SmtpServerConfig &a, const SmtpServerConfig &b)
         && a.credentials() == b.credentials() && a.maxMessageSize() == b.maxMessageSize()
         && a.idleTimeout() == b.idleTimeout() && a.maxConnections() == b.maxConnections()
         && a.recipientTimeout() == b.recipientTimeout() && a.rules() == b.rules()
-        && a.rulesFile() == b.rulesFile();
+        && a.rulesFile() == b.rulesFile() && a.chaosSeed() == b.chaosSeed();
 }
 
 QDebug operator<<(QDebug debug, const SmtpServerConfig &config)

@@ -100,6 +100,7 @@ class SMTPRECEIVER_EXPORT SmtpServerConfig
     Q_PROPERTY(int recipientTimeout READ recipientTimeout WRITE setRecipientTimeout)
     Q_PROPERTY(SmtpRuleSet rules READ rules WRITE setRules)
     Q_PROPERTY(QString rulesFile READ rulesFile WRITE setRulesFile)
+    Q_PROPERTY(qint64 chaosSeed READ chaosSeed WRITE setChaosSeed)
     Q_DECLARE_TR_FUNCTIONS(SmtpServerConfig) // the problems are translated in this context
 public:
     // The defaults (what a default-constructed value holds), for help texts and forms.
@@ -183,6 +184,10 @@ public:
     void setRules(const SmtpRuleSet &rules);
     QString rulesFile() const;
     void setRulesFile(const QString &fileName);
+    // The seed of the random source that fail rules with a probability below 100 draw from;
+    // the same seed gives the same sequence of failures. -1 (the default): seeded at random.
+    qint64 chaosSeed() const;
+    void setChaosSeed(qint64 seed);
 
     // How much problems() looks at: everything, or all but the contents of the TLS files
     // (reading them loads Qt's TLS backend, which wants a QCoreApplication to exist).

@@ -4,6 +4,7 @@
 #include "messageview.h"
 #include "settingsdialog.h"
 #include "settingspage.h"
+#include "settingsrulespage.h"
 #include "themedicon.h"
 
 #include <QApplication>
@@ -102,6 +103,19 @@ MainWindow::MainWindow(const AppOptions &options, QWidget *parent)
     statusBar()->addPermanentWidget(m_httpApiLabel);
     statusBar()->addPermanentWidget(m_countLabel);
     statusBar()->addPermanentWidget(m_connectionsLabel);
+    // While fail rules apply, say so all the time: forgotten chaos looks like a broken app.
+    m_failureLabel = new QLabel(this);
+    m_failureLabel->setObjectName(QStringLiteral("failureInjectionLabel"));
+    m_failureLabel->setStyleSheet(QStringLiteral("QLabel { color: #b00020; font-weight: bold; }"));
+    m_failureLabel->hide();
+    statusBar()->addPermanentWidget(m_failureLabel);
+    const auto updateFailureLabel = [this] {
+        const QString summary = RulesPage::failureSummary(m_server.rules());
+        m_failureLabel->setText(summary);
+        m_failureLabel->setToolTip(summary);
+        m_failureLabel->setVisible(!summary.isEmpty());
+    };
+    connect(&m_server, &SmtpServer::rulesChanged, this, updateFailureLabel);
 
     m_storeTasks.setMaxThreadCount(1); // in the order the user asked for them
     // Counts and connections change with every commit and connection; during a burst, redrawing

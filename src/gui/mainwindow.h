@@ -104,6 +104,7 @@ private:
     QLabel *m_countLabel = nullptr;
     QLabel *m_connectionsLabel = nullptr;
     QLabel *m_httpApiLabel = nullptr; // the API's address, hidden while it is off
+    QLabel *m_failureLabel = nullptr; // shown while fail rules apply
 
     QAction *m_deleteAction = nullptr;
     QAction *m_deleteAllAction = nullptr;

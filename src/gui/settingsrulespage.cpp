@@ -1,10 +1,17 @@
 // The Rules page of the settings dialog (see settingsrulespage.h).
 #include "settingsrulespage.h"
 
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
 #include <QHeaderView>
+#include <QLabel>
+#include <QMetaEnum>
+#include <QSpinBox>
 #include <QStyle>
 
 using namespace SettingsUi;
@@ -13,9 +20,10 @@ RulesPage::RulesPage(QWidget *parent)
     : SettingsPage(parent)
 {
     ui.setupUi(this);
-    for (SmtpRule::Action action :
-        { SmtpRule::Action::Accept, SmtpRule::Action::Reject, SmtpRule::Action::Rewrite })
+    for (SmtpRule::Action action : { SmtpRule::Action::Accept, SmtpRule::Action::Reject,
+             SmtpRule::Action::Rewrite, SmtpRule::Action::Fail })
         ui.actionCombo->addItem(actionText(action), int(action));
+    setUpFailureGroup();
     ui.defaultActionCombo->addItem(tr("Accept the address"), true);
     ui.defaultActionCombo->addItem(tr("Reject it with 550 Mailbox unavailable"), false);
     QHeaderView *header = ui.rulesTable->horizontalHeader();
@@ -69,8 +77,124 @@ QString RulesPage::actionText(SmtpRule::Action action)
         return tr("Reject");
     case SmtpRule::Action::Rewrite:
         return tr("Rewrite");
+    case SmtpRule::Action::Fail:
+        return tr("Fail (inject)");
     }
     return {};
+}
+
+QString RulesPage::stageText(SmtpRule::Stage stage)
+{
+    switch (stage) {
+    case SmtpRule::Stage::Mail:
+        return tr("MAIL FROM (matches the sender)");
+    case SmtpRule::Stage::Rcpt:
+        return tr("RCPT TO (matches the recipient)");
+    case SmtpRule::Stage::Data:
+        return tr("End of DATA (matches the sender)");
+    case SmtpRule::Stage::Auth:
+        return tr("AUTH (matches the user name)");
+    }
+    return {};
+}
+
+void RulesPage::setUpFailureGroup()
+{
+    m_failureGroup = new QGroupBox(tr("Failure injection"), this);
+    m_failureGroup->setObjectName(QStringLiteral("failureGroup"));
+    auto *form = new QFormLayout(m_failureGroup);
+    m_failureSwitch = new QCheckBox(tr("Apply fail rules (off keeps them but no failure is "
+                                       "injected)"),
+        m_failureGroup);
+    m_failureSwitch->setObjectName(QStringLiteral("failureSwitch"));
+    m_failureSwitch->setChecked(true);
+    form->addRow(m_failureSwitch);
+    m_failureSummaryLabel = new QLabel(m_failureGroup);
+    m_failureSummaryLabel->setObjectName(QStringLiteral("failureSummaryLabel"));
+    m_failureSummaryLabel->setWordWrap(true);
+    form->addRow(m_failureSummaryLabel);
+
+    m_stageCombo = new QComboBox(m_failureGroup);
+    m_stageCombo->setObjectName(QStringLiteral("stageCombo"));
+    for (SmtpRule::Stage stage : { SmtpRule::Stage::Mail, SmtpRule::Stage::Rcpt,
+             SmtpRule::Stage::Data, SmtpRule::Stage::Auth })
+        m_stageCombo->addItem(stageText(stage), int(stage));
+    m_probabilitySpin = new QSpinBox(m_failureGroup);
+    m_probabilitySpin->setObjectName(QStringLiteral("probabilitySpin"));
+    m_probabilitySpin->setRange(0, 100);
+    m_probabilitySpin->setSuffix(QStringLiteral(" %"));
+    m_delaySpin = new QSpinBox(m_failureGroup);
+    m_delaySpin->setObjectName(QStringLiteral("delaySpin"));
+    m_delaySpin->setRange(0, SmtpRule::MaxDelayMs);
+    m_delaySpin->setSingleStep(100);
+    m_delaySpin->setSuffix(tr(" ms"));
+    m_disconnectCheck = new QCheckBox(tr("Close the connection instead of replying"), this);
+    m_disconnectCheck->setObjectName(QStringLiteral("disconnectCheck"));
+    const auto addField = [this, form](const QString &label, QWidget *field) {
+        auto *labelWidget = new QLabel(label, m_failureGroup);
+        labelWidget->setBuddy(field);
+        form->addRow(labelWidget, field);
+        m_failFields << labelWidget << field;
+    };
+    addField(tr("S&tage:"), m_stageCombo);
+    addField(tr("&Probability:"), m_probabilitySpin);
+    addField(tr("De&lay before the reply:"), m_delaySpin);
+    form->addRow(m_disconnectCheck);
+    m_failFields << m_disconnectCheck;
+    const int editorAt = ui.rulesLayout->indexOf(ui.ruleEditorGroup);
+    ui.rulesLayout->insertWidget(editorAt + 1, m_failureGroup);
+
+    connect(m_stageCombo, &QComboBox::currentIndexChanged, this, &RulesPage::editorEdited);
+    connect(m_probabilitySpin, &QSpinBox::valueChanged, this, &RulesPage::editorEdited);
+    connect(m_delaySpin, &QSpinBox::valueChanged, this, &RulesPage::editorEdited);
+    connect(m_disconnectCheck, &QCheckBox::toggled, this, &RulesPage::editorEdited);
+    connect(m_failureSwitch, &QCheckBox::toggled, this, [this] {
+        updateFailureSummary();
+        Q_EMIT changed();
+    });
+}
+
+QString RulesPage::failureSummary(const SmtpRuleSet &rules)
+{
+    if (!rules.failureInjection())
+        return {};
+    QStringList parts;
+    for (const SmtpRule &rule : rules.failRules()) {
+        if (rule.probability() == 0)
+            continue;
+        QString part
+            = QStringLiteral("%1 %2 → %3")
+                  .arg(QString::fromLatin1(
+                           QMetaEnum::fromType<SmtpRule::Stage>().valueToKey(int(rule.stage())))
+                           .toUpper(),
+                      rule.match(),
+                      rule.disconnect() ? tr("disconnect") : QString::number(rule.code()));
+        if (rule.probability() < 100)
+            part += QStringLiteral(" (%1 %)").arg(rule.probability());
+        if (rule.delayMs() > 0)
+            part += tr(" after %1 ms").arg(rule.delayMs());
+        parts.append(part);
+    }
+    if (parts.isEmpty())
+        return {};
+    return tr("Failure injection on: %1").arg(parts.join(QStringLiteral("; ")));
+}
+
+void RulesPage::updateFailureSummary()
+{
+    const SmtpRuleSet set = ruleSet();
+    const int count = int(set.failRules().size());
+    QString text;
+    if (count == 0)
+        text = tr("No fail rules. Add a rule with the action \"Fail (inject)\" to make the "
+                  "server answer with an error, late, or not at all.");
+    else if (!set.failureInjection())
+        text = tr("Off: %n fail rule(s) kept but not applied.", nullptr, count);
+    else
+        text = failureSummary(set);
+    if (text.isEmpty())
+        text = tr("On, but no fail rule can strike (probability 0).");
+    m_failureSummaryLabel->setText(text);
 }
 
 void RulesPage::reset(const AppSettings &s)
@@ -78,6 +202,7 @@ void RulesPage::reset(const AppSettings &s)
     const SmtpRuleSet rules = s.server.rules();
     m_rules = rules.rules();
     ui.defaultActionCombo->setCurrentIndex(ui.defaultActionCombo->findData(rules.defaultAccept()));
+    m_failureSwitch->setChecked(rules.failureInjection());
     showStatus(ui.rulesStatusLabel, {});
     rebuildTable(m_rules.isEmpty() ? -1 : 0);
 }
@@ -91,6 +216,7 @@ SmtpRuleSet RulesPage::ruleSet() const
 {
     SmtpRuleSet set;
     set.setDefaultAccept(ui.defaultActionCombo->currentData().toBool());
+    set.setFailureInjection(m_failureSwitch->isChecked());
     set.setRules(m_rules);
     return set;
 }
@@ -143,6 +269,19 @@ void RulesPage::updateRow(int row)
     case SmtpRule::Action::Rewrite:
         result = QStringLiteral("→ ") + rule.rewriteTo();
         break;
+    case SmtpRule::Action::Fail:
+        result = QString::fromLatin1(
+                     QMetaEnum::fromType<SmtpRule::Stage>().valueToKey(int(rule.stage())))
+                     .toUpper()
+            + QLatin1Char(' ')
+            + (rule.disconnect()
+                    ? tr("disconnect")
+                    : QString::number(rule.code()) + QLatin1Char(' ') + rule.message());
+        if (rule.probability() < 100)
+            result += QStringLiteral(" (%1 %)").arg(rule.probability());
+        if (rule.delayMs() > 0)
+            result += tr(" after %1 ms").arg(rule.delayMs());
+        break;
     }
     const QString texts[] = { rule.match(), actionText(rule.action()), result };
     const bool valid = rule.isValid();
@@ -174,6 +313,10 @@ void RulesPage::populateEditor()
     ui.rewriteToEdit->setText(rule.rewriteTo());
     ui.codeSpin->setValue(rule.code());
     ui.messageEdit->setText(rule.message());
+    m_stageCombo->setCurrentIndex(m_stageCombo->findData(int(rule.stage())));
+    m_probabilitySpin->setValue(rule.probability());
+    m_delaySpin->setValue(rule.delayMs());
+    m_disconnectCheck->setChecked(rule.disconnect());
     m_populating = false;
     ui.ruleEditorGroup->setEnabled(row >= 0);
     ui.ruleEditorGroup->setTitle(row >= 0 ? tr("Rule %1").arg(row + 1) : tr("No rule selected"));
@@ -186,11 +329,23 @@ void RulesPage::editorEdited()
     if (m_populating || row < 0)
         return;
     SmtpRule &rule = m_rules[row];
+    const auto action = SmtpRule::Action(ui.actionCombo->currentData().toInt());
+    if (action == SmtpRule::Action::Fail && rule.action() != action) {
+        // A fresh fail rule: a temporary failure, the usual thing to test a retry against.
+        m_populating = true;
+        ui.codeSpin->setValue(451);
+        ui.messageEdit->setText(SmtpRule::defaultFailMessage());
+        m_populating = false;
+    }
     rule.setMatch(ui.matchEdit->text());
-    rule.setAction(SmtpRule::Action(ui.actionCombo->currentData().toInt()));
+    rule.setAction(action);
     rule.setRewriteTo(ui.rewriteToEdit->text());
     rule.setCode(ui.codeSpin->value());
     rule.setMessage(ui.messageEdit->text());
+    rule.setStage(SmtpRule::Stage(m_stageCombo->currentData().toInt()));
+    rule.setProbability(m_probabilitySpin->value());
+    rule.setDelayMs(m_delaySpin->value());
+    rule.setDisconnect(m_disconnectCheck->isChecked());
     updateRow(row);
     updateEditorState();
     updateTry();
@@ -203,9 +358,13 @@ void RulesPage::updateEditorState()
     const auto action = SmtpRule::Action(ui.actionCombo->currentData().toInt());
     const bool reject = action == SmtpRule::Action::Reject;
     const bool rewrite = action == SmtpRule::Action::Rewrite;
+    const bool fail = action == SmtpRule::Action::Fail && row >= 0;
     for (QWidget *widget : std::initializer_list<QWidget *> {
              ui.codeLabel, ui.codeSpin, ui.messageLabel, ui.messageEdit })
-        widget->setEnabled(reject);
+        widget->setEnabled(reject || fail);
+    for (QWidget *widget : std::as_const(m_failFields))
+        widget->setEnabled(fail);
+    updateFailureSummary();
     ui.rewriteToLabel->setEnabled(rewrite);
     ui.rewriteToEdit->setEnabled(rewrite);
     const QString error = row >= 0 ? m_rules.at(row).errorString() : QString();
@@ -336,6 +495,7 @@ bool RulesPage::importRules(const QString &fileName)
     }
     m_rules = set.rules();
     ui.defaultActionCombo->setCurrentIndex(ui.defaultActionCombo->findData(set.defaultAccept()));
+    m_failureSwitch->setChecked(set.failureInjection());
     rebuildTable(m_rules.isEmpty() ? -1 : 0);
     const int count = int(m_rules.size());
     const QString where = QDir::toNativeSeparators(fileName);

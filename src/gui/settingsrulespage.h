@@ -1,11 +1,18 @@
 // The Rules page of the settings dialog: the recipient rules table, its editor, the
-// "try an address" line, and import/export of the rules file.
+// "try an address" line, import/export of the rules file, and the failure injection group (the
+// on/off switch and the fields of a fail rule).
 #pragma once
 
 #include "settingspage.h"
 #include "ui_settingsrulespage.h"
 
 #include <smtprules.h>
+
+class QCheckBox;
+class QComboBox;
+class QGroupBox;
+class QLabel;
+class QSpinBox;
 
 class RulesPage : public SettingsPage
 {
@@ -18,6 +25,11 @@ public:
 
     bool importRules(const QString &fileName);
     bool exportRules(const QString &fileName);
+
+    // One line naming the fail rules that apply (for the status bar); empty when failure
+    // injection is off or no fail rule can strike.
+    static QString failureSummary(const SmtpRuleSet &rules);
+    static QString stageText(SmtpRule::Stage stage);
 
 private:
     enum Column { MatchColumn, ActionColumn, ResultColumn };
@@ -35,8 +47,18 @@ private:
     void removeRule();
     void moveRule(int by);
     QString askFile(bool forSaving);
+    void setUpFailureGroup();
+    void updateFailureSummary();
 
     Ui::SettingsRulesPage ui;
+    QGroupBox *m_failureGroup = nullptr;
+    QCheckBox *m_failureSwitch = nullptr; // failure injection on/off
+    QLabel *m_failureSummaryLabel = nullptr;
+    QComboBox *m_stageCombo = nullptr;
+    QSpinBox *m_probabilitySpin = nullptr;
+    QSpinBox *m_delaySpin = nullptr;
+    QCheckBox *m_disconnectCheck = nullptr;
+    QList<QWidget *> m_failFields; // enabled while the selected rule is a fail rule
     QList<SmtpRule> m_rules;
     int m_decidingRow = -1; // the rule that decides the "try" address, shown in bold
     bool m_populating = false;

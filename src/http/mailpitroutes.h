@@ -31,6 +31,10 @@ SMTPRECEIVERHTTP_TEST_EXPORT void addMailpitListRoutes(
 // (mailpitmessageroutes.cpp).
 SMTPRECEIVERHTTP_TEST_EXPORT void addMailpitMessageRoutes(
     HttpRouter &router, const MailpitContext &context);
+// GET|PUT /api/v1/chaos: Mailpit's chaos triggers over the server's fail rules
+// (mailpitchaosroute.cpp).
+SMTPRECEIVERHTTP_TEST_EXPORT void addMailpitChaosRoute(
+    HttpRouter &router, const MailpitContext &context);
 // POST /api/v1/send (mailpitsendroute.cpp).
 SMTPRECEIVERHTTP_TEST_EXPORT void addMailpitSendRoute(
     HttpRouter &router, const MailpitContext &context);

@@ -38,6 +38,7 @@ SmtpHttpApi::SmtpHttpApi(SmtpMessageStore *store, SmtpServer *server, QObject *p
     addMailpitMessageRoutes(d->router, context);
     addMailpitSendRoute(d->router, context);
     addMailpitReleaseRoute(d->router, context, [d] { return d->relay.data(); });
+    addMailpitChaosRoute(d->router, context);
 
     d->webSockets = new QWebSocketServer(
         QStringLiteral("smtp-receiver"), QWebSocketServer::NonSecureMode, this);

@@ -122,6 +122,34 @@ class SecondInstanceTest(RelayCase):
         self.assertEqual(ours.next_event()["event"], "releaseFailed")
 
 
+class RelayRuleTest(RelayCase):
+    """An accept rule with "relay": true releases what it accepts after the 250, by itself."""
+
+    def test_relay_rule_releases_its_recipients_only(self):
+        directory = self.make_tempdir()
+        rules = os.path.join(directory, "rules.json")
+        with open(rules, "w") as f:
+            json.dump({"default": "accept", "rules": [
+                {"match": "/^([^+@]+)\\+[^@]*(@.*)$/", "action": "rewrite", "to": "\\1\\2"},
+                {"match": "*@allowed.test", "action": "accept", "relay": True}]}, f)
+        target = self.start_server()
+        ours = self.start_relaying(target.port, "--relay-tls", "none", "--rules", rules)
+        caught = self.catch(ours, recipients=("dev+tag@allowed.test", "other@kept.test"))
+        self.assertEqual(caught["rcpttos"], ["dev@allowed.test", "other@kept.test"])
+        event = ours.next_event()
+        self.assertEqual(event["event"], "released", event)
+        self.assertEqual((event["id"], event["to"]), (caught["id"], ["dev@allowed.test"]))
+        arrived = target.next_message()
+        self.assertEqual(arrived["rcpttos"], ["dev@allowed.test"])
+        self.assertEqual(arrived["mailfrom"], "sender@example.test")
+        # A message with no recipient under a relay rule is only caught: the next thing the
+        # target sees is the release of the message after it.
+        self.catch(ours, recipients=("other@kept.test",))
+        self.catch(ours, recipients=("second@allowed.test",))
+        self.assertEqual(ours.next_event()["event"], "released")
+        self.assertEqual(target.next_message()["rcpttos"], ["second@allowed.test"])
+
+
 class NoRelayTest(RelayCase):
     def test_no_relay_configured(self):
         server = self.start_server("--http", "127.0.0.1:0")

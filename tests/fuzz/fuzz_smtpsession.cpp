@@ -49,6 +49,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     config.credentials.insert(QStringLiteral("user"), QStringLiteral("pass"));
     config.limits.maxMessageSize = (flags & 32) ? 64 : 4096;
     config.limits.maxRecipients = 4;
+    if (flags & 64) {
+        // Failure injection, struck by some addresses: a reply, a late reply or a hang-up.
+        config.injectFailure
+            = [](SmtpFailureStage, const QString &address) -> std::optional<SmtpInjectedFailure> {
+            if (address.size() % 3 != 0)
+                return std::nullopt;
+            return SmtpInjectedFailure { SmtpReply::rejection(451, "injected"),
+                address.size() % 2 ? 10 : 0, address.size() % 7 == 0 };
+        };
+    }
 
     SmtpSession session(config);
     session.start();
@@ -83,6 +93,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     break;
                 case SmtpEvent::Type::StartTls:
                     session.tlsStarted();
+                    break;
+                case SmtpEvent::Type::Delay:
+                    session.delayElapsed();
                     break;
                 }
             }

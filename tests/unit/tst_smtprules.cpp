@@ -512,8 +512,8 @@ void TestSmtpRules::fromJsonErrors_data()
     QVERIFY(parseError(truncated).endsWith(s(" at offset 10")));
     QTest::newRow("not JSON") << QByteArray("rules") << parseError("rules");
     QTest::newRow("top level array") << QByteArray("[]") << s("the top level is not a JSON object");
-    QTest::newRow("unknown top-level key")
-        << QByteArray(R"({"rule": []})") << s("unknown key \"rule\" (known: default, rules)");
+    QTest::newRow("unknown top-level key") << QByteArray(
+        R"({"rule": []})") << s("unknown key \"rule\" (known: default, failureInjection, rules)");
     QTest::newRow("unknown default")
         << QByteArray(R"({"default": "maybe"})")
         << s("unknown \"default\" \"maybe\" (expected accept or reject)");
@@ -535,16 +535,16 @@ void TestSmtpRules::fromJsonErrors_data()
         << rules(R"({"match": 5, "action": "accept"})") << s("rule 1: \"match\" is not a string");
     QTest::newRow("missing action")
         << rules(R"({"match": "a@x"})") << s("rule 1 (\"a@x\"): missing \"action\"");
-    QTest::newRow("unknown action")
-        << rules(R"({"match": "a@x", "action": "allow"})")
-        << s("rule 1 (\"a@x\"): unknown action \"allow\" (expected accept, reject or rewrite)");
-    QTest::newRow("action is case-sensitive")
-        << rules(R"({"match": "a@x", "action": "Accept"})")
-        << s("rule 1 (\"a@x\"): unknown action \"Accept\" (expected accept, reject or rewrite)");
+    QTest::newRow("unknown action") << rules(R"({"match": "a@x", "action": "allow"})")
+                                    << s("rule 1 (\"a@x\"): unknown action \"allow\" (expected "
+                                         "accept, reject, rewrite or fail)");
+    QTest::newRow("action is case-sensitive") << rules(R"({"match": "a@x", "action": "Accept"})")
+                                              << s("rule 1 (\"a@x\"): unknown action \"Accept\" "
+                                                   "(expected accept, reject, rewrite or fail)");
     QTest::newRow("action is not a string")
         << rules(R"({"match": "a@x", "action": 1})")
-        << s("rule 1 (\"a@x\"): unknown action that is not a string (expected accept, reject or "
-             "rewrite)");
+        << s("rule 1 (\"a@x\"): unknown action that is not a string (expected accept, reject, "
+             "rewrite or fail)");
     QTest::newRow("rewrite without to")
         << rules(R"({"match": "a@x", "action": "accept"}, {"match": "b@x", "action": "rewrite"})")
         << s("rule 2 (\"b@x\"): rewrite without \"to\"");
@@ -590,10 +590,12 @@ void TestSmtpRules::fromJsonErrors_data()
         << s("rule 1 (\"a@x\"): \"message\" is not a string");
     QTest::newRow("unknown key (typo)")
         << rules(R"({"match": "a@x", "action": "reject", "mesage": "No"})")
-        << s("rule 1 (\"a@x\"): unknown key \"mesage\" (known: match, action, to, code, message)");
+        << s("rule 1 (\"a@x\"): unknown key \"mesage\" (known: match, action, to, code, message, "
+             "stage, probability, delayMs, disconnect, relay)");
     QTest::newRow("unknown key, no match")
         << rules(R"({"Match": "a@x", "action": "accept"})")
-        << s("rule 1: unknown key \"Match\" (known: match, action, to, code, message)");
+        << s("rule 1: unknown key \"Match\" (known: match, action, to, code, message, "
+             "stage, probability, delayMs, disconnect, relay)");
 }
 
 void TestSmtpRules::fromJsonErrors()

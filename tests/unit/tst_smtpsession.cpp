@@ -244,6 +244,9 @@ private:
                 case Type::StartTls:
                     m_session.tlsStarted();
                     break;
+                case Type::Delay:
+                    m_session.delayElapsed(); // the time has passed
+                    break;
                 }
             }
         }

@@ -57,7 +57,7 @@ void SmtpSession::start()
 bool SmtpSession::isWaiting() const
 {
     return m_state == State::WaitRecipient || m_state == State::WaitMessage
-        || m_state == State::WaitTls;
+        || m_state == State::WaitTls || m_state == State::WaitDelay;
 }
 
 void SmtpSession::feed(QByteArrayView bytes)
@@ -92,6 +92,7 @@ void SmtpSession::process()
         case State::WaitRecipient:
         case State::WaitMessage:
         case State::WaitTls:
+        case State::WaitDelay:
         case State::Closed:
             return;
         }
@@ -294,6 +295,8 @@ void SmtpSession::onMail(const SmtpCommand &command)
             badCommand(*argument.error);
         return;
     }
+    if (failureInjected(SmtpFailureStage::Mail, argument.reversePath))
+        return;
     m_inTransaction = true;
     m_envelope.mailFrom = argument.reversePath;
     m_envelope.smtpUtf8 = argument.smtpUtf8;
@@ -318,6 +321,8 @@ void SmtpSession::onRcpt(const SmtpCommand &command)
         reply(SmtpReply::tooManyRecipients());
         return;
     }
+    if (failureInjected(SmtpFailureStage::Rcpt, argument.forwardPath))
+        return;
     m_verifying = false;
     m_state = State::WaitRecipient;
     m_events.append({ SmtpEvent::Type::Recipient, argument.forwardPath, m_envelope, {} });
@@ -465,6 +470,11 @@ void SmtpSession::finishBody(QByteArray data, bool overflowed)
         resetTransaction();
         m_state = State::Command;
         reply(SmtpReply::messageTooBig());
+        return;
+    }
+    m_state = State::Command;
+    if (failureInjected(SmtpFailureStage::Data, m_envelope.mailFrom)) {
+        resetTransaction(); // the message is not stored: the client has to send it again
         return;
     }
     m_state = State::WaitMessage;
@@ -648,12 +658,52 @@ bool SmtpSession::credentialsValid(const QString &user, const QString &password)
 
 void SmtpSession::finishAuth(const QString &user, bool valid)
 {
+    if (failureInjected(SmtpFailureStage::Auth, user))
+        return;
     if (!valid || user.isEmpty()) {
         badCommand(SmtpReply::authFailed()); // counted: the error limit stops guessing
         return;
     }
     m_authUser = user;
     reply(SmtpReply::authSucceeded());
+}
+
+bool SmtpSession::failureInjected(SmtpFailureStage stage, const QString &address)
+{
+    if (!m_config.injectFailure)
+        return false;
+    std::optional<SmtpInjectedFailure> failure = m_config.injectFailure(stage, address);
+    if (!failure)
+        return false;
+    if (failure->delayMs > 0) {
+        SmtpEvent event { SmtpEvent::Type::Delay, {}, {}, {}, failure->delayMs };
+        m_pendingFailure = std::move(failure);
+        m_state = State::WaitDelay;
+        m_events.append(std::move(event));
+    } else {
+        answerFailure(*failure);
+    }
+    return true;
+}
+
+void SmtpSession::answerFailure(const SmtpInjectedFailure &failure)
+{
+    if (failure.disconnect) {
+        m_state = State::Closed; // no reply at all: the connection just ends
+        m_input.clear();
+        return;
+    }
+    m_state = State::Command;
+    reply(failure.reply);
+}
+
+void SmtpSession::delayElapsed()
+{
+    if (m_state != State::WaitDelay || !m_pendingFailure)
+        return;
+    const SmtpInjectedFailure failure = *std::exchange(m_pendingFailure, std::nullopt);
+    answerFailure(failure);
+    process();
 }
 
 void SmtpSession::reply(const SmtpReply &r)

@@ -18,6 +18,25 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
+#include <optional>
+
+// Failure injection: where in a transaction a failure may be injected.
+enum class SmtpFailureStage {
+    Mail, // MAIL FROM, once it parsed; compared with the sender
+    Rcpt, // RCPT TO, once it parsed; compared with the recipient
+    Data, // the end of the message body (DATA or BDAT LAST); compared with the sender
+    Auth, // the end of an AUTH exchange; compared with the user name
+};
+
+// What the session answers instead of going on.
+struct SmtpInjectedFailure
+{
+    SmtpReply reply;
+    int delayMs = 0; // answer after this long (the session waits; see SmtpEvent::Type::Delay)
+    bool disconnect = false; // close without any reply (after the delay)
+};
+
 struct SmtpSessionConfig
 {
     enum class Auth {
@@ -34,6 +53,10 @@ struct SmtpSessionConfig
     Auth auth = Auth::Off;
     QHash<QString, QString> credentials; // user -> password
     QByteArray cramMd5Nonce = "0"; // unique per session, part of the CRAM-MD5 challenge
+    // Asked at each stage once the command is otherwise good; a failure is answered instead of
+    // going on (the transaction or AUTH does not proceed, a body is not stored). Unset: never.
+    std::function<std::optional<SmtpInjectedFailure>(SmtpFailureStage, const QString &)>
+        injectFailure;
 };
 
 struct SmtpEnvelope
@@ -53,11 +76,13 @@ struct SmtpEvent
         Verify, // VRFY: answered the same way
         Message, // body complete: answer with messageStored() or messageFailed()
         StartTls, // 220 queued: flush it, start the handshake, then call tlsStarted()
+        Delay, // an injected failure waits: call delayElapsed() after delayMs
     };
     Type type;
     QString address; // Recipient / Verify
     SmtpEnvelope envelope; // Recipient (so far) / Message
     QByteArray data; // Message
+    int delayMs = 0; // Delay
 };
 
 class SMTPRECEIVER_TEST_EXPORT SmtpSession
@@ -72,6 +97,7 @@ public:
         WaitRecipient, // a Recipient / Verify event is out
         WaitMessage, // a Message event is out
         WaitTls, // a StartTls event is out
+        WaitDelay, // a Delay event is out
         Closed, // QUIT, error limit, timeout or shutdown: write what is left, then close
     };
 
@@ -100,6 +126,7 @@ public:
     void messageStored(const QByteArray &queueId);
     void messageFailed(const SmtpReply &reply);
     void tlsStarted();
+    void delayElapsed();
 
     // Conditions seen by the connection
     void idleTimeout();
@@ -124,6 +151,9 @@ private:
     bool credentialsValid(const QString &user, const QString &password) const;
     void finishAuth(const QString &user, bool valid);
     void finishBody(QByteArray data, bool overflowed);
+    // Asks config.injectFailure; true when a failure was answered (or is waiting for its delay).
+    bool failureInjected(SmtpFailureStage stage, const QString &address);
+    void answerFailure(const SmtpInjectedFailure &failure);
 
     void reply(const SmtpReply &reply);
     void badCommand(const SmtpReply &reply);
@@ -164,4 +194,6 @@ private:
     AuthStep m_authStep = AuthStep::None;
     QString m_loginUser;
     QByteArray m_cramChallenge;
+
+    std::optional<SmtpInjectedFailure> m_pendingFailure; // while WaitDelay
 };
