@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QString>
 #include <QStringList>
+#include <QUrl>
 
 struct AppOptions
 {
@@ -27,4 +28,7 @@ struct AppOptions
     QHash<QString, QString> httpCredentials; // --http-auth, user -> password
     QStringList httpAllowedHosts; // --http-allowed-host
     QString httpCorsOrigin; // --http-cors
+    // --remote: a window on this catcher's HTTP API instead of the local store (user and
+    // password, if any, from the URL's user info, for Basic auth).
+    QUrl remote;
 };
