@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkReply>
+#include <QThread>
 #include <QUrlQuery>
 
 #include <future>
@@ -419,17 +420,22 @@ qint64 RemoteMessageSource::cached(qint64 id) const
     }
     if (remote.isEmpty())
         return 0;
-    // A manager of this worker thread's own (they are kept alive by the view's pool), so the
-    // GUI thread is never waited on.
-    thread_local std::unique_ptr<QNetworkAccessManager> network;
-    if (!network)
-        network = std::make_unique<QNetworkAccessManager>();
+    // On a worker thread a manager of that thread's own (the view's pool keeps its threads),
+    // so the GUI thread is never waited on; on the GUI thread, the source's.
+    thread_local std::unique_ptr<QNetworkAccessManager> own;
+    QNetworkAccessManager *network = &m_network;
+    if (QThread::currentThread() != thread()) {
+        if (!own)
+            own = std::make_unique<QNetworkAccessManager>();
+        network = own.get();
+    }
     QEventLoop loop;
     // IDs are URL-safe (Mailpit's and ours); the path takes them as they are.
     QNetworkReply *reply
         = network->get(request(QStringLiteral("/api/v1/message/%1/raw").arg(remote)));
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     loop.exec();
+    reply->setParent(nullptr); // not the manager's to delete (autoDeleteReplies)
     std::unique_ptr<QNetworkReply> owned(reply);
     if (reply->error() != QNetworkReply::NoError)
         return 0;

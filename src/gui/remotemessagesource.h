@@ -99,7 +99,7 @@ private:
 
     QUrl m_base;
     QByteArray m_authorization; // "Basic ..." or empty
-    QNetworkAccessManager m_network;
+    mutable QNetworkAccessManager m_network;
     QWebSocket m_socket;
     QTimer m_retry;
     int m_retryDelay = 0;

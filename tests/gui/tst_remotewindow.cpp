@@ -45,11 +45,12 @@ struct Catcher
     quint16 smtp = 0;
     quint16 http = 0;
 
-    bool start(const QString &database, quint16 httpPort = 0)
+    bool start(const QString &database, quint16 httpPort = 0, const QStringList &extra = {})
     {
         process.setProgram(SMTP_RECEIVER_BINARY);
-        process.setArguments({ "--no-gui", "--json", "--smtp", "127.0.0.1:0", "--http",
-            QString("127.0.0.1:%1").arg(httpPort), "--database", database });
+        process.setArguments(QStringList { "--no-gui", "--json", "--smtp", "127.0.0.1:0", "--http",
+                                 QString("127.0.0.1:%1").arg(httpPort), "--database", database }
+            + extra);
         process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         process.start();
         if (!process.waitForStarted(timeout) || !process.waitForReadyRead(timeout))
@@ -166,6 +167,7 @@ private Q_SLOTS:
     void recentCatchersAreKeptPrivately();
     void liveWindowOnHeadlessCatcher();
     void modelUnderTester();
+    void basicAuth();
     void mailpitDialect();
 
 private:
@@ -357,6 +359,28 @@ void TestRemoteWindow::modelUnderTester()
     source.clear();
     QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 0, timeout);
     QTRY_COMPARE_WITH_TIMEOUT(source.count(), 0, timeout);
+}
+
+void TestRemoteWindow::basicAuth()
+{
+    Catcher catcher;
+    QVERIFY(catcher.start(":memory:", 0, { "--http-auth", "team:s3cret" }));
+    QVERIFY(sendMail(catcher.smtp, "for the team"));
+
+    RemoteMessageSource source(catcher.url(), "team", "s3cret");
+    source.start();
+    SourceInboxModel model(&source);
+    QTRY_COMPARE_WITH_TIMEOUT(source.state(), RemoteMessageSource::State::Connected, timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(subjects(&model), QStringList { "for the team" }, timeout);
+    QVERIFY(sendMail(catcher.smtp, "live for the team")); // the WebSocket got in too
+    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 2, timeout);
+
+    RemoteMessageSource wrong(catcher.url(), "team", "guess");
+    QSignalSpy answered(&wrong, &MessageSource::pageLoaded);
+    wrong.requestPage({}, 0, 10);
+    QTRY_COMPARE_WITH_TIMEOUT(answered.count(), 1, timeout);
+    QVERIFY2(answered.first().at(4).toString().startsWith("HTTP 401"),
+        qPrintable(answered.first().at(4).toString()));
 }
 
 void TestRemoteWindow::mailpitDialect()
