@@ -6,8 +6,11 @@
 #
 # Usage: bench/remote-open.sh STORE [PAGES] [BUILD_DIR]   (default 20 pages, build/dev built with
 #        -DSMTPRECEIVER_BENCH=ON)
-# The store is used in place (copying 9 GB is not worth it): the catcher opens it, reads it, and
-# writes nothing unless mail arrives (none is sent here).
+# The store is used in place (copying 9 GB is not worth it): no mail is sent, so the catcher only
+# reads it (apart from what opening a store does: indexing anything left unindexed).
+#
+# Measured (2 loaded cores, offscreen, 1,000,000-message store, build/dev RelWithDebInfo):
+#   first_page_ms=1162 rows=200; 20 pages: page_ms_median=136 page_ms_max=282; peak RSS 104 MiB
 set -euo pipefail
 store=${1:?usage: remote-open.sh STORE [PAGES] [BUILD_DIR]}
 pages=${2:-20}
