@@ -288,7 +288,7 @@ void MainWindow::createActions()
     });
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("Open &Remote Catcher…"), this, [this] {
+    file->addAction(tr("Open &Remote Catcher…"), this, [] {
         if (RemoteWindow *window = RemoteWindow::openInteractively(nullptr))
             window->setObjectName(QStringLiteral("remoteWindow"));
     });

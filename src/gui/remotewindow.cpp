@@ -152,7 +152,7 @@ void RemoteWindow::createActions()
         connect(action, &QAction::triggered, this, slot);
         return action;
     };
-    QAction *open = add(tr("Open &Remote Catcher…"), {}, [this] { openInteractively(nullptr); });
+    QAction *open = add(tr("Open &Remote Catcher…"), {}, [] { openInteractively(nullptr); });
     QAction *save = add(tr("&Save as .eml…"), QKeySequence::Save, &RemoteWindow::saveSelectedAs);
     QAction *close = add(tr("&Close Window"), QKeySequence::Close, &QWidget::close);
     QAction *quit = add(tr("&Quit"), QKeySequence::Quit, &QApplication::quit);
