@@ -7,7 +7,8 @@
 //   first_page_ms  the newest page (200 rows) in the inbox and painted: what the user sees;
 // then PAGES times (default 20) the view scrolled to its bottom, as a user dragging down does:
 //   page_ms        from the scroll to the next page in the model and painted (median and max);
-// and the peak RSS of this process (the catcher's is its own).
+// and the peak RSS of this process (the catcher's is its own). With REMOTE_OPEN_GRAB=FILE.png
+// set, the newest message is then opened and the window saved there, to see what was timed.
 #include "procstatus.h"
 
 #include <messageview.h>
@@ -86,6 +87,16 @@ int main(int argc, char **argv)
             static_cast<long long>(times.at(times.size() / 2)),
             static_cast<long long>(times.constLast()));
     std::printf("peak_rss_kb=%lld\n", static_cast<long long>(statusKib("VmHWM:")));
+    if (const QString grab = qEnvironmentVariable("REMOTE_OPEN_GRAB"); !grab.isEmpty()) {
+        view->scrollToTop();
+        view->selectRow(0);
+        QEventLoop loop;
+        QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+        QObject::connect(window->messageView(), &MessageView::htmlRendered, &loop,
+            [&loop] { QTimer::singleShot(1500, &loop, &QEventLoop::quit); });
+        loop.exec();
+        window->grab().save(grab);
+    }
     delete window;
     return 0;
 }
