@@ -79,6 +79,13 @@
     </message>
 </context>
 <context>
+    <name>LocalMessageSource</name>
+    <message>
+        <source>Local store</source>
+        <translation>Lokaler Speicher</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>smtp-receiver</source>
@@ -272,6 +279,10 @@
     <message>
         <source>API not listening</source>
         <translation>API nicht erreichbar</translation>
+    </message>
+    <message>
+        <source>Open &amp;Remote Catcher…</source>
+        <translation>Entfernten &amp;Catcher öffnen…</translation>
     </message>
 </context>
 <context>
@@ -808,6 +819,196 @@
             <numerusform>%1 (%Ln Byte)</numerusform>
             <numerusform>%1 (%Ln Bytes)</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>RemoteCatcherDialog</name>
+    <message>
+        <source>Open Remote Catcher</source>
+        <translation>Entfernten Catcher öffnen</translation>
+    </message>
+    <message>
+        <source>&amp;Address:</source>
+        <translation>&amp;Adresse:</translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation>&amp;Benutzer:</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Passwort:</translation>
+    </message>
+    <message>
+        <source>The HTTP API of a headless smtp-receiver (--http) or of a Mailpit. User and password are for HTTP Basic auth, if the catcher asks for it; they are kept with the recent catchers in the settings file, which only you can read (permissions 0600).</source>
+        <translation>Die HTTP-API eines smtp-receiver ohne Fenster (--http) oder eines Mailpit. Benutzer und Passwort dienen der HTTP-Basic-Authentifizierung, falls der Catcher sie verlangt; sie werden mit den zuletzt geöffneten Catchern in der Einstellungsdatei gespeichert, die nur Sie lesen können (Rechte 0600).</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not an http:// or https:// address</source>
+        <translation>„%1“ ist keine http://- oder https://-Adresse</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteMessageSource</name>
+    <message>
+        <source>The connection was closed.</source>
+        <translation>Die Verbindung wurde geschlossen.</translation>
+    </message>
+    <message>
+        <source>The catcher at %1 did not do it: %2</source>
+        <translation>Der Catcher auf %1 hat es nicht ausgeführt: %2</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteWindow</name>
+    <message>
+        <source>Search on the catcher: words, &quot;phrases&quot;, from:, to:, subject:, is:unread, -term</source>
+        <translation>Suche auf dem Catcher: Wörter, &quot;Wortgruppen&quot;, from:, to:, subject:, is:unread, -Begriff</translation>
+    </message>
+    <message>
+        <source>Open &amp;Remote Catcher…</source>
+        <translation>Entfernten &amp;Catcher öffnen…</translation>
+    </message>
+    <message>
+        <source>&amp;Save as .eml…</source>
+        <translation>Als .eml &amp;speichern…</translation>
+    </message>
+    <message>
+        <source>&amp;Close Window</source>
+        <translation>Fenster &amp;schließen</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>Mark as &amp;Read</source>
+        <translation>Als &amp;gelesen markieren</translation>
+    </message>
+    <message>
+        <source>Ctrl+R</source>
+        <translation>Ctrl+R</translation>
+    </message>
+    <message>
+        <source>Mark as &amp;Unread</source>
+        <translation>Als &amp;ungelesen markieren</translation>
+    </message>
+    <message>
+        <source>Ctrl+U</source>
+        <translation>Ctrl+U</translation>
+    </message>
+    <message>
+        <source>Mark All as Read</source>
+        <translation>Alle als gelesen markieren</translation>
+    </message>
+    <message>
+        <source>View S&amp;ource</source>
+        <translation>&amp;Quelltext anzeigen</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+U</source>
+        <translation>Ctrl+Shift+U</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Löschen</translation>
+    </message>
+    <message>
+        <source>Delete &amp;All…</source>
+        <translation>&amp;Alle löschen…</translation>
+    </message>
+    <message>
+        <source>&amp;Find</source>
+        <translation>&amp;Suchen</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Message</source>
+        <translation>&amp;Nachricht</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>Hauptwerkzeugleiste</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Verbinde mit %1…</translation>
+    </message>
+    <message>
+        <source>Connected to %1</source>
+        <translation>Verbunden mit %1</translation>
+    </message>
+    <message>
+        <source>Connected to %1 (version %2)</source>
+        <translation>Verbunden mit %1 (Version %2)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Disconnected from %1, trying again in %n s</source>
+        <translation>
+            <numerusform>Keine Verbindung zu %1, neuer Versuch in %n s</numerusform>
+            <numerusform>Keine Verbindung zu %1, neuer Versuch in %n s</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The catcher at %1 cannot be reached (%2). What was loaded stays shown; the window reconnects by itself and then shows what arrived meanwhile.</source>
+        <translation>Der Catcher auf %1 ist nicht erreichbar (%2). Was geladen war, bleibt sichtbar; das Fenster verbindet sich von selbst neu und zeigt dann, was inzwischen angekommen ist.</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <comment>status bar: N messages, N unread</comment>
+        <translation>%1, %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s)</source>
+        <translation>
+            <numerusform>%n Nachricht</numerusform>
+            <numerusform>%n Nachrichten</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unread</source>
+        <translation>
+            <numerusform>%n ungelesen</numerusform>
+            <numerusform>%n ungelesen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (%2 unread) — smtp-receiver</source>
+        <translation>%1 (%2 ungelesen) — smtp-receiver</translation>
+    </message>
+    <message>
+        <source>%1 — smtp-receiver</source>
+        <translation>%1 — smtp-receiver</translation>
+    </message>
+    <message>
+        <source>Delete all messages</source>
+        <translation>Alle Nachrichten löschen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete all %n message(s) on %1? This cannot be undone.</source>
+        <translation>
+            <numerusform>%n Nachricht auf %1 löschen? Das kann nicht rückgängig gemacht werden.</numerusform>
+            <numerusform>Alle %n Nachrichten auf %1 löschen? Das kann nicht rückgängig gemacht werden.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Save message</source>
+        <translation>Nachricht speichern</translation>
+    </message>
+    <message>
+        <source>Email messages (*.eml)</source>
+        <translation>E-Mail-Nachrichten (*.eml)</translation>
+    </message>
+    <message>
+        <source>The catcher did not send the message.</source>
+        <translation>Der Catcher hat die Nachricht nicht geschickt.</translation>
     </message>
 </context>
 <context>
@@ -1542,6 +1743,33 @@
     <message>
         <source>Rule %1 (“%2”) is invalid: %3</source>
         <translation>Regel %1 („%2“) ist ungültig: %3</translation>
+    </message>
+</context>
+<context>
+    <name>SourceInboxModel</name>
+    <message>
+        <source>(no subject)</source>
+        <translation>(kein Betreff)</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Absender</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Empfänger</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Betreff</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Empfangen</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
     </message>
 </context>
 <context>

@@ -123,6 +123,37 @@
     </message>
 </context>
 <context>
+    <name>RemoteWindow</name>
+    <message numerus="yes">
+        <source>Disconnected from %1, trying again in %n s</source>
+        <translation>
+            <numerusform>Disconnected from %1, trying again in %n s</numerusform>
+            <numerusform>Disconnected from %1, trying again in %n s</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s)</source>
+        <translation>
+            <numerusform>%n message</numerusform>
+            <numerusform>%n messages</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unread</source>
+        <translation>
+            <numerusform>%n unread</numerusform>
+            <numerusform>%n unread</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete all %n message(s) on %1? This cannot be undone.</source>
+        <translation>
+            <numerusform>Delete %n message on %1? This cannot be undone.</numerusform>
+            <numerusform>Delete all %n messages on %1? This cannot be undone.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>RulesPage</name>
     <message numerus="yes">
         <source>Imported %n rules from %1; Apply makes them take effect.</source>

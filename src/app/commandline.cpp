@@ -218,6 +218,11 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
         tr("NAME"));
     const QCommandLineOption httpCors(QStringLiteral("http-cors"),
         tr("Send Access-Control-Allow-Origin: ORIGIN (default: no CORS headers)."), tr("ORIGIN"));
+    const QCommandLineOption remote(QStringLiteral("remote"),
+        tr("Open a window on the catcher whose HTTP API is at URL (another smtp-receiver's "
+           "--http, or a Mailpit) instead of the local store; user:password@ in the URL for "
+           "Basic auth."),
+        tr("URL"));
     parser.addOptions({ help, version, noGui, smtp, smtps, hostname, tlsCert, tlsKey, requireTls,
         auth, authAny, rules, maxSize, idle, maxConnections, maildir, database, max, list, json,
         http, httpAuth, httpAllowedHost, httpCors });
@@ -239,6 +244,7 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
         tr("How long the relay may take to answer each step. Default 30."), tr("SECONDS"));
     parser.addOptions({ relay, relayTls, relayAuth, relayAllowed, relayCert, relayTimeout });
     parser.addOption(chaosSeed);
+    parser.addOption(remote);
 
     CommandLineResult result;
     const auto fail = [&result](const QString &why) {
@@ -365,6 +371,17 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
             o.relayCertificateFile);
         !problem.isEmpty())
         return fail(problem);
+
+    if (parser.isSet(remote)) {
+        const QUrl url(parser.value(remote), QUrl::StrictMode);
+        if (!url.isValid() || url.host().isEmpty()
+            || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
+            return fail(
+                tr("--remote: '%1' is not an http:// or https:// URL").arg(parser.value(remote)));
+        if (o.noGui || o.list)
+            return fail(tr("--remote opens a window; it does not go with --no-gui or --list"));
+        o.remote = url;
+    }
 
     // The HTTP API: its companions mean nothing without it.
     if (!parser.isSet(http)) {

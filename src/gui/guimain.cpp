@@ -1,11 +1,13 @@
 // The entry point of the window module, called by smtp-receiver's main() (see guiloader.h).
 #include "mainwindow.h"
 #include "messageview.h"
+#include "remotewindow.h"
 #include "translators.h"
 
 #include <guientry.h>
 
 #include <QApplication>
+#include <QPointer>
 
 #include <unistd.h>
 
@@ -26,6 +28,19 @@ extern "C" Q_DECL_EXPORT int smtpReceiverGuiMain(int &argc, char **argv, const A
     QApplication::setQuitOnLastWindowClosed(false); // the tray may keep it running
 
     installTranslators(&app);
+
+    if (!options.remote.isEmpty()) {
+        // A window on another catcher: no local store, no listener; it ends with its windows.
+        QApplication::setQuitOnLastWindowClosed(true);
+        auto *window = new RemoteWindow({ options.remote.adjusted(QUrl::RemoveUserInfo),
+            options.remote.userName(QUrl::FullyDecoded),
+            options.remote.password(QUrl::FullyDecoded) });
+        window->show();
+        QPointer<RemoteWindow> open(window);
+        const int code = app.exec();
+        delete open; // closed: its deferred delete may not have run
+        return code;
+    }
 
     MainWindow window(options);
     if (!window.start())

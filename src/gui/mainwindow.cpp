@@ -2,6 +2,7 @@
 
 #include "inboxmodel.h"
 #include "messageview.h"
+#include "remotewindow.h"
 #include "settingsdialog.h"
 #include "settingspage.h"
 #include "settingsrulespage.h"
@@ -301,6 +302,10 @@ void MainWindow::createActions()
     });
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("Open &Remote Catcher…"), this, [] {
+        if (RemoteWindow *window = RemoteWindow::openInteractively(nullptr))
+            window->setObjectName(QStringLiteral("remoteWindow"));
+    });
     file->addAction(m_saveAction);
     file->addSeparator();
     file->addAction(m_receiveAction);

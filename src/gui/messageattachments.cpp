@@ -3,7 +3,6 @@
 #include "messageattachments.h"
 
 #include "messageview_p.h"
-#include "smtpmessagestore.h"
 
 #include <QDesktopServices>
 #include <QDir>
@@ -20,8 +19,7 @@ constexpr qint64 maxThumbnailSource = 20 * 1024 * 1024; // bigger images get no 
 
 } // namespace
 
-QImage MessageAttachments::thumbnail(
-    const SmtpMessageStore *store, qint64 id, const SmtpMimePart &a)
+QImage MessageAttachments::thumbnail(const MessageSource *store, qint64 id, const SmtpMimePart &a)
 {
     if (!a.contentType().startsWith(QLatin1String("image/"), Qt::CaseInsensitive) || a.size() <= 0
         || a.size() > maxThumbnailSource)
@@ -67,7 +65,7 @@ QFuture<bool> MessageViewPrivate::saveAttachment(
         reportError(MessageView::tr("There is no such attachment."), interactive);
         return QtFuture::makeReadyFuture(false);
     }
-    const SmtpMessageStore *s = store.data();
+    const MessageSource *s = store.data();
     const qint64 id = shown->id;
     return QtConcurrent::run(&pool, [s, id, partIndex, path] {
         bool ok = false;

@@ -6,16 +6,16 @@
 #include <QImage>
 #include <QString>
 
-class SmtpMessageStore;
+class MessageSource;
 class SmtpMimePart;
 
 namespace MessageAttachments {
 
 constexpr int thumbnailSize = 64;
 
-// A thumbnail of an image attachment of message id, decoded from the store (worker thread); null
+// A thumbnail of an image attachment of message id, decoded from the source (worker thread); null
 // for other types and for images too big to be worth decoding.
-QImage thumbnail(const SmtpMessageStore *store, qint64 id, const SmtpMimePart &attachment);
+QImage thumbnail(const MessageSource *store, qint64 id, const SmtpMimePart &attachment);
 
 // Writes bytes to path atomically; an error text for the user, empty on success.
 QString writeFile(const QString &path, const QByteArray &bytes);

@@ -21,7 +21,7 @@ QString sourceText(const QByteArray &raw)
 } // namespace
 
 LoadedMessage loadMessage(
-    const SmtpMessageStore *store, qint64 id, quint64 sequence, const std::atomic<quint64> *latest)
+    const MessageSource *store, qint64 id, quint64 sequence, const std::atomic<quint64> *latest)
 {
     LoadedMessage m;
     m.id = id;

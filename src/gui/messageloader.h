@@ -3,7 +3,7 @@
 // the source as text, the safe page, thumbnails of attachments).
 #pragma once
 
-#include "smtpmessagestore.h"
+#include "messagesource.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -29,7 +29,7 @@ struct LoadedMessage
     QHash<int, QImage> thumbnails; // of image attachments, by part id
 };
 
-// Reads message id from store; runs on a worker thread. Gives up early (stale) as soon as
+// Reads message id from source; runs on a worker thread. Gives up early (stale) as soon as
 // *latest no longer equals sequence, i.e. when another message was asked for meanwhile.
 LoadedMessage loadMessage(
-    const SmtpMessageStore *store, qint64 id, quint64 sequence, const std::atomic<quint64> *latest);
+    const MessageSource *source, qint64 id, quint64 sequence, const std::atomic<quint64> *latest);

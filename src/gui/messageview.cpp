@@ -44,7 +44,7 @@ void MessageViewPrivate::startLoad(qint64 id)
         Q_EMIT q->errorOccurred(MessageView::tr("The message view has no message store."));
         return;
     }
-    const SmtpMessageStore *s = store.data();
+    const MessageSource *s = store.data();
     const std::atomic<quint64> *latest = &latestLoad;
     // Every load ends in onLoaded(), which shows the latest and drops the others; always through
     // the event loop, never inside showMessage() (.then(q, ...) would call it right here if the
@@ -156,7 +156,7 @@ void MessageViewPrivate::servePart(qint64 id, const QString &cid, QWebEngineUrlR
         return;
     }
     // Decoding a part parses the message: on the pool, answered when done (the job may be gone).
-    const SmtpMessageStore *s = store.data();
+    const MessageSource *s = store.data();
     QPointer<QWebEngineUrlRequestJob> pending(job);
     QtConcurrent::run(&pool, [s, id, index] {
         PartBytes result;
@@ -229,22 +229,33 @@ void MessageView::registerUrlSchemes()
 void MessageView::setStore(SmtpMessageStore *store)
 {
     Q_D(MessageView);
+    if (d->ownSource && d->ownSource->store() == store && d->store == d->ownSource.get())
+        return;
+    std::unique_ptr<LocalMessageSource> previous = std::move(d->ownSource);
+    if (store)
+        d->ownSource = std::make_unique<LocalMessageSource>(store);
+    setSource(d->ownSource.get());
+}
+
+void MessageView::setSource(MessageSource *store)
+{
+    Q_D(MessageView);
     if (d->store == store)
         return;
     clear();
-    d->pool.waitForDone(); // nothing may still read the old store
+    d->pool.waitForDone(); // nothing may still read the old source
     if (d->store)
         disconnect(d->store, nullptr, this, nullptr);
     d->store = store;
     if (!store)
         return;
-    connect(store, &SmtpMessageStore::messagesRemoved, this, [this, d](const QList<qint64> &ids) {
+    connect(store, &MessageSource::messagesRemoved, this, [this, d](const QList<qint64> &ids) {
         if (d->currentId == 0)
             return;
         if (ids.contains(d->currentId)) {
             clear();
         } else if (ids.isEmpty()) { // "some or all": is ours still there?
-            const SmtpMessageStore *s = d->store.data();
+            const MessageSource *s = d->store.data();
             const qint64 id = d->currentId;
             QtConcurrent::run(&d->pool, [s, id] {
                 return s->message(id).has_value();

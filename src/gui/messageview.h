@@ -11,6 +11,7 @@
 #include <QFuture>
 #include <QWidget>
 
+class MessageSource;
 class SmtpMessageStore;
 class MessageViewPrivate;
 
@@ -30,7 +31,9 @@ public:
     // Must run in main() before the QApplication exists (QWebEngineUrlScheme rule).
     static void registerUrlSchemes();
 
-    void setStore(SmtpMessageStore *store);
+    void setStore(SmtpMessageStore *store); // the local store (through a LocalMessageSource)
+    // Any source, e.g. a remote catcher; not owned. Loads run on the view's worker threads.
+    void setSource(MessageSource *source);
     // Shows a message; loading happens on a worker thread, messageLoaded() says when it is shown.
     void showMessage(qint64 id);
     void clear();

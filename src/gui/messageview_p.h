@@ -4,6 +4,7 @@
 #pragma once
 
 #include "messageloader.h"
+#include "messagesource.h"
 #include "messageview.h"
 
 #include <QFuture>
@@ -83,7 +84,8 @@ public:
     void saveAttachmentInteractively(int partIndex);
 
     MessageView *q_ptr;
-    QPointer<SmtpMessageStore> store;
+    QPointer<MessageSource> store; // what the loader reads
+    std::unique_ptr<LocalMessageSource> ownSource; // made by setStore()
     qint64 currentId = 0; // asked for (messageId())
     std::atomic<quint64> latestLoad { 0 };
     QThreadPool pool;

@@ -9,6 +9,7 @@
 #include <QHash>
 #include <QString>
 #include <QStringList>
+#include <QUrl>
 
 struct AppOptions
 {
@@ -32,4 +33,7 @@ struct AppOptions
     // unless relay.isEnabled()).
     SmtpRelayConfig relay;
     QString relayCertificateFile; // --relay-cert, read by readRelayCertificate()
+    // --remote: a window on this catcher's HTTP API instead of the local store (user and
+    // password, if any, from the URL's user info, for Basic auth).
+    QUrl remote;
 };

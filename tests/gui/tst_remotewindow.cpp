@@ -1,0 +1,452 @@
+// The desktop app on a remote catcher: a headless smtp-receiver (--http) started by the test, a
+// RemoteWindow on it — mail appears live through the event WebSocket, opens, is searched,
+// marked read and deleted on the server; the server killed shows the disconnected state and a
+// restart on the same port is caught up with. The remote inbox model under
+// QAbstractItemModelTester, a fake Mailpit serving answers in Mailpit's documented shapes
+// (tests/data/mailpit), and the --remote flag.
+#include <commandline.h>
+#include <messageview.h>
+#include <remotecatcherdialog.h>
+#include <remotemessagesource.h>
+#include <remotewindow.h>
+#include <sourceinboxmodel.h>
+
+#include "smtptestclient.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+constexpr int timeout = 30000; // the bound of every wait for an event, for loaded machines
+
+namespace {
+
+// A headless smtp-receiver with the HTTP API, as a staging server runs it.
+struct Catcher
+{
+    QProcess process;
+    quint16 smtp = 0;
+    quint16 http = 0;
+
+    bool start(const QString &database, quint16 httpPort = 0, const QStringList &extra = {})
+    {
+        process.setProgram(SMTP_RECEIVER_BINARY);
+        process.setArguments(QStringList { "--no-gui", "--json", "--smtp", "127.0.0.1:0", "--http",
+                                 QString("127.0.0.1:%1").arg(httpPort), "--database", database }
+            + extra);
+        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        process.start();
+        if (!process.waitForStarted(timeout) || !process.waitForReadyRead(timeout))
+            return false;
+        const QJsonObject ready = QJsonDocument::fromJson(process.readLine()).object();
+        smtp = quint16(ready.value("smtp").toString().section(':', -1).toUInt());
+        http = quint16(ready.value("http").toString().section(':', -1).toUInt());
+        return ready.value("event").toString() == "listening" && smtp && http;
+    }
+    ~Catcher()
+    {
+        if (process.state() != QProcess::NotRunning) {
+            process.terminate();
+            process.waitForFinished(timeout);
+        }
+    }
+    QUrl url() const { return QUrl(QString("http://127.0.0.1:%1").arg(http)); }
+};
+
+bool sendMail(quint16 port, const QByteArray &subject)
+{
+    SmtpTestClient client;
+    if (!client.connectTo(port))
+        return false;
+    const QByteArray body = "From: Alice <alice@example.com>\r\nTo: bob@example.org\r\nSubject: "
+        + subject + "\r\n\r\nHello from " + subject + ".\r\n";
+    return SmtpTestClient::code(client.sendMail("alice@example.com", { "bob@example.org" }, body))
+        == 250;
+}
+
+// The server's own view, through its API (not the window's).
+QJsonObject apiGet(const QUrl &base, const QString &pathAndQuery)
+{
+    QNetworkAccessManager network;
+    QNetworkReply *reply = network.get(QNetworkRequest(QUrl(base.toString() + pathAndQuery)));
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    reply->deleteLater();
+    return QJsonDocument::fromJson(reply->readAll()).object();
+}
+
+QStringList subjects(const SourceInboxModel *model)
+{
+    QStringList list;
+    for (int row = 0; row < model->rowCount(); ++row)
+        list.append(model->summaryAt(row).subject);
+    return list;
+}
+
+// A fake Mailpit: answers GETs from tests/data/mailpit; the event WebSocket is not there.
+class FakeMailpit : public QTcpServer
+{
+public:
+    QStringList requests;
+
+    FakeMailpit()
+    {
+        connect(this, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = nextPendingConnection()) {
+                connect(socket, &QTcpSocket::readyRead, socket, [this, socket] { serve(socket); });
+                connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            }
+        });
+    }
+
+private:
+    void serve(QTcpSocket *socket)
+    {
+        QByteArray &buffer = m_buffers[socket];
+        buffer += socket->readAll();
+        while (buffer.contains("\r\n\r\n")) {
+            const int end = int(buffer.indexOf("\r\n\r\n")) + 4;
+            const QByteArray head = buffer.left(end);
+            buffer.remove(0, end);
+            const QByteArray target = head.split(' ').value(1);
+            requests.append(QString::fromUtf8(head.split(' ').value(0) + ' ' + target));
+            const QString path = QUrl(QString::fromUtf8(target)).path();
+            QString file;
+            if (path == "/api/v1/messages")
+                file = "messages.json";
+            else if (path == "/api/v1/search")
+                file = "search.json";
+            else if (path == "/api/v1/info")
+                file = "info.json";
+            else if (path.startsWith("/api/v1/message/") && path.endsWith("/raw"))
+                file = path.section('/', 4, 4) + ".eml";
+            QFile data(QString(MAILPIT_FIXTURES) + '/' + file);
+            QByteArray status = "200 OK";
+            QByteArray body;
+            if (file.isEmpty() || !data.open(QIODevice::ReadOnly)) {
+                status = "404 Not Found";
+                body = "404 page not found\n";
+            } else {
+                body = data.readAll();
+            }
+            socket->write("HTTP/1.1 " + status
+                + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\nContent-Type: "
+                + (file.endsWith(".json") ? "application/json" : "text/plain; charset=utf-8")
+                + "\r\n\r\n" + body);
+        }
+    }
+    QHash<QTcpSocket *, QByteArray> m_buffers;
+};
+
+} // namespace
+
+class TestRemoteWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void commandLine();
+    void recentCatchersAreKeptPrivately();
+    void liveWindowOnHeadlessCatcher();
+    void modelUnderTester();
+    void basicAuth();
+    void mailpitDialect();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestRemoteWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings().clear();
+    QVERIFY(m_dir.isValid());
+}
+
+void TestRemoteWindow::commandLine()
+{
+    const CommandLineResult good
+        = parseCommandLine({ "smtp-receiver", "--remote", "http://user:pw@staging.example:8025" });
+    QCOMPARE(good.action, CommandLineResult::Action::Run);
+    QCOMPARE(good.options.remote.host(), QString("staging.example"));
+    QCOMPARE(good.options.remote.port(), 8025);
+    QCOMPARE(good.options.remote.userName(), QString("user"));
+    for (const char *bad : { "staging.example:8025", "ftp://staging.example", "http://" }) {
+        const CommandLineResult r = parseCommandLine({ "smtp-receiver", "--remote", bad });
+        QCOMPARE(r.action, CommandLineResult::Action::Error);
+        QVERIFY2(r.text.startsWith("--remote"), qPrintable(r.text));
+        QVERIFY(!r.text.contains('\n'));
+    }
+    QCOMPARE(parseCommandLine({ "smtp-receiver", "--no-gui", "--remote", "http://a:1" }).action,
+        CommandLineResult::Action::Error);
+}
+
+void TestRemoteWindow::recentCatchersAreKeptPrivately()
+{
+    QSettings settings;
+    RemoteCatcherDialog::remember(settings, { QUrl("http://one.example:8025"), "u", "p" });
+    RemoteCatcherDialog::remember(settings, { QUrl("http://two.example:8025"), {}, {} });
+    RemoteCatcherDialog::remember(settings, { QUrl("http://one.example:8025"), "u", "p2" });
+    const QList<RemoteCatcher> recent = RemoteCatcherDialog::recent(settings);
+    QCOMPARE(recent.size(), 2);
+    QCOMPARE(recent.at(0).url, QUrl("http://one.example:8025"));
+    QCOMPARE(recent.at(0).password, QString("p2"));
+    QCOMPARE(recent.at(1).url, QUrl("http://two.example:8025"));
+    const QFile::Permissions others = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup
+        | QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
+    QCOMPARE(QFile::permissions(settings.fileName()) & others, QFile::Permissions());
+    QVERIFY(QFile::permissions(settings.fileName()) & QFile::ReadOwner);
+}
+
+void TestRemoteWindow::liveWindowOnHeadlessCatcher()
+{
+    const QString database = m_dir.filePath("live.sqlite");
+    auto catcher = std::make_unique<Catcher>();
+    QVERIFY(catcher->start(database));
+    const QUrl url = catcher->url();
+    QVERIFY(sendMail(catcher->smtp, "before the window"));
+
+    auto *window = new RemoteWindow({ url, {}, {} });
+    QPointer<RemoteWindow> guard(window);
+    window->show();
+    SourceInboxModel *model = window->inboxModel();
+    RemoteMessageSource *source = window->source();
+    QTRY_COMPARE_WITH_TIMEOUT(source->state(), RemoteMessageSource::State::Connected, timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1, timeout);
+    QVERIFY(window->windowTitle().contains(QString("127.0.0.1:%1").arg(catcher->http)));
+    QVERIFY(window->connectionText().contains("Connected to 127.0.0.1"));
+
+    // Live: a message sent now is a row within a second, through the WebSocket.
+    QElapsedTimer sent;
+    sent.start();
+    QVERIFY(sendMail(catcher->smtp, "live one"));
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 2, 1000);
+    qInfo("row shown %lld ms after the mail was sent", sent.elapsed());
+    QVERIFY(sent.elapsed() < 1000);
+    QCOMPARE(model->summaryAt(0).subject, QString("live one"));
+
+    // Opening it shows it (fetched from the catcher) and marks it read on the server.
+    QSignalSpy loaded(window->messageView(), &MessageView::messageLoaded);
+    window->inboxView()->selectRow(0);
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, timeout);
+    QCOMPARE(
+        window->messageView()->findChild<QLabel *>("subjectLabel")->text(), QString("live one"));
+    const QString liveId = source->remoteId(model->idAt(0));
+    QTRY_VERIFY_WITH_TIMEOUT(apiGet(url, "/api/v1/messages")
+                                 .value("messages")
+                                 .toArray()
+                                 .at(0)
+                                 .toObject()
+                                 .value("Read")
+                                 .toBool(),
+        timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(model->summaryAt(0).read, timeout);
+    window->markSelectedRead(false);
+    QTRY_VERIFY_WITH_TIMEOUT(!apiGet(url, "/api/v1/messages")
+                                  .value("messages")
+                                  .toArray()
+                                  .at(0)
+                                  .toObject()
+                                  .value("Read")
+                                  .toBool(),
+        timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(!model->summaryAt(0).read, timeout);
+
+    // Search is the server's.
+    window->searchField()->setText("subject:before");
+    QTRY_COMPARE_WITH_TIMEOUT(subjects(model), QStringList { "before the window" }, timeout);
+    window->searchField()->clear();
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 2, timeout);
+
+    // Delete, on the server.
+    window->inboxView()->selectRow(0);
+    window->deleteSelected();
+    QTRY_COMPARE_WITH_TIMEOUT(apiGet(url, "/api/v1/messages").value("total").toInt(), 1, timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(subjects(model), QStringList { "before the window" }, timeout);
+    QCOMPARE(apiGet(url, "/api/v1/message/" + liveId).size(), 0); // 404, not JSON
+
+    // The server goes away: the window says so and keeps its rows.
+    catcher->process.kill();
+    QVERIFY(catcher->process.waitForFinished(timeout));
+    QTRY_COMPARE_WITH_TIMEOUT(source->state(), RemoteMessageSource::State::Disconnected, timeout);
+    QVERIFY(!window->disconnectedBanner()->isHidden());
+    QVERIFY2(window->connectionText().startsWith("Disconnected from"),
+        qPrintable(window->connectionText()));
+    QCOMPARE(subjects(model), QStringList { "before the window" });
+
+    // Back on the same port, with mail that came while the window could not see it.
+    const quint16 port = catcher->http;
+    catcher = std::make_unique<Catcher>();
+    QVERIFY(catcher->start(database, port));
+    QSignalSpy reconnected(source, &RemoteMessageSource::reconnected);
+    QVERIFY(sendMail(catcher->smtp, "while away"));
+    if (source->state() == RemoteMessageSource::State::Disconnected)
+        qInfo("the mail came while the window was disconnected: only catching up shows it");
+    QTRY_COMPARE_WITH_TIMEOUT(source->state(), RemoteMessageSource::State::Connected, timeout);
+    QCOMPARE(reconnected.count(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        subjects(model), (QStringList { "while away", "before the window" }), timeout);
+    QVERIFY(window->disconnectedBanner()->isHidden());
+    // And live again.
+    QVERIFY(sendMail(catcher->smtp, "after the return"));
+    QTRY_COMPARE_WITH_TIMEOUT(model->summaryAt(0).subject, QString("after the return"), timeout);
+    window->close();
+    QTRY_VERIFY(guard.isNull());
+}
+
+void TestRemoteWindow::modelUnderTester()
+{
+    Catcher catcher;
+    QVERIFY(catcher.start(":memory:"));
+    const int messages = SourceInboxModel::pageSize + 10;
+    {
+        SmtpTestClient client;
+        QVERIFY(client.connectTo(catcher.smtp));
+        QCOMPARE(SmtpTestClient::code(client.greeting()), 220);
+        QCOMPARE(SmtpTestClient::code(client.ehlo()), 250);
+        for (int i = 0; i < messages; ++i) {
+            QCOMPARE(SmtpTestClient::code(client.mail("a@example.com")), 250);
+            QCOMPARE(SmtpTestClient::code(client.rcpt("b@example.org")), 250);
+            QCOMPARE(SmtpTestClient::code(client.data(
+                         "Subject: message " + QByteArray::number(i) + "\r\n\r\nbody\r\n")),
+                250);
+        }
+    }
+    RemoteMessageSource source(catcher.url(), {}, {});
+    source.start();
+    SourceInboxModel model(&source);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QTRY_VERIFY_WITH_TIMEOUT(model.rowCount() >= int(SourceInboxModel::pageSize), timeout);
+    QCOMPARE(model.summaryAt(0).subject, QString("message %1").arg(messages - 1));
+    // The second page, as a view asks for it (the tester may have asked already).
+    const auto fetched = [&model] {
+        if (model.canFetchMore({}))
+            model.fetchMore({});
+        return model.rowCount();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(fetched(), messages, timeout);
+    QVERIFY(!model.canFetchMore({}));
+    QCOMPARE(model.summaryAt(messages - 1).subject, QString("message 0"));
+    QTRY_COMPARE_WITH_TIMEOUT(source.state(), RemoteMessageSource::State::Connected, timeout);
+
+    QVERIFY(sendMail(catcher.smtp, "newest"));
+    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), messages + 1, timeout);
+    QCOMPARE(model.summaryAt(0).subject, QString("newest"));
+    source.setRead({ model.idAt(0), model.idAt(5) }, true);
+    QTRY_VERIFY_WITH_TIMEOUT(model.summaryAt(0).read && model.summaryAt(5).read, timeout);
+    source.remove({ model.idAt(1), model.idAt(messages) });
+    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), messages - 1, timeout);
+    model.setQuery("subject:newest");
+    QTRY_COMPARE_WITH_TIMEOUT(subjects(&model), QStringList { "newest" }, timeout);
+    source.clear();
+    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 0, timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(source.count(), 0, timeout);
+}
+
+void TestRemoteWindow::basicAuth()
+{
+    Catcher catcher;
+    QVERIFY(catcher.start(":memory:", 0, { "--http-auth", "team:s3cret" }));
+    QVERIFY(sendMail(catcher.smtp, "for the team"));
+
+    RemoteMessageSource source(catcher.url(), "team", "s3cret");
+    source.start();
+    SourceInboxModel model(&source);
+    QTRY_COMPARE_WITH_TIMEOUT(source.state(), RemoteMessageSource::State::Connected, timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(subjects(&model), QStringList { "for the team" }, timeout);
+    QVERIFY(sendMail(catcher.smtp, "live for the team")); // the WebSocket got in too
+    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 2, timeout);
+
+    RemoteMessageSource wrong(catcher.url(), "team", "guess");
+    QSignalSpy answered(&wrong, &MessageSource::pageLoaded);
+    wrong.requestPage({}, 0, 10);
+    QTRY_COMPARE_WITH_TIMEOUT(answered.count(), 1, timeout);
+    QVERIFY2(answered.first().at(4).toString().startsWith("HTTP 401"),
+        qPrintable(answered.first().at(4).toString()));
+}
+
+void TestRemoteWindow::mailpitDialect()
+{
+    FakeMailpit mailpit;
+    QVERIFY(mailpit.listen(QHostAddress::LocalHost));
+    RemoteMessageSource source(
+        QUrl(QString("http://127.0.0.1:%1").arg(mailpit.serverPort())), "user", "secret");
+    source.start();
+    SourceInboxModel model(&source);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 2, timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(source.count(), 3, timeout);
+    QCOMPARE(source.unreadCount(), 2);
+    QCOMPARE(source.serverVersion(), QString("v1.13.2"));
+
+    const SmtpMessageSummary first = model.summaryAt(0);
+    QCOMPARE(source.remoteId(first.id), QString("iAfZVVe2UQfNjq4HMZmjWF"));
+    QCOMPARE(source.localId("iAfZVVe2UQfNjq4HMZmjWF"), first.id);
+    QCOMPARE(first.from, QString("Jürgen Example <juergen@example.com>"));
+    QCOMPARE(first.to, QString("alice@example.org, Bob <bob@example.org>"));
+    QCOMPARE(first.subject, QString("Ihre Bestellung ist unterwegs"));
+    QCOMPARE(
+        first.receivedAt, QDateTime::fromString("2024-02-22T01:42:16.123Z", Qt::ISODateWithMs));
+    QCOMPARE(first.size, 4931);
+    QVERIFY(!first.read);
+    QVERIFY(first.hasAttachments);
+    const SmtpMessageSummary second = model.summaryAt(1);
+    QVERIFY(second.id != first.id);
+    QCOMPARE(second.to, QString()); // null lists are empty lists
+    QCOMPARE(second.rcptTos, (QStringList { "carol@example.org", "dave@example.org" }));
+    QVERIFY(second.read);
+    QCOMPARE(model.data(model.index(1, SmtpInboxModel::SubjectColumn)).toString(),
+        QString("(no subject)"));
+    // Three counted, two sent: the model asks for the rest and learns there is none.
+    QVERIFY(model.canFetchMore({}));
+    model.fetchMore({});
+    QTRY_VERIFY_WITH_TIMEOUT(!model.canFetchMore({}), timeout);
+    QCOMPARE(model.rowCount(), 2);
+
+    model.setQuery("subject:Bestellung");
+    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 1, timeout);
+    QVERIFY(mailpit.requests.contains(
+        "GET /api/v1/search?query=subject%3ABestellung&start=0&limit=200"));
+
+    // The viewer's read: the raw source, parsed here; parts from it.
+    const std::optional<SmtpStoredMessage> m = source.message(first.id);
+    QVERIFY(m.has_value());
+    QCOMPARE(m->id(), first.id);
+    QCOMPARE(m->textBody().trimmed(), QString("Hallo Alice, Ihre Bestellung ist unterwegs."));
+    QCOMPARE(m->attachments().size(), 1);
+    bool ok = false;
+    QCOMPARE(source.partContent(first.id, m->attachments().at(0).partId(), &ok).trimmed(),
+        QByteArray("Lieferschein 4711"));
+    QVERIFY(ok);
+    QCOMPARE(mailpit.requests.count("GET /api/v1/message/iAfZVVe2UQfNjq4HMZmjWF/raw"), 1);
+    QVERIFY(!source.message(second.id).has_value()); // 404
+}
+
+int main(int argc, char **argv)
+{
+    qputenv("QTWEBENGINE_DISABLE_SANDBOX", "1"); // Chromium refuses its sandbox as root
+    MessageView::registerUrlSchemes(); // before the QApplication, like smtp-receiver's main()
+    QApplication app(argc, argv);
+    TestRemoteWindow test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_remotewindow.moc"
