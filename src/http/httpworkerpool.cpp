@@ -6,6 +6,7 @@
 #include <QMutexLocker>
 
 #ifdef Q_OS_LINUX
+#include <cerrno>
 #include <sys/resource.h>
 #include <unistd.h>
 #endif
