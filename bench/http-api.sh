@@ -92,27 +92,46 @@ alone=$(w2); echo "alone:   $alone"
 stop
 serve "$work/w2-polled.sqlite"
 cat > "$work/poll.py" <<'PY'
-# 200 clients, each polling the search route over its own keep-alive connection until killed,
-# every INTERVAL seconds (mailpit-api's waitForMessage polls every 0.5 s; 0 = back to back).
-import http.client, sys, threading, time
+# 200 clients, each polling the search route over its own keep-alive connection until told to
+# stop (SIGTERM), every INTERVAL seconds (mailpit-api's waitForMessage polls every 0.5 s; 0 = back
+# to back). A client whose connection fails opens a new one. Prints how the polls were answered.
+import collections, http.client, os, signal, sys, threading, time
 port = int(sys.argv[1])
 interval = float(sys.argv[2])
-count = [0]
+counts = collections.Counter()
+started = time.monotonic()
 def poll():
-    c = http.client.HTTPConnection("127.0.0.1", port)
+    c = None
     while True:
-        c.request("GET", "/api/v1/search?query=subject:bench&limit=50")
-        c.getresponse().read()
-        count[0] += 1
+        try:
+            if c is None:
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            c.request("GET", "/api/v1/search?query=subject:bench&limit=50")
+            r = c.getresponse()
+            r.read()
+            counts[str(r.status)] += 1
+        except Exception:
+            counts["error"] += 1
+            c = None
         time.sleep(interval)
+def report(*_):
+    secs = time.monotonic() - started
+    answered = sum(v for k, v in counts.items() if k != "error")
+    detail = " ".join("status_%s=%d" % kv for kv in sorted(counts.items()))
+    print("RESULT pollers answered=%d per_sec=%.0f %s" % (answered, answered / secs, detail),
+          flush=True)
+    os._exit(0)
+signal.signal(signal.SIGTERM, report)
 for _ in range(200):
     threading.Thread(target=poll, daemon=True).start()
 threading.Event().wait()
 PY
 "$py" "$work/poll.py" "$HTTP_PORT" "${POLL_INTERVAL:-0.5}" &
-pids+=($!)
+pollers=$!
+pids+=($pollers)
 sleep 2
 polled=$(w2 || true); echo "polled:  $polled"
+kill "$pollers"; wait "$pollers" 2> /dev/null || true
 stop
 awk -v a="$(echo "$alone" | rate)" -v p="$(echo "$polled" | rate)" \
   'BEGIN { printf "RESULT w2_with_200_pollers alone=%.0f polled=%.0f ratio=%.2f (target >= 0.80)\n", a, p, p / a }'

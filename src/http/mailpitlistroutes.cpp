@@ -3,6 +3,7 @@
 // reads them (values it cannot use are ignored, ?tz= for before:/after:).
 #include "httprouter.h"
 #include "mailpitjson.h"
+#include "mailpitreadcache.h"
 #include "mailpitroutes.h"
 
 #include <smtpmessagestore.h>
@@ -159,53 +160,64 @@ void addMailpitListRoutes(HttpRouter &router, const MailpitContext &context)
             [deleted, s = store.data()] { deleted->lastCount = s->count(); });
     }
 
-    router.add("GET", QStringLiteral("/api/v1/messages"), [store](HttpRequest &request) {
-        if (!store)
-            return storeFailure();
-        const qint64 start = startOf(request);
-        qint64 limit = limitOf(request);
-        const SmtpMatchCount all { store->count(), store->unreadCount() };
-        if (limit == 0) // Mailpit: everything
-            limit = qMax<qint64>(all.messages, 1);
-        QString error;
-        const QList<SmtpMessageSummary> page = store->summariesAt(QString(), start,
-            int(qMin<qint64>(limit, std::numeric_limits<int>::max())), {}, &error);
-        if (!error.isEmpty())
-            return HttpResponse::text(500, error);
-        return messagesSummary(*store, all.messages, all.unread, all, start, page);
-    });
+    // The list and the search read on a worker (see MailpitContext::readers); pollers asking
+    // the same between two changes of the store share one read (MailpitContext::cache).
+    router.add("GET", QStringLiteral("/api/v1/messages"),
+        mailpitCachedReadRoute(context,
+            [](SmtpMessageStore &reader, HttpRequest &request, HttpWorkerPool::Afterwards &) {
+                const qint64 start = startOf(request);
+                qint64 limit = limitOf(request);
+                const SmtpMatchCount all { reader.count(), reader.unreadCount() };
+                if (limit == 0) // Mailpit: everything
+                    limit = qMax<qint64>(all.messages, 1);
+                QString error;
+                const QList<SmtpMessageSummary> page = reader.summariesAt(QString(), start,
+                    int(qMin<qint64>(limit, std::numeric_limits<int>::max())), {}, &error);
+                if (!error.isEmpty())
+                    return HttpResponse::text(500, error);
+                return messagesSummary(reader, all.messages, all.unread, all, start, page);
+            }));
 
-    router.add("GET", QStringLiteral("/api/v1/search"), [store](HttpRequest &request) {
-        if (!store)
-            return storeFailure();
-        const QString query = request.queryItem(QStringLiteral("query")).trimmed();
-        if (query.isEmpty())
-            return HttpResponse::text(400, QStringLiteral("Error: no search query"));
-        const SmtpSearchOptions options = searchOptions(request);
-        const qint64 start = startOf(request);
-        const qint64 limit = limitOf(request); // 0: none (Mailpit)
-        QString error;
-        const SmtpMatchCount matches = store->countMatching(query, options, &error);
-        const QList<SmtpMessageSummary> page = error.isEmpty() && limit > 0
-            ? store->summariesAt(query, start,
-                int(qMin<qint64>(limit, std::numeric_limits<int>::max())), options, &error)
-            : QList<SmtpMessageSummary>();
-        if (!error.isEmpty())
-            return HttpResponse::text(400, error);
-        return messagesSummary(*store, store->count(), store->unreadCount(), matches, start, page);
-    });
+    router.add("GET", QStringLiteral("/api/v1/search"),
+        mailpitCachedReadRoute(context,
+            [](SmtpMessageStore &reader, HttpRequest &request, HttpWorkerPool::Afterwards &) {
+                const QString query = request.queryItem(QStringLiteral("query")).trimmed();
+                if (query.isEmpty())
+                    return HttpResponse::text(400, QStringLiteral("Error: no search query"));
+                const SmtpSearchOptions options = searchOptions(request);
+                const qint64 start = startOf(request);
+                const qint64 limit = limitOf(request); // 0: none (Mailpit)
+                QString error;
+                const SmtpMatchCount matches = reader.countMatching(query, options, &error);
+                const QList<SmtpMessageSummary> page = error.isEmpty() && limit > 0
+                    ? reader.summariesAt(query, start,
+                        int(qMin<qint64>(limit, std::numeric_limits<int>::max())), options, &error)
+                    : QList<SmtpMessageSummary>();
+                if (!error.isEmpty())
+                    return HttpResponse::text(400, error);
+                return messagesSummary(
+                    reader, reader.count(), reader.unreadCount(), matches, start, page);
+            }));
 
-    router.add("DELETE", QStringLiteral("/api/v1/search"), [store](HttpRequest &request) {
+    // The writes make the kept list and search answers stale at once (see MailpitReadCache).
+    const QPointer<MailpitReadCache> cache = context.cache;
+    const auto wrote = [cache] {
+        if (cache)
+            cache->invalidate();
+    };
+
+    router.add("DELETE", QStringLiteral("/api/v1/search"), [store, wrote](HttpRequest &request) {
         if (!store)
             return storeFailure();
         const QString query = request.queryItem(QStringLiteral("query")).trimmed();
         if (query.isEmpty())
             return HttpResponse::text(400, QStringLiteral("Error: no search query"));
         store->removeMatching(query, searchOptions(request));
+        wrote();
         return HttpResponse::ok();
     });
 
-    router.add("PUT", QStringLiteral("/api/v1/messages"), [store](HttpRequest &request) {
+    router.add("PUT", QStringLiteral("/api/v1/messages"), [store, wrote](HttpRequest &request) {
         if (!store)
             return storeFailure();
         HttpResponse error;
@@ -226,10 +238,11 @@ void addMailpitListRoutes(HttpRouter &router, const MailpitContext &context)
             ok = ids.isEmpty() || store->setRead(ids, read);
         else // neither, or IDs: [] (cypress-mailpit's "all")
             ok = store->setReadMatching(QString(), read) >= 0;
+        wrote();
         return ok ? HttpResponse::ok() : storeFailure();
     });
 
-    router.add("DELETE", QStringLiteral("/api/v1/messages"), [store](HttpRequest &request) {
+    router.add("DELETE", QStringLiteral("/api/v1/messages"), [store, wrote](HttpRequest &request) {
         if (!store)
             return storeFailure();
         QList<qint64> ids;
@@ -248,13 +261,14 @@ void addMailpitListRoutes(HttpRouter &router, const MailpitContext &context)
             ok = ids.isEmpty() || store->remove(ids);
         else // no body, {} or IDs: [] (what every client sends for "delete all")
             ok = store->clear();
+        wrote();
         return ok ? HttpResponse::ok() : storeFailure();
     });
 
-    router.add(
-        "GET", QStringLiteral("/api/v1/info"), [store, server, startedAt, deleted](HttpRequest &) {
-            if (!store)
-                return storeFailure();
+    // The server and the deletion counters are read here, on their thread; the store's figures
+    // on a worker.
+    router.add("GET", QStringLiteral("/api/v1/info"),
+        [context, server, startedAt, deleted](HttpRequest &request) {
             const qint64 uptime
                 = startedAt.isValid() ? startedAt.secsTo(QDateTime::currentDateTimeUtc()) : 0;
             const QJsonObject stats {
@@ -267,16 +281,19 @@ void addMailpitListRoutes(HttpRouter &router, const MailpitContext &context)
                 { QStringLiteral("SMTPRejected"), 0 },
                 { QStringLiteral("SMTPIgnored"), 0 },
             };
-            return HttpResponse::json(QJsonObject {
-                { QStringLiteral("Version"), QStringLiteral(SMTPRECEIVERHTTP_VERSION) },
-                { QStringLiteral("LatestVersion"), QStringLiteral("disabled") },
-                { QStringLiteral("Database"), store->path() },
-                { QStringLiteral("DatabaseSize"), store->databaseSize() },
-                { QStringLiteral("Messages"), store->count() },
-                { QStringLiteral("Unread"), store->unreadCount() },
-                { QStringLiteral("Tags"), QJsonObject() },
-                { QStringLiteral("RuntimeStats"), stats },
-            });
+            return mailpitReadRoute(context,
+                [stats](SmtpMessageStore &reader, HttpRequest &, HttpWorkerPool::Afterwards &) {
+                    return HttpResponse::json(QJsonObject {
+                        { QStringLiteral("Version"), QStringLiteral(SMTPRECEIVERHTTP_VERSION) },
+                        { QStringLiteral("LatestVersion"), QStringLiteral("disabled") },
+                        { QStringLiteral("Database"), reader.path() },
+                        { QStringLiteral("DatabaseSize"), reader.databaseSize() },
+                        { QStringLiteral("Messages"), reader.count() },
+                        { QStringLiteral("Unread"), reader.unreadCount() },
+                        { QStringLiteral("Tags"), QJsonObject() },
+                        { QStringLiteral("RuntimeStats"), stats },
+                    });
+                })(request);
         });
 
     router.add("GET", QStringLiteral("/api/v1/webui"), [](HttpRequest &) {

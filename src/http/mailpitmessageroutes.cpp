@@ -4,14 +4,18 @@
 #include "httprouter.h"
 #include "mailpitjson.h"
 #include "mailpitparts.h"
+#include "mailpitreadcache.h"
 #include "mailpitroutes.h"
 
 #include <smtpmessagestore.h>
 
 #include <QHash>
+#include <QPointer>
 #include <QUrl>
 
 namespace {
+
+using Afterwards = HttpWorkerPool::Afterwards;
 
 // What the HTML view may do: show itself, its inline images and styles; no scripts, no remote
 // loads, no forms, no framing by other origins.
@@ -128,19 +132,26 @@ QString rewriteContentIds(const QString &html, const SmtpStoredMessage &message)
     return out;
 }
 
-HttpResponse getMessage(const MailpitContext &context, HttpRequest &request)
+HttpResponse getMessage(const MailpitContext &context, HttpRequest &request, Afterwards &afterwards)
 {
     HttpResponse error;
     const std::optional<SmtpStoredMessage> message = storedMessage(context, request, &error);
     if (!message)
         return error;
     const qint64 id = message->id();
-    if (!message->summary().read)
-        context.store->setRead({ id }, true);
+    if (!message->summary().read) { // a write: on the dispatching thread
+        SmtpMessageStore *store = context.store;
+        const QPointer<MailpitReadCache> cache = context.cache;
+        afterwards = [store, cache, id] {
+            store->setRead({ id }, true);
+            if (cache)
+                cache->invalidate();
+        };
+    }
     return HttpResponse::json(MailpitJson::message(*message, partReader(context, id)));
 }
 
-HttpResponse getHeaders(const MailpitContext &context, HttpRequest &request)
+HttpResponse getHeaders(const MailpitContext &context, HttpRequest &request, Afterwards &)
 {
     qint64 id = 0;
     HttpResponse error;
@@ -152,7 +163,7 @@ HttpResponse getHeaders(const MailpitContext &context, HttpRequest &request)
     return HttpResponse::json(MailpitJson::headers(raw));
 }
 
-HttpResponse getRaw(const MailpitContext &context, HttpRequest &request)
+HttpResponse getRaw(const MailpitContext &context, HttpRequest &request, Afterwards &)
 {
     qint64 id = 0;
     HttpResponse error;
@@ -170,7 +181,7 @@ HttpResponse getRaw(const MailpitContext &context, HttpRequest &request)
     return response;
 }
 
-HttpResponse getPart(const MailpitContext &context, HttpRequest &request)
+HttpResponse getPart(const MailpitContext &context, HttpRequest &request, Afterwards &)
 {
     HttpResponse error;
     const std::optional<SmtpStoredMessage> message = storedMessage(context, request, &error);
@@ -195,7 +206,7 @@ HttpResponse getPart(const MailpitContext &context, HttpRequest &request)
     return response;
 }
 
-HttpResponse viewHtml(const MailpitContext &context, HttpRequest &request)
+HttpResponse viewHtml(const MailpitContext &context, HttpRequest &request, Afterwards &)
 {
     HttpResponse error;
     const std::optional<SmtpStoredMessage> message = storedMessage(context, request, &error);
@@ -212,7 +223,7 @@ HttpResponse viewHtml(const MailpitContext &context, HttpRequest &request)
     return response;
 }
 
-HttpResponse viewText(const MailpitContext &context, HttpRequest &request)
+HttpResponse viewText(const MailpitContext &context, HttpRequest &request, Afterwards &)
 {
     HttpResponse error;
     const std::optional<SmtpStoredMessage> message = storedMessage(context, request, &error);
@@ -230,7 +241,8 @@ HttpResponse viewText(const MailpitContext &context, HttpRequest &request)
 
 void addMailpitMessageRoutes(HttpRouter &router, const MailpitContext &context)
 {
-    using Route = HttpResponse (*)(const MailpitContext &, HttpRequest &);
+    // Each reads on a worker (see MailpitContext::readers).
+    using Route = HttpResponse (*)(const MailpitContext &, HttpRequest &, Afterwards &);
     const std::pair<const char *, Route> routes[] = {
         { "/api/v1/message/{id}", getMessage },
         { "/api/v1/message/{id}/headers", getHeaders },
@@ -241,6 +253,8 @@ void addMailpitMessageRoutes(HttpRouter &router, const MailpitContext &context)
     };
     for (const auto &[pattern, route] : routes) {
         router.add("GET", QLatin1String(pattern),
-            [context, route = route](HttpRequest &request) { return route(context, request); });
+            mailpitReadRoute(context,
+                [context, route = route](SmtpMessageStore &, HttpRequest &request,
+                    Afterwards &afterwards) { return route(context, request, afterwards); }));
     }
 }

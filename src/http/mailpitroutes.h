@@ -2,6 +2,8 @@
 // files of their own: the list and search side, one message's content, and the send API.
 #pragma once
 
+#include "httprouter.h"
+#include "httpworkerpool.h"
 #include "smtpreceiverhttp_global.h"
 
 #include <QDateTime>
@@ -9,7 +11,7 @@
 
 #include <functional>
 
-class HttpRouter;
+class MailpitReadCache;
 class SmtpMessageStore;
 class SmtpServer;
 class SmtpRelay;
@@ -21,7 +23,25 @@ struct MailpitContext
     SmtpMessageStore *store = nullptr;
     SmtpServer *server = nullptr;
     QDateTime startedAt; // for RuntimeStats.Uptime
+    // Where the routes that only read the store run: on these workers when given (and the store
+    // is open), else on the thread that dispatches.
+    HttpWorkerPool *readers = nullptr;
+    // Keeps the answers of the list and search routes while the store has not changed (none:
+    // every request reads).
+    MailpitReadCache *cache = nullptr;
 };
+
+// A route that reads the store and builds its answer; it may run on a worker thread, so it
+// touches nothing but the store's reads and its own request. A write it needs (marking read)
+// goes into afterwards, which runs on the dispatching thread before the answer is sent.
+using MailpitRead = std::function<HttpResponse(
+    SmtpMessageStore &store, HttpRequest &request, HttpWorkerPool::Afterwards &afterwards)>;
+// The handler that runs read as the context says (above); 500 when the store has gone.
+SMTPRECEIVERHTTP_TEST_EXPORT HttpRouter::Handler mailpitReadRoute(
+    const MailpitContext &context, MailpitRead read);
+// The same, answered through the context's cache when there is one.
+SMTPRECEIVERHTTP_TEST_EXPORT HttpRouter::Handler mailpitCachedReadRoute(
+    const MailpitContext &context, MailpitRead read);
 
 // GET|PUT|DELETE /api/v1/messages, GET|DELETE /api/v1/search, /api/v1/info, /api/v1/webui,
 // /livez, /readyz (mailpitlistroutes.cpp).

@@ -3,6 +3,7 @@
 #include "smtphttpapi.h"
 
 #include "mailpitevents.h"
+#include "mailpitreadcache.h"
 #include "mailpitroutes.h"
 #include "smtphttpapi_p.h"
 
@@ -33,7 +34,18 @@ SmtpHttpApi::SmtpHttpApi(SmtpMessageStore *store, SmtpServer *server, QObject *p
     Q_D(SmtpHttpApi);
     d->store = store;
     d->server = server;
-    const MailpitContext context { store, server, QDateTime::currentDateTimeUtc() };
+    // Reads answer off this thread, which serves the SMTP sessions too; the store waits for
+    // them before it closes.
+    d->readers = new HttpWorkerPool(this);
+    if (store) {
+        connect(store, &SmtpMessageStore::aboutToClose, d->readers, &HttpWorkerPool::cancelAndWait,
+            Qt::DirectConnection);
+        connect(store, &QObject::destroyed, d->readers, &HttpWorkerPool::cancelAndWait,
+            Qt::DirectConnection);
+    }
+    d->cache = new MailpitReadCache(store, this);
+    const MailpitContext context { store, server, QDateTime::currentDateTimeUtc(), d->readers,
+        d->cache };
     addMailpitListRoutes(d->router, context);
     addMailpitMessageRoutes(d->router, context);
     addMailpitSendRoute(d->router, context);
@@ -181,6 +193,8 @@ void SmtpHttpApi::close()
     Q_D(SmtpHttpApi);
     const bool wasListening = d->listener.isListening();
     d->listener.close();
+    // No worker reads for a connection that is going (their answers would go nowhere).
+    d->readers->cancelAndWait();
     const QList<HttpConnection *> connections = d->connections;
     d->connections.clear();
     for (HttpConnection *connection : connections) {
@@ -244,6 +258,14 @@ void SmtpHttpApiTest::setTimeouts(SmtpHttpApi *api, int idleMs, int headMs)
 {
     SmtpHttpApiPrivate::get(api)->settings.idleTimeoutMs = idleMs;
     SmtpHttpApiPrivate::get(api)->settings.headTimeoutMs = headMs;
+}
+HttpWorkerPool *SmtpHttpApiTest::readers(SmtpHttpApi *api)
+{
+    return SmtpHttpApiPrivate::get(api)->readers;
+}
+MailpitReadCache *SmtpHttpApiTest::cache(SmtpHttpApi *api)
+{
+    return SmtpHttpApiPrivate::get(api)->cache;
 }
 int SmtpHttpApiTest::webSocketClientCount(SmtpHttpApi *api)
 {

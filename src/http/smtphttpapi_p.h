@@ -6,12 +6,14 @@
 
 #include "httpconnection.h"
 #include "httprouter.h"
+#include "httpworkerpool.h"
 
 #include <QList>
 #include <QPointer>
 #include <QTcpServer>
 
 class MailpitEvents;
+class MailpitReadCache;
 class QWebSocket;
 class QWebSocketServer;
 
@@ -31,6 +33,9 @@ public:
     QList<QWebSocket *> webSocketClients;
     MailpitEvents *events = nullptr;
     QPointer<SmtpRelay> relay; // for the release route; none: releases are refused
+    // The read routes' workers (a child of the API; waited for before the store closes).
+    HttpWorkerPool *readers = nullptr;
+    MailpitReadCache *cache = nullptr; // the list and search answers (a child of the API)
 
     // Events are made only while a WebSocket client listens (see MailpitEvents::setEnabled).
     void webSocketClientsChanged();
@@ -43,4 +48,6 @@ SMTPRECEIVERHTTP_TEST_EXPORT HttpRouter &router(SmtpHttpApi *api);
 SMTPRECEIVERHTTP_TEST_EXPORT MailpitEvents *events(SmtpHttpApi *api);
 SMTPRECEIVERHTTP_TEST_EXPORT void setTimeouts(SmtpHttpApi *api, int idleMs, int headMs);
 SMTPRECEIVERHTTP_TEST_EXPORT int webSocketClientCount(SmtpHttpApi *api);
+SMTPRECEIVERHTTP_TEST_EXPORT HttpWorkerPool *readers(SmtpHttpApi *api);
+SMTPRECEIVERHTTP_TEST_EXPORT MailpitReadCache *cache(SmtpHttpApi *api);
 } // namespace SmtpHttpApiTest

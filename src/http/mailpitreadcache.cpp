@@ -1,0 +1,110 @@
+// MailpitReadCache: a generation counter bumped by every change the store signals, the answers
+// kept for the current generation, and one read in flight per question.
+#include "mailpitreadcache.h"
+
+#include <smtpmessagestore.h>
+
+#include <QPointer>
+
+namespace {
+// Distinct questions kept at once; more are rare (clients poll a few), and all go at the next
+// change anyway.
+constexpr qsizetype maxKept = 256;
+} // namespace
+
+MailpitReadCache::MailpitReadCache(SmtpMessageStore *store, QObject *parent)
+    : QObject(parent)
+{
+    if (!store)
+        return;
+    // The signals come on this thread after the store's writer or indexer has committed, and
+    // (for new mail) right after the 250s of that commit: a client that saw its 250 and then
+    // asks is asking in a newer generation.
+    const auto change = [this] { invalidate(); };
+    connect(store, &SmtpMessageStore::messagesAdded, this, change);
+    connect(store, &SmtpMessageStore::messagesRemoved, this, change);
+    connect(store, &SmtpMessageStore::readChanged, this, change);
+    connect(store, &SmtpMessageStore::countChanged, this, change);
+    connect(store, &SmtpMessageStore::indexedUpToChanged, this, change);
+    connect(store, &SmtpMessageStore::indexCaughtUp, this, change);
+    connect(store, &SmtpMessageStore::opened, this, change);
+    connect(store, &SmtpMessageStore::aboutToClose, this, change);
+}
+
+void MailpitReadCache::invalidate()
+{
+    ++m_generation;
+    m_kept.clear();
+}
+
+HttpRouter::Handler MailpitReadCache::wrap(HttpRouter::Handler read)
+{
+    return [this, read](HttpRequest &request) -> HttpResponse {
+        const QByteArray key = request.target;
+        // A question about days ("before:today") changes with the clock, not with the store.
+        const QByteArray lower = key.toLower();
+        if (lower.contains("today") || lower.contains("yesterday"))
+            return read(request);
+        const auto kept = m_kept.constFind(key);
+        if (kept != m_kept.cend() && kept->generation == m_generation) {
+            ++m_hits;
+            return kept->response;
+        }
+        return HttpResponse::later([this, key, request, read](HttpResponse::Responder respond) {
+            const auto flight = m_flights.find(key);
+            if (flight == m_flights.end()) {
+                start(key, request, read, { std::move(respond) });
+                return;
+            }
+            ++m_hits;
+            if (flight->generation == m_generation) {
+                flight->waiting.append(std::move(respond));
+                return;
+            }
+            // The read in flight may not see what changed since it started.
+            if (flight->next.isEmpty())
+                flight->nextRequest = request;
+            flight->next.append(std::move(respond));
+        });
+    };
+}
+
+void MailpitReadCache::start(const QByteArray &key, HttpRequest request,
+    const HttpRouter::Handler &read, QList<HttpResponse::Responder> waiting)
+{
+    const quint64 generation = m_generation;
+    Flight &flight = m_flights[key];
+    flight.generation = generation;
+    flight.waiting = std::move(waiting);
+    flight.next.clear();
+    flight.read = read;
+    HttpResponse response = read(request);
+    if (!response.isDeferred()) {
+        finished(key, generation, response);
+        return;
+    }
+    const QPointer<MailpitReadCache> self(this);
+    response.deferred([self, key, generation](const HttpResponse &answer) {
+        if (self)
+            self->finished(key, generation, answer);
+    });
+}
+
+void MailpitReadCache::finished(
+    const QByteArray &key, quint64 generation, const HttpResponse &response)
+{
+    const auto it = m_flights.find(key);
+    if (it == m_flights.end() || it->generation != generation)
+        return;
+    const Flight flight = std::move(*it);
+    m_flights.erase(it);
+    if (response.status == 200 && generation == m_generation) {
+        if (m_kept.size() >= maxKept)
+            m_kept.clear();
+        m_kept.insert(key, { generation, response });
+    }
+    if (!flight.next.isEmpty())
+        start(key, flight.nextRequest, flight.read, flight.next);
+    for (const HttpResponse::Responder &respond : flight.waiting)
+        respond(response);
+}
