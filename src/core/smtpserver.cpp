@@ -8,6 +8,7 @@
 #include "smtpserver_p.h"
 #include "smtpserverconfig_p.h"
 
+#include <QDir>
 #include <QMetaMethod>
 #include <QSslKey>
 #include <QSslSocket>
@@ -263,6 +264,8 @@ void SmtpServerPrivate::deliver(
             SmtpMessage received = message;
             if (result.id)
                 received.setId(result.id);
+            if (result.dataSource && !received.isDataInMemory())
+                received.setDataSource(result.dataSource, received.size());
             done(result);
             messageReceived(received);
         } else {
@@ -295,7 +298,19 @@ void SmtpServerPrivate::deliverFrom(qsizetype index, const SmtpMessage &message,
                 SmtpMessage updated = message;
                 if (result.id)
                     updated.setId(result.id);
-                deliverFrom(index + 1, updated, done);
+                if (!result.dataSource) {
+                    deliverFrom(index + 1, updated, done);
+                    return;
+                }
+                // The message is read back from where this sink kept it once every sink has it
+                // (the later ones still read the spool, which is at hand).
+                deliverFrom(index + 1, updated,
+                    [done, source = result.dataSource](const SmtpSinkResult &later) {
+                        SmtpSinkResult final = later;
+                        if (final.ok && !final.dataSource)
+                            final.dataSource = source;
+                        done(final);
+                    });
             };
             if (server && QThread::currentThread() == server->thread())
                 next();
@@ -678,6 +693,17 @@ void SmtpServer::addMessageSink(SmtpMessageSink *sink)
 void SmtpServer::removeMessageSink(SmtpMessageSink *sink)
 {
     d_func()->sinks.removeAll(sink);
+}
+
+QString SmtpServer::spoolDirectory() const
+{
+    const QString &path = d_func()->spoolDirectory;
+    return path.isEmpty() ? QDir::tempPath() : path;
+}
+
+void SmtpServer::setSpoolDirectory(const QString &path)
+{
+    d_func()->spoolDirectory = path;
 }
 
 void SmtpServer::submit(const SmtpMessage &message, QObject *context,
