@@ -306,10 +306,10 @@ void SmtpServerPrivate::deliverFrom(qsizetype index, const SmtpMessage &message,
                 // (the later ones still read the spool, which is at hand).
                 deliverFrom(index + 1, updated,
                     [done, source = result.dataSource](const SmtpSinkResult &later) {
-                        SmtpSinkResult final = later;
-                        if (final.ok && !final.dataSource)
-                            final.dataSource = source;
-                        done(final);
+                        SmtpSinkResult merged = later;
+                        if (merged.ok && !merged.dataSource)
+                            merged.dataSource = source;
+                        done(merged);
                     });
             };
             if (server && QThread::currentThread() == server->thread())
