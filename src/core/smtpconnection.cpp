@@ -3,6 +3,7 @@
 #include "smtplog.h"
 #include "smtprecipient_p.h"
 #include "smtpserver_p.h"
+#include "smtpspoolfile.h"
 
 #include <QRandomGenerator>
 #include <QSslCipher>
@@ -51,6 +52,15 @@ SmtpConnection::SmtpConnection(
     if (!m_socket->setSocketDescriptor(descriptor))
         return;
     m_valid = true;
+    m_session.setBodySpooler([this]() -> std::shared_ptr<SmtpBodySpool> {
+        QString error;
+        const QString directory = m_server->q_ptr->spoolDirectory();
+        std::shared_ptr<SmtpSpoolFile> spool = SmtpSpoolFile::create(directory, &error);
+        if (!spool)
+            qCWarning(lcSmtpConnection) << m_remoteAddress << "cannot spool a big message to"
+                                        << directory << ", keeping it in memory:" << error;
+        return spool;
+    });
     m_remoteAddress = displayAddress(m_socket->peerAddress());
     m_remotePort = m_socket->peerPort();
     m_socket->setReadBufferSize(readBufferLimit);
@@ -223,7 +233,14 @@ void SmtpConnection::deliverMessage(const SmtpEvent &event)
     message.setHelo(QString::fromUtf8(event.envelope.helo));
     message.setMailFrom(event.envelope.mailFrom);
     message.setRcptTos(event.envelope.rcptTo);
-    message.setData(event.data);
+    if (event.spool) {
+        // Read from the spool file until a sink (the store) says where it keeps the bytes.
+        message.setDataSource([spool = std::static_pointer_cast<SmtpSpoolFile>(
+                                   event.spool)] { return spool->open(); },
+            event.size);
+    } else {
+        message.setData(event.data);
+    }
     message.setSmtpUtf8(event.envelope.smtpUtf8);
     message.set8BitMime(event.envelope.body == SmtpMailArgument::Body::EightBitMime);
     message.setAuthenticatedUser(m_session.authenticatedUser());
@@ -263,6 +280,7 @@ void SmtpConnection::onDisconnected()
     m_closing = true;
     m_idleTimer.stop();
     m_delayTimer.stop();
+    m_session.disconnected(); // a message cut off mid-body leaves nothing behind, spool included
     qCDebug(lcSmtpConnection) << m_remoteAddress << "disconnected";
     m_server->connectionClosed(this);
     deleteLater();

@@ -5,6 +5,7 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
+#include <QIODevice>
 #include <QSysInfo>
 
 #include <cerrno>
@@ -144,12 +145,38 @@ void SmtpMaildirSink::deliver(const SmtpMessage &message, Completion done)
     d->wake.notify_one();
 }
 
-QByteArray SmtpMaildirSink::fileContent(const SmtpMessage &message)
+namespace {
+
+QByteArray deliveryHead(const SmtpMessage &message)
 {
     QByteArray head = "Return-Path: <" + message.mailFrom().toUtf8() + ">\r\n";
     for (const QString &rcpt : message.rcptTos())
         head += "Delivered-To: <" + rcpt.toUtf8() + ">\r\n";
-    return head + message.data();
+    return head;
+}
+
+// Writes the bytes of a message not held in memory a piece at a time.
+bool writeStreamed(int fd, const SmtpMessage &message)
+{
+    const std::unique_ptr<QIODevice> device = message.openData();
+    if (!device)
+        return false;
+    QByteArray piece(256 * 1024, Qt::Uninitialized);
+    qint64 left = message.size();
+    while (left > 0) {
+        const qint64 n = device->read(piece.data(), qMin<qint64>(piece.size(), left));
+        if (n <= 0 || !writeAll(fd, piece.constData(), qsizetype(n)))
+            return false;
+        left -= n;
+    }
+    return true;
+}
+
+} // namespace
+
+QByteArray SmtpMaildirSink::fileContent(const SmtpMessage &message)
+{
+    return deliveryHead(message) + message.data();
 }
 
 QByteArray SmtpMaildirSinkPrivate::uniqueName()
@@ -167,13 +194,16 @@ QString SmtpMaildirSinkPrivate::writeOne(const SmtpMessage &message)
     const QByteArray name = uniqueName();
     const QByteArray tmpPath = root + "/tmp/" + name;
     const QByteArray newPath = root + "/new/" + name;
-    const QByteArray content = SmtpMaildirSink::fileContent(message);
+    const bool inMemory = message.isDataInMemory();
+    const QByteArray content
+        = inMemory ? SmtpMaildirSink::fileContent(message) : deliveryHead(message);
 
     const int fd = ::open(tmpPath.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
         return QStringLiteral("cannot create %1: %2")
             .arg(QFile::decodeName(tmpPath), systemError(errno));
-    bool ok = writeAll(fd, content.constData(), content.size()) && ::fdatasync(fd) == 0;
+    bool ok = writeAll(fd, content.constData(), content.size())
+        && (inMemory || writeStreamed(fd, message)) && ::fdatasync(fd) == 0;
     const int error = errno;
     ::close(fd);
     if (!ok) {

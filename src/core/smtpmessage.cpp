@@ -3,7 +3,13 @@
 #include "mime/mimeheaders.h"
 #include "smtpmessagesink.h"
 
+#include <QBuffer>
 #include <QDebug>
+
+namespace {
+// The header block is read from at most this many octets of a message not in memory.
+constexpr qint64 headerReadLimit = 256 * 1024;
+} // namespace
 
 class SmtpMessageData : public QSharedData
 {
@@ -16,6 +22,8 @@ public:
     QString mailFrom;
     QStringList rcptTos;
     QByteArray data;
+    SmtpMessage::DataSource source; // set when the bytes are not held in data
+    qint64 sourceSize = 0;
     QString tlsProtocol;
     QString tlsCipher;
     QString authenticatedUser;
@@ -89,11 +97,57 @@ void SmtpMessage::setRcptTos(const QStringList &rcpts)
 }
 QByteArray SmtpMessage::data() const
 {
-    return d->data;
+    if (!d->source)
+        return d->data;
+    const std::unique_ptr<QIODevice> device = d->source();
+    if (!device)
+        return {};
+    QByteArray all(d->sourceSize, Qt::Uninitialized);
+    qint64 got = 0;
+    while (got < all.size()) {
+        const qint64 n = device->read(all.data() + got, all.size() - got);
+        if (n <= 0)
+            break;
+        got += n;
+    }
+    all.truncate(got);
+    return all;
 }
 void SmtpMessage::setData(const QByteArray &data)
 {
     d->data = data;
+    d->source = nullptr;
+    d->sourceSize = 0;
+}
+void SmtpMessage::setDataSource(const DataSource &open, qint64 size)
+{
+    d->data.clear();
+    d->source = open;
+    d->sourceSize = size;
+}
+bool SmtpMessage::isDataInMemory() const
+{
+    return !d->source;
+}
+std::unique_ptr<QIODevice> SmtpMessage::openData() const
+{
+    if (d->source)
+        return d->source();
+    auto buffer = std::make_unique<QBuffer>();
+    buffer->setData(d->data);
+    buffer->open(QIODevice::ReadOnly);
+    return buffer;
+}
+QByteArray SmtpMessage::leadingData(qint64 maxSize) const
+{
+    if (!d->source)
+        return d->data.left(maxSize);
+    const std::unique_ptr<QIODevice> device = d->source();
+    return device ? device->read(qMin(maxSize, d->sourceSize)) : QByteArray();
+}
+qint64 SmtpMessage::size() const
+{
+    return d->source ? d->sourceSize : d->data.size();
 }
 bool SmtpMessage::isTls() const
 {
@@ -139,7 +193,8 @@ void SmtpMessage::set8BitMime(bool on)
 
 QString SmtpMessage::subject() const
 {
-    return MimeHeaders::decodedHeader(d->data, "Subject");
+    return MimeHeaders::decodedHeader(
+        d->source ? leadingData(headerReadLimit) : d->data, "Subject");
 }
 
 bool SmtpMessage::operator==(const SmtpMessage &other) const
@@ -151,9 +206,11 @@ bool SmtpMessage::operator==(const SmtpMessage &other) const
     return a.d->id == b.d->id && a.d->receivedAt == b.d->receivedAt
         && a.d->remoteAddress == b.d->remoteAddress && a.d->remotePort == b.d->remotePort
         && a.d->helo == b.d->helo && a.d->mailFrom == b.d->mailFrom && a.d->rcptTos == b.d->rcptTos
-        && a.d->data == b.d->data && a.d->tlsProtocol == b.d->tlsProtocol
-        && a.d->tlsCipher == b.d->tlsCipher && a.d->authenticatedUser == b.d->authenticatedUser
-        && a.d->smtpUtf8 == b.d->smtpUtf8 && a.d->eightBitMime == b.d->eightBitMime;
+        && a.size() == b.size()
+        && (a.d->source || b.d->source ? a.data() == b.data() : a.d->data == b.d->data)
+        && a.d->tlsProtocol == b.d->tlsProtocol && a.d->tlsCipher == b.d->tlsCipher
+        && a.d->authenticatedUser == b.d->authenticatedUser && a.d->smtpUtf8 == b.d->smtpUtf8
+        && a.d->eightBitMime == b.d->eightBitMime;
 }
 
 QDebug operator<<(QDebug debug, const SmtpMessage &message)

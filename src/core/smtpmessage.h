@@ -1,5 +1,7 @@
 // One received message: the envelope and the raw bytes exactly as they arrived (after
 // dot-unstuffing). An implicitly shared value type; readable from QML through its properties.
+// The bytes of a big message are not held in memory: they are read on demand from where they
+// are kept (the spool file while it arrives, the store once it is stored); see setDataSource().
 #pragma once
 
 #include "smtpreceiver_global.h"
@@ -9,7 +11,11 @@
 #include <QSharedDataPointer>
 #include <QStringList>
 
+#include <functional>
+#include <memory>
+
 class QDebug;
+class QIODevice;
 class SmtpMessageData;
 
 class SMTPRECEIVER_EXPORT SmtpMessage
@@ -32,6 +38,10 @@ class SMTPRECEIVER_EXPORT SmtpMessage
     Q_PROPERTY(bool eightBitMime READ is8BitMime)
     Q_PROPERTY(QString subject READ subject)
 public:
+    // Opens the bytes for reading: a device positioned at the first octet, or null when they are
+    // gone. Called from whichever thread reads the message; the device is used on that thread.
+    using DataSource = std::function<std::unique_ptr<QIODevice>()>;
+
     SmtpMessage();
     SmtpMessage(const SmtpMessage &other);
     SmtpMessage(SmtpMessage &&other) noexcept;
@@ -58,9 +68,21 @@ public:
     void setMailFrom(const QString &from);
     QStringList rcptTos() const; // after rules and recipient handlers rewrote them
     void setRcptTos(const QStringList &rcpts);
+    // All the bytes. For a message whose bytes are not in memory (isDataInMemory() false) each
+    // call reads them from their source: keep the result rather than calling again, or read
+    // with openData() a piece at a time.
     QByteArray data() const;
     void setData(const QByteArray &data);
-    qint64 size() const { return data().size(); }
+    // The bytes come from open() whenever they are read, instead of being held here; size is
+    // their count. The server does this for a message past SmtpLimits::memoryBodyLimit.
+    void setDataSource(const DataSource &open, qint64 size);
+    bool isDataInMemory() const;
+    // A device over the bytes, wherever they are; null when they cannot be read.
+    std::unique_ptr<QIODevice> openData() const;
+    // At most maxSize octets from the start (all of a shorter message), without reading the rest:
+    // enough for the header block.
+    QByteArray leadingData(qint64 maxSize) const;
+    qint64 size() const;
     bool isTls() const;
     QString tlsProtocol() const; // "TLSv1.3"; empty without TLS
     QString tlsCipher() const;

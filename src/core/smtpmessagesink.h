@@ -14,9 +14,12 @@ struct SMTPRECEIVER_EXPORT SmtpSinkResult
     bool ok = true;
     QString errorString; // why it failed; logged, never sent to the client verbatim
     qint64 id = 0; // a sink that assigns ids (the store) sets it; 0 keeps the message's id
+    // A sink that keeps the bytes (the store) may say how to read them back: a message whose bytes
+    // are not in memory then reads them from there, not from the file it was spooled to.
+    SmtpMessage::DataSource dataSource;
 
-    static SmtpSinkResult success(qint64 assignedId = 0) { return { true, {}, assignedId }; }
-    static SmtpSinkResult failure(const QString &why) { return { false, why, 0 }; }
+    static SmtpSinkResult success(qint64 assignedId = 0) { return { true, {}, assignedId, {} }; }
+    static SmtpSinkResult failure(const QString &why) { return { false, why, 0, {} }; }
 };
 
 class SMTPRECEIVER_EXPORT SmtpMessageSink

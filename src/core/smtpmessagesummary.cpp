@@ -20,7 +20,9 @@ SmtpMessageSummary SmtpMessageSummary::fromEnvelope(const SmtpMessage &message)
 SmtpMessageSummary SmtpMessageSummary::fromMessage(const SmtpMessage &message)
 {
     SmtpMessageSummary s = fromEnvelope(message);
-    const QByteArray data = message.data();
+    // The header block is all that is needed: not the whole of a big message.
+    const QByteArray data
+        = message.isDataInMemory() ? message.data() : message.leadingData(256 * 1024);
     s.from = MimeHeaders::decodedHeader(data, "From");
     s.to = MimeHeaders::decodedHeader(data, "To");
     s.subject = MimeHeaders::decodedHeader(data, "Subject");

@@ -8,6 +8,7 @@
 #include "smtpserver_p.h"
 #include "smtpserverconfig_p.h"
 
+#include <QDir>
 #include <QMetaMethod>
 #include <QSslKey>
 #include <QSslSocket>
@@ -324,6 +325,8 @@ void SmtpServerPrivate::deliver(
             SmtpMessage received = message;
             if (result.id)
                 received.setId(result.id);
+            if (result.dataSource && !received.isDataInMemory())
+                received.setDataSource(result.dataSource, received.size());
             done(result);
             messageReceived(received);
         } else {
@@ -356,7 +359,19 @@ void SmtpServerPrivate::deliverFrom(qsizetype index, const SmtpMessage &message,
                 SmtpMessage updated = message;
                 if (result.id)
                     updated.setId(result.id);
-                deliverFrom(index + 1, updated, done);
+                if (!result.dataSource) {
+                    deliverFrom(index + 1, updated, done);
+                    return;
+                }
+                // The message is read back from where this sink kept it once every sink has it
+                // (the later ones still read the spool, which is at hand).
+                deliverFrom(index + 1, updated,
+                    [done, source = result.dataSource](const SmtpSinkResult &later) {
+                        SmtpSinkResult merged = later;
+                        if (merged.ok && !merged.dataSource)
+                            merged.dataSource = source;
+                        done(merged);
+                    });
             };
             if (server && QThread::currentThread() == server->thread())
                 next();
@@ -743,6 +758,17 @@ void SmtpServer::addMessageSink(SmtpMessageSink *sink)
 void SmtpServer::removeMessageSink(SmtpMessageSink *sink)
 {
     d_func()->sinks.removeAll(sink);
+}
+
+QString SmtpServer::spoolDirectory() const
+{
+    const QString &path = d_func()->spoolDirectory;
+    return path.isEmpty() ? QDir::tempPath() : path;
+}
+
+void SmtpServer::setSpoolDirectory(const QString &path)
+{
+    d_func()->spoolDirectory = path;
 }
 
 void SmtpServer::submit(const SmtpMessage &message, QObject *context,

@@ -176,6 +176,13 @@ public:
     void addMessageSink(SmtpMessageSink *sink);
     void removeMessageSink(SmtpMessageSink *sink);
 
+    // Where a message past 1 MiB is kept while it arrives, instead of in memory (default: the
+    // system's temporary directory; the store's directory keeps it on the store's disk). The
+    // file has no name on Linux and is gone when the transaction ends; a message() that no sink
+    // kept (the store) reads its data() from that file for as long as a copy of it lives.
+    QString spoolDirectory() const;
+    void setSpoolDirectory(const QString &path);
+
     // Call on the server's thread. Takes a message that did not arrive over SMTP (the HTTP send
     // API, a program that embeds the library) along the path a session's message takes after DATA:
     // every sink in order, then, once all of them confirmed, done(stored, "") and message(stored),

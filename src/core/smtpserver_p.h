@@ -88,6 +88,7 @@ public:
     // backend and OpenSSL (about 4 MiB of RSS) that a plain catcher never needs.
     std::optional<QSslConfiguration> sslConfiguration;
     QList<SmtpMessageSink *> sinks;
+    QString spoolDirectory; // empty: the system's temporary directory
     QString errorString;
 
     QSet<SmtpConnection *> connections;

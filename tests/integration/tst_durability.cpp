@@ -7,6 +7,8 @@
 #include <smtpmessagestore.h>
 
 #include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -25,10 +27,26 @@ class TestDurability : public QObject
 private Q_SLOTS:
     void acknowledgedMailSurvivesKill9();
     void unindexedMailIsIndexedAfterKill9();
+    void spooledMailSurvivesKill9();
 
 private:
     static quint16 startServer(QProcess &process, const QString &database);
 };
+
+// Files that process has open in directory other than the store's own: its spool files (an
+// unnamed one reads "DIR/#123 (deleted)").
+static int spoolFilesOpen(qint64 pid, const QString &directory)
+{
+    const QString fdDir = QStringLiteral("/proc/%1/fd").arg(pid);
+    const QString prefix = QDir(directory).canonicalPath() + QLatin1Char('/');
+    int count = 0;
+    for (const QString &fd : QDir(fdDir).entryList(QDir::Files | QDir::System)) {
+        const QString target = QFile::symLinkTarget(fdDir + QLatin1Char('/') + fd);
+        if (target.startsWith(prefix) && !target.mid(prefix.size()).startsWith("messages.sqlite"))
+            ++count;
+    }
+    return count;
+}
 
 quint16 TestDurability::startServer(QProcess &process, const QString &database)
 {
@@ -188,6 +206,62 @@ void TestDurability::unindexedMailIsIndexedAfterKill9()
         QVERIFY2(found.size() == 1 && found.first().id == it.key(),
             qPrintable(QString("message %1 not found by search").arg(it.key())));
     }
+}
+
+void TestDurability::spooledMailSurvivesKill9()
+{
+    // Messages past 1 MiB are spooled to a file beside the store while they arrive and streamed
+    // into it before their 250: acknowledged ones survive a kill -9, and a message cut off by the
+    // kill in the middle of DATA leaves no file behind (its spool never had a name).
+    QTemporaryDir dir;
+    const QString database = dir.filePath("messages.sqlite");
+    QProcess server;
+    const quint16 port = startServer(server, database);
+    QVERIFY2(port != 0, server.readAllStandardError().constData());
+
+    QHash<qint64, QByteArray> acknowledged; // id -> hash of the bytes
+    SmtpTestClient client;
+    QVERIFY(client.connectTo(port));
+    QCOMPARE(SmtpTestClient::code(client.greeting()), 220);
+    QCOMPARE(SmtpTestClient::code(client.ehlo()), 250);
+    for (int i = 0; i < 4; ++i) {
+        QByteArray body = "Subject: spooled " + QByteArray::number(i) + "\r\n\r\n";
+        for (int line = 0; body.size() < (3 << 20) + i * 1000; ++line)
+            body += (line % 7 == 0 ? "." : "") + QByteArray::number(line * (i + 1))
+                + QByteArray(60, char('a' + i)) + "\r\n";
+        QByteArray wire = body;
+        wire.replace("\r\n.", "\r\n..");
+        QCOMPARE(SmtpTestClient::code(client.mail("a@x.test")), 250);
+        QCOMPARE(SmtpTestClient::code(client.rcpt("b@x.test")), 250);
+        QCOMPARE(SmtpTestClient::code(client.command("DATA")), 354);
+        if (i == 3) {
+            client.send(wire.left(wire.size() / 2)); // cut off in the middle by the kill
+            // Killed once the server has this body in a spool file beside the store.
+            QTRY_VERIFY_WITH_TIMEOUT(spoolFilesOpen(server.processId(), dir.path()) == 1, 10000);
+            server.kill();
+            break;
+        }
+        client.send(wire + ".\r\n");
+        const QByteArray reply = client.readReply(30000);
+        QVERIFY2(reply.startsWith("250 2.0.0 OK: queued as "), reply.constData());
+        acknowledged.insert(reply.mid(24).trimmed().toLongLong(),
+            QCryptographicHash::hash(body, QCryptographicHash::Sha256));
+    }
+    QVERIFY(server.waitForFinished(5000));
+    QCOMPARE(server.exitStatus(), QProcess::CrashExit);
+    QCOMPARE(acknowledged.size(), 3);
+
+    // Beside the store there is only the store: nothing of the spool files.
+    for (const QString &name :
+        QDir(dir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden))
+        QVERIFY2(name.startsWith("messages.sqlite"), qPrintable(name));
+
+    SmtpMessageStore store;
+    QVERIFY2(store.open(database), qPrintable(store.errorString()));
+    QCOMPARE(store.count(), qint64(acknowledged.size()));
+    for (auto it = acknowledged.cbegin(); it != acknowledged.cend(); ++it)
+        QCOMPARE(QCryptographicHash::hash(store.rawData(it.key()), QCryptographicHash::Sha256),
+            it.value());
 }
 
 QTEST_GUILESS_MAIN(TestDurability)

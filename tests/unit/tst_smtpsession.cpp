@@ -264,7 +264,7 @@ SmtpEvent deliver(Client &c, const QByteArray &body)
     c.run(mailLine + rcptLine + "DATA\r\n");
     c.send(body);
     const QList<SmtpEvent> events = c.events();
-    return events.size() == 1 ? events.first() : SmtpEvent { Type::StartTls, {}, {}, {} };
+    return events.size() == 1 ? events.first() : SmtpEvent { Type::StartTls, {}, {}, {}, {}, 0 };
 }
 
 } // namespace

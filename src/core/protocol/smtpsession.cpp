@@ -31,6 +31,10 @@ bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
     return diff == 0;
 }
 
+// A body is decoded and handed on in slices of at most this many octets, so that what waits in
+// memory for the spool stays small even when a client's bytes arrive a megabyte at a time.
+constexpr qsizetype bodySlice = 256 * 1024;
+
 bool allowedBeforeTls(SmtpCommand::Verb verb)
 {
     using V = SmtpCommand::Verb;
@@ -65,7 +69,15 @@ void SmtpSession::feed(QByteArrayView bytes)
     // Plaintext that arrives after STARTTLS was accepted is an injection attempt: never run it.
     if (m_state == State::Closed || m_state == State::WaitTls)
         return;
-    m_input.append(bytes.data(), bytes.size());
+    // Body octets go from the caller's buffer straight to the decoder: copying megabytes into
+    // m_input first would only hold them twice. What follows the body is kept as usual.
+    while (m_input.isEmpty() && !bytes.isEmpty()
+        && (m_state == State::Data || m_state == State::Chunk)) {
+        const qsizetype used = m_state == State::Data ? consumeData(bytes) : consumeChunk(bytes);
+        bytes = bytes.sliced(used);
+    }
+    if (!bytes.isEmpty())
+        m_input.append(bytes.data(), bytes.size());
     process();
 }
 
@@ -325,7 +337,7 @@ void SmtpSession::onRcpt(const SmtpCommand &command)
         return;
     m_verifying = false;
     m_state = State::WaitRecipient;
-    m_events.append({ SmtpEvent::Type::Recipient, argument.forwardPath, m_envelope, {} });
+    m_events.append({ SmtpEvent::Type::Recipient, argument.forwardPath, m_envelope, {}, {}, 0 });
 }
 
 void SmtpSession::onVrfy(const SmtpCommand &command)
@@ -347,7 +359,7 @@ void SmtpSession::onVrfy(const SmtpCommand &command)
     }
     m_verifying = true;
     m_state = State::WaitRecipient;
-    m_events.append({ SmtpEvent::Type::Verify, address, m_envelope, {} });
+    m_events.append({ SmtpEvent::Type::Verify, address, m_envelope, {}, {}, 0 });
 }
 
 void SmtpSession::acceptRecipient(const QString &address)
@@ -393,17 +405,58 @@ void SmtpSession::onData(const SmtpCommand &command)
     }
     reply(SmtpReply::startData());
     m_decoder.reset(m_config.limits.maxMessageSize);
+    m_spool.reset();
+    m_spoolFailed = false;
+    m_noSpool = false;
     m_state = State::Data;
 }
 
 void SmtpSession::processData()
 {
-    const qsizetype used = m_decoder.feed(m_input);
-    m_input.remove(0, used);
-    if (!m_decoder.isFinished())
-        return;
-    const bool overflowed = m_decoder.isOverflowed();
-    finishBody(m_decoder.takeData(), overflowed);
+    m_input.remove(0, consumeData(m_input));
+}
+
+// Decodes body octets and keeps them (in memory or in the spool); at the end of the body hands the
+// message on. Returns how many octets of input were used.
+qsizetype SmtpSession::consumeData(QByteArrayView input)
+{
+    qsizetype used = 0;
+    while (used < input.size() && !m_decoder.isFinished()) {
+        used += m_decoder.feed(input.sliced(used, qMin(bodySlice, input.size() - used)));
+        if (m_decoder.isOverflowed()) {
+            m_spool.reset(); // the message will be refused: keep nothing of it on disk either
+        } else if (toSpool(m_decoder.data().size())) {
+            QByteArray octets = m_decoder.takeData();
+            keepBody(octets);
+        }
+    }
+    if (m_decoder.isFinished())
+        finishBody(m_decoder.takeData(), m_decoder.size(), m_decoder.isOverflowed());
+    return used;
+}
+
+// Whether the body octets buffered so far (this many) leave memory now: once the body has a
+// spool, or once they pass the memory limit and a spool can be made for them. After a failed
+// write they are thrown away instead (the message will be refused).
+bool SmtpSession::toSpool(qint64 buffered)
+{
+    if (m_spool || m_spoolFailed)
+        return true;
+    if (!m_spooler || m_noSpool || buffered <= m_config.limits.memoryBodyLimit)
+        return false;
+    m_spool = m_spooler();
+    m_noSpool = !m_spool; // no spool to be had: this body stays in memory
+    return !m_noSpool;
+}
+
+// Moves the buffered body octets into the spool (when toSpool() said so).
+void SmtpSession::keepBody(QByteArray &buffer)
+{
+    if (m_spool && !buffer.isEmpty() && !m_spool->append(buffer)) {
+        m_spool.reset();
+        m_spoolFailed = true;
+    }
+    buffer.clear();
 }
 
 void SmtpSession::onBdat(const SmtpCommand &command)
@@ -429,6 +482,9 @@ void SmtpSession::onBdat(const SmtpCommand &command)
             m_chunkData.clear();
             m_chunkTotal = 0;
             m_chunkOverflow = false;
+            m_spool.reset();
+            m_spoolFailed = false;
+            m_noSpool = false;
         }
     }
     m_state = State::Chunk;
@@ -436,20 +492,30 @@ void SmtpSession::onBdat(const SmtpCommand &command)
 
 void SmtpSession::processChunk()
 {
-    const qsizetype take = qsizetype(qMin<qint64>(m_chunkRemaining, m_input.size()));
-    if (!m_chunkRejected && take > 0) {
-        m_chunkTotal += take;
+    m_input.remove(0, consumeChunk(m_input));
+}
+
+// Reads BDAT octets (kept, or thrown away after an error); at the end of the chunk answers it.
+// Returns how many octets of input were used.
+qsizetype SmtpSession::consumeChunk(QByteArrayView input)
+{
+    const qsizetype take = qsizetype(qMin<qint64>(m_chunkRemaining, input.size()));
+    for (qsizetype at = 0; !m_chunkRejected && at < take; at += bodySlice) {
+        const qsizetype slice = qMin(bodySlice, take - at);
+        m_chunkTotal += slice;
         if (m_chunkTotal > m_config.limits.maxMessageSize) {
             m_chunkOverflow = true;
             m_chunkData.clear();
+            m_spool.reset(); // the message will be refused: keep nothing of it on disk either
         } else if (!m_chunkOverflow) {
-            m_chunkData.append(m_input.constData(), take);
+            m_chunkData.append(input.data() + at, slice);
+            if (toSpool(m_chunkData.size()))
+                keepBody(m_chunkData);
         }
     }
-    m_input.remove(0, take);
     m_chunkRemaining -= take;
     if (m_chunkRemaining > 0)
-        return;
+        return take;
 
     m_state = State::Command;
     if (m_chunkRejected) {
@@ -458,18 +524,19 @@ void SmtpSession::processChunk()
         resetTransaction();
         reply(SmtpReply::messageTooBig());
     } else if (m_chunkLast) {
-        finishBody(std::exchange(m_chunkData, {}), false);
+        finishBody(std::exchange(m_chunkData, {}), m_chunkTotal, false);
     } else {
         reply(SmtpReply::chunkReceived(m_chunkTotal));
     }
+    return take;
 }
 
-void SmtpSession::finishBody(QByteArray data, bool overflowed)
+void SmtpSession::finishBody(QByteArray data, qint64 size, bool overflowed)
 {
-    if (overflowed) {
+    if (overflowed || m_spoolFailed) {
         resetTransaction();
         m_state = State::Command;
-        reply(SmtpReply::messageTooBig());
+        reply(overflowed ? SmtpReply::messageTooBig() : SmtpReply::localError());
         return;
     }
     m_state = State::Command;
@@ -477,8 +544,18 @@ void SmtpSession::finishBody(QByteArray data, bool overflowed)
         resetTransaction(); // the message is not stored: the client has to send it again
         return;
     }
+    std::shared_ptr<SmtpBodySpool> spool = std::exchange(m_spool, {});
+    if (spool && !data.isEmpty() && !spool->append(data)) {
+        resetTransaction();
+        m_state = State::Command;
+        reply(SmtpReply::localError());
+        return;
+    }
+    if (spool)
+        data.clear();
     m_state = State::WaitMessage;
-    m_events.append({ SmtpEvent::Type::Message, {}, m_envelope, std::move(data) });
+    m_events.append(
+        { SmtpEvent::Type::Message, {}, m_envelope, std::move(data), std::move(spool), size });
 }
 
 void SmtpSession::messageStored(const QByteArray &queueId)
@@ -520,7 +597,7 @@ void SmtpSession::onStartTls(const SmtpCommand &command)
     m_input.clear();
     m_scanFrom = 0;
     m_state = State::WaitTls;
-    m_events.append({ SmtpEvent::Type::StartTls, {}, {}, {} });
+    m_events.append({ SmtpEvent::Type::StartTls, {}, {}, {}, {}, 0 });
 }
 
 void SmtpSession::tlsStarted()
@@ -676,7 +753,7 @@ bool SmtpSession::failureInjected(SmtpFailureStage stage, const QString &address
     if (!failure)
         return false;
     if (failure->delayMs > 0) {
-        SmtpEvent event { SmtpEvent::Type::Delay, {}, {}, {}, failure->delayMs };
+        SmtpEvent event { SmtpEvent::Type::Delay, {}, {}, {}, {}, 0, failure->delayMs };
         m_pendingFailure = std::move(failure);
         m_state = State::WaitDelay;
         m_events.append(std::move(event));
@@ -723,12 +800,23 @@ void SmtpSession::close(const SmtpReply &r)
     reply(r);
     m_state = State::Closed;
     m_input.clear();
+    m_chunkData.clear();
+    m_spool.reset(); // a body cut off here is gone, spool and all
 }
 
 void SmtpSession::idleTimeout()
 {
     if (m_state != State::Closed)
         close(SmtpReply::idleTimeout());
+}
+
+void SmtpSession::disconnected()
+{
+    m_state = State::Closed;
+    m_input.clear();
+    m_chunkData.clear();
+    m_decoder.reset(m_config.limits.maxMessageSize);
+    m_spool.reset();
 }
 
 void SmtpSession::shutdown()
@@ -748,4 +836,7 @@ void SmtpSession::resetTransaction()
     m_chunkData.clear();
     m_chunkTotal = 0;
     m_chunkOverflow = false;
+    m_spool.reset();
+    m_spoolFailed = false;
+    m_noSpool = false;
 }

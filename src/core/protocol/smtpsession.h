@@ -6,6 +6,7 @@
 // which keeps pipelined commands in order and gives back-pressure for free.
 #pragma once
 
+#include "smtpbodyspool.h"
 #include "smtpcommand.h"
 #include "smtpdatadecoder.h"
 #include "smtplimits.h"
@@ -81,7 +82,9 @@ struct SmtpEvent
     Type type;
     QString address; // Recipient / Verify
     SmtpEnvelope envelope; // Recipient (so far) / Message
-    QByteArray data; // Message
+    QByteArray data; // Message, when it stayed in memory
+    std::shared_ptr<SmtpBodySpool> spool; // Message, when it went to a spool (data is then empty)
+    qint64 size = 0; // Message: its octets, wherever they are
     int delayMs = 0; // Delay
 };
 
@@ -111,6 +114,8 @@ public:
     QByteArray takeOutput() { return std::exchange(m_output, {}); }
     bool hasOutput() const { return !m_output.isEmpty(); }
     QList<SmtpEvent> takeEvents() { return std::exchange(m_events, {}); }
+    // Where bodies past limits.memoryBodyLimit go; without one they stay in memory.
+    void setBodySpooler(SmtpBodySpooler spooler) { m_spooler = std::move(spooler); }
 
     State state() const { return m_state; }
     bool isWaiting() const;
@@ -131,12 +136,18 @@ public:
     // Conditions seen by the connection
     void idleTimeout();
     void shutdown();
+    // The client is gone: nothing more is read or written, and a body cut off goes with its spool.
+    void disconnected();
 
 private:
     void process();
     bool processLine();
     void processData();
     void processChunk();
+    qsizetype consumeData(QByteArrayView input);
+    qsizetype consumeChunk(QByteArrayView input);
+    bool toSpool(qint64 buffered);
+    void keepBody(QByteArray &buffer);
     void handleCommand(const SmtpCommand &command);
     void handleAuthResponse(const QByteArray &line);
 
@@ -150,7 +161,7 @@ private:
     void onAuth(const SmtpCommand &command);
     bool credentialsValid(const QString &user, const QString &password) const;
     void finishAuth(const QString &user, bool valid);
-    void finishBody(QByteArray data, bool overflowed);
+    void finishBody(QByteArray data, qint64 size, bool overflowed);
     // Asks config.injectFailure; true when a failure was answered (or is waiting for its delay).
     bool failureInjected(SmtpFailureStage stage, const QString &address);
     void answerFailure(const SmtpInjectedFailure &failure);
@@ -180,6 +191,11 @@ private:
     int m_badCommands = 0;
 
     SmtpDataDecoder m_decoder;
+    // A body past the memory limit
+    SmtpBodySpooler m_spooler;
+    std::shared_ptr<SmtpBodySpool> m_spool;
+    bool m_spoolFailed = false; // a write to the spool failed: 451 after the body
+    bool m_noSpool = false; // the spooler had none for this body: it stays in memory
     // BDAT
     qint64 m_chunkRemaining = 0;
     bool m_chunkLast = false;

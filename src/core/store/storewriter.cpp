@@ -3,13 +3,21 @@
 // follows every commit. The 250 for a message is sent only once its transaction has committed.
 #include "smtplog.h"
 #include "store/smtpmessagestore_p.h"
+#include "store/storeblob.h"
 #include "store/storeencoding.h"
 #include "store/storeschema.h"
 
+#include <QIODevice>
+#include <QPointer>
 #include <QSqlError>
 #include <QSqlQuery>
 
 using StoreInternal::tr;
+
+namespace {
+// The header block of a message not in memory is looked for in at most this many octets.
+constexpr qint64 headerReadLimit = 256 * 1024;
+} // namespace
 
 void SmtpMessageStorePrivate::notify(std::function<void()> what)
 {
@@ -48,8 +56,11 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
     // indexer, so the 250 waits for one small durable write.
     std::vector<MimeInboxHeaders> headers;
     headers.reserve(batch.size());
-    for (const StoreJob &job : batch)
-        headers.push_back(MimeParser::inboxHeaders(job.message.data()));
+    for (const StoreJob &job : batch) {
+        const SmtpMessage &m = job.message;
+        headers.push_back(MimeParser::inboxHeaders(
+            m.isDataInMemory() ? m.data() : m.leadingData(headerReadLimit)));
+    }
 
     QString error;
     QList<qint64> ids;
@@ -60,7 +71,7 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
     if (!ok)
         error = db.lastError().text();
 
-    QSqlQuery insert(db), raw(db);
+    QSqlQuery insert(db), raw(db), rawStreamed(db);
     ok = ok
         && insert.prepare(QStringLiteral(
             "INSERT INTO messages (received_at, remote_address, remote_port, helo, mail_from, "
@@ -69,7 +80,11 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
             "parse_failed, attachments, parts, findings, unindexed) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '', '', ?, 0, '', '', '', "
             "?)"))
-        && raw.prepare(QStringLiteral("INSERT INTO message_raw (id, data) VALUES (?, ?)"));
+        && raw.prepare(QStringLiteral("INSERT INTO message_raw (id, data) VALUES (?, ?)"))
+        // A message not in memory (spooled while it arrived) is copied into its blob a piece at
+        // a time, never held whole.
+        && rawStreamed.prepare(
+            QStringLiteral("INSERT INTO message_raw (id, data) VALUES (?, zeroblob(?))"));
 
     for (size_t i = 0; ok && i < batch.size(); ++i) {
         const SmtpMessage &m = batch[i].message;
@@ -97,6 +112,18 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
         const qint64 id = insert.lastInsertId().toLongLong();
         ids.append(id);
 
+        if (!m.isDataInMemory()) {
+            rawStreamed.bindValue(0, id);
+            rawStreamed.bindValue(1, m.size());
+            if (!rawStreamed.exec()) {
+                error = rawStreamed.lastError().text();
+                ok = false;
+            } else {
+                const std::unique_ptr<QIODevice> device = m.openData();
+                ok = StoreBlob::write(db, id, device.get(), m.size(), &error);
+            }
+            continue;
+        }
         raw.bindValue(0, id);
         const QByteArray data = m.data();
         raw.bindValue(1, data.isNull() ? QByteArray("") : data); // null would bind as SQL NULL
@@ -112,6 +139,7 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
     }
     insert.finish();
     raw.finish();
+    rawStreamed.finish();
     if (ok && !db.commit()) {
         ok = false;
         error = db.lastError().text();
@@ -126,8 +154,19 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
         notify([this, error] { Q_EMIT q->errorOccurred(error); });
         return;
     }
-    for (size_t i = 0; i < batch.size(); ++i)
-        batch[i].done(SmtpSinkResult::success(ids.at(qsizetype(i))));
+    for (size_t i = 0; i < batch.size(); ++i) {
+        const qint64 id = ids.at(qsizetype(i));
+        SmtpSinkResult result = SmtpSinkResult::success(id);
+        if (!batch[i].message.isDataInMemory()) {
+            // Read back from the store from now on, on the reading thread's connection; the
+            // spool file can go.
+            result.dataSource = [d = this, store = QPointer<SmtpMessageStore>(q), id] {
+                return store ? StoreBlob::open(d->readConnection(), id)
+                             : std::unique_ptr<QIODevice>();
+            };
+        }
+        batch[i].done(result);
+    }
     newestNotified = qMax(newestNotified.load(), ids.constLast());
     {
         std::lock_guard lock(mutex);

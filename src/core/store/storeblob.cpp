@@ -1,0 +1,114 @@
+#include "store/storeblob.h"
+
+#include <QIODevice>
+#include <QSqlDriver>
+#include <QVariant>
+
+#include <sqlite3.h>
+
+namespace {
+
+// How much is copied at a time: a few pages of the store, not the message.
+constexpr qint64 pieceSize = 256 * 1024;
+
+sqlite3 *handleOf(const QSqlDatabase &db)
+{
+    const QVariant v = db.driver() ? db.driver()->handle() : QVariant();
+    if (!v.isValid() || qstrcmp(v.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3 *const *>(v.constData());
+}
+
+class BlobReader : public QIODevice
+{
+public:
+    BlobReader(const QSqlDatabase &db, sqlite3_blob *blob)
+        : m_db(db)
+        , m_blob(blob)
+        , m_size(sqlite3_blob_bytes(blob))
+    {
+        QIODevice::open(QIODevice::ReadOnly | QIODevice::Unbuffered);
+    }
+    ~BlobReader() override { sqlite3_blob_close(m_blob); }
+
+    bool isSequential() const override { return false; }
+    qint64 size() const override { return m_size; }
+    bool seek(qint64 position) override
+    {
+        if (position < 0 || position > m_size || !QIODevice::seek(position))
+            return false;
+        m_position = position;
+        return true;
+    }
+
+protected:
+    qint64 readData(char *data, qint64 maxSize) override
+    {
+        const int n = int(qMin(qMin(maxSize, m_size - m_position), qint64(INT_MAX)));
+        if (n <= 0)
+            return 0;
+        if (sqlite3_blob_read(m_blob, data, n, int(m_position)) != SQLITE_OK)
+            return -1;
+        m_position += n;
+        return n;
+    }
+    qint64 writeData(const char *, qint64) override { return -1; }
+
+private:
+    QSqlDatabase m_db; // keeps the connection of the blob open
+    sqlite3_blob *m_blob;
+    qint64 m_size;
+    qint64 m_position = 0;
+};
+
+} // namespace
+
+bool StoreBlob::write(
+    QSqlDatabase &db, qint64 id, QIODevice *device, qint64 size, QString *errorString)
+{
+    sqlite3 *handle = handleOf(db);
+    if (!handle) {
+        *errorString = QStringLiteral("no SQLite handle");
+        return false;
+    }
+    sqlite3_blob *blob = nullptr;
+    if (sqlite3_blob_open(handle, "main", "message_raw", "data", id, 1, &blob) != SQLITE_OK) {
+        *errorString = QString::fromUtf8(sqlite3_errmsg(handle));
+        sqlite3_blob_close(blob);
+        return false;
+    }
+    QByteArray piece(qMin(pieceSize, qMax<qint64>(size, 1)), Qt::Uninitialized);
+    qint64 done = 0;
+    bool ok = device != nullptr;
+    while (ok && done < size) {
+        const qint64 n = device->read(piece.data(), qMin<qint64>(piece.size(), size - done));
+        if (n <= 0) {
+            *errorString
+                = QStringLiteral("cannot read the spooled message: %1").arg(device->errorString());
+            ok = false;
+        } else if (sqlite3_blob_write(blob, piece.constData(), int(n), int(done)) != SQLITE_OK) {
+            *errorString = QString::fromUtf8(sqlite3_errmsg(handle));
+            ok = false;
+        }
+        done += n;
+    }
+    if (!ok && device == nullptr)
+        *errorString = QStringLiteral("the spooled message is gone");
+    if (sqlite3_blob_close(blob) != SQLITE_OK && ok) {
+        *errorString = QString::fromUtf8(sqlite3_errmsg(handle));
+        ok = false;
+    }
+    return ok;
+}
+
+std::unique_ptr<QIODevice> StoreBlob::open(const QSqlDatabase &db, qint64 id)
+{
+    sqlite3 *handle = handleOf(db);
+    sqlite3_blob *blob = nullptr;
+    if (!handle
+        || sqlite3_blob_open(handle, "main", "message_raw", "data", id, 0, &blob) != SQLITE_OK) {
+        sqlite3_blob_close(blob);
+        return nullptr;
+    }
+    return std::make_unique<BlobReader>(db, blob);
+}

@@ -1,0 +1,22 @@
+// Big message bytes into and out of the store without holding them whole: SQLite's incremental
+// blob I/O (sqlite3_blob_*) on the handle of a Qt Sql connection, a piece at a time.
+#pragma once
+
+#include <QSqlDatabase>
+#include <QString>
+
+#include <memory>
+
+class QIODevice;
+
+namespace StoreBlob {
+
+// Copies size octets from device into the raw blob of message id, which must have been
+// inserted as zeroblob(size). False, with *errorString, when either side fails.
+bool write(QSqlDatabase &db, qint64 id, QIODevice *device, qint64 size, QString *errorString);
+
+// A device over the raw bytes of message id, read on db (so only on db's thread) while it is
+// open; null when there is no such message.
+std::unique_ptr<QIODevice> open(const QSqlDatabase &db, qint64 id);
+
+} // namespace StoreBlob
