@@ -72,31 +72,12 @@ QByteArray EventPrinter::messageJson(const SmtpMessageSummary &message)
         + ",\"tls\":" + (message.tls ? "true" : "false") + '}';
 }
 
-namespace {
-
-QByteArray stageName(SmtpRule::Stage stage)
-{
-    switch (stage) {
-    case SmtpRule::Stage::Mail:
-        return "mail";
-    case SmtpRule::Stage::Rcpt:
-        return "rcpt";
-    case SmtpRule::Stage::Data:
-        return "data";
-    case SmtpRule::Stage::Auth:
-        return "auth";
-    }
-    return "rcpt";
-}
-
-} // namespace
-
 QByteArray EventPrinter::rejectedJson(const SmtpRejection &rejection)
 {
     // "event" first, like the message event.
     return "{\"event\":\"rejected\",\"time\":"
         + jsonString(isoTime(QDateTime::currentDateTimeUtc())) + ",\"stage\":\""
-        + stageName(rejection.stage) + "\",\"code\":" + QByteArray::number(rejection.code)
+        + SmtpRule::stageName(rejection.stage) + "\",\"code\":" + QByteArray::number(rejection.code)
         + ",\"address\":" + jsonString(rejection.address) + ",\"message\":"
         + jsonString(rejection.message) + ",\"injected\":" + (rejection.injected ? "true" : "false")
         + ",\"delayMs\":" + QByteArray::number(rejection.delayMs)
@@ -119,7 +100,7 @@ void EventPrinter::rejected(const SmtpRejection &rejection)
                   .arg(isoTime(QDateTime::currentDateTimeUtc()),
                       rejection.injected ? QStringLiteral("injected failure")
                                          : QStringLiteral("rejected"),
-                      QString::fromLatin1(stageName(rejection.stage)), rejection.address,
+                      QString::fromLatin1(SmtpRule::stageName(rejection.stage)), rejection.address,
                       rejection.remoteAddress, how)
                   .toUtf8());
 }

@@ -39,6 +39,8 @@ public:
     // BDAT LAST; the message is not stored), the user name at AUTH (there is no sender yet).
     enum class Stage { Mail, Rcpt, Data, Auth };
     Q_ENUM(Stage)
+    // The rules file's word for a stage: "mail", "rcpt", "data" or "auth".
+    static const char *stageName(Stage stage);
     static constexpr int MaxDelayMs = 600000; // ten minutes
     // The text of a fail rule read from JSON without "message": "Injected failure".
     static QString defaultFailMessage();

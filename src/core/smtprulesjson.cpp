@@ -272,21 +272,6 @@ const char *actionName(SmtpRule::Action action)
     return "accept";
 }
 
-const char *stageName(SmtpRule::Stage stage)
-{
-    switch (stage) {
-    case SmtpRule::Stage::Mail:
-        return "mail";
-    case SmtpRule::Stage::Rcpt:
-        return "rcpt";
-    case SmtpRule::Stage::Data:
-        return "data";
-    case SmtpRule::Stage::Auth:
-        return "auth";
-    }
-    return "rcpt";
-}
-
 } // namespace
 
 bool SmtpRuleSet::fromJson(const QByteArray &json, SmtpRuleSet *rules, QString *errorString)
@@ -382,7 +367,7 @@ QByteArray SmtpRuleSet::toJson() const
         const bool failRule = rule.action() == SmtpRule::Action::Fail;
         if (failRule) {
             out += ", \"stage\": \"";
-            out += stageName(rule.stage());
+            out += SmtpRule::stageName(rule.stage());
             out += '"';
         }
         if (!rule.rewriteTo().isEmpty()) {
@@ -451,4 +436,19 @@ bool SmtpRuleSet::save(const QString &fileName, QString *errorString) const
     if (errorString)
         errorString->clear();
     return true;
+}
+
+const char *SmtpRule::stageName(Stage stage)
+{
+    switch (stage) {
+    case Stage::Mail:
+        return "mail";
+    case Stage::Rcpt:
+        return "rcpt";
+    case Stage::Data:
+        return "data";
+    case Stage::Auth:
+        return "auth";
+    }
+    return "rcpt";
 }
