@@ -858,6 +858,10 @@
         <source>The catcher at %1 did not do it: %2</source>
         <translation>Der Catcher auf %1 hat es nicht ausgeführt: %2</translation>
     </message>
+    <message>
+        <source>%1 cannot be reached now (%2).</source>
+        <translation>%1 ist gerade nicht erreichbar (%2).</translation>
+    </message>
 </context>
 <context>
     <name>RemoteWindow</name>

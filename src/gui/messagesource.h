@@ -32,6 +32,14 @@ public:
     virtual std::optional<SmtpStoredMessage> message(qint64 id) const = 0;
     virtual QByteArray partContent(qint64 id, int partIndex, bool *ok) const = 0;
     virtual QByteArray rawData(qint64 id) const = 0;
+    // Why message(id) last came back empty when the message may well exist (its catcher could
+    // not be reached), for the viewer to say instead of "no longer in the store"; empty when it
+    // is simply gone. Any thread.
+    virtual QString unavailableReason(qint64 id) const
+    {
+        Q_UNUSED(id);
+        return {};
+    }
 
     // GUI thread. One page of summaries, newest first, by position: pageLoaded() answers with
     // the same request number. query is the search language ("" = everything).

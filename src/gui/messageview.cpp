@@ -69,7 +69,10 @@ void MessageViewPrivate::onLoaded(const LoadedMessage &loaded)
         shown.reset();
         guard->setCurrent(0);
         page->load(QUrl(QStringLiteral("about:blank")));
-        showPlaceholder(MessageView::tr("This message is no longer in the store."));
+        const QString unavailable = store ? store->unavailableReason(loaded.id) : QString();
+        showPlaceholder(unavailable.isEmpty()
+                ? MessageView::tr("This message is no longer in the store.")
+                : unavailable);
         return;
     }
     shown = std::make_shared<const LoadedMessage>(loaded);

@@ -437,8 +437,14 @@ qint64 RemoteMessageSource::cached(qint64 id) const
     loop.exec();
     reply->setParent(nullptr); // not the manager's to delete (autoDeleteReplies)
     std::unique_ptr<QNetworkReply> owned(reply);
-    if (reply->error() != QNetworkReply::NoError)
+    if (reply->error() != QNetworkReply::NoError) {
+        std::lock_guard lock(m_mutex);
+        if (reply->error() == QNetworkReply::ContentNotFoundError)
+            m_fetchErrors.remove(id); // gone from the catcher: the viewer says so
+        else
+            m_fetchErrors.insert(id, reply->errorString());
         return 0;
+    }
     SmtpMessage message;
     message.setData(reply->readAll());
     message.setReceivedAt(known.receivedAt);
@@ -451,7 +457,17 @@ qint64 RemoteMessageSource::cached(qint64 id) const
         return 0;
     std::lock_guard lock(m_mutex);
     m_cacheIds.insert(id, result.id);
+    m_fetchErrors.remove(id);
     return result.id;
+}
+
+QString RemoteMessageSource::unavailableReason(qint64 id) const
+{
+    std::lock_guard lock(m_mutex);
+    const QString error = m_fetchErrors.value(id);
+    if (error.isEmpty())
+        return {};
+    return tr("%1 cannot be reached now (%2).").arg(displayName(), error);
 }
 
 std::optional<SmtpStoredMessage> RemoteMessageSource::message(qint64 id) const

@@ -65,6 +65,7 @@ public:
     std::optional<SmtpStoredMessage> message(qint64 id) const override;
     QByteArray partContent(qint64 id, int partIndex, bool *ok) const override;
     QByteArray rawData(qint64 id) const override;
+    QString unavailableReason(qint64 id) const override;
     quint64 requestPage(const QString &query, qint64 start, int limit) override;
     qint64 count() const override { return m_total; }
     qint64 unreadCount() const override { return m_unread; }
@@ -118,5 +119,7 @@ private:
     QHash<qint64, SmtpMessageSummary> m_summaries;
     qint64 m_nextOwnId = qint64(1) << 52;
     mutable QHash<qint64, qint64> m_cacheIds; // number -> id in m_cache
+    // number -> why its last fetch failed for a reason other than "not found"
+    mutable QHash<qint64, QString> m_fetchErrors;
     mutable SmtpMessageStore m_cache; // ":memory:", the newest cachedMessages
 };

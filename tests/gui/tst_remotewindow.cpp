@@ -438,6 +438,19 @@ void TestRemoteWindow::mailpitDialect()
     QVERIFY(ok);
     QCOMPARE(mailpit.requests.count("GET /api/v1/message/iAfZVVe2UQfNjq4HMZmjWF/raw"), 1);
     QVERIFY(!source.message(second.id).has_value()); // 404
+    QCOMPARE(source.unavailableReason(second.id), QString()); // gone, not out of reach
+
+    // The catcher goes away: a message not fetched yet is out of reach, and the viewer is told
+    // why instead of "no longer in the store".
+    mailpit.close();
+    for (QTcpSocket *socket : mailpit.findChildren<QTcpSocket *>())
+        socket->abort();
+    QVERIFY(!source.message(second.id).has_value());
+    const QString reason = source.unavailableReason(second.id);
+    QVERIFY2(
+        reason.startsWith(source.displayName() + " cannot be reached now ("), qPrintable(reason));
+    // What was fetched before still shows.
+    QVERIFY(source.message(first.id).has_value());
 }
 
 int main(int argc, char **argv)
