@@ -1,45 +1,28 @@
 #include "smtpspoolfile.h"
 
+#include "offsetreader.h"
+
 #include <QDir>
-#include <QIODevice>
 
 namespace {
 
 // One reader of a spool: its own position, the spool's file shared under the spool's lock.
-class SpoolReader : public QIODevice
+class SpoolReader : public OffsetReader
 {
 public:
     explicit SpoolReader(std::shared_ptr<SmtpSpoolFile> spool)
-        : m_spool(std::move(spool))
-        , m_size(m_spool->size())
-    {
-        QIODevice::open(QIODevice::ReadOnly | QIODevice::Unbuffered);
-    }
-
-    bool isSequential() const override { return false; }
-    qint64 size() const override { return m_size; }
-    bool seek(qint64 position) override
-    {
-        if (position < 0 || position > m_size || !QIODevice::seek(position))
-            return false;
-        m_position = position;
-        return true;
-    }
+        : OffsetReader(spool->size())
+        , m_spool(std::move(spool))
+    { }
 
 protected:
-    qint64 readData(char *data, qint64 maxSize) override
+    qint64 readAt(qint64 position, char *data, qint64 maxSize) override
     {
-        const qint64 n = m_spool->read(m_position, data, qMin(maxSize, m_size - m_position));
-        if (n > 0)
-            m_position += n;
-        return n;
+        return m_spool->read(position, data, maxSize);
     }
-    qint64 writeData(const char *, qint64) override { return -1; }
 
 private:
     std::shared_ptr<SmtpSpoolFile> m_spool;
-    qint64 m_size = 0;
-    qint64 m_position = 0;
 };
 
 } // namespace

@@ -1,5 +1,7 @@
 #include "store/storeblob.h"
 
+#include "offsetreader.h"
+
 #include <QIODevice>
 #include <QSqlDriver>
 #include <QVariant>
@@ -19,46 +21,30 @@ sqlite3 *handleOf(const QSqlDatabase &db)
     return *static_cast<sqlite3 *const *>(v.constData());
 }
 
-class BlobReader : public QIODevice
+class BlobReader : public OffsetReader
 {
 public:
     BlobReader(const QSqlDatabase &db, sqlite3_blob *blob)
-        : m_db(db)
+        : OffsetReader(sqlite3_blob_bytes(blob))
+        , m_db(db)
         , m_blob(blob)
-        , m_size(sqlite3_blob_bytes(blob))
-    {
-        QIODevice::open(QIODevice::ReadOnly | QIODevice::Unbuffered);
-    }
+    { }
     ~BlobReader() override { sqlite3_blob_close(m_blob); }
 
-    bool isSequential() const override { return false; }
-    qint64 size() const override { return m_size; }
-    bool seek(qint64 position) override
-    {
-        if (position < 0 || position > m_size || !QIODevice::seek(position))
-            return false;
-        m_position = position;
-        return true;
-    }
-
 protected:
-    qint64 readData(char *data, qint64 maxSize) override
+    qint64 readAt(qint64 position, char *data, qint64 maxSize) override
     {
-        const int n = int(qMin(qMin(maxSize, m_size - m_position), qint64(INT_MAX)));
+        const int n = int(qMin(maxSize, qint64(INT_MAX)));
         if (n <= 0)
             return 0;
-        if (sqlite3_blob_read(m_blob, data, n, int(m_position)) != SQLITE_OK)
+        if (sqlite3_blob_read(m_blob, data, n, int(position)) != SQLITE_OK)
             return -1;
-        m_position += n;
         return n;
     }
-    qint64 writeData(const char *, qint64) override { return -1; }
 
 private:
     QSqlDatabase m_db; // keeps the connection of the blob open
     sqlite3_blob *m_blob;
-    qint64 m_size;
-    qint64 m_position = 0;
 };
 
 } // namespace
