@@ -357,6 +357,9 @@ HttpConnection::Outcome HttpConnection::handle(HttpParsedRequest parsed)
     });
     if (m_awaitingAnswer) {
         m_deferred = true;
+        // The client waits for us now, not we for it: a slow read (a common word on a big
+        // store) must not be cut off as idle. answer() starts the clock again.
+        m_idleTimer.stop();
         return Outcome::Wait;
     }
     return m_closing ? Outcome::Stop : Outcome::Continue;

@@ -90,6 +90,7 @@ private Q_SLOTS:
     void readingAMessageMarksItRead();
     void fullQueueAnswers503();
     void closingTheStoreAnswersWhatWaits();
+    void aSlowReadIsNotCutOffAsIdle();
     void closingTheApiWhileReadsAreInFlight();
     void destroyingTheApiWhileReadsAreInFlight();
     void cachedAnswersAsRead();
@@ -299,6 +300,24 @@ void TestHttpWorkerPool::closingTheStoreAnswersWhatWaits()
     QCOMPARE(statusOf(*first), 503);
     QCOMPARE(statusOf(*second), 503);
     QCOMPARE(readers->pendingCount(), 0);
+}
+
+void TestHttpWorkerPool::aSlowReadIsNotCutOffAsIdle()
+{
+    startApi();
+    SmtpHttpApiTest::setTimeouts(api.get(), 300, 5000);
+    HttpWorkerPool *readers = SmtpHttpApiTest::readers(api.get());
+    readers->setHeldForTest(true);
+    const std::unique_ptr<QTcpSocket> reading = sendGet("/api/v1/search?query=from:alice");
+    QVERIFY(reading);
+    QTRY_COMPARE(readers->pendingCount(), 1);
+    // Three idle timeouts pass while the read is held: the client is waiting for us.
+    QTest::qWait(900);
+    QCOMPARE(reading->state(), QAbstractSocket::ConnectedState);
+    readers->setHeldForTest(false);
+    QCOMPARE(statusOf(*reading), 200);
+    // After the answer the clock runs again: an idle keep-alive connection is closed.
+    QTRY_COMPARE_WITH_TIMEOUT(reading->state(), QAbstractSocket::UnconnectedState, 5000);
 }
 
 void TestHttpWorkerPool::closingTheApiWhileReadsAreInFlight()
