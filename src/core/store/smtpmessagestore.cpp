@@ -273,7 +273,10 @@ qint64 SmtpMessageStore::indexedUpTo() const
 
 bool SmtpMessageStore::isIndexCaughtUp() const
 {
-    return d_func()->indexCaughtUpSignalled;
+    // Both: the signalled state keeps this in step with indexCaughtUp(); the writer's flag makes
+    // it false as soon as a commit completes, before its messagesAdded() reaches this thread.
+    Q_D(const SmtpMessageStore);
+    return d->indexCaughtUpSignalled && d->indexCaughtUp.load();
 }
 
 qint64 SmtpMessageStore::count() const

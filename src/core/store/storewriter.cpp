@@ -154,6 +154,15 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
         notify([this, error] { Q_EMIT q->errorOccurred(error); });
         return;
     }
+    newestNotified = qMax(newestNotified.load(), ids.constLast());
+    // Before the completions: whoever a completion wakes already sees the index behind.
+    {
+        std::lock_guard lock(mutex);
+        newestCommitted = ids.constLast();
+        committedSinceIndex += ids.size();
+        ++commitGeneration;
+        indexCaughtUp = false;
+    }
     for (size_t i = 0; i < batch.size(); ++i) {
         const qint64 id = ids.at(qsizetype(i));
         SmtpSinkResult result = SmtpSinkResult::success(id);
@@ -166,14 +175,6 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
             };
         }
         batch[i].done(result);
-    }
-    newestNotified = qMax(newestNotified.load(), ids.constLast());
-    {
-        std::lock_guard lock(mutex);
-        newestCommitted = ids.constLast();
-        committedSinceIndex += ids.size();
-        ++commitGeneration;
-        indexCaughtUp = false;
     }
     indexWake.notify_one();
     notify([this, ids, removed] {
