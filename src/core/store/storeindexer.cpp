@@ -180,12 +180,16 @@ bool SmtpMessageStorePrivate::writeIndex(QSqlDatabase &db, IndexBatch &batch)
     bool ok = db.transaction();
     if (!ok)
         error = db.lastError().text();
-    QSqlQuery update(db), html(db), fts(db), trigram(db);
+    QSqlQuery update(db), indexed(db), html(db), fts(db), trigram(db);
     ok = ok
         && update.prepare(QStringLiteral(
             "UPDATE messages SET cc_header = ?, reply_to = ?, date_header = ?, message_id = ?, "
-            "has_attachments = ?, parse_failed = ?, attachments = ?, parts = ?, findings = ?, "
-            "unindexed = 0 WHERE id = ? AND unindexed <> 0"))
+            "has_attachments = ?, parse_failed = ?, attachments = ?, parts = ?, findings = ? "
+            "WHERE id = ? AND unindexed <> 0"))
+        // Last for each message, once its HTML and text rows are in: a reader of ":memory:"
+        // (read_uncommitted) sees the transaction half-written, and a message marked indexed
+        // before its rows were there read as one without HTML or text.
+        && indexed.prepare(QStringLiteral("UPDATE messages SET unindexed = 0 WHERE id = ?"))
         && html.prepare(
             QStringLiteral("INSERT OR REPLACE INTO message_html (id, html) VALUES (?, ?)"))
         && fts.prepare(QStringLiteral("INSERT INTO messages_fts (rowid, subject, sender, "
@@ -244,9 +248,15 @@ bool SmtpMessageStorePrivate::writeIndex(QSqlDatabase &db, IndexBatch &batch)
         } else if (!trigram.exec()) {
             error = trigram.lastError().text();
             ok = false;
+        } else {
+            indexed.bindValue(0, m->id);
+            ok = indexed.exec();
+            if (!ok)
+                error = indexed.lastError().text();
         }
     }
     update.finish();
+    indexed.finish();
     html.finish();
     fts.finish();
     trigram.finish();
