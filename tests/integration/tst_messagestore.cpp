@@ -91,6 +91,7 @@ private Q_SLOTS:
     void secondReaderSeesWrites();
     void watcherReportsOtherWriters();
     void memoryStoreReadersDoNotBlockWriter();
+    void memoryStoreReadersNeverSeeHalfIndexedMail();
     void refusesForeignFiles_data();
     void refusesForeignFiles();
     void fullDatabaseAnswers451();
@@ -516,6 +517,41 @@ void TestMessageStore::memoryStoreReadersDoNotBlockWriter()
     reader.join();
     QCOMPARE(failed.load(), 0);
     QVERIFY(reads > 0);
+}
+
+void TestMessageStore::memoryStoreReadersNeverSeeHalfIndexedMail()
+{
+    // Regression: a reader of ":memory:" (read_uncommitted) sees the indexer's transaction as it
+    // is written; a message marked indexed before its HTML row was there read without HTML.
+    SmtpMessageStore s;
+    QVERIFY(s.open(":memory:"));
+    QByteArray html = "<p>" + QByteArray(2 * 1024 * 1024, 'h') + "</p>"; // a slow row to write
+    for (int round = 0; round < 3; ++round) {
+        SmtpMessage m = makeMessage("html " + QByteArray::number(round));
+        m.setData("From: a@x.test\r\nTo: b@x.test\r\nSubject: html\r\nMIME-Version: 1.0\r\n"
+                  "Content-Type: text/html\r\n\r\n"
+            + html + "\r\n");
+        std::atomic<qint64> id { 0 };
+        s.deliver(m, [&id](const SmtpSinkResult &r) { id = r.ok ? r.id : -1; });
+        QTRY_VERIFY(id != 0);
+        QVERIFY(id > 0);
+        std::atomic<bool> stop { false };
+        std::atomic<int> reads { 0 }, withoutHtml { 0 };
+        std::thread reader([&] {
+            while (!stop) {
+                const std::optional<SmtpStoredMessage> read = s.message(id);
+                if (!read || read->htmlBody().size() < html.size())
+                    ++withoutHtml;
+                ++reads;
+            }
+        });
+        const bool indexed = waitForIndex(s);
+        stop = true;
+        reader.join();
+        QVERIFY(indexed);
+        QVERIFY(reads > 0);
+        QCOMPARE(withoutHtml.load(), 0);
+    }
 }
 
 void TestMessageStore::refusesForeignFiles_data()
