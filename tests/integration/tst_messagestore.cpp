@@ -7,6 +7,7 @@
 
 #include <QFile>
 #include <QMutex>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -525,33 +526,43 @@ void TestMessageStore::memoryStoreReadersNeverSeeHalfIndexedMail()
     // is written; a message marked indexed before its HTML row was there read without HTML.
     SmtpMessageStore s;
     QVERIFY(s.open(":memory:"));
-    QByteArray html = "<p>" + QByteArray(2 * 1024 * 1024, 'h') + "</p>"; // a slow row to write
+    const QByteArray html = "<p>" + QByteArray(2 * 1024 * 1024, 'h') + "</p>"; // slow to write
+    // The reader spins from before each delivery: it reads the message from its commit on.
+    std::atomic<qint64> target { 0 };
+    std::atomic<bool> stop { false };
+    std::atomic<int> reads { 0 }, withoutHtml { 0 };
+    std::thread reader([&] {
+        while (!stop) {
+            const qint64 id = target;
+            if (id <= 0)
+                continue;
+            const std::optional<SmtpStoredMessage> read = s.message(id);
+            if (!read || read->htmlBody().size() < html.size())
+                ++withoutHtml;
+            ++reads;
+        }
+    });
+    const auto joinReader = qScopeGuard([&] {
+        stop = true;
+        reader.join();
+    });
     for (int round = 0; round < 3; ++round) {
         SmtpMessage m = makeMessage("html " + QByteArray::number(round));
         m.setData("From: a@x.test\r\nTo: b@x.test\r\nSubject: html\r\nMIME-Version: 1.0\r\n"
                   "Content-Type: text/html\r\n\r\n"
             + html + "\r\n");
         std::atomic<qint64> id { 0 };
-        s.deliver(m, [&id](const SmtpSinkResult &r) { id = r.ok ? r.id : -1; });
+        s.deliver(m, [&](const SmtpSinkResult &r) {
+            id = r.ok ? r.id : -1;
+            target = id.load(); // on the writer thread, before the indexer can start on it
+        });
         QTRY_VERIFY(id != 0);
         QVERIFY(id > 0);
-        std::atomic<bool> stop { false };
-        std::atomic<int> reads { 0 }, withoutHtml { 0 };
-        std::thread reader([&] {
-            while (!stop) {
-                const std::optional<SmtpStoredMessage> read = s.message(id);
-                if (!read || read->htmlBody().size() < html.size())
-                    ++withoutHtml;
-                ++reads;
-            }
-        });
-        const bool indexed = waitForIndex(s);
-        stop = true;
-        reader.join();
-        QVERIFY(indexed);
-        QVERIFY(reads > 0);
-        QCOMPARE(withoutHtml.load(), 0);
+        QVERIFY(waitForIndex(s));
     }
+    stop = true;
+    QVERIFY(reads > 0);
+    QCOMPARE(withoutHtml.load(), 0);
 }
 
 void TestMessageStore::refusesForeignFiles_data()
