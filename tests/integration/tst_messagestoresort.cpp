@@ -9,6 +9,7 @@
 #include <store/storeschema.h>
 #include <storedelivery.h>
 
+#include <QScopeGuard>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -232,16 +233,20 @@ void TestMessageStoreSort::pagesInEveryOrder_data()
     QTest::addColumn<Qt::SortOrder>("order");
     QTest::addColumn<int>("limit");
     QTest::addColumn<QString>("query");
+    QTest::addColumn<int>("fewMatchesBound"); // 0: words always walk the key's index
+    const int bound = StoreSchema::fewMatchesBound();
     for (const SmtpSortKey key : allKeys) {
         for (const Qt::SortOrder order : { Qt::AscendingOrder, Qt::DescendingOrder }) {
             const char *dir = order == Qt::AscendingOrder ? "asc" : "desc";
             for (const int limit : { 1, 7, 200 })
                 QTest::addRow("%s %s, pages of %d", keyName(key), dir, limit)
-                    << key << order << limit << QString();
-            QTest::addRow("%s %s, search", keyName(key), dir)
-                << key << order << 7 << QStringLiteral("apple");
+                    << key << order << limit << QString() << bound;
+            QTest::addRow("%s %s, search, matches sorted", keyName(key), dir)
+                << key << order << 7 << QStringLiteral("apple") << bound;
+            QTest::addRow("%s %s, search, index walked", keyName(key), dir)
+                << key << order << 7 << QStringLiteral("apple") << 0;
             QTest::addRow("%s %s, size condition", keyName(key), dir)
-                << key << order << 13 << QStringLiteral("larger:120");
+                << key << order << 13 << QStringLiteral("larger:120") << bound;
         }
     }
 }
@@ -252,6 +257,11 @@ void TestMessageStoreSort::pagesInEveryOrder()
     QFETCH(Qt::SortOrder, order);
     QFETCH(int, limit);
     QFETCH(QString, query);
+    QFETCH(int, fewMatchesBound);
+    const int defaultBound = StoreSchema::fewMatchesBound();
+    StoreSchema::setFewMatchesBound(fewMatchesBound);
+    const auto restore
+        = qScopeGuard([defaultBound] { StoreSchema::setFewMatchesBound(defaultBound); });
     const QList<SmtpMessageSummary> matching = everything(*m_store, query);
     QVERIFY(!matching.isEmpty());
     if (!query.isEmpty())
@@ -433,6 +443,24 @@ void TestMessageStoreSort::indexesAnswerEverySort()
                         why.constData());
                     if (query == QLatin1String("apple")) // (-pie is a list of its own)
                         QVERIFY2(!plan.contains(QLatin1String("LIST SUBQUERY")), why.constData());
+                }
+                // Few matches, sorted by a key: the matches are looked up by id (and sorted),
+                // not found by walking the key's whole index.
+                if (key != SmtpSortKey::Received && query.startsWith(QLatin1String("apple"))) {
+                    const StoreSchema::PageSql few = StoreSchema::pageSql(search, page, true);
+                    QSqlQuery fq(db);
+                    QVERIFY(fq.prepare(
+                        QStringLiteral("EXPLAIN QUERY PLAN SELECT m.id, m.subject FROM %1 %2")
+                            .arg(few.from, few.sql)));
+                    for (const QVariant &v : few.bindings)
+                        fq.addBindValue(v);
+                    QVERIFY(fq.exec());
+                    QString fewPlan;
+                    while (fq.next())
+                        fewPlan += fq.value(3).toString() + QLatin1Char('\n');
+                    const QByteArray fewWhy = (few.sql + QLatin1Char('\n') + fewPlan).toUtf8();
+                    QVERIFY2(fewPlan.contains(QLatin1String("SEARCH m USING INTEGER PRIMARY KEY")),
+                        fewWhy.constData());
                 }
             }
         }

@@ -309,8 +309,9 @@ QList<SmtpMessageSummary> SmtpMessageStore::summaries(
             *errorString = search.errorString;
         return result;
     }
-    const StoreSchema::PageSql sql = StoreSchema::pageSql(search, page);
     QSqlDatabase db = d->readConnection(errorString);
+    const StoreSchema::PageSql sql
+        = StoreSchema::pageSql(search, page, d->hasFewMatches(db, search, page));
     return readSummaries(db, sql.from, sql.sql, sql.bindings, errorString);
 }
 

@@ -128,6 +128,11 @@ public:
     // A query compiled as the options read it, bounded by what the indexer has passed when it
     // needs the index (storequeries.cpp). Invalid: errorString says why.
     SearchQuery search(const QString &query, const SmtpSearchOptions &options) const;
+    // Whether the search's leading full-text term matches fewer than
+    // StoreSchema::fewMatchesBound() messages, for a page sorted by anything but arrival
+    // (StoreSchema::pageSql() picks its plan by it).
+    bool hasFewMatches(
+        QSqlDatabase &db, const SearchQuery &search, const SmtpPageRequest &page) const;
     bool runTask(std::function<void(QSqlDatabase &)> task);
     void notify(std::function<void()> what);
 };

@@ -29,6 +29,26 @@ SearchQuery SmtpMessageStorePrivate::search(
     return search;
 }
 
+bool SmtpMessageStorePrivate::hasFewMatches(
+    QSqlDatabase &db, const SearchQuery &search, const SmtpPageRequest &page) const
+{
+    if (page.key == SmtpSortKey::Received || search.leadingMatchTable.isEmpty()
+        || search.bindings.isEmpty())
+        return false;
+    // Bounded: a common word stops counting at the bound (its first ids in the index's doclist),
+    // so the probe costs well under a millisecond either way.
+    QSqlQuery probe(db);
+    probe.setForwardOnly(true);
+    probe.prepare(
+        QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM %1 WHERE %1 MATCH ? LIMIT %2)")
+            .arg(search.leadingMatchTable)
+            .arg(StoreSchema::fewMatchesBound()));
+    probe.addBindValue(
+        search.bindings.constFirst()); // the leading term's, as SearchQuery orders them
+    return probe.exec() && probe.next()
+        && probe.value(0).toLongLong() < StoreSchema::fewMatchesBound();
+}
+
 SmtpMatchCount SmtpMessageStore::countMatching(
     const QString &query, const SmtpSearchOptions &options, QString *errorString) const
 {
@@ -77,10 +97,11 @@ QList<SmtpMessageSummary> SmtpMessageStore::summariesAt(const QString &query, qi
         return result;
     SmtpPageRequest page;
     page.limit = limit;
-    StoreSchema::PageSql sql = StoreSchema::pageSql(search, page);
+    QSqlDatabase db = d->readConnection(errorString);
+    StoreSchema::PageSql sql
+        = StoreSchema::pageSql(search, page, d->hasFewMatches(db, search, page));
     sql.sql += QLatin1String(" OFFSET ?");
     sql.bindings.append(qMax<qint64>(0, offset));
-    QSqlDatabase db = d->readConnection(errorString);
     return readSummaries(db, sql.from, sql.sql, sql.bindings, errorString);
 }
 

@@ -32,7 +32,16 @@ struct PageSql
     QString sql;
     QVariantList bindings;
 };
-SMTPRECEIVER_TEST_EXPORT PageSql pageSql(const SearchQuery &search, const SmtpPageRequest &page);
+// Below this many matches of a search's leading full-text term, a page sorted by anything but
+// arrival looks the matches up and sorts them; from it on, it walks the key's index.
+SMTPRECEIVER_TEST_EXPORT int fewMatchesBound();
+SMTPRECEIVER_TEST_EXPORT void setFewMatchesBound(int bound); // tests: either plan, small stores
+
+// fewMatches: the search's leading full-text term matches few messages (see
+// SmtpMessageStorePrivate::hasFewMatches()); sorted by anything but arrival, the matches are then
+// looked up and sorted instead of walking the key's index.
+SMTPRECEIVER_TEST_EXPORT PageSql pageSql(
+    const SearchQuery &search, const SmtpPageRequest &page, bool fewMatches = false);
 
 // Sets the connection's pragmas (WAL, synchronous=FULL, busy timeout).
 bool configure(QSqlDatabase &db, QString *errorString);
