@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   # build
   cmake ninja-build pkg-config g++ clang libclang-rt-14-dev clang-format
+  ccache # scripts/test.sh compiles through it: a second run rebuilds only what changed
   qt6-base-dev libqt6sql6-sqlite qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev
   qt6-httpserver-dev qt6-websockets-dev qt6-declarative-dev qt6-webengine-dev
   qml6-module-qtqml qml6-module-qtqml-workerscript qml6-module-qtqml-models

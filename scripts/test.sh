@@ -28,16 +28,21 @@ export QT_QPA_PLATFORM=offscreen
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp/runtime-$(id -u)}
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 
+# The three builds below compile through ccache: a clone at another path, or the next run of
+# this script, compiles only what changed (CCACHE_DIR or ccache's default directory keeps it).
+export CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=1
+launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+
 step "gcc build (-Werror)"
 cmake -S . -B build/ci-gcc -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSMTPRECEIVER_WERROR=ON \
-  -DSMTPRECEIVER_BENCH=ON # the benchmark tools are built (not run), so they cannot rot
+  "${launcher[@]}" -DSMTPRECEIVER_BENCH=ON # the benchmark tools are built (not run), so they cannot rot
 cmake --build build/ci-gcc -j "$jobs"
 step "tests (gcc)"
 ctest --test-dir build/ci-gcc --no-tests=error --output-on-failure -j "$jobs"
 
 step "clang build with AddressSanitizer + UBSan, fuzz targets"
 cmake -S . -B build/ci-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
-  -DSMTPRECEIVER_WERROR=ON -DSMTPRECEIVER_SANITIZE=ON -DSMTPRECEIVER_FUZZ=ON
+  "${launcher[@]}" -DSMTPRECEIVER_WERROR=ON -DSMTPRECEIVER_SANITIZE=ON -DSMTPRECEIVER_FUZZ=ON
 cmake --build build/ci-asan -j "$jobs"
 step "tests (ASan + UBSan)"
 # new_delete_type_mismatch=0: Chromium inside Qt WebEngine frees with a mismatched size (not our code).
@@ -81,7 +86,7 @@ step "Debian package: build, install offline, run, purge"
 # A build of its own: configured for /usr (Debian's multiarch library and QML directories) and
 # without the test exports.
 cmake -S . -B build/ci-deb -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
-  -DBUILD_TESTING=OFF -DSMTPRECEIVER_WERROR=ON
+  "${launcher[@]}" -DBUILD_TESTING=OFF -DSMTPRECEIVER_WERROR=ON
 cmake --build build/ci-deb -j "$jobs"
 scripts/check-deb.sh build/ci-deb
 
