@@ -35,10 +35,7 @@ bool HeadlessRunner::start()
         return fail(QStringLiteral("--database: %1").arg(m_store->errorString()));
     m_store->setMaxMessages(o.max);
     m_server.addMessageSink(m_store.get());
-    // Big messages are spooled beside the store, on its disk (not in a temporary directory that
-    // may be RAM).
-    if (m_store->path() != QLatin1String(":memory:"))
-        m_server.setSpoolDirectory(QFileInfo(m_store->path()).absolutePath());
+    m_server.setSpoolDirectory(m_store->spoolDirectory());
     if (!o.maildir.isEmpty()) {
         m_maildir = std::make_unique<SmtpMaildirSink>(o.maildir);
         if (!m_maildir->open())

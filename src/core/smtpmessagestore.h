@@ -99,6 +99,9 @@ public:
     void close();
     bool isOpen() const;
     QString path() const;
+    // Where a server spools big messages on their way into this store: the store file's
+    // directory, on its disk (not a temporary directory that may be RAM); empty for ":memory:".
+    QString spoolDirectory() const;
     QString errorString() const;
     static QString defaultPath(); // messages.sqlite in the application data directory
 

@@ -170,6 +170,7 @@ bool MainWindow::start()
         return false;
     }
     m_store.setMaxMessages(m_settings.maxMessages);
+    m_server.setSpoolDirectory(m_store.spoolDirectory());
     m_server.addMessageSink(&m_store);
 
     m_model = new InboxModel(&m_store, this);
@@ -586,6 +587,7 @@ bool MainWindow::reopenStore(const QString &path, QString *error)
         *error = m_store.errorString();
         m_store.open(previous);
     }
+    m_server.setSpoolDirectory(m_store.spoolDirectory());
     m_server.addMessageSink(&m_store);
     m_model->reload();
     updateStatus();

@@ -96,6 +96,7 @@ void TestMainWindow::send(const QByteArray &subject, int count)
 void TestMainWindow::commandLineOverridesSettings()
 {
     QCOMPARE(m_window->settings().databasePath, QString(":memory:"));
+    QCOMPARE(m_window->server()->spoolDirectory(), QDir::tempPath()); // a store in memory
     QCOMPARE(m_window->server()->serverAddress(), QHostAddress(QHostAddress::LocalHost));
     QVERIFY(port() != 0);
 }
@@ -185,6 +186,8 @@ void TestMainWindow::changingDatabaseReopensStore()
     QString error;
     QVERIFY2(m_window->applyFromDialog(settings, &error), qPrintable(error));
     QCOMPARE(m_window->store()->path(), dir.filePath("other.sqlite"));
+    // Big messages are spooled beside the new store, on its disk.
+    QCOMPARE(m_window->server()->spoolDirectory(), QFileInfo(dir.path()).absoluteFilePath());
     // A new, empty store.
     QTRY_COMPARE_WITH_TIMEOUT(m_window->inboxModel()->rowCount(), 0, timeout);
     send("On disk");

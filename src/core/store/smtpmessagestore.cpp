@@ -199,6 +199,14 @@ QString SmtpMessageStore::path() const
 {
     return d_func()->path;
 }
+QString SmtpMessageStore::spoolDirectory() const
+{
+    Q_D(const SmtpMessageStore);
+    if (d->path.isEmpty() || d->path == QLatin1String(":memory:"))
+        return {};
+    return QFileInfo(d->path).absolutePath();
+}
+
 QString SmtpMessageStore::errorString() const
 {
     return d_func()->errorString;
