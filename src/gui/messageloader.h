@@ -27,6 +27,7 @@ struct LoadedMessage
     QString sourceText;
     QByteArray html; // UTF-8 with a BOM, cid: references rewritten; empty without HTML
     QHash<int, QImage> thumbnails; // of image attachments, by part id
+    QList<SmtpMessageRelease> releases; // sent on to a real server (the SMTP tab)
 };
 
 // Reads message id from source; runs on a worker thread. Gives up early (stale) as soon as

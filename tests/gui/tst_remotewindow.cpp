@@ -5,6 +5,7 @@
 // QAbstractItemModelTester, a fake Mailpit serving answers in Mailpit's documented shapes
 // (tests/data/mailpit), and the --remote flag.
 #include <commandline.h>
+#include <credentialstore.h>
 #include <messageview.h>
 #include <remotecatcherdialog.h>
 #include <remotemessagesource.h>
@@ -208,8 +209,29 @@ void TestRemoteWindow::recentCatchersAreKeptPrivately()
     const QList<RemoteCatcher> recent = RemoteCatcherDialog::recent(settings);
     QCOMPARE(recent.size(), 2);
     QCOMPARE(recent.at(0).url, QUrl("http://one.example:8025"));
-    QCOMPARE(recent.at(0).password, QString("p2"));
+    QCOMPARE(recent.at(0).user, QString("u"));
+    QVERIFY(recent.at(0).password.isEmpty()); // not in the list: with the credential store
     QCOMPARE(recent.at(1).url, QUrl("http://two.example:8025"));
+    CredentialStore credentials;
+    QString password;
+    bool read = false;
+    // The newest password, once written (keychain or settings file, whichever answers here).
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            read = false;
+            credentials.read(RemoteCatcherDialog::credentialKey(QUrl("http://one.example:8025")),
+                [&](const QString &p, CredentialStore::Where) {
+                    password = p;
+                    read = true;
+                });
+            return QTest::qWaitFor([&] { return read; }, timeout) && password == "p2";
+        }(),
+        timeout);
+    settings.sync();
+    QFile file(settings.fileName());
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray contents = file.readAll();
+    QVERIFY(!contents.contains("password="));
     const QFile::Permissions others = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup
         | QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
     QCOMPARE(QFile::permissions(settings.fileName()) & others, QFile::Permissions());
