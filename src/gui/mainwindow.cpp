@@ -339,13 +339,7 @@ void MainWindow::createActions()
     m_sourceAction = add(tr("View S&ource"), QKeySequence(tr("Ctrl+Shift+U")), "text-x-generic",
         [this] { m_messageView->setCurrentTab(MessageView::Tab::Source); });
     m_releaseAction = ReleaseDialog::createAction(
-        this,
-        [this]() -> std::optional<SmtpMessageSummary> {
-            const QList<qint64> ids = selectedIds();
-            if (ids.size() != 1)
-                return std::nullopt;
-            return m_model->summaryAt(m_model->rowOf(ids.constFirst()));
-        },
+        this, [this] { return ReleaseDialog::onlySelected(m_view, m_model); },
         [this] { return releaseTarget(); });
     m_releaseAction->setProperty(iconNameProperty, QLatin1String("mail-send"));
     m_releaseAction->setIcon(themedIcon(QStringLiteral("mail-send"), palette()));

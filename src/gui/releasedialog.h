@@ -11,7 +11,9 @@
 #include <smtpmessagesummary.h>
 
 #include <QDialog>
+#include <QItemSelectionModel>
 #include <QStringList>
+#include <QTableView>
 
 #include <functional>
 #include <optional>
@@ -80,6 +82,18 @@ public:
         std::function<ReleaseTarget()> target);
     // On only with one message selected and a target that can release; the tooltip says why not.
     static void updateAction(QAction *action, bool oneSelected, const ReleaseTarget &target);
+    // The message selected in view (a table over model, an inbox model of either window), when
+    // exactly one is.
+    template<typename InboxModel>
+    static std::optional<SmtpMessageSummary> onlySelected(
+        const QTableView *view, const InboxModel *model)
+    {
+        const QItemSelectionModel *selection = view->selectionModel();
+        const QModelIndexList rows = selection ? selection->selectedRows() : QModelIndexList();
+        if (rows.size() != 1 || !model)
+            return std::nullopt;
+        return model->summaryAt(rows.constFirst().row());
+    }
 
 public Q_SLOTS:
     void release();

@@ -168,13 +168,7 @@ void RemoteWindow::createActions()
     QAction *remove = add(tr("&Delete"), QKeySequence::Delete, &RemoteWindow::deleteSelected);
     QAction *removeAll = add(tr("Delete &All…"), {}, &RemoteWindow::deleteAll);
     m_releaseAction = ReleaseDialog::createAction(
-        this,
-        [this]() -> std::optional<SmtpMessageSummary> {
-            const QList<qint64> ids = selectedIds();
-            if (ids.size() != 1)
-                return std::nullopt;
-            return m_model->summaryAt(m_model->rowOf(ids.constFirst()));
-        },
+        this, [this] { return ReleaseDialog::onlySelected(m_view, m_model); },
         [this] { return releaseTarget(); });
     QAction *find = add(tr("&Find"), QKeySequence::Find, [this] {
         m_search->setFocus();

@@ -18,6 +18,8 @@
 #include <sourceinboxmodel.h>
 #include <translators.h>
 
+#include "desktopwindow.h"
+#include "headlessinstance.h"
 #include "smtptestclient.h"
 #include "testcertificate.h"
 
@@ -44,6 +46,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <optional>
+#include <utility>
+
 #include <inboxmodel.h>
 
 constexpr int timeout = 30000; // the bound of every wait for an event, for loaded machines
@@ -53,57 +58,6 @@ namespace {
 const QString relayUser = QStringLiteral("relayuser");
 const QString relayPassword = QStringLiteral("relay-secret");
 const QString allowedPattern = QStringLiteral(".*@(relay|refuse)\\.test");
-
-// A headless smtp-receiver: the relay releases go to, or a catcher with --relay.
-struct Instance
-{
-    QProcess process;
-    quint16 smtp = 0;
-    quint16 http = 0;
-    QList<QJsonObject> messages; // its "message" events, in order
-
-    bool start(const QString &database, const QStringList &extra)
-    {
-        process.setProgram(SMTP_RECEIVER_BINARY);
-        process.setArguments(QStringList { "--no-gui", "--json", "--smtp", "127.0.0.1:0", "--http",
-                                 "127.0.0.1:0", "--database", database }
-            + extra);
-        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        process.start();
-        if (!process.waitForStarted(timeout) || !process.waitForReadyRead(timeout))
-            return false;
-        const QJsonObject ready = QJsonDocument::fromJson(process.readLine()).object();
-        smtp = quint16(ready.value("smtp").toString().section(':', -1).toUInt());
-        http = quint16(ready.value("http").toString().section(':', -1).toUInt());
-        QObject::connect(&process, &QProcess::readyReadStandardOutput, &process, [this] {
-            while (process.canReadLine()) {
-                const QJsonObject event = QJsonDocument::fromJson(process.readLine()).object();
-                if (event.value("event").toString() == "message")
-                    messages.append(event);
-            }
-        });
-        return ready.value("event").toString() == "listening" && smtp && http;
-    }
-    ~Instance()
-    {
-        if (process.state() != QProcess::NotRunning) {
-            process.terminate();
-            process.waitForFinished(timeout);
-        }
-    }
-    QUrl url() const { return QUrl(QString("http://127.0.0.1:%1").arg(http)); }
-    QByteArray raw(qint64 id) const
-    {
-        QNetworkAccessManager network;
-        QNetworkReply *reply = network.get(
-            QNetworkRequest(QUrl(url().toString() + QString("/api/v1/message/%1/raw").arg(id))));
-        QEventLoop loop;
-        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        loop.exec();
-        reply->deleteLater();
-        return reply->readAll();
-    }
-};
 
 bool sendMail(quint16 port, const QByteArray &subject, const QByteArray &to = "bob@example.org")
 {
@@ -115,6 +69,11 @@ bool sendMail(quint16 port, const QByteArray &subject, const QByteArray &to = "b
         + "\r\nSubject: " + subject + "\r\nMessage-ID: <" + subject + "@example.com>\r\n\r\n"
         + "..a line that starts with a dot\r\nHello from " + subject + ".\r\n";
     return SmtpTestClient::code(client.sendMail("alice@example.com", { to }, body)) == 250;
+}
+
+QByteArray raw(const HeadlessInstance &instance, qint64 id)
+{
+    return instance.get(QString("/api/v1/message/%1/raw").arg(id));
 }
 
 QStringList strings(const QJsonValue &value)
@@ -153,12 +112,15 @@ private Q_SLOTS:
     void remoteWindowReleasesThroughTheCatcher();
 
 private:
+    void startWindow();
+    // The Relay page set to m_relay: STARTTLS, its certificate accepted, AUTH.
+    void fillRelayPage(QWidget *page);
     void configureRelay(); // through the settings dialog's Relay page
     ReleaseDialog *openReleaseDialog(QWidget *window, QAction *action);
     qint64 catchOne(const QByteArray &subject);
 
     QTemporaryDir m_dir;
-    Instance m_relay;
+    HeadlessInstance m_relay;
     MainWindow *m_window = nullptr;
 };
 
@@ -180,7 +142,7 @@ void TestRelease::initTestCase()
     rules.write(R"({"rules":[{"match":"*@refuse.test","action":"fail","stage":"rcpt",)"
                 R"("code":550,"message":"no"}]})");
     rules.close();
-    QVERIFY(m_relay.start(m_dir.filePath("relay.db"),
+    QVERIFY(m_relay.start(m_dir.filePath("relay.db"), 0,
         { "--tls-cert", cert.fileName(), "--tls-key", key.fileName(), "--auth",
             relayUser + ':' + relayPassword, "--rules", rules.fileName() }));
 }
@@ -189,11 +151,12 @@ void TestRelease::init()
 {
     QSettings().clear();
     m_relay.messages.clear();
-    AppOptions options;
-    options.server.setListeners({ SmtpListenerConfig(QStringLiteral("127.0.0.1"), 0) });
-    options.database = ":memory:";
-    options.given = QStringList { "smtp", "database" };
-    m_window = new MainWindow(options);
+    startWindow();
+}
+
+void TestRelease::startWindow()
+{
+    m_window = new MainWindow(testWindowOptions());
     QVERIFY(m_window->start());
     QTRY_VERIFY_WITH_TIMEOUT(m_window->server()->isListening(), timeout);
 }
@@ -202,6 +165,17 @@ void TestRelease::cleanup()
 {
     delete m_window;
     m_window = nullptr;
+}
+
+void TestRelease::fillRelayPage(QWidget *page)
+{
+    child<QLineEdit>(page, "relayHost")->setText("127.0.0.1");
+    child<QSpinBox>(page, "relayPort")->setValue(m_relay.smtp);
+    auto *tls = child<QComboBox>(page, "relayTls");
+    tls->setCurrentIndex(tls->findData(int(SmtpClient::TlsMode::StartTls)));
+    child<QCheckBox>(page, "relayAcceptSelfSigned")->setChecked(true);
+    child<QLineEdit>(page, "relayUser")->setText(relayUser);
+    child<QLineEdit>(page, "relayPassword")->setText(relayPassword);
 }
 
 void TestRelease::configureRelay()
@@ -214,13 +188,7 @@ void TestRelease::configureRelay()
     dialog.setCurrentPage(SettingsDialog::Page::Relay);
     QWidget *page = dialog.page(SettingsDialog::Page::Relay);
     QVERIFY(page);
-    child<QLineEdit>(page, "relayHost")->setText("127.0.0.1");
-    child<QSpinBox>(page, "relayPort")->setValue(m_relay.smtp);
-    auto *tls = child<QComboBox>(page, "relayTls");
-    tls->setCurrentIndex(tls->findData(int(SmtpClient::TlsMode::StartTls)));
-    child<QCheckBox>(page, "relayAcceptSelfSigned")->setChecked(true);
-    child<QLineEdit>(page, "relayUser")->setText(relayUser);
-    child<QLineEdit>(page, "relayPassword")->setText(relayPassword);
+    fillRelayPage(page);
     child<QLineEdit>(page, "relayAllowed")->setText(allowedPattern);
     QVERIFY(dialog.apply());
     const SmtpRelayConfig config = m_window->relay()->config();
@@ -302,7 +270,7 @@ void TestRelease::releaseThroughTheDialog()
     QVERIFY(arrived.value("tls").toBool());
     const QByteArray ours = m_window->store()->rawData(id);
     QVERIFY(!ours.isEmpty());
-    QCOMPARE(m_relay.raw(arrived.value("id").toInteger()), ours);
+    QCOMPARE(raw(m_relay, arrived.value("id").toInteger()), ours);
 
     // Recorded on the message and listed in its SMTP tab.
     const QList<SmtpMessageRelease> releases = m_window->store()->releases(id);
@@ -407,13 +375,7 @@ void TestRelease::relayPageTestMessageShowsTheReply()
     auto *button = child<QPushButton>(page, "relayTestButton");
     auto *result = child<QLabel>(page, "relayTestResult");
     QVERIFY(!button->isEnabled()); // no relay, no recipient
-    child<QLineEdit>(page, "relayHost")->setText("127.0.0.1");
-    child<QSpinBox>(page, "relayPort")->setValue(m_relay.smtp);
-    auto *tls = child<QComboBox>(page, "relayTls");
-    tls->setCurrentIndex(tls->findData(int(SmtpClient::TlsMode::StartTls)));
-    child<QCheckBox>(page, "relayAcceptSelfSigned")->setChecked(true);
-    child<QLineEdit>(page, "relayUser")->setText(relayUser);
-    child<QLineEdit>(page, "relayPassword")->setText(relayPassword);
+    fillRelayPage(page);
     child<QLineEdit>(page, "relayTestRecipient")->setText("tester@relay.test");
     QVERIFY(button->isEnabled());
 
@@ -466,12 +428,7 @@ void TestRelease::relayPageSaysWhereThePasswordIs()
 
     // The next start reads it back.
     delete m_window;
-    AppOptions options;
-    options.server.setListeners({ SmtpListenerConfig(QStringLiteral("127.0.0.1"), 0) });
-    options.database = ":memory:";
-    options.given = QStringList { "smtp", "database" };
-    m_window = new MainWindow(options);
-    QVERIFY(m_window->start());
+    startWindow();
     QTRY_COMPARE_WITH_TIMEOUT(
         m_window->relay()->config().password, QString("kept elsewhere"), timeout);
     QCOMPARE(m_window->settings().relay.password, QString("kept elsewhere"));
@@ -479,47 +436,39 @@ void TestRelease::relayPageSaysWhereThePasswordIs()
 
 void TestRelease::credentialStoreFallsBackToPrivateSettingsFile()
 {
+    const QString key = "test key/with:odd chars";
     for (const bool keychainAsked : { true, false }) {
         CredentialStore::setKeychainEnabled(keychainAsked);
         CredentialStore store;
-        bool written = false;
-        CredentialStore::Where writtenTo = CredentialStore::Where::Unknown;
-        store.write("test key/with:odd chars", "s3cret", [&](CredentialStore::Where where) {
-            written = true;
-            writtenTo = where;
-        });
-        QVERIFY(!written); // never inside the call
-        QTRY_VERIFY_WITH_TIMEOUT(written, timeout);
-        QCOMPARE(writtenTo, CredentialStore::Where::SettingsFile);
+        // Each access answers once, later, never inside the call.
+        const auto written = [&store, &key](const QString &password) {
+            std::optional<CredentialStore::Where> where;
+            store.write(key, password, [&where](CredentialStore::Where w) { where = w; });
+            const bool inside = where.has_value();
+            (void)QTest::qWaitFor([&where] { return where.has_value(); }, timeout);
+            return inside ? CredentialStore::Where::Unknown
+                          : where.value_or(CredentialStore::Where::Unknown);
+        };
+        const auto read = [&store, &key] {
+            std::optional<std::pair<QString, CredentialStore::Where>> answer;
+            store.read(key, [&answer](const QString &p, CredentialStore::Where w) {
+                answer = { p, w };
+            });
+            (void)QTest::qWaitFor([&answer] { return answer.has_value(); }, timeout);
+            return answer.value_or(
+                std::pair { QString("(no answer)"), CredentialStore::Where::Unknown });
+        };
+        QCOMPARE(written("s3cret"), CredentialStore::Where::SettingsFile);
         QSettings settings;
         QCOMPARE(QFile::permissions(settings.fileName())
                 & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
             QFile::Permissions());
         QVERIFY(QFile::permissions(settings.fileName()) & QFile::ReadOwner);
-
-        QString password;
-        bool read = false;
-        store.read("test key/with:odd chars", [&](const QString &p, CredentialStore::Where where) {
-            read = true;
-            password = p;
-            writtenTo = where;
-        });
-        QTRY_VERIFY_WITH_TIMEOUT(read, timeout);
-        QCOMPARE(password, QString("s3cret"));
-        QCOMPARE(writtenTo, CredentialStore::Where::SettingsFile);
+        QCOMPARE(read(), std::pair(QString("s3cret"), CredentialStore::Where::SettingsFile));
 
         // An empty password removes it.
-        written = false;
-        store.write(
-            "test key/with:odd chars", QString(), [&](CredentialStore::Where) { written = true; });
-        QTRY_VERIFY_WITH_TIMEOUT(written, timeout);
-        read = false;
-        store.read("test key/with:odd chars", [&](const QString &p, CredentialStore::Where) {
-            read = true;
-            password = p;
-        });
-        QTRY_VERIFY_WITH_TIMEOUT(read, timeout);
-        QVERIFY(password.isEmpty());
+        QCOMPARE(written(QString()), CredentialStore::Where::SettingsFile);
+        QCOMPARE(read(), std::pair(QString(), CredentialStore::Where::SettingsFile));
     }
     CredentialStore::setKeychainEnabled(true);
 }
@@ -527,8 +476,8 @@ void TestRelease::credentialStoreFallsBackToPrivateSettingsFile()
 void TestRelease::remoteWindowReleasesThroughTheCatcher()
 {
     // A staging catcher that releases to the relay, as --relay configures it.
-    Instance catcher;
-    QVERIFY(catcher.start(m_dir.filePath("catcher.db"),
+    HeadlessInstance catcher;
+    QVERIFY(catcher.start(m_dir.filePath("catcher.db"), 0,
         { "--relay", QString("127.0.0.1:%1").arg(m_relay.smtp), "--relay-tls", "starttls",
             "--relay-cert", m_dir.filePath("cert.pem"), "--relay-auth",
             relayUser + ':' + relayPassword, "--relay-allowed", allowedPattern }));
@@ -548,33 +497,29 @@ void TestRelease::remoteWindowReleasesThroughTheCatcher()
     QVERIFY(dialog);
     QCOMPARE(dialog->recipients(), QStringList { "bob@example.org" });
 
+    // Each release's outcome: ok, and the text the dialog shows.
+    const auto releaseTo = [dialog](const QString &recipients) {
+        QSignalSpy finished(dialog, &ReleaseDialog::releaseFinished);
+        dialog->recipientsEdit()->setPlainText(recipients);
+        dialog->release();
+        if (!finished.wait(timeout))
+            return std::pair(false, QString("(no answer)"));
+        return std::pair(finished.at(0).at(0).toBool(), finished.at(0).at(1).toString());
+    };
     // The catcher's pattern decides; its refusal is shown and nothing goes out.
-    QSignalSpy finished(dialog, &ReleaseDialog::releaseFinished);
-    dialog->recipientsEdit()->setPlainText("eve@elsewhere.test");
-    dialog->release();
-    QVERIFY(finished.wait(timeout));
-    QCOMPARE(finished.at(0).at(0).toBool(), false);
-    QVERIFY2(finished.at(0).at(1).toString().contains("eve@elsewhere.test"),
-        qPrintable(finished.at(0).at(1).toString()));
-
-    dialog->recipientsEdit()->setPlainText("x@refuse.test");
-    dialog->release();
-    QVERIFY(finished.wait(timeout));
-    QCOMPARE(finished.at(1).at(0).toBool(), false);
-    QVERIFY2(finished.at(1).at(1).toString().contains("550"),
-        qPrintable(finished.at(1).at(1).toString()));
-
-    dialog->recipientsEdit()->setPlainText("frank@relay.test");
-    dialog->release();
-    QVERIFY(finished.wait(timeout));
-    QCOMPARE(finished.at(2).at(0).toBool(), true);
+    auto [ok, text] = releaseTo("eve@elsewhere.test");
+    QVERIFY2(!ok && text.contains("eve@elsewhere.test"), qPrintable(text));
+    std::tie(ok, text) = releaseTo("x@refuse.test"); // the relay's refusal
+    QVERIFY2(!ok && text.contains("550"), qPrintable(text));
+    std::tie(ok, text) = releaseTo("frank@relay.test");
+    QVERIFY2(ok, qPrintable(text));
     QVERIFY2(dialog->resultLabel()->text().startsWith("Released"),
         qPrintable(dialog->resultLabel()->text()));
     QTRY_COMPARE_WITH_TIMEOUT(m_relay.messages.size(), 1, timeout);
     const QJsonObject arrived = m_relay.messages.takeFirst();
     QCOMPARE(strings(arrived.value("rcpttos")), QStringList { "frank@relay.test" });
     QCOMPARE(arrived.value("mailfrom").toString(), QString("alice@example.com"));
-    QCOMPARE(m_relay.raw(arrived.value("id").toInteger()), catcher.raw(catcherId));
+    QCOMPARE(raw(m_relay, arrived.value("id").toInteger()), raw(catcher, catcherId));
 }
 
 int main(int argc, char **argv)

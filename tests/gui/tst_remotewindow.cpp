@@ -12,6 +12,7 @@
 #include <remotewindow.h>
 #include <sourceinboxmodel.h>
 
+#include "headlessinstance.h"
 #include "smtptestclient.h"
 
 #include <QAbstractItemModelTester>
@@ -40,36 +41,7 @@ constexpr int timeout = 30000; // the bound of every wait for an event, for load
 namespace {
 
 // A headless smtp-receiver with the HTTP API, as a staging server runs it.
-struct Catcher
-{
-    QProcess process;
-    quint16 smtp = 0;
-    quint16 http = 0;
-
-    bool start(const QString &database, quint16 httpPort = 0, const QStringList &extra = {})
-    {
-        process.setProgram(SMTP_RECEIVER_BINARY);
-        process.setArguments(QStringList { "--no-gui", "--json", "--smtp", "127.0.0.1:0", "--http",
-                                 QString("127.0.0.1:%1").arg(httpPort), "--database", database }
-            + extra);
-        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        process.start();
-        if (!process.waitForStarted(timeout) || !process.waitForReadyRead(timeout))
-            return false;
-        const QJsonObject ready = QJsonDocument::fromJson(process.readLine()).object();
-        smtp = quint16(ready.value("smtp").toString().section(':', -1).toUInt());
-        http = quint16(ready.value("http").toString().section(':', -1).toUInt());
-        return ready.value("event").toString() == "listening" && smtp && http;
-    }
-    ~Catcher()
-    {
-        if (process.state() != QProcess::NotRunning) {
-            process.terminate();
-            process.waitForFinished(timeout);
-        }
-    }
-    QUrl url() const { return QUrl(QString("http://127.0.0.1:%1").arg(http)); }
-};
+using Catcher = HeadlessInstance;
 
 bool sendMail(quint16 port, const QByteArray &subject)
 {
