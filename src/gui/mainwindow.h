@@ -1,7 +1,8 @@
 // The desktop window: the inbox (a lazy table over the store), the message view beside it, a
 // search field, toolbar and menus, the status bar, the tray icon and coalesced notifications.
-// It runs the same SmtpServer and store as --no-gui, configured from AppSettings, and serves the
-// HTTP API (SmtpHttpApi) over them when the settings say so.
+// It runs the same SmtpServer and store as --no-gui, configured from AppSettings, serves the
+// HTTP API (SmtpHttpApi) over them when the settings say so, and releases messages to a real
+// server (SmtpRelay: "Release…", and accept rules with "relay": true) once a relay is set.
 #pragma once
 
 #include "appsettings.h"

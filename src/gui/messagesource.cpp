@@ -75,7 +75,7 @@ QByteArray LocalMessageSource::rawData(qint64 id) const
     return m_store->rawData(id);
 }
 
-QList<SmtpMessageRelease> LocalMessageSource::releases(qint64 id) const
+std::optional<QList<SmtpMessageRelease>> LocalMessageSource::releases(qint64 id) const
 {
     return m_store->releases(id);
 }

@@ -41,12 +41,12 @@ public:
         Q_UNUSED(id);
         return {};
     }
-    // The releases of message id to a real server, oldest first (none where the source does
-    // not know them). Blocking, any thread.
-    virtual QList<SmtpMessageRelease> releases(qint64 id) const
+    // The releases of message id to a real server, oldest first; std::nullopt where the source
+    // does not know them (a remote catcher's API does not tell). Blocking, any thread.
+    virtual std::optional<QList<SmtpMessageRelease>> releases(qint64 id) const
     {
         Q_UNUSED(id);
-        return {};
+        return std::nullopt;
     }
 
     // GUI thread. One page of summaries, newest first, by position: pageLoaded() answers with
@@ -86,7 +86,7 @@ public:
     std::optional<SmtpStoredMessage> message(qint64 id) const override;
     QByteArray partContent(qint64 id, int partIndex, bool *ok) const override;
     QByteArray rawData(qint64 id) const override;
-    QList<SmtpMessageRelease> releases(qint64 id) const override;
+    std::optional<QList<SmtpMessageRelease>> releases(qint64 id) const override;
     quint64 requestPage(const QString &query, qint64 start, int limit) override;
     qint64 count() const override;
     qint64 unreadCount() const override;

@@ -397,6 +397,7 @@ QWidget *MessageViewPrivate::buildSmtpTab()
     scroll->setFrameShape(QFrame::NoFrame);
     auto *inner = new QWidget(scroll);
     auto *form = new QFormLayout(inner);
+    smtpForm = form;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     smtpId = valueLabel(QStringLiteral("smtpId"), inner);
     smtpReceived = valueLabel(QStringLiteral("smtpReceived"), inner);
@@ -592,10 +593,11 @@ void MessageViewPrivate::fillSmtp()
     fillReleases(shown->releases);
 }
 
-void MessageViewPrivate::fillReleases(const QList<SmtpMessageRelease> &releases)
+void MessageViewPrivate::fillReleases(const std::optional<QList<SmtpMessageRelease>> &releases)
 {
+    smtpForm->setRowVisible(smtpReleases, releases.has_value());
     QStringList lines;
-    for (const SmtpMessageRelease &release : releases)
+    for (const SmtpMessageRelease &release : releases.value_or(QList<SmtpMessageRelease>()))
         lines.append(
             MessageView::tr("%1 to %2: %3", "released at, to whom, the relay's reply")
                 .arg(QLocale().toString(release.releasedAt.toLocalTime(), QLocale::ShortFormat),

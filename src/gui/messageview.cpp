@@ -259,7 +259,7 @@ void MessageView::setSource(MessageSource *store)
         const MessageSource *s = d->store.data();
         QtConcurrent::run(&d->pool, [s, id] {
             return s->releases(id);
-        }).then(this, [d, id](const QList<SmtpMessageRelease> &releases) {
+        }).then(this, [d, id](const std::optional<QList<SmtpMessageRelease>> &releases) {
             if (d->currentId == id && d->shown)
                 d->fillReleases(releases);
         });
