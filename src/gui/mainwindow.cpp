@@ -149,6 +149,7 @@ MainWindow::~MainWindow()
         settings.setValue(
             QStringLiteral("window/columns"), m_view->horizontalHeader()->saveState());
     m_httpApi.close();
+    m_httpApi.setRelay(nullptr); // the relay goes before the API
     m_server.shutdown();
     m_server.removeMessageSink(&m_store);
     m_storeTasks.waitForDone();

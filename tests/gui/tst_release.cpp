@@ -5,8 +5,8 @@
 // the requested recipients and the original sender, the release listed in the SMTP tab; a
 // refusing relay recording nothing. The Relay settings page (an invalid pattern blocks Apply, the
 // test message shows the reply, where the password is kept), CredentialStore's fallback to the
-// settings file at 0600 when no keychain answers, and "Release…" in a remote window through the
-// catcher's release route.
+// settings file at 0600 when no keychain answers, "Release…" in a remote window through the
+// catcher's release route, and the window's own HTTP API releasing with the window's relay.
 #include <appsettings.h>
 #include <credentialstore.h>
 #include <mainwindow.h>
@@ -28,6 +28,7 @@
 #include <QComboBox>
 #include <QEventLoop>
 #include <QFile>
+#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -110,6 +111,7 @@ private Q_SLOTS:
     void relayPageSaysWhereThePasswordIs();
     void credentialStoreFallsBackToPrivateSettingsFile();
     void remoteWindowReleasesThroughTheCatcher();
+    void desktopApiReleasesThroughTheWindowsRelay();
 
 private:
     void startWindow();
@@ -526,6 +528,35 @@ void TestRelease::remoteWindowReleasesThroughTheCatcher()
     QCOMPARE(strings(arrived.value("rcpttos")), QStringList { "frank@relay.test" });
     QCOMPARE(arrived.value("mailfrom").toString(), QString("alice@example.com"));
     QCOMPARE(raw(m_relay, arrived.value("id").toInteger()), raw(catcher, catcherId));
+}
+
+void TestRelease::desktopApiReleasesThroughTheWindowsRelay()
+{
+    // The window's HTTP API releases with the relay of its settings, as --no-gui --relay does.
+    configureRelay();
+    const qint64 id = catchOne("Through the API");
+    QVERIFY(id > 0);
+    QVERIFY(m_window->httpApi()->listen(QHostAddress::LocalHost, 0));
+    QNetworkAccessManager network;
+    const auto post = [&network, this, id](const QByteArray &body) {
+        QNetworkRequest request(QUrl(QString("http://127.0.0.1:%1/api/v1/message/%2/release")
+                                         .arg(m_window->httpApi()->serverPort())
+                                         .arg(id)));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+        QNetworkReply *reply = network.post(request, body);
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        (void)finished.wait(timeout);
+        reply->deleteLater();
+        return std::pair(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
+            QString::fromUtf8(reply->readAll()));
+    };
+    auto [status, text] = post(R"({"To":["eve@elsewhere.test"]})");
+    QCOMPARE(status, 400); // outside the page's allowed pattern
+    std::tie(status, text) = post(R"({"To":["grace@relay.test"]})");
+    QCOMPARE(status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(m_relay.messages.size(), 1, timeout);
+    QCOMPARE(strings(m_relay.messages.at(0).value("rcpttos")), QStringList { "grace@relay.test" });
+    QCOMPARE(m_window->store()->releases(id).size(), 1);
 }
 
 int main(int argc, char **argv)
