@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>CredentialStore</name>
+    <message>
+        <source>Password stored in the system keychain</source>
+        <translation>Passwort im Schlüsselbund des Systems gespeichert</translation>
+    </message>
+    <message>
+        <source>Password stored in the settings file (readable only by you)</source>
+        <translation>Passwort in der Einstellungsdatei gespeichert (nur für Sie lesbar)</translation>
+    </message>
+</context>
+<context>
     <name>HttpApiSettings</name>
     <message>
         <source>The HTTP API address “%1” is not ADDR:PORT (for example 127.0.0.1:8025).</source>
@@ -283,6 +294,10 @@
     <message>
         <source>Open &amp;Remote Catcher…</source>
         <translation>Entfernten &amp;Catcher öffnen…</translation>
+    </message>
+    <message>
+        <source>No relay configured</source>
+        <translation>Kein Relay eingerichtet</translation>
     </message>
 </context>
 <context>
@@ -820,6 +835,195 @@
             <numerusform>%1 (%Ln Bytes)</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Released:</source>
+        <translation>Weitergeleitet:</translation>
+    </message>
+    <message>
+        <source>%1 to %2: %3</source>
+        <comment>released at, to whom, the relay&apos;s reply</comment>
+        <translation>%1 an %2: %3</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>Nie</translation>
+    </message>
+</context>
+<context>
+    <name>RelayPage</name>
+    <message>
+        <source>&quot;Release…&quot; on a message sends it unchanged, with its original sender, to a real mail server, for example to see it in a real mailbox. Leave the host empty to turn releasing off.</source>
+        <translation>„Weiterleiten…“ schickt eine Nachricht unverändert, mit ihrem ursprünglichen Absender, an einen echten Mailserver, etwa um sie in einem echten Postfach zu sehen. Ohne Host ist das Weiterleiten aus.</translation>
+    </message>
+    <message>
+        <source>Relay server</source>
+        <translation>Relay-Server</translation>
+    </message>
+    <message>
+        <source>smtp.example.com</source>
+        <translation>smtp.example.com</translation>
+    </message>
+    <message>
+        <source>STARTTLS when offered</source>
+        <translation>STARTTLS, wenn angeboten</translation>
+    </message>
+    <message>
+        <source>STARTTLS, required</source>
+        <translation>STARTTLS, erforderlich</translation>
+    </message>
+    <message>
+        <source>TLS from the start (port 465)</source>
+        <translation>TLS von Anfang an (Port 465)</translation>
+    </message>
+    <message>
+        <source>None (plain text)</source>
+        <translation>Keines (unverschlüsselt)</translation>
+    </message>
+    <message>
+        <source>Accept a self-signed certificate (encrypted, not verified)</source>
+        <translation>Selbstsigniertes Zertifikat annehmen (verschlüsselt, nicht geprüft)</translation>
+    </message>
+    <message>
+        <source>none: no AUTH</source>
+        <translation>keiner: kein AUTH</translation>
+    </message>
+    <message>
+        <source>&amp;Host:</source>
+        <translation>&amp;Host:</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>&amp;Port:</translation>
+    </message>
+    <message>
+        <source>&amp;TLS:</source>
+        <translation>&amp;TLS:</translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation>&amp;Benutzer:</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source>
+        <translation>Pass&amp;wort:</translation>
+    </message>
+    <message>
+        <source>Recipients</source>
+        <translation>Empfänger</translation>
+    </message>
+    <message>
+        <source>anyone</source>
+        <translation>alle</translation>
+    </message>
+    <message>
+        <source>A regular expression a recipient must match in full, ignoring case, e.g. .*@example\.com</source>
+        <translation>Ein regulärer Ausdruck, auf den ein Empfänger vollständig passen muss, ohne Beachtung der Groß- und Kleinschreibung, z. B. .*@example\.com</translation>
+    </message>
+    <message>
+        <source>&amp;Allowed recipients:</source>
+        <translation>&amp;Erlaubte Empfänger:</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>Test</translation>
+    </message>
+    <message>
+        <source>you@example.com</source>
+        <translation>sie@example.com</translation>
+    </message>
+    <message>
+        <source>&amp;Send Test Message</source>
+        <translation>Test&amp;nachricht senden</translation>
+    </message>
+    <message>
+        <source>Send a test message &amp;to:</source>
+        <translation>Testnachricht senden &amp;an:</translation>
+    </message>
+    <message>
+        <source>Sending to %1…</source>
+        <translation>Sende an %1…</translation>
+    </message>
+    <message>
+        <source>The relay accepted the test message: %1</source>
+        <translation>Das Relay hat die Testnachricht angenommen: %1</translation>
+    </message>
+    <message>
+        <source>The test message was not sent: %1</source>
+        <translation>Die Testnachricht wurde nicht gesendet: %1</translation>
+    </message>
+</context>
+<context>
+    <name>RelaySettings</name>
+    <message>
+        <source>The allowed recipients are not a valid regular expression: %1</source>
+        <translation>Die erlaubten Empfänger sind kein gültiger regulärer Ausdruck: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ReleaseDialog</name>
+    <message>
+        <source>Release Message</source>
+        <translation>Nachricht weiterleiten</translation>
+    </message>
+    <message>
+        <source>Send &quot;%1&quot; unchanged, from %2, through %3 to:</source>
+        <translation>„%1“ unverändert, von %2, über %3 senden an:</translation>
+    </message>
+    <message>
+        <source>(no subject)</source>
+        <translation>(kein Betreff)</translation>
+    </message>
+    <message>
+        <source>&lt;&gt; (null sender)</source>
+        <translation>&lt;&gt; (leerer Absender)</translation>
+    </message>
+    <message>
+        <source>one address per line, or separated by commas</source>
+        <translation>eine Adresse pro Zeile oder durch Kommas getrennt</translation>
+    </message>
+    <message>
+        <source>&amp;Release</source>
+        <translation>&amp;Weiterleiten</translation>
+    </message>
+    <message>
+        <source>%1 is not an address</source>
+        <translation>%1 ist keine Adresse</translation>
+    </message>
+    <message>
+        <source>%1 is not among the relay&apos;s allowed recipients</source>
+        <translation>%1 gehört nicht zu den erlaubten Empfängern des Relays</translation>
+    </message>
+    <message>
+        <source>Give at least one recipient.</source>
+        <translation>Geben Sie mindestens einen Empfänger an.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Releasing to %n recipient(s)…</source>
+        <translation>
+            <numerusform>Weiterleiten an %n Empfänger…</numerusform>
+            <numerusform>Weiterleiten an %n Empfänger…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Released. The relay said: %1</source>
+        <translation>Weitergeleitet. Das Relay antwortete: %1</translation>
+    </message>
+    <message>
+        <source>Not released: %1</source>
+        <translation>Nicht weitergeleitet: %1</translation>
+    </message>
+    <message>
+        <source>Re&amp;lease…</source>
+        <translation>&amp;Weiterleiten…</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+R</source>
+        <translation>Ctrl+Shift+R</translation>
+    </message>
+    <message>
+        <source>Send the selected message on to a real mailbox</source>
+        <translation>Die ausgewählte Nachricht an ein echtes Postfach weiterleiten</translation>
+    </message>
 </context>
 <context>
     <name>RemoteCatcherDialog</name>
@@ -840,12 +1044,12 @@
         <translation>&amp;Passwort:</translation>
     </message>
     <message>
-        <source>The HTTP API of a headless smtp-receiver (--http) or of a Mailpit. User and password are for HTTP Basic auth, if the catcher asks for it; they are kept with the recent catchers in the settings file, which only you can read (permissions 0600).</source>
-        <translation>Die HTTP-API eines smtp-receiver ohne Fenster (--http) oder eines Mailpit. Benutzer und Passwort dienen der HTTP-Basic-Authentifizierung, falls der Catcher sie verlangt; sie werden mit den zuletzt geöffneten Catchern in der Einstellungsdatei gespeichert, die nur Sie lesen können (Rechte 0600).</translation>
-    </message>
-    <message>
         <source>&apos;%1&apos; is not an http:// or https:// address</source>
         <translation>„%1“ ist keine http://- oder https://-Adresse</translation>
+    </message>
+    <message>
+        <source>The HTTP API of a headless smtp-receiver (--http) or of a Mailpit. User and password are for HTTP Basic auth, if the catcher asks for it; the password is kept in the system keychain, or without one in the settings file, which only you can read (permissions 0600).</source>
+        <translation>Die HTTP-API eines smtp-receiver ohne Fenster (--http) oder eines Mailpit. Benutzer und Passwort sind für HTTP-Basic-Auth, falls der Catcher danach fragt; das Passwort wird im Schlüsselbund des Systems aufbewahrt, ohne einen solchen in der Einstellungsdatei, die nur Sie lesen können (Rechte 0600).</translation>
     </message>
 </context>
 <context>
@@ -861,6 +1065,10 @@
     <message>
         <source>%1 cannot be reached now (%2).</source>
         <translation>%1 ist gerade nicht erreichbar (%2).</translation>
+    </message>
+    <message>
+        <source>The message is not known.</source>
+        <translation>Die Nachricht ist nicht bekannt.</translation>
     </message>
 </context>
 <context>
@@ -1013,6 +1221,10 @@
     <message>
         <source>The catcher did not send the message.</source>
         <translation>Der Catcher hat die Nachricht nicht geschickt.</translation>
+    </message>
+    <message>
+        <source>the relay of %1</source>
+        <translation>das Relay von %1</translation>
     </message>
 </context>
 <context>
@@ -1278,6 +1490,10 @@
     <message>
         <source>HTTP API</source>
         <translation>HTTP-API</translation>
+    </message>
+    <message>
+        <source>Relay</source>
+        <translation>Relay</translation>
     </message>
 </context>
 <context>

@@ -123,6 +123,16 @@
     </message>
 </context>
 <context>
+    <name>ReleaseDialog</name>
+    <message numerus="yes">
+        <source>Releasing to %n recipient(s)…</source>
+        <translation>
+            <numerusform>Releasing to %n recipient…</numerusform>
+            <numerusform>Releasing to %n recipients…</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>RemoteWindow</name>
     <message numerus="yes">
         <source>Disconnected from %1, trying again in %n s</source>

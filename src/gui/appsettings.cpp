@@ -177,6 +177,7 @@ AppSettings AppSettings::load(QSettings &settings)
     }
 
     s.http = HttpApiSettings::load(settings);
+    s.relay = RelaySettings::load(settings);
 
     s.databasePath = settings.value(keyDatabase, s.databasePath).toString();
     s.maxMessages
@@ -222,6 +223,7 @@ void AppSettings::save(QSettings &settings) const
     settings.setValue(keyRules, QString::fromUtf8(c.rules().toJson()));
 
     http.save(settings);
+    relay.save(settings);
 
     settings.setValue(keyDatabase, databasePath);
     settings.setValue(keyMaxMessages, maxMessages);
@@ -272,6 +274,7 @@ AppSettings AppSettings::fromOptions(const AppSettings &saved, const AppOptions 
     if (given("max-connections"))
         c.setMaxConnections(o.maxConnections());
     s.http = httpFromOptions(s.http, options);
+    s.relay = s.relay.withCommandLine(options.relay, options.relayCertificateFile);
     if (given("database"))
         s.databasePath = options.database;
     if (given("max"))
@@ -289,7 +292,8 @@ bool AppSettings::applyTo(SmtpServer *target, QString *errorString) const
 
 bool operator==(const AppSettings &a, const AppSettings &b)
 {
-    return a.server == b.server && a.http == b.http && a.databasePath == b.databasePath
-        && a.maxMessages == b.maxMessages && a.notify == b.notify
-        && a.minimizeToTray == b.minimizeToTray && a.startMinimized == b.startMinimized;
+    return a.server == b.server && a.http == b.http && a.relay == b.relay
+        && a.databasePath == b.databasePath && a.maxMessages == b.maxMessages
+        && a.notify == b.notify && a.minimizeToTray == b.minimizeToTray
+        && a.startMinimized == b.startMinimized;
 }

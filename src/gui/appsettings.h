@@ -4,6 +4,7 @@
 #pragma once
 
 #include "httpapisettings.h"
+#include "relaysettings.h"
 
 #include <QString>
 
@@ -21,6 +22,10 @@ struct AppSettings
 
     // The Mailpit-compatible HTTP API: off by default.
     HttpApiSettings http;
+
+    // Where "Release…" sends messages: off by default. Its password is not saved with the rest
+    // (CredentialStore keeps it).
+    RelaySettings relay;
 
     // Storage
     QString databasePath; // empty: SmtpMessageStore::defaultPath()

@@ -2,6 +2,7 @@
 
 #include "inboxmodel.h"
 #include "messageview.h"
+#include "releasedialog.h"
 #include "remotewindow.h"
 #include "settingsdialog.h"
 #include "settingspage.h"
@@ -40,7 +41,9 @@ MainWindow::MainWindow(const AppOptions &options, QWidget *parent)
     : QMainWindow(parent)
     , m_options(options)
     , m_httpApi(&m_store, &m_server)
+    , m_relay(&m_store)
 {
+    m_httpApi.setRelay(&m_relay);
     setWindowTitle(tr("smtp-receiver"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/smtp-receiver.svg")));
     resize(1100, 700);
@@ -146,6 +149,7 @@ MainWindow::~MainWindow()
         settings.setValue(
             QStringLiteral("window/columns"), m_view->horizontalHeader()->saveState());
     m_httpApi.close();
+    m_httpApi.setRelay(nullptr); // the relay goes before the API
     m_server.shutdown();
     m_server.removeMessageSink(&m_store);
     m_storeTasks.waitForDone();
@@ -161,6 +165,18 @@ bool MainWindow::start()
 {
     QSettings saved;
     m_settings = AppSettings::fromOptions(AppSettings::load(saved), m_options);
+    // The relay's password is not in the settings file but with the keychain (or beside the
+    // settings at 0600); it comes later. One on the command line wins.
+    // Settings applied before it comes have the password the user gave.
+    m_relayPasswordPending = !m_options.given.contains(QLatin1String("relay"));
+    if (m_relayPasswordPending)
+        m_credentials.read(RelaySettings::credentialKey(),
+            [this](const QString &password, CredentialStore::Where) {
+                if (!std::exchange(m_relayPasswordPending, false))
+                    return;
+                m_settings.relay.password = password;
+                applyRelay(m_settings);
+            });
 
     const QString path = m_settings.databasePath.isEmpty() ? SmtpMessageStore::defaultPath()
                                                            : m_settings.databasePath;
@@ -234,6 +250,12 @@ bool MainWindow::start()
     connect(m_view, &QTableView::activated, this, [this] { m_messageView->setFocus(); });
 
     connect(&m_server, &SmtpServer::message, this, &MainWindow::onMessage);
+    // An accept rule with "relay": true releases its recipients after the 250, as --no-gui does.
+    connect(&m_server, &SmtpServer::message, this, [this](const SmtpMessage &message) {
+        const QStringList to = m_server.rules().relayRecipients(message.rcptTos());
+        if (m_relay.isEnabled() && !to.isEmpty())
+            m_relay.release(message.id(), to);
+    });
     for (auto signal : { &SmtpServer::connectionCountChanged, &SmtpServer::listeningChanged })
         connect(&m_server, signal, this, &MainWindow::scheduleStatusUpdate);
     connect(&m_store, &SmtpMessageStore::countChanged, this, &MainWindow::scheduleStatusUpdate);
@@ -263,7 +285,34 @@ void MainWindow::applySettings(const AppSettings &settings)
     }
     m_settings = settings;
     m_store.setMaxMessages(settings.maxMessages);
+    applyRelay(settings);
     updateStatus();
+}
+
+void MainWindow::applyRelay(const AppSettings &settings)
+{
+    m_relay.setConfig(settings.relay.isEnabled()
+            ? settings.relay.toConfig(settings.server.hostname())
+            : SmtpRelayConfig());
+    ReleaseDialog::updateAction(m_releaseAction, selectedIds().size() == 1, releaseTarget());
+}
+
+ReleaseTarget MainWindow::releaseTarget()
+{
+    ReleaseTarget target;
+    if (!m_relay.isEnabled())
+        target.unavailable = tr("No relay configured");
+    target.description = m_relay.config().address();
+    SmtpRelay *relay = &m_relay;
+    target.isAllowed = [relay](const QString &address) { return relay->isAllowed(address); };
+    target.release = [relay](qint64 id, const QStringList &to, QObject *context,
+                         const ReleaseTarget::Done &done) {
+        SmtpRelayJob *job = relay->release(id, to);
+        QObject::connect(job, &SmtpRelayJob::finished, context, [job, done] {
+            done({ job->isOk(), job->replyText() });
+        });
+    };
+    return target;
 }
 
 void MainWindow::createActions()
@@ -291,6 +340,11 @@ void MainWindow::createActions()
         tr("&Save as .eml…"), QKeySequence::Save, "document-save-as", &MainWindow::saveSelectedAs);
     m_sourceAction = add(tr("View S&ource"), QKeySequence(tr("Ctrl+Shift+U")), "text-x-generic",
         [this] { m_messageView->setCurrentTab(MessageView::Tab::Source); });
+    m_releaseAction = ReleaseDialog::createAction(
+        this, [this] { return ReleaseDialog::onlySelected(m_view, m_model); },
+        [this] { return releaseTarget(); });
+    m_releaseAction->setProperty(iconNameProperty, QLatin1String("mail-send"));
+    m_releaseAction->setIcon(themedIcon(QStringLiteral("mail-send"), palette()));
     m_receiveAction = add(tr("&Receiving"), {}, "network-receive", &MainWindow::setReceiving);
     m_receiveAction->setCheckable(true);
     m_receiveAction->setChecked(true);
@@ -319,6 +373,7 @@ void MainWindow::createActions()
     message->addAction(m_markAllReadAction);
     message->addSeparator();
     message->addAction(m_sourceAction);
+    message->addAction(m_releaseAction);
     message->addSeparator();
     message->addAction(m_deleteAction);
     message->addAction(m_deleteAllAction);
@@ -332,6 +387,7 @@ void MainWindow::createActions()
     toolbar->addAction(m_markReadAction);
     toolbar->addAction(m_saveAction);
     toolbar->addAction(m_sourceAction);
+    toolbar->addAction(m_releaseAction);
     toolbar->addSeparator();
     toolbar->addAction(m_receiveAction);
     toolbar->addAction(m_settingsAction);
@@ -469,6 +525,7 @@ QList<qint64> MainWindow::selectedIds() const
 void MainWindow::onSelectionChanged()
 {
     const QList<qint64> ids = selectedIds();
+    ReleaseDialog::updateAction(m_releaseAction, ids.size() == 1, releaseTarget());
     if (ids.size() != 1) {
         if (ids.isEmpty())
             m_messageView->clear();
@@ -569,8 +626,11 @@ bool MainWindow::applyFromDialog(const AppSettings &settings, QString *error)
     m_httpApiError.clear();
     m_settings = settings;
     m_store.setMaxMessages(settings.maxMessages);
+    applyRelay(settings);
     QSettings saved;
     settings.save(saved);
+    m_relayPasswordPending = false;
+    CredentialStore::writeDetached(RelaySettings::credentialKey(), settings.relay.password);
     updateStatus();
     return true;
 }

@@ -1,14 +1,18 @@
 // The desktop window: the inbox (a lazy table over the store), the message view beside it, a
 // search field, toolbar and menus, the status bar, the tray icon and coalesced notifications.
-// It runs the same SmtpServer and store as --no-gui, configured from AppSettings, and serves the
-// HTTP API (SmtpHttpApi) over them when the settings say so.
+// It runs the same SmtpServer and store as --no-gui, configured from AppSettings, serves the
+// HTTP API (SmtpHttpApi) over them when the settings say so, and releases messages to a real
+// server (SmtpRelay: "Release…", and accept rules with "relay": true) once a relay is set.
 #pragma once
 
 #include "appsettings.h"
 #include <appoptions.h>
 
+#include "credentialstore.h"
+
 #include <smtphttpapi.h>
 #include <smtpmessagestore.h>
+#include <smtprelay.h>
 #include <smtpserver.h>
 
 #include <QElapsedTimer>
@@ -25,6 +29,7 @@ class QLineEdit;
 class QSplitter;
 class QSystemTrayIcon;
 class QTableView;
+struct ReleaseTarget;
 
 class MainWindow : public QMainWindow
 {
@@ -41,6 +46,8 @@ public:
     SmtpServer *server() { return &m_server; }
     SmtpMessageStore *store() { return &m_store; }
     SmtpHttpApi *httpApi() { return &m_httpApi; }
+    SmtpRelay *relay() { return &m_relay; }
+    QAction *releaseAction() const { return m_releaseAction; }
     InboxModel *inboxModel() const { return m_model; }
     QTableView *inboxView() const { return m_view; }
     MessageView *messageView() const { return m_messageView; }
@@ -77,6 +84,8 @@ private:
     void createActions();
     void createTray();
     void applySettings(const AppSettings &settings);
+    void applyRelay(const AppSettings &settings); // configures m_relay, updates "Release…"
+    ReleaseTarget releaseTarget();
     void updateStatus();
     void updateHttpApiStatus();
     void scheduleStatusUpdate(); // updateStatus() within 200 ms, at most once
@@ -93,6 +102,9 @@ private:
     SmtpMessageStore m_store;
     SmtpServer m_server;
     SmtpHttpApi m_httpApi; // serves the two above; off unless the settings turn it on
+    SmtpRelay m_relay; // "Release…" and the API's release route; off without a relay host
+    CredentialStore m_credentials; // reads the relay's password at the start
+    bool m_relayPasswordPending = false; // not read yet, and no settings applied meanwhile
 
     InboxModel *m_model = nullptr;
     QTableView *m_view = nullptr;
@@ -113,6 +125,7 @@ private:
     QAction *m_markAllReadAction = nullptr;
     QAction *m_saveAction = nullptr;
     QAction *m_sourceAction = nullptr;
+    QAction *m_releaseAction = nullptr;
     QAction *m_receiveAction = nullptr;
     QAction *m_settingsAction = nullptr;
     QAction *m_quitAction = nullptr;

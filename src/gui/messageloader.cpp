@@ -37,6 +37,7 @@ LoadedMessage loadMessage(
     m.found = true;
     m.stored = *stored;
     m.attachments = m.stored.attachments();
+    m.releases = store->releases(id);
     const QByteArray raw = m.stored.message().data();
     m.sourceText = sourceText(raw);
     if (!m.stored.htmlBody().isEmpty())

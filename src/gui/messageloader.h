@@ -12,6 +12,7 @@
 #include <QString>
 
 #include <atomic>
+#include <optional>
 
 // What the tabs show that the store does not hand out ready: the source as text, the page,
 // and thumbnails of image attachments. Headers, parts, attachments and checks are the stored
@@ -27,6 +28,8 @@ struct LoadedMessage
     QString sourceText;
     QByteArray html; // UTF-8 with a BOM, cid: references rewritten; empty without HTML
     QHash<int, QImage> thumbnails; // of image attachments, by part id
+    // Sent on to a real server (the SMTP tab); std::nullopt: the source does not know.
+    std::optional<QList<SmtpMessageRelease>> releases;
 };
 
 // Reads message id from source; runs on a worker thread. Gives up early (stale) as soon as

@@ -36,6 +36,7 @@ LocalMessageSource::LocalMessageSource(SmtpMessageStore *store, QObject *parent)
     connect(store, &SmtpMessageStore::messagesRemoved, this, &MessageSource::messagesRemoved);
     connect(store, &SmtpMessageStore::readChanged, this, &MessageSource::readChanged);
     connect(store, &SmtpMessageStore::countChanged, this, &MessageSource::countChanged);
+    connect(store, &SmtpMessageStore::releasesChanged, this, &MessageSource::releasesChanged);
     connect(store, &SmtpMessageStore::messagesAdded, this, [this](const QList<qint64> &ids) {
         // Only for a listener: the window's own inbox model reads new mail itself.
         if (ids.isEmpty()
@@ -72,6 +73,11 @@ QByteArray LocalMessageSource::partContent(qint64 id, int partIndex, bool *ok) c
 QByteArray LocalMessageSource::rawData(qint64 id) const
 {
     return m_store->rawData(id);
+}
+
+std::optional<QList<SmtpMessageRelease>> LocalMessageSource::releases(qint64 id) const
+{
+    return m_store->releases(id);
 }
 
 quint64 LocalMessageSource::requestPage(const QString &query, qint64 start, int limit)

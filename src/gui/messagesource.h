@@ -7,6 +7,7 @@
 // else runs on the GUI thread and answers through signals.
 #pragma once
 
+#include <smtpmessagestore.h>
 #include <smtpmessagesummary.h>
 #include <smtpstoredmessage.h>
 
@@ -40,6 +41,13 @@ public:
         Q_UNUSED(id);
         return {};
     }
+    // The releases of message id to a real server, oldest first; std::nullopt where the source
+    // does not know them (a remote catcher's API does not tell). Blocking, any thread.
+    virtual std::optional<QList<SmtpMessageRelease>> releases(qint64 id) const
+    {
+        Q_UNUSED(id);
+        return std::nullopt;
+    }
 
     // GUI thread. One page of summaries, newest first, by position: pageLoaded() answers with
     // the same request number. query is the search language ("" = everything).
@@ -61,6 +69,7 @@ Q_SIGNALS:
     void messagesRemoved(const QList<qint64> &ids); // empty: some or all, reload
     void readChanged(const QList<qint64> &ids, bool read); // empty ids: all
     void countChanged();
+    void releasesChanged(qint64 id); // a release of message id was recorded
 };
 
 // The local store as a MessageSource: reads go straight to the store (which serves any thread),
@@ -77,6 +86,7 @@ public:
     std::optional<SmtpStoredMessage> message(qint64 id) const override;
     QByteArray partContent(qint64 id, int partIndex, bool *ok) const override;
     QByteArray rawData(qint64 id) const override;
+    std::optional<QList<SmtpMessageRelease>> releases(qint64 id) const override;
     quint64 requestPage(const QString &query, qint64 start, int limit) override;
     qint64 count() const override;
     qint64 unreadCount() const override;

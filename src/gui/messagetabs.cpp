@@ -397,6 +397,7 @@ QWidget *MessageViewPrivate::buildSmtpTab()
     scroll->setFrameShape(QFrame::NoFrame);
     auto *inner = new QWidget(scroll);
     auto *form = new QFormLayout(inner);
+    smtpForm = form;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     smtpId = valueLabel(QStringLiteral("smtpId"), inner);
     smtpReceived = valueLabel(QStringLiteral("smtpReceived"), inner);
@@ -408,6 +409,7 @@ QWidget *MessageViewPrivate::buildSmtpTab()
     smtpAuth = valueLabel(QStringLiteral("smtpAuth"), inner);
     smtpSize = valueLabel(QStringLiteral("smtpSize"), inner);
     smtpExtensions = valueLabel(QStringLiteral("smtpExtensions"), inner);
+    smtpReleases = valueLabel(QStringLiteral("smtpReleases"), inner);
     form->addRow(MessageView::tr("MAIL FROM:"), smtpMailFrom);
     form->addRow(MessageView::tr("RCPT TO:"), smtpRcptTo);
     form->addRow(MessageView::tr("HELO:"), smtpHelo);
@@ -418,6 +420,7 @@ QWidget *MessageViewPrivate::buildSmtpTab()
     form->addRow(MessageView::tr("Extensions:"), smtpExtensions);
     form->addRow(MessageView::tr("Size:"), smtpSize);
     form->addRow(MessageView::tr("Stored as:"), smtpId);
+    form->addRow(MessageView::tr("Released:"), smtpReleases);
     scroll->setWidget(inner);
     return scroll;
 }
@@ -587,6 +590,20 @@ void MessageViewPrivate::fillSmtp()
     smtpSize->setText(
         MessageView::tr("%1 (%Ln byte(s))", nullptr, int(qMin<qint64>(m.size(), INT_MAX)))
             .arg(locale.formattedDataSize(m.size())));
+    fillReleases(shown->releases);
+}
+
+void MessageViewPrivate::fillReleases(const std::optional<QList<SmtpMessageRelease>> &releases)
+{
+    smtpForm->setRowVisible(smtpReleases, releases.has_value());
+    QStringList lines;
+    for (const SmtpMessageRelease &release : releases.value_or(QList<SmtpMessageRelease>()))
+        lines.append(
+            MessageView::tr("%1 to %2: %3", "released at, to whom, the relay's reply")
+                .arg(QLocale().toString(release.releasedAt.toLocalTime(), QLocale::ShortFormat),
+                    release.recipients.join(QStringLiteral(", ")), release.reply));
+    smtpReleases->setText(
+        lines.isEmpty() ? MessageView::tr("Never") : lines.join(QLatin1Char('\n')));
 }
 
 void MessageViewPrivate::fillSourceIfNeeded()

@@ -252,6 +252,18 @@ void MessageView::setSource(MessageSource *store)
     d->store = store;
     if (!store)
         return;
+    // A release of the shown message: its SMTP tab lists it, read off the GUI thread.
+    connect(store, &MessageSource::releasesChanged, this, [this, d](qint64 id) {
+        if (id == 0 || id != d->currentId || !d->shown)
+            return;
+        const MessageSource *s = d->store.data();
+        QtConcurrent::run(&d->pool, [s, id] {
+            return s->releases(id);
+        }).then(this, [d, id](const std::optional<QList<SmtpMessageRelease>> &releases) {
+            if (d->currentId == id && d->shown)
+                d->fillReleases(releases);
+        });
+    });
     connect(store, &MessageSource::messagesRemoved, this, [this, d](const QList<qint64> &ids) {
         if (d->currentId == 0)
             return;

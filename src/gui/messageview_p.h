@@ -61,6 +61,7 @@ public:
     void fillParts();
     void fillChecks();
     void fillSmtp();
+    void fillReleases(const std::optional<QList<SmtpMessageRelease>> &releases);
     void fillSourceIfNeeded();
     void updateRemoteBar();
     void applyPreviewWidth();
@@ -142,4 +143,6 @@ public:
     QLabel *smtpAuth = nullptr;
     QLabel *smtpSize = nullptr;
     QLabel *smtpExtensions = nullptr;
+    QFormLayout *smtpForm = nullptr;
+    QLabel *smtpReleases = nullptr; // when, to whom, the relay's reply; "Never"
 };

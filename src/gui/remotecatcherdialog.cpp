@@ -1,9 +1,10 @@
 // The dialog that names a remote catcher, and the list of recent ones in the settings.
 #include "remotecatcherdialog.h"
 
+#include "credentialstore.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
-#include <QFile>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -31,11 +32,18 @@ RemoteCatcherDialog::RemoteCatcherDialog(QWidget *parent)
     m_password = new QLineEdit(this);
     m_password->setObjectName(QStringLiteral("remotePassword"));
     m_password->setEchoMode(QLineEdit::Password);
+    m_credentials = new CredentialStore(this);
     const auto fill = [this](int index) {
         if (index < 0 || index >= m_recent.size())
             return;
         m_user->setText(m_recent.at(index).user);
         m_password->setText(m_recent.at(index).password);
+        const QUrl url = m_recent.at(index).url;
+        m_credentials->read(
+            credentialKey(url), [this, url](const QString &password, CredentialStore::Where) {
+                if (!password.isEmpty() && catcher().url == url)
+                    m_password->setText(password);
+            });
     };
     connect(m_url, &QComboBox::currentIndexChanged, this, fill);
     fill(m_url->currentIndex());
@@ -46,8 +54,9 @@ RemoteCatcherDialog::RemoteCatcherDialog(QWidget *parent)
     form->addRow(tr("&Password:"), m_password);
     auto *note = new QLabel(
         tr("The HTTP API of a headless smtp-receiver (--http) or of a Mailpit. User and password "
-           "are for HTTP Basic auth, if the catcher asks for it; they are kept with the recent "
-           "catchers in the settings file, which only you can read (permissions 0600)."),
+           "are for HTTP Basic auth, if the catcher asks for it; the password is kept in the "
+           "system keychain, or without one in the settings file, which only you can read "
+           "(permissions 0600)."),
         this);
     note->setWordWrap(true);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Open | QDialogButtonBox::Cancel, this);
@@ -105,14 +114,24 @@ void RemoteCatcherDialog::remember(QSettings &settings, const RemoteCatcher &cat
     QList<RemoteCatcher> list = recent(settings);
     list.removeIf([&catcher](const RemoteCatcher &c) { return c.url == catcher.url; });
     list.prepend(catcher);
+    settings.remove(QStringLiteral("remote/recent")); // no password of an older version stays
     settings.beginWriteArray(QStringLiteral("remote/recent"), int(qMin(list.size(), maxRecent)));
     for (int i = 0; i < list.size() && i < maxRecent; ++i) {
         settings.setArrayIndex(i);
         settings.setValue(QStringLiteral("url"), list.at(i).url);
         settings.setValue(QStringLiteral("user"), list.at(i).user);
-        settings.setValue(QStringLiteral("password"), list.at(i).password);
     }
     settings.endArray();
     settings.sync();
-    QFile::setPermissions(settings.fileName(), QFile::ReadOwner | QFile::WriteOwner);
+    // Passwords of the older version's list move to the credential store with this one's.
+    for (const RemoteCatcher &c : std::as_const(list)) {
+        if (c.url != catcher.url && c.password.isEmpty())
+            continue;
+        CredentialStore::writeDetached(credentialKey(c.url), c.password);
+    }
+}
+
+QString RemoteCatcherDialog::credentialKey(const QUrl &url)
+{
+    return QStringLiteral("remote ") + url.toString();
 }

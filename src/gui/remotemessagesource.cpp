@@ -309,6 +309,32 @@ void RemoteMessageSource::write(const QByteArray &verb, const QJsonObject &body,
     });
 }
 
+void RemoteMessageSource::release(qint64 id, const QStringList &recipients, QObject *context,
+    const std::function<void(bool ok, const QString &text)> &done)
+{
+    const QString remote = remoteId(id);
+    if (remote.isEmpty()) {
+        QTimer::singleShot(0, context, [done] { done(false, tr("The message is not known.")); });
+        return;
+    }
+    QNetworkRequest r = request(QStringLiteral("/api/v1/message/%1/release").arg(remote));
+    r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    // The relay may take its time: up to its own timeouts, not the API's usual bound.
+    r.setTransferTimeout(0);
+    const QJsonObject body { { QStringLiteral("To"), QJsonArray::fromStringList(recipients) } };
+    QNetworkReply *reply = m_network.post(r, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    connect(reply, &QNetworkReply::finished, context, [reply, done] {
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QString text = QString::fromUtf8(reply->readAll()).trimmed();
+        if (status == 200)
+            done(true, text);
+        else if (status != 0)
+            done(false, text.isEmpty() ? QStringLiteral("HTTP %1").arg(status) : text);
+        else
+            done(false, reply->errorString());
+    });
+}
+
 namespace {
 
 QJsonArray idArray(const RemoteMessageSource *source, const QList<qint64> &ids)

@@ -74,6 +74,13 @@ public:
     void remove(const QList<qint64> &ids) override;
     void clear() override;
 
+    // Asks the catcher to release message id to recipients through its relay (POST
+    // /api/v1/message/{ID}/release). done(ok, text) runs once, later, unless context is gone: ok
+    // on 200; else the catcher's answer (the relay's refusal, "no relay is configured") or why
+    // it could not be asked.
+    void release(qint64 id, const QStringList &recipients, QObject *context,
+        const std::function<void(bool ok, const QString &text)> &done);
+
     // A Mailpit MessageSummary (a list item, or a "new" event's Data) as the inbox shows it;
     // assigns the message its number. Public for the tests of the Mailpit dialect.
     SmtpMessageSummary summaryFromJson(const QJsonObject &object);

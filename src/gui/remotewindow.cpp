@@ -2,6 +2,7 @@
 #include "remotewindow.h"
 
 #include "messageview.h"
+#include "releasedialog.h"
 #include "remotecatcherdialog.h"
 #include "sourceinboxmodel.h"
 
@@ -13,6 +14,7 @@
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPointer>
 #include <QSaveFile>
 #include <QSettings>
 #include <QSplitter>
@@ -165,6 +167,9 @@ void RemoteWindow::createActions()
         [this] { m_messageView->setCurrentTab(MessageView::Tab::Source); });
     QAction *remove = add(tr("&Delete"), QKeySequence::Delete, &RemoteWindow::deleteSelected);
     QAction *removeAll = add(tr("Delete &All…"), {}, &RemoteWindow::deleteAll);
+    m_releaseAction = ReleaseDialog::createAction(
+        this, [this] { return ReleaseDialog::onlySelected(m_view, m_model); },
+        [this] { return releaseTarget(); });
     QAction *find = add(tr("&Find"), QKeySequence::Find, [this] {
         m_search->setFocus();
         m_search->selectAll();
@@ -181,6 +186,7 @@ void RemoteWindow::createActions()
     message->addAction(markAll);
     message->addSeparator();
     message->addAction(source);
+    message->addAction(m_releaseAction);
     message->addSeparator();
     message->addAction(remove);
     message->addAction(removeAll);
@@ -191,7 +197,24 @@ void RemoteWindow::createActions()
     toolbar->addAction(markRead);
     toolbar->addAction(save);
     toolbar->addAction(source);
+    toolbar->addAction(m_releaseAction);
     m_view->addAction(remove);
+}
+
+ReleaseTarget RemoteWindow::releaseTarget() const
+{
+    ReleaseTarget target;
+    // The catcher knows its relay and its allowed pattern; it answers with what it refuses.
+    target.description = tr("the relay of %1").arg(m_source->displayName());
+    QPointer<RemoteMessageSource> source(m_source);
+    target.release = [source](qint64 id, const QStringList &to, QObject *context,
+                         const ReleaseTarget::Done &done) {
+        if (source)
+            source->release(id, to, context, [done](bool ok, const QString &text) {
+                done({ ok, text });
+            });
+    };
+    return target;
 }
 
 QString RemoteWindow::connectionText() const
@@ -247,6 +270,7 @@ QList<qint64> RemoteWindow::selectedIds() const
 void RemoteWindow::onSelectionChanged()
 {
     const QList<qint64> ids = selectedIds();
+    ReleaseDialog::updateAction(m_releaseAction, ids.size() == 1, releaseTarget());
     if (ids.size() != 1) {
         if (ids.isEmpty())
             m_messageView->clear();

@@ -12,6 +12,7 @@
 
 class MessageView;
 class QAction;
+struct ReleaseTarget;
 class QLabel;
 class QLineEdit;
 class QTableView;
@@ -39,6 +40,7 @@ public:
     QLineEdit *searchField() const { return m_search; }
     QWidget *disconnectedBanner() const { return m_banner; }
     QString connectionText() const; // what the status bar says of the connection
+    QAction *releaseAction() const { return m_releaseAction; }
 
     // Asks for a catcher (the dialog with the recent ones) and opens a window on it.
     static RemoteWindow *openInteractively(QWidget *parent);
@@ -55,6 +57,7 @@ private:
     void updateStatus();
     void onSelectionChanged();
     QList<qint64> selectedIds() const;
+    ReleaseTarget releaseTarget() const; // the catcher's release route
 
     RemoteMessageSource *m_source = nullptr;
     SourceInboxModel *m_model = nullptr;
@@ -65,6 +68,7 @@ private:
     QLabel *m_bannerLabel = nullptr;
     QLabel *m_connectionLabel = nullptr;
     QLabel *m_countLabel = nullptr;
+    QAction *m_releaseAction = nullptr;
     QTimer m_searchDebounce;
     QTimer m_statusTimer; // the retry countdown while disconnected
     int m_pendingSelectRow = -1;

@@ -4,6 +4,7 @@
 
 #include "settingshttppage.h"
 #include "settingsnotificationspage.h"
+#include "settingsrelaypage.h"
 #include "settingsrulespage.h"
 #include "settingsserverpage.h"
 #include "settingsstoragepage.h"
@@ -86,6 +87,7 @@ SettingsDialog::SettingsDialog(const AppSettings &current, ApplyFunction apply, 
         { new ServerPage, "network-server", QStyle::SP_DriveNetIcon, tr("Server") },
         { new HttpPage, "network-workgroup", QStyle::SP_ComputerIcon, tr("HTTP API") },
         { new RulesPage, "view-filter", QStyle::SP_FileDialogListView, tr("Rules") },
+        { new RelayPage, "mail-send", QStyle::SP_ArrowForward, tr("Relay") },
         { storage, "drive-harddisk", QStyle::SP_DriveHDIcon, tr("Storage") },
         { new NotificationsPage, "preferences-desktop-notification",
             QStyle::SP_MessageBoxInformation, tr("Notifications and Tray") },

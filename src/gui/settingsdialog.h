@@ -1,4 +1,4 @@
-// The settings dialog: pages Server, HTTP API, Rules, Storage, Notifications. Each page can
+// The settings dialog: pages Server, HTTP API, Rules, Relay, Storage, Notifications. Each page can
 // load, apply, reset and restore defaults; Apply lights up on any change. Applying calls the
 // apply function the owner gives (which reconfigures the running server) and shows its error
 // (a port in use, an unreadable certificate) in the dialog instead of closing.
@@ -28,7 +28,7 @@ public:
     QString errorText() const; // the last apply error shown, "" if none
 
     // The pages, for tests and for opening the dialog at a page.
-    enum class Page { Server, HttpApi, Rules, Storage, Notifications };
+    enum class Page { Server, HttpApi, Rules, Relay, Storage, Notifications };
     Q_ENUM(Page)
     void setCurrentPage(Page page);
     QWidget *page(Page page) const;

@@ -1,6 +1,7 @@
 // The main window end to end: a real server on port 0 and a real store, mail sent over a socket
 // appears as a row, selecting it shows it and marks it read, a burst of mail gives one
 // notification, Delete removes, the search field filters.
+#include "desktopwindow.h"
 #include "smtptestclient.h"
 
 #include <appoptions.h>
@@ -59,11 +60,7 @@ void TestMainWindow::initTestCase()
 
 void TestMainWindow::init()
 {
-    AppOptions options;
-    options.server.setListeners({ SmtpListenerConfig(QStringLiteral("127.0.0.1"), 0) });
-    options.database = ":memory:";
-    options.given = QStringList { "smtp", "database" };
-    m_window = new MainWindow(options);
+    m_window = new MainWindow(testWindowOptions());
     QVERIFY(m_window->start());
     QTRY_VERIFY_WITH_TIMEOUT(m_window->server()->isListening(), timeout);
 }

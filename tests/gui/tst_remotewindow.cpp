@@ -5,12 +5,14 @@
 // QAbstractItemModelTester, a fake Mailpit serving answers in Mailpit's documented shapes
 // (tests/data/mailpit), and the --remote flag.
 #include <commandline.h>
+#include <credentialstore.h>
 #include <messageview.h>
 #include <remotecatcherdialog.h>
 #include <remotemessagesource.h>
 #include <remotewindow.h>
 #include <sourceinboxmodel.h>
 
+#include "headlessinstance.h"
 #include "smtptestclient.h"
 
 #include <QAbstractItemModelTester>
@@ -39,36 +41,7 @@ constexpr int timeout = 30000; // the bound of every wait for an event, for load
 namespace {
 
 // A headless smtp-receiver with the HTTP API, as a staging server runs it.
-struct Catcher
-{
-    QProcess process;
-    quint16 smtp = 0;
-    quint16 http = 0;
-
-    bool start(const QString &database, quint16 httpPort = 0, const QStringList &extra = {})
-    {
-        process.setProgram(SMTP_RECEIVER_BINARY);
-        process.setArguments(QStringList { "--no-gui", "--json", "--smtp", "127.0.0.1:0", "--http",
-                                 QString("127.0.0.1:%1").arg(httpPort), "--database", database }
-            + extra);
-        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        process.start();
-        if (!process.waitForStarted(timeout) || !process.waitForReadyRead(timeout))
-            return false;
-        const QJsonObject ready = QJsonDocument::fromJson(process.readLine()).object();
-        smtp = quint16(ready.value("smtp").toString().section(':', -1).toUInt());
-        http = quint16(ready.value("http").toString().section(':', -1).toUInt());
-        return ready.value("event").toString() == "listening" && smtp && http;
-    }
-    ~Catcher()
-    {
-        if (process.state() != QProcess::NotRunning) {
-            process.terminate();
-            process.waitForFinished(timeout);
-        }
-    }
-    QUrl url() const { return QUrl(QString("http://127.0.0.1:%1").arg(http)); }
-};
+using Catcher = HeadlessInstance;
 
 bool sendMail(quint16 port, const QByteArray &subject)
 {
@@ -208,8 +181,29 @@ void TestRemoteWindow::recentCatchersAreKeptPrivately()
     const QList<RemoteCatcher> recent = RemoteCatcherDialog::recent(settings);
     QCOMPARE(recent.size(), 2);
     QCOMPARE(recent.at(0).url, QUrl("http://one.example:8025"));
-    QCOMPARE(recent.at(0).password, QString("p2"));
+    QCOMPARE(recent.at(0).user, QString("u"));
+    QVERIFY(recent.at(0).password.isEmpty()); // not in the list: with the credential store
     QCOMPARE(recent.at(1).url, QUrl("http://two.example:8025"));
+    CredentialStore credentials;
+    QString password;
+    bool read = false;
+    // The newest password, once written (keychain or settings file, whichever answers here).
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            read = false;
+            credentials.read(RemoteCatcherDialog::credentialKey(QUrl("http://one.example:8025")),
+                [&](const QString &p, CredentialStore::Where) {
+                    password = p;
+                    read = true;
+                });
+            return QTest::qWaitFor([&] { return read; }, timeout) && password == "p2";
+        }(),
+        timeout);
+    settings.sync();
+    QFile file(settings.fileName());
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray contents = file.readAll();
+    QVERIFY(!contents.contains("password="));
     const QFile::Permissions others = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup
         | QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
     QCOMPARE(QFile::permissions(settings.fileName()) & others, QFile::Permissions());
