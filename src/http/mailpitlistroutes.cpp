@@ -6,6 +6,7 @@
 #include "mailpitreadcache.h"
 #include "mailpitroutes.h"
 
+#include <smtpmessage.h>
 #include <smtpmessagestore.h>
 #include <smtpserver.h>
 #include <smtpstoredmessage.h>
@@ -80,10 +81,21 @@ HttpResponse messagesSummary(const SmtpMessageStore &store, qint64 total, qint64
         { QStringLiteral("messages_count"), matches.messages },
         { QStringLiteral("messages_unread"), matches.unread },
         { QStringLiteral("start"), start },
-        { QStringLiteral("tags"), QJsonArray() },
+        { QStringLiteral("tags"), MailpitJson::allTags(store) },
         { QStringLiteral("count"), messages.size() },
         { QStringLiteral("messages"), messages },
     });
+}
+
+// Info's Tags: each tag (a mailbox other than Inbox holding mail) with its number of messages.
+QJsonObject tagCounts(const SmtpMessageStore &store)
+{
+    QJsonObject result;
+    const QList<SmtpMailbox> mailboxes = store.mailboxes();
+    for (const SmtpMailbox &mailbox : mailboxes)
+        if (mailbox.name != SmtpMessage::defaultMailbox() && mailbox.messages > 0)
+            result.insert(mailbox.name, mailbox.messages);
+    return result;
 }
 
 // The IDs of a JSON body: strings (or numbers) of store ids; others are no message of ours.
@@ -290,11 +302,18 @@ void addMailpitListRoutes(HttpRouter &router, const MailpitContext &context)
                         { QStringLiteral("DatabaseSize"), reader.databaseSize() },
                         { QStringLiteral("Messages"), reader.count() },
                         { QStringLiteral("Unread"), reader.unreadCount() },
-                        { QStringLiteral("Tags"), QJsonObject() },
+                        { QStringLiteral("Tags"), tagCounts(reader) },
                         { QStringLiteral("RuntimeStats"), stats },
                     });
                 })(request);
         });
+
+    // Mailpit's list of tags: here the mailboxes other than Inbox that hold mail.
+    router.add("GET", QStringLiteral("/api/v1/tags"),
+        mailpitCachedReadRoute(
+            context, [](SmtpMessageStore &reader, HttpRequest &, HttpWorkerPool::Afterwards &) {
+                return HttpResponse::json(MailpitJson::allTags(reader));
+            }));
 
     router.add("GET", QStringLiteral("/api/v1/webui"), [](HttpRequest &) {
         const QJsonObject relay {

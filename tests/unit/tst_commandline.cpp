@@ -26,6 +26,8 @@ private Q_SLOTS:
     void errors();
     void tlsFilesCheckedOnceTheApplicationExists();
     void messageJson();
+    void mailboxOptions();
+    void listenersLine();
     void httpOptions();
     void httpListeningLine();
     void relayOptions();
@@ -234,7 +236,12 @@ void TestCommandLine::messageJson()
     QCOMPARE(o.value("tls").toBool(), false);
     QCOMPARE(o.value("helo").toString(), QString("client"));
     QCOMPARE(o.value("remoteAddress").toString(), QString("127.0.0.1"));
-    QCOMPARE(o.keys().size(), 10);
+    QCOMPARE(o.value("mailboxes").toArray(), QJsonArray());
+    QCOMPARE(o.keys().size(), 11);
+    m.mailboxes = QStringList { "billing", "shop" };
+    const QJsonObject routed = QJsonDocument::fromJson(EventPrinter::messageJson(m)).object();
+    QCOMPARE(routed.value("mailboxes").toArray(), (QJsonArray { "billing", "shop" }));
+    QVERIFY(EventPrinter::messageJson(m).endsWith(R"(,"mailboxes":["billing","shop"]})"));
 }
 
 void TestCommandLine::httpOptions()
@@ -294,6 +301,62 @@ void TestCommandLine::httpListeningLine()
                    R"("http":"[::1]:8025"})"));
     QVERIFY2(lines.value(2).contains("listening on 127.0.0.1:2525"), lines.value(2));
     QVERIFY2(lines.value(2).contains("HTTP API on http://127.0.0.1:8025"), lines.value(2));
+}
+
+void TestCommandLine::mailboxOptions()
+{
+    const CommandLineResult r = parse(
+        { QStringLiteral("--no-gui"), QStringLiteral("--smtp"), QStringLiteral("127.0.0.1:0"),
+            QStringLiteral("--smtp"), QStringLiteral("127.0.0.1:0=shop"), QStringLiteral("--smtp"),
+            QStringLiteral("[::1]:2526=a.b_c-9"), QStringLiteral("--mailbox-from-auth") });
+    QCOMPARE(r.action, CommandLineResult::Action::Run);
+    QVERIFY2(r.text.isEmpty(), qPrintable(r.text));
+    const QList<SmtpListenerConfig> listeners = r.options.server.listeners();
+    QCOMPARE(listeners.size(), 3);
+    QCOMPARE(listeners.at(0).mailbox(), QString());
+    QCOMPARE(listeners.at(1).mailbox(), QStringLiteral("shop"));
+    QCOMPARE(listeners.at(2).mailbox(), QStringLiteral("a.b_c-9"));
+    QCOMPARE(listeners.at(2).port(), 2526);
+    QVERIFY(r.options.server.mailboxFromAuth());
+    QVERIFY(!parse({ QStringLiteral("--no-gui") }).options.server.mailboxFromAuth());
+
+    const CommandLineResult list = parse(
+        { QStringLiteral("--list"), QStringLiteral("--mailbox"), QStringLiteral("billing") });
+    QCOMPARE(list.action, CommandLineResult::Action::Run);
+    QCOMPARE(list.options.listMailbox, QStringLiteral("billing"));
+
+    for (const QStringList &bad : { QStringList { "--smtp", "127.0.0.1:0=bad name" },
+             QStringList { "--smtp", "127.0.0.1:0=" }, QStringList { "--smtp", "1025=a/b" },
+             QStringList { "--list", "--mailbox", "" }, QStringList { "--mailbox", "shop" } }) {
+        const CommandLineResult e = parse(QStringList { QStringLiteral("--no-gui") } + bad);
+        QCOMPARE(e.action, CommandLineResult::Action::Error);
+        QVERIFY2(e.text.startsWith(bad.contains("--mailbox") ? "--mailbox" : "--smtp"),
+            qPrintable(e.text));
+        QVERIFY(!e.text.contains('\n'));
+    }
+}
+
+void TestCommandLine::listenersLine()
+{
+    char *buffer = nullptr;
+    size_t size = 0;
+    FILE *out = open_memstream(&buffer, &size);
+    QVERIFY(out);
+    {
+        EventPrinter json(true, out);
+        json.listening(QStringLiteral("127.0.0.1:2525"), QStringLiteral("127.0.0.1:4650"), true, {},
+            { { QStringLiteral("127.0.0.1:2525"), false, QStringLiteral("Inbox") },
+                { QStringLiteral("127.0.0.1:2526"), false, QStringLiteral("shop") },
+                { QStringLiteral("127.0.0.1:4650"), true, QStringLiteral("Inbox") } });
+    }
+    std::fclose(out);
+    const QByteArray line = QByteArray(buffer, qsizetype(size)).trimmed();
+    std::free(buffer);
+    QCOMPARE(line,
+        QByteArray(R"({"event":"listening","smtp":"127.0.0.1:2525","smtps":"127.0.0.1:4650",)"
+                   R"("listeners":[{"smtp":"127.0.0.1:2525","mailbox":"Inbox"},)"
+                   R"({"smtp":"127.0.0.1:2526","mailbox":"shop"},)"
+                   R"({"smtps":"127.0.0.1:4650","mailbox":"Inbox"}]})"));
 }
 
 void TestCommandLine::relayOptions()
