@@ -152,7 +152,10 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
            "delivers nothing.")
         + QLatin1Char('\n')
         + tr("smtp-receiver sendmail [-t] [-i] [-f SENDER] [ADDRESS...] submits a message read "
-             "on stdin, like sendmail (see smtp-receiver sendmail --help)."));
+             "on stdin, like sendmail (see smtp-receiver sendmail --help).")
+        + QLatin1Char('\n')
+        + tr("smtp-receiver import [--database PATH] [--mailbox NAME] FILE... stores .eml or mbox "
+             "files (see smtp-receiver import --help)."));
     const QCommandLineOption help(
         { QStringLiteral("h"), QStringLiteral("help") }, tr("Show this help and exit."));
     const QCommandLineOption version(QStringLiteral("version"), tr("Show the version and exit."));

@@ -140,6 +140,62 @@ class MailboxesTest(harness.ServerTestCase):
                      "in each mailbox"):
             self.assertIn(flag, text)
 
+    def write(self, name, data):
+        path = os.path.join(self.dir, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def test_import(self):
+        eml = self.write("one.eml", b"From: A <a@x.test>\r\nTo: b@y.test, \"C\" <c@y.test>\r\n"
+                                    b"Subject: one\r\n\r\nbody\r\n")
+        mbox = self.write("box.mbox", b"From a@x.test Sat Jan  1 00:00:00 2026\nFrom: a@x.test\n"
+                                      b"To: d@y.test\nSubject: m1\n\n>From the start\n\n"
+                                      b"From b@x.test Sat Jan  1 00:00:00 2026\nFrom: b@x.test\n"
+                                      b"Subject: m2\n\nbye\n")
+        text = self.write("notes.txt", b"just some text\n")
+        binary = self.write("blob.bin", bytes(range(256)))
+        empty = self.write("empty.eml", b"")
+        missing = os.path.join(self.dir, "missing.eml")
+
+        # Any bad file: one line each naming it, exit 2, nothing stored (no store made even).
+        result = harness.run_usage(["import", "--database", self.database, eml, text, binary,
+                                    empty, missing, mbox])
+        self.assertEqual(result.returncode, 2, result.stderr)
+        lines = result.stderr.decode().strip().splitlines()
+        self.assertEqual(len(lines), 4, lines)
+        for bad, line in zip((text, binary, empty, missing), lines):
+            self.assertIn(bad, line)
+        self.assertFalse(os.path.exists(self.database))
+
+        result = harness.run_usage(["import", "--database", self.database, "--mailbox", "old",
+                                    eml, mbox])
+        self.assertEqual(result.returncode, 0, result.stderr)
+        listed = self.list_mailbox("old")
+        self.assertEqual([m["subject"] for m in listed], ["one", "m1", "m2"])
+        self.assertEqual(listed[0]["rcpttos"], ["b@y.test", "c@y.test"])
+        self.assertEqual(listed[0]["mailfrom"], "a@x.test")
+        self.assertEqual(listed[1]["rcpttos"], ["d@y.test"])
+        self.assertRegex(listed[0]["receivedAt"], harness.RECEIVED_AT)
+        # The bytes as they were (an mbox's ">From " unescaped).
+        server = self.start_server("--database", self.database, "--http", "127.0.0.1:0")
+        host, port = harness.split_address(server.ready["http"])
+        for message, expected in ((listed[0], open(eml, "rb").read()),
+                                  (listed[1], b"From: a@x.test\nTo: d@y.test\nSubject: m1\n\n"
+                                              b"From the start\n")):
+            raw = harness.run_tool(["curl", "--silent", "--fail", "http://%s:%d/api/v1/message/"
+                                    "%d/raw" % (host, port, message["id"])])
+            self.assertEqual(raw.stdout, expected)
+
+        # Without --mailbox: Inbox; a bad --mailbox is a usage error.
+        result = harness.run_usage(["import", "--database", self.database, eml])
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(len(self.list_mailbox("Inbox")), 1)
+        result = harness.run_usage(["import", "--database", self.database, "--mailbox", "a b",
+                                    eml])
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("--mailbox", result.stderr.decode())
+
 
 if __name__ == "__main__":
     unittest.main()
