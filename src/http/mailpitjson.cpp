@@ -156,14 +156,19 @@ QJsonArray tags(const QStringList &mailboxes)
     return result;
 }
 
-QJsonArray allTags(const SmtpMessageStore &store)
+QJsonObject tagCounts(const SmtpMessageStore &store)
 {
-    QJsonArray result;
+    QJsonObject result;
     const QList<SmtpMailbox> mailboxes = store.mailboxes();
     for (const SmtpMailbox &mailbox : mailboxes)
         if (mailbox.name != SmtpMessage::defaultMailbox() && mailbox.messages > 0)
-            result.append(mailbox.name);
+            result.insert(mailbox.name, mailbox.messages);
     return result;
+}
+
+QJsonArray allTags(const SmtpMessageStore &store)
+{
+    return QJsonArray::fromStringList(tagCounts(store).keys()); // keys are sorted
 }
 
 QString timeString(const QDateTime &at)

@@ -23,6 +23,8 @@ SMTPRECEIVERHTTP_TEST_EXPORT QJsonObject summary(const SmtpStoredMessage &messag
 SMTPRECEIVERHTTP_TEST_EXPORT QJsonArray tags(const QStringList &mailboxes);
 // Every tag in use: the store's mailboxes other than Inbox that hold mail, by name.
 SMTPRECEIVERHTTP_TEST_EXPORT QJsonArray allTags(const SmtpMessageStore &store);
+// The same, each with its number of messages (Info's Tags).
+SMTPRECEIVERHTTP_TEST_EXPORT QJsonObject tagCounts(const SmtpMessageStore &store);
 
 // An instant as the API writes it: 2026-11-28T11:30:00.123Z.
 SMTPRECEIVERHTTP_TEST_EXPORT QString timeString(const QDateTime &at);

@@ -6,7 +6,6 @@
 #include "mailpitreadcache.h"
 #include "mailpitroutes.h"
 
-#include <smtpmessage.h>
 #include <smtpmessagestore.h>
 #include <smtpserver.h>
 #include <smtpstoredmessage.h>
@@ -85,17 +84,6 @@ HttpResponse messagesSummary(const SmtpMessageStore &store, qint64 total, qint64
         { QStringLiteral("count"), messages.size() },
         { QStringLiteral("messages"), messages },
     });
-}
-
-// Info's Tags: each tag (a mailbox other than Inbox holding mail) with its number of messages.
-QJsonObject tagCounts(const SmtpMessageStore &store)
-{
-    QJsonObject result;
-    const QList<SmtpMailbox> mailboxes = store.mailboxes();
-    for (const SmtpMailbox &mailbox : mailboxes)
-        if (mailbox.name != SmtpMessage::defaultMailbox() && mailbox.messages > 0)
-            result.insert(mailbox.name, mailbox.messages);
-    return result;
 }
 
 // The IDs of a JSON body: strings (or numbers) of store ids; others are no message of ours.
@@ -302,7 +290,7 @@ void addMailpitListRoutes(HttpRouter &router, const MailpitContext &context)
                         { QStringLiteral("DatabaseSize"), reader.databaseSize() },
                         { QStringLiteral("Messages"), reader.count() },
                         { QStringLiteral("Unread"), reader.unreadCount() },
-                        { QStringLiteral("Tags"), tagCounts(reader) },
+                        { QStringLiteral("Tags"), MailpitJson::tagCounts(reader) },
                         { QStringLiteral("RuntimeStats"), stats },
                     });
                 })(request);

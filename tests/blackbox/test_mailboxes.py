@@ -94,6 +94,8 @@ class MailboxesTest(harness.ServerTestCase):
         self.assertEqual(tags[str(ids["c@x.test"])], ["shop"])
         self.assertEqual(listed["tags"], ["billing", "crm", "shop"])
         self.assertEqual(self.curl_json(server, "/api/v1/tags"), ["billing", "crm", "shop"])
+        self.assertEqual(self.curl_json(server, "/api/v1/info")["Tags"],
+                         {"billing": 2, "crm": 2, "shop": 1})
         one = self.curl_json(server, "/api/v1/message/%d" % ids["d@x.test"])
         self.assertEqual(one["Tags"], ["crm"])
         server.stop()

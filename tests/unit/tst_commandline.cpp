@@ -13,6 +13,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 
 class TestCommandLine : public QObject
 {
@@ -37,6 +38,24 @@ namespace {
 CommandLineResult parse(const QStringList &args)
 {
     return parseCommandLine(QStringList(QStringLiteral("smtp-receiver")) + args);
+}
+
+// What print writes through an EventPrinter on a memory stream.
+QByteArray printed(bool json, const std::function<void(EventPrinter &)> &print)
+{
+    char *buffer = nullptr;
+    size_t size = 0;
+    FILE *out = open_memstream(&buffer, &size);
+    if (!out)
+        return {};
+    {
+        EventPrinter printer(json, out);
+        print(printer);
+    }
+    std::fclose(out);
+    const QByteArray text(buffer, qsizetype(size));
+    std::free(buffer);
+    return text;
 }
 
 QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content)
@@ -338,20 +357,12 @@ void TestCommandLine::mailboxOptions()
 
 void TestCommandLine::listenersLine()
 {
-    char *buffer = nullptr;
-    size_t size = 0;
-    FILE *out = open_memstream(&buffer, &size);
-    QVERIFY(out);
-    {
-        EventPrinter json(true, out);
+    const QByteArray line = printed(true, [](EventPrinter &json) {
         json.listening(QStringLiteral("127.0.0.1:2525"), QStringLiteral("127.0.0.1:4650"), true, {},
             { { QStringLiteral("127.0.0.1:2525"), false, QStringLiteral("Inbox") },
                 { QStringLiteral("127.0.0.1:2526"), false, QStringLiteral("shop") },
                 { QStringLiteral("127.0.0.1:4650"), true, QStringLiteral("Inbox") } });
-    }
-    std::fclose(out);
-    const QByteArray line = QByteArray(buffer, qsizetype(size)).trimmed();
-    std::free(buffer);
+    }).trimmed();
     QCOMPARE(line,
         QByteArray(R"({"event":"listening","smtp":"127.0.0.1:2525","smtps":"127.0.0.1:4650",)"
                    R"("listeners":[{"smtp":"127.0.0.1:2525","mailbox":"Inbox"},)"
