@@ -10,11 +10,8 @@
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
-#include <QThread>
 
-#include <atomic>
 #include <cstdio>
-#include <memory>
 
 namespace {
 
@@ -201,30 +198,15 @@ int run(const QStringList &arguments)
     SmtpMessageStore store;
     if (!store.open(database))
         return usage(QStringLiteral("--database: %1").arg(store.errorString()));
-    struct Counts
-    {
-        std::atomic<qsizetype> done { 0 };
-        std::atomic<qsizetype> failed { 0 };
-        QString firstError;
-    };
-    const auto counts = std::make_shared<Counts>();
-    for (const QByteArray &bytes : std::as_const(messages)) {
-        store.deliver(message(bytes, mailbox), [counts](const SmtpSinkResult &result) {
-            if (!result.ok && counts->failed++ == 0)
-                counts->firstError = result.errorString;
-            ++counts->done;
-        });
-    }
-    while (counts->done < messages.size()) {
-        QCoreApplication::processEvents();
-        QThread::msleep(2);
-    }
+    // One transaction: a write that fails stores none of them.
+    QList<SmtpMessage> toStore;
+    for (const QByteArray &bytes : std::as_const(messages))
+        toStore.append(message(bytes, mailbox));
+    QString error;
+    const bool stored = !store.storeAll(toStore, &error).isEmpty();
     store.close();
-    if (counts->failed > 0)
-        return usage(tr("%1 of %2 messages not stored: %3")
-                         .arg(counts->failed.load())
-                         .arg(messages.size())
-                         .arg(counts->firstError));
+    if (!stored)
+        return usage(tr("nothing stored: %1").arg(error));
     std::printf("%s\n",
         qUtf8Printable(tr("imported %1 messages into %2")
                            .arg(messages.size())

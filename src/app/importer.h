@@ -2,7 +2,8 @@
 // messages of an mbox) as they are, with a receivedAt of now and an envelope read from their
 // headers, into Inbox unless --mailbox. Every file is read and checked before anything is
 // stored: an unreadable file or one that is no mail gets one stderr line naming it, exit code 2,
-// and none of that run's files is stored. The file reading is pure, for tests.
+// and none of that run's files is stored. They are stored in one transaction (all or none). The
+// file reading is pure, for tests.
 #pragma once
 
 #include <QByteArray>

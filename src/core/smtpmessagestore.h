@@ -139,6 +139,9 @@ public:
 
     // SmtpMessageSink: answers after the commit, with the message's id in the store.
     void deliver(const SmtpMessage &message, Completion done) override;
+    // Stores these messages in one transaction, all or none (an import); their ids in order,
+    // empty with errorString when nothing was stored. messagesAdded() follows as for mail.
+    QList<qint64> storeAll(const QList<SmtpMessage> &messages, QString *errorString = nullptr);
 
     // Reads: synchronous, from any thread.
     qint64 count() const;

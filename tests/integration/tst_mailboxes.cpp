@@ -88,6 +88,8 @@ private Q_SLOTS:
     void countersFollowEveryChange();
     void removeMailbox();
     void maxPerMailbox();
+    void maxPerMailboxSharedMessage();
+    void storeAllIsOneTransaction();
     void search();
     void routingOrder();
     void recipientHandlerSetsMailbox();
@@ -211,6 +213,48 @@ void TestMailboxes::maxPerMailbox()
     QCOMPARE(
         idsOf(store.summaries(QStringLiteral("mailbox:shop"), 0, 10)), (QList<qint64> { 4, 3 }));
     QCOMPARE(store.count(), 3);
+}
+
+void TestMailboxes::maxPerMailboxSharedMessage()
+{
+    // Two mailboxes over at once, sharing their oldest message: it goes, and with it both are
+    // within the maximum; nothing else goes.
+    SmtpMessageStore store;
+    QVERIFY(store.open(QStringLiteral(":memory:")));
+    store.setMaxMessagesPerMailbox(1);
+    QString error;
+    const QList<qint64> ids = store.storeAll(
+        { makeMessage("both", { QStringLiteral("a"), QStringLiteral("b") }),
+            makeMessage("a", { QStringLiteral("a") }), makeMessage("b", { QStringLiteral("b") }) },
+        &error);
+    QCOMPARE(ids, (QList<qint64> { 1, 2, 3 }));
+    QCOMPARE(idsOf(store.summaries(QString(), 0, 10)), (QList<qint64> { 3, 2 }));
+    QCOMPARE(counts(store), QStringLiteral("Inbox 0/0, a 1/1, b 1/1"));
+}
+
+void TestMailboxes::storeAllIsOneTransaction()
+{
+    QTemporaryDir dir;
+    SmtpMessageStore store;
+    QVERIFY(store.open(dir.filePath(QStringLiteral("all.sqlite"))));
+    QSignalSpy added(&store, &SmtpMessageStore::messagesAdded);
+    QList<SmtpMessage> many;
+    for (int i = 0; i < 1500; ++i) // more than one group commit of mail holds
+        many.append(makeMessage("m" + QByteArray::number(i), { QStringLiteral("imported") }));
+    QString error;
+    const QList<qint64> ids = store.storeAll(many, &error);
+    QVERIFY2(ids.size() == 1500, qPrintable(error));
+    QCOMPARE(ids.constFirst(), 1);
+    QCOMPARE(ids.constLast(), 1500);
+    QTRY_COMPARE(added.size(), 1);
+    QCOMPARE(store.count(QStringLiteral("imported")), 1500);
+
+    // A store that cannot grow takes none of them.
+    store.setMaxDatabaseSize(1);
+    QVERIFY(store.storeAll(many, &error).isEmpty());
+    QVERIFY(!error.isEmpty());
+    QCOMPARE(store.count(), 1500);
+    QCOMPARE(store.count(QStringLiteral("imported")), 1500);
 }
 
 void TestMailboxes::search()

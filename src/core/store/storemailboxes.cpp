@@ -95,6 +95,35 @@ bool SmtpMessageStore::removeMailbox(const QString &name)
     return ok;
 }
 
+QList<qint64> SmtpMessageStore::storeAll(const QList<SmtpMessage> &messages, QString *errorString)
+{
+    Q_D(SmtpMessageStore);
+    QList<qint64> ids;
+    QString error = StoreInternal::tr("the message store is not open");
+    d->runTask([d, &messages, &ids, &error](QSqlDatabase &db) {
+        // One batch of the writer, however large: one transaction.
+        std::vector<StoreJob> jobs;
+        jobs.reserve(size_t(messages.size()));
+        for (const SmtpMessage &message : messages)
+            jobs.push_back({ message,
+                [&ids, &error](const SmtpSinkResult &result) {
+                    if (result.ok)
+                        ids.append(result.id);
+                    else
+                        error = result.errorString;
+                },
+                {} });
+        if (!jobs.empty())
+            d->writeMessages(db, jobs);
+    });
+    if (ids.size() != messages.size()) {
+        if (errorString)
+            *errorString = error;
+        return {};
+    }
+    return ids;
+}
+
 qint64 SmtpMessageStore::maxMessagesPerMailbox() const
 {
     return d_func()->maxPerMailbox;

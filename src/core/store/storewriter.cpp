@@ -55,24 +55,24 @@ bool SmtpMessageStorePrivate::prune(QSqlDatabase &db, QList<qint64> *removed, QS
             { excess }))
         return false;
     // Each mailbox over its maximum loses its oldest messages (from every mailbox they are in).
-    // The counters say which are over without counting anything.
+    // The counters say which are over without counting anything; one mailbox at a time, read
+    // afresh, as a message that goes leaves its other mailboxes too. Every round deletes.
     const qint64 perMailbox = maxPerMailbox.load();
-    if (perMailbox <= 0)
-        return true;
-    QList<std::pair<QString, qint64>> over;
-    {
+    while (perMailbox > 0) {
         QSqlQuery read(db);
-        read.prepare(QStringLiteral("SELECT name, messages - ? FROM mailboxes WHERE messages > ?"));
+        read.prepare(
+            QStringLiteral("SELECT name, messages - ? FROM mailboxes WHERE messages > ? LIMIT 1"));
         read.addBindValue(perMailbox);
         read.addBindValue(perMailbox);
         if (!read.exec()) {
             *error = read.lastError().text();
             return false;
         }
-        while (read.next())
-            over.append({ read.value(0).toString(), read.value(1).toLongLong() });
-    }
-    for (const auto &[name, mailboxExcess] : over) {
+        if (!read.next())
+            break;
+        const QString name = read.value(0).toString();
+        const qint64 mailboxExcess = read.value(1).toLongLong();
+        read.finish();
         if (!deleteOldest(QStringLiteral("DELETE FROM messages WHERE id IN (SELECT message FROM "
                                          "message_mailboxes WHERE mailbox = ? ORDER BY message "
                                          "LIMIT ?) RETURNING id, is_read"),
