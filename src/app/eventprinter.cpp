@@ -5,6 +5,8 @@
 
 #include <QDateTime>
 
+#include <algorithm>
+
 QString EventPrinter::isoTime(const QDateTime &time)
 {
     return time.toUTC().toString(Qt::ISODateWithMs); // UTC renders with a trailing "Z"
@@ -139,6 +141,17 @@ void EventPrinter::listening(const QString &smtp, const QString &smtps, bool sta
         line += QStringLiteral(" and listening on %1 (SMTPS)").arg(smtps);
     if (!http.isEmpty())
         line += QStringLiteral(", HTTP API on http://%1").arg(http);
+    // Where each listener's mail goes, once there is more to say than the line above.
+    const bool routed = std::any_of(listeners.cbegin(), listeners.cend(),
+        [](const Listener &l) { return l.mailbox != QLatin1String("Inbox"); });
+    if (routed || listeners.size() > (smtps.isEmpty() ? 1 : 2)) {
+        QStringList where;
+        for (const Listener &l : listeners)
+            where.append(QStringLiteral("%1%2 -> %3")
+                             .arg(l.address, l.implicitTls ? QStringLiteral(" (SMTPS)") : QString(),
+                                 l.mailbox));
+        line += QStringLiteral("; mailboxes: ") + where.join(QStringLiteral(", "));
+    }
     writeLine(line.toUtf8());
 }
 
@@ -149,12 +162,17 @@ void EventPrinter::message(const SmtpMessageSummary &message)
         return;
     }
     const QString from = message.mailFrom.isEmpty() ? QStringLiteral("<>") : message.mailFrom;
-    writeLine(QStringLiteral("%1 #%2 from %3 to %4, %5 bytes%6: %7")
+    // The mailboxes, unless it is just the inbox.
+    const QString in = message.mailboxes.isEmpty()
+            || message.mailboxes == QStringList { QStringLiteral("Inbox") }
+        ? QString()
+        : QStringLiteral(" in ") + message.mailboxes.join(QStringLiteral(", "));
+    writeLine(QStringLiteral("%1 #%2 from %3 to %4, %5 bytes%6%7: %8")
                   .arg(isoTime(message.receivedAt))
                   .arg(message.id)
                   .arg(from, message.rcptTos.join(QStringLiteral(", ")))
                   .arg(message.size)
-                  .arg(message.tls ? QStringLiteral(", TLS") : QString(),
+                  .arg(message.tls ? QStringLiteral(", TLS") : QString(), in,
                       message.subject.isEmpty() ? QStringLiteral("(no subject)") : message.subject)
                   .toUtf8());
 }

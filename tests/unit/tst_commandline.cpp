@@ -368,6 +368,25 @@ void TestCommandLine::listenersLine()
                    R"("listeners":[{"smtp":"127.0.0.1:2525","mailbox":"Inbox"},)"
                    R"({"smtp":"127.0.0.1:2526","mailbox":"shop"},)"
                    R"({"smtps":"127.0.0.1:4650","mailbox":"Inbox"}]})"));
+    const QByteArray human = printed(false, [](EventPrinter &text) {
+        text.listening(QStringLiteral("127.0.0.1:2525"), {}, false, {},
+            { { QStringLiteral("127.0.0.1:2525"), false, QStringLiteral("Inbox") },
+                { QStringLiteral("127.0.0.1:2526"), false, QStringLiteral("shop") } });
+        text.listening(QStringLiteral("127.0.0.1:2525"), {}, false, {},
+            { { QStringLiteral("127.0.0.1:2525"), false, QStringLiteral("Inbox") } });
+        SmtpMessageSummary m;
+        m.mailboxes = QStringList { QStringLiteral("billing"), QStringLiteral("shop") };
+        text.message(m);
+        m.mailboxes = QStringList { QStringLiteral("Inbox") };
+        text.message(m);
+    });
+    const QList<QByteArray> lines = human.split('\n');
+    QVERIFY2(
+        lines.value(0).endsWith("; mailboxes: 127.0.0.1:2525 -> Inbox, 127.0.0.1:2526 -> shop"),
+        lines.value(0));
+    QVERIFY2(!lines.value(1).contains("mailboxes"), lines.value(1));
+    QVERIFY2(lines.value(2).contains(" in billing, shop: "), lines.value(2));
+    QVERIFY2(!lines.value(3).contains(" in "), lines.value(3));
 }
 
 void TestCommandLine::relayOptions()
