@@ -117,6 +117,20 @@ class MailboxesTest(harness.ServerTestCase):
         self.send(port, "a@x.test", "crm")
         self.assertEqual(server.next_message()["mailboxes"], ["shop"])
 
+    def test_send_api_tags_are_mailboxes(self):
+        server = self.start()
+        host, port = harness.split_address(server.ready["http"])
+        body = json.dumps({"From": {"Email": "app@x.test"}, "To": [{"Email": "a@y.test"}],
+                           "Subject": "sent", "Text": "hi", "Tags": ["shop", "not a name"]})
+        result = harness.run_tool(["curl", "--silent", "--fail", "--max-time", "10", "-H",
+                                   "Content-Type: application/json", "--data-binary", body,
+                                   "http://%s:%d/api/v1/send" % (host, port)], timeout=15)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        event = server.next_message()
+        self.assertEqual(event["mailboxes"], ["shop"], event)
+        self.assertEqual(self.curl_json(server, "/api/v1/message/%d" % event["id"])["Tags"],
+                         ["shop"])
+
     def test_usage_errors(self):
         for args, flag in ((["--no-gui", "--smtp", "127.0.0.1:0=bad name"], "--smtp"),
                            (["--no-gui", "--smtp", "127.0.0.1:0="], "--smtp"),
