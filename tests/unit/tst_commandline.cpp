@@ -1,8 +1,10 @@
 // The command line of contract.md: defaults, every option, and every usage error.
 #include "commandline.h"
 #include "eventprinter.h"
+#include "importer.h"
 #include "testcertificate.h"
 
+#include <smtpmessage.h>
 #include <smtpmessagesummary.h>
 
 #include <QJsonArray>
@@ -29,6 +31,9 @@ private Q_SLOTS:
     void messageJson();
     void mailboxOptions();
     void listenersLine();
+    void importSplit_data();
+    void importSplit();
+    void importEnvelope();
     void httpOptions();
     void httpListeningLine();
     void relayOptions();
@@ -427,6 +432,72 @@ void TestCommandLine::relayOptions()
         QCOMPARE(failed.action, CommandLineResult::Action::Error);
         QVERIFY2(failed.text.startsWith(QLatin1String("--relay")), qPrintable(failed.text));
     }
+}
+
+void TestCommandLine::importSplit_data()
+{
+    QTest::addColumn<QByteArray>("file");
+    QTest::addColumn<QList<QByteArray>>("messages"); // empty: refused
+    QTest::addColumn<QString>("why");
+
+    const QByteArray eml = "From: a@x.test\r\nSubject: s\r\n\r\nbody\r\n";
+    QTest::newRow("eml") << eml << QList<QByteArray> { eml } << QString();
+    QTest::newRow("eml, LF") << QByteArray("Date: today\n\nx\n")
+                             << QList<QByteArray> { "Date: today\n\nx\n" } << QString();
+    QTest::newRow("mbox, mboxrd escapes")
+        << QByteArray("From a@x Sat Jan  1 00:00:00 2026\nFrom: a@x\n\n>From here\n>>From "
+                      "there\n\nFrom b@x Sat Jan  1 00:00:00 2026\nSubject: two\n\nbye\n")
+        << QList<QByteArray> { "From: a@x\n\nFrom here\n>From there\n", "Subject: two\n\nbye\n" }
+        << QString();
+    QTest::newRow("mbox, CRLF") << QByteArray(
+        "From a@x Sat\r\nTo: b@y\r\n\r\n1\r\n\r\nFrom c@x Sat\r\nTo: d@y\r\n\r\n2\r\n")
+                                << QList<QByteArray> { "To: b@y\r\n\r\n1\r\n",
+                                       "To: d@y\r\n\r\n2\r\n" }
+                                << QString();
+    QTest::newRow("From: header is no mbox") << eml << QList<QByteArray> { eml } << QString();
+    QTest::newRow("empty") << QByteArray("\n\n") << QList<QByteArray>() << "empty";
+    QTest::newRow("text") << QByteArray("hello world\n") << QList<QByteArray>()
+                          << "no message header";
+    QTest::newRow("header-like text")
+        << QByteArray("Note: not mail\n\ntext\n") << QList<QByteArray>() << "no message header";
+    QTest::newRow("binary") << QByteArray("From: a\0b\r\n\r\n", 14) << QList<QByteArray>()
+                            << "binary";
+    QTest::newRow("bad message in an mbox")
+        << QByteArray("From a Sat\nFrom: a@x\n\nok\n\nFrom b Sat\njunk\n") << QList<QByteArray>()
+        << "message 2";
+}
+
+void TestCommandLine::importSplit()
+{
+    QFETCH(QByteArray, file);
+    QFETCH(QList<QByteArray>, messages);
+    QFETCH(QString, why);
+    QList<QByteArray> found;
+    QString problem;
+    const bool ok = MailImport::split(file, &found, &problem);
+    QCOMPARE(ok, why.isEmpty());
+    if (ok)
+        QCOMPARE(found, messages);
+    else
+        QVERIFY2(problem.contains(why), qPrintable(problem));
+}
+
+void TestCommandLine::importEnvelope()
+{
+    const QByteArray bytes = "Return-Path: <bounce@x.test>\r\nFrom: A <a@x.test>\r\nTo: b@y.test, "
+                             "\"C, D\" <c@y.test>\r\nCc: e@y.test\r\nBcc: f@y.test\r\n\r\nhi\r\n";
+    const SmtpMessage m = MailImport::message(bytes, QStringLiteral("old"));
+    QCOMPARE(m.data(), bytes);
+    QCOMPARE(m.mailFrom(), QStringLiteral("bounce@x.test"));
+    QCOMPARE(m.rcptTos(), (QStringList { "b@y.test", "c@y.test", "e@y.test", "f@y.test" }));
+    QCOMPARE(m.mailboxes(), QStringList { "old" });
+    QVERIFY(qAbs(m.receivedAt().secsTo(QDateTime::currentDateTimeUtc())) < 60);
+    QCOMPARE(MailImport::message("From: a@x.test\r\n\r\n", QString()).mailFrom(),
+        QStringLiteral("a@x.test"));
+    QVERIFY(MailImport::message("From: a@x.test\r\n\r\n", QString()).mailboxes().isEmpty());
+    QCOMPARE(MailImport::arguments({ "smtp-receiver", "import", "a.eml" }),
+        std::optional<QStringList>(QStringList { "a.eml" }));
+    QVERIFY(!MailImport::arguments({ "smtp-receiver", "--list" }));
 }
 
 QTEST_GUILESS_MAIN(TestCommandLine)
