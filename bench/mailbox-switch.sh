@@ -3,6 +3,9 @@
 # 50; Inbox the biggest, then ever smaller ones, as make-store --mailboxes spreads them), then
 # mailbox-bench on it: the mailbox list, one mailbox's counts, its first and second page newest
 # first, and SmtpInboxModel switching to it. Target: switching mailbox < 50 ms.
+# Measured here (RelWithDebInfo, 2 shared cores, the indexer still catching up): 300,000 messages
+# in 50 mailboxes: list 0.25 ms, counts 0.08 ms, newest 200 2.0 ms median (16 ms max), the model
+# switching 4.6 ms median (32 ms max).
 #
 # Usage: bench/mailbox-switch.sh [N] [M] [PATH]
 #   PATH  the store file: created, or topped up to N (make-store resumes), and kept. Without it
