@@ -1,4 +1,4 @@
-// make-store PATH N [--in-flight K]
+// make-store PATH N [--in-flight K] [--mailboxes M]
 //
 // Fills the message store at PATH with N generated messages, through the real store path:
 // SmtpMessageStore::deliver() (MIME parse, insert, FTS5 index, group commit), as the server does.
@@ -12,6 +12,8 @@
 // body (10 messages in 1,000,000). receivedAt starts at 2024-01-01T00:00Z, 30 s apart.
 //
 // At most K (default 2000) messages are in flight, so memory stays flat whatever N is.
+// With --mailboxes M (2 or more), message i goes to one of M mailboxes, skewed as projects are
+// (mailboxOf()): Inbox, the biggest, and project-01 .. project-(M-1), each smaller than the last.
 
 #include "procstatus.h"
 
@@ -427,10 +429,20 @@ SmtpMessage generate(quint64 index)
     return m;
 }
 
+// The mailbox of message i among m: a hash of i squared onto 0..m-1, so that low numbers are
+// common (Inbox about 1/sqrt(m) of the mail) and high ones rare, the same for every run.
+QString mailboxOf(qint64 i, int m)
+{
+    const double unit = double((quint64(i) * 2654435761ULL) % 1000003ULL) / 1000003.0;
+    const int index = qMin(m - 1, int(m * unit * unit));
+    return index == 0 ? QStringLiteral("Inbox")
+                      : QStringLiteral("project-%1").arg(index, 2, 10, QLatin1Char('0'));
+}
+
 int usage()
 {
     std::fprintf(stderr,
-        "usage: make-store PATH N [--in-flight K]\n"
+        "usage: make-store PATH N [--in-flight K] [--mailboxes M]\n"
         "  Adds generated messages to the store at PATH until it holds N (resumable).\n");
     return 2;
 }
@@ -441,7 +453,7 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     const QStringList args = QCoreApplication::arguments();
-    if (args.size() != 3 && args.size() != 5)
+    if (args.size() < 3 || args.size() % 2 == 0)
         return usage();
     const QString path = args.at(1);
     bool ok = false;
@@ -449,11 +461,15 @@ int main(int argc, char *argv[])
     if (!ok || target < 0)
         return usage();
     int maxInFlight = 2000;
-    if (args.size() == 5) {
-        if (args.at(3) != QLatin1String("--in-flight"))
+    int mailboxes = 1;
+    for (qsizetype a = 3; a + 1 < args.size(); a += 2) {
+        if (args.at(a) == QLatin1String("--in-flight"))
+            maxInFlight = args.at(a + 1).toInt(&ok);
+        else if (args.at(a) == QLatin1String("--mailboxes"))
+            mailboxes = args.at(a + 1).toInt(&ok);
+        else
             return usage();
-        maxInFlight = args.at(4).toInt(&ok);
-        if (!ok || maxInFlight < 1)
+        if (!ok || maxInFlight < 1 || mailboxes < 1)
             return usage();
     }
 
@@ -493,6 +509,8 @@ int main(int argc, char *argv[])
     qint64 bytes = 0;
     for (qint64 i = start; i < target; ++i) {
         SmtpMessage message = generate(quint64(i));
+        if (mailboxes > 1)
+            message.setMailboxes({ mailboxOf(i, mailboxes) });
         bytes += message.size();
         for (;;) {
             {

@@ -1964,6 +1964,10 @@
         <source>Rule %1 (“%2”) is invalid: %3</source>
         <translation>Regel %1 („%2“) ist ungültig: %3</translation>
     </message>
+    <message>
+        <source>The mailbox name “%1” is not 1 to 64 characters of A-Z, a-z, 0-9, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;.</source>
+        <translation>Der Postfachname „%1“ besteht nicht aus 1 bis 64 Zeichen aus A-Z, a-z, 0-9, &apos;.&apos;, &apos;_&apos; und &apos;-&apos;.</translation>
+    </message>
 </context>
 <context>
     <name>SourceInboxModel</name>

@@ -1,5 +1,7 @@
 #include "commandline.h"
 
+#include <smtpmessage.h>
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
@@ -150,7 +152,10 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
            "delivers nothing.")
         + QLatin1Char('\n')
         + tr("smtp-receiver sendmail [-t] [-i] [-f SENDER] [ADDRESS...] submits a message read "
-             "on stdin, like sendmail (see smtp-receiver sendmail --help)."));
+             "on stdin, like sendmail (see smtp-receiver sendmail --help).")
+        + QLatin1Char('\n')
+        + tr("smtp-receiver import [--database PATH] [--mailbox NAME] FILE... stores .eml or mbox "
+             "files (see smtp-receiver import --help)."));
     const QCommandLineOption help(
         { QStringLiteral("h"), QStringLiteral("help") }, tr("Show this help and exit."));
     const QCommandLineOption version(QStringLiteral("version"), tr("Show the version and exit."));
@@ -158,13 +163,19 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     const SmtpServerConfig defaults;
     const QCommandLineOption smtp(QStringLiteral("smtp"),
         tr("SMTP listener (STARTTLS when a certificate is given); ADDR is an IP address or "
-           "localhost, port 0 picks a free port. Default %1.")
+           "localhost, port 0 picks a free port. Default %1. Repeatable; =MAILBOX sends its "
+           "mail to that mailbox (when no rule or AUTH user routes it).")
             .arg(defaults.listeners().constFirst().toString()),
-        tr("ADDR:PORT"));
+        tr("ADDR:PORT[=MAILBOX]"));
     const QCommandLineOption smtps(QStringLiteral("smtps"),
         tr("Implicit-TLS listener (RFC 8314); needs --tls-cert and "
-           "--tls-key."),
-        tr("ADDR:PORT"));
+           "--tls-key. Repeatable, =MAILBOX as for --smtp."),
+        tr("ADDR:PORT[=MAILBOX]"));
+    const QCommandLineOption mailboxFromAuth(QStringLiteral("mailbox-from-auth"),
+        tr("The AUTH user name names the mailbox of the mail (offers AUTH, accepts any "
+           "password)."));
+    const QCommandLineOption mailbox(
+        QStringLiteral("mailbox"), tr("With --list: list only this mailbox."), tr("NAME"));
     const QCommandLineOption hostname(QStringLiteral("hostname"),
         tr("Name in the greeting and EHLO reply. Default: the machine's host name."), tr("NAME"));
     const QCommandLineOption tlsCert(
@@ -200,8 +211,10 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
         tr("SQLite message store; ':memory:' keeps nothing. "
            "Default: messages.sqlite in the data directory."),
         tr("PATH"));
-    const QCommandLineOption max(
-        QStringLiteral("max"), tr("Keep at most N newest messages (0 = unlimited)."), tr("N"));
+    const QCommandLineOption max(QStringLiteral("max"),
+        tr("Keep at most N newest messages in each mailbox (0 = unlimited); a mailbox over it "
+           "loses its oldest, the other mailboxes keep theirs."),
+        tr("N"));
     const QCommandLineOption list(
         QStringLiteral("list"), tr("Print the stored messages (JSON Lines with --json) and exit."));
     const QCommandLineOption json(
@@ -245,6 +258,7 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     parser.addOptions({ relay, relayTls, relayAuth, relayAllowed, relayCert, relayTimeout });
     parser.addOption(chaosSeed);
     parser.addOption(remote);
+    parser.addOptions({ mailboxFromAuth, mailbox });
 
     CommandLineResult result;
     const auto fail = [&result](const QString &why) {
@@ -281,20 +295,41 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     SmtpServerConfig &server = o.server;
     // Where to listen: --smtp (or the default), then --smtps.
     QList<SmtpListenerConfig> listeners = server.listeners();
+    if (parser.isSet(smtp))
+        listeners.clear();
     for (const auto &[option, implicitTls] :
         { std::pair { &smtp, false }, std::pair { &smtps, true } }) {
-        if (!parser.isSet(*option))
-            continue;
-        SmtpListenerConfig listener;
-        QString error;
-        if (!SmtpListenerConfig::fromString(parser.value(*option), implicitTls, &listener, &error))
-            return fail(QStringLiteral("--%1: %2").arg(option->names().constLast(), error));
-        if (implicitTls)
+        const QStringList values = parser.values(*option);
+        for (const QString &value : values) {
+            // ADDR:PORT=MAILBOX: neither an address nor a port holds "=".
+            const qsizetype equals = value.indexOf(QLatin1Char('='));
+            SmtpListenerConfig listener;
+            QString error;
+            if (!SmtpListenerConfig::fromString(
+                    equals < 0 ? value : value.left(equals), implicitTls, &listener, &error))
+                return fail(QStringLiteral("--%1: %2").arg(option->names().constLast(), error));
+            if (equals >= 0) {
+                const QString name = value.mid(equals + 1);
+                if (!SmtpMessage::isValidMailboxName(name))
+                    return fail(tr("--%1: '%2' is not a mailbox name (1-64 characters of A-Z a-z "
+                                   "0-9 . _ -)")
+                                    .arg(option->names().constLast(), name));
+                listener.setMailbox(name);
+            }
             listeners.append(listener);
-        else
-            listeners = { listener };
+        }
     }
     server.setListeners(listeners);
+    server.setMailboxFromAuth(parser.isSet(mailboxFromAuth));
+    if (parser.isSet(mailbox)) {
+        if (!o.list)
+            return fail(tr("--mailbox goes with --list"));
+        if (!SmtpMessage::isValidMailboxName(parser.value(mailbox)))
+            return fail(tr("--mailbox: '%1' is not a mailbox name (1-64 characters of A-Z a-z "
+                           "0-9 . _ -)")
+                            .arg(parser.value(mailbox)));
+        o.listMailbox = parser.value(mailbox);
+    }
     if (parser.isSet(hostname)) {
         if (parser.value(hostname).isEmpty())
             return fail(tr("--hostname needs a name"));

@@ -5,6 +5,8 @@
 
 #include <QDateTime>
 
+#include <algorithm>
+
 QString EventPrinter::isoTime(const QDateTime &time)
 {
     return time.toUTC().toString(Qt::ISODateWithMs); // UTC renders with a trailing "Z"
@@ -52,24 +54,31 @@ QByteArray jsonString(const QString &text)
     return out;
 }
 
+// A JSON array of strings.
+QByteArray jsonArray(const QStringList &texts)
+{
+    QByteArray out = "[";
+    for (const QString &text : texts) {
+        if (out.size() > 1)
+            out += ',';
+        out += jsonString(text);
+    }
+    return out + ']';
+}
+
 } // namespace
 
 QByteArray EventPrinter::messageJson(const SmtpMessageSummary &message)
 {
     // Written by hand to keep the order of contract.md ("event" first), which QJsonObject sorts.
-    QByteArray rcpts = "[";
-    for (const QString &rcpt : message.rcptTos) {
-        if (rcpts.size() > 1)
-            rcpts += ',';
-        rcpts += jsonString(rcpt);
-    }
-    rcpts += ']';
+    const QByteArray rcpts = jsonArray(message.rcptTos);
+    const QByteArray mailboxes = jsonArray(message.mailboxes);
     return "{\"event\":\"message\",\"id\":" + QByteArray::number(message.id)
         + ",\"receivedAt\":" + jsonString(isoTime(message.receivedAt)) + ",\"remoteAddress\":"
         + jsonString(message.remoteAddress) + ",\"helo\":" + jsonString(message.helo)
         + ",\"mailfrom\":" + jsonString(message.mailFrom) + ",\"rcpttos\":" + rcpts + ",\"size\":"
         + QByteArray::number(message.size) + ",\"subject\":" + jsonString(message.subject)
-        + ",\"tls\":" + (message.tls ? "true" : "false") + '}';
+        + ",\"tls\":" + (message.tls ? "true" : "false") + ",\"mailboxes\":" + mailboxes + '}';
 }
 
 QByteArray EventPrinter::rejectedJson(const SmtpRejection &rejection)
@@ -105,8 +114,8 @@ void EventPrinter::rejected(const SmtpRejection &rejection)
                   .toUtf8());
 }
 
-void EventPrinter::listening(
-    const QString &smtp, const QString &smtps, bool startTls, const QString &http)
+void EventPrinter::listening(const QString &smtp, const QString &smtps, bool startTls,
+    const QString &http, const QList<Listener> &listeners)
 {
     if (m_json) {
         QByteArray line = "{\"event\":\"listening\",\"smtp\":" + jsonString(smtp);
@@ -114,6 +123,15 @@ void EventPrinter::listening(
             line += ",\"smtps\":" + jsonString(smtps);
         if (!http.isEmpty())
             line += ",\"http\":" + jsonString(http);
+        if (!listeners.isEmpty()) {
+            line += ",\"listeners\":[";
+            for (qsizetype i = 0; i < listeners.size(); ++i) {
+                const Listener &l = listeners.at(i);
+                line += (i > 0 ? ",{\"" : "{\"") + QByteArray(l.implicitTls ? "smtps" : "smtp")
+                    + "\":" + jsonString(l.address) + ",\"mailbox\":" + jsonString(l.mailbox) + '}';
+            }
+            line += ']';
+        }
         writeLine(line + '}');
         return;
     }
@@ -123,6 +141,17 @@ void EventPrinter::listening(
         line += QStringLiteral(" and listening on %1 (SMTPS)").arg(smtps);
     if (!http.isEmpty())
         line += QStringLiteral(", HTTP API on http://%1").arg(http);
+    // Where each listener's mail goes, once there is more to say than the line above.
+    const bool routed = std::any_of(listeners.cbegin(), listeners.cend(),
+        [](const Listener &l) { return l.mailbox != QLatin1String("Inbox"); });
+    if (routed || listeners.size() > (smtps.isEmpty() ? 1 : 2)) {
+        QStringList where;
+        for (const Listener &l : listeners)
+            where.append(QStringLiteral("%1%2 -> %3")
+                             .arg(l.address, l.implicitTls ? QStringLiteral(" (SMTPS)") : QString(),
+                                 l.mailbox));
+        line += QStringLiteral("; mailboxes: ") + where.join(QStringLiteral(", "));
+    }
     writeLine(line.toUtf8());
 }
 
@@ -133,12 +162,17 @@ void EventPrinter::message(const SmtpMessageSummary &message)
         return;
     }
     const QString from = message.mailFrom.isEmpty() ? QStringLiteral("<>") : message.mailFrom;
-    writeLine(QStringLiteral("%1 #%2 from %3 to %4, %5 bytes%6: %7")
+    // The mailboxes, unless it is just the inbox.
+    const QString in = message.mailboxes.isEmpty()
+            || message.mailboxes == QStringList { QStringLiteral("Inbox") }
+        ? QString()
+        : QStringLiteral(" in ") + message.mailboxes.join(QStringLiteral(", "));
+    writeLine(QStringLiteral("%1 #%2 from %3 to %4, %5 bytes%6%7: %8")
                   .arg(isoTime(message.receivedAt))
                   .arg(message.id)
                   .arg(from, message.rcptTos.join(QStringLiteral(", ")))
                   .arg(message.size)
-                  .arg(message.tls ? QStringLiteral(", TLS") : QString(),
+                  .arg(message.tls ? QStringLiteral(", TLS") : QString(), in,
                       message.subject.isEmpty() ? QStringLiteral("(no subject)") : message.subject)
                   .toUtf8());
 }
@@ -146,15 +180,8 @@ void EventPrinter::message(const SmtpMessageSummary &message)
 void EventPrinter::released(qint64 id, const QStringList &to, bool ok, const QString &reply)
 {
     if (m_json) {
-        QByteArray recipients = "[";
-        for (const QString &address : to) {
-            if (recipients.size() > 1)
-                recipients += ',';
-            recipients += jsonString(address);
-        }
-        recipients += ']';
         writeLine(QByteArray("{\"event\":\"") + (ok ? "released" : "releaseFailed")
-            + "\",\"id\":" + QByteArray::number(id) + ",\"to\":" + recipients
+            + "\",\"id\":" + QByteArray::number(id) + ",\"to\":" + jsonArray(to)
             + ",\"reply\":" + jsonString(reply) + '}');
         return;
     }

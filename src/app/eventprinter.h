@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -24,8 +25,15 @@ public:
     // Live events are flushed one by one (a pipeline waits for them); --list need not be.
     void setFlushEachLine(bool on) { m_flushEachLine = on; }
 
-    void listening(
-        const QString &smtp, const QString &smtps, bool startTls, const QString &http = {});
+    // One SMTP listener as the readiness line lists it.
+    struct Listener
+    {
+        QString address; // "127.0.0.1:2525"
+        bool implicitTls = false;
+        QString mailbox; // where its mail goes when nothing else routes it
+    };
+    void listening(const QString &smtp, const QString &smtps, bool startTls,
+        const QString &http = {}, const QList<Listener> &listeners = {});
     void message(const SmtpMessageSummary &message);
     // A release to the relay: accepted (ok) with the relay's final reply, or failed with why.
     void released(qint64 id, const QStringList &to, bool ok, const QString &reply);

@@ -33,7 +33,7 @@ bool HeadlessRunner::start()
     m_store = std::make_unique<SmtpMessageStore>();
     if (!m_store->open(o.database.isEmpty() ? SmtpMessageStore::defaultPath() : o.database))
         return fail(QStringLiteral("--database: %1").arg(m_store->errorString()));
-    m_store->setMaxMessages(o.max);
+    m_store->setMaxMessagesPerMailbox(o.max); // --max: per mailbox (one mailbox: the store)
     m_server.addMessageSink(m_store.get());
     m_server.setSpoolDirectory(m_store->spoolDirectory());
     if (!o.maildir.isEmpty()) {
@@ -102,8 +102,16 @@ bool HeadlessRunner::start()
             return fail(QStringLiteral("--http: %1").arg(m_http->errorString()));
         http = shown(m_http->serverAddress(), m_http->serverPort());
     }
+    QList<EventPrinter::Listener> listeners;
+    const QList<SmtpListenerConfig> configured = o.server.listeners();
+    for (int i = 0; i < m_server.listenerCount(); ++i) {
+        const QString mailbox = configured.value(i).mailbox();
+        listeners.append({ shown(m_server.listenerAddress(i), m_server.listenerPort(i)),
+            m_server.isListenerImplicitTls(i),
+            mailbox.isEmpty() ? SmtpMessage::defaultMailbox() : mailbox });
+    }
     m_printer.listening(shown(m_server.serverAddress(), m_server.serverPort()), smtps,
-        m_server.isTlsAvailable(), http);
+        m_server.isTlsAvailable(), http, listeners);
     return true;
 }
 
@@ -159,6 +167,8 @@ int HeadlessRunner::list(const AppOptions &options)
     QString error;
     const bool ok = store.forEach(
         [&printer, &options](const SmtpMessageSummary &message) {
+            if (!options.listMailbox.isEmpty() && !message.mailboxes.contains(options.listMailbox))
+                return true;
             if (options.json)
                 printer.message(message);
             else

@@ -1,6 +1,7 @@
 // smtp-receiver: the desktop mail catcher, or with --no-gui its headless server.
 #include "commandline.h"
 #include "headlessrunner.h"
+#include "importer.h"
 #include "sendmail.h"
 
 #include "guiloader.h"
@@ -40,6 +41,12 @@ int main(int argc, char **argv)
     if (const auto sendmail = sendmailArguments(arguments)) {
         QCoreApplication app(argc, argv); // the socket wants an event dispatcher
         return runSendmail(*sendmail);
+    }
+
+    // `smtp-receiver import FILE...`: into the store, then exit.
+    if (const auto import = MailImport::arguments(arguments)) {
+        QCoreApplication app(argc, argv);
+        return MailImport::run(*import);
     }
 
     // Bad flags end here, before any application object or window exists.

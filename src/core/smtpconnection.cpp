@@ -34,8 +34,8 @@ QString protocolName(QSsl::SslProtocol protocol)
 }
 } // namespace
 
-SmtpConnection::SmtpConnection(
-    SmtpServerPrivate *server, qintptr descriptor, bool implicitTls, QObject *parent)
+SmtpConnection::SmtpConnection(SmtpServerPrivate *server, qintptr descriptor, bool implicitTls,
+    const QString &mailbox, QObject *parent)
     : QObject(parent)
     , m_server(server)
     , m_socket(server->sslConfiguration ? new QSslSocket(this) : new QTcpSocket(this))
@@ -49,6 +49,7 @@ SmtpConnection::SmtpConnection(
         return config;
     }())
 {
+    m_listenerMailbox = mailbox;
     if (!m_socket->setSocketDescriptor(descriptor))
         return;
     m_valid = true;
@@ -184,6 +185,10 @@ void SmtpConnection::handleEvent(const SmtpEvent &event)
     switch (event.type) {
     case SmtpEvent::Type::Recipient:
     case SmtpEvent::Type::Verify:
+        m_verifyPending = event.type == SmtpEvent::Type::Verify;
+        // The first recipient of a transaction starts its list of routed mailboxes afresh.
+        if (!m_verifyPending && event.envelope.rcptTo.isEmpty())
+            m_ruleMailboxes.clear();
         m_server->decideRecipient(this, event);
         break;
     case SmtpEvent::Type::Message:
@@ -212,10 +217,12 @@ void SmtpConnection::startTls()
 }
 
 void SmtpConnection::answerRecipient(
-    bool accepted, const QString &address, const SmtpReply &rejection)
+    bool accepted, const QString &address, const SmtpReply &rejection, const QString &mailbox)
 {
     if (m_closing)
         return;
+    if (accepted && !m_verifyPending && !mailbox.isEmpty() && !m_ruleMailboxes.contains(mailbox))
+        m_ruleMailboxes.append(mailbox);
     if (accepted)
         m_session.acceptRecipient(address);
     else
@@ -244,6 +251,7 @@ void SmtpConnection::deliverMessage(const SmtpEvent &event)
     message.setSmtpUtf8(event.envelope.smtpUtf8);
     message.set8BitMime(event.envelope.body == SmtpMailArgument::Body::EightBitMime);
     message.setAuthenticatedUser(m_session.authenticatedUser());
+    message.setMailboxes(routeMailboxes());
     if (m_ssl && m_ssl->isEncrypted())
         message.setTls(protocolName(m_ssl->sessionProtocol()), m_ssl->sessionCipher().name());
 
@@ -257,6 +265,23 @@ void SmtpConnection::deliverMessage(const SmtpEvent &event)
             self->m_session.messageFailed(SmtpReply::localError());
         self->pump();
     });
+}
+
+QStringList SmtpConnection::routeMailboxes() const
+{
+    // The mailboxes the accepting rules named; else the AUTH user's (with mailboxFromAuth, when
+    // the name is one); else the listener's; else Inbox. Sorted, as the store lists them.
+    QStringList mailboxes = m_ruleMailboxes;
+    const QString user = m_session.authenticatedUser();
+    if (mailboxes.isEmpty() && m_server->config.mailboxFromAuth()
+        && SmtpMessage::isValidMailboxName(user))
+        mailboxes.append(user);
+    if (mailboxes.isEmpty() && !m_listenerMailbox.isEmpty())
+        mailboxes.append(m_listenerMailbox);
+    if (mailboxes.isEmpty())
+        mailboxes.append(SmtpMessage::defaultMailbox());
+    mailboxes.sort();
+    return mailboxes;
 }
 
 void SmtpConnection::onIdleTimeout()

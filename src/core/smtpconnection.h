@@ -21,16 +21,19 @@ class SmtpConnection : public QObject
 {
     Q_OBJECT
 public:
-    SmtpConnection(
-        SmtpServerPrivate *server, qintptr descriptor, bool implicitTls, QObject *parent);
+    // mailbox: where this listener's mail goes when nothing else routes it (empty: Inbox).
+    SmtpConnection(SmtpServerPrivate *server, qintptr descriptor, bool implicitTls,
+        const QString &mailbox, QObject *parent);
     ~SmtpConnection() override;
 
     bool isValid() const { return m_valid; }
     // Ends the session with 421 4.3.2 (server shutdown).
     void shutdown();
 
-    // Called by SmtpRecipient and by the rules.
-    void answerRecipient(bool accepted, const QString &address, const SmtpReply &rejection);
+    // Called by SmtpRecipient and by the rules; mailbox: the one the accepted recipient routes
+    // the message to (empty: none).
+    void answerRecipient(bool accepted, const QString &address, const SmtpReply &rejection,
+        const QString &mailbox = {});
 
     QString remoteAddress() const { return m_remoteAddress; }
     int remotePort() const { return m_remotePort; }
@@ -46,6 +49,8 @@ private:
     void startTls();
     void deliverMessage(const SmtpEvent &event);
     void scheduleRead();
+    // The mailboxes of the message being delivered (contract.md's routing order).
+    QStringList routeMailboxes() const;
 
     SmtpServerPrivate *m_server;
     QTcpSocket *m_socket;
@@ -53,6 +58,9 @@ private:
     SmtpSession m_session;
     QTimer m_idleTimer;
     QTimer m_delayTimer; // an injected failure's delay: the session answers when it fires
+    QString m_listenerMailbox;
+    QStringList m_ruleMailboxes; // named by this transaction's accepted recipients
+    bool m_verifyPending = false; // the open recipient question is a VRFY
     QString m_remoteAddress;
     int m_remotePort = 0;
     bool m_valid = false;

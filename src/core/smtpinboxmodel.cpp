@@ -58,7 +58,18 @@ public:
     SmtpInboxModel *q_ptr;
     QPointer<SmtpMessageStore> store;
     QString query;
+    QString mailbox;
     QString queryError;
+    // What the store is asked: the query, within the mailbox when there is one.
+    QString storeQuery() const
+    {
+        QString quoted = mailbox;
+        quoted.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
+        quoted.replace(QLatin1Char('"'), QLatin1String("\\\""));
+        return mailbox.isEmpty()
+            ? query
+            : QStringLiteral("mailbox:\"") + quoted + QStringLiteral("\" ") + query;
+    }
     // Whether a comes before b in the model's order (ties by id: the store's order exactly).
     bool before(const SmtpMessageSummary &a, const SmtpMessageSummary &b) const
     {
@@ -190,6 +201,21 @@ void SmtpInboxModel::setQuery(const QString &query)
         return;
     d->query = query;
     Q_EMIT queryChanged();
+    reload();
+}
+
+QString SmtpInboxModel::mailbox() const
+{
+    return d_func()->mailbox;
+}
+
+void SmtpInboxModel::setMailbox(const QString &mailbox)
+{
+    Q_D(SmtpInboxModel);
+    if (mailbox == d->mailbox)
+        return;
+    d->mailbox = mailbox;
+    Q_EMIT mailboxChanged();
     reload();
 }
 
@@ -433,7 +459,7 @@ void SmtpInboxModel::fetchMore(const QModelIndex &parent)
     d->fetching = true;
     Q_EMIT loadingChanged();
     SmtpMessageStore *store = d->store;
-    const QString query = d->query;
+    const QString query = d->storeQuery();
     SmtpPageRequest request;
     request.key = d->sortKey;
     request.order = d->sortOrder;
@@ -572,7 +598,7 @@ void SmtpInboxModelPrivate::startPendingRead()
     if (upTo < from)
         return;
     SmtpMessageStore *theStore = store;
-    const QString theQuery = query;
+    const QString theQuery = storeQuery();
     newGeneration = generation;
     readingNew = true;
     newWatcher.setFuture(track(QtConcurrent::run([theStore, theQuery, from, upTo] {

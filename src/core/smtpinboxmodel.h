@@ -28,6 +28,8 @@ class SMTPRECEIVER_EXPORT SmtpInboxModel : public QAbstractTableModel
     Q_OBJECT
     Q_PROPERTY(SmtpMessageStore *store READ store WRITE setStore NOTIFY storeChanged)
     Q_PROPERTY(QString query READ query WRITE setQuery NOTIFY queryChanged)
+    // Only the messages of this mailbox (empty, the default: every message).
+    Q_PROPERTY(QString mailbox READ mailbox WRITE setMailbox NOTIFY mailboxChanged)
     Q_PROPERTY(QString queryError READ queryError NOTIFY queryErrorChanged)
     Q_PROPERTY(bool loading READ isLoading NOTIFY loadingChanged)
     Q_PROPERTY(bool busy READ isBusy NOTIFY busyChanged)
@@ -67,6 +69,10 @@ public:
     QString query() const;
     void setQuery(const QString &query); // starts again from the newest match
     QString queryError() const; // why the query could not be run; "" when it could
+    QString mailbox() const;
+    // Shows only that mailbox's messages (live inserts too), starting again from the newest;
+    // empty: every message. The query then searches within the mailbox.
+    void setMailbox(const QString &mailbox);
     bool isLoading() const; // a page is being read
     // Whether the rows are about to change by the model's own doing: a page or announced new
     // mail is being read, or new mail waits for its batch. When it turns false (busyChanged),
@@ -102,6 +108,7 @@ public Q_SLOTS:
 Q_SIGNALS:
     void storeChanged();
     void queryChanged();
+    void mailboxChanged();
     void loadingChanged();
     void busyChanged();
     void queryErrorChanged(const QString &error);

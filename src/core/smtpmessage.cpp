@@ -29,6 +29,7 @@ public:
     QString authenticatedUser;
     bool smtpUtf8 = false;
     bool eightBitMime = false;
+    QStringList mailboxes;
 };
 
 SmtpMessage::SmtpMessage()
@@ -197,6 +198,36 @@ QString SmtpMessage::subject() const
         d->source ? leadingData(headerReadLimit) : d->data, "Subject");
 }
 
+QStringList SmtpMessage::mailboxes() const
+{
+    return d->mailboxes;
+}
+void SmtpMessage::setMailboxes(const QStringList &names)
+{
+    QStringList unique;
+    for (const QString &name : names)
+        if (!unique.contains(name))
+            unique.append(name);
+    d->mailboxes = unique;
+}
+QString SmtpMessage::defaultMailbox()
+{
+    return QStringLiteral("Inbox");
+}
+bool SmtpMessage::isValidMailboxName(const QString &name)
+{
+    if (name.isEmpty() || name.size() > 64)
+        return false;
+    for (const QChar c : name) {
+        const char16_t u = c.unicode();
+        const bool ok = (u >= u'a' && u <= u'z') || (u >= u'A' && u <= u'Z')
+            || (u >= u'0' && u <= u'9') || u == u'.' || u == u'_' || u == u'-';
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
 bool SmtpMessage::operator==(const SmtpMessage &other) const
 {
     const SmtpMessage &a = *this;
@@ -210,7 +241,7 @@ bool SmtpMessage::operator==(const SmtpMessage &other) const
         && (a.d->source || b.d->source ? a.data() == b.data() : a.d->data == b.d->data)
         && a.d->tlsProtocol == b.d->tlsProtocol && a.d->tlsCipher == b.d->tlsCipher
         && a.d->authenticatedUser == b.d->authenticatedUser && a.d->smtpUtf8 == b.d->smtpUtf8
-        && a.d->eightBitMime == b.d->eightBitMime;
+        && a.d->eightBitMime == b.d->eightBitMime && a.d->mailboxes == b.d->mailboxes;
 }
 
 QDebug operator<<(QDebug debug, const SmtpMessage &message)

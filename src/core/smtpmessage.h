@@ -37,6 +37,7 @@ class SMTPRECEIVER_EXPORT SmtpMessage
     Q_PROPERTY(bool smtpUtf8 READ isSmtpUtf8)
     Q_PROPERTY(bool eightBitMime READ is8BitMime)
     Q_PROPERTY(QString subject READ subject)
+    Q_PROPERTY(QStringList mailboxes READ mailboxes)
 public:
     // Opens the bytes for reading: a device positioned at the first octet, or null when they are
     // gone. Called from whichever thread reads the message; the device is used on that thread.
@@ -96,6 +97,15 @@ public:
 
     // The Subject header, RFC 2047 words decoded; "" when there is none.
     QString subject() const;
+
+    // The mailboxes the message belongs to, in the order routing named them (each once); the
+    // server fills them in when it accepts the message. Empty means defaultMailbox().
+    QStringList mailboxes() const;
+    void setMailboxes(const QStringList &names);
+    // "Inbox": where a message goes when nothing routes it elsewhere.
+    static QString defaultMailbox();
+    // A mailbox name is 1-64 characters of A-Z a-z 0-9 . _ -
+    static bool isValidMailboxName(const QString &name);
 
     // Every field equal (the same shared data is equal at once).
     bool operator==(const SmtpMessage &other) const;

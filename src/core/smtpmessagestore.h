@@ -72,6 +72,25 @@ struct SmtpSearchOptions
     QTimeZone timeZone = QTimeZone::utc();
 };
 
+// One mailbox and its counts (kept as messages come and go: reading them counts nothing).
+struct SMTPRECEIVER_EXPORT SmtpMailbox
+{
+    Q_GADGET
+    Q_PROPERTY(QString name MEMBER name)
+    Q_PROPERTY(qint64 messages MEMBER messages)
+    Q_PROPERTY(qint64 unread MEMBER unread)
+public:
+    QString name;
+    qint64 messages = 0;
+    qint64 unread = 0;
+
+    bool operator==(const SmtpMailbox &other) const
+    {
+        return name == other.name && messages == other.messages && unread == other.unread;
+    }
+    bool operator!=(const SmtpMailbox &other) const { return !(*this == other); }
+};
+
 // How many messages a query matches, and how many of those are unread.
 struct SmtpMatchCount
 {
@@ -87,7 +106,7 @@ class SMTPRECEIVER_EXPORT SmtpMessageStore : public QObject, public SmtpMessageS
     Q_PROPERTY(qint64 maxMessages READ maxMessages WRITE setMaxMessages NOTIFY maxMessagesChanged)
     Q_PROPERTY(qint64 indexedUpTo READ indexedUpTo NOTIFY indexedUpToChanged)
 public:
-    static constexpr int schemaVersion = 6;
+    static constexpr int schemaVersion = 7;
 
     explicit SmtpMessageStore(QObject *parent = nullptr);
     ~SmtpMessageStore() override; // finishes every delivery already handed over
@@ -109,6 +128,11 @@ public:
     // commit.
     qint64 maxMessages() const;
     void setMaxMessages(qint64 max);
+    // Keep at most this many newest messages in each mailbox (0 = unlimited): a mailbox over it
+    // loses its oldest messages (from every mailbox they are in), whatever the others hold.
+    // Applied at once and after every commit, after maxMessages().
+    qint64 maxMessagesPerMailbox() const;
+    void setMaxMessagesPerMailbox(qint64 max);
     // Caps the database file (bytes; 0 = no cap). When it is full, new mail gets 451 4.3.0.
     void setMaxDatabaseSize(qint64 bytes);
 
@@ -118,6 +142,9 @@ public:
 
     // SmtpMessageSink: answers after the commit, with the message's id in the store.
     void deliver(const SmtpMessage &message, Completion done) override;
+    // Stores these messages in one transaction, all or none (an import); their ids in order,
+    // empty with errorString when nothing was stored. messagesAdded() follows as for mail.
+    QList<qint64> storeAll(const QList<SmtpMessage> &messages, QString *errorString = nullptr);
 
     // Reads: synchronous, from any thread.
     qint64 count() const;
@@ -167,6 +194,14 @@ public:
     // Every message, oldest first, streamed (never all in memory); stop by returning false.
     bool forEach(const std::function<bool(const SmtpMessageSummary &)> &visit,
         QString *errorString = nullptr) const;
+    // Mailboxes (storemailboxes.cpp). Every mailbox that has held mail since it was made
+    // (a message routed there makes it; removeMailbox() and clear() end it), Inbox always, first,
+    // then the others by name, with their counts. Reading them counts nothing.
+    QList<SmtpMailbox> mailboxes() const;
+    // One mailbox's counts; zero counts for a mailbox that does not exist.
+    SmtpMailbox mailbox(const QString &name) const;
+    qint64 count(const QString &mailbox) const { return this->mailbox(mailbox).messages; }
+    qint64 unreadCount(const QString &mailbox) const { return this->mailbox(mailbox).unread; }
     // Bytes of database per stored message (file size / count), for the benchmark notes.
     qint64 databaseSize() const;
 
@@ -181,6 +216,9 @@ public:
     // one transaction; returns how many changed, -1 when the query is invalid or the write
     // failed. readChanged() lists the changed ids (none, meaning all, for an empty query).
     qint64 setReadMatching(const QString &query, bool read, const SmtpSearchOptions &options = {});
+    // Ends a mailbox: its messages go, except that a message also in another mailbox only
+    // leaves this one. False when the write failed. messagesRemoved() lists what went.
+    bool removeMailbox(const QString &name);
     // Records a release of message id (storereleases.cpp); false when there is no such message
     // or the write failed. releasesChanged(id) follows. Removing the message removes its releases.
     bool addRelease(qint64 id, const SmtpMessageRelease &release);
@@ -199,6 +237,8 @@ Q_SIGNALS:
     void messagesPruned(const QList<qint64> &ids);
     void readChanged(const QList<qint64> &ids, bool read);
     void countChanged();
+    // A mailbox came or went or its counts changed (follows every countChanged()).
+    void mailboxesChanged();
     void maxMessagesChanged();
     void errorOccurred(const QString &errorString);
     // The indexer has passed every message up to id (see indexedUpTo()).
@@ -212,3 +252,5 @@ private:
     Q_DECLARE_PRIVATE(SmtpMessageStore)
     QScopedPointer<SmtpMessageStorePrivate> d_ptr;
 };
+
+Q_DECLARE_METATYPE(SmtpMailbox)

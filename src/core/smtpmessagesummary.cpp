@@ -14,6 +14,9 @@ SmtpMessageSummary SmtpMessageSummary::fromEnvelope(const SmtpMessage &message)
     s.rcptTos = message.rcptTos();
     s.size = message.size();
     s.tls = message.isTls();
+    s.mailboxes = message.mailboxes();
+    if (s.mailboxes.isEmpty())
+        s.mailboxes = QStringList { SmtpMessage::defaultMailbox() };
     return s;
 }
 
@@ -34,5 +37,6 @@ bool SmtpMessageSummary::operator==(const SmtpMessageSummary &other) const
     return id == other.id && receivedAt == other.receivedAt && remoteAddress == other.remoteAddress
         && helo == other.helo && mailFrom == other.mailFrom && rcptTos == other.rcptTos
         && from == other.from && to == other.to && subject == other.subject && size == other.size
-        && tls == other.tls && read == other.read && hasAttachments == other.hasAttachments;
+        && tls == other.tls && read == other.read && hasAttachments == other.hasAttachments
+        && mailboxes == other.mailboxes;
 }

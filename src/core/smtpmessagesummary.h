@@ -25,6 +25,7 @@ struct SMTPRECEIVER_EXPORT SmtpMessageSummary
     Q_PROPERTY(bool tls MEMBER tls)
     Q_PROPERTY(bool read MEMBER read)
     Q_PROPERTY(bool hasAttachments MEMBER hasAttachments)
+    Q_PROPERTY(QStringList mailboxes MEMBER mailboxes)
 public:
     qint64 id = 0;
     QDateTime receivedAt; // UTC
@@ -39,6 +40,8 @@ public:
     bool tls = false;
     bool read = false;
     bool hasAttachments = false;
+    QStringList
+        mailboxes; // every mailbox it is in (SmtpMessage::mailboxes()), never empty once stored
 
     // A message that was just received: the envelope, and From, To and Subject decoded.
     static SmtpMessageSummary fromMessage(const SmtpMessage &message);

@@ -1,6 +1,7 @@
 #include "smtprecipient.h"
 
 #include "smtpconnection.h"
+#include "smtpmessage.h"
 #include "smtprecipient_p.h"
 
 SmtpRecipient::SmtpRecipient(QObject *parent)
@@ -35,6 +36,16 @@ bool SmtpRecipient::isAnswered() const
     return d_func()->answered;
 }
 
+QString SmtpRecipient::mailbox() const
+{
+    return d_func()->mailbox;
+}
+void SmtpRecipient::setMailbox(const QString &name)
+{
+    if (name.isEmpty() || SmtpMessage::isValidMailboxName(name))
+        d_func()->mailbox = name;
+}
+
 void SmtpRecipient::accept(const QString &address)
 {
     Q_D(SmtpRecipient);
@@ -54,7 +65,7 @@ void SmtpRecipientPrivate::answer(
     answered = true;
     timeout.stop();
     if (connection)
-        connection->answerRecipient(accepted, answerAddress, rejection);
+        connection->answerRecipient(accepted, answerAddress, rejection, mailbox);
     Q_EMIT q->finished();
     q->deleteLater();
 }

@@ -24,6 +24,7 @@ class SMTPRECEIVER_EXPORT SmtpRecipient : public QObject
     Q_PROPERTY(QString helo READ helo CONSTANT)
     Q_PROPERTY(bool verify READ isVerify CONSTANT)
     Q_PROPERTY(bool answered READ isAnswered NOTIFY finished)
+    Q_PROPERTY(QString mailbox READ mailbox WRITE setMailbox)
 public:
     ~SmtpRecipient() override;
 
@@ -33,6 +34,11 @@ public:
     QString helo() const;
     bool isVerify() const; // VRFY rather than RCPT TO
     bool isAnswered() const;
+    // The mailbox the message goes to for this recipient once accepted (set it before
+    // accept()); a name SmtpMessage::isValidMailboxName() takes, anything else is ignored.
+    // Empty (the default): routing decides (the AUTH user, the listener's mailbox, Inbox).
+    QString mailbox() const;
+    void setMailbox(const QString &name);
 
     // The first answer counts; later ones are ignored.
     // Accept; a non-empty address replaces the one written (e.g. with a "+tag" removed) and is

@@ -17,6 +17,7 @@ public:
     QString helo;
     bool verify = false;
     bool answered = false;
+    QString mailbox;
     QPointer<SmtpConnection> connection;
     QTimer timeout;
 

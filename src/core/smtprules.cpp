@@ -2,6 +2,8 @@
 // format is in smtprulesjson.cpp.
 #include "smtprules.h"
 
+#include "smtpmessage.h"
+
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSharedData>
@@ -86,6 +88,7 @@ public:
     int delayMs = 0;
     bool disconnect = false;
     bool relay = false;
+    QString mailbox;
 
     // Derived from the fields above, refreshed by every setter, shared by copies.
     bool regex = false;
@@ -186,6 +189,9 @@ void SmtpRuleData::refreshError()
         error = QStringLiteral("delayMs %1 is not between 0 and %2")
                     .arg(delayMs)
                     .arg(SmtpRule::MaxDelayMs);
+    } else if (!mailbox.isEmpty() && !SmtpMessage::isValidMailboxName(mailbox)) {
+        error = QStringLiteral("mailbox \"%1\" is not 1-64 characters of A-Z a-z 0-9 . _ -")
+                    .arg(mailbox);
     } else if (action == SmtpRule::Action::Rewrite && rewriteTo.isEmpty()) {
         error = QStringLiteral("rewrite without \"to\"");
     } else if (action == SmtpRule::Action::Rewrite && regex
@@ -365,6 +371,19 @@ void SmtpRule::setRelay(bool relay)
         d->relay = relay;
 }
 
+QString SmtpRule::mailbox() const
+{
+    return d->mailbox;
+}
+
+void SmtpRule::setMailbox(const QString &mailbox)
+{
+    if (d->mailbox == mailbox)
+        return;
+    d->mailbox = mailbox;
+    d->refreshError();
+}
+
 bool SmtpRule::isRegex() const
 {
     return d->regex;
@@ -415,7 +434,8 @@ bool SmtpRule::operator==(const SmtpRule &other) const
             && d->rewriteTo == other.d->rewriteTo && d->code == other.d->code
             && d->message == other.d->message && d->stage == other.d->stage
             && d->probability == other.d->probability && d->delayMs == other.d->delayMs
-            && d->disconnect == other.d->disconnect && d->relay == other.d->relay);
+            && d->disconnect == other.d->disconnect && d->relay == other.d->relay
+            && d->mailbox == other.d->mailbox);
 }
 
 // --- SmtpRuleSet ----------------------------------------------------------------------------
@@ -535,12 +555,16 @@ SmtpRuleDecision SmtpRuleSet::decide(const QString &address) const
             continue; // a rule that cannot be used never matches
         switch (rule.action()) {
         case SmtpRule::Action::Rewrite:
+            if (!rule.mailbox().isEmpty() && rule.matches(decision.address))
+                decision.mailbox = rule.mailbox();
             decision.address = rule.rewrite(decision.address);
             break;
         case SmtpRule::Action::Accept:
             if (rule.matches(decision.address)) {
                 decision.ruleIndex = int(i);
                 decision.relay = rule.relay();
+                if (!rule.mailbox().isEmpty())
+                    decision.mailbox = rule.mailbox();
                 return decision;
             }
             break;

@@ -29,6 +29,7 @@ class SMTPRECEIVER_EXPORT SmtpRule
     Q_PROPERTY(int delayMs READ delayMs WRITE setDelayMs)
     Q_PROPERTY(bool disconnect READ disconnect WRITE setDisconnect)
     Q_PROPERTY(bool relay READ relay WRITE setRelay)
+    Q_PROPERTY(QString mailbox READ mailbox WRITE setMailbox)
 public:
     // Fail: answer code() and message() at stage() instead of going on (failure injection);
     // it never decides a recipient, so decide() passes over it.
@@ -79,6 +80,10 @@ public:
     // Accept: release every recipient this rule accepts to the relay after the message is stored.
     bool relay() const;
     void setRelay(bool relay);
+    // Accept or rewrite: the mailbox the message goes to for the recipients this rule matches
+    // (a name SmtpMessage::isValidMailboxName() takes); empty: routing decides.
+    QString mailbox() const;
+    void setMailbox(const QString &mailbox);
 
     bool isRegex() const;
     // Empty when the rule can be used; otherwise why not (bad regex, bad code, no target,
@@ -110,6 +115,7 @@ struct SMTPRECEIVER_EXPORT SmtpRuleDecision
     Q_PROPERTY(QString message MEMBER message)
     Q_PROPERTY(int ruleIndex MEMBER ruleIndex)
     Q_PROPERTY(bool relay MEMBER relay)
+    Q_PROPERTY(QString mailbox MEMBER mailbox)
 public:
     bool accepted = true;
     QString address; // after every rewrite that applied
@@ -117,6 +123,9 @@ public:
     QString message; // when rejected
     int ruleIndex = -1; // the accept/reject rule that decided; -1 for the default
     bool relay = false; // accepted by a rule that says to release to the relay
+    // The mailbox of the accept rule that decided, else of the last matching rewrite rule that
+    // names one; empty when no rule named one.
+    QString mailbox;
 };
 
 class SMTPRECEIVER_EXPORT SmtpRuleSet
@@ -141,6 +150,7 @@ public:
     QList<SmtpRule> failRules() const;
 
     // First accept/reject that matches wins; rewrites change the address and evaluation goes on.
+    // A matching rewrite or the deciding accept rule may name a mailbox (SmtpRuleDecision).
     SmtpRuleDecision decide(const QString &address) const;
     // Of a stored message's recipients (already rewritten), those that an accept rule marked
     // relay() matches: the first accept rule matching each address decides, as it did at RCPT.

@@ -1,5 +1,6 @@
 // SmtpRuleSet's JSON: reading and writing the rules file of contract.md ("Rules file"), with
 // errors that name the rule and what is wrong with it. Only the public API of the rules is used.
+#include "smtpmessage.h"
 #include "smtprules.h"
 
 #include <QFile>
@@ -131,12 +132,12 @@ bool parseRule(const QJsonValue &value, qsizetype index, SmtpRule *rule, QString
     static const QStringList knownKeys { QStringLiteral("match"), QStringLiteral("action"),
         QStringLiteral("to"), QStringLiteral("code"), QStringLiteral("message"),
         QStringLiteral("stage"), QStringLiteral("probability"), QStringLiteral("delayMs"),
-        QStringLiteral("disconnect"), QStringLiteral("relay") };
+        QStringLiteral("disconnect"), QStringLiteral("relay"), QStringLiteral("mailbox") };
     const QStringList keys = object.keys();
     for (const QString &key : keys) {
         if (!knownKeys.contains(key))
             return fail(QStringLiteral("unknown key %1 (known: match, action, to, code, message, "
-                                       "stage, probability, delayMs, disconnect, relay)")
+                                       "stage, probability, delayMs, disconnect, relay, mailbox)")
                             .arg(quoted(key)));
     }
 
@@ -205,6 +206,19 @@ bool parseRule(const QJsonValue &value, qsizetype index, SmtpRule *rule, QString
         if (parsedAction != SmtpRule::Action::Accept)
             return fail(QStringLiteral("\"relay\" only goes with \"action\": \"accept\""));
         parsed.setRelay(relay.toBool());
+    }
+
+    const QJsonValue mailbox = object.value(QLatin1String("mailbox"));
+    if (!mailbox.isUndefined()) {
+        if (!mailbox.isString())
+            return fail(QStringLiteral("\"mailbox\" is not a string"));
+        if (parsedAction != SmtpRule::Action::Accept && parsedAction != SmtpRule::Action::Rewrite)
+            return fail(
+                QStringLiteral("\"mailbox\" only goes with \"action\": \"accept\" or \"rewrite\""));
+        if (!SmtpMessage::isValidMailboxName(mailbox.toString()))
+            return fail(QStringLiteral("mailbox %1 is not 1-64 characters of A-Z a-z 0-9 . _ -")
+                            .arg(quoted(mailbox.toString())));
+        parsed.setMailbox(mailbox.toString());
     }
 
     const QString ruleError = parsed.errorString();
@@ -390,6 +404,10 @@ QByteArray SmtpRuleSet::toJson() const
             out += ", \"disconnect\": true";
         if (rule.action() == SmtpRule::Action::Accept && rule.relay())
             out += ", \"relay\": true";
+        if (!rule.mailbox().isEmpty()) {
+            out += ", \"mailbox\": ";
+            appendJsonString(&out, rule.mailbox());
+        }
         out += " }";
     }
     out += all.isEmpty() ? "]\n}\n" : "\n    ]\n}\n";

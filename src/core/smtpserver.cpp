@@ -14,15 +14,17 @@
 #include <QSslSocket>
 #include <QThread>
 
-SmtpListener::SmtpListener(SmtpServerPrivate *server, bool implicitTls, QObject *parent)
+SmtpListener::SmtpListener(
+    SmtpServerPrivate *server, bool implicitTls, const QString &mailbox, QObject *parent)
     : QTcpServer(parent)
     , m_server(server)
     , m_implicitTls(implicitTls)
+    , m_mailbox(mailbox)
 { }
 
 void SmtpListener::incomingConnection(qintptr descriptor)
 {
-    m_server->incoming(descriptor, m_implicitTls);
+    m_server->incoming(descriptor, m_implicitTls, m_mailbox);
 }
 
 SmtpServerPrivate::SmtpServerPrivate(SmtpServer *q)
@@ -40,7 +42,9 @@ SmtpSessionConfig SmtpServerPrivate::sessionConfig(bool implicitTls) const
     session.requireTls = config.requireTls();
     switch (config.authMode()) {
     case SmtpServer::AuthMode::Off:
-        session.auth = SmtpSessionConfig::Auth::Off;
+        // The AUTH user names the mailbox: AUTH is offered, any password accepted.
+        session.auth = config.mailboxFromAuth() ? SmtpSessionConfig::Auth::AcceptAny
+                                                : SmtpSessionConfig::Auth::Off;
         break;
     case SmtpServer::AuthMode::AcceptAny:
         session.auth = SmtpSessionConfig::Auth::AcceptAny;
@@ -53,7 +57,7 @@ SmtpSessionConfig SmtpServerPrivate::sessionConfig(bool implicitTls) const
     return session;
 }
 
-void SmtpServerPrivate::incoming(qintptr descriptor, bool implicitTls)
+void SmtpServerPrivate::incoming(qintptr descriptor, bool implicitTls, const QString &mailbox)
 {
     Q_Q(SmtpServer);
     if (connections.size() >= config.maxConnections()) {
@@ -73,7 +77,7 @@ void SmtpServerPrivate::incoming(qintptr descriptor, bool implicitTls)
                              << "reached";
         return;
     }
-    auto *connection = new SmtpConnection(this, descriptor, implicitTls, q);
+    auto *connection = new SmtpConnection(this, descriptor, implicitTls, mailbox, q);
     if (!connection->isValid()) {
         connection->deleteLater();
         return;
@@ -107,7 +111,7 @@ SmtpListener *SmtpServerPrivate::open(
     const SmtpListenerConfig &listener, const QHostAddress &address, quint16 port, QString *error)
 {
     Q_Q(SmtpServer);
-    auto *socket = new SmtpListener(this, listener.isImplicitTls(), q);
+    auto *socket = new SmtpListener(this, listener.isImplicitTls(), listener.mailbox(), q);
     socket->setMaxPendingConnections(qMax(30, config.maxConnections()));
     if (!socket->listen(address, port)) {
         *error = SmtpServer::tr("Cannot listen on %1: %2")
@@ -138,6 +142,7 @@ bool SmtpServerPrivate::setListeners(const QList<SmtpListenerConfig> &wanted)
         for (qsizetype j = 0; j < previous.size(); ++j) {
             if (!kept.at(j) && fits(previous.at(j), listener)) {
                 entry.socket = previous.at(j).socket;
+                entry.socket->setMailbox(listener.mailbox()); // kept open, maybe newly routed
                 kept[j] = true;
                 break;
             }
@@ -247,7 +252,7 @@ void SmtpServerPrivate::decideRecipient(SmtpConnection *connection, const SmtpEv
     }
     const SmtpRuleDecision decision = rules.decide(event.address);
     if (decision.accepted) {
-        connection->answerRecipient(true, decision.address, {});
+        connection->answerRecipient(true, decision.address, {}, decision.mailbox);
         return;
     }
     if (!verify) {

@@ -23,7 +23,9 @@ class SmtpListener : public QTcpServer
 {
     Q_OBJECT
 public:
-    SmtpListener(SmtpServerPrivate *server, bool implicitTls, QObject *parent);
+    SmtpListener(
+        SmtpServerPrivate *server, bool implicitTls, const QString &mailbox, QObject *parent);
+    void setMailbox(const QString &mailbox) { m_mailbox = mailbox; }
 
 protected:
     void incomingConnection(qintptr descriptor) override;
@@ -31,6 +33,7 @@ protected:
 private:
     SmtpServerPrivate *m_server;
     bool m_implicitTls;
+    QString m_mailbox; // where its mail goes when nothing else routes it (empty: Inbox)
 };
 
 class SmtpServerPrivate
@@ -47,7 +50,7 @@ public:
         bool isOpen() const { return socket && socket->isListening(); }
     };
 
-    void incoming(qintptr descriptor, bool implicitTls);
+    void incoming(qintptr descriptor, bool implicitTls, const QString &mailbox);
     void connectionClosed(SmtpConnection *connection);
     SmtpSessionConfig sessionConfig(bool implicitTls) const;
     // Makes the listeners those of wanted: keeps the open ones that are wanted unchanged,

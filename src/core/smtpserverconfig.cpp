@@ -2,6 +2,7 @@
 // place where listen addresses, numbers and TLS files are checked.
 #include "smtpserverconfig.h"
 
+#include "smtpmessage.h"
 #include "smtpserverconfig_p.h"
 
 #include <QCoreApplication>
@@ -155,6 +156,7 @@ public:
     QString address = SmtpListenerConfig::defaultAddress();
     int port = SmtpListenerConfig::DefaultPort;
     bool implicitTls = false;
+    QString mailbox;
 };
 
 SmtpListenerConfig::SmtpListenerConfig()
@@ -205,6 +207,15 @@ void SmtpListenerConfig::setImplicitTls(bool implicitTls)
     d->implicitTls = implicitTls;
 }
 
+QString SmtpListenerConfig::mailbox() const
+{
+    return d->mailbox;
+}
+void SmtpListenerConfig::setMailbox(const QString &mailbox)
+{
+    d->mailbox = mailbox;
+}
+
 bool SmtpListenerConfig::parseAddress(const QString &text, QHostAddress *address)
 {
     QString host = text.trimmed();
@@ -252,6 +263,10 @@ QStringList SmtpListenerConfig::validate() const
             SmtpServerConfig::tr("The port %1 is out of range: a port is a number from 0 to 65535 "
                                  "(0 picks a free one).")
                 .arg(d->port));
+    if (!d->mailbox.isEmpty() && !SmtpMessage::isValidMailboxName(d->mailbox))
+        problems.append(SmtpServerConfig::tr("The mailbox name “%1” is not 1 to 64 characters of "
+                                             "A-Z, a-z, 0-9, '.', '_' and '-'.")
+                            .arg(d->mailbox));
     return problems;
 }
 
@@ -298,7 +313,7 @@ bool SmtpListenerConfig::fromString(
 bool operator==(const SmtpListenerConfig &a, const SmtpListenerConfig &b)
 {
     return a.address() == b.address() && a.port() == b.port()
-        && a.isImplicitTls() == b.isImplicitTls();
+        && a.isImplicitTls() == b.isImplicitTls() && a.mailbox() == b.mailbox();
 }
 
 QDebug operator<<(QDebug debug, const SmtpListenerConfig &listener)
@@ -328,6 +343,7 @@ public:
     SmtpRuleSet rules;
     QString rulesFile;
     qint64 chaosSeed = -1;
+    bool mailboxFromAuth = false;
 };
 
 SmtpServerConfig::SmtpServerConfig()
@@ -448,6 +464,15 @@ void SmtpServerConfig::setRulesFile(const QString &fileName)
 {
     d->rulesFile = fileName;
 }
+bool SmtpServerConfig::mailboxFromAuth() const
+{
+    return d->mailboxFromAuth;
+}
+void SmtpServerConfig::setMailboxFromAuth(bool on)
+{
+    d->mailboxFromAuth = on;
+}
+
 qint64 SmtpServerConfig::chaosSeed() const
 {
     return d->chaosSeed;
@@ -614,7 +639,8 @@ bool operator==(const SmtpServerConfig &a, const SmtpServerConfig &b)
         && a.credentials() == b.credentials() && a.maxMessageSize() == b.maxMessageSize()
         && a.idleTimeout() == b.idleTimeout() && a.maxConnections() == b.maxConnections()
         && a.recipientTimeout() == b.recipientTimeout() && a.rules() == b.rules()
-        && a.rulesFile() == b.rulesFile() && a.chaosSeed() == b.chaosSeed();
+        && a.rulesFile() == b.rulesFile() && a.chaosSeed() == b.chaosSeed()
+        && a.mailboxFromAuth() == b.mailboxFromAuth();
 }
 
 QDebug operator<<(QDebug debug, const SmtpServerConfig &config)

@@ -36,6 +36,7 @@ class SMTPRECEIVER_EXPORT SmtpListenerConfig
     Q_PROPERTY(QString address READ address WRITE setAddress)
     Q_PROPERTY(int port READ port WRITE setPort)
     Q_PROPERTY(bool implicitTls READ isImplicitTls WRITE setImplicitTls)
+    Q_PROPERTY(QString mailbox READ mailbox WRITE setMailbox)
 public:
     static constexpr int DefaultPort = 1025;
     static constexpr int DefaultImplicitTlsPort = 1465; // suggested when SMTPS is switched on
@@ -57,6 +58,10 @@ public:
     void setPort(int port);
     bool isImplicitTls() const;
     void setImplicitTls(bool implicitTls);
+    // The mailbox this listener's mail goes to when no rule (or AUTH user, see
+    // SmtpServerConfig::mailboxFromAuth()) routes it; empty: Inbox.
+    QString mailbox() const;
+    void setMailbox(const QString &mailbox);
 
     // The address to bind: address() parsed; a null address when it is not one.
     QHostAddress hostAddress() const;
@@ -101,6 +106,7 @@ class SMTPRECEIVER_EXPORT SmtpServerConfig
     Q_PROPERTY(SmtpRuleSet rules READ rules WRITE setRules)
     Q_PROPERTY(QString rulesFile READ rulesFile WRITE setRulesFile)
     Q_PROPERTY(qint64 chaosSeed READ chaosSeed WRITE setChaosSeed)
+    Q_PROPERTY(bool mailboxFromAuth READ mailboxFromAuth WRITE setMailboxFromAuth)
     Q_DECLARE_TR_FUNCTIONS(SmtpServerConfig) // the problems are translated in this context
 public:
     // The defaults (what a default-constructed value holds), for help texts and forms.
@@ -186,6 +192,11 @@ public:
     void setRulesFile(const QString &fileName);
     // The seed of the random source that fail rules with a probability below 100 draw from;
     // the same seed gives the same sequence of failures. -1 (the default): seeded at random.
+    // Whether the AUTH user name names the mailbox of the message (when no rule names one and
+    // the name is a valid mailbox name). Offers AUTH, accepting any password, when authMode()
+    // is Off.
+    bool mailboxFromAuth() const;
+    void setMailboxFromAuth(bool on);
     qint64 chaosSeed() const;
     void setChaosSeed(qint64 seed);
 

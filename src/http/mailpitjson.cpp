@@ -7,6 +7,7 @@
 #include "mailpitparts.h"
 #include "mailpitunsubscribe.h"
 
+#include <smtpmessagestore.h>
 #include <smtpstoredmessage.h>
 
 #include <QCryptographicHash>
@@ -146,6 +147,30 @@ QJsonArray partArray(
 
 namespace MailpitJson {
 
+QJsonArray tags(const QStringList &mailboxes)
+{
+    QJsonArray result;
+    for (const QString &mailbox : mailboxes)
+        if (mailbox != SmtpMessage::defaultMailbox())
+            result.append(mailbox);
+    return result;
+}
+
+QJsonObject tagCounts(const SmtpMessageStore &store)
+{
+    QJsonObject result;
+    const QList<SmtpMailbox> mailboxes = store.mailboxes();
+    for (const SmtpMailbox &mailbox : mailboxes)
+        if (mailbox.name != SmtpMessage::defaultMailbox() && mailbox.messages > 0)
+            result.insert(mailbox.name, mailbox.messages);
+    return result;
+}
+
+QJsonArray allTags(const SmtpMessageStore &store)
+{
+    return QJsonArray::fromStringList(tagCounts(store).keys()); // keys are sorted
+}
+
 QString timeString(const QDateTime &at)
 {
     return at.toUTC().toString(Qt::ISODateWithMs);
@@ -180,7 +205,7 @@ QJsonObject summary(const SmtpStoredMessage &message)
         { QStringLiteral("ReplyTo"), addresses.replyTo },
         { QStringLiteral("Subject"), s.subject },
         { QStringLiteral("Created"), timeString(s.receivedAt) },
-        { QStringLiteral("Tags"), QJsonArray() },
+        { QStringLiteral("Tags"), tags(s.mailboxes) },
         { QStringLiteral("Size"), s.size },
         { QStringLiteral("Attachments"), MailpitParts::attachmentCount(message.rootPart()) },
         { QStringLiteral("Snippet"), snippet(message.htmlBody(), message.textBody()) },
@@ -211,7 +236,7 @@ QJsonObject message(const SmtpStoredMessage &message, const MailpitPartContent &
             MailpitUnsubscribe::json(message.header(QStringLiteral("List-Unsubscribe")),
                 message.header(QStringLiteral("List-Unsubscribe-Post"))) },
         { QStringLiteral("Date"), timeString(date) },
-        { QStringLiteral("Tags"), QJsonArray() },
+        { QStringLiteral("Tags"), tags(s.mailboxes) },
         { QStringLiteral("Username"), message.authenticatedUser() },
         { QStringLiteral("Text"), texts.text },
         { QStringLiteral("HTML"), texts.html },

@@ -6,8 +6,11 @@
 #include "smtpreceiverhttp_global.h"
 
 #include <QByteArray>
+#include <QJsonArray>
 #include <QJsonObject>
+#include <QStringList>
 
+class SmtpMessageStore;
 class SmtpStoredMessage;
 
 namespace MailpitJson {
@@ -15,6 +18,13 @@ namespace MailpitJson {
 // One list or search item (MessageSummary). Reads only what the stored message holds (no part
 // content): cheap enough for every item of a page and every "new" event.
 SMTPRECEIVERHTTP_TEST_EXPORT QJsonObject summary(const SmtpStoredMessage &message);
+
+// A message's Tags: its mailboxes other than Inbox, in order.
+SMTPRECEIVERHTTP_TEST_EXPORT QJsonArray tags(const QStringList &mailboxes);
+// Every tag in use: the store's mailboxes other than Inbox that hold mail, by name.
+SMTPRECEIVERHTTP_TEST_EXPORT QJsonArray allTags(const SmtpMessageStore &store);
+// The same, each with its number of messages (Info's Tags).
+SMTPRECEIVERHTTP_TEST_EXPORT QJsonObject tagCounts(const SmtpMessageStore &store);
 
 // An instant as the API writes it: 2026-11-28T11:30:00.123Z.
 SMTPRECEIVERHTTP_TEST_EXPORT QString timeString(const QDateTime &at);

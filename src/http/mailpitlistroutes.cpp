@@ -80,7 +80,7 @@ HttpResponse messagesSummary(const SmtpMessageStore &store, qint64 total, qint64
         { QStringLiteral("messages_count"), matches.messages },
         { QStringLiteral("messages_unread"), matches.unread },
         { QStringLiteral("start"), start },
-        { QStringLiteral("tags"), QJsonArray() },
+        { QStringLiteral("tags"), MailpitJson::allTags(store) },
         { QStringLiteral("count"), messages.size() },
         { QStringLiteral("messages"), messages },
     });
@@ -290,11 +290,18 @@ void addMailpitListRoutes(HttpRouter &router, const MailpitContext &context)
                         { QStringLiteral("DatabaseSize"), reader.databaseSize() },
                         { QStringLiteral("Messages"), reader.count() },
                         { QStringLiteral("Unread"), reader.unreadCount() },
-                        { QStringLiteral("Tags"), QJsonObject() },
+                        { QStringLiteral("Tags"), MailpitJson::tagCounts(reader) },
                         { QStringLiteral("RuntimeStats"), stats },
                     });
                 })(request);
         });
+
+    // Mailpit's list of tags: here the mailboxes other than Inbox that hold mail.
+    router.add("GET", QStringLiteral("/api/v1/tags"),
+        mailpitCachedReadRoute(
+            context, [](SmtpMessageStore &reader, HttpRequest &, HttpWorkerPool::Afterwards &) {
+                return HttpResponse::json(MailpitJson::allTags(reader));
+            }));
 
     router.add("GET", QStringLiteral("/api/v1/webui"), [](HttpRequest &) {
         const QJsonObject relay {

@@ -19,7 +19,7 @@ struct SMTPRECEIVERHTTP_TEST_EXPORT MailpitSendMessage
     QByteArray data;
     QString mailFrom; // From.Email
     QStringList rcptTos; // To, Cc and Bcc addresses, in that order (Bcc is in no header)
-    QStringList tags; // accepted as Mailpit does; nothing uses them yet
+    QStringList tags; // the mailboxes the message goes to (those that are mailbox names)
 
     bool isValid() const { return error.isEmpty(); }
 

@@ -80,7 +80,14 @@ void addMailpitSendRoute(HttpRouter &router, const MailpitContext &context)
             };
             message.setSmtpUtf8(!isAscii(built.mailFrom)
                 || !std::all_of(built.rcptTos.cbegin(), built.rcptTos.cend(), isAscii));
-            // Tags are accepted and ignored: there are no mailboxes to put the message in yet.
+            // Tags are mailboxes (Inbox besides them is not one): the message goes into those
+            // whose names are mailbox names; the others are ignored, as before.
+            QStringList mailboxes;
+            for (const QString &tag : built.tags)
+                if (SmtpMessage::isValidMailboxName(tag))
+                    mailboxes.append(tag);
+            mailboxes.sort();
+            message.setMailboxes(mailboxes);
 
             return HttpResponse::later([store, server, message](HttpResponse::Responder respond) {
                 if (server) {

@@ -16,12 +16,13 @@ struct AppOptions
     bool noGui = false;
     bool json = false;
     bool list = false;
+    QString listMailbox; // --list --mailbox NAME: only that mailbox; empty: all
     // --smtp, --smtps, --hostname, TLS, AUTH, --rules and the limits; validated, all but the
     // contents of the TLS files (see checkServerOptions() in commandline.h).
     SmtpServerConfig server;
     QString maildir;
     QString database; // empty: SmtpMessageStore::defaultPath()
-    qint64 max = 0; // keep at most this many newest messages; 0 = unlimited
+    qint64 max = 0; // keep at most this many newest messages in each mailbox; 0 = unlimited
     QStringList given; // long names of the options on the command line ("smtp", "max", ...)
     // --http: the HTTP API's listener (validated); off unless http is set.
     bool http = false;

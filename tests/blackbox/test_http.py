@@ -56,7 +56,8 @@ class HttpTest(harness.ServerTestCase):
 
     def test_readiness_line(self):
         server = self.start_http()
-        self.assertEqual(list(server.ready.keys()), ["event", "smtp", "http"], server.ready)
+        self.assertEqual(list(server.ready.keys()), ["event", "smtp", "http", "listeners"],
+                         server.ready)
         self.assertRegex(server.ready["smtp"], r"^127\.0\.0\.1:\d+$")
         self.assertRegex(server.ready["http"], r"^127\.0\.0\.1:\d+$")
         self.assertNotEqual(server.ready["smtp"], server.ready["http"])

@@ -79,6 +79,7 @@ private Q_SLOTS:
     void listenErrorIsASignal();
     void withoutRecipientHandlerRulesDecide();
     void authConfiguredFromQml();
+    void mailboxesFromQml();
 
 private:
     QObject *create(const QByteArray &qml);
@@ -306,6 +307,47 @@ SmtpServer { port: 0; authMode: SmtpServer.Credentials; credentials: { "dev": "s
                  client.command("AUTH PLAIN " + QByteArray("\0dev\0s3cret", 11).toBase64())),
         235);
     QCOMPARE(SmtpTestClient::code(client.mail("a@x.test")), 250);
+}
+
+void TestQmlModule::mailboxesFromQml()
+{
+    // A recipient handler routes to a mailbox; a model shows one mailbox, another a different one.
+    m_root = create(R"(
+import QtQml
+import SmtpReceiver
+QtObject {
+    id: root
+    property var mailboxes: []
+    property SmtpMessageStore store: SmtpMessageStore { path: ":memory:" }
+    property SmtpServer server: SmtpServer {
+        port: 0
+        store: root.store
+        onRecipient: (request) => {
+            if (request.address.startsWith("shop"))
+                request.mailbox = "shop";
+            request.accept("");
+        }
+        onMessage: (msg) => root.mailboxes = root.mailboxes.concat([msg.mailboxes.join(",")])
+    }
+    property SmtpInboxModel shop: SmtpInboxModel { store: root.store; mailbox: "shop" }
+    property SmtpInboxModel inbox: SmtpInboxModel { store: root.store; mailbox: "Inbox" }
+}
+)");
+    QVERIFY(m_root);
+    QObject *server = m_root->property("server").value<QObject *>();
+    QTRY_VERIFY(server->property("listening").toBool());
+    const quint16 port = quint16(server->property("serverPort").toInt());
+    QCOMPARE(SmtpTestClient::code(sendOne(port, "shop@x.test", "to the shop")), 250);
+    QCOMPARE(SmtpTestClient::code(sendOne(port, "other@x.test", "to the inbox")), 250);
+    QTRY_COMPARE(m_root->property("mailboxes").toStringList(),
+        (QStringList { QStringLiteral("shop"), QStringLiteral("Inbox") }));
+    QObject *shop = m_root->property("shop").value<QObject *>();
+    QObject *inbox = m_root->property("inbox").value<QObject *>();
+    QCOMPARE(shop->property("mailbox").toString(), QStringLiteral("shop"));
+    QTRY_COMPARE(shop->property("count").toInt(), 1);
+    QTRY_COMPARE(inbox->property("count").toInt(), 1);
+    QTRY_VERIFY(!shop->property("busy").toBool());
+    QCOMPARE(shop->property("count").toInt(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestQmlModule)

@@ -1,8 +1,10 @@
 // The command line of contract.md: defaults, every option, and every usage error.
 #include "commandline.h"
 #include "eventprinter.h"
+#include "importer.h"
 #include "testcertificate.h"
 
+#include <smtpmessage.h>
 #include <smtpmessagesummary.h>
 
 #include <QJsonArray>
@@ -13,6 +15,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 
 class TestCommandLine : public QObject
 {
@@ -26,6 +29,11 @@ private Q_SLOTS:
     void errors();
     void tlsFilesCheckedOnceTheApplicationExists();
     void messageJson();
+    void mailboxOptions();
+    void listenersLine();
+    void importSplit_data();
+    void importSplit();
+    void importEnvelope();
     void httpOptions();
     void httpListeningLine();
     void relayOptions();
@@ -35,6 +43,24 @@ namespace {
 CommandLineResult parse(const QStringList &args)
 {
     return parseCommandLine(QStringList(QStringLiteral("smtp-receiver")) + args);
+}
+
+// What print writes through an EventPrinter on a memory stream.
+QByteArray printed(bool json, const std::function<void(EventPrinter &)> &print)
+{
+    char *buffer = nullptr;
+    size_t size = 0;
+    FILE *out = open_memstream(&buffer, &size);
+    if (!out)
+        return {};
+    {
+        EventPrinter printer(json, out);
+        print(printer);
+    }
+    std::fclose(out);
+    const QByteArray text(buffer, qsizetype(size));
+    std::free(buffer);
+    return text;
 }
 
 QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content)
@@ -234,7 +260,12 @@ void TestCommandLine::messageJson()
     QCOMPARE(o.value("tls").toBool(), false);
     QCOMPARE(o.value("helo").toString(), QString("client"));
     QCOMPARE(o.value("remoteAddress").toString(), QString("127.0.0.1"));
-    QCOMPARE(o.keys().size(), 10);
+    QCOMPARE(o.value("mailboxes").toArray(), QJsonArray());
+    QCOMPARE(o.keys().size(), 11);
+    m.mailboxes = QStringList { "billing", "shop" };
+    const QJsonObject routed = QJsonDocument::fromJson(EventPrinter::messageJson(m)).object();
+    QCOMPARE(routed.value("mailboxes").toArray(), (QJsonArray { "billing", "shop" }));
+    QVERIFY(EventPrinter::messageJson(m).endsWith(R"(,"mailboxes":["billing","shop"]})"));
 }
 
 void TestCommandLine::httpOptions()
@@ -296,6 +327,73 @@ void TestCommandLine::httpListeningLine()
     QVERIFY2(lines.value(2).contains("HTTP API on http://127.0.0.1:8025"), lines.value(2));
 }
 
+void TestCommandLine::mailboxOptions()
+{
+    const CommandLineResult r = parse(
+        { QStringLiteral("--no-gui"), QStringLiteral("--smtp"), QStringLiteral("127.0.0.1:0"),
+            QStringLiteral("--smtp"), QStringLiteral("127.0.0.1:0=shop"), QStringLiteral("--smtp"),
+            QStringLiteral("[::1]:2526=a.b_c-9"), QStringLiteral("--mailbox-from-auth") });
+    QCOMPARE(r.action, CommandLineResult::Action::Run);
+    QVERIFY2(r.text.isEmpty(), qPrintable(r.text));
+    const QList<SmtpListenerConfig> listeners = r.options.server.listeners();
+    QCOMPARE(listeners.size(), 3);
+    QCOMPARE(listeners.at(0).mailbox(), QString());
+    QCOMPARE(listeners.at(1).mailbox(), QStringLiteral("shop"));
+    QCOMPARE(listeners.at(2).mailbox(), QStringLiteral("a.b_c-9"));
+    QCOMPARE(listeners.at(2).port(), 2526);
+    QVERIFY(r.options.server.mailboxFromAuth());
+    QVERIFY(!parse({ QStringLiteral("--no-gui") }).options.server.mailboxFromAuth());
+
+    const CommandLineResult list = parse(
+        { QStringLiteral("--list"), QStringLiteral("--mailbox"), QStringLiteral("billing") });
+    QCOMPARE(list.action, CommandLineResult::Action::Run);
+    QCOMPARE(list.options.listMailbox, QStringLiteral("billing"));
+
+    for (const QStringList &bad : { QStringList { "--smtp", "127.0.0.1:0=bad name" },
+             QStringList { "--smtp", "127.0.0.1:0=" }, QStringList { "--smtp", "1025=a/b" },
+             QStringList { "--list", "--mailbox", "" }, QStringList { "--mailbox", "shop" } }) {
+        const CommandLineResult e = parse(QStringList { QStringLiteral("--no-gui") } + bad);
+        QCOMPARE(e.action, CommandLineResult::Action::Error);
+        QVERIFY2(e.text.startsWith(bad.contains("--mailbox") ? "--mailbox" : "--smtp"),
+            qPrintable(e.text));
+        QVERIFY(!e.text.contains('\n'));
+    }
+}
+
+void TestCommandLine::listenersLine()
+{
+    const QByteArray line = printed(true, [](EventPrinter &json) {
+        json.listening(QStringLiteral("127.0.0.1:2525"), QStringLiteral("127.0.0.1:4650"), true, {},
+            { { QStringLiteral("127.0.0.1:2525"), false, QStringLiteral("Inbox") },
+                { QStringLiteral("127.0.0.1:2526"), false, QStringLiteral("shop") },
+                { QStringLiteral("127.0.0.1:4650"), true, QStringLiteral("Inbox") } });
+    }).trimmed();
+    QCOMPARE(line,
+        QByteArray(R"({"event":"listening","smtp":"127.0.0.1:2525","smtps":"127.0.0.1:4650",)"
+                   R"("listeners":[{"smtp":"127.0.0.1:2525","mailbox":"Inbox"},)"
+                   R"({"smtp":"127.0.0.1:2526","mailbox":"shop"},)"
+                   R"({"smtps":"127.0.0.1:4650","mailbox":"Inbox"}]})"));
+    const QByteArray human = printed(false, [](EventPrinter &text) {
+        text.listening(QStringLiteral("127.0.0.1:2525"), {}, false, {},
+            { { QStringLiteral("127.0.0.1:2525"), false, QStringLiteral("Inbox") },
+                { QStringLiteral("127.0.0.1:2526"), false, QStringLiteral("shop") } });
+        text.listening(QStringLiteral("127.0.0.1:2525"), {}, false, {},
+            { { QStringLiteral("127.0.0.1:2525"), false, QStringLiteral("Inbox") } });
+        SmtpMessageSummary m;
+        m.mailboxes = QStringList { QStringLiteral("billing"), QStringLiteral("shop") };
+        text.message(m);
+        m.mailboxes = QStringList { QStringLiteral("Inbox") };
+        text.message(m);
+    });
+    const QList<QByteArray> lines = human.split('\n');
+    QVERIFY2(
+        lines.value(0).endsWith("; mailboxes: 127.0.0.1:2525 -> Inbox, 127.0.0.1:2526 -> shop"),
+        lines.value(0));
+    QVERIFY2(!lines.value(1).contains("mailboxes"), lines.value(1));
+    QVERIFY2(lines.value(2).contains(" in billing, shop: "), lines.value(2));
+    QVERIFY2(!lines.value(3).contains(" in "), lines.value(3));
+}
+
 void TestCommandLine::relayOptions()
 {
     const CommandLineResult off = parse({ QStringLiteral("--no-gui") });
@@ -334,6 +432,72 @@ void TestCommandLine::relayOptions()
         QCOMPARE(failed.action, CommandLineResult::Action::Error);
         QVERIFY2(failed.text.startsWith(QLatin1String("--relay")), qPrintable(failed.text));
     }
+}
+
+void TestCommandLine::importSplit_data()
+{
+    QTest::addColumn<QByteArray>("file");
+    QTest::addColumn<QList<QByteArray>>("messages"); // empty: refused
+    QTest::addColumn<QString>("why");
+
+    const QByteArray eml = "From: a@x.test\r\nSubject: s\r\n\r\nbody\r\n";
+    QTest::newRow("eml") << eml << QList<QByteArray> { eml } << QString();
+    QTest::newRow("eml, LF") << QByteArray("Date: today\n\nx\n")
+                             << QList<QByteArray> { "Date: today\n\nx\n" } << QString();
+    QTest::newRow("mbox, mboxrd escapes")
+        << QByteArray("From a@x Sat Jan  1 00:00:00 2026\nFrom: a@x\n\n>From here\n>>From "
+                      "there\n\nFrom b@x Sat Jan  1 00:00:00 2026\nSubject: two\n\nbye\n")
+        << QList<QByteArray> { "From: a@x\n\nFrom here\n>From there\n", "Subject: two\n\nbye\n" }
+        << QString();
+    QTest::newRow("mbox, CRLF") << QByteArray(
+        "From a@x Sat\r\nTo: b@y\r\n\r\n1\r\n\r\nFrom c@x Sat\r\nTo: d@y\r\n\r\n2\r\n")
+                                << QList<QByteArray> { "To: b@y\r\n\r\n1\r\n",
+                                       "To: d@y\r\n\r\n2\r\n" }
+                                << QString();
+    QTest::newRow("From: header is no mbox") << eml << QList<QByteArray> { eml } << QString();
+    QTest::newRow("empty") << QByteArray("\n\n") << QList<QByteArray>() << "empty";
+    QTest::newRow("text") << QByteArray("hello world\n") << QList<QByteArray>()
+                          << "no message header";
+    QTest::newRow("header-like text")
+        << QByteArray("Note: not mail\n\ntext\n") << QList<QByteArray>() << "no message header";
+    QTest::newRow("binary") << QByteArray("From: a\0b\r\n\r\n", 14) << QList<QByteArray>()
+                            << "binary";
+    QTest::newRow("bad message in an mbox")
+        << QByteArray("From a Sat\nFrom: a@x\n\nok\n\nFrom b Sat\njunk\n") << QList<QByteArray>()
+        << "message 2";
+}
+
+void TestCommandLine::importSplit()
+{
+    QFETCH(QByteArray, file);
+    QFETCH(QList<QByteArray>, messages);
+    QFETCH(QString, why);
+    QList<QByteArray> found;
+    QString problem;
+    const bool ok = MailImport::split(file, &found, &problem);
+    QCOMPARE(ok, why.isEmpty());
+    if (ok)
+        QCOMPARE(found, messages);
+    else
+        QVERIFY2(problem.contains(why), qPrintable(problem));
+}
+
+void TestCommandLine::importEnvelope()
+{
+    const QByteArray bytes = "Return-Path: <bounce@x.test>\r\nFrom: A <a@x.test>\r\nTo: b@y.test, "
+                             "\"C, D\" <c@y.test>\r\nCc: e@y.test\r\nBcc: f@y.test\r\n\r\nhi\r\n";
+    const SmtpMessage m = MailImport::message(bytes, QStringLiteral("old"));
+    QCOMPARE(m.data(), bytes);
+    QCOMPARE(m.mailFrom(), QStringLiteral("bounce@x.test"));
+    QCOMPARE(m.rcptTos(), (QStringList { "b@y.test", "c@y.test", "e@y.test", "f@y.test" }));
+    QCOMPARE(m.mailboxes(), QStringList { "old" });
+    QVERIFY(qAbs(m.receivedAt().secsTo(QDateTime::currentDateTimeUtc())) < 60);
+    QCOMPARE(MailImport::message("From: a@x.test\r\n\r\n", QString()).mailFrom(),
+        QStringLiteral("a@x.test"));
+    QVERIFY(MailImport::message("From: a@x.test\r\n\r\n", QString()).mailboxes().isEmpty());
+    QCOMPARE(MailImport::arguments({ "smtp-receiver", "import", "a.eml" }),
+        std::optional<QStringList>(QStringList { "a.eml" }));
+    QVERIFY(!MailImport::arguments({ "smtp-receiver", "--list" }));
 }
 
 QTEST_GUILESS_MAIN(TestCommandLine)

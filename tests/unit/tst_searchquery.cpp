@@ -489,14 +489,22 @@ void TestSearchQuery::compile_data()
     QTest::newRow("-has:inlines") << "-has:inlines"
                                   << "instr(m.parts, '\"disposition\":\"inline\"') = 0"
                                   << QVariantList();
-    QTest::newRow("is:tagged: no mailboxes yet") << "is:tagged"
-                                                 << "0" << QVariantList();
+    const QString tagged = QStringLiteral(
+        "EXISTS (SELECT 1 FROM message_mailboxes x WHERE x.message = m.id AND x.mailbox <> "
+        "'Inbox')");
+    QTest::newRow("is:tagged") << "is:tagged" << tagged << QVariantList();
     QTest::newRow("-is:tagged") << "-is:tagged"
-                                << "1" << QVariantList();
-    QTest::newRow("tag:") << "tag:\"work\""
-                          << "0" << QVariantList();
+                                << "NOT " + tagged << QVariantList();
+    const QString inMailbox = SearchQuery::mailboxCondition();
+    QTest::newRow("tag:") << "tag:\"work\"" << inMailbox << QVariantList { "work" };
     QTest::newRow("!tag:") << "!tag:work"
-                           << "1" << QVariantList();
+                           << "NOT " + inMailbox << QVariantList { "work" };
+    QTest::newRow("mailbox:") << "Mailbox:shop-1" << inMailbox << QVariantList { "shop-1" };
+    // The first positive mailbox goes first (the store may walk it); later ones stay in place.
+    QTest::newRow("mailbox: first")
+        << "larger:5 mailbox:a -mailbox:b tag:c"
+        << inMailbox + " AND m.size > ? AND NOT " + inMailbox + " AND " + inMailbox
+        << QVariantList { "a", i64(5), "b", "c" };
 
     // Everything at once: the positive MATCH first, then the rest in the order typed.
     QTest::newRow("combination")

@@ -56,6 +56,7 @@ private Q_SLOTS:
     void equality_data();
     void equality();
     void gadgetProperties();
+    void mailboxes();
 };
 
 void TestSmtpRules::globMatch_data()
@@ -591,11 +592,28 @@ void TestSmtpRules::fromJsonErrors_data()
     QTest::newRow("unknown key (typo)")
         << rules(R"({"match": "a@x", "action": "reject", "mesage": "No"})")
         << s("rule 1 (\"a@x\"): unknown key \"mesage\" (known: match, action, to, code, message, "
-             "stage, probability, delayMs, disconnect, relay)");
+             "stage, probability, delayMs, disconnect, relay, mailbox)");
     QTest::newRow("unknown key, no match")
         << rules(R"({"Match": "a@x", "action": "accept"})")
         << s("rule 1: unknown key \"Match\" (known: match, action, to, code, message, "
-             "stage, probability, delayMs, disconnect, relay)");
+             "stage, probability, delayMs, disconnect, relay, mailbox)");
+    QTest::newRow("mailbox is no name")
+        << rules(R"({"match": "*@b.test", "action": "accept", "mailbox": "bad name"})")
+        << s("rule 1 (\"*@b.test\"): mailbox \"bad name\" is not 1-64 characters of A-Z a-z 0-9 "
+             ". _ -");
+    const QByteArray tooLong
+        = R"({"rules": [{"match": "*@b.test", "action": "accept", "mailbox": ")"
+        + QByteArray(65, 'x') + R"("}]})";
+    QTest::newRow("mailbox too long") << tooLong
+                                      << s("rule 1 (\"*@b.test\"): mailbox \"")
+            + QString(65, QLatin1Char('x')) + s("\" is not 1-64 characters of A-Z a-z 0-9 . _ -");
+    QTest::newRow("mailbox on reject")
+        << rules(R"({"match": "*@b.test", "action": "reject", "mailbox": "b"})")
+        << s("rule 1 (\"*@b.test\"): \"mailbox\" only goes with \"action\": \"accept\" or "
+             "\"rewrite\"");
+    QTest::newRow("mailbox not a string")
+        << rules(R"({"match": "*@b.test", "action": "accept", "mailbox": 1})")
+        << s("rule 1 (\"*@b.test\"): \"mailbox\" is not a string");
 }
 
 void TestSmtpRules::fromJsonErrors()
@@ -928,6 +946,41 @@ void TestSmtpRules::gadgetProperties()
     QVERIFY(match.writeOnGadget(&rule, s("/^q/")));
     QVERIFY(rule.isRegex());
     QVERIFY(rule.matches(s("q@x")));
+}
+
+void TestSmtpRules::mailboxes()
+{
+    // A matching rewrite names a mailbox; the deciding accept rule's own beats it; the default
+    // accept keeps what the rewrites said.
+    const QByteArray json = R"({"rules": [
+        {"match": "*@old.test", "action": "rewrite", "to": "new@b.test", "mailbox": "moved"},
+        {"match": "*@b.test", "action": "accept", "mailbox": "billing"},
+        {"match": "*@c.test", "action": "accept"},
+        {"match": "*@d.test", "action": "rewrite", "to": "x@e.test", "mailbox": "dee"}]})";
+    SmtpRuleSet rules;
+    QString error;
+    QVERIFY2(SmtpRuleSet::fromJson(json, &rules, &error), qPrintable(error));
+    QCOMPARE(rules.rules().at(0).mailbox(), s("moved"));
+    QCOMPARE(rules.decide(s("a@b.test")).mailbox, s("billing"));
+    QCOMPARE(rules.decide(s("a@old.test")).mailbox, s("billing"));
+    QCOMPARE(rules.decide(s("a@c.test")).mailbox, QString());
+    QCOMPARE(rules.decide(s("a@d.test")).mailbox, s("dee"));
+    QCOMPARE(rules.decide(s("a@x.test")).mailbox, QString());
+    // Written back and read again, the same rules.
+    SmtpRuleSet again;
+    QVERIFY2(SmtpRuleSet::fromJson(rules.toJson(), &again, &error), qPrintable(error));
+    QCOMPARE(again, rules);
+    QVERIFY(rules.toJson().contains("\"mailbox\": \"billing\""));
+    // Set in code: a bad name makes the rule unusable, like any other error.
+    SmtpRule rule(s("*"), SmtpRule::Action::Accept);
+    rule.setMailbox(s("a b"));
+    QVERIFY(!rule.isValid());
+    rule.setMailbox(s("a.b_c-9"));
+    QVERIFY(rule.isValid());
+    SmtpRule other = rule;
+    other.setMailbox(s("z"));
+    QVERIFY(other != rule);
+    QVERIFY(SmtpRule::staticMetaObject.indexOfProperty("mailbox") >= 0);
 }
 
 QTEST_GUILESS_MAIN(TestSmtpRules)

@@ -52,6 +52,7 @@ private Q_SLOTS:
     void everyProblemIsASentence();
     void tlsPair();
     void equalityAndSharing();
+    void mailboxes();
 
 private:
     QString write(const char *name, const QByteArray &content);
@@ -367,6 +368,32 @@ void TestSmtpServerConfig::equalityAndSharing()
     QCOMPARE(plain.toString(), QStringLiteral("[::1]:25"));
     SmtpServerConfig moved = std::move(b);
     QCOMPARE(moved.rules(), rules);
+}
+
+void TestSmtpServerConfig::mailboxes()
+{
+    SmtpServerConfig a;
+    QVERIFY(!a.mailboxFromAuth());
+    SmtpServerConfig b = a;
+    b.setMailboxFromAuth(true);
+    QVERIFY(a != b);
+    SmtpListenerConfig shop(QStringLiteral("127.0.0.1"), 0);
+    SmtpListenerConfig plain = shop;
+    shop.setMailbox(QStringLiteral("shop"));
+    QVERIFY(shop != plain);
+    QCOMPARE(plain.mailbox(), QString());
+    a.setListeners({ plain, shop });
+    QVERIFY(a.problems(SmtpServerConfig::Validation::WithoutTlsFiles).isEmpty());
+    SmtpListenerConfig bad = shop;
+    bad.setMailbox(QStringLiteral("no/name"));
+    a.setListeners({ plain, bad });
+    const QList<SmtpServerConfig::Problem> problems
+        = a.problems(SmtpServerConfig::Validation::WithoutTlsFiles);
+    QCOMPARE(problems.size(), 1);
+    QCOMPARE(problems.constFirst().setting, SmtpServerConfig::Setting::Listener);
+    QCOMPARE(problems.constFirst().listener, 1);
+    QVERIFY2(problems.constFirst().text.contains(QStringLiteral("“no/name”")),
+        qPrintable(problems.constFirst().text));
 }
 
 QTEST_GUILESS_MAIN(TestSmtpServerConfig)

@@ -29,8 +29,8 @@
 //   has:attachment  (or has:attachments) the message has attachments
 //   has:inline      (or has:inlines) a part has Content-Disposition: inline
 //   is:read         is:unread
-//   is:tagged, tag:X   in a mailbox other than the inbox: there are none yet, so these match
-//                   nothing (and negated, everything)
+//   mailbox:X, tag:X   in the mailbox named X (exactly, case-sensitive)
+//   is:tagged       in a mailbox other than Inbox
 //   after:DATE      received at or after DATE (a day means its 00:00 in the time zone)
 //   before:DATE     received before DATE, so after:D and before:D are complements and
 //                   "after:D before:E" is the days D .. E-1
@@ -82,6 +82,7 @@ enum class Key {
     MessageId,
     Subject,
     Tag,
+    Mailbox,
     Has,
     Is,
     Before,
@@ -116,6 +117,7 @@ Key keyFromName(QStringView name)
         { QLatin1String("message-id"), Key::MessageId },
         { QLatin1String("subject"), Key::Subject },
         { QLatin1String("tag"), Key::Tag },
+        { QLatin1String("mailbox"), Key::Mailbox },
         { QLatin1String("has"), Key::Has },
         { QLatin1String("is"), Key::Is },
         { QLatin1String("before"), Key::Before },
@@ -454,6 +456,12 @@ const QLatin1String textContains(
 
 } // namespace
 
+QString SearchQuery::mailboxCondition()
+{
+    return QStringLiteral(
+        "EXISTS (SELECT 1 FROM message_mailboxes x WHERE x.mailbox = ? AND x.message = m.id)");
+}
+
 SearchQuery SearchQuery::compile(const QString &text, const QDateTime &nowUtc)
 {
     Options options;
@@ -469,6 +477,7 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
     QVariantList conditionBindings;
 
     bool usesIndex = false;
+    QString firstMailbox; // the first positive mailbox: term, moved to the front
     // A word: three characters or more, every trigram in the index and the text containing it;
     // shorter, the start of a word in the word index.
     const auto addWord = [&](const Term &t, const QString &value) {
@@ -545,8 +554,14 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
             break;
         }
         case Key::Tag:
-            // No message is in a mailbox other than the inbox yet.
-            conditions.append(t.negated ? QStringLiteral("1") : QStringLiteral("0"));
+        case Key::Mailbox:
+            if (!t.negated && firstMailbox.isNull()) {
+                firstMailbox = t.value;
+                break;
+            }
+            conditions.append(
+                t.negated ? QStringLiteral("NOT ") + mailboxCondition() : mailboxCondition());
+            conditionBindings.append(t.value);
             break;
         case Key::Has: {
             const bool attachment
@@ -573,7 +588,10 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
         }
         case Key::Is: {
             if (t.value.compare(QLatin1String("tagged"), Qt::CaseInsensitive) == 0) {
-                conditions.append(t.negated ? QStringLiteral("1") : QStringLiteral("0"));
+                conditions.append(
+                    QStringLiteral("%1EXISTS (SELECT 1 FROM message_mailboxes x WHERE "
+                                   "x.message = m.id AND x.mailbox <> 'Inbox')")
+                        .arg(t.negated ? QLatin1String("NOT ") : QLatin1String()));
                 break;
             }
             bool read;
@@ -641,6 +659,13 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
     }
 
     SearchQuery q;
+    if (!firstMailbox.isNull()) {
+        q.onlyMailbox
+            = conditions.isEmpty() && positiveToken.isEmpty() && positiveTrigram.isEmpty();
+        conditions.prepend(mailboxCondition());
+        conditionBindings.prepend(firstMailbox);
+        q.leadingMailbox = firstMailbox;
+    }
     if (!positiveToken.isEmpty()) {
         conditions.prepend(matchIn(tokenTable, false));
         conditionBindings.prepend(positiveToken.join(QLatin1String(" AND ")));
@@ -651,6 +676,9 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
         conditionBindings.prepend(positiveTrigram.join(QLatin1String(" AND ")));
         q.leadingMatchTable = trigramTable;
     }
+    if (!q.leadingMatchTable.isEmpty())
+        q.leadingMailbox.clear(); // words lead
+
     q.where = conditions.isEmpty() ? QStringLiteral("1") : conditions.join(QLatin1String(" AND "));
     q.bindings = conditionBindings;
     q.usesFullTextIndex = usesIndex;

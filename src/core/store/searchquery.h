@@ -1,6 +1,7 @@
 // The search language of the inbox and of the HTTP API (Mailpit's), compiled to SQL for the
 // store: free words, "quoted phrases", from:, to:, cc:, bcc:, addressed:, reply-to:,
 // message-id:, subject:, has:attachment, has:inline, is:read, is:unread, is:tagged, tag:,
+// mailbox:,
 // before:DATE, after:DATE, larger:SIZE, smaller:SIZE, and "-" or "!" before any term to negate it.
 // Text matches are case-insensitive substring matches (see searchquery.cpp for the details).
 // DATE is a day YYYY-MM-DD, "today" or "yesterday" (days of the time zone, UTC unless told),
@@ -43,6 +44,16 @@ struct SMTPRECEIVER_TEST_EXPORT SearchQuery
     // "m.id IN (SELECT rowid FROM <table> WHERE <table> MATCH ?)" (its binding comes first);
     // empty when where does not start with one. The store may walk that index instead.
     QString leadingMatchTable;
+    // The mailbox of where's first condition when that condition is mailboxCondition() (its
+    // binding comes first) and there are no words; empty otherwise. The store may walk that
+    // mailbox's list of messages instead.
+    QString leadingMailbox;
+    // Whether the query is exactly one mailbox: (leadingMailbox) and nothing else, so that its
+    // counts are the mailbox's counters.
+    bool onlyMailbox = false;
+
+    // "The message is in the mailbox bound to ?", as where writes it.
+    static QString mailboxCondition();
 
     bool isValid() const { return errorString.isEmpty(); }
 

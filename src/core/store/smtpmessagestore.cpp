@@ -29,7 +29,9 @@ QString StoreInternal::tr(const char *text)
 
 const char StoreInternal::summaryColumns[]
     = "m.id, m.received_at, m.remote_address, m.helo, m.mail_from, m.rcpt_tos, m.from_header, "
-      "m.to_header, m.subject, m.size, m.tls_protocol, m.is_read, m.has_attachments";
+      "m.to_header, m.subject, m.size, m.tls_protocol, m.is_read, m.has_attachments, "
+      "(SELECT group_concat(mm.mailbox, char(31)) FROM message_mailboxes mm "
+      "WHERE mm.message = m.id)";
 
 SmtpMessageSummary StoreInternal::readSummary(const QSqlQuery &q)
 {
@@ -47,6 +49,8 @@ SmtpMessageSummary StoreInternal::readSummary(const QSqlQuery &q)
     s.tls = !q.value(10).toString().isEmpty();
     s.read = q.value(11).toBool();
     s.hasAttachments = q.value(12).toBool();
+    s.mailboxes = q.value(13).toString().split(QChar(31), Qt::SkipEmptyParts);
+    s.mailboxes.sort();
     return s;
 }
 
@@ -113,6 +117,9 @@ SmtpMessageStore::SmtpMessageStore(QObject *parent)
     , d_ptr(new SmtpMessageStorePrivate(this))
 {
     qRegisterMetaType<QList<qint64>>();
+    // Every change of the counts (new mail, removal, read flags, pruning, clearing, another
+    // process's writes) may change a mailbox's counts.
+    connect(this, &SmtpMessageStore::countChanged, this, &SmtpMessageStore::mailboxesChanged);
 }
 
 SmtpMessageStore::~SmtpMessageStore()
@@ -224,17 +231,22 @@ void SmtpMessageStore::setMaxMessages(qint64 max)
         return;
     d->maxMessages = max;
     Q_EMIT maxMessagesChanged();
-    d->runTask([d](QSqlDatabase &db) {
+    d->pruneNow();
+}
+
+void SmtpMessageStorePrivate::pruneNow()
+{
+    runTask([this](QSqlDatabase &db) {
         QList<qint64> removed;
         QString error;
         if (!db.transaction())
             return;
-        if (d->prune(db, &removed, &error) && db.commit()) {
+        if (prune(db, &removed, &error) && db.commit()) {
             if (!removed.isEmpty())
-                d->notify([d, removed] {
-                    Q_EMIT d->q->messagesPruned(removed);
-                    Q_EMIT d->q->messagesRemoved(removed);
-                    Q_EMIT d->q->countChanged();
+                notify([this, removed] {
+                    Q_EMIT q->messagesPruned(removed);
+                    Q_EMIT q->messagesRemoved(removed);
+                    Q_EMIT q->countChanged();
                 });
         } else {
             db.rollback();
@@ -341,7 +353,7 @@ std::optional<SmtpStoredMessage> SmtpMessageStore::message(qint64 id) const
     if (!q.exec() || !q.next())
         return std::nullopt;
     const SmtpMessageSummary summary = readSummary(q);
-    int c = 13;
+    int c = 14;
     SmtpMessage m;
     m.setId(summary.id);
     m.setReceivedAt(summary.receivedAt);
@@ -349,6 +361,7 @@ std::optional<SmtpStoredMessage> SmtpMessageStore::message(qint64 id) const
     m.setHelo(summary.helo);
     m.setMailFrom(summary.mailFrom);
     m.setRcptTos(summary.rcptTos);
+    m.setMailboxes(summary.mailboxes);
     m.setData(q.value(c++).toByteArray());
     m.setRemotePort(q.value(c++).toInt());
     const QString tlsProtocol = q.value(c++).toString();
@@ -521,7 +534,10 @@ bool SmtpMessageStore::clear()
     bool ok = false;
     d->runTask([d, &ok](QSqlDatabase &db) {
         QSqlQuery q(db);
-        ok = db.transaction() && q.exec(QStringLiteral("DELETE FROM messages"))
+        // The memberships first, so that the triggers of each message row find none to count.
+        ok = db.transaction() && q.exec(QStringLiteral("DELETE FROM message_mailboxes"))
+            && q.exec(QStringLiteral("DELETE FROM mailboxes"))
+            && q.exec(QStringLiteral("DELETE FROM messages"))
             && q.exec(QStringLiteral("DELETE FROM message_raw"))
             && q.exec(QStringLiteral("DELETE FROM message_html"))
             && q.exec(QStringLiteral(

@@ -82,6 +82,7 @@ public:
     std::atomic<qint64> count { 0 };
     std::atomic<qint64> unread { 0 };
     std::atomic<qint64> maxMessages { 0 };
+    std::atomic<qint64> maxPerMailbox { 0 };
 
     std::mutex mutex;
     std::condition_variable wake;
@@ -125,6 +126,8 @@ public:
     void startIndexer();
     void stopIndexer();
     bool prune(QSqlDatabase &db, QList<qint64> *removed, QString *error);
+    // Prunes to the maximums in a task of its own (after one of them was lowered).
+    void pruneNow();
     // A query compiled as the options read it, bounded by what the indexer has passed when it
     // needs the index (storequeries.cpp). Invalid: errorString says why.
     SearchQuery search(const QString &query, const SmtpSearchOptions &options) const;

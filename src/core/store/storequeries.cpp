@@ -65,6 +65,12 @@ SmtpMatchCount SmtpMessageStore::countMatching(
         result.unread = unreadCount();
         return result;
     }
+    if (search.onlyMailbox) { // one mailbox: its counters
+        const SmtpMailbox counts = mailbox(search.leadingMailbox);
+        result.messages = counts.messages;
+        result.unread = counts.unread;
+        return result;
+    }
     QSqlDatabase db = d->readConnection(errorString);
     QSqlQuery q(db);
     q.setForwardOnly(true);

@@ -17,7 +17,8 @@ constexpr int applicationId = 0x534D5452;
 // 1: messages, raw, HTML, FTS5. 2: + counters (message and unread counts kept by triggers).
 // 3: + indexes for sorting by From, To, Subject and Size. 4: + unindexed (background indexing).
 // 5: + messages_trigram (substring search). 6: + message_releases (releases to a relay).
-constexpr int currentVersion = 6;
+// 7: + mailboxes and message_mailboxes (a message's mailboxes, counts per mailbox).
+constexpr int currentVersion = 7;
 
 // A sort key of SmtpMessageStore::summaries() as SQL over the messages table (no alias), with
 // its collation: ORDER BY it (then id) and the keyset conditions use it as it is, because SQLite

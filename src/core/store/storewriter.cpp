@@ -26,26 +26,59 @@ void SmtpMessageStorePrivate::notify(std::function<void()> what)
 
 bool SmtpMessageStorePrivate::prune(QSqlDatabase &db, QList<qint64> *removed, QString *error)
 {
+    // Deletes the rows the statement selects, counting them out of count and unread.
+    const auto deleteOldest = [&](const QString &sql, const QVariantList &bindings) {
+        QSqlQuery del(db);
+        del.prepare(sql);
+        for (const QVariant &value : bindings)
+            del.addBindValue(value);
+        if (!del.exec()) {
+            *error = del.lastError().text();
+            return false;
+        }
+        qint64 removedNow = 0;
+        qint64 unreadRemoved = 0;
+        while (del.next()) {
+            removed->append(del.value(0).toLongLong());
+            ++removedNow;
+            unreadRemoved += del.value(1).toBool() ? 0 : 1;
+        }
+        count -= removedNow;
+        unread -= unreadRemoved;
+        return true;
+    };
     const qint64 max = maxMessages.load();
     const qint64 excess = max > 0 ? count.load() - max : 0;
-    if (excess <= 0)
-        return true;
-    QSqlQuery del(db);
-    del.prepare(
-        QStringLiteral("DELETE FROM messages WHERE id IN "
-                       "(SELECT id FROM messages ORDER BY id LIMIT ?) RETURNING id, is_read"));
-    del.addBindValue(excess);
-    if (!del.exec()) {
-        *error = del.lastError().text();
+    if (excess > 0
+        && !deleteOldest(QStringLiteral("DELETE FROM messages WHERE id IN (SELECT id FROM messages "
+                                        "ORDER BY id LIMIT ?) RETURNING id, is_read"),
+            { excess }))
         return false;
+    // Each mailbox over its maximum loses its oldest messages (from every mailbox they are in).
+    // The counters say which are over without counting anything; one mailbox at a time, read
+    // afresh, as a message that goes leaves its other mailboxes too. Every round deletes.
+    const qint64 perMailbox = maxPerMailbox.load();
+    while (perMailbox > 0) {
+        QSqlQuery read(db);
+        read.prepare(
+            QStringLiteral("SELECT name, messages - ? FROM mailboxes WHERE messages > ? LIMIT 1"));
+        read.addBindValue(perMailbox);
+        read.addBindValue(perMailbox);
+        if (!read.exec()) {
+            *error = read.lastError().text();
+            return false;
+        }
+        if (!read.next())
+            break;
+        const QString name = read.value(0).toString();
+        const qint64 mailboxExcess = read.value(1).toLongLong();
+        read.finish();
+        if (!deleteOldest(QStringLiteral("DELETE FROM messages WHERE id IN (SELECT message FROM "
+                                         "message_mailboxes WHERE mailbox = ? ORDER BY message "
+                                         "LIMIT ?) RETURNING id, is_read"),
+                { name, mailboxExcess }))
+            return false;
     }
-    qint64 unreadRemoved = 0;
-    while (del.next()) {
-        removed->append(del.value(0).toLongLong());
-        unreadRemoved += del.value(1).toBool() ? 0 : 1;
-    }
-    count -= removed->size();
-    unread -= unreadRemoved;
     return true;
 }
 
@@ -71,7 +104,7 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
     if (!ok)
         error = db.lastError().text();
 
-    QSqlQuery insert(db), raw(db), rawStreamed(db);
+    QSqlQuery insert(db), raw(db), rawStreamed(db), join(db);
     ok = ok
         && insert.prepare(QStringLiteral(
             "INSERT INTO messages (received_at, remote_address, remote_port, helo, mail_from, "
@@ -84,7 +117,10 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
         // A message not in memory (spooled while it arrived) is copied into its blob a piece at
         // a time, never held whole.
         && rawStreamed.prepare(
-            QStringLiteral("INSERT INTO message_raw (id, data) VALUES (?, zeroblob(?))"));
+            QStringLiteral("INSERT INTO message_raw (id, data) VALUES (?, zeroblob(?))"))
+        // Its mailboxes, known since the message was accepted: in the same transaction.
+        && join.prepare(QStringLiteral(
+            "INSERT OR IGNORE INTO message_mailboxes (mailbox, message) VALUES (?, ?)"));
 
     for (size_t i = 0; ok && i < batch.size(); ++i) {
         const SmtpMessage &m = batch[i].message;
@@ -111,6 +147,19 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
         }
         const qint64 id = insert.lastInsertId().toLongLong();
         ids.append(id);
+        QStringList mailboxes = m.mailboxes();
+        if (mailboxes.isEmpty())
+            mailboxes.append(SmtpMessage::defaultMailbox());
+        for (const QString &mailbox : std::as_const(mailboxes)) {
+            join.bindValue(0, mailbox);
+            join.bindValue(1, id);
+            if (!join.exec()) {
+                error = join.lastError().text();
+                ok = false;
+            }
+        }
+        if (!ok)
+            break;
 
         if (!m.isDataInMemory()) {
             rawStreamed.bindValue(0, id);
@@ -140,6 +189,7 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
     insert.finish();
     raw.finish();
     rawStreamed.finish();
+    join.finish();
     if (ok && !db.commit()) {
         ok = false;
         error = db.lastError().text();
