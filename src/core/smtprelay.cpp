@@ -8,6 +8,9 @@
 #include <QRegularExpression>
 #include <QTimer>
 
+#include <deque>
+#include <functional>
+
 class SmtpRelayJobPrivate
 {
 public:
@@ -83,11 +86,36 @@ public:
     QPointer<SmtpMessageStore> store;
     SmtpRelayConfig config;
     QRegularExpression allowed;
+    // At most this many releases talk to the relay at once; the others wait, in order. A burst
+    // of mail that rules release automatically must not open a connection (and read a message)
+    // each at once.
+    static constexpr int maxRunning = 4;
+    int running = 0;
+    std::deque<std::function<void()>> waiting; // each starts one release, or refuses it
 
+    void enqueue(std::function<void()> begin);
+    void startWaiting(SmtpRelay *q);
     void start(SmtpRelay *q, SmtpRelayJob *job, const QString &sender, const QByteArray &data,
         bool record);
     static void refuse(SmtpRelayJob *job, const QString &why);
 };
+
+void SmtpRelayPrivate::enqueue(std::function<void()> begin)
+{
+    waiting.push_back(std::move(begin));
+}
+
+void SmtpRelayPrivate::startWaiting(SmtpRelay *q)
+{
+    // From the event loop, never inside release(): the caller connects to its job first.
+    QTimer::singleShot(0, q, [this] {
+        while (running < maxRunning && !waiting.empty()) {
+            const std::function<void()> begin = std::move(waiting.front());
+            waiting.pop_front();
+            begin(); // start() counts it as running; a refusal does not
+        }
+    });
+}
 
 SmtpRelay::SmtpRelay(SmtpMessageStore *store, QObject *parent)
     : QObject(parent)
@@ -168,13 +196,21 @@ SmtpRelayJob *SmtpRelay::release(qint64 messageId, const QStringList &recipients
         SmtpRelayPrivate::refuse(job, why);
         return job;
     }
-    const auto stored = d->store ? d->store->message(messageId) : std::nullopt;
-    if (!stored) {
-        SmtpRelayPrivate::refuse(job, QStringLiteral("no message %1").arg(messageId));
-        return job;
-    }
-    const SmtpMessage message = stored->message();
-    d->start(this, job, message.mailFrom(), message.data(), true);
+    // The message is read when its turn comes, not here: right after the 250 of a message
+    // that a rule releases, and at most maxRunning at a time.
+    const QPointer<SmtpRelayJob> waitingJob = job;
+    d->enqueue([this, d, waitingJob, messageId] {
+        if (!waitingJob)
+            return;
+        const auto stored = d->store ? d->store->message(messageId) : std::nullopt;
+        if (!stored) {
+            SmtpRelayPrivate::refuse(waitingJob, QStringLiteral("no message %1").arg(messageId));
+            return;
+        }
+        const SmtpMessage message = stored->message();
+        d->start(this, waitingJob, message.mailFrom(), message.data(), true);
+    });
+    d->startWaiting(this);
     return job;
 }
 
@@ -192,7 +228,12 @@ SmtpRelayJob *SmtpRelay::sendTestMessage(const QString &sender, const QString &r
         + QDateTime::currentDateTimeUtc().toString(Qt::RFC2822Date).toLatin1()
         + "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n"
           "A test message sent by smtp-receiver to check its relay settings.\r\n";
-    d->start(this, job, sender, data, false);
+    const QPointer<SmtpRelayJob> waitingJob = job;
+    d->enqueue([this, d, waitingJob, sender, data] {
+        if (waitingJob)
+            d->start(this, waitingJob, sender, data, false);
+    });
+    d->startWaiting(this);
     return job;
 }
 
@@ -210,9 +251,12 @@ void SmtpRelayPrivate::start(
     client->setTimeout(config.timeout);
     client->setMessageTimeout(config.timeout);
     client->setRequireAllRecipients(true); // a release is all or nothing
+    ++running;
     QPointer<SmtpMessageStore> storeRef = store;
     QObject::connect(client, &SmtpClient::finished, job,
-        [q, job, storeRef, record](const SmtpClientResult &result) {
+        [this, q, job, storeRef, record](const SmtpClientResult &result) {
+            --running;
+            startWaiting(q);
             SmtpRelayJobPrivate *jd = SmtpRelayJobPrivate::get(job);
             jd->result = result;
             if (result.ok && record && storeRef) {
@@ -230,6 +274,5 @@ void SmtpRelayPrivate::start(
     // Started from the event loop: release() returns before any socket work, and the caller
     // connects to the job first.
     const QStringList recipients = SmtpRelayJobPrivate::get(job)->recipients;
-    QTimer::singleShot(
-        0, client, [client, sender, recipients, data] { client->send(sender, recipients, data); });
+    client->send(sender, recipients, data); // (startWaiting() runs from the event loop)
 }

@@ -90,7 +90,9 @@ public:
     QString check(const QStringList &recipients) const;
 
     // Sends stored message messageId to recipients. Safe to call right after the 250 of the
-    // message: it reads the store and connects asynchronously, never blocking the caller.
+    // message: it reads the store and connects asynchronously, never blocking the caller. At
+    // most four releases (and test messages) talk to the relay at once; the others wait, in
+    // the order asked.
     SmtpRelayJob *release(qint64 messageId, const QStringList &recipients);
     // Sends a small test message from sender to recipient, to check the configuration; nothing
     // is recorded.

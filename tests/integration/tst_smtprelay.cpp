@@ -33,6 +33,7 @@ private Q_SLOTS:
     void refusedRecipientRecordsNothing();
     void patternIsCheckedBeforeSending();
     void testMessage();
+    void aBurstTalksToTheRelayFourAtATime();
 
 private:
     qint64 storeOurs();
@@ -198,6 +199,32 @@ void TestSmtpRelay::testMessage()
     QVERIFY2(job->isOk(), qPrintable(job->replyText()));
     QCOMPARE(m_received.size(), 1);
     QVERIFY(m_received.constFirst().data().contains("Subject: smtp-receiver relay test"));
+}
+
+void TestSmtpRelay::aBurstTalksToTheRelayFourAtATime()
+{
+    QList<qint64> ids;
+    for (int i = 0; i < 10; ++i) {
+        ids.append(storeOurs());
+        QVERIFY(ids.constLast() > 0);
+    }
+    SmtpRelay relay(m_ours);
+    relay.setConfig(relayConfig());
+    int finished = 0, ok = 0;
+    for (const qint64 id : std::as_const(ids)) {
+        SmtpRelayJob *job = relay.release(id, { QStringLiteral("a@allowed.test") });
+        connect(job, &SmtpRelayJob::finished, this, [&finished, &ok, job] {
+            ++finished;
+            ok += job->isOk() ? 1 : 0;
+        });
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(finished, 10, 30000);
+    QCOMPARE(ok, 10);
+    QCOMPARE(m_received.size(), 10);
+    // All ten were asked for at once; the relay saw four connections at most, and more than one.
+    QVERIFY2(m_relay->peakConnectionCount() <= 4,
+        qPrintable(QString::number(m_relay->peakConnectionCount())));
+    QVERIFY(m_relay->peakConnectionCount() > 1);
 }
 
 QTEST_GUILESS_MAIN(TestSmtpRelay)
