@@ -1,21 +1,26 @@
-// Attachments of the shown message: their thumbnails, saving a part to a file on a worker thread,
-// and opening it with the system's viewer from a private temporary folder.
+// Attachments of the shown message: their thumbnails, the preview of an image, saving a part to a
+// file on a worker thread, and opening it with the system's viewer from a private temporary
+// folder.
 #include "messageattachments.h"
 
 #include "messageview_p.h"
 
+#include <QBuffer>
 #include <QDesktopServices>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QImageReader>
+#include <QLabel>
 #include <QSaveFile>
+#include <QScrollArea>
 #include <QTreeWidget>
 #include <QUrl>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace {
 
-constexpr qint64 maxThumbnailSource = 20 * 1024 * 1024; // bigger images get no thumbnail
+constexpr qint64 maxThumbnailSource = 20 * 1024 * 1024; // bigger images get no thumbnail or preview
 
 } // namespace
 
@@ -145,4 +150,31 @@ void MessageViewPrivate::saveAttachmentInteractively(int partIndex)
         return;
     lastSaveDir = QFileInfo(path).absolutePath();
     saveAttachment(partIndex, path, true);
+}
+
+void MessageViewPrivate::previewAttachment(int partIndex)
+{
+    Q_Q(MessageView);
+    attachmentPreview->hide();
+    attachmentPreviewLabel->clear();
+    const SmtpMimePart *a = attachment(partIndex);
+    if (!a || !store || !a->contentType().startsWith(QLatin1String("image/"), Qt::CaseInsensitive)
+        || a->size() > maxThumbnailSource)
+        return;
+    const MessageSource *s = store.data();
+    const qint64 id = shown->id;
+    QtConcurrent::run(&pool, [s, id, partIndex] {
+        bool ok = false;
+        QByteArray bytes = s->partContent(id, partIndex, &ok);
+        QBuffer buffer(&bytes);
+        QImageReader reader(&buffer);
+        reader.setAutoTransform(true);
+        return ok ? reader.read() : QImage();
+    }).then(q, [this, id, partIndex](const QImage &image) {
+        // Dropped when another message or part was chosen meanwhile.
+        if (image.isNull() || !shown || shown->id != id || selectedAttachmentPart() != partIndex)
+            return;
+        attachmentPreviewLabel->setPixmap(QPixmap::fromImage(image));
+        attachmentPreview->show();
+    });
 }

@@ -26,6 +26,7 @@ class QHBoxLayout;
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
+class QScrollArea;
 class QSpacerItem;
 class QStackedWidget;
 class QTabWidget;
@@ -83,6 +84,8 @@ public:
     const SmtpMimePart *attachment(int partIndex) const;
     void openAttachment(int partIndex);
     void saveAttachmentInteractively(int partIndex);
+    // Shows an image attachment below the list, decoded on a worker thread; hides it otherwise.
+    void previewAttachment(int partIndex);
 
     MessageView *q_ptr;
     QPointer<MessageSource> store; // what the loader reads
@@ -128,6 +131,8 @@ public:
     QPlainTextEdit *sourceEdit = nullptr;
     QTreeWidget *attachmentsTree = nullptr;
     QLabel *noAttachmentsLabel = nullptr;
+    QScrollArea *attachmentPreview = nullptr; // the selected image attachment, full size
+    QLabel *attachmentPreviewLabel = nullptr;
     QPushButton *openButton = nullptr;
     QPushButton *saveAttachmentButton = nullptr;
     QTreeWidget *partsTree = nullptr;
