@@ -12,6 +12,7 @@
 #include <QFileInfo>
 #include <QImageReader>
 #include <QLabel>
+#include <QMimeData>
 #include <QSaveFile>
 #include <QScrollArea>
 #include <QTreeWidget>
@@ -103,12 +104,11 @@ int MessageViewPrivate::selectedAttachmentPart() const
     return selected.isEmpty() ? -1 : selected.first()->data(0, Qt::UserRole).toInt();
 }
 
-void MessageViewPrivate::openAttachment(int partIndex)
+QString MessageViewPrivate::attachmentPath(int partIndex)
 {
-    Q_Q(MessageView);
     const SmtpMimePart *a = attachment(partIndex);
     if (!a)
-        return;
+        return QString();
     if (!openDir) {
         openDir = std::make_unique<QTemporaryDir>(
             QDir::tempPath() + QStringLiteral("/smtp-receiver-XXXXXX"));
@@ -117,7 +117,7 @@ void MessageViewPrivate::openAttachment(int partIndex)
                             .arg(openDir->errorString()),
                 true);
             openDir.reset();
-            return;
+            return QString();
         }
     }
     // One folder per message and part, so that equal names never overwrite each other.
@@ -126,14 +126,39 @@ void MessageViewPrivate::openAttachment(int partIndex)
     if (!QDir().mkpath(folder)) {
         reportError(
             MessageView::tr("Could not create %1").arg(QDir::toNativeSeparators(folder)), true);
-        return;
+        return QString();
     }
-    const QString path = QDir(folder).filePath(MessageAttachments::safeFileName(
+    return QDir(folder).filePath(MessageAttachments::safeFileName(
         a->fileName(), QStringLiteral("attachment-%1").arg(partIndex)));
+}
+
+void MessageViewPrivate::openAttachment(int partIndex)
+{
+    Q_Q(MessageView);
+    const QString path = attachmentPath(partIndex);
+    if (path.isEmpty())
+        return;
     saveAttachment(partIndex, path, true).then(q, [path](bool ok) {
         if (ok)
             QDesktopServices::openUrl(QUrl::fromLocalFile(path));
     });
+}
+
+QString MessageViewPrivate::dragAttachment(int partIndex)
+{
+    // Written on the GUI thread: a drag needs its file before it starts.
+    const QString path = attachmentPath(partIndex);
+    if (path.isEmpty() || !store)
+        return QString();
+    bool ok = false;
+    const QByteArray bytes = store->partContent(shown->id, partIndex, &ok);
+    const QString error = ok
+        ? MessageAttachments::writeFile(path, bytes)
+        : MessageView::tr("Part %1 of message %2 could not be read.").arg(partIndex).arg(shown->id);
+    if (error.isEmpty())
+        return path;
+    reportError(error, true);
+    return QString();
 }
 
 void MessageViewPrivate::saveAttachmentInteractively(int partIndex)
@@ -177,4 +202,25 @@ void MessageViewPrivate::previewAttachment(int partIndex)
         attachmentPreviewLabel->setPixmap(QPixmap::fromImage(image));
         attachmentPreview->show();
     });
+}
+
+QMimeData *AttachmentTree::mimeData(const QList<QTreeWidgetItem *> &items) const
+{
+    QList<QUrl> urls;
+    for (const QTreeWidgetItem *item : items) {
+        const QString path = fileFor ? fileFor(item->data(0, Qt::UserRole).toInt()) : QString();
+        if (path.isEmpty())
+            return nullptr;
+        urls.append(QUrl::fromLocalFile(path));
+    }
+    if (urls.isEmpty())
+        return nullptr;
+    auto *mime = new QMimeData;
+    mime->setUrls(urls);
+    return mime;
+}
+
+QStringList AttachmentTree::mimeTypes() const
+{
+    return { QStringLiteral("text/uri-list") };
 }

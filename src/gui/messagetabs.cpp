@@ -323,7 +323,9 @@ QWidget *MessageViewPrivate::buildAttachmentsTab()
     noAttachmentsLabel->setObjectName(QStringLiteral("noAttachmentsLabel"));
     noAttachmentsLabel->setAlignment(Qt::AlignCenter);
     layout->addWidget(noAttachmentsLabel);
-    attachmentsTree = new QTreeWidget(tab);
+    attachmentsTree = new AttachmentTree(tab);
+    attachmentsTree->setDragDropMode(QAbstractItemView::DragOnly); // out as files
+    attachmentsTree->fileFor = [this](int partIndex) { return dragAttachment(partIndex); };
     attachmentsTree->setObjectName(QStringLiteral("attachmentsTree"));
     attachmentsTree->setHeaderLabels(
         { MessageView::tr("Name"), MessageView::tr("Type"), MessageView::tr("Size") });

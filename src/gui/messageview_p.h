@@ -31,6 +31,7 @@ class QSpacerItem;
 class QStackedWidget;
 class QTabWidget;
 class QTableWidget;
+class AttachmentTree;
 class QTreeWidget;
 class QWebEngineProfile;
 class QWebEngineUrlRequestJob;
@@ -82,7 +83,11 @@ public:
     QFuture<bool> saveAttachment(int partIndex, const QString &path, bool interactive);
     int selectedAttachmentPart() const;
     const SmtpMimePart *attachment(int partIndex) const;
+    // The file a part is opened or dragged from, in openDir (made when needed); empty (the
+    // user told why) when it cannot be made.
+    QString attachmentPath(int partIndex);
     void openAttachment(int partIndex);
+    QString dragAttachment(int partIndex); // writes the part's file now; its path or empty
     void saveAttachmentInteractively(int partIndex);
     // Shows an image attachment below the list, decoded on a worker thread; hides it otherwise.
     void previewAttachment(int partIndex);
@@ -129,7 +134,7 @@ public:
     QCheckBox *monospaceCheck = nullptr;
     QTableWidget *headersTable = nullptr;
     QPlainTextEdit *sourceEdit = nullptr;
-    QTreeWidget *attachmentsTree = nullptr;
+    AttachmentTree *attachmentsTree = nullptr;
     QLabel *noAttachmentsLabel = nullptr;
     QScrollArea *attachmentPreview = nullptr; // the selected image attachment, full size
     QLabel *attachmentPreviewLabel = nullptr;

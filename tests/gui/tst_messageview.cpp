@@ -4,6 +4,7 @@
 // Attachments, Parts, Checks and SMTP tabs show what the store has; stale loads are dropped.
 //
 // Its own main(): the URL scheme must be registered before the QApplication exists.
+#include <messageattachments.h>
 #include <messagecheckwording.h>
 #include <messageview.h>
 #include <smtpmessagestore.h>
@@ -19,6 +20,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QMetaEnum>
+#include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPointer>
 #include <QRandomGenerator>
@@ -518,6 +520,18 @@ void TestMessageView::attachmentsTab()
     tree->setCurrentItem(pdf);
     QVERIFY(preview->isHidden());
     QVERIFY(previewLabel->pixmap().isNull());
+
+    // Dragged out: the attachment's file.
+    auto *attachments = qobject_cast<AttachmentTree *>(tree);
+    QVERIFY(attachments);
+    std::unique_ptr<QMimeData> dragged(attachments->mimeData({ pdf }));
+    QVERIFY(dragged);
+    QCOMPARE(dragged->urls().size(), 1);
+    QCOMPARE(
+        QFileInfo(dragged->urls().constFirst().toLocalFile()).fileName(), QString("report.pdf"));
+    QFile draggedFile(dragged->urls().constFirst().toLocalFile());
+    QVERIFY(draggedFile.open(QIODevice::ReadOnly));
+    QCOMPARE(draggedFile.readAll(), pdfBytes());
 
     // Open: written to a private folder, handed to the system's viewer.
     UrlCatcher viewer;
