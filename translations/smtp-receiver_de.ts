@@ -97,6 +97,29 @@
     </message>
 </context>
 <context>
+    <name>MailImport</name>
+    <message>
+        <source>empty, not a message</source>
+        <translation>leer, keine Nachricht</translation>
+    </message>
+    <message>
+        <source>binary data, not a message</source>
+        <translation>Binärdaten, keine Nachricht</translation>
+    </message>
+    <message>
+        <source>no message header (From, To, Subject, Date or Message-ID)</source>
+        <translation>kein Nachrichtenkopf (From, To, Subject, Date oder Message-ID)</translation>
+    </message>
+    <message>
+        <source>message %1: %2</source>
+        <translation>Nachricht %1: %2</translation>
+    </message>
+    <message>
+        <source>a directory, not a message</source>
+        <translation>ein Ordner, keine Nachricht</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>smtp-receiver</source>
@@ -502,6 +525,29 @@
             <numerusform>(und %n weiterer dieser Art)</numerusform>
             <numerusform>(und %n weitere dieser Art)</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>MessageFiles</name>
+    <message>
+        <source>Could not create a temporary folder: %1</source>
+        <translation>Temporärer Ordner konnte nicht erstellt werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not create %1</source>
+        <translation>%1 konnte nicht erstellt werden</translation>
+    </message>
+    <message>
+        <source>%1 was not imported, and neither were the other files: %2</source>
+        <translation>%1 wurde nicht importiert, die anderen Dateien auch nicht: %2</translation>
+    </message>
+    <message>
+        <source>Nothing was imported: %1</source>
+        <translation>Nichts wurde importiert: %1</translation>
+    </message>
+    <message>
+        <source>Mail files</source>
+        <translation>Mail-Dateien</translation>
     </message>
 </context>
 <context>

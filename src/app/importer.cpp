@@ -108,6 +108,18 @@ bool split(const QByteArray &bytes, QList<QByteArray> *messages, QString *why)
     return true;
 }
 
+bool readFile(const QString &path, QList<QByteArray> *messages, QString *why)
+{
+    QFile file(path);
+    if (QFileInfo(path).isDir())
+        *why = tr("a directory, not a message");
+    else if (!file.open(QIODevice::ReadOnly))
+        *why = file.errorString();
+    else
+        return split(file.readAll(), messages, why);
+    return false;
+}
+
 SmtpMessage message(const QByteArray &bytes, const QString &mailbox)
 {
     const SendmailMessage parsed = SendmailMessage::parse(SendmailInput::read(bytes, true));
@@ -180,13 +192,8 @@ int run(const QStringList &arguments)
     QList<QByteArray> messages;
     bool allGood = true;
     for (const QString &name : std::as_const(files)) {
-        QFile file(name);
         QString why;
-        if (QFileInfo(name).isDir())
-            why = tr("a directory, not a message");
-        else if (!file.open(QIODevice::ReadOnly))
-            why = file.errorString();
-        else if (split(file.readAll(), &messages, &why))
+        if (readFile(name, &messages, &why))
             continue;
         std::fprintf(
             stderr, "smtp-receiver import: %s: %s\n", qUtf8Printable(name), qUtf8Printable(why));

@@ -26,6 +26,10 @@ std::optional<QStringList> arguments(const QStringList &commandLine);
 // Date or Message-ID field.
 bool split(const QByteArray &bytes, QList<QByteArray> *messages, QString *why);
 
+// The messages of the file at path (see split()); false, with why, when it cannot be read or
+// holds no mail.
+bool readFile(const QString &path, QList<QByteArray> *messages, QString *why);
+
 // A message to store: its bytes as they are, received now, the envelope from its headers (the
 // sender from Return-Path or else From, the recipients of To, Cc and Bcc), in mailbox (empty:
 // Inbox).

@@ -1,7 +1,10 @@
 #include "inboxmodel.h"
 
+#include "messagefiles.h"
+
 #include <QFont>
 #include <QIcon>
+#include <QMimeData>
 
 QVariant InboxModel::data(const QModelIndex &index, int role) const
 {
@@ -49,4 +52,33 @@ QVariant InboxModel::headerData(int section, Qt::Orientation orientation, int ro
         return tr("Size");
     }
     return {};
+}
+
+Qt::ItemFlags InboxModel::flags(const QModelIndex &index) const
+{
+    const Qt::ItemFlags flags = SmtpInboxModel::flags(index);
+    return m_files && index.isValid() ? flags | Qt::ItemIsDragEnabled : flags;
+}
+
+QStringList InboxModel::mimeTypes() const
+{
+    return { QStringLiteral("text/uri-list"), QStringLiteral("message/rfc822") };
+}
+
+QMimeData *InboxModel::mimeData(const QModelIndexList &indexes) const
+{
+    if (!m_files)
+        return nullptr;
+    QList<int> rows;
+    for (const QModelIndex &index : indexes)
+        if (index.isValid() && !rows.contains(index.row()))
+            rows.append(index.row());
+    std::sort(rows.begin(), rows.end());
+    QList<qint64> ids;
+    QStringList subjects;
+    for (int row : std::as_const(rows)) {
+        ids.append(idAt(row));
+        subjects.append(SmtpInboxModel::data(index(row, SubjectColumn), SubjectRole).toString());
+    }
+    return m_files->mimeData(ids, subjects);
 }

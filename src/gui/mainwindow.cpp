@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "inboxmodel.h"
+#include "messagefiles.h"
 #include "messageview.h"
 #include "releasedialog.h"
 #include "remotewindow.h"
@@ -69,6 +70,8 @@ MainWindow::MainWindow(const AppOptions &options, QWidget *parent)
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
     m_view->horizontalHeader()->setHighlightSections(false);
     m_view->horizontalHeader()->setStretchLastSection(false);
+    m_view->setDragDropMode(QAbstractItemView::DragOnly); // rows drag out as .eml files
+    m_files = new MessageFiles(&m_store, this); // and files dropped on the window come in
 
     m_messageView = new MessageView(this);
     m_messageView->setStore(&m_store);
@@ -190,6 +193,7 @@ bool MainWindow::start()
     m_server.addMessageSink(&m_store);
 
     m_model = new InboxModel(&m_store, this);
+    m_model->setMessageFiles(m_files);
     m_view->setModel(m_model);
     QHeaderView *header = m_view->horizontalHeader();
     header->setSectionResizeMode(InboxModel::SubjectColumn, QHeaderView::Stretch);

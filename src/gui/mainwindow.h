@@ -22,6 +22,7 @@
 #include <QTimer>
 
 class InboxModel;
+class MessageFiles;
 class MessageView;
 class QAction;
 class QLabel;
@@ -51,6 +52,7 @@ public:
     InboxModel *inboxModel() const { return m_model; }
     QTableView *inboxView() const { return m_view; }
     MessageView *messageView() const { return m_messageView; }
+    MessageFiles *messageFiles() const { return m_files; }
     QLineEdit *searchField() const { return m_search; }
     int notificationsShown() const { return m_notificationsShown; }
     // Mail that arrived since the last notification, waiting for the burst to end; without it
@@ -109,6 +111,7 @@ private:
     InboxModel *m_model = nullptr;
     QTableView *m_view = nullptr;
     MessageView *m_messageView = nullptr;
+    MessageFiles *m_files = nullptr; // drags messages out as files, imports dropped files
     QLineEdit *m_search = nullptr;
     QSplitter *m_splitter = nullptr;
     QTimer m_searchDebounce;

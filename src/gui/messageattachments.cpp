@@ -1,21 +1,27 @@
-// Attachments of the shown message: their thumbnails, saving a part to a file on a worker thread,
-// and opening it with the system's viewer from a private temporary folder.
+// Attachments of the shown message: their thumbnails, the preview of an image, saving a part to a
+// file on a worker thread, and opening it with the system's viewer from a private temporary
+// folder.
 #include "messageattachments.h"
 
 #include "messageview_p.h"
 
+#include <QBuffer>
 #include <QDesktopServices>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QImageReader>
+#include <QLabel>
+#include <QMimeData>
 #include <QSaveFile>
+#include <QScrollArea>
 #include <QTreeWidget>
 #include <QUrl>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace {
 
-constexpr qint64 maxThumbnailSource = 20 * 1024 * 1024; // bigger images get no thumbnail
+constexpr qint64 maxThumbnailSource = 20 * 1024 * 1024; // bigger images get no thumbnail or preview
 
 } // namespace
 
@@ -98,12 +104,11 @@ int MessageViewPrivate::selectedAttachmentPart() const
     return selected.isEmpty() ? -1 : selected.first()->data(0, Qt::UserRole).toInt();
 }
 
-void MessageViewPrivate::openAttachment(int partIndex)
+QString MessageViewPrivate::attachmentPath(int partIndex)
 {
-    Q_Q(MessageView);
     const SmtpMimePart *a = attachment(partIndex);
     if (!a)
-        return;
+        return QString();
     if (!openDir) {
         openDir = std::make_unique<QTemporaryDir>(
             QDir::tempPath() + QStringLiteral("/smtp-receiver-XXXXXX"));
@@ -112,7 +117,7 @@ void MessageViewPrivate::openAttachment(int partIndex)
                             .arg(openDir->errorString()),
                 true);
             openDir.reset();
-            return;
+            return QString();
         }
     }
     // One folder per message and part, so that equal names never overwrite each other.
@@ -121,14 +126,39 @@ void MessageViewPrivate::openAttachment(int partIndex)
     if (!QDir().mkpath(folder)) {
         reportError(
             MessageView::tr("Could not create %1").arg(QDir::toNativeSeparators(folder)), true);
-        return;
+        return QString();
     }
-    const QString path = QDir(folder).filePath(MessageAttachments::safeFileName(
+    return QDir(folder).filePath(MessageAttachments::safeFileName(
         a->fileName(), QStringLiteral("attachment-%1").arg(partIndex)));
+}
+
+void MessageViewPrivate::openAttachment(int partIndex)
+{
+    Q_Q(MessageView);
+    const QString path = attachmentPath(partIndex);
+    if (path.isEmpty())
+        return;
     saveAttachment(partIndex, path, true).then(q, [path](bool ok) {
         if (ok)
             QDesktopServices::openUrl(QUrl::fromLocalFile(path));
     });
+}
+
+QString MessageViewPrivate::dragAttachment(int partIndex)
+{
+    // Written on the GUI thread: a drag needs its file before it starts.
+    const QString path = attachmentPath(partIndex);
+    if (path.isEmpty() || !store)
+        return QString();
+    bool ok = false;
+    const QByteArray bytes = store->partContent(shown->id, partIndex, &ok);
+    const QString error = ok
+        ? MessageAttachments::writeFile(path, bytes)
+        : MessageView::tr("Part %1 of message %2 could not be read.").arg(partIndex).arg(shown->id);
+    if (error.isEmpty())
+        return path;
+    reportError(error, true);
+    return QString();
 }
 
 void MessageViewPrivate::saveAttachmentInteractively(int partIndex)
@@ -145,4 +175,52 @@ void MessageViewPrivate::saveAttachmentInteractively(int partIndex)
         return;
     lastSaveDir = QFileInfo(path).absolutePath();
     saveAttachment(partIndex, path, true);
+}
+
+void MessageViewPrivate::previewAttachment(int partIndex)
+{
+    Q_Q(MessageView);
+    attachmentPreview->hide();
+    attachmentPreviewLabel->clear();
+    const SmtpMimePart *a = attachment(partIndex);
+    if (!a || !store || !a->contentType().startsWith(QLatin1String("image/"), Qt::CaseInsensitive)
+        || a->size() > maxThumbnailSource)
+        return;
+    const MessageSource *s = store.data();
+    const qint64 id = shown->id;
+    QtConcurrent::run(&pool, [s, id, partIndex] {
+        bool ok = false;
+        QByteArray bytes = s->partContent(id, partIndex, &ok);
+        QBuffer buffer(&bytes);
+        QImageReader reader(&buffer);
+        reader.setAutoTransform(true);
+        return ok ? reader.read() : QImage();
+    }).then(q, [this, id, partIndex](const QImage &image) {
+        // Dropped when another message or part was chosen meanwhile.
+        if (image.isNull() || !shown || shown->id != id || selectedAttachmentPart() != partIndex)
+            return;
+        attachmentPreviewLabel->setPixmap(QPixmap::fromImage(image));
+        attachmentPreview->show();
+    });
+}
+
+QMimeData *AttachmentTree::mimeData(const QList<QTreeWidgetItem *> &items) const
+{
+    QList<QUrl> urls;
+    for (const QTreeWidgetItem *item : items) {
+        const QString path = fileFor ? fileFor(item->data(0, Qt::UserRole).toInt()) : QString();
+        if (path.isEmpty())
+            return nullptr;
+        urls.append(QUrl::fromLocalFile(path));
+    }
+    if (urls.isEmpty())
+        return nullptr;
+    auto *mime = new QMimeData;
+    mime->setUrls(urls);
+    return mime;
+}
+
+QStringList AttachmentTree::mimeTypes() const
+{
+    return { QStringLiteral("text/uri-list") };
 }

@@ -5,6 +5,9 @@
 
 #include <QImage>
 #include <QString>
+#include <QTreeWidget>
+
+#include <functional>
 
 class MessageSource;
 class SmtpMimePart;
@@ -24,3 +27,21 @@ QString writeFile(const QString &path, const QByteArray &bytes);
 QString safeFileName(const QString &name, const QString &fallback);
 
 } // namespace MessageAttachments
+
+// The Attachments tab's list: an item (its part index in Qt::UserRole of column 0) drags out as
+// the attachment's file, which fileFor writes when the drag starts.
+class AttachmentTree : public QTreeWidget
+{
+    Q_OBJECT
+public:
+    using QTreeWidget::QTreeWidget;
+
+    // The path of the part's file, written now; empty (the drag does not start) when it cannot be.
+    std::function<QString(int partIndex)> fileFor;
+
+    // Public for tests: what a drag of items carries (text/uri-list).
+    QMimeData *mimeData(const QList<QTreeWidgetItem *> &items) const override;
+
+protected:
+    QStringList mimeTypes() const override;
+};

@@ -323,7 +323,9 @@ QWidget *MessageViewPrivate::buildAttachmentsTab()
     noAttachmentsLabel->setObjectName(QStringLiteral("noAttachmentsLabel"));
     noAttachmentsLabel->setAlignment(Qt::AlignCenter);
     layout->addWidget(noAttachmentsLabel);
-    attachmentsTree = new QTreeWidget(tab);
+    attachmentsTree = new AttachmentTree(tab);
+    attachmentsTree->setDragDropMode(QAbstractItemView::DragOnly); // out as files
+    attachmentsTree->fileFor = [this](int partIndex) { return dragAttachment(partIndex); };
     attachmentsTree->setObjectName(QStringLiteral("attachmentsTree"));
     attachmentsTree->setHeaderLabels(
         { MessageView::tr("Name"), MessageView::tr("Type"), MessageView::tr("Size") });
@@ -334,6 +336,15 @@ QWidget *MessageViewPrivate::buildAttachmentsTab()
     attachmentsTree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
     attachmentsTree->header()->setStretchLastSection(false);
     layout->addWidget(attachmentsTree, 1);
+    attachmentPreview = new QScrollArea(tab);
+    attachmentPreview->setObjectName(QStringLiteral("attachmentPreview"));
+    attachmentPreviewLabel = new QLabel;
+    attachmentPreviewLabel->setObjectName(QStringLiteral("attachmentPreviewLabel"));
+    attachmentPreviewLabel->setAlignment(Qt::AlignCenter);
+    attachmentPreview->setWidget(attachmentPreviewLabel);
+    attachmentPreview->setWidgetResizable(true);
+    attachmentPreview->hide();
+    layout->addWidget(attachmentPreview, 2);
     auto *row = new QHBoxLayout;
     row->setContentsMargins(6, 2, 6, 2);
     openButton = new QPushButton(MessageView::tr("Open"), tab);
@@ -351,6 +362,7 @@ QWidget *MessageViewPrivate::buildAttachmentsTab()
         const bool any = selectedAttachmentPart() >= 0;
         openButton->setEnabled(any);
         saveAttachmentButton->setEnabled(any);
+        previewAttachment(selectedAttachmentPart());
     });
     QObject::connect(attachmentsTree, &QTreeWidget::itemActivated, q,
         [this](QTreeWidgetItem *item) { openAttachment(item->data(0, Qt::UserRole).toInt()); });
@@ -483,6 +495,7 @@ void MessageViewPrivate::fillAttachments()
 {
     Q_Q(MessageView);
     attachmentsTree->clear();
+    previewAttachment(-1);
     const QMimeDatabase mimeDatabase;
     const QIcon fallback = q->style()->standardIcon(QStyle::SP_FileIcon);
     const QLocale locale;

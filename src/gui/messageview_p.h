@@ -26,10 +26,12 @@ class QHBoxLayout;
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
+class QScrollArea;
 class QSpacerItem;
 class QStackedWidget;
 class QTabWidget;
 class QTableWidget;
+class AttachmentTree;
 class QTreeWidget;
 class QWebEngineProfile;
 class QWebEngineUrlRequestJob;
@@ -81,8 +83,14 @@ public:
     QFuture<bool> saveAttachment(int partIndex, const QString &path, bool interactive);
     int selectedAttachmentPart() const;
     const SmtpMimePart *attachment(int partIndex) const;
+    // The file a part is opened or dragged from, in openDir (made when needed); empty (the
+    // user told why) when it cannot be made.
+    QString attachmentPath(int partIndex);
     void openAttachment(int partIndex);
+    QString dragAttachment(int partIndex); // writes the part's file now; its path or empty
     void saveAttachmentInteractively(int partIndex);
+    // Shows an image attachment below the list, decoded on a worker thread; hides it otherwise.
+    void previewAttachment(int partIndex);
 
     MessageView *q_ptr;
     QPointer<MessageSource> store; // what the loader reads
@@ -126,8 +134,10 @@ public:
     QCheckBox *monospaceCheck = nullptr;
     QTableWidget *headersTable = nullptr;
     QPlainTextEdit *sourceEdit = nullptr;
-    QTreeWidget *attachmentsTree = nullptr;
+    AttachmentTree *attachmentsTree = nullptr;
     QLabel *noAttachmentsLabel = nullptr;
+    QScrollArea *attachmentPreview = nullptr; // the selected image attachment, full size
+    QLabel *attachmentPreviewLabel = nullptr;
     QPushButton *openButton = nullptr;
     QPushButton *saveAttachmentButton = nullptr;
     QTreeWidget *partsTree = nullptr;

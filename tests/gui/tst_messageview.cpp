@@ -4,6 +4,7 @@
 // Attachments, Parts, Checks and SMTP tabs show what the store has; stale loads are dropped.
 //
 // Its own main(): the URL scheme must be registered before the QApplication exists.
+#include <messageattachments.h>
 #include <messagecheckwording.h>
 #include <messageview.h>
 #include <smtpmessagestore.h>
@@ -15,9 +16,11 @@
 #include <QDeadlineTimer>
 #include <QDesktopServices>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QLabel>
 #include <QMetaEnum>
+#include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPointer>
 #include <QRandomGenerator>
@@ -503,6 +506,44 @@ void TestMessageView::attachmentsTab()
     QVERIFY(logo);
     const QImage thumbnail = logo->icon(0).pixmap(64, 64).toImage();
     QVERIFY2(hasPixel(thumbnail, isGreen), "no thumbnail for the image part");
+
+    // The selected image, full size, below the list; none for the PDF.
+    auto *preview = child<QWidget>("attachmentPreview");
+    auto *previewLabel = child<QLabel>("attachmentPreviewLabel");
+    QVERIFY(preview && previewLabel);
+    QVERIFY(preview->isHidden());
+    tree->setCurrentItem(logo);
+    QTRY_VERIFY_WITH_TIMEOUT(!preview->isHidden(), loadTimeout);
+    const QImage shownImage = previewLabel->pixmap().toImage();
+    QCOMPARE(shownImage.size(), QSize(60, 60));
+    QVERIFY2(hasPixel(shownImage, isGreen), "the preview is not the image");
+    tree->setCurrentItem(pdf);
+    QVERIFY(preview->isHidden());
+    QVERIFY(previewLabel->pixmap().isNull());
+
+    // Dragged out: the attachment's file.
+    auto *attachments = qobject_cast<AttachmentTree *>(tree);
+    QVERIFY(attachments);
+    std::unique_ptr<QMimeData> dragged(attachments->mimeData({ pdf }));
+    QVERIFY(dragged);
+    QCOMPARE(dragged->urls().size(), 1);
+    QCOMPARE(
+        QFileInfo(dragged->urls().constFirst().toLocalFile()).fileName(), QString("report.pdf"));
+    QFile draggedFile(dragged->urls().constFirst().toLocalFile());
+    QVERIFY(draggedFile.open(QIODevice::ReadOnly));
+    QCOMPARE(draggedFile.readAll(), pdfBytes());
+
+    // Open: written to a private folder, handed to the system's viewer.
+    UrlCatcher viewer;
+    QDesktopServices::setUrlHandler("file", &viewer, "open");
+    auto unset = qScopeGuard([] { QDesktopServices::unsetUrlHandler("file"); });
+    child<QAbstractButton>("openAttachmentButton")->click();
+    QTRY_COMPARE_WITH_TIMEOUT(viewer.opened.size(), 1, loadTimeout);
+    QVERIFY(viewer.opened.constFirst().isLocalFile());
+    QCOMPARE(QFileInfo(viewer.opened.constFirst().toLocalFile()).fileName(), QString("report.pdf"));
+    QFile opened(viewer.opened.constFirst().toLocalFile());
+    QVERIFY(opened.open(QIODevice::ReadOnly));
+    QCOMPARE(opened.readAll(), pdfBytes());
 
     QTemporaryDir dir;
     QVERIFY(dir.isValid());

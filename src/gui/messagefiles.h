@@ -1,0 +1,49 @@
+// Mail as files in the window: messages dragged out of the inbox become .eml files holding their
+// exact stored bytes, and .eml or mbox files dropped on the window are imported as
+// `smtp-receiver import` does (every file checked first, then all stored or none).
+#pragma once
+
+#include <QObject>
+#include <QTemporaryDir>
+
+#include <memory>
+
+class QMimeData;
+class QWidget;
+class SmtpMessageStore;
+
+class MessageFiles : public QObject
+{
+    Q_OBJECT
+public:
+    // Handles drops on window (accepting them), storing into store; neither is owned.
+    MessageFiles(SmtpMessageStore *store, QWidget *window);
+    ~MessageFiles() override;
+
+    // The drag of messages: one .eml file per id, named after its subject, written now into a
+    // temporary folder that lives as long as this object. The files are written synchronously,
+    // each message read whole from the store. text/uri-list names the files; a single message
+    // also comes as message/rfc822. nullptr (after telling the user) when one cannot be written.
+    QMimeData *mimeData(const QList<qint64> &ids, const QStringList &subjects);
+
+    // A safe file name for a message: its subject without path separators, control or
+    // reserved characters, not hidden, at most 100 characters, else "message-ID"; with ".eml".
+    static QString fileName(const QString &subject, qint64 id);
+
+    // The local files mime holds, if any.
+    static QStringList localFiles(const QMimeData *mime);
+
+    // Imports .eml or mbox files into Inbox, with a receivedAt of now: true once stored. A file
+    // that cannot be read or holds no mail is named in a message box and nothing is stored.
+    bool importFiles(const QStringList &paths);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void refuse(const QString &text);
+
+    SmtpMessageStore *m_store;
+    QWidget *m_window;
+    std::unique_ptr<QTemporaryDir> m_dir; // made by the first drag
+};
