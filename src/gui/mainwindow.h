@@ -22,6 +22,7 @@
 #include <QTimer>
 
 class InboxModel;
+class MailboxList;
 class MessageView;
 class QAction;
 class QLabel;
@@ -50,6 +51,7 @@ public:
     QAction *releaseAction() const { return m_releaseAction; }
     InboxModel *inboxModel() const { return m_model; }
     QTableView *inboxView() const { return m_view; }
+    MailboxList *mailboxList() const { return m_mailboxList; }
     MessageView *messageView() const { return m_messageView; }
     QLineEdit *searchField() const { return m_search; }
     int notificationsShown() const { return m_notificationsShown; }
@@ -108,6 +110,7 @@ private:
 
     InboxModel *m_model = nullptr;
     QTableView *m_view = nullptr;
+    MailboxList *m_mailboxList = nullptr; // beside the inbox; chooses its mailbox
     MessageView *m_messageView = nullptr;
     QLineEdit *m_search = nullptr;
     QSplitter *m_splitter = nullptr;
@@ -137,6 +140,7 @@ private:
     QElapsedTimer m_burstTimer; // since the first message of the burst
     int m_unnotifiedCount = 0;
     SmtpMessage m_newestUnnotified;
+    QString m_burstMailbox; // the one mailbox all of the burst went to, else empty
     int m_notificationsShown = 0;
     QString m_listenError;
     QString m_httpApiError; // why the HTTP API, switched on, does not listen
