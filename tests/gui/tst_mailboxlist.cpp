@@ -34,6 +34,7 @@ private Q_SLOTS:
     void ctrlNumberChoosesARow();
     void deleteAllAsksAndRemovesTheMailbox();
     void notificationNamesTheMailbox();
+    void keepAtMostAppliesToEachMailbox();
 
 private:
     void send(const QByteArray &to, const QByteArray &subject) { sendEach({ { to, subject } }); }
@@ -229,6 +230,27 @@ void TestMailboxList::notificationNamesTheMailbox()
     sendEach({ { "a@x.test", "inbox 1" }, { "a@x.test", "inbox 2" } });
     QTRY_COMPARE_WITH_TIMEOUT(notifications.count(), 3, timeout);
     QCOMPARE(notifications.at(2).at(0).toString(), QString("2 new messages"));
+}
+
+void TestMailboxList::keepAtMostAppliesToEachMailbox()
+{
+    // The Storage page's "Keep at most", as --max in --no-gui: per mailbox.
+    AppSettings settings = m_window->settings();
+    settings.maxMessages = 2;
+    QString error;
+    QVERIFY2(m_window->applyFromDialog(settings, &error), qPrintable(error));
+    QCOMPARE(m_window->store()->maxMessagesPerMailbox(), qint64(2));
+    SmtpRule billing(QStringLiteral("*@billing.test"), SmtpRule::Action::Accept);
+    billing.setMailbox(QStringLiteral("billing"));
+    SmtpRuleSet rules;
+    rules.setRules({ billing });
+    m_window->server()->setRules(rules);
+    QSignalSpy pruned(m_window->store(), &SmtpMessageStore::messagesPruned);
+    sendEach({ { "a@x.test", "inbox" }, { "b@billing.test", "bill 1" },
+        { "b@billing.test", "bill 2" }, { "b@billing.test", "bill 3" } });
+    QTRY_COMPARE_WITH_TIMEOUT(pruned.count(), 1, timeout);
+    QCOMPARE(m_window->store()->count("billing"), qint64(2));
+    QCOMPARE(m_window->store()->count("Inbox"), qint64(1));
 }
 
 QTEST_MAIN(TestMailboxList)
