@@ -14,6 +14,7 @@
 #include <QApplication>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
@@ -56,6 +57,7 @@ void TestMailboxList::initTestCase()
 
 void TestMailboxList::init()
 {
+    QSettings().clear(); // the test-mode settings: nothing saved by an earlier test (Keep at most)
     m_window = new MainWindow(testWindowOptions());
     QVERIFY(m_window->start());
     QTRY_VERIFY_WITH_TIMEOUT(m_window->server()->isListening(), timeout);
