@@ -120,6 +120,59 @@
     </message>
 </context>
 <context>
+    <name>MailboxList</name>
+    <message>
+        <source>Delete mailbox</source>
+        <translation>Postfach löschen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete the mailbox &quot;%1&quot; and its %n message(s)? Messages that are also in another mailbox only leave this one.</source>
+        <translation>
+            <numerusform>Das Postfach „%1“ und seine %n Nachricht löschen? Nachrichten, die auch in einem anderen Postfach liegen, verlassen nur dieses.</numerusform>
+            <numerusform>Das Postfach „%1“ und seine %n Nachrichten löschen? Nachrichten, die auch in einem anderen Postfach liegen, verlassen nur dieses.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Mark All Read</source>
+        <translation>Alle als gelesen markieren</translation>
+    </message>
+    <message>
+        <source>Delete All…</source>
+        <translation>Alle löschen…</translation>
+    </message>
+</context>
+<context>
+    <name>MailboxListModel</name>
+    <message>
+        <source>All mail</source>
+        <translation>Alle Nachrichten</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <comment>mailbox list: name (unread count)</comment>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1: %2, %3</source>
+        <comment>mailbox list tooltip: name: N messages, N unread</comment>
+        <translation>%1: %2, %3</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s)</source>
+        <translation>
+            <numerusform>%n Nachricht</numerusform>
+            <numerusform>%n Nachrichten</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unread</source>
+        <translation>
+            <numerusform>%n ungelesen</numerusform>
+            <numerusform>%n ungelesen</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>smtp-receiver</source>
@@ -321,6 +374,30 @@
     <message>
         <source>No relay configured</source>
         <translation>Kein Relay eingerichtet</translation>
+    </message>
+    <message>
+        <source>%1 (%2 unread) - smtp-receiver</source>
+        <translation>%1 (%2 ungelesen) – smtp-receiver</translation>
+    </message>
+    <message>
+        <source>%1 - smtp-receiver</source>
+        <translation>%1 – smtp-receiver</translation>
+    </message>
+    <message>
+        <source>%1: %2, %3</source>
+        <comment>status bar: mailbox: N messages, N unread</comment>
+        <translation>%1: %2, %3</translation>
+    </message>
+    <message>
+        <source>New mail from %1 in %2</source>
+        <translation>Neue Nachricht von %1 in %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new messages in %1</source>
+        <translation>
+            <numerusform>%n neue Nachricht in %1</numerusform>
+            <numerusform>%n neue Nachrichten in %1</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1873,16 +1950,16 @@
         <translation>Unbegrenzt</translation>
     </message>
     <message>
-        <source> messages</source>
-        <translation> Nachrichten</translation>
-    </message>
-    <message>
-        <source>The oldest messages are deleted when there are more; 0 keeps everything.</source>
-        <translation>Bei mehr Nachrichten werden die ältesten gelöscht; 0 behält alle.</translation>
-    </message>
-    <message>
         <source>&amp;Delete All Messages…</source>
         <translation>&amp;Alle Nachrichten löschen…</translation>
+    </message>
+    <message>
+        <source> messages per mailbox</source>
+        <translation> Nachrichten je Postfach</translation>
+    </message>
+    <message>
+        <source>Applies to each mailbox: a mailbox with more loses its oldest messages, the other mailboxes keep theirs; 0 keeps everything.</source>
+        <translation>Gilt für jedes Postfach: Ein Postfach mit mehr Nachrichten verliert seine ältesten, die anderen Postfächer behalten ihre; 0 behält alle.</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,33 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>MailboxList</name>
+    <message numerus="yes">
+        <source>Delete the mailbox &quot;%1&quot; and its %n message(s)? Messages that are also in another mailbox only leave this one.</source>
+        <translation>
+            <numerusform>Delete the mailbox &quot;%1&quot; and its %n message? Messages that are also in another mailbox only leave this one.</numerusform>
+            <numerusform>Delete the mailbox &quot;%1&quot; and its %n messages? Messages that are also in another mailbox only leave this one.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MailboxListModel</name>
+    <message numerus="yes">
+        <source>%n message(s)</source>
+        <translation>
+            <numerusform>%n message</numerusform>
+            <numerusform>%n messages</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unread</source>
+        <translation>
+            <numerusform>%n unread</numerusform>
+            <numerusform>%n unread</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message numerus="yes">
         <source>%n message(s)</source>
@@ -43,6 +70,13 @@
         <translation>
             <numerusform>%n new message</numerusform>
             <numerusform>%n new messages</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new messages in %1</source>
+        <translation>
+            <numerusform>%n new message in %1</numerusform>
+            <numerusform>%n new messages in %1</numerusform>
         </translation>
     </message>
 </context>

@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "inboxmodel.h"
+#include "mailboxlist.h"
 #include "messagefiles.h"
 #include "messageview.h"
 #include "releasedialog.h"
@@ -76,15 +77,28 @@ MainWindow::MainWindow(const AppOptions &options, QWidget *parent)
     m_messageView = new MessageView(this);
     m_messageView->setStore(&m_store);
 
+    m_mailboxList = new MailboxList(&m_store, this);
+    m_mailboxList->setMinimumWidth(100);
+
     auto *listPane = new QWidget(this);
     auto *listLayout = new QVBoxLayout(listPane);
     listLayout->setContentsMargins(0, 0, 0, 0);
     listLayout->addWidget(m_search);
     listLayout->addWidget(m_view);
 
+    // The mailbox list stays visible, narrow, even with only Inbox: it is where new mailboxes
+    // appear when mail is routed to them.
+    auto *mailboxSplitter = new QSplitter(Qt::Horizontal, this);
+    mailboxSplitter->setObjectName(QStringLiteral("mailboxSplitter"));
+    mailboxSplitter->addWidget(m_mailboxList);
+    mailboxSplitter->addWidget(listPane);
+    mailboxSplitter->setStretchFactor(0, 0);
+    mailboxSplitter->setStretchFactor(1, 1);
+    mailboxSplitter->setSizes({ 160, 940 });
+
     m_splitter = new QSplitter(Qt::Vertical, this);
     m_splitter->setObjectName(QStringLiteral("mainSplitter"));
-    m_splitter->addWidget(listPane);
+    m_splitter->addWidget(mailboxSplitter);
     m_splitter->addWidget(m_messageView);
     m_splitter->setStretchFactor(0, 2);
     m_splitter->setStretchFactor(1, 3);
@@ -188,13 +202,17 @@ bool MainWindow::start()
             tr("The message store cannot be opened:\n%1").arg(m_store.errorString()));
         return false;
     }
-    m_store.setMaxMessages(m_settings.maxMessages);
+    m_store.setMaxMessagesPerMailbox(m_settings.maxMessages); // as --no-gui: per mailbox
     m_server.setSpoolDirectory(m_store.spoolDirectory());
     m_server.addMessageSink(&m_store);
 
     m_model = new InboxModel(&m_store, this);
     m_model->setMessageFiles(m_files);
     m_view->setModel(m_model);
+    m_mailboxList->setInboxModel(m_model);
+    m_mailboxList->setTaskRunner(
+        [this](const MailboxList::StoreTask &task) { runStoreTask(task); });
+    connect(m_model, &InboxModel::mailboxChanged, this, &MainWindow::scheduleStatusUpdate);
     QHeaderView *header = m_view->horizontalHeader();
     header->setSectionResizeMode(InboxModel::SubjectColumn, QHeaderView::Stretch);
     header->resizeSection(InboxModel::FromColumn, 220);
@@ -288,7 +306,7 @@ void MainWindow::applySettings(const AppSettings &settings)
         statusBar()->showMessage(error, 15000);
     }
     m_settings = settings;
-    m_store.setMaxMessages(settings.maxMessages);
+    m_store.setMaxMessagesPerMailbox(settings.maxMessages);
     applyRelay(settings);
     updateStatus();
 }
@@ -462,6 +480,16 @@ void MainWindow::updateStatus()
     setWindowTitle(m_store.unreadCount() > 0
             ? tr("smtp-receiver (%1 unread)").arg(m_store.unreadCount())
             : tr("smtp-receiver"));
+    if (m_model && !m_model->mailbox().isEmpty()) {
+        const QString mailbox = m_model->mailbox();
+        const qint64 unread = m_store.unreadCount(mailbox);
+        setWindowTitle(unread > 0 ? tr("%1 (%2 unread) - smtp-receiver").arg(mailbox).arg(unread)
+                                  : tr("%1 - smtp-receiver").arg(mailbox));
+        m_countLabel->setText(
+            tr("%1: %2, %3", "status bar: mailbox: N messages, N unread")
+                .arg(mailbox, tr("%n message(s)", nullptr, int(m_store.count(mailbox))),
+                    tr("%n unread", nullptr, int(unread))));
+    }
 }
 
 void MainWindow::updateHttpApiStatus()
@@ -629,7 +657,7 @@ bool MainWindow::applyFromDialog(const AppSettings &settings, QString *error)
     }
     m_httpApiError.clear();
     m_settings = settings;
-    m_store.setMaxMessages(settings.maxMessages);
+    m_store.setMaxMessagesPerMailbox(settings.maxMessages);
     applyRelay(settings);
     QSettings saved;
     settings.save(saved);
@@ -670,6 +698,11 @@ void MainWindow::onMessage(const SmtpMessage &message)
     // Only the count and the newest matter; its headers are decoded once, when the burst ends.
     // A burst ends after a second without mail; a burst that never ends is reported every
     // ten seconds. Either way one notification per burst, never one per message.
+    // The burst's mailbox, named in the notification when all of it went to one.
+    const QStringList mailboxes = message.mailboxes();
+    const QString mailbox = mailboxes.size() == 1 ? mailboxes.constFirst() : QString();
+    if (m_unnotifiedCount == 0 || m_burstMailbox != mailbox)
+        m_burstMailbox = m_unnotifiedCount == 0 ? mailbox : QString();
     if (m_unnotifiedCount++ == 0)
         m_burstTimer.start();
     m_newestUnnotified = message;
@@ -687,11 +720,17 @@ void MainWindow::flushNotifications()
     const int count = std::exchange(m_unnotifiedCount, 0);
     const SmtpMessageSummary newest
         = SmtpMessageSummary::fromMessage(std::exchange(m_newestUnnotified, {}));
+    const QString mailbox = std::exchange(m_burstMailbox, {});
     if (!m_settings.notify)
         return;
-    const QString title = count == 1
+    QString title = count == 1
         ? tr("New mail from %1").arg(newest.from.isEmpty() ? newest.mailFrom : newest.from)
         : tr("%n new messages", nullptr, count);
+    if (!mailbox.isEmpty() && mailbox != QLatin1String("Inbox"))
+        title = count == 1
+            ? tr("New mail from %1 in %2")
+                  .arg(newest.from.isEmpty() ? newest.mailFrom : newest.from, mailbox)
+            : tr("%n new messages in %1", nullptr, count).arg(mailbox);
     const QString text = count == 1 ? newest.subject : tr("Newest: %1").arg(newest.subject);
     ++m_notificationsShown;
     if (m_tray && m_tray->isVisible())

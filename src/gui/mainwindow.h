@@ -22,6 +22,7 @@
 #include <QTimer>
 
 class InboxModel;
+class MailboxList;
 class MessageFiles;
 class MessageView;
 class QAction;
@@ -51,6 +52,7 @@ public:
     QAction *releaseAction() const { return m_releaseAction; }
     InboxModel *inboxModel() const { return m_model; }
     QTableView *inboxView() const { return m_view; }
+    MailboxList *mailboxList() const { return m_mailboxList; }
     MessageView *messageView() const { return m_messageView; }
     MessageFiles *messageFiles() const { return m_files; }
     QLineEdit *searchField() const { return m_search; }
@@ -110,6 +112,7 @@ private:
 
     InboxModel *m_model = nullptr;
     QTableView *m_view = nullptr;
+    MailboxList *m_mailboxList = nullptr; // beside the inbox; chooses its mailbox
     MessageView *m_messageView = nullptr;
     MessageFiles *m_files = nullptr; // drags messages out as files, imports dropped files
     QLineEdit *m_search = nullptr;
@@ -140,6 +143,7 @@ private:
     QElapsedTimer m_burstTimer; // since the first message of the burst
     int m_unnotifiedCount = 0;
     SmtpMessage m_newestUnnotified;
+    QString m_burstMailbox; // the one mailbox all of the burst went to, else empty
     int m_notificationsShown = 0;
     QString m_listenError;
     QString m_httpApiError; // why the HTTP API, switched on, does not listen

@@ -1,0 +1,137 @@
+// The mailbox list widget: selection to the inbox's mailbox filter, shortcuts, context menu.
+#include "mailboxlist.h"
+
+#include "mailboxlistmodel.h"
+
+#include <smtpinboxmodel.h>
+#include <smtpmessagestore.h>
+
+#include <QContextMenuEvent>
+#include <QMenu>
+#include <QMessageBox>
+#include <QShortcut>
+
+namespace {
+// The query that matches one mailbox's messages (names have no spaces or quotes).
+QString mailboxQuery(const QString &mailbox)
+{
+    return QStringLiteral("mailbox:") + mailbox;
+}
+} // namespace
+
+MailboxList::MailboxList(SmtpMessageStore *store, QWidget *parent)
+    : QListView(parent)
+    , m_store(store)
+    , m_model(new MailboxListModel(this))
+{
+    setObjectName(QStringLiteral("mailboxList"));
+    setSelectionMode(QAbstractItemView::SingleSelection);
+    setEditTriggers(QAbstractItemView::NoEditTriggers);
+    setUniformItemSizes(true);
+    m_model->setStore(store);
+    setModel(m_model);
+    connect(selectionModel(), &QItemSelectionModel::currentChanged, this,
+        &MailboxList::onCurrentChanged);
+    // A mailbox came or went: choose again by name; a chosen mailbox that went falls back to all.
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        const int row = m_model->rowOf(m_chosen);
+        selectRow(row < 0 ? 0 : row);
+    });
+    selectRow(0);
+
+    for (int n = 1; n <= 9; ++n) {
+        auto *shortcut = new QShortcut(
+            QKeySequence(int(Qt::CTRL) | int(Qt::Key_0 + n)), parent ? parent : this);
+        shortcut->setContext(Qt::WindowShortcut);
+        connect(shortcut, &QShortcut::activated, this, [this, n] { selectRow(n - 1); });
+    }
+}
+
+void MailboxList::setInboxModel(SmtpInboxModel *inbox)
+{
+    m_inbox = inbox;
+    onCurrentChanged();
+}
+
+QString MailboxList::currentMailbox() const
+{
+    return m_model->mailboxAt(currentIndex().row());
+}
+
+void MailboxList::selectMailbox(const QString &mailbox)
+{
+    selectRow(m_model->rowOf(mailbox));
+}
+
+void MailboxList::selectRow(int row)
+{
+    if (row < 0 || row >= m_model->rowCount())
+        return;
+    setCurrentIndex(m_model->index(row));
+}
+
+void MailboxList::onCurrentChanged()
+{
+    const QModelIndex current = currentIndex();
+    if (!current.isValid())
+        return;
+    m_chosen = m_model->mailboxAt(current.row());
+    if (m_inbox && m_inbox->mailbox() != m_chosen)
+        m_inbox->setMailbox(m_chosen);
+}
+
+void MailboxList::runTask(const StoreTask &task)
+{
+    if (m_runTask)
+        m_runTask(task);
+    else
+        task(m_store);
+}
+
+void MailboxList::markMailboxRead(const QString &mailbox)
+{
+    if (mailbox.isEmpty()) {
+        runTask([](SmtpMessageStore *store) { store->markAllRead(); });
+        return;
+    }
+    const QString query = mailboxQuery(mailbox);
+    runTask([query](SmtpMessageStore *store) { store->setReadMatching(query, true); });
+}
+
+void MailboxList::removeMailbox(const QString &mailbox, bool ask)
+{
+    if (mailbox.isEmpty())
+        return;
+    if (ask) {
+        QMessageBox box(QMessageBox::Question, tr("Delete mailbox"),
+            tr("Delete the mailbox \"%1\" and its %n message(s)? Messages that are also in another "
+               "mailbox only leave this one.",
+                nullptr, int(m_store->count(mailbox)))
+                .arg(mailbox),
+            QMessageBox::Yes | QMessageBox::Cancel, this);
+        box.setObjectName(QStringLiteral("deleteMailboxBox"));
+        box.setDefaultButton(QMessageBox::Cancel);
+        if (box.exec() != QMessageBox::Yes)
+            return;
+    }
+    runTask([mailbox](SmtpMessageStore *store) { store->removeMailbox(mailbox); });
+}
+
+void MailboxList::contextMenuEvent(QContextMenuEvent *event)
+{
+    const QModelIndex index = indexAt(event->pos());
+    if (!index.isValid())
+        return;
+    const QString mailbox = m_model->mailboxAt(index.row());
+    QMenu menu(this);
+    QAction *markRead = menu.addAction(tr("Mark All Read"));
+    markRead->setEnabled(index.data(MailboxListModel::UnreadRole).toLongLong() > 0);
+    QAction *remove = nullptr;
+    if (!mailbox.isEmpty())
+        remove = menu.addAction(tr("Delete All…"));
+    QAction *chosen = menu.exec(event->globalPos());
+    if (chosen && chosen == markRead)
+        markMailboxRead(mailbox);
+    else if (chosen && chosen == remove)
+        removeMailbox(mailbox);
+}

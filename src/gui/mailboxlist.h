@@ -1,0 +1,51 @@
+// The mailbox list beside the inbox: choosing a row shows only that mailbox's mail in the inbox
+// model ("All mail": every message); Ctrl+1…9 choose the first nine rows; its context menu marks
+// a mailbox read or deletes it (after asking).
+#pragma once
+
+#include <QListView>
+
+#include <functional>
+
+class MailboxListModel;
+class SmtpInboxModel;
+class SmtpMessageStore;
+
+class MailboxList : public QListView
+{
+    Q_OBJECT
+public:
+    // Runs a store write off the window thread, in order with the window's other writes.
+    using StoreTask = std::function<void(SmtpMessageStore *)>;
+    using TaskRunner = std::function<void(const StoreTask &)>;
+
+    explicit MailboxList(SmtpMessageStore *store, QWidget *parent = nullptr);
+
+    // The inbox whose mailbox the list chooses (not owned); set to the chosen mailbox at once.
+    void setInboxModel(SmtpInboxModel *inbox);
+
+    void setTaskRunner(const TaskRunner &runner) { m_runTask = runner; }
+    MailboxListModel *mailboxModel() const { return m_model; }
+
+    // The chosen mailbox; empty for "All mail".
+    QString currentMailbox() const;
+    void selectMailbox(const QString &mailbox);
+    void selectRow(int row); // ignored outside the list
+
+    // What the context menu does. removeMailbox asks first (a QMessageBox) unless ask is false.
+    void markMailboxRead(const QString &mailbox);
+    void removeMailbox(const QString &mailbox, bool ask = true);
+
+protected:
+    void contextMenuEvent(QContextMenuEvent *event) override;
+
+private:
+    void onCurrentChanged();
+    void runTask(const StoreTask &task);
+
+    SmtpMessageStore *m_store;
+    SmtpInboxModel *m_inbox = nullptr;
+    MailboxListModel *m_model;
+    TaskRunner m_runTask;
+    QString m_chosen; // kept by name through a reset of the list
+};

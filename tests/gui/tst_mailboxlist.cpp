@@ -1,0 +1,259 @@
+// The mailbox list beside the inbox: mail routed by a rule to "billing" makes that mailbox appear
+// live; clicking it shows only its mail, "All mail" shows all; unread counts follow reading;
+// Ctrl+1…9 choose rows; the context menu's actions mark a mailbox read and delete it.
+#include "desktopwindow.h"
+#include "smtptestclient.h"
+
+#include <inboxmodel.h>
+#include <mailboxlist.h>
+#include <mailboxlistmodel.h>
+#include <mainwindow.h>
+#include <translators.h>
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTest>
+#include <QTimer>
+
+constexpr int timeout = 30000;
+
+class TestMailboxList : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void clickingAMailboxShowsOnlyItsMail();
+    void unreadCountsFollowReading();
+    void ctrlNumberChoosesARow();
+    void deleteAllAsksAndRemovesTheMailbox();
+    void notificationNamesTheMailbox();
+    void keepAtMostAppliesToEachMailbox();
+
+private:
+    void send(const QByteArray &to, const QByteArray &subject) { sendEach({ { to, subject } }); }
+    // Each (recipient, subject) as one message, in one session: one burst.
+    void sendEach(const QList<QPair<QByteArray, QByteArray>> &messages);
+    QStringList subjects() const;
+    MailboxList *list() const { return m_window->findChild<MailboxList *>("mailboxList"); }
+    void click(int row);
+
+    MainWindow *m_window = nullptr;
+};
+
+void TestMailboxList::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    installTranslators(qApp);
+}
+
+void TestMailboxList::init()
+{
+    QSettings().clear(); // the test-mode settings: nothing saved by an earlier test (Keep at most)
+    m_window = new MainWindow(testWindowOptions());
+    QVERIFY(m_window->start());
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->server()->isListening(), timeout);
+    SmtpRule billing(QStringLiteral("*@billing.test"), SmtpRule::Action::Accept);
+    billing.setMailbox(QStringLiteral("billing"));
+    SmtpRuleSet rules;
+    rules.setRules({ billing });
+    m_window->server()->setRules(rules);
+    QVERIFY(list());
+}
+
+void TestMailboxList::cleanup()
+{
+    delete m_window;
+    m_window = nullptr;
+}
+
+void TestMailboxList::sendEach(const QList<QPair<QByteArray, QByteArray>> &messages)
+{
+    SmtpTestClient client;
+    QVERIFY(client.connectTo(quint16(m_window->server()->serverPort())));
+    QCOMPARE(SmtpTestClient::code(client.greeting()), 220);
+    QCOMPARE(SmtpTestClient::code(client.ehlo()), 250);
+    for (const auto &[to, subject] : messages) {
+        QCOMPARE(SmtpTestClient::code(client.mail("app@x.test")), 250);
+        QCOMPARE(SmtpTestClient::code(client.rcpt(to)), 250);
+        QCOMPARE(
+            SmtpTestClient::code(client.data("Subject: " + subject + "\r\n\r\nhello\r\n")), 250);
+    }
+    client.command("QUIT");
+}
+
+QStringList TestMailboxList::subjects() const
+{
+    QStringList result;
+    InboxModel *model = m_window->inboxModel();
+    for (int row = 0; row < model->rowCount(); ++row)
+        result << model->index(row, InboxModel::SubjectColumn).data().toString();
+    result.sort();
+    return result;
+}
+
+void TestMailboxList::click(int row)
+{
+    MailboxList *view = list();
+    const QRect rect = view->visualRect(view->model()->index(row, 0));
+    QVERIFY(rect.isValid());
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rect.center());
+}
+
+void TestMailboxList::clickingAMailboxShowsOnlyItsMail()
+{
+    m_window->show();
+    MailboxListModel *model = list()->mailboxModel();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(model->rowCount(), 2); // All mail, Inbox
+    QCOMPARE(model->index(0).data().toString(), QString("All mail"));
+    QCOMPARE(model->mailboxAt(1), QString("Inbox"));
+
+    send("a@x.test", "to the inbox");
+    send("b@billing.test", "first bill");
+    // The mailbox appears live, with its unread count, in bold.
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 3, timeout);
+    QCOMPARE(model->mailboxAt(2), QString("billing"));
+    send("c@billing.test", "second bill");
+    QTRY_COMPARE_WITH_TIMEOUT(model->index(2).data().toString(), QString("billing (2)"), timeout);
+    QVERIFY(model->index(2).data(Qt::FontRole).value<QFont>().bold());
+    QCOMPARE(model->index(0).data().toString(), QString("All mail (3)"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->inboxModel()->rowCount(), 3, timeout);
+
+    click(2);
+    QCOMPARE(list()->currentMailbox(), QString("billing"));
+    QCOMPARE(m_window->inboxModel()->mailbox(), QString("billing"));
+    QTRY_COMPARE_WITH_TIMEOUT(subjects(), QStringList({ "first bill", "second bill" }), timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->windowTitle().startsWith("billing"), timeout);
+
+    // New mail of another mailbox stays out; of this one comes in.
+    send("d@x.test", "another inbox mail");
+    send("e@billing.test", "third bill");
+    QTRY_COMPARE_WITH_TIMEOUT(
+        subjects(), QStringList({ "first bill", "second bill", "third bill" }), timeout);
+
+    click(1);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        subjects(), QStringList({ "another inbox mail", "to the inbox" }), timeout);
+    click(0);
+    QCOMPARE(m_window->inboxModel()->mailbox(), QString());
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->inboxModel()->rowCount(), 5, timeout);
+}
+
+void TestMailboxList::unreadCountsFollowReading()
+{
+    MailboxListModel *model = list()->mailboxModel();
+    send("b@billing.test", "bill");
+    send("c@billing.test", "bill 2");
+    QTRY_COMPARE_WITH_TIMEOUT(
+        model->index(2).data(MailboxListModel::UnreadRole).toLongLong(), qint64(2), timeout);
+    list()->selectMailbox("billing");
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->inboxModel()->rowCount(), 2, timeout);
+    m_window->inboxView()->selectRow(0); // opening a message reads it
+    QTRY_COMPARE_WITH_TIMEOUT(model->index(2).data().toString(), QString("billing (1)"), timeout);
+    QCOMPARE(model->index(0).data().toString(), QString("All mail (1)"));
+
+    list()->markMailboxRead("billing"); // the context menu's "Mark All Read"
+    QTRY_COMPARE_WITH_TIMEOUT(model->index(2).data().toString(), QString("billing"), timeout);
+    QVERIFY(!model->index(2).data(Qt::FontRole).value<QFont>().bold());
+    QCOMPARE(model->index(0).data().toString(), QString("All mail"));
+}
+
+void TestMailboxList::ctrlNumberChoosesARow()
+{
+    send("b@billing.test", "bill");
+    QTRY_COMPARE_WITH_TIMEOUT(list()->mailboxModel()->rowCount(), 3, timeout);
+    m_window->show();
+    QApplication::setActiveWindow(m_window);
+    QVERIFY(QTest::qWaitForWindowActive(m_window));
+    QTest::keyClick(m_window, Qt::Key_3, Qt::ControlModifier);
+    QCOMPARE(list()->currentMailbox(), QString("billing"));
+    QCOMPARE(m_window->inboxModel()->mailbox(), QString("billing"));
+    QTest::keyClick(m_window, Qt::Key_2, Qt::ControlModifier);
+    QCOMPARE(list()->currentMailbox(), QString("Inbox"));
+    QTest::keyClick(m_window, Qt::Key_9, Qt::ControlModifier); // no ninth row: nothing changes
+    QCOMPARE(list()->currentMailbox(), QString("Inbox"));
+    QTest::keyClick(m_window, Qt::Key_1, Qt::ControlModifier);
+    QCOMPARE(list()->currentMailbox(), QString());
+    QCOMPARE(m_window->inboxModel()->mailbox(), QString());
+}
+
+void TestMailboxList::deleteAllAsksAndRemovesTheMailbox()
+{
+    MailboxListModel *model = list()->mailboxModel();
+    send("a@x.test", "stays");
+    send("b@billing.test", "goes");
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 3, timeout);
+    list()->selectMailbox("billing");
+
+    // Cancelled: nothing goes.
+    QTimer::singleShot(0, this, [] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        QVERIFY(box);
+        QVERIFY(box->text().contains("billing"));
+        box->button(QMessageBox::Cancel)->click();
+    });
+    list()->removeMailbox("billing");
+    QCOMPARE(m_window->store()->count("billing"), qint64(1));
+
+    QTimer::singleShot(0, this, [] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        QVERIFY(box);
+        box->button(QMessageBox::Yes)->click();
+    });
+    list()->removeMailbox("billing");
+    // The mailbox goes from the list, and the inbox falls back to all mail.
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 2, timeout);
+    QCOMPARE(list()->currentMailbox(), QString());
+    QCOMPARE(m_window->inboxModel()->mailbox(), QString());
+    QTRY_COMPARE_WITH_TIMEOUT(subjects(), QStringList({ "stays" }), timeout);
+}
+
+void TestMailboxList::notificationNamesTheMailbox()
+{
+    QSignalSpy notifications(m_window, &MainWindow::notificationShown);
+    sendEach({ { "b@billing.test", "bill 1" }, { "c@billing.test", "bill 2" },
+        { "d@billing.test", "bill 3" } });
+    QTRY_COMPARE_WITH_TIMEOUT(notifications.count(), 1, timeout);
+    QCOMPARE(notifications.at(0).at(0).toString(), QString("3 new messages in billing"));
+
+    // A burst that went to two mailboxes names none; one to Inbox names none either.
+    sendEach({ { "e@billing.test", "bill 4" }, { "a@x.test", "inbox mail" } });
+    QTRY_COMPARE_WITH_TIMEOUT(notifications.count(), 2, timeout);
+    QCOMPARE(notifications.at(1).at(0).toString(), QString("2 new messages"));
+    sendEach({ { "a@x.test", "inbox 1" }, { "a@x.test", "inbox 2" } });
+    QTRY_COMPARE_WITH_TIMEOUT(notifications.count(), 3, timeout);
+    QCOMPARE(notifications.at(2).at(0).toString(), QString("2 new messages"));
+}
+
+void TestMailboxList::keepAtMostAppliesToEachMailbox()
+{
+    // The Storage page's "Keep at most", as --max in --no-gui: per mailbox.
+    AppSettings settings = m_window->settings();
+    settings.maxMessages = 2;
+    QString error;
+    QVERIFY2(m_window->applyFromDialog(settings, &error), qPrintable(error));
+    QCOMPARE(m_window->store()->maxMessagesPerMailbox(), qint64(2));
+    SmtpRule billing(QStringLiteral("*@billing.test"), SmtpRule::Action::Accept);
+    billing.setMailbox(QStringLiteral("billing"));
+    SmtpRuleSet rules;
+    rules.setRules({ billing });
+    m_window->server()->setRules(rules);
+    QSignalSpy pruned(m_window->store(), &SmtpMessageStore::messagesPruned);
+    sendEach({ { "a@x.test", "inbox" }, { "b@billing.test", "bill 1" },
+        { "b@billing.test", "bill 2" }, { "b@billing.test", "bill 3" } });
+    QTRY_COMPARE_WITH_TIMEOUT(pruned.count(), 1, timeout);
+    QCOMPARE(m_window->store()->count("billing"), qint64(2));
+    QCOMPARE(m_window->store()->count("Inbox"), qint64(1));
+}
+
+QTEST_MAIN(TestMailboxList)
+#include "tst_mailboxlist.moc"
