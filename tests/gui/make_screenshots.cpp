@@ -5,19 +5,24 @@
 
 #include <appoptions.h>
 #include <inboxmodel.h>
+#include <mailboxlist.h>
 #include <mainwindow.h>
 #include <messageview.h>
 #include <translators.h>
 
 #include <QApplication>
+#include <QBuffer>
 #include <QDir>
+#include <QFile>
 #include <QImage>
 #include <QLabel>
 #include <QPainter>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QTreeWidget>
 
 namespace {
 
@@ -46,7 +51,8 @@ Content-Type: text/html; charset=utf-8
 --b1--
 )";
 
-void send(quint16 port, const QByteArray &from, const QByteArray &subject, const QByteArray &body)
+void send(quint16 port, const QByteArray &from, const QByteArray &subject, const QByteArray &body,
+    const QByteArray &to = "ada@example.com")
 {
     SmtpTestClient client;
     if (!client.connectTo(port))
@@ -54,14 +60,42 @@ void send(quint16 port, const QByteArray &from, const QByteArray &subject, const
     client.greeting();
     client.ehlo("app.local");
     client.mail(from);
-    client.rcpt("ada@example.com");
+    client.rcpt(to);
     QByteArray data = body;
     data.replace("\n", "\r\n");
     if (!subject.isEmpty())
-        data = "From: " + from + "\r\nTo: ada@example.com\r\nSubject: " + subject + "\r\n\r\n"
-            + data;
+        data = "From: " + from + "\r\nTo: " + to + "\r\nSubject: " + subject + "\r\n\r\n" + data;
     client.data(data);
     client.command("QUIT");
+}
+
+// A receipt with a PNG attachment (a bar chart drawn here), for the attachment preview.
+QByteArray receiptWithImage()
+{
+    QImage chart(360, 200, QImage::Format_RGB32);
+    chart.fill(QColor(0xf4, 0xf6, 0xfb));
+    QPainter p(&chart);
+    const QColor colours[] = { QColor(0x2f, 0x6f, 0xde), QColor(0xf5, 0xa6, 0x23),
+        QColor(0x3a, 0xa6, 0x5c), QColor(0xd9, 0x4a, 0x4a) };
+    const int heights[] = { 120, 80, 150, 60 };
+    for (int i = 0; i < 4; ++i)
+        p.fillRect(30 + i * 80, 180 - heights[i], 56, heights[i], colours[i]);
+    p.end();
+    QByteArray png;
+    QBuffer buffer(&png);
+    buffer.open(QIODevice::WriteOnly);
+    chart.save(&buffer, "PNG");
+    QByteArray encoded = png.toBase64();
+    for (qsizetype i = 76; i < encoded.size(); i += 78)
+        encoded.insert(i, "\n");
+    return "From: Billing <invoices@billing.test>\nTo: ada@billing.test\n"
+           "Subject: Invoice 2026-11 with usage chart\nMIME-Version: 1.0\n"
+           "Content-Type: multipart/mixed; boundary=\"m1\"\n\n--m1\n"
+           "Content-Type: text/plain; charset=utf-8\n\nYour usage for November is attached.\n"
+           "--m1\nContent-Type: image/png; name=\"usage.png\"\n"
+           "Content-Disposition: attachment; filename=\"usage.png\"\n"
+           "Content-Transfer-Encoding: base64\n\n"
+        + encoded + "\n--m1--\n";
 }
 
 } // namespace
@@ -80,7 +114,19 @@ int main(int argc, char **argv)
     AppOptions options;
     options.server.setListeners({ SmtpListenerConfig(QStringLiteral("127.0.0.1"), 0) });
     options.database = QStringLiteral(":memory:");
-    options.given = QStringList { QStringLiteral("smtp"), QStringLiteral("database") };
+    // Two projects get mailboxes of their own by rule; the rest lands in Inbox.
+    QTemporaryDir rulesDir;
+    QFile rulesFile(rulesDir.filePath(QStringLiteral("rules.json")));
+    if (!rulesFile.open(QIODevice::WriteOnly)
+        || rulesFile.write(R"({"rules":[
+            {"match":"*@shop.test","action":"accept","mailbox":"shop-backend"},
+            {"match":"*@billing.test","action":"accept","mailbox":"billing"}]})")
+            < 0)
+        qWarning("cannot write the rules file");
+    rulesFile.close();
+    options.server.setRulesFile(rulesFile.fileName());
+    options.given = QStringList { QStringLiteral("smtp"), QStringLiteral("database"),
+        QStringLiteral("rules") };
     MainWindow window(options);
     if (!window.start())
         return 2;
@@ -134,5 +180,34 @@ int main(int argc, char **argv)
     window.messageView()->setCurrentTab(MessageView::Tab::Source);
     QTest::qWait(500);
     window.grab().save(out + QStringLiteral("/source.png"));
+
+    // Mailboxes: mail of two projects, the list beside the inbox with unread counts.
+    send(port, "orders@shop.test", "Order #2211 confirmed", "Thanks for your order.\n",
+        "ada@shop.test");
+    send(port, "orders@shop.test", "Order #2212 confirmed", "Thanks for your order.\n",
+        "bob@shop.test");
+    send(port, "alerts@shop.test", "Low stock: USB-C cable", "12 left.\n", "ops@shop.test");
+    send(port, "invoices@billing.test", {}, receiptWithImage(), "ada@billing.test");
+    QTest::qWait(1500);
+    window.messageView()->setCurrentTab(MessageView::Tab::Html);
+    window.mailboxList()->selectMailbox(QStringLiteral("shop-backend"));
+    QTest::qWait(800);
+    window.inboxView()->selectRow(1);
+    QTest::qWait(2000);
+    window.grab().save(out + QStringLiteral("/mailboxes.png"));
+
+    // An image attachment previewed in the Attachments tab.
+    window.mailboxList()->selectMailbox(QStringLiteral("billing"));
+    QTest::qWait(800);
+    window.inboxView()->selectRow(0);
+    QTest::qWait(1000);
+    window.messageView()->setCurrentTab(MessageView::Tab::Attachments);
+    if (auto *tree = window.findChild<QTreeWidget *>(QStringLiteral("attachmentsTree"));
+        tree && tree->topLevelItemCount() > 0)
+        tree->setCurrentItem(tree->topLevelItem(0));
+    else
+        qWarning("no attachment to preview");
+    QTest::qWait(1500);
+    window.grab().save(out + QStringLiteral("/attachment-preview.png"));
     return 0;
 }
