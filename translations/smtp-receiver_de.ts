@@ -607,14 +607,6 @@
 <context>
     <name>MessageFiles</name>
     <message>
-        <source>Could not create a temporary folder: %1</source>
-        <translation>Temporärer Ordner konnte nicht erstellt werden: %1</translation>
-    </message>
-    <message>
-        <source>Could not create %1</source>
-        <translation>%1 konnte nicht erstellt werden</translation>
-    </message>
-    <message>
         <source>%1 was not imported, and neither were the other files: %2</source>
         <translation>%1 wurde nicht importiert, die anderen Dateien auch nicht: %2</translation>
     </message>
@@ -926,14 +918,6 @@
     <message>
         <source>Part %1 of message %2 could not be read.</source>
         <translation>Teil %1 der Nachricht %2 konnte nicht gelesen werden.</translation>
-    </message>
-    <message>
-        <source>Could not create a temporary folder: %1</source>
-        <translation>Temporärer Ordner konnte nicht erstellt werden: %1</translation>
-    </message>
-    <message>
-        <source>Could not create %1</source>
-        <translation>%1 konnte nicht erstellt werden</translation>
     </message>
     <message>
         <source>Save Attachment</source>
@@ -1536,6 +1520,17 @@
     <message>
         <source>On, but no fail rule can strike (probability 0).</source>
         <translation>An, aber keine Fehlerregel kann greifen (Wahrscheinlichkeit 0).</translation>
+    </message>
+</context>
+<context>
+    <name>ScratchFolder</name>
+    <message>
+        <source>Could not create a temporary folder: %1</source>
+        <translation>Temporärer Ordner konnte nicht erstellt werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not create %1</source>
+        <translation>%1 konnte nicht erstellt werden</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,6 @@
 #include "eventprinter.h"
 
+#include <smtpmessage.h>
 #include <smtpmessagesummary.h>
 #include <smtpserver.h>
 
@@ -143,7 +144,7 @@ void EventPrinter::listening(const QString &smtp, const QString &smtps, bool sta
         line += QStringLiteral(", HTTP API on http://%1").arg(http);
     // Where each listener's mail goes, once there is more to say than the line above.
     const bool routed = std::any_of(listeners.cbegin(), listeners.cend(),
-        [](const Listener &l) { return l.mailbox != QLatin1String("Inbox"); });
+        [](const Listener &l) { return l.mailbox != SmtpMessage::defaultMailbox(); });
     if (routed || listeners.size() > (smtps.isEmpty() ? 1 : 2)) {
         QStringList where;
         for (const Listener &l : listeners)
@@ -164,7 +165,7 @@ void EventPrinter::message(const SmtpMessageSummary &message)
     const QString from = message.mailFrom.isEmpty() ? QStringLiteral("<>") : message.mailFrom;
     // The mailboxes, unless it is just the inbox.
     const QString in = message.mailboxes.isEmpty()
-            || message.mailboxes == QStringList { QStringLiteral("Inbox") }
+            || message.mailboxes == QStringList { SmtpMessage::defaultMailbox() }
         ? QString()
         : QStringLiteral(" in ") + message.mailboxes.join(QStringLiteral(", "));
     writeLine(QStringLiteral("%1 #%2 from %3 to %4, %5 bytes%6%7: %8")

@@ -8,6 +8,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <functional>
 
 HeadlessRunner::HeadlessRunner(const AppOptions &options, QObject *parent)
     : QObject(parent)
@@ -54,11 +55,8 @@ bool HeadlessRunner::start()
         m_printer.message(summary);
         // An accept rule with "relay": true releases its recipients, after the 250 and without
         // holding up ingest (the release starts from the event loop).
-        if (m_relay) {
-            const QStringList to = m_server.rules().relayRecipients(message.rcptTos());
-            if (!to.isEmpty())
-                m_relay->release(message.id(), to);
-        }
+        if (m_relay)
+            m_relay->releaseByRules(message, m_server.rules());
     });
 
     if (o.relay.isEnabled()) {
@@ -140,6 +138,32 @@ void HeadlessRunner::stop(int signalNumber)
     poll->start(50);
 }
 
+namespace {
+
+// Every message of one mailbox, oldest first, as forEach() gives every message: read through the
+// mailbox's index a page at a time, not the whole store filtered here.
+bool forEachInMailbox(const SmtpMessageStore &store, const QString &mailbox,
+    const std::function<bool(const SmtpMessageSummary &)> &visit, QString *error)
+{
+    const QString query = QStringLiteral("mailbox:") + mailbox;
+    SmtpPageRequest page;
+    page.order = Qt::AscendingOrder;
+    page.limit = 1000;
+    for (;;) {
+        const QList<SmtpMessageSummary> rows = store.summaries(query, page, error);
+        if (!error->isEmpty())
+            return false;
+        for (const SmtpMessageSummary &row : rows)
+            if (!visit(row))
+                return true;
+        if (rows.size() < page.limit)
+            return true;
+        page = page.after(rows.constLast());
+    }
+}
+
+} // namespace
+
 int HeadlessRunner::list(const AppOptions &options)
 {
     SmtpMessageStore store;
@@ -164,18 +188,17 @@ int HeadlessRunner::list(const AppOptions &options)
         printer.tableHeader();
     if (missing)
         return 0;
+    const auto print = [&printer, &options](const SmtpMessageSummary &message) {
+        if (options.json)
+            printer.message(message);
+        else
+            printer.tableRow(message);
+        return true;
+    };
     QString error;
-    const bool ok = store.forEach(
-        [&printer, &options](const SmtpMessageSummary &message) {
-            if (!options.listMailbox.isEmpty() && !message.mailboxes.contains(options.listMailbox))
-                return true;
-            if (options.json)
-                printer.message(message);
-            else
-                printer.tableRow(message);
-            return true;
-        },
-        &error);
+    const bool ok = options.listMailbox.isEmpty()
+        ? store.forEach(print, &error)
+        : forEachInMailbox(store, options.listMailbox, print, &error);
     if (!ok) {
         std::fprintf(stderr, "smtp-receiver: --list: %s\n", qUtf8Printable(error));
         return 2;

@@ -269,20 +269,38 @@ SmtpClientResult SmtpClient::result() const
     return d_func()->result;
 }
 
+namespace {
+// Each mode's name in --relay-tls and the desktop settings, both ways.
+const struct
+{
+    SmtpClient::TlsMode mode;
+    QLatin1String name;
+} tlsModeNames[] = {
+    { SmtpClient::TlsMode::Auto, QLatin1String("auto") },
+    { SmtpClient::TlsMode::None, QLatin1String("none") },
+    { SmtpClient::TlsMode::StartTls, QLatin1String("starttls") },
+    { SmtpClient::TlsMode::Implicit, QLatin1String("tls") },
+};
+} // namespace
+
 bool SmtpClient::parseTlsMode(const QString &text, TlsMode *mode)
 {
-    const QString lower = text.toLower();
-    if (lower == QLatin1String("none"))
-        *mode = TlsMode::None;
-    else if (lower == QLatin1String("starttls"))
-        *mode = TlsMode::StartTls;
-    else if (lower == QLatin1String("tls"))
-        *mode = TlsMode::Implicit;
-    else if (lower == QLatin1String("auto"))
-        *mode = TlsMode::Auto;
-    else
-        return false;
-    return true;
+    for (const auto &entry : tlsModeNames) {
+        if (text.compare(entry.name, Qt::CaseInsensitive) == 0) {
+            *mode = entry.mode;
+            return true;
+        }
+    }
+    return false;
+}
+
+QString SmtpClient::tlsModeName(TlsMode mode)
+{
+    for (const auto &entry : tlsModeNames) {
+        if (entry.mode == mode)
+            return entry.name;
+    }
+    return tlsModeNames[0].name;
 }
 
 void SmtpClient::send(

@@ -113,6 +113,8 @@ public:
     void setTlsMode(TlsMode mode);
     // "none", "starttls", "tls" (and "auto"); false when text names no mode.
     static bool parseTlsMode(const QString &text, TlsMode *mode);
+    // The name parseTlsMode() reads back: "auto", "none", "starttls" or "tls".
+    static QString tlsModeName(TlsMode mode);
     // AUTH with these; an empty user: no AUTH.
     QString user() const;
     void setCredentials(const QString &user, const QString &password);

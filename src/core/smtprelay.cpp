@@ -3,11 +3,13 @@
 #include "smtprelay.h"
 
 #include "smtpmessagestore.h"
+#include "smtprules.h"
 
 #include <QDateTime>
 #include <QRegularExpression>
 #include <QTimer>
 
+#include <algorithm>
 #include <deque>
 #include <functional>
 
@@ -146,6 +148,14 @@ bool SmtpRelay::isEnabled() const
     return d_func()->config.isEnabled();
 }
 
+bool SmtpRelay::isAddress(const QString &address)
+{
+    const qsizetype at = address.lastIndexOf(QLatin1Char('@'));
+    return at > 0 && at < address.size() - 1
+        && std::none_of(address.cbegin(), address.cend(),
+            [](QChar c) { return c.isSpace() || c == QLatin1Char('<') || c == QLatin1Char('>'); });
+}
+
 bool SmtpRelay::isAllowed(const QString &address) const
 {
     Q_D(const SmtpRelay);
@@ -164,10 +174,7 @@ QString SmtpRelay::check(const QStringList &recipients) const
     if (recipients.isEmpty())
         return QStringLiteral("no recipients");
     for (const QString &recipient : recipients) {
-        const qsizetype at = recipient.lastIndexOf(QLatin1Char('@'));
-        if (at <= 0 || at == recipient.size() - 1 || recipient.contains(QLatin1Char('<'))
-            || recipient.contains(QLatin1Char('>')) || recipient.contains(QLatin1Char('\r'))
-            || recipient.contains(QLatin1Char('\n')) || recipient.contains(QLatin1Char(' ')))
+        if (!isAddress(recipient))
             return QStringLiteral("'%1' is not an address").arg(recipient);
         if (!isAllowed(recipient))
             return QStringLiteral("'%1' is not allowed by the relay's allowed pattern")
@@ -212,6 +219,14 @@ SmtpRelayJob *SmtpRelay::release(qint64 messageId, const QStringList &recipients
     });
     d->startWaiting(this);
     return job;
+}
+
+SmtpRelayJob *SmtpRelay::releaseByRules(const SmtpMessage &message, const SmtpRuleSet &rules)
+{
+    if (!isEnabled())
+        return nullptr;
+    const QStringList to = rules.relayRecipients(message.rcptTos());
+    return to.isEmpty() ? nullptr : release(message.id(), to);
 }
 
 SmtpRelayJob *SmtpRelay::sendTestMessage(const QString &sender, const QString &recipient)

@@ -15,7 +15,9 @@
 #include <QString>
 #include <QStringList>
 
+class SmtpMessage;
 class SmtpMessageStore;
+class SmtpRuleSet;
 
 // Where releases go and how. Off (isEnabled() false) until host and port are set.
 struct SMTPRECEIVER_EXPORT SmtpRelayConfig
@@ -86,6 +88,9 @@ public:
     bool isEnabled() const;
     // Whether address may be released to (the allowed pattern).
     bool isAllowed(const QString &address) const;
+    // Whether address can be a release's recipient at all: something, "@", something, and no
+    // white space or angle brackets (it goes into RCPT TO:<...> as it is).
+    static bool isAddress(const QString &address);
     // Why a release to these recipients would be refused before sending, or empty.
     QString check(const QStringList &recipients) const;
 
@@ -94,6 +99,10 @@ public:
     // most four releases (and test messages) talk to the relay at once; the others wait, in
     // the order asked.
     SmtpRelayJob *release(qint64 messageId, const QStringList &recipients);
+    // The automatic release: message (just stored) to those of its recipients that an accept
+    // rule of rules marks relay(), as the rules decided at RCPT. Null when there are none or no
+    // relay is configured.
+    SmtpRelayJob *releaseByRules(const SmtpMessage &message, const SmtpRuleSet &rules);
     // Sends a small test message from sender to recipient, to check the configuration; nothing
     // is recorded.
     SmtpRelayJob *sendTestMessage(const QString &sender, const QString &recipient);

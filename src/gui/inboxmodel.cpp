@@ -6,6 +6,8 @@
 #include <QIcon>
 #include <QMimeData>
 
+#include <algorithm>
+
 QVariant InboxModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
@@ -69,11 +71,13 @@ QMimeData *InboxModel::mimeData(const QModelIndexList &indexes) const
 {
     if (!m_files)
         return nullptr;
+    // One index per column of each row: the rows, each once, in order.
     QList<int> rows;
     for (const QModelIndex &index : indexes)
-        if (index.isValid() && !rows.contains(index.row()))
+        if (index.isValid())
             rows.append(index.row());
     std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
     QList<qint64> ids;
     QStringList subjects;
     for (int row : std::as_const(rows)) {

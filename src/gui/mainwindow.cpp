@@ -273,11 +273,8 @@ bool MainWindow::start()
 
     connect(&m_server, &SmtpServer::message, this, &MainWindow::onMessage);
     // An accept rule with "relay": true releases its recipients after the 250, as --no-gui does.
-    connect(&m_server, &SmtpServer::message, this, [this](const SmtpMessage &message) {
-        const QStringList to = m_server.rules().relayRecipients(message.rcptTos());
-        if (m_relay.isEnabled() && !to.isEmpty())
-            m_relay.release(message.id(), to);
-    });
+    connect(&m_server, &SmtpServer::message, this,
+        [this](const SmtpMessage &message) { m_relay.releaseByRules(message, m_server.rules()); });
     for (auto signal : { &SmtpServer::connectionCountChanged, &SmtpServer::listeningChanged })
         connect(&m_server, signal, this, &MainWindow::scheduleStatusUpdate);
     connect(&m_store, &SmtpMessageStore::countChanged, this, &MainWindow::scheduleStatusUpdate);
@@ -726,7 +723,7 @@ void MainWindow::flushNotifications()
     QString title = count == 1
         ? tr("New mail from %1").arg(newest.from.isEmpty() ? newest.mailFrom : newest.from)
         : tr("%n new messages", nullptr, count);
-    if (!mailbox.isEmpty() && mailbox != QLatin1String("Inbox"))
+    if (!mailbox.isEmpty() && mailbox != SmtpMessage::defaultMailbox())
         title = count == 1
             ? tr("New mail from %1 in %2")
                   .arg(newest.from.isEmpty() ? newest.mailFrom : newest.from, mailbox)

@@ -109,27 +109,16 @@ QString MessageViewPrivate::attachmentPath(int partIndex)
     const SmtpMimePart *a = attachment(partIndex);
     if (!a)
         return QString();
-    if (!openDir) {
-        openDir = std::make_unique<QTemporaryDir>(
-            QDir::tempPath() + QStringLiteral("/smtp-receiver-XXXXXX"));
-        if (!openDir->isValid()) {
-            reportError(MessageView::tr("Could not create a temporary folder: %1")
-                            .arg(openDir->errorString()),
-                true);
-            openDir.reset();
-            return QString();
-        }
-    }
-    // One folder per message and part, so that equal names never overwrite each other.
-    const QString folder = openDir->filePath(
-        QString::number(shown->id) + QLatin1Char('-') + QString::number(partIndex));
-    if (!QDir().mkpath(folder)) {
-        reportError(
-            MessageView::tr("Could not create %1").arg(QDir::toNativeSeparators(folder)), true);
-        return QString();
-    }
-    return QDir(folder).filePath(MessageAttachments::safeFileName(
-        a->fileName(), QStringLiteral("attachment-%1").arg(partIndex)));
+    // One folder per message and part.
+    QString error;
+    const QString path = scratch.filePath(
+        QString::number(shown->id) + QLatin1Char('-') + QString::number(partIndex),
+        MessageAttachments::safeFileName(
+            a->fileName(), QStringLiteral("attachment-%1").arg(partIndex)),
+        &error);
+    if (path.isEmpty())
+        reportError(error, true);
+    return path;
 }
 
 void MessageViewPrivate::openAttachment(int partIndex)

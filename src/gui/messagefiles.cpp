@@ -53,26 +53,17 @@ QMimeData *MessageFiles::mimeData(const QList<qint64> &ids, const QStringList &s
 {
     if (ids.isEmpty())
         return nullptr;
-    if (!m_dir) {
-        m_dir = std::make_unique<QTemporaryDir>(
-            QDir::tempPath() + QStringLiteral("/smtp-receiver-XXXXXX"));
-        if (!m_dir->isValid()) {
-            refuse(tr("Could not create a temporary folder: %1").arg(m_dir->errorString()));
-            m_dir.reset();
-            return nullptr;
-        }
-    }
     QList<QUrl> urls;
     QByteArray single;
     for (qsizetype i = 0; i < ids.size(); ++i) {
         const qint64 id = ids.at(i);
         // One folder per message, so that equal subjects never overwrite each other.
-        const QString folder = m_dir->filePath(QString::number(id));
-        const QByteArray bytes = m_store->rawData(id);
-        const QString path = QDir(folder).filePath(fileName(subjects.value(i), id));
-        QString error = QDir().mkpath(folder)
-            ? MessageAttachments::writeFile(path, bytes)
-            : tr("Could not create %1").arg(QDir::toNativeSeparators(folder));
+        QString error;
+        const QString path
+            = m_scratch.filePath(QString::number(id), fileName(subjects.value(i), id), &error);
+        const QByteArray bytes = path.isEmpty() ? QByteArray() : m_store->rawData(id);
+        if (error.isEmpty())
+            error = MessageAttachments::writeFile(path, bytes);
         if (!error.isEmpty()) {
             refuse(error);
             return nullptr;

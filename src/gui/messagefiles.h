@@ -3,8 +3,9 @@
 // `smtp-receiver import` does (every file checked first, then all stored or none).
 #pragma once
 
+#include "scratchfolder.h"
+
 #include <QObject>
-#include <QTemporaryDir>
 
 #include <memory>
 
@@ -45,5 +46,5 @@ private:
 
     SmtpMessageStore *m_store;
     QWidget *m_window;
-    std::unique_ptr<QTemporaryDir> m_dir; // made by the first drag
+    ScratchFolder m_scratch; // the dragged files
 };

@@ -6,11 +6,11 @@
 #include "messageloader.h"
 #include "messagesource.h"
 #include "messageview.h"
+#include "scratchfolder.h"
 
 #include <QFuture>
 #include <QHash>
 #include <QPointer>
-#include <QTemporaryDir>
 #include <QThreadPool>
 
 #include <atomic>
@@ -83,8 +83,8 @@ public:
     QFuture<bool> saveAttachment(int partIndex, const QString &path, bool interactive);
     int selectedAttachmentPart() const;
     const SmtpMimePart *attachment(int partIndex) const;
-    // The file a part is opened or dragged from, in openDir (made when needed); empty (the
-    // user told why) when it cannot be made.
+    // The file a part is opened or dragged from, in scratch; empty (the user told why) when it
+    // cannot be made.
     QString attachmentPath(int partIndex);
     void openAttachment(int partIndex);
     QString dragAttachment(int partIndex); // writes the part's file now; its path or empty
@@ -104,7 +104,7 @@ public:
     bool autoSwitchedToText = false;
     bool switchingTab = false;
     MessageView::PreviewWidth previewWidth = MessageView::PreviewWidth::Desktop;
-    std::unique_ptr<QTemporaryDir> openDir; // attachments opened with the system's viewer
+    ScratchFolder scratch; // attachments opened with the system's viewer or dragged out
     QString lastSaveDir;
 
     // web

@@ -16,21 +16,6 @@ const auto keyTestRecipient = QStringLiteral("relay/testRecipient");
 
 } // namespace
 
-QString RelaySettings::tlsModeName(SmtpClient::TlsMode mode)
-{
-    switch (mode) {
-    case SmtpClient::TlsMode::Auto:
-        return QStringLiteral("auto");
-    case SmtpClient::TlsMode::None:
-        return QStringLiteral("none");
-    case SmtpClient::TlsMode::StartTls:
-        return QStringLiteral("starttls");
-    case SmtpClient::TlsMode::Implicit:
-        return QStringLiteral("tls");
-    }
-    return QStringLiteral("auto");
-}
-
 QString RelaySettings::problem() const
 {
     if (!isEnabled())
@@ -82,7 +67,7 @@ void RelaySettings::save(QSettings &settings) const
 {
     settings.setValue(keyHost, host);
     settings.setValue(keyPort, port);
-    settings.setValue(keyTls, tlsModeName(tlsMode));
+    settings.setValue(keyTls, SmtpClient::tlsModeName(tlsMode));
     settings.setValue(keyUser, user);
     settings.setValue(keyAllowed, allowedPattern);
     settings.setValue(keyAcceptSelfSigned, acceptSelfSigned);

@@ -45,8 +45,6 @@ public:
     // The command line's --relay options on top of these settings, when --relay was given.
     RelaySettings withCommandLine(
         const SmtpRelayConfig &relay, const QString &certificateFile) const;
-
-    static QString tlsModeName(SmtpClient::TlsMode mode); // "auto", "none", "starttls", "tls"
 };
 
 bool operator==(const RelaySettings &a, const RelaySettings &b);

@@ -3,6 +3,8 @@
 
 #include "settingspage.h"
 
+#include <smtprelay.h>
+
 #include <QAction>
 #include <QDialogButtonBox>
 #include <QLabel>
@@ -112,9 +114,7 @@ QStringList ReleaseDialog::parseRecipients(const QString &text)
 
 QString ReleaseDialog::recipientProblem(const QString &address, const ReleaseTarget &target)
 {
-    const qsizetype at = address.lastIndexOf(QLatin1Char('@'));
-    static const QRegularExpression forbidden(QStringLiteral("[\\s<>]"));
-    if (at <= 0 || at == address.size() - 1 || address.contains(forbidden))
+    if (!SmtpRelay::isAddress(address))
         return tr("%1 is not an address").arg(address);
     if (target.isAllowed && !target.isAllowed(address))
         return tr("%1 is not among the relay's allowed recipients").arg(address);
