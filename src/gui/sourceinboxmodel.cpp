@@ -96,14 +96,15 @@ void SourceInboxModel::onPage(quint64 request, qint64 start, const QList<SmtpMes
     for (const SmtpMessageSummary &s : page)
         if (!have.contains(s.id))
             fresh.append(s);
-    Q_UNUSED(start)
     if (!fresh.isEmpty()) {
         beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + fresh.size() - 1));
         m_rows += fresh;
         endInsertRows();
     }
-    if (page.isEmpty() && m_rows.size() < m_matches)
-        m_matches = m_rows.size(); // the catcher has no more, whatever it counted
+    // The catcher has no more, whatever it counted; a later page of only known rows means the
+    // same (a server that ignores `start` would otherwise be asked for the same page forever).
+    if ((page.isEmpty() || (start > 0 && fresh.isEmpty())) && m_rows.size() < m_matches)
+        m_matches = m_rows.size();
     Q_EMIT pageLoaded();
 }
 
