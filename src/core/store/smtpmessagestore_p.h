@@ -57,6 +57,9 @@ struct IndexedMessage
 };
 
 // A batch of parsed messages the indexer hands the writer; done says whether it committed.
+// The statements that store new mail, prepared once per writer connection (storewriter.cpp).
+struct DeliveryStatements;
+
 struct IndexBatch
 {
     std::vector<IndexedMessage> messages;
@@ -119,7 +122,10 @@ public:
     QSqlDatabase openConnection(const QString &name, QString *error) const;
     QSqlDatabase readConnection(QString *error = nullptr) const;
     void writerLoop(std::promise<QString> *opened);
+    // New mail in one transaction, through the writer's statements; writer thread only (its
+    // loop and its tasks).
     void writeMessages(QSqlDatabase &db, std::vector<StoreJob> &batch);
+    DeliveryStatements *deliveryStatements = nullptr; // the writer's, while its loop runs
     void indexerLoop();
     bool indexPending(quint64 generation, qint64 newest);
     bool writeIndex(QSqlDatabase &db, IndexBatch &batch);

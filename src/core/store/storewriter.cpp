@@ -12,6 +12,8 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <optional>
+
 using StoreInternal::tr;
 
 namespace {
@@ -82,8 +84,50 @@ bool SmtpMessageStorePrivate::prune(QSqlDatabase &db, QList<qint64> *removed, QS
     return true;
 }
 
+// Preparing these (and compiling the triggers they fire) for every commit cost more than the
+// inserts themselves when a commit holds one message, as it does for an app that sends one
+// message per connection: they are prepared once and bound again for each message.
+struct DeliveryStatements
+{
+    explicit DeliveryStatements(const QSqlDatabase &db)
+        : insert(db)
+        , raw(db)
+        , rawStreamed(db)
+        , join(db)
+    { }
+
+    bool prepare(QString *error)
+    {
+        prepared = insert.prepare(QStringLiteral(
+                       "INSERT INTO messages (received_at, remote_address, remote_port, helo, "
+                       "mail_from, rcpt_tos, size, tls_protocol, tls_cipher, auth_user, smtputf8, "
+                       "subject, from_header, to_header, cc_header, reply_to, date_header, "
+                       "message_id, has_attachments, parse_failed, attachments, parts, findings, "
+                       "unindexed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '', "
+                       "'', ?, 0, '', '', '', ?)"))
+            && raw.prepare(QStringLiteral("INSERT INTO message_raw (id, data) VALUES (?, ?)"))
+            // A message not in memory (spooled while it arrived) is copied into its blob a piece
+            // at a time, never held whole.
+            && rawStreamed.prepare(
+                QStringLiteral("INSERT INTO message_raw (id, data) VALUES (?, zeroblob(?))"))
+            // Its mailboxes, known since the message was accepted: in the same transaction.
+            && join.prepare(QStringLiteral(
+                "INSERT OR IGNORE INTO message_mailboxes (mailbox, message) VALUES (?, ?)"));
+        if (!prepared) {
+            for (const QSqlQuery *q : { &insert, &raw, &rawStreamed, &join })
+                if (q->lastError().isValid())
+                    *error = q->lastError().text();
+        }
+        return prepared;
+    }
+
+    QSqlQuery insert, raw, rawStreamed, join;
+    bool prepared = false;
+};
+
 void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJob> &batch)
 {
+    DeliveryStatements &statements = *deliveryStatements;
     // Only what the inbox shows is read before the commit (the header block, a few
     // microseconds); the MIME parse, the checks and the full-text index follow in the background
     // indexer, so the 250 waits for one small durable write.
@@ -104,23 +148,11 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
     if (!ok)
         error = db.lastError().text();
 
-    QSqlQuery insert(db), raw(db), rawStreamed(db), join(db);
-    ok = ok
-        && insert.prepare(QStringLiteral(
-            "INSERT INTO messages (received_at, remote_address, remote_port, helo, mail_from, "
-            "rcpt_tos, size, tls_protocol, tls_cipher, auth_user, smtputf8, subject, from_header, "
-            "to_header, cc_header, reply_to, date_header, message_id, has_attachments, "
-            "parse_failed, attachments, parts, findings, unindexed) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '', '', ?, 0, '', '', '', "
-            "?)"))
-        && raw.prepare(QStringLiteral("INSERT INTO message_raw (id, data) VALUES (?, ?)"))
-        // A message not in memory (spooled while it arrived) is copied into its blob a piece at
-        // a time, never held whole.
-        && rawStreamed.prepare(
-            QStringLiteral("INSERT INTO message_raw (id, data) VALUES (?, zeroblob(?))"))
-        // Its mailboxes, known since the message was accepted: in the same transaction.
-        && join.prepare(QStringLiteral(
-            "INSERT OR IGNORE INTO message_mailboxes (mailbox, message) VALUES (?, ?)"));
+    ok = ok && (statements.prepared || statements.prepare(&error));
+    QSqlQuery &insert = statements.insert;
+    QSqlQuery &raw = statements.raw;
+    QSqlQuery &rawStreamed = statements.rawStreamed;
+    QSqlQuery &join = statements.join;
 
     for (size_t i = 0; ok && i < batch.size(); ++i) {
         const SmtpMessage &m = batch[i].message;
@@ -272,6 +304,8 @@ void SmtpMessageStorePrivate::writerLoop(std::promise<QString> *opened)
             return;
         }
 
+        std::optional<DeliveryStatements> statements(std::in_place, db);
+        deliveryStatements = &*statements;
         for (;;) {
             std::vector<StoreJob> batch;
             IndexBatch *index = nullptr;
@@ -306,6 +340,8 @@ void SmtpMessageStorePrivate::writerLoop(std::promise<QString> *opened)
             else
                 writeMessages(db, batch);
         }
+        deliveryStatements = nullptr;
+        statements.reset(); // before the connection it was prepared on
         db.close();
     }
     QSqlDatabase::removeDatabase(name);
