@@ -33,8 +33,8 @@ RulesPage::RulesPage(QWidget *parent)
     QHeaderView *header = ui.rulesTable->horizontalHeader();
     header->setSectionResizeMode(MatchColumn, QHeaderView::Stretch);
     header->setSectionResizeMode(ActionColumn, QHeaderView::ResizeToContents);
-    header->setSectionResizeMode(MailboxColumn, QHeaderView::ResizeToContents);
     header->setSectionResizeMode(ResultColumn, QHeaderView::Stretch);
+    header->setSectionResizeMode(MailboxColumn, QHeaderView::ResizeToContents);
     header->setStretchLastSection(false);
 
     connect(ui.rulesTable, &QTableWidget::currentCellChanged, this, [this] {
@@ -295,8 +295,8 @@ void RulesPage::updateRow(int row)
             result += tr(" after %1 ms").arg(rule.delayMs());
         break;
     }
-    const QString texts[ColumnCount] = { rule.match(), actionText(rule.action()),
-        takesMailbox(rule.action()) ? rule.mailbox() : QString(), result };
+    const QString texts[ColumnCount] = { rule.match(), actionText(rule.action()), result,
+        takesMailbox(rule.action()) ? rule.mailbox() : QString() };
     const bool valid = rule.isValid();
     for (int column = 0; column < ColumnCount; ++column) {
         QTableWidgetItem *item = ui.rulesTable->item(row, column);

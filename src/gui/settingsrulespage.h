@@ -33,7 +33,7 @@ public:
     static QString stageText(SmtpRule::Stage stage);
 
 private:
-    enum Column { MatchColumn, ActionColumn, MailboxColumn, ResultColumn, ColumnCount };
+    enum Column { MatchColumn, ActionColumn, ResultColumn, MailboxColumn, ColumnCount };
     static QString actionText(SmtpRule::Action action);
     static bool takesMailbox(SmtpRule::Action action);
     // Where mail to this address would land, in one sentence: accepted into a mailbox (and

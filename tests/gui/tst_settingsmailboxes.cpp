@@ -158,8 +158,8 @@ void TestSettingsMailboxes::ruleMailboxReachesServerAndSavedRules()
     action->setCurrentIndex(action->findText("Accept"));
     QVERIFY(mailbox->isEnabled());
     typeInto(mailbox, "billing");
-    QCOMPARE(table->horizontalHeaderItem(2)->text(), QString("Mailbox"));
-    QCOMPARE(table->item(0, 2)->text(), QString("billing"));
+    QCOMPARE(table->horizontalHeaderItem(3)->text(), QString("Mailbox"));
+    QCOMPARE(table->item(0, 3)->text(), QString("billing"));
 
     QTest::mouseClick(dialogButton(dialog.get(), QDialogButtonBox::Apply), Qt::LeftButton);
     QVERIFY2(dialog->errorText().isEmpty(), qPrintable(dialog->errorText()));
@@ -187,7 +187,7 @@ void TestSettingsMailboxes::ruleMailboxReachesServerAndSavedRules()
     dialog.reset();
     auto again = openDialog(window.get(), SettingsDialog::Page::Rules);
     FIND(QTableWidget, table2, again, "rulesTable");
-    QCOMPARE(table2->item(0, 2)->text(), QString("billing"));
+    QCOMPARE(table2->item(0, 3)->text(), QString("billing"));
     table2->setCurrentCell(0, 0);
     FIND(QLineEdit, mailbox2, again, "mailboxEdit");
     QCOMPARE(mailbox2->text(), QString("billing"));
@@ -262,7 +262,7 @@ void TestSettingsMailboxes::invalidMailboxIsRedAndRefused()
     action->setCurrentIndex(action->findText("Accept"));
     typeInto(mailbox, "no spaces");
     QVERIFY(isRed(mailbox, mailbox->palette().color(QPalette::Text)));
-    QVERIFY(isRed(table, table->item(0, 2)->foreground().color()));
+    QVERIFY(isRed(table, table->item(0, 3)->foreground().color()));
     QVERIFY(ruleError->isVisible());
     QVERIFY2(ruleError->text().contains("no spaces"), qPrintable(ruleError->text()));
 
