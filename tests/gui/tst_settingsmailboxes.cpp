@@ -82,6 +82,7 @@ private Q_SLOTS:
     // The Rules page
     void ruleMailboxReachesServerAndSavedRules();
     void tryAnAddressSaysWhereItLands();
+    void savedRulesWithMailboxesAreShown();
     void invalidMailboxIsRedAndRefused();
 
     // The Server page
@@ -242,6 +243,32 @@ void TestSettingsMailboxes::tryAnAddressSaysWhereItLands()
     QVERIFY2(result->text().contains("a@x.test: Accepted into Inbox"), qPrintable(result->text()));
     typeInto(tryEdit, "x@spam.test, y@flaky.test");
     QCOMPARE(firstLine(), QString("No recipient is accepted: the message is not stored"));
+}
+
+void TestSettingsMailboxes::savedRulesWithMailboxesAreShown()
+{
+    // A rules file with mailboxes, as the settings keep it, read when the window starts.
+    QSettings().setValue("rules/json",
+        QStringLiteral("{ \"rules\": [ { \"match\": \"*@billing.test\", \"action\": \"accept\", "
+                       "\"mailbox\": \"billing\" }, { \"match\": \"*@old.test\", \"action\": "
+                       "\"rewrite\", \"to\": \"new@shop.test\", \"mailbox\": \"shop\" } ] }"));
+    auto window = startWindow();
+    QVERIFY(window);
+    QCOMPARE(window->server()->rules().rules().size(), 2);
+    auto dialog = openDialog(window.get(), SettingsDialog::Page::Rules);
+    FIND(QTableWidget, table, dialog, "rulesTable");
+    QCOMPARE(table->rowCount(), 2);
+    QCOMPARE(table->item(0, 3)->text(), QString("billing"));
+    QCOMPARE(table->item(1, 3)->text(), QString("shop"));
+    table->setCurrentCell(1, 0);
+    FIND(QLineEdit, mailbox, dialog, "mailboxEdit");
+    QCOMPARE(mailbox->text(), QString("shop"));
+    QVERIFY(mailbox->isEnabled());
+    FIND(QLineEdit, tryEdit, dialog, "tryAddressEdit");
+    FIND(QLabel, result, dialog, "tryResultLabel");
+    typeInto(tryEdit, "a@old.test");
+    QCOMPARE(result->text().section('\n', 0, 0), QString("Accepted into mailbox “shop”"));
+    QVERIFY(!dialog->isModified());
 }
 
 void TestSettingsMailboxes::invalidMailboxIsRedAndRefused()
