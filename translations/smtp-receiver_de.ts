@@ -399,6 +399,14 @@
             <numerusform>%n neue Nachrichten in %1</numerusform>
         </translation>
     </message>
+    <message>
+        <source>SMTPS %1 → %2</source>
+        <translation>SMTPS %1 → %2</translation>
+    </message>
+    <message>
+        <source>SMTP %1 → %2</source>
+        <translation>SMTP %1 → %2</translation>
+    </message>
 </context>
 <context>
     <name>MessageCheckWording</name>

@@ -348,6 +348,13 @@ void TestSettingsMailboxes::extraListenerReceivesIntoItsMailbox()
     const quint16 shopPort = server->listenerPort(1);
     QVERIFY(shopPort != 0);
     QCOMPARE(server->configuration().listeners().at(1).mailbox(), QString("shop"));
+    // The window's listen status names each listener with its mailbox.
+    FIND(QLabel, listenLabel, window, "listenLabel");
+    const QString shopLine = QStringLiteral("SMTP 127.0.0.1:%1 → shop").arg(shopPort);
+    QVERIFY2(listenLabel->toolTip().contains(shopLine), qPrintable(listenLabel->toolTip()));
+    QVERIFY2(listenLabel->toolTip().contains(
+                 QStringLiteral("SMTP 127.0.0.1:%1 → Inbox").arg(server->serverPort())),
+        qPrintable(listenLabel->toolTip()));
 
     // Mail on that port lands in "shop"; mail on the main port still in Inbox.
     QCOMPARE(sendTo(shopPort, "a@x.test", "order"), 250);
@@ -370,6 +377,7 @@ void TestSettingsMailboxes::extraListenerReceivesIntoItsMailbox()
     QTest::mouseClick(dialogButton(dialog.get(), QDialogButtonBox::Apply), Qt::LeftButton);
     QVERIFY2(dialog->errorText().isEmpty(), qPrintable(dialog->errorText()));
     QCOMPARE(server->listenerCount(), 1);
+    QVERIFY2(!listenLabel->toolTip().contains(shopLine), qPrintable(listenLabel->toolTip()));
     SmtpTestClient refused;
     QVERIFY(!refused.connectTo(shopPort));
     SmtpTestClient stillThere;
