@@ -399,6 +399,14 @@
             <numerusform>%n neue Nachrichten in %1</numerusform>
         </translation>
     </message>
+    <message>
+        <source>SMTPS %1 → %2</source>
+        <translation>SMTPS %1 → %2</translation>
+    </message>
+    <message>
+        <source>SMTP %1 → %2</source>
+        <translation>SMTP %1 → %2</translation>
+    </message>
 </context>
 <context>
     <name>MessageCheckWording</name>
@@ -1521,6 +1529,58 @@
         <source>On, but no fail rule can strike (probability 0).</source>
         <translation>An, aber keine Fehlerregel kann greifen (Wahrscheinlichkeit 0).</translation>
     </message>
+    <message>
+        <source>Rejected with %1 %2</source>
+        <translation>Abgewiesen mit %1 %2</translation>
+    </message>
+    <message>
+        <source>Accepted into Inbox (unless its listener names a mailbox) and released to the relay</source>
+        <translation>Angenommen in Inbox (sofern ihr Listener kein Postfach nennt) und an das Relay weitergeleitet</translation>
+    </message>
+    <message>
+        <source>Accepted into Inbox (unless its listener names a mailbox)</source>
+        <translation>Angenommen in Inbox (sofern ihr Listener kein Postfach nennt)</translation>
+    </message>
+    <message>
+        <source>Accepted into mailbox “%1” and released to the relay</source>
+        <translation>Angenommen ins Postfach „%1“ und an das Relay weitergeleitet</translation>
+    </message>
+    <message>
+        <source>Accepted into mailbox “%1”</source>
+        <translation>Angenommen ins Postfach „%1“</translation>
+    </message>
+    <message>
+        <source>the connection is closed without a reply</source>
+        <translation>die Verbindung wird ohne Antwort geschlossen</translation>
+    </message>
+    <message>
+        <source>Fails in %1 % of tries: %2; otherwise: %3</source>
+        <translation>Schlägt in %1 % der Versuche fehl: %2; sonst: %3</translation>
+    </message>
+    <message>
+        <source>Fails: %1</source>
+        <translation>Schlägt fehl: %1</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>No recipient is accepted: the message is not stored</source>
+        <translation>Kein Empfänger wird angenommen: Die Nachricht wird nicht gespeichert</translation>
+    </message>
+    <message>
+        <source>The message lands in Inbox (unless its listener names a mailbox)</source>
+        <translation>Die Nachricht landet in Inbox (sofern ihr Listener kein Postfach nennt)</translation>
+    </message>
+    <message>
+        <source>The message lands in mailbox “%1”</source>
+        <translation>Die Nachricht landet im Postfach „%1“</translation>
+    </message>
+    <message>
+        <source>The message lands in the mailboxes %1</source>
+        <translation>Die Nachricht landet in den Postfächern %1</translation>
+    </message>
 </context>
 <context>
     <name>ScratchFolder</name>
@@ -1577,6 +1637,14 @@
     <message>
         <source>An unencrypted private key that belongs to the certificate</source>
         <translation>Ein unverschlüsselter privater Schlüssel, der zum Zertifikat gehört</translation>
+    </message>
+    <message>
+        <source>Listener %1 of the table: %2</source>
+        <translation>Listener %1 der Tabelle: %2</translation>
+    </message>
+    <message>
+        <source>Implicit TLS (needs the certificate and key below)</source>
+        <translation>Implizites TLS (braucht das Zertifikat und den Schlüssel unten)</translation>
     </message>
 </context>
 <context>
@@ -1775,8 +1843,24 @@
         <translation>Adresse aus&amp;probieren:</translation>
     </message>
     <message>
-        <source>someone@example.com</source>
-        <translation>jemand@example.com</translation>
+        <source>Mailbox</source>
+        <translation>Postfach</translation>
+    </message>
+    <message>
+        <source>Mail&amp;box:</source>
+        <translation>Post&amp;fach:</translation>
+    </message>
+    <message>
+        <source>None: the mail goes to its listener&apos;s mailbox, or Inbox</source>
+        <translation>Keins: Die Mail geht in das Postfach ihres Listeners oder in Inbox</translation>
+    </message>
+    <message>
+        <source>The mailbox a message goes to for the recipients this rule accepts or rewrites: 1 to 64 characters of A-Z, a-z, 0-9, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;.</source>
+        <translation>Das Postfach, in das eine Nachricht für die Empfänger geht, die diese Regel annimmt oder umschreibt: 1 bis 64 Zeichen aus A-Z, a-z, 0-9, &apos;.&apos;, &apos;_&apos; und &apos;-&apos;.</translation>
+    </message>
+    <message>
+        <source>someone@example.com, or several separated by commas</source>
+        <translation>jemand@example.com, oder mehrere durch Kommas getrennt</translation>
     </message>
 </context>
 <context>
@@ -1916,6 +2000,46 @@
     <message>
         <source>Maximum co&amp;nnections:</source>
         <translation>Maximale &amp;Verbindungen:</translation>
+    </message>
+    <message>
+        <source>Mailbo&amp;x:</source>
+        <translation>Post&amp;fach:</translation>
+    </message>
+    <message>
+        <source>Inbox</source>
+        <translation>Inbox</translation>
+    </message>
+    <message>
+        <source>The mailbox that mail received here goes to when no rule names one: 1 to 64 characters of A-Z, a-z, 0-9, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;. Empty: Inbox.</source>
+        <translation>Das Postfach für hier empfangene Mail, wenn keine Regel eines nennt: 1 bis 64 Zeichen aus A-Z, a-z, 0-9, &apos;.&apos;, &apos;_&apos; und &apos;-&apos;. Leer: Inbox.</translation>
+    </message>
+    <message>
+        <source>Mai&amp;lbox:</source>
+        <translation>Postfach:</translation>
+    </message>
+    <message>
+        <source>More listeners, each with the mailbox its mail goes to (like --smtp ADDR:PORT=MAILBOX):</source>
+        <translation>Weitere Listener, jeder mit dem Postfach, in das seine Mail geht (wie --smtp ADRESSE:PORT=POSTFACH):</translation>
+    </message>
+    <message>
+        <source>Address:port</source>
+        <translation>Adresse:Port</translation>
+    </message>
+    <message>
+        <source>Mailbox</source>
+        <translation>Postfach</translation>
+    </message>
+    <message>
+        <source>SMTPS</source>
+        <translation>SMTPS</translation>
+    </message>
+    <message>
+        <source>Ne&amp;w Listener</source>
+        <translation>&amp;Weiterer Listener</translation>
+    </message>
+    <message>
+        <source>Remo&amp;ve Listener</source>
+        <translation>Listener entfernen</translation>
     </message>
 </context>
 <context>

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <smtpmessage.h>
 #include <smtpserver.h>
 
 Q_LOGGING_CATEGORY(lcAppSettings, "smtpreceiver.gui.settings")
@@ -20,6 +21,13 @@ const auto keySmtpPort = QStringLiteral("server/smtpPort");
 const auto keySmtpsEnabled = QStringLiteral("server/smtpsEnabled");
 const auto keySmtpsAddress = QStringLiteral("server/smtpsAddress");
 const auto keySmtpsPort = QStringLiteral("server/smtpsPort");
+const auto keySmtpMailbox = QStringLiteral("server/smtpMailbox");
+const auto keySmtpsMailbox = QStringLiteral("server/smtpsMailbox");
+const auto keyListeners = QStringLiteral("server/listeners"); // the others, an array of:
+const auto keyListenerAddress = QStringLiteral("address");
+const auto keyListenerPort = QStringLiteral("port");
+const auto keyListenerSmtps = QStringLiteral("smtps");
+const auto keyListenerMailbox = QStringLiteral("mailbox");
 const auto keyHostname = QStringLiteral("server/hostname");
 const auto keyTlsCertificate = QStringLiteral("server/tlsCertificate");
 const auto keyTlsKey = QStringLiteral("server/tlsKey");
@@ -95,21 +103,41 @@ bool hasListener(const SmtpServerConfig &config, bool implicitTls)
         [implicitTls](const SmtpListenerConfig &l) { return l.isImplicitTls() == implicitTls; });
 }
 
-// The listeners of config with those of one kind replaced by replacement.
+// The listeners in the order the form and the settings file keep them: the first plain one,
+// the first implicit-TLS one, then the others as they were.
+QList<SmtpListenerConfig> formOrder(const QList<SmtpListenerConfig> &listeners)
+{
+    QList<SmtpListenerConfig> rest = listeners;
+    QList<SmtpListenerConfig> result;
+    for (bool implicitTls : { false, true }) {
+        const auto first
+            = std::find_if(rest.begin(), rest.end(), [implicitTls](const SmtpListenerConfig &l) {
+                  return l.isImplicitTls() == implicitTls;
+              });
+        if (first != rest.end()) {
+            result.append(*first);
+            rest.erase(first);
+        }
+    }
+    return result + rest;
+}
+
+// The listeners of config with all of one kind (plain or implicit TLS) replaced by those of
+// that kind in replacements, as --smtp and --smtps replace the saved ones.
 QList<SmtpListenerConfig> replaceListeners(
-    const SmtpServerConfig &config, const SmtpListenerConfig &replacement)
+    const SmtpServerConfig &config, const QList<SmtpListenerConfig> &replacements, bool implicitTls)
 {
     QList<SmtpListenerConfig> result;
     const QList<SmtpListenerConfig> listeners = config.listeners();
     for (const SmtpListenerConfig &listener : listeners) {
-        if (listener.isImplicitTls() != replacement.isImplicitTls())
+        if (listener.isImplicitTls() != implicitTls)
             result.append(listener);
     }
-    if (replacement.isImplicitTls())
-        result.append(replacement);
-    else
-        result.prepend(replacement);
-    return result;
+    for (const SmtpListenerConfig &listener : replacements) {
+        if (listener.isImplicitTls() == implicitTls)
+            result.append(listener);
+    }
+    return formOrder(result);
 }
 
 // The HTTP API's command-line options (--http, --http-auth, --http-allowed-host, --http-cors)
@@ -139,6 +167,28 @@ AppSettings AppSettings::load(QSettings &settings)
                 settings, keySmtpsPort, SmtpListenerConfig::DefaultImplicitTlsPort, 0, 65535)),
             true));
     }
+    for (qsizetype i = 0; i < listeners.size(); ++i) {
+        const QString &key = i == 0 ? keySmtpMailbox : keySmtpsMailbox;
+        const QString mailbox = settings.value(key).toString();
+        if (mailbox.isEmpty() || SmtpMessage::isValidMailboxName(mailbox))
+            listeners[i].setMailbox(mailbox);
+        else
+            qCWarning(lcAppSettings) << "ignoring" << key << "=" << mailbox;
+    }
+    const int extraCount = settings.beginReadArray(keyListeners);
+    for (int i = 0; i < extraCount; ++i) {
+        settings.setArrayIndex(i);
+        SmtpListenerConfig listener(settings.value(keyListenerAddress).toString(),
+            int(number(settings, keyListenerPort, -1, 0, 65535)),
+            boolean(settings, keyListenerSmtps, false));
+        listener.setMailbox(settings.value(keyListenerMailbox).toString());
+        // A hand-edited entry that could never listen is left out rather than stop the rest.
+        if (const QStringList problems = listener.validate(); !problems.isEmpty())
+            qCWarning(lcAppSettings) << "ignoring listener" << i + 1 << ":" << problems;
+        else
+            listeners.append(listener);
+    }
+    settings.endArray();
     c.setListeners(listeners);
     c.setHostname(settings.value(keyHostname, c.hostname()).toString());
     c.setTlsCertificateFile(settings.value(keyTlsCertificate, c.tlsCertificateFile()).toString());
@@ -200,6 +250,20 @@ void AppSettings::save(QSettings &settings) const
     settings.setValue(
         keySmtpsAddress, tls.address() == plain.address() ? QString() : tls.address());
     settings.setValue(keySmtpsPort, tls.port());
+    settings.setValue(keySmtpMailbox, plain.mailbox());
+    settings.setValue(keySmtpsMailbox, tls.mailbox());
+    settings.remove(keyListeners); // the array may shrink
+    const QList<SmtpListenerConfig> extras = extraListeners(c);
+    settings.beginWriteArray(keyListeners, int(extras.size()));
+    for (int i = 0; i < extras.size(); ++i) {
+        const SmtpListenerConfig &listener = extras.at(i);
+        settings.setArrayIndex(i);
+        settings.setValue(keyListenerAddress, listener.address());
+        settings.setValue(keyListenerPort, listener.port());
+        settings.setValue(keyListenerSmtps, listener.isImplicitTls());
+        settings.setValue(keyListenerMailbox, listener.mailbox());
+    }
+    settings.endArray();
     settings.setValue(keyHostname, c.hostname());
     settings.setValue(keyTlsCertificate, c.tlsCertificateFile());
     settings.setValue(keyTlsKey, c.tlsKeyFile());
@@ -240,10 +304,11 @@ AppSettings AppSettings::fromOptions(const AppSettings &saved, const AppOptions 
     const SmtpServerConfig &o = options.server;
     const auto given
         = [&options](const char *name) { return options.given.contains(QLatin1String(name)); };
+    // --smtp (repeatable) replaces the saved SMTP listeners, --smtps the SMTPS ones.
     if (given("smtp"))
-        c.setListeners(replaceListeners(c, firstListener(o, false)));
+        c.setListeners(replaceListeners(c, o.listeners(), false));
     if (given("smtps") && hasListener(o, true))
-        c.setListeners(replaceListeners(c, firstListener(o, true)));
+        c.setListeners(replaceListeners(c, o.listeners(), true));
     if (given("hostname"))
         c.setHostname(o.hostname());
     if (given("tls-cert"))
@@ -280,6 +345,13 @@ AppSettings AppSettings::fromOptions(const AppSettings &saved, const AppOptions 
     if (given("max"))
         s.maxMessages = options.max;
     return s;
+}
+
+QList<SmtpListenerConfig> AppSettings::extraListeners(const SmtpServerConfig &config)
+{
+    const qsizetype leading
+        = (hasListener(config, false) ? 1 : 0) + (hasListener(config, true) ? 1 : 0);
+    return formOrder(config.listeners()).mid(leading);
 }
 
 bool AppSettings::applyTo(SmtpServer *target, QString *errorString) const

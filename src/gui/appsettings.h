@@ -17,7 +17,9 @@ class SmtpServer;
 struct AppSettings
 {
     // Server: listeners, TLS, AUTH, limits and rules, with the library's defaults. The form
-    // has room for one SMTP and one SMTPS listener, and so has the settings file.
+    // and the settings file have one SMTP and one SMTPS listener, then any number of others,
+    // each with its mailbox (like --smtp ADDR:PORT=MAILBOX); the listeners are kept in that
+    // order: the first SMTP one, the first SMTPS one, then the others as given.
     SmtpServerConfig server;
 
     // The Mailpit-compatible HTTP API: off by default.
@@ -42,6 +44,8 @@ struct AppSettings
     // The saved settings with whatever the command line set put on top.
     // Only options given on the command line (AppOptions::given) count.
     static AppSettings fromOptions(const AppSettings &saved, const AppOptions &options);
+    // The listeners after the form's first SMTP and first SMTPS one, in order.
+    static QList<SmtpListenerConfig> extraListeners(const SmtpServerConfig &config);
 
     // Hands the server configuration to the server (SmtpServer::applyConfiguration()). False
     // and *errorString when it refused; the server then goes on as it was.

@@ -463,6 +463,21 @@ void MainWindow::updateStatus()
     else
         listening = tr("Listening on %1:%2").arg(address).arg(port);
     m_listenLabel->setText(listening);
+    // Every open listener with the mailbox its mail goes to (the Server page may add several).
+    QStringList listeners;
+    const QList<SmtpListenerConfig> configured = m_server.configuration().listeners();
+    for (int i = 0; i < m_server.listenerCount(); ++i) {
+        if (!m_server.isListenerOpen(i))
+            continue;
+        const QString where
+            = SmtpListenerConfig(m_server.listenerAddress(i).toString(), m_server.listenerPort(i))
+                  .toString();
+        const QString mailbox = configured.value(i).mailbox();
+        listeners.append(
+            (m_server.isListenerImplicitTls(i) ? tr("SMTPS %1 → %2") : tr("SMTP %1 → %2"))
+                .arg(where, mailbox.isEmpty() ? SmtpMessage::defaultMailbox() : mailbox));
+    }
+    m_listenLabel->setToolTip(listeners.join(QLatin1Char('\n')));
     m_countLabel->setText(tr("%1, %2", "status bar: N messages, N unread")
                               .arg(tr("%n message(s)", nullptr, int(m_store.count())),
                                   tr("%n unread", nullptr, int(m_store.unreadCount()))));

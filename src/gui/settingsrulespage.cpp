@@ -10,9 +10,13 @@
 #include <QGroupBox>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QMetaEnum>
+#include <QRegularExpression>
 #include <QSpinBox>
 #include <QStyle>
+
+#include <smtpmessage.h>
 
 using namespace SettingsUi;
 
@@ -30,6 +34,7 @@ RulesPage::RulesPage(QWidget *parent)
     header->setSectionResizeMode(MatchColumn, QHeaderView::Stretch);
     header->setSectionResizeMode(ActionColumn, QHeaderView::ResizeToContents);
     header->setSectionResizeMode(ResultColumn, QHeaderView::Stretch);
+    header->setSectionResizeMode(MailboxColumn, QHeaderView::ResizeToContents);
     header->setStretchLastSection(false);
 
     connect(ui.rulesTable, &QTableWidget::currentCellChanged, this, [this] {
@@ -38,6 +43,7 @@ RulesPage::RulesPage(QWidget *parent)
     });
     connect(ui.matchEdit, &QLineEdit::textChanged, this, &RulesPage::editorEdited);
     connect(ui.rewriteToEdit, &QLineEdit::textChanged, this, &RulesPage::editorEdited);
+    connect(ui.mailboxEdit, &QLineEdit::textChanged, this, &RulesPage::editorEdited);
     connect(ui.messageEdit, &QLineEdit::textChanged, this, &RulesPage::editorEdited);
     connect(ui.codeSpin, &QSpinBox::valueChanged, this, &RulesPage::editorEdited);
     connect(ui.actionCombo, &QComboBox::currentIndexChanged, this, &RulesPage::editorEdited);
@@ -81,6 +87,12 @@ QString RulesPage::actionText(SmtpRule::Action action)
         return tr("Fail (inject)");
     }
     return {};
+}
+
+bool RulesPage::takesMailbox(SmtpRule::Action action)
+{
+    // As the rules file has it: a mailbox goes with accept and rewrite rules only.
+    return action == SmtpRule::Action::Accept || action == SmtpRule::Action::Rewrite;
 }
 
 QString RulesPage::stageText(SmtpRule::Stage stage)
@@ -283,9 +295,10 @@ void RulesPage::updateRow(int row)
             result += tr(" after %1 ms").arg(rule.delayMs());
         break;
     }
-    const QString texts[] = { rule.match(), actionText(rule.action()), result };
+    const QString texts[ColumnCount] = { rule.match(), actionText(rule.action()), result,
+        takesMailbox(rule.action()) ? rule.mailbox() : QString() };
     const bool valid = rule.isValid();
-    for (int column = 0; column < 3; ++column) {
+    for (int column = 0; column < ColumnCount; ++column) {
         QTableWidgetItem *item = ui.rulesTable->item(row, column);
         if (!item) {
             item = new QTableWidgetItem;
@@ -311,6 +324,7 @@ void RulesPage::populateEditor()
     ui.matchEdit->setText(rule.match());
     ui.actionCombo->setCurrentIndex(ui.actionCombo->findData(int(rule.action())));
     ui.rewriteToEdit->setText(rule.rewriteTo());
+    ui.mailboxEdit->setText(rule.mailbox());
     ui.codeSpin->setValue(rule.code());
     ui.messageEdit->setText(rule.message());
     m_stageCombo->setCurrentIndex(m_stageCombo->findData(int(rule.stage())));
@@ -340,6 +354,9 @@ void RulesPage::editorEdited()
     rule.setMatch(ui.matchEdit->text());
     rule.setAction(action);
     rule.setRewriteTo(ui.rewriteToEdit->text());
+    // Kept in the field while another action is chosen, but not in the rule: the rules file
+    // refuses a mailbox on a reject or fail rule.
+    rule.setMailbox(takesMailbox(action) ? ui.mailboxEdit->text() : QString());
     rule.setCode(ui.codeSpin->value());
     rule.setMessage(ui.messageEdit->text());
     rule.setStage(SmtpRule::Stage(m_stageCombo->currentData().toInt()));
@@ -367,6 +384,15 @@ void RulesPage::updateEditorState()
     updateFailureSummary();
     ui.rewriteToLabel->setEnabled(rewrite);
     ui.rewriteToEdit->setEnabled(rewrite);
+    const bool mailbox = takesMailbox(action) && row >= 0;
+    ui.mailboxLabel->setEnabled(mailbox);
+    ui.mailboxEdit->setEnabled(mailbox);
+    // An invalid name in red, as the command line would refuse it.
+    const QString name = ui.mailboxEdit->text();
+    QPalette palette;
+    if (mailbox && !name.isEmpty() && !SmtpMessage::isValidMailboxName(name))
+        palette.setColor(QPalette::Text, toneColor(ui.mailboxEdit, Tone::Bad));
+    ui.mailboxEdit->setPalette(palette);
     const QString error = row >= 0 ? m_rules.at(row).errorString() : QString();
     showStatus(ui.ruleErrorLabel, error, Tone::Bad);
 }
@@ -379,17 +405,88 @@ void RulesPage::updateButtons()
     ui.moveDownButton->setEnabled(row >= 0 && row + 1 < m_rules.size());
 }
 
+QString RulesPage::verdict(
+    const SmtpRuleSet &set, const QString &address, bool *accepted, QString *mailbox)
+{
+    const SmtpRuleDecision decision = set.decide(address);
+    *accepted = decision.accepted;
+    *mailbox = decision.accepted ? decision.mailbox : QString();
+    QString outcome;
+    if (!decision.accepted)
+        outcome = tr("Rejected with %1 %2").arg(decision.code).arg(decision.message);
+    else if (decision.mailbox.isEmpty() && decision.relay)
+        outcome = tr("Accepted into Inbox (unless its listener names a mailbox) and released "
+                     "to the relay");
+    else if (decision.mailbox.isEmpty())
+        outcome = tr("Accepted into Inbox (unless its listener names a mailbox)");
+    else if (decision.relay)
+        outcome = tr("Accepted into mailbox “%1” and released to the relay").arg(decision.mailbox);
+    else
+        outcome = tr("Accepted into mailbox “%1”").arg(decision.mailbox);
+    // A fail rule at RCPT strikes before the other rules are asked.
+    if (!set.failureInjection())
+        return outcome;
+    const QList<SmtpRule> rules = set.rules();
+    for (const SmtpRule &rule : rules) {
+        if (rule.action() != SmtpRule::Action::Fail || rule.stage() != SmtpRule::Stage::Rcpt
+            || !rule.isValid() || rule.probability() == 0 || !rule.matches(address))
+            continue;
+        const QString failure = rule.disconnect()
+            ? tr("the connection is closed without a reply")
+            : QStringLiteral("%1 %2").arg(rule.code()).arg(rule.message());
+        if (rule.probability() < 100)
+            return tr("Fails in %1 % of tries: %2; otherwise: %3")
+                .arg(rule.probability())
+                .arg(failure, outcome);
+        *accepted = false;
+        mailbox->clear();
+        return tr("Fails: %1").arg(failure);
+    }
+    return outcome;
+}
+
+QString RulesPage::messageVerdict(
+    const SmtpRuleSet &set, const QStringList &addresses, QStringList *lines, bool *accepted)
+{
+    // A message goes to every mailbox the rules that accepted its recipients name; when none
+    // names one, to its listener's mailbox or Inbox.
+    QStringList mailboxes;
+    *accepted = false;
+    for (const QString &address : addresses) {
+        bool taken = false;
+        QString mailbox;
+        lines->append(tr("%1: %2").arg(address, verdict(set, address, &taken, &mailbox)));
+        *accepted = *accepted || taken;
+        if (!mailbox.isEmpty() && !mailboxes.contains(mailbox))
+            mailboxes.append(mailbox);
+    }
+    if (!*accepted)
+        return tr("No recipient is accepted: the message is not stored");
+    if (mailboxes.isEmpty())
+        return tr("The message lands in Inbox (unless its listener names a mailbox)");
+    if (mailboxes.size() == 1)
+        return tr("The message lands in mailbox “%1”").arg(mailboxes.constFirst());
+    return tr("The message lands in the mailboxes %1")
+        .arg(QLocale().createSeparatedList(mailboxes));
+}
+
 void RulesPage::updateTry()
 {
-    const QString address = ui.tryAddressEdit->text().trimmed();
+    static const QRegularExpression separators(QStringLiteral("[\\s,;]+"));
+    const QStringList addresses = ui.tryAddressEdit->text().split(separators, Qt::SkipEmptyParts);
     int deciding = -1;
-    if (address.isEmpty()) {
-        showStatus(ui.tryResultLabel, {});
-    } else {
-        const SmtpRuleSet set = ruleSet();
+    const SmtpRuleSet set = ruleSet();
+    QStringList lines;
+    bool accepted = false;
+    if (addresses.size() > 1) {
+        const QString summary = messageVerdict(set, addresses, &lines, &accepted);
+        lines.prepend(summary); // the verdict first, then each address's
+    } else if (addresses.size() == 1) {
+        const QString address = addresses.constFirst();
+        QString mailbox;
+        lines.append(verdict(set, address, &accepted, &mailbox));
         const SmtpRuleDecision decision = set.decide(address);
         deciding = decision.ruleIndex;
-        QStringList lines;
         // Replay the rewrites the decision went through, to show each step.
         QString current = address;
         const int last = decision.ruleIndex >= 0 ? decision.ruleIndex : int(m_rules.size()) - 1;
@@ -420,14 +517,18 @@ void RulesPage::updateTry()
         }
         if (decision.accepted)
             lines.append(tr("Delivered to %1").arg(decision.address));
+    }
+    if (lines.isEmpty()) {
+        showStatus(ui.tryResultLabel, {});
+    } else {
         for (int i = 0; i < m_rules.size(); ++i) {
             if (!m_rules.at(i).isValid()) {
                 lines.append(tr("Rule %1 is invalid and is skipped.").arg(i + 1));
                 break;
             }
         }
-        showStatus(ui.tryResultLabel, lines.join(QLatin1Char('\n')),
-            decision.accepted ? Tone::Good : Tone::Bad);
+        showStatus(
+            ui.tryResultLabel, lines.join(QLatin1Char('\n')), accepted ? Tone::Good : Tone::Bad);
     }
     if (deciding != m_decidingRow) {
         const int previous = m_decidingRow;

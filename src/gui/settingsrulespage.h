@@ -1,5 +1,6 @@
-// The Rules page of the settings dialog: the recipient rules table, its editor, the
-// "try an address" line, import/export of the rules file, and the failure injection group (the
+// The Rules page of the settings dialog: the recipient rules table, its editor (the mailbox of
+// an accept or rewrite rule included), the "try an address" line that says where mail to an
+// address would land, import/export of the rules file, and the failure injection group (the
 // on/off switch and the fields of a fail rule).
 #pragma once
 
@@ -32,8 +33,17 @@ public:
     static QString stageText(SmtpRule::Stage stage);
 
 private:
-    enum Column { MatchColumn, ActionColumn, ResultColumn };
+    enum Column { MatchColumn, ActionColumn, ResultColumn, MailboxColumn, ColumnCount };
     static QString actionText(SmtpRule::Action action);
+    static bool takesMailbox(SmtpRule::Action action);
+    // Where mail to this address would land, in one sentence: accepted into a mailbox (and
+    // released), rejected with the reply, or failed by a fail rule at RCPT. *accepted: whether
+    // it can be accepted; *mailbox: the mailbox a rule names for it (empty: none does).
+    static QString verdict(
+        const SmtpRuleSet &set, const QString &address, bool *accepted, QString *mailbox);
+    // The same for a message to several addresses: the mailboxes it lands in.
+    static QString messageVerdict(
+        const SmtpRuleSet &set, const QStringList &addresses, QStringList *lines, bool *accepted);
     SmtpRuleSet ruleSet() const;
     int currentRow() const;
     void rebuildTable(int select);

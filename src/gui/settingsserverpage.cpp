@@ -7,11 +7,14 @@
 #include <QHeaderView>
 #include <QLocale>
 #include <QSet>
+#include <QSignalBlocker>
 #include <QSslCertificate>
 
 #include <algorithm>
 #include <functional>
 #include <optional>
+
+#include <smtpmessage.h>
 
 using namespace SettingsUi;
 
@@ -26,10 +29,26 @@ ServerPage::ServerPage(QWidget *parent)
     ui.maxConnectionsSpin->setRange(1, SmtpServerConfig::MaxMaxConnections);
     ui.maxMessageSizeSpin->setRange(1, double(SmtpServerConfig::MaxMaxMessageSize));
     ui.credentialsTable->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    QHeaderView *listenersHeader = ui.extraListenersTable->horizontalHeader();
+    listenersHeader->setSectionResizeMode(AddressColumn, QHeaderView::Stretch);
+    listenersHeader->setSectionResizeMode(MailboxColumn, QHeaderView::Stretch);
+    listenersHeader->setSectionResizeMode(SmtpsColumn, QHeaderView::ResizeToContents);
 
     for (QLineEdit *edit : { ui.smtpAddressEdit, ui.smtpsAddressEdit, ui.hostnameEdit,
              ui.certificateEdit, ui.keyEdit })
         connect(edit, &QLineEdit::textChanged, this, &SettingsPage::changed);
+    for (QLineEdit *edit : { ui.smtpMailboxEdit, ui.smtpsMailboxEdit }) {
+        connect(edit, &QLineEdit::textChanged, this, &ServerPage::updateListenerState);
+        connect(edit, &QLineEdit::textChanged, this, &SettingsPage::changed);
+    }
+    connect(ui.extraListenersTable, &QTableWidget::itemChanged, this, [this] {
+        updateListenerState();
+        Q_EMIT changed();
+    });
+    connect(ui.extraListenersTable, &QTableWidget::itemSelectionChanged, this,
+        &ServerPage::updateEnabled);
+    connect(ui.addListenerButton, &QPushButton::clicked, this, &ServerPage::addListener);
+    connect(ui.removeListenerButton, &QPushButton::clicked, this, &ServerPage::removeListeners);
     for (QSpinBox *spin :
         { ui.smtpPortSpin, ui.smtpsPortSpin, ui.idleTimeoutSpin, ui.maxConnectionsSpin })
         connect(spin, &QSpinBox::valueChanged, this, &SettingsPage::changed);
@@ -76,6 +95,8 @@ void ServerPage::reset(const AppSettings &s)
     }
     ui.smtpAddressEdit->setText(plain.address());
     ui.smtpPortSpin->setValue(plain.port());
+    ui.smtpMailboxEdit->setText(plain.mailbox());
+    ui.smtpsMailboxEdit->setText(tls ? tls->mailbox() : QString());
     ui.smtpsEnabledCheck->setChecked(bool(tls));
     // Empty stands for "the SMTP address".
     ui.smtpsAddressEdit->setText(
@@ -110,6 +131,17 @@ void ServerPage::reset(const AppSettings &s)
     ui.maxMessageSizeHint->setText(byteSize(c.maxMessageSize()));
     ui.idleTimeoutSpin->setValue(c.idleTimeout());
     ui.maxConnectionsSpin->setValue(c.maxConnections());
+    {
+        const QSignalBlocker blocker(ui.extraListenersTable);
+        const QList<SmtpListenerConfig> extras = AppSettings::extraListeners(c);
+        ui.extraListenersTable->setRowCount(0);
+        for (const SmtpListenerConfig &listener : extras) {
+            const int row = ui.extraListenersTable->rowCount();
+            ui.extraListenersTable->insertRow(row);
+            setListenerRow(row, listener);
+        }
+    }
+    updateListenerState();
     updateTlsStatus();
     updateEnabled();
 }
@@ -117,12 +149,21 @@ void ServerPage::reset(const AppSettings &s)
 void ServerPage::apply(AppSettings *s) const
 {
     SmtpServerConfig &c = s->server;
-    QList<SmtpListenerConfig> listeners { SmtpListenerConfig(
-        ui.smtpAddressEdit->text(), ui.smtpPortSpin->value()) };
+    SmtpListenerConfig plain(ui.smtpAddressEdit->text(), ui.smtpPortSpin->value());
+    plain.setMailbox(ui.smtpMailboxEdit->text());
+    QList<SmtpListenerConfig> listeners { plain };
     if (ui.smtpsEnabledCheck->isChecked()) {
         const QString address = ui.smtpsAddressEdit->text().isEmpty() ? ui.smtpAddressEdit->text()
                                                                       : ui.smtpsAddressEdit->text();
-        listeners.append(SmtpListenerConfig(address, ui.smtpsPortSpin->value(), true));
+        SmtpListenerConfig tls(address, ui.smtpsPortSpin->value(), true);
+        tls.setMailbox(ui.smtpsMailboxEdit->text());
+        listeners.append(tls);
+    }
+    // Invalid rows too: the settings then differ from the applied ones, and problem() refuses.
+    for (int row = 0; row < ui.extraListenersTable->rowCount(); ++row) {
+        SmtpListenerConfig listener;
+        rowListener(row, &listener, nullptr);
+        listeners.append(listener);
     }
     c.setListeners(listeners);
     c.setHostname(ui.hostnameEdit->text());
@@ -166,6 +207,11 @@ QString ServerPage::problem() const
                 return tr("The user “%1” is in the AUTH table twice.").arg(name);
             seen.insert(name);
         }
+    }
+    for (int row = 0; row < ui.extraListenersTable->rowCount(); ++row) {
+        QString problem;
+        if (!rowListener(row, nullptr, &problem))
+            return tr("Listener %1 of the table: %2").arg(row + 1).arg(problem);
     }
     AppSettings s;
     apply(&s);
@@ -250,14 +296,16 @@ void ServerPage::updateTlsStatus()
 void ServerPage::updateEnabled()
 {
     const bool smtps = ui.smtpsEnabledCheck->isChecked();
-    for (QWidget *widget : std::initializer_list<QWidget *> {
-             ui.smtpsAddressLabel, ui.smtpsAddressEdit, ui.smtpsPortLabel, ui.smtpsPortSpin })
+    for (QWidget *widget :
+        std::initializer_list<QWidget *> { ui.smtpsAddressLabel, ui.smtpsAddressEdit,
+            ui.smtpsPortLabel, ui.smtpsPortSpin, ui.smtpsMailboxLabel, ui.smtpsMailboxEdit })
         widget->setEnabled(smtps);
     const bool credentials = ui.authCredentialsRadio->isChecked();
     ui.credentialsTable->setEnabled(credentials);
     ui.addCredentialButton->setEnabled(credentials);
     ui.removeCredentialButton->setEnabled(
         credentials && !ui.credentialsTable->selectedItems().isEmpty());
+    ui.removeListenerButton->setEnabled(!ui.extraListenersTable->selectedItems().isEmpty());
 }
 
 void ServerPage::browse(QLineEdit *edit, const QString &title)
@@ -294,4 +342,114 @@ void ServerPage::removeCredentials()
         ui.credentialsTable->removeRow(row);
     updateEnabled();
     Q_EMIT changed();
+}
+
+bool ServerPage::rowListener(int row, SmtpListenerConfig *listener, QString *problem) const
+{
+    const QTableWidget *table = ui.extraListenersTable;
+    const auto text = [table, row](int column) {
+        const QTableWidgetItem *item = table->item(row, column);
+        return item ? item->text().trimmed() : QString();
+    };
+    const QTableWidgetItem *smtps = table->item(row, SmtpsColumn);
+    const bool implicitTls = smtps && smtps->checkState() == Qt::Checked;
+    SmtpListenerConfig result;
+    QString error;
+    // ADDR:PORT as the command line reads it; the mailbox has a column of its own.
+    const bool parsed
+        = SmtpListenerConfig::fromString(text(AddressColumn), implicitTls, &result, &error);
+    if (!parsed)
+        result = SmtpListenerConfig(text(AddressColumn), -1, implicitTls);
+    result.setMailbox(text(MailboxColumn));
+    if (parsed) {
+        const QStringList problems = result.validate();
+        error = problems.isEmpty() ? QString() : problems.constFirst();
+    }
+    if (listener)
+        *listener = result;
+    if (problem)
+        *problem = error;
+    return error.isEmpty();
+}
+
+void ServerPage::setListenerRow(int row, const SmtpListenerConfig &listener)
+{
+    QTableWidget *table = ui.extraListenersTable;
+    table->setItem(row, AddressColumn, new QTableWidgetItem(listener.toString()));
+    table->setItem(row, MailboxColumn, new QTableWidgetItem(listener.mailbox()));
+    auto *smtps = new QTableWidgetItem;
+    smtps->setFlags(Qt::ItemIsUserCheckable | Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+    smtps->setCheckState(listener.isImplicitTls() ? Qt::Checked : Qt::Unchecked);
+    smtps->setToolTip(tr("Implicit TLS (needs the certificate and key below)"));
+    table->setItem(row, SmtpsColumn, smtps);
+}
+
+void ServerPage::addListener()
+{
+    // On this computer only, on a port no other listener of the page has yet.
+    QSet<int> taken { ui.smtpPortSpin->value(), ui.smtpsPortSpin->value() };
+    for (int row = 0; row < ui.extraListenersTable->rowCount(); ++row) {
+        SmtpListenerConfig listener;
+        rowListener(row, &listener, nullptr);
+        taken.insert(listener.port());
+    }
+    int port = SmtpListenerConfig::DefaultPort + 1;
+    while (taken.contains(port) && port < 65535)
+        ++port;
+    const int row = ui.extraListenersTable->rowCount();
+    {
+        const QSignalBlocker blocker(ui.extraListenersTable);
+        ui.extraListenersTable->insertRow(row);
+        setListenerRow(row, SmtpListenerConfig(SmtpListenerConfig::defaultAddress(), port));
+    }
+    updateListenerState();
+    ui.extraListenersTable->setCurrentCell(row, MailboxColumn);
+    ui.extraListenersTable->editItem(ui.extraListenersTable->item(row, MailboxColumn));
+    Q_EMIT changed();
+}
+
+void ServerPage::removeListeners()
+{
+    QList<int> rows;
+    const auto ranges = ui.extraListenersTable->selectedRanges();
+    for (const QTableWidgetSelectionRange &range : ranges) {
+        for (int row = range.topRow(); row <= range.bottomRow(); ++row)
+            rows.append(row);
+    }
+    std::sort(rows.begin(), rows.end(), std::greater<int>());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    for (int row : std::as_const(rows))
+        ui.extraListenersTable->removeRow(row);
+    updateListenerState();
+    updateEnabled();
+    Q_EMIT changed();
+}
+
+void ServerPage::updateListenerState()
+{
+    QTableWidget *table = ui.extraListenersTable;
+    const QSignalBlocker blocker(table); // colouring an item is no edit
+    QString first;
+    for (int row = 0; row < table->rowCount(); ++row) {
+        QString problem;
+        const bool valid = rowListener(row, nullptr, &problem);
+        if (!valid && first.isEmpty())
+            first = tr("Listener %1 of the table: %2").arg(row + 1).arg(problem);
+        for (int column : { AddressColumn, MailboxColumn }) {
+            QTableWidgetItem *item = table->item(row, column);
+            if (!item)
+                continue;
+            item->setData(
+                Qt::ForegroundRole, valid ? QVariant() : QVariant(toneColor(table, Tone::Bad)));
+            item->setToolTip(problem);
+        }
+    }
+    showStatus(ui.extraListenersStatusLabel, first, Tone::Bad);
+    // The two mailbox fields: an invalid name in red, as on the Rules page.
+    for (QLineEdit *edit : { ui.smtpMailboxEdit, ui.smtpsMailboxEdit }) {
+        QPalette palette;
+        if (!edit->text().isEmpty() && !SmtpMessage::isValidMailboxName(edit->text()))
+            palette.setColor(QPalette::Text, toneColor(edit, Tone::Bad));
+        edit->setPalette(palette);
+    }
 }
