@@ -955,6 +955,29 @@
         <source>Never</source>
         <translation>Nie</translation>
     </message>
+    <message>
+        <source>This attachment is too big to preview here (over %1). Open it to see it.</source>
+        <translation>Dieser Anhang ist zu groß für die Vorschau (über %1). Öffnen Sie ihn, um ihn zu sehen.</translation>
+    </message>
+    <message>
+        <source>This image cannot be previewed: it is damaged or in a format that cannot be read here.</source>
+        <translation>Für dieses Bild gibt es keine Vorschau: Es ist beschädigt oder in einem Format, das hier nicht gelesen werden kann.</translation>
+    </message>
+    <message>
+        <source>This PDF cannot be previewed: it is damaged, protected by a password, or not a PDF.</source>
+        <translation>Für dieses PDF gibt es keine Vorschau: Es ist beschädigt, durch ein Passwort geschützt oder kein PDF.</translation>
+    </message>
+    <message>
+        <source>Page %1 of %2</source>
+        <translation>Seite %1 von %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>The first %1 of %n pages are shown. Open the PDF to see them all.</source>
+        <translation>
+            <numerusform>%1 von %n Seite wird gezeigt. Öffnen Sie das PDF, um es ganz zu sehen.</numerusform>
+            <numerusform>Die ersten %1 von %n Seiten werden gezeigt. Öffnen Sie das PDF, um alle zu sehen.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>RelayPage</name>

@@ -155,6 +155,13 @@
             <numerusform>%1 (%Ln bytes)</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>The first %1 of %n pages are shown. Open the PDF to see them all.</source>
+        <translation>
+            <numerusform>%1 of %n page is shown. Open the PDF to see all of it.</numerusform>
+            <numerusform>The first %1 of %n pages are shown. Open the PDF to see them all.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ReleaseDialog</name>
