@@ -171,6 +171,33 @@
             <numerusform>%n ungelesen</numerusform>
         </translation>
     </message>
+    <message>
+        <source>No unread mail</source>
+        <translation>Keine ungelesene Mail</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln unread</source>
+        <comment>tray</comment>
+        <translation>
+            <numerusform>%Ln ungelesen</numerusform>
+            <numerusform>%Ln ungelesen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <comment>tray: a mailbox and its unread count</comment>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <comment>tray: N unread: the mailboxes with their unread counts</comment>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>tray: between mailboxes</comment>
+        <translation>, </translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -291,13 +318,6 @@
         <translation>
             <numerusform>%n Verbindung</numerusform>
             <numerusform>%n Verbindungen</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>smtp-receiver: %n unread</source>
-        <translation>
-            <numerusform>smtp-receiver: %n ungelesen</numerusform>
-            <numerusform>smtp-receiver: %n ungelesen</numerusform>
         </translation>
     </message>
     <message>

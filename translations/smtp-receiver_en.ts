@@ -27,6 +27,14 @@
             <numerusform>%n unread</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%Ln unread</source>
+        <comment>tray</comment>
+        <translation>
+            <numerusform>%Ln unread</numerusform>
+            <numerusform>%Ln unread</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -49,13 +57,6 @@
         <translation>
             <numerusform>%n connection</numerusform>
             <numerusform>%n connections</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>smtp-receiver: %n unread</source>
-        <translation>
-            <numerusform>smtp-receiver: %n unread</numerusform>
-            <numerusform>smtp-receiver: %n unread</numerusform>
         </translation>
     </message>
     <message numerus="yes">

@@ -1,6 +1,7 @@
 // Mail as files: .eml files for messages dragged out of the inbox, imports of files dropped in.
 #include "messagefiles.h"
 
+#include "mailboxlist.h"
 #include "messageattachments.h"
 
 #include <importer.h>
@@ -37,6 +38,15 @@ MessageFiles::MessageFiles(SmtpMessageStore *store, QWidget *window)
 }
 
 MessageFiles::~MessageFiles() = default;
+
+void MessageFiles::setMailboxList(MailboxList *list)
+{
+    if (m_mailboxList)
+        disconnect(m_mailboxList, nullptr, this, nullptr);
+    m_mailboxList = list;
+    if (list)
+        connect(list, &MailboxList::filesDropped, this, &MessageFiles::importFiles);
+}
 
 QString MessageFiles::fileName(const QString &subject, qint64 id)
 {
@@ -90,7 +100,7 @@ QStringList MessageFiles::localFiles(const QMimeData *mime)
     return files;
 }
 
-bool MessageFiles::importFiles(const QStringList &paths)
+bool MessageFiles::importFiles(const QStringList &paths, const QString &mailbox)
 {
     // Every file first: one bad file and nothing is stored.
     QList<QByteArray> messages;
@@ -104,7 +114,7 @@ bool MessageFiles::importFiles(const QStringList &paths)
     }
     QList<SmtpMessage> toStore;
     for (const QByteArray &bytes : std::as_const(messages))
-        toStore.append(MailImport::message(bytes, QString()));
+        toStore.append(MailImport::message(bytes, mailbox));
     QString error;
     if (toStore.isEmpty() || !m_store->storeAll(toStore, &error).isEmpty())
         return true;
@@ -130,7 +140,8 @@ bool MessageFiles::eventFilter(QObject *watched, QEvent *event)
         drop->setDropAction(Qt::CopyAction);
         drop->accept();
         if (event->type() == QEvent::Drop)
-            importFiles(localFiles(drop->mimeData()));
+            importFiles(localFiles(drop->mimeData()),
+                m_mailboxList ? m_mailboxList->currentMailbox() : QString());
         return true;
     }
     default:

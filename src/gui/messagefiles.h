@@ -1,14 +1,17 @@
 // Mail as files in the window: messages dragged out of the inbox become .eml files holding their
 // exact stored bytes, and .eml or mbox files dropped on the window are imported as
-// `smtp-receiver import` does (every file checked first, then all stored or none).
+// `smtp-receiver import` does (every file checked first, then all stored or none), into the
+// mailbox chosen in the mailbox list, or the one they were dropped on there.
 #pragma once
 
 #include "scratchfolder.h"
 
 #include <QObject>
+#include <QPointer>
 
 #include <memory>
 
+class MailboxList;
 class QMimeData;
 class QWidget;
 class SmtpMessageStore;
@@ -20,6 +23,10 @@ public:
     // Handles drops on window (accepting them), storing into store; neither is owned.
     MessageFiles(SmtpMessageStore *store, QWidget *window);
     ~MessageFiles() override;
+
+    // Files dropped on the window go to the mailbox chosen in list ("All mail": Inbox), files
+    // dropped on one of its rows to that row's mailbox. Not owned.
+    void setMailboxList(MailboxList *list);
 
     // The drag of messages: one .eml file per id, named after its subject, written now into a
     // temporary folder that lives as long as this object. The files are written synchronously,
@@ -34,9 +41,10 @@ public:
     // The local files mime holds, if any.
     static QStringList localFiles(const QMimeData *mime);
 
-    // Imports .eml or mbox files into Inbox, with a receivedAt of now: true once stored. A file
-    // that cannot be read or holds no mail is named in a message box and nothing is stored.
-    bool importFiles(const QStringList &paths);
+    // Imports .eml or mbox files into mailbox (empty: Inbox), with a receivedAt of now: true once
+    // stored. A file that cannot be read or holds no mail is named in a message box and nothing
+    // is stored.
+    bool importFiles(const QStringList &paths, const QString &mailbox = QString());
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -46,5 +54,6 @@ private:
 
     SmtpMessageStore *m_store;
     QWidget *m_window;
+    QPointer<MailboxList> m_mailboxList;
     ScratchFolder m_scratch; // the dragged files
 };
