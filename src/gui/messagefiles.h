@@ -8,6 +8,7 @@
 
 #include <QObject>
 #include <QPointer>
+#include <QThreadPool>
 
 #include <memory>
 
@@ -28,11 +29,16 @@ public:
     // dropped on one of its rows to that row's mailbox. Not owned.
     void setMailboxList(MailboxList *list);
 
-    // The drag of messages: one .eml file per id, named after its subject, written now into a
-    // temporary folder that lives as long as this object. The files are written synchronously,
-    // each message read whole from the store. text/uri-list names the files; a single message
-    // also comes as message/rfc822. nullptr (after telling the user) when one cannot be written.
+    // The drag of messages: one .eml file per id, named after its subject, in a temporary folder
+    // that lives as long as this object. The drag starts at once: the files are written on a
+    // worker thread, and only a program that asks for them (text/uri-list, at the drop) waits
+    // for the rest of them. A single message also comes as message/rfc822. nullptr (after
+    // telling the user) when the folders cannot be made; a file that cannot be written is told
+    // when it is asked for, and the drop then gets no files.
     QMimeData *mimeData(const QList<qint64> &ids, const QStringList &subjects);
+
+    // Where the dragged files are written, one at a time. For tests.
+    QThreadPool *writerPool() { return &m_writer; }
 
     // A safe file name for a message: its subject without path separators, control or
     // reserved characters, not hidden, at most 100 characters, else "message-ID"; with ".eml".
@@ -56,4 +62,5 @@ private:
     QWidget *m_window;
     QPointer<MailboxList> m_mailboxList;
     ScratchFolder m_scratch; // the dragged files
+    QThreadPool m_writer; // writes them; waited for before the store closes
 };
