@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMimeData>
+#include <QPainter>
 #include <QPdfDocument>
 #include <QSaveFile>
 #include <QScrollArea>
@@ -64,10 +65,16 @@ MessageAttachments::PdfPreview MessageAttachments::renderPdf(
             = points.scaled(QSizeF(width, qreal(width) * maxPageAspect), Qt::KeepAspectRatio)
                   .toSize()
                   .expandedTo(QSize(1, 1));
-        const QImage image = document.render(page, size);
-        if (image.isNull())
+        const QImage rendered = document.render(page, size);
+        if (rendered.isNull())
             break;
-        preview.pages.append(image);
+        // On white paper: what a page leaves unpainted comes transparent.
+        QImage paper(rendered.size(), QImage::Format_RGB32);
+        paper.fill(Qt::white);
+        QPainter painter(&paper);
+        painter.drawImage(0, 0, rendered);
+        painter.end();
+        preview.pages.append(paper);
     }
     preview.ok = !preview.pages.isEmpty();
     return preview;

@@ -629,6 +629,7 @@ void TestMessageView::pdfAttachmentIsPreviewed()
     QCOMPARE(rendered.pageCount, 1);
     QCOMPARE(rendered.pages.size(), 1);
     QCOMPARE(rendered.pages.first().width(), 300);
+    QCOMPARE(rendered.pages.first().pixel(2, 2), qRgb(255, 255, 255)); // paper, not transparent
 
     const qint64 id = deliver(pdfMessage("invoice.pdf", pdf));
     QVERIFY(id > 0);
