@@ -49,6 +49,7 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # (the window links all three; scripts/check-deb.sh fails if one goes missing). Debian's
 # qt6-qpa-plugins holds only the VNC and TUIO plugins, and libqt6gui6 recommends it anyway.
 # libqt6keychain1 (passwords in the system keychain) is linked by the window: shlibdeps names it.
+# So is libqt6pdf6 (PDF attachments previewed).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(SMTPRECEIVER_DEB_RUNTIME_DEPENDS
     libqt6sql6-sqlite # the QSQLITE driver plugin: the message store

@@ -12,6 +12,7 @@ packages=(
   qml6-module-qtqml qml6-module-qtqml-workerscript qml6-module-qtqml-models
   libgmime-3.0-dev qt6-translations-l10n
   qtkeychain-qt6-dev # passwords in the system keychain
+  qt6-pdf-dev # PDF attachments previewed in the window
   # the QML module's test and the Qt Quick example
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
   qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qttest

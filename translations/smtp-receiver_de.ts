@@ -171,6 +171,33 @@
             <numerusform>%n ungelesen</numerusform>
         </translation>
     </message>
+    <message>
+        <source>No unread mail</source>
+        <translation>Keine ungelesene Mail</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln unread</source>
+        <comment>tray</comment>
+        <translation>
+            <numerusform>%Ln ungelesen</numerusform>
+            <numerusform>%Ln ungelesen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <comment>tray: a mailbox and its unread count</comment>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <comment>tray: N unread: the mailboxes with their unread counts</comment>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>tray: between mailboxes</comment>
+        <translation>, </translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -291,13 +318,6 @@
         <translation>
             <numerusform>%n Verbindung</numerusform>
             <numerusform>%n Verbindungen</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>smtp-receiver: %n unread</source>
-        <translation>
-            <numerusform>smtp-receiver: %n ungelesen</numerusform>
-            <numerusform>smtp-receiver: %n ungelesen</numerusform>
         </translation>
     </message>
     <message>
@@ -962,6 +982,29 @@
     <message>
         <source>Never</source>
         <translation>Nie</translation>
+    </message>
+    <message>
+        <source>This attachment is too big to preview here (over %1). Open it to see it.</source>
+        <translation>Dieser Anhang ist zu groß für die Vorschau (über %1). Öffnen Sie ihn, um ihn zu sehen.</translation>
+    </message>
+    <message>
+        <source>This image cannot be previewed: it is damaged or in a format that cannot be read here.</source>
+        <translation>Für dieses Bild gibt es keine Vorschau: Es ist beschädigt oder in einem Format, das hier nicht gelesen werden kann.</translation>
+    </message>
+    <message>
+        <source>This PDF cannot be previewed: it is damaged, protected by a password, or not a PDF.</source>
+        <translation>Für dieses PDF gibt es keine Vorschau: Es ist beschädigt, durch ein Passwort geschützt oder kein PDF.</translation>
+    </message>
+    <message>
+        <source>Page %1 of %2</source>
+        <translation>Seite %1 von %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>The first %1 of %n pages are shown. Open the PDF to see them all.</source>
+        <translation>
+            <numerusform>%1 von %n Seite wird gezeigt. Öffnen Sie das PDF, um es ganz zu sehen.</numerusform>
+            <numerusform>Die ersten %1 von %n Seiten werden gezeigt. Öffnen Sie das PDF, um alle zu sehen.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

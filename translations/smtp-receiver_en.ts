@@ -27,6 +27,14 @@
             <numerusform>%n unread</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%Ln unread</source>
+        <comment>tray</comment>
+        <translation>
+            <numerusform>%Ln unread</numerusform>
+            <numerusform>%Ln unread</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -49,13 +57,6 @@
         <translation>
             <numerusform>%n connection</numerusform>
             <numerusform>%n connections</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>smtp-receiver: %n unread</source>
-        <translation>
-            <numerusform>smtp-receiver: %n unread</numerusform>
-            <numerusform>smtp-receiver: %n unread</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -153,6 +154,13 @@
         <translation>
             <numerusform>%1 (%Ln byte)</numerusform>
             <numerusform>%1 (%Ln bytes)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The first %1 of %n pages are shown. Open the PDF to see them all.</source>
+        <translation>
+            <numerusform>%1 of %n page is shown. Open the PDF to see all of it.</numerusform>
+            <numerusform>The first %1 of %n pages are shown. Open the PDF to see them all.</numerusform>
         </translation>
     </message>
 </context>

@@ -1,4 +1,5 @@
-// The mailbox list widget: selection to the inbox's mailbox filter, shortcuts, context menu.
+// The mailbox list widget: selection to the inbox's mailbox filter, shortcuts, context menu,
+// files dropped on a mailbox.
 #include "mailboxlist.h"
 
 #include "mailboxlistmodel.h"
@@ -7,9 +8,12 @@
 #include <smtpmessagestore.h>
 
 #include <QContextMenuEvent>
+#include <QDropEvent>
 #include <QMenu>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QShortcut>
+#include <QUrl>
 
 namespace {
 // The query that matches one mailbox's messages (names have no spaces or quotes).
@@ -28,6 +32,10 @@ MailboxList::MailboxList(SmtpMessageStore *store, QWidget *parent)
     setSelectionMode(QAbstractItemView::SingleSelection);
     setEditTriggers(QAbstractItemView::NoEditTriggers);
     setUniformItemSizes(true);
+    // Files dropped on a row go to its mailbox: the whole row is the target, highlighted.
+    setDragDropMode(QAbstractItemView::DropOnly);
+    setDragDropOverwriteMode(true);
+    setDropIndicatorShown(true);
     m_model->setStore(store);
     setModel(m_model);
     connect(selectionModel(), &QItemSelectionModel::currentChanged, this,
@@ -134,4 +142,48 @@ void MailboxList::contextMenuEvent(QContextMenuEvent *event)
         markMailboxRead(mailbox);
     else if (chosen && chosen == remove)
         removeMailbox(mailbox);
+}
+
+bool MailboxList::isFromOutside(const QDropEvent *event) const
+{
+    const auto *source = qobject_cast<QWidget *>(event->source());
+    return !source || source->window() != window();
+}
+
+void MailboxList::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (isFromOutside(event))
+        QListView::dragEnterEvent(event);
+    else
+        event->ignore();
+}
+
+void MailboxList::dragMoveEvent(QDragMoveEvent *event)
+{
+    if (isFromOutside(event))
+        QListView::dragMoveEvent(event);
+    else
+        event->ignore();
+}
+
+void MailboxList::dropEvent(QDropEvent *event)
+{
+    // The import, not the model's dropMimeData(): the target below the rows is the selection.
+    setState(NoState);
+    stopAutoScroll();
+    viewport()->update();
+    QStringList paths;
+    if (event->mimeData() && event->mimeData()->hasUrls())
+        for (const QUrl &url : event->mimeData()->urls())
+            if (url.isLocalFile())
+                paths.append(url.toLocalFile());
+    if (paths.isEmpty() || !isFromOutside(event)) {
+        event->ignore();
+        return;
+    }
+    const QModelIndex index = indexAt(event->position().toPoint());
+    const QString mailbox = index.isValid() ? m_model->mailboxAt(index.row()) : currentMailbox();
+    event->setDropAction(Qt::CopyAction);
+    event->accept();
+    Q_EMIT filesDropped(paths, mailbox);
 }

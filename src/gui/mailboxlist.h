@@ -1,6 +1,6 @@
 // The mailbox list beside the inbox: choosing a row shows only that mailbox's mail in the inbox
 // model ("All mail": every message); Ctrl+1…9 choose the first nine rows; its context menu marks
-// a mailbox read or deletes it (after asking).
+// a mailbox read or deletes it (after asking); files dropped on a row are for that mailbox.
 #pragma once
 
 #include <QListView>
@@ -36,12 +36,22 @@ public:
     void markMailboxRead(const QString &mailbox);
     void removeMailbox(const QString &mailbox, bool ask = true);
 
+Q_SIGNALS:
+    // Local files were dropped: on a row, for its mailbox; below the rows, for the chosen one.
+    // "All mail" stands for Inbox (an empty mailbox).
+    void filesDropped(const QStringList &paths, const QString &mailbox);
+
 protected:
     void contextMenuEvent(QContextMenuEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dragMoveEvent(QDragMoveEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void onCurrentChanged();
     void runTask(const StoreTask &task);
+    // Not the window's own drags (messages, attachments): their files are already here.
+    bool isFromOutside(const QDropEvent *event) const;
 
     SmtpMessageStore *m_store;
     SmtpInboxModel *m_inbox = nullptr;

@@ -2,6 +2,10 @@
 #include "mailboxlistmodel.h"
 
 #include <QFont>
+#include <QMimeData>
+#include <QUrl>
+
+#include <algorithm>
 
 MailboxListModel::MailboxListModel(QObject *parent)
     : QAbstractListModel(parent)
@@ -103,4 +107,63 @@ int MailboxListModel::rowOf(const QString &mailbox) const
 QString MailboxListModel::mailboxAt(int row) const
 {
     return row >= 0 && row < m_rows.size() ? m_rows.at(row).name : QString();
+}
+
+Qt::ItemFlags MailboxListModel::flags(const QModelIndex &index) const
+{
+    // The root too: files dropped below the rows go to the chosen mailbox.
+    return QAbstractListModel::flags(index) | Qt::ItemIsDropEnabled;
+}
+
+QStringList MailboxListModel::mimeTypes() const
+{
+    return { QStringLiteral("text/uri-list") };
+}
+
+Qt::DropActions MailboxListModel::supportedDropActions() const
+{
+    return Qt::CopyAction;
+}
+
+bool MailboxListModel::canDropMimeData(
+    const QMimeData *data, Qt::DropAction action, int, int, const QModelIndex &) const
+{
+    if (!data || !data->hasUrls() || !(action & supportedDropActions()))
+        return false;
+    const QList<QUrl> urls = data->urls();
+    return std::any_of(
+        urls.cbegin(), urls.cend(), [](const QUrl &url) { return url.isLocalFile(); });
+}
+
+QString MailboxListModel::unreadSummary(int maxNamed) const
+{
+    if (m_rows.isEmpty())
+        return unreadSummary({}, 0, maxNamed);
+    return unreadSummary(m_rows.mid(1), m_rows.constFirst().unread, maxNamed);
+}
+
+QString MailboxListModel::unreadSummary(
+    const QList<SmtpMailbox> &mailboxes, qint64 unread, int maxNamed)
+{
+    if (unread <= 0)
+        return tr("No unread mail");
+    const QString total = tr("%Ln unread", "tray", int(qMin<qint64>(unread, INT_MAX)));
+    if (mailboxes.size() < 2)
+        return total;
+    QList<SmtpMailbox> withUnread;
+    for (const SmtpMailbox &mailbox : mailboxes)
+        if (mailbox.unread > 0)
+            withUnread.append(mailbox);
+    // Most unread first; equal counts keep the store's order (Inbox, then by name).
+    std::stable_sort(withUnread.begin(), withUnread.end(),
+        [](const SmtpMailbox &a, const SmtpMailbox &b) { return a.unread > b.unread; });
+    QStringList named;
+    const QLocale locale;
+    for (qsizetype i = 0; i < qMin<qsizetype>(withUnread.size(), maxNamed); ++i)
+        named.append(tr("%1 %2", "tray: a mailbox and its unread count")
+                         .arg(withUnread.at(i).name, locale.toString(withUnread.at(i).unread)));
+    if (withUnread.size() > maxNamed)
+        named.append(QStringLiteral("…"));
+    return tr("%1: %2", "tray: N unread: the mailboxes with their unread counts")
+        .arg(total, named.join(tr(", ", "tray: between mailboxes")));
 }

@@ -2,6 +2,7 @@
 
 #include "inboxmodel.h"
 #include "mailboxlist.h"
+#include "mailboxlistmodel.h"
 #include "messagefiles.h"
 #include "messageview.h"
 #include "releasedialog.h"
@@ -79,6 +80,7 @@ MainWindow::MainWindow(const AppOptions &options, QWidget *parent)
 
     m_mailboxList = new MailboxList(&m_store, this);
     m_mailboxList->setMinimumWidth(100);
+    m_files->setMailboxList(m_mailboxList); // drops go to the chosen mailbox, or the one under them
 
     auto *listPane = new QWidget(this);
     auto *listLayout = new QVBoxLayout(listPane);
@@ -488,7 +490,8 @@ void MainWindow::updateStatus()
         m_tray->setIcon(badgeIcon(windowIcon(), m_trayCount));
     }
     if (m_tray)
-        m_tray->setToolTip(tr("smtp-receiver: %n unread", nullptr, int(m_store.unreadCount())));
+        m_tray->setToolTip(tr("smtp-receiver") + QLatin1Char('\n')
+            + m_mailboxList->mailboxModel()->unreadSummary());
     setWindowTitle(m_store.unreadCount() > 0
             ? tr("smtp-receiver (%1 unread)").arg(m_store.unreadCount())
             : tr("smtp-receiver"));

@@ -1,6 +1,6 @@
-// Attachments of the shown message: their thumbnails, the preview of an image, saving a part to a
-// file on a worker thread, and opening it with the system's viewer from a private temporary
-// folder.
+// Attachments of the shown message: their thumbnails, the preview of an image or a PDF (decoded
+// and rendered on a worker thread), saving a part to a file on a worker thread, and opening it with
+// the system's viewer from a private temporary folder.
 #include "messageattachments.h"
 
 #include "messageview_p.h"
@@ -12,23 +12,77 @@
 #include <QFileInfo>
 #include <QImageReader>
 #include <QLabel>
+#include <QLocale>
 #include <QMimeData>
+#include <QPainter>
+#include <QPdfDocument>
 #include <QSaveFile>
 #include <QScrollArea>
 #include <QTreeWidget>
 #include <QUrl>
+#include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace {
 
-constexpr qint64 maxThumbnailSource = 20 * 1024 * 1024; // bigger images get no thumbnail or preview
+constexpr int maxPageAspect = 4; // height per width of a rendered page, at most
 
 } // namespace
 
+MessageAttachments::PreviewKind MessageAttachments::previewKind(const SmtpMimePart &a)
+{
+    const QString type = a.contentType();
+    if (type.startsWith(QLatin1String("image/"), Qt::CaseInsensitive))
+        return PreviewKind::Image;
+    if (type.compare(QLatin1String("application/pdf"), Qt::CaseInsensitive) == 0
+        || type.compare(QLatin1String("application/x-pdf"), Qt::CaseInsensitive) == 0
+        || (type.compare(QLatin1String("application/octet-stream"), Qt::CaseInsensitive) == 0
+            && a.fileName().endsWith(QLatin1String(".pdf"), Qt::CaseInsensitive)))
+        return PreviewKind::Pdf;
+    return PreviewKind::None;
+}
+
+MessageAttachments::PdfPreview MessageAttachments::renderPdf(
+    const QByteArray &bytes, int width, int maxPages, const std::function<bool()> &keepGoing)
+{
+    PdfPreview preview;
+    QByteArray shared = bytes; // QBuffer wants a mutable array; this one shares the bytes
+    QBuffer buffer(&shared);
+    if (width <= 0 || !buffer.open(QIODevice::ReadOnly))
+        return preview;
+    QPdfDocument document;
+    document.load(&buffer); // at once: a buffer is a random-access device
+    if (document.status() != QPdfDocument::Status::Ready || document.pageCount() <= 0)
+        return preview;
+    preview.pageCount = document.pageCount();
+    for (int page = 0; page < qMin(preview.pageCount, maxPages); ++page) {
+        if (keepGoing && !keepGoing())
+            break;
+        const QSizeF points = document.pagePointSize(page);
+        if (points.isEmpty())
+            break;
+        const QSize size
+            = points.scaled(QSizeF(width, qreal(width) * maxPageAspect), Qt::KeepAspectRatio)
+                  .toSize()
+                  .expandedTo(QSize(1, 1));
+        const QImage rendered = document.render(page, size);
+        if (rendered.isNull())
+            break;
+        // On white paper: what a page leaves unpainted comes transparent.
+        QImage paper(rendered.size(), QImage::Format_RGB32);
+        paper.fill(Qt::white);
+        QPainter painter(&paper);
+        painter.drawImage(0, 0, rendered);
+        painter.end();
+        preview.pages.append(paper);
+    }
+    preview.ok = !preview.pages.isEmpty();
+    return preview;
+}
+
 QImage MessageAttachments::thumbnail(const MessageSource *store, qint64 id, const SmtpMimePart &a)
 {
-    if (!a.contentType().startsWith(QLatin1String("image/"), Qt::CaseInsensitive) || a.size() <= 0
-        || a.size() > maxThumbnailSource)
+    if (previewKind(a) != PreviewKind::Image || a.size() <= 0 || a.size() > maxPreviewSource)
         return QImage();
     bool ok = false;
     const QByteArray bytes = store->partContent(id, a.partId(), &ok);
@@ -166,29 +220,102 @@ void MessageViewPrivate::saveAttachmentInteractively(int partIndex)
     saveAttachment(partIndex, path, true);
 }
 
+void MessageViewPrivate::clearAttachmentPreview()
+{
+    attachmentPreview->hide();
+    attachmentPreviewNote->hide();
+    attachmentPreviewNote->clear();
+    attachmentPreviewLabel->clear();
+    attachmentPreviewLabel->show();
+    while (previewPagesLayout->count() > 1) { // the image label stays, the PDF's pages go
+        QLayoutItem *item = previewPagesLayout->takeAt(1);
+        delete item->widget();
+        delete item;
+    }
+}
+
+void MessageViewPrivate::showAttachmentNote(const QString &text)
+{
+    attachmentPreviewNote->setText(text);
+    attachmentPreviewNote->show();
+}
+
 void MessageViewPrivate::previewAttachment(int partIndex)
 {
+    using namespace MessageAttachments;
     Q_Q(MessageView);
-    attachmentPreview->hide();
-    attachmentPreviewLabel->clear();
+    // Every choice starts a new preview; a worker's result for an older one is dropped.
+    const quint64 generation = latestPreview.fetch_add(1) + 1;
+    clearAttachmentPreview();
     const SmtpMimePart *a = attachment(partIndex);
-    if (!a || !store || !a->contentType().startsWith(QLatin1String("image/"), Qt::CaseInsensitive)
-        || a->size() > maxThumbnailSource)
+    const PreviewKind kind = a ? previewKind(*a) : PreviewKind::None;
+    if (!store || kind == PreviewKind::None)
         return;
+    if (a->size() > maxPreviewSource) {
+        showAttachmentNote(MessageView::tr("This attachment is too big to preview here (over %1). "
+                                           "Open it to see it.")
+                               .arg(QLocale().formattedDataSize(maxPreviewSource)));
+        return;
+    }
     const MessageSource *s = store.data();
     const qint64 id = shown->id;
-    QtConcurrent::run(&pool, [s, id, partIndex] {
+    if (kind == PreviewKind::Image) {
+        QtConcurrent::run(&pool, [s, id, partIndex] {
+            bool ok = false;
+            QByteArray bytes = s->partContent(id, partIndex, &ok);
+            QBuffer buffer(&bytes);
+            QImageReader reader(&buffer);
+            reader.setAutoTransform(true);
+            return ok ? reader.read() : QImage();
+        }).then(q, [this, generation](const QImage &image) {
+            if (generation != latestPreview.load())
+                return;
+            if (image.isNull()) {
+                showAttachmentNote(MessageView::tr(
+                    "This image cannot be previewed: it is damaged or in a format that cannot "
+                    "be read here."));
+                return;
+            }
+            attachmentPreviewLabel->setPixmap(QPixmap::fromImage(image));
+            attachmentPreview->show();
+        });
+        return;
+    }
+    // Pages as wide as the list beside them, sharp on a high-density screen.
+    const qreal ratio = q->devicePixelRatioF();
+    const int width = qRound(qBound(200, attachmentsTree->viewport()->width() - 40, 800) * ratio);
+    const std::atomic<quint64> *latest = &latestPreview;
+    QtConcurrent::run(&pool, [s, id, partIndex, width, generation, latest] {
         bool ok = false;
-        QByteArray bytes = s->partContent(id, partIndex, &ok);
-        QBuffer buffer(&bytes);
-        QImageReader reader(&buffer);
-        reader.setAutoTransform(true);
-        return ok ? reader.read() : QImage();
-    }).then(q, [this, id, partIndex](const QImage &image) {
-        // Dropped when another message or part was chosen meanwhile.
-        if (image.isNull() || !shown || shown->id != id || selectedAttachmentPart() != partIndex)
+        const QByteArray bytes = s->partContent(id, partIndex, &ok);
+        if (!ok)
+            return PdfPreview();
+        return renderPdf(bytes, width, maxPdfPreviewPages,
+            [generation, latest] { return latest->load() == generation; });
+    }).then(q, [this, generation, ratio](const PdfPreview &pdf) {
+        if (generation != latestPreview.load())
             return;
-        attachmentPreviewLabel->setPixmap(QPixmap::fromImage(image));
+        if (!pdf.ok) {
+            showAttachmentNote(MessageView::tr("This PDF cannot be previewed: it is damaged, "
+                                               "protected by a password, or not a PDF."));
+            return;
+        }
+        attachmentPreviewLabel->hide();
+        for (qsizetype i = 0; i < pdf.pages.size(); ++i) {
+            QPixmap pixmap = QPixmap::fromImage(pdf.pages.at(i));
+            pixmap.setDevicePixelRatio(ratio);
+            auto *pageLabel = new QLabel;
+            pageLabel->setObjectName(QStringLiteral("pdfPage%1").arg(i + 1));
+            pageLabel->setPixmap(pixmap);
+            pageLabel->setFrameShape(QFrame::Box);
+            pageLabel->setToolTip(MessageView::tr("Page %1 of %2").arg(i + 1).arg(pdf.pageCount));
+            previewPagesLayout->addWidget(pageLabel, 0, Qt::AlignHCenter);
+        }
+        if (pdf.pageCount > pdf.pages.size())
+            showAttachmentNote(MessageView::tr("The first %1 of %n pages are shown. Open the PDF "
+                                               "to see them all.",
+                nullptr, pdf.pageCount)
+                                   .arg(pdf.pages.size()));
         attachmentPreview->show();
     });
 }

@@ -1,9 +1,10 @@
-// Attachments of a message on disk and on screen: the thumbnail the Attachments tab shows, and
-// the file helpers behind opening a part with the system's viewer and saving it (or the raw
-// message) to a file.
+// Attachments of a message on disk and on screen: the thumbnail the Attachments tab shows, the
+// pages of a PDF it previews, and the file helpers behind opening a part with the system's viewer
+// and saving it (or the raw message) to a file.
 #pragma once
 
 #include <QImage>
+#include <QList>
 #include <QString>
 #include <QTreeWidget>
 
@@ -15,6 +16,27 @@ class SmtpMimePart;
 namespace MessageAttachments {
 
 constexpr int thumbnailSize = 64;
+// Bigger attachments get no thumbnail and no preview: the user opens them instead.
+constexpr qint64 maxPreviewSource = 20 * 1024 * 1024;
+// A PDF's preview shows its first pages only: each costs a few megabytes as an image.
+constexpr int maxPdfPreviewPages = 10;
+
+// What the Attachments tab previews of an attachment: images (Qt's image readers) and PDFs
+// (QtPdf), told by content type, and by the .pdf name of a generic binary part.
+enum class PreviewKind { None, Image, Pdf };
+PreviewKind previewKind(const SmtpMimePart &attachment);
+
+struct PdfPreview
+{
+    bool ok = false; // false: damaged, protected by a password, or no PDF
+    int pageCount = 0; // of the document
+    QList<QImage> pages; // its first pages, rendered
+};
+
+// Renders the first maxPages pages of the PDF in bytes, width pixels wide (a page more than four
+// times as tall as wide is shown narrower); stops early when keepGoing returns false. Any thread.
+PdfPreview renderPdf(
+    const QByteArray &bytes, int width, int maxPages, const std::function<bool()> &keepGoing = {});
 
 // A thumbnail of an image attachment of message id, decoded from the source (worker thread); null
 // for other types and for images too big to be worth decoding.

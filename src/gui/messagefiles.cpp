@@ -1,6 +1,7 @@
 // Mail as files: .eml files for messages dragged out of the inbox, imports of files dropped in.
 #include "messagefiles.h"
 
+#include "mailboxlist.h"
 #include "messageattachments.h"
 
 #include <importer.h>
@@ -9,10 +10,14 @@
 
 #include <QDir>
 #include <QDropEvent>
+#include <QFuture>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QUrl>
 #include <QWidget>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <functional>
 
 namespace {
 
@@ -25,6 +30,62 @@ namespace {
     QT_TRANSLATE_NOOP("MailImport", "a directory, not a message"),
 };
 
+const QString uriList = QStringLiteral("text/uri-list");
+const QString rfc822 = QStringLiteral("message/rfc822");
+
+// What the writer gives back: an error text for the user, or the one message's bytes.
+struct Written
+{
+    QString error;
+    QByteArray single;
+};
+
+// A drag's data whose files are still being written: asking for the files (or the message) waits
+// for the writer; a write that failed gives nothing and is told once.
+class PendingFilesMimeData : public QMimeData
+{
+public:
+    PendingFilesMimeData(const QList<QUrl> &urls, bool single, QFuture<Written> written,
+        std::function<void(const QString &)> report)
+        : m_urls(urls)
+        , m_single(single)
+        , m_written(std::move(written))
+        , m_report(std::move(report))
+    { }
+
+    QStringList formats() const override
+    {
+        return m_single ? QStringList { uriList, rfc822 } : QStringList { uriList };
+    }
+
+protected:
+    QVariant retrieveData(const QString &type, QMetaType preferred) const override
+    {
+        if (type != uriList && !(m_single && type == rfc822))
+            return QMimeData::retrieveData(type, preferred);
+        const Written written = m_written.result(); // waits for the writer
+        if (!written.error.isEmpty()) {
+            if (!m_reported && m_report)
+                m_report(written.error);
+            m_reported = true;
+            return QVariant();
+        }
+        if (type == rfc822)
+            return written.single;
+        QVariantList urls;
+        for (const QUrl &url : m_urls)
+            urls.append(url);
+        return urls;
+    }
+
+private:
+    QList<QUrl> m_urls;
+    bool m_single;
+    QFuture<Written> m_written;
+    std::function<void(const QString &)> m_report;
+    mutable bool m_reported = false;
+};
+
 } // namespace
 
 MessageFiles::MessageFiles(SmtpMessageStore *store, QWidget *window)
@@ -34,9 +95,26 @@ MessageFiles::MessageFiles(SmtpMessageStore *store, QWidget *window)
 {
     window->setAcceptDrops(true);
     window->installEventFilter(this);
+    m_writer.setMaxThreadCount(1);
+    // The writer reads the store: done before it closes (it is destroyed before this object).
+    connect(
+        store, &SmtpMessageStore::aboutToClose, this, [this] { m_writer.waitForDone(); },
+        Qt::DirectConnection);
 }
 
-MessageFiles::~MessageFiles() = default;
+MessageFiles::~MessageFiles()
+{
+    m_writer.waitForDone();
+}
+
+void MessageFiles::setMailboxList(MailboxList *list)
+{
+    if (m_mailboxList)
+        disconnect(m_mailboxList, nullptr, this, nullptr);
+    m_mailboxList = list;
+    if (list)
+        connect(list, &MailboxList::filesDropped, this, &MessageFiles::importFiles);
+}
 
 QString MessageFiles::fileName(const QString &subject, qint64 id)
 {
@@ -53,30 +131,40 @@ QMimeData *MessageFiles::mimeData(const QList<qint64> &ids, const QStringList &s
 {
     if (ids.isEmpty())
         return nullptr;
+    QList<QPair<qint64, QString>> files;
     QList<QUrl> urls;
-    QByteArray single;
     for (qsizetype i = 0; i < ids.size(); ++i) {
         const qint64 id = ids.at(i);
         // One folder per message, so that equal subjects never overwrite each other.
         QString error;
         const QString path
             = m_scratch.filePath(QString::number(id), fileName(subjects.value(i), id), &error);
-        const QByteArray bytes = path.isEmpty() ? QByteArray() : m_store->rawData(id);
-        if (error.isEmpty())
-            error = MessageAttachments::writeFile(path, bytes);
-        if (!error.isEmpty()) {
+        if (path.isEmpty()) {
             refuse(error);
             return nullptr;
         }
+        files.append({ id, path });
         urls.append(QUrl::fromLocalFile(path));
-        if (ids.size() == 1)
-            single = bytes;
     }
-    auto *mime = new QMimeData;
-    mime->setUrls(urls);
-    if (ids.size() == 1)
-        mime->setData(QStringLiteral("message/rfc822"), single);
-    return mime;
+    const SmtpMessageStore *store = m_store;
+    QFuture<Written> written = QtConcurrent::run(&m_writer, [store, files] {
+        Written result;
+        for (const auto &[id, path] : files) {
+            const QByteArray bytes = store->rawData(id);
+            result.error = MessageAttachments::writeFile(path, bytes);
+            if (!result.error.isEmpty())
+                return result;
+            if (files.size() == 1)
+                result.single = bytes;
+        }
+        return result;
+    });
+    QPointer<MessageFiles> self(this);
+    return new PendingFilesMimeData(urls, ids.size() == 1, written, [self](const QString &error) {
+        if (self) // not modal inside the drag: told when it is over
+            QMetaObject::invokeMethod(
+                self, [self, error] { self->refuse(error); }, Qt::QueuedConnection);
+    });
 }
 
 QStringList MessageFiles::localFiles(const QMimeData *mime)
@@ -90,7 +178,7 @@ QStringList MessageFiles::localFiles(const QMimeData *mime)
     return files;
 }
 
-bool MessageFiles::importFiles(const QStringList &paths)
+bool MessageFiles::importFiles(const QStringList &paths, const QString &mailbox)
 {
     // Every file first: one bad file and nothing is stored.
     QList<QByteArray> messages;
@@ -104,7 +192,7 @@ bool MessageFiles::importFiles(const QStringList &paths)
     }
     QList<SmtpMessage> toStore;
     for (const QByteArray &bytes : std::as_const(messages))
-        toStore.append(MailImport::message(bytes, QString()));
+        toStore.append(MailImport::message(bytes, mailbox));
     QString error;
     if (toStore.isEmpty() || !m_store->storeAll(toStore, &error).isEmpty())
         return true;
@@ -121,16 +209,18 @@ bool MessageFiles::eventFilter(QObject *watched, QEvent *event)
     case QEvent::DragMove:
     case QEvent::Drop: {
         auto *drop = static_cast<QDropEvent *>(event);
-        // Files of its own drags (messages, attachments) are already here.
+        // Files of its own drags (messages, attachments) are already here. Asked first: the
+        // files of a drag of messages may still be being written.
         const auto *source = qobject_cast<QWidget *>(drop->source());
-        if (localFiles(drop->mimeData()).isEmpty() || (source && source->window() == m_window)) {
+        if ((source && source->window() == m_window) || localFiles(drop->mimeData()).isEmpty()) {
             drop->ignore();
             return true;
         }
         drop->setDropAction(Qt::CopyAction);
         drop->accept();
         if (event->type() == QEvent::Drop)
-            importFiles(localFiles(drop->mimeData()));
+            importFiles(localFiles(drop->mimeData()),
+                m_mailboxList ? m_mailboxList->currentMailbox() : QString());
         return true;
     }
     default:

@@ -207,6 +207,7 @@ MessageView::~MessageView()
     d->tabs->blockSignals(true);
     d->attachmentsTree->blockSignals(true);
     d->latestLoad.fetch_add(1); // running loads stop early
+    d->latestPreview.fetch_add(1); // and a PDF's pages being rendered
     d->pool.clear();
     d->pool.waitForDone();
     // The page (a child of the view) must go before its profile.

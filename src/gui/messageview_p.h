@@ -33,6 +33,7 @@ class QTabWidget;
 class QTableWidget;
 class AttachmentTree;
 class QTreeWidget;
+class QVBoxLayout;
 class QWebEngineProfile;
 class QWebEngineUrlRequestJob;
 class QWebEngineView;
@@ -89,14 +90,18 @@ public:
     void openAttachment(int partIndex);
     QString dragAttachment(int partIndex); // writes the part's file now; its path or empty
     void saveAttachmentInteractively(int partIndex);
-    // Shows an image attachment below the list, decoded on a worker thread; hides it otherwise.
+    // Shows an image attachment or a PDF's first pages below the list, decoded and rendered on a
+    // worker thread, or one line saying why it is not shown; hides the preview for other parts.
     void previewAttachment(int partIndex);
+    void clearAttachmentPreview();
+    void showAttachmentNote(const QString &text);
 
     MessageView *q_ptr;
     QPointer<MessageSource> store; // what the loader reads
     std::unique_ptr<LocalMessageSource> ownSource; // made by setStore()
     qint64 currentId = 0; // asked for (messageId())
     std::atomic<quint64> latestLoad { 0 };
+    std::atomic<quint64> latestPreview { 0 }; // the attachment preview asked for last
     QThreadPool pool;
     std::shared_ptr<const LoadedMessage> shown; // what the tabs show
     QHash<int, QByteArray> partCache; // decoded cid parts of the shown message
@@ -136,8 +141,10 @@ public:
     QPlainTextEdit *sourceEdit = nullptr;
     AttachmentTree *attachmentsTree = nullptr;
     QLabel *noAttachmentsLabel = nullptr;
-    QScrollArea *attachmentPreview = nullptr; // the selected image attachment, full size
-    QLabel *attachmentPreviewLabel = nullptr;
+    QScrollArea *attachmentPreview = nullptr; // the selected image attachment or PDF
+    QVBoxLayout *previewPagesLayout = nullptr; // the image label, then a PDF's pages
+    QLabel *attachmentPreviewLabel = nullptr; // an image, full size
+    QLabel *attachmentPreviewNote = nullptr; // why it is not previewed, or not all of it
     QPushButton *openButton = nullptr;
     QPushButton *saveAttachmentButton = nullptr;
     QTreeWidget *partsTree = nullptr;

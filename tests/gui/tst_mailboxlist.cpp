@@ -1,6 +1,8 @@
 // The mailbox list beside the inbox: mail routed by a rule to "billing" makes that mailbox appear
 // live; clicking it shows only its mail, "All mail" shows all; unread counts follow reading;
-// Ctrl+1…9 choose rows; the context menu's actions mark a mailbox read and delete it.
+// Ctrl+1…9 choose rows; the context menu's actions mark a mailbox read and delete it; .eml files
+// dropped on a row land in that mailbox only, dropped on the window in the chosen one; the tray's
+// line names the mailboxes with the most unread mail.
 #include "desktopwindow.h"
 #include "smtptestclient.h"
 
@@ -8,20 +10,71 @@
 #include <mailboxlist.h>
 #include <mailboxlistmodel.h>
 #include <mainwindow.h>
+#include <messagefiles.h>
 #include <translators.h>
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QDropEvent>
+#include <QFile>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
 constexpr int timeout = 30000;
+
+namespace {
+
+// An .eml file in dir; its path.
+QString emlFile(const QTemporaryDir &dir, const QByteArray &subject)
+{
+    const QString path = dir.filePath(QString::fromLatin1(subject) + QStringLiteral(".eml"));
+    QFile file(path);
+    const QByteArray bytes = "From: app@x.test\r\nTo: dev@x.test\r\nSubject: " + subject
+        + "\r\nMessage-ID: <" + subject + "@x.test>\r\n\r\nimported\r\n";
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size())
+        return QString();
+    return path;
+}
+
+// Drops files on widget at `at` as a file manager would: a drag enters, moves there, drops.
+bool dropFiles(QWidget *widget, const QPoint &at, const QStringList &paths)
+{
+    QMimeData mime;
+    QList<QUrl> urls;
+    for (const QString &path : paths)
+        urls.append(QUrl::fromLocalFile(path));
+    mime.setUrls(urls);
+    QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(widget, &enter);
+    if (!enter.isAccepted())
+        return false;
+    QDragMoveEvent move(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(widget, &move);
+    if (!move.isAccepted())
+        return false;
+    QDropEvent drop(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(widget, &drop);
+    return drop.isAccepted();
+}
+
+SmtpMailbox mailbox(const QString &name, qint64 unread)
+{
+    SmtpMailbox m;
+    m.name = name;
+    m.messages = unread + 1;
+    m.unread = unread;
+    return m;
+}
+
+} // namespace
 
 class TestMailboxList : public QObject
 {
@@ -36,6 +89,10 @@ private Q_SLOTS:
     void deleteAllAsksAndRemovesTheMailbox();
     void notificationNamesTheMailbox();
     void keepAtMostAppliesToEachMailbox();
+    void filesDroppedOnARowLandInItsMailbox();
+    void filesDroppedOnTheWindowLandInTheChosenMailbox();
+    void trayLineNamesTheMailboxes();
+    void trayLineIsBounded();
 
 private:
     void send(const QByteArray &to, const QByteArray &subject) { sendEach({ { to, subject } }); }
@@ -253,6 +310,100 @@ void TestMailboxList::keepAtMostAppliesToEachMailbox()
     QTRY_COMPARE_WITH_TIMEOUT(pruned.count(), 1, timeout);
     QCOMPARE(m_window->store()->count("billing"), qint64(2));
     QCOMPARE(m_window->store()->count("Inbox"), qint64(1));
+}
+
+void TestMailboxList::filesDroppedOnARowLandInItsMailbox()
+{
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    MailboxListModel *model = list()->mailboxModel();
+    send("a@x.test", "to the inbox");
+    send("b@billing.test", "a bill");
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 3, timeout);
+    QCOMPARE(model->mailboxAt(2), QString("billing"));
+    list()->selectRow(1); // Inbox chosen: the row under the drop decides, not the choice
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = emlFile(dir, "dropped-bill");
+    QVERIFY(!path.isEmpty());
+    QSignalSpy added(m_window->store(), &SmtpMessageStore::messagesAdded);
+    const QRect billingRow = list()->visualRect(model->index(2));
+    QVERIFY(billingRow.isValid());
+    QVERIFY(dropFiles(list()->viewport(), billingRow.center(), { path }));
+    QTRY_COMPARE_WITH_TIMEOUT(added.count(), 1, timeout);
+    const QList<qint64> ids = added.at(0).at(0).value<QList<qint64>>();
+    QCOMPARE(ids.size(), 1);
+    const auto stored = m_window->store()->message(ids.first());
+    QVERIFY(stored);
+    QCOMPARE(stored->message().mailboxes(), QStringList { "billing" });
+    QCOMPARE(m_window->store()->count("billing"), qint64(2));
+    QCOMPARE(m_window->store()->count("Inbox"), qint64(1));
+    QTRY_COMPARE_WITH_TIMEOUT(model->index(2).data().toString(), QString("billing (2)"), timeout);
+    QCOMPARE(list()->currentMailbox(), QString("Inbox")); // the drop chose nothing
+
+    // Only local files are taken.
+    QMimeData files;
+    files.setUrls({ QUrl::fromLocalFile(path) });
+    QVERIFY(model->canDropMimeData(&files, Qt::CopyAction, -1, -1, model->index(2)));
+    QMimeData noFiles;
+    noFiles.setText("just text");
+    QVERIFY(!model->canDropMimeData(&noFiles, Qt::CopyAction, -1, -1, model->index(2)));
+}
+
+void TestMailboxList::filesDroppedOnTheWindowLandInTheChosenMailbox()
+{
+    MailboxListModel *model = list()->mailboxModel();
+    send("b@billing.test", "a bill");
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 3, timeout);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString billPath = emlFile(dir, "bill-by-window");
+    const QString allPath = emlFile(dir, "all-mail-by-window");
+    QVERIFY(!billPath.isEmpty() && !allPath.isEmpty());
+    const QPoint middle(m_window->width() / 2, m_window->height() / 2);
+
+    list()->selectMailbox("billing");
+    QVERIFY(dropFiles(m_window, middle, { billPath }));
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->store()->count("billing"), qint64(2), timeout);
+    QCOMPARE(m_window->store()->count("Inbox"), qint64(0));
+
+    list()->selectRow(0); // All mail: into Inbox
+    QVERIFY(dropFiles(m_window, middle, { allPath }));
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->store()->count("Inbox"), qint64(1), timeout);
+    QCOMPARE(m_window->store()->count("billing"), qint64(2));
+
+    // The same through the list's import signal, as a drop below its rows sends it.
+    QVERIFY(m_window->messageFiles()->importFiles({ allPath }, "billing"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->store()->count("billing"), qint64(3), timeout);
+}
+
+void TestMailboxList::trayLineNamesTheMailboxes()
+{
+    MailboxListModel *model = list()->mailboxModel();
+    QCOMPARE(model->unreadSummary(), QString("No unread mail"));
+    send("a@x.test", "one");
+    QTRY_COMPARE_WITH_TIMEOUT(model->unreadSummary(), QString("1 unread"), timeout); // Inbox only
+    sendEach({ { "b@billing.test", "bill 1" }, { "c@billing.test", "bill 2" } });
+    QTRY_COMPARE_WITH_TIMEOUT(
+        model->unreadSummary(), QString("3 unread: billing 2, Inbox 1"), timeout);
+    list()->markMailboxRead("billing");
+    QTRY_COMPARE_WITH_TIMEOUT(model->unreadSummary(), QString("1 unread: Inbox 1"), timeout);
+}
+
+void TestMailboxList::trayLineIsBounded()
+{
+    const QList<SmtpMailbox> mailboxes { mailbox("Inbox", 1), mailbox("alpha", 0),
+        mailbox("billing", 3), mailbox("crm", 1), mailbox("shop-backend", 9), mailbox("zeta", 1) };
+    QCOMPARE(MailboxListModel::unreadSummary(mailboxes, 15, 3),
+        QString("15 unread: shop-backend 9, billing 3, Inbox 1, …"));
+    QCOMPARE(MailboxListModel::unreadSummary(mailboxes, 15, 5),
+        QString("15 unread: shop-backend 9, billing 3, Inbox 1, crm 1, zeta 1"));
+    QCOMPARE(MailboxListModel::unreadSummary(mailboxes.mid(0, 1), 1, 3), QString("1 unread"));
+    QCOMPARE(MailboxListModel::unreadSummary(mailboxes, 0, 3), QString("No unread mail"));
+    QCOMPARE(
+        MailboxListModel::unreadSummary({ mailbox("Inbox", 0), mailbox("big", 12345) }, 12345, 3),
+        QString("12,345 unread: big 12,345"));
 }
 
 QTEST_MAIN(TestMailboxList)

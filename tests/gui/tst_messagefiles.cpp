@@ -1,7 +1,7 @@
 // Mail as files in the window: messages dragged out of the inbox are .eml files byte-identical to
-// the store and to the HTTP API's /raw, under safe names; .eml and mbox files dropped on the
-// window are imported with their bytes, and a file that is no mail is refused by name with
-// nothing imported.
+// the store and to the HTTP API's /raw, under safe names, written while the drag goes on; .eml and
+// mbox files dropped on the window are imported with their bytes, and a file that is no mail is
+// refused by name with nothing imported.
 #include "desktopwindow.h"
 
 #include <inboxmodel.h>
@@ -19,6 +19,7 @@
 #include <QMimeData>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSemaphore>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -83,6 +84,7 @@ private Q_SLOTS:
     void cleanup();
     void fileNamesAreSafe();
     void draggedMessagesAreTheirRawBytes();
+    void dragStartsBeforeTheFilesAreWritten();
     void droppedFilesAreImported();
     void corruptFileIsRefusedByName();
 
@@ -212,6 +214,58 @@ void TestMessageFiles::draggedMessagesAreTheirRawBytes()
         one->data(QStringLiteral("message/rfc822")), m_window->store()->rawData(model->idAt(1)));
     QCOMPARE(readAll(one->urls().constFirst().toLocalFile()),
         m_window->store()->rawData(model->idAt(1)));
+}
+
+void TestMessageFiles::dragStartsBeforeTheFilesAreWritten()
+{
+    const QList<QByteArray> messages { mail("Big 1", QByteArray(200000, 'a')),
+        mail("Big 2", QByteArray(200000, 'b')) };
+    const QList<qint64> ids = store(messages);
+    QCOMPARE(ids.size(), 2);
+
+    // The writer is busy (a task that waits for the test): the drag's data comes all the same.
+    QSemaphore busy;
+    QSemaphore started;
+    QThreadPool *writer = m_window->messageFiles()->writerPool();
+    writer->start([&busy, &started] {
+        started.release();
+        busy.acquire();
+    });
+    QVERIFY(started.tryAcquire(1, timeout));
+    std::unique_ptr<QMimeData> mime(m_window->messageFiles()->mimeData(
+        ids, { QStringLiteral("Big 1"), QStringLiteral("Big 2") }));
+    QVERIFY(mime);
+    QVERIFY(mime->hasUrls());
+    QVERIFY(!mime->hasFormat(QStringLiteral("message/rfc822")));
+    QCOMPARE(writer->activeThreadCount(), 1); // still held: nothing written yet
+
+    // Asked for the files (as at the drop), it waits for the writer and gives them whole.
+    busy.release();
+    const QList<QUrl> urls = mime->urls();
+    QCOMPARE(urls.size(), 2);
+    QCOMPARE(readAll(urls.at(0).toLocalFile()), messages.at(0));
+    QCOMPARE(readAll(urls.at(1).toLocalFile()), messages.at(1));
+
+    // One message: also as message/rfc822, from the writer.
+    std::unique_ptr<QMimeData> single(m_window->messageFiles()->mimeData({ ids.at(0) }, { "x" }));
+    QVERIFY(single);
+    QCOMPARE(single->data(QStringLiteral("message/rfc822")), messages.at(0));
+    const QString path = single->urls().constFirst().toLocalFile();
+    QCOMPARE(readAll(path), messages.at(0));
+
+    // A file that cannot be written (a folder is in its place): the drop gets no files, and the
+    // user is told.
+    QVERIFY(QFile::remove(path));
+    QVERIFY(QDir().mkdir(path));
+    std::unique_ptr<QMimeData> broken(m_window->messageFiles()->mimeData({ ids.at(0) }, { "x" }));
+    QVERIFY(broken);
+    QVERIFY(broken->hasUrls());
+    QVERIFY(broken->urls().isEmpty());
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (box = m_window->findChild<QMessageBox *>(QStringLiteral("messageFilesError"))), timeout);
+    QVERIFY2(box->text().contains(QDir::toNativeSeparators(path)), qPrintable(box->text()));
+    box->close();
 }
 
 void TestMessageFiles::droppedFilesAreImported()

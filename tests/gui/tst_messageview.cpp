@@ -1,7 +1,8 @@
 // The message view on a real (in-memory) store: the HTML tab renders, remote content stays
 // blocked (a local HTTP listener counts zero hits) until "Load remote content", cid: images come
 // from the message, HTML above the 2 MB setHtml() limit renders; the Source, Headers,
-// Attachments, Parts, Checks and SMTP tabs show what the store has; stale loads are dropped.
+// Attachments, Parts, Checks and SMTP tabs show what the store has (a PDF attachment previewed as
+// pages, a damaged one as one line saying so); stale loads are dropped.
 //
 // Its own main(): the URL scheme must be registered before the QApplication exists.
 #include <messageattachments.h>
@@ -21,6 +22,8 @@
 #include <QLabel>
 #include <QMetaEnum>
 #include <QMimeData>
+#include <QPainter>
+#include <QPdfWriter>
 #include <QPlainTextEdit>
 #include <QPointer>
 #include <QRandomGenerator>
@@ -78,6 +81,41 @@ QByteArray pdfBytes()
         pdf += char(random.bounded(256));
     pdf += "\n%%EOF\n";
     return pdf;
+}
+
+// A real PDF of pages pages (QtGui writes it), each filled with a red block.
+QByteArray realPdf(int pages)
+{
+    QByteArray pdf;
+    QBuffer buffer(&pdf);
+    buffer.open(QIODevice::WriteOnly);
+    QPdfWriter writer(&buffer);
+    writer.setResolution(72);
+    QPainter painter(&writer);
+    for (int page = 0; page < pages; ++page) {
+        if (page > 0)
+            writer.newPage();
+        painter.fillRect(QRect(50, 50, 300, 300), QColor(220, 0, 0));
+        painter.drawText(QPoint(60, 400), QStringLiteral("Page %1").arg(page + 1));
+    }
+    painter.end();
+    return pdf;
+}
+
+QByteArray pdfMessage(const QByteArray &fileName, const QByteArray &pdf)
+{
+    return "From: a@example.test\r\nTo: b@example.test\r\nSubject: a PDF\r\n"
+           "Date: Sat, 28 Nov 2026 10:00:00 +0000\r\nMessage-ID: <"
+        + fileName
+        + "@example.test>\r\n"
+          "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+          "--b\r\nContent-Type: text/plain\r\n\r\nSee the attachment.\r\n"
+          "--b\r\nContent-Type: application/pdf; name=\""
+        + fileName
+        + "\"\r\n"
+          "Content-Transfer-Encoding: base64\r\n"
+          "Content-Disposition: attachment; filename=\""
+        + fileName + "\"\r\n\r\n" + base64Lines(pdf) + "--b--\r\n";
 }
 
 const QString decodedSubject = QString::fromUtf8("Grüße aus Köln ☕");
@@ -236,6 +274,9 @@ private Q_SLOTS:
     void sourceTab();
     void headersTab();
     void attachmentsTab();
+    void pdfAttachmentIsPreviewed();
+    void damagedPdfIsNotPreviewed();
+    void longPdfShowsItsFirstPages();
     void partsTab();
     void checksTab();
     void checksAreWordedInTheUsersLanguage();
@@ -250,6 +291,8 @@ private Q_SLOTS:
 private:
     qint64 deliver(const QByteArray &data);
     bool showAndWait(qint64 id);
+    // Shows message id on the Attachments tab with its attachment named fileName chosen.
+    bool chooseAttachment(qint64 id, const QString &fileName);
     bool waitForRender(qint64 id, QSignalSpy &rendered);
     QImage pollGrab(const std::function<bool(const QImage &)> &done);
     template<typename T>
@@ -561,6 +604,91 @@ void TestMessageView::attachmentsTab()
     QVERIFY(!bad.result());
     QCOMPARE(errors.count(), 1);
     QVERIFY(!QFile::exists(dir.filePath("nothing")));
+}
+
+bool TestMessageView::chooseAttachment(qint64 id, const QString &fileName)
+{
+    if (!showAndWait(id))
+        return false;
+    m_view->setCurrentTab(MessageView::Tab::Attachments);
+    auto *tree = child<QTreeWidget>("attachmentsTree");
+    for (int i = 0; tree && i < tree->topLevelItemCount(); ++i) {
+        if (tree->topLevelItem(i)->text(0) == fileName) {
+            tree->setCurrentItem(tree->topLevelItem(i));
+            return true;
+        }
+    }
+    return false;
+}
+
+void TestMessageView::pdfAttachmentIsPreviewed()
+{
+    const QByteArray pdf = realPdf(1);
+    const MessageAttachments::PdfPreview rendered = MessageAttachments::renderPdf(pdf, 300, 10);
+    QVERIFY(rendered.ok);
+    QCOMPARE(rendered.pageCount, 1);
+    QCOMPARE(rendered.pages.size(), 1);
+    QCOMPARE(rendered.pages.first().width(), 300);
+    QCOMPARE(rendered.pages.first().pixel(2, 2), qRgb(255, 255, 255)); // paper, not transparent
+
+    const qint64 id = deliver(pdfMessage("invoice.pdf", pdf));
+    QVERIFY(id > 0);
+    QVERIFY(chooseAttachment(id, "invoice.pdf"));
+    auto *preview = child<QWidget>("attachmentPreview");
+    QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>("pdfPage1"), loadTimeout);
+    QVERIFY(!preview->isHidden());
+    QVERIFY(!child<QLabel>("pdfPage2"));
+    QVERIFY(child<QLabel>("attachmentPreviewNote")->isHidden());
+    const QImage page = child<QLabel>("pdfPage1")->pixmap().toImage();
+    QVERIFY(page.width() >= 200);
+    QVERIFY2(
+        hasPixel(page, [](QRgb p) { return qRed(p) > 180 && qGreen(p) < 60 && qBlue(p) < 60; }),
+        "page 1 does not show the red block");
+
+    // Another message: its preview goes.
+    QVERIFY(showAndWait(m_rich));
+    QTRY_VERIFY_WITH_TIMEOUT(!child<QLabel>("pdfPage1"), loadTimeout);
+    QVERIFY(preview->isHidden());
+}
+
+void TestMessageView::damagedPdfIsNotPreviewed()
+{
+    // The rich message's report.pdf is a PDF header and random bytes.
+    QVERIFY(MessageAttachments::renderPdf(pdfBytes(), 300, 10).pages.isEmpty());
+    QVERIFY(!MessageAttachments::renderPdf(pdfBytes(), 300, 10).ok);
+    QVERIFY(!MessageAttachments::renderPdf(QByteArray(), 300, 10).ok);
+    QVERIFY(!MessageAttachments::renderPdf(realPdf(1).left(400), 300, 10).ok); // cut short
+
+    QVERIFY(chooseAttachment(m_rich, "report.pdf"));
+    auto *note = child<QLabel>("attachmentPreviewNote");
+    QTRY_VERIFY_WITH_TIMEOUT(!note->isHidden(), loadTimeout);
+    QVERIFY2(note->text().contains("cannot be previewed"), qPrintable(note->text()));
+    QVERIFY(!note->text().contains('\n'));
+    QVERIFY(child<QWidget>("attachmentPreview")->isHidden());
+    QVERIFY(!child<QLabel>("pdfPage1"));
+
+    // The image beside it: the note goes, the image comes.
+    QVERIFY(chooseAttachment(m_rich, "logo.png"));
+    QVERIFY(note->isHidden());
+    QTRY_VERIFY_WITH_TIMEOUT(!child<QWidget>("attachmentPreview")->isHidden(), loadTimeout);
+}
+
+void TestMessageView::longPdfShowsItsFirstPages()
+{
+    const int pages = MessageAttachments::maxPdfPreviewPages + 2;
+    const qint64 id = deliver(pdfMessage("long.pdf", realPdf(pages)));
+    QVERIFY(id > 0);
+    QVERIFY(chooseAttachment(id, "long.pdf"));
+    const QString last = QStringLiteral("pdfPage%1").arg(MessageAttachments::maxPdfPreviewPages);
+    QTRY_VERIFY_WITH_TIMEOUT(m_view->findChild<QLabel *>(last), loadTimeout);
+    QVERIFY(!m_view->findChild<QLabel *>(
+        QStringLiteral("pdfPage%1").arg(MessageAttachments::maxPdfPreviewPages + 1)));
+    auto *note = child<QLabel>("attachmentPreviewNote");
+    QVERIFY(!note->isHidden());
+    QCOMPARE(note->text(),
+        QStringLiteral("The first %1 of %2 pages are shown. Open the PDF to see them all.")
+            .arg(MessageAttachments::maxPdfPreviewPages)
+            .arg(pages));
 }
 
 void TestMessageView::partsTab()
