@@ -15,12 +15,15 @@
 # >= 0.8 x W2 alone; the new frame < 100 ms after the 250.
 #
 # Usage: bench/http-api.sh [N] [PATH]   (PATH: keep the generated store there; see store-scale.sh)
-# Builds Release into build/bench-store (BUILD_DIR overrides). Nothing here runs in CTest.
+# Builds Release into build/bench-store (BUILD_DIR overrides). PARTS picks the parts to run
+# (default 123; PARTS=2: W2 alone and polled only, with no store to make). Nothing here runs in
+# CTest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-1000000}
 db=${2:-}
 build=${BUILD_DIR:-build/bench-store}
+parts=${PARTS:-123}
 harness=${SMTP_BENCH_HARNESS:-$(cd .. && pwd)/shared/bench}
 py=${PY:-/usr/bin/python3}
 
@@ -67,6 +70,7 @@ timed() { # name path
      END { printf "RESULT %s first_ms=%.2f median_ms=%.2f max_ms=%.2f  (%s)\n", name, first, t[int((n + 1) / 2)], t[n], path }'
 }
 
+if [[ $parts == *1* ]]; then
 echo "== make-store $db $n"
 "$bin/make-store" "$db" "$n" | awk '/stored|RESULT|nothing|resuming/'
 
@@ -81,11 +85,15 @@ timed from "/api/v1/search?query=from:alice"
 timed subject_substring "/api/v1/search?query=subject:ylophon"
 timed latest "/api/v1/message/latest"
 stop
+fi
 
+if [[ $parts == *3* ]]; then
 echo "== /api/events: the new frame after the 250"
 serve "$work/ws.sqlite"
 "$py" bench/ws-latency.py "$HTTP_PORT" "$SMTP_PORT" 50
 stop
+fi
+[[ $parts == *2* ]] || exit 0
 
 echo "== W2 alone and with 200 clients polling search"
 w2() { "$harness/smtp-load.sh" -q -m 20000 -s 20 -l 1024 -p 100 127.0.0.1 "$SMTP_PORT" | tail -n 1; }

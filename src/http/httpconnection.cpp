@@ -1,8 +1,6 @@
 // The socket side of one HTTP client: checks, answers in order, timers, closing.
 #include "httpconnection.h"
 
-#include "httprouter.h"
-
 #include <QDateTime>
 #include <QHostAddress>
 #include <QLocale>
@@ -147,13 +145,28 @@ QByteArray HttpChecks::httpDate()
         + " GMT";
 }
 
-HttpConnection::HttpConnection(QTcpSocket *socket, const HttpRouter *router,
-    const HttpServerSettings *settings, QObject *parent)
+std::shared_ptr<const HttpServerSettings> HttpSharedSettings::current() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_current;
+}
+
+void HttpSharedSettings::change(const std::function<void(HttpServerSettings &)> &edit)
+{
+    QMutexLocker lock(&m_mutex);
+    auto next = std::make_shared<HttpServerSettings>(*m_current);
+    edit(*next);
+    m_current = std::move(next);
+}
+
+HttpConnection::HttpConnection(
+    QTcpSocket *socket, HttpDispatch dispatch, const HttpSharedSettings *settings, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
-    , m_router(router)
-    , m_settings(settings)
-    , m_parser(settings->maxBodySize)
+    , m_dispatch(std::move(dispatch))
+    , m_shared(settings)
+    , m_settings(settings->current())
+    , m_parser(m_settings->maxBodySize)
 {
     m_socket->setParent(this);
     m_socket->setReadBufferSize(readBufferLimit);
@@ -224,6 +237,7 @@ void HttpConnection::onReadyRead()
     const QByteArray bytes = m_socket->read(readBufferLimit);
     if (bytes.isEmpty())
         return;
+    m_settings = m_shared->current();
     m_idleTimer.start(m_settings->idleTimeoutMs);
     m_parser.setMaxBodySize(m_settings->maxBodySize);
     m_parser.feed(bytes);
@@ -351,7 +365,7 @@ HttpConnection::Outcome HttpConnection::handle(HttpParsedRequest parsed)
     // (the send API answers once the message is stored), later requests wait in the parser.
     m_awaitingAnswer = true;
     const QPointer<HttpConnection> self(this);
-    m_router->dispatch(request, [self, parsed, keepAlive](const HttpResponse &response) {
+    m_dispatch(request, [self, parsed, keepAlive](const HttpResponse &response) {
         if (self)
             self->answer(response, parsed, keepAlive);
     });

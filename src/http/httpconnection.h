@@ -5,16 +5,19 @@
 // back-pressure and the closing handshake.
 #pragma once
 
+#include "httpmessage.h"
 #include "httprequestparser.h"
 
 #include <QHash>
+#include <QMutex>
 #include <QObject>
 #include <QStringList>
 #include <QTimer>
 
+#include <functional>
+#include <memory>
 #include <optional>
 
-class HttpRouter;
 class QTcpSocket;
 
 // What the connections of one API share; owned by the API, read at every request.
@@ -26,7 +29,25 @@ struct SMTPRECEIVERHTTP_TEST_EXPORT HttpServerSettings
     qint64 maxBodySize = qint64(25) * 1024 * 1024;
     int idleTimeoutMs = 60 * 1000; // no request for this long: closed
     int headTimeoutMs = 30 * 1000; // a request head that has begun must be complete by then
+    int maxConnections = 1000; // open connections and WebSocket clients; over it: 503
 };
+
+// The settings as the API's thread changes them and the transport's thread reads them: each
+// reader takes the current version whole (a request never sees half of a change).
+class SMTPRECEIVERHTTP_TEST_EXPORT HttpSharedSettings
+{
+public:
+    std::shared_ptr<const HttpServerSettings> current() const;
+    void change(const std::function<void(HttpServerSettings &settings)> &edit);
+
+private:
+    mutable QMutex m_mutex;
+    std::shared_ptr<const HttpServerSettings> m_current = std::make_shared<HttpServerSettings>();
+};
+
+// Where a request that passed the checks goes: respond takes its answer, at most once, and must
+// be called on the connection's thread (the transport's), whichever thread answered.
+using HttpDispatch = std::function<void(HttpRequest &request, HttpResponse::Responder respond)>;
 
 namespace HttpChecks {
 // Whether a Host field value names this server for a loopback listener: localhost,
@@ -49,8 +70,9 @@ class SMTPRECEIVERHTTP_TEST_EXPORT HttpConnection : public QObject
 {
     Q_OBJECT
 public:
-    // Takes the socket (reparented to the connection) and starts serving it.
-    HttpConnection(QTcpSocket *socket, const HttpRouter *router, const HttpServerSettings *settings,
+    // Takes the socket (reparented to the connection) and starts serving it; settings (not
+    // owned) are read afresh for every request.
+    HttpConnection(QTcpSocket *socket, HttpDispatch dispatch, const HttpSharedSettings *settings,
         QObject *parent = nullptr);
     ~HttpConnection() override;
 
@@ -83,8 +105,9 @@ private:
     void updateTimers();
 
     QTcpSocket *m_socket;
-    const HttpRouter *m_router;
-    const HttpServerSettings *m_settings;
+    HttpDispatch m_dispatch;
+    const HttpSharedSettings *m_shared;
+    std::shared_ptr<const HttpServerSettings> m_settings; // as of the last bytes read
     HttpRequestParser m_parser;
     QTimer m_idleTimer;
     QTimer m_headTimer;

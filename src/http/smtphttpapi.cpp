@@ -1,5 +1,5 @@
-// SmtpHttpApi: the listener, the connections with their limit, the router with every route, and
-// the /api/events WebSocket clients fed by MailpitEvents.
+// SmtpHttpApi: the listener, the router with every route, the transport's thread with the
+// connections and the /api/events WebSocket clients fed by MailpitEvents.
 #include "smtphttpapi.h"
 
 #include "mailpitevents.h"
@@ -11,20 +11,43 @@
 #include <smtprelay.h>
 #include <smtpserver.h>
 
-#include <QTcpSocket>
-#include <QWebSocket>
-#include <QWebSocketServer>
+#include <QThread>
 
-namespace {
-// A WebSocket client that has this much unsent is not reading: it is dropped rather than
-// buffered for without bound.
-constexpr qint64 webSocketBacklogLimit = 4 * 1024 * 1024;
-} // namespace
-
-void SmtpHttpApiPrivate::webSocketClientsChanged()
+void SmtpHttpApiPrivate::startTransport(SmtpHttpApi *q)
 {
-    if (events)
-        events->setEnabled(!webSocketClients.isEmpty());
+    if (transport)
+        return;
+    transport = new HttpTransport(&settings);
+    answers = std::make_shared<HttpAnswerPost>(transport);
+    // A request goes from the transport's thread to the routes here; the answer goes back.
+    transport->setDispatch([q, router = &router, answers = answers](
+                               HttpRequest &request, HttpResponse::Responder respond) {
+        QMetaObject::invokeMethod(
+            q,
+            [router, answers, request, respond = std::move(respond)]() mutable {
+                router->dispatch(request, [answers, respond](const HttpResponse &response) {
+                    answers->post([respond, response] { respond(response); });
+                });
+            },
+            Qt::QueuedConnection);
+    });
+    // Events are made only while a WebSocket client listens (see MailpitEvents::setEnabled).
+    QObject::connect(transport, &HttpTransport::webSocketClientsChanged, events,
+        [events = events](int clients) { events->setEnabled(clients > 0); });
+    QObject::connect(events, &MailpitEvents::frame, transport, &HttpTransport::sendFrame);
+    transportThread = new QThread(q);
+    transportThread->setObjectName(QStringLiteral("smtp-http"));
+    transport->moveToThread(transportThread);
+    QObject::connect(transportThread, &QThread::finished, transport, &QObject::deleteLater);
+    transportThread->start();
+}
+
+void SmtpHttpApiPrivate::onTransportThread(const std::function<void(HttpTransport *)> &what)
+{
+    if (!transport)
+        return;
+    QMetaObject::invokeMethod(
+        transport, [this, &what] { what(transport); }, Qt::BlockingQueuedConnection);
 }
 
 SmtpHttpApi::SmtpHttpApi(SmtpMessageStore *store, SmtpServer *server, QObject *parent)
@@ -52,91 +75,58 @@ SmtpHttpApi::SmtpHttpApi(SmtpMessageStore *store, SmtpServer *server, QObject *p
     addMailpitReleaseRoute(d->router, context, [d] { return d->relay.data(); });
     addMailpitChaosRoute(d->router, context);
 
-    d->webSockets = new QWebSocketServer(
-        QStringLiteral("smtp-receiver"), QWebSocketServer::NonSecureMode, this);
-    connect(d->webSockets, &QWebSocketServer::newConnection, this, [this] {
-        Q_D(SmtpHttpApi);
-        while (QWebSocket *client = d->webSockets->nextPendingConnection()) {
-            client->setParent(this);
-            d->webSocketClients.append(client);
-            d->webSocketClientsChanged();
-            // Incoming messages are not listened to; a closed client is forgotten.
-            connect(client, &QWebSocket::disconnected, this, [this, client] {
-                d_func()->webSocketClients.removeOne(client);
-                d_func()->webSocketClientsChanged();
-                client->deleteLater();
-            });
-        }
-    });
     d->events = new MailpitEvents(store, this);
     d->events->setEnabled(false); // until a client listens
-    connect(d->events, &MailpitEvents::frame, this, [this](const QByteArray &text) {
-        Q_D(SmtpHttpApi);
-        const QString message = QString::fromUtf8(text);
-        const QList<QWebSocket *> clients = d->webSocketClients;
-        for (QWebSocket *client : clients) {
-            if (client->bytesToWrite() > webSocketBacklogLimit) {
-                d->webSocketClients.removeOne(client);
-                d->webSocketClientsChanged();
-                client->abort();
-                client->deleteLater();
-                continue;
-            }
-            client->sendTextMessage(message);
-        }
-    });
-    connect(&d->listener, &QTcpServer::newConnection, this, [this] {
-        Q_D(SmtpHttpApi);
-        while (QTcpSocket *socket = d->listener.nextPendingConnection()) {
-            d->settings.maxBodySize = maxBodySize();
-            auto *connection = new HttpConnection(socket, &d->router, &d->settings, this);
-            connect(connection, &HttpConnection::finished, this, [this, connection] {
-                d_func()->connections.removeOne(connection);
-                connection->deleteLater();
-            });
-            connect(connection, &HttpConnection::webSocketRequested, this,
-                [this](QTcpSocket *upgraded) {
-                    Q_D(SmtpHttpApi);
-                    upgraded->setParent(d->webSockets);
-                    d->webSockets->handleConnection(upgraded);
-                });
-            if (connectionCount() >= d->maxConnections) {
-                connection->refuse(); // 503; deleted when it has closed
-                continue;
-            }
-            d->connections.append(connection);
-        }
-    });
+    d->listener = new HttpListener(
+        [this](qintptr descriptor) {
+            Q_D(SmtpHttpApi);
+            // The limit as it is now (the server's may have changed since).
+            const qint64 bodyLimit = maxBodySize();
+            if (d->settings.current()->maxBodySize != bodyLimit)
+                d->settings.change(
+                    [bodyLimit](HttpServerSettings &s) { s.maxBodySize = bodyLimit; });
+            HttpTransport *transport = d->transport;
+            QMetaObject::invokeMethod(
+                transport, [transport, descriptor] { transport->addConnection(descriptor); },
+                Qt::QueuedConnection);
+        },
+        this);
 }
 
 SmtpHttpApi::~SmtpHttpApi()
 {
+    Q_D(SmtpHttpApi);
     close();
+    if (d->transport) {
+        d->answers->detach(); // answers still on their way are dropped
+        d->transportThread->quit(); // which deletes the transport there
+        d->transportThread->wait();
+    }
 }
 
 QHash<QString, QString> SmtpHttpApi::credentials() const
 {
-    return d_func()->settings.credentials;
+    return d_func()->settings.current()->credentials;
 }
 void SmtpHttpApi::setCredentials(const QHash<QString, QString> &c)
 {
-    d_func()->settings.credentials = c;
+    d_func()->settings.change([&c](HttpServerSettings &s) { s.credentials = c; });
 }
 QStringList SmtpHttpApi::allowedHosts() const
 {
-    return d_func()->settings.allowedHosts;
+    return d_func()->settings.current()->allowedHosts;
 }
 void SmtpHttpApi::setAllowedHosts(const QStringList &names)
 {
-    d_func()->settings.allowedHosts = names;
+    d_func()->settings.change([&names](HttpServerSettings &s) { s.allowedHosts = names; });
 }
 QString SmtpHttpApi::corsOrigin() const
 {
-    return d_func()->settings.corsOrigin;
+    return d_func()->settings.current()->corsOrigin;
 }
 void SmtpHttpApi::setCorsOrigin(const QString &origin)
 {
-    d_func()->settings.corsOrigin = origin;
+    d_func()->settings.change([&origin](HttpServerSettings &s) { s.corsOrigin = origin; });
 }
 
 qint64 SmtpHttpApi::maxBodySize() const
@@ -151,16 +141,18 @@ void SmtpHttpApi::setMaxBodySize(qint64 bytes)
 {
     Q_D(SmtpHttpApi);
     d->maxBodySize = bytes;
-    d->settings.maxBodySize = maxBodySize();
+    const qint64 limit = maxBodySize();
+    d->settings.change([limit](HttpServerSettings &s) { s.maxBodySize = limit; });
 }
 
 int SmtpHttpApi::maxConnections() const
 {
-    return d_func()->maxConnections;
+    return d_func()->settings.current()->maxConnections;
 }
 void SmtpHttpApi::setMaxConnections(int connections)
 {
-    d_func()->maxConnections = qMax(1, connections);
+    const int limit = qMax(1, connections);
+    d_func()->settings.change([limit](HttpServerSettings &s) { s.maxConnections = limit; });
 }
 
 SmtpRelay *SmtpHttpApi::relay() const
@@ -177,9 +169,9 @@ bool SmtpHttpApi::listen(const QHostAddress &address, quint16 port)
 {
     Q_D(SmtpHttpApi);
     close();
-    d->listener.setMaxPendingConnections(256);
-    if (!d->listener.listen(address, port)) {
-        d->errorString = d->listener.errorString();
+    d->startTransport(this);
+    if (!d->listener->listen(address, port)) {
+        d->errorString = d->listener->errorString();
         Q_EMIT errorOccurred(d->errorString);
         return false;
     }
@@ -191,40 +183,28 @@ bool SmtpHttpApi::listen(const QHostAddress &address, quint16 port)
 void SmtpHttpApi::close()
 {
     Q_D(SmtpHttpApi);
-    const bool wasListening = d->listener.isListening();
-    d->listener.close();
+    const bool wasListening = d->listener->isListening();
+    d->listener->close();
     // No worker reads for a connection that is going (their answers would go nowhere).
     d->readers->cancelAndWait();
-    const QList<HttpConnection *> connections = d->connections;
-    d->connections.clear();
-    for (HttpConnection *connection : connections) {
-        connection->disconnect(this);
-        connection->abort();
-        delete connection;
-    }
-    const QList<QWebSocket *> clients = d->webSocketClients;
-    d->webSocketClients.clear();
-    d->webSocketClientsChanged();
-    for (QWebSocket *client : clients) {
-        client->disconnect(this);
-        client->abort();
-        delete client;
-    }
+    // After the sockets accepted so far have reached the transport (queued before this).
+    d->onTransportThread([](HttpTransport *transport) { transport->closeAll(); });
+    d->events->setEnabled(false);
     if (wasListening)
         Q_EMIT listeningChanged();
 }
 
 bool SmtpHttpApi::isListening() const
 {
-    return d_func()->listener.isListening();
+    return d_func()->listener->isListening();
 }
 QHostAddress SmtpHttpApi::serverAddress() const
 {
-    return d_func()->listener.serverAddress();
+    return d_func()->listener->serverAddress();
 }
 quint16 SmtpHttpApi::serverPort() const
 {
-    return d_func()->listener.serverPort();
+    return d_func()->listener->serverPort();
 }
 
 QString SmtpHttpApi::addressString() const
@@ -243,7 +223,7 @@ QString SmtpHttpApi::errorString() const
 int SmtpHttpApi::connectionCount() const
 {
     Q_D(const SmtpHttpApi);
-    return int(d->connections.size() + d->webSocketClients.size());
+    return d->transport ? d->transport->connectionCount() : 0;
 }
 
 HttpRouter &SmtpHttpApiTest::router(SmtpHttpApi *api)
@@ -256,8 +236,10 @@ MailpitEvents *SmtpHttpApiTest::events(SmtpHttpApi *api)
 }
 void SmtpHttpApiTest::setTimeouts(SmtpHttpApi *api, int idleMs, int headMs)
 {
-    SmtpHttpApiPrivate::get(api)->settings.idleTimeoutMs = idleMs;
-    SmtpHttpApiPrivate::get(api)->settings.headTimeoutMs = headMs;
+    SmtpHttpApiPrivate::get(api)->settings.change([idleMs, headMs](HttpServerSettings &s) {
+        s.idleTimeoutMs = idleMs;
+        s.headTimeoutMs = headMs;
+    });
 }
 HttpWorkerPool *SmtpHttpApiTest::readers(SmtpHttpApi *api)
 {
@@ -269,5 +251,10 @@ MailpitReadCache *SmtpHttpApiTest::cache(SmtpHttpApi *api)
 }
 int SmtpHttpApiTest::webSocketClientCount(SmtpHttpApi *api)
 {
-    return int(SmtpHttpApiPrivate::get(api)->webSocketClients.size());
+    const HttpTransport *transport = SmtpHttpApiPrivate::get(api)->transport;
+    return transport ? transport->webSocketClientCount() : 0;
+}
+QThread *SmtpHttpApiTest::transportThread(SmtpHttpApi *api)
+{
+    return SmtpHttpApiPrivate::get(api)->transportThread;
 }

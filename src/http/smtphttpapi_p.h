@@ -6,39 +6,44 @@
 
 #include "httpconnection.h"
 #include "httprouter.h"
+#include "httptransport.h"
 #include "httpworkerpool.h"
 
-#include <QList>
 #include <QPointer>
-#include <QTcpServer>
+
+#include <memory>
 
 class MailpitEvents;
 class MailpitReadCache;
-class QWebSocket;
-class QWebSocketServer;
+class QThread;
 
 class SmtpHttpApiPrivate
 {
 public:
     SmtpMessageStore *store = nullptr;
     SmtpServer *server = nullptr;
-    HttpServerSettings settings;
+    HttpSharedSettings settings;
     qint64 maxBodySize = 0; // 0: the default (see SmtpHttpApi::maxBodySize())
-    int maxConnections = 1000;
     QString errorString;
+    // The routes, run on the API's thread (the transport's thread hands each request here).
     HttpRouter router;
-    QTcpServer listener;
-    QList<HttpConnection *> connections;
-    QWebSocketServer *webSockets = nullptr;
-    QList<QWebSocket *> webSocketClients;
+    // Accepts here; each socket is served on the transport's thread.
+    HttpListener *listener = nullptr;
+    // The connections and WebSocket clients, on transportThread (both made at the first
+    // listen()). answers takes the routes' answers back to it.
+    QThread *transportThread = nullptr;
+    HttpTransport *transport = nullptr;
+    std::shared_ptr<HttpAnswerPost> answers;
     MailpitEvents *events = nullptr;
     QPointer<SmtpRelay> relay; // for the release route; none: releases are refused
     // The read routes' workers (a child of the API; waited for before the store closes).
     HttpWorkerPool *readers = nullptr;
     MailpitReadCache *cache = nullptr; // the list and search answers (a child of the API)
 
-    // Events are made only while a WebSocket client listens (see MailpitEvents::setEnabled).
-    void webSocketClientsChanged();
+    // Makes the transport and starts its thread, once.
+    void startTransport(SmtpHttpApi *q);
+    // Runs what on the transport's thread and waits for it.
+    void onTransportThread(const std::function<void(HttpTransport *)> &what);
 
     static SmtpHttpApiPrivate *get(SmtpHttpApi *api) { return api->d_func(); }
 };
@@ -50,4 +55,6 @@ SMTPRECEIVERHTTP_TEST_EXPORT void setTimeouts(SmtpHttpApi *api, int idleMs, int 
 SMTPRECEIVERHTTP_TEST_EXPORT int webSocketClientCount(SmtpHttpApi *api);
 SMTPRECEIVERHTTP_TEST_EXPORT HttpWorkerPool *readers(SmtpHttpApi *api);
 SMTPRECEIVERHTTP_TEST_EXPORT MailpitReadCache *cache(SmtpHttpApi *api);
+// The thread the connections live on; none before the first listen().
+SMTPRECEIVERHTTP_TEST_EXPORT QThread *transportThread(SmtpHttpApi *api);
 } // namespace SmtpHttpApiTest

@@ -11,6 +11,7 @@
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
+#include <QThread>
 #include <QWebSocket>
 
 #include <memory>
@@ -590,6 +591,33 @@ private Q_SLOTS:
             noKey.exchange(upgrade + "Sec-WebSocket-Version: 13\r\n\r\n").value(0).status, 400);
         QVERIFY(noKey.waitForClose());
         QTRY_COMPARE(m_api->connectionCount(), 0);
+    }
+
+    // The sockets are served on a thread of their own, the routes on the API's: what needs no
+    // route is answered while the API's thread runs no event loop at all.
+    void connectionsLiveOnTheTransportThread()
+    {
+        QThread *transportThread = SmtpHttpApiTest::transportThread(m_api.get());
+        QVERIFY(transportThread);
+        QVERIFY(transportThread != QThread::currentThread());
+        QVERIFY(transportThread->isRunning());
+        QThread *routeThread = nullptr;
+        SmtpHttpApiTest::router(m_api.get())
+            .add("GET", QStringLiteral("/test/thread"), [&routeThread](HttpRequest &) {
+                routeThread = QThread::currentThread();
+                return HttpResponse::ok();
+            });
+        Client c(m_port);
+        QCOMPARE(c.get("/test/thread").status, 200);
+        QCOMPARE(routeThread, QThread::currentThread());
+
+        // waitForReadyRead() waits for this socket alone, without running this thread's loop.
+        c.socket.write("GET /test/echo HTTP/1.1\r\nHost: attacker.example\r\n\r\n");
+        QVERIFY(c.socket.waitForBytesWritten(5000));
+        QByteArray bytes;
+        while (!bytes.contains("\r\n\r\n") && c.socket.waitForReadyRead(10000))
+            bytes += c.socket.readAll();
+        QVERIFY2(bytes.startsWith("HTTP/1.1 403 "), bytes.constData());
     }
 
     void originChecks()
