@@ -1,6 +1,7 @@
 // The mailbox list beside the inbox: choosing a row shows only that mailbox's mail in the inbox
 // model ("All mail": every message); Ctrl+1…9 choose the first nine rows; its context menu marks
-// a mailbox read or deletes it (after asking).
+// a mailbox read or deletes it (after asking). On a MessageSource (a remote catcher's window) it
+// only chooses: mailboxChosen() tells the window, which filters its inbox.
 #pragma once
 
 #include <QListView>
@@ -8,6 +9,7 @@
 #include <functional>
 
 class MailboxListModel;
+class MessageSource;
 class SmtpInboxModel;
 class SmtpMessageStore;
 
@@ -20,6 +22,7 @@ public:
     using TaskRunner = std::function<void(const StoreTask &)>;
 
     explicit MailboxList(SmtpMessageStore *store, QWidget *parent = nullptr);
+    explicit MailboxList(MessageSource *source, QWidget *parent = nullptr);
 
     // The inbox whose mailbox the list chooses (not owned); set to the chosen mailbox at once.
     void setInboxModel(SmtpInboxModel *inbox);
@@ -35,6 +38,9 @@ public:
     // What the context menu does. removeMailbox asks first (a QMessageBox) unless ask is false.
     void markMailboxRead(const QString &mailbox);
     void removeMailbox(const QString &mailbox, bool ask = true);
+
+Q_SIGNALS:
+    void mailboxChosen(const QString &mailbox); // another row was chosen; empty: "All mail"
 
 protected:
     void contextMenuEvent(QContextMenuEvent *event) override;
