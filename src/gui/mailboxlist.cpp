@@ -53,6 +53,7 @@ MailboxList::MailboxList(MessageSource *source, QWidget *parent)
     : MailboxList(static_cast<SmtpMessageStore *>(nullptr), parent)
 {
     m_model->setSource(source);
+    setDragDropMode(QAbstractItemView::NoDragDrop); // files are imported into a store, not here
 }
 
 void MailboxList::setInboxModel(SmtpInboxModel *inbox)
