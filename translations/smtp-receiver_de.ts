@@ -1384,6 +1384,19 @@
         <source>the relay of %1</source>
         <translation>das Relay von %1</translation>
     </message>
+    <message>
+        <source>%1: %2, %3</source>
+        <comment>status bar: mailbox: N messages, N unread</comment>
+        <translation>%1: %2, %3</translation>
+    </message>
+    <message>
+        <source>%1 on %2 (%3 unread) — smtp-receiver</source>
+        <translation>%1 auf %2 (%3 ungelesen) — smtp-receiver</translation>
+    </message>
+    <message>
+        <source>%1 on %2 — smtp-receiver</source>
+        <translation>%1 auf %2 — smtp-receiver</translation>
+    </message>
 </context>
 <context>
     <name>RulesPage</name>

@@ -15,6 +15,8 @@
 #include <QShortcut>
 #include <QUrl>
 
+#include <utility>
+
 namespace {
 // The query that matches one mailbox's messages (names have no spaces or quotes).
 QString mailboxQuery(const QString &mailbox)
@@ -55,6 +57,13 @@ MailboxList::MailboxList(SmtpMessageStore *store, QWidget *parent)
     }
 }
 
+MailboxList::MailboxList(MessageSource *source, QWidget *parent)
+    : MailboxList(static_cast<SmtpMessageStore *>(nullptr), parent)
+{
+    m_model->setSource(source);
+    setDragDropMode(QAbstractItemView::NoDragDrop); // files are imported into a store, not here
+}
+
 void MailboxList::setInboxModel(SmtpInboxModel *inbox)
 {
     m_inbox = inbox;
@@ -83,7 +92,9 @@ void MailboxList::onCurrentChanged()
     const QModelIndex current = currentIndex();
     if (!current.isValid())
         return;
-    m_chosen = m_model->mailboxAt(current.row());
+    const QString chosen = m_model->mailboxAt(current.row());
+    if (std::exchange(m_chosen, chosen) != chosen)
+        Q_EMIT mailboxChosen(chosen);
     if (m_inbox && m_inbox->mailbox() != m_chosen)
         m_inbox->setMailbox(m_chosen);
 }
@@ -128,7 +139,7 @@ void MailboxList::removeMailbox(const QString &mailbox, bool ask)
 void MailboxList::contextMenuEvent(QContextMenuEvent *event)
 {
     const QModelIndex index = indexAt(event->pos());
-    if (!index.isValid())
+    if (!index.isValid() || !m_store) // a source's mailboxes are only chosen here
         return;
     const QString mailbox = m_model->mailboxAt(index.row());
     QMenu menu(this);

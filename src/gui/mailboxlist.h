@@ -1,6 +1,8 @@
 // The mailbox list beside the inbox: choosing a row shows only that mailbox's mail in the inbox
 // model ("All mail": every message); Ctrl+1…9 choose the first nine rows; its context menu marks
 // a mailbox read or deletes it (after asking); files dropped on a row are for that mailbox.
+// On a MessageSource (a remote catcher's window) it only chooses: mailboxChosen() tells the
+// window, which filters its inbox.
 #pragma once
 
 #include <QListView>
@@ -8,6 +10,7 @@
 #include <functional>
 
 class MailboxListModel;
+class MessageSource;
 class SmtpInboxModel;
 class SmtpMessageStore;
 
@@ -20,6 +23,7 @@ public:
     using TaskRunner = std::function<void(const StoreTask &)>;
 
     explicit MailboxList(SmtpMessageStore *store, QWidget *parent = nullptr);
+    explicit MailboxList(MessageSource *source, QWidget *parent = nullptr);
 
     // The inbox whose mailbox the list chooses (not owned); set to the chosen mailbox at once.
     void setInboxModel(SmtpInboxModel *inbox);
@@ -40,6 +44,7 @@ Q_SIGNALS:
     // Local files were dropped: on a row, for its mailbox; below the rows, for the chosen one.
     // "All mail" stands for Inbox (an empty mailbox).
     void filesDropped(const QStringList &paths, const QString &mailbox);
+    void mailboxChosen(const QString &mailbox); // another row was chosen; empty: "All mail"
 
 protected:
     void contextMenuEvent(QContextMenuEvent *event) override;

@@ -1,6 +1,8 @@
 // The list model of the mailbox list: "All mail", then the store's mailboxes with their counts.
 #include "mailboxlistmodel.h"
 
+#include "messagesource.h"
+
 #include <QFont>
 #include <QMimeData>
 #include <QUrl>
@@ -25,11 +27,28 @@ void MailboxListModel::setStore(SmtpMessageStore *store)
     refresh();
 }
 
+void MailboxListModel::setSource(MessageSource *source)
+{
+    if (m_source)
+        disconnect(m_source, nullptr, this, nullptr);
+    m_source = source;
+    if (m_source) {
+        connect(m_source, &MessageSource::mailboxesChanged, this, &MailboxListModel::refresh);
+        connect(m_source, &MessageSource::countChanged, this, &MailboxListModel::refresh);
+    }
+    refresh();
+}
+
 void MailboxListModel::refresh()
 {
     QList<SmtpMailbox> rows;
     SmtpMailbox all;
-    if (m_store && m_store->isOpen()) {
+    if (m_source) {
+        all.messages = m_source->count();
+        all.unread = m_source->unreadCount();
+        rows.append(all);
+        rows.append(m_source->mailboxes());
+    } else if (m_store && m_store->isOpen()) {
         all.messages = m_store->count();
         all.unread = m_store->unreadCount();
         rows.append(all);

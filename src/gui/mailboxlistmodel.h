@@ -1,13 +1,16 @@
 // The mailboxes beside the inbox: "All mail" first (no filter), then the store's mailboxes as it
 // orders them (Inbox, then the others by name), each with its unread count, kept current as mail
-// comes, is read and goes. Rows take dropped files (text/uri-list); what a drop does is the
-// view's (MailboxList).
+// comes, is read and goes. Fed by a store (the local window) or by a MessageSource (a remote
+// catcher's window). Rows take dropped files (text/uri-list); what a drop does is the view's
+// (MailboxList).
 #pragma once
 
 #include <smtpmessagestore.h>
 
 #include <QAbstractListModel>
 #include <QPointer>
+
+class MessageSource;
 
 class MailboxListModel : public QAbstractListModel
 {
@@ -23,6 +26,7 @@ public:
 
     void setStore(SmtpMessageStore *store); // not owned
     SmtpMessageStore *store() const { return m_store; }
+    void setSource(MessageSource *source); // not owned; instead of a store
 
     int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
@@ -50,5 +54,6 @@ public Q_SLOTS:
 
 private:
     QPointer<SmtpMessageStore> m_store;
+    QPointer<MessageSource> m_source;
     QList<SmtpMailbox> m_rows; // row 0: "All mail", with an empty name
 };

@@ -37,6 +37,10 @@ LocalMessageSource::LocalMessageSource(SmtpMessageStore *store, QObject *parent)
     connect(store, &SmtpMessageStore::readChanged, this, &MessageSource::readChanged);
     connect(store, &SmtpMessageStore::countChanged, this, &MessageSource::countChanged);
     connect(store, &SmtpMessageStore::releasesChanged, this, &MessageSource::releasesChanged);
+    // The store's mailboxesChanged follows every change of the counts but reading.
+    connect(store, &SmtpMessageStore::mailboxesChanged, this, &MessageSource::mailboxesChanged);
+    connect(store, &SmtpMessageStore::opened, this, &MessageSource::mailboxesChanged);
+    connect(store, &SmtpMessageStore::readChanged, this, &MessageSource::mailboxesChanged);
     connect(store, &SmtpMessageStore::messagesAdded, this, [this](const QList<qint64> &ids) {
         // Only for a listener: the window's own inbox model reads new mail itself.
         if (ids.isEmpty()
@@ -104,6 +108,11 @@ qint64 LocalMessageSource::count() const
 qint64 LocalMessageSource::unreadCount() const
 {
     return m_store->unreadCount();
+}
+
+QList<SmtpMailbox> LocalMessageSource::mailboxes() const
+{
+    return m_store->isOpen() ? m_store->mailboxes() : QList<SmtpMailbox>();
 }
 
 void LocalMessageSource::setRead(const QList<qint64> &ids, bool read)

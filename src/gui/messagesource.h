@@ -60,6 +60,12 @@ public:
     virtual void remove(const QList<qint64> &ids) = 0;
     virtual void clear() = 0;
 
+    // GUI thread. Whether the source keeps mail in mailboxes at all (a Mailpit does not: the
+    // window then shows no mailbox list), and the mailboxes with their counts, Inbox first, then
+    // by name; mailboxesChanged() says either may have changed.
+    virtual bool hasMailboxes() const { return false; }
+    virtual QList<SmtpMailbox> mailboxes() const { return {}; }
+
 Q_SIGNALS:
     // matches: how many messages the query matches in all; error: why it could not be run
     // (the query's fault). matches -1 without an error: the source could not be asked now.
@@ -70,6 +76,7 @@ Q_SIGNALS:
     void readChanged(const QList<qint64> &ids, bool read); // empty ids: all
     void countChanged();
     void releasesChanged(qint64 id); // a release of message id was recorded
+    void mailboxesChanged(); // the mailboxes, their counts or hasMailboxes()
 };
 
 // The local store as a MessageSource: reads go straight to the store (which serves any thread),
@@ -94,6 +101,8 @@ public:
     void markAllRead() override;
     void remove(const QList<qint64> &ids) override;
     void clear() override;
+    bool hasMailboxes() const override { return true; }
+    QList<SmtpMailbox> mailboxes() const override;
 
 private:
     struct Tasks;

@@ -72,6 +72,9 @@ RemoteMessageSource::RemoteMessageSource(
     m_network.setAutoDeleteReplies(true);
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, &RemoteMessageSource::connectSocket);
+    m_mailboxRefresh.setSingleShot(true);
+    m_mailboxRefresh.setInterval(mailboxRefreshMs);
+    connect(&m_mailboxRefresh, &QTimer::timeout, this, &RemoteMessageSource::loadInfo);
     connect(&m_socket, &QWebSocket::connected, this, [this] {
         m_retryDelay = 0;
         loadInfo();
@@ -163,15 +166,41 @@ void RemoteMessageSource::setState(State state, const QString &error)
 void RemoteMessageSource::loadInfo()
 {
     QNetworkReply *reply = m_network.get(request(QStringLiteral("/api/v1/info")));
-    connect(reply, &QNetworkReply::finished, this, [this, reply] {
-        if (reply->error() != QNetworkReply::NoError)
+    const quint64 number = ++m_infoAsked;
+    connect(reply, &QNetworkReply::finished, this, [this, reply, number] {
+        if (reply->error() != QNetworkReply::NoError || number < m_infoApplied)
             return;
+        m_infoApplied = number;
         const QJsonObject info = QJsonDocument::fromJson(reply->readAll()).object();
         m_version = info.value(QLatin1String("Version")).toString();
         m_total = info.value(QLatin1String("Messages")).toInteger();
         m_unread = info.value(QLatin1String("Unread")).toInteger();
+        const QJsonValue field = info.value(QLatin1String("Mailboxes"));
+        QList<SmtpMailbox> mailboxes;
+        const QJsonArray array = field.toArray();
+        for (const QJsonValue &value : array) {
+            const QJsonObject o = value.toObject();
+            SmtpMailbox mailbox;
+            mailbox.name = o.value(QLatin1String("Name")).toString();
+            mailbox.messages = o.value(QLatin1String("Messages")).toInteger();
+            mailbox.unread = o.value(QLatin1String("Unread")).toInteger();
+            if (!mailbox.name.isEmpty())
+                mailboxes.append(mailbox);
+        }
+        const bool changed = field.isArray() != m_hasMailboxes || mailboxes != m_mailboxes;
+        m_hasMailboxes = field.isArray();
+        m_mailboxes = mailboxes;
         Q_EMIT countChanged();
+        if (changed)
+            Q_EMIT mailboxesChanged();
     });
+}
+
+void RemoteMessageSource::scheduleMailboxRefresh()
+{
+    // Not restarted by the next event: a steady stream still refreshes every mailboxRefreshMs.
+    if (m_hasMailboxes && !m_mailboxRefresh.isActive())
+        m_mailboxRefresh.start();
 }
 
 QString RemoteMessageSource::displayName() const
@@ -392,6 +421,7 @@ void RemoteMessageSource::onFrame(const QString &text)
     const QJsonObject frame = QJsonDocument::fromJson(text.toUtf8()).object();
     const QString type = frame.value(QLatin1String("Type")).toString();
     const QJsonValue data = frame.value(QLatin1String("Data"));
+    scheduleMailboxRefresh(); // whatever the event, a mailbox's counts may have changed
     if (type == QLatin1String("new")) {
         const SmtpMessageSummary s = summaryFromJson(data.toObject());
         ++m_total;

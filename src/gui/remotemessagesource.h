@@ -15,6 +15,10 @@
 // loaded stays, writes fail with an error, and it tries again with a growing delay (0.5 s up to
 // 10 s). Once the WebSocket is open again it is Connected and emits reconnected(): the inbox
 // then asks for the first page again and merges it (what arrived meanwhile).
+//
+// Mailboxes come from the "Mailboxes" field of GET /api/v1/info, which another smtp-receiver
+// adds and a Mailpit does not have (then hasMailboxes() is false). The source reads it again
+// when events say mail came, went or was read, at most every mailboxRefreshMs.
 #pragma once
 
 #include "messagesource.h"
@@ -41,6 +45,7 @@ public:
     enum class State { Connecting, Connected, Disconnected };
     Q_ENUM(State)
     static constexpr int cachedMessages = 32; // raw sources kept for the viewer
+    static constexpr int mailboxRefreshMs = 200;
 
     // url: http(s)://host[:port] (a path is kept as a prefix); user and password for Basic auth
     // (none when user is empty). Call start() to connect.
@@ -73,6 +78,8 @@ public:
     void markAllRead() override;
     void remove(const QList<qint64> &ids) override;
     void clear() override;
+    bool hasMailboxes() const override { return m_hasMailboxes; }
+    QList<SmtpMailbox> mailboxes() const override { return m_mailboxes; }
 
     // Asks the catcher to release message id to recipients through its relay (POST
     // /api/v1/message/{ID}/release). done(ok, text) runs once, later, unless context is gone: ok
@@ -98,6 +105,7 @@ private:
     void scheduleRetry();
     void connectSocket();
     void loadInfo();
+    void scheduleMailboxRefresh();
     void write(const QByteArray &verb, const QJsonObject &body, bool withBody,
         const std::function<void()> &applied);
     void remember(const SmtpMessageSummary &summary, const QString &remoteId);
@@ -118,6 +126,11 @@ private:
     qint64 m_total = 0;
     qint64 m_unread = 0;
     quint64 m_lastRequest = 0;
+    bool m_hasMailboxes = false;
+    QList<SmtpMailbox> m_mailboxes;
+    QTimer m_mailboxRefresh; // gathers the events of a burst into one read of the info
+    quint64 m_infoAsked = 0; // info requests made
+    quint64 m_infoApplied = 0; // the newest one applied (an older answer coming late is dropped)
 
     // Shared with the viewer's worker threads.
     mutable std::mutex m_mutex;

@@ -1,6 +1,7 @@
 // The window on a remote catcher (see remotewindow.h).
 #include "remotewindow.h"
 
+#include "mailboxlist.h"
 #include "messageview.h"
 #include "releasedialog.h"
 #include "remotecatcherdialog.h"
@@ -77,14 +78,26 @@ RemoteWindow::RemoteWindow(const RemoteCatcher &catcher, QWidget *parent)
     m_messageView = new MessageView(this);
     m_messageView->setSource(m_source);
 
+    // Shown once the catcher says it has mailboxes (another smtp-receiver, not a Mailpit).
+    m_mailboxList = new MailboxList(m_source, this);
+    m_mailboxList->setMinimumWidth(100);
+    m_mailboxList->hide();
+
     auto *listPane = new QWidget(this);
     auto *listLayout = new QVBoxLayout(listPane);
     listLayout->setContentsMargins(0, 0, 0, 0);
     listLayout->addWidget(m_banner);
     listLayout->addWidget(m_search);
     listLayout->addWidget(m_view);
+    auto *mailboxSplitter = new QSplitter(Qt::Horizontal, this);
+    mailboxSplitter->setObjectName(QStringLiteral("mailboxSplitter"));
+    mailboxSplitter->addWidget(m_mailboxList);
+    mailboxSplitter->addWidget(listPane);
+    mailboxSplitter->setStretchFactor(0, 0);
+    mailboxSplitter->setStretchFactor(1, 1);
+    mailboxSplitter->setSizes({ 160, 940 });
     auto *splitter = new QSplitter(Qt::Vertical, this);
-    splitter->addWidget(listPane);
+    splitter->addWidget(mailboxSplitter);
     splitter->addWidget(m_messageView);
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
@@ -99,8 +112,15 @@ RemoteWindow::RemoteWindow(const RemoteCatcher &catcher, QWidget *parent)
     m_statusTimer.setInterval(1000);
     connect(&m_statusTimer, &QTimer::timeout, this, &RemoteWindow::updateStatus);
 
-    connect(&m_searchDebounce, &QTimer::timeout, this,
-        [this] { m_model->setQuery(m_search->text().trimmed()); });
+    connect(&m_searchDebounce, &QTimer::timeout, this, &RemoteWindow::applyQuery);
+    connect(m_mailboxList, &MailboxList::mailboxChosen, this, [this] {
+        applyQuery();
+        updateStatus();
+    });
+    connect(m_source, &MessageSource::mailboxesChanged, this, [this] {
+        m_mailboxList->setVisible(m_source->hasMailboxes());
+        updateStatus();
+    });
     connect(m_model, &SourceInboxModel::queryErrorChanged, this, [this](const QString &error) {
         m_search->setStyleSheet(
             error.isEmpty() ? QString() : QStringLiteral("QLineEdit { color: #c0392b; }"));
@@ -256,6 +276,36 @@ void RemoteWindow::updateStatus()
     setWindowTitle(m_source->unreadCount() > 0
             ? tr("%1 (%2 unread) — smtp-receiver").arg(name).arg(m_source->unreadCount())
             : tr("%1 — smtp-receiver").arg(name));
+    // A chosen mailbox: its counts, and its name before the catcher's, as the local window does.
+    const QString mailbox = m_mailboxList->currentMailbox();
+    if (mailbox.isEmpty() || !m_source->hasMailboxes())
+        return;
+    SmtpMailbox counts;
+    const QList<SmtpMailbox> mailboxes = m_source->mailboxes();
+    for (const SmtpMailbox &m : mailboxes)
+        if (m.name == mailbox)
+            counts = m;
+    m_countLabel->setText(tr("%1: %2, %3", "status bar: mailbox: N messages, N unread")
+                              .arg(mailbox, tr("%n message(s)", nullptr, int(counts.messages)),
+                                  tr("%n unread", nullptr, int(counts.unread))));
+    setWindowTitle(counts.unread > 0
+            ? tr("%1 on %2 (%3 unread) — smtp-receiver").arg(mailbox, name).arg(counts.unread)
+            : tr("%1 on %2 — smtp-receiver").arg(mailbox, name));
+}
+
+void RemoteWindow::applyQuery()
+{
+    const QString text = m_search->text().trimmed();
+    QString mailbox = m_mailboxList->currentMailbox();
+    if (mailbox.isEmpty()) {
+        m_model->setQuery(text);
+        return;
+    }
+    // Quoted as the search language reads a value, as SmtpInboxModel quotes it.
+    mailbox.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
+    mailbox.replace(QLatin1Char('"'), QLatin1String("\\\""));
+    const QString query = QStringLiteral("mailbox:\"") + mailbox + QStringLiteral("\" ") + text;
+    m_model->setQuery(query.trimmed());
 }
 
 QList<qint64> RemoteWindow::selectedIds() const

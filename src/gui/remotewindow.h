@@ -2,7 +2,9 @@
 // another smtp-receiver's HTTP API or a Mailpit, with the same message view, search, read flags
 // and deletes as the local window, live through the catcher's event WebSocket. The title and the
 // status bar name the catcher; when it goes away a banner and the status bar say so, the rows
-// stay, and the window catches up once it is back. Each window has its own catcher.
+// stay, and the window catches up once it is back. Each window has its own catcher. Beside the
+// inbox, the catcher's mailboxes (hidden for a catcher without them, a Mailpit): choosing one
+// searches within it.
 #pragma once
 
 #include "remotemessagesource.h"
@@ -10,6 +12,7 @@
 #include <QMainWindow>
 #include <QTimer>
 
+class MailboxList;
 class MessageView;
 class QAction;
 struct ReleaseTarget;
@@ -38,6 +41,7 @@ public:
     QTableView *inboxView() const { return m_view; }
     MessageView *messageView() const { return m_messageView; }
     QLineEdit *searchField() const { return m_search; }
+    MailboxList *mailboxList() const { return m_mailboxList; }
     QWidget *disconnectedBanner() const { return m_banner; }
     QString connectionText() const; // what the status bar says of the connection
     QAction *releaseAction() const { return m_releaseAction; }
@@ -55,6 +59,7 @@ public Q_SLOTS:
 private:
     void createActions();
     void updateStatus();
+    void applyQuery(); // the search text, within the chosen mailbox
     void onSelectionChanged();
     QList<qint64> selectedIds() const;
     ReleaseTarget releaseTarget() const; // the catcher's release route
@@ -64,6 +69,7 @@ private:
     QTableView *m_view = nullptr;
     MessageView *m_messageView = nullptr;
     QLineEdit *m_search = nullptr;
+    MailboxList *m_mailboxList = nullptr;
     QWidget *m_banner = nullptr;
     QLabel *m_bannerLabel = nullptr;
     QLabel *m_connectionLabel = nullptr;

@@ -127,6 +127,19 @@ qint64 residentBytes()
     return 0;
 }
 
+// Our addition to the info answer (Mailpit's clients ignore it): every mailbox, Inbox first, then
+// by name, with its counts, read from the store's counters.
+QJsonArray mailboxesJson(const SmtpMessageStore &store)
+{
+    QJsonArray array;
+    const QList<SmtpMailbox> mailboxes = store.mailboxes();
+    for (const SmtpMailbox &mailbox : mailboxes)
+        array.append(QJsonObject { { QStringLiteral("Name"), mailbox.name },
+            { QStringLiteral("Messages"), mailbox.messages },
+            { QStringLiteral("Unread"), mailbox.unread } });
+    return array;
+}
+
 HttpResponse storeFailure()
 {
     return HttpResponse::text(500, QStringLiteral("the message store failed"));
@@ -291,6 +304,7 @@ void addMailpitListRoutes(HttpRouter &router, const MailpitContext &context)
                         { QStringLiteral("Messages"), reader.count() },
                         { QStringLiteral("Unread"), reader.unreadCount() },
                         { QStringLiteral("Tags"), MailpitJson::tagCounts(reader) },
+                        { QStringLiteral("Mailboxes"), mailboxesJson(reader) },
                         { QStringLiteral("RuntimeStats"), stats },
                     });
                 })(request);

@@ -3,6 +3,7 @@
 // Ctrl+1…9 choose rows; the context menu's actions mark a mailbox read and delete it; .eml files
 // dropped on a row land in that mailbox only, dropped on the window in the chosen one; the tray's
 // line names the mailboxes with the most unread mail.
+// Fed by the store's MessageSource instead, the list model shows the same.
 #include "desktopwindow.h"
 #include "smtptestclient.h"
 
@@ -11,6 +12,7 @@
 #include <mailboxlistmodel.h>
 #include <mainwindow.h>
 #include <messagefiles.h>
+#include <messagesource.h>
 #include <translators.h>
 
 #include <QAbstractItemModelTester>
@@ -93,6 +95,7 @@ private Q_SLOTS:
     void filesDroppedOnTheWindowLandInTheChosenMailbox();
     void trayLineNamesTheMailboxes();
     void trayLineIsBounded();
+    void aLocalSourceFeedsTheSameList();
 
 private:
     void send(const QByteArray &to, const QByteArray &subject) { sendEach({ { to, subject } }); }
@@ -222,6 +225,35 @@ void TestMailboxList::unreadCountsFollowReading()
     QTRY_COMPARE_WITH_TIMEOUT(model->index(2).data().toString(), QString("billing"), timeout);
     QVERIFY(!model->index(2).data(Qt::FontRole).value<QFont>().bold());
     QCOMPARE(model->index(0).data().toString(), QString("All mail"));
+}
+
+// The list model fed by the store's MessageSource (as a remote window feeds it by its catcher)
+// shows what the store-fed list shows, and follows mail and reading the same way.
+void TestMailboxList::aLocalSourceFeedsTheSameList()
+{
+    LocalMessageSource source(m_window->store());
+    QVERIFY(source.hasMailboxes());
+    MailboxListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setSource(&source);
+    MailboxListModel *byStore = list()->mailboxModel();
+    const auto rows = [](const MailboxListModel *m) {
+        QStringList texts;
+        for (int row = 0; row < m->rowCount(); ++row)
+            texts.append(m->index(row).data().toString());
+        return texts;
+    };
+    QCOMPARE(rows(&model), (QStringList { "All mail", "Inbox" }));
+    send("a@x.test", "to the inbox");
+    send("b@billing.test", "bill");
+    QTRY_COMPARE_WITH_TIMEOUT(
+        rows(&model), (QStringList { "All mail (2)", "Inbox (1)", "billing (1)" }), timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(rows(byStore), rows(&model), timeout);
+    source.markAllRead();
+    QTRY_COMPARE_WITH_TIMEOUT(
+        rows(&model), (QStringList { "All mail", "Inbox", "billing" }), timeout);
+    QCOMPARE(source.mailboxes().value(1).name, QString("billing"));
+    QCOMPARE(source.mailboxes().value(1).messages, 1);
 }
 
 void TestMailboxList::ctrlNumberChoosesARow()

@@ -6,6 +6,8 @@
 // (tests/data/mailpit), and the --remote flag.
 #include <commandline.h>
 #include <credentialstore.h>
+#include <mailboxlist.h>
+#include <mailboxlistmodel.h>
 #include <messageview.h>
 #include <remotecatcherdialog.h>
 #include <remotemessagesource.h>
@@ -44,15 +46,14 @@ namespace {
 // A headless smtp-receiver with the HTTP API, as a staging server runs it.
 using Catcher = HeadlessInstance;
 
-bool sendMail(quint16 port, const QByteArray &subject)
+bool sendMail(quint16 port, const QByteArray &subject, const QByteArray &to = "bob@example.org")
 {
     SmtpTestClient client;
     if (!client.connectTo(port))
         return false;
-    const QByteArray body = "From: Alice <alice@example.com>\r\nTo: bob@example.org\r\nSubject: "
-        + subject + "\r\n\r\nHello from " + subject + ".\r\n";
-    return SmtpTestClient::code(client.sendMail("alice@example.com", { "bob@example.org" }, body))
-        == 250;
+    const QByteArray body = "From: Alice <alice@example.com>\r\nTo: " + to
+        + "\r\nSubject: " + subject + "\r\n\r\nHello from " + subject + ".\r\n";
+    return SmtpTestClient::code(client.sendMail("alice@example.com", { to }, body)) == 250;
 }
 
 // The server's own view, through its API (not the window's).
@@ -161,6 +162,8 @@ private Q_SLOTS:
     void basicAuth();
     void mailpitDialect();
     void aServerIgnoringStartEndsPaging();
+    void mailboxesOfAHeadlessCatcher();
+    void mailpitShowsNoMailboxList();
 
 private:
     QTemporaryDir m_dir;
@@ -497,6 +500,112 @@ void TestRemoteWindow::aServerIgnoringStartEndsPaging()
     QVERIFY(!model.canFetchMore({}));
     QCOMPARE(model.rowCount(), 2);
     QCOMPARE(mailpit.requests.count("GET /api/v1/messages?start=2&limit=200"), 1);
+}
+
+// Another smtp-receiver's mailboxes beside the remote inbox: a rule routes *@shop.test to "shop";
+// the list shows it with its unread count, choosing it searches within it (with the search
+// text), new mail to it counts live, and Ctrl+1 goes back to all mail.
+void TestRemoteWindow::mailboxesOfAHeadlessCatcher()
+{
+    const QString rules = m_dir.filePath("shop-rules.json");
+    {
+        QFile file(rules);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({ "rules": [ { "match": "*@shop.test", "action": "accept",)"
+                   R"( "mailbox": "shop" } ] })");
+    }
+    Catcher catcher;
+    QVERIFY(catcher.start(":memory:", 0, { "--rules", rules }));
+    QVERIFY(sendMail(catcher.smtp, "inbox two"));
+    QVERIFY(sendMail(catcher.smtp, "shop order one", "buyer@shop.test"));
+    QVERIFY(sendMail(catcher.smtp, "shop order two", "buyer@shop.test"));
+
+    auto *window = new RemoteWindow({ catcher.url(), {}, {} });
+    QPointer<RemoteWindow> guard(window);
+    window->show();
+    SourceInboxModel *model = window->inboxModel();
+    MailboxList *list = window->mailboxList();
+    MailboxListModel *mailboxes = list->mailboxModel();
+    QAbstractItemModelTester tester(
+        mailboxes, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QTRY_VERIFY_WITH_TIMEOUT(!list->isHidden(), timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 3, timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(mailboxes->rowCount(), 3, timeout);
+    QCOMPARE(mailboxes->mailboxAt(1), QString("Inbox"));
+    QCOMPARE(mailboxes->mailboxAt(2), QString("shop"));
+    const auto shopUnread = [mailboxes] {
+        return mailboxes->index(mailboxes->rowOf("shop")).data(MailboxListModel::UnreadRole);
+    };
+    QCOMPARE(shopUnread().toLongLong(), 2);
+    QCOMPARE(mailboxes->index(2).data().toString(), QString("shop (2)"));
+    QCOMPARE(mailboxes->index(0).data(MailboxListModel::UnreadRole).toLongLong(), 3);
+
+    // Clicking shop shows only its mail; the title and the status bar name it.
+    const QRect rect = list->visualRect(mailboxes->index(2));
+    QVERIFY(rect.isValid());
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, rect.center());
+    QCOMPARE(list->currentMailbox(), QString("shop"));
+    QCOMPARE(model->query(), QString("mailbox:\"shop\""));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        subjects(model), (QStringList { "shop order two", "shop order one" }), timeout);
+    const QString name = QString("127.0.0.1:%1").arg(catcher.http);
+    QCOMPARE(window->windowTitle(), QString("shop on %1 (2 unread) — smtp-receiver").arg(name));
+    const QString counts = window->findChild<QLabel *>("messageCountLabel")->text();
+    QVERIFY2(counts.startsWith("shop: 2 message") && counts.endsWith(", 2 unread"),
+        qPrintable(counts)); // "message(s)" without a translation
+
+    // The search text is searched within the mailbox.
+    window->searchField()->setText("two");
+    QTRY_COMPARE_WITH_TIMEOUT(subjects(model), QStringList { "shop order two" }, timeout);
+    QCOMPARE(model->query(), QString("mailbox:\"shop\" two"));
+    window->searchField()->clear();
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 2, timeout);
+
+    // New mail to shop: in the filtered inbox and in the count, live.
+    QVERIFY(sendMail(catcher.smtp, "shop order three", "buyer@shop.test"));
+    QTRY_COMPARE_WITH_TIMEOUT(shopUnread().toLongLong(), 3, timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(model->summaryAt(0).subject, QString("shop order three"), timeout);
+    QCOMPARE(model->rowCount(), 3);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        window->windowTitle(), QString("shop on %1 (3 unread) — smtp-receiver").arg(name), timeout);
+    // Mail elsewhere does not enter the shop's inbox but counts in All mail.
+    QVERIFY(sendMail(catcher.smtp, "inbox three"));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        mailboxes->index(0).data(MailboxListModel::UnreadRole).toLongLong(), 5, timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(!model->isLoading(), timeout);
+    QCOMPARE(
+        subjects(model), (QStringList { "shop order three", "shop order two", "shop order one" }));
+
+    // Ctrl+1: all mail again, as in the local window.
+    QApplication::setActiveWindow(window);
+    QVERIFY(QTest::qWaitForWindowActive(window));
+    QTest::keyClick(window, Qt::Key_1, Qt::ControlModifier);
+    QCOMPARE(list->currentMailbox(), QString());
+    QCOMPARE(model->query(), QString());
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 5, timeout);
+    QCOMPARE(window->windowTitle(), QString("%1 (5 unread) — smtp-receiver").arg(name));
+    window->close();
+    QTRY_VERIFY(guard.isNull());
+}
+
+// A Mailpit has no mailboxes: once its info is in, the window still shows no mailbox list.
+void TestRemoteWindow::mailpitShowsNoMailboxList()
+{
+    FakeMailpit mailpit;
+    QVERIFY(mailpit.listen(QHostAddress::LocalHost));
+    auto *window = new RemoteWindow(
+        { QUrl(QString("http://127.0.0.1:%1").arg(mailpit.serverPort())), {}, {} });
+    QPointer<RemoteWindow> guard(window);
+    window->show();
+    // The info answer is what would have shown the list.
+    QTRY_COMPARE_WITH_TIMEOUT(window->source()->serverVersion(), QString("v1.13.2"), timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(window->inboxModel()->rowCount(), 2, timeout);
+    QVERIFY(!window->source()->hasMailboxes());
+    QVERIFY(window->mailboxList()->isHidden());
+    QCOMPARE(window->mailboxList()->mailboxModel()->rowCount(), 1); // All mail alone
+    QCOMPARE(window->inboxModel()->query(), QString());
+    window->close();
+    QTRY_VERIFY(guard.isNull());
 }
 
 #include "tst_remotewindow.moc"

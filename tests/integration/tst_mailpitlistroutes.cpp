@@ -68,6 +68,7 @@ private Q_SLOTS:
     void deleteAllForms_data();
     void deleteAllForms();
     void info();
+    void infoListsMailboxes();
     void webui();
     void health();
     void otherMethods();
@@ -470,6 +471,36 @@ void TestMailpitListRoutes::info()
                      .value("MessagesDeleted")
                      .toInt(),
         3);
+}
+
+// Our addition to the info answer: the mailboxes in the store's order with their counters.
+void TestMailpitListRoutes::infoListsMailboxes()
+{
+    const auto mailboxes = [this] {
+        QList<std::tuple<QString, int, int>> list;
+        for (const QJsonValue &v : object(call("GET", "/api/v1/info")).value("Mailboxes").toArray())
+            list.append({ v.toObject().value("Name").toString(),
+                v.toObject().value("Messages").toInt(), v.toObject().value("Unread").toInt() });
+        return list;
+    };
+    using Row = std::tuple<QString, int, int>;
+    QCOMPARE(mailboxes(), (QList<Row> { { "Inbox", 0, 0 } })); // Inbox always
+    QList<SmtpMessage> messages;
+    for (int n = 1; n <= 4; ++n) {
+        SmtpMessage m = makeMessage(n, "Message " + QByteArray::number(n), "alice@example.org");
+        m.setMailboxes({ n == 1 ? "zeta" : n == 4 ? "Inbox" : "shop" });
+        messages.append(m);
+    }
+    QVERIFY(deliverAll(*store, messages));
+    const QList<SmtpMessageSummary> shop = store->summariesAt("mailbox:shop", 0, 10);
+    QCOMPARE(shop.size(), 2);
+    QVERIFY(store->setRead({ shop.at(0).id }, true));
+    // Inbox first, then by name, whatever the order the mail came in.
+    QCOMPARE(mailboxes(), (QList<Row> { { "Inbox", 1, 1 }, { "shop", 2, 1 }, { "zeta", 1, 1 } }));
+    // Mailpit's own fields stay as they were.
+    const QJsonObject o = object(call("GET", "/api/v1/info"));
+    QCOMPARE(o.value("Messages").toInt(), 4);
+    QCOMPARE(o.value("Tags").toObject(), (QJsonObject { { "shop", 2 }, { "zeta", 1 } }));
 }
 
 void TestMailpitListRoutes::webui()
