@@ -65,6 +65,15 @@ bool statsCounted(const QSignalSpy &spy, int total)
     });
 }
 
+// The frames other than stats: a stats frame is a snapshot of the counts, and the store's watcher
+// may bring one more of them after a change (an extra one is harmless to a client).
+QStringList typesBesideStats(const QSignalSpy &spy)
+{
+    QStringList types = typesOf(spy);
+    types.removeAll(QStringLiteral("stats"));
+    return types;
+}
+
 } // namespace
 
 class TestMailpitEvents : public QObject
@@ -189,17 +198,20 @@ void TestMailpitEvents::prune()
     frames.clear();
     // Lowering the maximum prunes: one prune frame, no delete frames.
     store->setMaxMessages(2);
-    QTRY_COMPARE(typesOf(frames), (QStringList { "prune", "stats" }));
-    QVERIFY(framesOf(frames).at(0).data.isNull());
+    QTRY_VERIFY(statsCounted(frames, 2));
+    QCOMPARE(typesBesideStats(frames), (QStringList { "prune" }));
+    QVERIFY(framesOf(frames).at(typesOf(frames).indexOf("prune")).data.isNull());
     // New mail past the maximum: the oldest goes (prune), the new one comes.
     frames.clear();
     QVERIFY(deliverAll(*store, { makeMessage("d") }));
-    QTRY_COMPARE(typesOf(frames), (QStringList { "prune", "new", "stats" }));
-    QCOMPARE(framesOf(frames).at(2).data.toObject().value("Total").toInt(), 2);
+    QTRY_COMPARE(typesBesideStats(frames), (QStringList { "prune", "new" }));
+    QTRY_COMPARE(typesOf(frames).constLast(), QString("stats"));
+    QCOMPARE(framesOf(frames).constLast().data.toObject().value("Total").toInt(), 2);
     // A removal by the user is still a delete.
     frames.clear();
     QVERIFY(store->remove({ store->summariesAt(QString(), 0, 1).constFirst().id }));
-    QTRY_COMPARE(typesOf(frames), (QStringList { "delete", "stats" }));
+    QTRY_VERIFY(statsCounted(frames, 1));
+    QCOMPARE(typesBesideStats(frames), (QStringList { "delete" }));
 }
 
 QTEST_GUILESS_MAIN(TestMailpitEvents)
