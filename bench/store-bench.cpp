@@ -246,6 +246,30 @@ int main(int argc, char *argv[])
     print(
         "lastpage", lastPage, QStringLiteral("%1 rows before id %2").arg(hits).arg(oldestId + 200));
 
+    // Reading single messages: the raw bytes (what /raw, .eml files and releases read) and the
+    // whole stored message (what the message view reads), of 200 messages spread over the store.
+    const QList<SmtpMessageSummary> newestOne = store.summaries(QString(), 0, 1);
+    const qint64 newestId = newestOne.isEmpty() ? 0 : newestOne.constFirst().id;
+    QList<qint64> spread;
+    for (int i = 0; i < 200 && newestId > oldestId; ++i)
+        spread.append(oldestId + (newestId - oldestId) * i / 199);
+    qint64 rawBytes = 0;
+    const Stats raw200 = stats(timed(runs, [&](SmtpMessageStore &on) {
+        rawBytes = 0;
+        for (const qint64 id : std::as_const(spread))
+            rawBytes += on.rawData(id).size();
+    }));
+    print("raw200", raw200,
+        QStringLiteral("rawData() of %1 messages, %2 bytes").arg(spread.size()).arg(rawBytes));
+    qint64 found = 0;
+    const Stats message200 = stats(timed(runs, [&](SmtpMessageStore &on) {
+        found = 0;
+        for (const qint64 id : std::as_const(spread))
+            found += on.message(id).has_value() ? 1 : 0;
+    }));
+    print("message200", message200,
+        QStringLiteral("message() of %1 messages, %2 found").arg(spread.size()).arg(found));
+
     struct Search
     {
         const char *key;
@@ -385,10 +409,11 @@ int main(int argc, char *argv[])
         "open_ms=%.2f newest200_ms=%.3f page2_ms=%.3f lastpage_ms=%.3f rare_ms=%.3f rare_hits=%lld "
         "common_ms=%.3f common_total=%lld from_ms=%.3f from_total=%lld "
         "foreach_ms=%.0f foreach_msgs=%lld foreach_peak_rss_mib=%.1f "
-        "rss_after_open_mib=%.1f%s\n",
+        "rss_after_open_mib=%.1f raw200_ms=%.3f message200_ms=%.3f%s\n",
         int(cold), count, dbSize, count > 0 ? double(dbSize) / count : 0.0, open.median,
         newest.median, page2.median, lastPage.median, searchStats[0].median, qint64(searchHits[0]),
         searchStats[1].median, searchTotals[1], searchStats[2].median, searchTotals[2], walk.median,
-        visited, peakKib / 1024.0, rssAfterOpenKib / 1024.0, qUtf8Printable(sortedResult));
+        visited, peakKib / 1024.0, rssAfterOpenKib / 1024.0, raw200.median, message200.median,
+        qUtf8Printable(sortedResult));
     return failed ? 1 : 0;
 }

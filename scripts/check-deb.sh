@@ -105,9 +105,10 @@ echo
 echo "Depends: $depends"
 version=$(dpkg-deb -f "$deb" Version)
 # What the program loads: the SQLite driver plugin (not linked), the window's libraries (the xcb
-# platform plugin is in libqt6gui6, the SVG icon engine in libqt6svg6), GMime, QtKeychain, QtPdf.
+# platform plugin is in libqt6gui6, the SVG icon engine in libqt6svg6), GMime, QtKeychain, QtPdf,
+# zstd (the store's compression).
 for needed in libqt6sql6-sqlite libqt6core6 libqt6network6 libqt6gui6 libqt6widgets6 libqt6svg6 \
-  libqt6webenginewidgets6 libqt6websockets6 libgmime-3.0-0 libqt6keychain1 libqt6pdf6; do
+  libqt6webenginewidgets6 libqt6websockets6 libgmime-3.0-0 libqt6keychain1 libqt6pdf6 libzstd1; do
   grep -q -E "(^|, )$needed( |,|$)" <<< "$depends" || die "Depends lacks $needed"
 done
 if grep -q -i smtpreceiver <<< "$depends"; then

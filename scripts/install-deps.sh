@@ -11,6 +11,7 @@ packages=(
   qt6-httpserver-dev qt6-websockets-dev qt6-declarative-dev qt6-webengine-dev
   qml6-module-qtqml qml6-module-qtqml-workerscript qml6-module-qtqml-models
   libgmime-3.0-dev qt6-translations-l10n
+  libzstd-dev # the store keeps raw messages and HTML bodies zstd-compressed
   qtkeychain-qt6-dev # passwords in the system keychain
   qt6-pdf-dev # PDF attachments previewed in the window
   # the QML module's test and the Qt Quick example

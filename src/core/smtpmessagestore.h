@@ -106,7 +106,7 @@ class SMTPRECEIVER_EXPORT SmtpMessageStore : public QObject, public SmtpMessageS
     Q_PROPERTY(qint64 maxMessages READ maxMessages WRITE setMaxMessages NOTIFY maxMessagesChanged)
     Q_PROPERTY(qint64 indexedUpTo READ indexedUpTo NOTIFY indexedUpToChanged)
 public:
-    static constexpr int schemaVersion = 7;
+    static constexpr int schemaVersion = 8;
 
     explicit SmtpMessageStore(QObject *parent = nullptr);
     ~SmtpMessageStore() override; // finishes every delivery already handed over

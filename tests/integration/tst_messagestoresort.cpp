@@ -525,7 +525,7 @@ void TestMessageStoreSort::migratesVersion2Files()
     store.close();
     inspect({}, &version, &indexes);
     QCOMPARE(version, qint64(SmtpMessageStore::schemaVersion));
-    QCOMPARE(version, qint64(7));
+    QCOMPARE(version, qint64(8));
     QCOMPARE(indexes, 4);
 }
 

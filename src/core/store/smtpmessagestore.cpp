@@ -7,6 +7,7 @@
 #include "smtplog.h"
 #include "store/searchquery.h"
 #include "store/smtpmessagestore_p.h"
+#include "store/storecompression.h"
 #include "store/storeencoding.h"
 #include "store/storeschema.h"
 
@@ -344,16 +345,31 @@ std::optional<SmtpStoredMessage> SmtpMessageStore::message(qint64 id) const
     q.prepare(QStringLiteral(
         "SELECT %1, r.data, m.remote_port, m.tls_protocol, m.tls_cipher, m.auth_user, "
         "m.smtputf8, m.cc_header, m.reply_to, m.date_header, m.message_id, "
-        "m.attachments, m.parts, m.findings, m.parse_failed, m.unindexed, "
-        "(SELECT html FROM message_html WHERE id = m.id), "
-        "(SELECT body FROM messages_fts WHERE rowid = m.id) "
-        "FROM messages m JOIN message_raw r ON r.id = m.id WHERE m.id = ?")
+        "m.attachments, m.parts, m.findings, m.parse_failed, m.unindexed, h.html, "
+        "(SELECT body FROM messages_fts WHERE rowid = m.id), r.encoding, h.encoding "
+        "FROM messages m JOIN message_raw r ON r.id = m.id "
+        "LEFT JOIN message_html h ON h.id = m.id WHERE m.id = ?")
                   .arg(QLatin1String(summaryColumns)));
     q.addBindValue(id);
     if (!q.exec() || !q.next())
         return std::nullopt;
     const SmtpMessageSummary summary = readSummary(q);
     int c = 14;
+    // The raw bytes (column c), the HTML body (c + 15) and their encodings (the last two).
+    const int htmlColumn = c + 15;
+    const int encodings = c + 17;
+    QByteArray data;
+    if (!StoreCompression::decode(q.value(c).toByteArray(), q.value(encodings).toInt(), &data))
+        return std::nullopt;
+    QString htmlBody;
+    if (q.value(encodings + 1).toInt() == StoreCompression::Verbatim) {
+        htmlBody = q.value(htmlColumn).toString();
+    } else {
+        QByteArray html; // left empty when damaged: the message is still there to read
+        StoreCompression::decode(
+            q.value(htmlColumn).toByteArray(), q.value(encodings + 1).toInt(), &html);
+        htmlBody = QString::fromUtf8(html);
+    }
     SmtpMessage m;
     m.setId(summary.id);
     m.setReceivedAt(summary.receivedAt);
@@ -362,7 +378,8 @@ std::optional<SmtpStoredMessage> SmtpMessageStore::message(qint64 id) const
     m.setMailFrom(summary.mailFrom);
     m.setRcptTos(summary.rcptTos);
     m.setMailboxes(summary.mailboxes);
-    m.setData(q.value(c++).toByteArray());
+    m.setData(data);
+    ++c; // the raw bytes, decoded above
     m.setRemotePort(q.value(c++).toInt());
     const QString tlsProtocol = q.value(c++).toString();
     const QString tlsCipher = q.value(c++).toString();
@@ -413,7 +430,8 @@ std::optional<SmtpStoredMessage> SmtpMessageStore::message(qint64 id) const
     s.setChecks(checks);
     s.setParseFailed(q.value(c++).toBool());
     ++c; // unindexed
-    s.setHtmlBody(q.value(c++).toString());
+    ++c; // the HTML body, decoded above
+    s.setHtmlBody(htmlBody);
     s.setTextBody(q.value(c++).toString());
     // The header block is read here, not stored: it is in the raw bytes already.
     s.setHeaders(MimeHeaders::fields(m.data()));
@@ -425,9 +443,12 @@ QByteArray SmtpMessageStore::rawData(qint64 id) const
 {
     Q_D(const SmtpMessageStore);
     QSqlQuery q(d->readConnection());
-    q.prepare(QStringLiteral("SELECT data FROM message_raw WHERE id = ?"));
+    q.prepare(QStringLiteral("SELECT data, encoding FROM message_raw WHERE id = ?"));
     q.addBindValue(id);
-    return q.exec() && q.next() ? q.value(0).toByteArray() : QByteArray();
+    QByteArray data;
+    if (q.exec() && q.next())
+        StoreCompression::decode(q.value(0).toByteArray(), q.value(1).toInt(), &data);
+    return data;
 }
 
 QByteArray SmtpMessageStore::partContent(qint64 id, int partIndex, bool *ok) const

@@ -6,6 +6,7 @@
 #include "mime/mimeparser.h"
 #include "smtpmessagestore.h"
 #include "store/searchquery.h"
+#include "store/storecompression.h"
 
 #include <QMutex>
 #include <QSqlDatabase>
@@ -54,6 +55,7 @@ struct IndexedMessage
     QString sender; // the FTS columns built from the envelope and the parse
     QString recipients;
     MimeParsedMessage parsed;
+    StoreCompression::Stored html; // the HTML body as message_html keeps it
 };
 
 // A batch of parsed messages the indexer hands the writer; done says whether it committed.

@@ -16,7 +16,8 @@ namespace StoreBlob {
 bool write(QSqlDatabase &db, qint64 id, QIODevice *device, qint64 size, QString *errorString);
 
 // A device over the raw bytes of message id, read on db (so only on db's thread) while it is
-// open; null when there is no such message.
+// open; null when there is no such message. Only for a message stored by write(): its bytes are
+// verbatim (never compressed, see storecompression.h), so any offset can be read directly.
 std::unique_ptr<QIODevice> open(const QSqlDatabase &db, qint64 id);
 
 } // namespace StoreBlob

@@ -7,6 +7,7 @@
 // (SmtpMessageStore::indexedUpTo(), indexCaughtUp()).
 #include "smtplog.h"
 #include "store/smtpmessagestore_p.h"
+#include "store/storecompression.h"
 #include "store/storeencoding.h"
 
 #include <QSqlError>
@@ -98,7 +99,8 @@ bool SmtpMessageStorePrivate::indexPending(quint64 generation, qint64 newest)
         query.setForwardOnly(true);
         // Walks the partial index of the waiting messages, oldest first.
         query.prepare(
-            QStringLiteral("SELECT m.id, m.unindexed, m.smtputf8, m.mail_from, m.rcpt_tos, r.data "
+            QStringLiteral("SELECT m.id, m.unindexed, m.smtputf8, m.mail_from, m.rcpt_tos, r.data, "
+                           "r.encoding "
                            "FROM messages m JOIN message_raw r ON r.id = m.id "
                            "WHERE m.unindexed <> 0 ORDER BY m.id LIMIT %1")
                 .arg(batchMessages));
@@ -113,9 +115,15 @@ bool SmtpMessageStorePrivate::indexPending(quint64 generation, qint64 newest)
             const bool eightBitDeclared = query.value(1).toInt() == 2 || query.value(2).toBool();
             const QString mailFrom = query.value(3).toString();
             const QStringList rcptTos = StoreEncoding::recipientsFrom(query.value(4).toByteArray());
-            const QByteArray raw = query.value(5).toByteArray();
+            QByteArray raw;
+            // Damaged bytes are parsed as an empty message: the row is marked indexed all the
+            // same, rather than read again and again.
+            StoreCompression::decode(query.value(5).toByteArray(), query.value(6).toInt(), &raw);
             bytes += raw.size();
             m.parsed = MimeParser::parse(raw, eightBitDeclared);
+            // Compressed here, on the indexer's thread, not by the writer.
+            if (!m.parsed.htmlBody.isEmpty())
+                m.html = StoreCompression::encode(m.parsed.htmlBody.toUtf8());
             // The sender column: From, the envelope sender and Reply-To (what reply-to: and
             // addressed: look for).
             m.sender = m.parsed.from + QLatin1Char(' ') + mailFrom;
@@ -190,8 +198,8 @@ bool SmtpMessageStorePrivate::writeIndex(QSqlDatabase &db, IndexBatch &batch)
         // (read_uncommitted) sees the transaction half-written, and a message marked indexed
         // before its rows were there read as one without HTML or text.
         && indexed.prepare(QStringLiteral("UPDATE messages SET unindexed = 0 WHERE id = ?"))
-        && html.prepare(
-            QStringLiteral("INSERT OR REPLACE INTO message_html (id, html) VALUES (?, ?)"))
+        && html.prepare(QStringLiteral(
+            "INSERT OR REPLACE INTO message_html (id, html, encoding) VALUES (?, ?, ?)"))
         && fts.prepare(QStringLiteral("INSERT INTO messages_fts (rowid, subject, sender, "
                                       "recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)"))
         // The substring index reads the same row of messages_fts_content (its content table).
@@ -226,7 +234,12 @@ bool SmtpMessageStorePrivate::writeIndex(QSqlDatabase &db, IndexBatch &batch)
         const MimeParsedMessage &p = m->parsed;
         if (!p.htmlBody.isEmpty()) {
             html.bindValue(0, m->id);
-            html.bindValue(1, p.htmlBody);
+            // Verbatim HTML stays text, as in every older row; a zstd frame is a blob.
+            if (m->html.encoding == StoreCompression::Verbatim)
+                html.bindValue(1, p.htmlBody);
+            else
+                html.bindValue(1, m->html.bytes);
+            html.bindValue(2, m->html.encoding);
             if (!html.exec()) {
                 error = html.lastError().text();
                 ok = false;

@@ -219,6 +219,15 @@ const char *const schemaV7[] = {
     END)",
 };
 
+// Version 8: compressed message bytes (storecompression.h). A raw message and an HTML body are
+// kept either verbatim or as one zstd frame, as their row's encoding says (0 verbatim, 1 zstd).
+// Every row of an older store is verbatim, so the migration adds the two columns and rewrites
+// nothing (constant time however large the store); new mail is compressed as it is stored.
+const char *const schemaV8[] = {
+    "ALTER TABLE message_raw ADD COLUMN encoding INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE message_html ADD COLUMN encoding INTEGER NOT NULL DEFAULT 0",
+};
+
 } // namespace
 
 namespace StoreSchema {
@@ -424,6 +433,18 @@ bool prepare(QSqlDatabase &db, QString *errorString)
         ok = ok && has;
         if (ok && *has == 0) {
             for (const char *statement : schemaV7)
+                ok = ok && exec(db, QString::fromUtf8(statement), errorString);
+        }
+    }
+    if (*version < 8) {
+        // As for version 4: a file marked older than it is may have the columns already.
+        const auto has = scalar(db,
+            QStringLiteral(
+                "SELECT count(*) FROM pragma_table_info('message_raw') WHERE name = 'encoding'"),
+            errorString);
+        ok = ok && has;
+        if (ok && *has == 0) {
+            for (const char *statement : schemaV8)
                 ok = ok && exec(db, QString::fromUtf8(statement), errorString);
         }
     }

@@ -18,7 +18,8 @@ constexpr int applicationId = 0x534D5452;
 // 3: + indexes for sorting by From, To, Subject and Size. 4: + unindexed (background indexing).
 // 5: + messages_trigram (substring search). 6: + message_releases (releases to a relay).
 // 7: + mailboxes and message_mailboxes (a message's mailboxes, counts per mailbox).
-constexpr int currentVersion = 7;
+// 8: + encoding of message_raw and message_html (zstd-compressed rows beside verbatim ones).
+constexpr int currentVersion = 8;
 
 // A sort key of SmtpMessageStore::summaries() as SQL over the messages table (no alias), with
 // its collation: ORDER BY it (then id) and the keyset conditions use it as it is, because SQLite

@@ -4,6 +4,7 @@
 #include "smtplog.h"
 #include "store/smtpmessagestore_p.h"
 #include "store/storeblob.h"
+#include "store/storecompression.h"
 #include "store/storeencoding.h"
 #include "store/storeschema.h"
 
@@ -105,9 +106,11 @@ struct DeliveryStatements
                        "message_id, has_attachments, parse_failed, attachments, parts, findings, "
                        "unindexed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '', "
                        "'', ?, 0, '', '', '', ?)"))
-            && raw.prepare(QStringLiteral("INSERT INTO message_raw (id, data) VALUES (?, ?)"))
+            && raw.prepare(
+                QStringLiteral("INSERT INTO message_raw (id, data, encoding) VALUES (?, ?, ?)"))
             // A message not in memory (spooled while it arrived) is copied into its blob a piece
-            // at a time, never held whole.
+            // at a time, never held whole, verbatim: StoreBlob::open() reads it back at any
+            // offset.
             && rawStreamed.prepare(
                 QStringLiteral("INSERT INTO message_raw (id, data) VALUES (?, zeroblob(?))"))
             // Its mailboxes, known since the message was accepted: in the same transaction.
@@ -131,12 +134,18 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
     // Only what the inbox shows is read before the commit (the header block, a few
     // microseconds); the MIME parse, the checks and the full-text index follow in the background
     // indexer, so the 250 waits for one small durable write.
+    // The raw bytes of mail in memory are compressed here too, outside the transaction; mail
+    // spooled to a file is copied into its blob a piece at a time and stays verbatim.
     std::vector<MimeInboxHeaders> headers;
+    std::vector<StoreCompression::Stored> raws;
     headers.reserve(batch.size());
+    raws.reserve(batch.size());
     for (const StoreJob &job : batch) {
         const SmtpMessage &m = job.message;
         headers.push_back(MimeParser::inboxHeaders(
             m.isDataInMemory() ? m.data() : m.leadingData(headerReadLimit)));
+        raws.push_back(
+            m.isDataInMemory() ? StoreCompression::encode(m.data()) : StoreCompression::Stored());
     }
 
     QString error;
@@ -206,8 +215,8 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
             continue;
         }
         raw.bindValue(0, id);
-        const QByteArray data = m.data();
-        raw.bindValue(1, data.isNull() ? QByteArray("") : data); // null would bind as SQL NULL
+        raw.bindValue(1, raws[i].bytes);
+        raw.bindValue(2, raws[i].encoding);
         if (!raw.exec()) {
             error = raw.lastError().text();
             ok = false;
