@@ -13,6 +13,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QShortcut>
+#include <QSplitter>
 #include <QUrl>
 
 #include <utility>
@@ -197,4 +198,16 @@ void MailboxList::dropEvent(QDropEvent *event)
     event->setDropAction(Qt::CopyAction);
     event->accept();
     Q_EMIT filesDropped(paths, mailbox);
+}
+
+QSplitter *MailboxList::splitterWith(QWidget *inboxPane)
+{
+    auto *splitter = new QSplitter(Qt::Horizontal);
+    splitter->setObjectName(QStringLiteral("mailboxSplitter"));
+    splitter->addWidget(this);
+    splitter->addWidget(inboxPane);
+    splitter->setStretchFactor(0, 0);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({ 160, 940 });
+    return splitter;
 }

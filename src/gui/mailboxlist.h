@@ -11,6 +11,7 @@
 
 class MailboxListModel;
 class MessageSource;
+class QSplitter;
 class SmtpInboxModel;
 class SmtpMessageStore;
 
@@ -27,6 +28,10 @@ public:
 
     // The inbox whose mailbox the list chooses (not owned); set to the chosen mailbox at once.
     void setInboxModel(SmtpInboxModel *inbox);
+
+    // A new horizontal splitter holding this list, narrow, left of the inbox pane (the local and
+    // the remote window lay it out alike); the caller puts it where it goes.
+    QSplitter *splitterWith(QWidget *inboxPane);
 
     void setTaskRunner(const TaskRunner &runner) { m_runTask = runner; }
     MailboxListModel *mailboxModel() const { return m_model; }

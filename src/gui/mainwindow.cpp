@@ -90,13 +90,7 @@ MainWindow::MainWindow(const AppOptions &options, QWidget *parent)
 
     // The mailbox list stays visible, narrow, even with only Inbox: it is where new mailboxes
     // appear when mail is routed to them.
-    auto *mailboxSplitter = new QSplitter(Qt::Horizontal, this);
-    mailboxSplitter->setObjectName(QStringLiteral("mailboxSplitter"));
-    mailboxSplitter->addWidget(m_mailboxList);
-    mailboxSplitter->addWidget(listPane);
-    mailboxSplitter->setStretchFactor(0, 0);
-    mailboxSplitter->setStretchFactor(1, 1);
-    mailboxSplitter->setSizes({ 160, 940 });
+    QSplitter *mailboxSplitter = m_mailboxList->splitterWith(listPane);
 
     m_splitter = new QSplitter(Qt::Vertical, this);
     m_splitter->setObjectName(QStringLiteral("mainSplitter"));

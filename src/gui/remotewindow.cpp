@@ -89,13 +89,7 @@ RemoteWindow::RemoteWindow(const RemoteCatcher &catcher, QWidget *parent)
     listLayout->addWidget(m_banner);
     listLayout->addWidget(m_search);
     listLayout->addWidget(m_view);
-    auto *mailboxSplitter = new QSplitter(Qt::Horizontal, this);
-    mailboxSplitter->setObjectName(QStringLiteral("mailboxSplitter"));
-    mailboxSplitter->addWidget(m_mailboxList);
-    mailboxSplitter->addWidget(listPane);
-    mailboxSplitter->setStretchFactor(0, 0);
-    mailboxSplitter->setStretchFactor(1, 1);
-    mailboxSplitter->setSizes({ 160, 940 });
+    QSplitter *mailboxSplitter = m_mailboxList->splitterWith(listPane);
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(mailboxSplitter);
     splitter->addWidget(m_messageView);

@@ -18,6 +18,25 @@
 
 using namespace SettingsUi;
 
+namespace {
+
+// Removes the rows of every selected range, bottom up so that the row numbers stay right.
+void removeSelectedRows(QTableWidget *table)
+{
+    QList<int> rows;
+    const auto ranges = table->selectedRanges();
+    for (const QTableWidgetSelectionRange &range : ranges) {
+        for (int row = range.topRow(); row <= range.bottomRow(); ++row)
+            rows.append(row);
+    }
+    std::sort(rows.begin(), rows.end(), std::greater<int>());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    for (int row : std::as_const(rows))
+        table->removeRow(row);
+}
+
+} // namespace
+
 ServerPage::ServerPage(QWidget *parent)
     : SettingsPage(parent)
 {
@@ -330,16 +349,7 @@ void ServerPage::addCredential()
 
 void ServerPage::removeCredentials()
 {
-    QList<int> rows;
-    const auto ranges = ui.credentialsTable->selectedRanges();
-    for (const QTableWidgetSelectionRange &range : ranges) {
-        for (int row = range.topRow(); row <= range.bottomRow(); ++row)
-            rows.append(row);
-    }
-    std::sort(rows.begin(), rows.end(), std::greater<int>());
-    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
-    for (int row : std::as_const(rows))
-        ui.credentialsTable->removeRow(row);
+    removeSelectedRows(ui.credentialsTable);
     updateEnabled();
     Q_EMIT changed();
 }
@@ -410,16 +420,7 @@ void ServerPage::addListener()
 
 void ServerPage::removeListeners()
 {
-    QList<int> rows;
-    const auto ranges = ui.extraListenersTable->selectedRanges();
-    for (const QTableWidgetSelectionRange &range : ranges) {
-        for (int row = range.topRow(); row <= range.bottomRow(); ++row)
-            rows.append(row);
-    }
-    std::sort(rows.begin(), rows.end(), std::greater<int>());
-    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
-    for (int row : std::as_const(rows))
-        ui.extraListenersTable->removeRow(row);
+    removeSelectedRows(ui.extraListenersTable);
     updateListenerState();
     updateEnabled();
     Q_EMIT changed();
