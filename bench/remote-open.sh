@@ -11,6 +11,8 @@
 #
 # Measured (2 loaded cores, offscreen, 1,000,000-message store, build/dev RelWithDebInfo):
 #   first_page_ms=1162 rows=200; 20 pages: page_ms_median=136 page_ms_max=282; peak RSS 104 MiB
+# Again with build/bench-store (Release) on a quiet machine, schema 8 store:
+#   first_page_ms=387 rows=200; 20 pages: page_ms_median=80 page_ms_max=105; peak RSS 105 MiB
 set -euo pipefail
 store=${1:?usage: remote-open.sh STORE [PAGES] [BUILD_DIR]}
 pages=${2:-20}
