@@ -646,6 +646,10 @@
         <source>Mail files</source>
         <translation>Mail-Dateien</translation>
     </message>
+    <message>
+        <source>The message is no longer in the store.</source>
+        <translation>Die Nachricht ist nicht mehr im Nachrichtenspeicher.</translation>
+    </message>
 </context>
 <context>
     <name>MessageView</name>

@@ -23,9 +23,16 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <cmath>
+
 namespace {
 
 constexpr int maxPageAspect = 4; // height per width of a rendered page, at most
+// Pixels of a PDF preview: each page at most this many (scaled down past it), and all pages
+// together at most the total (the pages after it are left to "Open"). 4 bytes a pixel: a few
+// tens of megabytes at most, whatever the screen's density or the pages' shape.
+constexpr qint64 maxPagePixels = 4'000'000;
+constexpr qint64 maxPreviewPixels = 12'000'000;
 
 } // namespace
 
@@ -55,16 +62,23 @@ MessageAttachments::PdfPreview MessageAttachments::renderPdf(
     if (document.status() != QPdfDocument::Status::Ready || document.pageCount() <= 0)
         return preview;
     preview.pageCount = document.pageCount();
+    qint64 renderedPixels = 0;
     for (int page = 0; page < qMin(preview.pageCount, maxPages); ++page) {
         if (keepGoing && !keepGoing())
             break;
         const QSizeF points = document.pagePointSize(page);
         if (points.isEmpty())
             break;
-        const QSize size
-            = points.scaled(QSizeF(width, qreal(width) * maxPageAspect), Qt::KeepAspectRatio)
-                  .toSize()
-                  .expandedTo(QSize(1, 1));
+        QSizeF scaled
+            = points.scaled(QSizeF(width, qreal(width) * maxPageAspect), Qt::KeepAspectRatio);
+        const qreal pixels = scaled.width() * scaled.height();
+        if (pixels > qreal(maxPagePixels))
+            scaled *= std::sqrt(qreal(maxPagePixels) / pixels);
+        const QSize size = scaled.toSize().expandedTo(QSize(1, 1));
+        const qint64 pagePixels = qint64(size.width()) * size.height();
+        if (!preview.pages.isEmpty() && renderedPixels + pagePixels > maxPreviewPixels)
+            break;
+        renderedPixels += pagePixels;
         const QImage rendered = document.render(page, size);
         if (rendered.isNull())
             break;

@@ -96,6 +96,7 @@ MessageFiles::MessageFiles(SmtpMessageStore *store, QWidget *window)
     window->setAcceptDrops(true);
     window->installEventFilter(this);
     m_writer.setMaxThreadCount(1);
+    m_writer.setExpiryTimeout(-1); // one thread, with its one store connection, for good
     // The writer reads the store: done before it closes (it is destroyed before this object).
     connect(
         store, &SmtpMessageStore::aboutToClose, this, [this] { m_writer.waitForDone(); },
@@ -151,6 +152,12 @@ QMimeData *MessageFiles::mimeData(const QList<qint64> &ids, const QStringList &s
         Written result;
         for (const auto &[id, path] : files) {
             const QByteArray bytes = store->rawData(id);
+            // Read when the drop asks, not when the drag started: the message may have gone
+            // meanwhile (deleted, pruned), and an empty file is no copy of it.
+            if (bytes.isEmpty() && !store->message(id)) {
+                result.error = tr("The message is no longer in the store.");
+                return result;
+            }
             result.error = MessageAttachments::writeFile(path, bytes);
             if (!result.error.isEmpty())
                 return result;

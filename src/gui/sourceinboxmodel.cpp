@@ -101,9 +101,13 @@ void SourceInboxModel::onPage(quint64 request, qint64 start, const QList<SmtpMes
         m_rows += fresh;
         endInsertRows();
     }
-    // The catcher has no more, whatever it counted; a later page of only known rows means the
-    // same (a server that ignores `start` would otherwise be asked for the same page forever).
-    if ((page.isEmpty() || (start > 0 && fresh.isEmpty())) && m_rows.size() < m_matches)
+    // The catcher has no more, whatever it counted. A later page that starts with our first row
+    // means the same: a server that ignores `start` would be asked for that page forever. (A later
+    // page of only known rows is no such sign: new mail shifted the offsets, and catching up
+    // brings it in.)
+    const bool startIgnored = start > 0 && !page.isEmpty() && !m_rows.isEmpty()
+        && page.constFirst().id == m_rows.constFirst().id;
+    if ((page.isEmpty() || startIgnored) && m_rows.size() < m_matches)
         m_matches = m_rows.size();
     Q_EMIT pageLoaded();
 }

@@ -266,6 +266,23 @@ void TestMessageFiles::dragStartsBeforeTheFilesAreWritten()
         (box = m_window->findChild<QMessageBox *>(QStringLiteral("messageFilesError"))), timeout);
     QVERIFY2(box->text().contains(QDir::toNativeSeparators(path)), qPrintable(box->text()));
     box->close();
+    delete box;
+
+    // A message deleted between the drag and the drop: no empty file, the user is told.
+    writer->start([&busy, &started] {
+        started.release();
+        busy.acquire();
+    });
+    QVERIFY(started.tryAcquire(1, timeout));
+    std::unique_ptr<QMimeData> gone(m_window->messageFiles()->mimeData({ ids.at(1) }, { "y" }));
+    QVERIFY(gone);
+    QVERIFY(m_window->store()->remove({ ids.at(1) }));
+    busy.release();
+    QVERIFY(gone->urls().isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (box = m_window->findChild<QMessageBox *>(QStringLiteral("messageFilesError"))), timeout);
+    QVERIFY2(box->text().contains("no longer in the store"), qPrintable(box->text()));
+    box->close();
 }
 
 void TestMessageFiles::droppedFilesAreImported()

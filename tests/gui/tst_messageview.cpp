@@ -22,6 +22,7 @@
 #include <QLabel>
 #include <QMetaEnum>
 #include <QMimeData>
+#include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
 #include <QPlainTextEdit>
@@ -84,12 +85,13 @@ QByteArray pdfBytes()
 }
 
 // A real PDF of pages pages (QtGui writes it), each filled with a red block.
-QByteArray realPdf(int pages)
+QByteArray realPdf(int pages, const QPageSize &pageSize = QPageSize(QPageSize::A4))
 {
     QByteArray pdf;
     QBuffer buffer(&pdf);
     buffer.open(QIODevice::WriteOnly);
     QPdfWriter writer(&buffer);
+    writer.setPageSize(pageSize);
     writer.setResolution(72);
     QPainter painter(&writer);
     for (int page = 0; page < pages; ++page) {
@@ -277,6 +279,7 @@ private Q_SLOTS:
     void pdfAttachmentIsPreviewed();
     void damagedPdfIsNotPreviewed();
     void longPdfShowsItsFirstPages();
+    void tallPdfPagesAreBoundedInPixels();
     void partsTab();
     void checksTab();
     void checksAreWordedInTheUsersLanguage();
@@ -907,6 +910,23 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     TestMessageView test;
     return QTest::qExec(&test, argc, argv);
+}
+
+void TestMessageView::tallPdfPagesAreBoundedInPixels()
+{
+    // Pages four times as tall as wide, rendered as wide as on a dense screen (800 px at 3x):
+    // each page would be 2400 x 9600 pixels, ten of them 920 MB.
+    const QByteArray pdf = realPdf(10, QPageSize(QSizeF(100, 400), QPageSize::Point));
+    const MessageAttachments::PdfPreview rendered = MessageAttachments::renderPdf(pdf, 2400, 10);
+    QVERIFY(rendered.ok);
+    QCOMPARE(rendered.pageCount, 10);
+    QVERIFY2(rendered.pages.size() < 10, qPrintable(QString::number(rendered.pages.size())));
+    qint64 total = 0;
+    for (const QImage &page : rendered.pages) {
+        QVERIFY(qint64(page.width()) * page.height() <= 4'000'000);
+        total += qint64(page.width()) * page.height();
+    }
+    QVERIFY2(total <= 12'000'000, qPrintable(QString::number(total)));
 }
 
 #include "tst_messageview.moc"

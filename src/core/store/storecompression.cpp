@@ -5,7 +5,6 @@
 
 #include <zstd.h>
 
-#include <limits>
 #include <memory>
 
 namespace {
@@ -40,6 +39,11 @@ ZSTD_DCtx *decompressContext()
 
 } // namespace
 
+// A damaged frame may claim any content size: more than this is refused as damaged instead of
+// allocated (no stored message or HTML body comes near it: mail past the spool threshold is
+// kept verbatim, and the SMTP size limit is far below it).
+constexpr unsigned long long maximumDecodedSize = 1ULL << 30;
+
 namespace StoreCompression {
 
 Stored encode(const QByteArray &data)
@@ -53,6 +57,7 @@ Stored encode(const QByteArray &data)
                                  : size_t(-1);
         if (context && !ZSTD_isError(n) && qsizetype(n) < data.size()) {
             frame.truncate(qsizetype(n));
+            frame.squeeze(); // not the compress bound's capacity: a batch holds many of these
             stored.bytes = std::move(frame);
             stored.encoding = Zstd;
             return stored;
@@ -80,8 +85,7 @@ bool decode(const QByteArray &bytes, int encoding, QByteArray *data)
         = ZSTD_getFrameContentSize(bytes.constData(), size_t(bytes.size()));
     ZSTD_DCtx *context = decompressContext();
     if (size == ZSTD_CONTENTSIZE_UNKNOWN || size == ZSTD_CONTENTSIZE_ERROR
-        || size > static_cast<unsigned long long>(std::numeric_limits<qsizetype>::max() / 2)
-        || !context) {
+        || size > maximumDecodedSize || !context) {
         qCWarning(lcSmtpStore) << "damaged compressed bytes in the store";
         return false;
     }
