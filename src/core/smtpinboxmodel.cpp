@@ -61,15 +61,7 @@ public:
     QString mailbox;
     QString queryError;
     // What the store is asked: the query, within the mailbox when there is one.
-    QString storeQuery() const
-    {
-        QString quoted = mailbox;
-        quoted.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
-        quoted.replace(QLatin1Char('"'), QLatin1String("\\\""));
-        return mailbox.isEmpty()
-            ? query
-            : QStringLiteral("mailbox:\"") + quoted + QStringLiteral("\" ") + query;
-    }
+    QString storeQuery() const { return SmtpInboxModel::mailboxQuery(mailbox, query); }
     // Whether a comes before b in the model's order (ties by id: the store's order exactly).
     bool before(const SmtpMessageSummary &a, const SmtpMessageSummary &b) const
     {
@@ -763,4 +755,14 @@ void SmtpInboxModelPrivate::onReadChanged(const QList<qint64> &ids, bool read)
         rows[row].read = read;
         Q_EMIT q->dataChanged(q->index(row, 0), q->index(row, lastColumn));
     }
+}
+
+QString SmtpInboxModel::mailboxQuery(const QString &mailbox, const QString &query)
+{
+    if (mailbox.isEmpty())
+        return query;
+    QString quoted = mailbox;
+    quoted.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
+    quoted.replace(QLatin1Char('"'), QLatin1String("\\\""));
+    return QStringLiteral("mailbox:\"") + quoted + QStringLiteral("\" ") + query;
 }

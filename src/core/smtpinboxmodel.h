@@ -58,6 +58,9 @@ public:
     };
     Q_ENUM(Role)
     static constexpr int pageSize = 200;
+    // The search for query's matches within one mailbox, the name quoted as the search language
+    // reads a value; query itself when mailbox is empty.
+    static QString mailboxQuery(const QString &mailbox, const QString &query = QString());
 
     explicit SmtpInboxModel(QObject *parent = nullptr);
     explicit SmtpInboxModel(SmtpMessageStore *store, QObject *parent = nullptr);

@@ -18,14 +18,6 @@
 
 #include <utility>
 
-namespace {
-// The query that matches one mailbox's messages (names have no spaces or quotes).
-QString mailboxQuery(const QString &mailbox)
-{
-    return QStringLiteral("mailbox:") + mailbox;
-}
-} // namespace
-
 MailboxList::MailboxList(SmtpMessageStore *store, QWidget *parent)
     : QListView(parent)
     , m_store(store)
@@ -114,7 +106,7 @@ void MailboxList::markMailboxRead(const QString &mailbox)
         runTask([](SmtpMessageStore *store) { store->markAllRead(); });
         return;
     }
-    const QString query = mailboxQuery(mailbox);
+    const QString query = SmtpInboxModel::mailboxQuery(mailbox);
     runTask([query](SmtpMessageStore *store) { store->setReadMatching(query, true); });
 }
 

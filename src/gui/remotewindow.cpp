@@ -290,16 +290,8 @@ void RemoteWindow::updateStatus()
 void RemoteWindow::applyQuery()
 {
     const QString text = m_search->text().trimmed();
-    QString mailbox = m_mailboxList->currentMailbox();
-    if (mailbox.isEmpty()) {
-        m_model->setQuery(text);
-        return;
-    }
-    // Quoted as the search language reads a value, as SmtpInboxModel quotes it.
-    mailbox.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
-    mailbox.replace(QLatin1Char('"'), QLatin1String("\\\""));
-    const QString query = QStringLiteral("mailbox:\"") + mailbox + QStringLiteral("\" ") + text;
-    m_model->setQuery(query.trimmed());
+    m_model->setQuery(
+        SmtpInboxModel::mailboxQuery(m_mailboxList->currentMailbox(), text).trimmed());
 }
 
 QList<qint64> RemoteWindow::selectedIds() const
