@@ -88,6 +88,7 @@ private Q_SLOTS:
     void removeMatching();
     void indexerCatchesUp();
     void unindexedMessagesAreIndexedOnOpen();
+    void bigBacklogIsRecordedInSeveralTransactions();
     void pruning();
     void reopenKeepsEverything();
     void secondReaderSeesWrites();
@@ -405,6 +406,52 @@ void TestMessageStore::unindexedMessagesAreIndexedOnOpen()
     QCOMPARE(s.indexedUpTo(), id);
     QCOMPARE(s.summaries("quokkaword", 0, 5).size(), 1);
     QVERIFY(*s.message(id) == *before);
+}
+
+void TestMessageStore::bigBacklogIsRecordedInSeveralTransactions()
+{
+    // The indexer records a batch in transactions of about a million characters of text, so that
+    // the writer (and the 250s waiting for it) gets the database between two, and searches see
+    // the first messages before the batch is done. Six messages of 400,000 characters left
+    // unindexed are one batch on open: two transactions, each signalled.
+    QTemporaryDir dir;
+    const QString path = dir.filePath("backlog.sqlite");
+    QList<qint64> ids;
+    {
+        SmtpMessageStore s;
+        QVERIFY(s.open(path));
+        for (int i = 0; i < 6; ++i) {
+            QByteArray body = "backlogword" + QByteArray::number(i) + "q\r\n";
+            while (body.size() < 400000)
+                body += "the quick brown fox jumps over the lazy dog again and again\r\n";
+            ids.append(store(s, makeMessage("backlog " + QByteArray::number(i), body)).id);
+        }
+        QVERIFY(waitForIndex(s));
+    }
+    QStringList idList;
+    for (qint64 id : ids)
+        idList.append(QString::number(id));
+    const QString in = "(" + idList.join(',') + ")";
+    // What a kill -9 before the indexer leaves: waiting, with no full-text rows (the substring
+    // index's rows go first, with the values they were made of, as the delete trigger does).
+    makeSqliteFile(path,
+        { "UPDATE messages SET unindexed = 1 WHERE id IN " + in,
+            "INSERT INTO messages_trigram (messages_trigram, rowid, c0, c1, c2, c3, c4) SELECT "
+            "'delete', id, c0, c1, c2, c3, c4 FROM messages_fts_content WHERE id IN "
+                + in,
+            "DELETE FROM messages_fts WHERE rowid IN " + in });
+    SmtpMessageStore s;
+    QSignalSpy upTo(&s, &SmtpMessageStore::indexedUpToChanged);
+    QVERIFY(s.open(path));
+    QVERIFY(s.summaries("backlogword5q", 0, 5).isEmpty());
+    QVERIFY(waitForIndex(s));
+    QList<qint64> signalled;
+    for (const QList<QVariant> &args : upTo)
+        signalled.append(args.at(0).toLongLong());
+    QVERIFY2(signalled.contains(ids.at(2)), qPrintable(idList.join(' ')));
+    QVERIFY(signalled.contains(ids.at(5)));
+    for (int i = 0; i < 6; ++i)
+        QCOMPARE(s.summaries("backlogword" + QString::number(i) + 'q', 0, 5).size(), 1);
 }
 
 void TestMessageStore::pruning()

@@ -58,15 +58,11 @@ struct IndexedMessage
     StoreCompression::Stored html; // the HTML body as message_html keeps it
 };
 
-// A batch of parsed messages the indexer hands the writer; done says whether it committed.
 // The statements that store new mail, prepared once per writer connection (storewriter.cpp).
 struct DeliveryStatements;
-
-struct IndexBatch
-{
-    std::vector<IndexedMessage> messages;
-    std::promise<bool> done;
-};
+// The statements that record the indexer's work, prepared once per indexer connection
+// (storeindexer.cpp).
+struct IndexStatements;
 
 class SmtpMessageStorePrivate
 {
@@ -102,8 +98,14 @@ public:
     quint64 commitGeneration = 0; // counts the writer's commits of new mail
     qint64 newestCommitted = 0; // the newest message id committed
     qint64 committedSinceIndex = 0; // messages committed since the indexer last looked
-    IndexBatch *indexBatch = nullptr; // waiting for the writer
-    bool indexTurn = false; // the writer owes the indexer a turn between two commits of mail
+    // The writer's transactions and the indexer's share this lock, and the writer goes first:
+    // it says it waits (writersWaiting) before it takes the lock; the indexer ends its
+    // transaction after the message it is writing when it sees that, and lets every waiting
+    // writer in (writeIdle) before its next one. So a 250 waits for at most one message's
+    // index rows, not for a batch.
+    std::mutex writeLock;
+    std::condition_variable writeIdle;
+    std::atomic<int> writersWaiting { 0 };
     std::atomic<qint64> indexedUpTo { 0 };
     std::atomic<bool> indexCaughtUp { false };
     // What indexedUpTo() and isIndexCaughtUp() answer: the values as last signalled, changed on
@@ -129,8 +131,11 @@ public:
     void writeMessages(QSqlDatabase &db, std::vector<StoreJob> &batch);
     DeliveryStatements *deliveryStatements = nullptr; // the writer's, while its loop runs
     void indexerLoop();
-    bool indexPending(quint64 generation, qint64 newest);
-    bool writeIndex(QSqlDatabase &db, IndexBatch &batch);
+    void indexLoop(QSqlDatabase &db, IndexStatements &statements);
+    bool indexPending(
+        QSqlDatabase &db, IndexStatements &statements, quint64 generation, qint64 newest);
+    bool writeIndex(
+        QSqlDatabase &db, IndexStatements &statements, std::vector<IndexedMessage> &batch);
     void startIndexer();
     void stopIndexer();
     bool prune(QSqlDatabase &db, QList<qint64> *removed, QString *error);

@@ -317,19 +317,12 @@ void SmtpMessageStorePrivate::writerLoop(std::promise<QString> *opened)
         deliveryStatements = &*statements;
         for (;;) {
             std::vector<StoreJob> batch;
-            IndexBatch *index = nullptr;
             {
                 std::unique_lock lock(mutex);
-                wake.wait(lock, [this] { return stopping || !queue.empty() || indexBatch; });
-                if (queue.empty() && !indexBatch && stopping)
+                wake.wait(lock, [this] { return stopping || !queue.empty(); });
+                if (queue.empty() && stopping)
                     break;
-                // New mail first, as the 250s wait for it, but the indexer gets every other turn
-                // so that it keeps up under a steady stream.
-                const bool taskFirst = !queue.empty() && queue.front().task;
-                if (indexBatch && !taskFirst && (queue.empty() || indexTurn)) {
-                    std::swap(index, indexBatch);
-                    indexTurn = false;
-                } else if (taskFirst) {
+                if (queue.front().task) {
                     // A task runs on its own, in order.
                     batch.push_back(std::move(queue.front()));
                     queue.pop_front();
@@ -339,15 +332,18 @@ void SmtpMessageStorePrivate::writerLoop(std::promise<QString> *opened)
                         batch.push_back(std::move(queue.front()));
                         queue.pop_front();
                     }
-                    indexTurn = true;
                 }
             }
-            if (index)
-                index->done.set_value(writeIndex(db, *index));
-            else if (batch.front().task)
-                batch.front().task(db);
-            else
-                writeMessages(db, batch);
+            ++writersWaiting;
+            {
+                std::lock_guard write(writeLock);
+                --writersWaiting;
+                if (batch.front().task)
+                    batch.front().task(db);
+                else
+                    writeMessages(db, batch);
+            }
+            writeIdle.notify_all();
         }
         deliveryStatements = nullptr;
         statements.reset(); // before the connection it was prepared on
