@@ -1,4 +1,4 @@
-// store-bench PATH [--runs N] [--cold]
+// store-bench PATH [--runs N] [--cold] [--only REGEX]
 //
 // Times the reads of SmtpMessageStore on an existing store (made by make-store), each N times
 // (default 7), and prints first / median / min / max in milliseconds:
@@ -13,15 +13,23 @@
 //                    or size, ascending or descending (what a click on a column header reads)
 //   next:KEY:DIR     the page after it (the keyset cursor: the first page's last row)
 //   mid:KEY:DIR      the page after the row of the middle id (a page deep in the order)
-//   sort:subject:q   the first page by subject with a search: "project" (common), "xylophonist"
-//                    (rare) and "from:alice"
+//   sort:KEY:Q:DIR   the first page of a search sorted by subject, from, to or size, ascending or
+//                    descending; Q is one of the searches: rare "xylophonist" (10 matches),
+//                    laptop (~0.9% of messages, nearly all "Your laptop order ..."), alice (a
+//                    name: its trigrams in ~26% of messages), common "project" (~47%; trigrams
+//                    ~57%), from "from:alice" (~1.7% of senders, checked among those ~26%),
+//                    inbox "mailbox:Inbox project" and box "mailbox:project-10 project" (the
+//                    common word in a mailbox of ~14% and one of ~2% of the messages)
+//   next:KEY:Q:DIR   the page after it (the keyset cursor: the first page's last row)
 //   foreach          forEach() over every message (3 runs), with the peak RSS during the walk
 // and the RSS after open, the database size per message. The last line is
 //   RESULT key=value ...
 // By default the OS page cache is warm (the file was just written or read), so "first" is the
 // first run in this process and the median is warm. With --cold, the file's pages are dropped
 // from the OS page cache (posix_fadvise DONTNEED, this file only) before every run: what a store
-// opened after a reboot costs.
+// opened after a reboot costs. With --only, only the cases whose name the regular expression
+// finds (e.g. "^(sort|next):subject:") run (open always opens the store; it is timed only when
+// its name matches too).
 
 #include "procstatus.h"
 
@@ -31,6 +39,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QStringList>
@@ -77,6 +86,8 @@ Stats stats(std::vector<double> ms)
 
 void print(const char *name, const Stats &s, const QString &extra = QString())
 {
+    if (s.max == 0) // not run (--only)
+        return;
     std::printf("%-16s median %9.3f ms   first %9.3f   min %9.3f   max %9.3f   %s\n", name,
         s.median, s.first, s.min, s.max, qUtf8Printable(extra));
     std::fflush(stdout);
@@ -123,7 +134,7 @@ qint64 ftsCount(const QString &path, const QString &match)
 
 int usage()
 {
-    std::fprintf(stderr, "usage: store-bench PATH [--runs N] [--cold]\n");
+    std::fprintf(stderr, "usage: store-bench PATH [--runs N] [--cold] [--only REGEX]\n");
     return 2;
 }
 
@@ -138,9 +149,14 @@ int main(int argc, char *argv[])
     const QString path = args.at(1);
     int runs = 7;
     bool cold = false;
+    QRegularExpression only;
     for (qsizetype i = 2; i < args.size(); ++i) {
         if (args.at(i) == QLatin1String("--cold")) {
             cold = true;
+        } else if (args.at(i) == QLatin1String("--only") && i + 1 < args.size()) {
+            only.setPattern(args.at(++i));
+            if (!only.isValid())
+                return usage();
         } else if (args.at(i) == QLatin1String("--runs") && i + 1 < args.size()) {
             bool ok = false;
             runs = args.at(++i).toInt(&ok);
@@ -158,13 +174,16 @@ int main(int argc, char *argv[])
 
     if (cold)
         coldPath = path;
+    const auto wanted = [&only](const QString &name) {
+        return only.pattern().isEmpty() || only.match(name).hasMatch();
+    };
     std::printf("mode       %s page cache, %d runs\n",
         cold ? "cold (evicted before every run)" : "warm", runs);
     const qint64 rssBeforeKib = statusKib("VmRSS:");
 
     // open: a fresh store each run, closed again outside the timing.
     std::vector<double> openMs;
-    for (int r = 0; r < runs; ++r) {
+    for (int r = 0; r < (wanted(QStringLiteral("open")) ? runs : 0); ++r) {
         SmtpMessageStore s;
         evict();
         QElapsedTimer t;
@@ -176,7 +195,8 @@ int main(int argc, char *argv[])
         openMs.push_back(t.nsecsElapsed() / 1e6);
     }
     const Stats open = stats(openMs);
-    print("open", open);
+    if (!openMs.empty())
+        print("open", open);
 
     SmtpMessageStore store;
     if (!store.open(path)) {
@@ -197,6 +217,8 @@ int main(int argc, char *argv[])
     // timing), so SQLite's own page cache is empty too, and the file is evicted after the open.
     const auto timed = [&](int n, const std::function<void(SmtpMessageStore &)> &what) {
         std::vector<double> ms;
+        if (n <= 0)
+            return ms;
         for (int r = 0; r < n; ++r) {
             std::unique_ptr<SmtpMessageStore> fresh;
             if (cold) {
@@ -228,12 +250,13 @@ int main(int argc, char *argv[])
 
     qsizetype hits = 0;
     qint64 lastId = 0;
-    const Stats newest
-        = stats(timed(runs, [&](SmtpMessageStore &on) { page(on, {}, 0, &hits, &lastId); }));
+    const auto runsFor = [&](const QString &name) { return wanted(name) ? runs : 0; };
+    const Stats newest = stats(timed(runsFor(QStringLiteral("newest200")),
+        [&](SmtpMessageStore &on) { page(on, {}, 0, &hits, &lastId); }));
     print("newest200", newest, QStringLiteral("%1 rows").arg(hits));
     const qint64 page1Last = lastId;
-    const Stats page2 = stats(
-        timed(runs, [&](SmtpMessageStore &on) { page(on, {}, page1Last, &hits, nullptr); }));
+    const Stats page2 = stats(timed(runsFor(QStringLiteral("page2")),
+        [&](SmtpMessageStore &on) { page(on, {}, page1Last, &hits, nullptr); }));
     print("page2", page2, QStringLiteral("%1 rows before id %2").arg(hits).arg(page1Last));
     // The last page (scrolled to the bottom): the 200 oldest.
     qint64 oldestId = 0;
@@ -241,8 +264,8 @@ int main(int argc, char *argv[])
         oldestId = s.id;
         return false;
     });
-    const Stats lastPage = stats(
-        timed(runs, [&](SmtpMessageStore &on) { page(on, {}, oldestId + 200, &hits, nullptr); }));
+    const Stats lastPage = stats(timed(runsFor(QStringLiteral("lastpage")),
+        [&](SmtpMessageStore &on) { page(on, {}, oldestId + 200, &hits, nullptr); }));
     print(
         "lastpage", lastPage, QStringLiteral("%1 rows before id %2").arg(hits).arg(oldestId + 200));
 
@@ -254,7 +277,7 @@ int main(int argc, char *argv[])
     for (int i = 0; i < 200 && newestId > oldestId; ++i)
         spread.append(oldestId + (newestId - oldestId) * i / 199);
     qint64 rawBytes = 0;
-    const Stats raw200 = stats(timed(runs, [&](SmtpMessageStore &on) {
+    const Stats raw200 = stats(timed(runsFor(QStringLiteral("raw200")), [&](SmtpMessageStore &on) {
         rawBytes = 0;
         for (const qint64 id : std::as_const(spread))
             rawBytes += on.rawData(id).size();
@@ -262,11 +285,12 @@ int main(int argc, char *argv[])
     print("raw200", raw200,
         QStringLiteral("rawData() of %1 messages, %2 bytes").arg(spread.size()).arg(rawBytes));
     qint64 found = 0;
-    const Stats message200 = stats(timed(runs, [&](SmtpMessageStore &on) {
-        found = 0;
-        for (const qint64 id : std::as_const(spread))
-            found += on.message(id).has_value() ? 1 : 0;
-    }));
+    const Stats message200
+        = stats(timed(runsFor(QStringLiteral("message200")), [&](SmtpMessageStore &on) {
+              found = 0;
+              for (const qint64 id : std::as_const(spread))
+                  found += on.message(id).has_value() ? 1 : 0;
+          }));
     print("message200", message200,
         QStringLiteral("message() of %1 messages, %2 found").arg(spread.size()).arg(found));
 
@@ -274,21 +298,28 @@ int main(int argc, char *argv[])
     {
         const char *key;
         QString query;
-        QString fts; // the same match, counted in all
+        QString fts; // the same match, counted in all (the word index; empty: not counted)
     };
+    // The first three are the RESULT line's; the others sort only (the hard cases of a sorted
+    // search: a word in a few percent of the messages, a common word in a small mailbox).
     const Search searches[] = {
         { "rare", QStringLiteral("xylophonist"), QStringLiteral("\"xylophonist\" *") },
         { "common", QStringLiteral("project"), QStringLiteral("\"project\" *") },
         { "from", QStringLiteral("from:alice"), QStringLiteral("sender : \"alice\" *") },
+        { "laptop", QStringLiteral("laptop"), QStringLiteral("\"laptop\" *") },
+        { "alice", QStringLiteral("alice"), QStringLiteral("\"alice\" *") },
+        { "inbox", QStringLiteral("mailbox:Inbox project"), QString() },
+        { "box", QStringLiteral("mailbox:project-10 project"), QString() },
     };
     std::vector<Stats> searchStats;
     std::vector<qsizetype> searchHits;
     std::vector<qint64> searchTotals;
     for (const Search &s : searches) {
-        searchStats.push_back(stats(
-            timed(runs, [&](SmtpMessageStore &on) { page(on, s.query, 0, &hits, nullptr); })));
+        const bool run = wanted(QLatin1String(s.key));
+        searchStats.push_back(stats(timed(
+            run ? runs : 0, [&](SmtpMessageStore &on) { page(on, s.query, 0, &hits, nullptr); })));
         searchHits.push_back(hits);
-        searchTotals.push_back(ftsCount(path, s.fts));
+        searchTotals.push_back(run && !s.fts.isEmpty() ? ftsCount(path, s.fts) : -1);
         print(s.key, searchStats.back(),
             QStringLiteral("\"%1\": %2 rows; %3 matches in all")
                 .arg(s.query)
@@ -333,20 +364,22 @@ int main(int argc, char *argv[])
             first.key = k.key;
             first.order = order;
             SmtpMessageSummary last;
-            const Stats firstPage = stats(timed(
-                runs, [&](SmtpMessageStore &on) { sortedPage(on, {}, first, &hits, &last); }));
+            const QString suffix
+                = QStringLiteral("%1:%2").arg(QLatin1String(k.name), QLatin1String(dir));
+            const Stats firstPage = stats(timed(runsFor(QLatin1String("sort:") + suffix),
+                [&](SmtpMessageStore &on) { sortedPage(on, {}, first, &hits, &last); }));
             print(qPrintable(
                       QStringLiteral("sort:%1:%2").arg(QLatin1String(k.name), QLatin1String(dir))),
                 firstPage, QStringLiteral("%1 rows").arg(hits));
             const SmtpPageRequest next = first.after(last);
-            const Stats nextPage = stats(timed(
-                runs, [&](SmtpMessageStore &on) { sortedPage(on, {}, next, &hits, nullptr); }));
+            const Stats nextPage = stats(timed(runsFor(QLatin1String("next:") + suffix),
+                [&](SmtpMessageStore &on) { sortedPage(on, {}, next, &hits, nullptr); }));
             print(qPrintable(
                       QStringLiteral("next:%1:%2").arg(QLatin1String(k.name), QLatin1String(dir))),
                 nextPage, QStringLiteral("%1 rows after id %2").arg(hits).arg(last.id));
             const SmtpPageRequest mid = first.after(middle);
-            const Stats midPage = stats(timed(
-                runs, [&](SmtpMessageStore &on) { sortedPage(on, {}, mid, &hits, nullptr); }));
+            const Stats midPage = stats(timed(runsFor(QLatin1String("mid:") + suffix),
+                [&](SmtpMessageStore &on) { sortedPage(on, {}, mid, &hits, nullptr); }));
             print(qPrintable(
                       QStringLiteral("mid:%1:%2").arg(QLatin1String(k.name), QLatin1String(dir))),
                 midPage, QStringLiteral("%1 rows after id %2").arg(hits).arg(middle.id));
@@ -357,18 +390,53 @@ int main(int argc, char *argv[])
                                 .arg(midPage.median, 0, 'f', 3);
         }
     }
+    // Every search in every order: the first page, and the next (keyset cursor) after it.
+    double worstSearchSort = 0;
+    QString worstSearchSortName;
     for (const Search &s : searches) {
-        SmtpPageRequest bySubject;
-        bySubject.key = SmtpSortKey::Subject;
-        bySubject.order = Qt::AscendingOrder;
-        const Stats sorted = stats(timed(runs,
-            [&](SmtpMessageStore &on) { sortedPage(on, s.query, bySubject, &hits, nullptr); }));
-        print(qPrintable(QStringLiteral("sort:subject:%1").arg(QLatin1String(s.key))), sorted,
-            QStringLiteral("\"%1\" by subject: %2 rows").arg(s.query).arg(hits));
-        sortedResult += QStringLiteral(" sort_subject_%1_ms=%2")
-                            .arg(QLatin1String(s.key))
-                            .arg(sorted.median, 0, 'f', 3);
+        for (const Sorted &k : sortKeys) {
+            for (const Qt::SortOrder order : { Qt::AscendingOrder, Qt::DescendingOrder }) {
+                const QString suffix
+                    = QStringLiteral("%1:%2:%3")
+                          .arg(QLatin1String(k.name), QLatin1String(s.key),
+                              QLatin1String(order == Qt::AscendingOrder ? "asc" : "desc"));
+                SmtpPageRequest first;
+                first.key = k.key;
+                first.order = order;
+                SmtpMessageSummary last;
+                const QString firstName = QLatin1String("sort:") + suffix;
+                const Stats firstPage = stats(timed(runsFor(firstName),
+                    [&](SmtpMessageStore &on) { sortedPage(on, s.query, first, &hits, &last); }));
+                print(qPrintable(firstName), firstPage,
+                    QStringLiteral("\"%1\": %2 rows").arg(s.query).arg(hits));
+                const SmtpPageRequest next = first.after(last);
+                const QString nextName = QLatin1String("next:") + suffix;
+                const Stats nextPage = stats(timed(last.id != 0 ? runsFor(nextName) : 0,
+                    [&](SmtpMessageStore &on) { sortedPage(on, s.query, next, &hits, nullptr); }));
+                print(qPrintable(nextName), nextPage,
+                    QStringLiteral("\"%1\": %2 rows after id %3")
+                        .arg(s.query)
+                        .arg(hits)
+                        .arg(last.id));
+                for (const auto &[name, st] :
+                    { std::pair(firstName, firstPage), std::pair(nextName, nextPage) }) {
+                    if (st.median > worstSearchSort) {
+                        worstSearchSort = st.median;
+                        worstSearchSortName = name;
+                    }
+                }
+                if (k.key == SmtpSortKey::Subject && order == Qt::AscendingOrder
+                    && &s - searches < 3)
+                    sortedResult += QStringLiteral(" sort_subject_%1_ms=%2")
+                                        .arg(QLatin1String(s.key))
+                                        .arg(firstPage.median, 0, 'f', 3);
+            }
+        }
     }
+    sortedResult
+        += QStringLiteral(" worst_search_sort_ms=%1 worst_search_sort=%2")
+               .arg(worstSearchSort, 0, 'f', 3)
+               .arg(worstSearchSortName.isEmpty() ? QStringLiteral("-") : worstSearchSortName);
 
     // forEach: the whole store, streamed. VmHWM is reset first, so the peak is the walk's.
     const int walkRuns = qMin(runs, 3);
@@ -376,26 +444,27 @@ int main(int argc, char *argv[])
     qint64 peakKib = 0;
     qint64 rssBeforeWalkKib = 0;
     const bool peakReset = resetPeakRss();
-    const Stats walk = stats(timed(walkRuns, [&](SmtpMessageStore &on) {
-        resetPeakRss();
-        rssBeforeWalkKib = statusKib("VmRSS:");
-        visited = 0;
-        qint64 subjectChars = 0;
-        QString error;
-        if (!on.forEach(
-                [&](const SmtpMessageSummary &s) {
-                    ++visited;
-                    subjectChars += s.subject.size();
-                    return true;
-                },
-                &error)) {
-            std::fprintf(stderr, "store-bench: forEach: %s\n", qUtf8Printable(error));
-            failed = true;
-        }
-        peakKib = qMax(peakKib, statusKib("VmHWM:"));
-        if (subjectChars < 0) // keeps the visit from being optimised away
-            std::printf("?\n");
-    }));
+    const Stats walk
+        = stats(timed(wanted(QStringLiteral("foreach")) ? walkRuns : 0, [&](SmtpMessageStore &on) {
+              resetPeakRss();
+              rssBeforeWalkKib = statusKib("VmRSS:");
+              visited = 0;
+              qint64 subjectChars = 0;
+              QString error;
+              if (!on.forEach(
+                      [&](const SmtpMessageSummary &s) {
+                          ++visited;
+                          subjectChars += s.subject.size();
+                          return true;
+                      },
+                      &error)) {
+                  std::fprintf(stderr, "store-bench: forEach: %s\n", qUtf8Printable(error));
+                  failed = true;
+              }
+              peakKib = qMax(peakKib, statusKib("VmHWM:"));
+              if (subjectChars < 0) // keeps the visit from being optimised away
+                  std::printf("?\n");
+          }));
     print("foreach", walk,
         QStringLiteral("%1 messages, %2 msg/s; rss before %3 MiB, peak during %4 MiB%5")
             .arg(visited)

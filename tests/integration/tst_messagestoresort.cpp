@@ -234,19 +234,27 @@ void TestMessageStoreSort::pagesInEveryOrder_data()
     QTest::addColumn<int>("limit");
     QTest::addColumn<QString>("query");
     QTest::addColumn<int>("fewMatchesBound"); // 0: words always walk the key's index
+    QTest::addColumn<int>("densePermille"); // 0: implied words walk it reading the checks alone
     const int bound = StoreSchema::fewMatchesBound();
+    const int dense = StoreSchema::denseMatchesPermille();
     for (const SmtpSortKey key : allKeys) {
         for (const Qt::SortOrder order : { Qt::AscendingOrder, Qt::DescendingOrder }) {
             const char *dir = order == Qt::AscendingOrder ? "asc" : "desc";
             for (const int limit : { 1, 7, 200 })
                 QTest::addRow("%s %s, pages of %d", keyName(key), dir, limit)
-                    << key << order << limit << QString() << bound;
+                    << key << order << limit << QString() << bound << dense;
             QTest::addRow("%s %s, search, matches sorted", keyName(key), dir)
-                << key << order << 7 << QStringLiteral("apple") << bound;
+                << key << order << 7 << QStringLiteral("apple") << bound << dense;
             QTest::addRow("%s %s, search, index walked", keyName(key), dir)
-                << key << order << 7 << QStringLiteral("apple") << 0;
+                << key << order << 7 << QStringLiteral("apple") << 0 << dense;
+            QTest::addRow("%s %s, search, index walked with checks", keyName(key), dir)
+                << key << order << 7 << QStringLiteral("apple") << 0 << 0;
+            QTest::addRow("%s %s, search in a mailbox, index walked with checks", keyName(key), dir)
+                << key << order << 7 << QStringLiteral("mailbox:Inbox apple -pie") << 0 << 0;
+            QTest::addRow("%s %s, subject filter, index walked", keyName(key), dir)
+                << key << order << 7 << QStringLiteral("subject:apple") << 0 << 0;
             QTest::addRow("%s %s, size condition", keyName(key), dir)
-                << key << order << 13 << QStringLiteral("larger:120") << bound;
+                << key << order << 13 << QStringLiteral("larger:120") << bound << dense;
         }
     }
 }
@@ -258,10 +266,15 @@ void TestMessageStoreSort::pagesInEveryOrder()
     QFETCH(int, limit);
     QFETCH(QString, query);
     QFETCH(int, fewMatchesBound);
+    QFETCH(int, densePermille);
     const int defaultBound = StoreSchema::fewMatchesBound();
+    const int defaultDense = StoreSchema::denseMatchesPermille();
     StoreSchema::setFewMatchesBound(fewMatchesBound);
-    const auto restore
-        = qScopeGuard([defaultBound] { StoreSchema::setFewMatchesBound(defaultBound); });
+    StoreSchema::setDenseMatchesPermille(densePermille);
+    const auto restore = qScopeGuard([defaultBound, defaultDense] {
+        StoreSchema::setFewMatchesBound(defaultBound);
+        StoreSchema::setDenseMatchesPermille(defaultDense);
+    });
     const QList<SmtpMessageSummary> matching = everything(*m_store, query);
     QVERIFY(!matching.isEmpty());
     if (!query.isEmpty())
@@ -447,7 +460,8 @@ void TestMessageStoreSort::indexesAnswerEverySort()
                 // Few matches, sorted by a key: the matches are looked up by id (and sorted),
                 // not found by walking the key's whole index.
                 if (key != SmtpSortKey::Received && query.startsWith(QLatin1String("apple"))) {
-                    const StoreSchema::PageSql few = StoreSchema::pageSql(search, page, true);
+                    const StoreSchema::PageSql few
+                        = StoreSchema::pageSql(search, page, StoreSchema::MatchPlan::SortMatches);
                     QSqlQuery fq(db);
                     QVERIFY(fq.prepare(
                         QStringLiteral("EXPLAIN QUERY PLAN SELECT m.id, m.subject FROM %1 %2")
@@ -461,6 +475,37 @@ void TestMessageStoreSort::indexesAnswerEverySort()
                     const QByteArray fewWhy = (few.sql + QLatin1Char('\n') + fewPlan).toUtf8();
                     QVERIFY2(fewPlan.contains(QLatin1String("SEARCH m USING INTEGER PRIMARY KEY")),
                         fewWhy.constData());
+                }
+                // Many matches of a word: the key's index walked (from the cursor), the checks
+                // read alone, the full-text index not at all.
+                if (key != SmtpSortKey::Received && query.startsWith(QLatin1String("apple"))) {
+                    QVERIFY(search.leadingMatchImplied);
+                    const StoreSchema::PageSql walk
+                        = StoreSchema::pageSql(search, page, StoreSchema::MatchPlan::WalkChecks);
+                    QCOMPARE(walk.bindings.size(), sql.bindings.size() - 1);
+                    QSqlQuery wq(db);
+                    QVERIFY(wq.prepare(
+                        QStringLiteral("EXPLAIN QUERY PLAN SELECT m.id, m.subject FROM %1 %2")
+                            .arg(walk.from, walk.sql)));
+                    for (const QVariant &v : walk.bindings)
+                        wq.addBindValue(v);
+                    QVERIFY(wq.exec());
+                    QString walkPlan;
+                    while (wq.next())
+                        walkPlan += wq.value(3).toString() + QLatin1Char('\n');
+                    const QByteArray walkWhy = (walk.sql + QLatin1Char('\n') + walkPlan).toUtf8();
+                    // The first loop is the key's index: a scan from its start, or a seek (to
+                    // the cursor, or to a size condition's bound).
+                    const QString outer = walkPlan.section(QLatin1Char('\n'), 0, 0);
+                    QVERIFY2(outer.startsWith(QLatin1String("SEARCH m USING "))
+                            || (page.afterId == 0
+                                && outer.startsWith(QLatin1String("SCAN m USING "))),
+                        walkWhy.constData());
+                    QVERIFY2(outer.contains(QLatin1String("INDEX ") + index), walkWhy.constData());
+                    QVERIFY2(!walkPlan.contains(QLatin1String("TEMP B-TREE")), walkWhy.constData());
+                    if (query == QLatin1String("apple")) // (-pie is a lookup of its own)
+                        QVERIFY2(!walkPlan.contains(QLatin1String("messages_trigram")),
+                            walkWhy.constData());
                 }
             }
         }

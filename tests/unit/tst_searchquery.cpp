@@ -133,6 +133,8 @@ private Q_SLOTS:
 
     void compile_data();
     void compile();
+    void leadingMatch_data();
+    void leadingMatch();
     void errors_data();
     void errors();
     void lenient_data();
@@ -531,6 +533,36 @@ void TestSearchQuery::compile()
     QCOMPARE(q.bindings, bindings);
     for (qsizetype i = 0; i < bindings.size(); ++i)
         QCOMPARE(q.bindings.at(i).typeId(), bindings.at(i).typeId());
+}
+
+void TestSearchQuery::leadingMatch_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("table"); // the full-text table of where's first condition
+    QTest::addColumn<bool>("implied"); // the rest of where implies that condition
+    QTest::newRow("word") << QStringLiteral("apple") << QStringLiteral("messages_trigram") << true;
+    QTest::newRow("words, a negated one, a mailbox, a size")
+        << QStringLiteral("apple pie -crumble mailbox:x larger:10")
+        << QStringLiteral("messages_trigram") << true;
+    // A column's check reads that column, not the text the trigram index was made of.
+    QTest::newRow("subject filter")
+        << QStringLiteral("subject:apple") << QStringLiteral("messages_trigram") << false;
+    QTest::newRow("word and sender")
+        << QStringLiteral("apple from:alice") << QStringLiteral("messages_trigram") << false;
+    // A short word is the start of a word in the word index: nothing else checks it.
+    QTest::newRow("short word") << QStringLiteral("re") << QStringLiteral("messages_fts") << false;
+    QTest::newRow("no words") << QStringLiteral("larger:10") << QString() << false;
+}
+
+void TestSearchQuery::leadingMatch()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, table);
+    QFETCH(bool, implied);
+    const SearchQuery q = SearchQuery::compile(text, now());
+    QVERIFY2(q.isValid(), qPrintable(q.errorString));
+    QCOMPARE(q.leadingMatchTable, table);
+    QCOMPARE(q.leadingMatchImplied, implied);
 }
 
 void TestSearchQuery::errors_data()

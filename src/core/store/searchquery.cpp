@@ -477,6 +477,7 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
     QVariantList conditionBindings;
 
     bool usesIndex = false;
+    bool trigramOfColumn = false; // a trigram lookup for a column's check (not implied by it)
     QString firstMailbox; // the first positive mailbox: term, moved to the front
     // A word: three characters or more, every trigram in the index and the text containing it;
     // shorter, the start of a word in the word index.
@@ -509,8 +510,10 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
         const auto [check, count] = t.key == Key::Subject
             ? std::pair<QString, int>(contains(QLatin1String("m.subject")), 1)
             : headerCheck(t.key);
-        if (!t.negated && indexed && codePoints(value) >= 3)
+        if (!t.negated && indexed && codePoints(value) >= 3) {
             positiveTrigram.append(trigramQuery(value));
+            trigramOfColumn = true;
+        }
         conditions.append(t.negated ? QStringLiteral("NOT ") + check : check);
         for (int i = 0; i < count; ++i)
             conditionBindings.append(value.toLower());
@@ -675,6 +678,7 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
         conditions.prepend(matchIn(trigramTable, false));
         conditionBindings.prepend(positiveTrigram.join(QLatin1String(" AND ")));
         q.leadingMatchTable = trigramTable;
+        q.leadingMatchImplied = !trigramOfColumn;
     }
     if (!q.leadingMatchTable.isEmpty())
         q.leadingMailbox.clear(); // words lead

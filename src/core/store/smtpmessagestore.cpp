@@ -332,7 +332,7 @@ QList<SmtpMessageSummary> SmtpMessageStore::summaries(
     }
     QSqlDatabase db = d->readConnection(errorString);
     const StoreSchema::PageSql sql
-        = StoreSchema::pageSql(search, page, d->hasFewMatches(db, search, page));
+        = StoreSchema::pageSql(search, page, d->matchPlan(db, search, page));
     return readSummaries(db, sql.from, sql.sql, sql.bindings, errorString);
 }
 

@@ -7,6 +7,7 @@
 #include "smtpmessagestore.h"
 #include "store/searchquery.h"
 #include "store/storecompression.h"
+#include "store/storeschema.h"
 
 #include <QMutex>
 #include <QSqlDatabase>
@@ -144,10 +145,9 @@ public:
     // A query compiled as the options read it, bounded by what the indexer has passed when it
     // needs the index (storequeries.cpp). Invalid: errorString says why.
     SearchQuery search(const QString &query, const SmtpSearchOptions &options) const;
-    // Whether the search's leading full-text term matches fewer than
-    // StoreSchema::fewMatchesBound() messages, for a page sorted by anything but arrival
-    // (StoreSchema::pageSql() picks its plan by it).
-    bool hasFewMatches(
+    // How StoreSchema::pageSql() reads the search's leading full-text term for that page, by
+    // the term's matches counted up to StoreSchema::fewMatchesBound() and the ids they span.
+    StoreSchema::MatchPlan matchPlan(
         QSqlDatabase &db, const SearchQuery &search, const SmtpPageRequest &page) const;
     bool runTask(std::function<void(QSqlDatabase &)> task);
     void notify(std::function<void()> what);

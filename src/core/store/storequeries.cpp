@@ -29,24 +29,33 @@ SearchQuery SmtpMessageStorePrivate::search(
     return search;
 }
 
-bool SmtpMessageStorePrivate::hasFewMatches(
+StoreSchema::MatchPlan SmtpMessageStorePrivate::matchPlan(
     QSqlDatabase &db, const SearchQuery &search, const SmtpPageRequest &page) const
 {
+    using StoreSchema::MatchPlan;
     if (page.key == SmtpSortKey::Received || search.leadingMatchTable.isEmpty()
         || search.bindings.isEmpty())
-        return false;
-    // Bounded: a common word stops counting at the bound (its first ids in the index's doclist),
-    // so the probe costs well under a millisecond either way.
+        return MatchPlan::WalkList; // not read
+    // Bounded: a common word stops counting at the bound (its first ids in the index's doclist,
+    // in id order), so the probe costs about a millisecond either way. The ids those first
+    // matches span tell how dense the matches are (in the older messages, at least).
     QSqlQuery probe(db);
     probe.setForwardOnly(true);
-    probe.prepare(
-        QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM %1 WHERE %1 MATCH ? LIMIT %2)")
-            .arg(search.leadingMatchTable)
-            .arg(StoreSchema::fewMatchesBound()));
+    probe.prepare(QStringLiteral("SELECT count(*), min(rowid), max(rowid) FROM "
+                                 "(SELECT rowid FROM %1 WHERE %1 MATCH ? LIMIT %2)")
+                      .arg(search.leadingMatchTable)
+                      .arg(StoreSchema::fewMatchesBound()));
     probe.addBindValue(
         search.bindings.constFirst()); // the leading term's, as SearchQuery orders them
-    return probe.exec() && probe.next()
-        && probe.value(0).toLongLong() < StoreSchema::fewMatchesBound();
+    if (!probe.exec() || !probe.next())
+        return MatchPlan::WalkList;
+    const qint64 matches = probe.value(0).toLongLong();
+    if (matches < StoreSchema::fewMatchesBound())
+        return MatchPlan::SortMatches;
+    const qint64 span = probe.value(2).toLongLong() - probe.value(1).toLongLong() + 1;
+    if (search.leadingMatchImplied && matches * 1000 >= StoreSchema::denseMatchesPermille() * span)
+        return MatchPlan::WalkChecks;
+    return MatchPlan::WalkList;
 }
 
 SmtpMatchCount SmtpMessageStore::countMatching(
@@ -104,8 +113,7 @@ QList<SmtpMessageSummary> SmtpMessageStore::summariesAt(const QString &query, qi
     SmtpPageRequest page;
     page.limit = limit;
     QSqlDatabase db = d->readConnection(errorString);
-    StoreSchema::PageSql sql
-        = StoreSchema::pageSql(search, page, d->hasFewMatches(db, search, page));
+    StoreSchema::PageSql sql = StoreSchema::pageSql(search, page, d->matchPlan(db, search, page));
     sql.sql += QLatin1String(" OFFSET ?");
     sql.bindings.append(qMax<qint64>(0, offset));
     return readSummaries(db, sql.from, sql.sql, sql.bindings, errorString);

@@ -250,10 +250,18 @@ QLatin1String sortExpression(SmtpSortKey key)
 }
 
 namespace {
-// Sorting n looked-up matches costs about n row reads; walking the key's index until a page of
-// p matches is found costs about p * total / n. On a million messages the two meet near 14,000
-// matches; the bound stays below, where the sort is a few milliseconds.
+// Sorting n looked-up matches costs about n row reads and checks (about 13 us each on a million
+// messages, warm: 9,000 matches 120 ms); walking the key's index with the list of matches costs
+// building the list (about 0.2 us a match) and a step per index entry until a page is found:
+// p * total / n steps when the matches are spread over the key's order, but the whole index
+// (over a second, more when each listed row's other checks read the row) when they sort last.
+// The bound keeps the sort in the tens of milliseconds.
 std::atomic<int> theFewMatchesBound { 5000 };
+// Walking the key's index reading the checks alone costs a check per row walked (a word in the
+// text: 10-40 us, the text read), about p * total / n of them: cheaper than the list only when
+// most messages match, where the list is long ("project", 57% of the messages by its trigrams:
+// 20-50 ms against 120 ms; a name in 26%: 220 ms against 140 ms).
+std::atomic<int> theDenseMatchesPermille { 400 };
 } // namespace
 
 int fewMatchesBound()
@@ -266,7 +274,17 @@ void setFewMatchesBound(int bound)
     theFewMatchesBound = bound;
 }
 
-PageSql pageSql(const SearchQuery &search, const SmtpPageRequest &page, bool fewMatches)
+int denseMatchesPermille()
+{
+    return theDenseMatchesPermille.load();
+}
+
+void setDenseMatchesPermille(int permille)
+{
+    theDenseMatchesPermille = permille;
+}
+
+PageSql pageSql(const SearchQuery &search, const SmtpPageRequest &page, MatchPlan plan)
 {
     const bool ascending = page.order == Qt::AscendingOrder;
     const QLatin1String direction(ascending ? " ASC" : " DESC");
@@ -275,19 +293,29 @@ PageSql pageSql(const SearchQuery &search, const SmtpPageRequest &page, bool few
     PageSql result;
     result.bindings = search.bindings;
     QString where = search.where;
-    // With words to find, SQLite drives the query from the list of full-text matches (their ids)
-    // and, sorted by anything but arrival, sorts every match for one page: 1.8 s for the 470,000
-    // messages with "project" in a million. "+m.id" keeps it from looking the ids up, so it walks
-    // the key's index instead, testing each row against the list (built once), and stops after
-    // a page: 0.12 s. The price would be a rare word: with fewer matches than a page, the walk
-    // goes to the end of the index, 0.15 s instead of 0.3 ms — so with few matches (counted up
-    // to a bound before) the ids are looked up and sorted. SearchQuery puts that condition first.
+    // With words to find, sorted by anything but arrival, the plan is chosen by the leading
+    // term's matches (MatchPlan). Left alone, SQLite drives the query from the list of matches
+    // (their ids) and sorts every match for one page: right for few (a rare word 2 ms), seconds
+    // for the 470,000 messages with "project" in a million. "+m.id" keeps it from looking the ids
+    // up, so it walks the key's index instead, testing each row against the list (built once,
+    // in full: most of the 120 ms that "project" costs) and stops after a page. When the rest of
+    // the query implies the term (a word is checked in the text), the walk reads the checks
+    // alone, without the list: "project" by subject 20-50 ms. A probe of the full-text index per
+    // row instead ("EXISTS (... MATCH ? AND rowid = m.id)") opens a cursor on every segment of
+    // every term each time, 0.2 ms a row: 90 ms for "project", and 45 s when the matches sort
+    // last (a word in 1% of the subjects, all of them "Your laptop order...").
     const QString table = search.leadingMatchTable;
     const QString matchedIds
         = QStringLiteral("m.id IN (SELECT rowid FROM %1 WHERE %1 MATCH ?)").arg(table);
     const bool words = !table.isEmpty() && where.startsWith(matchedIds);
-    if (page.key != SmtpSortKey::Received && words && !fewMatches)
+    if (page.key != SmtpSortKey::Received && words && plan == MatchPlan::WalkList)
         where.prepend(QLatin1Char('+'));
+    const QString andRest = QLatin1String(" AND ");
+    if (page.key != SmtpSortKey::Received && words && plan == MatchPlan::WalkChecks
+        && search.leadingMatchImplied && where.mid(matchedIds.size()).startsWith(andRest)) {
+        where.remove(0, matchedIds.size() + andRest.size());
+        result.bindings.removeFirst();
+    }
     // Newest (or oldest) first, the full-text index itself is walked in id order, from the
     // cursor, and stops after a page: "project" (470,000 matches in a million) 200 -> 65 ms, as
     // the list of every match is never built; a rare word 9 ms.

@@ -34,16 +34,25 @@ struct PageSql
     QString sql;
     QVariantList bindings;
 };
-// Below this many matches of a search's leading full-text term, a page sorted by anything but
-// arrival looks the matches up and sorts them; from it on, it walks the key's index.
+// How a page of a search whose leading condition is a full-text lookup (SearchQuery::
+// leadingMatchTable), sorted by anything but arrival, finds its rows (see pageSql()).
+enum class MatchPlan {
+    SortMatches, // look every match up by id and sort them: few matches
+    WalkList, // walk the key's index, testing each row against the list of matches (built once)
+    WalkChecks, // walk the key's index, reading the checks alone: SearchQuery::leadingMatchImplied
+};
+// Below this many matches of the leading full-text term, SortMatches.
 SMTPRECEIVER_TEST_EXPORT int fewMatchesBound();
-SMTPRECEIVER_TEST_EXPORT void setFewMatchesBound(int bound); // tests: either plan, small stores
+SMTPRECEIVER_TEST_EXPORT void setFewMatchesBound(int bound); // tests: any plan, small stores
+// From this share of the messages (in thousandths) among the first fewMatchesBound() matches'
+// ids on, WalkChecks when the leading term is implied.
+SMTPRECEIVER_TEST_EXPORT int denseMatchesPermille();
+SMTPRECEIVER_TEST_EXPORT void setDenseMatchesPermille(int permille); // tests, as above
 
-// fewMatches: the search's leading full-text term matches few messages (see
-// SmtpMessageStorePrivate::hasFewMatches()); sorted by anything but arrival, the matches are then
-// looked up and sorted instead of walking the key's index.
+// plan: how the leading full-text term is read (see SmtpMessageStorePrivate::matchPlan()), when
+// the page is sorted by anything but arrival and the search has one.
 SMTPRECEIVER_TEST_EXPORT PageSql pageSql(
-    const SearchQuery &search, const SmtpPageRequest &page, bool fewMatches = false);
+    const SearchQuery &search, const SmtpPageRequest &page, MatchPlan plan = MatchPlan::WalkList);
 
 // Sets the connection's pragmas (WAL, synchronous=FULL, busy timeout).
 bool configure(QSqlDatabase &db, QString *errorString);
