@@ -61,10 +61,16 @@ struct IndexedMessage
 // A batch of parsed messages the indexer hands the writer; done says whether it committed.
 // The statements that store new mail, prepared once per writer connection (storewriter.cpp).
 struct DeliveryStatements;
+struct IndexStatements;
+struct IndexStatementsDeleter
+{
+    void operator()(IndexStatements *statements) const;
+};
 
 struct IndexBatch
 {
     std::vector<IndexedMessage> messages;
+    std::size_t next = 0; // the first message not recorded yet
     std::promise<bool> done;
 };
 
@@ -128,9 +134,14 @@ public:
     // loop and its tasks).
     void writeMessages(QSqlDatabase &db, std::vector<StoreJob> &batch);
     DeliveryStatements *deliveryStatements = nullptr; // the writer's, while its loop runs
+    // The statements that record the indexer's batches, prepared at the first batch on the
+    // writer's connection and kept with it (storeindexer.cpp); reset before it closes.
+    std::unique_ptr<IndexStatements, IndexStatementsDeleter> indexStatements;
     void indexerLoop();
     bool indexPending(quint64 generation, qint64 newest);
-    bool writeIndex(QSqlDatabase &db, IndexBatch &batch);
+    // Records the batch from batch.next on; *finished is false when it stopped early for mail
+    // that waits (what it recorded is committed; the rest is for a later turn).
+    bool writeIndex(QSqlDatabase &db, IndexBatch &batch, bool *finished);
     void startIndexer();
     void stopIndexer();
     bool prune(QSqlDatabase &db, QList<qint64> *removed, QString *error);

@@ -13,14 +13,6 @@ namespace {
 // How much is copied at a time: a few pages of the store, not the message.
 constexpr qint64 pieceSize = 256 * 1024;
 
-sqlite3 *handleOf(const QSqlDatabase &db)
-{
-    const QVariant v = db.driver() ? db.driver()->handle() : QVariant();
-    if (!v.isValid() || qstrcmp(v.typeName(), "sqlite3*") != 0)
-        return nullptr;
-    return *static_cast<sqlite3 *const *>(v.constData());
-}
-
 class BlobReader : public OffsetReader
 {
 public:
@@ -49,17 +41,25 @@ private:
 
 } // namespace
 
+sqlite3 *StoreBlob::handle(const QSqlDatabase &db)
+{
+    const QVariant v = db.driver() ? db.driver()->handle() : QVariant();
+    if (!v.isValid() || qstrcmp(v.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3 *const *>(v.constData());
+}
+
 bool StoreBlob::write(
     QSqlDatabase &db, qint64 id, QIODevice *device, qint64 size, QString *errorString)
 {
-    sqlite3 *handle = handleOf(db);
-    if (!handle) {
+    sqlite3 *connection = StoreBlob::handle(db);
+    if (!connection) {
         *errorString = QStringLiteral("no SQLite handle");
         return false;
     }
     sqlite3_blob *blob = nullptr;
-    if (sqlite3_blob_open(handle, "main", "message_raw", "data", id, 1, &blob) != SQLITE_OK) {
-        *errorString = QString::fromUtf8(sqlite3_errmsg(handle));
+    if (sqlite3_blob_open(connection, "main", "message_raw", "data", id, 1, &blob) != SQLITE_OK) {
+        *errorString = QString::fromUtf8(sqlite3_errmsg(connection));
         sqlite3_blob_close(blob);
         return false;
     }
@@ -73,7 +73,7 @@ bool StoreBlob::write(
                 = QStringLiteral("cannot read the spooled message: %1").arg(device->errorString());
             ok = false;
         } else if (sqlite3_blob_write(blob, piece.constData(), int(n), int(done)) != SQLITE_OK) {
-            *errorString = QString::fromUtf8(sqlite3_errmsg(handle));
+            *errorString = QString::fromUtf8(sqlite3_errmsg(connection));
             ok = false;
         }
         done += n;
@@ -81,7 +81,7 @@ bool StoreBlob::write(
     if (!ok && device == nullptr)
         *errorString = QStringLiteral("the spooled message is gone");
     if (sqlite3_blob_close(blob) != SQLITE_OK && ok) {
-        *errorString = QString::fromUtf8(sqlite3_errmsg(handle));
+        *errorString = QString::fromUtf8(sqlite3_errmsg(connection));
         ok = false;
     }
     return ok;
@@ -89,10 +89,11 @@ bool StoreBlob::write(
 
 std::unique_ptr<QIODevice> StoreBlob::open(const QSqlDatabase &db, qint64 id)
 {
-    sqlite3 *handle = handleOf(db);
+    sqlite3 *connection = StoreBlob::handle(db);
     sqlite3_blob *blob = nullptr;
-    if (!handle
-        || sqlite3_blob_open(handle, "main", "message_raw", "data", id, 0, &blob) != SQLITE_OK) {
+    if (!connection
+        || sqlite3_blob_open(connection, "main", "message_raw", "data", id, 0, &blob)
+            != SQLITE_OK) {
         sqlite3_blob_close(blob);
         return nullptr;
     }

@@ -8,8 +8,12 @@
 #include <memory>
 
 class QIODevice;
+struct sqlite3;
 
 namespace StoreBlob {
+
+// The SQLite connection under a Qt Sql one; null when db is not a QSQLITE connection.
+sqlite3 *handle(const QSqlDatabase &db);
 
 // Copies size octets from device into the raw blob of message id, which must have been
 // inserted as zeroblob(size). False, with *errorString, when either side fails.

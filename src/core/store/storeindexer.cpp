@@ -7,11 +7,14 @@
 // (SmtpMessageStore::indexedUpTo(), indexCaughtUp()).
 #include "smtplog.h"
 #include "store/smtpmessagestore_p.h"
+#include "store/storeblob.h"
 #include "store/storecompression.h"
 #include "store/storeencoding.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
+
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <chrono>
@@ -22,6 +25,9 @@ namespace {
 // that big mail does not pile up in memory and the writer is never held up for long.
 constexpr int batchMessages = 256;
 constexpr qint64 batchBytes = 8 * 1024 * 1024;
+// The writer records a batch this many messages at a time, and lets waiting mail go first
+// between two such chunks.
+constexpr std::size_t indexChunk = 16;
 // How long the indexer lets new mail gather before it starts: a pause this long in the stream,
 // or this long at most (which bounds the search lag under a steady stream).
 constexpr std::chrono::milliseconds quiet { 20 };
@@ -177,113 +183,197 @@ bool SmtpMessageStorePrivate::indexPending(quint64 generation, qint64 newest)
     return true;
 }
 
+// The statements of writeIndex(), prepared once per writer connection: preparing five
+// statements (and the FTS5 tables' own) for every batch cost more than a small batch's rows.
+struct IndexStatements
+{
+    explicit IndexStatements(const QSqlDatabase &db)
+        : update(db)
+        , indexed(db)
+        , html(db)
+        , fts(db)
+        , trigram(db)
+    { }
+
+    bool prepare(QString *error)
+    {
+        prepared = update.prepare(QStringLiteral(
+                       "UPDATE messages SET cc_header = ?, reply_to = ?, date_header = ?, "
+                       "message_id = ?, has_attachments = ?, parse_failed = ?, attachments = ?, "
+                       "parts = ?, findings = ? WHERE id = ? AND unindexed <> 0"))
+            // Last for each message, once its HTML and text rows are in: a reader of ":memory:"
+            // (read_uncommitted) sees the transaction half-written, and a message marked indexed
+            // before its rows were there read as one without HTML or text.
+            && indexed.prepare(QStringLiteral("UPDATE messages SET unindexed = 0 WHERE id = ?"))
+            && html.prepare(QStringLiteral(
+                "INSERT OR REPLACE INTO message_html (id, html, encoding) VALUES (?, ?, ?)"))
+            && fts.prepare(QStringLiteral("INSERT INTO messages_fts (rowid, subject, sender, "
+                                          "recipients, body, attachments) VALUES (?, ?, ?, ?, ?, "
+                                          "?)"))
+            // The substring index reads the same row of messages_fts_content (its content
+            // table).
+            && trigram.prepare(QStringLiteral("INSERT INTO messages_trigram (rowid, c0, c1, c2, "
+                                              "c3, c4) VALUES (?, ?, ?, ?, ?, ?)"));
+        if (!prepared) {
+            for (const QSqlQuery *q : { &update, &indexed, &html, &fts, &trigram })
+                if (q->lastError().isValid())
+                    *error = q->lastError().text();
+        }
+        return prepared;
+    }
+
+    // Lets go of every statement's read of the database, as a transaction ends.
+    void finish()
+    {
+        for (QSqlQuery *q : { &update, &indexed, &html, &fts, &trigram })
+            q->finish();
+    }
+
+    QSqlQuery update, indexed, html, fts, trigram;
+    bool prepared = false;
+};
+
+void IndexStatementsDeleter::operator()(IndexStatements *statements) const
+{
+    delete statements;
+}
+
+namespace {
+
+// PRAGMA synchronous takes effect when SQLite compiles the statement, so it cannot be prepared
+// once and run again: it is run straight on the connection, without a QSqlQuery around it.
+bool setSynchronous(const QSqlDatabase &db, const char *pragma, QString *error)
+{
+    sqlite3 *connection = StoreBlob::handle(db);
+    if (!connection) {
+        *error = QStringLiteral("no SQLite handle");
+        return false;
+    }
+    if (sqlite3_exec(connection, pragma, nullptr, nullptr, nullptr) != SQLITE_OK) {
+        *error = QString::fromUtf8(sqlite3_errmsg(connection));
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
 // On the writer thread. Not durable by itself (synchronous=NORMAL): the next commit of mail
 // syncs the log, and a batch lost to a crash before then is only indexed again after restart.
-bool SmtpMessageStorePrivate::writeIndex(QSqlDatabase &db, IndexBatch &batch)
+bool SmtpMessageStorePrivate::writeIndex(QSqlDatabase &db, IndexBatch &batch, bool *finished)
 {
-    QSqlQuery pragma(db);
-    if (!pragma.exec(QStringLiteral("PRAGMA synchronous = NORMAL")))
-        return false;
+    *finished = true;
     QString error;
+    if (!setSynchronous(db, "PRAGMA synchronous = NORMAL", &error)) {
+        qCWarning(lcSmtpStore) << "indexer: cannot record a batch:" << error;
+        return false;
+    }
     bool ok = db.transaction();
     if (!ok)
         error = db.lastError().text();
-    QSqlQuery update(db), indexed(db), html(db), fts(db), trigram(db);
-    ok = ok
-        && update.prepare(QStringLiteral(
-            "UPDATE messages SET cc_header = ?, reply_to = ?, date_header = ?, message_id = ?, "
-            "has_attachments = ?, parse_failed = ?, attachments = ?, parts = ?, findings = ? "
-            "WHERE id = ? AND unindexed <> 0"))
-        // Last for each message, once its HTML and text rows are in: a reader of ":memory:"
-        // (read_uncommitted) sees the transaction half-written, and a message marked indexed
-        // before its rows were there read as one without HTML or text.
-        && indexed.prepare(QStringLiteral("UPDATE messages SET unindexed = 0 WHERE id = ?"))
-        && html.prepare(QStringLiteral(
-            "INSERT OR REPLACE INTO message_html (id, html, encoding) VALUES (?, ?, ?)"))
-        && fts.prepare(QStringLiteral("INSERT INTO messages_fts (rowid, subject, sender, "
-                                      "recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)"))
-        // The substring index reads the same row of messages_fts_content (its content table).
-        && trigram.prepare(QStringLiteral(
-            "INSERT INTO messages_trigram (rowid, c0, c1, c2, c3, c4) VALUES (?, ?, ?, ?, ?, ?)"));
-    // Only what is still there and waiting (the user may have deleted it, another process may
-    // have indexed it) gets its rows.
-    std::vector<const IndexedMessage *> updated;
+    if (!indexStatements)
+        indexStatements.reset(new IndexStatements(db));
+    IndexStatements &statements = *indexStatements;
+    ok = ok && (statements.prepared || statements.prepare(&error));
+    QSqlQuery &update = statements.update;
+    QSqlQuery &indexed = statements.indexed;
+    QSqlQuery &html = statements.html;
+    QSqlQuery &fts = statements.fts;
+    QSqlQuery &trigram = statements.trigram;
     auto text = [](const QString &s) { return s.isNull() ? QStringLiteral("") : s; };
-    for (const IndexedMessage &m : batch.messages) {
-        if (!ok)
-            break;
-        const MimeParsedMessage &p = m.parsed;
-        const QVariantList values { text(p.cc), text(p.replyTo), text(p.dateHeader),
-            text(p.messageId), p.hasAttachments(), p.parseFailed,
-            StoreEncoding::attachments(p.rootPart()), StoreEncoding::parts(p.rootPart()),
-            StoreEncoding::checks(p.checks), m.id };
-        for (int v = 0; v < values.size(); ++v)
-            update.bindValue(v, values.at(v));
-        ok = update.exec();
-        if (!ok) {
-            error = update.lastError().text();
-            break;
-        }
-        if (update.numRowsAffected() > 0)
-            updated.push_back(&m);
-    }
-    // As when mail was stored in full: the FTS5 rows after the other rows, one segment a batch.
-    for (const IndexedMessage *m : updated) {
-        if (!ok)
-            break;
-        const MimeParsedMessage &p = m->parsed;
-        if (!p.htmlBody.isEmpty()) {
-            html.bindValue(0, m->id);
-            // Verbatim HTML stays text, as in every older row; a zstd frame is a blob.
-            if (m->html.encoding == StoreCompression::Verbatim)
-                html.bindValue(1, p.htmlBody);
-            else
-                html.bindValue(1, m->html.bytes);
-            html.bindValue(2, m->html.encoding);
-            if (!html.exec()) {
-                error = html.lastError().text();
-                ok = false;
+    // Mail waiting for its 250 is not held up by a whole batch: the batch is recorded a chunk at
+    // a time, and when mail waits after a chunk, what is recorded so far commits and the rest
+    // follows that mail (the writer loop hands the batch back).
+    const auto mailWaiting = [this] {
+        std::lock_guard lock(mutex);
+        return !queue.empty();
+    };
+    std::size_t end = batch.next;
+    while (ok && end < batch.messages.size()) {
+        const std::size_t from = end;
+        end = std::min(batch.messages.size(), from + indexChunk);
+        // Only what is still there and waiting (the user may have deleted it, another process
+        // may have indexed it) gets its rows.
+        std::vector<const IndexedMessage *> updated;
+        for (std::size_t i = from; i < end; ++i) {
+            if (!ok)
+                break;
+            const IndexedMessage &m = batch.messages[i];
+            const MimeParsedMessage &p = m.parsed;
+            const QVariantList values { text(p.cc), text(p.replyTo), text(p.dateHeader),
+                text(p.messageId), p.hasAttachments(), p.parseFailed,
+                StoreEncoding::attachments(p.rootPart()), StoreEncoding::parts(p.rootPart()),
+                StoreEncoding::checks(p.checks), m.id };
+            for (int v = 0; v < values.size(); ++v)
+                update.bindValue(v, values.at(v));
+            ok = update.exec();
+            if (!ok) {
+                error = update.lastError().text();
                 break;
             }
+            if (update.numRowsAffected() > 0)
+                updated.push_back(&m);
         }
-        QStringList names;
-        for (const SmtpMimePart &a : p.attachments())
-            names.append(a.fileName());
-        const QVariantList row { m->id, text(p.subject), m->sender, m->recipients, text(p.textBody),
-            text(names.join(QLatin1Char(' '))) };
-        for (int v = 0; v < row.size(); ++v) {
-            fts.bindValue(v, row.at(v));
-            trigram.bindValue(v, row.at(v));
-        }
-        if (!fts.exec()) {
-            error = fts.lastError().text();
-            ok = false;
-        } else if (!trigram.exec()) {
-            error = trigram.lastError().text();
-            ok = false;
-        } else {
-            indexed.bindValue(0, m->id);
-            ok = indexed.exec();
+        // As when mail was stored in full: the FTS5 rows after the other rows (one segment a
+        // transaction).
+        for (const IndexedMessage *m : updated) {
             if (!ok)
-                error = indexed.lastError().text();
+                break;
+            const MimeParsedMessage &p = m->parsed;
+            if (!p.htmlBody.isEmpty()) {
+                html.bindValue(0, m->id);
+                // Verbatim HTML stays text, as in every older row; a zstd frame is a blob.
+                if (m->html.encoding == StoreCompression::Verbatim)
+                    html.bindValue(1, p.htmlBody);
+                else
+                    html.bindValue(1, m->html.bytes);
+                html.bindValue(2, m->html.encoding);
+                if (!html.exec()) {
+                    error = html.lastError().text();
+                    ok = false;
+                    break;
+                }
+            }
+            QStringList names;
+            for (const SmtpMimePart &a : p.attachments())
+                names.append(a.fileName());
+            const QVariantList row { m->id, text(p.subject), m->sender, m->recipients,
+                text(p.textBody), text(names.join(QLatin1Char(' '))) };
+            for (int v = 0; v < row.size(); ++v) {
+                fts.bindValue(v, row.at(v));
+                trigram.bindValue(v, row.at(v));
+            }
+            if (!fts.exec()) {
+                error = fts.lastError().text();
+                ok = false;
+            } else if (!trigram.exec()) {
+                error = trigram.lastError().text();
+                ok = false;
+            } else {
+                indexed.bindValue(0, m->id);
+                ok = indexed.exec();
+                if (!ok)
+                    error = indexed.lastError().text();
+            }
         }
+        if (end < batch.messages.size() && mailWaiting())
+            break;
     }
-    update.finish();
-    indexed.finish();
-    html.finish();
-    fts.finish();
-    trigram.finish();
+    statements.finish();
     if (ok && !db.commit()) {
         ok = false;
         error = db.lastError().text();
     }
-    if (!ok) {
+    if (ok) {
+        batch.next = end;
+    } else {
         db.rollback();
         qCWarning(lcSmtpStore) << "indexer: cannot record a batch:" << error;
     }
+    *finished = !ok || batch.next >= batch.messages.size();
     // Every commit of mail is durable again.
-    if (!pragma.exec(QStringLiteral("PRAGMA synchronous = FULL"))) {
-        qCCritical(lcSmtpStore) << "cannot restore synchronous=FULL:" << pragma.lastError().text();
+    if (!setSynchronous(db, "PRAGMA synchronous = FULL", &error)) {
+        qCCritical(lcSmtpStore) << "cannot restore synchronous=FULL:" << error;
         ok = false;
     }
     return ok;

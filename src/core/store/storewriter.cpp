@@ -342,15 +342,24 @@ void SmtpMessageStorePrivate::writerLoop(std::promise<QString> *opened)
                     indexTurn = true;
                 }
             }
-            if (index)
-                index->done.set_value(writeIndex(db, *index));
-            else if (batch.front().task)
+            if (index) {
+                bool finished = true;
+                const bool ok = writeIndex(db, *index, &finished);
+                if (finished) {
+                    index->done.set_value(ok);
+                } else {
+                    // The rest of the batch after the mail that waits (its turn is over).
+                    std::lock_guard lock(mutex);
+                    indexBatch = index;
+                }
+            } else if (batch.front().task)
                 batch.front().task(db);
             else
                 writeMessages(db, batch);
         }
         deliveryStatements = nullptr;
         statements.reset(); // before the connection it was prepared on
+        indexStatements.reset();
         db.close();
     }
     QSqlDatabase::removeDatabase(name);
