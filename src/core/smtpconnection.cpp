@@ -83,16 +83,8 @@ SmtpConnection::SmtpConnection(SmtpServerPrivate *server, qintptr descriptor, bo
         });
     }
 
-    m_idleTimer.setSingleShot(true);
-    m_idleTimer.setInterval(server->config.idleTimeout() * 1000);
-    connect(&m_idleTimer, &QTimer::timeout, this, &SmtpConnection::onIdleTimeout);
-    m_idleTimer.start();
-    m_delayTimer.setSingleShot(true);
-    m_delayTimer.setTimerType(Qt::PreciseTimer);
-    connect(&m_delayTimer, &QTimer::timeout, this, [this] {
-        m_session.delayElapsed();
-        pump();
-    });
+    m_idleMs = server->config.idleTimeout() * 1000;
+    startIdleTimer();
 
     qCDebug(lcSmtpConnection) << "connection from" << m_remoteAddress << m_remotePort
                               << (implicitTls ? "(implicit TLS)" : "");
@@ -105,6 +97,31 @@ SmtpConnection::SmtpConnection(SmtpServerPrivate *server, qintptr descriptor, bo
 }
 
 SmtpConnection::~SmtpConnection() = default;
+
+void SmtpConnection::startIdleTimer()
+{
+    m_lastRead.start();
+    m_idleTimer.start(m_idleMs, Qt::CoarseTimer, this);
+}
+
+void SmtpConnection::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() == m_delayTimer.timerId()) {
+        m_delayTimer.stop();
+        m_session.delayElapsed();
+        pump();
+    } else if (event->timerId() == m_idleTimer.timerId()) {
+        m_idleTimer.stop();
+        // Read since the timer started: idle only once a whole timeout passes without a read.
+        const qint64 left = m_idleMs - m_lastRead.elapsed();
+        if (left > 0)
+            m_idleTimer.start(int(left), Qt::CoarseTimer, this);
+        else
+            onIdleTimeout();
+    } else {
+        QObject::timerEvent(event);
+    }
+}
 
 void SmtpConnection::onEncrypted()
 {
@@ -126,7 +143,7 @@ void SmtpConnection::onReadyRead()
     const QByteArray bytes = m_socket->readAll();
     if (bytes.isEmpty())
         return;
-    m_idleTimer.start();
+    m_lastRead.start();
     m_session.feed(bytes);
     pump();
 }
@@ -175,7 +192,7 @@ void SmtpConnection::pump()
         m_idleTimer.stop(); // we are the slow one; the client is not idle
     } else {
         if (!m_idleTimer.isActive())
-            m_idleTimer.start();
+            startIdleTimer();
         scheduleRead(); // pipelined input may be waiting in the socket
     }
 }
@@ -199,7 +216,7 @@ void SmtpConnection::handleEvent(const SmtpEvent &event)
         break;
     case SmtpEvent::Type::Delay:
         // A timer, not a sleep: other sessions go on, and this one reads nothing until it fires.
-        m_delayTimer.start(event.delayMs);
+        m_delayTimer.start(event.delayMs, Qt::PreciseTimer, this);
         break;
     }
 }

@@ -6,10 +6,10 @@
 
 #include "smtpsession.h"
 
+#include <QBasicTimer>
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
-#include <QTimer>
 
 class QSslSocket;
 class QTcpSocket;
@@ -39,6 +39,9 @@ public:
     int remotePort() const { return m_remotePort; }
     QByteArray helo() const { return m_session.helo(); }
 
+protected:
+    void timerEvent(QTimerEvent *event) override;
+
 private:
     void onReadyRead();
     void onEncrypted();
@@ -49,6 +52,8 @@ private:
     void startTls();
     void deliverMessage(const SmtpEvent &event);
     void scheduleRead();
+    // (Re)starts the idle timer for a whole idle timeout from now.
+    void startIdleTimer();
     // The mailboxes of the message being delivered (contract.md's routing order).
     QStringList routeMailboxes() const;
 
@@ -56,8 +61,13 @@ private:
     QTcpSocket *m_socket;
     QSslSocket *m_ssl; // the same object when TLS is configured, else null (plain QTcpSocket)
     SmtpSession m_session;
-    QTimer m_idleTimer;
-    QTimer m_delayTimer; // an injected failure's delay: the session answers when it fires
+    // Timers without QObjects of their own, as every connection has them. The idle timer is not
+    // restarted for every read (a timer unregistered and registered again, several times per
+    // message): a read notes its time, and the timer, when it fires, waits out the rest.
+    QBasicTimer m_idleTimer;
+    QElapsedTimer m_lastRead;
+    int m_idleMs = 0;
+    QBasicTimer m_delayTimer; // an injected failure's delay: the session answers when it fires
     QString m_listenerMailbox;
     QStringList m_ruleMailboxes; // named by this transaction's accepted recipients
     bool m_verifyPending = false; // the open recipient question is a VRFY

@@ -87,6 +87,7 @@ private Q_SLOTS:
     void removeAndClear();
     void removeMatching();
     void indexerCatchesUp();
+    void bigIndexBatchWithMailArriving();
     void unindexedMessagesAreIndexedOnOpen();
     void bigBacklogIsRecordedInSeveralTransactions();
     void pruning();
@@ -373,6 +374,28 @@ void TestMessageStore::indexerCatchesUp()
     const std::optional<SmtpStoredMessage> indexed = s.message(ids.first());
     QVERIFY(indexed.has_value());
     QVERIFY(*indexed == *early);
+}
+
+void TestMessageStore::bigIndexBatchWithMailArriving()
+{
+    // The indexer records a big batch in transactions that end whenever the writer waits, and
+    // mail that arrives meanwhile commits in between: every message is still indexed once.
+    QTemporaryDir dir;
+    SmtpMessageStore s;
+    QVERIFY(s.open(dir.filePath("chunks.sqlite")));
+    std::atomic<int> stored { 0 };
+    const int burst = 120;
+    for (int i = 0; i < burst; ++i)
+        s.deliver(makeMessage("burst", "yakword" + QByteArray::number(i) + "q"),
+            [&](const SmtpSinkResult &r) { stored += r.ok ? 1 : 0; });
+    QTRY_COMPARE_WITH_TIMEOUT(stored.load(), burst, 30000);
+    // One at a time while the indexer records the burst.
+    for (int i = burst; i < burst + 40; ++i)
+        QVERIFY(store(s, makeMessage("single", "yakword" + QByteArray::number(i) + "q")).ok);
+    QVERIFY(waitForIndex(s));
+    for (int i = 0; i < burst + 40; ++i)
+        QCOMPARE(s.summaries("yakword" + QString::number(i) + 'q', 0, 5).size(), 1);
+    QCOMPARE(s.summaries("yakword", 0, 1000).size(), burst + 40);
 }
 
 void TestMessageStore::unindexedMessagesAreIndexedOnOpen()

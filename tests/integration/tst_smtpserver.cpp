@@ -87,6 +87,7 @@ private Q_SLOTS:
     void authRequired();
     void maxConnections();
     void idleTimeout();
+    void idleTimeoutCountsFromTheLastRead();
     void failingSinkGives451();
     void sinkOnAnotherThread();
     void smtpSmuggling();
@@ -432,6 +433,22 @@ void TestSmtpServer::idleTimeout()
     client.greeting();
     client.ehlo();
     QCOMPARE(client.readReply(3000), QByteArray("421 4.4.2 Idle timeout, closing connection\r\n"));
+    QVERIFY(client.waitForClosed());
+}
+
+void TestSmtpServer::idleTimeoutCountsFromTheLastRead()
+{
+    // The idle timer is not restarted by every read: when it fires after a read, it waits out
+    // the rest of the timeout from that read.
+    m_server->setIdleTimeout(2);
+    SmtpTestClient client;
+    QVERIFY(client.connectTo(port()));
+    client.greeting();
+    QTest::qWait(1200);
+    QCOMPARE(SmtpTestClient::code(client.command("NOOP")), 250);
+    QTest::qWait(1200); // past the first deadline, within the second
+    QCOMPARE(SmtpTestClient::code(client.command("NOOP")), 250);
+    QCOMPARE(client.readReply(4000), QByteArray("421 4.4.2 Idle timeout, closing connection\r\n"));
     QVERIFY(client.waitForClosed());
 }
 
