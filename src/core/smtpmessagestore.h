@@ -70,6 +70,12 @@ struct SmtpSearchOptions
     bool lenient = false;
     // The zone of the days and of the date-times without an offset in before: and after:.
     QTimeZone timeZone = QTimeZone::utc();
+    // Only messages with an id above afterId and up to upToId (0: no such bound): a caller that
+    // has kept what the query matched up to some id (SmtpMatchCount::upToId) reads only what is
+    // new since, and a page can be bounded to what was counted. A query the counters answer
+    // (none, or one mailbox alone) is read off them when upToId does not cut it short.
+    qint64 afterId = 0;
+    qint64 upToId = 0;
 };
 
 // One mailbox and its counts (kept as messages come and go: reading them counts nothing).
@@ -96,6 +102,12 @@ struct SmtpMatchCount
 {
     qint64 messages = 0;
     qint64 unread = 0;
+    // With a bound in the options (SmtpSearchOptions::afterId, upToId): every message with an id
+    // up to this one that the query could match was counted. That is the newest message
+    // committed when the count began (or upToId when lower); for a query that needs the index,
+    // no newer than what the indexer had passed. Messages that come later have greater ids. 0
+    // when the query was not bounded.
+    qint64 upToId = 0;
 };
 
 class SMTPRECEIVER_EXPORT SmtpMessageStore : public QObject, public SmtpMessageSink

@@ -5,6 +5,7 @@
 #include "mailpitjson.h"
 #include "mailpitreadcache.h"
 #include "mailpitroutes.h"
+#include "mailpitsearchpages.h"
 
 #include <smtpmessagestore.h>
 #include <smtpserver.h>
@@ -58,22 +59,26 @@ SmtpSearchOptions searchOptions(const HttpRequest &request)
     return options;
 }
 
-QJsonArray summariesJson(const SmtpMessageStore &store, const QList<SmtpMessageSummary> &page)
+QList<MailpitSearchPages::Item> summaryItems(
+    const SmtpMessageStore &store, const QList<SmtpMessageSummary> &page)
 {
-    QJsonArray messages;
+    QList<MailpitSearchPages::Item> items;
+    items.reserve(page.size());
     for (const SmtpMessageSummary &s : page) {
         const std::optional<SmtpStoredMessage> message = store.message(s.id);
         if (message) // removed since the page was read: left out
-            messages.append(MailpitJson::summary(*message));
+            items.append({ s.id, MailpitJson::summary(*message) });
     }
-    return messages;
+    return items;
 }
 
 // MessagesSummary: the page with the mailbox's and the query's counts.
 HttpResponse messagesSummary(const SmtpMessageStore &store, qint64 total, qint64 unread,
-    const SmtpMatchCount &matches, qint64 start, const QList<SmtpMessageSummary> &page)
+    const SmtpMatchCount &matches, qint64 start, const QList<MailpitSearchPages::Item> &items)
 {
-    const QJsonArray messages = summariesJson(store, page);
+    QJsonArray messages;
+    for (const MailpitSearchPages::Item &item : items)
+        messages.append(item.summary);
     return HttpResponse::json(QJsonObject {
         { QStringLiteral("total"), total },
         { QStringLiteral("unread"), unread },
@@ -84,6 +89,62 @@ HttpResponse messagesSummary(const SmtpMessageStore &store, qint64 total, qint64
         { QStringLiteral("count"), messages.size() },
         { QStringLiteral("messages"), messages },
     });
+}
+
+HttpResponse messagesSummary(const SmtpMessageStore &store, qint64 total, qint64 unread,
+    const SmtpMatchCount &matches, qint64 start, const QList<SmtpMessageSummary> &page)
+{
+    return messagesSummary(store, total, unread, matches, start, summaryItems(store, page));
+}
+
+// The first page of a search, read on from the page kept for the same question when only new
+// mail and the indexer's progress came since: the matches among the ids after the kept page's
+// bound are counted and put in front of its items, whose summaries are used again. Otherwise,
+// or when nothing is kept, the whole store is read, the page bounded to the ids counted.
+// Either way the answer is what reading the store afresh gives.
+HttpResponse firstSearchPage(SmtpMessageStore &reader, const QString &query,
+    const SmtpSearchOptions &options, int limit, MailpitSearchPages &pages, const QByteArray &key)
+{
+    const quint64 epoch = pages.epoch(); // before reading: a change after it outdates the page
+    QString error;
+    MailpitSearchPages::Page page;
+    if (const std::optional<MailpitSearchPages::Page> kept = pages.find(key, epoch)) {
+        SmtpSearchOptions newer = options;
+        newer.afterId = kept->matches.upToId;
+        const SmtpMatchCount added = reader.countMatching(query, newer, &error);
+        if (!error.isEmpty())
+            return HttpResponse::text(400, error);
+        page = *kept;
+        page.matches.upToId = added.upToId;
+        if (added.messages > 0) {
+            newer.upToId = added.upToId;
+            const QList<SmtpMessageSummary> rows
+                = reader.summariesAt(query, 0, limit, newer, &error);
+            if (!error.isEmpty())
+                return HttpResponse::text(400, error);
+            page.items = summaryItems(reader, rows) + page.items;
+            if (page.items.size() > limit)
+                page.items.resize(qsizetype(limit));
+            page.matches.messages += added.messages;
+            page.matches.unread += added.unread;
+        }
+    } else {
+        SmtpSearchOptions all = options;
+        all.upToId = std::numeric_limits<qint64>::max();
+        page.matches = reader.countMatching(query, all, &error);
+        all.upToId = page.matches.upToId; // 0 for a query the counters answer: unbounded
+        const QList<SmtpMessageSummary> rows = error.isEmpty()
+            ? reader.summariesAt(query, 0, limit, all, &error)
+            : QList<SmtpMessageSummary>();
+        if (!error.isEmpty())
+            return HttpResponse::text(400, error);
+        page.items = summaryItems(reader, rows);
+    }
+    page.epoch = epoch;
+    if (page.matches.upToId > 0)
+        pages.keep(key, page);
+    return messagesSummary(
+        reader, reader.count(), reader.unreadCount(), page.matches, 0, page.items);
 }
 
 // The IDs of a JSON body: strings (or numbers) of store ids; others are no message of ours.
@@ -191,15 +252,25 @@ void addMailpitListRoutes(HttpRouter &router, const MailpitContext &context)
                 return messagesSummary(reader, all.messages, all.unread, all, start, page);
             }));
 
+    // Through the cache, the first pages of searches are read on from the last read
+    // (MailpitSearchPages); a question about days changes with the clock, not with the store.
+    const std::shared_ptr<MailpitSearchPages> pages
+        = context.cache ? context.cache->searchPages() : nullptr;
     router.add("GET", QStringLiteral("/api/v1/search"),
         mailpitCachedReadRoute(context,
-            [](SmtpMessageStore &reader, HttpRequest &request, HttpWorkerPool::Afterwards &) {
+            [pages](SmtpMessageStore &reader, HttpRequest &request, HttpWorkerPool::Afterwards &) {
                 const QString query = request.queryItem(QStringLiteral("query")).trimmed();
                 if (query.isEmpty())
                     return HttpResponse::text(400, QStringLiteral("Error: no search query"));
                 const SmtpSearchOptions options = searchOptions(request);
                 const qint64 start = startOf(request);
                 const qint64 limit = limitOf(request); // 0: none (Mailpit)
+                const QByteArray lower = request.target.toLower();
+                if (pages && start == 0 && limit > 0 && !lower.contains("today")
+                    && !lower.contains("yesterday"))
+                    return firstSearchPage(reader, query, options,
+                        int(qMin<qint64>(limit, std::numeric_limits<int>::max())), *pages,
+                        request.target);
                 QString error;
                 const SmtpMatchCount matches = reader.countMatching(query, options, &error);
                 const QList<SmtpMessageSummary> page = error.isEmpty() && limit > 0

@@ -2,6 +2,8 @@
 // kept for the current generation, and one read in flight per question.
 #include "mailpitreadcache.h"
 
+#include "mailpitsearchpages.h"
+
 #include <smtpmessagestore.h>
 
 #include <QPointer>
@@ -14,27 +16,39 @@ constexpr qsizetype maxKept = 256;
 
 MailpitReadCache::MailpitReadCache(SmtpMessageStore *store, QObject *parent)
     : QObject(parent)
+    , m_pages(std::make_shared<MailpitSearchPages>())
 {
     if (!store)
         return;
     // The signals come on this thread after the store's writer or indexer has committed, and
     // (for new mail) right after the 250s of that commit: a client that saw its 250 and then
     // asks is asking in a newer generation.
-    const auto change = [this] { invalidate(); };
-    connect(store, &SmtpMessageStore::messagesAdded, this, change);
-    connect(store, &SmtpMessageStore::messagesRemoved, this, change);
-    connect(store, &SmtpMessageStore::readChanged, this, change);
-    connect(store, &SmtpMessageStore::countChanged, this, change);
-    connect(store, &SmtpMessageStore::indexedUpToChanged, this, change);
-    connect(store, &SmtpMessageStore::indexCaughtUp, this, change);
-    connect(store, &SmtpMessageStore::opened, this, change);
-    connect(store, &SmtpMessageStore::aboutToClose, this, change);
+    const auto added = [this] { changed(); };
+    connect(store, &SmtpMessageStore::messagesAdded, this, added);
+    connect(store, &SmtpMessageStore::countChanged, this, added);
+    connect(store, &SmtpMessageStore::indexedUpToChanged, this, added);
+    connect(store, &SmtpMessageStore::indexCaughtUp, this, added);
+    // What else changes (a failed commit too) may change what a kept page holds.
+    const auto other = [this] { invalidate(); };
+    connect(store, &SmtpMessageStore::messagesRemoved, this, other);
+    connect(store, &SmtpMessageStore::readChanged, this, other);
+    connect(store, &SmtpMessageStore::opened, this, other);
+    connect(store, &SmtpMessageStore::aboutToClose, this, other);
+    connect(store, &SmtpMessageStore::errorOccurred, this, other);
+}
+
+MailpitReadCache::~MailpitReadCache() = default;
+
+void MailpitReadCache::changed()
+{
+    ++m_generation;
+    m_kept.clear();
 }
 
 void MailpitReadCache::invalidate()
 {
-    ++m_generation;
-    m_kept.clear();
+    m_pages->forget();
+    changed();
 }
 
 HttpRouter::Handler MailpitReadCache::wrap(HttpRouter::Handler read)

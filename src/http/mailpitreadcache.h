@@ -10,6 +10,10 @@
 #include <QHash>
 #include <QObject>
 
+#include <memory>
+
+class MailpitSearchPages;
+
 class SmtpMessageStore;
 
 class SMTPRECEIVERHTTP_TEST_EXPORT MailpitReadCache : public QObject
@@ -17,16 +21,22 @@ class SMTPRECEIVERHTTP_TEST_EXPORT MailpitReadCache : public QObject
     Q_OBJECT
 public:
     // Watches the store's signals: any change (new mail, removals, read flags, the indexer's
-    // progress, open and close) makes every kept answer stale.
+    // progress, open and close) makes every kept answer stale; any but new mail and the
+    // indexer's progress also makes the search pages forget.
     explicit MailpitReadCache(SmtpMessageStore *store, QObject *parent = nullptr);
+    ~MailpitReadCache() override;
 
     // A handler that answers a GET as read does (a route that may answer later, as
     // mailpitReadRoute's do), through the cache. The key is the request target: path and query.
     HttpRouter::Handler wrap(HttpRouter::Handler read);
 
-    // Makes every kept answer stale: for the API's own writes, whose signals come after their
-    // answer (a pipelined read right behind a write must see it).
+    // Makes every kept answer stale and the search pages forget: for the API's own writes,
+    // whose signals come after their answer (a pipelined read right behind a write must see it).
     void invalidate();
+
+    // The first pages of the searches, which the search route reads on from (shared with the
+    // workers that read them).
+    std::shared_ptr<MailpitSearchPages> searchPages() const { return m_pages; }
 
     // Counts the store's changes seen so far.
     quint64 generation() const { return m_generation; }
@@ -50,9 +60,12 @@ private:
     void start(const QByteArray &key, HttpRequest request, const HttpRouter::Handler &read,
         QList<HttpResponse::Responder> waiting);
     void finished(const QByteArray &key, quint64 generation, const HttpResponse &response);
+    // A change: every kept answer is stale (the search pages stay).
+    void changed();
 
     quint64 m_generation = 0;
     qint64 m_hits = 0;
     QHash<QByteArray, Kept> m_kept;
     QHash<QByteArray, Flight> m_flights;
+    std::shared_ptr<MailpitSearchPages> m_pages;
 };

@@ -11,6 +11,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <limits>
+
 namespace {
 
 struct Mail
@@ -96,6 +98,7 @@ private Q_SLOTS:
     void search();
     void ignoredAsMailpitIgnores();
     void countsAndOffsets();
+    void boundedByIds();
     void readFlagsByQuery();
     void removeByQuery();
 
@@ -297,6 +300,74 @@ void TestMailpitSearch::countsAndOffsets()
     QCOMPARE(nameOf.value(second.constFirst().id), QString("yellow"));
     QVERIFY(store.summariesAt("from:carol", 3, 10, mailpit()).isEmpty());
     QVERIFY(store.summariesAt(QString(), 0, 0).isEmpty());
+}
+
+void TestMailpitSearch::boundedByIds()
+{
+    const QList<SmtpMessageSummary> everything = store.summariesAt(QString(), 0, 100);
+    const qint64 newest = everything.constFirst().id;
+    QList<qint64> cuts { 0 };
+    for (auto it = everything.crbegin(); it != everything.crend(); ++it)
+        cuts.append(it->id);
+    // Words (the trigram index, and a short one from the word index), filters on the index's
+    // columns and on the messages' own, negated terms, flags and one mailbox (the counters).
+    const QStringList queries { "notes", "ok", "from:carol", "subject:ea", "cc:carol",
+        "has:attachment", "-from:bob", "is:unread", "mailbox:Inbox", "alice -subject:picture" };
+    for (const QString &query : queries) {
+        const SmtpMatchCount all = store.countMatching(query, mailpit());
+        QCOMPARE(all.upToId, qint64(0)); // not bounded
+        const QList<SmtpMessageSummary> allRows = store.summariesAt(query, 0, 100, mailpit());
+        QCOMPARE(allRows.size(), all.messages);
+        SmtpSearchOptions upTo = mailpit();
+        upTo.upToId = std::numeric_limits<qint64>::max();
+        const SmtpMatchCount counted = store.countMatching(query, upTo);
+        QCOMPARE(counted.messages, all.messages);
+        QCOMPARE(counted.unread, all.unread);
+        // Everything is indexed: up to the newest message, unless the counters answered.
+        QCOMPARE(counted.upToId, query == "mailbox:Inbox" ? qint64(0) : newest);
+        for (const qint64 cut : cuts) {
+            SmtpSearchOptions older = mailpit();
+            older.upToId = cut;
+            SmtpSearchOptions newer = mailpit();
+            newer.afterId = cut;
+            const SmtpMatchCount before
+                = cut > 0 ? store.countMatching(query, older) : SmtpMatchCount();
+            const SmtpMatchCount after = store.countMatching(query, newer);
+            const QByteArray where = (query + " at " + QString::number(cut)).toUtf8();
+            QVERIFY2(before.messages + after.messages == all.messages, where.constData());
+            QVERIFY2(before.unread + after.unread == all.unread, where.constData());
+            if (cut > 0)
+                QVERIFY2(after.upToId == newest, where.constData());
+            // The counters answer one mailbox up to the newest message.
+            if (cut > 0 && (cut < newest || query != "mailbox:Inbox"))
+                QVERIFY2(before.upToId == cut, where.constData());
+            // The pages: the matches above the cut, newest first, and those up to it.
+            QList<qint64> expectedNewer, expectedOlder;
+            for (const SmtpMessageSummary &s : allRows)
+                (s.id > cut ? expectedNewer : expectedOlder).append(s.id);
+            QList<qint64> newerIds, olderIds;
+            for (const SmtpMessageSummary &s : store.summariesAt(query, 0, 100, newer))
+                newerIds.append(s.id);
+            QVERIFY2(newerIds == expectedNewer, where.constData());
+            if (cut > 0) {
+                for (const SmtpMessageSummary &s : store.summariesAt(query, 0, 100, older))
+                    olderIds.append(s.id);
+                QVERIFY2(olderIds == expectedOlder, where.constData());
+            }
+            // Between two cuts.
+            newer.upToId = cut + 2;
+            QList<qint64> between;
+            for (const SmtpMessageSummary &s : store.summariesAt(query, 0, 100, newer))
+                between.append(s.id);
+            QList<qint64> expectedBetween;
+            for (const qint64 id : expectedNewer)
+                if (id <= cut + 2)
+                    expectedBetween.append(id);
+            QVERIFY2(between == expectedBetween, where.constData());
+            QVERIFY2(store.countMatching(query, newer).messages == expectedBetween.size(),
+                where.constData());
+        }
+    }
 }
 
 void TestMailpitSearch::readFlagsByQuery()

@@ -143,8 +143,13 @@ public:
     // Prunes to the maximums in a task of its own (after one of them was lowered).
     void pruneNow();
     // A query compiled as the options read it, bounded by what the indexer has passed when it
-    // needs the index (storequeries.cpp). Invalid: errorString says why.
-    SearchQuery search(const QString &query, const SmtpSearchOptions &options) const;
+    // needs the index (storequeries.cpp). Invalid: errorString says why. With a bound in the
+    // options, *upTo gets the id the query reads up to (see SmtpMatchCount::upToId).
+    SearchQuery search(
+        const QString &query, const SmtpSearchOptions &options, qint64 *upTo = nullptr) const;
+    // Adds the options' id bounds to a compiled query; readable: the newest id it may read.
+    static void boundIds(
+        SearchQuery *search, const SmtpSearchOptions &options, qint64 readable, qint64 *upTo);
     // How StoreSchema::pageSql() reads the search's leading full-text term for that page, by
     // the term's matches counted up to StoreSchema::fewMatchesBound() and the ids they span.
     StoreSchema::MatchPlan matchPlan(

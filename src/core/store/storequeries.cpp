@@ -8,11 +8,17 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <limits>
+
 using StoreInternal::readSummaries;
 
 SearchQuery SmtpMessageStorePrivate::search(
-    const QString &query, const SmtpSearchOptions &options) const
+    const QString &query, const SmtpSearchOptions &options, qint64 *upTo) const
 {
+    // Before the index's bound: every id up to it has committed, and so has every id the
+    // indexer has passed.
+    const qint64 newest = newestNotified.load();
+    qint64 indexed = std::numeric_limits<qint64>::max();
     SearchQuery::Options compileOptions;
     compileOptions.nowUtc = QDateTime::currentDateTimeUtc();
     compileOptions.timeZone = options.timeZone.isValid() ? options.timeZone : QTimeZone::utc();
@@ -23,10 +29,48 @@ SearchQuery SmtpMessageStorePrivate::search(
         // ":memory:" (read_uncommitted) would otherwise see a batch half-written, and match a
         // message by a word while missing the word a negated term excludes it by. A message
         // indexed later is found from then on (indexedUpToChanged() says when).
+        indexed = indexedUpTo.load();
         search.where += QLatin1String(" AND m.id <= ?");
-        search.bindings.append(indexedUpTo.load());
+        search.bindings.append(indexed);
     }
+    // A query the counters answer (everything, one mailbox) is still read off them when only
+    // an upToId at or past the newest message bounds it: counting it afresh costs nothing.
+    const qint64 readable = qMin(newest, indexed);
+    const bool counted = search.where == QLatin1String("1") || search.onlyMailbox;
+    if (search.isValid()
+        && (options.afterId > 0 || (options.upToId > 0 && (!counted || options.upToId < readable))))
+        boundIds(&search, options, readable, upTo);
     return search;
+}
+
+void SmtpMessageStorePrivate::boundIds(
+    SearchQuery *search, const SmtpSearchOptions &options, qint64 readable, qint64 *upTo)
+{
+    // Up to what has committed (and, for a query that needs the index, what it has passed):
+    // the same ids for every statement of a caller that bounds by the result.
+    const qint64 last = options.upToId > 0 ? qMin(options.upToId, readable) : readable;
+    if (upTo)
+        *upTo = qMax(last, options.afterId);
+    search->where += QLatin1String(" AND m.id <= ?");
+    search->bindings.append(last);
+    search->onlyMailbox = false; // counted, not read off the mailbox's counters
+    if (options.afterId <= 0)
+        return;
+    search->where += QLatin1String(" AND m.id > ?");
+    search->bindings.append(options.afterId);
+    // A walk of the mailbox from its newest message would pass every older one on its way.
+    search->leadingMailbox.clear();
+    // The newer ids of a full-text lookup are sought in the index itself, not picked out of
+    // every match: what came since costs what it holds, whatever the store's size.
+    const QString table = search->leadingMatchTable;
+    const QString matchedIds
+        = QStringLiteral("m.id IN (SELECT rowid FROM %1 WHERE %1 MATCH ?").arg(table);
+    if (!table.isEmpty() && search->where.startsWith(matchedIds)) {
+        search->where.insert(matchedIds.size(), QLatin1String(" AND rowid > ? AND rowid <= ?"));
+        search->bindings.insert(1, last);
+        search->bindings.insert(1, options.afterId);
+        search->leadingMatchTable.clear(); // no longer in the form pageSql() walks
+    }
 }
 
 StoreSchema::MatchPlan SmtpMessageStorePrivate::matchPlan(
@@ -63,12 +107,14 @@ SmtpMatchCount SmtpMessageStore::countMatching(
 {
     Q_D(const SmtpMessageStore);
     SmtpMatchCount result;
-    const SearchQuery search = d->search(query, options);
+    qint64 upTo = 0;
+    const SearchQuery search = d->search(query, options, &upTo);
     if (!search.isValid()) {
         if (errorString)
             *errorString = search.errorString;
         return result;
     }
+    result.upToId = upTo;
     if (search.where == QLatin1String("1")) { // everything: the counters
         result.messages = count();
         result.unread = unreadCount();
