@@ -135,6 +135,8 @@ private Q_SLOTS:
     void compile();
     void leadingMatch_data();
     void leadingMatch();
+    void indexedColumnsAreBoundedByTheIndexer_data();
+    void indexedColumnsAreBoundedByTheIndexer();
     void errors_data();
     void errors();
     void lenient_data();
@@ -563,6 +565,29 @@ void TestSearchQuery::leadingMatch()
     QVERIFY2(q.isValid(), qPrintable(q.errorString));
     QCOMPARE(q.leadingMatchTable, table);
     QCOMPARE(q.leadingMatchImplied, implied);
+}
+
+void TestSearchQuery::indexedColumnsAreBoundedByTheIndexer_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("usesIndex"); // bounded by what the indexer has passed
+    // has_attachments holds a guess from the Content-Type until the indexer has parsed the
+    // message (multipart/mixed with text alone has none): its answer must not change afterwards.
+    QTest::newRow("has:attachment") << QStringLiteral("has:attachment") << true;
+    QTest::newRow("-has:attachment") << QStringLiteral("-has:attachment") << true;
+    QTest::newRow("has:inline") << QStringLiteral("has:inline") << true;
+    QTest::newRow("word") << QStringLiteral("apple") << true;
+    QTest::newRow("is:unread") << QStringLiteral("is:unread") << false;
+    QTest::newRow("larger:10") << QStringLiteral("larger:10") << false;
+}
+
+void TestSearchQuery::indexedColumnsAreBoundedByTheIndexer()
+{
+    QFETCH(QString, text);
+    QFETCH(bool, usesIndex);
+    const SearchQuery q = SearchQuery::compile(text, now());
+    QVERIFY2(q.isValid(), qPrintable(q.errorString));
+    QCOMPARE(q.usesFullTextIndex, usesIndex);
 }
 
 void TestSearchQuery::errors_data()

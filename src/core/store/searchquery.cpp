@@ -574,6 +574,10 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
                 = t.value.compare(QLatin1String("inline"), Qt::CaseInsensitive) == 0
                 || t.value.compare(QLatin1String("inlines"), Qt::CaseInsensitive) == 0;
             if (attachment) {
+                // Until the indexer has parsed a message, has_attachments is the guess read from
+                // its Content-Type at delivery (multipart/mixed says yes), which the indexer
+                // corrects: an answer bounded by what it has passed does not change afterwards.
+                usesIndex = true;
                 conditions.append(t.negated ? QStringLiteral("m.has_attachments = 0")
                                             : QStringLiteral("m.has_attachments <> 0"));
             } else if (inlinePart) {

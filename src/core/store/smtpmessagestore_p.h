@@ -107,6 +107,13 @@ public:
     std::mutex writeLock;
     std::condition_variable writeIdle;
     std::atomic<int> writersWaiting { 0 };
+    // Set by an indexer that waited gatherAtMost for the lock while mail kept the writer busy:
+    // the writer then lets it record one transaction before its next, so that the search lag
+    // stays bounded under a steady stream.
+    std::atomic<bool> indexerStarved { false };
+    // PRAGMA max_page_count belongs to a connection: the cap (setMaxDatabaseSize) is kept here
+    // for the indexer's connection too. 0: none set.
+    std::atomic<qint64> maxPageCount { 0 };
     std::atomic<qint64> indexedUpTo { 0 };
     std::atomic<bool> indexCaughtUp { false };
     // What indexedUpTo() and isIndexCaughtUp() answer: the values as last signalled, changed on

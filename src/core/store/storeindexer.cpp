@@ -13,6 +13,7 @@
 #include "store/storeencoding.h"
 #include "store/storeschema.h"
 
+#include <QScopeGuard>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -195,12 +196,15 @@ bool SmtpMessageStorePrivate::indexPending(
     {
         QSqlQuery query(readConnection());
         query.setForwardOnly(true);
-        // Walks the partial index of the waiting messages, oldest first.
+        // Walks the partial index of the waiting messages, oldest first, up to the newest one
+        // committed: a reader of ":memory:" (read_uncommitted) also sees rows the writer has
+        // not committed yet (a spooled message half copied, a transaction that rolls back).
         query.prepare(
             QStringLiteral("SELECT m.id, m.unindexed, m.smtputf8, m.mail_from, m.rcpt_tos, r.data, "
                            "r.encoding "
                            "FROM messages m JOIN message_raw r ON r.id = m.id "
-                           "WHERE m.unindexed <> 0 ORDER BY m.id LIMIT %1")
+                           "WHERE m.unindexed <> 0 AND m.id <= %1 ORDER BY m.id LIMIT %2")
+                .arg(newest)
                 .arg(batchMessages));
         if (!query.exec()) {
             qCWarning(lcSmtpStore) << "indexer: cannot read:" << query.lastError().text();
@@ -327,14 +331,30 @@ bool writeIndexedMessage(IndexStatements &st, const IndexedMessage &m, QString *
 bool SmtpMessageStorePrivate::writeIndex(
     QSqlDatabase &db, IndexStatements &statements, std::vector<IndexedMessage> &batch)
 {
+    // The database size cap this connection has taken (0: none, as a new connection).
+    thread_local qint64 appliedPageCount = 0;
     size_t next = 0;
     while (next < batch.size()) {
         std::unique_lock write(writeLock);
-        writeIdle.wait(write, [this] { return writersWaiting.load() == 0; });
+        const auto writerIdle = [this] { return writersWaiting.load() == 0; };
+        if (!writeIdle.wait_for(write, gatherAtMost, writerIdle)) {
+            indexerStarved = true; // the writer lets this thread in before its next commit
+            writeIdle.wait(write, writerIdle);
+        }
+        // However this transaction ends, the writer no longer waits for it.
+        const auto served = qScopeGuard([this] {
+            if (indexerStarved.exchange(false))
+                writeIdle.notify_all();
+        });
         {
             std::lock_guard lock(mutex);
             if (indexerStopping)
                 return false;
+        }
+        const qint64 cap = maxPageCount.load();
+        if (cap != appliedPageCount) {
+            QSqlQuery(db).exec(QStringLiteral("PRAGMA max_page_count = %1").arg(cap));
+            appliedPageCount = cap;
         }
         QString error;
         bool ok = db.transaction();

@@ -334,6 +334,13 @@ void SmtpMessageStorePrivate::writerLoop(std::promise<QString> *opened)
                     }
                 }
             }
+            if (indexerStarved.load()) {
+                // Wakes the indexer (waiting for the lock while writersWaiting is 0) and waits
+                // for one transaction of it.
+                std::unique_lock write(writeLock);
+                writeIdle.notify_all();
+                writeIdle.wait(write, [this] { return !indexerStarved.load(); });
+            }
             ++writersWaiting;
             {
                 std::lock_guard write(writeLock);
