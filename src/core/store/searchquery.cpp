@@ -381,8 +381,10 @@ const QLatin1String tokenTable("messages_fts");
 
 QString matchIn(QLatin1String table, bool negated)
 {
-    return QStringLiteral("m.id %1IN (SELECT rowid FROM %2 WHERE %2 MATCH ?)")
-        .arg(negated ? QLatin1String("NOT ") : QLatin1String(), table);
+    QString condition = SearchQuery::matchCondition(table);
+    if (negated)
+        condition.insert(condition.indexOf(QLatin1String("IN (")), QLatin1String("NOT "));
+    return condition;
 }
 
 // A case-insensitive substring test of a column ("? " is the value).
@@ -455,6 +457,11 @@ const QLatin1String textContains(
     "char(10) || ifnull(c.c3, '') || char(10) || ifnull(c.c4, '')), lower(?)) > 0)");
 
 } // namespace
+
+QString SearchQuery::matchCondition(const QString &table)
+{
+    return QStringLiteral("m.id IN (SELECT rowid FROM %1 WHERE %1 MATCH ?)").arg(table);
+}
 
 QString SearchQuery::mailboxCondition()
 {

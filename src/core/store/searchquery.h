@@ -59,6 +59,9 @@ struct SMTPRECEIVER_TEST_EXPORT SearchQuery
 
     // "The message is in the mailbox bound to ?", as where writes it.
     static QString mailboxCondition();
+    // "The message is among the matches of the full-text table for ?", as where writes it
+    // (leadingMatchTable's condition; its last character closes the subquery).
+    static QString matchCondition(const QString &table);
 
     bool isValid() const { return errorString.isEmpty(); }
 

@@ -63,10 +63,10 @@ void SmtpMessageStorePrivate::boundIds(
     // The newer ids of a full-text lookup are sought in the index itself, not picked out of
     // every match: what came since costs what it holds, whatever the store's size.
     const QString table = search->leadingMatchTable;
-    const QString matchedIds
-        = QStringLiteral("m.id IN (SELECT rowid FROM %1 WHERE %1 MATCH ?").arg(table);
+    const QString matchedIds = SearchQuery::matchCondition(table);
     if (!table.isEmpty() && search->where.startsWith(matchedIds)) {
-        search->where.insert(matchedIds.size(), QLatin1String(" AND rowid > ? AND rowid <= ?"));
+        // Inside the subquery, before its closing parenthesis.
+        search->where.insert(matchedIds.size() - 1, QLatin1String(" AND rowid > ? AND rowid <= ?"));
         search->bindings.insert(1, last);
         search->bindings.insert(1, options.afterId);
         search->leadingMatchTable.clear(); // no longer in the form pageSql() walks

@@ -305,8 +305,7 @@ PageSql pageSql(const SearchQuery &search, const SmtpPageRequest &page, MatchPla
     // every term each time, 0.2 ms a row: 90 ms for "project", and 45 s when the matches sort
     // last (a word in 1% of the subjects, all of them "Your laptop order...").
     const QString table = search.leadingMatchTable;
-    const QString matchedIds
-        = QStringLiteral("m.id IN (SELECT rowid FROM %1 WHERE %1 MATCH ?)").arg(table);
+    const QString matchedIds = SearchQuery::matchCondition(table);
     const bool words = !table.isEmpty() && where.startsWith(matchedIds);
     if (page.key != SmtpSortKey::Received && words && plan == MatchPlan::WalkList)
         where.prepend(QLatin1Char('+'));
