@@ -373,8 +373,12 @@ void SmtpServerConfig::setHostname(const QString &hostname)
 }
 QString SmtpServerConfig::defaultHostname()
 {
-    const QString name = QSysInfo::machineHostName();
-    return name.isEmpty() ? QStringLiteral("localhost") : name;
+    // Asked once per process (a uname() system call), not once per connection's greeting.
+    static const QString name = [] {
+        const QString machine = QSysInfo::machineHostName();
+        return machine.isEmpty() ? QStringLiteral("localhost") : machine;
+    }();
+    return name;
 }
 QString SmtpServerConfig::tlsCertificateFile() const
 {
