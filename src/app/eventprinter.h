@@ -24,6 +24,7 @@ public:
     // smtps empty when there is no implicit-TLS listener, http when there is no HTTP API.
     // Live events are flushed one by one (a pipeline waits for them); --list need not be.
     void setFlushEachLine(bool on) { m_flushEachLine = on; }
+    void flush() { std::fflush(m_out); }
 
     // One SMTP listener as the readiness line lists it.
     struct Listener
