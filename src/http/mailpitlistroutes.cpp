@@ -265,9 +265,7 @@ void addMailpitListRoutes(HttpRouter &router, const MailpitContext &context)
                 const SmtpSearchOptions options = searchOptions(request);
                 const qint64 start = startOf(request);
                 const qint64 limit = limitOf(request); // 0: none (Mailpit)
-                const QByteArray lower = request.target.toLower();
-                if (pages && start == 0 && limit > 0 && !lower.contains("today")
-                    && !lower.contains("yesterday"))
+                if (pages && start == 0 && limit > 0 && !MailpitReadCache::asksAboutDays(request))
                     return firstSearchPage(reader, query, options,
                         int(qMin<qint64>(limit, std::numeric_limits<int>::max())), *pages,
                         request.target);

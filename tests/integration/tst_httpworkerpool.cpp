@@ -98,6 +98,8 @@ private Q_SLOTS:
     void cachedAnswersAsRead();
     void askersShareOneRead();
     void searchPagesReadOnAsAfresh();
+    void questionsAboutDaysAreNeverKept_data();
+    void questionsAboutDaysAreNeverKept();
 
 private:
     HttpResponse direct(const QByteArray &target);
@@ -553,6 +555,42 @@ void TestHttpWorkerPool::searchPagesReadOnAsAfresh()
     QVERIFY(store->setRead({ latest.id }, false));
     QVERIFY(readChanged.wait());
     compareCached(targets);
+}
+
+void TestHttpWorkerPool::questionsAboutDaysAreNeverKept_data()
+{
+    QTest::addColumn<QByteArray>("target");
+    QTest::newRow("plain") << QByteArray("/api/v1/search?query=before:today&limit=4");
+    // Percent-encoded letters: the day is in the query as read, not in the target as sent.
+    QTest::newRow("encoded") << QByteArray("/api/v1/search?query=before:%74oday&limit=4");
+    QTest::newRow("encoded yesterday")
+        << QByteArray("/api/v1/search?query=Message%20after:YESTERDA%59&limit=4");
+    QTest::newRow("encoded, not first")
+        << QByteArray("/api/v1/search?limit=3&query=from:alice%20before:t%6Fday");
+}
+
+void TestHttpWorkerPool::questionsAboutDaysAreNeverKept()
+{
+    // Such an answer changes at midnight, not with the store: neither the cache nor the search
+    // pages may answer it again.
+    QFETCH(QByteArray, target);
+    const std::shared_ptr<MailpitSearchPages> pages = cache->searchPages();
+    QCoreApplication::sendPostedEvents();
+    const qint64 hitsBefore = cache->hitCount();
+    const qint64 foundBefore = pages->foundCount();
+    bool atOnce = true;
+    QCOMPARE(pooled(target, &atOnce, true).status, 200);
+    QVERIFY(!atOnce);
+    QCOMPARE(pooled(target, &atOnce, true).body, direct(target).body);
+    QVERIFY(!atOnce); // read again
+    // New mail, which a kept search page would be read on with.
+    QVERIFY(deliverAll(*store, { makeMessage(13) }));
+    QVERIFY(waitForIndex(*store));
+    QCoreApplication::sendPostedEvents();
+    QCOMPARE(pooled(target, &atOnce, true).body, direct(target).body);
+    QVERIFY(!atOnce);
+    QCOMPARE(cache->hitCount(), hitsBefore);
+    QCOMPARE(pages->foundCount(), foundBefore);
 }
 
 QTEST_GUILESS_MAIN(TestHttpWorkerPool)
