@@ -40,6 +40,13 @@ SmtpMessageSummary readSummary(const QSqlQuery &q);
 QList<SmtpMessageSummary> readSummaries(QSqlDatabase &db, const QString &from,
     const QString &clauses, const QVariantList &bindings, QString *errorString);
 
+// Raises value to at least to, never lowering it, also while another thread raises it.
+inline void raiseTo(std::atomic<qint64> &value, qint64 to)
+{
+    qint64 now = value.load();
+    while (now < to && !value.compare_exchange_weak(now, to)) { }
+}
+
 } // namespace StoreInternal
 
 struct StoreJob

@@ -25,8 +25,9 @@ void SmtpMessageStorePrivate::checkForExternalChanges()
     if (query.exec())
         while (query.next())
             added.append(query.value(0).toLongLong());
+    // Our writer may have committed (and signalled) newer mail since the look.
     if (!added.isEmpty())
-        newestNotified = added.constLast();
+        StoreInternal::raiseTo(newestNotified, added.constLast());
     if (!query.exec(QStringLiteral("SELECT messages, unread FROM counters")) || !query.next())
         return;
     const qint64 total = query.value(0).toLongLong();
