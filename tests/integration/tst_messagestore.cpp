@@ -94,6 +94,7 @@ private Q_SLOTS:
     void reopenKeepsEverything();
     void secondReaderSeesWrites();
     void watcherReportsOtherWriters();
+    void watcherFollowsOtherWritersIndex();
     void memoryStoreReadersDoNotBlockWriter();
     void memoryStoreReadersNeverSeeHalfIndexedMail();
     void refusesForeignFiles_data();
@@ -564,6 +565,33 @@ void TestMessageStore::watcherReportsOtherWriters()
     QTRY_COMPARE(reader.unreadCount(), 0);
     QVERIFY(counted.count() >= 3);
     QCOMPARE(added.count(), 1); // nothing reported twice
+}
+
+void TestMessageStore::watcherFollowsOtherWritersIndex()
+{
+    // A GUI reading a headless server's store: the words of the server's new mail are found
+    // once the server's indexer has passed it, not only mail this process indexed.
+    QTemporaryDir dir;
+    const QString path = dir.filePath("watchedindex.sqlite");
+    SmtpMessageStore writer; // another process, as far as the reader can tell
+    QVERIFY(writer.open(path));
+    store(writer, makeMessage("before", "aardvark\r\n"));
+    QVERIFY(waitForIndex(writer));
+    SmtpMessageStore reader;
+    QVERIFY(reader.open(path));
+    reader.setWatchInterval(20);
+    QSignalSpy indexed(&reader, &SmtpMessageStore::indexedUpToChanged);
+    QCOMPARE(reader.summaries("aardvark", 0, 10).size(), 1);
+
+    const qint64 id = store(writer, makeMessage("after", "zebrafinch\r\n")).id;
+    QVERIFY(id > 0);
+    QVERIFY(waitForIndex(writer));
+    while (reader.indexedUpTo() < id)
+        QVERIFY(indexed.wait(5000));
+    QCOMPARE(indexed.last().at(0).toLongLong(), reader.indexedUpTo());
+    const QList<SmtpMessageSummary> found = reader.summaries("zebrafinch", 0, 10);
+    QCOMPARE(found.size(), 1);
+    QCOMPARE(found.at(0).id, id);
 }
 
 void TestMessageStore::memoryStoreReadersDoNotBlockWriter()
