@@ -23,6 +23,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 
 namespace {
@@ -100,6 +101,7 @@ private Q_SLOTS:
     void searchPagesReadOnAsAfresh();
     void questionsAboutDaysAreNeverKept_data();
     void questionsAboutDaysAreNeverKept();
+    void searchPagesSeeChangesBeforeTheirSignals();
 
 private:
     HttpResponse direct(const QByteArray &target);
@@ -591,6 +593,64 @@ void TestHttpWorkerPool::questionsAboutDaysAreNeverKept()
     QVERIFY(!atOnce);
     QCOMPARE(cache->hitCount(), hitsBefore);
     QCOMPARE(pages->foundCount(), foundBefore);
+}
+
+void TestHttpWorkerPool::searchPagesSeeChangesBeforeTheirSignals()
+{
+    // The routes through the cache, read on this thread: a question asked right after a change
+    // has committed, before its signals (queued to this thread) have come, as a worker may read
+    // it. The page kept from before the change must not be read on.
+    MailpitContext context;
+    context.store = store.get();
+    context.cache = cache.get();
+    HttpRouter here;
+    addMailpitListRoutes(here, context);
+    const auto ask = [&here](const QByteArray &target) {
+        HttpRequest request = requestFor(target);
+        std::optional<HttpResponse> answer;
+        here.dispatch(request, [&answer](const HttpResponse &r) { answer = r; });
+        return answer ? answer->body : QByteArray("no answer at once");
+    };
+    const QByteArrayList targets {
+        "/api/v1/search?query=Message&limit=4",
+        "/api/v1/search?query=is:unread&limit=5",
+        "/api/v1/search?query=from:alice&limit=3",
+    };
+    const std::shared_ptr<MailpitSearchPages> pages = cache->searchPages();
+    const std::function<bool()> changes[] = {
+        // The second newest: on the kept pages, the newest is read on.
+        [&] { return store->remove({ store->summariesAt(QString(), 0, 2).value(1).id }); },
+        [&] {
+            const QList<SmtpMessageSummary> newest = store->summariesAt(QString(), 0, 3);
+            return store->setRead({ newest.value(1).id, newest.value(2).id }, true);
+        },
+        [&] { // prunes the oldest
+            store->setMaxMessages(store->count() - 1);
+            return true;
+        },
+    };
+    int n = 13;
+    for (const std::function<bool()> &change : changes) {
+        QCoreApplication::sendPostedEvents();
+        for (const QByteArray &target : targets)
+            QCOMPARE(ask(target), direct(target).body); // kept
+        // New mail, signalled: the answers are stale, the pages are read on.
+        QVERIFY(deliverAll(*store, { makeMessage(n++), makeMessage(n++) }));
+        QVERIFY(waitForIndex(*store));
+        QCoreApplication::sendPostedEvents();
+        const qint64 found = pages->foundCount();
+        for (const QByteArray &target : targets)
+            QCOMPARE(ask(target), direct(target).body);
+        QCOMPARE(pages->foundCount(), found + targets.size());
+        // New mail again (its signals delivered), then the change, whose signals wait.
+        QVERIFY(deliverAll(*store, { makeMessage(n++) }));
+        QVERIFY(waitForIndex(*store));
+        QCoreApplication::sendPostedEvents();
+        QVERIFY(change());
+        for (const QByteArray &target : targets)
+            QCOMPARE(ask(target), direct(target).body);
+    }
+    QCoreApplication::sendPostedEvents();
 }
 
 QTEST_GUILESS_MAIN(TestHttpWorkerPool)

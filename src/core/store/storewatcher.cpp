@@ -46,6 +46,8 @@ void SmtpMessageStorePrivate::checkForExternalChanges()
         = total != count.load() + added.size() || unreadNow != unread.load() + added.size();
     count = total;
     unread = unreadNow;
+    if (otherChange)
+        otherChanges += 2; // committed already: seen by the readers from now on
     if (!added.isEmpty())
         Q_EMIT q->messagesAdded(added);
     if (otherChange)
