@@ -193,6 +193,14 @@ public:
     qint64 indexedUpTo() const;
     // Whether the indexer has nothing left to do (as of the last commit of new mail).
     bool isIndexCaughtUp() const;
+    // Counts the changes that are not new mail: removals (pruning, removeMailbox() and clear()
+    // too), read flags, open(), and another process's removals and read flags once
+    // setWatchInterval()'s watch has seen them. It moves before such a change commits and again
+    // when it has: odd while one is under way. What a query matched up to some id
+    // (SmtpMatchCount::upToId), read while this was even, plus what matches among newer ids, is
+    // what the query matches for as long as this has not moved since; the signals of a change come
+    // later, through the event loop. Any thread.
+    quint64 nonAdditiveChanges() const;
     // One message in full (see SmtpStoredMessage): envelope, raw bytes, decoded headers,
     // bodies, part tree, attachments and checks, as found when it was indexed. Only the header
     // block is read again (and the checks are run again for a message whose store kept them

@@ -101,14 +101,18 @@ HttpResponse messagesSummary(const SmtpMessageStore &store, qint64 total, qint64
 // mail and the indexer's progress came since: the matches among the ids after the kept page's
 // bound are counted and put in front of its items, whose summaries are used again. Otherwise,
 // or when nothing is kept, the whole store is read, the page bounded to the ids counted.
-// Either way the answer is what reading the store afresh gives.
+// Either way the answer is what reading the store afresh gives. The store's count of changes
+// that are not new mail tells one that has committed before its signal has come (this runs on
+// a worker): it must not have moved from the kept page's until the newer ids are read.
 HttpResponse firstSearchPage(SmtpMessageStore &reader, const QString &query,
     const SmtpSearchOptions &options, int limit, MailpitSearchPages &pages, const QByteArray &key)
 {
     const quint64 epoch = pages.epoch(); // before reading: a change after it outdates the page
+    quint64 changes = reader.nonAdditiveChanges(); // likewise
     QString error;
     MailpitSearchPages::Page page;
-    if (const std::optional<MailpitSearchPages::Page> kept = pages.find(key, epoch)) {
+    std::optional<MailpitSearchPages::Page> kept = pages.find(key, epoch, changes);
+    if (kept) {
         SmtpSearchOptions newer = options;
         newer.afterId = kept->matches.upToId;
         const SmtpMatchCount added = reader.countMatching(query, newer, &error);
@@ -128,7 +132,12 @@ HttpResponse firstSearchPage(SmtpMessageStore &reader, const QString &query,
             page.matches.messages += added.messages;
             page.matches.unread += added.unread;
         }
-    } else {
+        if (reader.nonAdditiveChanges() != changes) { // the newer ids may have seen it
+            kept.reset();
+            changes = reader.nonAdditiveChanges();
+        }
+    }
+    if (!kept) {
         SmtpSearchOptions all = options;
         all.upToId = std::numeric_limits<qint64>::max();
         page.matches = reader.countMatching(query, all, &error);
@@ -141,6 +150,7 @@ HttpResponse firstSearchPage(SmtpMessageStore &reader, const QString &query,
         page.items = summaryItems(reader, rows);
     }
     page.epoch = epoch;
+    page.changes = changes;
     if (page.matches.upToId > 0)
         pages.keep(key, page);
     return messagesSummary(
@@ -265,9 +275,7 @@ void addMailpitListRoutes(HttpRouter &router, const MailpitContext &context)
                 const SmtpSearchOptions options = searchOptions(request);
                 const qint64 start = startOf(request);
                 const qint64 limit = limitOf(request); // 0: none (Mailpit)
-                const QByteArray lower = request.target.toLower();
-                if (pages && start == 0 && limit > 0 && !lower.contains("today")
-                    && !lower.contains("yesterday"))
+                if (pages && start == 0 && limit > 0 && !MailpitReadCache::asksAboutDays(request))
                     return firstSearchPage(reader, query, options,
                         int(qMin<qint64>(limit, std::numeric_limits<int>::max())), *pages,
                         request.target);

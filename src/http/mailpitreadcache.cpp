@@ -51,13 +51,18 @@ void MailpitReadCache::invalidate()
     changed();
 }
 
+bool MailpitReadCache::asksAboutDays(const HttpRequest &request)
+{
+    const QString query = request.queryItem(QStringLiteral("query"));
+    return query.contains(QLatin1String("today"), Qt::CaseInsensitive)
+        || query.contains(QLatin1String("yesterday"), Qt::CaseInsensitive);
+}
+
 HttpRouter::Handler MailpitReadCache::wrap(HttpRouter::Handler read)
 {
     return [this, read](HttpRequest &request) -> HttpResponse {
         const QByteArray key = request.target;
-        // A question about days ("before:today") changes with the clock, not with the store.
-        const QByteArray lower = key.toLower();
-        if (lower.contains("today") || lower.contains("yesterday"))
+        if (asksAboutDays(request))
             return read(request);
         const auto kept = m_kept.constFind(key);
         if (kept != m_kept.cend() && kept->generation == m_generation) {

@@ -38,6 +38,11 @@ public:
     // workers that read them).
     std::shared_ptr<MailpitSearchPages> searchPages() const { return m_pages; }
 
+    // Whether the request's search query names a day relative to now ("before:today"): its
+    // answer changes at midnight, not with the store, so it is never kept. The query as decoded
+    // ("%74oday" is "today").
+    static bool asksAboutDays(const HttpRequest &request);
+
     // Counts the store's changes seen so far.
     quint64 generation() const { return m_generation; }
     // How many answers came from the cache or from a read started for another request.

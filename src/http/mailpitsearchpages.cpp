@@ -17,11 +17,12 @@ void MailpitSearchPages::forget()
 }
 
 std::optional<MailpitSearchPages::Page> MailpitSearchPages::find(
-    const QByteArray &key, quint64 epoch) const
+    const QByteArray &key, quint64 epoch, quint64 changes) const
 {
     QMutexLocker lock(&m_mutex);
     const auto it = m_pages.constFind(key);
-    if (it == m_pages.cend() || it->epoch != epoch || epoch != m_epoch.load())
+    if (it == m_pages.cend() || it->epoch != epoch || epoch != m_epoch.load()
+        || it->changes != changes)
         return std::nullopt;
     ++m_found;
     return *it;
@@ -30,7 +31,7 @@ std::optional<MailpitSearchPages::Page> MailpitSearchPages::find(
 void MailpitSearchPages::keep(const QByteArray &key, const Page &page)
 {
     QMutexLocker lock(&m_mutex);
-    if (page.epoch != m_epoch.load())
+    if (page.epoch != m_epoch.load() || page.changes % 2 != 0)
         return;
     if (m_pages.size() >= maxPages && !m_pages.contains(key))
         m_pages.clear();

@@ -23,6 +23,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 
 namespace {
@@ -98,6 +99,9 @@ private Q_SLOTS:
     void cachedAnswersAsRead();
     void askersShareOneRead();
     void searchPagesReadOnAsAfresh();
+    void questionsAboutDaysAreNeverKept_data();
+    void questionsAboutDaysAreNeverKept();
+    void searchPagesSeeChangesBeforeTheirSignals();
 
 private:
     HttpResponse direct(const QByteArray &target);
@@ -553,6 +557,100 @@ void TestHttpWorkerPool::searchPagesReadOnAsAfresh()
     QVERIFY(store->setRead({ latest.id }, false));
     QVERIFY(readChanged.wait());
     compareCached(targets);
+}
+
+void TestHttpWorkerPool::questionsAboutDaysAreNeverKept_data()
+{
+    QTest::addColumn<QByteArray>("target");
+    QTest::newRow("plain") << QByteArray("/api/v1/search?query=before:today&limit=4");
+    // Percent-encoded letters: the day is in the query as read, not in the target as sent.
+    QTest::newRow("encoded") << QByteArray("/api/v1/search?query=before:%74oday&limit=4");
+    QTest::newRow("encoded yesterday")
+        << QByteArray("/api/v1/search?query=Message%20after:YESTERDA%59&limit=4");
+    QTest::newRow("encoded, not first")
+        << QByteArray("/api/v1/search?limit=3&query=from:alice%20before:t%6Fday");
+}
+
+void TestHttpWorkerPool::questionsAboutDaysAreNeverKept()
+{
+    // Such an answer changes at midnight, not with the store: neither the cache nor the search
+    // pages may answer it again.
+    QFETCH(QByteArray, target);
+    const std::shared_ptr<MailpitSearchPages> pages = cache->searchPages();
+    QCoreApplication::sendPostedEvents();
+    const qint64 hitsBefore = cache->hitCount();
+    const qint64 foundBefore = pages->foundCount();
+    bool atOnce = true;
+    QCOMPARE(pooled(target, &atOnce, true).status, 200);
+    QVERIFY(!atOnce);
+    QCOMPARE(pooled(target, &atOnce, true).body, direct(target).body);
+    QVERIFY(!atOnce); // read again
+    // New mail, which a kept search page would be read on with.
+    QVERIFY(deliverAll(*store, { makeMessage(13) }));
+    QVERIFY(waitForIndex(*store));
+    QCoreApplication::sendPostedEvents();
+    QCOMPARE(pooled(target, &atOnce, true).body, direct(target).body);
+    QVERIFY(!atOnce);
+    QCOMPARE(cache->hitCount(), hitsBefore);
+    QCOMPARE(pages->foundCount(), foundBefore);
+}
+
+void TestHttpWorkerPool::searchPagesSeeChangesBeforeTheirSignals()
+{
+    // The routes through the cache, read on this thread: a question asked right after a change
+    // has committed, before its signals (queued to this thread) have come, as a worker may read
+    // it. The page kept from before the change must not be read on.
+    MailpitContext context;
+    context.store = store.get();
+    context.cache = cache.get();
+    HttpRouter here;
+    addMailpitListRoutes(here, context);
+    const auto ask = [&here](const QByteArray &target) {
+        HttpRequest request = requestFor(target);
+        std::optional<HttpResponse> answer;
+        here.dispatch(request, [&answer](const HttpResponse &r) { answer = r; });
+        return answer ? answer->body : QByteArray("no answer at once");
+    };
+    const QByteArrayList targets {
+        "/api/v1/search?query=Message&limit=4",
+        "/api/v1/search?query=is:unread&limit=5",
+        "/api/v1/search?query=from:alice&limit=3",
+    };
+    const std::shared_ptr<MailpitSearchPages> pages = cache->searchPages();
+    const std::function<bool()> changes[] = {
+        // The second newest: on the kept pages, the newest is read on.
+        [&] { return store->remove({ store->summariesAt(QString(), 0, 2).value(1).id }); },
+        [&] {
+            const QList<SmtpMessageSummary> newest = store->summariesAt(QString(), 0, 3);
+            return store->setRead({ newest.value(1).id, newest.value(2).id }, true);
+        },
+        [&] { // prunes the oldest
+            store->setMaxMessages(store->count() - 1);
+            return true;
+        },
+    };
+    int n = 13;
+    for (const std::function<bool()> &change : changes) {
+        QCoreApplication::sendPostedEvents();
+        for (const QByteArray &target : targets)
+            QCOMPARE(ask(target), direct(target).body); // kept
+        // New mail, signalled: the answers are stale, the pages are read on.
+        QVERIFY(deliverAll(*store, { makeMessage(n++), makeMessage(n++) }));
+        QVERIFY(waitForIndex(*store));
+        QCoreApplication::sendPostedEvents();
+        const qint64 found = pages->foundCount();
+        for (const QByteArray &target : targets)
+            QCOMPARE(ask(target), direct(target).body);
+        QCOMPARE(pages->foundCount(), found + targets.size());
+        // New mail again (its signals delivered), then the change, whose signals wait.
+        QVERIFY(deliverAll(*store, { makeMessage(n++) }));
+        QVERIFY(waitForIndex(*store));
+        QCoreApplication::sendPostedEvents();
+        QVERIFY(change());
+        for (const QByteArray &target : targets)
+            QCOMPARE(ask(target), direct(target).body);
+    }
+    QCoreApplication::sendPostedEvents();
 }
 
 QTEST_GUILESS_MAIN(TestHttpWorkerPool)

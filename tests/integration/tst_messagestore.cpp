@@ -86,6 +86,7 @@ private Q_SLOTS:
     void flags();
     void removeAndClear();
     void removeMatching();
+    void nonAdditiveChangesCountWhatIsNotNewMail();
     void indexerCatchesUp();
     void bigIndexBatchWithMailArriving();
     void unindexedMessagesAreIndexedOnOpen();
@@ -94,6 +95,7 @@ private Q_SLOTS:
     void reopenKeepsEverything();
     void secondReaderSeesWrites();
     void watcherReportsOtherWriters();
+    void watcherFollowsOtherWritersIndex();
     void memoryStoreReadersDoNotBlockWriter();
     void memoryStoreReadersNeverSeeHalfIndexedMail();
     void refusesForeignFiles_data();
@@ -311,6 +313,47 @@ void TestMessageStore::removeMatching()
     QCOMPARE(s.count(), 1);
     QCOMPARE(s.summaries({}, 0, 10).at(0).subject, QString("newsletter"));
     QCOMPARE(s.summaries("invoice", 0, 10).size(), 0); // the search index forgot them too
+}
+
+void TestMessageStore::nonAdditiveChangesCountWhatIsNotNewMail()
+{
+    // Moved before the commit and after it: even between changes, grown by each; new mail and
+    // the indexer leave it alone.
+    QTemporaryDir dir;
+    SmtpMessageStore s;
+    QVERIFY(s.open(dir.filePath("changes.sqlite")));
+    quint64 last = s.nonAdditiveChanges();
+    QCOMPARE(last % 2, 0u);
+    const auto moved = [&] {
+        const quint64 now = s.nonAdditiveChanges();
+        const bool ok = now > last && now % 2 == 0;
+        last = now;
+        return ok;
+    };
+    QList<qint64> ids;
+    for (int i = 0; i < 4; ++i)
+        ids.append(store(s, makeMessage("m" + QByteArray::number(i))).id);
+    QVERIFY(waitForIndex(s));
+    QCOMPARE(s.nonAdditiveChanges(), last);
+    QVERIFY(s.setRead({ ids.at(0) }, true));
+    QVERIFY(moved());
+    QCOMPARE(s.setReadMatching("m1", true), 1);
+    QVERIFY(moved());
+    QVERIFY(s.markAllRead());
+    QVERIFY(moved());
+    QVERIFY(s.remove({ ids.at(1) }));
+    QVERIFY(moved());
+    s.setMaxMessages(2); // prunes the oldest
+    QVERIFY(moved());
+    s.setMaxMessages(3);
+    QVERIFY(store(s, makeMessage("m4")).ok);
+    QCOMPARE(s.nonAdditiveChanges(), last); // nothing pruned
+    QVERIFY(store(s, makeMessage("m5")).ok); // prunes the oldest with it
+    QVERIFY(moved());
+    QVERIFY(s.removeMailbox(SmtpMessage::defaultMailbox()));
+    QVERIFY(moved());
+    QVERIFY(s.clear());
+    QVERIFY(moved());
 }
 
 void TestMessageStore::indexerCatchesUp()
@@ -564,6 +607,33 @@ void TestMessageStore::watcherReportsOtherWriters()
     QTRY_COMPARE(reader.unreadCount(), 0);
     QVERIFY(counted.count() >= 3);
     QCOMPARE(added.count(), 1); // nothing reported twice
+}
+
+void TestMessageStore::watcherFollowsOtherWritersIndex()
+{
+    // A GUI reading a headless server's store: the words of the server's new mail are found
+    // once the server's indexer has passed it, not only mail this process indexed.
+    QTemporaryDir dir;
+    const QString path = dir.filePath("watchedindex.sqlite");
+    SmtpMessageStore writer; // another process, as far as the reader can tell
+    QVERIFY(writer.open(path));
+    store(writer, makeMessage("before", "aardvark\r\n"));
+    QVERIFY(waitForIndex(writer));
+    SmtpMessageStore reader;
+    QVERIFY(reader.open(path));
+    reader.setWatchInterval(20);
+    QSignalSpy indexed(&reader, &SmtpMessageStore::indexedUpToChanged);
+    QCOMPARE(reader.summaries("aardvark", 0, 10).size(), 1);
+
+    const qint64 id = store(writer, makeMessage("after", "zebrafinch\r\n")).id;
+    QVERIFY(id > 0);
+    QVERIFY(waitForIndex(writer));
+    while (reader.indexedUpTo() < id)
+        QVERIFY(indexed.wait(5000));
+    QCOMPARE(indexed.last().at(0).toLongLong(), reader.indexedUpTo());
+    const QList<SmtpMessageSummary> found = reader.summaries("zebrafinch", 0, 10);
+    QCOMPARE(found.size(), 1);
+    QCOMPARE(found.at(0).id, id);
 }
 
 void TestMessageStore::memoryStoreReadersDoNotBlockWriter()

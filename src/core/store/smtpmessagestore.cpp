@@ -169,6 +169,7 @@ bool SmtpMessageStore::open(const QString &path)
         return false;
     }
     d->isOpen = true;
+    d->otherChanges += 2; // another file, maybe
     d->indexCaughtUp = false;
     d->indexedUpToSignalled = d->indexedUpTo.load();
     d->indexCaughtUpSignalled = false;
@@ -242,7 +243,11 @@ void SmtpMessageStorePrivate::pruneNow()
         QString error;
         if (!db.transaction())
             return;
-        if (prune(db, &removed, &error) && db.commit()) {
+        const bool pruned = prune(db, &removed, &error);
+        std::optional<StoreInternal::OtherChange> change; // until the commit has ended
+        if (!removed.isEmpty())
+            change.emplace(otherChanges);
+        if (pruned && db.commit()) {
             if (!removed.isEmpty())
                 notify([this, removed] {
                     Q_EMIT q->messagesPruned(removed);
@@ -286,6 +291,11 @@ void SmtpMessageStore::deliver(const SmtpMessage &message, Completion done)
         done(SmtpSinkResult::failure(tr("the message store is closing")));
     else
         d->wake.notify_one();
+}
+
+quint64 SmtpMessageStore::nonAdditiveChanges() const
+{
+    return d_func()->otherChanges.load();
 }
 
 qint64 SmtpMessageStore::indexedUpTo() const
@@ -496,6 +506,7 @@ bool SmtpMessageStore::remove(const QList<qint64> &ids)
     Q_D(SmtpMessageStore);
     bool ok = false;
     d->runTask([d, &ids, &ok](QSqlDatabase &db) {
+        const StoreInternal::OtherChange change(d->otherChanges);
         QList<qint64> removed;
         qint64 unreadRemoved = 0;
         if (!db.transaction())
@@ -555,6 +566,7 @@ bool SmtpMessageStore::clear()
     Q_D(SmtpMessageStore);
     bool ok = false;
     d->runTask([d, &ok](QSqlDatabase &db) {
+        const StoreInternal::OtherChange change(d->otherChanges);
         QSqlQuery q(db);
         // The memberships first, so that the triggers of each message row find none to count.
         ok = db.transaction() && q.exec(QStringLiteral("DELETE FROM message_mailboxes"))
@@ -584,6 +596,7 @@ bool SmtpMessageStore::setRead(const QList<qint64> &ids, bool read)
     Q_D(SmtpMessageStore);
     bool ok = false;
     d->runTask([d, &ids, &ok, read](QSqlDatabase &db) {
+        const StoreInternal::OtherChange change(d->otherChanges);
         if (!db.transaction())
             return;
         QSqlQuery q(db);
@@ -621,6 +634,7 @@ bool SmtpMessageStore::markAllRead()
     Q_D(SmtpMessageStore);
     bool ok = false;
     d->runTask([d, &ok](QSqlDatabase &db) {
+        const StoreInternal::OtherChange change(d->otherChanges);
         QSqlQuery q(db);
         ok = q.exec(QStringLiteral("UPDATE messages SET is_read = 1 WHERE is_read = 0"));
         if (!ok)

@@ -40,6 +40,31 @@ SmtpMessageSummary readSummary(const QSqlQuery &q);
 QList<SmtpMessageSummary> readSummaries(QSqlDatabase &db, const QString &from,
     const QString &clauses, const QVariantList &bindings, QString *errorString);
 
+// Raises value to at least to, never lowering it, also while another thread raises it.
+inline void raiseTo(std::atomic<qint64> &value, qint64 to)
+{
+    qint64 now = value.load();
+    while (now < to && !value.compare_exchange_weak(now, to)) { }
+}
+
+// One change that is not new mail, counted in SmtpMessageStorePrivate::otherChanges around
+// the transaction that makes it: once when made (before the commit) and once when gone.
+class OtherChange
+{
+public:
+    explicit OtherChange(std::atomic<quint64> &changes)
+        : m_changes(changes)
+    {
+        ++m_changes;
+    }
+    ~OtherChange() { ++m_changes; }
+    OtherChange(const OtherChange &) = delete;
+    OtherChange &operator=(const OtherChange &) = delete;
+
+private:
+    std::atomic<quint64> &m_changes;
+};
+
 } // namespace StoreInternal
 
 struct StoreJob
@@ -85,6 +110,10 @@ public:
     std::atomic<qint64> unread { 0 };
     std::atomic<qint64> maxMessages { 0 };
     std::atomic<qint64> maxPerMailbox { 0 };
+    // What nonAdditiveChanges() answers: bumped before a removal, a read flag, a prune or a
+    // clear commits and again after it (StoreInternal::OtherChange), by 2 for another process's
+    // such change once the watcher sees it and for an open.
+    std::atomic<quint64> otherChanges { 0 };
 
     std::mutex mutex;
     std::condition_variable wake;

@@ -244,8 +244,7 @@ bool SmtpMessageStorePrivate::indexPending(
             caughtUp = commitGeneration == generation;
             indexCaughtUp = caughtUp;
         }
-        if (newest > indexedUpTo.load())
-            indexedUpTo = newest;
+        StoreInternal::raiseTo(indexedUpTo, newest); // the watcher may raise it too
         const qint64 upTo = indexedUpTo.load();
         notify([this, upTo, caughtUp] {
             // Mail committed since the look (its messagesAdded may even be signalled after
@@ -387,8 +386,7 @@ bool SmtpMessageStorePrivate::writeIndex(
         // Read oldest first: every message up to this transaction's last one is indexed (or
         // gone).
         const qint64 last = batch[next - 1].id;
-        if (last > indexedUpTo.load())
-            indexedUpTo = last;
+        StoreInternal::raiseTo(indexedUpTo, last);
         notify([this, last] {
             indexedUpToSignalled = qMax(indexedUpToSignalled.load(), last);
             Q_EMIT q->indexedUpToChanged(last);

@@ -1,5 +1,6 @@
 // Watching the database file for what other processes write (a headless server filling the
-// store a GUI reads): new messages and other changes are reported with the store's signals.
+// store a GUI reads): new messages, other changes and what their indexer has passed are reported
+// with the store's signals.
 #include "store/smtpmessagestore_p.h"
 
 #include <QSqlQuery>
@@ -25,8 +26,17 @@ void SmtpMessageStorePrivate::checkForExternalChanges()
     if (query.exec())
         while (query.next())
             added.append(query.value(0).toLongLong());
+    // Our writer may have committed (and signalled) newer mail since the look.
     if (!added.isEmpty())
-        newestNotified = added.constLast();
+        StoreInternal::raiseTo(newestNotified, added.constLast());
+    // How far the indexers have come, read as the writer reads it at open: another process's
+    // indexer passes that process's mail, which ours never looks at.
+    qint64 indexed = 0;
+    if (query.exec(QStringLiteral("SELECT (SELECT min(id) FROM messages WHERE unindexed <> 0), "
+                                  "(SELECT max(id) FROM messages)"))
+        && query.next())
+        indexed = query.value(0).isNull() ? query.value(1).toLongLong()
+                                          : query.value(0).toLongLong() - 1;
     if (!query.exec(QStringLiteral("SELECT messages, unread FROM counters")) || !query.next())
         return;
     const qint64 total = query.value(0).toLongLong();
@@ -36,12 +46,19 @@ void SmtpMessageStorePrivate::checkForExternalChanges()
         = total != count.load() + added.size() || unreadNow != unread.load() + added.size();
     count = total;
     unread = unreadNow;
+    if (otherChange)
+        otherChanges += 2; // committed already: seen by the readers from now on
     if (!added.isEmpty())
         Q_EMIT q->messagesAdded(added);
     if (otherChange)
         Q_EMIT q->messagesRemoved({});
     if (!added.isEmpty() || otherChange)
         Q_EMIT q->countChanged();
+    if (indexed > indexedUpToSignalled.load()) {
+        StoreInternal::raiseTo(indexedUpTo, indexed);
+        StoreInternal::raiseTo(indexedUpToSignalled, indexed);
+        Q_EMIT q->indexedUpToChanged(indexed);
+    }
 }
 
 void SmtpMessageStore::setWatchInterval(int milliseconds)

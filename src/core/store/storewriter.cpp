@@ -222,10 +222,13 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
             ok = false;
         }
     }
+    std::optional<StoreInternal::OtherChange> pruned; // until the commit has ended
     if (ok) {
         count += ids.size();
         unread += ids.size();
         ok = prune(db, &removed, &error);
+        if (!removed.isEmpty())
+            pruned.emplace(otherChanges);
     }
     insert.finish();
     raw.finish();
