@@ -12,9 +12,11 @@
 #include <cerrno>
 #include <chrono>
 #include <climits>
+#include <cstring>
 #include <deque>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -34,6 +36,9 @@ struct Watch
     QSocketNotifier *exception = nullptr;
     quint32 inKernel = 0; // the events the epoll set has for this descriptor (0: not in it)
     bool dirty = false; // changed since the set was last brought up to date
+    // epoll refuses descriptors that are always ready (regular files, /dev/null), which poll()
+    // reports ready on every turn: so are they here.
+    bool alwaysReady = false;
 
     QSocketNotifier *&slot(QSocketNotifier::Type type)
     {
@@ -74,25 +79,40 @@ struct EpollEventDispatcher::Private
 
     std::unordered_map<int, Watch> watches;
     std::vector<int> dirty;
-    // Ready this turn, in order; an unregistered notifier is taken out (nested loops share it).
+    // Ready this turn, in order, each once; an unregistered notifier is taken out (a nested loop
+    // run from one of their events shares the list and must not queue one a second time).
     std::deque<QSocketNotifier *> pending;
+    std::unordered_set<QSocketNotifier *> isPending;
+    int alwaysReadyCount = 0;
 
     std::unordered_map<int, Timer> timers;
-    std::set<std::pair<Clock::time_point, int>> queue; // (due, id): the first is the next
+    std::set<std::pair<Clock::time_point, int>> timerQueue; // (due, id): the first is next
 
-    void control(int op, int fd, quint32 events)
+    // Brings the set's events for fd to w's; errno when that failed.
+    int control(int fd, Watch &w, quint32 events)
     {
         epoll_event event {};
         event.events = events;
         event.data.fd = fd;
-        if (epoll_ctl(epollFd, op, fd, &event) == 0)
-            return;
+        int op = w.inKernel ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+        int result = epoll_ctl(epollFd, op, fd, &event);
         // The descriptor may have been closed and its number reused (the kernel drops a closed
         // descriptor from the set by itself), or added by an earlier turn: take the other way.
-        if (op == EPOLL_CTL_MOD && errno == ENOENT)
-            epoll_ctl(epollFd, EPOLL_CTL_ADD, fd, &event);
-        else if (op == EPOLL_CTL_ADD && errno == EEXIST)
-            epoll_ctl(epollFd, EPOLL_CTL_MOD, fd, &event);
+        if (result != 0
+            && ((op == EPOLL_CTL_MOD && errno == ENOENT)
+                || (op == EPOLL_CTL_ADD && errno == EEXIST))) {
+            op = op == EPOLL_CTL_MOD ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+            result = epoll_ctl(epollFd, op, fd, &event);
+        }
+        return result == 0 ? 0 : errno;
+    }
+
+    void setAlwaysReady(Watch &w, bool on)
+    {
+        if (w.alwaysReady != on) {
+            w.alwaysReady = on;
+            alwaysReadyCount += on ? 1 : -1;
+        }
     }
 
     // Interest changes are applied just before a wait: a write notifier armed and disarmed in
@@ -106,11 +126,37 @@ struct EpollEventDispatcher::Private
             Watch &w = it->second;
             w.dirty = false;
             const quint32 events = w.events();
-            if (events != w.inKernel)
-                control(w.inKernel ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, events);
-            w.inKernel = events;
+            if (events == w.inKernel || w.alwaysReady)
+                continue;
+            const int error = control(fd, w, events);
+            if (error == 0) {
+                w.inKernel = events;
+            } else if (error == EPERM) {
+                setAlwaysReady(w, true);
+            } else {
+                w.inKernel = 0;
+                qWarning("EpollEventDispatcher: cannot watch socket %d: %s", fd, strerror(error));
+            }
         }
         dirty.clear();
+    }
+
+    void queue(QSocketNotifier *notifier)
+    {
+        if (notifier && isPending.insert(notifier).second)
+            pending.push_back(notifier);
+    }
+
+    // Queues the notifiers that what epoll (or poll()) reported wakes, as Qt's poll() loop does:
+    // a hang-up or an error is news for readers, writers and exception watchers alike.
+    void queueReady(const Watch &w, quint32 ready)
+    {
+        if (ready & (EPOLLIN | EPOLLHUP | EPOLLERR))
+            queue(w.read);
+        if (ready & (EPOLLOUT | EPOLLHUP | EPOLLERR))
+            queue(w.write);
+        if (ready & (EPOLLPRI | EPOLLHUP | EPOLLERR))
+            queue(w.exception);
     }
 
     void markDirty(int fd, Watch &w)
@@ -123,18 +169,22 @@ struct EpollEventDispatcher::Private
 
     void schedule(int id, Timer &t, Clock::time_point due)
     {
-        queue.erase({ t.due, id });
+        timerQueue.erase({ t.due, id });
         t.due = due;
-        queue.insert({ due, id });
+        timerQueue.insert({ due, id });
     }
 
     // Milliseconds until the next timer is due (rounded up, so that the wait does not end just
-    // before it and spin), or -1 without timers.
+    // before it and spin), or -1 without timers. A timer whose event is being delivered (a nested
+    // loop runs in it) does not count: it cannot fire until that event returns.
     int timeUntilNextTimer() const
     {
-        if (queue.empty())
+        auto next = timerQueue.begin();
+        while (next != timerQueue.end() && timers.at(next->second).inEvent)
+            ++next;
+        if (next == timerQueue.end())
             return -1;
-        const auto left = queue.begin()->first - Clock::now();
+        const auto left = next->first - Clock::now();
         if (left <= Clock::duration::zero())
             return 0;
         const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
@@ -143,28 +193,32 @@ struct EpollEventDispatcher::Private
 
     int activateTimers()
     {
-        if (queue.empty())
+        if (timerQueue.empty())
             return 0;
         const Clock::time_point now = Clock::now();
         // The ones due now; a timer started by one of their events waits for the next turn.
         std::vector<int> due;
-        for (auto it = queue.begin(); it != queue.end() && it->first <= now; ++it)
+        for (auto it = timerQueue.begin(); it != timerQueue.end() && it->first <= now; ++it)
             due.push_back(it->second);
         int activated = 0;
         for (const int id : due) {
             const auto it = timers.find(id);
-            if (it == timers.end() || it->second.inEvent || it->second.due > now)
-                continue; // stopped, restarted or already firing by an earlier event of this turn
+            if (it == timers.end() || it->second.due > now)
+                continue; // stopped, or restarted by an earlier event of this turn
             Timer &t = it->second;
             Clock::time_point next = t.due + std::chrono::milliseconds(t.interval);
             if (next <= now) // late (a long event, a suspended machine): skip what was missed
                 next = now + std::chrono::milliseconds(t.interval);
             schedule(id, t, next);
+            if (t.inEvent)
+                continue; // a nested loop in its own event: once the event returns
             QObject *object = t.object;
+            // As Qt's loop: a zero timer ("when idle") does not count as work done.
+            if (t.interval > 0)
+                ++activated;
             t.inEvent = true;
             QTimerEvent event(id);
             QCoreApplication::sendEvent(object, &event);
-            ++activated;
             // The event may have stopped the timer, and timers started meanwhile may have moved
             // the map's elements: look it up again.
             const auto after = timers.find(id);
@@ -183,6 +237,7 @@ struct EpollEventDispatcher::Private
             pending.pop_front();
             if (!notifier)
                 continue; // unregistered after it was found ready
+            isPending.erase(notifier);
             QCoreApplication::sendEvent(notifier, &event);
             ++activated;
         }
@@ -248,7 +303,7 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
         return false;
 
     int timeout = 0;
-    if (canWait)
+    if (canWait && !(includeNotifiers && d->alwaysReadyCount > 0))
         timeout = includeTimers ? d->timeUntilNextTimer() : -1;
 
     int activated = 0;
@@ -257,6 +312,8 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
         constexpr int maxEvents = 256;
         epoll_event events[maxEvents];
         const int n = epoll_wait(d->epollFd, events, maxEvents, timeout);
+        if (n < 0 && errno != EINTR)
+            qWarning("EpollEventDispatcher: epoll_wait: %s", strerror(errno));
         for (int i = 0; i < n; ++i) {
             const int fd = events[i].data.fd;
             if (fd == d->wakeFd) {
@@ -265,17 +322,18 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
                 continue;
             }
             const auto it = d->watches.find(fd);
-            if (it == d->watches.end())
+            if (it == d->watches.end()) {
+                // Still in the set though no notifier wants it (its removal failed: the file
+                // lives on in another descriptor): take it out, or it is reported every turn.
+                epoll_ctl(d->epollFd, EPOLL_CTL_DEL, fd, nullptr);
                 continue;
-            const Watch &w = it->second;
-            const quint32 ready = events[i].events;
-            // As Qt's poll() loop does: a hang-up or an error is news for readers and writers.
-            if (w.read && (ready & (EPOLLIN | EPOLLHUP | EPOLLERR)))
-                d->pending.push_back(w.read);
-            if (w.write && (ready & (EPOLLOUT | EPOLLHUP | EPOLLERR)))
-                d->pending.push_back(w.write);
-            if (w.exception && (ready & EPOLLPRI))
-                d->pending.push_back(w.exception);
+            }
+            d->queueReady(it->second, events[i].events);
+        }
+        if (d->alwaysReadyCount > 0) {
+            for (const auto &[fd, w] : d->watches)
+                if (w.alwaysReady)
+                    d->queueReady(w, EPOLLIN | EPOLLOUT);
         }
         activated += d->activateSocketNotifiers();
     } else {
@@ -304,9 +362,11 @@ void EpollEventDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
 
 void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
 {
-    for (QSocketNotifier *&p : d->pending)
-        if (p == notifier)
-            p = nullptr;
+    if (d->isPending.erase(notifier)) {
+        for (QSocketNotifier *&p : d->pending)
+            if (p == notifier)
+                p = nullptr;
+    }
     const int fd = int(notifier->socket());
     const auto it = d->watches.find(fd);
     if (it == d->watches.end())
@@ -320,6 +380,7 @@ void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
         // its descriptor, whose number the next accepted connection may get in this very turn.
         if (w.inKernel)
             epoll_ctl(d->epollFd, EPOLL_CTL_DEL, fd, nullptr);
+        d->setAlwaysReady(w, false);
         d->watches.erase(it); // a stale entry in the dirty list is skipped
         return;
     }
@@ -330,13 +391,13 @@ void EpollEventDispatcher::registerTimer(
     int timerId, qint64 interval, Qt::TimerType timerType, QObject *object)
 {
     Timer &t = d->timers[timerId];
-    d->queue.erase({ t.due, timerId });
-    t.interval = qMax<qint64>(interval, 0);
+    d->timerQueue.erase({ t.due, timerId });
+    t.interval = qBound(qint64(0), interval, qint64(INT_MAX)); // as QObject::startTimer() allows
     t.type = timerType;
     t.object = object;
     t.inEvent = false;
     t.due = Clock::now() + std::chrono::milliseconds(t.interval);
-    d->queue.insert({ t.due, timerId });
+    d->timerQueue.insert({ t.due, timerId });
 }
 
 bool EpollEventDispatcher::unregisterTimer(int timerId)
@@ -344,7 +405,7 @@ bool EpollEventDispatcher::unregisterTimer(int timerId)
     const auto it = d->timers.find(timerId);
     if (it == d->timers.end())
         return false;
-    d->queue.erase({ it->second.due, timerId });
+    d->timerQueue.erase({ it->second.due, timerId });
     d->timers.erase(it);
     return true;
 }
@@ -354,7 +415,7 @@ bool EpollEventDispatcher::unregisterTimers(QObject *object)
     bool any = false;
     for (auto it = d->timers.begin(); it != d->timers.end();) {
         if (it->second.object == object) {
-            d->queue.erase({ it->second.due, it->first });
+            d->timerQueue.erase({ it->second.due, it->first });
             it = d->timers.erase(it);
             any = true;
         } else {

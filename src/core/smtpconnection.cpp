@@ -161,28 +161,34 @@ void SmtpConnection::pump()
     if (m_pumping)
         return; // the outer loop picks up what the nested call produced
     m_pumping = true;
-    bool wrote = false;
+    // Replies go out now, not on the event loop's next turn: QAbstractSocket only buffers them
+    // and arms its write notifier, which cost a poll and a wake-up per reply, and the client
+    // (waiting for each reply in turn) the time of that extra turn. A flush may deliver input
+    // (TLS records decrypted on the way) whose pump() call returns at once: this loop takes its
+    // replies and events.
     for (;;) {
-        const QByteArray out = m_session.takeOutput();
-        if (!out.isEmpty()) {
-            m_socket->write(out);
-            wrote = true;
+        bool wrote = false;
+        for (;;) {
+            const QByteArray out = m_session.takeOutput();
+            if (!out.isEmpty()) {
+                m_socket->write(out);
+                wrote = true;
+            }
+            const QList<SmtpEvent> events = m_session.takeEvents();
+            if (events.isEmpty())
+                break;
+            for (const SmtpEvent &event : events)
+                handleEvent(event);
         }
-        const QList<SmtpEvent> events = m_session.takeEvents();
-        if (events.isEmpty())
+        if (!wrote)
             break;
-        for (const SmtpEvent &event : events)
-            handleEvent(event);
+        m_socket->flush();
+        if (!m_valid) {
+            m_pumping = false;
+            return; // the write found the client gone: onDisconnected() has run
+        }
     }
     m_pumping = false;
-    // Send the replies now, not on the event loop's next turn: QAbstractSocket only buffers
-    // them and arms its write notifier, which costs a poll and a wake-up per reply, and the
-    // client (waiting for each reply in turn) the time of that extra turn.
-    if (wrote) {
-        m_socket->flush();
-        if (!m_valid)
-            return; // the write found the client gone: onDisconnected() has run
-    }
 
     if (m_session.isClosed()) {
         if (!m_closing) {

@@ -332,8 +332,10 @@ void SmtpServerPrivate::deliver(
                 received.setId(result.id);
             if (result.dataSource && !received.isDataInMemory())
                 received.setDataSource(result.dataSource, received.size());
-            done(result);
+            // The message event first: the 250 that done() sends now left a turn of the event
+            // loop later before, and every handler of the event had seen the message by then.
             messageReceived(received);
+            done(result);
         } else {
             qCWarning(lcSmtpSink) << "message not accepted:" << result.errorString;
             Q_EMIT server->errorOccurred(result.errorString);

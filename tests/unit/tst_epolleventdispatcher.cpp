@@ -7,8 +7,11 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QPointer>
+#include <QScopeGuard>
+#include <QSocketNotifier>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryFile>
 #include <QTest>
 #include <QTimer>
 
@@ -16,6 +19,9 @@
 #include <memory>
 #include <thread>
 #include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace {
 
@@ -141,6 +147,93 @@ private Q_SLOTS:
         repeating.start();
         QVERIFY(runLoop(loop));
         QCOMPARE(firedInside, 1);
+    }
+
+    void nestedLoopInTimerEventDoesNotSpin()
+    {
+        // While a repeating timer's event runs a nested loop, that timer stays due but cannot
+        // fire: the loop must wait for its other timers, not turn over and over on this one.
+        QEventLoop loop;
+        QTimer repeating;
+        repeating.setInterval(1);
+        int fired = 0;
+        int turnsInside = -1;
+        connect(&repeating, &QTimer::timeout, &loop, [&] {
+            if (++fired > 1)
+                return;
+            int turns = 0;
+            const auto counter = connect(QAbstractEventDispatcher::instance(),
+                &QAbstractEventDispatcher::awake, &loop, [&] { ++turns; });
+            QEventLoop nested;
+            QTimer::singleShot(60, &nested, &QEventLoop::quit);
+            nested.exec();
+            disconnect(counter);
+            repeating.stop();
+            turnsInside = turns;
+            loop.quit();
+        });
+        repeating.start();
+        QVERIFY(runLoop(loop));
+        QCOMPARE(fired, 1);
+        // A handful of turns (the nested loop's own timer); a spinning loop makes thousands.
+        QVERIFY2(turnsInside >= 1 && turnsInside < 100, qPrintable(QString::number(turnsInside)));
+    }
+
+    void notifierIsActivatedOncePerReadiness()
+    {
+        // Two pipes ready in one turn; the first one's event runs a nested loop, which sees the
+        // second ready too. The second is activated once, not again when the outer turn goes on.
+        int a[2];
+        int b[2];
+        QCOMPARE(::pipe2(a, O_NONBLOCK | O_CLOEXEC), 0);
+        QCOMPARE(::pipe2(b, O_NONBLOCK | O_CLOEXEC), 0);
+        const auto closeAll = qScopeGuard([&] {
+            for (const int fd : { a[0], a[1], b[0], b[1] })
+                ::close(fd);
+        });
+        QSocketNotifier first(a[0], QSocketNotifier::Read);
+        QSocketNotifier second(b[0], QSocketNotifier::Read);
+        QEventLoop loop;
+        int secondActivations = 0;
+        int emptyReads = 0;
+        connect(&second, &QSocketNotifier::activated, &loop, [&] {
+            ++secondActivations;
+            char byte = 0;
+            if (::read(b[0], &byte, 1) != 1)
+                ++emptyReads; // activated with nothing to read
+        });
+        connect(&first, &QSocketNotifier::activated, &loop, [&] {
+            first.setEnabled(false);
+            char byte = 0;
+            [[maybe_unused]] const ssize_t n = ::read(a[0], &byte, 1);
+            QEventLoop nested;
+            QTimer::singleShot(30, &nested, &QEventLoop::quit);
+            nested.exec();
+            QTimer::singleShot(30, &loop, &QEventLoop::quit);
+        });
+        QCOMPARE(::write(a[1], "x", 1), ssize_t(1));
+        QCOMPARE(::write(b[1], "y", 1), ssize_t(1));
+        QVERIFY(runLoop(loop));
+        QCOMPARE(secondActivations, 1);
+        QCOMPARE(emptyReads, 0);
+    }
+
+    void regularFileIsAlwaysReady()
+    {
+        // epoll refuses a regular file; poll() reports it ready, and so must this loop.
+        QTemporaryFile file;
+        QVERIFY(file.open());
+        QSocketNotifier notifier(file.handle(), QSocketNotifier::Read);
+        QEventLoop loop;
+        int activations = 0;
+        connect(&notifier, &QSocketNotifier::activated, &loop, [&] {
+            if (++activations == 3) {
+                notifier.setEnabled(false);
+                loop.quit();
+            }
+        });
+        QVERIFY(runLoop(loop));
+        QCOMPARE(activations, 3);
     }
 
     void wakeUpFromAnotherThread()

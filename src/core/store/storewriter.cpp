@@ -248,7 +248,7 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
         notify([this, error] { Q_EMIT q->errorOccurred(error); });
         return;
     }
-    newestNotified = qMax(newestNotified.load(), ids.constLast());
+    StoreInternal::raiseTo(newestNotified, ids.constLast()); // the watcher may raise it too
     // Before the completions: whoever a completion wakes already sees the index behind.
     {
         std::lock_guard lock(mutex);
