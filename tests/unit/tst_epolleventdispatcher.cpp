@@ -260,6 +260,52 @@ private Q_SLOTS:
         QVERIFY2(clock.elapsed() < watchdogMs / 2, qPrintable(QString::number(clock.elapsed())));
     }
 
+    void interruptFromAnotherThreadEndsTheWait()
+    {
+        // No timer, no event: only interrupt() can end this wait (a late wake-up is the guard
+        // against hanging, and the elapsed time tells which one ended it).
+        auto *dispatcher = QAbstractEventDispatcher::instance();
+        std::atomic<bool> done { false };
+        std::thread interrupter([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            dispatcher->interrupt();
+            for (int i = 0; i < 200 && !done.load(); ++i)
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            if (!done.load())
+                dispatcher->wakeUp();
+        });
+        QElapsedTimer clock;
+        clock.start();
+        dispatcher->processEvents(QEventLoop::WaitForMoreEvents);
+        const qint64 elapsed = clock.elapsed();
+        done = true;
+        interrupter.join();
+        QVERIFY2(elapsed < 5000, qPrintable(QString::number(elapsed)));
+    }
+
+    void excludedSocketNotifiersWait()
+    {
+        int fds[2];
+        QCOMPARE(::pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
+        const auto closeAll = qScopeGuard([&] {
+            ::close(fds[0]);
+            ::close(fds[1]);
+        });
+        QSocketNotifier notifier(fds[0], QSocketNotifier::Read);
+        int activations = 0;
+        connect(&notifier, &QSocketNotifier::activated, this, [&] {
+            ++activations;
+            char byte = 0;
+            [[maybe_unused]] const ssize_t n = ::read(fds[0], &byte, 1);
+        });
+        QCOMPARE(::write(fds[1], "x", 1), ssize_t(1));
+        auto *dispatcher = QAbstractEventDispatcher::instance();
+        dispatcher->processEvents(QEventLoop::ExcludeSocketNotifiers);
+        QCOMPARE(activations, 0);
+        dispatcher->processEvents(QEventLoop::AllEvents);
+        QCOMPARE(activations, 1);
+    }
+
     void noWakeUpIsLostUnderManyPosts()
     {
         // Another thread posts bursts of events, as the store's writer does with its completions,
