@@ -408,6 +408,19 @@ GPtr<GMimeObject> textPart(const char *subtype, const QString &text)
     return GPtr<GMimeObject>(GMIME_OBJECT(part.release()));
 }
 
+// Text GMime may send as it is (7bit or quoted-printable, lines made CRLF): no NUL and no CR
+// outside a CRLF. GMime's 7bit choice lets a bare CR through, which SMTP forbids (RFC 5321
+// 2.3.8) and which would not survive the trip byte for byte, so other text goes as base64.
+bool isLineText(const QByteArray &content)
+{
+    for (qsizetype i = 0; i < content.size(); ++i) {
+        const char c = content.at(i);
+        if (c == '\0' || (c == '\r' && (i + 1 == content.size() || content.at(i + 1) != '\n')))
+            return false;
+    }
+    return true;
+}
+
 GPtr<GMimeObject> attachmentPart(const Attachment &attachment, const char *disposition)
 {
     GPtr<GMimeContentType> type(
@@ -431,7 +444,8 @@ GPtr<GMimeObject> attachmentPart(const Attachment &attachment, const char *dispo
     }
     if (!attachment.contentId.isEmpty())
         g_mime_part_set_content_id(part.get(), attachment.contentId.toUtf8().constData());
-    if (!attachment.contentType.startsWith(QStringLiteral("text/"), Qt::CaseInsensitive))
+    if (!attachment.contentType.startsWith(QStringLiteral("text/"), Qt::CaseInsensitive)
+        || !isLineText(attachment.content))
         g_mime_part_set_content_encoding(part.get(), GMIME_CONTENT_ENCODING_BASE64);
     return GPtr<GMimeObject>(GMIME_OBJECT(part.release()));
 }
