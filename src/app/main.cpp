@@ -1,4 +1,5 @@
 // smtp-receiver: the desktop mail catcher, or with --no-gui its headless server.
+#include "allocatortuning.h"
 #include "commandline.h"
 #include "epolleventdispatcher.h"
 #include "headlessrunner.h"
@@ -29,6 +30,7 @@ bool wantsHeadless(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    AllocatorTuning::keepMailBuffersForReuse(); // before the first big block (allocatortuning.h)
     QCoreApplication::setApplicationName(QStringLiteral("smtp-receiver"));
     QCoreApplication::setOrganizationName(QStringLiteral("smtp-receiver"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SMTPRECEIVER_VERSION));
