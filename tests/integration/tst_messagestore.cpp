@@ -6,6 +6,7 @@
 #include <smtpserver.h>
 
 #include <QFile>
+#include <QFileInfo>
 #include <QMutex>
 #include <QRandomGenerator>
 #include <QScopeGuard>
@@ -93,6 +94,7 @@ private Q_SLOTS:
     void bigBacklogIsRecordedInSeveralTransactions();
     void pruning();
     void reopenKeepsEverything();
+    void writeAheadLogIsCutBackAfterBigMail();
     void secondReaderSeesWrites();
     void watcherReportsOtherWriters();
     void watcherFollowsOtherWritersIndex();
@@ -564,6 +566,42 @@ void TestMessageStore::reopenKeepsEverything()
     const qint64 last = s.summaries({}, 0, 1).at(0).id;
     QVERIFY(s.remove({ last }));
     QVERIFY(store(s, makeMessage("new")).id > last);
+}
+
+// The write-ahead log holds every page written between two checkpoints, big messages whole; it
+// must not keep that size on disk once a checkpoint has let it start over.
+void TestMessageStore::writeAheadLogIsCutBackAfterBigMail()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("messages.sqlite");
+    SmtpMessageStore s;
+    QVERIFY2(s.open(path), qPrintable(s.errorString()));
+    // One message of 72 MiB that does not compress (binary, so the indexer has no text to
+    // index): one transaction, so the log holds all of it at once.
+    QByteArray body(72 * 1024 * 1024, Qt::Uninitialized);
+    QRandomGenerator(7).fillRange(
+        reinterpret_cast<quint32 *>(body.data()), body.size() / qsizetype(sizeof(quint32)));
+    SmtpMessage big = makeMessage("big");
+    big.setData("From: sender@x.test\r\nTo: a@x.test\r\nSubject: big\r\n"
+                "Content-Type: application/octet-stream\r\n"
+                "Content-Transfer-Encoding: binary\r\n\r\n"
+        + body);
+    body.clear();
+    QVERIFY(store(s, big).ok);
+    big = SmtpMessage();
+    const auto walSize = [&] { return QFileInfo(path + "-wal").size(); };
+    constexpr qint64 limit = 64 * 1024 * 1024;
+    QVERIFY2(walSize() > limit, qPrintable(QString::number(walSize())));
+    QVERIFY(waitForIndex(s));
+    // A checkpoint after a commit copies the log into the database; the next write transaction
+    // starts the log over, and that is when it is cut back.
+    int small = 0;
+    for (; small < 50 && walSize() > limit; ++small) {
+        QVERIFY(store(s, makeMessage("small " + QByteArray::number(small))).ok);
+        QTest::qWait(20);
+    }
+    QVERIFY2(walSize() <= limit, qPrintable(QString::number(walSize())));
+    QCOMPARE(s.count(), 1 + small);
 }
 
 void TestMessageStore::secondReaderSeesWrites()
