@@ -169,7 +169,7 @@ bool SmtpMessageStore::open(const QString &path)
         return false;
     }
     d->isOpen = true;
-    d->otherChanges += 2; // another file, maybe
+    d->nonAdditiveChanges += 2; // another file, maybe
     d->indexCaughtUp = false;
     d->indexedUpToSignalled = d->indexedUpTo.load();
     d->indexCaughtUpSignalled = false;
@@ -244,9 +244,9 @@ void SmtpMessageStorePrivate::pruneNow()
         if (!db.transaction())
             return;
         const bool pruned = prune(db, &removed, &error);
-        std::optional<StoreInternal::OtherChange> change; // until the commit has ended
+        std::optional<StoreInternal::NonAdditiveChange> change; // until the commit has ended
         if (!removed.isEmpty())
-            change.emplace(otherChanges);
+            change.emplace(nonAdditiveChanges);
         if (pruned && db.commit()) {
             if (!removed.isEmpty())
                 notify([this, removed] {
@@ -295,7 +295,7 @@ void SmtpMessageStore::deliver(const SmtpMessage &message, Completion done)
 
 quint64 SmtpMessageStore::nonAdditiveChanges() const
 {
-    return d_func()->otherChanges.load();
+    return d_func()->nonAdditiveChanges.load();
 }
 
 qint64 SmtpMessageStore::indexedUpTo() const
@@ -506,7 +506,7 @@ bool SmtpMessageStore::remove(const QList<qint64> &ids)
     Q_D(SmtpMessageStore);
     bool ok = false;
     d->runTask([d, &ids, &ok](QSqlDatabase &db) {
-        const StoreInternal::OtherChange change(d->otherChanges);
+        const StoreInternal::NonAdditiveChange change(d->nonAdditiveChanges);
         QList<qint64> removed;
         qint64 unreadRemoved = 0;
         if (!db.transaction())
@@ -566,7 +566,7 @@ bool SmtpMessageStore::clear()
     Q_D(SmtpMessageStore);
     bool ok = false;
     d->runTask([d, &ok](QSqlDatabase &db) {
-        const StoreInternal::OtherChange change(d->otherChanges);
+        const StoreInternal::NonAdditiveChange change(d->nonAdditiveChanges);
         QSqlQuery q(db);
         // The memberships first, so that the triggers of each message row find none to count.
         ok = db.transaction() && q.exec(QStringLiteral("DELETE FROM message_mailboxes"))
@@ -596,7 +596,7 @@ bool SmtpMessageStore::setRead(const QList<qint64> &ids, bool read)
     Q_D(SmtpMessageStore);
     bool ok = false;
     d->runTask([d, &ids, &ok, read](QSqlDatabase &db) {
-        const StoreInternal::OtherChange change(d->otherChanges);
+        const StoreInternal::NonAdditiveChange change(d->nonAdditiveChanges);
         if (!db.transaction())
             return;
         QSqlQuery q(db);
@@ -634,7 +634,7 @@ bool SmtpMessageStore::markAllRead()
     Q_D(SmtpMessageStore);
     bool ok = false;
     d->runTask([d, &ok](QSqlDatabase &db) {
-        const StoreInternal::OtherChange change(d->otherChanges);
+        const StoreInternal::NonAdditiveChange change(d->nonAdditiveChanges);
         QSqlQuery q(db);
         ok = q.exec(QStringLiteral("UPDATE messages SET is_read = 1 WHERE is_read = 0"));
         if (!ok)

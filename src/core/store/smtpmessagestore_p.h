@@ -21,6 +21,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -40,6 +41,12 @@ SmtpMessageSummary readSummary(const QSqlQuery &q);
 QList<SmtpMessageSummary> readSummaries(QSqlDatabase &db, const QString &from,
     const QString &clauses, const QVariantList &bindings, QString *errorString);
 
+// How far the full-text index is complete, as any connection reads it from the file: the id
+// before the oldest message still unindexed, or the newest id when none is (0: no mail). Whose
+// indexer did the work (this process's or another's) does not matter. nullopt when it cannot be
+// read.
+std::optional<qint64> readIndexedUpTo(QSqlDatabase &db);
+
 // Raises value to at least to, never lowering it, also while another thread raises it.
 inline void raiseTo(std::atomic<qint64> &value, qint64 to)
 {
@@ -47,19 +54,19 @@ inline void raiseTo(std::atomic<qint64> &value, qint64 to)
     while (now < to && !value.compare_exchange_weak(now, to)) { }
 }
 
-// One change that is not new mail, counted in SmtpMessageStorePrivate::otherChanges around
+// One change that is not new mail, counted in SmtpMessageStorePrivate::nonAdditiveChanges around
 // the transaction that makes it: once when made (before the commit) and once when gone.
-class OtherChange
+class NonAdditiveChange
 {
 public:
-    explicit OtherChange(std::atomic<quint64> &changes)
+    explicit NonAdditiveChange(std::atomic<quint64> &changes)
         : m_changes(changes)
     {
         ++m_changes;
     }
-    ~OtherChange() { ++m_changes; }
-    OtherChange(const OtherChange &) = delete;
-    OtherChange &operator=(const OtherChange &) = delete;
+    ~NonAdditiveChange() { ++m_changes; }
+    NonAdditiveChange(const NonAdditiveChange &) = delete;
+    NonAdditiveChange &operator=(const NonAdditiveChange &) = delete;
 
 private:
     std::atomic<quint64> &m_changes;
@@ -111,9 +118,9 @@ public:
     std::atomic<qint64> maxMessages { 0 };
     std::atomic<qint64> maxPerMailbox { 0 };
     // What nonAdditiveChanges() answers: bumped before a removal, a read flag, a prune or a
-    // clear commits and again after it (StoreInternal::OtherChange), by 2 for another process's
-    // such change once the watcher sees it and for an open.
-    std::atomic<quint64> otherChanges { 0 };
+    // clear commits and again after it (StoreInternal::NonAdditiveChange), by 2 for another
+    // process's such change once the watcher sees it and for an open.
+    std::atomic<quint64> nonAdditiveChanges { 0 };
 
     std::mutex mutex;
     std::condition_variable wake;

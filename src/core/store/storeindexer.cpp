@@ -48,6 +48,17 @@ constexpr std::chrono::milliseconds gatherAtMost { 250 };
 
 } // namespace
 
+std::optional<qint64> StoreInternal::readIndexedUpTo(QSqlDatabase &db)
+{
+    QSqlQuery query(db);
+    // Two index seeks: the partial index of the waiting messages and the end of the table.
+    if (!query.exec(QStringLiteral("SELECT (SELECT min(id) FROM messages WHERE unindexed <> 0), "
+                                   "(SELECT ifnull(max(id), 0) FROM messages)"))
+        || !query.next())
+        return std::nullopt;
+    return query.value(0).isNull() ? query.value(1).toLongLong() : query.value(0).toLongLong() - 1;
+}
+
 void SmtpMessageStorePrivate::startIndexer()
 {
     {
@@ -120,6 +131,8 @@ struct IndexStatements
     QSqlQuery update, indexed, html, fts, trigram;
     bool ok = false;
     QString error;
+    // The database size cap the connection has taken (0: none, as on a new connection).
+    qint64 appliedPageCount = 0;
 };
 
 void SmtpMessageStorePrivate::indexerLoop()
@@ -330,8 +343,6 @@ bool writeIndexedMessage(IndexStatements &st, const IndexedMessage &m, QString *
 bool SmtpMessageStorePrivate::writeIndex(
     QSqlDatabase &db, IndexStatements &statements, std::vector<IndexedMessage> &batch)
 {
-    // The database size cap this connection has taken (0: none, as a new connection).
-    thread_local qint64 appliedPageCount = 0;
     size_t next = 0;
     while (next < batch.size()) {
         std::unique_lock write(writeLock);
@@ -351,9 +362,9 @@ bool SmtpMessageStorePrivate::writeIndex(
                 return false;
         }
         const qint64 cap = maxPageCount.load();
-        if (cap != appliedPageCount) {
+        if (cap != statements.appliedPageCount) {
             QSqlQuery(db).exec(QStringLiteral("PRAGMA max_page_count = %1").arg(cap));
-            appliedPageCount = cap;
+            statements.appliedPageCount = cap;
         }
         QString error;
         bool ok = db.transaction();

@@ -49,7 +49,7 @@ bool SmtpMessageStore::removeMailbox(const QString &name)
     Q_D(SmtpMessageStore);
     bool ok = false;
     d->runTask([d, &name, &ok](QSqlDatabase &db) {
-        const StoreInternal::OtherChange change(d->otherChanges);
+        const StoreInternal::NonAdditiveChange change(d->nonAdditiveChanges);
         if (!db.transaction())
             return;
         // The messages in no other mailbox go; then the memberships that are left, and the

@@ -198,7 +198,7 @@ qint64 SmtpMessageStore::setReadMatching(
     const bool everything = search.where == QLatin1String("1");
     qint64 result = -1;
     d->runTask([d, &search, &result, read, everything](QSqlDatabase &db) {
-        const StoreInternal::OtherChange change(d->otherChanges);
+        const StoreInternal::NonAdditiveChange change(d->nonAdditiveChanges);
         if (!db.transaction())
             return;
         QSqlQuery q(db);

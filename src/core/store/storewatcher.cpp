@@ -29,14 +29,9 @@ void SmtpMessageStorePrivate::checkForExternalChanges()
     // Our writer may have committed (and signalled) newer mail since the look.
     if (!added.isEmpty())
         StoreInternal::raiseTo(newestNotified, added.constLast());
-    // How far the indexers have come, read as the writer reads it at open: another process's
-    // indexer passes that process's mail, which ours never looks at.
-    qint64 indexed = 0;
-    if (query.exec(QStringLiteral("SELECT (SELECT min(id) FROM messages WHERE unindexed <> 0), "
-                                  "(SELECT max(id) FROM messages)"))
-        && query.next())
-        indexed = query.value(0).isNull() ? query.value(1).toLongLong()
-                                          : query.value(0).toLongLong() - 1;
+    // How far the indexers have come: another process's indexer passes that process's mail,
+    // which ours never looks at.
+    const qint64 indexed = StoreInternal::readIndexedUpTo(db).value_or(0);
     if (!query.exec(QStringLiteral("SELECT messages, unread FROM counters")) || !query.next())
         return;
     const qint64 total = query.value(0).toLongLong();
@@ -47,7 +42,7 @@ void SmtpMessageStorePrivate::checkForExternalChanges()
     count = total;
     unread = unreadNow;
     if (otherChange)
-        otherChanges += 2; // committed already: seen by the readers from now on
+        nonAdditiveChanges += 2; // committed already: seen by the readers from now on
     if (!added.isEmpty())
         Q_EMIT q->messagesAdded(added);
     if (otherChange)

@@ -222,13 +222,13 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
             ok = false;
         }
     }
-    std::optional<StoreInternal::OtherChange> pruned; // until the commit has ended
+    std::optional<StoreInternal::NonAdditiveChange> pruned; // until the commit has ended
     if (ok) {
         count += ids.size();
         unread += ids.size();
         ok = prune(db, &removed, &error);
         if (!removed.isEmpty())
-            pruned.emplace(otherChanges);
+            pruned.emplace(nonAdditiveChanges);
     }
     insert.finish();
     raw.finish();
@@ -292,15 +292,13 @@ void SmtpMessageStorePrivate::writerLoop(std::promise<QString> *opened)
             QSqlQuery counts(db);
             // The counters row, not count(*): counting 1,000,000 rows took 1 s cold.
             counts.exec(QStringLiteral(
-                "SELECT messages, unread, (SELECT max(id) FROM messages), "
-                "(SELECT min(id) FROM messages WHERE unindexed <> 0) FROM counters"));
+                "SELECT messages, unread, (SELECT max(id) FROM messages) FROM counters"));
             if (counts.next()) {
                 count = counts.value(0).toLongLong();
                 unread = counts.value(1).toLongLong();
                 newestNotified = counts.value(2).toLongLong();
                 // Searchable up to the first message a previous run left unindexed.
-                indexedUpTo = counts.value(3).isNull() ? newestNotified.load()
-                                                       : counts.value(3).toLongLong() - 1;
+                indexedUpTo = StoreInternal::readIndexedUpTo(db).value_or(0);
                 std::lock_guard lock(mutex);
                 newestCommitted = newestNotified;
                 ++commitGeneration; // the indexer looks for what a previous run left
