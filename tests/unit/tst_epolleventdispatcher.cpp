@@ -199,6 +199,35 @@ private Q_SLOTS:
         QCOMPARE(emptyReads, 0);
     }
 
+    void hangUpWakesReadersAndExceptionNotifiers_data()
+    {
+        QTest::addColumn<QSocketNotifier::Type>("type");
+        QTest::newRow("read") << QSocketNotifier::Read;
+        QTest::newRow("exception") << QSocketNotifier::Exception;
+    }
+
+    void hangUpWakesReadersAndExceptionNotifiers()
+    {
+        // The write end of a pipe closed: epoll says EPOLLHUP alone (no EPOLLIN, no EPOLLPRI),
+        // which poll() hands to a read notifier and an exception notifier alike.
+        QFETCH(QSocketNotifier::Type, type);
+        int fds[2];
+        QCOMPARE(::pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
+        const auto closeRead = qScopeGuard([&] { ::close(fds[0]); });
+        QSocketNotifier notifier(fds[0], type);
+        QEventLoop loop;
+        int activations = 0;
+        connect(&notifier, &QSocketNotifier::activated, &loop, [&] {
+            ++activations;
+            notifier.setEnabled(false);
+            loop.quit();
+        });
+        QTimer::singleShot(0, &loop, [&] { ::close(fds[1]); });
+        QTimer::singleShot(2000, &loop, &QEventLoop::quit); // not woken: fails below
+        QVERIFY(runLoop(loop));
+        QCOMPARE(activations, 1);
+    }
+
     void regularFileIsAlwaysReady()
     {
         // epoll refuses a regular file; poll() reports it ready, and so must this loop.
