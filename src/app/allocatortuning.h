@@ -19,4 +19,8 @@ namespace AllocatorTuning {
 // nothing is changed then. True when the settings were applied.
 bool keepMailBuffersForReuse();
 
+// True when the environment gives glibc's allocator settings of its own (MALLOC_MMAP_THRESHOLD_,
+// MALLOC_TRIM_THRESHOLD_, MALLOC_TOP_PAD_ or a glibc.malloc tunable): then nothing is changed.
+bool userChoseMallocSettings();
+
 } // namespace AllocatorTuning
