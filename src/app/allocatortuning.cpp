@@ -15,16 +15,16 @@ constexpr int mapThreshold = 4 * 1024 * 1024;
 // Free memory at the top of the heap kept for the next messages: ten sessions of 1 MiB
 // messages, with room to spare, and no more than that held after a burst.
 constexpr int trimThreshold = 16 * 1024 * 1024;
-#endif
-} // namespace
 
-bool AllocatorTuning::userChoseMallocSettings()
+bool userChoseMallocSettings()
 {
     return qEnvironmentVariableIsSet("MALLOC_MMAP_THRESHOLD_")
         || qEnvironmentVariableIsSet("MALLOC_TRIM_THRESHOLD_")
         || qEnvironmentVariableIsSet("MALLOC_TOP_PAD_")
         || qgetenv("GLIBC_TUNABLES").contains("glibc.malloc.");
 }
+#endif
+} // namespace
 
 bool AllocatorTuning::keepMailBuffersForReuse()
 {

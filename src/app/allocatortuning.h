@@ -15,12 +15,9 @@ namespace AllocatorTuning {
 // with these settings; RSS after the run 41 vs 43 MiB).
 //
 // A process-wide choice, so only the programs make it (main()), never the library. A user who
-// sets glibc's own MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_ or malloc tunables keeps them:
-// nothing is changed then. True when the settings were applied.
+// gives glibc settings of its own (MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_,
+// MALLOC_TOP_PAD_ or a glibc.malloc tunable) keeps them: nothing is changed then. True when the
+// settings were applied; false also under an allocator that ignores them (a sanitizer's).
 bool keepMailBuffersForReuse();
-
-// True when the environment gives glibc's allocator settings of its own (MALLOC_MMAP_THRESHOLD_,
-// MALLOC_TRIM_THRESHOLD_, MALLOC_TOP_PAD_ or a glibc.malloc tunable): then nothing is changed.
-bool userChoseMallocSettings();
 
 } // namespace AllocatorTuning
