@@ -52,7 +52,7 @@
 // by Qt, so "JÜRGEN" finds "jürgen" but "jürgen" does not find "JÜRGEN". Accents are kept.
 // message-id:, and filters shorter than three characters, read their column alone (a scan of
 // the messages). Words of one or two characters cannot be trigrams: they keep the word index
-// (messages_fts, unicode61 without accents) and match the start of a word ("re" finds "report",
+// (messages_words, unicode61 without accents) and match the start of a word ("re" finds "report",
 // not "more"; quoted, the whole word).
 //
 // Keys and their keyword values are case-insensitive. A prefix that is not one of these keys
@@ -63,7 +63,7 @@
 //
 // SQL: all positive trigram lookups form one FTS5 query (joined by AND) in one
 // "m.id IN (SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH ?)", which comes
-// first, then the short positive words likewise on messages_fts; each negated term is its own
+// first, then the short positive words likewise on messages_words; each negated term is its own
 // "m.id NOT IN (...)" or "NOT (...)"; the checks and the other terms are conditions on the
 // messages' columns. All are ANDed, in the order typed. User text reaches SQLite only through
 // bindings, and reaches FTS5 only inside string literals. An invalid query gives where = "0"
@@ -377,7 +377,7 @@ SearchQuery failure(const Term &t, const QString &why)
 }
 
 const QLatin1String trigramTable("messages_trigram");
-const QLatin1String tokenTable("messages_fts");
+const QLatin1String tokenTable("messages_words");
 
 QString matchIn(QLatin1String table, bool negated)
 {

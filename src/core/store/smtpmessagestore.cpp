@@ -10,6 +10,7 @@
 #include "store/storecompression.h"
 #include "store/storeencoding.h"
 #include "store/storeschema.h"
+#include "store/storesqlite.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -80,10 +81,13 @@ QSqlDatabase SmtpMessageStorePrivate::openConnection(const QString &name, QStrin
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
     db.setDatabaseName(databaseName);
     db.setConnectOptions(connectOptions);
-    if (!db.open()) {
-        if (error)
-            *error = db.lastError().text();
-    }
+    QString why;
+    if (!db.open())
+        why = db.lastError().text();
+    else if (!StoreSqlite::installFunctions(db, &why))
+        db.close();
+    if (error && !why.isEmpty())
+        *error = why;
     return db;
 }
 
@@ -357,7 +361,7 @@ std::optional<SmtpStoredMessage> SmtpMessageStore::message(qint64 id) const
         "SELECT %1, r.data, m.remote_port, m.tls_protocol, m.tls_cipher, m.auth_user, "
         "m.smtputf8, m.cc_header, m.reply_to, m.date_header, m.message_id, "
         "m.attachments, m.parts, m.findings, m.parse_failed, m.unindexed, h.html, "
-        "(SELECT body FROM messages_fts WHERE rowid = m.id), r.encoding, h.encoding "
+        "(SELECT c3 FROM messages_fts_content WHERE id = m.id), r.encoding, h.encoding "
         "FROM messages m JOIN message_raw r ON r.id = m.id "
         "LEFT JOIN message_html h ON h.id = m.id WHERE m.id = ?")
                   .arg(QLatin1String(summaryColumns)));
@@ -568,15 +572,18 @@ bool SmtpMessageStore::clear()
     d->runTask([d, &ok](QSqlDatabase &db) {
         const StoreInternal::NonAdditiveChange change(d->nonAdditiveChanges);
         QSqlQuery q(db);
-        // The memberships first, so that the triggers of each message row find none to count.
+        // The memberships and the text first, so that the triggers of each message row find
+        // none to count and no text to take out of the indexes, which are emptied at once.
         ok = db.transaction() && q.exec(QStringLiteral("DELETE FROM message_mailboxes"))
             && q.exec(QStringLiteral("DELETE FROM mailboxes"))
-            && q.exec(QStringLiteral("DELETE FROM messages"))
-            && q.exec(QStringLiteral("DELETE FROM message_raw"))
-            && q.exec(QStringLiteral("DELETE FROM message_html"))
             && q.exec(QStringLiteral(
                 "INSERT INTO messages_trigram (messages_trigram) VALUES ('delete-all')"))
-            && q.exec(QStringLiteral("DELETE FROM messages_fts")) && db.commit();
+            && q.exec(
+                QStringLiteral("INSERT INTO messages_words (messages_words) VALUES ('delete-all')"))
+            && q.exec(QStringLiteral("DELETE FROM message_text"))
+            && q.exec(QStringLiteral("DELETE FROM messages"))
+            && q.exec(QStringLiteral("DELETE FROM message_raw"))
+            && q.exec(QStringLiteral("DELETE FROM message_html")) && db.commit();
         if (!ok) {
             db.rollback();
             return;

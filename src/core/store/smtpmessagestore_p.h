@@ -89,6 +89,7 @@ struct IndexedMessage
     QString recipients;
     MimeParsedMessage parsed;
     StoreCompression::Stored html; // the HTML body as message_html keeps it
+    StoreCompression::Stored textBody; // the text body as message_text keeps it (its c3)
 };
 
 // The statements that store new mail, prepared once per writer connection (storewriter.cpp).

@@ -1,10 +1,11 @@
 #include "store/storeblob.h"
 
 #include "offsetreader.h"
+#include "store/storesqlite.h"
 
 #include <QIODevice>
-#include <QSqlDriver>
-#include <QVariant>
+
+#include <climits>
 
 #include <sqlite3.h>
 
@@ -12,14 +13,6 @@ namespace {
 
 // How much is copied at a time: a few pages of the store, not the message.
 constexpr qint64 pieceSize = 256 * 1024;
-
-sqlite3 *handleOf(const QSqlDatabase &db)
-{
-    const QVariant v = db.driver() ? db.driver()->handle() : QVariant();
-    if (!v.isValid() || qstrcmp(v.typeName(), "sqlite3*") != 0)
-        return nullptr;
-    return *static_cast<sqlite3 *const *>(v.constData());
-}
 
 class BlobReader : public OffsetReader
 {
@@ -52,7 +45,7 @@ private:
 bool StoreBlob::write(
     QSqlDatabase &db, qint64 id, QIODevice *device, qint64 size, QString *errorString)
 {
-    sqlite3 *handle = handleOf(db);
+    sqlite3 *handle = StoreSqlite::handle(db);
     if (!handle) {
         *errorString = QStringLiteral("no SQLite handle");
         return false;
@@ -89,7 +82,7 @@ bool StoreBlob::write(
 
 std::unique_ptr<QIODevice> StoreBlob::open(const QSqlDatabase &db, qint64 id)
 {
-    sqlite3 *handle = handleOf(db);
+    sqlite3 *handle = StoreSqlite::handle(db);
     sqlite3_blob *blob = nullptr;
     if (!handle
         || sqlite3_blob_open(handle, "main", "message_raw", "data", id, 0, &blob) != SQLITE_OK) {

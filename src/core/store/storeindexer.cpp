@@ -104,7 +104,8 @@ struct IndexStatements
         : update(db)
         , indexed(db)
         , html(db)
-        , fts(db)
+        , text(db)
+        , words(db)
         , trigram(db)
     {
         ok = update.prepare(QStringLiteral(
@@ -117,18 +118,20 @@ struct IndexStatements
             && indexed.prepare(QStringLiteral("UPDATE messages SET unindexed = 0 WHERE id = ?"))
             && html.prepare(QStringLiteral(
                 "INSERT OR REPLACE INTO message_html (id, html, encoding) VALUES (?, ?, ?)"))
-            && fts.prepare(
-                QStringLiteral("INSERT INTO messages_fts (rowid, subject, sender, "
-                               "recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)"))
-            // The substring index reads the same row of messages_fts_content (its content table).
+            // The text first: the two indexes below are external-content tables over it (the
+            // view messages_fts_content), which keep only what they are given to index.
+            && text.prepare(QStringLiteral(
+                "INSERT INTO message_text (id, c0, c1, c2, c3, c4) VALUES (?, ?, ?, ?, ?, ?)"))
+            && words.prepare(QStringLiteral("INSERT INTO messages_words (rowid, c0, c1, c2, c3, "
+                                            "c4) VALUES (?, ?, ?, ?, ?, ?)"))
             && trigram.prepare(QStringLiteral("INSERT INTO messages_trigram (rowid, c0, c1, c2, "
                                               "c3, c4) VALUES (?, ?, ?, ?, ?, ?)"));
         if (!ok)
             error = update.lastError().text() + indexed.lastError().text() + html.lastError().text()
-                + fts.lastError().text() + trigram.lastError().text();
+                + text.lastError().text() + words.lastError().text() + trigram.lastError().text();
     }
 
-    QSqlQuery update, indexed, html, fts, trigram;
+    QSqlQuery update, indexed, html, text, words, trigram;
     bool ok = false;
     QString error;
     // The database size cap the connection has taken (0: none, as on a new connection).
@@ -239,6 +242,7 @@ bool SmtpMessageStorePrivate::indexPending(
             // Compressed here, on the indexer's thread, not by the writer.
             if (!m.parsed.htmlBody.isEmpty())
                 m.html = StoreCompression::encode(m.parsed.htmlBody.toUtf8());
+            m.textBody = StoreCompression::encode(m.parsed.textBody.toUtf8());
             // The sender column: From, the envelope sender and Reply-To (what reply-to: and
             // addressed: look for).
             m.sender = m.parsed.from + QLatin1Char(' ') + mailFrom;
@@ -314,16 +318,18 @@ bool writeIndexedMessage(IndexStatements &st, const IndexedMessage &m, QString *
     const QVariantList row { m.id, text(p.subject), m.sender, m.recipients, text(p.textBody),
         text(names.join(QLatin1Char(' '))) };
     for (int v = 0; v < row.size(); ++v) {
-        st.fts.bindValue(v, row.at(v));
+        st.words.bindValue(v, row.at(v));
         st.trigram.bindValue(v, row.at(v));
+        // The body as smtp_pack() keeps it (storesqlite.h): a zstd frame is a blob, verbatim
+        // text stays text.
+        const bool packedBody = v == 4 && m.textBody.encoding == StoreCompression::Zstd;
+        st.text.bindValue(v, packedBody ? QVariant(m.textBody.bytes) : row.at(v));
     }
-    if (!st.fts.exec()) {
-        *error = st.fts.lastError().text();
-        return false;
-    }
-    if (!st.trigram.exec()) {
-        *error = st.trigram.lastError().text();
-        return false;
+    for (QSqlQuery *q : { &st.text, &st.words, &st.trigram }) {
+        if (!q->exec()) {
+            *error = q->lastError().text();
+            return false;
+        }
     }
     st.indexed.bindValue(0, m.id);
     if (!st.indexed.exec()) {
@@ -381,7 +387,8 @@ bool SmtpMessageStorePrivate::writeIndex(
         statements.update.finish();
         statements.indexed.finish();
         statements.html.finish();
-        statements.fts.finish();
+        statements.text.finish();
+        statements.words.finish();
         statements.trigram.finish();
         if (ok && !db.commit()) {
             ok = false;

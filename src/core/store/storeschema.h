@@ -19,7 +19,8 @@ constexpr int applicationId = 0x534D5452;
 // 5: + messages_trigram (substring search). 6: + message_releases (releases to a relay).
 // 7: + mailboxes and message_mailboxes (a message's mailboxes, counts per mailbox).
 // 8: + encoding of message_raw and message_html (zstd-compressed rows beside verbatim ones).
-constexpr int currentVersion = 8;
+// 9: full-text content in message_text (the body compressed), messages_words for messages_fts.
+constexpr int currentVersion = SmtpMessageStore::schemaVersion;
 
 // A sort key of SmtpMessageStore::summaries() as SQL over the messages table (no alias), with
 // its collation: ORDER BY it (then id) and the keyset conditions use it as it is, because SQLite
@@ -56,7 +57,8 @@ SMTPRECEIVER_TEST_EXPORT PageSql pageSql(
 
 // Sets the connection's pragmas (WAL, synchronous=FULL, busy timeout).
 bool configure(QSqlDatabase &db, QString *errorString);
-// Checks that the file is ours (or empty), creates or migrates the schema. Writer only.
+// Checks that the file is ours (or empty), creates or migrates the schema. Writer only; the
+// connection has StoreSqlite::installFunctions().
 bool prepare(QSqlDatabase &db, QString *errorString);
 
 } // namespace StoreSchema

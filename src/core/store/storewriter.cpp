@@ -248,6 +248,8 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
         notify([this, error] { Q_EMIT q->errorOccurred(error); });
         return;
     }
+    // Ended before the completions: a caller woken by one reads the change as done.
+    pruned.reset();
     StoreInternal::raiseTo(newestNotified, ids.constLast()); // the watcher may raise it too
     // Before the completions: whoever a completion wakes already sees the index behind.
     {

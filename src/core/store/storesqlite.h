@@ -1,0 +1,30 @@
+// The store's direct use of SQLite's C API beneath Qt Sql: a connection's handle, and the SQL
+// functions the schema calls.
+#pragma once
+
+#include "smtpreceiver_global.h"
+
+#include <QSqlDatabase>
+#include <QString>
+
+struct sqlite3;
+
+namespace StoreSqlite {
+
+// The sqlite3 handle of an open QSQLITE connection; null for any other.
+sqlite3 *handle(const QSqlDatabase &db);
+
+// Defines, on this connection, the functions the schema's view and the indexer call (schema
+// version 9 keeps long full-text bodies compressed, see storecompression.h):
+//   smtp_pack(text)  a zstd frame of text's UTF-8 (a BLOB) when that is smaller, else text itself;
+//                    NULL stays NULL; a BLOB is an error (it would read back as a frame).
+//   smtp_text(value) what smtp_pack was given: a BLOB is expanded to its text, anything else is
+//                    returned as it is; a damaged frame gives NULL (with a warning), never other
+//                    text. (Its message is then found by its other columns only, and removing
+//                    it leaves the indexes' entries for its id, which no message has again.)
+// Every connection to a store needs them before it reads the full-text content (the view
+// messages_fts_content, so the searches that check text) or deletes a message. False, with
+// *errorString, when they cannot be defined.
+SMTPRECEIVER_TEST_EXPORT bool installFunctions(const QSqlDatabase &db, QString *errorString);
+
+} // namespace StoreSqlite
