@@ -268,9 +268,11 @@ const char *const schemaV9[] = {
 
 // After a migration that moved most of the file (version 9 copies the text out of the old
 // full-text table and drops it), the pages it left free are given back to the file system:
-// otherwise a migrated store of 1,000,000 messages kept 9.5 GB on disk for 5.6 GB of data, the
-// rest reused only as new mail came. VACUUM rewrites the file (2 minutes for that store, and as
-// much free disk again while it runs); when it cannot, the store stays as it is, larger.
+// otherwise a migrated store of 1,000,000 messages kept 9.5 GB on disk for 5.5 GB of data, the
+// rest reused only as new mail came. VACUUM rewrites the file (2 minutes for that store), and
+// while it runs needs up to twice the data's size free (a temporary copy, then every page through
+// the write-ahead log, which is cut back to nothing at once after). When it cannot, the store
+// stays as it is, larger, and is not tried again.
 void giveBackFreedPages(QSqlDatabase &db)
 {
     QString error;
@@ -278,7 +280,8 @@ void giveBackFreedPages(QSqlDatabase &db)
     const auto pages = free ? scalar(db, QStringLiteral("PRAGMA page_count"), &error) : free;
     if (!pages || *free * 4 < *pages)
         return;
-    if (!exec(db, QStringLiteral("VACUUM"), &error))
+    if (!exec(db, QStringLiteral("VACUUM"), &error)
+        || !exec(db, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"), &error))
         qCWarning(lcSmtpStore) << "cannot give back the space the migration freed:" << error;
 }
 

@@ -18,7 +18,7 @@ void pack(sqlite3_context *context, int, sqlite3_value **arguments)
     case SQLITE_BLOB:
         sqlite3_result_error(context, "smtp_pack() takes text, not a blob", -1);
         return;
-    default: // NULL (an empty column as the indexer binds it), or a number
+    default: // NULL (an empty column of an older store's text), or a number
         sqlite3_result_value(context, value);
         return;
     }
