@@ -168,6 +168,17 @@ QString indexErrors(const QString &path)
     return errors;
 }
 
+// htmlMessage(subject) stored and indexed in the store at path, which is closed again: its id,
+// 0 when it could not be stored or indexed.
+qint64 storeIndexedAndClose(const QString &path, const QByteArray &subject)
+{
+    SmtpMessageStore store;
+    if (!store.open(path))
+        return 0;
+    const qint64 id = deliverOne(store, htmlMessage(subject));
+    return id > 0 && waitForIndex(store) ? id : 0;
+}
+
 QList<qint64> idsFound(SmtpMessageStore &store, const QString &query)
 {
     QList<qint64> ids;
@@ -471,14 +482,8 @@ void TestStoreCompression::damagedFrameIsNotServed()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("d.sqlite"));
-    qint64 id = 0;
-    {
-        SmtpMessageStore store;
-        QVERIFY(store.open(path));
-        id = deliverOne(store, htmlMessage("damaged"));
-        QVERIFY(id > 0);
-        QVERIFY(waitForIndex(store));
-    }
+    const qint64 id = storeIndexedAndClose(path, "damaged");
+    QVERIFY(id > 0);
     // A zstd frame cut short: no bytes are better than wrong bytes.
     QVERIFY(execOn(path,
         QStringLiteral(
@@ -499,14 +504,8 @@ void TestStoreCompression::damagedTextFrameReadsAsNoText()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("t.sqlite"));
-    qint64 id = 0;
-    {
-        SmtpMessageStore store;
-        QVERIFY(store.open(path));
-        id = deliverOne(store, htmlMessage("damaged text"));
-        QVERIFY(id > 0);
-        QVERIFY(waitForIndex(store));
-    }
+    const qint64 id = storeIndexedAndClose(path, "damaged text");
+    QVERIFY(id > 0);
     QCOMPARE(rowOf(path, id).textType, QStringLiteral("blob"));
     QVERIFY(execOn(path,
         QStringLiteral("UPDATE message_text SET c3 = substr(c3, 1, length(c3) / 2) WHERE id = ?"),

@@ -266,6 +266,37 @@ const char *const schemaV9[] = {
     END)",
 };
 
+template<size_t N>
+bool applyAll(QSqlDatabase &db, const char *const (&statements)[N], QString *errorString)
+{
+    for (const char *statement : statements) {
+        if (!exec(db, QString::fromUtf8(statement), errorString))
+            return false;
+    }
+    return true;
+}
+
+// A version's statements, unless what they add is there already (probe: a count, 0 when not).
+template<size_t N>
+bool applyUnlessPresent(QSqlDatabase &db, const QString &probe, const char *const (&statements)[N],
+    QString *errorString)
+{
+    const auto has = scalar(db, probe, errorString);
+    return has && (*has != 0 || applyAll(db, statements, errorString));
+}
+
+QString tableCount(const char *name)
+{
+    return QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = '%1'")
+        .arg(QLatin1String(name));
+}
+
+QString columnCount(const char *table, const char *column)
+{
+    return QStringLiteral("SELECT count(*) FROM pragma_table_info('%1') WHERE name = '%2'")
+        .arg(QLatin1String(table), QLatin1String(column));
+}
+
 // After a migration that moved most of the file (version 9 copies the text out of the old
 // full-text table and drops it), the pages it left free are given back to the file system:
 // otherwise a migrated store of 1,000,000 messages kept 9.5 GB on disk for 5.5 GB of data, the
@@ -472,86 +503,31 @@ bool prepare(QSqlDatabase &db, QString *errorString)
         return false;
     }
     bool ok = true;
-    if (*version == 0) {
-        for (const char *statement : schemaV1)
-            ok = ok && exec(db, QString::fromUtf8(statement), errorString);
-    }
-    if (*version < 2) {
-        for (const char *statement : schemaV2)
-            ok = ok && exec(db, QString::fromUtf8(statement), errorString);
-    }
+    if (*version == 0)
+        ok = applyAll(db, schemaV1, errorString);
+    if (*version < 2)
+        ok = ok && applyAll(db, schemaV2, errorString);
     if (*version < 3) {
         for (const QString &statement : schemaV3())
             ok = ok && exec(db, statement, errorString);
     }
-    if (*version < 4) {
-        // A file marked older than it is (by hand, or a test) may have the column already.
-        const auto has = scalar(db,
-            QStringLiteral(
-                "SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'unindexed'"),
-            errorString);
-        ok = ok && has;
-        if (ok && *has == 0) {
-            for (const char *statement : schemaV4)
-                ok = ok && exec(db, QString::fromUtf8(statement), errorString);
-        }
-    }
-    if (*version < 5) {
-        // As for version 4: a file marked older than it is may have the table already.
-        const auto has = scalar(db,
-            QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = 'messages_trigram'"),
-            errorString);
-        ok = ok && has;
-        if (ok && *has == 0) {
-            for (const char *statement : schemaV5)
-                ok = ok && exec(db, QString::fromUtf8(statement), errorString);
-        }
-    }
-    if (*version < 6) {
-        // As for version 4: a file marked older than it is may have the table already.
-        const auto has = scalar(db,
-            QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = 'message_releases'"),
-            errorString);
-        ok = ok && has;
-        if (ok && *has == 0) {
-            for (const char *statement : schemaV6)
-                ok = ok && exec(db, QString::fromUtf8(statement), errorString);
-        }
-    }
-    if (*version < 7) {
-        // As for version 4: a file marked older than it is may have the table already.
-        const auto has = scalar(db,
-            QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = 'message_mailboxes'"),
-            errorString);
-        ok = ok && has;
-        if (ok && *has == 0) {
-            for (const char *statement : schemaV7)
-                ok = ok && exec(db, QString::fromUtf8(statement), errorString);
-        }
-    }
-    if (*version < 8) {
-        // As for version 4: a file marked older than it is may have the columns already.
-        const auto has = scalar(db,
-            QStringLiteral(
-                "SELECT count(*) FROM pragma_table_info('message_raw') WHERE name = 'encoding'"),
-            errorString);
-        ok = ok && has;
-        if (ok && *has == 0) {
-            for (const char *statement : schemaV8)
-                ok = ok && exec(db, QString::fromUtf8(statement), errorString);
-        }
-    }
-    if (*version < 9) {
-        // As for version 4: a file marked older than it is may have the table already.
-        const auto has = scalar(db,
-            QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = 'message_text'"),
-            errorString);
-        ok = ok && has;
-        if (ok && *has == 0) {
-            for (const char *statement : schemaV9)
-                ok = ok && exec(db, QString::fromUtf8(statement), errorString);
-        }
-    }
+    // From version 4 on, a file marked older than it is (by hand, or a test) may have what a
+    // version adds already: each is applied unless it is there.
+    if (*version < 4)
+        ok = ok
+            && applyUnlessPresent(db, columnCount("messages", "unindexed"), schemaV4, errorString);
+    if (*version < 5)
+        ok = ok && applyUnlessPresent(db, tableCount("messages_trigram"), schemaV5, errorString);
+    if (*version < 6)
+        ok = ok && applyUnlessPresent(db, tableCount("message_releases"), schemaV6, errorString);
+    if (*version < 7)
+        ok = ok && applyUnlessPresent(db, tableCount("message_mailboxes"), schemaV7, errorString);
+    if (*version < 8)
+        ok = ok
+            && applyUnlessPresent(
+                db, columnCount("message_raw", "encoding"), schemaV8, errorString);
+    if (*version < 9)
+        ok = ok && applyUnlessPresent(db, tableCount("message_text"), schemaV9, errorString);
     ok = ok
         && exec(db, QStringLiteral("PRAGMA application_id = %1").arg(applicationId), errorString)
         && exec(db, QStringLiteral("PRAGMA user_version = %1").arg(currentVersion), errorString);
