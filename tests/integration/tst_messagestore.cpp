@@ -77,8 +77,8 @@ void makeSqliteFile(const QString &path, const QStringList &statements)
 }
 
 // What a kill -9 before the indexer leaves of the messages whose id is <condition>: no text, in
-// neither index (told what to forget with the values they were made of, as the delete trigger
-// does).
+// none of the indexes (told what to forget with the values they were made of, as the delete
+// trigger does).
 QStringList forgetText(const QString &condition)
 {
     return { "INSERT INTO messages_trigram (messages_trigram, rowid, c0, c1, c2, c3, c4) SELECT "
@@ -86,6 +86,12 @@ QStringList forgetText(const QString &condition)
             + condition,
         "INSERT INTO messages_words (messages_words, rowid, c0, c1, c2, c3, c4) SELECT "
         "'delete', id, c0, c1, c2, c3, c4 FROM messages_fts_content WHERE id "
+            + condition,
+        "INSERT INTO messages_from_trigram (messages_from_trigram, rowid, c0) SELECT 'delete', "
+        "m.id, m.from_header FROM messages m JOIN message_text t ON t.id = m.id WHERE m.id "
+            + condition,
+        "INSERT INTO messages_to_trigram (messages_to_trigram, rowid, c0) SELECT 'delete', "
+        "m.id, m.to_header FROM messages m JOIN message_text t ON t.id = m.id WHERE m.id "
             + condition,
         "DELETE FROM message_text WHERE id " + condition };
 }
@@ -313,11 +319,20 @@ void TestMessageStore::removeAndClear()
     QCOMPARE(removed.at(0).at(0).value<QList<qint64>>(), QList<qint64> { a });
     QVERIFY(s.rawData(a).isEmpty());
     QVERIFY(!s.rawData(b).isEmpty());
+    QVERIFY(waitForIndex(s));
+    QCOMPARE(s.summaries("from:sender", 0, 10).size(), 1);
     QVERIFY(s.clear());
     QCOMPARE(s.count(), 0);
     QCOMPARE(s.unreadCount(), 0);
     QVERIFY(s.summaries({}, 0, 10).isEmpty());
     QVERIFY(s.rawData(b).isEmpty());
+    // The indexes were emptied with the messages: the headers of new mail are found, once.
+    QVERIFY(s.summaries("from:sender", 0, 10).isEmpty());
+    const qint64 c = store(s, makeMessage("c")).id;
+    QVERIFY(waitForIndex(s));
+    QCOMPARE(s.countMatching("from:sender to:a@x").messages, 1);
+    QCOMPARE(s.summaries("to:a@x.test", 0, 10).size(), 1);
+    QCOMPARE(s.summaries("to:a@x.test", 0, 10).at(0).id, c);
 }
 
 void TestMessageStore::removeMatching()
@@ -332,6 +347,7 @@ void TestMessageStore::removeMatching()
     QCOMPARE(s.count(), 1);
     QCOMPARE(s.summaries({}, 0, 10).at(0).subject, QString("newsletter"));
     QCOMPARE(s.summaries("invoice", 0, 10).size(), 0); // the search index forgot them too
+    QCOMPARE(s.summaries("from:sender", 0, 10).size(), 1); // and so did the From index
 }
 
 void TestMessageStore::nonAdditiveChangesCountWhatIsNotNewMail()

@@ -573,7 +573,7 @@ void TestMessageStoreSort::migratesVersion2Files()
     store.close();
     inspect({}, &version, &indexes);
     QCOMPARE(version, qint64(SmtpMessageStore::schemaVersion));
-    QCOMPARE(version, qint64(9));
+    QCOMPARE(version, qint64(10));
     QCOMPARE(indexes, 4);
 }
 

@@ -144,8 +144,9 @@ qint64 scalarOn(const QString &path, const QString &sql)
     return value;
 }
 
-// FTS5's own check of both full-text indexes against the text they were made of (read through
-// the store's view, so on a connection with the store's functions). Empty when they agree.
+// FTS5's own check of the full-text indexes: the two over the text against the text they were
+// made of (read through the store's view, so on a connection with the store's functions), the
+// contentless From and To indexes of their own structure. Empty when all is well.
 QString indexErrors(const QString &path)
 {
     QString errors;
@@ -155,7 +156,8 @@ QString indexErrors(const QString &path)
         db.setDatabaseName(path);
         if (!db.open() || !StoreSqlite::installFunctions(db, &errors))
             errors += QStringLiteral("cannot open");
-        for (const char *index : { "messages_words", "messages_trigram" }) {
+        for (const char *index : { "messages_words", "messages_trigram", "messages_from_trigram",
+                 "messages_to_trigram" }) {
             QSqlQuery q(db);
             if (errors.isEmpty()
                 && !q.exec(QStringLiteral("INSERT INTO %1 (%1, rank) VALUES ('integrity-check', 1)")
@@ -166,6 +168,31 @@ QString indexErrors(const QString &path)
     }
     QSqlDatabase::removeDatabase(name);
     return errors;
+}
+
+// The ids that the From or To index (messages_from_trigram, messages_to_trigram) gives for
+// value: the messages it holds with that value's trigrams (three or more characters, no quote).
+QList<qint64> headerIndexIds(const QString &path, const char *table, const QString &value)
+{
+    QStringList grams;
+    for (qsizetype i = 0; i + 3 <= value.size(); ++i)
+        grams.append(QLatin1Char('"') + value.mid(i, 3) + QLatin1Char('"'));
+    QList<qint64> ids;
+    const QString name = QStringLiteral("header-index");
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(path);
+        QSqlQuery q(db);
+        if (db.open()
+            && q.exec(QStringLiteral("SELECT rowid FROM %1 WHERE %1 MATCH '%2' ORDER BY rowid")
+                          .arg(QLatin1String(table), grams.join(QLatin1String(" AND "))))) {
+            while (q.next())
+                ids.append(q.value(0).toLongLong());
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return ids;
 }
 
 // htmlMessage(subject) stored and indexed in the store at path, which is closed again: its id,
@@ -238,6 +265,12 @@ void TestStoreCompression::newMailIsCompressed()
     QCOMPARE(row.textType, QStringLiteral("blob"));
     QCOMPARE(idsFound(store, QStringLiteral("of")), QList<qint64> { id });
     QCOMPARE(stored->textBody().count(QStringLiteral(" of the quarterly report for ")), 40);
+    // The From and To headers in their own indexes.
+    QCOMPARE(idsFound(store, QStringLiteral("from:sender@x")), QList<qint64> { id });
+    QCOMPARE(headerIndexIds(path, "messages_from_trigram", QStringLiteral("sender")),
+        QList<qint64> { id });
+    QCOMPARE(headerIndexIds(path, "messages_to_trigram", QStringLiteral("a@x.test")),
+        QList<qint64> { id });
     QCOMPARE(indexErrors(path), QString());
 
     // The same after reopening, and gone with the message.
@@ -251,6 +284,8 @@ void TestStoreCompression::newMailIsCompressed()
     QVERIFY(again.rawData(id).isEmpty());
     QVERIFY(idsFound(again, QStringLiteral("quarterly")).isEmpty());
     QVERIFY(idsFound(again, QStringLiteral("of")).isEmpty());
+    QVERIFY(headerIndexIds(path, "messages_from_trigram", QStringLiteral("sender")).isEmpty());
+    QVERIFY(headerIndexIds(path, "messages_to_trigram", QStringLiteral("a@x.test")).isEmpty());
     QCOMPARE(rowOf(path, id).textType, QString());
     QCOMPARE(indexErrors(path), QString());
 }
@@ -400,7 +435,7 @@ void TestStoreCompression::upgradeFromVersion6KeepsOldRows()
         QVERIFY(store.remove({ 2 }));
         QVERIFY(store.rawData(2).isEmpty());
     }
-    QCOMPARE(scalarOn(path, QStringLiteral("PRAGMA user_version")), 9);
+    QCOMPARE(scalarOn(path, QStringLiteral("PRAGMA user_version")), 10);
     QCOMPARE(
         scalarOn(path, QStringLiteral("SELECT count(*) FROM message_raw WHERE encoding = 0")), 2);
     QCOMPARE(
@@ -455,6 +490,13 @@ void TestStoreCompression::upgradeFromVersion8PacksTextAndKeepsSearches()
         QCOMPARE(idsFound(store, QStringLiteral("ok")), QList<qint64> { 2 });
         QCOMPARE(idsFound(store, QStringLiteral("\"by\"")), QList<qint64> { 2 });
         QCOMPARE(idsFound(store, QStringLiteral("from:erin")), QList<qint64> { 3 });
+        // and what the old ones could not: the From and To indexes, built from the headers.
+        QCOMPARE(idsFound(store, QStringLiteral("from:example.test")), (QList<qint64> { 3, 2, 1 }));
+        QCOMPARE(idsFound(store, QStringLiteral("to:bob")), QList<qint64> { 1 });
+        QCOMPARE(headerIndexIds(path, "messages_from_trigram", QStringLiteral("alice")),
+            QList<qint64> { 1 });
+        QCOMPARE(headerIndexIds(path, "messages_to_trigram", QStringLiteral("example.test")),
+            (QList<qint64> { 1, 2, 3 }));
         QCOMPARE(idsFound(store, QStringLiteral("tambourine")), QList<qint64> { 3 });
         QCOMPARE(idsFound(store, QStringLiteral("example.test")), (QList<qint64> { 3, 2, 1 }));
         QCOMPARE(rowOf(path, 1).textType, QStringLiteral("blob")); // packed by the migration
@@ -468,8 +510,14 @@ void TestStoreCompression::upgradeFromVersion8PacksTextAndKeepsSearches()
         QVERIFY(store.remove({ 1 }));
         QVERIFY(idsFound(store, QStringLiteral("narwhal")).isEmpty());
         QCOMPARE(idsFound(store, QStringLiteral("example.test")), (QList<qint64> { 3, 2 }));
+        // The header indexes forgot it too, with the values they were given.
+        QVERIFY(idsFound(store, QStringLiteral("from:alice")).isEmpty());
+        QCOMPARE(headerIndexIds(path, "messages_from_trigram", QStringLiteral("example.test")),
+            (QList<qint64> { 2, 3 }));
+        QCOMPARE(headerIndexIds(path, "messages_to_trigram", QStringLiteral("example.test")),
+            (QList<qint64> { 2, 3 }));
     }
-    QCOMPARE(scalarOn(path, QStringLiteral("PRAGMA user_version")), 9);
+    QCOMPARE(scalarOn(path, QStringLiteral("PRAGMA user_version")), 10);
     QCOMPARE(rowOf(path, 2).textType, QStringLiteral("text")); // short: kept as it is
     QCOMPARE(scalarOn(path,
                  QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = "

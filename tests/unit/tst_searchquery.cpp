@@ -13,6 +13,11 @@ const QString ftsNotIn
     = "m.id NOT IN (SELECT rowid FROM messages_words WHERE messages_words MATCH ?)";
 const QString trigramIn
     = "m.id IN (SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH ?)";
+// from: and to: alone look up the index of their own header.
+const QString fromIn
+    = "m.id IN (SELECT rowid FROM messages_from_trigram WHERE messages_from_trigram MATCH ?)";
+const QString toIn
+    = "m.id IN (SELECT rowid FROM messages_to_trigram WHERE messages_to_trigram MATCH ?)";
 // The full-text columns contain the (lowercased) value.
 const QString textContains
     = "EXISTS (SELECT 1 FROM messages_fts_content c WHERE c.id = m.id AND instr(lower("
@@ -216,6 +221,16 @@ void TestSearchQuery::initTestCase()
             q.exec(
                 QStringLiteral("INSERT INTO %1 (%1) VALUES ('rebuild')").arg(QLatin1String(index))),
             qPrintable(q.lastError().text()));
+    // The From and To indexes keep nothing but what they are given: the headers' columns.
+    for (const char *header : { "from", "to" })
+        QVERIFY2(q.exec(QStringLiteral("CREATE VIRTUAL TABLE messages_%1_trigram USING fts5(c0, "
+                                       "content='', tokenize='trigram', detail='none', "
+                                       "columnsize=0)")
+                            .arg(QLatin1String(header)))
+                && q.exec(QStringLiteral("INSERT INTO messages_%1_trigram (rowid, c0) "
+                                         "SELECT id, %1_header FROM messages")
+                              .arg(QLatin1String(header))),
+            qPrintable(q.lastError().text()));
 
     // The fixture itself: everything is there.
     Ids ids;
@@ -363,15 +378,24 @@ void TestSearchQuery::compile_data()
                              "instr(lower(r.value), lower(?)) > 0 AND instr(lower(m.to_header || "
                              "' ' || m.cc_header), lower(r.value)) = 0)";
     const QString subjectCheck = "instr(lower(m.subject), lower(?)) > 0";
-    QTest::newRow("from: address") << "from:alice@example.com" << in + " AND " + fromCheck
+    QTest::newRow("from: address") << "from:alice@example.com" << fromIn + " AND " + fromCheck
                                    << strings({ grams("alice@example.com"), "alice@example.com" });
     QTest::newRow("from: quoted address")
-        << "from:\"Alice@example.com\"" << in + " AND " + fromCheck
+        << "from:\"Alice@example.com\"" << fromIn + " AND " + fromCheck
         << strings({ grams("Alice@example.com"), "alice@example.com" });
-    QTest::newRow("from: cleaned") << "from:<alice@example.com>" << in + " AND " + fromCheck
+    QTest::newRow("from: cleaned") << "from:<alice@example.com>" << fromIn + " AND " + fromCheck
                                    << strings({ grams("alice@example.com"), "alice@example.com" });
     QTest::newRow("from: short, the column alone") << "from:Al" << fromCheck << strings({ "al" });
-    QTest::newRow("to:") << "to:bob" << in + " AND " + toCheck << strings({ "\"bob\"", "bob" });
+    QTest::newRow("to:") << "to:bob" << toIn + " AND " + toCheck << strings({ "\"bob\"", "bob" });
+    QTest::newRow("to: and from:: the From index leads, To is checked")
+        << "to:bob from:alice" << fromIn + " AND " + toCheck + " AND " + fromCheck
+        << strings({ grams("alice"), "bob", "alice" });
+    QTest::newRow("to: and cc:: the whole text's index")
+        << "to:bob cc:carol" << in + " AND " + toCheck + " AND " + ccCheck
+        << strings({ "\"bob\" AND " + grams("carol"), "bob", "carol" });
+    QTest::newRow("from: and a word: the whole text's index")
+        << "from:alice apple" << in + " AND " + fromCheck + " AND " + textContains
+        << strings({ grams("alice") + " AND " + grams("apple"), "alice", "apple" });
     QTest::newRow("cc:") << "cc:bob" << in + " AND " + ccCheck << strings({ "\"bob\"", "bob" });
     QTest::newRow("bcc:") << "bcc:bob" << in + " AND " + bccCheck << strings({ "\"bob\"", "bob" });
     QTest::newRow("reply-to:") << "Reply-To:bob" << in + " AND " + replyToCheck
@@ -400,8 +424,8 @@ void TestSearchQuery::compile_data()
         << strings({ grams(R"(the "big" deal)"), R"(the "big" deal)" });
     QTest::newRow("keys are case-insensitive")
         << "FROM:Alice To:Bob SUBJECT:Hi"
-        << in + " AND " + fromCheck + " AND " + toCheck + " AND " + subjectCheck
-        << strings({ grams("Alice") + " AND \"Bob\"", "alice", "bob", "hi" });
+        << fromIn + " AND " + fromCheck + " AND " + toCheck + " AND " + subjectCheck
+        << strings({ grams("Alice"), "alice", "bob", "hi" });
     QTest::newRow("-from:") << "-from:noreply"
                             << "NOT " + fromCheck << strings({ "noreply" });
     QTest::newRow("-subject:") << "-subject:noreply"
@@ -415,7 +439,7 @@ void TestSearchQuery::compile_data()
     QTest::newRow("unknown key: url")
         << "http://x.org" << word << strings({ grams("http://x.org"), "http://x.org" });
     QTest::newRow("quoted key: still a key (the quotes are dropped)")
-        << "\"from:alice\"" << in + " AND " + fromCheck << strings({ grams("alice"), "alice" });
+        << "\"from:alice\"" << fromIn + " AND " + fromCheck << strings({ grams("alice"), "alice" });
     QTest::newRow("key with a non-letter: a word")
         << "from1:x" << word << strings({ grams("from1:x"), "from1:x" });
 
@@ -560,6 +584,13 @@ void TestSearchQuery::leadingMatch_data()
         << QStringLiteral("subject:apple") << QStringLiteral("messages_trigram") << false;
     QTest::newRow("word and sender")
         << QStringLiteral("apple from:alice") << QStringLiteral("messages_trigram") << false;
+    // A header's check reads the very header its index was made of.
+    QTest::newRow("sender") << QStringLiteral("from:alice")
+                            << QStringLiteral("messages_from_trigram") << true;
+    QTest::newRow("recipient and subject")
+        << QStringLiteral("to:bob subject:hi") << QStringLiteral("messages_to_trigram") << true;
+    QTest::newRow("recipient and a longer subject")
+        << QStringLiteral("to:bob subject:hello") << QStringLiteral("messages_trigram") << false;
     // A short word is the start of a word in the word index: nothing else checks it.
     QTest::newRow("short word") << QStringLiteral("re") << QStringLiteral("messages_words")
                                 << false;

@@ -63,7 +63,10 @@
 //
 // SQL: all positive trigram lookups form one FTS5 query (joined by AND) in one
 // "m.id IN (SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH ?)", which comes
-// first, then the short positive words likewise on messages_words; each negated term is its own
+// first (when the only lookups are of from: and to:, the same on messages_from_trigram, or on
+// messages_to_trigram when there is no from:: indexes of that header alone, where a candidate is
+// far likelier to be a match), then the short positive words likewise on messages_words; each
+// negated term is its own
 // "m.id NOT IN (...)" or "NOT (...)"; the checks and the other terms are conditions on the
 // messages' columns. All are ANDed, in the order typed. User text reaches SQLite only through
 // bindings, and reaches FTS5 only inside string literals. An invalid query gives where = "0"
@@ -378,6 +381,8 @@ SearchQuery failure(const Term &t, const QString &why)
 
 const QLatin1String trigramTable("messages_trigram");
 const QLatin1String tokenTable("messages_words");
+const QLatin1String fromTrigramTable("messages_from_trigram");
+const QLatin1String toTrigramTable("messages_to_trigram");
 
 QString matchIn(QLatin1String table, bool negated)
 {
@@ -485,6 +490,11 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
 
     bool usesIndex = false;
     bool trigramOfColumn = false; // a trigram lookup for a column's check (not implied by it)
+    // The lookups of from: and to: (also in positiveTrigram), and whether positiveTrigram has
+    // any other: a query of those headers alone asks their own indexes, which hold nothing else.
+    QStringList positiveFrom;
+    QStringList positiveTo;
+    bool trigramOfOthers = false;
     QString firstMailbox; // the first positive mailbox: term, moved to the front
     // A word: three characters or more, every trigram in the index and the text containing it;
     // shorter, the start of a word in the word index.
@@ -506,6 +516,7 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
             conditionBindings.append(trigramQuery(value));
         } else {
             positiveTrigram.append(trigramQuery(value));
+            trigramOfOthers = true;
             conditions.append(textContains);
         }
         conditionBindings.append(value.toLower());
@@ -518,8 +529,15 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
             ? std::pair<QString, int>(contains(QLatin1String("m.subject")), 1)
             : headerCheck(t.key);
         if (!t.negated && indexed && codePoints(value) >= 3) {
-            positiveTrigram.append(trigramQuery(value));
+            const QString lookup = trigramQuery(value);
+            positiveTrigram.append(lookup);
             trigramOfColumn = true;
+            if (t.key == Key::From)
+                positiveFrom.append(lookup);
+            else if (t.key == Key::To)
+                positiveTo.append(lookup);
+            else
+                trigramOfOthers = true;
         }
         conditions.append(t.negated ? QStringLiteral("NOT ") + check : check);
         for (int i = 0; i < count; ++i)
@@ -685,7 +703,16 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
         conditionBindings.prepend(positiveToken.join(QLatin1String(" AND ")));
         q.leadingMatchTable = tokenTable;
     }
-    if (!positiveTrigram.isEmpty()) {
+    if (!positiveTrigram.isEmpty() && !trigramOfOthers) {
+        // Only From and To to look up: the index of one of them, where a candidate is a header
+        // that has the trigrams, and which its check (on that very header) implies.
+        const bool from = !positiveFrom.isEmpty();
+        const QLatin1String table = from ? fromTrigramTable : toTrigramTable;
+        conditions.prepend(matchIn(table, false));
+        conditionBindings.prepend((from ? positiveFrom : positiveTo).join(QLatin1String(" AND ")));
+        q.leadingMatchTable = table;
+        q.leadingMatchImplied = true;
+    } else if (!positiveTrigram.isEmpty()) {
         conditions.prepend(matchIn(trigramTable, false));
         conditionBindings.prepend(positiveTrigram.join(QLatin1String(" AND ")));
         q.leadingMatchTable = trigramTable;

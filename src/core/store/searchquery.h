@@ -45,8 +45,9 @@ struct SMTPRECEIVER_TEST_EXPORT SearchQuery
     // empty when where does not start with one. The store may walk that index instead.
     QString leadingMatchTable;
     // Whether the rest of where implies that first condition: every value looked up in the
-    // trigram index is a word, which where then checks in the very text that index was made of
-    // (a substring of the text has all its trigrams in the index). A page may then read the
+    // trigram index is a word (or, in the From or To index, a from: or to: value), which where
+    // then checks in the very text that index was made of (a substring of the text has all its
+    // trigrams in the index). A page may then read the
     // checks alone and leave the index out.
     bool leadingMatchImplied = false;
     // The mailbox of where's first condition when that condition is mailboxCondition() (its

@@ -580,6 +580,10 @@ bool SmtpMessageStore::clear()
                 "INSERT INTO messages_trigram (messages_trigram) VALUES ('delete-all')"))
             && q.exec(
                 QStringLiteral("INSERT INTO messages_words (messages_words) VALUES ('delete-all')"))
+            && q.exec(QStringLiteral(
+                "INSERT INTO messages_from_trigram (messages_from_trigram) VALUES ('delete-all')"))
+            && q.exec(QStringLiteral(
+                "INSERT INTO messages_to_trigram (messages_to_trigram) VALUES ('delete-all')"))
             && q.exec(QStringLiteral("DELETE FROM message_text"))
             && q.exec(QStringLiteral("DELETE FROM messages"))
             && q.exec(QStringLiteral("DELETE FROM message_raw"))

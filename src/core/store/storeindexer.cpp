@@ -107,6 +107,8 @@ struct IndexStatements
         , text(db)
         , words(db)
         , trigram(db)
+        , fromTrigram(db)
+        , toTrigram(db)
     {
         ok = update.prepare(QStringLiteral(
                  "UPDATE messages SET cc_header = ?, reply_to = ?, date_header = ?, "
@@ -125,13 +127,21 @@ struct IndexStatements
             && words.prepare(QStringLiteral("INSERT INTO messages_words (rowid, c0, c1, c2, c3, "
                                             "c4) VALUES (?, ?, ?, ?, ?, ?)"))
             && trigram.prepare(QStringLiteral("INSERT INTO messages_trigram (rowid, c0, c1, c2, "
-                                              "c3, c4) VALUES (?, ?, ?, ?, ?, ?)"));
+                                              "c3, c4) VALUES (?, ?, ?, ?, ?, ?)"))
+            // The headers as the messages row has them: the delete trigger tells these
+            // contentless indexes to forget that row's values, which must be the same.
+            && fromTrigram.prepare(
+                QStringLiteral("INSERT INTO messages_from_trigram (rowid, c0) "
+                               "SELECT id, from_header FROM messages WHERE id = ?"))
+            && toTrigram.prepare(QStringLiteral("INSERT INTO messages_to_trigram (rowid, c0) "
+                                                "SELECT id, to_header FROM messages WHERE id = ?"));
         if (!ok)
             error = update.lastError().text() + indexed.lastError().text() + html.lastError().text()
-                + text.lastError().text() + words.lastError().text() + trigram.lastError().text();
+                + text.lastError().text() + words.lastError().text() + trigram.lastError().text()
+                + fromTrigram.lastError().text() + toTrigram.lastError().text();
     }
 
-    QSqlQuery update, indexed, html, text, words, trigram;
+    QSqlQuery update, indexed, html, text, words, trigram, fromTrigram, toTrigram;
     bool ok = false;
     QString error;
     // The database size cap the connection has taken (0: none, as on a new connection).
@@ -326,6 +336,13 @@ bool writeIndexedMessage(IndexStatements &st, const IndexedMessage &m, QString *
         st.text.bindValue(v, packedBody ? QVariant(m.textBody.bytes) : row.at(v));
     }
     for (QSqlQuery *q : { &st.text, &st.words, &st.trigram }) {
+        if (!q->exec()) {
+            *error = q->lastError().text();
+            return false;
+        }
+    }
+    for (QSqlQuery *q : { &st.fromTrigram, &st.toTrigram }) {
+        q->bindValue(0, m.id);
         if (!q->exec()) {
             *error = q->lastError().text();
             return false;

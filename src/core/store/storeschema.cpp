@@ -266,6 +266,38 @@ const char *const schemaV9[] = {
     END)",
 };
 
+// Version 10: substring indexes of the From and To headers alone (contentless: the values are
+// the messages table's own columns). messages_trigram has no columns (detail=none), so from:alice
+// looked up every message with "ali", "lic" and "ice" anywhere: 197,000 in a million, against
+// 16,700 that the From check let through; sorting those took a second and more. Each is about
+// 40 bytes a message. A message is in them exactly when its text is in message_text (the
+// indexer writes both in one transaction), which the delete trigger tests before it tells them
+// to forget the values they were given.
+const char *const schemaV10[] = {
+    R"(CREATE VIRTUAL TABLE messages_from_trigram USING fts5(c0, content = '',
+        tokenize = 'trigram', detail = 'none', columnsize = 0))",
+    R"(CREATE VIRTUAL TABLE messages_to_trigram USING fts5(c0, content = '',
+        tokenize = 'trigram', detail = 'none', columnsize = 0))",
+    R"(INSERT INTO messages_from_trigram (rowid, c0)
+        SELECT m.id, m.from_header FROM messages m JOIN message_text t ON t.id = m.id)",
+    R"(INSERT INTO messages_to_trigram (rowid, c0)
+        SELECT m.id, m.to_header FROM messages m JOIN message_text t ON t.id = m.id)",
+    "DROP TRIGGER messages_deleted",
+    R"(CREATE TRIGGER messages_deleted AFTER DELETE ON messages BEGIN
+        DELETE FROM message_raw WHERE id = old.id;
+        DELETE FROM message_html WHERE id = old.id;
+        INSERT INTO messages_trigram (messages_trigram, rowid, c0, c1, c2, c3, c4)
+            SELECT 'delete', id, c0, c1, c2, c3, c4 FROM messages_fts_content WHERE id = old.id;
+        INSERT INTO messages_words (messages_words, rowid, c0, c1, c2, c3, c4)
+            SELECT 'delete', id, c0, c1, c2, c3, c4 FROM messages_fts_content WHERE id = old.id;
+        INSERT INTO messages_from_trigram (messages_from_trigram, rowid, c0)
+            SELECT 'delete', old.id, old.from_header FROM message_text WHERE id = old.id;
+        INSERT INTO messages_to_trigram (messages_to_trigram, rowid, c0)
+            SELECT 'delete', old.id, old.to_header FROM message_text WHERE id = old.id;
+        DELETE FROM message_text WHERE id = old.id;
+    END)",
+};
+
 template<size_t N>
 bool applyAll(QSqlDatabase &db, const char *const (&statements)[N], QString *errorString)
 {
@@ -528,6 +560,9 @@ bool prepare(QSqlDatabase &db, QString *errorString)
                 db, columnCount("message_raw", "encoding"), schemaV8, errorString);
     if (*version < 9)
         ok = ok && applyUnlessPresent(db, tableCount("message_text"), schemaV9, errorString);
+    if (*version < 10)
+        ok = ok
+            && applyUnlessPresent(db, tableCount("messages_from_trigram"), schemaV10, errorString);
     ok = ok
         && exec(db, QStringLiteral("PRAGMA application_id = %1").arg(applicationId), errorString)
         && exec(db, QStringLiteral("PRAGMA user_version = %1").arg(currentVersion), errorString);

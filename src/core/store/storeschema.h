@@ -20,6 +20,7 @@ constexpr int applicationId = 0x534D5452;
 // 7: + mailboxes and message_mailboxes (a message's mailboxes, counts per mailbox).
 // 8: + encoding of message_raw and message_html (zstd-compressed rows beside verbatim ones).
 // 9: full-text content in message_text (the body compressed), messages_words for messages_fts.
+// 10: + messages_from_trigram and messages_to_trigram (from: and to: without the whole text).
 constexpr int currentVersion = SmtpMessageStore::schemaVersion;
 
 // A sort key of SmtpMessageStore::summaries() as SQL over the messages table (no alias), with
