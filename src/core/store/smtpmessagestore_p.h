@@ -87,6 +87,10 @@ struct IndexedMessage
     qint64 id = 0;
     QString sender; // the FTS columns built from the envelope and the parse
     QString recipients;
+    // The From and To headers as the messages row has them (what the delete trigger tells
+    // their indexes to forget).
+    QString fromHeader;
+    QString toHeader;
     MimeParsedMessage parsed;
     StoreCompression::Stored html; // the HTML body as message_html keeps it
     StoreCompression::Stored textBody; // the text body as message_text keeps it (its c3)

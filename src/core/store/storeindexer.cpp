@@ -128,13 +128,10 @@ struct IndexStatements
                                             "c4) VALUES (?, ?, ?, ?, ?, ?)"))
             && trigram.prepare(QStringLiteral("INSERT INTO messages_trigram (rowid, c0, c1, c2, "
                                               "c3, c4) VALUES (?, ?, ?, ?, ?, ?)"))
-            // The headers as the messages row has them: the delete trigger tells these
-            // contentless indexes to forget that row's values, which must be the same.
             && fromTrigram.prepare(
-                QStringLiteral("INSERT INTO messages_from_trigram (rowid, c0) "
-                               "SELECT id, from_header FROM messages WHERE id = ?"))
-            && toTrigram.prepare(QStringLiteral("INSERT INTO messages_to_trigram (rowid, c0) "
-                                                "SELECT id, to_header FROM messages WHERE id = ?"));
+                QStringLiteral("INSERT INTO messages_from_trigram (rowid, c0) VALUES (?, ?)"))
+            && toTrigram.prepare(
+                QStringLiteral("INSERT INTO messages_to_trigram (rowid, c0) VALUES (?, ?)"));
         if (!ok)
             error = update.lastError().text() + indexed.lastError().text() + html.lastError().text()
                 + text.lastError().text() + words.lastError().text() + trigram.lastError().text()
@@ -227,7 +224,7 @@ bool SmtpMessageStorePrivate::indexPending(
         // not committed yet (a spooled message half copied, a transaction that rolls back).
         query.prepare(
             QStringLiteral("SELECT m.id, m.unindexed, m.smtputf8, m.mail_from, m.rcpt_tos, r.data, "
-                           "r.encoding "
+                           "r.encoding, m.from_header, m.to_header "
                            "FROM messages m JOIN message_raw r ON r.id = m.id "
                            "WHERE m.unindexed <> 0 AND m.id <= %1 ORDER BY m.id LIMIT %2")
                 .arg(newest)
@@ -243,6 +240,8 @@ bool SmtpMessageStorePrivate::indexPending(
             const bool eightBitDeclared = query.value(1).toInt() == 2 || query.value(2).toBool();
             const QString mailFrom = query.value(3).toString();
             const QStringList rcptTos = StoreEncoding::recipientsFrom(query.value(4).toByteArray());
+            m.fromHeader = query.value(7).toString();
+            m.toHeader = query.value(8).toString();
             QByteArray raw;
             // Damaged bytes are parsed as an empty message: the row is marked indexed all the
             // same, rather than read again and again.
@@ -341,8 +340,13 @@ bool writeIndexedMessage(IndexStatements &st, const IndexedMessage &m, QString *
             return false;
         }
     }
-    for (QSqlQuery *q : { &st.fromTrigram, &st.toTrigram }) {
+    // The headers as the messages row has them: the delete trigger tells these contentless
+    // indexes to forget that row's values, which must be the same.
+    const std::pair<QSqlQuery *, const QString *> headers[]
+        = { { &st.fromTrigram, &m.fromHeader }, { &st.toTrigram, &m.toHeader } };
+    for (const auto &[q, header] : headers) {
         q->bindValue(0, m.id);
+        q->bindValue(1, *header);
         if (!q->exec()) {
             *error = q->lastError().text();
             return false;
