@@ -3,7 +3,8 @@
 # spreads new mail (mailboxOf() there: Inbox the biggest, project-01 .. project-(M-1) ever
 # smaller), then recounts the mailboxes table. For benchmarks only: it turns the 1,000,000-message
 # store that store-scale.sh makes into one with 50 mailboxes in about 40 s, where make-store
-# would take most of an hour. The store must be at schema 7 or later (open it once with the
+# would take most of an hour. Every 2000th message is also put in project-tiny (500 of a
+# million: a mailbox smaller than a page of a common word's matches). The store must be at schema 7 or later (open it once with the
 # current build first, e.g. with mailbox-bench); stop everything that uses it while this runs.
 #
 # Usage: bench/spread-mailboxes.py STORE M
@@ -37,6 +38,8 @@ started = time.time()
 db.execute("BEGIN IMMEDIATE")
 # An UPDATE fires none of the mailbox triggers (they watch inserts and deletes): recount below.
 db.execute("UPDATE message_mailboxes SET mailbox = mailbox_of(message)")
+db.execute("""INSERT OR IGNORE INTO message_mailboxes (mailbox, message)
+              SELECT 'project-tiny', id FROM messages WHERE id % 2000 = 0""")
 db.execute("DELETE FROM mailboxes")
 db.execute("""INSERT INTO mailboxes (name, messages, unread)
               SELECT b.mailbox, COUNT(*), SUM(m.is_read = 0) FROM message_mailboxes b

@@ -106,6 +106,9 @@ SmtpMessage makeMessage(int i, const QString &subjectOverride = QString())
     data += "Subject: " + headerText(subject) + "\r\n\r\n";
     data += QByteArray((i * 13) % 5 * 10, 'x') + "\r\n"; // five sizes per header layout: ties
     m.setData(data);
+    // Every ninth also in a small mailbox: fewer messages (50) than "apple" has matches (85).
+    if (i % 9 == 0)
+        m.setMailboxes({ SmtpMessage::defaultMailbox(), QStringLiteral("small") });
     return m;
 }
 
@@ -236,26 +239,35 @@ void TestMessageStoreSort::pagesInEveryOrder_data()
     QTest::addColumn<QString>("query");
     QTest::addColumn<int>("fewMatchesBound"); // 0: words always walk the key's index
     QTest::addColumn<int>("densePermille"); // 0: implied words walk it reading the checks alone
+    QTest::addColumn<int>("smallMailbox"); // 0: a small mailbox's messages are never read instead
     const int bound = StoreSchema::fewMatchesBound();
     const int dense = StoreSchema::denseMatchesPermille();
+    const int small = StoreSchema::smallMailboxBound();
     for (const SmtpSortKey key : allKeys) {
         for (const Qt::SortOrder order : { Qt::AscendingOrder, Qt::DescendingOrder }) {
             const char *dir = order == Qt::AscendingOrder ? "asc" : "desc";
             for (const int limit : { 1, 7, 200 })
                 QTest::addRow("%s %s, pages of %d", keyName(key), dir, limit)
-                    << key << order << limit << QString() << bound << dense;
+                    << key << order << limit << QString() << bound << dense << small;
             QTest::addRow("%s %s, search, matches sorted", keyName(key), dir)
-                << key << order << 7 << QStringLiteral("apple") << bound << dense;
+                << key << order << 7 << QStringLiteral("apple") << bound << dense << small;
             QTest::addRow("%s %s, search, index walked", keyName(key), dir)
-                << key << order << 7 << QStringLiteral("apple") << 0 << dense;
+                << key << order << 7 << QStringLiteral("apple") << 0 << dense << small;
             QTest::addRow("%s %s, search, index walked with checks", keyName(key), dir)
-                << key << order << 7 << QStringLiteral("apple") << 0 << 0;
+                << key << order << 7 << QStringLiteral("apple") << 0 << 0 << small;
             QTest::addRow("%s %s, search in a mailbox, index walked with checks", keyName(key), dir)
-                << key << order << 7 << QStringLiteral("mailbox:Inbox apple -pie") << 0 << 0;
+                << key << order << 7 << QStringLiteral("mailbox:Inbox apple -pie") << 0 << 0
+                << small;
+            QTest::addRow("%s %s, search in a small mailbox, its messages read", keyName(key), dir)
+                << key << order << 3 << QStringLiteral("apple mailbox:small -pie") << bound << dense
+                << small;
+            QTest::addRow("%s %s, search in a small mailbox, the word walked", keyName(key), dir)
+                << key << order << 3 << QStringLiteral("apple mailbox:small -pie") << bound << dense
+                << 0;
             QTest::addRow("%s %s, subject filter, index walked", keyName(key), dir)
-                << key << order << 7 << QStringLiteral("subject:apple") << 0 << 0;
+                << key << order << 7 << QStringLiteral("subject:apple") << 0 << 0 << small;
             QTest::addRow("%s %s, size condition", keyName(key), dir)
-                << key << order << 13 << QStringLiteral("larger:120") << bound << dense;
+                << key << order << 13 << QStringLiteral("larger:120") << bound << dense << small;
         }
     }
 }
@@ -268,15 +280,21 @@ void TestMessageStoreSort::pagesInEveryOrder()
     QFETCH(QString, query);
     QFETCH(int, fewMatchesBound);
     QFETCH(int, densePermille);
+    QFETCH(int, smallMailbox);
     const int defaultBound = StoreSchema::fewMatchesBound();
     const int defaultDense = StoreSchema::denseMatchesPermille();
-    StoreSchema::setFewMatchesBound(fewMatchesBound);
-    StoreSchema::setDenseMatchesPermille(densePermille);
-    const auto restore = qScopeGuard([defaultBound, defaultDense] {
+    const int defaultSmall = StoreSchema::smallMailboxBound();
+    const auto restore = qScopeGuard([defaultBound, defaultDense, defaultSmall] {
         StoreSchema::setFewMatchesBound(defaultBound);
         StoreSchema::setDenseMatchesPermille(defaultDense);
+        StoreSchema::setSmallMailboxBound(defaultSmall);
     });
+    // The matches as the full-text index finds them, newest first (never a mailbox read instead).
+    StoreSchema::setSmallMailboxBound(0);
     const QList<SmtpMessageSummary> matching = everything(*m_store, query);
+    StoreSchema::setFewMatchesBound(fewMatchesBound);
+    StoreSchema::setDenseMatchesPermille(densePermille);
+    StoreSchema::setSmallMailboxBound(smallMailbox);
     QVERIFY(!matching.isEmpty());
     if (!query.isEmpty())
         QVERIFY(matching.size() < 450);

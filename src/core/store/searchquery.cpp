@@ -697,6 +697,7 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
         conditions.prepend(mailboxCondition());
         conditionBindings.prepend(firstMailbox);
         q.leadingMailbox = firstMailbox;
+        q.mailbox = firstMailbox;
     }
     if (!positiveToken.isEmpty()) {
         conditions.prepend(matchIn(tokenTable, false));

@@ -54,6 +54,10 @@ struct SMTPRECEIVER_TEST_EXPORT SearchQuery
     // binding comes first) and there are no words; empty otherwise. The store may walk that
     // mailbox's list of messages instead.
     QString leadingMailbox;
+    // The first mailbox: term that is not negated, whatever leads: its condition,
+    // mailboxCondition() (binding in the same place), is where's first when no words lead, and
+    // comes right after the full-text lookups otherwise. Empty when there is none.
+    QString mailbox;
     // Whether the query is exactly one mailbox: (leadingMailbox) and nothing else, so that its
     // counts are the mailbox's counters.
     bool onlyMailbox = false;

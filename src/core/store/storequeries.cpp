@@ -77,8 +77,12 @@ StoreSchema::MatchPlan SmtpMessageStorePrivate::matchPlan(
     QSqlDatabase &db, const SearchQuery &search, const SmtpPageRequest &page) const
 {
     using StoreSchema::MatchPlan;
-    if (page.key == SmtpSortKey::Received || search.leadingMatchTable.isEmpty()
-        || search.bindings.isEmpty())
+    if (search.leadingMatchTable.isEmpty() || search.bindings.isEmpty())
+        return MatchPlan::WalkList; // not read
+    // A mailbox of the query, whose size its counter tells, may be the smaller of the two.
+    const bool mailboxMayLead = search.leadingMatchImplied && !search.mailbox.isEmpty()
+        && StoreSchema::smallMailboxBound() > 0;
+    if (page.key == SmtpSortKey::Received && !mailboxMayLead)
         return MatchPlan::WalkList; // not read
     // Bounded: a common word stops counting at the bound (its first ids in the index's doclist,
     // in id order), so the probe costs about a millisecond either way. The ids those first
@@ -94,6 +98,13 @@ StoreSchema::MatchPlan SmtpMessageStorePrivate::matchPlan(
     if (!probe.exec() || !probe.next())
         return MatchPlan::WalkList;
     const qint64 matches = probe.value(0).toLongLong();
+    if (mailboxMayLead) {
+        const qint64 inMailbox = q->mailbox(search.mailbox).messages;
+        if (inMailbox <= StoreSchema::smallMailboxBound() && inMailbox < matches)
+            return MatchPlan::WalkMailbox;
+    }
+    if (page.key == SmtpSortKey::Received)
+        return MatchPlan::WalkList; // not read
     if (matches < StoreSchema::fewMatchesBound())
         return MatchPlan::SortMatches;
     const qint64 span = probe.value(2).toLongLong() - probe.value(1).toLongLong() + 1;

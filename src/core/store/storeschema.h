@@ -37,11 +37,15 @@ struct PageSql
     QVariantList bindings;
 };
 // How a page of a search whose leading condition is a full-text lookup (SearchQuery::
-// leadingMatchTable), sorted by anything but arrival, finds its rows (see pageSql()).
+// leadingMatchTable) finds its rows (see pageSql()): sorted by anything but arrival, any of
+// them; newest (or oldest) first, the index's own order or WalkMailbox.
 enum class MatchPlan {
     SortMatches, // look every match up by id and sort them: few matches
     WalkList, // walk the key's index, testing each row against the list of matches (built once)
     WalkChecks, // walk the key's index, reading the checks alone: SearchQuery::leadingMatchImplied
+    // Read the messages of the query's mailbox (SearchQuery::mailbox), the checks alone, and
+    // sort them: a small mailbox and a term of more matches, implied (as WalkChecks).
+    WalkMailbox,
 };
 // Below this many matches of the leading full-text term, SortMatches.
 SMTPRECEIVER_TEST_EXPORT int fewMatchesBound();
@@ -50,6 +54,10 @@ SMTPRECEIVER_TEST_EXPORT void setFewMatchesBound(int bound); // tests: any plan,
 // ids on, WalkChecks when the leading term is implied.
 SMTPRECEIVER_TEST_EXPORT int denseMatchesPermille();
 SMTPRECEIVER_TEST_EXPORT void setDenseMatchesPermille(int permille); // tests, as above
+// Up to this many messages in the query's mailbox, and fewer than the leading term's matches
+// counted up to fewMatchesBound(), WalkMailbox.
+SMTPRECEIVER_TEST_EXPORT int smallMailboxBound();
+SMTPRECEIVER_TEST_EXPORT void setSmallMailboxBound(int bound); // tests, as above
 
 // plan: how the leading full-text term is read (see SmtpMessageStorePrivate::matchPlan()), when
 // the page is sorted by anything but arrival and the search has one.
