@@ -64,6 +64,10 @@ SMTPRECEIVER_TEST_EXPORT void setSmallMailboxBound(int bound); // tests, as abov
 SMTPRECEIVER_TEST_EXPORT PageSql pageSql(
     const SearchQuery &search, const SmtpPageRequest &page, MatchPlan plan = MatchPlan::WalkList);
 
+// The matches of search counted (or otherwise read in no order): the SQL that follows
+// "SELECT count(*) ... FROM <from> WHERE ", read as plan says (only WalkMailbox changes it).
+SMTPRECEIVER_TEST_EXPORT PageSql countSql(const SearchQuery &search, MatchPlan plan);
+
 // Sets the connection's pragmas (WAL, synchronous=FULL, busy timeout).
 bool configure(QSqlDatabase &db, QString *errorString);
 // Checks that the file is ours (or empty), creates or migrates the schema. Writer only; the
