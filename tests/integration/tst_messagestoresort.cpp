@@ -240,34 +240,44 @@ void TestMessageStoreSort::pagesInEveryOrder_data()
     QTest::addColumn<int>("fewMatchesBound"); // 0: words always walk the key's index
     QTest::addColumn<int>("densePermille"); // 0: implied words walk it reading the checks alone
     QTest::addColumn<int>("smallMailbox"); // 0: a small mailbox's messages are never read instead
+    QTest::addColumn<int>("walkBudgetUs"); // 0: a walk over a header's matches gives way at once
     const int bound = StoreSchema::fewMatchesBound();
     const int dense = StoreSchema::denseMatchesPermille();
     const int small = StoreSchema::smallMailboxBound();
+    const int budget = int(StoreSchema::walkBudget().count());
     for (const SmtpSortKey key : allKeys) {
         for (const Qt::SortOrder order : { Qt::AscendingOrder, Qt::DescendingOrder }) {
             const char *dir = order == Qt::AscendingOrder ? "asc" : "desc";
             for (const int limit : { 1, 7, 200 })
                 QTest::addRow("%s %s, pages of %d", keyName(key), dir, limit)
-                    << key << order << limit << QString() << bound << dense << small;
+                    << key << order << limit << QString() << bound << dense << small << budget;
             QTest::addRow("%s %s, search, matches sorted", keyName(key), dir)
-                << key << order << 7 << QStringLiteral("apple") << bound << dense << small;
+                << key << order << 7 << QStringLiteral("apple") << bound << dense << small
+                << budget;
             QTest::addRow("%s %s, search, index walked", keyName(key), dir)
-                << key << order << 7 << QStringLiteral("apple") << 0 << dense << small;
+                << key << order << 7 << QStringLiteral("apple") << 0 << dense << small << budget;
             QTest::addRow("%s %s, search, index walked with checks", keyName(key), dir)
-                << key << order << 7 << QStringLiteral("apple") << 0 << 0 << small;
+                << key << order << 7 << QStringLiteral("apple") << 0 << 0 << small << budget;
             QTest::addRow("%s %s, search in a mailbox, index walked with checks", keyName(key), dir)
                 << key << order << 7 << QStringLiteral("mailbox:Inbox apple -pie") << 0 << 0
-                << small;
+                << small << budget;
             QTest::addRow("%s %s, search in a small mailbox, its messages read", keyName(key), dir)
                 << key << order << 3 << QStringLiteral("apple mailbox:small -pie") << bound << dense
-                << small;
+                << small << budget;
             QTest::addRow("%s %s, search in a small mailbox, the word walked", keyName(key), dir)
                 << key << order << 3 << QStringLiteral("apple mailbox:small -pie") << bound << dense
-                << 0;
+                << 0 << budget;
+            QTest::addRow("%s %s, sender, index walked", keyName(key), dir)
+                << key << order << 7 << QStringLiteral("from:alice") << 0 << dense << small
+                << budget;
+            QTest::addRow("%s %s, sender, index walked, then matches sorted", keyName(key), dir)
+                << key << order << 7 << QStringLiteral("from:alice") << 0 << dense << small << 0;
             QTest::addRow("%s %s, subject filter, index walked", keyName(key), dir)
-                << key << order << 7 << QStringLiteral("subject:apple") << 0 << 0 << small;
+                << key << order << 7 << QStringLiteral("subject:apple") << 0 << 0 << small
+                << budget;
             QTest::addRow("%s %s, size condition", keyName(key), dir)
-                << key << order << 13 << QStringLiteral("larger:120") << bound << dense << small;
+                << key << order << 13 << QStringLiteral("larger:120") << bound << dense << small
+                << budget;
         }
     }
 }
@@ -281,13 +291,16 @@ void TestMessageStoreSort::pagesInEveryOrder()
     QFETCH(int, fewMatchesBound);
     QFETCH(int, densePermille);
     QFETCH(int, smallMailbox);
+    QFETCH(int, walkBudgetUs);
     const int defaultBound = StoreSchema::fewMatchesBound();
     const int defaultDense = StoreSchema::denseMatchesPermille();
     const int defaultSmall = StoreSchema::smallMailboxBound();
-    const auto restore = qScopeGuard([defaultBound, defaultDense, defaultSmall] {
+    const auto defaultBudget = StoreSchema::walkBudget();
+    const auto restore = qScopeGuard([defaultBound, defaultDense, defaultSmall, defaultBudget] {
         StoreSchema::setFewMatchesBound(defaultBound);
         StoreSchema::setDenseMatchesPermille(defaultDense);
         StoreSchema::setSmallMailboxBound(defaultSmall);
+        StoreSchema::setWalkBudget(defaultBudget);
     });
     // The matches as the full-text index finds them, newest first (never a mailbox read instead).
     StoreSchema::setSmallMailboxBound(0);
@@ -295,6 +308,7 @@ void TestMessageStoreSort::pagesInEveryOrder()
     StoreSchema::setFewMatchesBound(fewMatchesBound);
     StoreSchema::setDenseMatchesPermille(densePermille);
     StoreSchema::setSmallMailboxBound(smallMailbox);
+    StoreSchema::setWalkBudget(std::chrono::microseconds(walkBudgetUs));
     // Counted as the plan reads them: the same matches.
     QCOMPARE(m_store->countMatching(query).messages, qint64(matching.size()));
     QVERIFY(!matching.isEmpty());

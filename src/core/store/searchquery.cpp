@@ -713,6 +713,7 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
         conditionBindings.prepend((from ? positiveFrom : positiveTo).join(QLatin1String(" AND ")));
         q.leadingMatchTable = table;
         q.leadingMatchImplied = true;
+        q.leadingMatchOfHeader = true;
     } else if (!positiveTrigram.isEmpty()) {
         conditions.prepend(matchIn(trigramTable, false));
         conditionBindings.prepend(positiveTrigram.join(QLatin1String(" AND ")));

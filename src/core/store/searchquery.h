@@ -50,6 +50,8 @@ struct SMTPRECEIVER_TEST_EXPORT SearchQuery
     // trigrams in the index). A page may then read the
     // checks alone and leave the index out.
     bool leadingMatchImplied = false;
+    // Whether that table is the From or the To index: its candidates are nearly all matches.
+    bool leadingMatchOfHeader = false;
     // The mailbox of where's first condition when that condition is mailboxCondition() (its
     // binding comes first) and there are no words; empty otherwise. The store may walk that
     // mailbox's list of messages instead.

@@ -346,9 +346,7 @@ QList<SmtpMessageSummary> SmtpMessageStore::summaries(
         return result;
     }
     QSqlDatabase db = d->readConnection(errorString);
-    const StoreSchema::PageSql sql
-        = StoreSchema::pageSql(search, page, d->matchPlan(db, search, page));
-    return readSummaries(db, sql.from, sql.sql, sql.bindings, errorString);
+    return d->readPage(db, search, page, -1, errorString);
 }
 
 std::optional<SmtpStoredMessage> SmtpMessageStore::message(qint64 id) const

@@ -202,6 +202,11 @@ public:
     // the term's matches counted up to StoreSchema::fewMatchesBound() and the ids they span.
     StoreSchema::MatchPlan matchPlan(
         QSqlDatabase &db, const SearchQuery &search, const SmtpPageRequest &page) const;
+    // One page of a search (from offset, when not negative), by matchPlan()'s plan; a walk of a
+    // key's index over a header's matches that outlasts StoreSchema::walkBudget() is given up
+    // for sorting the matches.
+    QList<SmtpMessageSummary> readPage(QSqlDatabase &db, const SearchQuery &search,
+        const SmtpPageRequest &page, qint64 offset, QString *error) const;
     bool runTask(std::function<void(QSqlDatabase &)> task);
     void notify(std::function<void()> what);
 };

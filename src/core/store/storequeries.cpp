@@ -4,6 +4,7 @@
 #include "store/searchquery.h"
 #include "store/smtpmessagestore_p.h"
 #include "store/storeschema.h"
+#include "store/storesqlite.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -113,6 +114,36 @@ StoreSchema::MatchPlan SmtpMessageStorePrivate::matchPlan(
     return MatchPlan::WalkList;
 }
 
+QList<SmtpMessageSummary> SmtpMessageStorePrivate::readPage(QSqlDatabase &db,
+    const SearchQuery &search, const SmtpPageRequest &page, qint64 offset, QString *error) const
+{
+    using StoreSchema::MatchPlan;
+    const auto read = [&](MatchPlan plan, QString *why) {
+        StoreSchema::PageSql sql = StoreSchema::pageSql(search, page, plan);
+        if (offset >= 0) {
+            sql.sql += QLatin1String(" OFFSET ?");
+            sql.bindings.append(offset);
+        }
+        return readSummaries(db, sql.from, sql.sql, sql.bindings, why);
+    };
+    const MatchPlan plan = matchPlan(db, search, page);
+    const bool walk = plan == MatchPlan::WalkList || plan == MatchPlan::WalkChecks;
+    if (page.key == SmtpSortKey::Received || !walk || !search.leadingMatchOfHeader)
+        return read(plan, error);
+    QString walkError;
+    QList<SmtpMessageSummary> rows;
+    {
+        const StoreSqlite::StatementDeadline deadline(db, StoreSchema::walkBudget());
+        rows = read(plan, &walkError);
+        if (!deadline.expired()) {
+            if (error && !walkError.isEmpty())
+                *error = walkError;
+            return rows;
+        }
+    }
+    return read(MatchPlan::SortMatches, error);
+}
+
 SmtpMatchCount SmtpMessageStore::countMatching(
     const QString &query, const SmtpSearchOptions &options, QString *errorString) const
 {
@@ -174,10 +205,7 @@ QList<SmtpMessageSummary> SmtpMessageStore::summariesAt(const QString &query, qi
     SmtpPageRequest page;
     page.limit = limit;
     QSqlDatabase db = d->readConnection(errorString);
-    StoreSchema::PageSql sql = StoreSchema::pageSql(search, page, d->matchPlan(db, search, page));
-    sql.sql += QLatin1String(" OFFSET ?");
-    sql.bindings.append(qMax<qint64>(0, offset));
-    return readSummaries(db, sql.from, sql.sql, sql.bindings, errorString);
+    return d->readPage(db, search, page, qMax<qint64>(0, offset), errorString);
 }
 
 qint64 SmtpMessageStore::removeMatching(const QString &query, const SmtpSearchOptions &options)

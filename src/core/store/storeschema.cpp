@@ -388,6 +388,11 @@ std::atomic<int> theDenseMatchesPermille { 400 };
 // and checking each instead costs about 25 us a message (13 ms for those 500): up to this bound
 // it loses little where the word's walk would have been quick (a small store).
 std::atomic<int> theSmallMailboxBound { 1000 };
+// A header's matches are nearly its candidates, and sorting them costs a row read each (16,744
+// senders named Alice in a million: 60 ms); walking a key's index costs 7-11 ms, but the whole
+// index when they sort last (by sender, descending: 0.3 s). Past this, the walk has found them
+// sorting last, and gives way.
+std::atomic<qint64> theWalkBudgetUs { 25000 };
 } // namespace
 
 int fewMatchesBound()
@@ -418,6 +423,16 @@ int smallMailboxBound()
 void setSmallMailboxBound(int bound)
 {
     theSmallMailboxBound = bound;
+}
+
+std::chrono::microseconds walkBudget()
+{
+    return std::chrono::microseconds(theWalkBudgetUs.load());
+}
+
+void setWalkBudget(std::chrono::microseconds budget)
+{
+    theWalkBudgetUs = budget.count();
 }
 
 namespace {

@@ -7,6 +7,8 @@
 #include <QString>
 #include <QVariantList>
 
+#include <chrono>
+
 class QSqlDatabase;
 
 namespace StoreSchema {
@@ -58,6 +60,10 @@ SMTPRECEIVER_TEST_EXPORT void setDenseMatchesPermille(int permille); // tests, a
 // counted up to fewMatchesBound(), WalkMailbox.
 SMTPRECEIVER_TEST_EXPORT int smallMailboxBound();
 SMTPRECEIVER_TEST_EXPORT void setSmallMailboxBound(int bound); // tests, as above
+// How long a walk of a key's index over the matches of a header's index (SearchQuery::
+// leadingMatchOfHeader) may take before the matches are sorted instead.
+SMTPRECEIVER_TEST_EXPORT std::chrono::microseconds walkBudget();
+SMTPRECEIVER_TEST_EXPORT void setWalkBudget(std::chrono::microseconds budget); // tests
 
 // plan: how the leading full-text term is read (see SmtpMessageStorePrivate::matchPlan()), when
 // the page is sorted by anything but arrival and the search has one.

@@ -56,6 +56,29 @@ void expand(sqlite3_context *context, int, sqlite3_value **arguments)
 
 namespace StoreSqlite {
 
+StatementDeadline::StatementDeadline(const QSqlDatabase &db, std::chrono::microseconds budget)
+    : m_db(handle(db))
+    , m_until(std::chrono::steady_clock::now() + budget)
+{
+    if (m_db)
+        sqlite3_progress_handler(m_db, 100, &StatementDeadline::check, this);
+}
+
+StatementDeadline::~StatementDeadline()
+{
+    if (m_db)
+        sqlite3_progress_handler(m_db, 0, nullptr, nullptr);
+}
+
+int StatementDeadline::check(void *deadline)
+{
+    auto *self = static_cast<StatementDeadline *>(deadline);
+    if (std::chrono::steady_clock::now() < self->m_until)
+        return 0;
+    self->m_expired = true;
+    return 1; // SQLITE_INTERRUPT
+}
+
 sqlite3 *handle(const QSqlDatabase &db)
 {
     const QVariant v = db.driver() ? db.driver()->handle() : QVariant();

@@ -7,6 +7,8 @@
 #include <QSqlDatabase>
 #include <QString>
 
+#include <chrono>
+
 struct sqlite3;
 
 namespace StoreSqlite {
@@ -26,5 +28,27 @@ sqlite3 *handle(const QSqlDatabase &db);
 // messages_fts_content, so the searches that check text) or deletes a message. False, with
 // *errorString, when they cannot be defined.
 SMTPRECEIVER_TEST_EXPORT bool installFunctions(const QSqlDatabase &db, QString *errorString);
+
+// While it lives, the connection's statements are interrupted once budget has passed (they fail
+// with "interrupted"): a plan that turns out slow is given up for another. SQLite's progress
+// handler, looked at every hundred virtual machine instructions; one per connection at a time.
+class StatementDeadline
+{
+public:
+    StatementDeadline(const QSqlDatabase &db, std::chrono::microseconds budget);
+    ~StatementDeadline();
+    StatementDeadline(const StatementDeadline &) = delete;
+    StatementDeadline &operator=(const StatementDeadline &) = delete;
+
+    // Whether a statement was interrupted.
+    bool expired() const { return m_expired; }
+
+private:
+    static int check(void *deadline);
+
+    sqlite3 *m_db;
+    std::chrono::steady_clock::time_point m_until;
+    bool m_expired = false;
+};
 
 } // namespace StoreSqlite
