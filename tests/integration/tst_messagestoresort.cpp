@@ -184,6 +184,7 @@ private Q_SLOTS:
     void pagingWhileMailArrives_data();
     void pagingWhileMailArrives();
     void cursorOnAnEmptyValue();
+    void mailboxLeadsOnlyWhereItCan();
     void indexesAnswerEverySort_data();
     void indexesAnswerEverySort();
     void migratesVersion2Files();
@@ -391,6 +392,30 @@ void TestMessageStoreSort::pagingWhileMailArrives()
     }
     const QList<qint64> expected = expectedOrder(expectedRows, key, order);
     QCOMPARE(idsOf(rows), expected);
+}
+
+void TestMessageStoreSort::mailboxLeadsOnlyWhereItCan()
+{
+    // WalkMailbox is chosen only for a query it can read so: its mailbox right after the word
+    // lookup, which the checks imply. Otherwise the query would get no plan of its own at all.
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QVERIFY(StoreSchema::mailboxCanLead(SearchQuery::compile("apple mailbox:small -pie", now)));
+    QVERIFY(StoreSchema::mailboxCanLead(SearchQuery::compile("mailbox:small from:alice", now)));
+    // A short word's lookup comes between; a subject's check does not imply its lookup; no word.
+    QVERIFY(!StoreSchema::mailboxCanLead(SearchQuery::compile("apple mailbox:small re", now)));
+    QVERIFY(!StoreSchema::mailboxCanLead(SearchQuery::compile("mailbox:small subject:apple", now)));
+    QVERIFY(!StoreSchema::mailboxCanLead(SearchQuery::compile("mailbox:small larger:1", now)));
+    QVERIFY(!StoreSchema::mailboxCanLead(SearchQuery::compile("apple -mailbox:small", now)));
+    // and the pages of one it cannot read so are still every match, in order.
+    SmtpPageRequest request;
+    request.key = SmtpSortKey::Subject;
+    request.order = Qt::AscendingOrder;
+    request.limit = 3;
+    const QString query = QStringLiteral("apple mailbox:small a");
+    const QList<SmtpMessageSummary> matching = everything(*m_store, query);
+    QVERIFY(!matching.isEmpty());
+    QCOMPARE(idsOf(allPages(*m_store, query, request)),
+        expectedOrder(matching, SmtpSortKey::Subject, Qt::AscendingOrder));
 }
 
 void TestMessageStoreSort::cursorOnAnEmptyValue()

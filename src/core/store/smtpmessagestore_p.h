@@ -198,13 +198,15 @@ public:
     // Adds the options' id bounds to a compiled query; readable: the newest id it may read.
     static void boundIds(
         SearchQuery *search, const SmtpSearchOptions &options, qint64 readable, qint64 *upTo);
-    // How StoreSchema::pageSql() reads the search's leading full-text term for that page, by
-    // the term's matches counted up to StoreSchema::fewMatchesBound() and the ids they span.
-    StoreSchema::MatchPlan matchPlan(
-        QSqlDatabase &db, const SearchQuery &search, const SmtpPageRequest &page) const;
+    // How StoreSchema::pageSql() (or countSql()) reads the search's leading full-text term for
+    // that page, by the term's matches counted up to StoreSchema::fewMatchesBound() and the ids
+    // they span, and by the counter of the search's mailbox. *matches, when given: about how
+    // many candidates the term has in all (exact below that bound; -1 when it was not counted).
+    StoreSchema::MatchPlan matchPlan(QSqlDatabase &db, const SearchQuery &search,
+        const SmtpPageRequest &page, qint64 *matches = nullptr) const;
     // One page of a search (from offset, when not negative), by matchPlan()'s plan; a walk of a
-    // key's index over a header's matches that outlasts StoreSchema::walkBudget() is given up
-    // for sorting the matches.
+    // key's index over a header's matches, few enough to sort, that outlasts
+    // StoreSchema::walkBudget() is given up for sorting them.
     QList<SmtpMessageSummary> readPage(QSqlDatabase &db, const SearchQuery &search,
         const SmtpPageRequest &page, qint64 offset, QString *error) const;
     bool runTask(std::function<void(QSqlDatabase &)> task);

@@ -120,8 +120,9 @@ struct IndexStatements
             && indexed.prepare(QStringLiteral("UPDATE messages SET unindexed = 0 WHERE id = ?"))
             && html.prepare(QStringLiteral(
                 "INSERT OR REPLACE INTO message_html (id, html, encoding) VALUES (?, ?, ?)"))
-            // The text first: the two indexes below are external-content tables over it (the
-            // view messages_fts_content), which keep only what they are given to index.
+            // The text first: the word and substring indexes below are external-content tables
+            // over it (the view messages_fts_content), which keep only what they are given to
+            // index; the From and To indexes are contentless, of the messages row's headers.
             && text.prepare(QStringLiteral(
                 "INSERT INTO message_text (id, c0, c1, c2, c3, c4) VALUES (?, ?, ?, ?, ?, ?)"))
             && words.prepare(QStringLiteral("INSERT INTO messages_words (rowid, c0, c1, c2, c3, "
@@ -411,6 +412,8 @@ bool SmtpMessageStorePrivate::writeIndex(
         statements.text.finish();
         statements.words.finish();
         statements.trigram.finish();
+        statements.fromTrigram.finish();
+        statements.toTrigram.finish();
         if (ok && !db.commit()) {
             ok = false;
             error = db.lastError().text();

@@ -74,15 +74,17 @@ void SmtpMessageStorePrivate::boundIds(
     }
 }
 
-StoreSchema::MatchPlan SmtpMessageStorePrivate::matchPlan(
-    QSqlDatabase &db, const SearchQuery &search, const SmtpPageRequest &page) const
+StoreSchema::MatchPlan SmtpMessageStorePrivate::matchPlan(QSqlDatabase &db,
+    const SearchQuery &search, const SmtpPageRequest &page, qint64 *matchesInAll) const
 {
     using StoreSchema::MatchPlan;
+    if (matchesInAll)
+        *matchesInAll = -1;
     if (search.leadingMatchTable.isEmpty() || search.bindings.isEmpty())
         return MatchPlan::WalkList; // not read
     // A mailbox of the query, whose size its counter tells, may be the smaller of the two.
-    const bool mailboxMayLead = search.leadingMatchImplied && !search.mailbox.isEmpty()
-        && StoreSchema::smallMailboxBound() > 0;
+    const bool mailboxMayLead = !search.mailbox.isEmpty() && StoreSchema::smallMailboxBound() > 0
+        && StoreSchema::mailboxCanLead(search);
     if (page.key == SmtpSortKey::Received && !mailboxMayLead)
         return MatchPlan::WalkList; // not read
     // Bounded: a common word stops counting at the bound (its first ids in the index's doclist,
@@ -99,6 +101,11 @@ StoreSchema::MatchPlan SmtpMessageStorePrivate::matchPlan(
     if (!probe.exec() || !probe.next())
         return MatchPlan::WalkList;
     const qint64 matches = probe.value(0).toLongLong();
+    const qint64 span = probe.value(2).toLongLong() - probe.value(1).toLongLong() + 1;
+    if (matchesInAll) // the first matches' density over every id
+        *matchesInAll = matches < StoreSchema::fewMatchesBound() || span <= 0
+            ? matches
+            : qMax(matches, matches * newestNotified.load() / span);
     if (mailboxMayLead) {
         const qint64 inMailbox = q->mailbox(search.mailbox).messages;
         if (inMailbox <= StoreSchema::smallMailboxBound() && inMailbox < matches)
@@ -108,7 +115,6 @@ StoreSchema::MatchPlan SmtpMessageStorePrivate::matchPlan(
         return MatchPlan::WalkList; // not read
     if (matches < StoreSchema::fewMatchesBound())
         return MatchPlan::SortMatches;
-    const qint64 span = probe.value(2).toLongLong() - probe.value(1).toLongLong() + 1;
     if (search.leadingMatchImplied && matches * 1000 >= StoreSchema::denseMatchesPermille() * span)
         return MatchPlan::WalkChecks;
     return MatchPlan::WalkList;
@@ -126,14 +132,16 @@ QList<SmtpMessageSummary> SmtpMessageStorePrivate::readPage(QSqlDatabase &db,
         }
         return readSummaries(db, sql.from, sql.sql, sql.bindings, why);
     };
-    const MatchPlan plan = matchPlan(db, search, page);
+    qint64 matches = -1;
+    const MatchPlan plan = matchPlan(db, search, page, &matches);
     const bool walk = plan == MatchPlan::WalkList || plan == MatchPlan::WalkChecks;
-    if (page.key == SmtpSortKey::Received || !walk || !search.leadingMatchOfHeader)
+    if (page.key == SmtpSortKey::Received || !walk || !search.leadingMatchOfHeader || matches < 0
+        || matches > StoreSchema::sortableHeaderMatches)
         return read(plan, error);
     QString walkError;
     QList<SmtpMessageSummary> rows;
     {
-        const StoreSqlite::StatementDeadline deadline(db, StoreSchema::walkBudget());
+        StoreSqlite::StatementDeadline deadline(db, StoreSchema::walkBudget());
         rows = read(plan, &walkError);
         if (!deadline.expired()) {
             if (error && !walkError.isEmpty())

@@ -389,9 +389,10 @@ std::atomic<int> theDenseMatchesPermille { 400 };
 // it loses little where the word's walk would have been quick (a small store).
 std::atomic<int> theSmallMailboxBound { 1000 };
 // A header's matches are nearly its candidates, and sorting them costs a row read each (16,744
-// senders named Alice in a million: 60 ms); walking a key's index costs 7-11 ms, but the whole
-// index when they sort last (by sender, descending: 0.3 s). Past this, the walk has found them
-// sorting last, and gives way.
+// senders named Alice in a million: 60-120 ms); walking a key's index costs 7-11 ms, but the
+// whole index when they sort last (by sender, descending: 0.3 s). A walk that takes longer than
+// this gives way to the sort, when there are at most sortableHeaderMatches to sort (more, and
+// the sort would cost more than most walks: 200,000 rows, a second).
 std::atomic<qint64> theWalkBudgetUs { 25000 };
 } // namespace
 
@@ -455,6 +456,13 @@ bool readMailboxFirst(const SearchQuery &search, QString *where, QVariantList *b
 }
 
 } // namespace
+
+bool mailboxCanLead(const SearchQuery &search)
+{
+    QString where = search.where;
+    QVariantList bindings = search.bindings;
+    return readMailboxFirst(search, &where, &bindings);
+}
 
 PageSql countSql(const SearchQuery &search, MatchPlan plan)
 {

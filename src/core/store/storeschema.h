@@ -64,9 +64,15 @@ SMTPRECEIVER_TEST_EXPORT void setSmallMailboxBound(int bound); // tests, as abov
 // leadingMatchOfHeader) may take before the matches are sorted instead.
 SMTPRECEIVER_TEST_EXPORT std::chrono::microseconds walkBudget();
 SMTPRECEIVER_TEST_EXPORT void setWalkBudget(std::chrono::microseconds budget); // tests
+// At most this many candidates of a header's index are sorted when a walk gives way.
+constexpr qint64 sortableHeaderMatches = 40000;
+// Whether pageSql() and countSql() can read the search as WalkMailbox: its mailbox condition
+// right after its leading full-text lookup, which its checks imply.
+SMTPRECEIVER_TEST_EXPORT bool mailboxCanLead(const SearchQuery &search);
 
 // plan: how the leading full-text term is read (see SmtpMessageStorePrivate::matchPlan()), when
-// the page is sorted by anything but arrival and the search has one.
+// the search has one: sorted by anything but arrival, any plan; by arrival, only WalkMailbox
+// changes the SQL.
 SMTPRECEIVER_TEST_EXPORT PageSql pageSql(
     const SearchQuery &search, const SmtpPageRequest &page, MatchPlan plan = MatchPlan::WalkList);
 
