@@ -205,7 +205,7 @@ public:
     StoreSchema::MatchPlan matchPlan(QSqlDatabase &db, const SearchQuery &search,
         const SmtpPageRequest &page, qint64 *matches = nullptr) const;
     // One page of a search (from offset, when not negative), by matchPlan()'s plan; a walk of a
-    // key's index over a header's matches, few enough to sort, that outlasts
+    // key's index over a header's matches, few enough to sort, that outruns
     // StoreSchema::walkBudget() is given up for sorting them.
     QList<SmtpMessageSummary> readPage(QSqlDatabase &db, const SearchQuery &search,
         const SmtpPageRequest &page, qint64 offset, QString *error) const;

@@ -141,9 +141,9 @@ QList<SmtpMessageSummary> SmtpMessageStorePrivate::readPage(QSqlDatabase &db,
     QString walkError;
     QList<SmtpMessageSummary> rows;
     {
-        StoreSqlite::StatementDeadline deadline(db, StoreSchema::walkBudget());
+        StoreSqlite::StatementBudget budget(db, StoreSchema::walkBudget());
         rows = read(plan, &walkError);
-        if (!deadline.expired()) {
+        if (!budget.spent()) {
             if (error && !walkError.isEmpty())
                 *error = walkError;
             return rows;

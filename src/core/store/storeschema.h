@@ -7,8 +7,6 @@
 #include <QString>
 #include <QVariantList>
 
-#include <chrono>
-
 class QSqlDatabase;
 
 namespace StoreSchema {
@@ -60,10 +58,11 @@ SMTPRECEIVER_TEST_EXPORT void setDenseMatchesPermille(int permille); // tests, a
 // counted up to fewMatchesBound(), WalkMailbox.
 SMTPRECEIVER_TEST_EXPORT int smallMailboxBound();
 SMTPRECEIVER_TEST_EXPORT void setSmallMailboxBound(int bound); // tests, as above
-// How long a walk of a key's index over the matches of a header's index (SearchQuery::
-// leadingMatchOfHeader) may take before the matches are sorted instead.
-SMTPRECEIVER_TEST_EXPORT std::chrono::microseconds walkBudget();
-SMTPRECEIVER_TEST_EXPORT void setWalkBudget(std::chrono::microseconds budget); // tests
+// How many instructions of SQLite's virtual machine a walk of a key's index over the matches of
+// a header's index (SearchQuery::leadingMatchOfHeader) may take before the matches are sorted
+// instead (StoreSqlite::StatementBudget).
+SMTPRECEIVER_TEST_EXPORT qint64 walkBudget();
+SMTPRECEIVER_TEST_EXPORT void setWalkBudget(qint64 instructions); // tests
 // At most this many candidates of a header's index are sorted when a walk gives way.
 constexpr qint64 sortableHeaderMatches = 40000;
 // Whether pageSql() and countSql() can read the search as WalkMailbox: its mailbox condition

@@ -56,26 +56,28 @@ void expand(sqlite3_context *context, int, sqlite3_value **arguments)
 
 namespace StoreSqlite {
 
-StatementDeadline::StatementDeadline(const QSqlDatabase &db, std::chrono::microseconds budget)
+constexpr int instructionsPerStep = 100;
+
+StatementBudget::StatementBudget(const QSqlDatabase &db, qint64 budget)
     : m_db(handle(db))
-    , m_until(std::chrono::steady_clock::now() + budget)
+    , m_left(budget / instructionsPerStep)
 {
     if (m_db)
-        sqlite3_progress_handler(m_db, 100, &StatementDeadline::check, this);
+        sqlite3_progress_handler(m_db, instructionsPerStep, &StatementBudget::step, this);
 }
 
-StatementDeadline::~StatementDeadline()
+StatementBudget::~StatementBudget()
 {
     if (m_db)
         sqlite3_progress_handler(m_db, 0, nullptr, nullptr);
 }
 
-int StatementDeadline::check(void *deadline)
+int StatementBudget::step(void *budget)
 {
-    auto *self = static_cast<StatementDeadline *>(deadline);
-    if (std::chrono::steady_clock::now() < self->m_until)
+    auto *self = static_cast<StatementBudget *>(budget);
+    if (--self->m_left >= 0)
         return 0;
-    self->m_expired = true;
+    self->m_spent = true;
     return 1; // SQLITE_INTERRUPT
 }
 

@@ -7,8 +7,6 @@
 #include <QSqlDatabase>
 #include <QString>
 
-#include <chrono>
-
 struct sqlite3;
 
 namespace StoreSqlite {
@@ -29,26 +27,28 @@ sqlite3 *handle(const QSqlDatabase &db);
 // *errorString, when they cannot be defined.
 SMTPRECEIVER_TEST_EXPORT bool installFunctions(const QSqlDatabase &db, QString *errorString);
 
-// While it lives, the connection's statements are interrupted once budget has passed (they fail
-// with "interrupted"): a plan that turns out slow is given up for another. SQLite's progress
-// handler, looked at every hundred virtual machine instructions; one per connection at a time.
-class StatementDeadline
+// While it lives, the connection's statements are interrupted (they fail with "interrupted")
+// once they have run about budget instructions of SQLite's virtual machine between them: a plan
+// that turns out slow is given up for another. Counted, not timed, so that the same query on the
+// same data gives up at the same point however busy the machine is. SQLite's progress handler,
+// called every hundred instructions; one per connection at a time.
+class StatementBudget
 {
 public:
-    StatementDeadline(const QSqlDatabase &db, std::chrono::microseconds budget);
-    ~StatementDeadline();
-    StatementDeadline(const StatementDeadline &) = delete;
-    StatementDeadline &operator=(const StatementDeadline &) = delete;
+    StatementBudget(const QSqlDatabase &db, qint64 budget);
+    ~StatementBudget();
+    StatementBudget(const StatementBudget &) = delete;
+    StatementBudget &operator=(const StatementBudget &) = delete;
 
     // Whether a statement was interrupted.
-    bool expired() const { return m_expired; }
+    bool spent() const { return m_spent; }
 
 private:
-    static int check(void *deadline);
+    static int step(void *budget);
 
     sqlite3 *m_db;
-    std::chrono::steady_clock::time_point m_until;
-    bool m_expired = false;
+    qint64 m_left; // progress handler calls
+    bool m_spent = false;
 };
 
 } // namespace StoreSqlite
