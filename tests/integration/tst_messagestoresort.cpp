@@ -242,10 +242,11 @@ void TestMessageStoreSort::pagesInEveryOrder_data()
     QTest::addColumn<int>("densePermille"); // 0: implied words walk it reading the checks alone
     QTest::addColumn<int>("smallMailbox"); // 0: a small mailbox's messages are never read instead
     QTest::addColumn<qint64>("walkBudget"); // 0: a walk over a header's matches gives way at once
-    const int bound = StoreSchema::fewMatchesBound();
-    const int dense = StoreSchema::denseMatchesPermille();
-    const int small = StoreSchema::smallMailboxBound();
-    const qint64 budget = StoreSchema::walkBudget();
+    const StoreSchema::PlanLimits defaults = StoreSchema::planLimits();
+    const int bound = defaults.fewMatches;
+    const int dense = defaults.denseMatchesPermille;
+    const int small = defaults.smallMailbox;
+    const qint64 budget = defaults.walkInstructions;
     for (const SmtpSortKey key : allKeys) {
         for (const Qt::SortOrder order : { Qt::AscendingOrder, Qt::DescendingOrder }) {
             const char *dir = order == Qt::AscendingOrder ? "asc" : "desc";
@@ -294,23 +295,14 @@ void TestMessageStoreSort::pagesInEveryOrder()
     QFETCH(int, densePermille);
     QFETCH(int, smallMailbox);
     QFETCH(qint64, walkBudget);
-    const int defaultBound = StoreSchema::fewMatchesBound();
-    const int defaultDense = StoreSchema::denseMatchesPermille();
-    const int defaultSmall = StoreSchema::smallMailboxBound();
-    const auto defaultBudget = StoreSchema::walkBudget();
-    const auto restore = qScopeGuard([defaultBound, defaultDense, defaultSmall, defaultBudget] {
-        StoreSchema::setFewMatchesBound(defaultBound);
-        StoreSchema::setDenseMatchesPermille(defaultDense);
-        StoreSchema::setSmallMailboxBound(defaultSmall);
-        StoreSchema::setWalkBudget(defaultBudget);
-    });
+    const StoreSchema::PlanLimits defaults = StoreSchema::planLimits();
+    const auto restore = qScopeGuard([defaults] { StoreSchema::setPlanLimits(defaults); });
     // The matches as the full-text index finds them, newest first (never a mailbox read instead).
-    StoreSchema::setSmallMailboxBound(0);
+    StoreSchema::PlanLimits limits = defaults;
+    limits.smallMailbox = 0;
+    StoreSchema::setPlanLimits(limits);
     const QList<SmtpMessageSummary> matching = everything(*m_store, query);
-    StoreSchema::setFewMatchesBound(fewMatchesBound);
-    StoreSchema::setDenseMatchesPermille(densePermille);
-    StoreSchema::setSmallMailboxBound(smallMailbox);
-    StoreSchema::setWalkBudget(walkBudget);
+    StoreSchema::setPlanLimits({ fewMatchesBound, densePermille, smallMailbox, walkBudget });
     // Counted as the plan reads them: the same matches.
     QCOMPARE(m_store->countMatching(query).messages, qint64(matching.size()));
     QVERIFY(!matching.isEmpty());

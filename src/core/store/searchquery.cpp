@@ -468,6 +468,11 @@ QString SearchQuery::matchCondition(const QString &table)
     return QStringLiteral("m.id IN (SELECT rowid FROM %1 WHERE %1 MATCH ?)").arg(table);
 }
 
+bool SearchQuery::leadingMatchOfHeader() const
+{
+    return leadingMatchTable == fromTrigramTable || leadingMatchTable == toTrigramTable;
+}
+
 QString SearchQuery::mailboxCondition()
 {
     return QStringLiteral(
@@ -713,7 +718,6 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
         conditionBindings.prepend((from ? positiveFrom : positiveTo).join(QLatin1String(" AND ")));
         q.leadingMatchTable = table;
         q.leadingMatchImplied = true;
-        q.leadingMatchOfHeader = true;
     } else if (!positiveTrigram.isEmpty()) {
         conditions.prepend(matchIn(trigramTable, false));
         conditionBindings.prepend(positiveTrigram.join(QLatin1String(" AND ")));

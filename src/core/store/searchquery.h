@@ -50,8 +50,6 @@ struct SMTPRECEIVER_TEST_EXPORT SearchQuery
     // trigrams in the index). A page may then read the
     // checks alone and leave the index out.
     bool leadingMatchImplied = false;
-    // Whether that table is the From or the To index: its candidates are nearly all matches.
-    bool leadingMatchOfHeader = false;
     // The mailbox of where's first condition when that condition is mailboxCondition() (its
     // binding comes first) and there are no words; empty otherwise. The store may walk that
     // mailbox's list of messages instead.
@@ -71,6 +69,9 @@ struct SMTPRECEIVER_TEST_EXPORT SearchQuery
     static QString matchCondition(const QString &table);
 
     bool isValid() const { return errorString.isEmpty(); }
+    // Whether leadingMatchTable is the From or the To index: its candidates are nearly all
+    // matches.
+    bool leadingMatchOfHeader() const;
 
     // nowUtc fixes "today" for relative dates so tests are repeatable.
     static SearchQuery compile(const QString &text, const QDateTime &nowUtc);

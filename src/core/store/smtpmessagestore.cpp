@@ -573,16 +573,13 @@ bool SmtpMessageStore::clear()
         // The memberships and the text first, so that the triggers of each message row find
         // none to count and no text to take out of the indexes, which are emptied at once.
         ok = db.transaction() && q.exec(QStringLiteral("DELETE FROM message_mailboxes"))
-            && q.exec(QStringLiteral("DELETE FROM mailboxes"))
-            && q.exec(QStringLiteral(
-                "INSERT INTO messages_trigram (messages_trigram) VALUES ('delete-all')"))
-            && q.exec(
-                QStringLiteral("INSERT INTO messages_words (messages_words) VALUES ('delete-all')"))
-            && q.exec(QStringLiteral(
-                "INSERT INTO messages_from_trigram (messages_from_trigram) VALUES ('delete-all')"))
-            && q.exec(QStringLiteral(
-                "INSERT INTO messages_to_trigram (messages_to_trigram) VALUES ('delete-all')"))
-            && q.exec(QStringLiteral("DELETE FROM message_text"))
+            && q.exec(QStringLiteral("DELETE FROM mailboxes"));
+        for (const char *index : { "messages_trigram", "messages_words", "messages_from_trigram",
+                 "messages_to_trigram" })
+            ok = ok
+                && q.exec(QStringLiteral("INSERT INTO %1 (%1) VALUES ('delete-all')")
+                              .arg(QLatin1String(index)));
+        ok = ok && q.exec(QStringLiteral("DELETE FROM message_text"))
             && q.exec(QStringLiteral("DELETE FROM messages"))
             && q.exec(QStringLiteral("DELETE FROM message_raw"))
             && q.exec(QStringLiteral("DELETE FROM message_html")) && db.commit();

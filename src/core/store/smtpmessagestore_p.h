@@ -199,16 +199,19 @@ public:
     static void boundIds(
         SearchQuery *search, const SmtpSearchOptions &options, qint64 readable, qint64 *upTo);
     // How StoreSchema::pageSql() (or countSql()) reads the search's leading full-text term for
-    // that page, by the term's matches counted up to StoreSchema::fewMatchesBound() and the ids
-    // they span, and by the counter of the search's mailbox. *matches, when given: about how
+    // that page, by the term's matches counted up to StoreSchema::PlanLimits::fewMatches and the
+    // ids they span, and by the counter of the search's mailbox. *matches, when given: about how
     // many candidates the term has in all (exact below that bound; -1 when it was not counted).
     StoreSchema::MatchPlan matchPlan(QSqlDatabase &db, const SearchQuery &search,
         const SmtpPageRequest &page, qint64 *matches = nullptr) const;
     // One page of a search (from offset, when not negative), by matchPlan()'s plan; a walk of a
     // key's index over a header's matches, few enough to sort, that outruns
-    // StoreSchema::walkBudget() is given up for sorting them.
+    // StoreSchema::PlanLimits::walkInstructions is given up for sorting them.
     QList<SmtpMessageSummary> readPage(QSqlDatabase &db, const SearchQuery &search,
         const SmtpPageRequest &page, qint64 offset, QString *error) const;
+    // Every match of the search, in no order (to count, remove or mark them): countSql() by the
+    // plan of its newest page.
+    StoreSchema::PageSql matchingSql(QSqlDatabase &db, const SearchQuery &search) const;
     bool runTask(std::function<void(QSqlDatabase &)> task);
     void notify(std::function<void()> what);
 };

@@ -82,8 +82,9 @@ StoreSchema::MatchPlan SmtpMessageStorePrivate::matchPlan(QSqlDatabase &db,
         *matchesInAll = -1;
     if (search.leadingMatchTable.isEmpty() || search.bindings.isEmpty())
         return MatchPlan::WalkList; // not read
+    const StoreSchema::PlanLimits limits = StoreSchema::planLimits();
     // A mailbox of the query, whose size its counter tells, may be the smaller of the two.
-    const bool mailboxMayLead = !search.mailbox.isEmpty() && StoreSchema::smallMailboxBound() > 0
+    const bool mailboxMayLead = !search.mailbox.isEmpty() && limits.smallMailbox > 0
         && StoreSchema::mailboxCanLead(search);
     if (page.key == SmtpSortKey::Received && !mailboxMayLead)
         return MatchPlan::WalkList; // not read
@@ -95,7 +96,7 @@ StoreSchema::MatchPlan SmtpMessageStorePrivate::matchPlan(QSqlDatabase &db,
     probe.prepare(QStringLiteral("SELECT count(*), min(rowid), max(rowid) FROM "
                                  "(SELECT rowid FROM %1 WHERE %1 MATCH ? LIMIT %2)")
                       .arg(search.leadingMatchTable)
-                      .arg(StoreSchema::fewMatchesBound()));
+                      .arg(limits.fewMatches));
     probe.addBindValue(
         search.bindings.constFirst()); // the leading term's, as SearchQuery orders them
     if (!probe.exec() || !probe.next())
@@ -103,19 +104,19 @@ StoreSchema::MatchPlan SmtpMessageStorePrivate::matchPlan(QSqlDatabase &db,
     const qint64 matches = probe.value(0).toLongLong();
     const qint64 span = probe.value(2).toLongLong() - probe.value(1).toLongLong() + 1;
     if (matchesInAll) // the first matches' density over every id
-        *matchesInAll = matches < StoreSchema::fewMatchesBound() || span <= 0
+        *matchesInAll = matches < limits.fewMatches || span <= 0
             ? matches
             : qMax(matches, matches * newestNotified.load() / span);
     if (mailboxMayLead) {
         const qint64 inMailbox = q->mailbox(search.mailbox).messages;
-        if (inMailbox <= StoreSchema::smallMailboxBound() && inMailbox < matches)
+        if (inMailbox <= limits.smallMailbox && inMailbox < matches)
             return MatchPlan::WalkMailbox;
     }
     if (page.key == SmtpSortKey::Received)
         return MatchPlan::WalkList; // not read
-    if (matches < StoreSchema::fewMatchesBound())
+    if (matches < limits.fewMatches)
         return MatchPlan::SortMatches;
-    if (search.leadingMatchImplied && matches * 1000 >= StoreSchema::denseMatchesPermille() * span)
+    if (search.leadingMatchImplied && matches * 1000 >= limits.denseMatchesPermille * span)
         return MatchPlan::WalkChecks;
     return MatchPlan::WalkList;
 }
@@ -135,13 +136,13 @@ QList<SmtpMessageSummary> SmtpMessageStorePrivate::readPage(QSqlDatabase &db,
     qint64 matches = -1;
     const MatchPlan plan = matchPlan(db, search, page, &matches);
     const bool walk = plan == MatchPlan::WalkList || plan == MatchPlan::WalkChecks;
-    if (page.key == SmtpSortKey::Received || !walk || !search.leadingMatchOfHeader || matches < 0
+    if (page.key == SmtpSortKey::Received || !walk || !search.leadingMatchOfHeader() || matches < 0
         || matches > StoreSchema::sortableHeaderMatches)
         return read(plan, error);
     QString walkError;
     QList<SmtpMessageSummary> rows;
     {
-        StoreSqlite::StatementBudget budget(db, StoreSchema::walkBudget());
+        StoreSqlite::StatementBudget budget(db, StoreSchema::planLimits().walkInstructions);
         rows = read(plan, &walkError);
         if (!budget.spent()) {
             if (error && !walkError.isEmpty())
@@ -150,6 +151,14 @@ QList<SmtpMessageSummary> SmtpMessageStorePrivate::readPage(QSqlDatabase &db,
         }
     }
     return read(MatchPlan::SortMatches, error);
+}
+
+StoreSchema::PageSql SmtpMessageStorePrivate::matchingSql(
+    QSqlDatabase &db, const SearchQuery &search) const
+{
+    // A word of many matches in a small mailbox: the mailbox's messages checked (the plan of the
+    // newest page), not every match looked up (1.8 s to count "project" in a million).
+    return StoreSchema::countSql(search, matchPlan(db, search, SmtpPageRequest()));
 }
 
 SmtpMatchCount SmtpMessageStore::countMatching(
@@ -177,10 +186,7 @@ SmtpMatchCount SmtpMessageStore::countMatching(
         return result;
     }
     QSqlDatabase db = d->readConnection(errorString);
-    // A word of many matches in a small mailbox: the mailbox's messages checked (the plan of
-    // its newest page), not every match looked up (1.8 s for "project" in a million).
-    const StoreSchema::PageSql sql
-        = StoreSchema::countSql(search, d->matchPlan(db, search, SmtpPageRequest()));
+    const StoreSchema::PageSql sql = d->matchingSql(db, search);
     QSqlQuery q(db);
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT count(*), total(m.is_read = 0) FROM %1 WHERE %2")
@@ -225,8 +231,7 @@ qint64 SmtpMessageStore::removeMatching(const QString &query, const SmtpSearchOp
     QList<qint64> ids;
     {
         QSqlDatabase db = d->readConnection();
-        const StoreSchema::PageSql sql
-            = StoreSchema::countSql(search, d->matchPlan(db, search, SmtpPageRequest()));
+        const StoreSchema::PageSql sql = d->matchingSql(db, search);
         QSqlQuery q(db);
         q.setForwardOnly(true);
         q.prepare(QStringLiteral("SELECT m.id FROM %1 WHERE %2").arg(sql.from, sql.sql));
@@ -252,8 +257,7 @@ qint64 SmtpMessageStore::setReadMatching(
     const bool everything = search.where == QLatin1String("1");
     // Planned here, on the caller's connection (the plan reads the mailbox's counters).
     QSqlDatabase reader = d->readConnection();
-    const StoreSchema::PageSql sql
-        = StoreSchema::countSql(search, d->matchPlan(reader, search, SmtpPageRequest()));
+    const StoreSchema::PageSql sql = d->matchingSql(reader, search);
     qint64 result = -1;
     d->runTask([d, &sql, &result, read, everything](QSqlDatabase &db) {
         const StoreInternal::NonAdditiveChange change(d->nonAdditiveChanges);

@@ -9,7 +9,7 @@
 #include <QStringList>
 #include <QVariant>
 
-#include <atomic>
+#include <mutex>
 #include <optional>
 
 namespace {
@@ -370,72 +370,20 @@ QLatin1String sortExpression(SmtpSortKey key)
 }
 
 namespace {
-// Sorting n looked-up matches costs about n row reads and checks (about 13 us each on a million
-// messages, warm: 9,000 matches 120 ms); walking the key's index with the list of matches costs
-// building the list (about 0.2 us a match) and a step per index entry until a page is found:
-// p * total / n steps when the matches are spread over the key's order, but the whole index
-// (over a second, more when each listed row's other checks read the row) when they sort last.
-// The bound keeps the sort in the tens of milliseconds.
-std::atomic<int> theFewMatchesBound { 5000 };
-// Walking the key's index reading the checks alone costs a check per row walked (a word in the
-// text: 10-40 us, the text read), about p * total / n of them: cheaper than the list only when
-// most messages match, where the list is long ("project", 57% of the messages by its trigrams:
-// 20-50 ms against 120 ms; a name in 26%: 220 ms against 140 ms).
-std::atomic<int> theDenseMatchesPermille { 400 };
-// A word of many matches in a small mailbox: walked in the word's index (newest first) or a key's,
-// a page passes every match outside the mailbox ("project", in 470,000 of a million messages,
-// in a mailbox of 500: 0.7 s newest first, 0.3-0.8 s sorted). Reading the mailbox's messages
-// and checking each instead costs about 25 us a message (13 ms for those 500): up to this bound
-// it loses little where the word's walk would have been quick (a small store).
-std::atomic<int> theSmallMailboxBound { 1000 };
-// A header's matches are nearly its candidates, and sorting them costs a row read each (16,744
-// senders named Alice in a million: 60-120 ms); walking a key's index costs 7-11 ms, but the
-// whole index when they sort last (by sender, descending: 0.3 s). The walks that find a page of
-// those Alices ran 77,000-177,000 instructions (by sender ascending, by recipient, subject or
-// size); past three times that, about 30 ms, a walk gives way to the sort, when there are at
-// most sortableHeaderMatches to sort (more, and the sort would cost more than most walks:
-// 200,000 rows, a second).
-std::atomic<qint64> theWalkBudget { 600000 };
+std::mutex thePlanLimitsMutex;
+PlanLimits thePlanLimits;
 } // namespace
 
-int fewMatchesBound()
+PlanLimits planLimits()
 {
-    return theFewMatchesBound.load();
+    const std::lock_guard lock(thePlanLimitsMutex);
+    return thePlanLimits;
 }
 
-void setFewMatchesBound(int bound)
+void setPlanLimits(const PlanLimits &limits)
 {
-    theFewMatchesBound = bound;
-}
-
-int denseMatchesPermille()
-{
-    return theDenseMatchesPermille.load();
-}
-
-void setDenseMatchesPermille(int permille)
-{
-    theDenseMatchesPermille = permille;
-}
-
-int smallMailboxBound()
-{
-    return theSmallMailboxBound.load();
-}
-
-void setSmallMailboxBound(int bound)
-{
-    theSmallMailboxBound = bound;
-}
-
-qint64 walkBudget()
-{
-    return theWalkBudget.load();
-}
-
-void setWalkBudget(qint64 instructions)
-{
-    theWalkBudget = instructions;
+    const std::lock_guard lock(thePlanLimitsMutex);
+    thePlanLimits = limits;
 }
 
 namespace {

@@ -47,23 +47,48 @@ enum class MatchPlan {
     // sort them: a small mailbox and a term of more matches, implied (as WalkChecks).
     WalkMailbox,
 };
-// Below this many matches of the leading full-text term, SortMatches.
-SMTPRECEIVER_TEST_EXPORT int fewMatchesBound();
-SMTPRECEIVER_TEST_EXPORT void setFewMatchesBound(int bound); // tests: any plan, small stores
-// From this share of the messages (in thousandths) among the first fewMatchesBound() matches'
-// ids on, WalkChecks when the leading term is implied.
-SMTPRECEIVER_TEST_EXPORT int denseMatchesPermille();
-SMTPRECEIVER_TEST_EXPORT void setDenseMatchesPermille(int permille); // tests, as above
-// Up to this many messages in the query's mailbox, and fewer than the leading term's matches
-// counted up to fewMatchesBound(), WalkMailbox.
-SMTPRECEIVER_TEST_EXPORT int smallMailboxBound();
-SMTPRECEIVER_TEST_EXPORT void setSmallMailboxBound(int bound); // tests, as above
-// How many instructions of SQLite's virtual machine a walk of a key's index over the matches of
-// a header's index (SearchQuery::leadingMatchOfHeader) may take before the matches are sorted
-// instead (StoreSqlite::StatementBudget).
-SMTPRECEIVER_TEST_EXPORT qint64 walkBudget();
-SMTPRECEIVER_TEST_EXPORT void setWalkBudget(qint64 instructions); // tests
-// At most this many candidates of a header's index are sorted when a walk gives way.
+// The bounds by which a search's plan is chosen (SmtpMessageStorePrivate::matchPlan() and
+// readPage()), read afresh for each query. Tests set them to reach every plan on a small store.
+struct PlanLimits
+{
+    // Below this many matches of the leading full-text term, SortMatches. Sorting n looked-up
+    // matches costs about n row reads and checks (about 13 us each on a million messages, warm:
+    // 9,000 matches 120 ms); walking the key's index with the list of matches costs building the
+    // list (about 0.2 us a match) and a step per index entry until a page is found: p * total / n
+    // steps when the matches are spread over the key's order, but the whole index (over a
+    // second, more when each listed row's other checks read the row) when they sort last. The
+    // bound keeps the sort in the tens of milliseconds.
+    int fewMatches = 5000;
+    // From this share of the messages (in thousandths) among the first fewMatches matches' ids
+    // on, WalkChecks when the leading term is implied. Walking the key's index reading the
+    // checks alone costs a check per row walked (a word in the text: 10-40 us, the text read),
+    // about p * total / n of them: cheaper than the list only when most messages match, where the
+    // list is long ("project", 57% of the messages by its trigrams: 20-50 ms against 120 ms; a
+    // name in 26%: 220 ms against 140 ms).
+    int denseMatchesPermille = 400;
+    // Up to this many messages in the query's mailbox, and fewer than the leading term's matches
+    // counted up to fewMatches, WalkMailbox (0: never). Walked in the word's index (newest first)
+    // or a key's, a page of a word of many matches in a small mailbox passes every match outside
+    // the mailbox ("project", in 470,000 of a million messages, in a mailbox of 500: 0.7 s newest
+    // first, 0.3-0.8 s sorted). Reading the mailbox's messages and checking each instead costs
+    // about 25 us a message (13 ms for those 500): up to this bound it loses little where the
+    // word's walk would have been quick (a small store).
+    int smallMailbox = 1000;
+    // How many instructions of SQLite's virtual machine a walk of a key's index over the matches
+    // of a header's index (SearchQuery::leadingMatchOfHeader()) may take before the matches are
+    // sorted instead (StoreSqlite::StatementBudget). A header's matches are nearly its
+    // candidates, and sorting them costs a row read each (16,744 senders named Alice in a
+    // million: 60-120 ms); walking a key's index costs 7-11 ms, but the whole index when they
+    // sort last (by sender, descending: 0.3 s). The walks that find a page of those Alices ran
+    // 77,000-177,000 instructions (by sender ascending, by recipient, subject or size); past
+    // three times that, about 30 ms, a walk gives way to the sort, when there are at most
+    // sortableHeaderMatches to sort.
+    qint64 walkInstructions = 600000;
+};
+SMTPRECEIVER_TEST_EXPORT PlanLimits planLimits();
+SMTPRECEIVER_TEST_EXPORT void setPlanLimits(const PlanLimits &limits); // tests
+// At most this many candidates of a header's index are sorted when a walk gives way (more,
+// and the sort would cost more than most walks: 200,000 rows, a second).
 constexpr qint64 sortableHeaderMatches = 40000;
 // Whether pageSql() and countSql() can read the search as WalkMailbox: its mailbox condition
 // right after its leading full-text lookup, which its checks imply.
