@@ -1,4 +1,5 @@
 #include "store/searchquery.h"
+#include "store/storesqlite.h"
 
 #include <QDateTime>
 #include <QSqlDatabase>
@@ -19,14 +20,12 @@ const QString fromIn
 const QString toIn
     = "m.id IN (SELECT rowid FROM messages_to_trigram WHERE messages_to_trigram MATCH ?)";
 // The full-text columns contain the (lowercased) value.
-const QString textContains
-    = "EXISTS (SELECT 1 FROM messages_fts_content c WHERE c.id = m.id AND instr(lower("
-      "ifnull(c.c0, '') || char(10) || ifnull(c.c1, '') || char(10) || ifnull(c.c2, '') || "
-      "char(10) || ifnull(c.c3, '') || char(10) || ifnull(c.c4, '')), lower(?)) > 0)";
+const QString textContains = "EXISTS (SELECT 1 FROM message_text c WHERE c.id = m.id "
+                             "AND smtp_contains(c.c0, c.c1, c.c2, c.c3, c.c4, ?))";
 const QString notText = "NOT (" + trigramIn + " AND " + textContains + ")";
 
-// A value as the trigram index is asked for it: every third trigram and the last, distinct,
-// ANDed, at most 17.
+// A value as the trigram index is asked for it: with at most 6 trigrams all of them, else every
+// third and the last, at most 17; distinct, ANDed.
 QString grams(const QString &value)
 {
     const QList<uint> c = value.toUcs4();
@@ -38,7 +37,8 @@ QString grams(const QString &value)
         if (!out.contains(g))
             out.append(g);
     };
-    for (qsizetype i = 0; i + 3 <= c.size() && out.size() < 16; i += 3)
+    const qsizetype step = c.size() <= 8 ? 1 : 3;
+    for (qsizetype i = 0; i + 3 <= c.size() && out.size() < 16; i += step)
         add(i);
     if (c.size() >= 3)
         add(c.size() - 3);
@@ -179,9 +179,13 @@ void TestSearchQuery::initTestCase()
                     "message_id TEXT NOT NULL DEFAULT '', rcpt_tos TEXT NOT NULL DEFAULT '[]', "
                     "parts TEXT NOT NULL DEFAULT '')"),
         qPrintable(q.lastError().text()));
-    // The full-text content as the store's view shows it (there, its body may be compressed).
-    QVERIFY2(q.exec("CREATE TABLE messages_fts_content (id INTEGER PRIMARY KEY, c0, c1, c2, c3, "
-                    "c4)"),
+    // The full-text content as the store keeps it (there, its body may be compressed), and the
+    // view the indexes read, with the store's own SQL functions.
+    QString functionsError;
+    QVERIFY2(StoreSqlite::installFunctions(db, &functionsError), qPrintable(functionsError));
+    QVERIFY2(q.exec("CREATE TABLE message_text (id INTEGER PRIMARY KEY, c0, c1, c2, c3, c4)")
+            && q.exec("CREATE VIEW messages_fts_content (id, c0, c1, c2, c3, c4) AS "
+                      "SELECT id, c0, c1, c2, smtp_text(c3), c4 FROM message_text"),
         qPrintable(q.lastError().text()));
     QVERIFY2(q.exec("CREATE VIRTUAL TABLE messages_words USING fts5(c0, c1, c2, c3, c4, "
                     "content='messages_fts_content', content_rowid='id', "
@@ -196,8 +200,8 @@ void TestSearchQuery::initTestCase()
     QVERIFY(insert.prepare("INSERT INTO messages (id, received_at, size, has_attachments, is_read, "
                            "subject, from_header, to_header) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     QSqlQuery insertFts(db);
-    QVERIFY(insertFts.prepare("INSERT INTO messages_fts_content (id, c0, c1, c2, c3, c4) "
-                              "VALUES (?, ?, ?, ?, ?, ?)"));
+    QVERIFY(insertFts.prepare("INSERT INTO message_text (id, c0, c1, c2, c3, c4) "
+                              "VALUES (?, ?, ?, ?, smtp_pack(?), ?)"));
     for (const Message &m : messages) {
         insert.addBindValue(m.id);
         insert.addBindValue(ms(m.receivedAt));
@@ -285,10 +289,14 @@ void TestSearchQuery::compile_data()
     // and a substring of the text; shorter ones the start of a word (the word index).
     const QString word = in + " AND " + textContains;
     QTest::newRow("word: substring") << "inv" << word << strings({ "\"inv\"", "inv" });
-    QTest::newRow("word: trigrams that cover it")
-        << "Hello" << word << strings({ "\"Hel\" AND \"llo\"", "hello" });
-    QTest::newRow("word: every third trigram and the last")
-        << "abcdefgh" << word << strings({ "\"abc\" AND \"def\" AND \"fgh\"", "abcdefgh" });
+    QTest::newRow("word: all its trigrams")
+        << "Hello" << word << strings({ "\"Hel\" AND \"ell\" AND \"llo\"", "hello" });
+    QTest::newRow("word: up to 8 characters, all its trigrams")
+        << "abcdefgh" << word
+        << strings({ "\"abc\" AND \"bcd\" AND \"cde\" AND \"def\" AND \"efg\" AND \"fgh\"",
+               "abcdefgh" });
+    QTest::newRow("word: longer, every third trigram and the last")
+        << "abcdefghi" << word << strings({ "\"abc\" AND \"def\" AND \"ghi\"", "abcdefghi" });
     QTest::newRow("word: repeated trigrams once")
         << "aaaa" << word << strings({ "\"aaa\"", "aaaa" });
     QTest::newRow("word: at most 17 trigrams")

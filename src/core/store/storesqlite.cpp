@@ -7,6 +7,11 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <string>
+
 namespace {
 
 void pack(sqlite3_context *context, int, sqlite3_value **arguments)
@@ -50,6 +55,104 @@ void expand(sqlite3_context *context, int, sqlite3_value **arguments)
         return;
     }
     sqlite3_result_text(context, text.constData(), int(text.size()), SQLITE_TRANSIENT);
+}
+
+// ASCII letters to lower case, as SQLite's lower() does (it leaves every other byte alone).
+char foldAscii(char c)
+{
+    return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
+}
+
+// Whether text, folded as foldAscii() does, holds needle (already folded). The fold goes through
+// a buffer kept per thread, and glibc's memmem does the search: a text is a few kilobytes, and
+// the check runs for every candidate a full-text lookup gives. A long text (a big mail's body)
+// gets a buffer of its own, so that no thread keeps megabytes after it.
+bool foldedContains(const char *text, qsizetype size, const std::string &needle)
+{
+    if (needle.empty())
+        return true;
+    if (size < qsizetype(needle.size()))
+        return false;
+    constexpr qsizetype keptBuffer = 64 * 1024;
+    thread_local std::string kept;
+    std::string own;
+    std::string &folded = size <= keptBuffer ? kept : own;
+    folded.resize(size_t(size));
+    std::transform(text, text + size, folded.begin(), foldAscii);
+    return memmem(folded.data(), folded.size(), needle.data(), needle.size()) != nullptr;
+}
+
+// The bytes SQLite's || would take from a column of message_text: a NULL is '' (ifnull), the body
+// column's frame is its text (smtp_text()), a damaged frame is as NULL.
+void columnText(
+    sqlite3_value *value, bool packed, QByteArray *expanded, const char **text, qsizetype *size)
+{
+    if (packed && sqlite3_value_type(value) == SQLITE_BLOB) {
+        const char *frame = static_cast<const char *>(sqlite3_value_blob(value));
+        StoreCompression::decode(QByteArray::fromRawData(frame, sqlite3_value_bytes(value)),
+            StoreCompression::Zstd, expanded);
+        *text = expanded->constData();
+        *size = expanded->size();
+        return;
+    }
+    *text = reinterpret_cast<const char *>(sqlite3_value_text(value));
+    *size = *text ? sqlite3_value_bytes(value) : 0;
+}
+
+constexpr int textColumns = 5;
+constexpr int packedColumn = 3; // the body: a zstd frame when that was smaller
+
+void contains(sqlite3_context *context, int, sqlite3_value **arguments)
+{
+    sqlite3_value *needleValue = arguments[textColumns];
+    if (sqlite3_value_type(needleValue) == SQLITE_NULL) {
+        sqlite3_result_null(context);
+        return;
+    }
+    // The needle is the same for every row of a statement: folded once, kept as its auxdata.
+    auto *needle = static_cast<std::string *>(sqlite3_get_auxdata(context, textColumns));
+    if (!needle) {
+        const char *raw = reinterpret_cast<const char *>(sqlite3_value_text(needleValue));
+        if (!raw) {
+            sqlite3_result_error_nomem(context);
+            return;
+        }
+        auto folded = std::make_unique<std::string>(raw, size_t(sqlite3_value_bytes(needleValue)));
+        std::transform(folded->begin(), folded->end(), folded->begin(), foldAscii);
+        sqlite3_set_auxdata(context, textColumns, folded.release(),
+            [](void *p) { delete static_cast<std::string *>(p); });
+        // SQLite may have dropped it at once (out of memory); then this call's copy is gone too.
+        needle = static_cast<std::string *>(sqlite3_get_auxdata(context, textColumns));
+        if (!needle) {
+            sqlite3_result_error_nomem(context);
+            return;
+        }
+    }
+    QByteArray expanded;
+    const char *text = nullptr;
+    qsizetype size = 0;
+    if (needle->find('\n') != std::string::npos) {
+        // A needle across a line end could span two columns: search them joined, as written.
+        QByteArray joined;
+        for (int i = 0; i < textColumns; ++i) {
+            columnText(arguments[i], i == packedColumn, &expanded, &text, &size);
+            if (i > 0)
+                joined.append('\n');
+            joined.append(text, size);
+        }
+        sqlite3_result_int(context, foldedContains(joined.constData(), joined.size(), *needle));
+        return;
+    }
+    // No match spans two columns, so each is searched alone, the body (which may have to be
+    // expanded) last.
+    for (const int i : { 0, 1, 2, 4, packedColumn }) {
+        columnText(arguments[i], i == packedColumn, &expanded, &text, &size);
+        if (foldedContains(text, size, *needle)) {
+            sqlite3_result_int(context, 1);
+            return;
+        }
+    }
+    sqlite3_result_int(context, 0);
 }
 
 } // namespace
@@ -105,6 +208,9 @@ bool installFunctions(const QSqlDatabase &db, QString *errorString)
             != SQLITE_OK
         || sqlite3_create_function_v2(
                h, "smtp_text", 1, flags, nullptr, expand, nullptr, nullptr, nullptr)
+            != SQLITE_OK
+        || sqlite3_create_function_v2(h, "smtp_contains", textColumns + 1, flags, nullptr, contains,
+               nullptr, nullptr, nullptr)
             != SQLITE_OK) {
         *errorString = QString::fromUtf8(sqlite3_errmsg(h));
         return false;

@@ -22,6 +22,13 @@ sqlite3 *handle(const QSqlDatabase &db);
 //                    returned as it is; a damaged frame gives NULL (with a warning), never other
 //                    text. (Its message is then found by its other columns only, and removing
 //                    it leaves the indexes' entries for its id, which no message has again.)
+//   smtp_contains(c0, c1, c2, c3, c4, needle)
+//                    1 when the five text columns of message_text, NULL as '', c3 expanded as
+//                    smtp_text() does, joined by line ends, with ASCII letters lowered, contain
+//                    needle with its ASCII letters lowered, else 0 (NULL for a NULL needle): what
+//                    instr(lower(ifnull(c0, '') || char(10) || ...), lower(needle)) > 0 says,
+//                    without building the joined text or expanding c3 when another column
+//                    already has the needle.
 // Every connection to a store needs them before it reads the full-text content (the view
 // messages_fts_content, so the searches that check text) or deletes a message. False, with
 // *errorString, when they cannot be defined.
