@@ -36,6 +36,7 @@ private Q_SLOTS:
     void packedBodyIsCompressed();
     void damagedBodyIsNoText();
     void nullNeedleIsNull();
+    void oneStatementOverManyRowsAndNeedles();
 
 private:
     QSqlDatabase db;
@@ -144,8 +145,9 @@ void TestStoreTextFunctions::containsAgreesWithTheJoinedText()
     const QVariant before = evaluate(QString::fromLatin1(joinedInstr), id, needle);
     const QVariant now
         = evaluate(QStringLiteral("smtp_contains(c0, c1, c2, c3, c4, ?)"), id, needle);
-    QCOMPARE(before.toInt(), contains ? 1 : 0);
-    QCOMPARE(now.toInt(), contains ? 1 : 0);
+    // Exactly 1 or 0: a NULL or an error is neither.
+    QCOMPARE(before, QVariant(qlonglong(contains ? 1 : 0)));
+    QCOMPARE(now, QVariant(qlonglong(contains ? 1 : 0)));
 }
 
 void TestStoreTextFunctions::packedBodyIsCompressed()
@@ -165,16 +167,20 @@ void TestStoreTextFunctions::damagedBodyIsNoText()
     QVERIFY(q.exec(
         QStringLiteral("UPDATE message_text SET c3 = substr(c3, 1, length(c3) / 2) WHERE id = %1")
             .arg(id)));
-    // As smtp_text() gives NULL for it: the other columns are still searched.
+    // As smtp_text() gives NULL for it: the other columns are still searched, as the joined
+    // text was.
+    const QString contains = QStringLiteral("smtp_contains(c0, c1, c2, c3, c4, ?)");
+    for (const QString &expression : { contains, QString::fromLatin1(joinedInstr) }) {
+        QTest::ignoreMessage(
+            QtWarningMsg, QRegularExpression(QStringLiteral("damaged compressed")));
+        QCOMPARE(evaluate(expression, id, QStringLiteral("hidden")), QVariant(qlonglong(0)));
+    }
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("damaged compressed")));
-    QCOMPARE(evaluate(QStringLiteral("smtp_contains(c0, c1, c2, c3, c4, ?)"), id,
-                 QStringLiteral("hidden"))
-                 .toInt(),
-        0);
-    QCOMPARE(evaluate(QStringLiteral("smtp_contains(c0, c1, c2, c3, c4, ?)"), id,
-                 QStringLiteral("SUBJECT"))
-                 .toInt(),
-        1);
+    QCOMPARE(evaluate(QString::fromLatin1(joinedInstr), id, QStringLiteral("SUBJECT")),
+        QVariant(qlonglong(1)));
+    // The subject has it: the body is not expanded (no warning of its damage).
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("damaged compressed")));
+    QCOMPARE(evaluate(contains, id, QStringLiteral("SUBJECT")), QVariant(qlonglong(1)));
 }
 
 void TestStoreTextFunctions::nullNeedleIsNull()
@@ -183,6 +189,52 @@ void TestStoreTextFunctions::nullNeedleIsNull()
         = insertRow({ QStringLiteral("a"), QString(), QString(), QString(), QString() });
     QVERIFY(
         evaluate(QStringLiteral("smtp_contains(c0, c1, c2, c3, c4, ?)"), id, QVariant()).isNull());
+}
+
+void TestStoreTextFunctions::oneStatementOverManyRowsAndNeedles()
+{
+    // One statement over rows of every kind, run again for each needle: the folded needle kept
+    // for a statement's rows follows a new binding, and the fold's buffer, kept from a longer
+    // text, never shows a shorter one what the longer held.
+    QSqlQuery q(db);
+    QVERIFY(q.exec(QStringLiteral("DELETE FROM message_text")));
+    const QString nul = QStringLiteral("left") + QChar(0) + QStringLiteral("Right");
+    QVERIFY(insertRow({ QString(), QString(), QString(),
+                longBody(QStringLiteral("zebra-stripe at the end")), QString() })
+        > 0);
+    QVERIFY(insertRow({ QStringLiteral("x"), QString(), QString(), QString(), QString() }) > 0);
+    QVERIFY(insertRow({ nul, QString(), QString(), 42, QString() }) > 0);
+    QVERIFY(insertRow({ QString(), QString(), QStringLiteral("zebra"), QString(), QString() }) > 0);
+    QVERIFY(q.exec(QStringLiteral("INSERT INTO message_text (c0, c1, c2, c3, c4) "
+                                  "VALUES (x'5A45425241', 7, 2.5, 'zebra-stripe', x'00ff')")));
+    QSqlQuery check(db);
+    QVERIFY(check.prepare(QStringLiteral("SELECT id, smtp_contains(c0, c1, c2, c3, c4, ?), %1 "
+                                         "FROM message_text ORDER BY id")
+                              .arg(QLatin1String(joinedInstr))));
+    const QStringList needles { QStringLiteral("zebra-stripe"), QStringLiteral("ZEBRA"),
+        QStringLiteral("x"), QStringLiteral("42"), QStringLiteral("right"),
+        QStringLiteral("t") + QChar(0) + QStringLiteral("r"), QStringLiteral("2.5"),
+        QStringLiteral("7\n2.5\nzebra"), QStringLiteral("\n\n42\n"), QStringLiteral("nothing") };
+    int found = 0;
+    for (const QString &needle : needles) {
+        check.addBindValue(needle);
+        check.addBindValue(needle);
+        QVERIFY2(check.exec(), qPrintable(check.lastError().text()));
+        int rows = 0;
+        while (check.next()) {
+            ++rows;
+            const QVariant now = check.value(1);
+            QVERIFY2(now == check.value(2),
+                qPrintable(QStringLiteral("row %1, needle %2: %3 against %4")
+                               .arg(check.value(0).toString(), needle, now.toString(),
+                                   check.value(2).toString())));
+            QVERIFY(now == QVariant(qlonglong(0)) || now == QVariant(qlonglong(1)));
+            found += now.toInt();
+        }
+        QCOMPARE(rows, 5);
+    }
+    // zebra-stripe 2, ZEBRA 3, x 1, 42 1, right 1, t\0r 1, 2.5 1, 7\n2.5\nzebra 1, \n\n42\n 1.
+    QCOMPARE(found, 12);
 }
 
 QTEST_GUILESS_MAIN(TestStoreTextFunctions)

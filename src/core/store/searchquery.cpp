@@ -48,12 +48,12 @@
 // small), and the column the term speaks of then decides: the full-text text (the five columns,
 // for words), the decoded Subject, or the header's own column (from:, to:, ...; wider columns
 // of the index, like the sender column that also holds the envelope sender, do not count).
-// The decision is SQLite's lower() and instr(): ASCII letters without case, the value lowercased
-// by Qt, so "JÜRGEN" finds "jürgen" but "jürgen" does not find "JÜRGEN". Accents are kept.
-// message-id:, and filters shorter than three characters, read their column alone (a scan of
-// the messages). Words of one or two characters cannot be trigrams: they keep the word index
-// (messages_words, unicode61 without accents) and match the start of a word ("re" finds "report",
-// not "more"; quoted, the whole word).
+// The decision is SQLite's lower() and instr() (for words, smtp_contains(), which says the same):
+// ASCII letters without case, the value lowercased by Qt, so "JÜRGEN" finds "jürgen" but "jürgen"
+// does not find "JÜRGEN". Accents are kept. message-id:, and filters shorter than three characters,
+// read their column alone (a scan of the messages). Words of one or two characters cannot be
+// trigrams: they keep the word index (messages_words, unicode61 without accents) and match the
+// start of a word ("re" finds "report", not "more"; quoted, the whole word).
 //
 // Keys and their keyword values are case-insensitive. A prefix that is not one of these keys
 // ("re:", "http:") is not a key: the whole term is a word. A known key with a value it cannot
@@ -456,8 +456,8 @@ QString trigramQuery(const QString &value)
 
 // The message's text (the five full-text columns, one line apart, so that no match spans two:
 // a value has no line end; a column may be NULL, as an empty one was stored) contains ?, ASCII
-// letters without case: smtp_contains() (storesqlite.h), which reads the body only when the
-// other columns do not have it.
+// letters without case: smtp_contains() (storesqlite.h), which expands the compressed body only
+// when the other columns do not have it (SQLite still reads the row's every column).
 const QLatin1String textContains("EXISTS (SELECT 1 FROM message_text c WHERE c.id = m.id "
                                  "AND smtp_contains(c.c0, c.c1, c.c2, c.c3, c.c4, ?))");
 

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <string>
 
 namespace {
@@ -64,95 +65,124 @@ char foldAscii(char c)
 }
 
 // Whether text, folded as foldAscii() does, holds needle (already folded). The fold goes through
-// a buffer kept per thread, and glibc's memmem does the search: a text is a few kilobytes, and
-// the check runs for every candidate a full-text lookup gives. A long text (a big mail's body)
-// gets a buffer of its own, so that no thread keeps megabytes after it.
+// a buffer kept per thread (64 KiB reserved once), and glibc's memmem does the search: a text is a
+// few kilobytes, and the check runs for every candidate a full-text lookup gives. A longer text (a
+// big mail's body) gets a buffer of its own, so that no thread keeps megabytes after it.
 bool foldedContains(const char *text, qsizetype size, const std::string &needle)
 {
     if (needle.empty())
         return true;
     if (size < qsizetype(needle.size()))
         return false;
-    constexpr qsizetype keptBuffer = 64 * 1024;
+    constexpr size_t keptBuffer = 64 * 1024;
     thread_local std::string kept;
     std::string own;
-    std::string &folded = size <= keptBuffer ? kept : own;
+    std::string &folded = size_t(size) <= keptBuffer ? kept : own;
+    if (&folded == &kept && kept.capacity() < keptBuffer)
+        kept.reserve(keptBuffer);
     folded.resize(size_t(size));
     std::transform(text, text + size, folded.begin(), foldAscii);
     return memmem(folded.data(), folded.size(), needle.data(), needle.size()) != nullptr;
 }
 
 // The bytes SQLite's || would take from a column of message_text: a NULL is '' (ifnull), the body
-// column's frame is its text (smtp_text()), a damaged frame is as NULL.
-void columnText(
+// column's frame is its text (smtp_text()), a damaged frame is as NULL. False when SQLite could
+// not give a value's text (out of memory), as || would then have failed.
+bool columnText(
     sqlite3_value *value, bool packed, QByteArray *expanded, const char **text, qsizetype *size)
 {
-    if (packed && sqlite3_value_type(value) == SQLITE_BLOB) {
+    const int type = sqlite3_value_type(value);
+    if (packed && type == SQLITE_BLOB) {
         const char *frame = static_cast<const char *>(sqlite3_value_blob(value));
         StoreCompression::decode(QByteArray::fromRawData(frame, sqlite3_value_bytes(value)),
             StoreCompression::Zstd, expanded);
         *text = expanded->constData();
         *size = expanded->size();
-        return;
+        return true;
     }
     *text = reinterpret_cast<const char *>(sqlite3_value_text(value));
     *size = *text ? sqlite3_value_bytes(value) : 0;
+    return *text || type == SQLITE_NULL;
 }
 
 constexpr int textColumns = 5;
 constexpr int packedColumn = 3; // the body: a zstd frame when that was smaller
 
-void contains(sqlite3_context *context, int, sqlite3_value **arguments)
+// The needle of a statement, folded once and kept as the auxdata of its argument (a bound
+// parameter, the same for every row); null when out of memory.
+const std::string *foldedNeedle(sqlite3_context *context, sqlite3_value *value)
+{
+    if (const auto *kept = static_cast<std::string *>(sqlite3_get_auxdata(context, textColumns)))
+        return kept;
+    const char *raw = reinterpret_cast<const char *>(sqlite3_value_text(value));
+    if (!raw)
+        return nullptr;
+    auto folded = std::make_unique<std::string>(raw, size_t(sqlite3_value_bytes(value)));
+    std::transform(folded->begin(), folded->end(), folded->begin(), foldAscii);
+    sqlite3_set_auxdata(context, textColumns, folded.release(),
+        [](void *p) { delete static_cast<std::string *>(p); });
+    // SQLite may have dropped it at once (out of memory): then this call's copy is gone too.
+    return static_cast<std::string *>(sqlite3_get_auxdata(context, textColumns));
+}
+
+// What smtp_contains() gives (see storesqlite.h); an error only when out of memory.
+enum class Containment { No, Yes, Null, NoMemory };
+
+Containment containment(sqlite3_context *context, sqlite3_value **arguments)
 {
     sqlite3_value *needleValue = arguments[textColumns];
-    if (sqlite3_value_type(needleValue) == SQLITE_NULL) {
-        sqlite3_result_null(context);
-        return;
-    }
-    // The needle is the same for every row of a statement: folded once, kept as its auxdata.
-    auto *needle = static_cast<std::string *>(sqlite3_get_auxdata(context, textColumns));
-    if (!needle) {
-        const char *raw = reinterpret_cast<const char *>(sqlite3_value_text(needleValue));
-        if (!raw) {
-            sqlite3_result_error_nomem(context);
-            return;
-        }
-        auto folded = std::make_unique<std::string>(raw, size_t(sqlite3_value_bytes(needleValue)));
-        std::transform(folded->begin(), folded->end(), folded->begin(), foldAscii);
-        sqlite3_set_auxdata(context, textColumns, folded.release(),
-            [](void *p) { delete static_cast<std::string *>(p); });
-        // SQLite may have dropped it at once (out of memory); then this call's copy is gone too.
-        needle = static_cast<std::string *>(sqlite3_get_auxdata(context, textColumns));
-        if (!needle) {
-            sqlite3_result_error_nomem(context);
-            return;
-        }
-    }
+    if (sqlite3_value_type(needleValue) == SQLITE_NULL)
+        return Containment::Null;
+    const std::string *needle = foldedNeedle(context, needleValue);
+    if (!needle)
+        return Containment::NoMemory;
     QByteArray expanded;
     const char *text = nullptr;
     qsizetype size = 0;
     if (needle->find('\n') != std::string::npos) {
         // A needle across a line end could span two columns: search them joined, as written.
+        // (A search's words never hold one: white space is one space in them. Direct SQL may.)
         QByteArray joined;
         for (int i = 0; i < textColumns; ++i) {
-            columnText(arguments[i], i == packedColumn, &expanded, &text, &size);
+            if (!columnText(arguments[i], i == packedColumn, &expanded, &text, &size))
+                return Containment::NoMemory;
             if (i > 0)
                 joined.append('\n');
             joined.append(text, size);
         }
-        sqlite3_result_int(context, foldedContains(joined.constData(), joined.size(), *needle));
-        return;
+        return foldedContains(joined.constData(), joined.size(), *needle) ? Containment::Yes
+                                                                          : Containment::No;
     }
-    // No match spans two columns, so each is searched alone, the body (which may have to be
-    // expanded) last.
+    // No match spans two columns, so each is searched alone, the body last: it is expanded only
+    // when the others do not have the needle.
     for (const int i : { 0, 1, 2, 4, packedColumn }) {
-        columnText(arguments[i], i == packedColumn, &expanded, &text, &size);
-        if (foldedContains(text, size, *needle)) {
-            sqlite3_result_int(context, 1);
-            return;
-        }
+        if (!columnText(arguments[i], i == packedColumn, &expanded, &text, &size))
+            return Containment::NoMemory;
+        if (foldedContains(text, size, *needle))
+            return Containment::Yes;
     }
-    sqlite3_result_int(context, 0);
+    return Containment::No;
+}
+
+void contains(sqlite3_context *context, int, sqlite3_value **arguments)
+{
+    // No C++ exception may cross SQLite's C frames.
+    Containment result = Containment::NoMemory;
+    try {
+        result = containment(context, arguments);
+    } catch (const std::bad_alloc &) { }
+    switch (result) {
+    case Containment::No:
+    case Containment::Yes:
+        sqlite3_result_int(context, result == Containment::Yes ? 1 : 0);
+        break;
+    case Containment::Null:
+        sqlite3_result_null(context);
+        break;
+    case Containment::NoMemory:
+        sqlite3_result_error_nomem(context);
+        break;
+    }
 }
 
 } // namespace
@@ -209,8 +239,10 @@ bool installFunctions(const QSqlDatabase &db, QString *errorString)
         || sqlite3_create_function_v2(
                h, "smtp_text", 1, flags, nullptr, expand, nullptr, nullptr, nullptr)
             != SQLITE_OK
-        || sqlite3_create_function_v2(h, "smtp_contains", textColumns + 1, flags, nullptr, contains,
-               nullptr, nullptr, nullptr)
+        // Only for the store's own queries, never from a schema: direct, not innocuous.
+        || sqlite3_create_function_v2(h, "smtp_contains", textColumns + 1,
+               SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr, contains, nullptr,
+               nullptr, nullptr)
             != SQLITE_OK) {
         *errorString = QString::fromUtf8(sqlite3_errmsg(h));
         return false;

@@ -28,9 +28,11 @@ sqlite3 *handle(const QSqlDatabase &db);
 //                    needle with its ASCII letters lowered, else 0 (NULL for a NULL needle): what
 //                    instr(lower(ifnull(c0, '') || char(10) || ...), lower(needle)) > 0 says,
 //                    without building the joined text or expanding c3 when another column
-//                    already has the needle.
+//                    already has the needle; an error only when out of memory. For the store's
+//                    queries alone (SQLITE_DIRECTONLY: no schema may call it).
 // Every connection to a store needs them before it reads the full-text content (the view
-// messages_fts_content, so the searches that check text) or deletes a message. False, with
+// messages_fts_content; the searches that check a word's text, through smtp_contains()) or
+// deletes a message. False, with
 // *errorString, when they cannot be defined.
 SMTPRECEIVER_TEST_EXPORT bool installFunctions(const QSqlDatabase &db, QString *errorString);
 
