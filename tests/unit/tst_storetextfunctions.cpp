@@ -1,7 +1,8 @@
 // The SQL functions the store defines on its connections (StoreSqlite::installFunctions): above
 // all smtp_contains(), the check behind every search word, which must say exactly what the SQL it
 // replaced says, instr(lower(<the five columns joined by line ends>), lower(?)) > 0, on every
-// kind of row: NULL columns, a compressed body, a damaged one, a needle across two columns.
+// kind of row: NULL columns, a compressed body, a damaged one, a needle across two columns. And the
+// page cache a store's reading connection gets for the size of its file.
 #include "store/storesqlite.h"
 
 #include <QRegularExpression>
@@ -37,6 +38,8 @@ private Q_SLOTS:
     void damagedBodyIsNoText();
     void nullNeedleIsNull();
     void oneStatementOverManyRowsAndNeedles();
+    void readCacheFollowsTheStoreSize_data();
+    void readCacheFollowsTheStoreSize();
 
 private:
     QSqlDatabase db;
@@ -235,6 +238,26 @@ void TestStoreTextFunctions::oneStatementOverManyRowsAndNeedles()
     }
     // zebra-stripe 2, ZEBRA 3, x 1, 42 1, right 1, t\0r 1, 2.5 1, 7\n2.5\nzebra 1, \n\n42\n 1.
     QCOMPARE(found, 12);
+}
+
+void TestStoreTextFunctions::readCacheFollowsTheStoreSize_data()
+{
+    QTest::addColumn<qint64>("fileBytes");
+    QTest::addColumn<int>("kib");
+    const qint64 mib = 1024 * 1024;
+    QTest::newRow("new store") << qint64(0) << 2000;
+    QTest::newRow("500 MB: SQLite's default") << 500 * mib << 2000;
+    QTest::newRow("1 GiB") << 1024 * mib << 4096;
+    QTest::newRow("2.5 GiB") << 2560 * mib << 10240;
+    QTest::newRow("4 GiB: the most") << 4096 * mib << 16384;
+    QTest::newRow("a million messages, 5.5 GB") << qint64(5818023936) << 16384;
+}
+
+void TestStoreTextFunctions::readCacheFollowsTheStoreSize()
+{
+    QFETCH(qint64, fileBytes);
+    QFETCH(int, kib);
+    QCOMPARE(StoreSqlite::readCacheKiB(fileBytes), kib);
 }
 
 QTEST_GUILESS_MAIN(TestStoreTextFunctions)

@@ -104,6 +104,11 @@ QSqlDatabase SmtpMessageStorePrivate::readConnection(QString *error) const
     QSqlDatabase db = openConnection(name, &why);
     if (db.isOpen()) {
         QSqlQuery(db).exec(QStringLiteral("PRAGMA busy_timeout = 5000"));
+        // A bigger store, a bigger page cache for its inner pages (storesqlite.h); read when the
+        // thread first reads, so a store that has grown since gets it from the next new thread.
+        if (connectOptions.isEmpty())
+            QSqlQuery(db).exec(QStringLiteral("PRAGMA cache_size = -%1")
+                                   .arg(StoreSqlite::readCacheKiB(QFileInfo(databaseName).size())));
         // ":memory:" is one shared-cache database, where a reader's table lock makes the writer
         // fail with "database table is locked" (no busy timeout applies). Readers of it take no
         // table locks; a file database has WAL snapshots instead and needs none of this.

@@ -189,6 +189,13 @@ void contains(sqlite3_context *context, int, sqlite3_value **arguments)
 
 namespace StoreSqlite {
 
+int readCacheKiB(qint64 fileBytes)
+{
+    constexpr qint64 defaultKiB = 2000; // SQLite's own (PRAGMA cache_size = -2000)
+    constexpr qint64 mostKiB = 16 * 1024;
+    return int(qBound(defaultKiB, fileBytes / 256 / 1024, mostKiB));
+}
+
 constexpr int instructionsPerStep = 100;
 
 StatementBudget::StatementBudget(const QSqlDatabase &db, qint64 budget)

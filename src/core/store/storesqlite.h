@@ -36,6 +36,13 @@ sqlite3 *handle(const QSqlDatabase &db);
 // *errorString, when they cannot be defined.
 SMTPRECEIVER_TEST_EXPORT bool installFunctions(const QSqlDatabase &db, QString *errorString);
 
+// The page cache, in KiB, of a connection that reads a store file of fileBytes: about 1/256 of
+// the file, which holds the inner pages of its tables and indexes (what every lookup passes
+// through), between SQLite's default of 2,000 KiB and 16 MiB. A small store keeps the default;
+// on 1,000,000 messages (5.5 GB) 16 MiB made sorted and filtered pages 10-50 % faster, warm.
+// The cache grows only as pages are read.
+SMTPRECEIVER_TEST_EXPORT int readCacheKiB(qint64 fileBytes);
+
 // While it lives, the connection's statements are interrupted (they fail with "interrupted")
 // once they have run about budget instructions of SQLite's virtual machine between them: a plan
 // that turns out slow is given up for another. Counted, not timed, so that the same query on the
