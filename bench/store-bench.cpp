@@ -21,7 +21,9 @@
 //                    inbox "mailbox:Inbox project", box "mailbox:project-10 project" and
 //                    tinybox "mailbox:project-tiny project" (the common word in a mailbox of ~14%,
 //                    one of ~2% and one of 0.05% of the messages, as spread-mailboxes.py
-//                    spreads them; without them, in a mailbox that does not exist)
+//                    spreads them; without them, in a mailbox that does not exist), fromnot
+//                    "from:alice -laptop" (the sender's own index leads, and each of its matches
+//                    has its text checked for the word left out)
 //   next:KEY:Q:DIR   the page after it (the keyset cursor: the first page's last row)
 //   foreach          forEach() over every message (3 runs), with the peak RSS during the walk
 // and the RSS after open, the database size per message. The last line is
@@ -288,6 +290,7 @@ int main(int argc, char *argv[])
         { "inbox", QStringLiteral("mailbox:Inbox project"), false },
         { "box", QStringLiteral("mailbox:project-10 project"), false },
         { "tinybox", QStringLiteral("mailbox:project-tiny project"), false },
+        { "fromnot", QStringLiteral("from:alice -laptop"), false },
     };
     std::vector<Stats> searchStats;
     std::vector<qsizetype> searchHits;
