@@ -32,8 +32,7 @@ sqlite3 *handle(const QSqlDatabase &db);
 //                    queries alone (SQLITE_DIRECTONLY: no schema may call it).
 // Every connection to a store needs them before it reads the full-text content (the view
 // messages_fts_content; the searches that check a word's text, through smtp_contains()) or
-// deletes a message. False, with
-// *errorString, when they cannot be defined.
+// deletes a message. False, with *errorString, when they cannot be defined.
 SMTPRECEIVER_TEST_EXPORT bool installFunctions(const QSqlDatabase &db, QString *errorString);
 
 // The page cache, in KiB, of a connection that reads a store file of fileBytes: about 1/256 of
