@@ -390,17 +390,27 @@ namespace {
 
 const QLatin1String mailboxWalk("message_mailboxes b CROSS JOIN messages m ON m.id = b.message");
 
-// MatchPlan::WalkMailbox on where (search's, bindings its own): the leading full-text lookup left
-// out (the checks imply it) and the mailbox condition that follows it made a walk of
-// message_mailboxes (b), where's new start. False (nothing changed) when where is not so made.
-bool readMailboxFirst(const SearchQuery &search, QString *where, QVariantList *bindings)
+// The length of where's start that WalkMailbox replaces: the leading full-text lookup, which the
+// checks imply, and the mailbox condition right after it; 0 when where does not start so.
+qsizetype mailboxFirstPrefix(const SearchQuery &search, const QString &where)
 {
     const QString matchedIds = SearchQuery::matchCondition(search.leadingMatchTable);
     const QString mailboxNext = QLatin1String(" AND ") + SearchQuery::mailboxCondition();
     if (search.leadingMatchTable.isEmpty() || !search.leadingMatchImplied
-        || !where->startsWith(matchedIds) || !where->mid(matchedIds.size()).startsWith(mailboxNext))
+        || !where.startsWith(matchedIds) || !where.mid(matchedIds.size()).startsWith(mailboxNext))
+        return 0;
+    return matchedIds.size() + mailboxNext.size();
+}
+
+// MatchPlan::WalkMailbox on where (search's, bindings its own): the leading full-text lookup left
+// out and the mailbox condition that follows it made a walk of message_mailboxes (b), where's new
+// start. False (nothing changed) when where is not so made.
+bool readMailboxFirst(const SearchQuery &search, QString *where, QVariantList *bindings)
+{
+    const qsizetype prefix = mailboxFirstPrefix(search, *where);
+    if (prefix == 0)
         return false;
-    where->replace(0, matchedIds.size() + mailboxNext.size(), QStringLiteral("b.mailbox = ?"));
+    where->replace(0, prefix, QStringLiteral("b.mailbox = ?"));
     bindings->removeFirst();
     return true;
 }
@@ -409,9 +419,7 @@ bool readMailboxFirst(const SearchQuery &search, QString *where, QVariantList *b
 
 bool mailboxCanLead(const SearchQuery &search)
 {
-    QString where = search.where;
-    QVariantList bindings = search.bindings;
-    return readMailboxFirst(search, &where, &bindings);
+    return mailboxFirstPrefix(search, search.where) > 0;
 }
 
 PageSql countSql(const SearchQuery &search, MatchPlan plan)

@@ -65,9 +65,9 @@ char foldAscii(char c)
 }
 
 // Whether text, folded as foldAscii() does, holds needle (already folded). The fold goes through
-// a buffer kept per thread (64 KiB reserved once), and glibc's memmem does the search: a text is a
-// few kilobytes, and the check runs for every candidate a full-text lookup gives. A longer text (a
-// big mail's body) gets a buffer of its own, so that no thread keeps megabytes after it.
+// a buffer kept per thread (64 KiB, reserved once), and glibc's memmem does the search: a text is
+// a few kilobytes, and the check runs for every candidate a full-text lookup gives. A longer text
+// (a big mail's body) gets a buffer of its own, so that no thread keeps megabytes after it.
 bool foldedContains(const char *text, qsizetype size, const std::string &needle)
 {
     if (needle.empty())
@@ -75,11 +75,13 @@ bool foldedContains(const char *text, qsizetype size, const std::string &needle)
     if (size < qsizetype(needle.size()))
         return false;
     constexpr size_t keptBuffer = 64 * 1024;
-    thread_local std::string kept;
+    thread_local std::string kept = [] {
+        std::string buffer;
+        buffer.reserve(keptBuffer);
+        return buffer;
+    }();
     std::string own;
     std::string &folded = size_t(size) <= keptBuffer ? kept : own;
-    if (&folded == &kept && kept.capacity() < keptBuffer)
-        kept.reserve(keptBuffer);
     folded.resize(size_t(size));
     std::transform(text, text + size, folded.begin(), foldAscii);
     return memmem(folded.data(), folded.size(), needle.data(), needle.size()) != nullptr;
@@ -108,80 +110,88 @@ bool columnText(
 constexpr int textColumns = 5;
 constexpr int packedColumn = 3; // the body: a zstd frame when that was smaller
 
-// The needle of a statement, folded once and kept as the auxdata of its argument (a bound
-// parameter, the same for every row); null when out of memory.
-const std::string *foldedNeedle(sqlite3_context *context, sqlite3_value *value)
+// A statement's needle, folded, and whether it holds a line end (then a match may span two
+// columns): worked out once and kept as the auxdata of its argument (a bound parameter, the same
+// for every row).
+struct Needle
 {
-    if (const auto *kept = static_cast<std::string *>(sqlite3_get_auxdata(context, textColumns)))
+    std::string folded;
+    bool spansLines = false;
+};
+
+// Null when out of memory.
+const Needle *needleOf(sqlite3_context *context, sqlite3_value *value)
+{
+    if (const auto *kept = static_cast<Needle *>(sqlite3_get_auxdata(context, textColumns)))
         return kept;
     const char *raw = reinterpret_cast<const char *>(sqlite3_value_text(value));
     if (!raw)
         return nullptr;
-    auto folded = std::make_unique<std::string>(raw, size_t(sqlite3_value_bytes(value)));
-    std::transform(folded->begin(), folded->end(), folded->begin(), foldAscii);
-    sqlite3_set_auxdata(context, textColumns, folded.release(),
-        [](void *p) { delete static_cast<std::string *>(p); });
+    auto needle = std::make_unique<Needle>();
+    needle->folded.assign(raw, size_t(sqlite3_value_bytes(value)));
+    std::transform(needle->folded.begin(), needle->folded.end(), needle->folded.begin(), foldAscii);
+    needle->spansLines = needle->folded.find('\n') != std::string::npos;
+    sqlite3_set_auxdata(
+        context, textColumns, needle.release(), [](void *p) { delete static_cast<Needle *>(p); });
     // SQLite may have dropped it at once (out of memory): then this call's copy is gone too.
-    return static_cast<std::string *>(sqlite3_get_auxdata(context, textColumns));
+    return static_cast<Needle *>(sqlite3_get_auxdata(context, textColumns));
 }
 
-// What smtp_contains() gives (see storesqlite.h); an error only when out of memory.
-enum class Containment { No, Yes, Null, NoMemory };
-
-Containment containment(sqlite3_context *context, sqlite3_value **arguments)
+// Gives smtp_contains()'s result (see storesqlite.h); an error only when out of memory.
+void containment(sqlite3_context *context, sqlite3_value **arguments)
 {
     sqlite3_value *needleValue = arguments[textColumns];
-    if (sqlite3_value_type(needleValue) == SQLITE_NULL)
-        return Containment::Null;
-    const std::string *needle = foldedNeedle(context, needleValue);
-    if (!needle)
-        return Containment::NoMemory;
+    if (sqlite3_value_type(needleValue) == SQLITE_NULL) {
+        sqlite3_result_null(context);
+        return;
+    }
+    const Needle *needle = needleOf(context, needleValue);
+    if (!needle) {
+        sqlite3_result_error_nomem(context);
+        return;
+    }
     QByteArray expanded;
     const char *text = nullptr;
     qsizetype size = 0;
-    if (needle->find('\n') != std::string::npos) {
+    if (needle->spansLines) {
         // A needle across a line end could span two columns: search them joined, as written.
         // (A search's words never hold one: white space is one space in them. Direct SQL may.)
         QByteArray joined;
         for (int i = 0; i < textColumns; ++i) {
-            if (!columnText(arguments[i], i == packedColumn, &expanded, &text, &size))
-                return Containment::NoMemory;
+            if (!columnText(arguments[i], i == packedColumn, &expanded, &text, &size)) {
+                sqlite3_result_error_nomem(context);
+                return;
+            }
             if (i > 0)
                 joined.append('\n');
             joined.append(text, size);
         }
-        return foldedContains(joined.constData(), joined.size(), *needle) ? Containment::Yes
-                                                                          : Containment::No;
+        sqlite3_result_int(
+            context, foldedContains(joined.constData(), joined.size(), needle->folded));
+        return;
     }
     // No match spans two columns, so each is searched alone, the body last: it is expanded only
     // when the others do not have the needle.
     for (const int i : { 0, 1, 2, 4, packedColumn }) {
-        if (!columnText(arguments[i], i == packedColumn, &expanded, &text, &size))
-            return Containment::NoMemory;
-        if (foldedContains(text, size, *needle))
-            return Containment::Yes;
+        if (!columnText(arguments[i], i == packedColumn, &expanded, &text, &size)) {
+            sqlite3_result_error_nomem(context);
+            return;
+        }
+        if (foldedContains(text, size, needle->folded)) {
+            sqlite3_result_int(context, 1);
+            return;
+        }
     }
-    return Containment::No;
+    sqlite3_result_int(context, 0);
 }
 
 void contains(sqlite3_context *context, int, sqlite3_value **arguments)
 {
     // No C++ exception may cross SQLite's C frames.
-    Containment result = Containment::NoMemory;
     try {
-        result = containment(context, arguments);
-    } catch (const std::bad_alloc &) { }
-    switch (result) {
-    case Containment::No:
-    case Containment::Yes:
-        sqlite3_result_int(context, result == Containment::Yes ? 1 : 0);
-        break;
-    case Containment::Null:
-        sqlite3_result_null(context);
-        break;
-    case Containment::NoMemory:
+        containment(context, arguments);
+    } catch (const std::bad_alloc &) {
         sqlite3_result_error_nomem(context);
-        break;
     }
 }
 
