@@ -5,6 +5,8 @@
 #include "storedelivery.h"
 
 #include <smtpmessagestore.h>
+#include <store/storecompression.h>
+#include <store/storeschema.h>
 #include <store/storesqlite.h>
 
 #include <QBuffer>
@@ -12,6 +14,7 @@
 #include <QFileInfo>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -144,6 +147,46 @@ qint64 scalarOn(const QString &path, const QString &sql)
     return value;
 }
 
+QByteArray bytesOn(const QString &path, const QString &sql, qint64 id)
+{
+    QByteArray value;
+    const QString name = QStringLiteral("bytes");
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(path);
+        if (db.open()) {
+            QSqlQuery q(db);
+            q.prepare(sql);
+            q.addBindValue(id);
+            if (q.exec() && q.next())
+                value = q.value(0).toByteArray();
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return value;
+}
+
+// Trains the store's dictionary after `after` messages (on as many), as tests cannot wait for
+// the thousand of the default; the default again when it goes.
+auto trainDictionaryAfter(qint64 after)
+{
+    const StoreSchema::DictionaryTraining defaults = StoreSchema::dictionaryTraining();
+    StoreSchema::DictionaryTraining training = defaults;
+    training.after = after;
+    training.samples = int(after);
+    StoreSchema::setDictionaryTraining(training);
+    return qScopeGuard([defaults] { StoreSchema::setDictionaryTraining(defaults); });
+}
+
+QList<SmtpMessage> htmlMessages(int count, int first = 0)
+{
+    QList<SmtpMessage> messages;
+    for (int i = first; i < first + count; ++i)
+        messages.append(htmlMessage("order " + QByteArray::number(i)));
+    return messages;
+}
+
 // FTS5's own check of the full-text indexes: the two over the text against the text they were
 // made of (read through the store's view, so on a connection with the store's functions), the
 // contentless From and To indexes of their own structure. Empty when all is well.
@@ -229,6 +272,8 @@ private Q_SLOTS:
     void upgradeFromVersion8PacksTextAndKeepsSearches();
     void damagedFrameIsNotServed();
     void damagedTextFrameReadsAsNoText();
+    void dictionaryTrainedOnTheStoresOwnMail();
+    void dictionaryOfAnotherStoreIsReadFromTheFile();
 };
 
 void TestStoreCompression::newMailIsCompressed()
@@ -435,7 +480,9 @@ void TestStoreCompression::upgradeFromVersion6KeepsOldRows()
         QVERIFY(store.remove({ 2 }));
         QVERIFY(store.rawData(2).isEmpty());
     }
-    QCOMPARE(scalarOn(path, QStringLiteral("PRAGMA user_version")), 10);
+    QCOMPARE(scalarOn(path, QStringLiteral("PRAGMA user_version")), 11);
+    // Schema 11's table, empty: three messages are too few to train a dictionary on.
+    QCOMPARE(scalarOn(path, QStringLiteral("SELECT count(*) FROM compression_dictionaries")), 0);
     QCOMPARE(
         scalarOn(path, QStringLiteral("SELECT count(*) FROM message_raw WHERE encoding = 0")), 2);
     QCOMPARE(
@@ -517,7 +564,7 @@ void TestStoreCompression::upgradeFromVersion8PacksTextAndKeepsSearches()
         QCOMPARE(headerIndexIds(path, "messages_to_trigram", QStringLiteral("example.test")),
             (QList<qint64> { 2, 3 }));
     }
-    QCOMPARE(scalarOn(path, QStringLiteral("PRAGMA user_version")), 10);
+    QCOMPARE(scalarOn(path, QStringLiteral("PRAGMA user_version")), 11);
     QCOMPARE(rowOf(path, 2).textType, QStringLiteral("text")); // short: kept as it is
     QCOMPARE(scalarOn(path,
                  QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = "
@@ -575,6 +622,119 @@ void TestStoreCompression::damagedTextFrameReadsAsNoText()
     QVERIFY(store.remove({ id })); // and it can be deleted
     QCOMPARE(store.count(), 0);
     QCOMPARE(rowOf(path, id).rawEncoding, -1);
+}
+
+void TestStoreCompression::dictionaryTrainedOnTheStoresOwnMail()
+{
+    const auto restore = trainDictionaryAfter(40);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("d.sqlite"));
+    const QString dictionaries = QStringLiteral("SELECT count(*) FROM compression_dictionaries");
+    SmtpMessageStore store;
+    QVERIFY2(store.open(path), qPrintable(store.errorString()));
+    QVERIFY(deliverAll(store, htmlMessages(39)));
+    QVERIFY(waitForIndex(store));
+    QCOMPARE(scalarOn(path, dictionaries), 0); // too few
+    const qint64 before = deliverOne(store, htmlMessage("order 39"));
+    QVERIFY(before > 0);
+    QVERIFY(waitForIndex(store));
+    // Trained once the index has caught up with the 40th.
+    QTRY_COMPARE_WITH_TIMEOUT(scalarOn(path, dictionaries), 1, 10000);
+    const auto id
+        = quint32(scalarOn(path, QStringLiteral("SELECT id FROM compression_dictionaries")));
+    QCOMPARE(scalarOn(path, QStringLiteral("SELECT samples FROM compression_dictionaries")), 40);
+    QCOMPARE(StoreCompression::dictionaryOf(bytesOn(
+                 path, QStringLiteral("SELECT data FROM message_raw WHERE id = ?"), before)),
+        0u);
+
+    // New mail is compressed with it: the raw bytes, the HTML and the text body.
+    const SmtpMessage later = htmlMessage("invoice zebra");
+    const qint64 laterId = deliverOne(store, later);
+    QVERIFY(laterId > 0);
+    QVERIFY(waitForIndex(store));
+    const QByteArray raw
+        = bytesOn(path, QStringLiteral("SELECT data FROM message_raw WHERE id = ?"), laterId);
+    QCOMPARE(StoreCompression::dictionaryOf(raw), id);
+    QVERIFY2(raw.size() < StoreCompression::encode(later.data()).bytes.size(),
+        qPrintable(QString::number(raw.size())));
+    QCOMPARE(StoreCompression::dictionaryOf(bytesOn(
+                 path, QStringLiteral("SELECT html FROM message_html WHERE id = ?"), laterId)),
+        id);
+    QCOMPARE(StoreCompression::dictionaryOf(bytesOn(
+                 path, QStringLiteral("SELECT c3 FROM message_text WHERE id = ?"), laterId)),
+        id);
+    // Read back and searched as any other message: by a word and by a part of one (whose
+    // candidates' text is expanded with the dictionary).
+    QCOMPARE(store.rawData(laterId), later.data());
+    QCOMPARE(store.message(laterId)->message().data(), later.data());
+    QVERIFY(store.message(laterId)->htmlBody().contains(
+        QStringLiteral("Line 39 of the <b>quarterly report</b> for invoice zebra.</p>")));
+    QVERIFY(store.message(laterId)->textBody().contains(
+        QStringLiteral("Line 0 of the quarterly report for invoice zebra.")));
+    QCOMPARE(idsFound(store, QStringLiteral("zebra")), QList<qint64> { laterId });
+    QCOMPARE(
+        idsFound(store, QStringLiteral("\"report for invoice zeb\"")), QList<qint64> { laterId });
+    QCOMPARE(idsFound(store, QStringLiteral("\"for order 39.\"")), QList<qint64> { before });
+    QCOMPARE(indexErrors(path), QString()); // a connection of its own, reading the dictionary
+
+    // Reopened: the same dictionary for new mail, and no second one.
+    store.close();
+    SmtpMessageStore again;
+    QVERIFY(again.open(path));
+    QCOMPARE(again.rawData(laterId), later.data());
+    QVERIFY(deliverAll(again, htmlMessages(45, 100)));
+    QVERIFY(waitForIndex(again));
+    const qint64 newest = scalarOn(path, QStringLiteral("SELECT max(id) FROM messages"));
+    QCOMPARE(StoreCompression::dictionaryOf(bytesOn(
+                 path, QStringLiteral("SELECT data FROM message_raw WHERE id = ?"), newest)),
+        id);
+    QCOMPARE(again.rawData(newest), htmlMessage("order 144").data());
+    QCOMPARE(scalarOn(path, dictionaries), 1);
+    // Removed: the full-text indexes forget it, through the text the dictionary expands.
+    QVERIFY(again.remove({ laterId }));
+    QVERIFY(idsFound(again, QStringLiteral("zebra")).isEmpty());
+    QVERIFY(idsFound(again, QStringLiteral("\"invoice zeb\"")).isEmpty());
+    QCOMPARE(indexErrors(path), QString());
+}
+
+void TestStoreCompression::dictionaryOfAnotherStoreIsReadFromTheFile()
+{
+    const auto restore = trainDictionaryAfter(40);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("shared.sqlite"));
+    SmtpMessageStore writing;
+    QVERIFY2(writing.open(path), qPrintable(writing.errorString()));
+    // Opened before any dictionary exists, as another process would be.
+    SmtpMessageStore reading;
+    QVERIFY2(reading.open(path), qPrintable(reading.errorString()));
+    reading.setWatchInterval(20); // to search what the other store's indexer has passed
+    QVERIFY(deliverAll(writing, htmlMessages(40)));
+    QVERIFY(waitForIndex(writing));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        scalarOn(path, QStringLiteral("SELECT count(*) FROM compression_dictionaries")), 1, 10000);
+    // The reading store's indexer, seeing the mail, takes that one instead of training its own.
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("dictionary")));
+    const SmtpMessage m = htmlMessage("walrus tusk");
+    const qint64 id = deliverOne(writing, m);
+    QVERIFY(id > 0);
+    QVERIFY(waitForIndex(writing));
+    QVERIFY(StoreCompression::dictionaryOf(
+                bytesOn(path, QStringLiteral("SELECT data FROM message_raw WHERE id = ?"), id))
+        != 0);
+    // The other store has never seen it: it reads it from the file when a frame names it.
+    QCOMPARE(reading.rawData(id), m.data());
+    QVERIFY(reading.message(id)->htmlBody().contains(QStringLiteral("for walrus tusk.</p>")));
+    QTRY_COMPARE(idsFound(reading, QStringLiteral("\"walrus tus\"")), QList<qint64> { id });
+    const SmtpMessage fromReading = htmlMessage("narwhal");
+    const qint64 readingId = deliverOne(reading, fromReading);
+    QVERIFY(readingId > 0);
+    QVERIFY(waitForIndex(reading));
+    QCOMPARE(StoreCompression::dictionaryOf(bytesOn(
+                 path, QStringLiteral("SELECT data FROM message_raw WHERE id = ?"), readingId)),
+        StoreCompression::dictionaryOf(
+            bytesOn(path, QStringLiteral("SELECT data FROM message_raw WHERE id = ?"), id)));
+    QCOMPARE(writing.rawData(readingId), fromReading.data());
+    QCOMPARE(scalarOn(path, QStringLiteral("SELECT count(*) FROM compression_dictionaries")), 1);
 }
 
 QTEST_GUILESS_MAIN(TestStoreCompression)

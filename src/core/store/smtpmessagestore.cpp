@@ -84,7 +84,7 @@ QSqlDatabase SmtpMessageStorePrivate::openConnection(const QString &name, QStrin
     QString why;
     if (!db.open())
         why = db.lastError().text();
-    else if (!StoreSqlite::installFunctions(db, &why))
+    else if (!StoreSqlite::installFunctions(db, &why, dictionaries))
         db.close();
     if (error && !why.isEmpty())
         *error = why;
@@ -170,6 +170,9 @@ bool SmtpMessageStore::open(const QString &path)
     auto result = started.get_future();
     d->stopping = false;
     d->indexedUpTo = 0;
+    d->dictionaries->clear(); // another file's (the writer reads this one's)
+    d->setCurrentDictionary(nullptr);
+    d->nextTraining = 0;
     d->writer = std::thread([d, &started] { d->writerLoop(&started); });
     const QString error = result.get();
     if (!error.isEmpty()) {
@@ -377,15 +380,17 @@ std::optional<SmtpStoredMessage> SmtpMessageStore::message(qint64 id) const
     const int htmlColumn = c + 15;
     const int encodings = c + 17;
     QByteArray data;
-    if (!StoreCompression::decode(q.value(c).toByteArray(), q.value(encodings).toInt(), &data))
+    sqlite3 *handle = StoreSqlite::handle(db);
+    if (!StoreCompression::decode(q.value(c).toByteArray(), q.value(encodings).toInt(), &data,
+            d->dictionaries.get(), handle))
         return std::nullopt;
     QString htmlBody;
     if (q.value(encodings + 1).toInt() == StoreCompression::Verbatim) {
         htmlBody = q.value(htmlColumn).toString();
     } else {
         QByteArray html; // left empty when damaged: the message is still there to read
-        StoreCompression::decode(
-            q.value(htmlColumn).toByteArray(), q.value(encodings + 1).toInt(), &html);
+        StoreCompression::decode(q.value(htmlColumn).toByteArray(), q.value(encodings + 1).toInt(),
+            &html, d->dictionaries.get(), handle);
         htmlBody = QString::fromUtf8(html);
     }
     SmtpMessage m;
@@ -460,12 +465,14 @@ std::optional<SmtpStoredMessage> SmtpMessageStore::message(qint64 id) const
 QByteArray SmtpMessageStore::rawData(qint64 id) const
 {
     Q_D(const SmtpMessageStore);
-    QSqlQuery q(d->readConnection());
+    QSqlDatabase db = d->readConnection();
+    QSqlQuery q(db);
     q.prepare(QStringLiteral("SELECT data, encoding FROM message_raw WHERE id = ?"));
     q.addBindValue(id);
     QByteArray data;
     if (q.exec() && q.next())
-        StoreCompression::decode(q.value(0).toByteArray(), q.value(1).toInt(), &data);
+        StoreCompression::decode(q.value(0).toByteArray(), q.value(1).toInt(), &data,
+            d->dictionaries.get(), StoreSqlite::handle(db));
     return data;
 }
 

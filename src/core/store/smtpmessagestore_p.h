@@ -166,6 +166,28 @@ public:
     mutable QMutex readersMutex;
     mutable QStringList readerNames;
 
+    // The dictionaries this store's frames may name (storecompression.h), emptied at each open,
+    // which every connection's SQL functions share; and the one new frames are compressed with
+    // (none until the store has trained one: trainDictionaryIfDue()).
+    const std::shared_ptr<StoreCompression::Dictionaries> dictionaries
+        = std::make_shared<StoreCompression::Dictionaries>();
+    std::shared_ptr<const StoreCompression::Dictionary> currentDictionary() const
+    {
+        return std::atomic_load(&m_dictionary);
+    }
+    void setCurrentDictionary(std::shared_ptr<const StoreCompression::Dictionary> d)
+    {
+        std::atomic_store(&m_dictionary, std::move(d));
+    }
+    // The store's count of messages at which the indexer next tries to train one (0: once it
+    // has StoreSchema::dictionaryAfter).
+    qint64 nextTraining = 0;
+    // Reads the store's dictionaries (writer thread, at open): all known, the newest current.
+    bool loadDictionaries(QSqlDatabase &db, QString *error);
+    // Indexer thread: trains a dictionary on the newest mail once the store has enough and has
+    // none, and records it before anything is compressed with it.
+    void trainDictionaryIfDue(QSqlDatabase &db);
+
     // Watching for other processes' writes
     QTimer *watchTimer = nullptr;
     qint64 dataVersion = -1;
@@ -214,4 +236,7 @@ public:
     StoreSchema::PageSql matchingSql(QSqlDatabase &db, const SearchQuery &search) const;
     bool runTask(std::function<void(QSqlDatabase &)> task);
     void notify(std::function<void()> what);
+
+private:
+    std::shared_ptr<const StoreCompression::Dictionary> m_dictionary;
 };

@@ -12,7 +12,9 @@
 #include "store/storecompression.h"
 #include "store/storeencoding.h"
 #include "store/storeschema.h"
+#include "store/storesqlite.h"
 
+#include <QDateTime>
 #include <QScopeGuard>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -207,6 +209,8 @@ void SmtpMessageStorePrivate::indexLoop(QSqlDatabase &db, IndexStatements &state
             if (indexerStopping)
                 return;
         }
+        // After the index has caught up, so that a search never waits for the training.
+        trainDictionaryIfDue(db);
     }
 }
 
@@ -218,7 +222,8 @@ bool SmtpMessageStorePrivate::indexPending(
 {
     std::vector<IndexedMessage> batch;
     {
-        QSqlQuery query(readConnection());
+        QSqlDatabase reader = readConnection();
+        QSqlQuery query(reader);
         query.setForwardOnly(true);
         // Walks the partial index of the waiting messages, oldest first, up to the newest one
         // committed: a reader of ":memory:" (read_uncommitted) also sees rows the writer has
@@ -235,6 +240,7 @@ bool SmtpMessageStorePrivate::indexPending(
             return false;
         }
         qint64 bytes = 0;
+        const auto dictionary = currentDictionary();
         while (bytes < batchBytes && query.next()) {
             IndexedMessage m;
             m.id = query.value(0).toLongLong();
@@ -246,13 +252,14 @@ bool SmtpMessageStorePrivate::indexPending(
             QByteArray raw;
             // Damaged bytes are parsed as an empty message: the row is marked indexed all the
             // same, rather than read again and again.
-            StoreCompression::decode(query.value(5).toByteArray(), query.value(6).toInt(), &raw);
+            StoreCompression::decode(query.value(5).toByteArray(), query.value(6).toInt(), &raw,
+                dictionaries.get(), StoreSqlite::handle(reader));
             bytes += raw.size();
             m.parsed = MimeParser::parse(raw, eightBitDeclared);
             // Compressed here, on the indexer's thread, not by the writer.
             if (!m.parsed.htmlBody.isEmpty())
-                m.html = StoreCompression::encode(m.parsed.htmlBody.toUtf8());
-            m.textBody = StoreCompression::encode(m.parsed.textBody.toUtf8());
+                m.html = StoreCompression::encode(m.parsed.htmlBody.toUtf8(), dictionary.get());
+            m.textBody = StoreCompression::encode(m.parsed.textBody.toUtf8(), dictionary.get());
             // The sender column: From, the envelope sender and Reply-To (what reply-to: and
             // addressed: look for).
             m.sender = m.parsed.from + QLatin1Char(' ') + mailFrom;
@@ -362,6 +369,95 @@ bool writeIndexedMessage(IndexStatements &st, const IndexedMessage &m, QString *
 }
 
 } // namespace
+
+void SmtpMessageStorePrivate::trainDictionaryIfDue(QSqlDatabase &db)
+{
+    const StoreSchema::DictionaryTraining training = StoreSchema::dictionaryTraining();
+    const qint64 messages = count.load();
+    if (currentDictionary() || messages < std::max(training.after, nextTraining))
+        return;
+    nextTraining = messages + training.after; // whatever comes of it, not again before then
+    QList<QByteArray> samples;
+    {
+        QSqlDatabase reader = readConnection();
+        QSqlQuery query(reader);
+        query.setForwardOnly(true);
+        // Another process on the same file may have trained one since this store was opened:
+        // its mail and this one's are alike, so that one is taken.
+        if (query.exec(QStringLiteral("SELECT id FROM compression_dictionaries "
+                                      "ORDER BY trained_at DESC, id DESC LIMIT 1"))
+            && query.next()) {
+            if (auto trained = dictionaries->find(
+                    quint32(query.value(0).toLongLong()), StoreSqlite::handle(reader))) {
+                setCurrentDictionary(std::move(trained));
+                return;
+            }
+        }
+        // Big mail spooled while it arrived is kept verbatim: only its start is read.
+        query.prepare(QStringLiteral(
+            "SELECT CASE encoding WHEN 0 THEN substr(data, 1, ?) ELSE data END, encoding "
+            "FROM message_raw ORDER BY id DESC LIMIT ?"));
+        query.addBindValue(training.sampleBytes);
+        query.addBindValue(training.samples);
+        if (!query.exec()) {
+            qCWarning(lcSmtpStore) << "indexer: cannot read mail to train a compression "
+                                      "dictionary on:"
+                                   << query.lastError().text();
+            return;
+        }
+        qint64 total = 0;
+        while (total < training.sampleTotal && query.next()) {
+            QByteArray raw;
+            if (!StoreCompression::decode(query.value(0).toByteArray(), query.value(1).toInt(),
+                    &raw, dictionaries.get(), StoreSqlite::handle(reader)))
+                continue;
+            raw.truncate(training.sampleBytes);
+            total += raw.size();
+            samples.append(raw);
+        }
+    }
+    QString error;
+    const auto dictionary
+        = StoreCompression::Dictionary::train(samples, training.dictionaryBytes, &error);
+    if (!dictionary) {
+        // Mail too alike or too little of it: the store goes on compressing each frame alone.
+        qCInfo(lcSmtpStore) << "no compression dictionary from" << samples.size()
+                            << "messages:" << error;
+        return;
+    }
+    {
+        // In the file before anything is compressed with it: the frames that name it commit
+        // after it, in the same log (a crash that loses it loses them too).
+        std::lock_guard write(writeLock);
+        QSqlQuery insert(db);
+        // Another process may just have recorded the same one (trained on the same mail).
+        insert.prepare(QStringLiteral("INSERT OR IGNORE INTO compression_dictionaries "
+                                      "(id, data, trained_at, samples) VALUES (?, ?, ?, ?)"));
+        insert.addBindValue(qint64(dictionary->id()));
+        insert.addBindValue(dictionary->bytes());
+        insert.addBindValue(QDateTime::currentMSecsSinceEpoch());
+        insert.addBindValue(samples.size());
+        if (!insert.exec()) {
+            qCWarning(lcSmtpStore)
+                << "indexer: cannot record a compression dictionary:" << insert.lastError().text();
+            return;
+        }
+        if (insert.numRowsAffected() == 0) {
+            QSqlQuery recorded(db);
+            recorded.prepare(
+                QStringLiteral("SELECT data FROM compression_dictionaries WHERE id = ?"));
+            recorded.addBindValue(qint64(dictionary->id()));
+            if (!recorded.exec() || !recorded.next()
+                || recorded.value(0).toByteArray() != dictionary->bytes()) {
+                qCWarning(lcSmtpStore) << "indexer: another compression dictionary has the id"
+                                       << dictionary->id() << "of the one trained";
+                return;
+            }
+        }
+    }
+    dictionaries->add(dictionary);
+    setCurrentDictionary(dictionary);
+}
 
 // Records a batch in transactions of its own connection, each ending after the message that
 // brings its text past transactionText, or after any message when the writer waits; between

@@ -298,6 +298,13 @@ const char *const schemaV10[] = {
     END)",
 };
 
+// Version 11: the zstd dictionaries the store trained on its own mail (storecompression.h), by
+// the id their frames name. None is ever removed: any frame may name it.
+const char *const schemaV11[] = {
+    R"(CREATE TABLE compression_dictionaries (id INTEGER PRIMARY KEY, data BLOB NOT NULL,
+        trained_at INTEGER NOT NULL, samples INTEGER NOT NULL))",
+};
+
 template<size_t N>
 bool applyAll(QSqlDatabase &db, const char *const (&statements)[N], QString *errorString)
 {
@@ -370,8 +377,9 @@ QLatin1String sortExpression(SmtpSortKey key)
 }
 
 namespace {
-std::mutex thePlanLimitsMutex;
+std::mutex thePlanLimitsMutex; // and theDictionaryTraining
 PlanLimits thePlanLimits;
+DictionaryTraining theDictionaryTraining;
 } // namespace
 
 PlanLimits planLimits()
@@ -384,6 +392,18 @@ void setPlanLimits(const PlanLimits &limits)
 {
     const std::lock_guard lock(thePlanLimitsMutex);
     thePlanLimits = limits;
+}
+
+DictionaryTraining dictionaryTraining()
+{
+    const std::lock_guard lock(thePlanLimitsMutex);
+    return theDictionaryTraining;
+}
+
+void setDictionaryTraining(const DictionaryTraining &training)
+{
+    const std::lock_guard lock(thePlanLimitsMutex);
+    theDictionaryTraining = training;
 }
 
 namespace {
@@ -595,6 +615,10 @@ bool prepare(QSqlDatabase &db, QString *errorString)
     if (*version < 10)
         ok = ok
             && applyUnlessPresent(db, tableCount("messages_from_trigram"), schemaV10, errorString);
+    if (*version < 11)
+        ok = ok
+            && applyUnlessPresent(
+                db, tableCount("compression_dictionaries"), schemaV11, errorString);
     ok = ok
         && exec(db, QStringLiteral("PRAGMA application_id = %1").arg(applicationId), errorString)
         && exec(db, QStringLiteral("PRAGMA user_version = %1").arg(currentVersion), errorString);

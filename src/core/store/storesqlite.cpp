@@ -15,6 +15,24 @@
 
 namespace {
 
+using StoreCompression::Dictionaries;
+
+// The dictionaries of the store a connection belongs to: the user data of the functions that
+// expand frames (installFunctions()).
+const Dictionaries *dictionariesOf(sqlite3_context *context)
+{
+    return static_cast<const std::shared_ptr<const Dictionaries> *>(sqlite3_user_data(context))
+        ->get();
+}
+
+// A frame as a column of this connection's row holds it, expanded; false when damaged.
+bool expandFrame(sqlite3_context *context, sqlite3_value *value, QByteArray *text)
+{
+    const char *frame = static_cast<const char *>(sqlite3_value_blob(value));
+    return StoreCompression::decode(QByteArray::fromRawData(frame, sqlite3_value_bytes(value)),
+        StoreCompression::Zstd, text, dictionariesOf(context), sqlite3_context_db_handle(context));
+}
+
 void pack(sqlite3_context *context, int, sqlite3_value **arguments)
 {
     sqlite3_value *value = arguments[0];
@@ -46,10 +64,8 @@ void expand(sqlite3_context *context, int, sqlite3_value **arguments)
         sqlite3_result_value(context, value);
         return;
     }
-    const char *frame = static_cast<const char *>(sqlite3_value_blob(value));
     QByteArray text;
-    if (!StoreCompression::decode(QByteArray::fromRawData(frame, sqlite3_value_bytes(value)),
-            StoreCompression::Zstd, &text)) {
+    if (!expandFrame(context, value, &text)) {
         // No text (decode() has said why), rather than an error: a damaged row must not stop
         // the searches that pass it, nor the removal of its message.
         sqlite3_result_null(context);
@@ -90,14 +106,12 @@ bool foldedContains(const char *text, qsizetype size, const std::string &needle)
 // The bytes SQLite's || would take from a column of message_text: a NULL is '' (ifnull), the body
 // column's frame is its text (smtp_text()), a damaged frame is as NULL. False when SQLite could
 // not give a value's text (out of memory), as || would then have failed.
-bool columnText(
-    sqlite3_value *value, bool packed, QByteArray *expanded, const char **text, qsizetype *size)
+bool columnText(sqlite3_context *context, sqlite3_value *value, bool packed, QByteArray *expanded,
+    const char **text, qsizetype *size)
 {
     const int type = sqlite3_value_type(value);
     if (packed && type == SQLITE_BLOB) {
-        const char *frame = static_cast<const char *>(sqlite3_value_blob(value));
-        StoreCompression::decode(QByteArray::fromRawData(frame, sqlite3_value_bytes(value)),
-            StoreCompression::Zstd, expanded);
+        expandFrame(context, value, expanded);
         *text = expanded->constData();
         *size = expanded->size();
         return true;
@@ -158,7 +172,7 @@ void containment(sqlite3_context *context, sqlite3_value **arguments)
         // (A search's words never hold one: white space is one space in them. Direct SQL may.)
         QByteArray joined;
         for (int i = 0; i < textColumns; ++i) {
-            if (!columnText(arguments[i], i == packedColumn, &expanded, &text, &size)) {
+            if (!columnText(context, arguments[i], i == packedColumn, &expanded, &text, &size)) {
                 sqlite3_result_error_nomem(context);
                 return;
             }
@@ -173,7 +187,7 @@ void containment(sqlite3_context *context, sqlite3_value **arguments)
     // No match spans two columns, so each is searched alone, the body last: it is expanded only
     // when the others do not have the needle.
     for (const int i : { 0, 1, 2, 4, packedColumn }) {
-        if (!columnText(arguments[i], i == packedColumn, &expanded, &text, &size)) {
+        if (!columnText(context, arguments[i], i == packedColumn, &expanded, &text, &size)) {
             sqlite3_result_error_nomem(context);
             return;
         }
@@ -239,13 +253,21 @@ sqlite3 *handle(const QSqlDatabase &db)
     return *static_cast<sqlite3 *const *>(v.constData());
 }
 
-bool installFunctions(const QSqlDatabase &db, QString *errorString)
+bool installFunctions(const QSqlDatabase &db, QString *errorString,
+    std::shared_ptr<const StoreCompression::Dictionaries> dictionaries)
 {
     sqlite3 *h = handle(db);
     if (!h) {
         *errorString = QStringLiteral("no SQLite handle");
         return false;
     }
+    if (!dictionaries)
+        dictionaries = std::make_shared<const Dictionaries>(); // read from the file when named
+    // Each function that expands frames keeps a reference, dropped when SQLite drops the
+    // function (the connection closes).
+    const auto userData = [&] { return new std::shared_ptr<const Dictionaries>(dictionaries); };
+    const auto dropUserData
+        = [](void *p) { delete static_cast<std::shared_ptr<const Dictionaries> *>(p); };
     // Deterministic (the same value always gives the same result, so SQLite may use them in
     // indexes and views freely) and innocuous (no side effects: allowed in the schema's view
     // even when the connection does not trust the schema).
@@ -254,12 +276,12 @@ bool installFunctions(const QSqlDatabase &db, QString *errorString)
             h, "smtp_pack", 1, flags, nullptr, pack, nullptr, nullptr, nullptr)
             != SQLITE_OK
         || sqlite3_create_function_v2(
-               h, "smtp_text", 1, flags, nullptr, expand, nullptr, nullptr, nullptr)
+               h, "smtp_text", 1, flags, userData(), expand, nullptr, nullptr, dropUserData)
             != SQLITE_OK
         // Only for the store's own queries, never from a schema: direct, not innocuous.
         || sqlite3_create_function_v2(h, "smtp_contains", textColumns + 1,
-               SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr, contains, nullptr,
-               nullptr, nullptr)
+               SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, userData(), contains,
+               nullptr, nullptr, dropUserData)
             != SQLITE_OK) {
         *errorString = QString::fromUtf8(sqlite3_errmsg(h));
         return false;

@@ -7,12 +7,18 @@
 #include <QSqlDatabase>
 #include <QString>
 
+#include <memory>
+
 struct sqlite3;
+
+namespace StoreCompression {
+class Dictionaries;
+}
 
 namespace StoreSqlite {
 
 // The sqlite3 handle of an open QSQLITE connection; null for any other.
-sqlite3 *handle(const QSqlDatabase &db);
+SMTPRECEIVER_TEST_EXPORT sqlite3 *handle(const QSqlDatabase &db);
 
 // Defines, on this connection, the functions the schema's view and the indexer call (schema
 // version 9 keeps long full-text bodies compressed, see storecompression.h):
@@ -32,8 +38,11 @@ sqlite3 *handle(const QSqlDatabase &db);
 //                    queries alone (SQLITE_DIRECTONLY: no schema may call it).
 // Every connection to a store needs them before it reads the full-text content (the view
 // messages_fts_content; the searches that check a word's text, through smtp_contains()) or
-// deletes a message. False, with *errorString, when they cannot be defined.
-SMTPRECEIVER_TEST_EXPORT bool installFunctions(const QSqlDatabase &db, QString *errorString);
+// deletes a message. A body compressed with a dictionary is expanded with the one dictionaries
+// has, or else the one this connection reads from compression_dictionaries (without
+// dictionaries: always that). False, with *errorString, when they cannot be defined.
+SMTPRECEIVER_TEST_EXPORT bool installFunctions(const QSqlDatabase &db, QString *errorString,
+    std::shared_ptr<const StoreCompression::Dictionaries> dictionaries = {});
 
 // The page cache, in KiB, of a connection that reads a store file of fileBytes: about 1/256 of
 // the file, which holds the inner pages of its tables and indexes (what every lookup passes

@@ -140,12 +140,13 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
     std::vector<StoreCompression::Stored> raws;
     headers.reserve(batch.size());
     raws.reserve(batch.size());
+    const auto dictionary = currentDictionary();
     for (const StoreJob &job : batch) {
         const SmtpMessage &m = job.message;
         headers.push_back(MimeParser::inboxHeaders(
             m.isDataInMemory() ? m.data() : m.leadingData(headerReadLimit)));
-        raws.push_back(
-            m.isDataInMemory() ? StoreCompression::encode(m.data()) : StoreCompression::Stored());
+        raws.push_back(m.isDataInMemory() ? StoreCompression::encode(m.data(), dictionary.get())
+                                          : StoreCompression::Stored());
     }
 
     QString error;
@@ -290,7 +291,7 @@ void SmtpMessageStorePrivate::writerLoop(std::promise<QString> *opened)
     {
         QString error;
         QSqlDatabase db = openConnection(name, &error);
-        if (db.isOpen() && StoreSchema::prepare(db, &error)) {
+        if (db.isOpen() && StoreSchema::prepare(db, &error) && loadDictionaries(db, &error)) {
             QSqlQuery counts(db);
             // The counters row, not count(*): counting 1,000,000 rows took 1 s cold.
             counts.exec(QStringLiteral(
@@ -360,6 +361,30 @@ void SmtpMessageStorePrivate::writerLoop(std::promise<QString> *opened)
         db.close();
     }
     QSqlDatabase::removeDatabase(name);
+}
+
+bool SmtpMessageStorePrivate::loadDictionaries(QSqlDatabase &db, QString *error)
+{
+    QSqlQuery rows(db);
+    if (!rows.exec(QStringLiteral(
+            "SELECT id, data FROM compression_dictionaries ORDER BY trained_at, id"))) {
+        *error = rows.lastError().text();
+        return false;
+    }
+    std::shared_ptr<const StoreCompression::Dictionary> newest;
+    while (rows.next()) {
+        auto dictionary = StoreCompression::Dictionary::fromBytes(rows.value(1).toByteArray());
+        if (!dictionary || dictionary->id() != rows.value(0).toLongLong()) {
+            // What it compressed cannot be read back; the rest of the store can.
+            qCWarning(lcSmtpStore)
+                << "damaged compression dictionary" << rows.value(0).toLongLong();
+            continue;
+        }
+        dictionaries->add(dictionary);
+        newest = std::move(dictionary);
+    }
+    setCurrentDictionary(std::move(newest));
+    return true;
 }
 
 bool SmtpMessageStorePrivate::runTask(std::function<void(QSqlDatabase &)> task)
