@@ -120,6 +120,7 @@ private Q_SLOTS:
     void writeAheadLogIsCutBackAfterBigMail();
     void secondReaderSeesWrites();
     void watcherReportsOtherWriters();
+    void writesWaitForAnotherProcessesTransaction();
     void watcherFollowsOtherWritersIndex();
     void memoryStoreReadersDoNotBlockWriter();
     void memoryStoreReadersNeverSeeHalfIndexedMail();
@@ -675,6 +676,48 @@ void TestMessageStore::watcherReportsOtherWriters()
     QTRY_COMPARE(reader.unreadCount(), 0);
     QVERIFY(counted.count() >= 3);
     QCOMPARE(added.count(), 1); // nothing reported twice
+}
+
+void TestMessageStore::writesWaitForAnotherProcessesTransaction()
+{
+    // Another process holds the write lock with a change of its own, and commits it while the
+    // store's removal waits: the removal waits for the lock (the busy timeout), then goes ahead
+    // on the file as the other left it.
+    QTemporaryDir dir;
+    const QString path = dir.filePath("two-writers.sqlite");
+    SmtpMessageStore catcher;
+    QVERIFY(catcher.open(path));
+    const qint64 first = store(catcher, makeMessage("first")).id;
+    const qint64 second = store(catcher, makeMessage("second")).id;
+    QVERIFY(first > 0 && second > 0);
+    std::atomic<bool> locked { false };
+    std::atomic<bool> committed { false };
+    std::thread other([&] {
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", "other-process");
+            db.setDatabaseName(path);
+            QSqlQuery q(db);
+            if (db.open() && q.exec("BEGIN IMMEDIATE")
+                && q.exec(
+                    QStringLiteral("UPDATE messages SET is_read = 1 WHERE id = %1").arg(second))) {
+                locked = true;
+                std::this_thread::sleep_for(std::chrono::milliseconds(300));
+                committed = q.exec("COMMIT");
+            }
+            db.close();
+        }
+        QSqlDatabase::removeDatabase("other-process");
+    });
+    QTRY_VERIFY(locked.load());
+    QVERIFY(catcher.remove({ first }));
+    other.join();
+    QVERIFY(committed.load());
+    const QList<SmtpMessageSummary> left = catcher.summaries({}, 0, 10);
+    QCOMPARE(left.size(), 1);
+    QCOMPARE(left.at(0).id, second);
+    QVERIFY(left.at(0).read); // the other process's change, committed before the removal
+    QVERIFY(catcher.setRead({ second }, false)); // and the next write as well
+    QVERIFY(!catcher.summaries({}, 0, 10).at(0).read);
 }
 
 void TestMessageStore::watcherFollowsOtherWritersIndex()

@@ -179,8 +179,8 @@ public:
     {
         std::atomic_store(&m_dictionary, std::move(d));
     }
-    // The store's count of messages at which the indexer next tries to train one (0: once it
-    // has StoreSchema::dictionaryAfter).
+    // The newest message id from which the indexer next tries to train one, once the store
+    // holds StoreSchema::DictionaryTraining::after messages (0: then at once). Indexer thread.
     qint64 nextTraining = 0;
     // Reads the store's dictionaries (writer thread, at open): all known, the newest current.
     bool loadDictionaries(QSqlDatabase &db, QString *error);

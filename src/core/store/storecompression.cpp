@@ -186,6 +186,7 @@ void Dictionaries::clear()
 {
     std::unique_lock lock(m_mutex);
     m_byId.clear();
+    m_missing.clear();
 }
 
 std::shared_ptr<const Dictionary> Dictionaries::find(quint32 id, sqlite3 *db) const
@@ -195,6 +196,8 @@ std::shared_ptr<const Dictionary> Dictionaries::find(quint32 id, sqlite3 *db) co
         const auto found = m_byId.find(id);
         if (found != m_byId.end())
             return found->second;
+        if (m_missing.count(id))
+            return nullptr;
     }
     if (!db)
         return nullptr;
@@ -213,9 +216,11 @@ std::shared_ptr<const Dictionary> Dictionaries::find(quint32 id, sqlite3 *db) co
     }
     sqlite3_finalize(statement);
     auto dictionary = Dictionary::fromBytes(bytes);
-    if (!dictionary || dictionary->id() != id)
-        return nullptr;
     std::unique_lock lock(m_mutex);
+    if (!dictionary || dictionary->id() != id) {
+        m_missing.insert(id);
+        return nullptr;
+    }
     return m_byId.emplace(id, std::move(dictionary)).first->second;
 }
 

@@ -7,7 +7,7 @@
 // compression_dictionaries): the frame's header names it by id. Mail of one app repeats most of
 // itself from message to message (headers, MIME boilerplate, a template's text), which a small
 // frame compressed on its own cannot refer to; on bench/make-store's mix a raw message took
-// 1,514 bytes alone and 1,163 with a dictionary of 32 KiB.
+// 1,514 bytes alone and 1,164 with a dictionary of 32 KiB (zstd's command line, level 1).
 #pragma once
 
 #include "smtpreceiver_global.h"
@@ -19,6 +19,7 @@
 #include <memory>
 #include <shared_mutex>
 #include <unordered_map>
+#include <unordered_set>
 
 struct sqlite3;
 struct ZSTD_CDict_s;
@@ -77,12 +78,15 @@ class SMTPRECEIVER_TEST_EXPORT Dictionaries
 public:
     void add(std::shared_ptr<const Dictionary> dictionary);
     void clear();
-    // Null when neither this set nor db (when given) has it.
+    // Null when neither this set nor db (when given) has it. An id db did not have is not looked
+    // for again: a frame is seen only with its dictionary, which commits first, so one missing
+    // then (or damaged) stays missing, and every row that names it would ask again.
     std::shared_ptr<const Dictionary> find(quint32 id, sqlite3 *db) const;
 
 private:
     mutable std::shared_mutex m_mutex;
     mutable std::unordered_map<quint32, std::shared_ptr<const Dictionary>> m_byId;
+    mutable std::unordered_set<quint32> m_missing;
 };
 
 // data as the store keeps it: a zstd frame when that is smaller (with dictionary, when given),

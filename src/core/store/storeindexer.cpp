@@ -373,10 +373,20 @@ bool writeIndexedMessage(IndexStatements &st, const IndexedMessage &m, QString *
 void SmtpMessageStorePrivate::trainDictionaryIfDue(QSqlDatabase &db)
 {
     const StoreSchema::DictionaryTraining training = StoreSchema::dictionaryTraining();
-    const qint64 messages = count.load();
-    if (currentDictionary() || messages < std::max(training.after, nextTraining))
+    qint64 newest = 0;
+    {
+        std::lock_guard lock(mutex);
+        // Not while the store closes (close() would wait for it), nor behind new mail: a search
+        // would wait for the index as long as the training takes.
+        if (indexerStopping || !indexCaughtUp)
+            return;
+        newest = newestCommitted;
+    }
+    if (currentDictionary() || count.load() < training.after || newest < nextTraining)
         return;
-    nextTraining = messages + training.after; // whatever comes of it, not again before then
+    // Whatever comes of it, not again before that much more mail (counted by id: pruning to a
+    // maximum may keep the count where it is).
+    nextTraining = newest + training.after;
     QList<QByteArray> samples;
     {
         QSqlDatabase reader = readConnection();

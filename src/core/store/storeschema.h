@@ -111,7 +111,8 @@ SMTPRECEIVER_TEST_EXPORT PageSql countSql(const SearchQuery &search, MatchPlan p
 // sampleTotal in all, which bounds the memory the training takes, about twice that and zstd's
 // 6 MB), into at most dictionaryBytes. On bench/make-store's mix 1,000 samples made a dictionary
 // of 16 KiB as good as one of 32 or 110 KiB (1,163 bytes a message against 1,164 and 1,190);
-// zstd suggests samples of about 100 times the dictionary.
+// 32 KiB leaves room for mail more varied than the mix (several apps' templates in one store),
+// and zstd suggests samples of about 100 times the dictionary.
 struct DictionaryTraining
 {
     qint64 after = 1000;
