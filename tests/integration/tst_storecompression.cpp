@@ -668,7 +668,12 @@ void TestStoreCompression::dictionaryTrainedOnTheStoresOwnMail()
     QTRY_COMPARE_WITH_TIMEOUT(scalarOn(path, dictionaries), 1, 10000);
     const auto id
         = quint32(scalarOn(path, QStringLiteral("SELECT id FROM compression_dictionaries")));
-    QCOMPARE(scalarOn(path, QStringLiteral("SELECT samples FROM compression_dictionaries")), 40);
+    // On the newest 40, or on 39 when the indexer (at a lower priority) looked while the 40th was
+    // being committed: the store's count rises just before the commit, and only what is
+    // committed is read.
+    const qint64 samples
+        = scalarOn(path, QStringLiteral("SELECT samples FROM compression_dictionaries"));
+    QVERIFY2(samples == 40 || samples == 39, qPrintable(QString::number(samples)));
     QCOMPARE(dictionaryOfRaw(path, before), 0u);
 
     // New mail is compressed with it: the raw bytes, the HTML and the text body.
