@@ -109,7 +109,7 @@ SMTPRECEIVER_TEST_EXPORT PageSql countSql(const SearchQuery &search, MatchPlan p
 // store holds `after` messages and has none, on the raw bytes of its newest `samples` messages
 // (each cut to sampleBytes: the headers and the start of the body are what mail repeats; at most
 // sampleTotal in all, which bounds the memory the training takes, about twice that and zstd's
-// 6 MB), into at most dictionaryBytes. On bench/make-store's mix 1,000 samples made a dictionary
+// 2 MB), into at most dictionaryBytes. On bench/make-store's mix 1,000 samples made a dictionary
 // of 16 KiB as good as one of 32 or 110 KiB (1,163 bytes a message against 1,164 and 1,190);
 // 32 KiB leaves room for mail more varied than the mix (several apps' templates in one store),
 // and zstd suggests samples of about 100 times the dictionary.
