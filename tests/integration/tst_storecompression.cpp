@@ -129,17 +129,22 @@ bool execOn(const QString &path, const QString &sql, const QVariantList &binding
     return ok;
 }
 
-qint64 scalarOn(const QString &path, const QString &sql)
+// The first column of the first row the statement gives on the file; invalid when it gives none
+// (or fails).
+QVariant valueOn(const QString &path, const QString &sql, const QVariantList &bindings = {})
 {
-    qint64 value = -1;
-    const QString name = QStringLiteral("scalar");
+    QVariant value;
+    const QString name = QStringLiteral("value");
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
         db.setDatabaseName(path);
         if (db.open()) {
             QSqlQuery q(db);
-            if (q.exec(sql) && q.next())
-                value = q.value(0).toLongLong();
+            q.prepare(sql);
+            for (const QVariant &binding : bindings)
+                q.addBindValue(binding);
+            if (q.exec() && q.next())
+                value = q.value(0);
         }
         db.close();
     }
@@ -147,24 +152,15 @@ qint64 scalarOn(const QString &path, const QString &sql)
     return value;
 }
 
+qint64 scalarOn(const QString &path, const QString &sql)
+{
+    const QVariant value = valueOn(path, sql);
+    return value.isValid() ? value.toLongLong() : -1;
+}
+
 QByteArray bytesOn(const QString &path, const QString &sql, qint64 id)
 {
-    QByteArray value;
-    const QString name = QStringLiteral("bytes");
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        db.setDatabaseName(path);
-        if (db.open()) {
-            QSqlQuery q(db);
-            q.prepare(sql);
-            q.addBindValue(id);
-            if (q.exec() && q.next())
-                value = q.value(0).toByteArray();
-        }
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(name);
-    return value;
+    return valueOn(path, sql, { id }).toByteArray();
 }
 
 // Trains the store's dictionary after `after` messages (on as many), as tests cannot wait for

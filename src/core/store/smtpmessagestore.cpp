@@ -170,8 +170,7 @@ bool SmtpMessageStore::open(const QString &path)
     auto result = started.get_future();
     d->stopping = false;
     d->indexedUpTo = 0;
-    d->dictionaries->clear(); // another file's (the writer reads this one's)
-    d->setCurrentDictionary(nullptr);
+    d->dictionaries->clear(); // another file's (the writer reads this one's, and the current)
     d->nextTraining = 0;
     d->writer = std::thread([d, &started] { d->writerLoop(&started); });
     const QString error = result.get();

@@ -182,7 +182,8 @@ public:
     // The newest message id from which the indexer next tries to train one, once the store
     // holds StoreSchema::DictionaryTraining::after messages (0: then at once). Indexer thread.
     qint64 nextTraining = 0;
-    // Reads the store's dictionaries (writer thread, at open): all known, the newest current.
+    // Reads the store's dictionaries on db: all known, the newest current (the writer at open;
+    // the indexer before it would train one, as another process may have).
     bool loadDictionaries(QSqlDatabase &db, QString *error);
     // Indexer thread: trains a dictionary on the newest mail once the store has enough and has
     // none, and records it before anything is compressed with it.

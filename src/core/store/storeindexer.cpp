@@ -241,6 +241,7 @@ bool SmtpMessageStorePrivate::indexPending(
         }
         qint64 bytes = 0;
         const auto dictionary = currentDictionary();
+        sqlite3 *handle = StoreSqlite::handle(reader);
         while (bytes < batchBytes && query.next()) {
             IndexedMessage m;
             m.id = query.value(0).toLongLong();
@@ -253,7 +254,7 @@ bool SmtpMessageStorePrivate::indexPending(
             // Damaged bytes are parsed as an empty message: the row is marked indexed all the
             // same, rather than read again and again.
             StoreCompression::decode(query.value(5).toByteArray(), query.value(6).toInt(), &raw,
-                dictionaries.get(), StoreSqlite::handle(reader));
+                dictionaries.get(), handle);
             bytes += raw.size();
             m.parsed = MimeParser::parse(raw, eightBitDeclared);
             // Compressed here, on the indexer's thread, not by the writer.
@@ -390,19 +391,13 @@ void SmtpMessageStorePrivate::trainDictionaryIfDue(QSqlDatabase &db)
     QList<QByteArray> samples;
     {
         QSqlDatabase reader = readConnection();
-        QSqlQuery query(reader);
-        query.setForwardOnly(true);
         // Another process on the same file may have trained one since this store was opened:
         // its mail and this one's are alike, so that one is taken.
-        if (query.exec(QStringLiteral("SELECT id FROM compression_dictionaries "
-                                      "ORDER BY trained_at DESC, id DESC LIMIT 1"))
-            && query.next()) {
-            if (auto trained = dictionaries->find(
-                    quint32(query.value(0).toLongLong()), StoreSqlite::handle(reader))) {
-                setCurrentDictionary(std::move(trained));
-                return;
-            }
-        }
+        QString error;
+        if (!loadDictionaries(reader, &error) || currentDictionary())
+            return;
+        QSqlQuery query(reader);
+        query.setForwardOnly(true);
         // Big mail spooled while it arrived is kept verbatim: only its start is read.
         query.prepare(QStringLiteral(
             "SELECT CASE encoding WHEN 0 THEN substr(data, 1, ?) ELSE data END, encoding "
@@ -415,11 +410,12 @@ void SmtpMessageStorePrivate::trainDictionaryIfDue(QSqlDatabase &db)
                                    << query.lastError().text();
             return;
         }
+        sqlite3 *handle = StoreSqlite::handle(reader);
         qint64 total = 0;
         while (total < training.sampleTotal && query.next()) {
             QByteArray raw;
             if (!StoreCompression::decode(query.value(0).toByteArray(), query.value(1).toInt(),
-                    &raw, dictionaries.get(), StoreSqlite::handle(reader)))
+                    &raw, dictionaries.get(), handle))
                 continue;
             raw.truncate(training.sampleBytes);
             total += raw.size();

@@ -377,33 +377,52 @@ QLatin1String sortExpression(SmtpSortKey key)
 }
 
 namespace {
-std::mutex thePlanLimitsMutex; // and theDictionaryTraining
-PlanLimits thePlanLimits;
-DictionaryTraining theDictionaryTraining;
+
+// A value the store reads afresh each time and tests may change: guarded, as the store's threads
+// read it.
+template<typename T>
+class Tunable
+{
+public:
+    T get() const
+    {
+        const std::lock_guard lock(m_mutex);
+        return m_value;
+    }
+    void set(const T &value)
+    {
+        const std::lock_guard lock(m_mutex);
+        m_value = value;
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    T m_value {};
+};
+
+Tunable<PlanLimits> thePlanLimits;
+Tunable<DictionaryTraining> theDictionaryTraining;
+
 } // namespace
 
 PlanLimits planLimits()
 {
-    const std::lock_guard lock(thePlanLimitsMutex);
-    return thePlanLimits;
+    return thePlanLimits.get();
 }
 
 void setPlanLimits(const PlanLimits &limits)
 {
-    const std::lock_guard lock(thePlanLimitsMutex);
-    thePlanLimits = limits;
+    thePlanLimits.set(limits);
 }
 
 DictionaryTraining dictionaryTraining()
 {
-    const std::lock_guard lock(thePlanLimitsMutex);
-    return theDictionaryTraining;
+    return theDictionaryTraining.get();
 }
 
 void setDictionaryTraining(const DictionaryTraining &training)
 {
-    const std::lock_guard lock(thePlanLimitsMutex);
-    theDictionaryTraining = training;
+    theDictionaryTraining.set(training);
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #include "store/storecompression.h"
 #include "store/storeencoding.h"
 #include "store/storeschema.h"
+#include "store/storesqlite.h"
 
 #include <QIODevice>
 #include <QPointer>
@@ -365,23 +366,21 @@ void SmtpMessageStorePrivate::writerLoop(std::promise<QString> *opened)
 
 bool SmtpMessageStorePrivate::loadDictionaries(QSqlDatabase &db, QString *error)
 {
-    QSqlQuery rows(db);
-    if (!rows.exec(QStringLiteral(
-            "SELECT id, data FROM compression_dictionaries ORDER BY trained_at, id"))) {
-        *error = rows.lastError().text();
+    QSqlQuery ids(db);
+    if (!ids.exec(
+            QStringLiteral("SELECT id FROM compression_dictionaries ORDER BY trained_at, id"))) {
+        *error = ids.lastError().text();
         return false;
     }
+    // Each read and checked as a frame that names it would have it read (Dictionaries::find()).
+    sqlite3 *handle = StoreSqlite::handle(db);
     std::shared_ptr<const StoreCompression::Dictionary> newest;
-    while (rows.next()) {
-        auto dictionary = StoreCompression::Dictionary::fromBytes(rows.value(1).toByteArray());
-        if (!dictionary || dictionary->id() != rows.value(0).toLongLong()) {
-            // What it compressed cannot be read back; the rest of the store can.
-            qCWarning(lcSmtpStore)
-                << "damaged compression dictionary" << rows.value(0).toLongLong();
-            continue;
-        }
-        dictionaries->add(dictionary);
-        newest = std::move(dictionary);
+    while (ids.next()) {
+        const qint64 id = ids.value(0).toLongLong();
+        if (auto dictionary = dictionaries->find(quint32(id), handle))
+            newest = std::move(dictionary);
+        else // what it compressed cannot be read back; the rest of the store can
+            qCWarning(lcSmtpStore) << "damaged compression dictionary" << id;
     }
     setCurrentDictionary(std::move(newest));
     return true;
