@@ -625,7 +625,7 @@ void TestMessageStoreSort::migratesVersion2Files()
     store.close();
     inspect({}, &version, &indexes);
     QCOMPARE(version, qint64(SmtpMessageStore::schemaVersion));
-    QCOMPARE(version, qint64(11));
+    QCOMPARE(version, qint64(12));
     QCOMPARE(indexes, 4);
 }
 

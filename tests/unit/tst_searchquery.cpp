@@ -21,7 +21,7 @@ const QString toIn
     = "m.id IN (SELECT rowid FROM messages_to_trigram WHERE messages_to_trigram MATCH ?)";
 // The full-text columns contain the (lowercased) value.
 const QString textContains = "EXISTS (SELECT 1 FROM message_text c WHERE c.id = m.id "
-                             "AND smtp_contains(c.c0, c.c1, c.c2, c.c3, c.c4, ?))";
+                             "AND smtp_contains(c.c0, c.c1, c.c2, c.c3, c.c4, ?, c.id))";
 const QString notText = "NOT (" + trigramIn + " AND " + textContains + ")";
 
 // A value as the trigram index is asked for it: every third trigram and the last, distinct,

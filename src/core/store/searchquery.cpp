@@ -459,7 +459,7 @@ QString trigramQuery(const QString &value)
 // letters without case: smtp_contains() (storesqlite.h), which expands the compressed body only
 // when the other columns do not have it (SQLite still reads the row's every column).
 const QLatin1String textContains("EXISTS (SELECT 1 FROM message_text c WHERE c.id = m.id "
-                                 "AND smtp_contains(c.c0, c.c1, c.c2, c.c3, c.c4, ?))");
+                                 "AND smtp_contains(c.c0, c.c1, c.c2, c.c3, c.c4, ?, c.id))");
 
 } // namespace
 

@@ -384,12 +384,16 @@ std::optional<SmtpStoredMessage> SmtpMessageStore::message(qint64 id) const
             d->dictionaries.get(), handle))
         return std::nullopt;
     QString htmlBody;
-    if (q.value(encodings + 1).toInt() == StoreCompression::Verbatim) {
+    const int htmlEncoding = q.value(encodings + 1).toInt();
+    if (htmlEncoding == StoreCompression::Verbatim) {
         htmlBody = q.value(htmlColumn).toString();
     } else {
         QByteArray html; // left empty when damaged: the message is still there to read
-        StoreCompression::decode(q.value(htmlColumn).toByteArray(), q.value(encodings + 1).toInt(),
-            &html, d->dictionaries.get(), handle);
+        const QByteArray stored = q.value(htmlColumn).toByteArray();
+        if (htmlEncoding != StoreCompression::RawSlice)
+            StoreCompression::decode(stored, htmlEncoding, &html, d->dictionaries.get(), handle);
+        else if (const auto slice = StoreCompression::sliceOf(stored))
+            StoreCompression::cut(*slice, data, &html);
         htmlBody = QString::fromUtf8(html);
     }
     SmtpMessage m;

@@ -125,6 +125,83 @@ bool decode(const QByteArray &bytes, int encoding, QByteArray *data,
     return true;
 }
 
+namespace {
+
+// A reference's layout: this magic (no zstd frame starts with it: theirs is 28 b5 2f fd), the
+// raw bytes' encoding in one octet, then offset and length as 64-bit little-endian numbers.
+constexpr char sliceMagic[4] = { 'S', 'L', 'C', '1' };
+constexpr qsizetype sliceSize = sizeof(sliceMagic) + 1 + 8 + 8;
+
+void appendNumber(QByteArray *bytes, quint64 n)
+{
+    for (int i = 0; i < 8; ++i)
+        bytes->append(char(quint8(n >> (8 * i))));
+}
+
+quint64 numberAt(const QByteArray &bytes, qsizetype at)
+{
+    quint64 n = 0;
+    for (int i = 0; i < 8; ++i)
+        n |= quint64(quint8(bytes.at(at + i))) << (8 * i);
+    return n;
+}
+
+} // namespace
+
+QByteArray referenceTo(const Slice &slice)
+{
+    QByteArray bytes;
+    bytes.reserve(sliceSize);
+    bytes.append(sliceMagic, sizeof(sliceMagic));
+    bytes.append(char(slice.rawEncoding));
+    appendNumber(&bytes, quint64(slice.offset));
+    appendNumber(&bytes, quint64(slice.length));
+    return bytes;
+}
+
+Stored encodeBody(
+    const QByteArray &body, const QByteArray &raw, int rawEncoding, const Dictionary *dictionary)
+{
+    // A shorter body is as small compressed (or verbatim), and reads without the raw bytes.
+    if (body.size() >= minimumSize) {
+        const qsizetype at = raw.indexOf(body);
+        if (at >= 0) {
+            Stored stored;
+            stored.bytes = referenceTo({ rawEncoding, at, body.size() });
+            stored.encoding = RawSlice;
+            return stored;
+        }
+    }
+    return encode(body, dictionary);
+}
+
+std::optional<Slice> sliceOf(const QByteArray &bytes)
+{
+    if (bytes.size() != sliceSize || !bytes.startsWith(QByteArrayView(sliceMagic, 4)))
+        return std::nullopt;
+    Slice slice;
+    slice.rawEncoding = quint8(bytes.at(4));
+    const quint64 offset = numberAt(bytes, 5);
+    const quint64 length = numberAt(bytes, 13);
+    // Damaged numbers must not overflow the bounds check of cut().
+    if (offset > maximumDecodedSize || length > maximumDecodedSize)
+        return std::nullopt;
+    slice.offset = qint64(offset);
+    slice.length = qint64(length);
+    return slice;
+}
+
+bool cut(const Slice &slice, const QByteArray &raw, QByteArray *data)
+{
+    data->clear();
+    if (slice.offset + slice.length > raw.size()) {
+        qCWarning(lcSmtpStore) << "a body in the store refers to bytes past its message's end";
+        return false;
+    }
+    *data = raw.mid(slice.offset, slice.length);
+    return true;
+}
+
 quint32 dictionaryOf(const QByteArray &frame)
 {
     return quint32(ZSTD_getDictID_fromFrame(frame.constData(), size_t(frame.size())));

@@ -251,16 +251,21 @@ bool SmtpMessageStorePrivate::indexPending(
             m.fromHeader = query.value(7).toString();
             m.toHeader = query.value(8).toString();
             QByteArray raw;
+            const int rawEncoding = query.value(6).toInt();
             // Damaged bytes are parsed as an empty message: the row is marked indexed all the
             // same, rather than read again and again.
-            StoreCompression::decode(query.value(5).toByteArray(), query.value(6).toInt(), &raw,
-                dictionaries.get(), handle);
+            const bool rawRead = StoreCompression::decode(
+                query.value(5).toByteArray(), rawEncoding, &raw, dictionaries.get(), handle);
             bytes += raw.size();
             m.parsed = MimeParser::parse(raw, eightBitDeclared);
-            // Compressed here, on the indexer's thread, not by the writer.
+            // Compressed here, on the indexer's thread, not by the writer; a body that is in the
+            // raw bytes as it is refers to them instead (never to damaged ones).
+            const QByteArray inRaw = rawRead ? raw : QByteArray();
             if (!m.parsed.htmlBody.isEmpty())
-                m.html = StoreCompression::encode(m.parsed.htmlBody.toUtf8(), dictionary.get());
-            m.textBody = StoreCompression::encode(m.parsed.textBody.toUtf8(), dictionary.get());
+                m.html = StoreCompression::encodeBody(
+                    m.parsed.htmlBody.toUtf8(), inRaw, rawEncoding, dictionary.get());
+            m.textBody = StoreCompression::encodeBody(
+                m.parsed.textBody.toUtf8(), inRaw, rawEncoding, dictionary.get());
             // The sender column: From, the envelope sender and Reply-To (what reply-to: and
             // addressed: look for).
             m.sender = m.parsed.from + QLatin1Char(' ') + mailFrom;
@@ -319,7 +324,7 @@ bool writeIndexedMessage(IndexStatements &st, const IndexedMessage &m, QString *
         return true;
     if (!p.htmlBody.isEmpty()) {
         st.html.bindValue(0, m.id);
-        // Verbatim HTML stays text, as in every older row; a zstd frame is a blob.
+        // Verbatim HTML stays text, as in every older row; a zstd frame or a reference is a blob.
         if (m.html.encoding == StoreCompression::Verbatim)
             st.html.bindValue(1, p.htmlBody);
         else
@@ -338,9 +343,9 @@ bool writeIndexedMessage(IndexStatements &st, const IndexedMessage &m, QString *
     for (int v = 0; v < row.size(); ++v) {
         st.words.bindValue(v, row.at(v));
         st.trigram.bindValue(v, row.at(v));
-        // The body as smtp_pack() keeps it (storesqlite.h): a zstd frame is a blob, verbatim
-        // text stays text.
-        const bool packedBody = v == 4 && m.textBody.encoding == StoreCompression::Zstd;
+        // The body as encodeBody() keeps it (storecompression.h): a zstd frame or a reference
+        // to the raw bytes is a blob, verbatim text stays text.
+        const bool packedBody = v == 4 && m.textBody.encoding != StoreCompression::Verbatim;
         st.text.bindValue(v, packedBody ? QVariant(m.textBody.bytes) : row.at(v));
     }
     for (QSqlQuery *q : { &st.text, &st.words, &st.trigram }) {

@@ -1,5 +1,6 @@
 #include "store/storesqlite.h"
 
+#include "smtplog.h"
 #include "store/storecompression.h"
 
 #include <QSqlDriver>
@@ -33,6 +34,68 @@ bool expandFrame(sqlite3_context *context, sqlite3_value *value, QByteArray *tex
         StoreCompression::Zstd, text, dictionariesOf(context), sqlite3_context_db_handle(context));
 }
 
+// The bytes a body's reference names, read from message id's raw bytes on this connection
+// (inside the statement that called the function, which SQLite allows: sqlite3_blob_open() runs
+// a small statement of its own). Raw bytes kept verbatim (big mail spooled as it arrived) are
+// read only where the body lies. SQLITE_OK, or: SQLITE_NOTFOUND when there is no such body (no
+// raw row, or a damaged one, with a warning); an error of SQLite's when it could not read (out of
+// memory, or SQLITE_INTERRUPT when a StatementBudget ran out, which must fail the statement, not
+// skip a row).
+int readSlice(sqlite3_context *context, const StoreCompression::Slice &slice, sqlite3_int64 id,
+    QByteArray *text)
+{
+    text->clear();
+    sqlite3 *db = sqlite3_context_db_handle(context);
+    sqlite3_blob *blob = nullptr;
+    int rc = sqlite3_blob_open(db, "main", "message_raw", "data", id, 0, &blob);
+    if (rc == SQLITE_OK) {
+        const qint64 size = sqlite3_blob_bytes(blob);
+        if (slice.rawEncoding == StoreCompression::Verbatim) {
+            if (slice.offset + slice.length > size) {
+                rc = SQLITE_NOTFOUND;
+            } else {
+                text->resize(slice.length);
+                rc = sqlite3_blob_read(blob, text->data(), int(slice.length), int(slice.offset));
+            }
+        } else {
+            QByteArray stored(size, Qt::Uninitialized);
+            rc = sqlite3_blob_read(blob, stored.data(), int(size), 0);
+            QByteArray raw;
+            if (rc == SQLITE_OK
+                && !(StoreCompression::decode(
+                         stored, slice.rawEncoding, &raw, dictionariesOf(context), db)
+                    && StoreCompression::cut(slice, raw, text)))
+                rc = SQLITE_NOTFOUND;
+        }
+    }
+    sqlite3_blob_close(blob); // a null one is fine
+    if (rc == SQLITE_ERROR || rc == SQLITE_NOTFOUND) {
+        // No such row (SQLITE_ERROR is blob_open's "no such rowid"), or damaged: no body.
+        qCWarning(lcSmtpStore) << "the raw bytes of message" << id
+                               << "do not hold the body that refers to them";
+        rc = SQLITE_NOTFOUND;
+    }
+    if (rc != SQLITE_OK)
+        text->clear();
+    return rc;
+}
+
+// A body column's blob (message_text.c3) expanded: a zstd frame, or a reference into the raw bytes
+// of message id (when the caller gave no id, a reference has no text). As readSlice().
+int expandBody(sqlite3_context *context, sqlite3_value *value, sqlite3_value *id, QByteArray *text)
+{
+    const char *bytes = static_cast<const char *>(sqlite3_value_blob(value));
+    const QByteArray stored = QByteArray::fromRawData(bytes, sqlite3_value_bytes(value));
+    if (const auto slice = StoreCompression::sliceOf(stored)) {
+        if (!id || sqlite3_value_type(id) != SQLITE_INTEGER) {
+            text->clear();
+            return SQLITE_NOTFOUND;
+        }
+        return readSlice(context, *slice, sqlite3_value_int64(id), text);
+    }
+    return expandFrame(context, value, text) ? SQLITE_OK : SQLITE_NOTFOUND;
+}
+
 void pack(sqlite3_context *context, int, sqlite3_value **arguments)
 {
     sqlite3_value *value = arguments[0];
@@ -57,7 +120,7 @@ void pack(sqlite3_context *context, int, sqlite3_value **arguments)
         context, stored.bytes.constData(), int(stored.bytes.size()), SQLITE_TRANSIENT);
 }
 
-void expand(sqlite3_context *context, int, sqlite3_value **arguments)
+void expand(sqlite3_context *context, int count, sqlite3_value **arguments)
 {
     sqlite3_value *value = arguments[0];
     if (sqlite3_value_type(value) != SQLITE_BLOB) {
@@ -65,10 +128,15 @@ void expand(sqlite3_context *context, int, sqlite3_value **arguments)
         return;
     }
     QByteArray text;
-    if (!expandFrame(context, value, &text)) {
-        // No text (decode() has said why), rather than an error: a damaged row must not stop
+    const int rc = expandBody(context, value, count > 1 ? arguments[1] : nullptr, &text);
+    if (rc == SQLITE_NOTFOUND) {
+        // No text (expandBody() has said why), rather than an error: a damaged row must not stop
         // the searches that pass it, nor the removal of its message.
         sqlite3_result_null(context);
+        return;
+    }
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(context, rc);
         return;
     }
     sqlite3_result_text(context, text.constData(), int(text.size()), SQLITE_TRANSIENT);
@@ -104,21 +172,22 @@ bool foldedContains(const char *text, qsizetype size, const std::string &needle)
 }
 
 // The bytes SQLite's || would take from a column of message_text: a NULL is '' (ifnull), the body
-// column's frame is its text (smtp_text()), a damaged frame is as NULL. False when SQLite could
-// not give a value's text (out of memory), as || would then have failed.
-bool columnText(sqlite3_context *context, sqlite3_value *value, bool packed, QByteArray *expanded,
-    const char **text, qsizetype *size)
+// column's blob is its text (smtp_text(), for message id), a damaged one is as NULL. SQLITE_OK, or
+// SQLite's error when it could not give the text (out of memory; interrupted), as || would then
+// have failed.
+int columnText(sqlite3_context *context, sqlite3_value *value, bool packed, sqlite3_value *id,
+    QByteArray *expanded, const char **text, qsizetype *size)
 {
     const int type = sqlite3_value_type(value);
     if (packed && type == SQLITE_BLOB) {
-        expandFrame(context, value, expanded);
+        const int rc = expandBody(context, value, id, expanded);
         *text = expanded->constData();
         *size = expanded->size();
-        return true;
+        return rc == SQLITE_NOTFOUND ? SQLITE_OK : rc;
     }
     *text = reinterpret_cast<const char *>(sqlite3_value_text(value));
     *size = *text ? sqlite3_value_bytes(value) : 0;
-    return *text || type == SQLITE_NULL;
+    return *text || type == SQLITE_NULL ? SQLITE_OK : SQLITE_NOMEM;
 }
 
 constexpr int textColumns = 5;
@@ -151,8 +220,9 @@ const Needle *needleOf(sqlite3_context *context, sqlite3_value *value)
     return static_cast<Needle *>(sqlite3_get_auxdata(context, textColumns));
 }
 
-// Gives smtp_contains()'s result (see storesqlite.h); an error only when out of memory.
-void containment(sqlite3_context *context, sqlite3_value **arguments)
+// Gives smtp_contains()'s result (see storesqlite.h); an error only when out of memory or
+// interrupted. count: the arguments, the five columns and the needle, then maybe the message's id.
+void containment(sqlite3_context *context, int count, sqlite3_value **arguments)
 {
     sqlite3_value *needleValue = arguments[textColumns];
     if (sqlite3_value_type(needleValue) == SQLITE_NULL) {
@@ -164,6 +234,7 @@ void containment(sqlite3_context *context, sqlite3_value **arguments)
         sqlite3_result_error_nomem(context);
         return;
     }
+    sqlite3_value *id = count > textColumns + 1 ? arguments[textColumns + 1] : nullptr;
     QByteArray expanded;
     const char *text = nullptr;
     qsizetype size = 0;
@@ -172,8 +243,10 @@ void containment(sqlite3_context *context, sqlite3_value **arguments)
         // (A search's words never hold one: white space is one space in them. Direct SQL may.)
         QByteArray joined;
         for (int i = 0; i < textColumns; ++i) {
-            if (!columnText(context, arguments[i], i == packedColumn, &expanded, &text, &size)) {
-                sqlite3_result_error_nomem(context);
+            const int rc
+                = columnText(context, arguments[i], i == packedColumn, id, &expanded, &text, &size);
+            if (rc != SQLITE_OK) {
+                sqlite3_result_error_code(context, rc);
                 return;
             }
             if (i > 0)
@@ -187,8 +260,10 @@ void containment(sqlite3_context *context, sqlite3_value **arguments)
     // No match spans two columns, so each is searched alone, the body last: it is expanded only
     // when the others do not have the needle.
     for (const int i : { 0, 1, 2, 4, packedColumn }) {
-        if (!columnText(context, arguments[i], i == packedColumn, &expanded, &text, &size)) {
-            sqlite3_result_error_nomem(context);
+        const int rc
+            = columnText(context, arguments[i], i == packedColumn, id, &expanded, &text, &size);
+        if (rc != SQLITE_OK) {
+            sqlite3_result_error_code(context, rc);
             return;
         }
         if (foldedContains(text, size, needle->folded)) {
@@ -199,11 +274,11 @@ void containment(sqlite3_context *context, sqlite3_value **arguments)
     sqlite3_result_int(context, 0);
 }
 
-void contains(sqlite3_context *context, int, sqlite3_value **arguments)
+void contains(sqlite3_context *context, int count, sqlite3_value **arguments)
 {
     // No C++ exception may cross SQLite's C frames.
     try {
-        containment(context, arguments);
+        containment(context, count, arguments);
     } catch (const std::bad_alloc &) {
         sqlite3_result_error_nomem(context);
     }
@@ -270,21 +345,33 @@ bool installFunctions(const QSqlDatabase &db, QString *errorString,
         = [](void *p) { delete static_cast<std::shared_ptr<const Dictionaries> *>(p); };
     // Deterministic (the same value always gives the same result, so SQLite may use them in
     // indexes and views freely) and innocuous (no side effects: allowed in the schema's view
-    // even when the connection does not trust the schema).
-    const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-    if (sqlite3_create_function_v2(
-            h, "smtp_pack", 1, flags, nullptr, pack, nullptr, nullptr, nullptr)
-            != SQLITE_OK
-        || sqlite3_create_function_v2(
-               h, "smtp_text", 1, flags, userData(), expand, nullptr, nullptr, dropUserData)
-            != SQLITE_OK
-        // Only for the store's own queries, never from a schema: direct, not innocuous.
-        || sqlite3_create_function_v2(h, "smtp_contains", textColumns + 1,
-               SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, userData(), contains,
-               nullptr, nullptr, dropUserData)
+    // even when the connection does not trust the schema). smtp_contains() is only for the
+    // store's own queries, never from a schema: direct, not innocuous. smtp_text() and
+    // smtp_contains() take the message's id last, or not (then a body kept as a reference to the
+    // raw bytes has no text).
+    const int schemaFlags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+    const int directFlags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY;
+    struct Function
+    {
+        const char *name;
+        int arguments;
+        int flags;
+        void (*call)(sqlite3_context *, int, sqlite3_value **);
+    };
+    const Function functions[] = {
+        { "smtp_pack", 1, schemaFlags, pack },
+        { "smtp_text", 1, schemaFlags, expand },
+        { "smtp_text", 2, schemaFlags, expand },
+        { "smtp_contains", textColumns + 1, directFlags, contains },
+        { "smtp_contains", textColumns + 2, directFlags, contains },
+    };
+    for (const Function &f : functions) {
+        if (sqlite3_create_function_v2(
+                h, f.name, f.arguments, f.flags, userData(), f.call, nullptr, nullptr, dropUserData)
             != SQLITE_OK) {
-        *errorString = QString::fromUtf8(sqlite3_errmsg(h));
-        return false;
+            *errorString = QString::fromUtf8(sqlite3_errmsg(h));
+            return false;
+        }
     }
     return true;
 }

@@ -24,17 +24,22 @@ SMTPRECEIVER_TEST_EXPORT sqlite3 *handle(const QSqlDatabase &db);
 // version 9 keeps long full-text bodies compressed, see storecompression.h):
 //   smtp_pack(text)  a zstd frame of text's UTF-8 (a BLOB) when that is smaller, else text itself;
 //                    NULL stays NULL; a BLOB is an error (it would read back as a frame).
-//   smtp_text(value) what smtp_pack was given: a BLOB is expanded to its text, anything else is
+//   smtp_text(value [, id])
+//                    what smtp_pack was given: a BLOB is expanded to its text, anything else is
 //                    returned as it is; a damaged frame gives NULL (with a warning), never other
 //                    text. (Its message is then found by its other columns only, and removing
 //                    it leaves the indexes' entries for its id, which no message has again.)
-//   smtp_contains(c0, c1, c2, c3, c4, needle)
+//                    A BLOB that is a reference to the raw bytes (schema 12, Slice in
+//                    storecompression.h) is read from message_raw's row id; without an id, or
+//                    when that row does not hold it, it gives NULL (with a warning).
+//   smtp_contains(c0, c1, c2, c3, c4, needle [, id])
 //                    1 when the five text columns of message_text, NULL as '', c3 expanded as
 //                    smtp_text() does, joined by line ends, with ASCII letters lowered, contain
 //                    needle with its ASCII letters lowered, else 0 (NULL for a NULL needle): what
 //                    instr(lower(ifnull(c0, '') || char(10) || ...), lower(needle)) > 0 says,
 //                    without building the joined text or expanding c3 when another column
-//                    already has the needle; an error only when out of memory. For the store's
+//                    already has the needle; an error only when out of memory or interrupted
+//                    (reading a reference runs a statement of its own). For the store's
 //                    queries alone (SQLITE_DIRECTONLY: no schema may call it).
 // Every connection to a store needs them before it reads the full-text content (the view
 // messages_fts_content; the searches that check a word's text, through smtp_contains()) or
