@@ -554,6 +554,18 @@ void TestStoreCompression::bodiesFoundInTheRawBytesAreReferences()
     QCOMPARE(idsFound(store, QStringLiteral("\"line 39 of the quarterly\"")), both);
     QCOMPARE(indexErrors(path), QString()); // the indexes against the text the view reads
 
+    // One search reads many references, each from its own message: the older of these two has
+    // every trigram of the phrase (so it is a candidate), and only its own body says it does not
+    // have the phrase.
+    const qint64 near = deliverOne(store, htmlMessage("alpha; or beta"));
+    const qint64 match = deliverOne(store, htmlMessage("beta"));
+    QVERIFY(near > 0 && match > 0);
+    QVERIFY(waitForIndex(store));
+    QCOMPARE(idsFound(store, QStringLiteral("\"report for beta.\"")), QList<qint64> { match });
+    QCOMPARE(
+        idsFound(store, QStringLiteral("\"report for alpha; or beta.\"")), QList<qint64> { near });
+    QVERIFY(store.remove({ near, match }));
+
     // Removed: the indexes are told what to forget, read through the reference before the raw
     // bytes go.
     QVERIFY(store.remove({ id }));
