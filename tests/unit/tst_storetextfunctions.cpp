@@ -121,6 +121,24 @@ void TestStoreTextFunctions::containsAgreesWithTheJoinedText_data()
     QTest::newRow("long body") << big << QStringLiteral("end-MARK") << true;
     QTest::newRow("long body, not found") << big << QStringLiteral("end-mask") << false;
 
+    // The fold takes eight bytes at a time, then the rest one by one: the letters' neighbours
+    // ('@' before 'A', '[' after 'Z', '`' before 'a', '{' after 'z') stay as they are, in a word
+    // and in the rest.
+    const QVariantList edges { QStringLiteral("12345678@[AZ`{az@[AZ"), QString(), QString(),
+        QString(), QString() };
+    QTest::newRow("fold: letters in a word") << edges << QStringLiteral("AZ`{AZ") << true;
+    QTest::newRow("fold: across a word's end") << edges << QStringLiteral("`{az@[az") << true;
+    QTest::newRow("fold: '@' stays") << edges << QStringLiteral("`[az") << false;
+    QTest::newRow("fold: '[' stays") << edges << QStringLiteral("@{az") << false;
+    QTest::newRow("fold: '@' stays in the rest") << edges << QStringLiteral("az`[") << false;
+    QTest::newRow("fold: '[' stays in the rest") << edges << QStringLiteral("az@{") << false;
+    // Nor a byte of a longer UTF-8 sequence whose low seven bits are a letter: were the lead byte
+    // of Ä (c3 84) folded, it would be the first two bytes of U+3105 (e3 84 85). (The needle is
+    // eight bytes and more, so that its fold too takes a word.)
+    const QVariantList cjk { QStringLiteral("abcdef \u3105 y"), QString(), QString(), QString(),
+        QString() };
+    QTest::newRow("fold: bytes past ASCII stay") << cjk << QStringLiteral("abcdef \u00c4") << false;
+
     const QVariantList sparse { null, null, QStringLiteral("carol@z.test"), null, null };
     QTest::newRow("NULL columns are empty") << sparse << QStringLiteral("carol") << true;
     QTest::newRow("NULL columns still part lines") << sparse << QStringLiteral("\n\ncarol") << true;

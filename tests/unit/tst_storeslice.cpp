@@ -1,0 +1,131 @@
+// A body kept as a reference to where it lies in its message's raw bytes (schema 12,
+// StoreCompression::Slice): when the store takes one, and what a damaged one reads as.
+#include "store/storecompression.h"
+
+#include <QTest>
+
+using namespace StoreCompression;
+
+class TestStoreSlice : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void bodyInTheRawBytesIsAReference();
+    void otherBodiesAreKeptAsBefore();
+    void referenceReadsBack_data();
+    void referenceReadsBack();
+    void onlyReferencesAreSlices();
+    void sliceBeyondTheBytesIsNoText();
+};
+
+namespace {
+
+QByteArray line(int i)
+{
+    return "Line " + QByteArray::number(i) + " of the body, which repeats itself.\r\n";
+}
+
+QByteArray bodyOf(int lines)
+{
+    QByteArray body;
+    for (int i = 0; i < lines; ++i)
+        body += line(i);
+    return body;
+}
+
+const QByteArray header = "Subject: s\r\nContent-Type: text/plain\r\n\r\n";
+
+} // namespace
+
+void TestStoreSlice::bodyInTheRawBytesIsAReference()
+{
+    const QByteArray body = bodyOf(20);
+    const QByteArray raw = header + body + "-- \r\n";
+    const Stored stored = encodeBody(body, raw, Zstd, nullptr);
+    QCOMPARE(stored.encoding, int(RawSlice));
+    QCOMPARE(stored.bytes.size(), 21);
+    const auto slice = sliceOf(stored.bytes);
+    QVERIFY(slice);
+    QCOMPARE(slice->rawEncoding, int(Zstd));
+    QCOMPARE(slice->offset, header.size());
+    QCOMPARE(slice->length, body.size());
+    QByteArray read;
+    QVERIFY(cut(*slice, raw, &read));
+    QCOMPARE(read, body);
+}
+
+void TestStoreSlice::otherBodiesAreKeptAsBefore()
+{
+    const QByteArray body = bodyOf(20);
+    // Not in the raw bytes as it is (sent in base64, say): a frame of its own.
+    const QByteArray raw = header + body.toBase64();
+    const Stored framed = encodeBody(body, raw, Zstd, nullptr);
+    QCOMPARE(framed.encoding, int(Zstd));
+    QVERIFY(!sliceOf(framed.bytes));
+    QByteArray read;
+    QVERIFY(decode(framed.bytes, framed.encoding, &read));
+    QCOMPARE(read, body);
+    // Too short for a reference to save anything: as encode() keeps it, verbatim.
+    const QByteArray shortBody = "hi there";
+    const Stored verbatim = encodeBody(shortBody, header + shortBody, Zstd, nullptr);
+    QCOMPARE(verbatim.encoding, int(Verbatim));
+    QCOMPARE(verbatim.bytes, shortBody);
+    // No raw bytes to refer to (they were damaged): a frame.
+    QCOMPARE(encodeBody(body, QByteArray(), Zstd, nullptr).encoding, int(Zstd));
+}
+
+void TestStoreSlice::referenceReadsBack_data()
+{
+    QTest::addColumn<int>("rawEncoding");
+    QTest::addColumn<qint64>("offset");
+    QTest::addColumn<qint64>("length");
+    QTest::newRow("verbatim, at the start") << int(Verbatim) << qint64(0) << qint64(64);
+    QTest::newRow("zstd, in the middle") << int(Zstd) << qint64(1000) << qint64(70000);
+    // Past 32 bits: the numbers are 64-bit.
+    QTest::newRow("big numbers") << int(Verbatim) << (qint64(1) << 29) << (qint64(1) << 29);
+}
+
+void TestStoreSlice::referenceReadsBack()
+{
+    QFETCH(int, rawEncoding);
+    QFETCH(qint64, offset);
+    QFETCH(qint64, length);
+    const auto slice = sliceOf(referenceTo({ rawEncoding, offset, length }));
+    QVERIFY(slice);
+    QCOMPARE(slice->rawEncoding, rawEncoding);
+    QCOMPARE(slice->offset, offset);
+    QCOMPARE(slice->length, length);
+}
+
+void TestStoreSlice::onlyReferencesAreSlices()
+{
+    const QByteArray reference = referenceTo({ Zstd, 10, 20 });
+    QVERIFY(sliceOf(reference));
+    QVERIFY(!sliceOf(reference.chopped(1))); // cut short
+    QVERIFY(!sliceOf(reference + 'x'));
+    QByteArray otherMagic = reference;
+    otherMagic[0] = 'X';
+    QVERIFY(!sliceOf(otherMagic));
+    QVERIFY(!sliceOf(encode(bodyOf(20)).bytes)); // a zstd frame
+    QVERIFY(!sliceOf(QByteArray()));
+    // Numbers no message comes near (past decode()'s 1 GiB) are damage, and must not overflow
+    // the bounds check.
+    QVERIFY(!sliceOf(referenceTo({ Zstd, qint64(1) << 40, 10 })));
+    QVERIFY(!sliceOf(referenceTo({ Zstd, 10, -1 })));
+}
+
+void TestStoreSlice::sliceBeyondTheBytesIsNoText()
+{
+    const QByteArray raw = header + bodyOf(3);
+    QByteArray read = "left over";
+    QTest::ignoreMessage(
+        QtWarningMsg, "a body in the store refers to bytes past its message's end");
+    QVERIFY(!cut({ Verbatim, 10, raw.size() }, raw, &read));
+    QVERIFY(read.isEmpty());
+    QVERIFY(cut({ Verbatim, 10, raw.size() - 10 }, raw, &read)); // up to the very end
+    QCOMPARE(read, raw.mid(10));
+}
+
+QTEST_GUILESS_MAIN(TestStoreSlice)
+#include "tst_storeslice.moc"
