@@ -394,6 +394,8 @@ std::optional<SmtpStoredMessage> SmtpMessageStore::message(qint64 id) const
             StoreCompression::decode(stored, htmlEncoding, &html, d->dictionaries.get(), handle);
         else if (const auto slice = StoreCompression::sliceOf(stored))
             StoreCompression::cut(*slice, data, &html);
+        else
+            qCWarning(lcSmtpStore) << "the HTML body of message" << id << "is a damaged reference";
         htmlBody = QString::fromUtf8(html);
     }
     SmtpMessage m;

@@ -10,6 +10,7 @@
 #include <zdict.h>
 #include <zstd.h>
 
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -164,10 +165,16 @@ Stored encodeBody(
 {
     // A shorter body is as small compressed (or verbatim), and reads without the raw bytes.
     if (body.size() >= minimumSize) {
-        const qsizetype at = raw.indexOf(body);
-        if (at >= 0) {
+        // glibc's memmem (two-way) takes time linear in the sizes whatever the bytes: a search
+        // that compares from the needle's end (Horspool) can take the product of the two on a
+        // body that differs from the raw bytes only at its start (quoted-printable "=62aaa..."
+        // against "baaa..."), megabytes each.
+        const void *at = memmem(raw.constData(), size_t(raw.size()), body.constData(),
+            size_t(body.size()));
+        if (at) {
             Stored stored;
-            stored.bytes = referenceTo({ rawEncoding, at, body.size() });
+            stored.bytes = referenceTo({ rawEncoding,
+                qint64(static_cast<const char *>(at) - raw.constData()), body.size() });
             stored.encoding = RawSlice;
             return stored;
         }
