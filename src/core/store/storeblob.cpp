@@ -17,12 +17,12 @@ constexpr qint64 pieceSize = 256 * 1024;
 class BlobReader : public OffsetReader
 {
 public:
-    BlobReader(const QSqlDatabase &db, sqlite3 *handle, qint64 id, qint64 size)
-        : OffsetReader(size)
+    BlobReader(const QSqlDatabase &db, sqlite3_blob *blob)
+        : OffsetReader(sqlite3_blob_bytes(blob))
         , m_db(db)
-        , m_handle(handle)
-        , m_id(id)
+        , m_blob(blob)
     { }
+    ~BlobReader() override { sqlite3_blob_close(m_blob); }
 
 protected:
     qint64 readAt(qint64 position, char *data, qint64 maxSize) override
@@ -30,22 +30,14 @@ protected:
         const int n = int(qMin(maxSize, qint64(INT_MAX)));
         if (n <= 0)
             return 0;
-        // A handle for each read, not for the device's life: an open one holds its connection's
-        // read transaction, so every other statement on that connection (the thread's reading
-        // connection) saw the store as it was when the device opened, e.g. no mail indexed
-        // since, and the write-ahead log could not be checkpointed past it.
-        sqlite3_blob *blob = nullptr;
-        const bool ok = sqlite3_blob_open(m_handle, "main", "message_raw", "data", m_id, 0, &blob)
-                == SQLITE_OK
-            && sqlite3_blob_read(blob, data, n, int(position)) == SQLITE_OK;
-        sqlite3_blob_close(blob);
-        return ok ? n : -1;
+        if (sqlite3_blob_read(m_blob, data, n, int(position)) != SQLITE_OK)
+            return -1;
+        return n;
     }
 
 private:
-    QSqlDatabase m_db; // keeps the connection of the handle open
-    sqlite3 *m_handle;
-    qint64 m_id;
+    QSqlDatabase m_db; // keeps the connection of the blob open
+    sqlite3_blob *m_blob;
 };
 
 } // namespace
@@ -97,7 +89,5 @@ std::unique_ptr<QIODevice> StoreBlob::open(const QSqlDatabase &db, qint64 id)
         sqlite3_blob_close(blob);
         return nullptr;
     }
-    const qint64 size = sqlite3_blob_bytes(blob);
-    sqlite3_blob_close(blob);
-    return std::make_unique<BlobReader>(db, handle, id, size);
+    return std::make_unique<BlobReader>(db, blob);
 }
