@@ -16,7 +16,7 @@ if [ -z "$bin" ]; then
   bin=$build/bin/smtp-receiver
 fi
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2> /dev/null; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2> /dev/null || true; rm -rf "$work"' EXIT
 
 "$bin" --no-gui --json --smtp 127.0.0.1:0 --http 127.0.0.1:0 --database "$work/db.sqlite" \
   > "$work/out" &

@@ -222,13 +222,13 @@ std::pair<SmtpMessage, qint64> deliverUntilCompressedWith(
     return { SmtpMessage(), 0 };
 }
 
-// htmlMessage("order <n>") for count n from first, with bodies in base64 (as the dictionary tests
-// send their mail, so that its bodies are frames too).
-QList<SmtpMessage> htmlMessages(int count, int first = 0)
+// htmlMessage("order <n>") for count n from first; by default with bodies in base64 (as the
+// dictionary tests send their mail, so that its bodies are frames too).
+QList<SmtpMessage> htmlMessages(int count, int first = 0, Bodies bodies = Bodies::Base64)
 {
     QList<SmtpMessage> messages;
     for (int i = first; i < first + count; ++i)
-        messages.append(htmlMessage("order " + QByteArray::number(i), Bodies::Base64));
+        messages.append(htmlMessage("order " + QByteArray::number(i), bodies));
     return messages;
 }
 
@@ -573,6 +573,19 @@ void TestStoreCompression::bodiesFoundInTheRawBytesAreReferences()
     QCOMPARE(idsFound(store, QStringLiteral("quarterly")), QList<qint64> { twin });
     QCOMPARE(idsFound(store, QStringLiteral("\"uarterl\"")), QList<qint64> { twin });
     QCOMPARE(indexErrors(path), QString());
+
+    // Pruned to a maximum (the oldest go through the same trigger), then cleared.
+    QVERIFY(deliverAll(store, htmlMessages(5, 0, Bodies::AsTheyAre)));
+    QVERIFY(waitForIndex(store));
+    store.setMaxMessages(2);
+    QVERIFY(deliverOne(store, htmlMessage("pruned to two")) > 0);
+    QVERIFY(waitForIndex(store));
+    QTRY_COMPARE(store.count(), 2);
+    QCOMPARE(idsFound(store, QStringLiteral("\"report for order\"")).size(), 1);
+    QCOMPARE(indexErrors(path), QString());
+    QVERIFY(store.clear());
+    QVERIFY(idsFound(store, QStringLiteral("quarterly")).isEmpty());
+    QCOMPARE(indexErrors(path), QString());
 }
 
 void TestStoreCompression::damagedReferenceReadsAsNoText()
@@ -840,6 +853,15 @@ void TestStoreCompression::dictionaryTrainedOnTheStoresOwnMail()
         idsFound(store, QStringLiteral("\"report for %1.\"").arg(QString::fromLatin1(subject))),
         QList<qint64> { laterId });
     QCOMPARE(idsFound(store, QStringLiteral("\"for order 39.\"")), QList<qint64> { before });
+    // Bodies sent as they are refer to the raw bytes, which the dictionary expands when a search
+    // reads them.
+    const qint64 plain = deliverOne(store, htmlMessage("plain walrus"));
+    QVERIFY(plain > 0);
+    QVERIFY(waitForIndex(store));
+    QCOMPARE(dictionaryOfRaw(path, plain), id);
+    QCOMPARE(rowOf(path, plain).textLength, 21);
+    QCOMPARE(
+        idsFound(store, QStringLiteral("\"report for plain walrus.\"")), QList<qint64> { plain });
     QCOMPARE(indexErrors(path), QString()); // a connection of its own, reading the dictionary
 
     // Reopened: the same dictionary for new mail, and no second one.

@@ -84,8 +84,8 @@ void TestStoreSlice::searchIsLinearInTheSizes()
     // every one of 2,000,000 places, it compares back to the start. This one would take hours
     // (beyond CTest's 300 s); memmem's two-way search, milliseconds.
     const QByteArray body = "b" + QByteArray(100000, 'a');
-    const QByteArray raw = header + "=62" + QByteArray(100000, 'a') + "\r\n--b\r\n\r\n"
-        + QByteArray(2000000, 'a');
+    const QByteArray raw
+        = header + "=62" + QByteArray(100000, 'a') + "\r\n--b\r\n\r\n" + QByteArray(2000000, 'a');
     const Stored stored = encodeBody(body, raw, Zstd, nullptr);
     QCOMPARE(stored.encoding, int(Zstd));
     QByteArray read;

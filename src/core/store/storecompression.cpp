@@ -169,12 +169,13 @@ Stored encodeBody(
         // that compares from the needle's end (Horspool) can take the product of the two on a
         // body that differs from the raw bytes only at its start (quoted-printable "=62aaa..."
         // against "baaa..."), megabytes each.
-        const void *at = memmem(raw.constData(), size_t(raw.size()), body.constData(),
-            size_t(body.size()));
-        if (at) {
+        const void *at
+            = memmem(raw.constData(), size_t(raw.size()), body.constData(), size_t(body.size()));
+        const qint64 offset = at ? static_cast<const char *>(at) - raw.constData() : 0;
+        // sliceOf() reads past maximumDecodedSize as damage: such a body is kept as a frame.
+        if (at && quint64(offset) + quint64(body.size()) <= maximumDecodedSize) {
             Stored stored;
-            stored.bytes = referenceTo({ rawEncoding,
-                qint64(static_cast<const char *>(at) - raw.constData()), body.size() });
+            stored.bytes = referenceTo({ rawEncoding, offset, body.size() });
             stored.encoding = RawSlice;
             return stored;
         }
