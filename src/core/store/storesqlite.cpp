@@ -8,7 +8,6 @@
 
 #include <sqlite3.h>
 
-#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -34,13 +33,6 @@ bool expandFrame(sqlite3_context *context, sqlite3_value *value, QByteArray *tex
         StoreCompression::Zstd, text, dictionariesOf(context), sqlite3_context_db_handle(context));
 }
 
-// The bytes a body's reference names, read from message id's raw bytes on this connection through
-// raws (inside the statement that called the function, which SQLite allows: a blob handle runs a
-// small statement of its own). Raw bytes kept verbatim (big mail spooled as it arrived) are
-// read only where the body lies. SQLITE_OK, or: SQLITE_NOTFOUND when there is no such body (no
-// raw row, or a damaged one, with a warning); an error of SQLite's when it could not read (out of
-// memory, or SQLITE_INTERRUPT when a StatementBudget ran out, which must fail the statement, not
-// skip a row).
 // A handle on message_raw's data column, moved from row to row (sqlite3_blob_reopen(), which
 // saves the small statement sqlite3_blob_open() prepares each time): kept by a statement that
 // reads many references (smtp_contains() over a search's candidates) for as long as it runs.
@@ -74,6 +66,13 @@ private:
     sqlite3_blob *m_blob = nullptr;
 };
 
+// The bytes a body's reference names, read from message id's raw bytes on this connection through
+// raws (inside the statement that called the function, which SQLite allows: a blob handle runs a
+// small statement of its own). Raw bytes kept verbatim (big mail spooled as it arrived) are
+// read only where the body lies. SQLITE_OK, or: SQLITE_NOTFOUND when there is no such body (no
+// raw row, or a damaged one, with a warning); an error of SQLite's when it could not read (out of
+// memory, or SQLITE_INTERRUPT when a StatementBudget ran out, which must fail the statement, not
+// skip a row).
 int readSlice(sqlite3_context *context, const StoreCompression::Slice &slice, sqlite3_int64 id,
     RawBlob *raws, QByteArray *text)
 {
