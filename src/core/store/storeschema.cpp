@@ -266,6 +266,28 @@ const char *const schemaV9[] = {
     END)",
 };
 
+// What deleting a message row does, since version 10: its raw, HTML and text rows go, and the
+// four full-text indexes are told what to forget (the external-content ones with the values they
+// were made of, read through the view before the text goes; the From and To ones only when the
+// text row exists, which is when the message was indexed). The raw row goes last: from version 12
+// the view may read a body out of it. Version 10 creates it as version 12 has it (the order only
+// matters once bodies refer to the raw bytes), and version 12 creates it again for stores that
+// passed version 10 with the raw row deleted first.
+constexpr const char *messagesDeletedTrigger
+    = R"(CREATE TRIGGER messages_deleted AFTER DELETE ON messages BEGIN
+        DELETE FROM message_html WHERE id = old.id;
+        INSERT INTO messages_trigram (messages_trigram, rowid, c0, c1, c2, c3, c4)
+            SELECT 'delete', id, c0, c1, c2, c3, c4 FROM messages_fts_content WHERE id = old.id;
+        INSERT INTO messages_words (messages_words, rowid, c0, c1, c2, c3, c4)
+            SELECT 'delete', id, c0, c1, c2, c3, c4 FROM messages_fts_content WHERE id = old.id;
+        INSERT INTO messages_from_trigram (messages_from_trigram, rowid, c0)
+            SELECT 'delete', old.id, old.from_header FROM message_text WHERE id = old.id;
+        INSERT INTO messages_to_trigram (messages_to_trigram, rowid, c0)
+            SELECT 'delete', old.id, old.to_header FROM message_text WHERE id = old.id;
+        DELETE FROM message_text WHERE id = old.id;
+        DELETE FROM message_raw WHERE id = old.id;
+    END)";
+
 // Version 10: substring indexes of the From and To headers alone (contentless: the values are
 // the messages table's own columns). messages_trigram has no columns (detail=none), so from:alice
 // looked up every message with "ali", "lic" and "ice" anywhere: 197,000 in a million, against
@@ -283,19 +305,7 @@ const char *const schemaV10[] = {
     R"(INSERT INTO messages_to_trigram (rowid, c0)
         SELECT m.id, m.to_header FROM messages m JOIN message_text t ON t.id = m.id)",
     "DROP TRIGGER messages_deleted",
-    R"(CREATE TRIGGER messages_deleted AFTER DELETE ON messages BEGIN
-        DELETE FROM message_raw WHERE id = old.id;
-        DELETE FROM message_html WHERE id = old.id;
-        INSERT INTO messages_trigram (messages_trigram, rowid, c0, c1, c2, c3, c4)
-            SELECT 'delete', id, c0, c1, c2, c3, c4 FROM messages_fts_content WHERE id = old.id;
-        INSERT INTO messages_words (messages_words, rowid, c0, c1, c2, c3, c4)
-            SELECT 'delete', id, c0, c1, c2, c3, c4 FROM messages_fts_content WHERE id = old.id;
-        INSERT INTO messages_from_trigram (messages_from_trigram, rowid, c0)
-            SELECT 'delete', old.id, old.from_header FROM message_text WHERE id = old.id;
-        INSERT INTO messages_to_trigram (messages_to_trigram, rowid, c0)
-            SELECT 'delete', old.id, old.to_header FROM message_text WHERE id = old.id;
-        DELETE FROM message_text WHERE id = old.id;
-    END)",
+    messagesDeletedTrigger,
 };
 
 // Version 11: the zstd dictionaries the store trained on its own mail (storecompression.h), by
@@ -308,27 +318,15 @@ const char *const schemaV11[] = {
 // Version 12: a text or HTML body that is a run of the message's raw bytes as they are (the usual
 // text/plain and text/html parts) is kept as a reference to them (storecompression.h), not a
 // second copy: on bench/make-store's mix the text took 1,180 bytes a message and the HTML 190. The
-// view expands such a body from the raw row of its id, so the delete trigger now deletes the raw
-// row last, after the indexes have been told what to forget. Rows already stored stay as they
-// are (the HTML's encoding column says 2 for a reference; c3 is a blob either way).
+// view expands such a body from the raw row of its id, so the delete trigger must delete the raw
+// row last (messagesDeletedTrigger). Rows already stored stay as they are (the HTML's encoding
+// column says 2 for a reference; c3 is a blob either way).
 const char *const schemaV12[] = {
     "DROP VIEW messages_fts_content",
     R"(CREATE VIEW messages_fts_content (id, c0, c1, c2, c3, c4) AS
         SELECT id, c0, c1, c2, smtp_text(c3, id), c4 FROM message_text)",
     "DROP TRIGGER messages_deleted",
-    R"(CREATE TRIGGER messages_deleted AFTER DELETE ON messages BEGIN
-        DELETE FROM message_html WHERE id = old.id;
-        INSERT INTO messages_trigram (messages_trigram, rowid, c0, c1, c2, c3, c4)
-            SELECT 'delete', id, c0, c1, c2, c3, c4 FROM messages_fts_content WHERE id = old.id;
-        INSERT INTO messages_words (messages_words, rowid, c0, c1, c2, c3, c4)
-            SELECT 'delete', id, c0, c1, c2, c3, c4 FROM messages_fts_content WHERE id = old.id;
-        INSERT INTO messages_from_trigram (messages_from_trigram, rowid, c0)
-            SELECT 'delete', old.id, old.from_header FROM message_text WHERE id = old.id;
-        INSERT INTO messages_to_trigram (messages_to_trigram, rowid, c0)
-            SELECT 'delete', old.id, old.to_header FROM message_text WHERE id = old.id;
-        DELETE FROM message_text WHERE id = old.id;
-        DELETE FROM message_raw WHERE id = old.id;
-    END)",
+    messagesDeletedTrigger,
 };
 
 template<size_t N>
