@@ -269,6 +269,18 @@ void TestMessageStoreSort::pagesInEveryOrder_data()
             QTest::addRow("%s %s, search in a small mailbox, the word walked", keyName(key), dir)
                 << key << order << 3 << QStringLiteral("apple mailbox:small -pie") << bound << dense
                 << 0 << budget;
+            QTest::addRow("%s %s, search in a small mailbox, index walked", keyName(key), dir)
+                << key << order << 3 << QStringLiteral("apple mailbox:small -pie") << 0 << dense
+                << 0 << budget;
+            QTest::addRow("%s %s, search in a small mailbox, walked with checks", keyName(key), dir)
+                << key << order << 3 << QStringLiteral("apple mailbox:small -pie") << 0 << 0 << 0
+                << budget;
+            QTest::addRow("%s %s, a small mailbox alone", keyName(key), dir)
+                << key << order << 7 << QStringLiteral("mailbox:small") << bound << dense << small
+                << budget;
+            QTest::addRow("%s %s, search outside a mailbox, index walked", keyName(key), dir)
+                << key << order << 7 << QStringLiteral("apple -mailbox:small mailbox:Inbox") << 0
+                << dense << small << budget;
             QTest::addRow("%s %s, sender, index walked", keyName(key), dir)
                 << key << order << 7 << QStringLiteral("from:alice") << 0 << dense << small
                 << budget;
@@ -314,15 +326,25 @@ void TestMessageStoreSort::pagesInEveryOrder()
     request.key = key;
     request.order = order;
     request.limit = limit;
-    int pages = 0;
-    const QList<SmtpMessageSummary> rows = allPages(*m_store, query, request, &pages);
-    // No duplicates, no gaps, in exactly the expected order.
-    QCOMPARE(idsOf(rows), expected);
-    QCOMPARE(pages, int(matching.size() / limit + 1));
-    // The store's C++ twin of its SQL order agrees on every neighbour.
-    for (qsizetype i = 1; i < rows.size(); ++i) {
-        QVERIFY(SmtpMessageStore::sortsBefore(rows.at(i - 1), rows.at(i), key, order));
-        QVERIFY(!SmtpMessageStore::sortsBefore(rows.at(i), rows.at(i - 1), key, order));
+    // A walk tests its rows for the mailbox against a list of the mailbox's messages (on this
+    // small store, always), and then again probing message_mailboxes for each row.
+    const bool mailbox = query.contains(QLatin1String("mailbox:"));
+    for (const double listFactor : { defaults.mailboxListFactor, 0.0 }) {
+        if (listFactor == 0 && !mailbox)
+            break;
+        StoreSchema::PlanLimits plan = StoreSchema::planLimits();
+        plan.mailboxListFactor = listFactor;
+        StoreSchema::setPlanLimits(plan);
+        int pages = 0;
+        const QList<SmtpMessageSummary> rows = allPages(*m_store, query, request, &pages);
+        // No duplicates, no gaps, in exactly the expected order.
+        QCOMPARE(idsOf(rows), expected);
+        QCOMPARE(pages, int(matching.size() / limit + 1));
+        // The store's C++ twin of its SQL order agrees on every neighbour.
+        for (qsizetype i = 1; i < rows.size(); ++i) {
+            QVERIFY(SmtpMessageStore::sortsBefore(rows.at(i - 1), rows.at(i), key, order));
+            QVERIFY(!SmtpMessageStore::sortsBefore(rows.at(i), rows.at(i - 1), key, order));
+        }
     }
 }
 

@@ -432,12 +432,12 @@ std::pair<QString, int> headerCheck(Key key)
     return { QString(), 0 };
 }
 
-// A value as a query of the trigram index: trigrams that cover it, ANDed ("hello": "hel" AND
-// "llo"): every third one and the last, at most 17. The index keeps no positions
+// A value as terms of the trigram index, to be ANDed: trigrams that cover it ("hello": "hel"
+// and "llo"), every third one and the last, at most 17. The index keeps no positions
 // (detail=none), so this finds the messages that have those trigrams somewhere; the caller's
 // check on the text decides. Fewer trigrams than all of them are as good a filter and walk
 // fewer lists of the index (the common ones, " th", "ing", hold most messages).
-QString trigramQuery(const QString &value)
+QStringList trigramTerms(const QString &value)
 {
     const QList<uint> characters = value.toUcs4();
     QStringList grams;
@@ -451,7 +451,13 @@ QString trigramQuery(const QString &value)
         add(i);
     if (characters.size() >= 3)
         add(characters.size() - 3);
-    return grams.join(QLatin1String(" AND "));
+    return grams;
+}
+
+// The terms as one query of a full-text table: all of them (ANDed).
+QString allOf(const QStringList &terms)
+{
+    return terms.join(QLatin1String(" AND "));
 }
 
 // The message's text (the five full-text columns, one line apart, so that no match spans two:
@@ -488,7 +494,7 @@ SearchQuery SearchQuery::compile(const QString &text, const QDateTime &nowUtc)
 
 SearchQuery SearchQuery::compile(const QString &text, const Options &options)
 {
-    QStringList positiveTrigram; // one FTS5 query each, ANDed
+    QStringList positiveTrigram; // the terms of the FTS5 queries, ANDed
     QStringList positiveToken;
     QStringList conditions; // after the MATCH clauses, in the order typed
     QVariantList conditionBindings;
@@ -518,9 +524,9 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
         if (t.negated) {
             conditions.append(QStringLiteral("NOT (%1 AND %2)")
                                   .arg(matchIn(trigramTable, false), QString(textContains)));
-            conditionBindings.append(trigramQuery(value));
+            conditionBindings.append(allOf(trigramTerms(value)));
         } else {
-            positiveTrigram.append(trigramQuery(value));
+            positiveTrigram.append(trigramTerms(value));
             trigramOfOthers = true;
             conditions.append(textContains);
         }
@@ -534,7 +540,7 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
             ? std::pair<QString, int>(contains(QLatin1String("m.subject")), 1)
             : headerCheck(t.key);
         if (!t.negated && indexed && codePoints(value) >= 3) {
-            const QString lookup = trigramQuery(value);
+            const QStringList lookup = trigramTerms(value);
             positiveTrigram.append(lookup);
             trigramOfColumn = true;
             if (t.key == Key::From)
@@ -706,8 +712,8 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
     }
     if (!positiveToken.isEmpty()) {
         conditions.prepend(matchIn(tokenTable, false));
-        conditionBindings.prepend(positiveToken.join(QLatin1String(" AND ")));
-        q.leadingMatchTable = tokenTable;
+        conditionBindings.prepend(allOf(positiveToken));
+        q.leadingMatchTable = tokenTable; // no leadingTerms: nothing else checks these words
     }
     if (!positiveTrigram.isEmpty() && !trigramOfOthers) {
         // Only From and To to look up: the index of one of them, where a candidate is a header
@@ -715,13 +721,15 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
         const bool from = !positiveFrom.isEmpty();
         const QLatin1String table = from ? fromTrigramTable : toTrigramTable;
         conditions.prepend(matchIn(table, false));
-        conditionBindings.prepend((from ? positiveFrom : positiveTo).join(QLatin1String(" AND ")));
+        q.leadingTerms = from ? positiveFrom : positiveTo;
+        conditionBindings.prepend(allOf(q.leadingTerms));
         q.leadingMatchTable = table;
         q.leadingMatchImplied = true;
     } else if (!positiveTrigram.isEmpty()) {
         conditions.prepend(matchIn(trigramTable, false));
-        conditionBindings.prepend(positiveTrigram.join(QLatin1String(" AND ")));
+        conditionBindings.prepend(allOf(positiveTrigram));
         q.leadingMatchTable = trigramTable;
+        q.leadingTerms = positiveTrigram;
         q.leadingMatchImplied = !trigramOfColumn;
     }
     if (!q.leadingMatchTable.isEmpty())

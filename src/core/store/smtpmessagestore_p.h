@@ -227,6 +227,10 @@ public:
     // many candidates the term has in all (exact below that bound; -1 when it was not counted).
     StoreSchema::MatchPlan matchPlan(QSqlDatabase &db, const SearchQuery &search,
         const SmtpPageRequest &page, qint64 *matches = nullptr) const;
+    // Whether a walk of a key's index for that page reads the search's mailbox as a list
+    // (StoreSchema::pageSql()'s listMailbox), by the mailbox's counter and the leading term's
+    // matches (matchPlan()'s estimate; -1: none).
+    bool listsMailbox(const SearchQuery &search, const SmtpPageRequest &page, qint64 matches) const;
     // One page of a search (from offset, when not negative), by matchPlan()'s plan; a walk of a
     // key's index over a header's matches, few enough to sort, that outruns
     // StoreSchema::PlanLimits::walkInstructions is given up for sorting them.

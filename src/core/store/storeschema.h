@@ -86,6 +86,12 @@ struct PlanLimits
     // three times that, about 30 ms, a walk gives way to the sort, when there are at most
     // sortableHeaderMatches to sort.
     qint64 walkInstructions = 600000;
+    // A walk of a key's index reads the search's mailbox as a list of its messages
+    // (pageSql()'s listMailbox) unless that costs more than this many times the probes of
+    // message_mailboxes it is expected to make, one per row it passes (0: never a list). Mail
+    // filed together often sorts together, and a walk then passes many more rows than expected
+    // (see SmtpMessageStorePrivate::listsMailbox()).
+    double mailboxListFactor = 10;
 };
 SMTPRECEIVER_TEST_EXPORT PlanLimits planLimits();
 SMTPRECEIVER_TEST_EXPORT void setPlanLimits(const PlanLimits &limits); // tests
@@ -98,9 +104,16 @@ SMTPRECEIVER_TEST_EXPORT bool mailboxCanLead(const SearchQuery &search);
 
 // plan: how the leading full-text term is read (see SmtpMessageStorePrivate::matchPlan()), when
 // the search has one: sorted by anything but arrival, any plan; by arrival, only WalkMailbox
-// changes the SQL.
-SMTPRECEIVER_TEST_EXPORT PageSql pageSql(
-    const SearchQuery &search, const SmtpPageRequest &page, MatchPlan plan = MatchPlan::WalkList);
+// changes the SQL. listMailbox: sorted by anything but arrival, the search's mailbox
+// (SearchQuery::mailbox) is read once as a list of its messages, not looked up for each row.
+SMTPRECEIVER_TEST_EXPORT PageSql pageSql(const SearchQuery &search, const SmtpPageRequest &page,
+    MatchPlan plan = MatchPlan::WalkList, bool listMailbox = false);
+
+// The one of search's leading terms (SearchQuery::leadingTerms) that finds the fewest messages,
+// estimated from a bounded look at each (newestId: the store's newest id); the leading binding
+// as it is when there is no choice. A walk's list of candidates is read from that term alone.
+SMTPRECEIVER_TEST_EXPORT QString rarestTerm(
+    QSqlDatabase &db, const SearchQuery &search, qint64 newestId);
 
 // The matches of search counted (or otherwise read in no order): the SQL that follows
 // "SELECT count(*) ... FROM <from> WHERE ", read as plan says (only WalkMailbox changes it).

@@ -41,6 +41,15 @@ SMTPRECEIVER_TEST_EXPORT sqlite3 *handle(const QSqlDatabase &db);
 //                    already has the needle; an error only when out of memory or interrupted
 //                    (reading a reference runs a statement of its own). For the store's
 //                    queries alone (SQLITE_DIRECTONLY: no schema may call it).
+//   smtp_listed(list, key, id)
+//                    1 when id is among the ids of list for key, else 0: list is one of the
+//                    full-text tables messages_trigram, messages_words, messages_from_trigram
+//                    and messages_to_trigram (the rowids whose text MATCHes key), or "mailbox"
+//                    (the messages in the mailbox named key). The ids are read once per
+//                    statement, on its first call, into a bitmap (with key a bound parameter),
+//                    so that a walk of an index tests each row for a few nanoseconds. An error
+//                    when list is none of these, when out of memory or interrupted. For the
+//                    store's queries alone (SQLITE_DIRECTONLY).
 // Every connection to a store needs them before it reads the full-text content (the view
 // messages_fts_content; the searches that check a word's text, through smtp_contains()) or
 // deletes a message. A body compressed with a dictionary is expanded with the one dictionaries
@@ -61,7 +70,7 @@ SMTPRECEIVER_TEST_EXPORT int readCacheKiB(qint64 fileBytes);
 // that turns out slow is given up for another. Counted, not timed, so that the same query on the
 // same data gives up at the same point however busy the machine is. SQLite's progress handler,
 // called every hundred instructions; one per connection at a time.
-class StatementBudget
+class SMTPRECEIVER_TEST_EXPORT StatementBudget
 {
 public:
     StatementBudget(const QSqlDatabase &db, qint64 budget);
