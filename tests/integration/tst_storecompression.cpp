@@ -85,6 +85,43 @@ qint64 deliverOne(SmtpMessageStore &store, const SmtpMessage &m)
     return QTest::qWaitFor([&] { return *id >= 0; }, 30000) ? id->load() : 0;
 }
 
+// 3 MB of very compressible bytes, ending in a line of its own.
+QByteArray bigBytes()
+{
+    QByteArray bytes = "Subject: big\r\n\r\n";
+    while (bytes.size() < 3 * 1024 * 1024)
+        bytes += "All work and no play makes Jack a dull boy.\r\n";
+    return bytes + "The last line of the big one.\r\n";
+}
+
+// Delivers bytes as a spooled message arrives (not in memory) and returns the store's answer.
+SmtpSinkResult deliverSpooled(SmtpMessageStore &store, const QByteArray &bytes)
+{
+    SmtpMessage big = htmlMessage("big");
+    big.setDataSource(
+        [bytes] {
+            auto buffer = std::make_unique<QBuffer>();
+            buffer->setData(bytes);
+            buffer->open(QIODevice::ReadOnly);
+            return std::unique_ptr<QIODevice>(std::move(buffer));
+        },
+        bytes.size());
+    [&] { QVERIFY(!big.isDataInMemory()); }();
+    struct Answer
+    {
+        std::atomic<bool> done { false };
+        SmtpSinkResult result;
+    };
+    const auto answer = std::make_shared<Answer>(); // outlives a timeout here
+    store.deliver(big, [answer](const SmtpSinkResult &r) {
+        answer->result = r;
+        answer->done = true;
+    });
+    if (!QTest::qWaitFor([&] { return answer->done.load(); }, 30000))
+        return SmtpSinkResult::failure(QStringLiteral("no answer in 30 s"));
+    return answer->result;
+}
+
 // The rows as SQLite has them, read on a connection of the test's own.
 struct Row
 {
@@ -337,6 +374,7 @@ private Q_SLOTS:
     void newMailIsCompressed();
     void incompressibleMailStaysVerbatim();
     void spooledMailStaysVerbatimAndStreams();
+    void spooledMailInMemoryStore();
     void verbatimAndCompressedRowsSideBySide();
     void bodiesFoundInTheRawBytesAreReferences();
     void damagedReferenceReadsAsNoText();
@@ -442,32 +480,8 @@ void TestStoreCompression::spooledMailStaysVerbatimAndStreams()
     QVERIFY(store.open(path));
     // 3 MB of very compressible bytes, not in memory (as a spooled message arrives): copied into
     // the store a piece at a time, verbatim, and read back from the store by offset.
-    QByteArray bytes = "Subject: big\r\n\r\n";
-    while (bytes.size() < 3 * 1024 * 1024)
-        bytes += "All work and no play makes Jack a dull boy.\r\n";
-    bytes += "The last line of the big one.\r\n";
-    SmtpMessage big = htmlMessage("big");
-    big.setDataSource(
-        [bytes] {
-            auto buffer = std::make_unique<QBuffer>();
-            buffer->setData(bytes);
-            buffer->open(QIODevice::ReadOnly);
-            return std::unique_ptr<QIODevice>(std::move(buffer));
-        },
-        bytes.size());
-    QVERIFY(!big.isDataInMemory());
-    struct Answer
-    {
-        std::atomic<bool> done { false };
-        SmtpSinkResult result;
-    };
-    const auto answer = std::make_shared<Answer>(); // outlives a timeout here
-    store.deliver(big, [answer](const SmtpSinkResult &r) {
-        answer->result = r;
-        answer->done = true;
-    });
-    QVERIFY(QTest::qWaitFor([&] { return answer->done.load(); }, 30000));
-    const SmtpSinkResult result = answer->result;
+    const QByteArray bytes = bigBytes();
+    const SmtpSinkResult result = deliverSpooled(store, bytes);
     QVERIFY2(result.ok, qPrintable(result.errorString));
     QVERIFY(result.dataSource);
     std::unique_ptr<QIODevice> device = result.dataSource();
@@ -481,13 +495,48 @@ void TestStoreCompression::spooledMailStaysVerbatimAndStreams()
     QCOMPARE(rowOf(path, result.id).rawEncoding, 0);
     QCOMPARE(rowOf(path, result.id).rawLength, bytes.size());
     QCOMPARE(store.rawData(result.id), bytes);
-    // Its text body is the rest of those bytes: a reference to them, read where it lies. (The
-    // open device holds its connection's read transaction, which predates the index.)
-    device.reset();
+    // Its text body is the rest of those bytes: a reference to them, read where it lies. Found
+    // on this thread while the device is open: the device reads on a connection of its own, so
+    // its read transaction (which predates the index) is not this thread's.
     QCOMPARE(rowOf(path, result.id).textLength, 21);
     QCOMPARE(
         idsFound(store, QStringLiteral("\"last line of the big\"")), QList<qint64> { result.id });
     QCOMPARE(store.message(result.id)->textBody().toUtf8(), bytes.mid(16));
+    // Mail that comes after it is found too, the device still open.
+    QVERIFY(deliverOne(store, htmlMessage("after the big one")) > 0);
+    QVERIFY(waitForIndex(store));
+    QCOMPARE(idsFound(store, QStringLiteral("\"after the big one\"")).size(), 1);
+    // The device owns its connection: it reads on after the store has closed.
+    store.close();
+    QVERIFY(device->seek(bytes.size() - 10));
+    QCOMPARE(device->readAll(), bytes.right(10));
+    device.reset();
+    // And a new one opens on the file alone.
+    device = result.dataSource();
+    QVERIFY(device);
+    QCOMPARE(device->readAll(), bytes);
+}
+
+void TestStoreCompression::spooledMailInMemoryStore()
+{
+    // The store in memory is one shared cache: the device's own connection must take no table
+    // lock there, or the writer could not add mail while it is open.
+    SmtpMessageStore store;
+    QVERIFY(store.open(QStringLiteral(":memory:")));
+    const QByteArray bytes = bigBytes();
+    const SmtpSinkResult result = deliverSpooled(store, bytes);
+    QVERIFY2(result.ok, qPrintable(result.errorString));
+    std::unique_ptr<QIODevice> device = result.dataSource();
+    QVERIFY(device);
+    QCOMPARE(device->read(12), bytes.left(12));
+    QVERIFY(deliverOne(store, htmlMessage("while the device reads")) > 0);
+    QCOMPARE(store.count(), qint64(2));
+    QCOMPARE(device->readAll(), bytes.mid(12));
+    device.reset();
+    QCOMPARE(store.rawData(result.id), bytes);
+    // Gone with the store: a device asked for afterwards has nothing to read.
+    store.close();
+    QVERIFY(!result.dataSource());
 }
 
 void TestStoreCompression::verbatimAndCompressedRowsSideBySide()

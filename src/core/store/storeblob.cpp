@@ -17,12 +17,16 @@ constexpr qint64 pieceSize = 256 * 1024;
 class BlobReader : public OffsetReader
 {
 public:
-    BlobReader(const QSqlDatabase &db, sqlite3_blob *blob)
+    BlobReader(sqlite3 *db, sqlite3_blob *blob)
         : OffsetReader(sqlite3_blob_bytes(blob))
         , m_db(db)
         , m_blob(blob)
     { }
-    ~BlobReader() override { sqlite3_blob_close(m_blob); }
+    ~BlobReader() override
+    {
+        sqlite3_blob_close(m_blob);
+        sqlite3_close(m_db);
+    }
 
 protected:
     qint64 readAt(qint64 position, char *data, qint64 maxSize) override
@@ -36,7 +40,7 @@ protected:
     }
 
 private:
-    QSqlDatabase m_db; // keeps the connection of the blob open
+    sqlite3 *m_db; // the device's own
     sqlite3_blob *m_blob;
 };
 
@@ -80,13 +84,24 @@ bool StoreBlob::write(
     return ok;
 }
 
-std::unique_ptr<QIODevice> StoreBlob::open(const QSqlDatabase &db, qint64 id)
+std::unique_ptr<QIODevice> StoreBlob::open(const QString &databaseName, bool uri, qint64 id)
 {
-    sqlite3 *handle = StoreSqlite::handle(db);
+    // Never created here: a store that is gone has no such message.
+    const int flags = SQLITE_OPEN_READWRITE | (uri ? SQLITE_OPEN_URI : 0);
+    sqlite3 *db = nullptr;
     sqlite3_blob *blob = nullptr;
-    if (!handle
-        || sqlite3_blob_open(handle, "main", "message_raw", "data", id, 0, &blob) != SQLITE_OK) {
+    bool ok = sqlite3_open_v2(databaseName.toUtf8().constData(), &db, flags, nullptr) == SQLITE_OK
+        && sqlite3_busy_timeout(db, 5000) == SQLITE_OK;
+    // The store in memory is one shared cache, where a reader's table lock would make the
+    // writer fail with "database table is locked"; its readers take none (as the store's own).
+    if (ok && uri)
+        ok = sqlite3_exec(db, "PRAGMA read_uncommitted = true", nullptr, nullptr, nullptr)
+            == SQLITE_OK;
+    if (ok)
+        ok = sqlite3_blob_open(db, "main", "message_raw", "data", id, 0, &blob) == SQLITE_OK;
+    if (!ok) {
         sqlite3_blob_close(blob);
+        sqlite3_close(db);
         return nullptr;
     }
     return std::make_unique<BlobReader>(db, blob);

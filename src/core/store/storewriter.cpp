@@ -10,7 +10,6 @@
 #include "store/storesqlite.h"
 
 #include <QIODevice>
-#include <QPointer>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -265,11 +264,10 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
         const qint64 id = ids.at(qsizetype(i));
         SmtpSinkResult result = SmtpSinkResult::success(id);
         if (!batch[i].message.isDataInMemory()) {
-            // Read back from the store from now on, on the reading thread's connection; the
-            // spool file can go.
-            result.dataSource = [d = this, store = QPointer<SmtpMessageStore>(q), id] {
-                return store ? StoreBlob::open(d->readConnection(), id)
-                             : std::unique_ptr<QIODevice>();
+            // Read back from the store from now on, through a connection of the device's own
+            // (StoreBlob::open()); the spool file can go.
+            result.dataSource = [name = databaseName, uri = !connectOptions.isEmpty(), id] {
+                return StoreBlob::open(name, uri, id);
             };
         }
         batch[i].done(result);
