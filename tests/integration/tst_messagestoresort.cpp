@@ -184,6 +184,7 @@ private Q_SLOTS:
     void pagingWhileMailArrives_data();
     void pagingWhileMailArrives();
     void cursorOnAnEmptyValue();
+    void walkListsTheRarestTrigram();
     void mailboxLeadsOnlyWhereItCan();
     void indexesAnswerEverySort_data();
     void indexesAnswerEverySort();
@@ -431,6 +432,51 @@ void TestMessageStoreSort::mailboxLeadsOnlyWhereItCan()
     QVERIFY(!matching.isEmpty());
     QCOMPARE(idsOf(allPages(*m_store, query, request)),
         expectedOrder(matching, SmtpSortKey::Subject, Qt::AscendingOrder));
+}
+
+void TestMessageStoreSort::walkListsTheRarestTrigram()
+{
+    // A walk reads its list of candidates from the rarest trigram of the word alone ("ali" of
+    // "alice", in fewer messages than "ice"), so the list holds messages that the whole lookup
+    // ("ali" AND "ice") leaves out, and only the check of the text then does: Natalie's have
+    // "ali" but no "ice".
+    SmtpMessageStore store;
+    QVERIFY(store.open(QStringLiteral(":memory:")));
+    QList<SmtpMessage> messages;
+    for (int i = 0; i < 60; ++i) {
+        const QString body = i % 4 == 0 ? QStringLiteral("Alice wrote again")
+            : i % 4 == 1                ? QStringLiteral("Natalie wrote")
+                                        : QStringLiteral("nothing to notice, twice");
+        SmtpMessage m = makeMessage(i, QStringLiteral("subject %1").arg((i * 37) % 60));
+        m.setData(m.data() + body.toUtf8() + "\r\n");
+        messages.append(m);
+    }
+    QVERIFY(deliverAll(store, messages));
+    QVERIFY(waitForIndex(store));
+    const StoreSchema::PlanLimits defaults = StoreSchema::planLimits();
+    const auto restore = qScopeGuard([defaults] { StoreSchema::setPlanLimits(defaults); });
+    // A quarter by their text, and those whose sender is an Alice (makeMessage()'s senders).
+    const QList<SmtpMessageSummary> matching = everything(store, QStringLiteral("alice"));
+    QVERIFY(matching.size() >= 15 && matching.size() < 40);
+    // Walks, with the list (not the checks alone): the superset is the list's.
+    StoreSchema::PlanLimits walk = defaults;
+    walk.fewMatches = 0;
+    walk.denseMatchesPermille = 1001;
+    StoreSchema::setPlanLimits(walk);
+    for (const SmtpSortKey key : { SmtpSortKey::Subject, SmtpSortKey::Size }) {
+        for (const Qt::SortOrder order : { Qt::AscendingOrder, Qt::DescendingOrder }) {
+            SmtpPageRequest request;
+            request.key = key;
+            request.order = order;
+            request.limit = 3;
+            QCOMPARE(idsOf(allPages(store, QStringLiteral("alice"), request)),
+                expectedOrder(matching, key, order));
+            // A column's check with a word: the whole lookup, as the other plans read it.
+            const QString subjectToo = QStringLiteral("subject:subject alice");
+            QCOMPARE(idsOf(allPages(store, subjectToo, request)),
+                expectedOrder(everything(store, subjectToo), key, order));
+        }
+    }
 }
 
 void TestMessageStoreSort::cursorOnAnEmptyValue()

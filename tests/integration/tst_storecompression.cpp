@@ -534,8 +534,18 @@ void TestStoreCompression::spooledMailInMemoryStore()
     QCOMPARE(device->readAll(), bytes.mid(12));
     device.reset();
     QCOMPARE(store.rawData(result.id), bytes);
-    // Gone with the store: a device asked for afterwards has nothing to read.
+    // A device open across close() and a new open(":memory:") keeps its own database: the new
+    // store starts empty, and the device still reads the old message.
+    device = result.dataSource();
+    QVERIFY(device);
     store.close();
+    QVERIFY(store.open(QStringLiteral(":memory:")));
+    QCOMPARE(store.count(), qint64(0));
+    QCOMPARE(device->readAll(), bytes);
+    device.reset();
+    // Gone with its last reader: a device asked for afterwards has nothing to read, not the new
+    // store's message of that id.
+    QVERIFY(deliverOne(store, htmlMessage("the new store's first")) > 0);
     QVERIFY(!result.dataSource());
 }
 

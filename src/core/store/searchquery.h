@@ -46,9 +46,9 @@ struct SMTPRECEIVER_TEST_EXPORT SearchQuery
     // empty when where does not start with one. The store may walk that index instead.
     QString leadingMatchTable;
     // The terms of that first condition's query of a trigram index (its binding is all of them
-    // ANDed: "ali" AND "ice"), empty for the word index. Any of them alone finds a superset of
-    // the messages, which the rest of where (the checks of the text) narrows to the same
-    // matches.
+    // ANDed: "ali" AND "ice"), empty for the word index. When leadingMatchImplied, any of them
+    // alone finds a superset of the messages, which the rest of where (the checks of the very
+    // text the index was made of) narrows to the same matches.
     QStringList leadingTerms;
     // Whether the rest of where implies that first condition: every value looked up in the
     // trigram index is a word (or, in the From or To index, a from: or to: value), which where

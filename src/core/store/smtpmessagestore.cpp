@@ -150,8 +150,11 @@ bool SmtpMessageStore::open(const QString &path)
     d->path = path;
     if (path == QLatin1String(":memory:")) {
         // One in-memory database shared by this store's connections, gone with the last one.
-        d->databaseName
-            = QStringLiteral("file:") + d->prefix + QStringLiteral("?mode=memory&cache=shared");
+        // Named afresh for each open: a device still reading a message of the last one keeps that
+        // database alive, which the new one must not be.
+        d->databaseName = QStringLiteral("file:%1%2?mode=memory&cache=shared")
+                              .arg(d->prefix)
+                              .arg(++d->memoryDatabases);
         d->connectOptions = QStringLiteral("QSQLITE_OPEN_URI");
     } else {
         const QFileInfo info(path);

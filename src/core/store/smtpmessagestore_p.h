@@ -115,6 +115,7 @@ public:
     const QString prefix; // of this store's connection names
     QString path;
     QString databaseName; // what QSQLITE opens (a URI for ":memory:")
+    int memoryDatabases = 0; // ":memory:" opened so far, each its own database
     QString connectOptions;
     QString errorString;
     std::atomic<bool> isOpen { false };

@@ -25,7 +25,7 @@ public:
     ~BlobReader() override
     {
         sqlite3_blob_close(m_blob);
-        sqlite3_close(m_db);
+        sqlite3_close_v2(m_db);
     }
 
 protected:
@@ -86,7 +86,8 @@ bool StoreBlob::write(
 
 std::unique_ptr<QIODevice> StoreBlob::open(const QString &databaseName, bool uri, qint64 id)
 {
-    // Never created here: a store that is gone has no such message.
+    // A store file is never created here (one that is gone has no such message); the store in
+    // memory is, when gone (empty: no such message either).
     const int flags = SQLITE_OPEN_READWRITE | (uri ? SQLITE_OPEN_URI : 0);
     sqlite3 *db = nullptr;
     sqlite3_blob *blob = nullptr;

@@ -71,6 +71,7 @@ void SmtpMessageStorePrivate::boundIds(
         search->bindings.insert(1, last);
         search->bindings.insert(1, options.afterId);
         search->leadingMatchTable.clear(); // no longer in the form pageSql() walks
+        search->leadingTerms.clear();
     }
 }
 

@@ -111,7 +111,8 @@ SMTPRECEIVER_TEST_EXPORT PageSql pageSql(const SearchQuery &search, const SmtpPa
 
 // The one of search's leading terms (SearchQuery::leadingTerms) that finds the fewest messages,
 // estimated from a bounded look at each (newestId: the store's newest id); the leading binding
-// as it is when there is no choice. A walk's list of candidates is read from that term alone.
+// as it is when there is no choice. A walk's list of candidates is read from that term alone
+// when the search's checks imply its lookup (SearchQuery::leadingMatchImplied).
 SMTPRECEIVER_TEST_EXPORT QString rarestTerm(
     QSqlDatabase &db, const SearchQuery &search, qint64 newestId);
 

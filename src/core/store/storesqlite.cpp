@@ -385,13 +385,14 @@ public:
         if (!m_sparse && (m_count == 0 || id >= m_first)) {
             if (m_count == 0)
                 m_first = id;
-            const quint64 word = quint64(id - m_first) / 64;
-            if (word >= m_bits.size() && word > 4 * m_count + 1024)
+            const quint64 word = (quint64(id) - quint64(m_first)) / 64;
+            // At most about 8 bytes an id (as the sorted ids take), and a little to start.
+            if (word >= m_bits.size() && word > m_count + 1024)
                 toSparse();
             if (!m_sparse) {
                 if (word >= m_bits.size())
                     m_bits.resize(std::max<size_t>(size_t(word) + 1, 2 * m_bits.size()), 0);
-                m_bits[size_t(word)] |= quint64(1) << (quint64(id - m_first) % 64);
+                m_bits[size_t(word)] |= quint64(1) << ((quint64(id) - quint64(m_first)) % 64);
                 ++m_count;
                 return;
             }
@@ -415,7 +416,7 @@ public:
             return std::binary_search(m_ids.cbegin(), m_ids.cend(), id);
         if (m_count == 0 || id < m_first)
             return false;
-        const quint64 at = quint64(id - m_first);
+        const quint64 at = quint64(id) - quint64(m_first);
         return at / 64 < m_bits.size() && (m_bits[size_t(at / 64)] >> (at % 64)) & 1;
     }
 
@@ -440,33 +441,38 @@ private:
     std::vector<sqlite3_int64> m_ids;
 };
 
-// The list named by arguments[0] for the key arguments[1], read on this connection (inside the
-// calling statement, as its own statement: in the calling statement's read transaction, so the
-// same snapshot). SQLITE_OK, or SQLite's error (SQLITE_INTERRUPT when a StatementBudget ran out).
-int readList(sqlite3_context *context, sqlite3_value **arguments, std::unique_ptr<IdList> *list)
+// The list sql reads for the key arguments[1], on this connection (inside the calling statement,
+// as its own statement: in the calling statement's read transaction, so the same snapshot).
+// SQLITE_OK, or SQLite's error, with its message in *error (SQLITE_INTERRUPT when a
+// StatementBudget ran out).
+int readList(sqlite3_context *context, const char *sql, sqlite3_value **arguments,
+    std::unique_ptr<IdList> *list, std::string *error)
 {
-    const char *sql = listSql(reinterpret_cast<const char *>(sqlite3_value_text(arguments[0])));
-    if (!sql)
-        return SQLITE_MISUSE;
     sqlite3 *db = sqlite3_context_db_handle(context);
-    sqlite3_stmt *statement = nullptr;
-    int rc = sqlite3_prepare_v2(db, sql, -1, &statement, nullptr);
+    sqlite3_stmt *prepared = nullptr;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &prepared, nullptr);
+    // Finalized however this returns (an IdList may run out of memory).
+    const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt *)> statement(
+        prepared, sqlite3_finalize);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_value(statement, 1, arguments[1]);
+        rc = sqlite3_bind_value(prepared, 1, arguments[1]);
     auto ids = std::make_unique<IdList>();
-    while (rc == SQLITE_OK && (rc = sqlite3_step(statement)) == SQLITE_ROW) {
-        ids->add(sqlite3_column_int64(statement, 0));
+    while (rc == SQLITE_OK && (rc = sqlite3_step(prepared)) == SQLITE_ROW) {
+        ids->add(sqlite3_column_int64(prepared, 0));
         rc = SQLITE_OK;
     }
-    sqlite3_finalize(statement);
-    if (rc != SQLITE_DONE)
+    if (rc != SQLITE_DONE) {
+        *error = std::string("smtp_listed(): ") + sqlite3_errmsg(db);
         return rc == SQLITE_OK ? SQLITE_ERROR : rc;
+    }
     ids->finish();
     *list = std::move(ids);
     return SQLITE_OK;
 }
 
-// smtp_listed(list, key, id): see storesqlite.h.
+// smtp_listed(list, key, id): see storesqlite.h. The list read is kept as the auxdata of the key
+// alone, so list must be the same for every row of a statement (the store writes it as a
+// constant); so must key be, or the list is read again for every row.
 void listed(sqlite3_context *context, int, sqlite3_value **arguments)
 {
     constexpr int keyArgument = 1;
@@ -476,13 +482,16 @@ void listed(sqlite3_context *context, int, sqlite3_value **arguments)
             sqlite3_result_int(context, list->contains(id));
             return;
         }
-        std::unique_ptr<IdList> list;
-        const int rc = readList(context, arguments, &list);
-        if (rc == SQLITE_MISUSE) {
+        const char *sql = listSql(reinterpret_cast<const char *>(sqlite3_value_text(arguments[0])));
+        if (!sql) {
             sqlite3_result_error(context, "smtp_listed(): no such list", -1);
             return;
         }
+        std::unique_ptr<IdList> list;
+        std::string error;
+        const int rc = readList(context, sql, arguments, &list, &error);
         if (rc != SQLITE_OK) {
+            sqlite3_result_error(context, error.c_str(), -1);
             sqlite3_result_error_code(context, rc);
             return;
         }
