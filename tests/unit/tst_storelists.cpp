@@ -120,11 +120,11 @@ void TestStoreLists::mailboxListIsTheMailbox_data()
         dense << id;
     QTest::newRow("dense: a bitmap") << dense;
     QTest::newRow("one") << QList<qint64> { 42 };
-    // Too far apart for a bitmap to be small: the sorted ids.
+    // Too far apart for a bitmap to be small (past 1 MiB, and 64 bytes an id): the sorted ids.
     QTest::newRow("sparse") << QList<qint64> { 1, 1000000, 1000000000000, Q_INT64_C(1) << 62 };
     // A bitmap at first, then one far id: the ids so far move to the sorted list.
     QList<qint64> denseThenFar = dense;
-    denseThenFar << 5000000 << 5000001;
+    denseThenFar << 100000000 << 100000001;
     QTest::newRow("dense, then far") << denseThenFar;
     // Bits at both ends of 64-bit words.
     QTest::newRow("word edges") << QList<qint64> { 7, 7 + 63, 7 + 64, 7 + 127, 7 + 128 };

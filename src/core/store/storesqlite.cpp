@@ -386,8 +386,11 @@ public:
             if (m_count == 0)
                 m_first = id;
             const quint64 word = (quint64(id) - quint64(m_first)) / 64;
-            // At most about 8 bytes an id (as the sorted ids take), and a little to start.
-            if (word >= m_bits.size() && word > m_count + 1024)
+            // A bitmap of up to 1 MiB (8 million ids' span) whatever the count, past that up to
+            // 64 bytes an id. A walk tests every row it passes: a bit costs a few nanoseconds,
+            // a binary search of the sorted ids about 50 (the 9,103 ids of "laptop" among a
+            // million, 14 bytes an id as a bitmap: a walk of the subject index 71 -> 130 ms).
+            if (word >= m_bits.size() && word > 8 * m_count + (1 << 17))
                 toSparse();
             if (!m_sparse) {
                 if (word >= m_bits.size())
