@@ -103,7 +103,8 @@ QSqlDatabase SmtpMessageStorePrivate::readConnection(QString *error) const
     QString why;
     QSqlDatabase db = openConnection(name, &why);
     if (db.isOpen()) {
-        QSqlQuery(db).exec(QStringLiteral("PRAGMA busy_timeout = 5000"));
+        QSqlQuery(db).exec(
+            QStringLiteral("PRAGMA busy_timeout = %1").arg(StoreSchema::busyTimeoutMs));
         // A bigger store, a bigger page cache for its inner pages (storesqlite.h); read when the
         // thread first reads, so a store that has grown since gets it from the next new thread.
         if (connectOptions.isEmpty())

@@ -1,6 +1,7 @@
 #include "store/storeblob.h"
 
 #include "offsetreader.h"
+#include "store/storeschema.h"
 #include "store/storesqlite.h"
 
 #include <QIODevice>
@@ -92,7 +93,7 @@ std::unique_ptr<QIODevice> StoreBlob::open(const QString &databaseName, bool uri
     sqlite3 *db = nullptr;
     sqlite3_blob *blob = nullptr;
     bool ok = sqlite3_open_v2(databaseName.toUtf8().constData(), &db, flags, nullptr) == SQLITE_OK
-        && sqlite3_busy_timeout(db, 5000) == SQLITE_OK;
+        && sqlite3_busy_timeout(db, StoreSchema::busyTimeoutMs) == SQLITE_OK;
     // The store in memory is one shared cache, where a reader's table lock would make the
     // writer fail with "database table is locked"; its readers take none (as the store's own).
     if (ok && uri)

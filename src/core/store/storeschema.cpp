@@ -641,7 +641,7 @@ constexpr qint64 walSizeLimit = 64 * 1024 * 1024;
 bool configure(QSqlDatabase &db, QString *errorString)
 {
     // busy_timeout first: another process may hold the lock for a moment.
-    return exec(db, QStringLiteral("PRAGMA busy_timeout = 5000"), errorString)
+    return exec(db, QStringLiteral("PRAGMA busy_timeout = %1").arg(busyTimeoutMs), errorString)
         && exec(db, QStringLiteral("PRAGMA journal_mode = WAL"), errorString)
         && exec(db, QStringLiteral("PRAGMA synchronous = FULL"), errorString)
         // The write-ahead log grows to hold what is written between checkpoints and never shrinks

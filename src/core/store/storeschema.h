@@ -11,6 +11,10 @@ class QSqlDatabase;
 
 namespace StoreSchema {
 
+// How long every connection to a store waits for another's lock before it gives up: another
+// process, or this one's writer or indexer, may hold it for a moment.
+constexpr int busyTimeoutMs = 5000;
+
 // PRAGMA application_id of every smtp-receiver database: "SMTR".
 constexpr int applicationId = 0x534D5452;
 // PRAGMA user_version: the schema this build writes. Older files are migrated; newer refused.

@@ -382,27 +382,10 @@ class IdList
 public:
     void add(sqlite3_int64 id)
     {
-        if (!m_sparse && (m_count == 0 || id >= m_first)) {
-            if (m_count == 0)
-                m_first = id;
-            const quint64 word = (quint64(id) - quint64(m_first)) / 64;
-            // A bitmap of up to 1 MiB (8 million ids' span) whatever the count, past that up to
-            // 64 bytes an id. A walk tests every row it passes: a bit costs a few nanoseconds,
-            // a binary search of the sorted ids about 50 (the 9,103 ids of "laptop" among a
-            // million, 14 bytes an id as a bitmap: a walk of the subject index 71 -> 130 ms).
-            if (word >= m_bits.size() && word > 8 * m_count + (1 << 17))
-                toSparse();
-            if (!m_sparse) {
-                if (word >= m_bits.size())
-                    m_bits.resize(std::max<size_t>(size_t(word) + 1, 2 * m_bits.size()), 0);
-                m_bits[size_t(word)] |= quint64(1) << ((quint64(id) - quint64(m_first)) % 64);
-                ++m_count;
-                return;
-            }
-        }
-        if (!m_sparse)
+        if (!m_sparse && !addBit(id))
             toSparse();
-        m_ids.push_back(id);
+        if (m_sparse)
+            m_ids.push_back(id);
         ++m_count;
     }
 
@@ -417,13 +400,37 @@ public:
     {
         if (m_sparse)
             return std::binary_search(m_ids.cbegin(), m_ids.cend(), id);
-        if (m_count == 0 || id < m_first)
+        if (id < m_first)
             return false;
-        const quint64 at = quint64(id) - quint64(m_first);
+        const quint64 at = offset(id);
         return at / 64 < m_bits.size() && (m_bits[size_t(at / 64)] >> (at % 64)) & 1;
     }
 
 private:
+    quint64 offset(sqlite3_int64 id) const { return quint64(id) - quint64(m_first); }
+
+    // Sets id's bit; false, and nothing changed, when the bitmap cannot take it: an id before
+    // the first, or one that would make it too big. A bitmap of up to 1 MiB (8 million ids'
+    // span) whatever the count, past that up to 64 bytes an id. A walk tests every row it
+    // passes: a bit costs a few nanoseconds, a binary search of the sorted ids about 50 (the
+    // 9,103 ids of "laptop" among a million, 14 bytes an id as a bitmap: a walk of the subject
+    // index 71 -> 130 ms).
+    bool addBit(sqlite3_int64 id)
+    {
+        if (m_count == 0)
+            m_first = id;
+        if (id < m_first)
+            return false;
+        const quint64 word = offset(id) / 64;
+        if (word >= m_bits.size()) {
+            if (word > 8 * m_count + (1 << 17))
+                return false;
+            m_bits.resize(std::max<size_t>(size_t(word) + 1, 2 * m_bits.size()), 0);
+        }
+        m_bits[size_t(word)] |= quint64(1) << (offset(id) % 64);
+        return true;
+    }
+
     // The ids so far out of the bitmap, into the sorted vector.
     void toSparse()
     {
