@@ -11,6 +11,7 @@
 #include "store/storeencoding.h"
 #include "store/storeschema.h"
 #include "store/storesqlite.h"
+#include "store/storewalvfs.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -76,11 +77,17 @@ QList<SmtpMessageSummary> StoreInternal::readSummaries(QSqlDatabase &db, const Q
     return result;
 }
 
-QSqlDatabase SmtpMessageStorePrivate::openConnection(const QString &name, QString *error) const
+QSqlDatabase SmtpMessageStorePrivate::openConnection(
+    const QString &name, QString *error, bool gatherLogWrites) const
 {
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-    db.setDatabaseName(databaseName);
-    db.setConnectOptions(connectOptions);
+    if (gatherLogWrites && connectOptions.isEmpty()) {
+        db.setDatabaseName(StoreWalVfs::uri(databaseName));
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_URI"));
+    } else {
+        db.setDatabaseName(databaseName);
+        db.setConnectOptions(connectOptions);
+    }
     QString why;
     if (!db.open())
         why = db.lastError().text();

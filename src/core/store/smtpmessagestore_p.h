@@ -196,7 +196,10 @@ public:
     std::atomic<qint64> newestNotified { 0 };
     void checkForExternalChanges();
 
-    QSqlDatabase openConnection(const QString &name, QString *error) const;
+    // A connection to the store; with gatherLogWrites, a file store's connection writes its
+    // log through StoreWalVfs (only for one that syncs every commit: the writer's).
+    QSqlDatabase openConnection(
+        const QString &name, QString *error, bool gatherLogWrites = false) const;
     QSqlDatabase readConnection(QString *error = nullptr) const;
     void writerLoop(std::promise<QString> *opened);
     // New mail in one transaction, through the writer's statements; writer thread only (its

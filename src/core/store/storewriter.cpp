@@ -289,7 +289,8 @@ void SmtpMessageStorePrivate::writerLoop(std::promise<QString> *opened)
     const QString name = prefix + QStringLiteral("writer");
     {
         QString error;
-        QSqlDatabase db = openConnection(name, &error);
+        // Its commits sync the log (StoreSchema::configure()), so it may gather the log's writes.
+        QSqlDatabase db = openConnection(name, &error, true);
         if (db.isOpen() && StoreSchema::prepare(db, &error) && loadDictionaries(db, &error)) {
             QSqlQuery counts(db);
             // The counters row, not count(*): counting 1,000,000 rows took 1 s cold.
