@@ -197,7 +197,7 @@ public:
     void checkForExternalChanges();
 
     // A connection to the store; with gatherLogWrites, a file store's connection writes its
-    // log through StoreWalVfs (only for one that syncs every commit: the writer's).
+    // log through StoreWalVfs (the connections that write: the writer's and the indexer's).
     QSqlDatabase openConnection(
         const QString &name, QString *error, bool gatherLogWrites = false) const;
     QSqlDatabase readConnection(QString *error = nullptr) const;

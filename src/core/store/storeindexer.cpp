@@ -154,7 +154,7 @@ void SmtpMessageStorePrivate::indexerLoop()
     const QString name = prefix + QStringLiteral("indexer");
     {
         QString error;
-        QSqlDatabase db = openConnection(name, &error);
+        QSqlDatabase db = openConnection(name, &error, true);
         // Not durable by itself (synchronous=NORMAL): the next commit of mail syncs the log,
         // and what a crash takes before then is still marked unindexed and indexed again.
         if (db.isOpen() && StoreSchema::configure(db, &error))

@@ -25,6 +25,7 @@ struct LogFile
     sqlite3_int64 start; // the offset in the file of buffer[0]
     int used;
     int capacity;
+    bool commitFrameNext; // the last write was the header of a transaction's last frame
 };
 static_assert(sizeof(LogFile) % 8 == 0, "the default VFS's file must start aligned");
 
@@ -89,9 +90,28 @@ bool reserve(LogFile *log, int bytes)
     return true;
 }
 
+// SQLite writes a frame's 24-byte header alone, then its page. The header's second word is the
+// database's size in pages after the commit for a transaction's last frame, 0 for every other
+// (the log's file format). https://www.sqlite.org/fileformat2.html#walformat
+constexpr int frameHeaderBytes = 24;
+
+bool isCommitFrameHeader(const void *data, int bytes)
+{
+    if (bytes != frameHeaderBytes)
+        return false;
+    const auto *header = static_cast<const unsigned char *>(data);
+    return (header[4] | header[5] | header[6] | header[7]) != 0;
+}
+
 int logWrite(sqlite3_file *file, const void *data, int bytes, sqlite3_int64 offset)
 {
     LogFile *log = logOf(file);
+    // The page of a transaction's last frame ends the commit: then everything gathered goes to
+    // the file, before SQLite points other connections at the frames (it does so right after,
+    // through the shared-memory index, without a sync when synchronous is NORMAL), and a failure
+    // fails this write, which fails the commit.
+    const bool endsCommit = log->commitFrameNext;
+    log->commitFrameNext = isCommitFrameHeader(data, bytes);
     const bool continues = log->used > 0 && offset == log->start + log->used;
     if (!continues || !reserve(log, bytes)) {
         // A write elsewhere (SQLite rewriting a frame of this transaction, or the log's header
@@ -104,7 +124,7 @@ int logWrite(sqlite3_file *file, const void *data, int bytes, sqlite3_int64 offs
     }
     std::memcpy(log->buffer + log->used, data, size_t(bytes));
     log->used += bytes;
-    return SQLITE_OK;
+    return endsCommit ? flush(log) : SQLITE_OK;
 }
 
 int logTruncate(sqlite3_file *file, sqlite3_int64 size)
@@ -208,6 +228,7 @@ int vfsOpen(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags, i
     log->start = 0;
     log->used = 0;
     log->capacity = 0;
+    log->commitFrameNext = false;
     const int rc = real->xOpen(real, name, log->real, flags, outFlags);
     // SQLite closes a file whose methods are set, even after a failed open; the default VFS's
     // file is closed through ours then.

@@ -1,5 +1,5 @@
-// A SQLite VFS for the store's writer that hands the write-ahead log's writes of a commit to the
-// kernel as one write instead of two a page.
+// A SQLite VFS for the store's connections that write (the writer's and the indexer's) that
+// hands the write-ahead log's writes of a commit to the kernel as one write instead of two a page.
 //
 // SQLite appends a commit's frames to the log with two pwrite() calls each (a 24-byte header,
 // then the page), then syncs the log. A message of 1 KB dirties about 15 pages (its row, the raw
@@ -7,14 +7,13 @@
 // this machine's VM a system call costs 5-10 us, and the writes took a third of the commit.
 //
 // This VFS is the default one with the log's writes gathered: a write that continues the
-// previous one is copied into a buffer (up to bufferBytes), which goes to the file before
-// anything else touches it: a read, a write elsewhere, a truncation, a size query, a sync, or the
-// close. Files other than the log are the default VFS's own files, untouched.
-//
-// Safe only for a connection whose commits sync the log (PRAGMA synchronous = FULL or EXTRA):
-// readers find a commit's frames through the shared-memory index, which SQLite publishes after
-// the sync, and by then the buffer is on its way to the file. With synchronous = NORMAL the index
-// would point at frames still in the buffer: never open such a connection with this VFS.
+// previous one is copied into a buffer (up to bufferBytes), which goes to the file when the
+// frame that ends a transaction has been written, and before anything else touches the file: a
+// read, a write elsewhere, a truncation, a size query, a sync, or the close. So a commit's frames
+// are in the file before SQLite points other connections at them (through the shared-memory
+// index, right after the last frame, with or without a sync: any synchronous setting), and a
+// failed write fails the commit. Files other than the log are the default VFS's own files,
+// untouched.
 #pragma once
 
 #include "smtpreceiver_global.h"

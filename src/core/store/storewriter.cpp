@@ -289,7 +289,6 @@ void SmtpMessageStorePrivate::writerLoop(std::promise<QString> *opened)
     const QString name = prefix + QStringLiteral("writer");
     {
         QString error;
-        // Its commits sync the log (StoreSchema::configure()), so it may gather the log's writes.
         QSqlDatabase db = openConnection(name, &error, true);
         if (db.isOpen() && StoreSchema::prepare(db, &error) && loadDictionaries(db, &error)) {
             QSqlQuery counts(db);
