@@ -15,6 +15,8 @@ constexpr char vfsName[] = "smtpreceiver-wal";
 
 std::atomic<quint64> writesToFiles { 0 };
 
+struct DatabaseFile;
+
 // A log opened through this VFS. The default VFS's file follows it in the same allocation
 // (szOsFile below); SQLite allocates both and does not zero them.
 struct LogFile
@@ -23,15 +25,32 @@ struct LogFile
     sqlite3_file *real;
     char *buffer; // sqlite3_malloc'd, capacity bytes; null until the first gathered write
     sqlite3_int64 start; // the offset in the file of buffer[0]
+    sqlite3_int64 end; // the end of the transaction's furthest write: a write from here appends
     int used;
     int capacity;
-    bool commitFrameNext; // the last write was the header of a transaction's last frame
+    bool commitFrameNext; // the last write appended the header of a transaction's last frame
+    DatabaseFile *database; // the connection's database file, while both are open
 };
 static_assert(sizeof(LogFile) % 8 == 0, "the default VFS's file must start aligned");
+
+// A connection's database file: SQLite takes the log's locks and publishes commits through the
+// shared memory it maps, and that is where this VFS empties the connection's log buffer.
+struct DatabaseFile
+{
+    sqlite3_file base; // base.pMethods is databaseMethods
+    sqlite3_file *real;
+    LogFile *log; // the connection's log, while both are open
+};
+static_assert(sizeof(DatabaseFile) % 8 == 0, "the default VFS's file must start aligned");
 
 LogFile *logOf(sqlite3_file *file)
 {
     return reinterpret_cast<LogFile *>(file);
+}
+
+DatabaseFile *databaseOf(sqlite3_file *file)
+{
+    return reinterpret_cast<DatabaseFile *>(file);
 }
 
 int writeReal(LogFile *log, const void *data, int bytes, sqlite3_int64 offset)
@@ -55,6 +74,8 @@ int flush(LogFile *log)
 int logClose(sqlite3_file *file)
 {
     LogFile *log = logOf(file);
+    if (log->database)
+        log->database->log = nullptr;
     const int flushed = flush(log);
     const int closed = log->real->pMethods->xClose(log->real);
     sqlite3_free(log->buffer);
@@ -90,8 +111,8 @@ bool reserve(LogFile *log, int bytes)
     return true;
 }
 
-// SQLite writes a frame's 24-byte header alone, then its page. The header's second word is the
-// database's size in pages after the commit for a transaction's last frame, 0 for every other
+// SQLite appends a frame as its 24-byte header alone, then its page. The header's second word is
+// the database's size in pages after the commit for a transaction's last frame, 0 for every other
 // (the log's file format). https://www.sqlite.org/fileformat2.html#walformat
 constexpr int frameHeaderBytes = 24;
 
@@ -106,19 +127,22 @@ bool isCommitFrameHeader(const void *data, int bytes)
 int logWrite(sqlite3_file *file, const void *data, int bytes, sqlite3_int64 offset)
 {
     LogFile *log = logOf(file);
-    // The page of a transaction's last frame ends the commit: then everything gathered goes to
-    // the file, before SQLite points other connections at the frames (it does so right after,
-    // through the shared-memory index, without a sync when synchronous is NORMAL), and a failure
-    // fails this write, which fails the commit.
+    // Only appends are gathered. A write before the end of this transaction's writes so far
+    // (SQLite rewriting one of its frames, or the checksums in their headers) goes to the file at
+    // once, after what was gathered, so that its error reaches the statement that made it and
+    // a rewritten header is not taken for a new one.
+    const bool appends = offset >= log->end;
+    log->end = std::max(log->end, offset + bytes);
+    // The page of a transaction's last frame ends the commit: everything gathered goes to the
+    // file then, before SQLite points other connections at the frames, and a failure fails this
+    // write and so the commit.
     const bool endsCommit = log->commitFrameNext;
-    log->commitFrameNext = isCommitFrameHeader(data, bytes);
+    log->commitFrameNext = appends && isCommitFrameHeader(data, bytes);
     const bool continues = log->used > 0 && offset == log->start + log->used;
-    if (!continues || !reserve(log, bytes)) {
-        // A write elsewhere (SQLite rewriting a frame of this transaction, or the log's header
-        // after a restart) or one the buffer cannot take: what was gathered goes first, in order.
+    if (!appends || !continues || !reserve(log, bytes)) {
         if (const int rc = flush(log); rc != SQLITE_OK)
             return rc;
-        if (!reserve(log, bytes))
+        if (!appends || !reserve(log, bytes))
             return writeReal(log, data, bytes, offset);
         log->start = offset;
     }
@@ -132,6 +156,7 @@ int logTruncate(sqlite3_file *file, sqlite3_int64 size)
     LogFile *log = logOf(file);
     if (const int rc = flush(log); rc != SQLITE_OK)
         return rc;
+    log->end = std::min(log->end, size);
     return log->real->pMethods->xTruncate(log->real, size);
 }
 
@@ -210,31 +235,210 @@ const sqlite3_io_methods logMethods = {
     nullptr,
 };
 
+// What the log gathered goes to its file before the connection touches the log's locks (above
+// all, before it lets go of the write lock when a transaction ends, committed or rolled back:
+// nothing of it may be written later, over another connection's frames) and at the memory
+// barrier between the two copies of the index header that publish a commit (walIndexWriteHdr():
+// readers take the header only when both copies agree). These cannot report a failed write; the
+// write that ends a commit already did (logWrite()), so they only catch what SQLite wrote after
+// it: sector padding frames, which SQLite writes only without powersafe overwrite (the store
+// keeps SQLite's default, with it).
+void flushLog(DatabaseFile *database)
+{
+    if (database->log)
+        flush(database->log);
+}
+
+int databaseClose(sqlite3_file *file)
+{
+    DatabaseFile *database = databaseOf(file);
+    if (database->log) {
+        flush(database->log); // SQLite closes the log first; this is in case it ever did not
+        database->log->database = nullptr;
+    }
+    return database->real->pMethods->xClose(database->real);
+}
+
+int databaseShmLock(sqlite3_file *file, int offset, int n, int flags)
+{
+    DatabaseFile *database = databaseOf(file);
+    if (database->log) {
+        flush(database->log);
+        // The next write transaction (or the restart of the log that begins one, which takes the
+        // readers' locks first) may write anywhere: a write is a rewrite only past this point.
+        database->log->end = 0;
+    }
+    return database->real->pMethods->xShmLock(database->real, offset, n, flags);
+}
+
+void databaseShmBarrier(sqlite3_file *file)
+{
+    DatabaseFile *database = databaseOf(file);
+    flushLog(database);
+    database->real->pMethods->xShmBarrier(database->real);
+}
+
+// The rest of a database file's methods are the default VFS's own.
+int databaseRead(sqlite3_file *file, void *data, int bytes, sqlite3_int64 offset)
+{
+    sqlite3_file *real = databaseOf(file)->real;
+    return real->pMethods->xRead(real, data, bytes, offset);
+}
+int databaseWrite(sqlite3_file *file, const void *data, int bytes, sqlite3_int64 offset)
+{
+    sqlite3_file *real = databaseOf(file)->real;
+    return real->pMethods->xWrite(real, data, bytes, offset);
+}
+int databaseTruncate(sqlite3_file *file, sqlite3_int64 size)
+{
+    sqlite3_file *real = databaseOf(file)->real;
+    return real->pMethods->xTruncate(real, size);
+}
+int databaseSync(sqlite3_file *file, int flags)
+{
+    sqlite3_file *real = databaseOf(file)->real;
+    return real->pMethods->xSync(real, flags);
+}
+int databaseFileSize(sqlite3_file *file, sqlite3_int64 *size)
+{
+    sqlite3_file *real = databaseOf(file)->real;
+    return real->pMethods->xFileSize(real, size);
+}
+int databaseLock(sqlite3_file *file, int level)
+{
+    sqlite3_file *real = databaseOf(file)->real;
+    return real->pMethods->xLock(real, level);
+}
+int databaseUnlock(sqlite3_file *file, int level)
+{
+    sqlite3_file *real = databaseOf(file)->real;
+    return real->pMethods->xUnlock(real, level);
+}
+int databaseCheckReservedLock(sqlite3_file *file, int *reserved)
+{
+    sqlite3_file *real = databaseOf(file)->real;
+    return real->pMethods->xCheckReservedLock(real, reserved);
+}
+int databaseFileControl(sqlite3_file *file, int op, void *argument)
+{
+    sqlite3_file *real = databaseOf(file)->real;
+    return real->pMethods->xFileControl(real, op, argument);
+}
+int databaseSectorSize(sqlite3_file *file)
+{
+    sqlite3_file *real = databaseOf(file)->real;
+    return real->pMethods->xSectorSize(real);
+}
+int databaseDeviceCharacteristics(sqlite3_file *file)
+{
+    sqlite3_file *real = databaseOf(file)->real;
+    return real->pMethods->xDeviceCharacteristics(real);
+}
+int databaseShmMap(sqlite3_file *file, int region, int size, int extend, void volatile **memory)
+{
+    sqlite3_file *real = databaseOf(file)->real;
+    return real->pMethods->xShmMap(real, region, size, extend, memory);
+}
+int databaseShmUnmap(sqlite3_file *file, int deleteFlag)
+{
+    sqlite3_file *real = databaseOf(file)->real;
+    return real->pMethods->xShmUnmap(real, deleteFlag);
+}
+int databaseFetch(sqlite3_file *file, sqlite3_int64 offset, int bytes, void **page)
+{
+    sqlite3_file *real = databaseOf(file)->real;
+    return real->pMethods->xFetch(real, offset, bytes, page);
+}
+int databaseUnfetch(sqlite3_file *file, sqlite3_int64 offset, void *page)
+{
+    sqlite3_file *real = databaseOf(file)->real;
+    return real->pMethods->xUnfetch(real, offset, page);
+}
+
+// Version 3, as the default VFS's database files are (openDatabase() checks it).
+const sqlite3_io_methods databaseMethods = {
+    3,
+    databaseClose,
+    databaseRead,
+    databaseWrite,
+    databaseTruncate,
+    databaseSync,
+    databaseFileSize,
+    databaseLock,
+    databaseUnlock,
+    databaseCheckReservedLock,
+    databaseFileControl,
+    databaseSectorSize,
+    databaseDeviceCharacteristics,
+    databaseShmMap,
+    databaseShmLock,
+    databaseShmBarrier,
+    databaseShmUnmap,
+    databaseFetch,
+    databaseUnfetch,
+};
+
 sqlite3_vfs *realVfs(sqlite3_vfs *vfs)
 {
     return static_cast<sqlite3_vfs *>(vfs->pAppData);
 }
 
-int vfsOpen(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags, int *outFlags)
+int openDatabase(sqlite3_vfs *real, const char *name, sqlite3_file *file, int flags, int *outFlags)
 {
-    sqlite3_vfs *real = realVfs(vfs);
-    // Every other file is the default VFS's own, in the memory SQLite gave for this one.
-    if (!(flags & SQLITE_OPEN_WAL))
-        return real->xOpen(real, name, file, flags, outFlags);
+    DatabaseFile *database = databaseOf(file);
+    database->base.pMethods = nullptr;
+    database->real = reinterpret_cast<sqlite3_file *>(database + 1);
+    database->log = nullptr;
+    const int rc = real->xOpen(real, name, database->real, flags, outFlags);
+    if (!database->real->pMethods)
+        return rc;
+    // A default VFS whose database files have no shared memory or mapping to forward (unix's
+    // have both) is not one to wrap.
+    if (database->real->pMethods->iVersion < 3) {
+        database->real->pMethods->xClose(database->real);
+        return rc == SQLITE_OK ? SQLITE_CANTOPEN : rc;
+    }
+    // SQLite closes a file whose methods are set, even after a failed open; the default VFS's
+    // file is closed through ours then.
+    database->base.pMethods = &databaseMethods;
+    return rc;
+}
+
+int openLog(sqlite3_vfs *real, const char *name, sqlite3_file *file, int flags, int *outFlags)
+{
     LogFile *log = logOf(file);
     log->base.pMethods = nullptr;
     log->real = reinterpret_cast<sqlite3_file *>(log + 1);
     log->buffer = nullptr;
     log->start = 0;
+    log->end = 0;
     log->used = 0;
     log->capacity = 0;
     log->commitFrameNext = false;
+    log->database = nullptr;
+    // The connection's database file, opened through this VFS before its log.
+    sqlite3_file *database = sqlite3_database_file_object(name);
+    if (!database || database->pMethods != &databaseMethods)
+        return SQLITE_CANTOPEN; // without it nothing would empty the buffer in time
     const int rc = real->xOpen(real, name, log->real, flags, outFlags);
-    // SQLite closes a file whose methods are set, even after a failed open; the default VFS's
-    // file is closed through ours then.
-    if (log->real->pMethods)
-        log->base.pMethods = &logMethods;
+    if (!log->real->pMethods)
+        return rc;
+    log->base.pMethods = &logMethods;
+    log->database = databaseOf(database);
+    log->database->log = log;
     return rc;
+}
+
+int vfsOpen(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags, int *outFlags)
+{
+    sqlite3_vfs *real = realVfs(vfs);
+    if (flags & SQLITE_OPEN_MAIN_DB)
+        return openDatabase(real, name, file, flags, outFlags);
+    if (flags & SQLITE_OPEN_WAL)
+        return openLog(real, name, file, flags, outFlags);
+    // Every other file (journals, temporary files) is the default VFS's own, in the memory
+    // SQLite gave for this one.
+    return real->xOpen(real, name, file, flags, outFlags);
 }
 
 // The rest is the default VFS's.
@@ -300,7 +504,7 @@ bool registered()
         if (!real || real->iVersion < 2)
             return;
         vfs.iVersion = 2;
-        vfs.szOsFile = std::max<int>(real->szOsFile, int(sizeof(LogFile)) + real->szOsFile);
+        vfs.szOsFile = int(std::max(sizeof(LogFile), sizeof(DatabaseFile))) + real->szOsFile;
         vfs.mxPathname = real->mxPathname;
         vfs.zName = vfsName;
         vfs.pAppData = real;

@@ -6,14 +6,18 @@
 // bytes, the counters and each sort index), so the 250 waited for about 30 writes and a sync: on
 // this machine's VM a system call costs 5-10 us, and the writes took a third of the commit.
 //
-// This VFS is the default one with the log's writes gathered: a write that continues the
-// previous one is copied into a buffer (up to bufferBytes), which goes to the file when the
-// frame that ends a transaction has been written, and before anything else touches the file: a
-// read, a write elsewhere, a truncation, a size query, a sync, or the close. So a commit's frames
-// are in the file before SQLite points other connections at them (through the shared-memory
-// index, right after the last frame, with or without a sync: any synchronous setting), and a
-// failed write fails the commit. Files other than the log are the default VFS's own files,
-// untouched.
+// This VFS is the default one with the log's appends gathered: a write that continues the
+// previous one is copied into a buffer (up to bufferBytes). The buffer goes to the file
+//  - when the page of a transaction's last frame has been written (so a failure fails the
+//    commit, before SQLite syncs the log or, with synchronous = NORMAL, publishes the commit);
+//  - before anything else touches the log: a read, a rewrite or a write elsewhere, a truncation,
+//    a size query, a sync, the close;
+//  - before the connection takes or lets go of any of the log's locks, or publishes a commit
+//    (the database file's shared-memory lock and barrier, which is why the VFS wraps the database
+//    file too). So nothing gathered outlives the transaction that wrote it: not a rolled-back
+//    transaction's frames, written later over another connection's, nor frames a reader is
+//    pointed at.
+// Journals and temporary files are the default VFS's own files, untouched.
 #pragma once
 
 #include "smtpreceiver_global.h"
