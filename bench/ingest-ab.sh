@@ -35,6 +35,8 @@ hz=$(getconf CLK_TCK)
 free_port() {
   "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
+# utime + stime of a /proc stat file, counted from after the name (which may hold spaces).
+# shellcheck disable=SC2086 # the fields are split on purpose
 ticks() { local s; s=$(cat "$1"); s=${s##*) }; set -- $s; echo $((${12} + ${13})); }
 # Until no message waits for the indexer (at most 60 s).
 caught_up() { # database
@@ -58,7 +60,7 @@ one_round() { # build label
     sleep 0.05
   done
   caught_up "$work/db.sqlite"
-  mapfile -t tids < <(ls "/proc/$pid/task" | sort -n)
+  mapfile -t tids < <(find "/proc/$pid/task" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -n)
   for i in "${!tids[@]}"; do before[i]=$(ticks "/proc/$pid/task/${tids[i]}/stat"); done
   # shellcheck disable=SC2086
   line=$("$harness/smtp-load.sh" -q $args 127.0.0.1 "$port" | tail -n 1)
