@@ -32,12 +32,8 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2> /dev/null || true; rm -rf "$work"' EXIT
 hz=$(getconf CLK_TCK)
 
-free_port() {
-  "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-# utime + stime of a /proc stat file, counted from after the name (which may hold spaces).
-# shellcheck disable=SC2086 # the fields are split on purpose
-ticks() { local s; s=$(cat "$1"); s=${s##*) }; set -- $s; echo $((${12} + ${13})); }
+# shellcheck source=bench/ingest-lib.sh
+source bench/ingest-lib.sh
 # Until no message waits for the indexer (at most 60 s).
 caught_up() { # database
   for _ in $(seq 3000); do
@@ -54,19 +50,17 @@ one_round() { # build label
   "$1/bin/smtp-receiver" --no-gui --smtp "127.0.0.1:$port" --database "$work/db.sqlite" \
     > /dev/null 2>&1 &
   pid=$!
-  # Warm up (the first connection, the first commit), then take the threads as they are.
-  for _ in $(seq 100); do
-    "$harness/smtp-load.sh" -q -m 50 -s 1 -l 1024 -p 1 127.0.0.1 "$port" > /dev/null 2>&1 && break
-    sleep 0.05
-  done
+  wait_greeting "$port" "$pid"
+  # Warm up (the first connections, the first commits), then take the threads as they are.
+  "$harness/smtp-load.sh" -q -m 50 -s 1 -l 1024 -p 1 127.0.0.1 "$port" > /dev/null
   caught_up "$work/db.sqlite"
   mapfile -t tids < <(find "/proc/$pid/task" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -n)
-  for i in "${!tids[@]}"; do before[i]=$(ticks "/proc/$pid/task/${tids[i]}/stat"); done
+  for i in "${!tids[@]}"; do before[i]=$(stat_ticks "/proc/$pid/task/${tids[i]}/stat"); done
   # shellcheck disable=SC2086
   line=$("$harness/smtp-load.sh" -q $args 127.0.0.1 "$port" | tail -n 1)
   caught_up "$work/db.sqlite"
   for i in "${!tids[@]}"; do
-    local d=$(($(ticks "/proc/$pid/task/${tids[i]}/stat") - before[i]))
+    local d=$(($(stat_ticks "/proc/$pid/task/${tids[i]}/stat") - before[i]))
     total=$((total + d))
     shares="$shares $(awk -v d="$d" -v hz="$hz" -v m="$msgs" 'BEGIN { printf "%.0f", d / hz * 1e6 / m }')"
   done

@@ -35,26 +35,8 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2> /dev/null || true; rm -rf "$work"' EXIT
 hz=$(getconf CLK_TCK)
 
-free_port() {
-  "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-greets() { # port: true once the server's 220 greeting arrives
-  "$py" - "$1" << 'PY' 2> /dev/null
-import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2)
-sys.exit(0 if s.recv(3) == b"220" else 1)
-PY
-}
-wait_greeting() { # port pid
-  for _ in $(seq 200); do
-    greets "$1" && return 0
-    kill -0 "$2" 2> /dev/null || break
-    sleep 0.05
-  done
-  echo "the server on port $1 did not greet" >&2
-  exit 1
-}
-cpu_ticks() { local s; s=$(cat "/proc/$1/stat"); s=${s##*) }; set -- $s; echo $((${12} + ${13})); }
+# shellcheck source=bench/ingest-lib.sh
+source bench/ingest-lib.sh
 status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 kv() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
 load_args() {
@@ -117,7 +99,7 @@ run_sink() { # workload -> prints rate
 }
 
 run_ours() { # workload target(file|memory) sink_rate
-  local wl=$1 target=$2 sink=$3 port http db args=()
+  local wl=$1 target=$2 sink=$3 port http db
   port=$(free_port); http=$(free_port)
   rm -f "$work"/db*
   db=$work/db.sqlite

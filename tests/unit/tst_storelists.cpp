@@ -2,6 +2,7 @@
 // candidates, a mailbox's messages), and StoreSchema::rarestTerm(), the term that list is read
 // from. smtp_listed() must say exactly what "id IN (SELECT ...)" says, for dense and sparse ids,
 // on every row of one statement, and afresh when the statement runs again.
+#include "sqltesthelpers.h"
 #include "store/searchquery.h"
 #include "store/storeschema.h"
 #include "store/storesqlite.h"
@@ -43,15 +44,7 @@ private:
 
 bool TestStoreLists::exec(const QString &sql, const QVariantList &bindings)
 {
-    QSqlQuery q(db);
-    q.prepare(sql);
-    for (const QVariant &v : bindings)
-        q.addBindValue(v);
-    if (!q.exec()) {
-        qWarning() << sql << q.lastError().text();
-        return false;
-    }
-    return true;
+    return SqlTest::exec(db, sql, bindings);
 }
 
 void TestStoreLists::init()

@@ -3,6 +3,7 @@
 // exactly what was committed, through transactions that spill pages, rewrite frames and outgrow
 // the buffer, and after a write that fails. Every test runs with synchronous = FULL (the writer:
 // each commit syncs the log) and NORMAL (the indexer: no sync, the frames are published at once).
+#include "sqltesthelpers.h"
 #include "store/storewalvfs.h"
 
 #include <QRandomGenerator>
@@ -34,7 +35,6 @@ private:
     QSqlDatabase writer; // through the VFS, synchronous as the test's global data says
     QSqlDatabase reader; // SQLite's own VFS
     QString path;
-    bool exec(QSqlDatabase &db, const QString &sql, const QVariantList &bindings = {});
     qint64 scalar(QSqlDatabase &db, const QString &sql);
     qint64 logBytes() const;
     qint64 integrityProblems();
@@ -46,19 +46,6 @@ private:
     // with SQLite's own VFS: committed frames must be in the log's file, with their checksums.
     QString crashedContents();
 };
-
-bool TestStoreWalVfs::exec(QSqlDatabase &db, const QString &sql, const QVariantList &bindings)
-{
-    QSqlQuery q(db);
-    q.prepare(sql);
-    for (const QVariant &v : bindings)
-        q.addBindValue(v);
-    if (!q.exec()) {
-        qWarning() << sql << q.lastError().text();
-        return false;
-    }
-    return true;
-}
 
 qint64 TestStoreWalVfs::scalar(QSqlDatabase &db, const QString &sql)
 {
@@ -153,19 +140,20 @@ void TestStoreWalVfs::init()
     writer.setDatabaseName(StoreWalVfs::uri(path));
     writer.setConnectOptions(QStringLiteral("QSQLITE_OPEN_URI"));
     QVERIFY2(writer.open(), qPrintable(writer.lastError().text()));
-    QVERIFY(exec(writer, QStringLiteral("PRAGMA journal_mode = WAL")));
-    QVERIFY(exec(writer, QStringLiteral("PRAGMA synchronous = %1").arg(synchronous)));
+    QVERIFY(SqlTest::exec(writer, QStringLiteral("PRAGMA journal_mode = WAL")));
+    QVERIFY(SqlTest::exec(writer, QStringLiteral("PRAGMA synchronous = %1").arg(synchronous)));
     QCOMPARE(scalar(writer, QStringLiteral("PRAGMA synchronous")), synchronous == "FULL" ? 2 : 1);
-    QVERIFY(exec(writer, QStringLiteral("CREATE TABLE t (id INTEGER PRIMARY KEY, data BLOB)")));
+    QVERIFY(SqlTest::exec(
+        writer, QStringLiteral("CREATE TABLE t (id INTEGER PRIMARY KEY, data BLOB)")));
     for (const char *index : { "a", "b", "c", "d", "e", "f" })
-        QVERIFY(exec(writer,
+        QVERIFY(SqlTest::exec(writer,
             QStringLiteral("CREATE INDEX t_%1 ON t (substr(data, %2, 8))")
                 .arg(QLatin1String(index))
                 .arg(int(*index))));
     reader = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("reader"));
     reader.setDatabaseName(path);
     QVERIFY2(reader.open(), qPrintable(reader.lastError().text()));
-    QVERIFY(exec(reader, QStringLiteral("PRAGMA busy_timeout = 5000")));
+    QVERIFY(SqlTest::exec(reader, QStringLiteral("PRAGMA busy_timeout = 5000")));
 }
 
 void TestStoreWalVfs::cleanup()
@@ -181,12 +169,13 @@ void TestStoreWalVfs::commitIsOneWrite()
 {
     // Opened through the VFS: the log is its file.
     QVERIFY(StoreWalVfs::uri(path).contains(QLatin1String("vfs=")));
-    QVERIFY(exec(writer, QStringLiteral("INSERT INTO t (data) VALUES (randomblob(100))")));
+    QVERIFY(SqlTest::exec(writer, QStringLiteral("INSERT INTO t (data) VALUES (randomblob(100))")));
     for (int i = 0; i < 20; ++i) {
         const qint64 before = logBytes();
         const quint64 writes = StoreWalVfs::fileWrites();
         // 6 indexes and 12 KB of overflow pages: at least 8 pages.
-        QVERIFY(exec(writer, QStringLiteral("INSERT INTO t (data) VALUES (randomblob(12000))")));
+        QVERIFY(SqlTest::exec(
+            writer, QStringLiteral("INSERT INTO t (data) VALUES (randomblob(12000))")));
         const qint64 frames = (logBytes() - before) / (24 + 4096);
         QVERIFY2(frames >= 8, qPrintable(QString::number(frames)));
         QCOMPARE(StoreWalVfs::fileWrites() - writes, quint64(1));
@@ -201,28 +190,28 @@ void TestStoreWalVfs::readersSeeEveryCommit()
     // connection on SQLite's own VFS, and a checkpoint now and then (the log starts over).
     auto *random = QRandomGenerator::global();
     // A small cache: big transactions spill frames to the log before they commit.
-    QVERIFY(exec(writer, QStringLiteral("PRAGMA cache_size = 8")));
+    QVERIFY(SqlTest::exec(writer, QStringLiteral("PRAGMA cache_size = 8")));
     for (int i = 0; i < 80; ++i) {
         const int rows = 1 + int(random->bounded(4));
-        QVERIFY(exec(writer, QStringLiteral("BEGIN")));
+        QVERIFY(SqlTest::exec(writer, QStringLiteral("BEGIN")));
         for (int r = 0; r < rows; ++r) {
             // Now and then a row of more than a buffer (StoreWalVfs::bufferBytes).
             const int bytes = i % 10 == 0 ? StoreWalVfs::bufferBytes + int(random->bounded(150000))
                                           : int(random->bounded(5000));
-            QVERIFY(exec(
+            QVERIFY(SqlTest::exec(
                 writer, QStringLiteral("INSERT INTO t (data) VALUES (randomblob(?))"), { bytes }));
         }
         if (i % 3 == 0)
-            QVERIFY(exec(writer,
+            QVERIFY(SqlTest::exec(writer,
                 QStringLiteral("UPDATE t SET data = randomblob(length(data)) "
                                "WHERE id % 7 = ? AND length(data) < 5000"),
                 { i % 7 }));
-        QVERIFY(exec(writer, QStringLiteral("COMMIT")));
+        QVERIFY(SqlTest::exec(writer, QStringLiteral("COMMIT")));
         QCOMPARE(contents(), writersContents());
         if (i % 8 == 7)
             QCOMPARE(crashedContents(), contents());
         if (i % 25 == 24)
-            QVERIFY(exec(reader, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")));
+            QVERIFY(SqlTest::exec(reader, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")));
     }
     QCOMPARE(integrityProblems(), 0);
 }
@@ -231,14 +220,14 @@ void TestStoreWalVfs::spilledAndRewrittenFrames()
 {
     // A cache of a few pages: a big transaction spills pages to the log before its commit, reads
     // them back, and writes the same pages again (SQLite then rewrites their frames in place).
-    QVERIFY(exec(writer, QStringLiteral("PRAGMA cache_size = 4")));
-    QVERIFY(exec(writer, QStringLiteral("BEGIN")));
+    QVERIFY(SqlTest::exec(writer, QStringLiteral("PRAGMA cache_size = 4")));
+    QVERIFY(SqlTest::exec(writer, QStringLiteral("BEGIN")));
     for (int r = 0; r < 300; ++r)
-        QVERIFY(exec(writer, QStringLiteral("INSERT INTO t (data) VALUES (randomblob(?))"),
+        QVERIFY(SqlTest::exec(writer, QStringLiteral("INSERT INTO t (data) VALUES (randomblob(?))"),
             { 200 + r * 37 % 9000 }));
     const quint64 writes = StoreWalVfs::fileWrites();
     for (int pass = 0; pass < 3; ++pass)
-        QVERIFY(exec(writer,
+        QVERIFY(SqlTest::exec(writer,
             QStringLiteral("UPDATE t SET data = randomblob(length(data) + 1) WHERE id % 3 = ?"),
             { pass }));
     // The transaction's own reads of what it spilled come back right.
@@ -247,7 +236,7 @@ void TestStoreWalVfs::spilledAndRewrittenFrames()
     QVERIFY(StoreWalVfs::fileWrites() > writes); // it did spill
     const QString before = contents();
     QCOMPARE(before, QStringLiteral("0/0/"));
-    QVERIFY(exec(writer, QStringLiteral("COMMIT")));
+    QVERIFY(SqlTest::exec(writer, QStringLiteral("COMMIT")));
     QCOMPARE(contents(), writersContents());
     QCOMPARE(crashedContents(), contents());
     QCOMPARE(scalar(reader, QStringLiteral("SELECT count(*) FROM t")), 300);
@@ -259,19 +248,21 @@ void TestStoreWalVfs::rolledBackFramesStayUnwritten()
     // A transaction that spilled frames and rolled back, right after the log started over: then
     // another connection commits at the same offsets. Nothing of the first one's may reach the
     // file after its write lock is gone (its next read of the log would have written it).
-    QVERIFY(exec(writer, QStringLiteral("INSERT INTO t (data) VALUES (randomblob(100))")));
-    QVERIFY(exec(writer, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")));
-    QVERIFY(exec(writer, QStringLiteral("PRAGMA cache_size = 4")));
-    QVERIFY(exec(writer, QStringLiteral("BEGIN")));
+    QVERIFY(SqlTest::exec(writer, QStringLiteral("INSERT INTO t (data) VALUES (randomblob(100))")));
+    QVERIFY(SqlTest::exec(writer, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")));
+    QVERIFY(SqlTest::exec(writer, QStringLiteral("PRAGMA cache_size = 4")));
+    QVERIFY(SqlTest::exec(writer, QStringLiteral("BEGIN")));
     for (int r = 0; r < 40; ++r)
-        QVERIFY(exec(writer, QStringLiteral("INSERT INTO t (data) VALUES (randomblob(3000))")));
-    QVERIFY(exec(writer, QStringLiteral("ROLLBACK")));
+        QVERIFY(SqlTest::exec(
+            writer, QStringLiteral("INSERT INTO t (data) VALUES (randomblob(3000))")));
+    QVERIFY(SqlTest::exec(writer, QStringLiteral("ROLLBACK")));
 
     // More than the first one wrote, so that its frames cover every offset the first one's did.
-    QVERIFY(exec(reader, QStringLiteral("BEGIN")));
+    QVERIFY(SqlTest::exec(reader, QStringLiteral("BEGIN")));
     for (int r = 0; r < 80; ++r)
-        QVERIFY(exec(reader, QStringLiteral("INSERT INTO t (data) VALUES (randomblob(3000))")));
-    QVERIFY(exec(reader, QStringLiteral("COMMIT")));
+        QVERIFY(SqlTest::exec(
+            reader, QStringLiteral("INSERT INTO t (data) VALUES (randomblob(3000))")));
+    QVERIFY(SqlTest::exec(reader, QStringLiteral("COMMIT")));
     QVERIFY(QFileInfo(path + QStringLiteral("-wal")).size() > 200000);
     const QString committed = contents();
     QCOMPARE(scalar(writer, QStringLiteral("SELECT count(*) FROM t")), 81);
@@ -286,7 +277,8 @@ void TestStoreWalVfs::failedWriteFailsTheCommit()
     // A file size limit stands in for a full disk: the gathered frames fail to reach the log at
     // the commit's sync. The commit fails, every connection keeps what was committed before, and
     // once there is room again the next commit succeeds.
-    QVERIFY(exec(writer, QStringLiteral("INSERT INTO t (data) VALUES (randomblob(3000))")));
+    QVERIFY(
+        SqlTest::exec(writer, QStringLiteral("INSERT INTO t (data) VALUES (randomblob(3000))")));
     const QString committed = contents();
     std::signal(SIGXFSZ, SIG_IGN);
     rlimit old {};
@@ -294,14 +286,16 @@ void TestStoreWalVfs::failedWriteFailsTheCommit()
     rlimit limit = old;
     limit.rlim_cur = rlim_t(qMax(logBytes(), QFileInfo(path).size()) + 20000);
     QCOMPARE(setrlimit(RLIMIT_FSIZE, &limit), 0);
-    const bool ok = exec(writer, QStringLiteral("INSERT INTO t (data) VALUES (randomblob(90000))"));
+    const bool ok
+        = SqlTest::exec(writer, QStringLiteral("INSERT INTO t (data) VALUES (randomblob(90000))"));
     QCOMPARE(setrlimit(RLIMIT_FSIZE, &old), 0);
     std::signal(SIGXFSZ, SIG_DFL);
     QVERIFY(!ok);
     QCOMPARE(contents(), committed);
     QCOMPARE(writersContents(), committed);
 
-    QVERIFY(exec(writer, QStringLiteral("INSERT INTO t (data) VALUES (randomblob(90000))")));
+    QVERIFY(
+        SqlTest::exec(writer, QStringLiteral("INSERT INTO t (data) VALUES (randomblob(90000))")));
     QCOMPARE(scalar(reader, QStringLiteral("SELECT count(*) FROM t")), 2);
     QCOMPARE(contents(), writersContents());
     QCOMPARE(integrityProblems(), 0);
@@ -319,10 +313,10 @@ void TestStoreWalVfs::pathIsEscaped()
         db.setDatabaseName(StoreWalVfs::uri(odd));
         db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_URI"));
         QVERIFY2(db.open(), qPrintable(db.lastError().text()));
-        QVERIFY(exec(db, QStringLiteral("PRAGMA journal_mode = WAL")));
-        QVERIFY(exec(db, QStringLiteral("CREATE TABLE odd (x)")));
+        QVERIFY(SqlTest::exec(db, QStringLiteral("PRAGMA journal_mode = WAL")));
+        QVERIFY(SqlTest::exec(db, QStringLiteral("CREATE TABLE odd (x)")));
         const quint64 writes = StoreWalVfs::fileWrites();
-        QVERIFY(exec(db, QStringLiteral("INSERT INTO odd VALUES (1)")));
+        QVERIFY(SqlTest::exec(db, QStringLiteral("INSERT INTO odd VALUES (1)")));
         QVERIFY(StoreWalVfs::fileWrites() > writes); // through this VFS, not "unix"
         db.close();
     }

@@ -71,6 +71,103 @@ int flush(LogFile *log)
     return writeReal(log, log->buffer, bytes, log->start);
 }
 
+// The methods a wrapped file (LogFile, DatabaseFile) leaves to the default VFS's file.
+template<typename File>
+sqlite3_file *realOf(sqlite3_file *file)
+{
+    return reinterpret_cast<File *>(file)->real;
+}
+template<typename File>
+int forwardRead(sqlite3_file *file, void *data, int bytes, sqlite3_int64 offset)
+{
+    sqlite3_file *real = realOf<File>(file);
+    return real->pMethods->xRead(real, data, bytes, offset);
+}
+template<typename File>
+int forwardWrite(sqlite3_file *file, const void *data, int bytes, sqlite3_int64 offset)
+{
+    sqlite3_file *real = realOf<File>(file);
+    return real->pMethods->xWrite(real, data, bytes, offset);
+}
+template<typename File>
+int forwardTruncate(sqlite3_file *file, sqlite3_int64 size)
+{
+    sqlite3_file *real = realOf<File>(file);
+    return real->pMethods->xTruncate(real, size);
+}
+template<typename File>
+int forwardSync(sqlite3_file *file, int flags)
+{
+    sqlite3_file *real = realOf<File>(file);
+    return real->pMethods->xSync(real, flags);
+}
+template<typename File>
+int forwardFileSize(sqlite3_file *file, sqlite3_int64 *size)
+{
+    sqlite3_file *real = realOf<File>(file);
+    return real->pMethods->xFileSize(real, size);
+}
+template<typename File>
+int forwardLock(sqlite3_file *file, int level)
+{
+    sqlite3_file *real = realOf<File>(file);
+    return real->pMethods->xLock(real, level);
+}
+template<typename File>
+int forwardUnlock(sqlite3_file *file, int level)
+{
+    sqlite3_file *real = realOf<File>(file);
+    return real->pMethods->xUnlock(real, level);
+}
+template<typename File>
+int forwardCheckReservedLock(sqlite3_file *file, int *reserved)
+{
+    sqlite3_file *real = realOf<File>(file);
+    return real->pMethods->xCheckReservedLock(real, reserved);
+}
+template<typename File>
+int forwardFileControl(sqlite3_file *file, int op, void *argument)
+{
+    sqlite3_file *real = realOf<File>(file);
+    return real->pMethods->xFileControl(real, op, argument);
+}
+template<typename File>
+int forwardSectorSize(sqlite3_file *file)
+{
+    sqlite3_file *real = realOf<File>(file);
+    return real->pMethods->xSectorSize(real);
+}
+template<typename File>
+int forwardDeviceCharacteristics(sqlite3_file *file)
+{
+    sqlite3_file *real = realOf<File>(file);
+    return real->pMethods->xDeviceCharacteristics(real);
+}
+template<typename File>
+int forwardShmMap(sqlite3_file *file, int region, int size, int extend, void volatile **memory)
+{
+    sqlite3_file *real = realOf<File>(file);
+    return real->pMethods->xShmMap(real, region, size, extend, memory);
+}
+template<typename File>
+int forwardShmUnmap(sqlite3_file *file, int deleteFlag)
+{
+    sqlite3_file *real = realOf<File>(file);
+    return real->pMethods->xShmUnmap(real, deleteFlag);
+}
+template<typename File>
+int forwardFetch(sqlite3_file *file, sqlite3_int64 offset, int bytes, void **page)
+{
+    sqlite3_file *real = realOf<File>(file);
+    return real->pMethods->xFetch(real, offset, bytes, page);
+}
+template<typename File>
+int forwardUnfetch(sqlite3_file *file, sqlite3_int64 offset, void *page)
+{
+    sqlite3_file *real = realOf<File>(file);
+    return real->pMethods->xUnfetch(real, offset, page);
+}
+
 int logClose(sqlite3_file *file)
 {
     LogFile *log = logOf(file);
@@ -88,7 +185,7 @@ int logRead(sqlite3_file *file, void *data, int bytes, sqlite3_int64 offset)
     LogFile *log = logOf(file);
     if (const int rc = flush(log); rc != SQLITE_OK)
         return rc;
-    return log->real->pMethods->xRead(log->real, data, bytes, offset);
+    return forwardRead<LogFile>(file, data, bytes, offset);
 }
 
 // Room for bytes more in the buffer, which grows by doubling up to StoreWalVfs::bufferBytes.
@@ -157,7 +254,7 @@ int logTruncate(sqlite3_file *file, sqlite3_int64 size)
     if (const int rc = flush(log); rc != SQLITE_OK)
         return rc;
     log->end = std::min(log->end, size);
-    return log->real->pMethods->xTruncate(log->real, size);
+    return forwardTruncate<LogFile>(file, size);
 }
 
 int logSync(sqlite3_file *file, int flags)
@@ -165,7 +262,7 @@ int logSync(sqlite3_file *file, int flags)
     LogFile *log = logOf(file);
     if (const int rc = flush(log); rc != SQLITE_OK)
         return rc;
-    return log->real->pMethods->xSync(log->real, flags);
+    return forwardSync<LogFile>(file, flags);
 }
 
 int logFileSize(sqlite3_file *file, sqlite3_int64 *size)
@@ -173,43 +270,7 @@ int logFileSize(sqlite3_file *file, sqlite3_int64 *size)
     LogFile *log = logOf(file);
     if (const int rc = flush(log); rc != SQLITE_OK)
         return rc;
-    return log->real->pMethods->xFileSize(log->real, size);
-}
-
-int logLock(sqlite3_file *file, int level)
-{
-    sqlite3_file *real = logOf(file)->real;
-    return real->pMethods->xLock(real, level);
-}
-
-int logUnlock(sqlite3_file *file, int level)
-{
-    sqlite3_file *real = logOf(file)->real;
-    return real->pMethods->xUnlock(real, level);
-}
-
-int logCheckReservedLock(sqlite3_file *file, int *reserved)
-{
-    sqlite3_file *real = logOf(file)->real;
-    return real->pMethods->xCheckReservedLock(real, reserved);
-}
-
-int logFileControl(sqlite3_file *file, int op, void *argument)
-{
-    sqlite3_file *real = logOf(file)->real;
-    return real->pMethods->xFileControl(real, op, argument);
-}
-
-int logSectorSize(sqlite3_file *file)
-{
-    sqlite3_file *real = logOf(file)->real;
-    return real->pMethods->xSectorSize(real);
-}
-
-int logDeviceCharacteristics(sqlite3_file *file)
-{
-    sqlite3_file *real = logOf(file)->real;
-    return real->pMethods->xDeviceCharacteristics(real);
+    return forwardFileSize<LogFile>(file, size);
 }
 
 // Version 1: a log is never memory-mapped and has no shared memory (the database file has).
@@ -221,12 +282,12 @@ const sqlite3_io_methods logMethods = {
     logTruncate,
     logSync,
     logFileSize,
-    logLock,
-    logUnlock,
-    logCheckReservedLock,
-    logFileControl,
-    logSectorSize,
-    logDeviceCharacteristics,
+    forwardLock<LogFile>,
+    forwardUnlock<LogFile>,
+    forwardCheckReservedLock<LogFile>,
+    forwardFileControl<LogFile>,
+    forwardSectorSize<LogFile>,
+    forwardDeviceCharacteristics<LogFile>,
     nullptr,
     nullptr,
     nullptr,
@@ -234,20 +295,6 @@ const sqlite3_io_methods logMethods = {
     nullptr,
     nullptr,
 };
-
-// What the log gathered goes to its file before the connection touches the log's locks (above
-// all, before it lets go of the write lock when a transaction ends, committed or rolled back:
-// nothing of it may be written later, over another connection's frames) and at the memory
-// barrier between the two copies of the index header that publish a commit (walIndexWriteHdr():
-// readers take the header only when both copies agree). These cannot report a failed write; the
-// write that ends a commit already did (logWrite()), so they only catch what SQLite wrote after
-// it: sector padding frames, which SQLite writes only without powersafe overwrite (the store
-// keeps SQLite's default, with it).
-void flushLog(DatabaseFile *database)
-{
-    if (database->log)
-        flush(database->log);
-}
 
 int databaseClose(sqlite3_file *file)
 {
@@ -259,6 +306,14 @@ int databaseClose(sqlite3_file *file)
     return database->real->pMethods->xClose(database->real);
 }
 
+// What the log gathered goes to its file before the connection touches the log's locks (above
+// all, before it lets go of the write lock when a transaction ends, committed or rolled back:
+// nothing of it may be written later, over another connection's frames) and at the memory
+// barrier between the two copies of the index header that publish a commit (walIndexWriteHdr():
+// readers take the header only when both copies agree). These cannot report a failed write; the
+// write that ends a commit already did (logWrite()), so they only catch what SQLite wrote after
+// it: sector padding frames, which SQLite writes only without powersafe overwrite (the store
+// keeps SQLite's default, with it).
 int databaseShmLock(sqlite3_file *file, int offset, int n, int flags)
 {
     DatabaseFile *database = databaseOf(file);
@@ -274,108 +329,32 @@ int databaseShmLock(sqlite3_file *file, int offset, int n, int flags)
 void databaseShmBarrier(sqlite3_file *file)
 {
     DatabaseFile *database = databaseOf(file);
-    flushLog(database);
+    if (database->log)
+        flush(database->log);
     database->real->pMethods->xShmBarrier(database->real);
-}
-
-// The rest of a database file's methods are the default VFS's own.
-int databaseRead(sqlite3_file *file, void *data, int bytes, sqlite3_int64 offset)
-{
-    sqlite3_file *real = databaseOf(file)->real;
-    return real->pMethods->xRead(real, data, bytes, offset);
-}
-int databaseWrite(sqlite3_file *file, const void *data, int bytes, sqlite3_int64 offset)
-{
-    sqlite3_file *real = databaseOf(file)->real;
-    return real->pMethods->xWrite(real, data, bytes, offset);
-}
-int databaseTruncate(sqlite3_file *file, sqlite3_int64 size)
-{
-    sqlite3_file *real = databaseOf(file)->real;
-    return real->pMethods->xTruncate(real, size);
-}
-int databaseSync(sqlite3_file *file, int flags)
-{
-    sqlite3_file *real = databaseOf(file)->real;
-    return real->pMethods->xSync(real, flags);
-}
-int databaseFileSize(sqlite3_file *file, sqlite3_int64 *size)
-{
-    sqlite3_file *real = databaseOf(file)->real;
-    return real->pMethods->xFileSize(real, size);
-}
-int databaseLock(sqlite3_file *file, int level)
-{
-    sqlite3_file *real = databaseOf(file)->real;
-    return real->pMethods->xLock(real, level);
-}
-int databaseUnlock(sqlite3_file *file, int level)
-{
-    sqlite3_file *real = databaseOf(file)->real;
-    return real->pMethods->xUnlock(real, level);
-}
-int databaseCheckReservedLock(sqlite3_file *file, int *reserved)
-{
-    sqlite3_file *real = databaseOf(file)->real;
-    return real->pMethods->xCheckReservedLock(real, reserved);
-}
-int databaseFileControl(sqlite3_file *file, int op, void *argument)
-{
-    sqlite3_file *real = databaseOf(file)->real;
-    return real->pMethods->xFileControl(real, op, argument);
-}
-int databaseSectorSize(sqlite3_file *file)
-{
-    sqlite3_file *real = databaseOf(file)->real;
-    return real->pMethods->xSectorSize(real);
-}
-int databaseDeviceCharacteristics(sqlite3_file *file)
-{
-    sqlite3_file *real = databaseOf(file)->real;
-    return real->pMethods->xDeviceCharacteristics(real);
-}
-int databaseShmMap(sqlite3_file *file, int region, int size, int extend, void volatile **memory)
-{
-    sqlite3_file *real = databaseOf(file)->real;
-    return real->pMethods->xShmMap(real, region, size, extend, memory);
-}
-int databaseShmUnmap(sqlite3_file *file, int deleteFlag)
-{
-    sqlite3_file *real = databaseOf(file)->real;
-    return real->pMethods->xShmUnmap(real, deleteFlag);
-}
-int databaseFetch(sqlite3_file *file, sqlite3_int64 offset, int bytes, void **page)
-{
-    sqlite3_file *real = databaseOf(file)->real;
-    return real->pMethods->xFetch(real, offset, bytes, page);
-}
-int databaseUnfetch(sqlite3_file *file, sqlite3_int64 offset, void *page)
-{
-    sqlite3_file *real = databaseOf(file)->real;
-    return real->pMethods->xUnfetch(real, offset, page);
 }
 
 // Version 3, as the default VFS's database files are (openDatabase() checks it).
 const sqlite3_io_methods databaseMethods = {
     3,
     databaseClose,
-    databaseRead,
-    databaseWrite,
-    databaseTruncate,
-    databaseSync,
-    databaseFileSize,
-    databaseLock,
-    databaseUnlock,
-    databaseCheckReservedLock,
-    databaseFileControl,
-    databaseSectorSize,
-    databaseDeviceCharacteristics,
-    databaseShmMap,
+    forwardRead<DatabaseFile>,
+    forwardWrite<DatabaseFile>,
+    forwardTruncate<DatabaseFile>,
+    forwardSync<DatabaseFile>,
+    forwardFileSize<DatabaseFile>,
+    forwardLock<DatabaseFile>,
+    forwardUnlock<DatabaseFile>,
+    forwardCheckReservedLock<DatabaseFile>,
+    forwardFileControl<DatabaseFile>,
+    forwardSectorSize<DatabaseFile>,
+    forwardDeviceCharacteristics<DatabaseFile>,
+    forwardShmMap<DatabaseFile>,
     databaseShmLock,
     databaseShmBarrier,
-    databaseShmUnmap,
-    databaseFetch,
-    databaseUnfetch,
+    forwardShmUnmap<DatabaseFile>,
+    forwardFetch<DatabaseFile>,
+    forwardUnfetch<DatabaseFile>,
 };
 
 sqlite3_vfs *realVfs(sqlite3_vfs *vfs)
