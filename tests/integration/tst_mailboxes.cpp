@@ -2,6 +2,7 @@
 // file), removing a mailbox, the per-mailbox maximum, mailbox:/tag: search, the routing order of
 // the server (rules, AUTH user, listener, Inbox) and SmtpInboxModel's mailbox filter.
 #include "smtptestclient.h"
+#include "store/storewalvfs.h"
 #include "storedelivery.h"
 
 #include <smtpinboxmodel.h>
@@ -18,6 +19,8 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sqlite3.h>
 
 namespace {
 
@@ -84,17 +87,27 @@ class TestMailboxes : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase();
     void upgradeFromVersion6();
     void countersFollowEveryChange();
     void removeMailbox();
     void maxPerMailbox();
     void maxPerMailboxSharedMessage();
     void storeAllIsOneTransaction();
+    void deliveryKeepsNoStatementJournal();
     void search();
     void routingOrder();
     void recipientHandlerSetsMailbox();
     void modelFiltersByMailbox();
 };
+
+void TestMailboxes::initTestCase()
+{
+    // Every statement journal goes to a file from its first byte (SQLite keeps up to 64 KiB of
+    // one in memory by default), so that StoreWalVfs counts each one kept, and every test here
+    // runs its deletes and prunings with journals on disk. Only possible before SQLite starts.
+    QCOMPARE(sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 0), SQLITE_OK);
+}
 
 void TestMailboxes::upgradeFromVersion6()
 {
@@ -255,6 +268,49 @@ void TestMailboxes::storeAllIsOneTransaction()
     QVERIFY(!error.isEmpty());
     QCOMPARE(store.count(), 1500);
     QCOMPARE(store.count(QStringLiteral("imported")), 1500);
+}
+
+void TestMailboxes::deliveryKeepsNoStatementJournal()
+{
+    // The path of the 250 writes no temporary file: a full or unwritable temporary directory must
+    // not fail the commit of mail the store has room for. A trigger counting each inserted row
+    // made SQLite keep a statement journal for the insert (schema 13 counts a commit at once).
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("journals.sqlite"));
+    SmtpMessageStore store;
+    QVERIFY(store.open(path));
+    const quint64 before = StoreWalVfs::statementJournalsOpened();
+    QVERIFY(deliverAll(store,
+        { makeMessage("one", { QStringLiteral("shop") }),
+            makeMessage("two", { QStringLiteral("shop"), QStringLiteral("billing") }),
+            makeMessage("twice", { QStringLiteral("shop"), QStringLiteral("shop") }),
+            makeMessage("three", {}) }));
+    QList<SmtpMessage> many;
+    for (int i = 0; i < 300; ++i)
+        many.append(makeMessage("m" + QByteArray::number(i),
+            { QStringLiteral("bulk"), QStringLiteral("box-%1").arg(i % 3) }));
+    QString error;
+    QVERIFY2(store.storeAll(many, &error).size() == 300, qPrintable(error));
+    QVERIFY(waitForIndex(store)); // nor does the indexer's
+    QCOMPARE(StoreWalVfs::statementJournalsOpened(), before);
+    QCOMPARE(counts(store),
+        QStringLiteral("Inbox 1/1, billing 1/1, box-0 100/100, box-1 100/100, box-2 100/100, "
+                       "bulk 300/300, shop 3/3"));
+    QCOMPARE(store.count(), 304);
+    QCOMPARE(store.unreadCount(), 304);
+    QCOMPARE(countedCounts(path), counts(store));
+
+    // What the counter counts: a delete still fires its triggers, in a statement of its own.
+    QVERIFY(store.remove({ 1 }));
+    QCOMPARE_GT(StoreWalVfs::statementJournalsOpened(), before);
+    QCOMPARE(counts(store),
+        QStringLiteral("Inbox 1/1, billing 1/1, box-0 100/100, box-1 100/100, box-2 100/100, "
+                       "bulk 300/300, shop 2/2"));
+    SmtpMessageStore again; // the counters row, read at open
+    store.close();
+    QVERIFY(again.open(path));
+    QCOMPARE(again.count(), 303);
+    QCOMPARE(again.unreadCount(), 303);
 }
 
 void TestMailboxes::search()

@@ -721,7 +721,8 @@ void TestStoreCompression::upgradeFromVersion6KeepsOldRows()
         QVERIFY(store.remove({ 2 }));
         QVERIFY(store.rawData(2).isEmpty());
     }
-    QCOMPARE(scalarOn(path, QStringLiteral("PRAGMA user_version")), 12);
+    QCOMPARE(
+        scalarOn(path, QStringLiteral("PRAGMA user_version")), SmtpMessageStore::schemaVersion);
     // Schema 11's table, empty: three messages are too few to train a dictionary on.
     QCOMPARE(scalarOn(path, QStringLiteral("SELECT count(*) FROM compression_dictionaries")), 0);
     QCOMPARE(
@@ -805,7 +806,8 @@ void TestStoreCompression::upgradeFromVersion8PacksTextAndKeepsSearches()
         QCOMPARE(headerIndexIds(path, "messages_to_trigram", QStringLiteral("example.test")),
             (QList<qint64> { 2, 3 }));
     }
-    QCOMPARE(scalarOn(path, QStringLiteral("PRAGMA user_version")), 12);
+    QCOMPARE(
+        scalarOn(path, QStringLiteral("PRAGMA user_version")), SmtpMessageStore::schemaVersion);
     QCOMPARE(rowOf(path, 2).textType, QStringLiteral("text")); // short: kept as it is
     QCOMPARE(scalarOn(path,
                  QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = "

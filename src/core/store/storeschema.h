@@ -27,6 +27,7 @@ constexpr int applicationId = 0x534D5452;
 // 10: + messages_from_trigram and messages_to_trigram (from: and to: without the whole text).
 // 11: + compression_dictionaries (zstd dictionaries trained on the store's own mail).
 // 12: a text body found in the raw bytes as it is kept as a reference to them (Slice).
+// 13: - the triggers that counted each inserted message in (the writer counts a commit's mail).
 constexpr int currentVersion = SmtpMessageStore::schemaVersion;
 
 // A sort key of SmtpMessageStore::summaries() as SQL over the messages table (no alias), with

@@ -14,6 +14,7 @@ namespace {
 constexpr char vfsName[] = "smtpreceiver-wal";
 
 std::atomic<quint64> writesToFiles { 0 };
+std::atomic<quint64> statementJournalFiles { 0 };
 
 struct DatabaseFile;
 
@@ -417,6 +418,8 @@ int vfsOpen(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags, i
         return openLog(real, name, file, flags, outFlags);
     // Every other file (journals, temporary files) is the default VFS's own, in the memory
     // SQLite gave for this one.
+    if (flags & SQLITE_OPEN_SUBJOURNAL)
+        statementJournalFiles.fetch_add(1, std::memory_order_relaxed);
     return real->xOpen(real, name, file, flags, outFlags);
 }
 
@@ -525,6 +528,11 @@ QString uri(const QString &absolutePath)
 quint64 fileWrites()
 {
     return writesToFiles.load(std::memory_order_relaxed);
+}
+
+quint64 statementJournalsOpened()
+{
+    return statementJournalFiles.load(std::memory_order_relaxed);
 }
 
 } // namespace StoreWalVfs

@@ -40,4 +40,10 @@ SMTPRECEIVER_TEST_EXPORT QString uri(const QString &absolutePath);
 // (the gathered writes and the direct ones), for tests that show the gathering.
 SMTPRECEIVER_TEST_EXPORT quint64 fileWrites();
 
+// The number of statement journals the connections opened through this VFS have written to a
+// file since the process started. SQLite keeps one in memory until it outgrows
+// SQLITE_CONFIG_STMTJRNL_SPILL (64 KiB) and opens a temporary file for it then; tests that set
+// that limit to 0 count every statement journal a statement kept.
+SMTPRECEIVER_TEST_EXPORT quint64 statementJournalsOpened();
+
 } // namespace StoreWalVfs

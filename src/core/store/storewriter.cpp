@@ -13,6 +13,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <map>
 #include <optional>
 
 using StoreInternal::tr;
@@ -95,6 +96,8 @@ struct DeliveryStatements
         , raw(db)
         , rawStreamed(db)
         , join(db)
+        , counted(db)
+        , mailboxCounted(db)
     { }
 
     bool prepare(QString *error)
@@ -115,18 +118,54 @@ struct DeliveryStatements
                 QStringLiteral("INSERT INTO message_raw (id, data) VALUES (?, zeroblob(?))"))
             // Its mailboxes, known since the message was accepted: in the same transaction.
             && join.prepare(QStringLiteral(
-                "INSERT OR IGNORE INTO message_mailboxes (mailbox, message) VALUES (?, ?)"));
+                "INSERT OR IGNORE INTO message_mailboxes (mailbox, message) VALUES (?, ?)"))
+            // The counts of a commit's new mail (all unread), added once per commit: no trigger
+            // fires for each row (schema 13, storeschema.cpp). "WHERE id = 1" too: an UPDATE
+            // that may change more than one row keeps a statement journal, as a trigger did.
+            && counted.prepare(QStringLiteral(
+                "UPDATE counters SET messages = messages + ?, unread = unread + ? WHERE id = 1"))
+            && mailboxCounted.prepare(
+                QStringLiteral("INSERT INTO mailboxes (name, messages, unread) VALUES (?, ?, ?) "
+                               "ON CONFLICT (name) DO UPDATE SET "
+                               "messages = messages + excluded.messages, "
+                               "unread = unread + excluded.unread"));
         if (!prepared) {
-            for (const QSqlQuery *q : { &insert, &raw, &rawStreamed, &join })
+            for (const QSqlQuery *q :
+                { &insert, &raw, &rawStreamed, &join, &counted, &mailboxCounted })
                 if (q->lastError().isValid())
                     *error = q->lastError().text();
         }
         return prepared;
     }
 
-    QSqlQuery insert, raw, rawStreamed, join;
+    QSqlQuery insert, raw, rawStreamed, join, counted, mailboxCounted;
     bool prepared = false;
 };
+
+namespace {
+// Adds a commit's new mail to the counters row and to its mailboxes' counts (a mailbox's row is
+// made on its first message), before the pruning that reads them.
+bool countIn(DeliveryStatements &statements, qint64 messages,
+    const std::map<QString, qint64> &joined, QString *error)
+{
+    statements.counted.bindValue(0, messages);
+    statements.counted.bindValue(1, messages); // new mail is unread
+    if (!statements.counted.exec()) {
+        *error = statements.counted.lastError().text();
+        return false;
+    }
+    for (const auto &[mailbox, messagesJoined] : joined) {
+        statements.mailboxCounted.bindValue(0, mailbox);
+        statements.mailboxCounted.bindValue(1, messagesJoined);
+        statements.mailboxCounted.bindValue(2, messagesJoined);
+        if (!statements.mailboxCounted.exec()) {
+            *error = statements.mailboxCounted.lastError().text();
+            return false;
+        }
+    }
+    return true;
+}
+} // namespace
 
 void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJob> &batch)
 {
@@ -163,6 +202,7 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
     QSqlQuery &raw = statements.raw;
     QSqlQuery &rawStreamed = statements.rawStreamed;
     QSqlQuery &join = statements.join;
+    std::map<QString, qint64> joined; // the mail each mailbox gets in this commit
 
     for (size_t i = 0; ok && i < batch.size(); ++i) {
         const SmtpMessage &m = batch[i].message;
@@ -198,6 +238,8 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
             if (!join.exec()) {
                 error = join.lastError().text();
                 ok = false;
+            } else if (join.numRowsAffected() > 0) { // not a membership it already had
+                ++joined[mailbox];
             }
         }
         if (!ok)
@@ -223,6 +265,8 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
             ok = false;
         }
     }
+    if (ok)
+        ok = countIn(statements, qint64(ids.size()), joined, &error);
     std::optional<StoreInternal::NonAdditiveChange> pruned; // until the commit has ended
     if (ok) {
         count += ids.size();
@@ -235,6 +279,8 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
     raw.finish();
     rawStreamed.finish();
     join.finish();
+    statements.counted.finish();
+    statements.mailboxCounted.finish();
     if (ok && !db.commit()) {
         ok = false;
         error = db.lastError().text();
