@@ -13,6 +13,7 @@
 #include "store/storeencoding.h"
 #include "store/storeschema.h"
 #include "store/storesqlite.h"
+#include "store/storestatement.h"
 
 #include <QDateTime>
 #include <QScopeGuard>
@@ -103,45 +104,38 @@ void lowerThisThreadsPriority(int niceness)
 struct IndexStatements
 {
     explicit IndexStatements(QSqlDatabase &db)
-        : update(db)
-        , indexed(db)
-        , html(db)
-        , text(db)
-        , words(db)
-        , trigram(db)
-        , fromTrigram(db)
-        , toTrigram(db)
     {
-        ok = update.prepare(QStringLiteral(
+        ok = update.prepare(db,
                  "UPDATE messages SET cc_header = ?, reply_to = ?, date_header = ?, "
                  "message_id = ?, has_attachments = ?, parse_failed = ?, attachments = ?, "
-                 "parts = ?, findings = ? WHERE id = ? AND unindexed <> 0"))
+                 "parts = ?, findings = ? WHERE id = ? AND unindexed <> 0",
+                 &error)
             // Last for each message, once its HTML and text rows are in: a reader of ":memory:"
             // (read_uncommitted) sees the transaction half-written, and a message marked
             // indexed before its rows were there read as one without HTML or text.
-            && indexed.prepare(QStringLiteral("UPDATE messages SET unindexed = 0 WHERE id = ?"))
-            && html.prepare(QStringLiteral(
-                "INSERT OR REPLACE INTO message_html (id, html, encoding) VALUES (?, ?, ?)"))
+            && indexed.prepare(db, "UPDATE messages SET unindexed = 0 WHERE id = ?", &error)
+            && html.prepare(db,
+                "INSERT OR REPLACE INTO message_html (id, html, encoding) VALUES (?, ?, ?)", &error)
             // The text first: the word and substring indexes below are external-content tables
             // over it (the view messages_fts_content), which keep only what they are given to
             // index; the From and To indexes are contentless, of the messages row's headers.
-            && text.prepare(QStringLiteral(
-                "INSERT INTO message_text (id, c0, c1, c2, c3, c4) VALUES (?, ?, ?, ?, ?, ?)"))
-            && words.prepare(QStringLiteral("INSERT INTO messages_words (rowid, c0, c1, c2, c3, "
-                                            "c4) VALUES (?, ?, ?, ?, ?, ?)"))
-            && trigram.prepare(QStringLiteral("INSERT INTO messages_trigram (rowid, c0, c1, c2, "
-                                              "c3, c4) VALUES (?, ?, ?, ?, ?, ?)"))
+            && text.prepare(db,
+                "INSERT INTO message_text (id, c0, c1, c2, c3, c4) VALUES (?, ?, ?, ?, ?, ?)",
+                &error)
+            && words.prepare(db,
+                "INSERT INTO messages_words (rowid, c0, c1, c2, c3, c4) VALUES (?, ?, ?, ?, ?, ?)",
+                &error)
+            && trigram.prepare(db,
+                "INSERT INTO messages_trigram (rowid, c0, c1, c2, c3, c4) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                &error)
             && fromTrigram.prepare(
-                QStringLiteral("INSERT INTO messages_from_trigram (rowid, c0) VALUES (?, ?)"))
+                db, "INSERT INTO messages_from_trigram (rowid, c0) VALUES (?, ?)", &error)
             && toTrigram.prepare(
-                QStringLiteral("INSERT INTO messages_to_trigram (rowid, c0) VALUES (?, ?)"));
-        if (!ok)
-            error = update.lastError().text() + indexed.lastError().text() + html.lastError().text()
-                + text.lastError().text() + words.lastError().text() + trigram.lastError().text()
-                + fromTrigram.lastError().text() + toTrigram.lastError().text();
+                db, "INSERT INTO messages_to_trigram (rowid, c0) VALUES (?, ?)", &error);
     }
 
-    QSqlQuery update, indexed, html, text, words, trigram, fromTrigram, toTrigram;
+    StoreStatement update, indexed, html, text, words, trigram, fromTrigram, toTrigram;
     bool ok = false;
     QString error;
     // The database size cap the connection has taken (0: none, as on a new connection).
@@ -311,67 +305,61 @@ bool writeIndexedMessage(IndexStatements &st, const IndexedMessage &m, QString *
 {
     auto text = [](const QString &s) { return s.isNull() ? QStringLiteral("") : s; };
     const MimeParsedMessage &p = m.parsed;
-    const QVariantList values { text(p.cc), text(p.replyTo), text(p.dateHeader), text(p.messageId),
-        p.hasAttachments(), p.parseFailed, StoreEncoding::attachments(p.rootPart()),
-        StoreEncoding::parts(p.rootPart()), StoreEncoding::checks(p.checks), m.id };
-    for (int v = 0; v < values.size(); ++v)
-        st.update.bindValue(v, values.at(v));
-    if (!st.update.exec()) {
-        *error = st.update.lastError().text();
+    st.update.bind(0, text(p.cc));
+    st.update.bind(1, text(p.replyTo));
+    st.update.bind(2, text(p.dateHeader));
+    st.update.bind(3, text(p.messageId));
+    st.update.bind(4, p.hasAttachments());
+    st.update.bind(5, p.parseFailed);
+    st.update.bind(6, StoreEncoding::attachments(p.rootPart()));
+    st.update.bind(7, StoreEncoding::parts(p.rootPart()));
+    st.update.bind(8, StoreEncoding::checks(p.checks));
+    st.update.bind(9, m.id);
+    if (!st.update.exec(error))
         return false;
-    }
-    if (st.update.numRowsAffected() <= 0)
+    if (st.update.changes() <= 0)
         return true;
     if (!p.htmlBody.isEmpty()) {
-        st.html.bindValue(0, m.id);
+        st.html.bind(0, m.id);
         // Verbatim HTML stays text, as in every older row; a zstd frame or a reference is a blob.
         if (m.html.encoding == StoreCompression::Verbatim)
-            st.html.bindValue(1, p.htmlBody);
+            st.html.bind(1, p.htmlBody);
         else
-            st.html.bindValue(1, m.html.bytes);
-        st.html.bindValue(2, m.html.encoding);
-        if (!st.html.exec()) {
-            *error = st.html.lastError().text();
+            st.html.bind(1, m.html.bytes);
+        st.html.bind(2, m.html.encoding);
+        if (!st.html.exec(error))
             return false;
-        }
     }
     QStringList names;
     for (const SmtpMimePart &a : p.attachments())
         names.append(a.fileName());
-    const QVariantList row { m.id, text(p.subject), m.sender, m.recipients, text(p.textBody),
+    const QString row[] { text(p.subject), m.sender, m.recipients, text(p.textBody),
         text(names.join(QLatin1Char(' '))) };
-    for (int v = 0; v < row.size(); ++v) {
-        st.words.bindValue(v, row.at(v));
-        st.trigram.bindValue(v, row.at(v));
-        // The body as encodeBody() keeps it (storecompression.h): a zstd frame or a reference
-        // to the raw bytes is a blob, verbatim text stays text.
-        const bool packedBody = v == 4 && m.textBody.encoding != StoreCompression::Verbatim;
-        st.text.bindValue(v, packedBody ? QVariant(m.textBody.bytes) : row.at(v));
+    for (StoreStatement *q : { &st.text, &st.words, &st.trigram }) {
+        q->bind(0, m.id);
+        for (int column = 0; column < 5; ++column)
+            q->bind(column + 1, row[column]);
     }
-    for (QSqlQuery *q : { &st.text, &st.words, &st.trigram }) {
-        if (!q->exec()) {
-            *error = q->lastError().text();
+    // The body as encodeBody() keeps it (storecompression.h): a zstd frame or a reference to the
+    // raw bytes is a blob, verbatim text stays text.
+    if (m.textBody.encoding != StoreCompression::Verbatim)
+        st.text.bind(4, m.textBody.bytes);
+    for (StoreStatement *q : { &st.text, &st.words, &st.trigram }) {
+        if (!q->exec(error))
             return false;
-        }
     }
     // The headers as the messages row has them: the delete trigger tells these contentless
     // indexes to forget that row's values, which must be the same.
-    const std::pair<QSqlQuery *, const QString *> headers[]
+    const std::pair<StoreStatement *, const QString *> headers[]
         = { { &st.fromTrigram, &m.fromHeader }, { &st.toTrigram, &m.toHeader } };
     for (const auto &[q, header] : headers) {
-        q->bindValue(0, m.id);
-        q->bindValue(1, *header);
-        if (!q->exec()) {
-            *error = q->lastError().text();
+        q->bind(0, m.id);
+        q->bind(1, *header);
+        if (!q->exec(error))
             return false;
-        }
     }
-    st.indexed.bindValue(0, m.id);
-    if (!st.indexed.exec()) {
-        *error = st.indexed.lastError().text();
-        return false;
-    }
-    return true;
+    st.indexed.bind(0, m.id);
+    return st.indexed.exec(error);
 }
 
 } // namespace
@@ -513,14 +501,6 @@ bool SmtpMessageStorePrivate::writeIndex(
             if (characters >= transactionText || writersWaiting.load() > 0)
                 break;
         }
-        statements.update.finish();
-        statements.indexed.finish();
-        statements.html.finish();
-        statements.text.finish();
-        statements.words.finish();
-        statements.trigram.finish();
-        statements.fromTrigram.finish();
-        statements.toTrigram.finish();
         if (ok && !db.commit()) {
             ok = false;
             error = db.lastError().text();

@@ -8,6 +8,7 @@
 #include "store/storeencoding.h"
 #include "store/storeschema.h"
 #include "store/storesqlite.h"
+#include "store/storestatement.h"
 
 #include <QIODevice>
 #include <QSqlError>
@@ -91,54 +92,41 @@ bool SmtpMessageStorePrivate::prune(QSqlDatabase &db, QList<qint64> *removed, QS
 // message per connection: they are prepared once and bound again for each message.
 struct DeliveryStatements
 {
-    explicit DeliveryStatements(const QSqlDatabase &db)
-        : insert(db)
-        , raw(db)
-        , rawStreamed(db)
-        , join(db)
-        , counted(db)
-        , mailboxCounted(db)
-    { }
-
-    bool prepare(QString *error)
+    bool prepare(const QSqlDatabase &db, QString *error)
     {
-        prepared = insert.prepare(QStringLiteral(
+        prepared = insert.prepare(db,
                        "INSERT INTO messages (received_at, remote_address, remote_port, helo, "
                        "mail_from, rcpt_tos, size, tls_protocol, tls_cipher, auth_user, smtputf8, "
                        "subject, from_header, to_header, cc_header, reply_to, date_header, "
                        "message_id, has_attachments, parse_failed, attachments, parts, findings, "
                        "unindexed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '', "
-                       "'', ?, 0, '', '', '', ?)"))
+                       "'', ?, 0, '', '', '', ?)",
+                       error)
             && raw.prepare(
-                QStringLiteral("INSERT INTO message_raw (id, data, encoding) VALUES (?, ?, ?)"))
+                db, "INSERT INTO message_raw (id, data, encoding) VALUES (?, ?, ?)", error)
             // A message not in memory (spooled while it arrived) is copied into its blob a piece
             // at a time, never held whole, verbatim: StoreBlob::open() reads it back at any
             // offset.
             && rawStreamed.prepare(
-                QStringLiteral("INSERT INTO message_raw (id, data) VALUES (?, zeroblob(?))"))
+                db, "INSERT INTO message_raw (id, data) VALUES (?, zeroblob(?))", error)
             // Its mailboxes, known since the message was accepted: in the same transaction.
-            && join.prepare(QStringLiteral(
-                "INSERT OR IGNORE INTO message_mailboxes (mailbox, message) VALUES (?, ?)"))
+            && join.prepare(db,
+                "INSERT OR IGNORE INTO message_mailboxes (mailbox, message) VALUES (?, ?)", error)
             // The counts of a commit's new mail (all unread), added once per commit: no trigger
             // fires for each row (schema 13, storeschema.cpp). "WHERE id = 1" too: an UPDATE
             // that may change more than one row keeps a statement journal, as a trigger did.
-            && counted.prepare(QStringLiteral(
-                "UPDATE counters SET messages = messages + ?, unread = unread + ? WHERE id = 1"))
-            && mailboxCounted.prepare(
-                QStringLiteral("INSERT INTO mailboxes (name, messages, unread) VALUES (?, ?, ?) "
-                               "ON CONFLICT (name) DO UPDATE SET "
-                               "messages = messages + excluded.messages, "
-                               "unread = unread + excluded.unread"));
-        if (!prepared) {
-            for (const QSqlQuery *q :
-                { &insert, &raw, &rawStreamed, &join, &counted, &mailboxCounted })
-                if (q->lastError().isValid())
-                    *error = q->lastError().text();
-        }
+            && counted.prepare(db,
+                "UPDATE counters SET messages = messages + ?, unread = unread + ? WHERE id = 1",
+                error)
+            && mailboxCounted.prepare(db,
+                "INSERT INTO mailboxes (name, messages, unread) VALUES (?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET messages = messages + excluded.messages, "
+                "unread = unread + excluded.unread",
+                error);
         return prepared;
     }
 
-    QSqlQuery insert, raw, rawStreamed, join, counted, mailboxCounted;
+    StoreStatement insert, raw, rawStreamed, join, counted, mailboxCounted;
     bool prepared = false;
 };
 
@@ -148,20 +136,16 @@ namespace {
 bool countIn(DeliveryStatements &statements, qint64 messages,
     const std::map<QString, qint64> &joined, QString *error)
 {
-    statements.counted.bindValue(0, messages);
-    statements.counted.bindValue(1, messages); // new mail is unread
-    if (!statements.counted.exec()) {
-        *error = statements.counted.lastError().text();
+    statements.counted.bind(0, messages);
+    statements.counted.bind(1, messages); // new mail is unread
+    if (!statements.counted.exec(error))
         return false;
-    }
     for (const auto &[mailbox, messagesJoined] : joined) {
-        statements.mailboxCounted.bindValue(0, mailbox);
-        statements.mailboxCounted.bindValue(1, messagesJoined);
-        statements.mailboxCounted.bindValue(2, messagesJoined);
-        if (!statements.mailboxCounted.exec()) {
-            *error = statements.mailboxCounted.lastError().text();
+        statements.mailboxCounted.bind(0, mailbox);
+        statements.mailboxCounted.bind(1, messagesJoined);
+        statements.mailboxCounted.bind(2, messagesJoined);
+        if (!statements.mailboxCounted.exec(error))
             return false;
-        }
     }
     return true;
 }
@@ -197,59 +181,58 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
     if (!ok)
         error = db.lastError().text();
 
-    ok = ok && (statements.prepared || statements.prepare(&error));
-    QSqlQuery &insert = statements.insert;
-    QSqlQuery &raw = statements.raw;
-    QSqlQuery &rawStreamed = statements.rawStreamed;
-    QSqlQuery &join = statements.join;
+    ok = ok && (statements.prepared || statements.prepare(db, &error));
+    StoreStatement &insert = statements.insert;
+    StoreStatement &raw = statements.raw;
+    StoreStatement &rawStreamed = statements.rawStreamed;
+    StoreStatement &join = statements.join;
     std::map<QString, qint64> joined; // the mail each mailbox gets in this commit
+    // The schema wants text where a QString may be null (unset), which would bind as NULL.
+    const auto text = [](const QString &s) { return s.isNull() ? QStringLiteral("") : s; };
 
     for (size_t i = 0; ok && i < batch.size(); ++i) {
         const SmtpMessage &m = batch[i].message;
         const MimeInboxHeaders &h = headers[i];
-        const QVariantList values {
-            m.receivedAt().toMSecsSinceEpoch(), m.remoteAddress(), m.remotePort(), m.helo(),
-            m.mailFrom(), StoreEncoding::recipients(m.rcptTos()), m.size(), m.tlsProtocol(),
-            m.tlsCipher(), m.authenticatedUser(), m.isSmtpUtf8(), h.subject, h.from, h.to,
-            h.hasAttachments,
-            m.is8BitMime() ? 2 : 1, // waiting for the indexer; 2: 8-bit declared
-        };
-        for (int v = 0; v < values.size(); ++v) {
-            // A null QString binds as SQL NULL; the schema wants text.
-            const QVariant &value = values.at(v);
-            if (value.typeId() == QMetaType::QString && value.toString().isNull())
-                insert.bindValue(v, QStringLiteral(""));
-            else
-                insert.bindValue(v, value);
-        }
-        if (!insert.exec()) {
-            error = insert.lastError().text();
+        insert.bind(0, m.receivedAt().toMSecsSinceEpoch());
+        insert.bind(1, text(m.remoteAddress()));
+        insert.bind(2, m.remotePort());
+        insert.bind(3, text(m.helo()));
+        insert.bind(4, text(m.mailFrom()));
+        insert.bind(5, text(StoreEncoding::recipients(m.rcptTos())));
+        insert.bind(6, m.size());
+        insert.bind(7, text(m.tlsProtocol()));
+        insert.bind(8, text(m.tlsCipher()));
+        insert.bind(9, text(m.authenticatedUser()));
+        insert.bind(10, m.isSmtpUtf8());
+        insert.bind(11, text(h.subject));
+        insert.bind(12, text(h.from));
+        insert.bind(13, text(h.to));
+        insert.bind(14, h.hasAttachments);
+        insert.bind(15, m.is8BitMime() ? 2 : 1); // waiting for the indexer; 2: 8-bit declared
+        if (!insert.exec(&error)) {
             ok = false;
             break;
         }
-        const qint64 id = insert.lastInsertId().toLongLong();
+        const qint64 id = insert.lastInsertId();
         ids.append(id);
         QStringList mailboxes = m.mailboxes();
         if (mailboxes.isEmpty())
             mailboxes.append(SmtpMessage::defaultMailbox());
         for (const QString &mailbox : std::as_const(mailboxes)) {
-            join.bindValue(0, mailbox);
-            join.bindValue(1, id);
-            if (!join.exec()) {
-                error = join.lastError().text();
+            join.bind(0, mailbox);
+            join.bind(1, id);
+            if (!join.exec(&error))
                 ok = false;
-            } else if (join.numRowsAffected() > 0) { // not a membership it already had
+            else if (join.changes() > 0) // not a membership it already had
                 ++joined[mailbox];
-            }
         }
         if (!ok)
             break;
 
         if (!m.isDataInMemory()) {
-            rawStreamed.bindValue(0, id);
-            rawStreamed.bindValue(1, m.size());
-            if (!rawStreamed.exec()) {
-                error = rawStreamed.lastError().text();
+            rawStreamed.bind(0, id);
+            rawStreamed.bind(1, m.size());
+            if (!rawStreamed.exec(&error)) {
                 ok = false;
             } else {
                 const std::unique_ptr<QIODevice> device = m.openData();
@@ -257,13 +240,11 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
             }
             continue;
         }
-        raw.bindValue(0, id);
-        raw.bindValue(1, raws[i].bytes);
-        raw.bindValue(2, raws[i].encoding);
-        if (!raw.exec()) {
-            error = raw.lastError().text();
+        raw.bind(0, id);
+        raw.bind(1, raws[i].bytes);
+        raw.bind(2, raws[i].encoding);
+        if (!raw.exec(&error))
             ok = false;
-        }
     }
     if (ok)
         ok = countIn(statements, qint64(ids.size()), joined, &error);
@@ -275,12 +256,6 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
         if (!removed.isEmpty())
             pruned.emplace(nonAdditiveChanges);
     }
-    insert.finish();
-    raw.finish();
-    rawStreamed.finish();
-    join.finish();
-    statements.counted.finish();
-    statements.mailboxCounted.finish();
     if (ok && !db.commit()) {
         ok = false;
         error = db.lastError().text();
@@ -362,7 +337,7 @@ void SmtpMessageStorePrivate::writerLoop(std::promise<QString> *opened)
             return;
         }
 
-        std::optional<DeliveryStatements> statements(std::in_place, db);
+        std::optional<DeliveryStatements> statements(std::in_place);
         deliveryStatements = &*statements;
         for (;;) {
             std::vector<StoreJob> batch;
