@@ -20,11 +20,12 @@ QStringList recipientsFrom(const QByteArray &json);
 
 // parts: the tree flattened depth-first, [{"index","parent","depth","type","charset",
 // "encoding","disposition","name","contentId","size"}]
-QString parts(const SmtpMimePart &root);
+SMTPRECEIVER_TEST_EXPORT QString parts(const SmtpMimePart &root);
 // attachments: [{"part","name","type","size","contentId","inline"}]
-QString attachments(const SmtpMimePart &root);
+SMTPRECEIVER_TEST_EXPORT QString attachments(const SmtpMimePart &root);
 // The tree from the parts and attachments columns; not valid when there are no parts.
-SmtpMimePart partTree(const QByteArray &partsJson, const QByteArray &attachmentsJson);
+SMTPRECEIVER_TEST_EXPORT SmtpMimePart partTree(
+    const QByteArray &partsJson, const QByteArray &attachmentsJson);
 
 // checks: [{"kind":"bare-lf","line":8,"occurrences":2}], facts left out when 0, -1 or "".
 QString checks(const QList<SmtpMessageCheck> &checks);
