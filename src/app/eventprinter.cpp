@@ -10,7 +10,26 @@
 
 QString EventPrinter::isoTime(const QDateTime &time)
 {
-    return time.toUTC().toString(Qt::ISODateWithMs); // UTC renders with a trailing "Z"
+    // Qt's ISODateWithMs of the UTC time, written by hand: toString() took about 1 us of every
+    // message's line in bench/ingest.sh's W2 (perf), more than the rest of the line.
+    const QDateTime utc = time.toUTC();
+    const QDate date = utc.date();
+    const QTime clock = utc.time();
+    if (!date.isValid() || !clock.isValid() || date.year() < 1 || date.year() > 9999)
+        return utc.toString(Qt::ISODateWithMs); // "" for an invalid time; odd years as Qt has them
+    char text[] = "0000-00-00T00:00:00.000Z";
+    const auto put = [&text](int at, int digits, int value) {
+        for (int i = at + digits - 1; i >= at; --i, value /= 10)
+            text[i] = char('0' + value % 10);
+    };
+    put(0, 4, date.year());
+    put(5, 2, date.month());
+    put(8, 2, date.day());
+    put(11, 2, clock.hour());
+    put(14, 2, clock.minute());
+    put(17, 2, clock.second());
+    put(20, 3, clock.msec());
+    return QString::fromLatin1(text, int(sizeof(text) - 1));
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -29,6 +30,7 @@ private Q_SLOTS:
     void errors();
     void tlsFilesCheckedOnceTheApplicationExists();
     void messageJson();
+    void isoTimeIsQtsIsoDate();
     void mailboxOptions();
     void listenersLine();
     void importSplit_data();
@@ -325,6 +327,28 @@ void TestCommandLine::httpListeningLine()
                    R"("http":"[::1]:8025"})"));
     QVERIFY2(lines.value(2).contains("listening on 127.0.0.1:2525"), lines.value(2));
     QVERIFY2(lines.value(2).contains("HTTP API on http://127.0.0.1:8025"), lines.value(2));
+}
+
+void TestCommandLine::isoTimeIsQtsIsoDate()
+{
+    // Written by hand, it must say what Qt's ISODateWithMs of the UTC time says.
+    const auto qt = [](const QDateTime &t) { return t.toUTC().toString(Qt::ISODateWithMs); };
+    QList<QDateTime> times { QDateTime(QDate(2026, 11, 28), QTime(11, 30, 0, 123), Qt::UTC),
+        QDateTime(QDate(1, 1, 1), QTime(0, 0), Qt::UTC),
+        QDateTime(QDate(9999, 12, 31), QTime(23, 59, 59, 999), Qt::UTC),
+        QDateTime(QDate(1970, 1, 1), QTime(0, 0), Qt::OffsetFromUTC, 5 * 3600 + 1800),
+        QDateTime(QDate(2024, 2, 29), QTime(23, 30), Qt::OffsetFromUTC, -7200),
+        QDateTime::currentDateTime(), QDateTime::currentDateTimeUtc() };
+    QRandomGenerator random(42);
+    for (int i = 0; i < 5000; ++i)
+        times.append(QDateTime::fromMSecsSinceEpoch(
+            random.bounded(qint64(-62135596800000), qint64(253402300799999)), Qt::UTC));
+    for (const QDateTime &t : std::as_const(times))
+        QCOMPARE(EventPrinter::isoTime(t), qt(t));
+    QVERIFY(EventPrinter::isoTime(QDateTime()).isEmpty());
+    // Outside years 1-9999 Qt's own words.
+    const QDateTime far(QDate(12345, 1, 2), QTime(3, 4, 5, 6), Qt::UTC);
+    QCOMPARE(EventPrinter::isoTime(far), qt(far));
 }
 
 void TestCommandLine::mailboxOptions()
