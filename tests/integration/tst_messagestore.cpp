@@ -18,6 +18,7 @@
 #include <QTest>
 
 #include <atomic>
+#include <functional>
 #include <thread>
 
 namespace {
@@ -96,6 +97,70 @@ QStringList forgetText(const QString &condition)
         "DELETE FROM message_text WHERE id " + condition };
 }
 
+// Every string of three of 36 symbols once (a de Bruijn sequence), starting at rotation: about 30
+// KB once compressed, but some 46,000 distinct terms of the substring index.
+QByteArray everyTrigram(int rotation)
+{
+    const QByteArray symbols = "abcdefghijklmnopqrstuvwxyz0123456789";
+    const int k = int(symbols.size());
+    QByteArray sequence;
+    std::vector<int> a(std::size_t(k * 3), 0);
+    // The standard construction (FKM): Lyndon words of length dividing 3, in order.
+    const std::function<void(int, int)> build = [&](int t, int p) {
+        if (t > 3) {
+            if (3 % p == 0)
+                for (int j = 1; j <= p; ++j)
+                    sequence += symbols.at(a[std::size_t(j)]);
+            return;
+        }
+        a[std::size_t(t)] = a[std::size_t(t - p)];
+        build(t + 1, p);
+        for (int j = a[std::size_t(t - p)] + 1; j < k; ++j) {
+            a[std::size_t(t)] = j;
+            build(t + 1, t);
+        }
+    };
+    build(1, 1);
+    sequence = sequence.mid(rotation) + sequence.left(rotation);
+    QByteArray lines; // lines of 76, as a body has them
+    for (qsizetype i = 0; i < sequence.size(); i += 76)
+        lines += sequence.mid(i, 76) + "\r\n";
+    return lines;
+}
+
+qint64 scalarOf(const QString &path, const QString &sql)
+{
+    qint64 value = -1;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", "scalar");
+        db.setDatabaseName(path);
+        QSqlQuery q(db);
+        if (db.open() && q.exec(sql) && q.next())
+            value = q.value(0).toLongLong();
+    }
+    QSqlDatabase::removeDatabase("scalar");
+    return value;
+}
+
+// Counts the warnings of the store that say an index batch was not recorded, while it lives.
+class FailedBatches
+{
+public:
+    FailedBatches() { s_previous = qInstallMessageHandler(&FailedBatches::handle); }
+    ~FailedBatches() { qInstallMessageHandler(s_previous); }
+    static int count() { return s_count.load(); }
+
+private:
+    static void handle(QtMsgType type, const QMessageLogContext &context, const QString &text)
+    {
+        if (text.contains(QLatin1String("indexer: cannot record a batch")))
+            ++s_count;
+        s_previous(type, context, text);
+    }
+    static inline QtMessageHandler s_previous = nullptr;
+    static inline std::atomic<int> s_count { 0 };
+};
+
 } // namespace
 
 class TestMessageStore : public QObject
@@ -115,6 +180,7 @@ private Q_SLOTS:
     void bigIndexBatchWithMailArriving();
     void unindexedMessagesAreIndexedOnOpen();
     void bigBacklogIsRecordedInSeveralTransactions();
+    void indexerTriesAFailedBatchAgain();
     void pruning();
     void reopenKeepsEverything();
     void writeAheadLogIsCutBackAfterBigMail();
@@ -551,6 +617,34 @@ void TestMessageStore::bigBacklogIsRecordedInSeveralTransactions()
     QVERIFY(signalled.contains(ids.at(5)));
     for (int i = 0; i < 6; ++i)
         QCOMPARE(s.summaries("backlogword" + QString::number(i) + 'q', 0, 5).size(), 1);
+}
+
+void TestMessageStore::indexerTriesAFailedBatchAgain()
+{
+    // A batch the indexer could not commit (here: the store's maximum size, reached by the
+    // index's pages where the message's own rows fitted) is tried again once the cause has gone,
+    // with no new mail to wake it. Before, the message stayed out of search until the next one.
+    QTemporaryDir dir;
+    const QString path = dir.filePath("retry.sqlite");
+    SmtpMessageStore s;
+    QVERIFY(s.open(path));
+    QVERIFY(store(s, makeMessage("first", everyTrigram(0))).ok);
+    QVERIFY(waitForIndex(s));
+    const qint64 pageSize = scalarOf(path, "PRAGMA page_size");
+    const qint64 pages = scalarOf(path, "PRAGMA page_count");
+    QVERIFY(pageSize > 0 && pages > 0);
+
+    const FailedBatches failures;
+    const int failedBefore = FailedBatches::count();
+    s.setMaxDatabaseSize((pages + 24) * pageSize);
+    QVERIFY(store(s, makeMessage("zqxsecond", everyTrigram(1000))).ok);
+    QTRY_VERIFY_WITH_TIMEOUT(FailedBatches::count() > failedBefore, 10000);
+    QVERIFY(!s.isIndexCaughtUp());
+    s.setMaxDatabaseSize(0);
+    QTRY_VERIFY_WITH_TIMEOUT(s.isIndexCaughtUp(), 10000);
+    const QList<SmtpMessageSummary> found = s.summaries("zqxsecond", 0, 10);
+    QCOMPARE(found.size(), 1);
+    QCOMPARE(found.constFirst().subject, QString("zqxsecond"));
 }
 
 void TestMessageStore::pruning()

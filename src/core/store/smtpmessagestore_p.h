@@ -208,10 +208,12 @@ public:
     DeliveryStatements *deliveryStatements = nullptr; // the writer's, while its loop runs
     void indexerLoop();
     void indexLoop(QSqlDatabase &db, IndexStatements &statements);
-    bool indexPending(
-        QSqlDatabase &db, IndexStatements &statements, quint64 generation, qint64 newest);
-    bool writeIndex(
-        QSqlDatabase &db, IndexStatements &statements, std::vector<IndexedMessage> &batch);
+    // Both false when there is nothing more to do now; *failed says whether that is because a
+    // read or a commit failed (then the loop tries again later, mail or not).
+    bool indexPending(QSqlDatabase &db, IndexStatements &statements, quint64 generation,
+        qint64 newest, bool *failed);
+    bool writeIndex(QSqlDatabase &db, IndexStatements &statements,
+        std::vector<IndexedMessage> &batch, bool *failed);
     void startIndexer();
     void stopIndexer();
     bool prune(QSqlDatabase &db, QList<qint64> *removed, QString *error);

@@ -48,6 +48,12 @@ constexpr int indexerNiceness = 10;
 // or this long at most (which bounds the search lag under a steady stream).
 constexpr std::chrono::milliseconds quiet { 20 };
 constexpr std::chrono::milliseconds gatherAtMost { 250 };
+// After a batch failed (the file locked by another process for longer than the busy timeout,
+// the disk or the store's maximum size full), it is tried again this long after, then twice as
+// long each time up to the last, or at once when mail comes. Before, only new mail retried it:
+// a store that fell quiet kept its last messages out of search until the next one came.
+constexpr std::chrono::milliseconds firstRetry { 1000 };
+constexpr std::chrono::milliseconds lastRetry { 60000 };
 
 } // namespace
 
@@ -171,12 +177,17 @@ void SmtpMessageStorePrivate::indexerLoop()
 void SmtpMessageStorePrivate::indexLoop(QSqlDatabase &db, IndexStatements &statements)
 {
     quint64 seen = 0;
+    std::chrono::milliseconds retry { 0 }; // after a failure: when to try again without mail
     for (;;) {
         quint64 generation = 0;
         qint64 newest = 0;
         {
             std::unique_lock lock(mutex);
-            indexWake.wait(lock, [&] { return indexerStopping || commitGeneration != seen; });
+            const auto woken = [&] { return indexerStopping || commitGeneration != seen; };
+            if (retry.count() > 0)
+                indexWake.wait_for(lock, retry, woken);
+            else
+                indexWake.wait(lock, woken);
             if (indexerStopping)
                 return;
             // Let a stream of mail gather into one batch: each batch is a read of the waiting
@@ -198,21 +209,27 @@ void SmtpMessageStorePrivate::indexLoop(QSqlDatabase &db, IndexStatements &state
             generation = seen = commitGeneration;
             newest = newestCommitted;
         }
-        while (indexPending(db, statements, generation, newest)) {
+        bool failed = false;
+        while (indexPending(db, statements, generation, newest, &failed)) {
             std::lock_guard lock(mutex);
             if (indexerStopping)
                 return;
         }
+        if (failed) {
+            retry = retry.count() == 0 ? firstRetry : std::min(retry * 2, lastRetry);
+            continue;
+        }
+        retry = std::chrono::milliseconds { 0 };
         // After the index has caught up, so that a search never waits for the training.
         trainDictionaryIfDue(db);
     }
 }
 
 // Indexes one batch of what is waiting. False when there is nothing left (then, unless mail came
-// meanwhile, the index has caught up with every message up to newest) or when it failed (it is
-// tried again after the next commit).
+// meanwhile, the index has caught up with every message up to newest) or when it failed
+// (*failed: it is tried again after the next commit or a while).
 bool SmtpMessageStorePrivate::indexPending(
-    QSqlDatabase &db, IndexStatements &statements, quint64 generation, qint64 newest)
+    QSqlDatabase &db, IndexStatements &statements, quint64 generation, qint64 newest, bool *failed)
 {
     std::vector<IndexedMessage> batch;
     {
@@ -231,6 +248,7 @@ bool SmtpMessageStorePrivate::indexPending(
                 .arg(batchMessages));
         if (!query.exec()) {
             qCWarning(lcSmtpStore) << "indexer: cannot read:" << query.lastError().text();
+            *failed = true;
             return false;
         }
         qint64 bytes = 0;
@@ -293,7 +311,7 @@ bool SmtpMessageStorePrivate::indexPending(
         return false;
     }
 
-    return writeIndex(db, statements, batch);
+    return writeIndex(db, statements, batch, failed);
 }
 
 namespace {
@@ -464,7 +482,7 @@ void SmtpMessageStorePrivate::trainDictionaryIfDue(QSqlDatabase &db)
 // committed. False when a transaction failed (what is left of the batch stays waiting, and is
 // tried again after the next commit of mail) or the store is closing.
 bool SmtpMessageStorePrivate::writeIndex(
-    QSqlDatabase &db, IndexStatements &statements, std::vector<IndexedMessage> &batch)
+    QSqlDatabase &db, IndexStatements &statements, std::vector<IndexedMessage> &batch, bool *failed)
 {
     size_t next = 0;
     while (next < batch.size()) {
@@ -509,6 +527,7 @@ bool SmtpMessageStorePrivate::writeIndex(
             db.rollback();
             write.unlock();
             qCWarning(lcSmtpStore) << "indexer: cannot record a batch:" << error;
+            *failed = true;
             return false;
         }
         write.unlock();
