@@ -36,7 +36,8 @@ if db.execute("PRAGMA user_version").fetchone()[0] < 7:
 db.create_function("mailbox_of", 1, mailbox_of, deterministic=True)
 started = time.time()
 db.execute("BEGIN IMMEDIATE")
-# An UPDATE fires none of the mailbox triggers (they watch inserts and deletes): recount below.
+# An UPDATE fires none of the mailbox triggers (they watch deletes; the store counts new mail
+# itself), nor does this script's INSERT: recount below.
 db.execute("UPDATE message_mailboxes SET mailbox = mailbox_of(message)")
 db.execute("""INSERT OR IGNORE INTO message_mailboxes (mailbox, message)
               SELECT 'project-tiny', id FROM messages WHERE id % 2000 = 0""")

@@ -98,6 +98,16 @@ void TestStoreStatement::storesWhatQSqlQueryStores()
     QCOMPARE(statement.changes(), 1);
 
     QCOMPARE(row(2), row(1));
+    // Text handed over in UTF-8 already: the same row.
+    statement.bind(0, 6);
+    statement.bindText(1, text.toUtf8());
+    statement.bind(2, blob);
+    statement.bindText(3, QByteArray());
+    statement.bindText(4, QByteArray(""));
+    statement.bind(5, emptyBlob);
+    statement.bind(6, -(qint64(1) << 40));
+    QVERIFY2(statement.exec(&error), qPrintable(error));
+    QCOMPARE(row(6), row(1));
     QCOMPARE(row(2),
         QStringLiteral("text:%1|blob:%2|null:|text:|blob:|integer:%3")
             .arg(QString::fromLatin1(text.toUtf8().toHex().toUpper()),
@@ -126,6 +136,9 @@ void TestStoreStatement::failuresAreReportedAndPassing()
     QVERIFY(!statement.exec(&error));
     QVERIFY2(error.contains(QLatin1String("too big")), qPrintable(error));
     QCOMPARE(row(1), QStringLiteral("no row"));
+    // Still refused while that parameter keeps the refused value, whatever else is bound.
+    statement.bind(0, 1);
+    QVERIFY(!statement.exec(&error));
     // Bound again within the limit, it runs.
     statement.bind(1, QString(20, QLatin1Char('x')));
     QVERIFY2(statement.exec(&error), qPrintable(error));
@@ -139,6 +152,15 @@ void TestStoreStatement::failuresAreReportedAndPassing()
     statement.bind(0, 2);
     QVERIFY2(statement.exec(&error), qPrintable(error));
     QCOMPARE(statement.lastInsertId(), 2);
+
+    // Prepared again, nothing refused before counts.
+    sqlite3_limit(handle, SQLITE_LIMIT_LENGTH, 64);
+    statement.bind(1, QString(65, QLatin1Char('y')));
+    sqlite3_limit(handle, SQLITE_LIMIT_LENGTH, limit);
+    QVERIFY(statement.prepare(m_db, "INSERT INTO t (id, a, f) VALUES (?, ?, 0)", &error));
+    statement.bind(0, 3);
+    statement.bind(1, QStringLiteral("again"));
+    QVERIFY2(statement.exec(&error), qPrintable(error));
 }
 
 void TestStoreStatement::bindingsOutliveTheirArguments()

@@ -94,6 +94,7 @@ struct IndexedMessage
     MimeParsedMessage parsed;
     StoreCompression::Stored html; // the HTML body as message_html keeps it
     StoreCompression::Stored textBody; // the text body as message_text keeps it (its c3)
+    QByteArray textUtf8; // the parse's text body in UTF-8 (null when it has none), made once
 };
 
 // The statements that store new mail, prepared once per writer connection (storewriter.cpp).

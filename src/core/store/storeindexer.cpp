@@ -276,8 +276,9 @@ bool SmtpMessageStorePrivate::indexPending(
             if (!m.parsed.htmlBody.isEmpty())
                 m.html = StoreCompression::encodeBody(
                     m.parsed.htmlBody.toUtf8(), inRaw, rawEncoding, dictionary.get());
-            m.textBody = StoreCompression::encodeBody(
-                m.parsed.textBody.toUtf8(), inRaw, rawEncoding, dictionary.get());
+            m.textUtf8 = m.parsed.textBody.toUtf8();
+            m.textBody
+                = StoreCompression::encodeBody(m.textUtf8, inRaw, rawEncoding, dictionary.get());
             // The sender column: From, the envelope sender and Reply-To (what reply-to: and
             // addressed: look for).
             m.sender = m.parsed.from + QLatin1Char(' ') + mailFrom;
@@ -351,12 +352,15 @@ bool writeIndexedMessage(IndexStatements &st, const IndexedMessage &m, QString *
     QStringList names;
     for (const SmtpMimePart &a : p.attachments())
         names.append(a.fileName());
-    const QString row[] { text(p.subject), m.sender, m.recipients, text(p.textBody),
-        text(names.join(QLatin1Char(' '))) };
+    // Each column in UTF-8 once, for the three statements (the body was converted for
+    // encodeBody() already).
+    const QByteArray row[] { text(p.subject).toUtf8(), m.sender.toUtf8(), m.recipients.toUtf8(),
+        m.textUtf8.isNull() ? QByteArray("") : m.textUtf8,
+        text(names.join(QLatin1Char(' '))).toUtf8() };
     for (StoreStatement *q : { &st.text, &st.words, &st.trigram }) {
         q->bind(0, m.id);
         for (int column = 0; column < 5; ++column)
-            q->bind(column + 1, row[column]);
+            q->bindText(column + 1, row[column]);
     }
     // The body as encodeBody() keeps it (storecompression.h): a zstd frame or a reference to the
     // raw bytes is a blob, verbatim text stays text.

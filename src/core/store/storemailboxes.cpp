@@ -1,5 +1,6 @@
-// SmtpMessageStore's mailboxes: the list with the counts the schema's triggers keep (table
-// mailboxes), one mailbox's counts, ending a mailbox, and the per-mailbox maximum.
+// SmtpMessageStore's mailboxes: the list with the counts the store keeps (table mailboxes: new mail
+// added by the writer, the rest by the schema's triggers), one mailbox's counts, ending a mailbox,
+// and the per-mailbox maximum.
 #include "store/smtpmessagestore_p.h"
 
 #include <QSqlError>

@@ -309,18 +309,6 @@ const char *const schemaV10[] = {
     messagesDeletedTrigger,
 };
 
-// Version 13: the writer adds a commit's new mail to the counters row and to its mailboxes' counts
-// once per commit (storewriter.cpp), instead of a trigger per inserted row. A trigger made each
-// insert a statement SQLite might have to undo alone, so it kept a statement journal of every page
-// the insert changed, and past 64 KiB wrote it to a temporary file: strace counted 46 files
-// created in /var/tmp and about 5,000 writes to them for 5,000 messages of bench/ingest.sh's W2,
-// and a full temporary directory would have failed the commit of mail the store had room for.
-// Deletes and read flags keep their triggers: they are not on the path of the 250.
-const char *const schemaV13[] = {
-    "DROP TRIGGER IF EXISTS counters_inserted",
-    "DROP TRIGGER IF EXISTS mailbox_joined",
-};
-
 // Version 11: the zstd dictionaries the store trained on its own mail (storecompression.h), by
 // the id their frames name. None is ever removed: any frame may name it.
 const char *const schemaV11[] = {
@@ -340,6 +328,20 @@ const char *const schemaV12[] = {
         SELECT id, c0, c1, c2, smtp_text(c3, id), c4 FROM message_text)",
     "DROP TRIGGER messages_deleted",
     messagesDeletedTrigger,
+};
+
+// Version 13: the writer adds a commit's new mail to the counters row and to its mailboxes' counts
+// once per commit (storewriter.cpp), instead of a trigger per inserted row. A trigger made each
+// insert a statement SQLite might have to undo alone, so it kept a statement journal of every page
+// the insert changed, and past 64 KiB wrote it to a temporary file: strace counted 46 files
+// created in /var/tmp and about 5,000 writes to them for 5,000 messages of bench/ingest.sh's W2,
+// and a full temporary directory would have failed the commit of mail the store had room for.
+// Deletes and read flags keep their triggers, and so does the pruning a delivery's commit runs when
+// the store is at a maximum the user set (setMaxMessages, setMaxMessagesPerMailbox): that commit
+// still keeps a statement journal, in a temporary file past 64 KiB.
+const char *const schemaV13[] = {
+    "DROP TRIGGER IF EXISTS counters_inserted",
+    "DROP TRIGGER IF EXISTS mailbox_joined",
 };
 
 template<size_t N>

@@ -15,6 +15,8 @@ bool StoreStatement::prepare(const QSqlDatabase &db, const char *sql, QString *e
 {
     sqlite3_finalize(m_statement);
     m_statement = nullptr;
+    m_bytes.clear();
+    m_refused.clear();
     m_db = StoreSqlite::handle(db);
     if (!m_db) {
         *error = QStringLiteral("no SQLite handle");
@@ -27,54 +29,62 @@ bool StoreStatement::prepare(const QSqlDatabase &db, const char *sql, QString *e
         m_statement = nullptr;
         return false;
     }
-    m_bytes.assign(std::size_t(sqlite3_bind_parameter_count(m_statement)), QByteArray());
+    const auto parameters = std::size_t(sqlite3_bind_parameter_count(m_statement));
+    m_bytes.assign(parameters, QByteArray());
+    m_refused.assign(parameters, SQLITE_OK);
     return true;
 }
 
 void StoreStatement::bind(int index, qint64 value)
 {
-    noteBound(sqlite3_bind_int64(m_statement, index + 1, value));
+    noteBound(index, sqlite3_bind_int64(m_statement, index + 1, value));
 }
 
 void StoreStatement::bind(int index, const QString &value)
 {
-    if (value.isNull()) {
-        noteBound(sqlite3_bind_null(m_statement, index + 1));
+    bindText(index, value.isNull() ? QByteArray() : value.toUtf8());
+}
+
+void StoreStatement::bindText(int index, const QByteArray &utf8)
+{
+    if (utf8.isNull()) {
+        noteBound(index, sqlite3_bind_null(m_statement, index + 1));
         return;
     }
     QByteArray &bytes = m_bytes.at(std::size_t(index));
-    bytes = value.toUtf8();
-    // Kept in m_bytes until bound again: SQLite reads it when the statement runs, uncopied.
-    noteBound(sqlite3_bind_text(
-        m_statement, index + 1, bytes.constData(), int(bytes.size()), SQLITE_STATIC));
+    bytes = utf8; // shares the caller's bytes, kept until bound again: SQLite reads them uncopied
+    noteBound(index,
+        sqlite3_bind_text64(m_statement, index + 1, bytes.constData(), sqlite3_uint64(bytes.size()),
+            SQLITE_STATIC, SQLITE_UTF8));
 }
 
 void StoreStatement::bind(int index, const QByteArray &value)
 {
     if (value.isNull()) {
-        noteBound(sqlite3_bind_null(m_statement, index + 1));
+        noteBound(index, sqlite3_bind_null(m_statement, index + 1));
         return;
     }
     QByteArray &bytes = m_bytes.at(std::size_t(index));
-    bytes = value; // shares the caller's bytes
-    noteBound(sqlite3_bind_blob(
-        m_statement, index + 1, bytes.constData(), int(bytes.size()), SQLITE_STATIC));
+    bytes = value;
+    noteBound(index,
+        sqlite3_bind_blob64(m_statement, index + 1, bytes.constData(), sqlite3_uint64(bytes.size()),
+            SQLITE_STATIC));
 }
 
-void StoreStatement::noteBound(int rc)
+void StoreStatement::noteBound(int index, int rc)
 {
     // A value SQLite refused (too big, no memory) left NULL in its place: the statement must not
-    // run with it.
-    if (rc != SQLITE_OK && m_bindError == SQLITE_OK)
-        m_bindError = rc;
+    // run until that parameter is bound again.
+    m_refused.at(std::size_t(index)) = rc;
 }
 
 bool StoreStatement::exec(QString *error)
 {
-    if (m_bindError != SQLITE_OK) {
-        *error = QString::fromUtf8(sqlite3_errstr(m_bindError));
-        m_bindError = SQLITE_OK;
-        return false;
+    for (const int refused : m_refused) {
+        if (refused != SQLITE_OK) {
+            *error = QString::fromUtf8(sqlite3_errstr(refused));
+            return false;
+        }
     }
     int rc = SQLITE_ROW;
     while (rc == SQLITE_ROW)

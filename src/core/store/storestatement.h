@@ -35,20 +35,24 @@ public:
     void bind(int index, qint64 value);
     void bind(int index, const QString &value);
     void bind(int index, const QByteArray &value); // a blob
+    void bindText(int index, const QByteArray &utf8); // text already in UTF-8 (null: NULL)
 
     // Runs the statement to its end, then resets it. False, with SQLite's message in *error,
-    // when it fails or a value bound since the last run was refused (too big for SQLite); the
-    // transaction is then the caller's to roll back.
+    // when it fails or when a parameter's value was refused (too big for SQLite) and has not been
+    // bound again since; the transaction is then the caller's to roll back. Every parameter must
+    // have been bound: one left out keeps its last value (or NULL), unlike QSqlQuery, which
+    // refused to run.
     bool exec(QString *error);
-    // The rowid the connection's last insert made, and the rows the last exec() changed.
+    // The rowid the connection's last insert made, and the rows its last statement changed (both
+    // the connection's: right after this exec(), this statement's).
     qint64 lastInsertId() const;
     int changes() const;
 
 private:
-    void noteBound(int rc);
+    void noteBound(int index, int rc);
 
     sqlite3 *m_db = nullptr;
-    int m_bindError = 0; // SQLITE_OK
     sqlite3_stmt *m_statement = nullptr;
     std::vector<QByteArray> m_bytes; // what a bound text or blob points into, while it is bound
+    std::vector<int> m_refused; // per parameter: SQLite's code when it refused the last value
 };
