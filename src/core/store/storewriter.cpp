@@ -87,7 +87,7 @@ bool SmtpMessageStorePrivate::prune(QSqlDatabase &db, QList<qint64> *removed, QS
     return true;
 }
 
-// Preparing these (and compiling the triggers they fire) for every commit cost more than the
+// Preparing these (and compiling the triggers they fired) for every commit cost more than the
 // inserts themselves when a commit holds one message, as it does for an app that sends one
 // message per connection: they are prepared once and bound again for each message.
 struct DeliveryStatements
