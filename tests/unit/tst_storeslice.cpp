@@ -2,7 +2,10 @@
 // StoreCompression::Slice): when the store takes one, and what a damaged one reads as.
 #include "store/storecompression.h"
 
+#include <QRandomGenerator>
 #include <QTest>
+
+#include <cstring>
 
 using namespace StoreCompression;
 
@@ -14,6 +17,7 @@ private Q_SLOTS:
     void bodyInTheRawBytesIsAReference();
     void otherBodiesAreKeptAsBefore();
     void searchIsLinearInTheSizes();
+    void referenceIsTheFirstOccurrence();
     void referenceReadsBack_data();
     void referenceReadsBack();
     void onlyReferencesAreSlices();
@@ -91,6 +95,57 @@ void TestStoreSlice::searchIsLinearInTheSizes()
     QByteArray read;
     QVERIFY(decode(stored.bytes, stored.encoding, &read));
     QCOMPARE(read, body);
+}
+
+void TestStoreSlice::referenceIsTheFirstOccurrence()
+{
+    // Where the body is found first (its first bytes, then the rest) must be where memmem()
+    // finds it: the first place it occurs, or none. Two letters, so that a body's first bytes
+    // occur again and again where the body does not, and bodies cut from the raw bytes, changed
+    // in one byte, or repeated.
+    QRandomGenerator random(12);
+    const auto letters = [&](qsizetype size) {
+        QByteArray bytes(size, Qt::Uninitialized);
+        for (char &c : bytes)
+            c = random.bounded(8) == 0 ? 'b' : 'a';
+        return bytes;
+    };
+    int found = 0;
+    for (int round = 0; round < 3000; ++round) {
+        QByteArray raw = letters(64 + random.bounded(600));
+        const qsizetype size = 64 + random.bounded(qMin<qsizetype>(200, raw.size() - 63));
+        const qsizetype from = random.bounded(raw.size() - size + 1);
+        QByteArray body = raw.mid(from, size);
+        switch (random.bounded(4)) {
+        case 0: // changed in one byte: found elsewhere, or not at all
+            body[random.bounded(int(body.size()))] = 'c';
+            break;
+        case 1: // the body again further on
+            raw += letters(random.bounded(100)) + body;
+            break;
+        case 2: // its first 32 bytes many times before it, each followed by something else
+            for (int i = 0; i < 6; ++i)
+                raw.prepend(body.left(32) + "x");
+            break;
+        default:
+            break;
+        }
+        const void *at
+            = memmem(raw.constData(), size_t(raw.size()), body.constData(), size_t(body.size()));
+        const Stored stored = encodeBody(body, raw, Zstd, nullptr);
+        if (!at) {
+            QCOMPARE(stored.encoding, int(Zstd));
+            continue;
+        }
+        ++found;
+        QCOMPARE(stored.encoding, int(RawSlice));
+        const auto slice = sliceOf(stored.bytes);
+        QVERIFY(slice);
+        QCOMPARE(slice->offset, qint64(static_cast<const char *>(at) - raw.constData()));
+        QCOMPARE(slice->length, body.size());
+    }
+    QVERIFY(found > 1000); // both kinds, many times
+    QVERIFY(found < 2900);
 }
 
 void TestStoreSlice::referenceReadsBack_data()
