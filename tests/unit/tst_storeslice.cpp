@@ -146,6 +146,21 @@ void TestStoreSlice::referenceIsTheFirstOccurrence()
     }
     QVERIFY(found > 1000); // both kinds, many times
     QVERIFY(found < 2900);
+
+    // Far into big raw bytes: after 200 KB without its first bytes, and after 200 KB holding
+    // them (and more of it) again and again; not there at all.
+    const QByteArray body = bodyOf(20);
+    const QByteArray filler(200000, 'z');
+    const QByteArray decoys = QByteArray(body.left(40) + "!").repeated(5000);
+    const QList<QByteArray> befores { filler, decoys, QByteArray(filler + decoys),
+        QByteArray(decoys + filler) };
+    for (const QByteArray &before : befores) {
+        const QByteArray raw = before + body + filler;
+        const auto slice = sliceOf(encodeBody(body, raw, Zstd, nullptr).bytes);
+        QVERIFY(slice);
+        QCOMPARE(slice->offset, before.size());
+        QCOMPARE(encodeBody(body, QByteArray(before + filler), Zstd, nullptr).encoding, int(Zstd));
+    }
 }
 
 void TestStoreSlice::referenceReadsBack_data()
