@@ -1,6 +1,7 @@
 // SmtpMessageStore on real SQLite files: group commit, reads, flags, pruning, refusal of files
 // that are not ours, and failures that must reach the client as 451 without losing mail.
 #include "smtptestclient.h"
+#include "sqltesthelpers.h"
 
 #include <smtpmessagestore.h>
 #include <smtpserver.h>
@@ -126,20 +127,6 @@ QByteArray everyTrigram(int rotation)
     for (qsizetype i = 0; i < sequence.size(); i += 76)
         lines += sequence.mid(i, 76) + "\r\n";
     return lines;
-}
-
-qint64 scalarOf(const QString &path, const QString &sql)
-{
-    qint64 value = -1;
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", "scalar");
-        db.setDatabaseName(path);
-        QSqlQuery q(db);
-        if (db.open() && q.exec(sql) && q.next())
-            value = q.value(0).toLongLong();
-    }
-    QSqlDatabase::removeDatabase("scalar");
-    return value;
 }
 
 // Counts the warnings of the store that say an index batch was not recorded, while it lives.
@@ -630,8 +617,8 @@ void TestMessageStore::indexerTriesAFailedBatchAgain()
     QVERIFY(s.open(path));
     QVERIFY(store(s, makeMessage("first", everyTrigram(0))).ok);
     QVERIFY(waitForIndex(s));
-    const qint64 pageSize = scalarOf(path, "PRAGMA page_size");
-    const qint64 pages = scalarOf(path, "PRAGMA page_count");
+    const qint64 pageSize = SqlTest::scalarOn(path, "PRAGMA page_size");
+    const qint64 pages = SqlTest::scalarOn(path, "PRAGMA page_count");
     QVERIFY(pageSize > 0 && pages > 0);
 
     const FailedBatches failures;

@@ -2,6 +2,7 @@
 // and HTML body), mail that does not compress and spooled big mail stay verbatim, rows of both
 // kinds live side by side in one store, and an older store is migrated without rewriting a row.
 // Every read gives back the exact bytes that were received.
+#include "sqltesthelpers.h"
 #include "storedelivery.h"
 
 #include <smtpmessagestore.h>
@@ -186,34 +187,8 @@ bool execOn(const QString &path, const QString &sql, const QVariantList &binding
     return ok;
 }
 
-// The first column of the first row the statement gives on the file; invalid when it gives none
-// (or fails).
-QVariant valueOn(const QString &path, const QString &sql, const QVariantList &bindings = {})
-{
-    QVariant value;
-    const QString name = QStringLiteral("value");
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        db.setDatabaseName(path);
-        if (db.open()) {
-            QSqlQuery q(db);
-            q.prepare(sql);
-            for (const QVariant &binding : bindings)
-                q.addBindValue(binding);
-            if (q.exec() && q.next())
-                value = q.value(0);
-        }
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(name);
-    return value;
-}
-
-qint64 scalarOn(const QString &path, const QString &sql)
-{
-    const QVariant value = valueOn(path, sql);
-    return value.isValid() ? value.toLongLong() : -1;
-}
+using SqlTest::scalarOn;
+using SqlTest::valueOn;
 
 QByteArray bytesOn(const QString &path, const QString &sql, qint64 id)
 {

@@ -72,102 +72,20 @@ int flush(LogFile *log)
     return writeReal(log, log->buffer, bytes, log->start);
 }
 
-// The methods a wrapped file (LogFile, DatabaseFile) leaves to the default VFS's file.
-template<typename File>
-sqlite3_file *realOf(sqlite3_file *file)
+// A method a wrapped file (LogFile, DatabaseFile) leaves to the default VFS's file:
+// Forward<File, &sqlite3_io_methods::xLock>::call has xLock's signature and calls the real
+// file's xLock with the same arguments.
+template<typename File, auto method, typename = decltype(method)>
+struct Forward;
+template<typename File, auto method, typename Result, typename... Arguments>
+struct Forward<File, method, Result (*sqlite3_io_methods::*)(sqlite3_file *, Arguments...)>
 {
-    return reinterpret_cast<File *>(file)->real;
-}
-template<typename File>
-int forwardRead(sqlite3_file *file, void *data, int bytes, sqlite3_int64 offset)
-{
-    sqlite3_file *real = realOf<File>(file);
-    return real->pMethods->xRead(real, data, bytes, offset);
-}
-template<typename File>
-int forwardWrite(sqlite3_file *file, const void *data, int bytes, sqlite3_int64 offset)
-{
-    sqlite3_file *real = realOf<File>(file);
-    return real->pMethods->xWrite(real, data, bytes, offset);
-}
-template<typename File>
-int forwardTruncate(sqlite3_file *file, sqlite3_int64 size)
-{
-    sqlite3_file *real = realOf<File>(file);
-    return real->pMethods->xTruncate(real, size);
-}
-template<typename File>
-int forwardSync(sqlite3_file *file, int flags)
-{
-    sqlite3_file *real = realOf<File>(file);
-    return real->pMethods->xSync(real, flags);
-}
-template<typename File>
-int forwardFileSize(sqlite3_file *file, sqlite3_int64 *size)
-{
-    sqlite3_file *real = realOf<File>(file);
-    return real->pMethods->xFileSize(real, size);
-}
-template<typename File>
-int forwardLock(sqlite3_file *file, int level)
-{
-    sqlite3_file *real = realOf<File>(file);
-    return real->pMethods->xLock(real, level);
-}
-template<typename File>
-int forwardUnlock(sqlite3_file *file, int level)
-{
-    sqlite3_file *real = realOf<File>(file);
-    return real->pMethods->xUnlock(real, level);
-}
-template<typename File>
-int forwardCheckReservedLock(sqlite3_file *file, int *reserved)
-{
-    sqlite3_file *real = realOf<File>(file);
-    return real->pMethods->xCheckReservedLock(real, reserved);
-}
-template<typename File>
-int forwardFileControl(sqlite3_file *file, int op, void *argument)
-{
-    sqlite3_file *real = realOf<File>(file);
-    return real->pMethods->xFileControl(real, op, argument);
-}
-template<typename File>
-int forwardSectorSize(sqlite3_file *file)
-{
-    sqlite3_file *real = realOf<File>(file);
-    return real->pMethods->xSectorSize(real);
-}
-template<typename File>
-int forwardDeviceCharacteristics(sqlite3_file *file)
-{
-    sqlite3_file *real = realOf<File>(file);
-    return real->pMethods->xDeviceCharacteristics(real);
-}
-template<typename File>
-int forwardShmMap(sqlite3_file *file, int region, int size, int extend, void volatile **memory)
-{
-    sqlite3_file *real = realOf<File>(file);
-    return real->pMethods->xShmMap(real, region, size, extend, memory);
-}
-template<typename File>
-int forwardShmUnmap(sqlite3_file *file, int deleteFlag)
-{
-    sqlite3_file *real = realOf<File>(file);
-    return real->pMethods->xShmUnmap(real, deleteFlag);
-}
-template<typename File>
-int forwardFetch(sqlite3_file *file, sqlite3_int64 offset, int bytes, void **page)
-{
-    sqlite3_file *real = realOf<File>(file);
-    return real->pMethods->xFetch(real, offset, bytes, page);
-}
-template<typename File>
-int forwardUnfetch(sqlite3_file *file, sqlite3_int64 offset, void *page)
-{
-    sqlite3_file *real = realOf<File>(file);
-    return real->pMethods->xUnfetch(real, offset, page);
-}
+    static Result call(sqlite3_file *file, Arguments... arguments)
+    {
+        sqlite3_file *real = reinterpret_cast<File *>(file)->real;
+        return (real->pMethods->*method)(real, arguments...);
+    }
+};
 
 int logClose(sqlite3_file *file)
 {
@@ -186,7 +104,7 @@ int logRead(sqlite3_file *file, void *data, int bytes, sqlite3_int64 offset)
     LogFile *log = logOf(file);
     if (const int rc = flush(log); rc != SQLITE_OK)
         return rc;
-    return forwardRead<LogFile>(file, data, bytes, offset);
+    return Forward<LogFile, &sqlite3_io_methods::xRead>::call(file, data, bytes, offset);
 }
 
 // Room for bytes more in the buffer, which grows by doubling up to StoreWalVfs::bufferBytes.
@@ -255,7 +173,7 @@ int logTruncate(sqlite3_file *file, sqlite3_int64 size)
     if (const int rc = flush(log); rc != SQLITE_OK)
         return rc;
     log->end = std::min(log->end, size);
-    return forwardTruncate<LogFile>(file, size);
+    return Forward<LogFile, &sqlite3_io_methods::xTruncate>::call(file, size);
 }
 
 int logSync(sqlite3_file *file, int flags)
@@ -263,7 +181,7 @@ int logSync(sqlite3_file *file, int flags)
     LogFile *log = logOf(file);
     if (const int rc = flush(log); rc != SQLITE_OK)
         return rc;
-    return forwardSync<LogFile>(file, flags);
+    return Forward<LogFile, &sqlite3_io_methods::xSync>::call(file, flags);
 }
 
 int logFileSize(sqlite3_file *file, sqlite3_int64 *size)
@@ -271,7 +189,7 @@ int logFileSize(sqlite3_file *file, sqlite3_int64 *size)
     LogFile *log = logOf(file);
     if (const int rc = flush(log); rc != SQLITE_OK)
         return rc;
-    return forwardFileSize<LogFile>(file, size);
+    return Forward<LogFile, &sqlite3_io_methods::xFileSize>::call(file, size);
 }
 
 // Version 1: a log is never memory-mapped and has no shared memory (the database file has).
@@ -283,12 +201,12 @@ const sqlite3_io_methods logMethods = {
     logTruncate,
     logSync,
     logFileSize,
-    forwardLock<LogFile>,
-    forwardUnlock<LogFile>,
-    forwardCheckReservedLock<LogFile>,
-    forwardFileControl<LogFile>,
-    forwardSectorSize<LogFile>,
-    forwardDeviceCharacteristics<LogFile>,
+    Forward<LogFile, &sqlite3_io_methods::xLock>::call,
+    Forward<LogFile, &sqlite3_io_methods::xUnlock>::call,
+    Forward<LogFile, &sqlite3_io_methods::xCheckReservedLock>::call,
+    Forward<LogFile, &sqlite3_io_methods::xFileControl>::call,
+    Forward<LogFile, &sqlite3_io_methods::xSectorSize>::call,
+    Forward<LogFile, &sqlite3_io_methods::xDeviceCharacteristics>::call,
     nullptr,
     nullptr,
     nullptr,
@@ -324,7 +242,7 @@ int databaseShmLock(sqlite3_file *file, int offset, int n, int flags)
         // readers' locks first) may write anywhere: a write is a rewrite only past this point.
         database->log->end = 0;
     }
-    return database->real->pMethods->xShmLock(database->real, offset, n, flags);
+    return Forward<DatabaseFile, &sqlite3_io_methods::xShmLock>::call(file, offset, n, flags);
 }
 
 void databaseShmBarrier(sqlite3_file *file)
@@ -332,30 +250,30 @@ void databaseShmBarrier(sqlite3_file *file)
     DatabaseFile *database = databaseOf(file);
     if (database->log)
         flush(database->log);
-    database->real->pMethods->xShmBarrier(database->real);
+    Forward<DatabaseFile, &sqlite3_io_methods::xShmBarrier>::call(file);
 }
 
 // Version 3, as the default VFS's database files are (openDatabase() checks it).
 const sqlite3_io_methods databaseMethods = {
     3,
     databaseClose,
-    forwardRead<DatabaseFile>,
-    forwardWrite<DatabaseFile>,
-    forwardTruncate<DatabaseFile>,
-    forwardSync<DatabaseFile>,
-    forwardFileSize<DatabaseFile>,
-    forwardLock<DatabaseFile>,
-    forwardUnlock<DatabaseFile>,
-    forwardCheckReservedLock<DatabaseFile>,
-    forwardFileControl<DatabaseFile>,
-    forwardSectorSize<DatabaseFile>,
-    forwardDeviceCharacteristics<DatabaseFile>,
-    forwardShmMap<DatabaseFile>,
+    Forward<DatabaseFile, &sqlite3_io_methods::xRead>::call,
+    Forward<DatabaseFile, &sqlite3_io_methods::xWrite>::call,
+    Forward<DatabaseFile, &sqlite3_io_methods::xTruncate>::call,
+    Forward<DatabaseFile, &sqlite3_io_methods::xSync>::call,
+    Forward<DatabaseFile, &sqlite3_io_methods::xFileSize>::call,
+    Forward<DatabaseFile, &sqlite3_io_methods::xLock>::call,
+    Forward<DatabaseFile, &sqlite3_io_methods::xUnlock>::call,
+    Forward<DatabaseFile, &sqlite3_io_methods::xCheckReservedLock>::call,
+    Forward<DatabaseFile, &sqlite3_io_methods::xFileControl>::call,
+    Forward<DatabaseFile, &sqlite3_io_methods::xSectorSize>::call,
+    Forward<DatabaseFile, &sqlite3_io_methods::xDeviceCharacteristics>::call,
+    Forward<DatabaseFile, &sqlite3_io_methods::xShmMap>::call,
     databaseShmLock,
     databaseShmBarrier,
-    forwardShmUnmap<DatabaseFile>,
-    forwardFetch<DatabaseFile>,
-    forwardUnfetch<DatabaseFile>,
+    Forward<DatabaseFile, &sqlite3_io_methods::xShmUnmap>::call,
+    Forward<DatabaseFile, &sqlite3_io_methods::xFetch>::call,
+    Forward<DatabaseFile, &sqlite3_io_methods::xUnfetch>::call,
 };
 
 sqlite3_vfs *realVfs(sqlite3_vfs *vfs)
