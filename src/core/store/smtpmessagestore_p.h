@@ -85,6 +85,7 @@ struct StoreJob
 struct IndexedMessage
 {
     qint64 id = 0;
+    qint64 receivedAt = 0; // ms since the epoch, as the messages row has it
     QString sender; // the FTS columns built from the envelope and the parse
     QString recipients;
     // The From and To headers as the messages row has them (what the delete trigger tells
