@@ -95,6 +95,7 @@ private Q_SLOTS:
     void maxPerMailboxSharedMessage();
     void storeAllIsOneTransaction();
     void deliveryKeepsNoStatementJournal();
+    void pruningAfterDeliveryKeepsNoStatementJournal();
     void search();
     void routingOrder();
     void recipientHandlerSetsMailbox();
@@ -311,6 +312,58 @@ void TestMailboxes::deliveryKeepsNoStatementJournal()
     QVERIFY(again.open(path));
     QCOMPARE(again.count(), 303);
     QCOMPARE(again.unreadCount(), 303);
+}
+
+void TestMailboxes::pruningAfterDeliveryKeepsNoStatementJournal()
+{
+    // At a maximum every commit of mail prunes. Its deletes fire triggers: in the mail's own
+    // transaction each kept a statement journal, a temporary file past 64 KiB, on the 250's path.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("capped.sqlite"));
+    SmtpMessageStore store;
+    QVERIFY(store.open(path));
+    store.setMaxMessages(12);
+    store.setMaxMessagesPerMailbox(5);
+    QSignalSpy pruned(&store, &SmtpMessageStore::messagesPruned);
+    const quint64 before = StoreWalVfs::statementJournalsOpened();
+    QList<qint64> delivered;
+    for (int round = 0; round < 6; ++round) {
+        QList<SmtpMessage> batch;
+        for (int i = 0; i < 4; ++i) {
+            const int n = round * 4 + i;
+            batch.append(makeMessage("capped" + QByteArray::number(n),
+                { QStringLiteral("box-%1").arg(n % 3), QStringLiteral("all") }));
+        }
+        QString error;
+        const QList<qint64> ids = store.storeAll(batch, &error);
+        QVERIFY2(ids.size() == 4, qPrintable(error));
+        delivered += ids;
+        // Within both maximums as soon as the commit's completion comes.
+        QCOMPARE_LE(store.count(), 5);
+        QCOMPARE_LE(store.count(QStringLiteral("all")), 5);
+    }
+    QVERIFY(waitForIndex(store));
+    QCOMPARE(StoreWalVfs::statementJournalsOpened(), before);
+    // The five newest stayed (every message is in "all"), and only they are found.
+    QCOMPARE(idsOf(store.summaries(QString(), 0, 100)),
+        (QList<qint64> { delivered.at(23), delivered.at(22), delivered.at(21), delivered.at(20),
+            delivered.at(19) }));
+    QCOMPARE(idsOf(store.summaries(QStringLiteral("capped3"), 0, 100)), QList<qint64> {});
+    QCOMPARE(idsOf(store.summaries(QStringLiteral("capped21"), 0, 100)),
+        QList<qint64> { delivered.at(21) });
+    QList<qint64> removed;
+    for (const QList<QVariant> &signal : std::as_const(pruned))
+        removed += signal.constFirst().value<QList<qint64>>();
+    QCOMPARE(removed, delivered.mid(0, 19));
+    QCOMPARE(store.count(), 5);
+    QCOMPARE(store.unreadCount(), 5);
+    QCOMPARE(counts(store), QStringLiteral("Inbox 0/0, all 5/5, box-0 1/1, box-1 2/2, box-2 2/2"));
+    QCOMPARE(countedCounts(path), QStringLiteral("all 5/5, box-0 1/1, box-1 2/2, box-2 2/2"));
+    store.close();
+    SmtpMessageStore again;
+    QVERIFY(again.open(path));
+    QCOMPARE(again.count(), 5);
+    QCOMPARE(counts(again), QStringLiteral("Inbox 0/0, all 5/5, box-0 1/1, box-1 2/2, box-2 2/2"));
 }
 
 void TestMailboxes::search()

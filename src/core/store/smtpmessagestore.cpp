@@ -265,10 +265,10 @@ void SmtpMessageStorePrivate::pruneNow()
         QString error;
         if (!db.transaction())
             return;
-        const bool pruned = prune(db, &removed, &error);
+        const qint64 countBefore = count.load();
+        const qint64 unreadBefore = unread.load();
         std::optional<StoreInternal::NonAdditiveChange> change; // until the commit has ended
-        if (!removed.isEmpty())
-            change.emplace(nonAdditiveChanges);
+        const bool pruned = prune(db, &removed, &change, &error);
         if (pruned && db.commit()) {
             if (!removed.isEmpty())
                 notify([this, removed] {
@@ -278,6 +278,10 @@ void SmtpMessageStorePrivate::pruneNow()
                 });
         } else {
             db.rollback();
+            count = countBefore;
+            unread = unreadBefore;
+            if (!error.isEmpty())
+                qCWarning(lcSmtpStore) << "cannot prune to the maximum:" << error;
         }
     });
 }

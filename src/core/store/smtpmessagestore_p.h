@@ -218,9 +218,16 @@ public:
         std::vector<IndexedMessage> &batch, bool *failed);
     void startIndexer();
     void stopIndexer();
-    bool prune(QSqlDatabase &db, QList<qint64> *removed, QString *error);
+    // Deletes the oldest mail over the maximums, appending the ids to *removed. Before its first
+    // delete it emplaces *change, which the caller ends once the deletes have committed. On
+    // failure count and unread keep what the deletes that committed took out (in a transaction
+    // of the caller's, what the caller reverts).
+    bool prune(QSqlDatabase &db, QList<qint64> *removed,
+        std::optional<StoreInternal::NonAdditiveChange> *change, QString *error);
     // Prunes to the maximums in a task of its own (after one of them was lowered).
     void pruneNow();
+    // Prunes to the maximums after a commit of mail (storewriter.cpp); the ids removed.
+    QList<qint64> pruneAfterDelivery(QSqlDatabase &db);
     // A query compiled as the options read it, bounded by what the indexer has passed when it
     // needs the index (storequeries.cpp). Invalid: errorString says why. With a bound in the
     // options, *upTo gets the id the query reads up to (see SmtpMatchCount::upToId).

@@ -336,9 +336,9 @@ const char *const schemaV12[] = {
 // the insert changed, and past 64 KiB wrote it to a temporary file: strace counted 46 files
 // created in /var/tmp and about 5,000 writes to them for 5,000 messages of bench/ingest.sh's W2,
 // and a full temporary directory would have failed the commit of mail the store had room for.
-// Deletes and read flags keep their triggers, and so does the pruning a delivery's commit runs when
-// the store is at a maximum the user set (setMaxMessages, setMaxMessagesPerMailbox): that commit
-// still keeps a statement journal, in a temporary file past 64 KiB.
+// Deletes and read flags keep their triggers; the pruning at a maximum the user set
+// (setMaxMessages, setMaxMessagesPerMailbox) runs after the mail's commit, in statements that are
+// each their own transaction, which keep no statement journal (storewriter.cpp).
 const char *const schemaV13[] = {
     "DROP TRIGGER IF EXISTS counters_inserted",
     "DROP TRIGGER IF EXISTS mailbox_joined",

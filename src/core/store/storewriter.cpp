@@ -29,10 +29,13 @@ void SmtpMessageStorePrivate::notify(std::function<void()> what)
     QMetaObject::invokeMethod(q, std::move(what), Qt::QueuedConnection);
 }
 
-bool SmtpMessageStorePrivate::prune(QSqlDatabase &db, QList<qint64> *removed, QString *error)
+bool SmtpMessageStorePrivate::prune(QSqlDatabase &db, QList<qint64> *removed,
+    std::optional<StoreInternal::NonAdditiveChange> *change, QString *error)
 {
     // Deletes the rows the statement selects, counting them out of count and unread.
     const auto deleteOldest = [&](const QString &sql, const QVariantList &bindings) {
+        if (!*change)
+            change->emplace(nonAdditiveChanges);
         QSqlQuery del(db);
         del.prepare(sql);
         for (const QVariant &value : bindings)
@@ -41,13 +44,20 @@ bool SmtpMessageStorePrivate::prune(QSqlDatabase &db, QList<qint64> *removed, QS
             *error = del.lastError().text();
             return false;
         }
-        qint64 removedNow = 0;
+        QList<qint64> ids;
         qint64 unreadRemoved = 0;
         while (del.next()) {
-            removed->append(del.value(0).toLongLong());
-            ++removedNow;
+            ids.append(del.value(0).toLongLong());
             unreadRemoved += del.value(1).toBool() ? 0 : 1;
         }
+        // Outside a transaction the statement commits as its last row is read, and that can
+        // fail (the disk full): then nothing was deleted.
+        if (del.lastError().isValid()) {
+            *error = del.lastError().text();
+            return false;
+        }
+        const qint64 removedNow = ids.size();
+        removed->append(ids);
         count -= removedNow;
         unread -= unreadRemoved;
         return true;
@@ -85,6 +95,31 @@ bool SmtpMessageStorePrivate::prune(QSqlDatabase &db, QList<qint64> *removed, QS
             return false;
     }
     return true;
+}
+
+// At a maximum the user set, the oldest mail goes after each commit of new mail, in statements
+// that are each a transaction of their own, not in the mail's:
+//  - a DELETE that fires triggers inside a bigger transaction keeps a statement journal of
+//    every page it changes (so that it alone can be undone), which past 64 KiB SQLite writes to
+//    a temporary file: one for every commit at the maximum;
+//  - a prune that fails (a lock, the disk full) fails no mail; the next commit tries again.
+// Not synced by itself: the next commit of mail syncs the log, and a crash before then leaves
+// the oldest in place for the next prune. Runs before the commit's completions, so a caller woken
+// by one finds the store within its maximums.
+QList<qint64> SmtpMessageStorePrivate::pruneAfterDelivery(QSqlDatabase &db)
+{
+    QList<qint64> removed;
+    if (maxMessages.load() <= 0 && maxPerMailbox.load() <= 0)
+        return removed;
+    QSqlQuery sync(db);
+    sync.exec(QStringLiteral("PRAGMA synchronous = NORMAL"));
+    std::optional<StoreInternal::NonAdditiveChange> change;
+    QString error;
+    if (!prune(db, &removed, &change, &error))
+        qCWarning(lcSmtpStore) << "cannot prune to the maximum:" << error;
+    change.reset();
+    sync.exec(QStringLiteral("PRAGMA synchronous = FULL"));
+    return removed;
 }
 
 // Preparing these (and compiling the triggers they fired) for every commit cost more than the
@@ -174,9 +209,6 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
 
     QString error;
     QList<qint64> ids;
-    QList<qint64> removed;
-    const qint64 countBefore = count.load();
-    const qint64 unreadBefore = unread.load();
     bool ok = db.transaction();
     if (!ok)
         error = db.lastError().text();
@@ -248,30 +280,20 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
     }
     if (ok)
         ok = countIn(statements, qint64(ids.size()), joined, &error);
-    std::optional<StoreInternal::NonAdditiveChange> pruned; // until the commit has ended
-    if (ok) {
-        count += ids.size();
-        unread += ids.size();
-        ok = prune(db, &removed, &error);
-        if (!removed.isEmpty())
-            pruned.emplace(nonAdditiveChanges);
-    }
     if (ok && !db.commit()) {
         ok = false;
         error = db.lastError().text();
     }
     if (!ok) {
         db.rollback();
-        count = countBefore;
-        unread = unreadBefore;
         qCWarning(lcSmtpStore) << "commit failed:" << error;
         for (StoreJob &job : batch)
             job.done(SmtpSinkResult::failure(tr("cannot store the message: %1").arg(error)));
         notify([this, error] { Q_EMIT q->errorOccurred(error); });
         return;
     }
-    // Ended before the completions: a caller woken by one reads the change as done.
-    pruned.reset();
+    count += ids.size();
+    unread += ids.size();
     StoreInternal::raiseTo(newestNotified, ids.constLast()); // the watcher may raise it too
     // Before the completions: whoever a completion wakes already sees the index behind.
     {
@@ -281,6 +303,8 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
         ++commitGeneration;
         indexCaughtUp = false;
     }
+    // Before the completions: a caller woken by one finds the store within its maximums.
+    const QList<qint64> removed = pruneAfterDelivery(db);
     for (size_t i = 0; i < batch.size(); ++i) {
         const qint64 id = ids.at(qsizetype(i));
         SmtpSinkResult result = SmtpSinkResult::success(id);
