@@ -208,6 +208,9 @@ public:
     // loop and its tasks).
     void writeMessages(QSqlDatabase &db, std::vector<StoreJob> &batch);
     DeliveryStatements *deliveryStatements = nullptr; // the writer's, while its loop runs
+    // Set when the writer's connection could not be made to sync its commits again after a
+    // prune (pruneAfterDelivery): from then on no mail is acknowledged. Writer thread.
+    bool commitsNotDurable = false;
     void indexerLoop();
     void indexLoop(QSqlDatabase &db, IndexStatements &statements);
     // Both false when there is nothing more to do now; *failed says whether that is because a

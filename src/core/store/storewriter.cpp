@@ -112,13 +112,18 @@ QList<qint64> SmtpMessageStorePrivate::pruneAfterDelivery(QSqlDatabase &db)
     if (maxMessages.load() <= 0 && maxPerMailbox.load() <= 0)
         return removed;
     QSqlQuery sync(db);
-    sync.exec(QStringLiteral("PRAGMA synchronous = NORMAL"));
+    const bool relaxed = sync.exec(QStringLiteral("PRAGMA synchronous = NORMAL"));
     std::optional<StoreInternal::NonAdditiveChange> change;
     QString error;
     if (!prune(db, &removed, &change, &error))
         qCWarning(lcSmtpStore) << "cannot prune to the maximum:" << error;
     change.reset();
-    sync.exec(QStringLiteral("PRAGMA synchronous = FULL"));
+    // A 250 means the mail is on disk: should the connection not sync again, no more is taken.
+    if (relaxed && !sync.exec(QStringLiteral("PRAGMA synchronous = FULL"))) {
+        commitsNotDurable = true;
+        qCCritical(lcSmtpStore) << "cannot make the store's commits durable again:"
+                                << sync.lastError().text();
+    }
     return removed;
 }
 
@@ -209,8 +214,10 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
 
     QString error;
     QList<qint64> ids;
-    bool ok = db.transaction();
-    if (!ok)
+    bool ok = !commitsNotDurable && db.transaction();
+    if (commitsNotDurable)
+        error = tr("the store cannot sync its commits");
+    else if (!ok)
         error = db.lastError().text();
 
     ok = ok && (statements.prepared || statements.prepare(db, &error));
