@@ -96,6 +96,7 @@ private Q_SLOTS:
     void storeAllIsOneTransaction();
     void deliveryKeepsNoStatementJournal();
     void pruningAfterDeliveryKeepsNoStatementJournal();
+    void maximumIsOfWhatTheFileHolds();
     void search();
     void routingOrder();
     void recipientHandlerSetsMailbox();
@@ -364,6 +365,30 @@ void TestMailboxes::pruningAfterDeliveryKeepsNoStatementJournal()
     QVERIFY(again.open(path));
     QCOMPARE(again.count(), 5);
     QCOMPARE(counts(again), QStringLiteral("Inbox 0/0, all 5/5, box-0 1/1, box-1 2/2, box-2 2/2"));
+}
+
+void TestMailboxes::maximumIsOfWhatTheFileHolds()
+{
+    // Another process's mail counts against the maximum as soon as this one commits: the excess is
+    // read from the file, not from this store's count (which a watch may set at any moment, and
+    // which without one knows nothing of the other's mail).
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("shared.sqlite"));
+    SmtpMessageStore capped;
+    QVERIFY(capped.open(path));
+    capped.setMaxMessages(3);
+    SmtpMessageStore other;
+    QVERIFY(other.open(path));
+    QVERIFY(
+        deliverAll(other, { makeMessage("o1", {}), makeMessage("o2", {}), makeMessage("o3", {}) }));
+    QCOMPARE(capped.count(), 0);
+    QVERIFY(deliverAll(capped, { makeMessage("c1", {}) }));
+    QCOMPARE(countedCounts(path), QStringLiteral("Inbox 3/3"));
+    other.close();
+    capped.close();
+    SmtpMessageStore again;
+    QVERIFY(again.open(path));
+    QCOMPARE(idsOf(again.summaries(QString(), 0, 10)), (QList<qint64> { 4, 3, 2 }));
 }
 
 void TestMailboxes::search()

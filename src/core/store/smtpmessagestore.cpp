@@ -268,8 +268,12 @@ void SmtpMessageStorePrivate::pruneNow()
         const qint64 countBefore = count.load();
         const qint64 unreadBefore = unread.load();
         std::optional<StoreInternal::NonAdditiveChange> change; // until the commit has ended
-        const bool pruned = prune(db, &removed, &change, &error);
-        if (pruned && db.commit()) {
+        bool pruned = prune(db, &removed, &change, &error);
+        if (pruned && !db.commit()) {
+            pruned = false;
+            error = db.lastError().text();
+        }
+        if (pruned) {
             if (!removed.isEmpty())
                 notify([this, removed] {
                     Q_EMIT q->messagesPruned(removed);
@@ -280,8 +284,7 @@ void SmtpMessageStorePrivate::pruneNow()
             db.rollback();
             count = countBefore;
             unread = unreadBefore;
-            if (!error.isEmpty())
-                qCWarning(lcSmtpStore) << "cannot prune to the maximum:" << error;
+            qCWarning(lcSmtpStore) << "cannot prune to the maximum:" << error;
         }
     });
 }

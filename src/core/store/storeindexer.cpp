@@ -538,10 +538,14 @@ bool SmtpMessageStorePrivate::writeIndex(
             const IndexedMessage &m = batch[next++];
             ok = writeIndexedMessage(statements, m, &error);
             characters += m.parsed.textBody.size() + m.parsed.htmlBody.size();
-            if (characters >= transactionText || writersWaiting.load() > 0)
+            if (characters >= transactionText || writersWaiting.load() > 0 || next == batch.size())
                 break;
-            // Not when the writer waits: it waits for this transaction to end, so that goes first.
+            // Not when the writer waits, nor before the commit: the writer would wait for this
+            // transaction's end behind the time given away. And should it have come meanwhile,
+            // the transaction ends now.
             giveWayWhileFresh(m);
+            if (writersWaiting.load() > 0)
+                break;
         }
         if (ok && !db.commit()) {
             ok = false;

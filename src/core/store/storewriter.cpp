@@ -17,11 +17,15 @@
 #include <map>
 #include <optional>
 
+#include <sqlite3.h>
+
 using StoreInternal::tr;
 
 namespace {
 // The header block of a message not in memory is looked for in at most this many octets.
 constexpr qint64 headerReadLimit = 256 * 1024;
+// How long the prune after a commit of mail waits for another process's write lock.
+constexpr int pruneBusyTimeoutMs = 100;
 } // namespace
 
 void SmtpMessageStorePrivate::notify(std::function<void()> what)
@@ -62,8 +66,22 @@ bool SmtpMessageStorePrivate::prune(QSqlDatabase &db, QList<qint64> *removed,
         unread -= unreadRemoved;
         return true;
     };
+    // The excess as the file counts it, not count: a watch of the file (setWatchInterval) may
+    // set count to the file's figure at any moment, even between a commit of mail and count's
+    // raise by it, which would then count that mail twice and prune as much too many.
     const qint64 max = maxMessages.load();
-    const qint64 excess = max > 0 ? count.load() - max : 0;
+    qint64 excess = 0;
+    if (max > 0) {
+        QSqlQuery read(db);
+        read.prepare(QStringLiteral("SELECT messages - ? FROM counters WHERE id = 1"));
+        read.addBindValue(max);
+        if (!read.exec()) {
+            *error = read.lastError().text();
+            return false;
+        }
+        excess = read.next() ? read.value(0).toLongLong() : 0;
+        read.finish();
+    }
     if (excess > 0
         && !deleteOldest(QStringLiteral("DELETE FROM messages WHERE id IN (SELECT id FROM messages "
                                         "ORDER BY id LIMIT ?) RETURNING id, is_read"),
@@ -113,11 +131,16 @@ QList<qint64> SmtpMessageStorePrivate::pruneAfterDelivery(QSqlDatabase &db)
         return removed;
     QSqlQuery sync(db);
     const bool relaxed = sync.exec(QStringLiteral("PRAGMA synchronous = NORMAL"));
+    // The completions wait for it: another process that holds the file's write lock is waited for
+    // this long, not the whole busy timeout (the next commit tries again).
+    sqlite3 *handle = StoreSqlite::handle(db);
+    sqlite3_busy_timeout(handle, pruneBusyTimeoutMs);
     std::optional<StoreInternal::NonAdditiveChange> change;
     QString error;
     if (!prune(db, &removed, &change, &error))
         qCWarning(lcSmtpStore) << "cannot prune to the maximum:" << error;
     change.reset();
+    sqlite3_busy_timeout(handle, StoreSchema::busyTimeoutMs);
     // A 250 means the mail is on disk: should the connection not sync again, no more is taken.
     if (relaxed && !sync.exec(QStringLiteral("PRAGMA synchronous = FULL"))) {
         commitsNotDurable = true;
@@ -338,6 +361,7 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
 
 void SmtpMessageStorePrivate::writerLoop(std::promise<QString> *opened)
 {
+    commitsNotDurable = false; // a store opened again starts afresh
     const QString name = prefix + QStringLiteral("writer");
     {
         QString error;
