@@ -15,6 +15,7 @@
 #include <QUuid>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -185,6 +186,8 @@ public:
     // The newest message id from which the indexer next tries to train one, once the store
     // holds StoreSchema::DictionaryTraining::after messages (0: then at once). Indexer thread.
     qint64 nextTraining = 0;
+    // When the indexer last gave the CPU up (storeindexer.cpp). Indexer thread.
+    std::chrono::steady_clock::time_point indexerGaveWayAt {};
     // Reads the store's dictionaries on db: all known, the newest current (the writer at open;
     // the indexer before it would train one, as another process may have).
     bool loadDictionaries(QSqlDatabase &db, QString *error);
