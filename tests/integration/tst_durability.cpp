@@ -28,9 +28,11 @@ private Q_SLOTS:
     void acknowledgedMailSurvivesKill9();
     void unindexedMailIsIndexedAfterKill9();
     void spooledMailSurvivesKill9();
+    void acknowledgedMailAtAMaximumSurvivesKill9();
 
 private:
-    static quint16 startServer(QProcess &process, const QString &database);
+    static quint16 startServer(
+        QProcess &process, const QString &database, const QStringList &more = {});
 };
 
 // Files that process has open in directory other than the store's own: its spool files (an
@@ -48,10 +50,13 @@ static int spoolFilesOpen(qint64 pid, const QString &directory)
     return count;
 }
 
-quint16 TestDurability::startServer(QProcess &process, const QString &database)
+quint16 TestDurability::startServer(
+    QProcess &process, const QString &database, const QStringList &more)
 {
     process.setProgram(SMTP_RECEIVER_BINARY);
-    process.setArguments({ "--no-gui", "--json", "--smtp", "127.0.0.1:0", "--database", database });
+    process.setArguments(
+        QStringList { "--no-gui", "--json", "--smtp", "127.0.0.1:0", "--database", database }
+        + more);
     process.setProcessChannelMode(QProcess::SeparateChannels);
     process.start();
     if (!process.waitForStarted(5000) || !process.waitForReadyRead(10000))
@@ -265,4 +270,70 @@ void TestDurability::spooledMailSurvivesKill9()
 }
 
 QTEST_GUILESS_MAIN(TestDurability)
+void TestDurability::acknowledgedMailAtAMaximumSurvivesKill9()
+{
+    // At a maximum every commit of mail is followed by a prune of its own, which is not synced by
+    // itself, and the 250s wait for it. A kill at any moment loses no acknowledged message the
+    // maximum keeps, and leaves a file a new run brings within the maximum.
+    constexpr int max = 20;
+    QTemporaryDir dir;
+    const QString database = dir.filePath("messages.sqlite");
+    QProcess server;
+    const quint16 port = startServer(server, database, { "--max", QString::number(max) });
+    QVERIFY2(port != 0, server.readAllStandardError().constData());
+
+    std::vector<std::pair<qint64, QByteArray>> acknowledged; // id, hash of the bytes; in order
+    SmtpTestClient client;
+    QVERIFY(client.connectTo(port));
+    QCOMPARE(SmtpTestClient::code(client.greeting()), 220);
+    QCOMPARE(SmtpTestClient::code(client.ehlo()), 250);
+    for (int i = 0; i < 120; ++i) {
+        const QByteArray body = "Subject: capped " + QByteArray::number(i) + "\r\n\r\n"
+            + QByteArray(200 + i * 53 % 2000, char('a' + i % 26)) + "\r\n";
+        QCOMPARE(SmtpTestClient::code(client.mail("a@x.test")), 250);
+        QCOMPARE(SmtpTestClient::code(client.rcpt("b@x.test")), 250);
+        QCOMPARE(SmtpTestClient::code(client.command("DATA")), 354);
+        client.send(body + ".\r\n");
+        if (i == 119) {
+            server.kill(); // the last one in flight: committed, pruning, or not yet
+            break;
+        }
+        const QByteArray reply = client.readReply();
+        QVERIFY2(reply.startsWith("250 2.0.0 OK: queued as "), reply.constData());
+        acknowledged.emplace_back(reply.mid(24).trimmed().toLongLong(),
+            QCryptographicHash::hash(body, QCryptographicHash::Sha256));
+    }
+    QVERIFY(server.waitForFinished(5000));
+    QCOMPARE(server.exitStatus(), QProcess::CrashExit);
+    QCOMPARE(acknowledged.size(), size_t(119));
+
+    // The newest acknowledged are all there, byte for byte; what the last prune did not get to
+    // (at most that commit's mail, and the one in flight) may be there too.
+    {
+        SmtpMessageStore store;
+        QVERIFY2(store.open(database), qPrintable(store.errorString()));
+        QVERIFY(store.count() >= max);
+        QVERIFY(store.count() <= max + 2);
+        for (size_t i = acknowledged.size() - max; i < acknowledged.size(); ++i) {
+            const QByteArray data = store.rawData(acknowledged[i].first);
+            QVERIFY2(
+                !data.isEmpty(), qPrintable(QString("message %1 lost").arg(acknowledged[i].first)));
+            QCOMPARE(
+                QCryptographicHash::hash(data, QCryptographicHash::Sha256), acknowledged[i].second);
+        }
+    }
+
+    // A new run with the maximum brings the file within it, keeping the newest.
+    QProcess again;
+    QVERIFY(startServer(again, database, { "--max", QString::number(max) }) != 0);
+    again.terminate();
+    QVERIFY(again.waitForFinished(10000));
+    SmtpMessageStore store;
+    QVERIFY(store.open(database));
+    QCOMPARE(store.count(), max);
+    const QList<SmtpMessageSummary> kept = store.summaries(QString(), 0, 2 * max);
+    QCOMPARE(kept.size(), max);
+    QVERIFY(kept.constLast().id >= acknowledged[acknowledged.size() - max].first);
+}
+
 #include "tst_durability.moc"
