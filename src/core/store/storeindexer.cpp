@@ -1,12 +1,12 @@
-// The store's background indexer: a thread of its own that finds the messages committed without
-// a MIME parse (unindexed <> 0), parses them with GMime, and records them through a connection
-// of its own: the part tree, the checks, the HTML body and the full-text rows (the word index and
-// the substring index over the same text), each message marked indexed in the transaction that
-// writes its rows. Its thread runs at a lower CPU priority, gives the CPU up after each message,
-// and yields the database to the writer after any message, as the 250s of new mail wait for the
-// writer. It starts with the store (so what a previous run committed but did not index is
-// indexed after a restart, even after a kill -9), follows every commit of new mail, and says when
-// it has caught up (SmtpMessageStore::indexedUpTo(), indexCaughtUp()).
+// The store's background indexer: a thread of its own that finds the messages committed without a
+// MIME parse (unindexed <> 0), parses them with GMime, and records them through a connection of its
+// own: the part tree, the checks, the HTML body and the full-text rows (the word index and the
+// substring index over the same text), each message marked indexed in the transaction that writes
+// its rows. Its thread runs at a lower CPU priority, gives the CPU up between messages while the
+// mail is fresh, and yields the database to the writer after any message, as the 250s of new mail
+// wait for the writer. It starts with the store (so what a previous run committed but did not index
+// is indexed after a restart, even after a kill -9), follows every commit of new mail, and says
+// when it has caught up (SmtpMessageStore::indexedUpTo(), indexCaughtUp()).
 #include "smtplog.h"
 #include "store/smtpmessagestore_p.h"
 #include "store/storecompression.h"
