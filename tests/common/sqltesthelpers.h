@@ -8,6 +8,8 @@
 #include <QSqlQuery>
 #include <QVariantList>
 
+#include <functional>
+
 namespace SqlTest {
 
 inline bool exec(const QSqlDatabase &db, const QString &sql, const QVariantList &bindings = {})
@@ -23,26 +25,42 @@ inline bool exec(const QSqlDatabase &db, const QString &sql, const QVariantList 
     return true;
 }
 
+// Runs use on a connection of its own to the file at path (not used when it cannot open), then
+// closes the connection and removes it: what a second process sees of the file.
+inline void onFile(const QString &path, const std::function<void(QSqlDatabase &)> &use)
+{
+    const QString name = QStringLiteral("SqlTest::onFile");
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(path);
+        if (db.open())
+            use(db);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+}
+
+// The statement run on the file at path, through a connection of its own.
+inline bool execOn(const QString &path, const QString &sql, const QVariantList &bindings = {})
+{
+    bool ok = false;
+    onFile(path, [&](QSqlDatabase &db) { ok = exec(db, sql, bindings); });
+    return ok;
+}
+
 // The first column of the first row the statement gives on the file at path, through a
 // connection of its own; invalid when it gives none (or fails).
 inline QVariant valueOn(const QString &path, const QString &sql, const QVariantList &bindings = {})
 {
     QVariant value;
-    const QString name = QStringLiteral("SqlTest::valueOn");
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        db.setDatabaseName(path);
-        if (db.open()) {
-            QSqlQuery q(db);
-            q.prepare(sql);
-            for (const QVariant &binding : bindings)
-                q.addBindValue(binding);
-            if (q.exec() && q.next())
-                value = q.value(0);
-        }
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(name);
+    onFile(path, [&](QSqlDatabase &db) {
+        QSqlQuery q(db);
+        q.prepare(sql);
+        for (const QVariant &binding : bindings)
+            q.addBindValue(binding);
+        if (q.exec() && q.next())
+            value = q.value(0);
+    });
     return value;
 }
 

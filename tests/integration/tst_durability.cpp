@@ -33,6 +33,9 @@ private Q_SLOTS:
 private:
     static quint16 startServer(
         QProcess &process, const QString &database, const QStringList &more = {});
+    using Acknowledged = std::vector<std::pair<qint64, QByteArray>>; // id, hash of the bytes
+    static void sendThenKill(quint16 port, QProcess &server, int messages,
+        const QByteArray &subject, Acknowledged *acknowledged);
 };
 
 // Files that process has open in directory other than the store's own: its spool files (an
@@ -67,6 +70,35 @@ quint16 TestDurability::startServer(
     return quint16(ready.value("smtp").toString().section(':', -1).toUInt());
 }
 
+// Sends messages one by one on one session ("Subject: <subject> <n>"), and kills the server
+// while the last is in flight: it may be committing that one right now. *acknowledged: the others,
+// in order, each checked to have had its 250.
+void TestDurability::sendThenKill(quint16 port, QProcess &server, int messages,
+    const QByteArray &subject, Acknowledged *acknowledged)
+{
+    SmtpTestClient client;
+    QVERIFY(client.connectTo(port));
+    QCOMPARE(SmtpTestClient::code(client.greeting()), 220);
+    QCOMPARE(SmtpTestClient::code(client.ehlo()), 250);
+    for (int i = 0; i < messages; ++i) {
+        const QByteArray body = "Subject: " + subject + ' ' + QByteArray::number(i) + "\r\n\r\n"
+            + QByteArray(100 + i * 37 % 3000, char('a' + i % 26)) + "\r\n";
+        QCOMPARE(SmtpTestClient::code(client.mail("a@x.test")), 250);
+        QCOMPARE(SmtpTestClient::code(client.rcpt("b@x.test")), 250);
+        QCOMPARE(SmtpTestClient::code(client.command("DATA")), 354);
+        client.send(body + ".\r\n");
+        if (i == messages - 1) {
+            server.kill();
+            break;
+        }
+        const QByteArray reply = client.readReply();
+        QVERIFY2(reply.startsWith("250 2.0.0 OK: queued as "), reply.constData());
+        const qint64 id = reply.mid(24).trimmed().toLongLong();
+        QVERIFY(id > 0);
+        acknowledged->emplace_back(id, QCryptographicHash::hash(body, QCryptographicHash::Sha256));
+    }
+}
+
 void TestDurability::acknowledgedMailSurvivesKill9()
 {
     QTemporaryDir dir;
@@ -75,42 +107,23 @@ void TestDurability::acknowledgedMailSurvivesKill9()
     const quint16 port = startServer(server, database);
     QVERIFY2(port != 0, server.readAllStandardError().constData());
 
-    QHash<qint64, QByteArray> acknowledged; // id -> hash of the bytes
-    SmtpTestClient client;
-    QVERIFY(client.connectTo(port));
-    QCOMPARE(SmtpTestClient::code(client.greeting()), 220);
-    QCOMPARE(SmtpTestClient::code(client.ehlo()), 250);
-    for (int i = 0; i < 150; ++i) {
-        const QByteArray body = "Subject: durable " + QByteArray::number(i) + "\r\n\r\n"
-            + QByteArray(100 + i * 37 % 3000, char('a' + i % 26)) + "\r\n";
-        QCOMPARE(SmtpTestClient::code(client.mail("a@x.test")), 250);
-        QCOMPARE(SmtpTestClient::code(client.rcpt("b@x.test")), 250);
-        QCOMPARE(SmtpTestClient::code(client.command("DATA")), 354);
-        client.send(body + ".\r\n");
-        if (i == 149) {
-            // In flight: the server may be committing this one right now.
-            server.kill();
-            break;
-        }
-        const QByteArray reply = client.readReply();
-        QVERIFY2(reply.startsWith("250 2.0.0 OK: queued as "), reply.constData());
-        const qint64 id = reply.mid(24).trimmed().toLongLong();
-        QVERIFY(id > 0);
-        acknowledged.insert(id, QCryptographicHash::hash(body, QCryptographicHash::Sha256));
-    }
+    Acknowledged acknowledged;
+    sendThenKill(port, server, 150, "durable", &acknowledged);
+    if (QTest::currentTestFailed())
+        return;
     QVERIFY(server.waitForFinished(5000));
     QCOMPARE(server.exitStatus(), QProcess::CrashExit);
-    QCOMPARE(acknowledged.size(), 149);
+    QCOMPARE(acknowledged.size(), size_t(149));
 
     // Read the file the killed process left behind.
     {
         SmtpMessageStore store;
         QVERIFY2(store.open(database), qPrintable(store.errorString()));
-        QVERIFY(store.count() >= acknowledged.size());
-        for (auto it = acknowledged.cbegin(); it != acknowledged.cend(); ++it) {
-            const QByteArray data = store.rawData(it.key());
-            QVERIFY2(!data.isEmpty(), qPrintable(QString("message %1 lost").arg(it.key())));
-            QCOMPARE(QCryptographicHash::hash(data, QCryptographicHash::Sha256), it.value());
+        QVERIFY(store.count() >= qint64(acknowledged.size()));
+        for (const auto &[id, hash] : acknowledged) {
+            const QByteArray data = store.rawData(id);
+            QVERIFY2(!data.isEmpty(), qPrintable(QString("message %1 lost").arg(id)));
+            QCOMPARE(QCryptographicHash::hash(data, QCryptographicHash::Sha256), hash);
         }
     }
 
@@ -120,7 +133,7 @@ void TestDurability::acknowledgedMailSurvivesKill9()
     QVERIFY(list.waitForFinished(10000));
     QCOMPARE(list.exitCode(), 0);
     const QList<QByteArray> lines = list.readAllStandardOutput().trimmed().split('\n');
-    QVERIFY(lines.size() >= acknowledged.size());
+    QVERIFY(lines.size() >= qsizetype(acknowledged.size()));
     QCOMPARE(QJsonDocument::fromJson(lines.first()).object().value("subject").toString(),
         QString("durable 0"));
 }
@@ -269,7 +282,6 @@ void TestDurability::spooledMailSurvivesKill9()
             it.value());
 }
 
-QTEST_GUILESS_MAIN(TestDurability)
 void TestDurability::acknowledgedMailAtAMaximumSurvivesKill9()
 {
     // At a maximum every commit of mail is followed by a prune of its own, which is not synced by
@@ -282,27 +294,10 @@ void TestDurability::acknowledgedMailAtAMaximumSurvivesKill9()
     const quint16 port = startServer(server, database, { "--max", QString::number(max) });
     QVERIFY2(port != 0, server.readAllStandardError().constData());
 
-    std::vector<std::pair<qint64, QByteArray>> acknowledged; // id, hash of the bytes; in order
-    SmtpTestClient client;
-    QVERIFY(client.connectTo(port));
-    QCOMPARE(SmtpTestClient::code(client.greeting()), 220);
-    QCOMPARE(SmtpTestClient::code(client.ehlo()), 250);
-    for (int i = 0; i < 120; ++i) {
-        const QByteArray body = "Subject: capped " + QByteArray::number(i) + "\r\n\r\n"
-            + QByteArray(200 + i * 53 % 2000, char('a' + i % 26)) + "\r\n";
-        QCOMPARE(SmtpTestClient::code(client.mail("a@x.test")), 250);
-        QCOMPARE(SmtpTestClient::code(client.rcpt("b@x.test")), 250);
-        QCOMPARE(SmtpTestClient::code(client.command("DATA")), 354);
-        client.send(body + ".\r\n");
-        if (i == 119) {
-            server.kill(); // the last one in flight: committed, pruning, or not yet
-            break;
-        }
-        const QByteArray reply = client.readReply();
-        QVERIFY2(reply.startsWith("250 2.0.0 OK: queued as "), reply.constData());
-        acknowledged.emplace_back(reply.mid(24).trimmed().toLongLong(),
-            QCryptographicHash::hash(body, QCryptographicHash::Sha256));
-    }
+    Acknowledged acknowledged; // the last one in flight: committed, pruning, or not yet
+    sendThenKill(port, server, 120, "capped", &acknowledged);
+    if (QTest::currentTestFailed())
+        return;
     QVERIFY(server.waitForFinished(5000));
     QCOMPARE(server.exitStatus(), QProcess::CrashExit);
     QCOMPARE(acknowledged.size(), size_t(119));
@@ -336,4 +331,5 @@ void TestDurability::acknowledgedMailAtAMaximumSurvivesKill9()
     QVERIFY(kept.constLast().id >= acknowledged[acknowledged.size() - max].first);
 }
 
+QTEST_GUILESS_MAIN(TestDurability)
 #include "tst_durability.moc"

@@ -2,6 +2,7 @@
 // file), removing a mailbox, the per-mailbox maximum, mailbox:/tag: search, the routing order of
 // the server (rules, AUTH user, listener, Inbox) and SmtpInboxModel's mailbox filter.
 #include "smtptestclient.h"
+#include "sqltesthelpers.h"
 #include "store/storewalvfs.h"
 #include "storedelivery.h"
 
@@ -58,26 +59,19 @@ QList<qint64> idsOf(const QList<SmtpMessageSummary> &summaries)
 // The counters as SQLite counts them from the memberships: what the triggers must agree with.
 QString countedCounts(const QString &path)
 {
-    const QString name = QStringLiteral("count-check");
-    QString result;
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        db.setDatabaseName(path);
-        db.open();
+    QStringList parts;
+    SqlTest::onFile(path, [&](QSqlDatabase &db) {
         QSqlQuery q(db);
         q.exec(QStringLiteral(
             "SELECT b.mailbox, count(*), total(m.is_read = 0) FROM message_mailboxes b "
             "JOIN messages m ON m.id = b.message GROUP BY b.mailbox ORDER BY b.mailbox"));
-        QStringList parts;
         while (q.next())
             parts.append(QStringLiteral("%1 %2/%3")
                              .arg(q.value(0).toString())
                              .arg(q.value(1).toLongLong())
                              .arg(qint64(q.value(2).toDouble())));
-        result = parts.join(QStringLiteral(", "));
-    }
-    QSqlDatabase::removeDatabase(name);
-    return result;
+    });
+    return parts.join(QStringLiteral(", "));
 }
 
 } // namespace

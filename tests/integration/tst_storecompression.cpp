@@ -167,26 +167,7 @@ Row rowOf(const QString &path, qint64 id)
     return row;
 }
 
-bool execOn(const QString &path, const QString &sql, const QVariantList &bindings = {})
-{
-    bool ok = false;
-    const QString name = QStringLiteral("exec");
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        db.setDatabaseName(path);
-        if (db.open()) {
-            QSqlQuery q(db);
-            q.prepare(sql);
-            for (const QVariant &value : bindings)
-                q.addBindValue(value);
-            ok = q.exec();
-        }
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(name);
-    return ok;
-}
-
+using SqlTest::execOn;
 using SqlTest::scalarOn;
 using SqlTest::valueOn;
 

@@ -47,28 +47,27 @@ void StoreStatement::bind(int index, const QString &value)
 
 void StoreStatement::bindText(int index, const QByteArray &utf8)
 {
-    if (utf8.isNull()) {
-        noteBound(index, sqlite3_bind_null(m_statement, index + 1));
-        return;
-    }
-    QByteArray &bytes = m_bytes.at(std::size_t(index));
-    bytes = utf8; // shares the caller's bytes, kept until bound again: SQLite reads them uncopied
-    noteBound(index,
-        sqlite3_bind_text64(m_statement, index + 1, bytes.constData(), sqlite3_uint64(bytes.size()),
-            SQLITE_STATIC, SQLITE_UTF8));
+    bindBytes(index, utf8, true);
 }
 
 void StoreStatement::bind(int index, const QByteArray &value)
+{
+    bindBytes(index, value, false);
+}
+
+void StoreStatement::bindBytes(int index, const QByteArray &value, bool text)
 {
     if (value.isNull()) {
         noteBound(index, sqlite3_bind_null(m_statement, index + 1));
         return;
     }
     QByteArray &bytes = m_bytes.at(std::size_t(index));
-    bytes = value;
+    bytes = value; // shares the caller's bytes, kept until bound again: SQLite reads them uncopied
+    const auto size = sqlite3_uint64(bytes.size());
     noteBound(index,
-        sqlite3_bind_blob64(m_statement, index + 1, bytes.constData(), sqlite3_uint64(bytes.size()),
-            SQLITE_STATIC));
+        text ? sqlite3_bind_text64(
+            m_statement, index + 1, bytes.constData(), size, SQLITE_STATIC, SQLITE_UTF8)
+             : sqlite3_bind_blob64(m_statement, index + 1, bytes.constData(), size, SQLITE_STATIC));
 }
 
 void StoreStatement::noteBound(int index, int rc)

@@ -49,6 +49,8 @@ public:
     int changes() const;
 
 private:
+    // A null value as NULL, else the bytes as UTF-8 text or as a blob.
+    void bindBytes(int index, const QByteArray &value, bool text);
     void noteBound(int index, int rc);
 
     sqlite3 *m_db = nullptr;
