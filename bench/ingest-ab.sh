@@ -4,9 +4,9 @@
 # are compared in the same minutes, round after round, and by their medians.
 #
 # Per round and build: the rate (messages acknowledged per second), the server's CPU per message
-# (user + system, from /proc) and each thread's share of it (main/SMTP, store writer, indexer,
-# from /proc/PID/task, in the order the threads started), counted from before the workload until
-# the index has caught up; then the medians.
+# (user + system, from /proc) and each thread's share of it by the thread's name (the main/SMTP
+# thread has the program's, then smtp-writer and smtp-indexer, from /proc/PID/task), counted from
+# before the workload until the index has caught up; then the medians.
 #
 # Usage: bench/ingest-ab.sh BUILD_A BUILD_B [W1|W2|W3] [ROUNDS]   (default W2, 5 rounds)
 #   BUILD_X: a build directory with bin/smtp-receiver (e.g. a Release build of another commit,
@@ -62,7 +62,10 @@ one_round() { # build label
   for i in "${!tids[@]}"; do
     local d=$(($(stat_ticks "/proc/$pid/task/${tids[i]}/stat") - before[i]))
     total=$((total + d))
-    shares="$shares $(awk -v d="$d" -v hz="$hz" -v m="$msgs" 'BEGIN { printf "%.0f", d / hz * 1e6 / m }')"
+    # Named by the thread (the main thread has the program's name; the store names its writer
+    # and indexer), the threads that ran at all.
+    [ "$d" -gt 0 ] && shares="$shares${shares:+,}$(cat "/proc/$pid/task/${tids[i]}/comm"):$(awk \
+      -v d="$d" -v hz="$hz" -v m="$msgs" 'BEGIN { printf "%.0f", d / hz * 1e6 / m }')"
   done
   kill "$pid"; wait "$pid" 2> /dev/null || true
   rate=$(echo "$line" | sed -n 's/.* rate=\([^ ]*\).*/\1/p')

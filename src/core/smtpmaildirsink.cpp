@@ -1,6 +1,7 @@
 #include "smtpmaildirsink.h"
 
 #include "smtplog.h"
+#include "threadname_p.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -222,6 +223,7 @@ QString SmtpMaildirSinkPrivate::writeOne(const SmtpMessage &message)
 
 void SmtpMaildirSinkPrivate::run()
 {
+    nameThisThread("smtp-maildir");
     for (;;) {
         std::deque<Job> batch;
         {

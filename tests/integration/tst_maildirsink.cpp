@@ -1,4 +1,6 @@
 // SmtpMaildirSink writes real files: tmp -> new, exact content, one file per message.
+#include "threadnames.h"
+
 #include <smtpmaildirsink.h>
 
 #include <QDeadlineTimer>
@@ -18,6 +20,7 @@ private Q_SLOTS:
     void manyMessagesOneFileEach();
     void refusesUnwritableDirectory();
     void deliverBeforeOpenFails();
+    void workerThreadIsNamed();
 };
 
 namespace {
@@ -110,6 +113,22 @@ void TestMaildirSink::deliverBeforeOpenFails()
         QVERIFY(!r.ok);
     });
     QVERIFY(called);
+}
+
+void TestMaildirSink::workerThreadIsNamed()
+{
+#ifndef Q_OS_LINUX
+    QSKIP("thread names are read from /proc");
+#endif
+    QTemporaryDir dir;
+    {
+        SmtpMaildirSink sink(dir.filePath(QStringLiteral("box")));
+        QVERIFY(!threadNames().contains(QStringLiteral("smtp-maildir")));
+        QVERIFY2(sink.open(), qPrintable(sink.errorString()));
+        QVERIFY(deliverAndWait(sink, sample("Subject: x\r\n\r\nx\r\n")).ok);
+        QCOMPARE(threadNames().count(QStringLiteral("smtp-maildir")), 1);
+    }
+    QVERIFY(!threadNames().contains(QStringLiteral("smtp-maildir")));
 }
 
 QTEST_GUILESS_MAIN(TestMaildirSink)

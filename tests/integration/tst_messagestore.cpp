@@ -2,6 +2,7 @@
 // that are not ours, and failures that must reach the client as 451 without losing mail.
 #include "smtptestclient.h"
 #include "sqltesthelpers.h"
+#include "threadnames.h"
 
 #include <smtpmessagestore.h>
 #include <smtpserver.h>
@@ -181,6 +182,7 @@ private Q_SLOTS:
     void refusesForeignFiles();
     void fullDatabaseAnswers451();
     void notOpenFails();
+    void threadsAreNamed();
 };
 
 void TestMessageStore::storesAndReads()
@@ -998,6 +1000,28 @@ void TestMessageStore::notOpenFails()
     });
     QVERIFY(called);
     QCOMPARE(s.count(), 0);
+}
+
+void TestMessageStore::threadsAreNamed()
+{
+#ifndef Q_OS_LINUX
+    QSKIP("thread names are read from /proc");
+#endif
+    // A user who sees smtp-receiver busy in top -H can tell the store's threads apart.
+    QTemporaryDir dir;
+    QVERIFY(!threadNames().contains(QStringLiteral("smtp-writer")));
+    {
+        SmtpMessageStore s;
+        QVERIFY(s.open(dir.filePath("named.sqlite")));
+        // open() returns once the writer has opened the file; the indexer names itself as it
+        // starts, which may be a moment later.
+        QCOMPARE(threadNames().count(QStringLiteral("smtp-writer")), 1);
+        QTRY_COMPARE(threadNames().count(QStringLiteral("smtp-indexer")), 1);
+    }
+    const QStringList after = threadNames();
+    QVERIFY2(!after.contains(QStringLiteral("smtp-writer"))
+            && !after.contains(QStringLiteral("smtp-indexer")),
+        qPrintable(after.join(QLatin1Char(' '))));
 }
 
 QTEST_GUILESS_MAIN(TestMessageStore)

@@ -14,6 +14,7 @@
 #include "store/storeschema.h"
 #include "store/storesqlite.h"
 #include "store/storestatement.h"
+#include "threadname_p.h"
 
 #include <QDateTime>
 #include <QScopeGuard>
@@ -174,6 +175,7 @@ struct IndexStatements
 
 void SmtpMessageStorePrivate::indexerLoop()
 {
+    nameThisThread("smtp-indexer");
     lowerThisThreadsPriority(indexerNiceness);
     const QString name = prefix + QStringLiteral("indexer");
     {

@@ -9,6 +9,7 @@
 #include "store/storeschema.h"
 #include "store/storesqlite.h"
 #include "store/storestatement.h"
+#include "threadname_p.h"
 
 #include <QIODevice>
 #include <QSqlError>
@@ -361,6 +362,7 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
 
 void SmtpMessageStorePrivate::writerLoop(std::promise<QString> *opened)
 {
+    nameThisThread("smtp-writer");
     commitsNotDurable = false; // a store opened again starts afresh
     const QString name = prefix + QStringLiteral("writer");
     {
