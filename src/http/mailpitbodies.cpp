@@ -1,9 +1,9 @@
 // Text and HTML by Mailpit's rules (mailpitparts.h), from what the store parsed where it can.
 #include "mailpitbodies.h"
 
-#include "htmltotext.h"
 #include "mailpitparts.h"
 
+#include <smtphtmltotext.h>
 #include <smtpstoredmessage.h>
 
 #include <QStringDecoder>
@@ -73,7 +73,7 @@ MailpitBodies bodies(const SmtpStoredMessage &message, const MailpitPartContent 
         result.text = texts.join(QStringLiteral("\n--\n"));
     }
     if (parts.text.isEmpty() && result.hasHtml)
-        result.text = HtmlToText::text(result.html);
+        result.text = SmtpHtmlToText::text(result.html);
     return result;
 }
 

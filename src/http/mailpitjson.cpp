@@ -1,12 +1,12 @@
 // MessageSummary and Message, Mailpit's shapes of a stored message.
 #include "mailpitjson.h"
 
-#include "htmltotext.h"
 #include "mailpitheaders.h"
 #include "mailpitmime.h"
 #include "mailpitparts.h"
 #include "mailpitunsubscribe.h"
 
+#include <smtphtmltotext.h>
 #include <smtpmessagestore.h>
 #include <smtpstoredmessage.h>
 
@@ -181,10 +181,10 @@ QString snippet(const QString &html, const QString &text)
     // One character more than fits is enough to know that it must be cut.
     const bool hasHtml
         = std::any_of(html.cbegin(), html.cend(), [](QChar c) { return !c.isSpace(); });
-    const QString full = hasHtml ? HtmlToText::text(html, snippetBytes)
-                                 : HtmlToText::collapsed(text, snippetBytes);
+    const QString full = hasHtml ? SmtpHtmlToText::text(html, snippetBytes)
+                                 : SmtpHtmlToText::collapsed(text, snippetBytes);
     bool cut = false;
-    QString result = cutUtf8(HtmlToText::collapsed(full), snippetBytes, &cut);
+    QString result = cutUtf8(SmtpHtmlToText::collapsed(full), snippetBytes, &cut);
     if (cut)
         result += QStringLiteral("...");
     return result;

@@ -165,6 +165,7 @@ private Q_SLOTS:
     void removeMatching();
     void nonAdditiveChangesCountWhatIsNotNewMail();
     void indexerCatchesUp();
+    void htmlBodyIsSearchedAsItReads();
     void bigIndexBatchWithMailArriving();
     void unindexedMessagesAreIndexedOnOpen();
     void bigBacklogIsRecordedInSeveralTransactions();
@@ -445,6 +446,52 @@ void TestMessageStore::nonAdditiveChangesCountWhatIsNotNewMail()
     QVERIFY(moved());
     QVERIFY(s.clear());
     QVERIFY(moved());
+}
+
+void TestMessageStore::htmlBodyIsSearchedAsItReads()
+{
+    // The search text holds the HTML body as a reader sees it (http-api.md): a message with HTML
+    // alone is found by its words, across its tags and blocks, but not by its markup, its script
+    // or its style; a message with both bodies by the words of either.
+    SmtpMessageStore s;
+    QVERIFY(s.open(":memory:"));
+    // makeMessage() with a Content-Type of its own.
+    const auto typed = [](const QByteArray &subject, const QByteArray &type,
+                           const QByteArray &body) {
+        SmtpMessage m = makeMessage(subject, body);
+        QByteArray data = m.data();
+        data.insert(data.indexOf("\r\n\r\n"), "\r\nMIME-Version: 1.0\r\nContent-Type: " + type);
+        m.setData(data);
+        return m;
+    };
+    const qint64 htmlOnly = store(s,
+        typed("html only", "text/html; charset=utf-8",
+            "<html><head><title>Heading kiwi</title><style>.mango { color: red }</style></head>"
+            "<body><p class=\"papaya\">Hello <b>Zanzibar</b> &amp; friends</p>"
+            "<div>second block</div><script>var guava = 1;</script></body></html>\r\n"))
+                                .id;
+    QVERIFY(htmlOnly > 0);
+    const SmtpMessage both = typed("both bodies", "multipart/alternative; boundary=b",
+        "--b\r\nContent-Type: text/plain\r\n\r\ntext part quokka\r\n"
+        "--b\r\nContent-Type: text/html\r\n\r\n<p>html part wombat</p>\r\n--b--\r\n");
+    const qint64 multipart = store(s, both).id;
+    QVERIFY(multipart > 0);
+    QVERIFY(waitForIndex(s));
+    const auto found = [&s](const QString &query) {
+        QList<qint64> ids;
+        for (const SmtpMessageSummary &m : s.summaries(query, 0, 10))
+            ids.append(m.id);
+        return ids;
+    };
+    QCOMPARE(found(QStringLiteral("zanzibar")), QList<qint64> { htmlOnly });
+    QCOMPARE(found(QStringLiteral("\"hello zanzibar & friends\"")), QList<qint64> { htmlOnly });
+    QCOMPARE(found(QStringLiteral("\"friends second block\"")), QList<qint64> { htmlOnly });
+    for (const char *hidden : { "papaya", "mango", "guava", "kiwi", "color", "class", "amp" })
+        QVERIFY2(found(QLatin1String(hidden)).isEmpty(), hidden);
+    QCOMPARE(found(QStringLiteral("wombat")), QList<qint64> { multipart });
+    QCOMPARE(found(QStringLiteral("quokka")), QList<qint64> { multipart });
+    // The text body read back is still the text part alone.
+    QCOMPARE(s.message(multipart)->textBody().trimmed(), QStringLiteral("text part quokka"));
 }
 
 void TestMessageStore::indexerCatchesUp()

@@ -693,7 +693,7 @@ void TestMessageStoreSort::migratesVersion2Files()
     store.close();
     inspect({}, &version, &indexes);
     QCOMPARE(version, qint64(SmtpMessageStore::schemaVersion));
-    QCOMPARE(version, qint64(13));
+    QCOMPARE(version, qint64(14));
     QCOMPARE(indexes, 4);
 }
 

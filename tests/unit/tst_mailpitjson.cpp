@@ -1,12 +1,12 @@
 // MailpitJson: stored messages in Mailpit's MessageSummary, Message and headers shapes, from real
 // MIME messages delivered into a store (nodemailer's structure, single parts, HTML only,
 // RFC 2047 names, envelope-only recipients, broken and folded headers).
-#include "htmltotext.h"
 #include "mailpitfixtures.h"
 #include "mailpitheaders.h"
 #include "mailpitjson.h"
 #include "mailpitunsubscribe.h"
 
+#include <smtphtmltotext.h>
 #include <smtpmessagestore.h>
 
 #include <QCryptographicHash>
@@ -231,14 +231,15 @@ private Q_SLOTS:
 
     void htmlToTextEdges()
     {
-        QCOMPARE(HtmlToText::text(QString("a<!-- hidden -->b")), "ab");
-        QCOMPARE(HtmlToText::text(QString("<!DOCTYPE html><p title=\"a>b\">x</p>")), "x");
-        QCOMPARE(HtmlToText::text(QString("1 < 2 &unknown; &amp")), "1 < 2 &unknown; &amp");
+        QCOMPARE(SmtpHtmlToText::text(QString("a<!-- hidden -->b")), "ab");
+        QCOMPARE(SmtpHtmlToText::text(QString("<!DOCTYPE html><p title=\"a>b\">x</p>")), "x");
+        QCOMPARE(SmtpHtmlToText::text(QString("1 < 2 &unknown; &amp")), "1 < 2 &unknown; &amp");
+        QCOMPARE(SmtpHtmlToText::text(QString("<head><title>t</title>no end of head<body>shown")),
+            "shown");
         QCOMPARE(
-            HtmlToText::text(QString("<head><title>t</title>no end of head<body>shown")), "shown");
-        QCOMPARE(HtmlToText::text(QString("a\u200bb")), "a b"); // format characters do not print
-        QCOMPARE(
-            HtmlToText::text(QString("<div>a</div><div>b</div>"), 1), "a\nb"); // stops once longer
+            SmtpHtmlToText::text(QString("a\u200bb")), "a b"); // format characters do not print
+        QCOMPARE(SmtpHtmlToText::text(QString("<div>a</div><div>b</div>"), 1),
+            "a\nb"); // stops once longer
     }
 
     void rfc2047Names()

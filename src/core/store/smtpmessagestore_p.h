@@ -97,6 +97,13 @@ struct IndexedMessage
     StoreCompression::Stored html; // the HTML body as message_html keeps it
     StoreCompression::Stored textBody; // the text body as message_text keeps it (its c3)
     QByteArray textUtf8; // the parse's text body in UTF-8 (null when it has none), made once
+    // The attachment names, then the HTML body as it reads (SmtpHtmlToText), one line apart: the
+    // rest of the search text, in UTF-8 and as message_text keeps it (its c4).
+    QByteArray otherUtf8;
+    StoreCompression::Stored otherText;
+    // Only c4 is made again, for a message an older version indexed (search_text_stale); a
+    // null otherUtf8 then means the message is gone or unreadable: only its mark is dropped.
+    bool refresh = false;
 };
 
 // The statements that store new mail, prepared once per writer connection (storewriter.cpp).
@@ -220,6 +227,8 @@ public:
     // read or a commit failed (then the loop tries again later, mail or not).
     bool indexPending(QSqlDatabase &db, IndexStatements &statements, quint64 generation,
         qint64 newest, bool *failed);
+    // One batch of search_text_stale; false when none is left (or a read or commit failed).
+    bool refreshSearchText(QSqlDatabase &db, IndexStatements &statements, bool *failed);
     bool writeIndex(QSqlDatabase &db, IndexStatements &statements,
         std::vector<IndexedMessage> &batch, bool *failed);
     void startIndexer();

@@ -7,6 +7,7 @@
 // wait for the writer. It starts with the store (so what a previous run committed but did not index
 // is indexed after a restart, even after a kill -9), follows every commit of new mail, and says
 // when it has caught up (SmtpMessageStore::indexedUpTo(), indexCaughtUp()).
+#include "smtphtmltotext.h"
 #include "smtplog.h"
 #include "store/smtpmessagestore_p.h"
 #include "store/storecompression.h"
@@ -79,6 +80,21 @@ constexpr std::chrono::milliseconds gatherAtMost { 250 };
 // a store that fell quiet kept its last messages out of search until the next one came.
 constexpr std::chrono::milliseconds firstRetry { 1000 };
 constexpr std::chrono::milliseconds lastRetry { 60000 };
+
+// The rest of a message's search text (message_text's c4): its attachments' names, then, when it
+// has HTML, the HTML body as a reader sees it (http-api.md counts it in the search text; a
+// message with HTML alone had none), one line apart so that no word spans the two. The HTML's
+// lines are joined by spaces, as a search's words are: a phrase may run across a block.
+QByteArray otherSearchText(const MimeParsedMessage &p)
+{
+    QStringList names;
+    for (const SmtpMimePart &a : p.attachments())
+        names.append(a.fileName());
+    QString other = names.join(QLatin1Char(' '));
+    if (!p.htmlBody.isEmpty())
+        other += QLatin1Char('\n') + SmtpHtmlToText::collapsed(SmtpHtmlToText::text(p.htmlBody));
+    return other.isNull() ? QByteArray("") : other.toUtf8();
+}
 
 } // namespace
 
@@ -163,10 +179,32 @@ struct IndexStatements
             && fromTrigram.prepare(
                 db, "INSERT INTO messages_from_trigram (rowid, c0) VALUES (?, ?)", &error)
             && toTrigram.prepare(
-                db, "INSERT INTO messages_to_trigram (rowid, c0) VALUES (?, ?)", &error);
+                db, "INSERT INTO messages_to_trigram (rowid, c0) VALUES (?, ?)", &error)
+            // A message of search_text_stale: the two external-content indexes forget the values
+            // they were given (read through the view, as the delete trigger does), c4 is made
+            // again, and they are given the new values (through the view too).
+            && forgetTrigram.prepare(db,
+                "INSERT INTO messages_trigram (messages_trigram, rowid, c0, c1, c2, c3, c4) "
+                "SELECT 'delete', id, c0, c1, c2, c3, c4 FROM messages_fts_content WHERE id = ?",
+                &error)
+            && forgetWords.prepare(db,
+                "INSERT INTO messages_words (messages_words, rowid, c0, c1, c2, c3, c4) "
+                "SELECT 'delete', id, c0, c1, c2, c3, c4 FROM messages_fts_content WHERE id = ?",
+                &error)
+            && otherText.prepare(db, "UPDATE message_text SET c4 = ? WHERE id = ?", &error)
+            && retellTrigram.prepare(db,
+                "INSERT INTO messages_trigram (rowid, c0, c1, c2, c3, c4) "
+                "SELECT id, c0, c1, c2, c3, c4 FROM messages_fts_content WHERE id = ?",
+                &error)
+            && retellWords.prepare(db,
+                "INSERT INTO messages_words (rowid, c0, c1, c2, c3, c4) "
+                "SELECT id, c0, c1, c2, c3, c4 FROM messages_fts_content WHERE id = ?",
+                &error)
+            && refreshed.prepare(db, "DELETE FROM search_text_stale WHERE id = ?", &error);
     }
 
     StoreStatement update, indexed, html, text, words, trigram, fromTrigram, toTrigram;
+    StoreStatement forgetTrigram, forgetWords, otherText, retellTrigram, retellWords, refreshed;
     bool ok = false;
     QString error;
     // The database size cap the connection has taken (0: none, as on a new connection).
@@ -204,6 +242,9 @@ void SmtpMessageStorePrivate::indexLoop(QSqlDatabase &db, IndexStatements &state
 {
     quint64 seen = 0;
     std::chrono::milliseconds retry { 0 }; // after a failure: when to try again without mail
+    // Until search_text_stale is found empty, a batch of it follows each round (refreshing the
+    // search text an older version made), without waiting for mail.
+    bool refreshing = true;
     for (;;) {
         quint64 generation = 0;
         qint64 newest = 0;
@@ -212,16 +253,18 @@ void SmtpMessageStorePrivate::indexLoop(QSqlDatabase &db, IndexStatements &state
             const auto woken = [&] { return indexerStopping || commitGeneration != seen; };
             if (retry.count() > 0)
                 indexWake.wait_for(lock, retry, woken);
-            else
+            else if (!refreshing)
                 indexWake.wait(lock, woken);
             if (indexerStopping)
                 return;
             // Let a stream of mail gather into one batch: each batch is a read of the waiting
             // messages and at least one transaction, which one message at a time doubled their
             // number under a steady stream of single messages. Go when the stream pauses, a
-            // batch is full, or at the latest after gatherAtMost.
+            // batch is full, or at the latest after gatherAtMost. (Not when no mail came: a
+            // refresh goes on, a retry tries at once.)
             const auto latest = std::chrono::steady_clock::now() + gatherAtMost;
-            while (!indexerStopping && committedSinceIndex < batchMessages) {
+            while (commitGeneration != seen && !indexerStopping
+                && committedSinceIndex < batchMessages) {
                 const quint64 before = commitGeneration;
                 const auto until = std::min(latest, std::chrono::steady_clock::now() + quiet);
                 if (!indexWake.wait_until(
@@ -240,6 +283,11 @@ void SmtpMessageStorePrivate::indexLoop(QSqlDatabase &db, IndexStatements &state
             std::lock_guard lock(mutex);
             if (indexerStopping)
                 return;
+        }
+        // A refresh batch once the waiting mail is in: it stays searched by its old text.
+        if (!failed && refreshing) {
+            refreshing = refreshSearchText(db, statements, &failed);
+            refreshing = refreshing || failed;
         }
         if (failed) {
             retry = retry.count() == 0 ? firstRetry : std::min(retry * 2, lastRetry);
@@ -306,6 +354,8 @@ bool SmtpMessageStorePrivate::indexPending(
             m.textUtf8 = m.parsed.textBody.toUtf8();
             m.textBody
                 = StoreCompression::encodeBody(m.textUtf8, inRaw, rawEncoding, dictionary.get());
+            m.otherUtf8 = otherSearchText(m.parsed);
+            m.otherText = StoreCompression::encode(m.otherUtf8, dictionary.get());
             // The sender column: From, the envelope sender and Reply-To (what reply-to: and
             // addressed: look for).
             m.sender = m.parsed.from + QLatin1Char(' ') + mailFrom;
@@ -377,23 +427,21 @@ bool writeIndexedMessage(IndexStatements &st, const IndexedMessage &m, QString *
         if (!st.html.exec(error))
             return false;
     }
-    QStringList names;
-    for (const SmtpMimePart &a : p.attachments())
-        names.append(a.fileName());
-    // Each column in UTF-8 once, for the three statements (the body was converted for
-    // encodeBody() already).
+    // Each column in UTF-8 once, for the three statements (the body and the other text were
+    // converted for their encoding already).
     const QByteArray row[] { text(p.subject).toUtf8(), m.sender.toUtf8(), m.recipients.toUtf8(),
-        m.textUtf8.isNull() ? QByteArray("") : m.textUtf8,
-        text(names.join(QLatin1Char(' '))).toUtf8() };
+        m.textUtf8.isNull() ? QByteArray("") : m.textUtf8, m.otherUtf8 };
     for (StoreStatement *q : { &st.text, &st.words, &st.trigram }) {
         q->bind(0, m.id);
         for (int column = 0; column < 5; ++column)
             q->bindText(column + 1, row[column]);
     }
     // The body as encodeBody() keeps it (storecompression.h): a zstd frame or a reference to the
-    // raw bytes is a blob, verbatim text stays text.
+    // raw bytes is a blob, verbatim text stays text. The other text likewise (a frame or text).
     if (m.textBody.encoding != StoreCompression::Verbatim)
         st.text.bind(4, m.textBody.bytes);
+    if (m.otherText.encoding != StoreCompression::Verbatim)
+        st.text.bind(5, m.otherText.bytes);
     for (StoreStatement *q : { &st.text, &st.words, &st.trigram }) {
         if (!q->exec(error))
             return false;
@@ -410,6 +458,35 @@ bool writeIndexedMessage(IndexStatements &st, const IndexedMessage &m, QString *
     }
     st.indexed.bind(0, m.id);
     return st.indexed.exec(error);
+}
+
+// A message of search_text_stale (IndexedMessage::refresh): c4 made again, the two
+// external-content indexes told to forget the old values and given the new ones, and the mark
+// dropped. A message that is gone, or not indexed yet (its indexing writes the new text), has no
+// text row: then nothing else changes.
+bool writeRefreshedText(IndexStatements &st, const IndexedMessage &m, QString *error)
+{
+    if (!m.otherUtf8.isNull()) {
+        for (StoreStatement *q : { &st.forgetTrigram, &st.forgetWords }) {
+            q->bind(0, m.id);
+            if (!q->exec(error))
+                return false;
+        }
+        if (m.otherText.encoding == StoreCompression::Verbatim)
+            st.otherText.bindText(0, m.otherUtf8);
+        else
+            st.otherText.bind(0, m.otherText.bytes);
+        st.otherText.bind(1, m.id);
+        if (!st.otherText.exec(error))
+            return false;
+        for (StoreStatement *q : { &st.retellTrigram, &st.retellWords }) {
+            q->bind(0, m.id);
+            if (!q->exec(error))
+                return false;
+        }
+    }
+    st.refreshed.bind(0, m.id);
+    return st.refreshed.exec(error);
 }
 
 } // namespace
@@ -508,6 +585,56 @@ void SmtpMessageStorePrivate::trainDictionaryIfDue(QSqlDatabase &db)
     setCurrentDictionary(dictionary);
 }
 
+// The messages of search_text_stale, a batch (oldest first): parsed again from their raw bytes
+// for the rest of their search text (c4, see otherSearchText()) and written as the indexer writes
+// new mail (writeIndex(): transactions that make way for the writer). A message that is gone,
+// not indexed yet, or whose raw bytes cannot be read is only dropped from the list (the last
+// keeps its old text). False when the list is empty, or a read or a commit failed (*failed).
+bool SmtpMessageStorePrivate::refreshSearchText(
+    QSqlDatabase &db, IndexStatements &statements, bool *failed)
+{
+    std::vector<IndexedMessage> batch;
+    {
+        QSqlDatabase reader = readConnection();
+        QSqlQuery query(reader);
+        query.setForwardOnly(true);
+        query.prepare(QStringLiteral("SELECT s.id, m.unindexed, m.smtputf8, r.data, r.encoding "
+                                     "FROM search_text_stale s "
+                                     "LEFT JOIN messages m ON m.id = s.id "
+                                     "LEFT JOIN message_raw r ON r.id = s.id "
+                                     "ORDER BY s.id LIMIT %1")
+                          .arg(batchMessages));
+        if (!query.exec()) {
+            qCWarning(lcSmtpStore)
+                << "indexer: cannot read the search text to refresh:" << query.lastError().text();
+            *failed = true;
+            return false;
+        }
+        qint64 bytes = 0;
+        const auto dictionary = currentDictionary();
+        sqlite3 *handle = StoreSqlite::handle(reader);
+        while (bytes < batchBytes && query.next()) {
+            IndexedMessage m;
+            m.refresh = true;
+            m.id = query.value(0).toLongLong();
+            QByteArray raw;
+            const bool indexed = !query.value(1).isNull() && query.value(1).toInt() == 0;
+            if (indexed && !query.value(3).isNull()
+                && StoreCompression::decode(query.value(3).toByteArray(), query.value(4).toInt(),
+                    &raw, dictionaries.get(), handle)) {
+                bytes += raw.size();
+                m.parsed = MimeParser::parse(raw, query.value(2).toBool());
+                m.otherUtf8 = otherSearchText(m.parsed);
+                m.otherText = StoreCompression::encode(m.otherUtf8, dictionary.get());
+            }
+            batch.push_back(std::move(m));
+        }
+    }
+    if (batch.empty())
+        return false;
+    return writeIndex(db, statements, batch, failed);
+}
+
 // Records a batch in transactions of its own connection, each ending after the message that
 // brings its text past transactionText, or after any message when the writer waits; between
 // two, every waiting writer goes first. Searches see each transaction's messages once it is
@@ -546,7 +673,8 @@ bool SmtpMessageStorePrivate::writeIndex(
         qsizetype characters = 0;
         while (ok && next < batch.size()) {
             const IndexedMessage &m = batch[next++];
-            ok = writeIndexedMessage(statements, m, &error);
+            ok = m.refresh ? writeRefreshedText(statements, m, &error)
+                           : writeIndexedMessage(statements, m, &error);
             characters += m.parsed.textBody.size() + m.parsed.htmlBody.size();
             if (characters >= transactionText || writersWaiting.load() > 0 || next == batch.size())
                 break;
@@ -569,6 +697,9 @@ bool SmtpMessageStorePrivate::writeIndex(
             return false;
         }
         write.unlock();
+        // A refresh changes the text of messages searched already: no bound moves.
+        if (batch.front().refresh)
+            continue;
         // Read oldest first: every message up to this transaction's last one is indexed (or
         // gone).
         const qint64 last = batch[next - 1].id;

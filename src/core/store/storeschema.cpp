@@ -344,6 +344,21 @@ const char *const schemaV13[] = {
     "DROP TRIGGER IF EXISTS mailbox_joined",
 };
 
+// Version 14: search looks in the HTML body as a reader sees it (SmtpHtmlToText) too, which
+// http-api.md makes part of the search text; before, a message with HTML alone was found by its
+// headers only. That text goes after the attachment names in c4, one line apart, packed as the
+// body is (a zstd frame when that is smaller), so the view expands c4 as it does c3. The text body
+// stays in c3 (SmtpMessageStore::message() reads it back). The messages an older version indexed
+// with HTML are listed in search_text_stale: the indexer makes their c4 again, a batch at a time,
+// once new mail is indexed (storeindexer.cpp), and they are found by their old text meanwhile.
+const char *const schemaV14[] = {
+    "DROP VIEW messages_fts_content",
+    R"(CREATE VIEW messages_fts_content (id, c0, c1, c2, c3, c4) AS
+        SELECT id, c0, c1, c2, smtp_text(c3, id), smtp_text(c4) FROM message_text)",
+    "CREATE TABLE search_text_stale (id INTEGER PRIMARY KEY)",
+    "INSERT INTO search_text_stale (id) SELECT id FROM message_html",
+};
+
 template<size_t N>
 bool applyAll(QSqlDatabase &db, const char *const (&statements)[N], QString *errorString)
 {
@@ -741,6 +756,8 @@ bool prepare(QSqlDatabase &db, QString *errorString)
                 schemaV12, errorString);
     if (*version < 13)
         ok = ok && applyAll(db, schemaV13, errorString);
+    if (*version < 14)
+        ok = ok && applyUnlessPresent(db, tableCount("search_text_stale"), schemaV14, errorString);
     ok = ok
         && exec(db, QStringLiteral("PRAGMA application_id = %1").arg(applicationId), errorString)
         && exec(db, QStringLiteral("PRAGMA user_version = %1").arg(currentVersion), errorString);

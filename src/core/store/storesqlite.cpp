@@ -250,7 +250,13 @@ int columnText(sqlite3_context *context, sqlite3_value *value, bool packed, sqli
 }
 
 constexpr int textColumns = 5;
-constexpr int packedColumn = 3; // the body: a zstd frame when that was smaller
+// The columns that may hold a zstd frame (when that was smaller): the text body (c3, which may
+// also be a reference into the raw bytes) and, from schema 14, the attachment names followed by
+// the HTML body as it reads (c4).
+constexpr bool packed(int column)
+{
+    return column == 3 || column == 4;
+}
 
 // A statement's needle, folded, and whether it holds a line end (then a match may span two
 // columns): worked out once and kept as the auxdata of its argument (a bound parameter, the same
@@ -305,8 +311,8 @@ void containment(sqlite3_context *context, int count, sqlite3_value **arguments)
         // (A search's words never hold one: white space is one space in them. Direct SQL may.)
         QByteArray joined;
         for (int i = 0; i < textColumns; ++i) {
-            const int rc = columnText(context, arguments[i], i == packedColumn, id, &needle->raws,
-                &expanded, &text, &size);
+            const int rc = columnText(
+                context, arguments[i], packed(i), id, &needle->raws, &expanded, &text, &size);
             if (rc != SQLITE_OK) {
                 sqlite3_result_error_code(context, rc);
                 return;
@@ -319,11 +325,11 @@ void containment(sqlite3_context *context, int count, sqlite3_value **arguments)
             context, foldedContains(joined.constData(), joined.size(), needle->folded));
         return;
     }
-    // No match spans two columns, so each is searched alone, the body last: it is expanded only
-    // when the others do not have the needle.
-    for (const int i : { 0, 1, 2, 4, packedColumn }) {
+    // No match spans two columns, so each is searched alone, the packed ones last: they are
+    // expanded only when the others do not have the needle (one buffer serves both in turn).
+    for (const int i : { 0, 1, 2, 4, 3 }) {
         const int rc = columnText(
-            context, arguments[i], i == packedColumn, id, &needle->raws, &expanded, &text, &size);
+            context, arguments[i], packed(i), id, &needle->raws, &expanded, &text, &size);
         if (rc != SQLITE_OK) {
             sqlite3_result_error_code(context, rc);
             return;

@@ -33,14 +33,15 @@ SMTPRECEIVER_TEST_EXPORT sqlite3 *handle(const QSqlDatabase &db);
 //                    storecompression.h) is read from message_raw's row id; without an id, or
 //                    when that row does not hold it, it gives NULL (with a warning).
 //   smtp_contains(c0, c1, c2, c3, c4, needle [, id])
-//                    1 when the five text columns of message_text, NULL as '', c3 expanded as
-//                    smtp_text() does, joined by line ends, with ASCII letters lowered, contain
-//                    needle with its ASCII letters lowered, else 0 (NULL for a NULL needle): what
-//                    instr(lower(ifnull(c0, '') || char(10) || ...), lower(needle)) > 0 says,
-//                    without building the joined text or expanding c3 when another column
-//                    already has the needle; an error only when out of memory or interrupted
-//                    (reading a reference runs a statement of its own). For the store's
-//                    queries alone (SQLITE_DIRECTONLY: no schema may call it).
+//                    1 when the five text columns of message_text, NULL as '', c3 and c4
+//                    expanded as smtp_text() does (c4 is a frame from schema 14 on when it
+//                    holds a long HTML body's text), joined by line ends, with ASCII letters
+//                    lowered, contain needle with its ASCII letters lowered, else 0 (NULL for a
+//                    NULL needle): what instr(lower(ifnull(c0, '') || char(10) || ...),
+//                    lower(needle)) > 0 says, without building the joined text or expanding c3 or
+//                    c4 when another column already has the needle; an error only when out of
+//                    memory or interrupted (reading a reference runs a statement of its own). For
+//                    the store's queries alone (SQLITE_DIRECTONLY: no schema may call it).
 //   smtp_listed(list, key, id)
 //                    1 when id is among the ids of list for key, else 0: list is one of the
 //                    full-text tables messages_trigram, messages_words, messages_from_trigram

@@ -1,6 +1,6 @@
 // HTML to the text a reader sees, in one pass over the markup (linear in its length, whatever
 // the input: every search for an end moves forward).
-#include "htmltotext.h"
+#include "smtphtmltotext.h"
 
 #include <QChar>
 #include <QHash>
@@ -206,7 +206,7 @@ qsizetype endOfSkipped(QStringView html, qsizetype at, const QString &name)
 
 } // namespace
 
-namespace HtmlToText {
+namespace SmtpHtmlToText {
 
 QString text(QStringView html, qsizetype stopAfter)
 {
@@ -290,4 +290,4 @@ QString collapsed(QStringView text, qsizetype stopAfter)
     return out.result();
 }
 
-} // namespace HtmlToText
+} // namespace SmtpHtmlToText
