@@ -64,7 +64,7 @@ void MailpitEvents::onRemoved(const QList<qint64> &ids)
     } else {
         for (qint64 id : ids) {
             Q_EMIT frame(frameText(QStringLiteral("delete"),
-                QJsonObject { { QStringLiteral("ID"), QString::number(id) } }));
+                QJsonObject { { QStringLiteral("ID"), MailpitJson::id(id) } }));
         }
     }
     scheduleStats();
@@ -77,7 +77,7 @@ void MailpitEvents::onReadChanged(const QList<qint64> &ids, bool read)
     for (qint64 id : ids) {
         Q_EMIT frame(frameText(QStringLiteral("update"),
             QJsonObject {
-                { QStringLiteral("ID"), QString::number(id) }, { QStringLiteral("Read"), read } }));
+                { QStringLiteral("ID"), MailpitJson::id(id) }, { QStringLiteral("Read"), read } }));
     }
     scheduleStats();
 }

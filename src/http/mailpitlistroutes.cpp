@@ -157,15 +157,13 @@ HttpResponse firstSearchPage(SmtpMessageStore &reader, const QString &query,
         reader, reader.count(), reader.unreadCount(), page.matches, 0, page.items);
 }
 
-// The store ids of a body's IDs (whose type fieldTypeError() has checked); an ID that names none of
-// ours is left out.
+// The store ids of a body's IDs (whose type fieldTypeError() has checked); an ID that names
+// none (MailpitJson::storeId) is left out, as an unknown one is.
 QList<qint64> idsOf(const QJsonArray &array)
 {
     QList<qint64> ids;
     for (const QJsonValue &v : array) {
-        bool ok = false;
-        const qint64 id = v.toString().toLongLong(&ok);
-        if (ok && id > 0)
+        if (const qint64 id = MailpitJson::storeId(v.toString()))
             ids.append(id);
     }
     return ids;

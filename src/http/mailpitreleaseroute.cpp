@@ -4,6 +4,7 @@
 // 404 for no such message; 400 with the relay's reply, or why it could not be reached, when the
 // release failed.
 #include "httprouter.h"
+#include "mailpitjson.h"
 #include "mailpitroutes.h"
 
 #include <smtpmessagestore.h>
@@ -50,12 +51,7 @@ void addMailpitReleaseRoute(
                 const QList<SmtpMessageSummary> newest = store->summaries(QString(), 0, 1);
                 id = newest.isEmpty() ? 0 : newest.constFirst().id;
             } else {
-                bool ok = false;
-                id = idText.toLongLong(&ok);
-                if (!ok || !std::all_of(idText.cbegin(), idText.cend(), [](QChar c) {
-                        return c >= QLatin1Char('0') && c <= QLatin1Char('9');
-                    }))
-                    id = 0;
+                id = MailpitJson::storeId(idText);
             }
             if (id <= 0 || !store->message(id))
                 return HttpResponse::notFound();

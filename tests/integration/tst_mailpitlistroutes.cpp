@@ -357,6 +357,12 @@ void TestMailpitListRoutes::setReadStatus()
     QCOMPARE(unread(), qint64(2));
     QCOMPARE(
         object(call("GET", "/api/v1/search?query=is:unread")).value("messages_count").toInt(), 2);
+    // Another spelling of an ID's number is an unknown ID.
+    QCOMPARE(call("PUT", "/api/v1/messages",
+                 QString(R"({"IDs":["0%1","+%1"," %1"],"Read":true})").arg(idOf(2)).toUtf8())
+                 .status,
+        200);
+    QCOMPARE(unread(), qint64(2));
     // By search, with unknown fields ignored.
     QCOMPARE(
         call("PUT", "/api/v1/messages", R"({"Search":"from:alice","Read":false,"X":1})").status,
@@ -427,8 +433,13 @@ void TestMailpitListRoutes::deleteMessages()
     const HttpResponse damaged = call("DELETE", "/api/v1/messages", "{\"IDs\": [");
     QCOMPARE(damaged.status, 400);
     QCOMPARE(store->count(), qint64(3));
-    // Only unknown IDs: nothing goes.
+    // Only unknown IDs: nothing goes. Another spelling of an ID's number is an unknown ID.
     QCOMPARE(call("DELETE", "/api/v1/messages", R"({"IDs":["999999"]})").status, 200);
+    QCOMPARE(store->count(), qint64(3));
+    QCOMPARE(call("DELETE", "/api/v1/messages",
+                 QString(R"({"IDs":["0%1","+%1"," %1","%1.0"]})").arg(idOf(1)).toUtf8())
+                 .status,
+        200);
     QCOMPARE(store->count(), qint64(3));
 }
 
