@@ -178,6 +178,35 @@ private Q_SLOTS:
         }
     }
 
+    // An unknown ID is 404 whatever else is wrong with the request: the message is looked up
+    // before the body, the relay and the recipients.
+    void releaseOfAnUnknownIdIsNotFound()
+    {
+        const QByteArray to = R"({"To":["a@allowed.test"]})";
+        const QList<QByteArray> bodies { to, QByteArray(), "{", R"({"To":"a@allowed.test"})",
+            R"({"To":["a@elsewhere.test"]})" };
+        for (bool relayOn : { false, true }) {
+            if (relayOn)
+                configureRelay();
+            for (const QByteArray &body : bodies) {
+                const HttpResponse response = post("/api/v1/message/999/release", body);
+                QVERIFY2(
+                    response.status == 404, QByteArray(body + ": " + response.body).constData());
+                QCOMPARE(response.body, QByteArray("404 page not found"));
+            }
+        }
+        // A known message gets the other answers.
+        QCOMPARE(post(path(m_plain, "/release"), R"({"To":["a@elsewhere.test"]})").status, 400);
+        m_relay->setConfig({});
+        const HttpResponse off = post(path(m_plain, "/release"), to);
+        QCOMPARE(off.status, 400);
+        QCOMPARE(off.body, QByteArray("no relay is configured"));
+        QCOMPARE(post(path(m_plain, "/release"), "{").status, 400);
+        // latest of an empty store is no message either.
+        QVERIFY(m_store->clear());
+        QCOMPARE(post("/api/v1/message/latest/release", to).status, 404);
+    }
+
     void headers()
     {
         const HttpResponse response = get(path(m_nodemailer, "/headers"));
