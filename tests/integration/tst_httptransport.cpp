@@ -593,6 +593,32 @@ private Q_SLOTS:
         QTRY_COMPARE(m_api->connectionCount(), 0);
     }
 
+    // /api/events is a route like the others for what is not an upgrade: without one, 400 (as
+    // Mailpit answers); another method, 405 with Allow.
+    void eventsWithoutAnUpgrade()
+    {
+        Client c(m_port);
+        const Answer plain = c.get("/api/events");
+        QCOMPARE(plain.status, 400);
+        QVERIFY(plain.header("content-type").startsWith("text/plain"));
+        QVERIFY(!plain.body.isEmpty());
+        QVERIFY(!plain.body.contains('\n'));
+        const Answer post = c.exchange("POST /api/events HTTP/1.1\r\nHost: localhost\r\n"
+                                       "Content-Length: 0\r\n\r\n")
+                                .value(0);
+        QCOMPARE(post.status, 405);
+        QCOMPARE(post.header("allow"), QByteArray("GET, HEAD"));
+        // An upgrade with another method is no WebSocket either.
+        const Answer upgradePost = c.exchange("POST /api/events HTTP/1.1\r\nHost: localhost\r\n"
+                                              "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                                              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                              "Sec-WebSocket-Version: 13\r\n"
+                                              "Content-Length: 0\r\n\r\n")
+                                       .value(0);
+        QCOMPARE(upgradePost.status, 405);
+        QCOMPARE(SmtpHttpApiTest::webSocketClientCount(m_api.get()), 0);
+    }
+
     // The sockets are served on a thread of their own, the routes on the API's: what needs no
     // route is answered while the API's thread runs no event loop at all.
     void connectionsLiveOnTheTransportThread()
