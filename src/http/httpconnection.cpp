@@ -88,6 +88,20 @@ bool HttpChecks::isAllowedHost(const QByteArray &host, const QStringList &allowe
     return isKnownHostName(hostPart(host.trimmed()), allowedHosts);
 }
 
+QByteArray HttpChecks::requestAuthority(const HttpRequest &request)
+{
+    // The parser takes no other absolute form.
+    const QByteArrayView target = request.target;
+    if (!target.startsWith("http://") && !target.startsWith("https://"))
+        return request.header("host");
+    const qsizetype start = target.indexOf("//") + 2;
+    qsizetype end = start;
+    while (end < target.size() && target.at(end) != '/' && target.at(end) != '?'
+        && target.at(end) != '#')
+        ++end;
+    return target.sliced(start, end - start).toByteArray();
+}
+
 bool HttpChecks::isAllowedOrigin(
     const QByteArray &origin, const QStringList &allowedHosts, const QString &corsOrigin)
 {
@@ -289,9 +303,10 @@ void HttpConnection::updateTimers()
 std::optional<HttpResponse> HttpConnection::refusal(const HttpRequest &request) const
 {
     const HttpServerSettings &settings = *m_settings;
-    // DNS rebinding: a page served from another name must not reach a loopback listener.
-    if (m_loopback && request.hasHeader("host")
-        && !HttpChecks::isAllowedHost(request.header("host"), settings.allowedHosts))
+    // DNS rebinding: a page served from another name must not reach a loopback listener. A
+    // request that names no server at all is refused too: nothing says it is meant for us.
+    if (m_loopback
+        && !HttpChecks::isAllowedHost(HttpChecks::requestAuthority(request), settings.allowedHosts))
         return HttpResponse::text(403, QString::fromLatin1(forbiddenHost));
     if (!settings.corsOrigin.isEmpty() && request.method == "OPTIONS")
         return std::nullopt; // the preflight, answered before auth

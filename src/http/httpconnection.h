@@ -54,6 +54,10 @@ namespace HttpChecks {
 // 127.0.0.1, [::1] or an allowed name, with any port, in any case.
 SMTPRECEIVERHTTP_TEST_EXPORT bool isAllowedHost(
     const QByteArray &host, const QStringList &allowedHosts);
+// The authority a request names its server by: that of a target in absolute form, whose Host
+// field is then ignored (RFC 9112 3.2.2, RFC 7230 5.4), else the Host field; empty when there is
+// neither (an HTTP/1.0 request need not send Host).
+SMTPRECEIVERHTTP_TEST_EXPORT QByteArray requestAuthority(const HttpRequest &request);
 // Whether a WebSocket client from this Origin may connect: none, a loopback origin, an allowed
 // host, or the CORS origin.
 SMTPRECEIVERHTTP_TEST_EXPORT bool isAllowedOrigin(

@@ -77,6 +77,19 @@ class HttpTest(harness.ServerTestCase):
         status, _, _ = self.curl(server, "/api/v1/messages", "--header", "Host: localhost:8025")
         self.assertEqual(status, 200)
 
+    def test_no_host_or_a_foreign_target_is_forbidden(self):
+        # An HTTP/1.0 request without Host names no server; a target in absolute form names its
+        # own, whatever Host says (RFC 7230 5.4).
+        server = self.start_http()
+        status, _, body = self.curl(server, "/api/v1/info", "--http1.0", "--header", "Host:")
+        self.assertEqual((status, body), (403, b"Forbidden: unknown Host"))
+        status, _, body = self.curl(server, "/api/v1/info",
+                                    "--request-target", "http://evil.test/api/v1/info")
+        self.assertEqual((status, body), (403, b"Forbidden: unknown Host"))
+        status, _, _ = self.curl(server, "/api/v1/info",
+                                 "--request-target", "http://localhost:8025/api/v1/info")
+        self.assertEqual(status, 200)
+
     def test_allowed_host(self):
         server = self.start_http("--http-allowed-host", "mail.example.test")
         status, _, _ = self.curl(server, "/livez", "--header", "Host: mail.example.test:8025")

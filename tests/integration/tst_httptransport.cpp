@@ -235,6 +235,60 @@ private Q_SLOTS:
         }
     }
 
+    // What names the server besides a Host field: nothing (an HTTP/1.0 request may have none),
+    // which a loopback listener refuses like a foreign name; and the target in absolute form,
+    // whose authority counts instead of the Host field (RFC 7230 5.4, RFC 9112 3.2.2).
+    void hostCheckOfTheRequestAuthority_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<int>("status");
+        QTest::newRow("HTTP/1.0 without Host")
+            << QByteArray("GET /test/echo HTTP/1.0\r\n\r\n") << 403;
+        QTest::newRow("HTTP/1.0 keep-alive without Host")
+            << QByteArray("GET /test/echo HTTP/1.0\r\nConnection: keep-alive\r\n\r\n") << 403;
+        QTest::newRow("HTTP/1.0 with Host")
+            << QByteArray("GET /test/echo HTTP/1.0\r\nHost: localhost\r\n\r\n") << 200;
+        QTest::newRow("foreign target, local Host")
+            << QByteArray("GET http://evil.test/test/echo HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            << 403;
+        QTest::newRow("foreign target with port, local Host")
+            << QByteArray("GET http://evil.test:8025/test/echo HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            << 403;
+        QTest::newRow("foreign target, HTTP/1.0 without Host")
+            << QByteArray("GET http://evil.test/test/echo HTTP/1.0\r\n\r\n") << 403;
+        QTest::newRow("user info before a local name") << QByteArray(
+            "GET http://localhost@evil.test/test/echo HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                                                       << 403;
+        QTest::newRow("user info before a foreign name") << QByteArray(
+            "GET http://evil.test@localhost/test/echo HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                                                         << 403;
+        QTest::newRow("empty authority")
+            << QByteArray("GET http:///test/echo HTTP/1.1\r\nHost: localhost\r\n\r\n") << 403;
+        QTest::newRow("local target, foreign Host")
+            << QByteArray("GET http://localhost:8025/test/echo HTTP/1.1\r\nHost: evil.test\r\n\r\n")
+            << 200;
+        QTest::newRow("local target, HTTP/1.0 without Host")
+            << QByteArray("GET https://127.0.0.1/test/echo HTTP/1.0\r\n\r\n") << 200;
+        QTest::newRow("[::1] target with a query")
+            << QByteArray("GET http://[::1]:1?x=1 HTTP/1.1\r\nHost: localhost\r\n\r\n") << 404;
+        QTest::newRow("allowed target")
+            << QByteArray("GET http://mail.example.test/test/echo HTTP/1.1\r\nHost: x\r\n\r\n")
+            << 200;
+    }
+    void hostCheckOfTheRequestAuthority()
+    {
+        QFETCH(QByteArray, request);
+        QFETCH(int, status);
+        m_api->setAllowedHosts({ QStringLiteral("mail.example.test") });
+        Client c(m_port);
+        const Answer a = c.exchange(request).value(0);
+        QCOMPARE(a.status, status);
+        if (status == 403) {
+            QCOMPARE(a.body, QByteArray("Forbidden: unknown Host"));
+            QVERIFY(c.waitForClose());
+        }
+    }
+
     void missingHostIsBadRequest()
     {
         Client c(m_port);
@@ -420,13 +474,17 @@ private Q_SLOTS:
 
         // HTTP/1.0 closes unless asked to keep alive.
         Client old(m_port);
-        QCOMPARE(old.exchange("GET /test/echo HTTP/1.0\r\n\r\n").value(0).status, 200);
+        QCOMPARE(old.exchange("GET /test/echo HTTP/1.0\r\nHost: localhost\r\n\r\n").value(0).status,
+            200);
         QVERIFY(old.waitForClose());
         Client kept(m_port);
-        const Answer a
-            = kept.exchange("GET /test/echo HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").value(0);
+        const Answer a = kept.exchange("GET /test/echo HTTP/1.0\r\nHost: localhost\r\n"
+                                       "Connection: keep-alive\r\n\r\n")
+                             .value(0);
         QCOMPARE(a.header("connection"), QByteArray("keep-alive"));
-        QCOMPARE(kept.exchange("GET /test/echo HTTP/1.0\r\n\r\n").value(0).status, 200);
+        QCOMPARE(
+            kept.exchange("GET /test/echo HTTP/1.0\r\nHost: localhost\r\n\r\n").value(0).status,
+            200);
         QVERIFY(kept.waitForClose());
     }
 
