@@ -1,6 +1,8 @@
 // The socket side of one HTTP client: checks, answers in order, timers, closing.
 #include "httpconnection.h"
 
+#include "httpupgradesocket.h"
+
 #include <QDateTime>
 #include <QHostAddress>
 #include <QLocale>
@@ -70,6 +72,14 @@ bool equalBytes(const QByteArray &a, const QByteArray &b)
         difference |= unsigned(x ^ y);
     }
     return difference == 0;
+}
+
+// The CORS fields of every answer, the 101 of an upgrade included: none without a CORS origin.
+QByteArray corsFields(const HttpServerSettings &settings)
+{
+    if (settings.corsOrigin.isEmpty())
+        return {};
+    return "Access-Control-Allow-Origin: " + settings.corsOrigin.toUtf8() + "\r\nVary: Origin\r\n";
 }
 
 bool hasToken(const QByteArray &list, QByteArrayView token)
@@ -173,8 +183,8 @@ void HttpSharedSettings::change(const std::function<void(HttpServerSettings &)> 
     m_current = std::move(next);
 }
 
-HttpConnection::HttpConnection(
-    QTcpSocket *socket, HttpDispatch dispatch, const HttpSharedSettings *settings, QObject *parent)
+HttpConnection::HttpConnection(HttpUpgradeSocket *socket, HttpDispatch dispatch,
+    const HttpSharedSettings *settings, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_dispatch(std::move(dispatch))
@@ -443,10 +453,7 @@ void HttpConnection::write(
         out += "X-Content-Type-Options: nosniff\r\n";
     if (!hasCacheControl)
         out += "Cache-Control: no-store\r\n";
-    if (!m_settings->corsOrigin.isEmpty()) {
-        out += "Access-Control-Allow-Origin: " + m_settings->corsOrigin.toUtf8() + "\r\n";
-        out += "Vary: Origin\r\n";
-    }
+    out += corsFields(*m_settings);
     if (!noBody)
         out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
     if (!keepAlive)
@@ -499,6 +506,8 @@ void HttpConnection::handOver(const HttpParsedRequest &parsed)
     for (qsizetype i = again.size() - 1; i >= 0; --i)
         m_socket->ungetChar(again.at(i));
     m_socket->setReadBufferSize(0);
+    // Qt WebSockets writes the 101; its CORS fields are made those of every answer.
+    m_socket->rewriteNextHead(corsFields(*m_settings));
     QTcpSocket *socket = m_socket;
     socket->setParent(nullptr);
     Q_EMIT webSocketRequested(socket);

@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 
+class HttpUpgradeSocket;
 class QTcpSocket;
 
 // What the connections of one API share; owned by the API, read at every request.
@@ -76,8 +77,8 @@ class SMTPRECEIVERHTTP_TEST_EXPORT HttpConnection : public QObject
 public:
     // Takes the socket (reparented to the connection) and starts serving it; settings (not
     // owned) are read afresh for every request.
-    HttpConnection(QTcpSocket *socket, HttpDispatch dispatch, const HttpSharedSettings *settings,
-        QObject *parent = nullptr);
+    HttpConnection(HttpUpgradeSocket *socket, HttpDispatch dispatch,
+        const HttpSharedSettings *settings, QObject *parent = nullptr);
     ~HttpConnection() override;
 
     // Over the connection limit: answers 503 and closes.
@@ -108,7 +109,7 @@ private:
     void handOver(const HttpParsedRequest &parsed);
     void updateTimers();
 
-    QTcpSocket *m_socket;
+    HttpUpgradeSocket *m_socket;
     HttpDispatch m_dispatch;
     const HttpSharedSettings *m_shared;
     std::shared_ptr<const HttpServerSettings> m_settings; // as of the last bytes read

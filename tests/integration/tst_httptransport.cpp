@@ -2,6 +2,7 @@
 // bounds, keep-alive and pipelining, the timers, the connection limit, hundreds of concurrent
 // clients, and the /api/events WebSocket with its Origin check.
 #include "httpconnection.h"
+#include "httpupgradesocket.h"
 #include "mailpitevents.h"
 #include "smtphttpapi_p.h"
 
@@ -591,6 +592,75 @@ private Q_SLOTS:
         QTRY_COMPARE(received.size(), 2);
         ws.close();
         QTRY_COMPARE(SmtpHttpApiTest::webSocketClientCount(m_api.get()), 0);
+    }
+
+    // The 101 carries the CORS fields of every other answer: none without a CORS origin, else
+    // that origin (never the request's Origin, nor "*"). The frames after it arrive intact.
+    void webSocketUpgradeHasTheCorsFieldsOfEveryAnswer_data()
+    {
+        QTest::addColumn<QString>("corsOrigin");
+        QTest::addColumn<QByteArray>("origin"); // of the request; empty: none
+        QTest::newRow("no CORS, no Origin") << QString() << QByteArray();
+        QTest::newRow("no CORS, loopback Origin")
+            << QString() << QByteArray("http://localhost:8025");
+        QTest::newRow("CORS, its Origin")
+            << "http://app.test:3000" << QByteArray("http://app.test:3000");
+        QTest::newRow("CORS, loopback Origin")
+            << "http://app.test:3000" << QByteArray("http://127.0.0.1:5173");
+        QTest::newRow("CORS, no Origin") << "http://app.test:3000" << QByteArray();
+    }
+    void webSocketUpgradeHasTheCorsFieldsOfEveryAnswer()
+    {
+        QFETCH(QString, corsOrigin);
+        QFETCH(QByteArray, origin);
+        m_api->setCorsOrigin(corsOrigin);
+        Client c(m_port);
+        const Answer upgraded
+            = c.exchange("GET /api/events HTTP/1.1\r\nHost: localhost\r\n"
+                         "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                         "Sec-WebSocket-Version: 13\r\n"
+                   + (origin.isEmpty() ? QByteArray() : "Origin: " + origin + "\r\n") + "\r\n")
+                  .value(0);
+        QCOMPARE(upgraded.status, 101);
+        QCOMPARE(
+            upgraded.header("sec-websocket-accept"), QByteArray("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
+        QByteArrayList cors;
+        for (const auto &[name, value] : upgraded.headers) {
+            if (name.toLower().startsWith("access-control-"))
+                cors.append(name.toLower() + ": " + value);
+        }
+        if (corsOrigin.isEmpty()) {
+            QCOMPARE(cors, QByteArrayList());
+        } else {
+            QCOMPARE(
+                cors, QByteArrayList { "access-control-allow-origin: " + corsOrigin.toUtf8() });
+            QCOMPARE(upgraded.header("vary"), QByteArray("Origin"));
+        }
+
+        // The stream after the head is the WebSocket's, untouched.
+        QTRY_COMPARE(SmtpHttpApiTest::webSocketClientCount(m_api.get()), 1);
+        Q_EMIT SmtpHttpApiTest::events(m_api.get())->frame("hello");
+        QVERIFY(QTest::qWaitFor(
+            [&c] {
+                c.buffer += c.socket.readAll();
+                return c.buffer.size() >= 7;
+            },
+            5000));
+        QCOMPARE(c.buffer, QByteArray("\x81\x05hello"));
+    }
+
+    void upgradeHeadRewriting()
+    {
+        const QByteArray head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                                "access-control-allow-origin: *\r\n"
+                                "Access-Control-Allow-Methods: GET\r\nServer: x\r\n\r\n";
+        QCOMPARE(HttpUpgradeSocket::rewrittenHead(head, {}),
+            QByteArray("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                       "Server: x\r\n\r\n"));
+        QCOMPARE(HttpUpgradeSocket::rewrittenHead(head, "A: b\r\n"),
+            QByteArray("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                       "Server: x\r\nA: b\r\n\r\n"));
     }
 
     void webSocketWithAuthAndAllowedOrigin()
