@@ -1,6 +1,8 @@
 // The socket side of one HTTP client: checks, answers in order, timers, closing.
 #include "httpconnection.h"
 
+#include "httpupgradesocket.h"
+
 #include <QDateTime>
 #include <QHostAddress>
 #include <QLocale>
@@ -72,6 +74,14 @@ bool equalBytes(const QByteArray &a, const QByteArray &b)
     return difference == 0;
 }
 
+// The CORS fields of every answer, the 101 of an upgrade included: none without a CORS origin.
+QByteArray corsFields(const HttpServerSettings &settings)
+{
+    if (settings.corsOrigin.isEmpty())
+        return {};
+    return "Access-Control-Allow-Origin: " + settings.corsOrigin.toUtf8() + "\r\nVary: Origin\r\n";
+}
+
 bool hasToken(const QByteArray &list, QByteArrayView token)
 {
     for (const QByteArray &item : list.split(',')) {
@@ -86,6 +96,20 @@ bool hasToken(const QByteArray &list, QByteArrayView token)
 bool HttpChecks::isAllowedHost(const QByteArray &host, const QStringList &allowedHosts)
 {
     return isKnownHostName(hostPart(host.trimmed()), allowedHosts);
+}
+
+QByteArray HttpChecks::requestAuthority(const HttpRequest &request)
+{
+    // The parser takes no other absolute form.
+    const QByteArrayView target = request.target;
+    if (!target.startsWith("http://") && !target.startsWith("https://"))
+        return request.header("host");
+    const qsizetype start = target.indexOf("//") + 2;
+    qsizetype end = start;
+    while (end < target.size() && target.at(end) != '/' && target.at(end) != '?'
+        && target.at(end) != '#')
+        ++end;
+    return target.sliced(start, end - start).toByteArray();
 }
 
 bool HttpChecks::isAllowedOrigin(
@@ -159,8 +183,8 @@ void HttpSharedSettings::change(const std::function<void(HttpServerSettings &)> 
     m_current = std::move(next);
 }
 
-HttpConnection::HttpConnection(
-    QTcpSocket *socket, HttpDispatch dispatch, const HttpSharedSettings *settings, QObject *parent)
+HttpConnection::HttpConnection(HttpUpgradeSocket *socket, HttpDispatch dispatch,
+    const HttpSharedSettings *settings, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_dispatch(std::move(dispatch))
@@ -289,9 +313,10 @@ void HttpConnection::updateTimers()
 std::optional<HttpResponse> HttpConnection::refusal(const HttpRequest &request) const
 {
     const HttpServerSettings &settings = *m_settings;
-    // DNS rebinding: a page served from another name must not reach a loopback listener.
-    if (m_loopback && request.hasHeader("host")
-        && !HttpChecks::isAllowedHost(request.header("host"), settings.allowedHosts))
+    // DNS rebinding: a page served from another name must not reach a loopback listener. A
+    // request that names no server at all is refused too: nothing says it is meant for us.
+    if (m_loopback
+        && !HttpChecks::isAllowedHost(HttpChecks::requestAuthority(request), settings.allowedHosts))
         return HttpResponse::text(403, QString::fromLatin1(forbiddenHost));
     if (!settings.corsOrigin.isEmpty() && request.method == "OPTIONS")
         return std::nullopt; // the preflight, answered before auth
@@ -428,10 +453,7 @@ void HttpConnection::write(
         out += "X-Content-Type-Options: nosniff\r\n";
     if (!hasCacheControl)
         out += "Cache-Control: no-store\r\n";
-    if (!m_settings->corsOrigin.isEmpty()) {
-        out += "Access-Control-Allow-Origin: " + m_settings->corsOrigin.toUtf8() + "\r\n";
-        out += "Vary: Origin\r\n";
-    }
+    out += corsFields(*m_settings);
     if (!noBody)
         out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
     if (!keepAlive)
@@ -484,6 +506,8 @@ void HttpConnection::handOver(const HttpParsedRequest &parsed)
     for (qsizetype i = again.size() - 1; i >= 0; --i)
         m_socket->ungetChar(again.at(i));
     m_socket->setReadBufferSize(0);
+    // Qt WebSockets writes the 101; its CORS fields are made those of every answer.
+    m_socket->rewriteNextHead(corsFields(*m_settings));
     QTcpSocket *socket = m_socket;
     socket->setParent(nullptr);
     Q_EMIT webSocketRequested(socket);

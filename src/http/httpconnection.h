@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 
+class HttpUpgradeSocket;
 class QTcpSocket;
 
 // What the connections of one API share; owned by the API, read at every request.
@@ -54,6 +55,10 @@ namespace HttpChecks {
 // 127.0.0.1, [::1] or an allowed name, with any port, in any case.
 SMTPRECEIVERHTTP_TEST_EXPORT bool isAllowedHost(
     const QByteArray &host, const QStringList &allowedHosts);
+// The authority a request names its server by: that of a target in absolute form, whose Host
+// field is then ignored (RFC 9112 3.2.2, RFC 7230 5.4), else the Host field; empty when there is
+// neither (an HTTP/1.0 request need not send Host).
+SMTPRECEIVERHTTP_TEST_EXPORT QByteArray requestAuthority(const HttpRequest &request);
 // Whether a WebSocket client from this Origin may connect: none, a loopback origin, an allowed
 // host, or the CORS origin.
 SMTPRECEIVERHTTP_TEST_EXPORT bool isAllowedOrigin(
@@ -72,8 +77,8 @@ class SMTPRECEIVERHTTP_TEST_EXPORT HttpConnection : public QObject
 public:
     // Takes the socket (reparented to the connection) and starts serving it; settings (not
     // owned) are read afresh for every request.
-    HttpConnection(QTcpSocket *socket, HttpDispatch dispatch, const HttpSharedSettings *settings,
-        QObject *parent = nullptr);
+    HttpConnection(HttpUpgradeSocket *socket, HttpDispatch dispatch,
+        const HttpSharedSettings *settings, QObject *parent = nullptr);
     ~HttpConnection() override;
 
     // Over the connection limit: answers 503 and closes.
@@ -104,7 +109,7 @@ private:
     void handOver(const HttpParsedRequest &parsed);
     void updateTimers();
 
-    QTcpSocket *m_socket;
+    HttpUpgradeSocket *m_socket;
     HttpDispatch m_dispatch;
     const HttpSharedSettings *m_shared;
     std::shared_ptr<const HttpServerSettings> m_settings; // as of the last bytes read

@@ -2,6 +2,8 @@
 // and the hand-over of accepted sockets and of answers between threads.
 #include "httptransport.h"
 
+#include "httpupgradesocket.h"
+
 #include <QMutexLocker>
 #include <QTcpSocket>
 #include <QWebSocket>
@@ -73,7 +75,7 @@ void HttpTransport::webSocketsChanged()
 
 void HttpTransport::addConnection(qintptr descriptor)
 {
-    auto *socket = new QTcpSocket;
+    auto *socket = new HttpUpgradeSocket;
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
 #ifdef Q_OS_UNIX

@@ -1,7 +1,9 @@
-// Store signals to Mailpit event frames.
+// Store signals to Mailpit event frames; the route of /api/events that is no upgrade.
 #include "mailpitevents.h"
 
+#include "httprouter.h"
 #include "mailpitjson.h"
+#include "mailpitroutes.h"
 
 #include <smtpmessagestore.h>
 #include <smtpstoredmessage.h>
@@ -64,7 +66,7 @@ void MailpitEvents::onRemoved(const QList<qint64> &ids)
     } else {
         for (qint64 id : ids) {
             Q_EMIT frame(frameText(QStringLiteral("delete"),
-                QJsonObject { { QStringLiteral("ID"), QString::number(id) } }));
+                QJsonObject { { QStringLiteral("ID"), MailpitJson::id(id) } }));
         }
     }
     scheduleStats();
@@ -77,7 +79,7 @@ void MailpitEvents::onReadChanged(const QList<qint64> &ids, bool read)
     for (qint64 id : ids) {
         Q_EMIT frame(frameText(QStringLiteral("update"),
             QJsonObject {
-                { QStringLiteral("ID"), QString::number(id) }, { QStringLiteral("Read"), read } }));
+                { QStringLiteral("ID"), MailpitJson::id(id) }, { QStringLiteral("Read"), read } }));
     }
     scheduleStats();
 }
@@ -99,4 +101,12 @@ void MailpitEvents::sendStats()
         QJsonObject { { QStringLiteral("Total"), m_store->count() },
             { QStringLiteral("Unread"), m_store->unreadCount() },
             { QStringLiteral("Version"), QStringLiteral(SMTPRECEIVERHTTP_VERSION) } }));
+}
+
+void addMailpitEventsRoute(HttpRouter &router)
+{
+    router.add("GET", QStringLiteral("/api/events"), [](HttpRequest &) {
+        return HttpResponse::text(
+            400, QStringLiteral("Bad Request: /api/events takes a WebSocket upgrade only"));
+    });
 }

@@ -147,6 +147,20 @@ QJsonArray partArray(
 
 namespace MailpitJson {
 
+QString id(qint64 storeId)
+{
+    return QString::number(storeId);
+}
+
+qint64 storeId(QStringView id)
+{
+    // What the number reads back as must be the text itself: no zeros, signs or spaces around
+    // it, nothing beyond qint64.
+    bool ok = false;
+    const qint64 number = id.toLongLong(&ok);
+    return ok && number > 0 && MailpitJson::id(number) == id ? number : 0;
+}
+
 QJsonArray tags(const QStringList &mailboxes)
 {
     QJsonArray result;
@@ -195,7 +209,7 @@ QJsonObject summary(const SmtpStoredMessage &message)
     const SmtpMessageSummary s = message.summary();
     const Addresses addresses = addressesOf(message);
     return QJsonObject {
-        { QStringLiteral("ID"), QString::number(s.id) },
+        { QStringLiteral("ID"), id(s.id) },
         { QStringLiteral("MessageID"), message.messageId() },
         { QStringLiteral("Read"), s.read },
         { QStringLiteral("From"), addresses.from },
@@ -223,7 +237,7 @@ QJsonObject message(const SmtpStoredMessage &message, const MailpitPartContent &
     if (!date.isValid())
         date = s.receivedAt;
     return QJsonObject {
-        { QStringLiteral("ID"), QString::number(s.id) },
+        { QStringLiteral("ID"), id(s.id) },
         { QStringLiteral("MessageID"), message.messageId() },
         { QStringLiteral("From"), addresses.from },
         { QStringLiteral("To"), addresses.to },

@@ -15,6 +15,13 @@ class SmtpStoredMessage;
 
 namespace MailpitJson {
 
+// A message's ID, as every answer and event writes it: its store id in decimal ("6"), the same
+// as the "id" of the message event.
+SMTPRECEIVERHTTP_TEST_EXPORT QString id(qint64 storeId);
+// The store id an ID from a client names, or 0 for none. Only the form id() writes names a
+// message: "06", "+6", " 6" or "6.0" name none, so that a message has one ID, and one URL.
+SMTPRECEIVERHTTP_TEST_EXPORT qint64 storeId(QStringView id);
+
 // One list or search item (MessageSummary). Reads only what the stored message holds (no part
 // content): cheap enough for every item of a page and every "new" event.
 SMTPRECEIVERHTTP_TEST_EXPORT QJsonObject summary(const SmtpStoredMessage &message);

@@ -157,14 +157,13 @@ HttpResponse firstSearchPage(SmtpMessageStore &reader, const QString &query,
         reader, reader.count(), reader.unreadCount(), page.matches, 0, page.items);
 }
 
-// The IDs of a JSON body: strings (or numbers) of store ids; others are no message of ours.
+// The store ids of a body's IDs (whose type fieldTypeError() has checked); an ID that names
+// none (MailpitJson::storeId) is left out, as an unknown one is.
 QList<qint64> idsOf(const QJsonArray &array)
 {
     QList<qint64> ids;
     for (const QJsonValue &v : array) {
-        bool ok = v.isDouble();
-        qint64 id = ok ? v.toInteger() : v.toString().toLongLong(&ok);
-        if (ok && id > 0)
+        if (const qint64 id = MailpitJson::storeId(v.toString()))
             ids.append(id);
     }
     return ids;
@@ -184,6 +183,30 @@ std::optional<QJsonObject> jsonBody(const HttpRequest &request, HttpResponse *er
         return std::nullopt;
     }
     return document.object();
+}
+
+// What is wrong with the types of a PUT or DELETE body's fields, as the 400's line; empty when
+// nothing is. A field of another type must never be read as absent: no IDs and no Search mean
+// every message, so {"IDs": "1"} would change or delete them all. Fields a route does not take
+// are not looked at (unknown fields are ignored).
+enum class BodyFields { Ids, IdsReadSearch };
+QString fieldTypeError(const QJsonObject &body, BodyFields fields)
+{
+    const QJsonValue ids = body.value(QLatin1String("IDs"));
+    bool idsOk = ids.isUndefined() || ids.isArray();
+    for (const QJsonValue &v : ids.toArray())
+        idsOk = idsOk && v.isString();
+    if (!idsOk)
+        return QStringLiteral("IDs must be an array of strings");
+    if (fields == BodyFields::Ids)
+        return {};
+    const QJsonValue read = body.value(QLatin1String("Read"));
+    if (!read.isUndefined() && !read.isBool())
+        return QStringLiteral("Read must be true or false");
+    const QJsonValue search = body.value(QLatin1String("Search"));
+    if (!search.isUndefined() && !search.isString())
+        return QStringLiteral("Search must be a string");
+    return {};
 }
 
 qint64 residentBytes()
@@ -316,6 +339,9 @@ void addMailpitListRoutes(HttpRouter &router, const MailpitContext &context)
         const std::optional<QJsonObject> body = jsonBody(request, &error);
         if (!body)
             return error;
+        if (const QString wrong = fieldTypeError(*body, BodyFields::IdsReadSearch);
+            !wrong.isEmpty())
+            return HttpResponse::text(400, wrong);
         const QList<qint64> ids = idsOf(body->value(QLatin1String("IDs")).toArray());
         const bool hasIds = !body->value(QLatin1String("IDs")).toArray().isEmpty();
         const QString search = body->value(QLatin1String("Search")).toString().trimmed();
@@ -344,6 +370,8 @@ void addMailpitListRoutes(HttpRouter &router, const MailpitContext &context)
             const std::optional<QJsonObject> body = jsonBody(request, &error);
             if (!body) // a damaged request must not empty the mailbox
                 return error;
+            if (const QString wrong = fieldTypeError(*body, BodyFields::Ids); !wrong.isEmpty())
+                return HttpResponse::text(400, wrong);
             const QJsonArray array = body->value(QLatin1String("IDs")).toArray();
             hasIds = !array.isEmpty();
             ids = idsOf(array);

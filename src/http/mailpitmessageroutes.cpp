@@ -1,6 +1,7 @@
 // The routes of one message's content: GET /api/v1/message/{ID} (the Message; marks it read),
 // its /headers, /raw and /part/{PartID}, and /view/{ID}.html|.txt. {ID} is a store id or
-// "latest" (with ?query=, the newest message that matches).
+// "latest" (with ?query=, the newest message that matches); any other spelling of a number than
+// the ID's (MailpitJson::storeId) is an unknown ID.
 #include "httprouter.h"
 #include "mailpitjson.h"
 #include "mailpitparts.h"
@@ -27,17 +28,6 @@ const QByteArray viewPolicy = "default-src 'none'; img-src 'self' data:; "
 // API). The same policy, and a sandbox, which gives the document an origin of its own.
 const QByteArray partPolicy = viewPolicy + "; sandbox";
 
-bool isDigits(const QString &text)
-{
-    if (text.isEmpty() || text.size() > 18)
-        return false;
-    for (const QChar c : text) {
-        if (c < QLatin1Char('0') || c > QLatin1Char('9'))
-            return false;
-    }
-    return true;
-}
-
 // The store id a route's {id} names; false with the answer to give when it names none.
 bool resolveId(
     const MailpitContext &context, const HttpRequest &request, qint64 *id, HttpResponse *error)
@@ -59,8 +49,8 @@ bool resolveId(
         *id = newest.constFirst().id;
         return true;
     }
-    *id = isDigits(text) ? text.toLongLong() : 0;
-    if (*id <= 0) {
+    *id = MailpitJson::storeId(text);
+    if (*id == 0) {
         *error = HttpResponse::notFound();
         return false;
     }

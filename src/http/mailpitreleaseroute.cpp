@@ -1,9 +1,10 @@
 // POST /api/v1/message/{ID}/release with {"To": ["a@b"]}: sends a stored message on to the
-// relay (SmtpRelay) unchanged. 200 "ok" once the relay accepted it; 400 when no relay is
-// configured, a recipient is outside the allowed pattern or the body is wrong (nothing sent);
-// 404 for no such message; 400 with the relay's reply, or why it could not be reached, when the
-// release failed.
+// relay (SmtpRelay) unchanged. 200 "ok" once the relay accepted it; 404 for no such message,
+// before anything else is looked at; 400 when no relay is configured, a recipient is outside the
+// allowed pattern or the body is wrong (nothing sent); 400 with the relay's reply, or why it
+// could not be reached, when the release failed.
 #include "httprouter.h"
+#include "mailpitjson.h"
 #include "mailpitroutes.h"
 
 #include <smtpmessagestore.h>
@@ -22,6 +23,18 @@ void addMailpitReleaseRoute(
         [store, relay](HttpRequest &request) -> HttpResponse {
             if (!store)
                 return HttpResponse::text(503, QStringLiteral("no message store"));
+            // The message first: an unknown ID is 404 whatever else is wrong.
+            const QString idText = request.parameter(QStringLiteral("id"));
+            qint64 id = 0;
+            if (idText == QLatin1String("latest")) {
+                const QList<SmtpMessageSummary> newest = store->summaries(QString(), 0, 1);
+                id = newest.isEmpty() ? 0 : newest.constFirst().id;
+            } else {
+                id = MailpitJson::storeId(idText);
+            }
+            if (id <= 0 || !store->message(id))
+                return HttpResponse::notFound();
+
             QJsonParseError parseError;
             const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
             if (!document.isObject())
@@ -43,22 +56,6 @@ void addMailpitReleaseRoute(
                 return HttpResponse::text(400, QStringLiteral("no relay is configured"));
             if (const QString why = target->check(recipients); !why.isEmpty())
                 return HttpResponse::text(400, why);
-
-            const QString idText = request.parameter(QStringLiteral("id"));
-            qint64 id = 0;
-            if (idText == QLatin1String("latest")) {
-                const QList<SmtpMessageSummary> newest = store->summaries(QString(), 0, 1);
-                id = newest.isEmpty() ? 0 : newest.constFirst().id;
-            } else {
-                bool ok = false;
-                id = idText.toLongLong(&ok);
-                if (!ok || !std::all_of(idText.cbegin(), idText.cend(), [](QChar c) {
-                        return c >= QLatin1Char('0') && c <= QLatin1Char('9');
-                    }))
-                    id = 0;
-            }
-            if (id <= 0 || !store->message(id))
-                return HttpResponse::notFound();
 
             QPointer<SmtpRelay> guarded(target);
             return HttpResponse::later([guarded, id, recipients](HttpResponse::Responder respond) {

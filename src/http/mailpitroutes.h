@@ -58,6 +58,10 @@ SMTPRECEIVERHTTP_TEST_EXPORT void addMailpitChaosRoute(
 // POST /api/v1/send (mailpitsendroute.cpp).
 SMTPRECEIVERHTTP_TEST_EXPORT void addMailpitSendRoute(
     HttpRouter &router, const MailpitContext &context);
+// GET /api/events without a WebSocket upgrade: 400, as Mailpit answers (mailpitevents.cpp). The
+// upgrades never reach a route: the transport hands them to the WebSocket server. Being a route,
+// the path also gets the 405 of other methods, as every known path does.
+SMTPRECEIVERHTTP_TEST_EXPORT void addMailpitEventsRoute(HttpRouter &router);
 // POST /api/v1/message/{ID}/release (mailpitreleaseroute.cpp). relay gives the relay at the
 // time of the request (none, or one not enabled: 400).
 SMTPRECEIVERHTTP_TEST_EXPORT void addMailpitReleaseRoute(

@@ -2,6 +2,7 @@
 // then takes the path of SMTP mail: the server's sinks and message() signal (rules do not
 // apply), or the store alone when there is no server. The answer waits for the commit.
 #include "httprouter.h"
+#include "mailpitjson.h"
 #include "mailpitroutes.h"
 #include "mailpitsendmessage.h"
 
@@ -32,7 +33,7 @@ QString messageIdDomain(const SmtpServer *server)
 HttpResponse stored(const SmtpMessage &message)
 {
     return HttpResponse::json(
-        QJsonObject { { QStringLiteral("ID"), QString::number(message.id()) } });
+        QJsonObject { { QStringLiteral("ID"), MailpitJson::id(message.id()) } });
 }
 
 HttpResponse failed(const QString &why)

@@ -74,6 +74,7 @@ SmtpHttpApi::SmtpHttpApi(SmtpMessageStore *store, SmtpServer *server, QObject *p
     addMailpitSendRoute(d->router, context);
     addMailpitReleaseRoute(d->router, context, [d] { return d->relay.data(); });
     addMailpitChaosRoute(d->router, context);
+    addMailpitEventsRoute(d->router);
 
     d->events = new MailpitEvents(store, this);
     d->events->setEnabled(false); // until a client listens

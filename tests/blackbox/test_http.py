@@ -77,6 +77,19 @@ class HttpTest(harness.ServerTestCase):
         status, _, _ = self.curl(server, "/api/v1/messages", "--header", "Host: localhost:8025")
         self.assertEqual(status, 200)
 
+    def test_no_host_or_a_foreign_target_is_forbidden(self):
+        # An HTTP/1.0 request without Host names no server; a target in absolute form names its
+        # own, whatever Host says (RFC 7230 5.4).
+        server = self.start_http()
+        status, _, body = self.curl(server, "/api/v1/info", "--http1.0", "--header", "Host:")
+        self.assertEqual((status, body), (403, b"Forbidden: unknown Host"))
+        status, _, body = self.curl(server, "/api/v1/info",
+                                    "--request-target", "http://evil.test/api/v1/info")
+        self.assertEqual((status, body), (403, b"Forbidden: unknown Host"))
+        status, _, _ = self.curl(server, "/api/v1/info",
+                                 "--request-target", "http://localhost:8025/api/v1/info")
+        self.assertEqual(status, 200)
+
     def test_allowed_host(self):
         server = self.start_http("--http-allowed-host", "mail.example.test")
         status, _, _ = self.curl(server, "/livez", "--header", "Host: mail.example.test:8025")
@@ -101,6 +114,41 @@ class HttpTest(harness.ServerTestCase):
                                        "--header", "Access-Control-Request-Method: DELETE")
         self.assertEqual(status, 200)
         self.assertIn("DELETE", headers.get("access-control-allow-methods", ""))
+
+    def events_upgrade_head(self, server, origin=None):
+        """{lowercase name: value} of the 101 that upgrades /api/events (a handshake by hand)."""
+        ws = socket.create_connection(("127.0.0.1", server.http_port), timeout=10)
+        self.addCleanup(ws.close)
+        ws.sendall(("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\n"
+                    "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
+                    "Sec-WebSocket-Version: 13\r\n%s\r\n"
+                    % (server.http_port, base64.b64encode(os.urandom(16)).decode(),
+                       "Origin: %s\r\n" % origin if origin else "")).encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = ws.recv(1)
+            self.assertTrue(chunk, head)
+            head += chunk
+        lines = head.decode("latin-1").split("\r\n\r\n")[0].split("\r\n")
+        self.assertIn(" 101 ", lines[0], head)
+        return {name.strip().lower(): value.strip()
+                for name, _, value in (line.partition(":") for line in lines[1:])}
+
+    def test_no_cors_headers_on_the_events_upgrade_by_default(self):
+        server = self.start_http()
+        for origin in (None, "http://localhost:5173"):
+            headers = self.events_upgrade_head(server, origin)
+            self.assertFalse([h for h in headers if h.startswith("access-control-")], headers)
+
+    def test_cors_origin_on_the_events_upgrade(self):
+        # The configured origin, as on every answer; never the request's Origin or "*".
+        server = self.start_http("--http-cors", "http://app.example.test:3000")
+        for origin in (None, "http://app.example.test:3000", "http://localhost:5173"):
+            headers = self.events_upgrade_head(server, origin)
+            self.assertEqual({h: v for h, v in headers.items() if h.startswith("access-control-")},
+                             {"access-control-allow-origin": "http://app.example.test:3000"},
+                             headers)
+            self.assertEqual(headers.get("vary"), "Origin")
 
     def test_basic_auth(self):
         server = self.start_http("--http-auth", "alice:s3cret", "--http-auth", "bob:pw")

@@ -2,6 +2,7 @@
 // bounds, keep-alive and pipelining, the timers, the connection limit, hundreds of concurrent
 // clients, and the /api/events WebSocket with its Origin check.
 #include "httpconnection.h"
+#include "httpupgradesocket.h"
 #include "mailpitevents.h"
 #include "smtphttpapi_p.h"
 
@@ -235,6 +236,60 @@ private Q_SLOTS:
         }
     }
 
+    // What names the server besides a Host field: nothing (an HTTP/1.0 request may have none),
+    // which a loopback listener refuses like a foreign name; and the target in absolute form,
+    // whose authority counts instead of the Host field (RFC 7230 5.4, RFC 9112 3.2.2).
+    void hostCheckOfTheRequestAuthority_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<int>("status");
+        QTest::newRow("HTTP/1.0 without Host")
+            << QByteArray("GET /test/echo HTTP/1.0\r\n\r\n") << 403;
+        QTest::newRow("HTTP/1.0 keep-alive without Host")
+            << QByteArray("GET /test/echo HTTP/1.0\r\nConnection: keep-alive\r\n\r\n") << 403;
+        QTest::newRow("HTTP/1.0 with Host")
+            << QByteArray("GET /test/echo HTTP/1.0\r\nHost: localhost\r\n\r\n") << 200;
+        QTest::newRow("foreign target, local Host")
+            << QByteArray("GET http://evil.test/test/echo HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            << 403;
+        QTest::newRow("foreign target with port, local Host")
+            << QByteArray("GET http://evil.test:8025/test/echo HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            << 403;
+        QTest::newRow("foreign target, HTTP/1.0 without Host")
+            << QByteArray("GET http://evil.test/test/echo HTTP/1.0\r\n\r\n") << 403;
+        QTest::newRow("user info before a local name") << QByteArray(
+            "GET http://localhost@evil.test/test/echo HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                                                       << 403;
+        QTest::newRow("user info before a foreign name") << QByteArray(
+            "GET http://evil.test@localhost/test/echo HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                                                         << 403;
+        QTest::newRow("empty authority")
+            << QByteArray("GET http:///test/echo HTTP/1.1\r\nHost: localhost\r\n\r\n") << 403;
+        QTest::newRow("local target, foreign Host")
+            << QByteArray("GET http://localhost:8025/test/echo HTTP/1.1\r\nHost: evil.test\r\n\r\n")
+            << 200;
+        QTest::newRow("local target, HTTP/1.0 without Host")
+            << QByteArray("GET https://127.0.0.1/test/echo HTTP/1.0\r\n\r\n") << 200;
+        QTest::newRow("[::1] target with a query")
+            << QByteArray("GET http://[::1]:1?x=1 HTTP/1.1\r\nHost: localhost\r\n\r\n") << 404;
+        QTest::newRow("allowed target")
+            << QByteArray("GET http://mail.example.test/test/echo HTTP/1.1\r\nHost: x\r\n\r\n")
+            << 200;
+    }
+    void hostCheckOfTheRequestAuthority()
+    {
+        QFETCH(QByteArray, request);
+        QFETCH(int, status);
+        m_api->setAllowedHosts({ QStringLiteral("mail.example.test") });
+        Client c(m_port);
+        const Answer a = c.exchange(request).value(0);
+        QCOMPARE(a.status, status);
+        if (status == 403) {
+            QCOMPARE(a.body, QByteArray("Forbidden: unknown Host"));
+            QVERIFY(c.waitForClose());
+        }
+    }
+
     void missingHostIsBadRequest()
     {
         Client c(m_port);
@@ -420,13 +475,17 @@ private Q_SLOTS:
 
         // HTTP/1.0 closes unless asked to keep alive.
         Client old(m_port);
-        QCOMPARE(old.exchange("GET /test/echo HTTP/1.0\r\n\r\n").value(0).status, 200);
+        QCOMPARE(old.exchange("GET /test/echo HTTP/1.0\r\nHost: localhost\r\n\r\n").value(0).status,
+            200);
         QVERIFY(old.waitForClose());
         Client kept(m_port);
-        const Answer a
-            = kept.exchange("GET /test/echo HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").value(0);
+        const Answer a = kept.exchange("GET /test/echo HTTP/1.0\r\nHost: localhost\r\n"
+                                       "Connection: keep-alive\r\n\r\n")
+                             .value(0);
         QCOMPARE(a.header("connection"), QByteArray("keep-alive"));
-        QCOMPARE(kept.exchange("GET /test/echo HTTP/1.0\r\n\r\n").value(0).status, 200);
+        QCOMPARE(
+            kept.exchange("GET /test/echo HTTP/1.0\r\nHost: localhost\r\n\r\n").value(0).status,
+            200);
         QVERIFY(kept.waitForClose());
     }
 
@@ -535,6 +594,75 @@ private Q_SLOTS:
         QTRY_COMPARE(SmtpHttpApiTest::webSocketClientCount(m_api.get()), 0);
     }
 
+    // The 101 carries the CORS fields of every other answer: none without a CORS origin, else
+    // that origin (never the request's Origin, nor "*"). The frames after it arrive intact.
+    void webSocketUpgradeHasTheCorsFieldsOfEveryAnswer_data()
+    {
+        QTest::addColumn<QString>("corsOrigin");
+        QTest::addColumn<QByteArray>("origin"); // of the request; empty: none
+        QTest::newRow("no CORS, no Origin") << QString() << QByteArray();
+        QTest::newRow("no CORS, loopback Origin")
+            << QString() << QByteArray("http://localhost:8025");
+        QTest::newRow("CORS, its Origin")
+            << "http://app.test:3000" << QByteArray("http://app.test:3000");
+        QTest::newRow("CORS, loopback Origin")
+            << "http://app.test:3000" << QByteArray("http://127.0.0.1:5173");
+        QTest::newRow("CORS, no Origin") << "http://app.test:3000" << QByteArray();
+    }
+    void webSocketUpgradeHasTheCorsFieldsOfEveryAnswer()
+    {
+        QFETCH(QString, corsOrigin);
+        QFETCH(QByteArray, origin);
+        m_api->setCorsOrigin(corsOrigin);
+        Client c(m_port);
+        const Answer upgraded
+            = c.exchange("GET /api/events HTTP/1.1\r\nHost: localhost\r\n"
+                         "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                         "Sec-WebSocket-Version: 13\r\n"
+                   + (origin.isEmpty() ? QByteArray() : "Origin: " + origin + "\r\n") + "\r\n")
+                  .value(0);
+        QCOMPARE(upgraded.status, 101);
+        QCOMPARE(
+            upgraded.header("sec-websocket-accept"), QByteArray("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
+        QByteArrayList cors;
+        for (const auto &[name, value] : upgraded.headers) {
+            if (name.toLower().startsWith("access-control-"))
+                cors.append(name.toLower() + ": " + value);
+        }
+        if (corsOrigin.isEmpty()) {
+            QCOMPARE(cors, QByteArrayList());
+        } else {
+            QCOMPARE(
+                cors, QByteArrayList { "access-control-allow-origin: " + corsOrigin.toUtf8() });
+            QCOMPARE(upgraded.header("vary"), QByteArray("Origin"));
+        }
+
+        // The stream after the head is the WebSocket's, untouched.
+        QTRY_COMPARE(SmtpHttpApiTest::webSocketClientCount(m_api.get()), 1);
+        Q_EMIT SmtpHttpApiTest::events(m_api.get())->frame("hello");
+        QVERIFY(QTest::qWaitFor(
+            [&c] {
+                c.buffer += c.socket.readAll();
+                return c.buffer.size() >= 7;
+            },
+            5000));
+        QCOMPARE(c.buffer, QByteArray("\x81\x05hello"));
+    }
+
+    void upgradeHeadRewriting()
+    {
+        const QByteArray head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                                "access-control-allow-origin: *\r\n"
+                                "Access-Control-Allow-Methods: GET\r\nServer: x\r\n\r\n";
+        QCOMPARE(HttpUpgradeSocket::rewrittenHead(head, {}),
+            QByteArray("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                       "Server: x\r\n\r\n"));
+        QCOMPARE(HttpUpgradeSocket::rewrittenHead(head, "A: b\r\n"),
+            QByteArray("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                       "Server: x\r\nA: b\r\n\r\n"));
+    }
+
     void webSocketWithAuthAndAllowedOrigin()
     {
         m_api->setCredentials({ { QStringLiteral("u"), QStringLiteral("p") } });
@@ -591,6 +719,32 @@ private Q_SLOTS:
             noKey.exchange(upgrade + "Sec-WebSocket-Version: 13\r\n\r\n").value(0).status, 400);
         QVERIFY(noKey.waitForClose());
         QTRY_COMPARE(m_api->connectionCount(), 0);
+    }
+
+    // /api/events is a route like the others for what is not an upgrade: without one, 400 (as
+    // Mailpit answers); another method, 405 with Allow.
+    void eventsWithoutAnUpgrade()
+    {
+        Client c(m_port);
+        const Answer plain = c.get("/api/events");
+        QCOMPARE(plain.status, 400);
+        QVERIFY(plain.header("content-type").startsWith("text/plain"));
+        QVERIFY(!plain.body.isEmpty());
+        QVERIFY(!plain.body.contains('\n'));
+        const Answer post = c.exchange("POST /api/events HTTP/1.1\r\nHost: localhost\r\n"
+                                       "Content-Length: 0\r\n\r\n")
+                                .value(0);
+        QCOMPARE(post.status, 405);
+        QCOMPARE(post.header("allow"), QByteArray("GET, HEAD"));
+        // An upgrade with another method is no WebSocket either.
+        const Answer upgradePost = c.exchange("POST /api/events HTTP/1.1\r\nHost: localhost\r\n"
+                                              "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                                              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                              "Sec-WebSocket-Version: 13\r\n"
+                                              "Content-Length: 0\r\n\r\n")
+                                       .value(0);
+        QCOMPARE(upgradePost.status, 405);
+        QCOMPARE(SmtpHttpApiTest::webSocketClientCount(m_api.get()), 0);
     }
 
     // The sockets are served on a thread of their own, the routes on the API's: what needs no

@@ -65,6 +65,8 @@ private Q_SLOTS:
     void setReadStatusRefusesBadBodies_data();
     void setReadStatusRefusesBadBodies();
     void deleteMessages();
+    void deleteRefusesBadBodies_data();
+    void deleteRefusesBadBodies();
     void deleteAllForms_data();
     void deleteAllForms();
     void info();
@@ -355,6 +357,12 @@ void TestMailpitListRoutes::setReadStatus()
     QCOMPARE(unread(), qint64(2));
     QCOMPARE(
         object(call("GET", "/api/v1/search?query=is:unread")).value("messages_count").toInt(), 2);
+    // Another spelling of an ID's number is an unknown ID.
+    QCOMPARE(call("PUT", "/api/v1/messages",
+                 QString(R"({"IDs":["0%1","+%1"," %1"],"Read":true})").arg(idOf(2)).toUtf8())
+                 .status,
+        200);
+    QCOMPARE(unread(), qint64(2));
     // By search, with unknown fields ignored.
     QCOMPARE(
         call("PUT", "/api/v1/messages", R"({"Search":"from:alice","Read":false,"X":1})").status,
@@ -378,6 +386,22 @@ void TestMailpitListRoutes::setReadStatusRefusesBadBodies_data()
     QTest::newRow("IDs and Search")
         << QByteArray(R"({"IDs":["1"],"Search":"from:alice","Read":true})")
         << QByteArray("You may specify either IDs or a search query, not both");
+    // A field of the wrong type is never read as absent: no IDs and no Search mean every
+    // message.
+    const QByteArray notStrings("IDs must be an array of strings");
+    QTest::newRow("IDs a string") << QByteArray(R"({"IDs":"1","Read":true})") << notStrings;
+    QTest::newRow("IDs numbers") << QByteArray(R"({"IDs":[1],"Read":true})") << notStrings;
+    QTest::newRow("IDs mixed") << QByteArray(R"({"IDs":["1",2],"Read":true})") << notStrings;
+    QTest::newRow("IDs an object") << QByteArray(R"({"IDs":{},"Read":true})") << notStrings;
+    QTest::newRow("IDs null") << QByteArray(R"({"IDs":null,"Read":true})") << notStrings;
+    const QByteArray read("Read must be true or false");
+    QTest::newRow("Read a string") << QByteArray(R"({"Read":"yes"})") << read;
+    QTest::newRow("Read a number") << QByteArray(R"({"Read":1})") << read;
+    QTest::newRow("Read null") << QByteArray(R"({"Read":null})") << read;
+    const QByteArray search("Search must be a string");
+    QTest::newRow("Search a number") << QByteArray(R"({"Search":5,"Read":true})") << search;
+    QTest::newRow("Search an array")
+        << QByteArray(R"({"Search":["from:alice"],"Read":true})") << search;
 }
 
 void TestMailpitListRoutes::setReadStatusRefusesBadBodies()
@@ -385,13 +409,15 @@ void TestMailpitListRoutes::setReadStatusRefusesBadBodies()
     QFETCH(QByteArray, body);
     QFETCH(QByteArray, message);
     deliver(2);
+    QVERIFY(store->setRead({ ids.at(0) }, true)); // one read, one not: any change shows
     const HttpResponse response = call("PUT", "/api/v1/messages", body);
     QCOMPARE(response.status, 400);
     QVERIFY(!response.body.isEmpty());
     QVERIFY(!response.body.contains('\n'));
     if (!message.isEmpty())
         QCOMPARE(response.body, message);
-    QCOMPARE(store->unreadCount(), qint64(2));
+    QVERIFY(store->message(ids.at(0))->summary().read);
+    QVERIFY(!store->message(ids.at(1))->summary().read);
 }
 
 void TestMailpitListRoutes::deleteMessages()
@@ -407,8 +433,44 @@ void TestMailpitListRoutes::deleteMessages()
     const HttpResponse damaged = call("DELETE", "/api/v1/messages", "{\"IDs\": [");
     QCOMPARE(damaged.status, 400);
     QCOMPARE(store->count(), qint64(3));
-    // Only unknown IDs: nothing goes.
+    // Only unknown IDs: nothing goes. Another spelling of an ID's number is an unknown ID.
     QCOMPARE(call("DELETE", "/api/v1/messages", R"({"IDs":["999999"]})").status, 200);
+    QCOMPARE(store->count(), qint64(3));
+    QCOMPARE(call("DELETE", "/api/v1/messages",
+                 QString(R"({"IDs":["0%1","+%1"," %1","%1.0"]})").arg(idOf(1)).toUtf8())
+                 .status,
+        200);
+    QCOMPARE(store->count(), qint64(3));
+}
+
+void TestMailpitListRoutes::deleteRefusesBadBodies_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QByteArray>("message"); // empty: any
+
+    QTest::newRow("not JSON") << QByteArray("{\"IDs\": [") << QByteArray();
+    QTest::newRow("not an object") << QByteArray(R"(["1"])") << QByteArray();
+    // Read as absent, any of these would delete every message.
+    const QByteArray notStrings("IDs must be an array of strings");
+    QTest::newRow("IDs a string") << QByteArray(R"({"IDs":"1"})") << notStrings;
+    QTest::newRow("IDs numbers") << QByteArray(R"({"IDs":[1]})") << notStrings;
+    QTest::newRow("IDs mixed") << QByteArray(R"({"IDs":["1",2]})") << notStrings;
+    QTest::newRow("IDs an object") << QByteArray(R"({"IDs":{"0":"1"}})") << notStrings;
+    QTest::newRow("IDs null") << QByteArray(R"({"IDs":null})") << notStrings;
+    QTest::newRow("IDs true") << QByteArray(R"({"IDs":true})") << notStrings;
+}
+
+void TestMailpitListRoutes::deleteRefusesBadBodies()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QByteArray, message);
+    deliver(3);
+    const HttpResponse response = call("DELETE", "/api/v1/messages", body);
+    QCOMPARE(response.status, 400);
+    QVERIFY(!response.body.isEmpty());
+    QVERIFY(!response.body.contains('\n'));
+    if (!message.isEmpty())
+        QCOMPARE(response.body, message);
     QCOMPARE(store->count(), qint64(3));
 }
 

@@ -1,12 +1,14 @@
 // The routes of one message (GET /api/v1/message/{ID}, /headers, /raw, /part/{PartID},
 // /view/{ID}.html|.txt) dispatched through HttpRouter over a real store, without sockets:
 // latest and latest?query, 404s, content types, the view's CSP and cid: rewriting, part bytes,
-// and the read flag, which only GET message sets.
+// and the read flag, which only GET message sets. POST /api/v1/message/{ID}/release up to the
+// point where it would reach the relay.
 #include "httprouter.h"
 #include "mailpitfixtures.h"
 #include "mailpitroutes.h"
 
 #include <smtpmessagestore.h>
+#include <smtprelay.h>
 #include <storedelivery.h>
 
 #include <QJsonArray>
@@ -23,6 +25,7 @@ class TestMailpitMessageRoutes : public QObject
 
 private:
     SmtpMessageStore *m_store = nullptr;
+    SmtpRelay *m_relay = nullptr; // off until a test configures it
     HttpRouter m_router;
     qint64 m_nodemailer = 0;
     qint64 m_plain = 0;
@@ -37,6 +40,25 @@ private:
         if (question >= 0)
             request.query.setQuery(QString::fromUtf8(target.mid(question + 1)));
         return m_router.dispatch(request);
+    }
+    HttpResponse post(const QByteArray &target, const QByteArray &body)
+    {
+        HttpRequest request;
+        request.method = "POST";
+        request.target = target;
+        request.path = target;
+        request.body = body;
+        return m_router.dispatch(request);
+    }
+    // Makes the relay usable; nothing listens at its address, and no test gets as far as it.
+    void configureRelay()
+    {
+        SmtpRelayConfig config;
+        config.host = QStringLiteral("127.0.0.1");
+        config.port = 9;
+        config.allowedPattern = QStringLiteral(".*@allowed\\.test");
+        m_relay->setConfig(config);
+        QVERIFY(m_relay->isEnabled());
     }
     QByteArray path(qint64 id, const QByteArray &tail = {})
     {
@@ -53,9 +75,11 @@ private Q_SLOTS:
     {
         m_store = new SmtpMessageStore(this);
         QVERIFY(m_store->open(":memory:"));
+        m_relay = new SmtpRelay(m_store, m_store);
         m_router = HttpRouter();
-        addMailpitMessageRoutes(
-            m_router, MailpitContext { m_store, nullptr, QDateTime::currentDateTimeUtc() });
+        const MailpitContext context { m_store, nullptr, QDateTime::currentDateTimeUtc() };
+        addMailpitMessageRoutes(m_router, context);
+        addMailpitReleaseRoute(m_router, context, [this] { return m_relay; });
         m_nodemailer = deliver(*m_store, envelope(nodemailerMessage(), { "alice@example.com" }));
         m_plain = deliver(
             *m_store, envelope(crlf("From: b@example.com\nSubject: plain newest\n\nJust text\n")));
@@ -64,8 +88,9 @@ private Q_SLOTS:
     }
     void cleanup()
     {
-        delete m_store;
+        delete m_store; // and the relay
         m_store = nullptr;
+        m_relay = nullptr;
     }
 
     void messageMarksRead()
@@ -125,6 +150,61 @@ private Q_SLOTS:
             QCOMPARE(get("/view/" + id + ".html").status, 404);
             QCOMPARE(get("/view/" + id + ".txt").status, 404);
         }
+    }
+
+    // An ID is the decimal string of the store id and nothing else: other spellings of the same
+    // number are unknown IDs, not the message.
+    void nonCanonicalIdsAreUnknown()
+    {
+        const QByteArray id = QByteArray::number(m_nodemailer);
+        QCOMPARE(get(path(m_nodemailer, "/raw")).status, 200);
+        const QByteArrayList others { "0" + id, "00" + id, "+" + id, "%2B" + id, "%20" + id,
+            id + "%20", id + ".0", "0000000000000000000" + id };
+        for (const QByteArray &other : others) {
+            for (const QByteArray tail : { "", "/headers", "/raw", "/part/2" }) {
+                const HttpResponse response = get("/api/v1/message/" + other + tail);
+                QVERIFY2(response.status == 404, QByteArray(other + tail).constData());
+                QCOMPARE(response.body, QByteArray("404 page not found"));
+            }
+            QVERIFY2(get("/view/" + other + ".html").status == 404, other);
+            QVERIFY2(get("/view/" + other + ".txt").status == 404, other);
+        }
+        QVERIFY(!isRead(m_nodemailer));
+        configureRelay();
+        for (const QByteArray &other : others) {
+            const HttpResponse released
+                = post("/api/v1/message/" + other + "/release", R"({"To":["a@allowed.test"]})");
+            QVERIFY2(released.status == 404, QByteArray(other + ": " + released.body).constData());
+        }
+    }
+
+    // An unknown ID is 404 whatever else is wrong with the request: the message is looked up
+    // before the body, the relay and the recipients.
+    void releaseOfAnUnknownIdIsNotFound()
+    {
+        const QByteArray to = R"({"To":["a@allowed.test"]})";
+        const QList<QByteArray> bodies { to, QByteArray(), "{", R"({"To":"a@allowed.test"})",
+            R"({"To":["a@elsewhere.test"]})" };
+        for (bool relayOn : { false, true }) {
+            if (relayOn)
+                configureRelay();
+            for (const QByteArray &body : bodies) {
+                const HttpResponse response = post("/api/v1/message/999/release", body);
+                QVERIFY2(
+                    response.status == 404, QByteArray(body + ": " + response.body).constData());
+                QCOMPARE(response.body, QByteArray("404 page not found"));
+            }
+        }
+        // A known message gets the other answers.
+        QCOMPARE(post(path(m_plain, "/release"), R"({"To":["a@elsewhere.test"]})").status, 400);
+        m_relay->setConfig({});
+        const HttpResponse off = post(path(m_plain, "/release"), to);
+        QCOMPARE(off.status, 400);
+        QCOMPARE(off.body, QByteArray("no relay is configured"));
+        QCOMPARE(post(path(m_plain, "/release"), "{").status, 400);
+        // latest of an empty store is no message either.
+        QVERIFY(m_store->clear());
+        QCOMPARE(post("/api/v1/message/latest/release", to).status, 404);
     }
 
     void headers()

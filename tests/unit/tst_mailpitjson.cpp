@@ -14,6 +14,8 @@
 #include <QJsonDocument>
 #include <QTest>
 
+#include <limits>
+
 using namespace MailpitFixtures;
 
 namespace {
@@ -406,6 +408,37 @@ private Q_SLOTS:
         QCOMPARE(s.value("Subject").toString(), "café");
         QCOMPARE(MailpitJson::headers(message.message().data()).value("Subject").toArray(),
             QJsonArray({ QString::fromUtf8("caf\xEF\xBF\xBD") }));
+    }
+
+    void storeIds_data()
+    {
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<qint64>("storeId"); // 0: names no message
+        QTest::newRow("6") << "6" << qint64(6);
+        QTest::newRow("1234") << "1234" << qint64(1234);
+        QTest::newRow("largest") << "9223372036854775807" << std::numeric_limits<qint64>::max();
+        // One message, one ID: every other spelling of the number names none.
+        QTest::newRow("leading zero") << "06" << qint64(0);
+        QTest::newRow("zeros") << "0000000000000000006" << qint64(0);
+        QTest::newRow("plus") << "+6" << qint64(0);
+        QTest::newRow("space before") << " 6" << qint64(0);
+        QTest::newRow("space after") << "6 " << qint64(0);
+        QTest::newRow("decimal point") << "6.0" << qint64(0);
+        QTest::newRow("exponent") << "6e0" << qint64(0);
+        QTest::newRow("hex") << "0x6" << qint64(0);
+        QTest::newRow("Arabic-Indic digit") << QString(QChar(0x0666)) << qint64(0);
+        QTest::newRow("zero") << "0" << qint64(0);
+        QTest::newRow("negative") << "-6" << qint64(0);
+        QTest::newRow("too large") << "9223372036854775808" << qint64(0);
+        QTest::newRow("too long") << "12345678901234567890123" << qint64(0);
+        QTest::newRow("empty") << "" << qint64(0);
+        QTest::newRow("latest") << "latest" << qint64(0);
+    }
+    void storeIds()
+    {
+        QFETCH(QString, id);
+        QFETCH(qint64, storeId);
+        QCOMPARE(MailpitJson::storeId(id), storeId);
     }
 
     void listUnsubscribeErrors()
