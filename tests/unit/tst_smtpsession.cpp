@@ -1401,7 +1401,11 @@ void TestSmtpSession::requireTls_data()
     QTest::newRow("HELO") << QByteArray("HELO client\r\n") << wire(SmtpReply::helo(host, "client"));
     QTest::newRow("QUIT") << QByteArray("QUIT\r\n") << wire(SmtpReply::bye());
     QTest::newRow("STARTTLS") << QByteArray("STARTTLS\r\n") << wire(SmtpReply::readyToStartTls());
-    QTest::newRow("unknown") << QByteArray("XYZZY\r\n") << wire(SmtpReply::unrecognized());
+    QTest::newRow("unknown") << QByteArray("XYZZY\r\n") << required;
+    QTest::newRow("empty line") << QByteArray("\r\n") << required;
+    // Counted as bad commands: the twentieth ends the session.
+    QTest::newRow("20 unknown") << QByteArray("XYZZY\r\n").repeated(20)
+                                << required.repeated(20) + wire(SmtpReply::tooManyErrors());
 }
 
 void TestSmtpSession::requireTls()

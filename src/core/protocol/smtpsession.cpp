@@ -35,11 +35,13 @@ bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
 // memory for the spool stays small even when a client's bytes arrive a megabyte at a time.
 constexpr qsizetype bodySlice = 256 * 1024;
 
+// With --require-tls, before STARTTLS everything else is answered 530 (contract.md), a command
+// the session does not know too.
 bool allowedBeforeTls(SmtpCommand::Verb verb)
 {
     using V = SmtpCommand::Verb;
     return verb == V::Ehlo || verb == V::Helo || verb == V::Noop || verb == V::Rset
-        || verb == V::StartTls || verb == V::Quit || verb == V::Unknown;
+        || verb == V::StartTls || verb == V::Quit;
 }
 
 } // namespace
@@ -194,7 +196,11 @@ void SmtpSession::handleCommand(const SmtpCommand &command)
             m_state = State::Chunk;
             return;
         }
-        reply(SmtpReply::tlsRequired());
+        // An unknown command still counts towards the bad commands that end a session.
+        if (command.verb == V::Unknown)
+            badCommand(SmtpReply::tlsRequired());
+        else
+            reply(SmtpReply::tlsRequired());
         return;
     }
     switch (command.verb) {
