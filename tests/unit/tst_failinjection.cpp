@@ -123,6 +123,7 @@ private Q_SLOTS:
     void sessionAuthStageMatchesUser();
     void sessionDelayHoldsPipelinedCommands();
     void sessionDisconnect();
+    void session421Closes();
     void sessionDelayThenDisconnect();
     void sessionShutdownDuringDelay();
 };
@@ -310,10 +311,10 @@ void tst_FailInjection::probabilityFiftyWithinBinomialBound()
 void tst_FailInjection::sessionMailStage()
 {
     SmtpRuleSet rules;
-    rules.setRules({ failRule(QStringLiteral("*@bad.test"), Stage::Mail, 421) });
+    rules.setRules({ failRule(QStringLiteral("*@bad.test"), Stage::Mail, 451) });
     Harness h(rules);
     h.feed("EHLO c\r\n");
-    QCOMPARE(h.feed("MAIL FROM:<s@bad.test>\r\n"), SmtpReply::rejection(421, "injected").toWire());
+    QCOMPARE(h.feed("MAIL FROM:<s@bad.test>\r\n"), SmtpReply::rejection(451, "injected").toWire());
     // No transaction: RCPT is out of sequence, another MAIL works.
     QVERIFY(h.feed("RCPT TO:<r@x.test>\r\n").startsWith("503"));
     QCOMPARE(h.feed("MAIL FROM:<s@good.test>\r\n"), SmtpReply::senderOk().toWire());
@@ -408,6 +409,18 @@ void tst_FailInjection::sessionDisconnect()
     Harness h(rules);
     h.feed("EHLO c\r\n");
     QCOMPARE(h.feed("MAIL FROM:<s@x.test>\r\nNOOP\r\n"), QByteArray()); // no reply at all
+    QVERIFY(h.session.isClosed());
+}
+
+void tst_FailInjection::session421Closes()
+{
+    // 421 is the service closing the channel (RFC 5321 3.8): after it, nothing more is read.
+    SmtpRuleSet rules;
+    rules.setRules({ failRule(QStringLiteral("*"), Stage::Rcpt, 421) });
+    Harness h(rules);
+    h.feed("EHLO c\r\nMAIL FROM:<s@x.test>\r\n");
+    QCOMPARE(
+        h.feed("RCPT TO:<r@x.test>\r\nNOOP\r\n"), SmtpReply::rejection(421, "injected").toWire());
     QVERIFY(h.session.isClosed());
 }
 

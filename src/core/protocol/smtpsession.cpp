@@ -776,6 +776,12 @@ void SmtpSession::answerFailure(const SmtpInjectedFailure &failure)
         m_input.clear();
         return;
     }
+    // A 421 says the service is closing the channel (RFC 5321 3.8): the session ends after it,
+    // as a real server's would.
+    if (failure.reply.code == 421) {
+        close(failure.reply);
+        return;
+    }
     m_state = State::Command;
     reply(failure.reply);
 }
