@@ -340,6 +340,7 @@ private Q_SLOTS:
     void upgradeFromVersion6KeepsOldRows();
     void upgradeFromVersion8PacksTextAndKeepsSearches();
     void refreshOfSearchTextSkipsWhatItCannotRead();
+    void htmlTextIsKeptOnlyWhenTheTextBodyLacksIt();
     void damagedFrameIsNotServed();
     void damagedTextFrameReadsAsNoText();
     void dictionaryTrainedOnTheStoresOwnMail();
@@ -842,6 +843,38 @@ void TestStoreCompression::refreshOfSearchTextSkipsWhatItCannotRead()
         QCOMPARE(idsFound(store, QStringLiteral("\"no html here\"")), QList<qint64> { plainId });
     }
     QCOMPARE(indexErrors(path), QString());
+}
+
+void TestStoreCompression::htmlTextIsKeptOnlyWhenTheTextBodyLacksIt()
+{
+    // Search looks in the HTML as it reads; when the text body says the same (white space
+    // aside), that text is searched already and c4 keeps no second copy.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("twice.sqlite"));
+    SmtpMessageStore store;
+    QVERIFY(store.open(path));
+    const auto alternative = [](const QByteArray &subject, const QByteArray &text,
+                                 const QByteArray &html) {
+        SmtpMessage m = htmlMessage(subject);
+        m.setData("Subject: " + subject
+            + "\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n"
+              "--b\r\nContent-Type: text/plain\r\n\r\n"
+            + text + "\r\n--b\r\nContent-Type: text/html\r\n\r\n" + html + "\r\n--b--\r\n");
+        return m;
+    };
+    const qint64 same = deliverOne(store,
+        alternative("same", "Your order\r\nhas shipped today.",
+            "<p>Your <b>order</b> has</p><p>shipped today.</p>"));
+    const qint64 different = deliverOne(store,
+        alternative("different", "Your order has shipped.",
+            "<p>Your order has shipped.</p><p>Track it at the carrier.</p>"));
+    QVERIFY(same > 0 && different > 0);
+    QVERIFY(waitForIndex(store));
+    const QString c4 = QStringLiteral("SELECT length(c4) FROM message_text WHERE id = %1");
+    QCOMPARE(scalarOn(path, c4.arg(same)), 0);
+    QVERIFY(scalarOn(path, c4.arg(different)) > 0);
+    QCOMPARE(idsFound(store, QStringLiteral("\"shipped today\"")), QList<qint64> { same });
+    QCOMPARE(idsFound(store, QStringLiteral("carrier")), QList<qint64> { different });
 }
 
 void TestStoreCompression::damagedFrameIsNotServed()
