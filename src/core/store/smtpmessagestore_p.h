@@ -102,7 +102,8 @@ struct IndexedMessage
     QByteArray otherUtf8;
     StoreCompression::Stored otherText;
     // Only c4 is made again, for a message an older version indexed (search_text_stale); a
-    // null otherUtf8 then means the message is gone or unreadable: only its mark is dropped.
+    // null otherUtf8 then means the message is gone or unreadable, or its c4 stays the same:
+    // only its mark is dropped.
     bool refresh = false;
 };
 

@@ -594,8 +594,9 @@ void SmtpMessageStorePrivate::trainDictionaryIfDue(QSqlDatabase &db)
 // The messages of search_text_stale, a batch (oldest first): parsed again from their raw bytes
 // for the rest of their search text (c4, see otherSearchText()) and written as the indexer writes
 // new mail (writeIndex(): transactions that make way for the writer). A message that is gone,
-// not indexed yet, or whose raw bytes cannot be read is only dropped from the list (the last
-// keeps its old text). False when the list is empty, or a read or a commit failed (*failed).
+// not indexed yet, whose raw bytes cannot be read (it keeps its old text) or whose c4 comes out
+// the same is only dropped from the list. False when the list is empty, or a read or a commit
+// failed (*failed).
 bool SmtpMessageStorePrivate::refreshSearchText(
     QSqlDatabase &db, IndexStatements &statements, bool *failed)
 {
@@ -604,10 +605,11 @@ bool SmtpMessageStorePrivate::refreshSearchText(
         QSqlDatabase reader = readConnection();
         QSqlQuery query(reader);
         query.setForwardOnly(true);
-        query.prepare(QStringLiteral("SELECT s.id, m.unindexed, m.smtputf8, r.data, r.encoding "
-                                     "FROM search_text_stale s "
+        query.prepare(QStringLiteral("SELECT s.id, m.unindexed, m.smtputf8, r.data, r.encoding, "
+                                     "smtp_text(t.c4) FROM search_text_stale s "
                                      "LEFT JOIN messages m ON m.id = s.id "
                                      "LEFT JOIN message_raw r ON r.id = s.id "
+                                     "LEFT JOIN message_text t ON t.id = s.id "
                                      "ORDER BY s.id LIMIT %1")
                           .arg(batchMessages));
         if (!query.exec()) {
@@ -631,7 +633,12 @@ bool SmtpMessageStorePrivate::refreshSearchText(
                 bytes += raw.size();
                 m.parsed = MimeParser::parse(raw, query.value(2).toBool());
                 m.otherUtf8 = otherSearchText(m.parsed);
-                m.otherText = StoreCompression::encode(m.otherUtf8, dictionary.get());
+                // The same as before (most mail with HTML has a text body that says it): only
+                // the mark goes, the indexes are not written again.
+                if (m.otherUtf8 == query.value(5).toByteArray())
+                    m.otherUtf8 = QByteArray();
+                else
+                    m.otherText = StoreCompression::encode(m.otherUtf8, dictionary.get());
             }
             batch.push_back(std::move(m));
         }
