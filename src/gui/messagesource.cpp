@@ -37,6 +37,7 @@ LocalMessageSource::LocalMessageSource(SmtpMessageStore *store, QObject *parent)
     connect(store, &SmtpMessageStore::readChanged, this, &MessageSource::readChanged);
     connect(store, &SmtpMessageStore::countChanged, this, &MessageSource::countChanged);
     connect(store, &SmtpMessageStore::releasesChanged, this, &MessageSource::releasesChanged);
+    connect(store, &SmtpMessageStore::indexedUpToChanged, this, &MessageSource::searchableChanged);
     // The store's mailboxesChanged follows every change of the counts but reading.
     connect(store, &SmtpMessageStore::mailboxesChanged, this, &MessageSource::mailboxesChanged);
     connect(store, &SmtpMessageStore::opened, this, &MessageSource::mailboxesChanged);

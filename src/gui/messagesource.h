@@ -77,6 +77,9 @@ Q_SIGNALS:
     void countChanged();
     void releasesChanged(qint64 id); // a release of message id was recorded
     void mailboxesChanged(); // the mailboxes, their counts or hasMailboxes()
+    // Mail has become searchable: a search may match more than when it was last asked (new mail
+    // is announced at once, and found by search once it is indexed, a moment later).
+    void searchableChanged();
 };
 
 // The local store as a MessageSource: reads go straight to the store (which serves any thread),

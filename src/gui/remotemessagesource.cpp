@@ -454,6 +454,9 @@ void RemoteMessageSource::onFrame(const QString &text)
         if (o.contains(QLatin1String("Version")))
             m_version = o.value(QLatin1String("Version")).toString();
         Q_EMIT countChanged();
+        // A catcher of ours sends one once newly indexed mail is searchable; a Mailpit after
+        // each change (its search has no lag): either way a search may match more now.
+        Q_EMIT searchableChanged();
     }
 }
 

@@ -16,6 +16,11 @@ SourceInboxModel::SourceInboxModel(MessageSource *source, QObject *parent)
     connect(source, &MessageSource::messageAdded, this, &SourceInboxModel::onAdded);
     connect(source, &MessageSource::messagesRemoved, this, &SourceInboxModel::onRemoved);
     connect(source, &MessageSource::readChanged, this, &SourceInboxModel::onReadChanged);
+    // New mail was checked against the query when it came, before it was indexed: ask again.
+    connect(source, &MessageSource::searchableChanged, this, [this] {
+        if (!m_query.isEmpty() && m_matches >= 0)
+            catchUp();
+    });
     reload();
 }
 

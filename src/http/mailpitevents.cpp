@@ -26,6 +26,9 @@ MailpitEvents::MailpitEvents(SmtpMessageStore *store, QObject *parent)
     connect(store, &SmtpMessageStore::messagesRemoved, this, &MailpitEvents::onRemoved);
     connect(store, &SmtpMessageStore::readChanged, this, &MailpitEvents::onReadChanged);
     connect(store, &SmtpMessageStore::countChanged, this, &MailpitEvents::scheduleStats);
+    // New mail is announced at once and found by search once indexed: a stats snapshot then
+    // tells clients (the desktop app's remote window) to ask their searches again.
+    connect(store, &SmtpMessageStore::indexedUpToChanged, this, &MailpitEvents::scheduleStats);
 }
 
 void MailpitEvents::setEnabled(bool enabled)

@@ -159,6 +159,7 @@ private Q_SLOTS:
     void recentCatchersAreKeptPrivately();
     void liveWindowOnHeadlessCatcher();
     void modelUnderTester();
+    void searchFindsMailOnceIndexed();
     void basicAuth();
     void mailpitDialect();
     void aServerIgnoringStartEndsPaging();
@@ -375,6 +376,27 @@ void TestRemoteWindow::modelUnderTester()
     source.clear();
     QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 0, timeout);
     QTRY_COMPARE_WITH_TIMEOUT(source.count(), 0, timeout);
+}
+
+void TestRemoteWindow::searchFindsMailOnceIndexed()
+{
+    // A search is open when matching mail comes. The catcher announces the mail at once and
+    // finds it by search once indexed, a moment later: the model asks again then.
+    Catcher catcher;
+    QVERIFY(catcher.start(":memory:"));
+    QVERIFY(sendMail(catcher.smtp, "older"));
+    RemoteMessageSource source(catcher.url(), {}, {});
+    source.start();
+    SourceInboxModel model(&source);
+    model.setQuery(QStringLiteral("subject:wanted"));
+    QTRY_COMPARE_WITH_TIMEOUT(source.state(), RemoteMessageSource::State::Connected, timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(!model.isLoading(), timeout);
+    QCOMPARE(model.rowCount(), 0);
+    for (const QByteArray &subject :
+        { QByteArray("wanted one"), QByteArray("not this"), QByteArray("wanted two") })
+        QVERIFY(sendMail(catcher.smtp, subject));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        subjects(&model), (QStringList { "wanted two", "wanted one" }), timeout);
 }
 
 void TestRemoteWindow::basicAuth()
