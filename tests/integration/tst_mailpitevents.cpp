@@ -5,6 +5,7 @@
 
 #include <smtpmessagestore.h>
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -121,30 +122,44 @@ void TestMailpitEvents::newFrameFollowsTheCommit()
                 sinceCommit.start();
                 id = r.id;
             });
-        QVERIFY(frames.wait(5000));
+        // (A stats frame of the last round's indexing may come first: see statsCounted().)
+        QTRY_VERIFY_WITH_TIMEOUT(typesOf(frames).contains("new"), 5000);
         const qint64 elapsed = sinceCommit.elapsed();
         const QList<Frame> got = framesOf(frames);
-        QCOMPARE(got.constFirst().type, QString("new"));
-        const QJsonObject summary = got.constFirst().data.toObject();
+        const Frame &added = got.at(typesOf(frames).indexOf("new"));
+        const QJsonObject summary = added.data.toObject();
         QCOMPARE(summary.value("ID").toString(), QString::number(id));
         QCOMPARE(summary.value("Subject").toString(), QString("Round %1").arg(round));
         QVERIFY2(
             elapsed < 100, qPrintable(QString("new frame %1 ms after the commit").arg(elapsed)));
         // Compact JSON, one line.
-        QVERIFY(!frames.at(0).at(0).toByteArray().contains('\n'));
-        QVERIFY(!frames.at(0).at(0).toByteArray().contains(": "));
-        QTRY_COMPARE(typesOf(frames), (QStringList { "new", "stats" }));
+        const QByteArray text = frames.at(typesOf(frames).indexOf("new")).at(0).toByteArray();
+        QVERIFY(!text.contains('\n'));
+        QVERIFY(!text.contains(": "));
+        QTRY_COMPARE(typesBesideStats(frames), QStringList { "new" });
+        QTRY_COMPARE(typesOf(frames).constLast(), QString("stats"));
     }
 }
 
 void TestMailpitEvents::framesOfABatchAndCoalescedStats()
 {
     QSignalSpy frames(events.get(), &MailpitEvents::frame);
+    QSignalSpy caughtUp(store.get(), &SmtpMessageStore::indexCaughtUp);
     // One transaction, so one batch of the writer (deliveries waiting together usually commit
     // together, but under load the first may commit alone and bring stats of its own).
-    QCOMPARE(store->storeAll({ makeMessage("a"), makeMessage("b"), makeMessage("c") }).size(), 3);
-    QTRY_COMPARE(typesOf(frames).count("stats"), 1);
-    QCOMPARE(typesOf(frames), (QStringList { "new", "new", "new", "stats" }));
+    const QList<qint64> ids
+        = store->storeAll({ makeMessage("a"), makeMessage("b"), makeMessage("c") });
+    QCOMPARE(ids.size(), 3);
+    // Stats once for the commit, not for each message, and at most once more when the three
+    // are indexed (then a search may find them: MailpitEvents), unless both came together.
+    // The indexer's last signals come with its catching up (the events, connected first, have
+    // asked for their stats by the time the spy sees it), and then none until more mail.
+    QTRY_VERIFY(!caughtUp.isEmpty() && store->indexedUpTo() >= ids.constLast());
+    QCoreApplication::processEvents();
+    const QStringList types = typesOf(frames);
+    QCOMPARE(types.mid(0, 4), (QStringList { "new", "new", "new", "stats" }));
+    QVERIFY2(types.size() == 4 || types.mid(4) == QStringList { "stats" },
+        qPrintable(types.join(QLatin1Char(' '))));
     const QJsonObject stats = framesOf(frames).constLast().data.toObject();
     QCOMPARE(stats.value("Total").toInt(), 3);
     QCOMPARE(stats.value("Unread").toInt(), 3);
@@ -154,10 +169,11 @@ void TestMailpitEvents::framesOfABatchAndCoalescedStats()
         subjects.append(f.data.toObject().value("Subject").toString());
     QCOMPARE(subjects, (QStringList { "a", "b", "c" }));
     // The next change brings the next stats, and no other came between.
+    frames.clear();
     const qint64 first = store->summariesAt(QString(), 2, 1).constFirst().id;
     QVERIFY(store->setRead({ first }, true));
-    QTRY_COMPARE(typesOf(frames).count("stats"), 2);
-    QCOMPARE(typesOf(frames), (QStringList { "new", "new", "new", "stats", "update", "stats" }));
+    QTRY_COMPARE(typesOf(frames).count("stats"), 1);
+    QCOMPARE(typesOf(frames), (QStringList { "update", "stats" }));
 }
 
 void TestMailpitEvents::updateDeleteTruncate()
