@@ -48,9 +48,12 @@
 // small), and the column the term speaks of then decides: the full-text text (the five columns,
 // for words), the decoded Subject, or the header's own column (from:, to:, ...; wider columns
 // of the index, like the sender column that also holds the envelope sender, do not count).
-// The decision is SQLite's lower() and instr() (for words, smtp_contains(), which says the same):
-// ASCII letters without case, the value lowercased by Qt, so "JÜRGEN" finds "jürgen" but "jürgen"
-// does not find "JÜRGEN". Accents are kept. message-id:, and filters shorter than three characters,
+// The decision is smtp_contains() (storesqlite.h), which folds the case of the text and of the
+// value (as typed: Qt does not lower it) as FTS5 folds the trigram index: one code point for
+// one, Unicode's simple case folding as SQLite has it, so "JÜRGEN" and "jürgen" find each other,
+// ς and Σ find σ, but "STRASSE" is no "straße" and "istanbul" no "İstanbul" (the same case always
+// matches). Folding more than the index does would let the check accept a text whose trigrams
+// the lookup left out. Accents are kept. message-id:, and filters shorter than three characters,
 // read their column alone (a scan of the messages). Words of one or two characters cannot be
 // trigrams: they keep the word index (messages_words, unicode61 without accents) and match the
 // start of a word ("re" finds "report", not "more"; quoted, the whole word).
@@ -392,15 +395,16 @@ QString matchIn(QLatin1String table, bool negated)
     return condition;
 }
 
-// A case-insensitive substring test of a column ("? " is the value).
+// A case-insensitive substring test of a column ("? " is the value): smtp_contains()
+// (storesqlite.h), which folds both as the trigram index does.
 QString contains(QLatin1String column)
 {
-    return QStringLiteral("instr(lower(%1), lower(?)) > 0").arg(column);
+    return QStringLiteral("smtp_contains(%1, ?)").arg(column);
 }
 
 // Envelope recipients that no To or Cc header names (Mailpit's Bcc), one of them containing ?.
 const QLatin1String bccContains(
-    "EXISTS (SELECT 1 FROM json_each(m.rcpt_tos) r WHERE instr(lower(r.value), lower(?)) > 0 "
+    "EXISTS (SELECT 1 FROM json_each(m.rcpt_tos) r WHERE smtp_contains(r.value, ?) "
     "AND instr(lower(m.to_header || ' ' || m.cc_header), lower(r.value)) = 0)");
 
 // The header filter's check on its own columns, and how many times it binds the value.
@@ -461,9 +465,9 @@ QString allOf(const QStringList &terms)
 }
 
 // The message's text (the five full-text columns, one line apart, so that no match spans two:
-// a value has no line end; a column may be NULL, as an empty one was stored) contains ?, ASCII
-// letters without case: smtp_contains() (storesqlite.h), which expands the compressed body only
-// when the other columns do not have it (SQLite still reads the row's every column).
+// a value has no line end; a column may be NULL, as an empty one was stored) contains ?, without
+// case: smtp_contains() (storesqlite.h), which expands the compressed body only when the other
+// columns do not have it (SQLite still reads the row's every column).
 const QLatin1String textContains("EXISTS (SELECT 1 FROM message_text c WHERE c.id = m.id "
                                  "AND smtp_contains(c.c0, c.c1, c.c2, c.c3, c.c4, ?, c.id))");
 
@@ -530,7 +534,7 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
             trigramOfOthers = true;
             conditions.append(textContains);
         }
-        conditionBindings.append(value.toLower());
+        conditionBindings.append(value);
     };
     // A filter on a column of the messages: the trigram index narrows the candidates (when the
     // column's text is in it), the column decides.
@@ -552,7 +556,7 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
         }
         conditions.append(t.negated ? QStringLiteral("NOT ") + check : check);
         for (int i = 0; i < count; ++i)
-            conditionBindings.append(value.toLower());
+            conditionBindings.append(value);
     };
     const auto word = [&](const Term &t) {
         // A term that is no filter after all (is:maybe when lenient) is a word as typed.

@@ -34,13 +34,20 @@ SMTPRECEIVER_TEST_EXPORT sqlite3 *handle(const QSqlDatabase &db);
 //                    when that row does not hold it, it gives NULL (with a warning).
 //   smtp_contains(c0, c1, c2, c3, c4, needle [, id])
 //                    1 when the five text columns of message_text, NULL as '', c3 expanded as
-//                    smtp_text() does, joined by line ends, with ASCII letters lowered, contain
-//                    needle with its ASCII letters lowered, else 0 (NULL for a NULL needle): what
-//                    instr(lower(ifnull(c0, '') || char(10) || ...), lower(needle)) > 0 says,
+//                    smtp_text() does, joined by line ends, case-folded, contain needle
+//                    case-folded, else 0 (NULL for a NULL needle): what
+//                    instr(fold(ifnull(c0, '') || char(10) || ...), fold(needle)) > 0 would say,
 //                    without building the joined text or expanding c3 when another column
 //                    already has the needle; an error only when out of memory or interrupted
-//                    (reading a reference runs a statement of its own). For the store's
-//                    queries alone (SQLITE_DIRECTONLY: no schema may call it).
+//                    (reading a reference runs a statement of its own). The fold is FTS5's,
+//                    the trigram index's own (Unicode's simple case folding as SQLite has it:
+//                    Ä -> ä, Σ and ς -> σ, K (Kelvin) -> k), so that a text that contains a
+//                    needle always has the needle's trigrams in the index; a text ends at its
+//                    first NUL, as FTS5's trigrams of it do (a needle with a NUL is in none).
+//                    For the store's queries alone (SQLITE_DIRECTONLY: no schema may call it).
+//   smtp_contains(text, needle)
+//                    the same of one text: 1 when text (NULL as '') case-folded contains needle
+//                    case-folded, else 0 (NULL for a NULL needle). SQLITE_DIRECTONLY.
 //   smtp_listed(list, key, id)
 //                    1 when id is among the ids of list for key, else 0: list is one of the
 //                    full-text tables messages_trigram, messages_words, messages_from_trigram
@@ -57,6 +64,10 @@ SMTPRECEIVER_TEST_EXPORT sqlite3 *handle(const QSqlDatabase &db);
 // dictionaries: always that). False, with *errorString, when they cannot be defined.
 SMTPRECEIVER_TEST_EXPORT bool installFunctions(const QSqlDatabase &db, QString *errorString,
     std::shared_ptr<const StoreCompression::Dictionaries> dictionaries = {});
+
+// utf8 case-folded as smtp_contains() folds texts and needles (FTS5's folding, read from the
+// SQLite this program runs on), up to its first NUL. For tests.
+SMTPRECEIVER_TEST_EXPORT QByteArray foldCase(const QByteArray &utf8);
 
 // The page cache, in KiB, of a connection that reads a store file of fileBytes: about 1/256 of
 // the file, which holds the inner pages of its tables and indexes (what every lookup passes
