@@ -100,6 +100,9 @@ QList<Mail> specMails()
             lines("From: alice@example.org\nTo: bob@example.com\nSubject: Shopping\n"
                   "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
                   "Content-Transfer-Encoding: quoted-printable\n\n=C3=84pfel und =C3=96l\n") },
+        { "hellobob", "john@example.com", { "bob@example.com" },
+            lines("From: \"Doe, John\" <john@example.com>\nTo: bob@example.com\n"
+                  "Subject: Greetings\n\nHello Bob, this is plain text\n") },
     };
 }
 
@@ -493,6 +496,16 @@ void TestMailpitSearch::spec_data()
     QTest::newRow("äpfel") << "äpfel" << QStringList { "apfel" };
     QTest::newRow("ÄPFEL") << "ÄPFEL" << QStringList { "apfel" };
     QTest::newRow("addressed:ödön") << "addressed:ödön" << QStringList { "odon" };
+
+    // Cleaned (rule 4), the query and the search text alike.
+    QTest::newRow("hello,bob") << "hello,bob" << QStringList { "hellobob" };
+    QTest::newRow("hello;bob") << "hello;bob" << QStringList { "hellobob" };
+    QTest::newRow("\"bob this\"") << "\"bob this\"" << QStringList { "hellobob" };
+    QTest::newRow("\"(Hello)  <Bob>\"") << "\"(Hello)  <Bob>\"" << QStringList { "hellobob" };
+    QTest::newRow("-hello,bob") << "-hello,bob" << QStringList { "apfel", "odon", "uber" };
+    QTest::newRow("from:\"doe john\"") << "from:\"doe john\"" << QStringList { "hellobob" };
+    QTest::newRow("from:doe,john") << "from:doe,john" << QStringList { "hellobob" };
+    QTest::newRow("subject: is not cleaned") << "subject:\"greetings,\"" << QStringList {};
 }
 
 void TestMailpitSearch::spec()

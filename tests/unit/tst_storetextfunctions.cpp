@@ -1,10 +1,11 @@
 // The SQL functions the store defines on its connections (StoreSqlite::installFunctions): above
 // all smtp_contains(), the check behind every search word, which must say what a plain reference
-// says (the five columns, each to its first NUL, joined by line ends, case-folded as FTS5's
-// trigram tokenizer folds, contain the needle so folded), on every kind of row: NULL columns, a
-// compressed body, a damaged one, a needle across two columns, letters past ASCII. Its fold must
-// be exactly the trigram index's: a text it finds a needle in must have the needle's trigrams.
-// And the page cache a store's reading connection gets for the size of its file.
+// says (the five columns, each to its first NUL, joined by spaces, cleaned as Mailpit cleans and
+// case-folded as FTS5's trigram tokenizer folds, contain the needle so cleaned and folded), on
+// every kind of row: NULL columns, a compressed body, a damaged one, a needle across two columns,
+// letters past ASCII. Its fold must be exactly the trigram index's: a text it finds a needle in
+// must have the needle's trigrams. And the page cache a store's reading connection gets for the
+// size of its file.
 #include "store/storesqlite.h"
 
 #include <QHash>
@@ -62,6 +63,7 @@ private:
     qint64 insertRow(const QVariantList &columns);
     QVariant evaluate(const QString &expression, qint64 id, const QVariant &needle);
     QString fold(const QString &text) const;
+    static QString clean(const QString &text);
     // What smtp_contains() must say of these columns' text (NULL as '').
     bool reference(const QStringList &columns, const QString &needle) const;
     QStringList columnsOf(qint64 id);
@@ -127,6 +129,13 @@ QString TestStoreTextFunctions::fold(const QString &text) const
     return QString::fromUcs4(reinterpret_cast<const char32_t *>(codes.constData()), codes.size());
 }
 
+QString TestStoreTextFunctions::clean(const QString &text)
+{
+    // Mailpit's cleanString() (strings.Fields splits on Go's unicode.IsSpace).
+    static const QRegularExpression cleaned(QStringLiteral("[\\r\\n\\t<>\",;()]"));
+    return QString(text).replace(cleaned, QStringLiteral(" ")).simplified();
+}
+
 bool TestStoreTextFunctions::reference(const QStringList &columns, const QString &needle) const
 {
     if (needle.contains(QChar(0)))
@@ -134,7 +143,7 @@ bool TestStoreTextFunctions::reference(const QStringList &columns, const QString
     QStringList folded;
     for (const QString &column : columns)
         folded.append(fold(column.left(column.indexOf(QChar(0)))));
-    return folded.join(QLatin1Char('\n')).contains(fold(needle));
+    return clean(folded.join(QLatin1Char(' '))).contains(clean(fold(needle)));
 }
 
 QStringList TestStoreTextFunctions::columnsOf(qint64 id)
@@ -276,8 +285,8 @@ void TestStoreTextFunctions::containsAgreesWithTheJoinedText_data()
     const QVariantList sparse { null, null, QStringLiteral("carol@z.test"), null, null };
     QTest::newRow("NULL columns are empty") << sparse << QStringLiteral("carol") << true;
     QTest::newRow("NULL columns still part lines") << sparse << QStringLiteral("\n\ncarol") << true;
-    QTest::newRow("NULL columns, three line ends")
-        << sparse << QStringLiteral("\n\n\ncarol") << false;
+    QTest::newRow("NULL columns, cleaned line ends")
+        << sparse << QStringLiteral("\n\n\ncarol") << true;
     QTest::newRow("NULL columns, not found") << sparse << QStringLiteral("null") << false;
 
     const QVariantList accents { QStringLiteral("Ärger über Émile"), QString(), QString(),
@@ -326,6 +335,30 @@ void TestStoreTextFunctions::containsAgreesWithTheJoinedText_data()
     QTest::newRow("two bytes fold to three") << special << QStringLiteral("\u2c65.TXT") << true;
     QTest::newRow("as written, two bytes") << special << QStringLiteral("\u023a.txt") << true;
 
+    // Cleaned (rule 4), the needle and the text alike: line ends, tabs, < > " , ; ( ) and white
+    // space are spaces, runs of them one, the needle trimmed; the columns are one text.
+    const QVariantList plain { QStringLiteral("Plain"), QStringLiteral("\"Doe, John\" <j@x>"),
+        QStringLiteral("carol@x"), longBody(QStringLiteral("Hello Bob, this is plain text")),
+        QStringLiteral("a.txt b.pdf") };
+    QTest::newRow("cleaned: a comma") << plain << QStringLiteral("hello,bob") << true;
+    QTest::newRow("cleaned: a semicolon") << plain << QStringLiteral("hello;bob") << true;
+    QTest::newRow("cleaned: the text's comma") << plain << QStringLiteral("bob this") << true;
+    QTest::newRow("cleaned: both") << plain << QStringLiteral("Bob, this") << true;
+    QTest::newRow("cleaned: runs") << plain << QStringLiteral(" (hello)\t\r\n<BOB>; ") << true;
+    QTest::newRow("cleaned: no space is no space") << plain << QStringLiteral("hellobob") << false;
+    QTest::newRow("cleaned: sender") << plain << QStringLiteral("doe john j@x") << true;
+    QTest::newRow("cleaned: across columns") << plain << QStringLiteral("plain doe") << true;
+    QTest::newRow("cleaned: across the body") << plain << QStringLiteral("elit. a.txt") << true;
+    QTest::newRow("cleaned: not next to each other")
+        << plain << QStringLiteral("plain carol") << false;
+    QTest::newRow("cleaned: a colon stays") << plain << QStringLiteral("hello:bob") << false;
+    QTest::newRow("cleaned: only cleaned characters") << plain << QStringLiteral(" ,;") << true;
+    const QVariantList spaces { QStringLiteral("a\u00a0b\u3000c\u2003d"), QString(), QString(),
+        QString(), QString() };
+    QTest::newRow("cleaned: white space past ASCII") << spaces << QStringLiteral("A B C D") << true;
+    QTest::newRow("cleaned: in the needle too")
+        << spaces << QStringLiteral("a\u2028b\u0085c\u202fd") << true;
+
     // A text ends at its first NUL (as its trigrams in FTS5 do); a needle with one is in none.
     const QVariantList nul { QString(QStringLiteral("before") + QChar(0) + QStringLiteral("after")),
         QString(), QString(), QString(), QString() };
@@ -346,11 +379,14 @@ void TestStoreTextFunctions::containsAgreesWithTheJoinedText()
     // Exactly 1 or 0: a NULL or an error is neither.
     QCOMPARE(now, QVariant(qlonglong(contains ? 1 : 0)));
     QCOMPARE(reference(columnsOf(id), needle), contains);
-    // On ASCII text without NULs, what the SQL it replaced says.
+    // On ASCII text without NULs, for a needle that cleaning leaves as it is, what the SQL it
+    // replaced says.
     bool ascii = true;
     for (const QString &text : columnsOf(id) + QStringList { needle })
         for (const QChar c : text)
             ascii = ascii && c.unicode() > 0 && c.unicode() < 0x80;
+    for (const QChar c : needle)
+        ascii = ascii && !StoreSqlite::cleanedAway(c.unicode());
     if (ascii)
         QCOMPARE(evaluate(QString::fromLatin1(joinedInstr), id, needle),
             QVariant(qlonglong(contains ? 1 : 0)));
@@ -361,19 +397,28 @@ void TestStoreTextFunctions::oneTextContains_data()
     QTest::addColumn<QVariant>("text");
     QTest::addColumn<QVariant>("needle");
     QTest::addColumn<QVariant>("contains");
+    QTest::addColumn<QVariant>("uncleaned"); // what smtp_contains_uncleaned() says
 
     const QVariant null;
-    QTest::newRow("as written") << QVariant("Ödön <oedoen@x>") << QVariant("Ödön") << QVariant(1);
-    QTest::newRow("other case") << QVariant("Ödön <oedoen@x>") << QVariant("ÖDÖN <OE")
-                                << QVariant(1);
-    QTest::newRow("not there") << QVariant("Ödön <oedoen@x>") << QVariant("odon") << QVariant(0);
-    QTest::newRow("NULL text") << null << QVariant("a") << QVariant(0);
-    QTest::newRow("NULL needle") << QVariant("a") << null << null;
-    QTest::newRow("empty needle") << QVariant("a") << QVariant("") << QVariant(1);
-    QTest::newRow("a number") << QVariant(1420) << QVariant("42") << QVariant(1);
+    const QVariant yes(1);
+    const QVariant no(0);
+    const QVariant odon("Ödön <oedoen@x>");
+    QTest::newRow("as written") << odon << QVariant("Ödön") << yes << yes;
+    QTest::newRow("other case") << odon << QVariant("ÖDÖN <OE") << yes << yes;
+    QTest::newRow("cleaned") << odon << QVariant("ödön oedoen@x") << yes << no;
+    QTest::newRow("cleaned, trimmed") << odon << QVariant("(ödön)") << yes << no;
+    QTest::newRow("not there") << odon << QVariant("odon") << no << no;
+    const QVariant doe("\"Doe, John\" <john@x>");
+    QTest::newRow("a name with a comma") << doe << QVariant("doe john") << yes << no;
+    QTest::newRow("a name with a comma, as written") << doe << QVariant("doe, john") << yes << yes;
+    QTest::newRow("no space is no space") << doe << QVariant("doejohn") << no << no;
+    QTest::newRow("NULL text") << null << QVariant("a") << no << no;
+    QTest::newRow("NULL needle") << QVariant("a") << null << null << null;
+    QTest::newRow("empty needle") << QVariant("a") << QVariant("") << yes << yes;
+    QTest::newRow("a number") << QVariant(1420) << QVariant("42") << yes << yes;
     QTest::newRow("NUL ends the text")
         << QVariant(QString(QStringLiteral("a") + QChar(0) + QStringLiteral("b"))) << QVariant("b")
-        << QVariant(0);
+        << no << no;
 }
 
 void TestStoreTextFunctions::oneTextContains()
@@ -381,15 +426,18 @@ void TestStoreTextFunctions::oneTextContains()
     QFETCH(QVariant, text);
     QFETCH(QVariant, needle);
     QFETCH(QVariant, contains);
+    QFETCH(QVariant, uncleaned);
     QSqlQuery q(db);
-    QVERIFY(q.prepare(QStringLiteral("SELECT smtp_contains(?, ?)")));
-    q.addBindValue(text);
-    q.addBindValue(needle);
+    QVERIFY(q.prepare(QStringLiteral("SELECT smtp_contains(?, ?), smtp_contains_uncleaned(?, ?)")));
+    for (int i = 0; i < 2; ++i) {
+        q.addBindValue(text);
+        q.addBindValue(needle);
+    }
     QVERIFY2(q.exec() && q.next(), qPrintable(q.lastError().text()));
-    if (contains.isNull())
-        QVERIFY(q.value(0).isNull());
-    else
-        QCOMPARE(q.value(0).toInt(), contains.toInt());
+    QCOMPARE(q.value(0).isNull(), contains.isNull());
+    QCOMPARE(q.value(0).toInt(), contains.toInt());
+    QCOMPARE(q.value(1).isNull(), uncleaned.isNull());
+    QCOMPARE(q.value(1).toInt(), uncleaned.toInt());
 }
 
 void TestStoreTextFunctions::packedBodyIsCompressed()

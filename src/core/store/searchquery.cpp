@@ -1,5 +1,7 @@
 #include "searchquery.h"
 
+#include "store/storesqlite.h"
+
 #include <QDateTime>
 #include <QList>
 #include <QRegularExpression>
@@ -14,18 +16,18 @@
 // a quote that is never closed runs to the end of the text. A term that starts with "-" or "!"
 // (and has more after it) is negated.
 //
-//   word            the message's text contains it: subject, From, Reply-To, envelope sender,
-//                   To, Cc, envelope recipients, text body, attachment names (the full-text
-//                   columns; a match never spans two of them). Characters that Mailpit cleans
-//                   away (< > " , ; ( ) and white space) are trimmed from both ends and runs of
-//                   white space inside become one space; the text itself is not cleaned.
-//   subject:X       the decoded Subject contains X (taken as it is)
-//   from:X          the decoded From header contains X
-//   to:X  cc:X      the decoded To / Cc header contains X
-//   reply-to:X      the decoded Reply-To header contains X
-//   bcc:X           an envelope recipient that no To or Cc header names contains X
+//   word            the message's search text contains it, both cleaned (below): the full-text
+//                   columns joined by spaces, in their order: subject; From, envelope sender,
+//                   Reply-To; To, Cc, envelope recipients; text body; attachment names. So a
+//                   phrase may span two fields that meet in that order (Mailpit's order is From,
+//                   Subject, To, Cc, Bcc, Reply-To, envelope sender, body, names).
+//   subject:X       the decoded Subject contains X (taken as it is: not cleaned)
+//   from:X          the decoded From header contains X, both cleaned
+//   to:X  cc:X      the decoded To / Cc header contains X, both cleaned
+//   reply-to:X      the decoded Reply-To header contains X, both cleaned
+//   bcc:X           an envelope recipient that no To or Cc header names contains X, cleaned
 //   addressed:X     any of from:, to:, cc:, bcc:, reply-to: matches X
-//   message-id:X    the Message-ID (without <>) contains X
+//   message-id:X    the Message-ID (without <>) contains X, both cleaned
 //   has:attachment  (or has:attachments) the message has attachments
 //   has:inline      (or has:inlines) a part has Content-Disposition: inline
 //   is:read         is:unread
@@ -42,21 +44,32 @@
 //                   SIZE: decimal digits with an optional k, m or g suffix (1024, 1024^2, 1024^3)
 //   -term, !term    negates any of the above
 //
+// Cleaning (Mailpit's cleanString, http-api.md §3.2 rule 4) of words and of the values of the
+// address filters and message-id:, and of the text they are matched in: line ends, tabs,
+// < > " , ; ( ) and white space (StoreSqlite::cleanedAway()) are spaces, runs of them are one
+// space, the value is trimmed. So "hello,bob" and "bob this" both find "Hello Bob, this", and
+// from:"doe john" finds "Doe, John" <j@x>. A value that is empty after cleaning is ignored.
+//
 // Matching. Every text match is a case-insensitive substring match (Mailpit's): from:example.org,
-// to:jürg and pixel.png match. A value of three or more characters is looked up as all of its
-// trigrams in the trigram full-text index (messages_trigram, which keeps no positions to stay
-// small), and the column the term speaks of then decides: the full-text text (the five columns,
-// for words), the decoded Subject, or the header's own column (from:, to:, ...; wider columns
-// of the index, like the sender column that also holds the envelope sender, do not count).
-// The decision is smtp_contains() (storesqlite.h), which folds the case of the text and of the
-// value (as typed: Qt does not lower it) as FTS5 folds the trigram index: one code point for
+// to:jürg and pixel.png match. A value is looked up as trigrams in the trigram full-text index
+// (messages_trigram, which keeps no positions to stay small): those of its words alone for a
+// cleaned value (the runs between its spaces, of three characters or more; a space stands for
+// any run of what cleaning makes one, so a trigram across it may be in no text that matches),
+// all of them for a subject: value. The column the term speaks of then decides: the search text
+// (the five columns, for words), the decoded Subject, or the header's own column (from:, to:,
+// ...; wider columns of the index, like the sender column that also holds the envelope sender,
+// do not count).
+// The decision is smtp_contains() (storesqlite.h; smtp_contains_uncleaned() for subject:), which
+// cleans and folds the case of the text and of the value (as typed: Qt does not lower it) as
+// FTS5 folds the trigram index: one code point for
 // one, Unicode's simple case folding as SQLite has it, so "JÜRGEN" and "jürgen" find each other,
 // ς and Σ find σ, but "STRASSE" is no "straße" and "istanbul" no "İstanbul" (the same case always
 // matches). Folding more than the index does would let the check accept a text whose trigrams
-// the lookup left out. Accents are kept. message-id:, and filters shorter than three characters,
-// read their column alone (a scan of the messages). Words of one or two characters cannot be
-// trigrams: they keep the word index (messages_words, unicode61 without accents) and match the
-// start of a word ("re" finds "report", not "more"; quoted, the whole word).
+// the lookup left out. Accents are kept. message-id:, and filters without a word of three
+// characters, read their column alone (a scan of the messages). Words of one or two characters
+// cannot be trigrams: they keep the word index (messages_words, unicode61 without accents) and
+// match the start of a word ("re" finds "report", not "more"; quoted, the whole word); a value
+// of more whose words are all shorter ("a b") is checked in the text alone.
 //
 // Keys and their keyword values are case-insensitive. A prefix that is not one of these keys
 // ("re:", "http:") is not a key: the whole term is a word. A known key with a value it cannot
@@ -194,33 +207,23 @@ QList<Term> splitTerms(const QString &text)
     return terms;
 }
 
-// Mailpit's cleaning of words and address values, applied to the query only (the stored text is
-// not cleaned): the characters it turns into spaces are trimmed from both ends, and runs of
-// white space inside become one space.
+// Mailpit's cleaning of words and address values (http-api.md §3.2 rule 4), of the query's side:
+// every character it turns into a space (StoreSqlite::cleanedAway(): line ends, tabs, < > " , ;
+// ( ) and white space) is one, runs of them are one space, and the ends are trimmed. The case is
+// left to the check, which folds it (and cleans the text alike).
 QString cleanValue(const QString &value)
 {
-    const auto cleaned = [](QChar c) {
-        return c.isSpace() || c == u'<' || c == u'>' || c == u'"' || c == u',' || c == u';'
-            || c == u'(' || c == u')';
-    };
-    qsizetype first = 0;
-    qsizetype last = value.size();
-    while (first < last && cleaned(value.at(first)))
-        ++first;
-    while (last > first && cleaned(value.at(last - 1)))
-        --last;
     QString result;
     bool space = false;
-    for (qsizetype i = first; i < last; ++i) {
-        const QChar c = value.at(i);
-        if (c.isSpace()) {
-            space = true;
+    for (const char32_t c : QStringView(value).toUcs4()) {
+        if (StoreSqlite::cleanedAway(c)) {
+            space = !result.isEmpty();
             continue;
         }
         if (space)
             result += QLatin1Char(' ');
         space = false;
-        result += c;
+        result += QString::fromUcs4(&c, 1);
     }
     return result;
 }
@@ -440,8 +443,12 @@ std::pair<QString, int> headerCheck(Key key)
 // and "llo"), every third one and the last, at most 17. The index keeps no positions
 // (detail=none), so this finds the messages that have those trigrams somewhere; the caller's
 // check on the text decides. Fewer trigrams than all of them are as good a filter and walk
-// fewer lists of the index (the common ones, " th", "ing", hold most messages).
-QStringList trigramTerms(const QString &value)
+// fewer lists of the index (the common ones, " th", "ing", hold most messages). A cleaned value
+// gives the trigrams of its words alone (the runs between its spaces), for the text's: its
+// space stands for any run of the characters cleaning makes one ("hello bob" is in "Hello,
+// Bob"), so a trigram across it may be in no text that has the value. A NUL (where FTS5 stops
+// reading a text) parts words too.
+QStringList trigramTerms(const QString &value, bool cleaned)
 {
     const QList<uint> characters = value.toUcs4();
     QStringList grams;
@@ -451,10 +458,17 @@ QStringList trigramTerms(const QString &value)
         if (!grams.contains(gram))
             grams.append(gram);
     };
-    for (qsizetype i = 0; i + 3 <= characters.size() && grams.size() < 16; i += 3)
-        add(i);
-    if (characters.size() >= 3)
-        add(characters.size() - 3);
+    for (qsizetype start = 0; start < characters.size();) {
+        qsizetype end = start;
+        while (end < characters.size() && characters.at(end) != 0
+            && !(cleaned && characters.at(end) == u' '))
+            ++end;
+        for (qsizetype i = start; i + 3 <= end && grams.size() < 16; i += 3)
+            add(i);
+        if (end - start >= 3 && grams.size() < 17)
+            add(end - 3);
+        start = end + 1;
+    }
     return grams;
 }
 
@@ -525,13 +539,16 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
             }
             return;
         }
-        if (t.negated) {
+        const QStringList lookup = trigramTerms(value, true);
+        if (t.negated && lookup.isEmpty()) {
+            conditions.append(QStringLiteral("NOT ") + textContains);
+        } else if (t.negated) {
             conditions.append(QStringLiteral("NOT (%1 AND %2)")
                                   .arg(matchIn(trigramTable, false), QString(textContains)));
-            conditionBindings.append(allOf(trigramTerms(value)));
+            conditionBindings.append(allOf(lookup));
         } else {
-            positiveTrigram.append(trigramTerms(value));
-            trigramOfOthers = true;
+            positiveTrigram.append(lookup);
+            trigramOfOthers = trigramOfOthers || !lookup.isEmpty();
             conditions.append(textContains);
         }
         conditionBindings.append(value);
@@ -541,10 +558,11 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
     const auto addCheck = [&](const Term &t, const QString &value, bool indexed) {
         usesIndex = true;
         const auto [check, count] = t.key == Key::Subject
-            ? std::pair<QString, int>(contains(QLatin1String("m.subject")), 1)
+            ? std::pair<QString, int>(QStringLiteral("smtp_contains_uncleaned(m.subject, ?)"), 1)
             : headerCheck(t.key);
-        if (!t.negated && indexed && codePoints(value) >= 3) {
-            const QStringList lookup = trigramTerms(value);
+        const QStringList lookup
+            = indexed ? trigramTerms(value, t.key != Key::Subject) : QStringList();
+        if (!t.negated && !lookup.isEmpty()) {
             positiveTrigram.append(lookup);
             trigramOfColumn = true;
             if (t.key == Key::From)

@@ -312,38 +312,6 @@ private:
     std::vector<std::array<qint32, 1u << blockBits>> m_blocks;
 };
 
-// The characters Mailpit's cleaning turns into spaces (line ends, tabs, < > " , ; ( )) and the
-// white space it collapses (Go's unicode.IsSpace, as QChar::isSpace() has it too).
-bool cleanedAway(char32_t c)
-{
-    switch (c) {
-    case u'\t':
-    case u'\n':
-    case u'\v':
-    case u'\f':
-    case u'\r':
-    case u' ':
-    case u'<':
-    case u'>':
-    case u'"':
-    case u',':
-    case u';':
-    case u'(':
-    case u')':
-    case 0x85:
-    case 0xa0:
-    case 0x1680:
-    case 0x2028:
-    case 0x2029:
-    case 0x202f:
-    case 0x205f:
-    case 0x3000:
-        return true;
-    default:
-        return c >= 0x2000 && c <= 0x200a;
-    }
-}
-
 bool CaseFold::readFromSqlite(std::vector<std::pair<char32_t, char32_t>> *changes, QString *why)
 {
     sqlite3 *opened = nullptr;
@@ -426,7 +394,8 @@ CaseFold CaseFold::fromSqlite()
     // FTS5 does too: a subset of its folding, so still no match the index lacks).
     for (const auto &[from, to] : changes) {
         const bool ascii = from < 0x80 && !(from >= 'A' && from <= 'Z' && to == from - 'A' + 'a');
-        if (!usable || ascii || to == 0 || to >= limit || cleanedAway(from) || cleanedAway(to)) {
+        if (!usable || ascii || to == 0 || to >= limit || StoreSqlite::cleanedAway(from)
+            || StoreSqlite::cleanedAway(to)) {
             if (usable)
                 why = QStringLiteral("U+%1 folds to U+%2")
                           .arg(uint(from), 4, 16, QLatin1Char('0'))
@@ -515,11 +484,44 @@ qsizetype foldRoom(qsizetype n)
     return n + n / 2 + 8;
 }
 
-// Whether text, folded as foldInto() does, holds needle (already folded). The fold goes through
-// a buffer kept per thread (96 KiB, made once), and glibc's memmem does the search: a text is a
-// few kilobytes, and the check runs for every candidate a full-text lookup gives. A longer text
-// (a big mail's body) gets a buffer of its own, so that no thread keeps megabytes after it.
-bool foldedContains(const char *text, qsizetype size, const std::string &needle)
+// The n bytes of UTF-8 at s cleaned, in place: each run of cleanedAway() characters made one
+// space (not trimmed). The cleaned length.
+qsizetype cleanInPlace(char *s, qsizetype n)
+{
+    const auto *in = reinterpret_cast<const unsigned char *>(s);
+    qsizetype o = 0;
+    bool space = false; // the last byte written is a space
+    for (qsizetype i = 0; i < n;) {
+        char32_t code = in[i];
+        int length = 1;
+        if (code >= 0x80) {
+            length = decodeUtf8(in + i, n - i, &code);
+            if (length == 0) {
+                length = 1;
+                code = 0xfffd; // not cleaned
+            }
+        }
+        if (StoreSqlite::cleanedAway(code)) {
+            if (!space)
+                s[o++] = ' ';
+            space = true;
+        } else {
+            for (int k = 0; k < length; ++k)
+                s[o + k] = s[i + k];
+            o += length;
+            space = false;
+        }
+        i += length;
+    }
+    return o;
+}
+
+// Whether text, folded as foldInto() does (and cleaned, with cleaned), holds needle (already
+// folded, and cleaned). The fold goes through a buffer kept per thread (96 KiB, made once), and
+// glibc's memmem does the search: a text is a few kilobytes, and the check runs for every
+// candidate a full-text lookup gives. A longer text (a big mail's body) gets a buffer of its
+// own, so that no thread keeps megabytes after it.
+bool foldedContains(const char *text, qsizetype size, const std::string &needle, bool cleaned)
 {
     if (needle.empty())
         return true;
@@ -533,7 +535,9 @@ bool foldedContains(const char *text, qsizetype size, const std::string &needle)
         own.reset(new char[size_t(foldRoom(size))]);
         folded = own.get();
     }
-    const qsizetype length = foldInto(text, size, folded);
+    qsizetype length = foldInto(text, size, folded);
+    if (cleaned)
+        length = cleanInPlace(folded, length);
     return memmem(folded, size_t(length), needle.data(), needle.size()) != nullptr;
 }
 
@@ -559,13 +563,13 @@ int columnText(sqlite3_context *context, sqlite3_value *value, bool packed, sqli
 constexpr int textColumns = 5;
 constexpr int packedColumn = 3; // the body: a zstd frame when that was smaller
 
-// A statement's needle, folded, and whether it holds a line end (then a match may span two
-// columns): worked out once and kept as the auxdata of its argument (a bound parameter, the same
-// for every row).
+// A statement's needle, folded (and cleaned): worked out once and kept as the auxdata of its
+// argument (a bound parameter, the same for every row).
 struct Needle
 {
     std::string folded;
-    bool spansLines = false;
+    // Cleaned, with a space: a text is cleaned to be searched, and a match may span two columns.
+    bool spaced = false;
     // A needle with a NUL is in no text, which ends at its first NUL.
     bool never = false;
     // Closed when SQLite drops the auxdata: when the statement is reset or finalized, which is
@@ -573,8 +577,9 @@ struct Needle
     mutable RawBlob raws;
 };
 
-// Null when out of memory. argument: the needle's place among the function's arguments.
-const Needle *needleOf(sqlite3_context *context, sqlite3_value *value, int argument)
+// Null when out of memory. argument: the needle's place among the function's arguments;
+// cleaned: whether the function cleans (the needle is then cleaned and trimmed too).
+const Needle *needleOf(sqlite3_context *context, sqlite3_value *value, int argument, bool cleaned)
 {
     if (const auto *kept = static_cast<Needle *>(sqlite3_get_auxdata(context, argument)))
         return kept;
@@ -584,9 +589,17 @@ const Needle *needleOf(sqlite3_context *context, sqlite3_value *value, int argum
     const qsizetype size = sqlite3_value_bytes(value);
     auto needle = std::make_unique<Needle>();
     needle->never = std::memchr(raw, 0, size_t(size)) != nullptr;
-    needle->folded.resize(size_t(foldRoom(size)));
-    needle->folded.resize(size_t(foldInto(raw, size, needle->folded.data())));
-    needle->spansLines = needle->folded.find('\n') != std::string::npos;
+    std::string &folded = needle->folded;
+    folded.resize(size_t(foldRoom(size)));
+    folded.resize(size_t(foldInto(raw, size, folded.data())));
+    if (cleaned) {
+        folded.resize(size_t(cleanInPlace(folded.data(), qsizetype(folded.size()))));
+        if (!folded.empty() && folded.back() == ' ')
+            folded.pop_back();
+        if (!folded.empty() && folded.front() == ' ')
+            folded.erase(0, 1);
+        needle->spaced = folded.find(' ') != std::string::npos;
+    }
     sqlite3_set_auxdata(
         context, argument, needle.release(), [](void *p) { delete static_cast<Needle *>(p); });
     // SQLite may have dropped it at once (out of memory): then this call's copy is gone too.
@@ -602,7 +615,7 @@ void containment(sqlite3_context *context, int count, sqlite3_value **arguments)
         sqlite3_result_null(context);
         return;
     }
-    const Needle *needle = needleOf(context, needleValue, textColumns);
+    const Needle *needle = needleOf(context, needleValue, textColumns, true);
     if (!needle) {
         sqlite3_result_error_nomem(context);
         return;
@@ -615,54 +628,57 @@ void containment(sqlite3_context *context, int count, sqlite3_value **arguments)
     QByteArray expanded;
     const char *text = nullptr;
     qsizetype size = 0;
-    if (needle->spansLines) {
-        // A needle across a line end could span two columns: search them joined, as written
-        // (each to its first NUL). (A search's words never hold one: white space is one space
-        // in them. Direct SQL may.)
-        std::string joined;
-        for (int i = 0; i < textColumns; ++i) {
-            const int rc = columnText(context, arguments[i], i == packedColumn, id, &needle->raws,
-                &expanded, &text, &size);
-            if (rc != SQLITE_OK) {
-                sqlite3_result_error_code(context, rc);
-                return;
-            }
-            if (i > 0)
-                joined.push_back('\n');
-            const size_t at = joined.size();
-            joined.resize(at + size_t(foldRoom(size)));
-            joined.resize(at + size_t(foldInto(text, size, joined.data() + at)));
-        }
-        sqlite3_result_int(context,
-            memmem(joined.data(), joined.size(), needle->folded.data(), needle->folded.size())
-                != nullptr);
-        return;
-    }
-    // No match spans two columns, so each is searched alone, the body last: it is expanded only
-    // when the others do not have the needle.
+    // Each column alone first, the body last: it is expanded only when the others do not have
+    // the needle. Without a space the needle is in no match across two columns, nor in the
+    // cleaning's spaces (it is in the cleaned text exactly when in the text).
     for (const int i : { 0, 1, 2, 4, packedColumn }) {
+        if (i == packedColumn && needle->spaced)
+            break;
         const int rc = columnText(
             context, arguments[i], i == packedColumn, id, &needle->raws, &expanded, &text, &size);
         if (rc != SQLITE_OK) {
             sqlite3_result_error_code(context, rc);
             return;
         }
-        if (foldedContains(text, size, needle->folded)) {
+        if (foldedContains(text, size, needle->folded, needle->spaced)) {
             sqlite3_result_int(context, 1);
             return;
         }
     }
-    sqlite3_result_int(context, 0);
+    if (!needle->spaced) {
+        sqlite3_result_int(context, 0);
+        return;
+    }
+    // A needle with a space may span columns: the whole search text, joined, folded and
+    // cleaned (each column to its first NUL).
+    std::string joined;
+    for (int i = 0; i < textColumns; ++i) {
+        const int rc = columnText(
+            context, arguments[i], i == packedColumn, id, &needle->raws, &expanded, &text, &size);
+        if (rc != SQLITE_OK) {
+            sqlite3_result_error_code(context, rc);
+            return;
+        }
+        const size_t at = joined.size();
+        joined.resize(at + size_t(foldRoom(size)));
+        joined.resize(at + size_t(foldInto(text, size, joined.data() + at)));
+        joined.push_back(' ');
+    }
+    joined.resize(size_t(cleanInPlace(joined.data(), qsizetype(joined.size()))));
+    sqlite3_result_int(context,
+        memmem(joined.data(), joined.size(), needle->folded.data(), needle->folded.size())
+            != nullptr);
 }
 
-// smtp_contains(text, needle) (see storesqlite.h): one text, no columns, no body.
-void textContainment(sqlite3_context *context, sqlite3_value **arguments)
+// smtp_contains(text, needle) and smtp_contains_uncleaned(text, needle) (see storesqlite.h): one
+// text, no columns, no body.
+void textContainment(sqlite3_context *context, sqlite3_value **arguments, bool cleaned)
 {
     if (sqlite3_value_type(arguments[1]) == SQLITE_NULL) {
         sqlite3_result_null(context);
         return;
     }
-    const Needle *needle = needleOf(context, arguments[1], 1);
+    const Needle *needle = needleOf(context, arguments[1], 1, cleaned);
     if (!needle) {
         sqlite3_result_error_nomem(context);
         return;
@@ -677,7 +693,7 @@ void textContainment(sqlite3_context *context, sqlite3_value **arguments)
         return;
     }
     const qsizetype size = text ? sqlite3_value_bytes(arguments[0]) : 0;
-    sqlite3_result_int(context, foldedContains(text, size, needle->folded));
+    sqlite3_result_int(context, foldedContains(text, size, needle->folded, needle->spaced));
 }
 
 void contains(sqlite3_context *context, int count, sqlite3_value **arguments)
@@ -685,9 +701,18 @@ void contains(sqlite3_context *context, int count, sqlite3_value **arguments)
     // No C++ exception may cross SQLite's C frames.
     try {
         if (count == 2)
-            textContainment(context, arguments);
+            textContainment(context, arguments, true);
         else
             containment(context, count, arguments);
+    } catch (const std::bad_alloc &) {
+        sqlite3_result_error_nomem(context);
+    }
+}
+
+void containsUncleaned(sqlite3_context *context, int, sqlite3_value **arguments)
+{
+    try {
+        textContainment(context, arguments, false);
     } catch (const std::bad_alloc &) {
         sqlite3_result_error_nomem(context);
     }
@@ -950,6 +975,7 @@ bool installFunctions(const QSqlDatabase &db, QString *errorString,
         { "smtp_text", 1, schemaFlags, expand },
         { "smtp_text", 2, schemaFlags, expand },
         { "smtp_contains", 2, directFlags, contains },
+        { "smtp_contains_uncleaned", 2, directFlags, containsUncleaned },
         { "smtp_contains", textColumns + 1, directFlags, contains },
         { "smtp_contains", textColumns + 2, directFlags, contains },
         // Reads the database, so not deterministic: its list is read once per statement.
