@@ -246,7 +246,7 @@ void TestMailpitSearch::search_data()
     QTest::newRow("a word inside a word") << "nvoic" << QStringList { "hello" };
     QTest::newRow("a number inside a number") << "142" << QStringList { "hello" };
     QTest::newRow("a boundary's number is not text") << "4242" << QStringList {};
-    QTest::newRow("a short boundary number") << "42" << QStringList {};
+    QTest::newRow("a short number is a substring too") << "42" << QStringList { "hello" };
     QTest::newRow("a boundary is not text") << "Part_4242" << QStringList {};
 
     // Address filters read their own header.
@@ -506,6 +506,14 @@ void TestMailpitSearch::spec_data()
     QTest::newRow("from:\"doe john\"") << "from:\"doe john\"" << QStringList { "hellobob" };
     QTest::newRow("from:doe,john") << "from:doe,john" << QStringList { "hellobob" };
     QTest::newRow("subject: is not cleaned") << "subject:\"greetings,\"" << QStringList {};
+
+    // Words of one or two characters are substrings too (rule 6).
+    QTest::newRow("ll") << "ll" << QStringList { "hellobob" };
+    QTest::newRow("-ll") << "-ll" << QStringList { "apfel", "odon", "uber" };
+    QTest::newRow("xa: in example") << "xa" << QStringList { "hellobob", "apfel", "odon", "uber" };
+    QTest::newRow("pf: inside Äpfel") << "PF" << QStringList { "apfel" };
+    QTest::newRow("-x: in every message") << "-x" << QStringList {};
+    QTest::newRow("subject:ee: inside Greetings") << "subject:ee" << QStringList { "hellobob" };
 }
 
 void TestMailpitSearch::spec()

@@ -9,9 +9,6 @@
 
 namespace {
 
-const QString ftsIn = "m.id IN (SELECT rowid FROM messages_words WHERE messages_words MATCH ?)";
-const QString ftsNotIn
-    = "m.id NOT IN (SELECT rowid FROM messages_words WHERE messages_words MATCH ?)";
 const QString trigramIn
     = "m.id IN (SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH ?)";
 // from: and to: alone look up the index of their own header.
@@ -365,8 +362,6 @@ void TestSearchQuery::compile_data()
     QTest::addColumn<QVariantList>("bindings");
 
     const QString in = trigramIn;
-    const QString tok = ftsIn;
-    const QString notTok = ftsNotIn;
 
     QTest::newRow("empty") << QString() << "1" << QVariantList();
     QTest::newRow("white space") << " \t\n  "
@@ -386,8 +381,10 @@ void TestSearchQuery::compile_data()
         << QString(40, 'x') + "abcdefghijklmnopqrstuvwxyz0123456789" << word
         << strings({ grams(QString(40, 'x') + "abcdefghijklmnopqrstuvwxyz0123456789"),
                QString(40, 'x') + "abcdefghijklmnopqrstuvwxyz0123456789" });
-    QTest::newRow("word: short, a prefix") << "in" << tok << strings({ "\"in\" *" });
-    QTest::newRow("word: short, quoted, whole") << "\"in\"" << tok << strings({ "\"in\"" });
+    // Shorter than a trigram: the check alone, in every message (no index can narrow it).
+    QTest::newRow("word: short, checked alone") << "in" << textContains << strings({ "in" });
+    QTest::newRow("word: short, quoted, the same") << "\"in\"" << textContains << strings({ "in" });
+    QTest::newRow("word: one character") << "x" << textContains << strings({ "x" });
     QTest::newRow("words: one MATCH, ANDed")
         << "  inv   report " << word + " AND " + textContains
         << strings({ "\"inv\" AND " + grams("report"), "inv", "report" });
@@ -434,14 +431,14 @@ void TestSearchQuery::compile_data()
                "invoice" });
     QTest::newRow("word: FTS5 operators are plain words")
         << "AND OR NOT NEAR"
-        << in + " AND " + tok + " AND " + textContains + " AND " + textContains + " AND "
+        << in + " AND " + textContains + " AND " + textContains + " AND " + textContains + " AND "
             + textContains
-        << strings(
-               { "\"AND\" AND \"NOT\" AND \"NEA\" AND \"EAR\"", "\"OR\" *", "AND", "NOT", "NEAR" });
+        << strings({ "\"AND\" AND \"NOT\" AND \"NEA\" AND \"EAR\"", "AND", "OR", "NOT", "NEAR" });
     QTest::newRow("word: FTS5 syntax characters")
         << "a*b ^c (d) {e}:f"
-        << in + " AND " + tok + " AND " + textContains + " AND " + textContains
-        << strings({ "\"a*b\" AND " + grams("{e}:f"), "\"^c\" * AND \"d\" *", "a*b", "{e}:f" });
+        << in + " AND " + textContains + " AND " + textContains + " AND " + textContains + " AND "
+            + textContains
+        << strings({ "\"a*b\" AND " + grams("{e}:f"), "a*b", "^c", "d", "{e}:f" });
     QTest::newRow("word: NUL parts words in the index")
         << QString(QString("abc") + QChar(0) + "b") << word
         << QVariantList { "\"abc\"", QString(QString("abc") + QChar(0) + "b") };
@@ -458,7 +455,8 @@ void TestSearchQuery::compile_data()
     // Negation, with "-" or "!".
     QTest::newRow("-word") << "-spam" << notText << strings({ grams("spam"), "spam" });
     QTest::newRow("!word") << "!spam" << notText << strings({ grams("spam"), "spam" });
-    QTest::newRow("-short word") << "-sp" << notTok << strings({ "\"sp\" *" });
+    QTest::newRow("-short word") << "-sp"
+                                 << "NOT " + textContains << strings({ "sp" });
     QTest::newRow("-phrase") << "-\"a phrase\"" << notText
                              << strings({ words("a phrase"), "a phrase" });
     QTest::newRow("!phrase") << "!\"a phrase\"" << notText
@@ -699,9 +697,10 @@ void TestSearchQuery::leadingMatch_data()
         << QStringLiteral("to:bob subject:hi") << QStringLiteral("messages_to_trigram") << true;
     QTest::newRow("recipient and a longer subject")
         << QStringLiteral("to:bob subject:hello") << QStringLiteral("messages_trigram") << false;
-    // A short word is the start of a word in the word index: nothing else checks it.
-    QTest::newRow("short word") << QStringLiteral("re") << QStringLiteral("messages_words")
-                                << false;
+    // A short word has no lookup: its check alone.
+    QTest::newRow("short word") << QStringLiteral("re") << QString() << false;
+    QTest::newRow("word and a short word")
+        << QStringLiteral("apple re") << QStringLiteral("messages_trigram") << true;
     QTest::newRow("no words") << QStringLiteral("larger:10") << QString() << false;
 }
 
@@ -931,8 +930,14 @@ void TestSearchQuery::search_data()
     QTest::newRow("word: substring inside a word") << "nvoic" << Ids { 1 };
     QTest::newRow("word: substring across punctuation")
         << "ple.org" << Ids { 11, 10, 7, 5, 3, 2, 1 };
-    QTest::newRow("word: short, start of a word") << "42" << Ids { 1 };
-    QTest::newRow("word: short, not inside a word") << "nv" << Ids {};
+    // Short words are substrings too (rule 6), checked in every message's text.
+    QTest::newRow("word: short") << "42" << Ids { 1 };
+    QTest::newRow("word: short, inside a word") << "nv" << Ids { 8, 1 };
+    QTest::newRow("word: short, in example") << "le" << allIds;
+    QTest::newRow("word: short, case") << "IG" << Ids { 11, 7, 6 };
+    QTest::newRow("word: one character") << "k" << Ids { 11, 7, 3, 2 };
+    QTest::newRow("word: one character, quoted") << "\"k\"" << Ids { 11, 7, 3, 2 };
+    QTest::newRow("word: short words in a phrase") << "\"re: me\"" << Ids { 4 };
     QTest::newRow("word: accent in query") << s("CAFÉ") << Ids { 5 };
     QTest::newRow("word: in sender") << "noreply" << Ids { 9, 2 };
     QTest::newRow("word: in attachments") << "backup.tar" << Ids { 7 };
@@ -974,7 +979,10 @@ void TestSearchQuery::search_data()
     QTest::newRow("word -phrase") << "weekly -\"weekly report\"" << Ids { 3 };
     QTest::newRow("word -word") << "inv -invitation" << Ids { 1 };
     QTest::newRow("-word -word") << "-example -inv" << Ids {};
-    QTest::newRow("-word: prefix") << "-re" << Ids { 11, 10, 9, 7, 6, 5, 1 };
+    QTest::newRow("-word: short, a substring") << "-re" << Ids { 11, 10, 7, 6, 5, 1 };
+    QTest::newRow("-x: in every message") << "-x" << Ids {};
+    QTest::newRow("-k") << "-k" << Ids { 10, 9, 8, 6, 5, 4, 1 };
+    QTest::newRow("word -short word") << "example -ig" << Ids { 10, 9, 8, 5, 4, 3, 2, 1 };
     QTest::newRow("-unknown key") << "-\"re: meeting\"" << Ids { 11, 10, 9, 8, 7, 6, 5, 3, 2, 1 };
     QTest::newRow("!word") << "!example" << Ids {};
     QTest::newRow("!word and a word") << "inv !party" << Ids { 1 };
@@ -1073,8 +1081,7 @@ void TestSearchQuery::search()
     QString error;
     QVERIFY2(run(q, &found, &error), qPrintable(error));
     QCOMPARE(found, ids);
-    if (q.leadingMatchTable != QLatin1String("messages_words")) // the start of a word, unchecked
-        expectPrefilterKeepsEveryMatch(db, q);
+    expectPrefilterKeepsEveryMatch(db, q);
 }
 
 void TestSearchQuery::hostileTextIsNeverAnSqlError_data()

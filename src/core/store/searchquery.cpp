@@ -65,11 +65,11 @@
 // one, Unicode's simple case folding as SQLite has it, so "JÜRGEN" and "jürgen" find each other,
 // ς and Σ find σ, but "STRASSE" is no "straße" and "istanbul" no "İstanbul" (the same case always
 // matches). Folding more than the index does would let the check accept a text whose trigrams
-// the lookup left out. Accents are kept. message-id:, and filters without a word of three
-// characters, read their column alone (a scan of the messages). Words of one or two characters
-// cannot be trigrams: they keep the word index (messages_words, unicode61 without accents) and
-// match the start of a word ("re" finds "report", not "more"; quoted, the whole word); a value
-// of more whose words are all shorter ("a b") is checked in the text alone.
+// the lookup left out. Accents are kept. message-id:, and values without a word of three
+// characters or more ("le", "x", "a b"), have no lookup: their check alone reads every
+// message's text or column (a scan; newest first it stops when the page is full). "le" finds
+// "example" and -x leaves out every message with an x: substrings, as any other (the word
+// index, messages_words, finds the start of a word alone, so it is no pre-filter of them).
 //
 // Keys and their keyword values are case-insensitive. A prefix that is not one of these keys
 // ("re:", "http:") is not a key: the whole term is a word. A known key with a value it cannot
@@ -81,12 +81,10 @@
 // "m.id IN (SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH ?)", which comes
 // first (when the only lookups are of from: and to:, the same on messages_from_trigram, or on
 // messages_to_trigram when there is no from:: indexes of that header alone, where a candidate is
-// far likelier to be a match), then the short positive words likewise on messages_words; each
-// negated term is its own
-// "m.id NOT IN (...)" or "NOT (...)"; the checks and the other terms are conditions on the
-// messages' columns. All are ANDed, in the order typed. User text reaches SQLite only through
-// bindings, and reaches FTS5 only inside string literals. An invalid query gives where = "0"
-// (matches nothing), no bindings and an errorString.
+// far likelier to be a match); each negated term is its own "NOT (...)"; the checks and the
+// other terms are conditions on the messages' columns. All are ANDed, in the order typed. User text
+// reaches SQLite only through bindings, and reaches FTS5 only inside string literals. An invalid
+// query gives where = "0" (matches nothing), no bindings and an errorString.
 
 namespace {
 
@@ -228,11 +226,6 @@ QString cleanValue(const QString &value)
     return result;
 }
 
-qsizetype codePoints(const QString &text)
-{
-    return text.toUcs4().size();
-}
-
 // Whether the unicode61 tokenizer finds at least one token in the text: its token characters
 // are the letters, the numbers and the private-use characters (combining marks join a token
 // but, with remove_diacritics, make none on their own).
@@ -265,16 +258,6 @@ QString ftsString(QString value)
     value.replace(QChar(u'\0'), QChar(u' '));
     value.replace(QChar(u'"'), QLatin1String("\"\""));
     return QChar(u'"') + value + QChar(u'"');
-}
-
-// The term as a phrase of the word index: a word matches the start of a word, a quoted one the
-// whole word.
-QString tokenPhrase(const Term &t, const QString &value)
-{
-    QString s = ftsString(value);
-    if (!t.quoted)
-        s += QLatin1String(" *");
-    return s;
 }
 
 qint64 startOfDay(QDate day, const QTimeZone &zone)
@@ -386,16 +369,12 @@ SearchQuery failure(const Term &t, const QString &why)
 }
 
 const QLatin1String trigramTable("messages_trigram");
-const QLatin1String tokenTable("messages_words");
 const QLatin1String fromTrigramTable("messages_from_trigram");
 const QLatin1String toTrigramTable("messages_to_trigram");
 
-QString matchIn(QLatin1String table, bool negated)
+QString matchIn(QLatin1String table)
 {
-    QString condition = SearchQuery::matchCondition(table);
-    if (negated)
-        condition.insert(condition.indexOf(QLatin1String("IN (")), QLatin1String("NOT "));
-    return condition;
+    return SearchQuery::matchCondition(table);
 }
 
 // A case-insensitive substring test of a column ("? " is the value): smtp_contains()
@@ -513,7 +492,6 @@ SearchQuery SearchQuery::compile(const QString &text, const QDateTime &nowUtc)
 SearchQuery SearchQuery::compile(const QString &text, const Options &options)
 {
     QStringList positiveTrigram; // the terms of the FTS5 queries, ANDed
-    QStringList positiveToken;
     QStringList conditions; // after the MATCH clauses, in the order typed
     QVariantList conditionBindings;
 
@@ -525,26 +503,24 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
     QStringList positiveTo;
     bool trigramOfOthers = false;
     QString firstMailbox; // the first positive mailbox: term, moved to the front
-    // A word: three characters or more, every trigram in the index and the text containing it;
-    // shorter, the start of a word in the word index.
+    // A word: the trigrams of its words in the index (when it has a word of three characters or
+    // more) and the search text containing it. A shorter one is checked in every message's text
+    // (a scan, bounded by the page when newest first): no index can narrow a substring of one
+    // or two characters. The trigram index lacks a text's last two characters (no trigram starts
+    // there) and FTS5 does not look trigrams up by their start or end; the word index finds the
+    // start of a word alone ("le" is in "example"). A short word is most often a common one,
+    // where a page newest first is full after a few hundred rows (on a million messages, warm,
+    // "le": under 5 ms); a rare one ("qz"), or a count, reads every message's text, as
+    // Mailpit's LIKE does for every search: 6.5-7 s for a million, most of it expanding the
+    // bodies of the messages whose other columns do not have it (about 9 us a body).
     const auto addWord = [&](const Term &t, const QString &value) {
         usesIndex = true;
-        if (codePoints(value) < 3) {
-            const QString phrase = tokenPhrase(t, value);
-            if (t.negated) {
-                conditions.append(matchIn(tokenTable, true));
-                conditionBindings.append(phrase);
-            } else {
-                positiveToken.append(phrase);
-            }
-            return;
-        }
         const QStringList lookup = trigramTerms(value, true);
         if (t.negated && lookup.isEmpty()) {
             conditions.append(QStringLiteral("NOT ") + textContains);
         } else if (t.negated) {
             conditions.append(QStringLiteral("NOT (%1 AND %2)")
-                                  .arg(matchIn(trigramTable, false), QString(textContains)));
+                                  .arg(matchIn(trigramTable), QString(textContains)));
             conditionBindings.append(allOf(lookup));
         } else {
             positiveTrigram.append(lookup);
@@ -725,30 +701,24 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
 
     SearchQuery q;
     if (!firstMailbox.isNull()) {
-        q.onlyMailbox
-            = conditions.isEmpty() && positiveToken.isEmpty() && positiveTrigram.isEmpty();
+        q.onlyMailbox = conditions.isEmpty() && positiveTrigram.isEmpty();
         conditions.prepend(mailboxCondition());
         conditionBindings.prepend(firstMailbox);
         q.leadingMailbox = firstMailbox;
         q.mailbox = firstMailbox;
-    }
-    if (!positiveToken.isEmpty()) {
-        conditions.prepend(matchIn(tokenTable, false));
-        conditionBindings.prepend(allOf(positiveToken));
-        q.leadingMatchTable = tokenTable; // no leadingTerms: nothing else checks these words
     }
     if (!positiveTrigram.isEmpty() && !trigramOfOthers) {
         // Only From and To to look up: the index of one of them, where a candidate is a header
         // that has the trigrams, and which its check (on that very header) implies.
         const bool from = !positiveFrom.isEmpty();
         const QLatin1String table = from ? fromTrigramTable : toTrigramTable;
-        conditions.prepend(matchIn(table, false));
+        conditions.prepend(matchIn(table));
         q.leadingTerms = from ? positiveFrom : positiveTo;
         conditionBindings.prepend(allOf(q.leadingTerms));
         q.leadingMatchTable = table;
         q.leadingMatchImplied = true;
     } else if (!positiveTrigram.isEmpty()) {
-        conditions.prepend(matchIn(trigramTable, false));
+        conditions.prepend(matchIn(trigramTable));
         conditionBindings.prepend(allOf(positiveTrigram));
         q.leadingMatchTable = trigramTable;
         q.leadingTerms = positiveTrigram;

@@ -46,7 +46,7 @@ struct SMTPRECEIVER_TEST_EXPORT SearchQuery
     // empty when where does not start with one. The store may walk that index instead.
     QString leadingMatchTable;
     // The terms of that first condition's query of a trigram index (its binding is all of them
-    // ANDed: "ali" AND "ice"), empty for the word index. When leadingMatchImplied, any of them
+    // ANDed: "ali" AND "ice"). When leadingMatchImplied, any of them
     // alone finds a superset of the messages, which the rest of where (the checks of the very
     // text the index was made of) narrows to the same matches.
     QStringList leadingTerms;
