@@ -103,6 +103,9 @@ QList<Mail> specMails()
         { "hellobob", "john@example.com", { "bob@example.com" },
             lines("From: \"Doe, John\" <john@example.com>\nTo: bob@example.com\n"
                   "Subject: Greetings\n\nHello Bob, this is plain text\n") },
+        { "check", "ivan@example.com", { "judy@example.com" },
+            lines("From: ivan@example.com\nTo: judy@example.com\n"
+                  "Subject: =?UTF-8?Q?Done_=E2=9C=93?=\n\nIs a = b? Yes - no.\n") },
     };
 }
 
@@ -502,18 +505,29 @@ void TestMailpitSearch::spec_data()
     QTest::newRow("hello;bob") << "hello;bob" << QStringList { "hellobob" };
     QTest::newRow("\"bob this\"") << "\"bob this\"" << QStringList { "hellobob" };
     QTest::newRow("\"(Hello)  <Bob>\"") << "\"(Hello)  <Bob>\"" << QStringList { "hellobob" };
-    QTest::newRow("-hello,bob") << "-hello,bob" << QStringList { "apfel", "odon", "uber" };
+    QTest::newRow("-hello,bob") << "-hello,bob" << QStringList { "check", "apfel", "odon", "uber" };
     QTest::newRow("from:\"doe john\"") << "from:\"doe john\"" << QStringList { "hellobob" };
     QTest::newRow("from:doe,john") << "from:doe,john" << QStringList { "hellobob" };
     QTest::newRow("subject: is not cleaned") << "subject:\"greetings,\"" << QStringList {};
 
     // Words of one or two characters are substrings too (rule 6).
     QTest::newRow("ll") << "ll" << QStringList { "hellobob" };
-    QTest::newRow("-ll") << "-ll" << QStringList { "apfel", "odon", "uber" };
-    QTest::newRow("xa: in example") << "xa" << QStringList { "hellobob", "apfel", "odon", "uber" };
+    QTest::newRow("-ll") << "-ll" << QStringList { "check", "apfel", "odon", "uber" };
+    QTest::newRow("xa: in example")
+        << "xa" << QStringList { "check", "hellobob", "apfel", "odon", "uber" };
     QTest::newRow("pf: inside Äpfel") << "PF" << QStringList { "apfel" };
     QTest::newRow("-x: in every message") << "-x" << QStringList {};
     QTest::newRow("subject:ee: inside Greetings") << "subject:ee" << QStringList { "hellobob" };
+
+    // Terms without a letter or digit are matched as any other (rules 1, 3 and 4: only what is
+    // empty after cleaning is ignored).
+    QTest::newRow("subject:✓") << "subject:✓" << QStringList { "check" };
+    QTest::newRow("✓") << "✓" << QStringList { "check" };
+    QTest::newRow("?") << "?" << QStringList { "check" };
+    QTest::newRow("=") << "=" << QStringList { "check" };
+    QTest::newRow("- (a word)") << "-" << QStringList { "check" };
+    QTest::newRow("-?") << "-?" << QStringList { "hellobob", "apfel", "odon", "uber" };
+    QTest::newRow("\",\" is nothing") << "\",\" subject:greetings" << QStringList { "hellobob" };
 }
 
 void TestMailpitSearch::spec()

@@ -241,6 +241,9 @@ const Message unicodeMessages[] = {
         "300 \u212a", "\u023a.txt" },
     { 5, "2026-11-24T08:00:00Z", 100, false, false, "ÉMILE", "émile@x.test", "heidi@x.test",
         "émile", "" },
+    // Symbols and punctuation alone (rule 4 ignores only what is empty after cleaning).
+    { 6, "2026-11-25T08:00:00Z", 100, false, false, "Done ✓", "ivan@x.test", "judy@x.test",
+        "Is a = b? Yes - no.", "" },
 };
 
 } // namespace
@@ -266,8 +269,8 @@ private Q_SLOTS:
     void search();
     void hostileTextIsNeverAnSqlError_data();
     void hostileTextIsNeverAnSqlError();
-    void unicodeCase_data();
-    void unicodeCase();
+    void unicodeAndSymbols_data();
+    void unicodeAndSymbols();
 
 private:
     QSqlDatabase db;
@@ -444,13 +447,24 @@ void TestSearchQuery::compile_data()
         << QVariantList { "\"abc\"", QString(QString("abc") + QChar(0) + "b") };
     QTest::newRow("word: non-ASCII, as typed (the check folds it)")
         << s("CAFÉ") << word << strings({ grams(s("CAFÉ")), s("CAFÉ") });
-    QTest::newRow("word: only punctuation is dropped")
-        << "--- @@ \"...\" \"\" -! inv" << word << strings({ "\"inv\"", "inv" });
-    QTest::newRow("word: only punctuation, nothing else") << "@@ -- \"!\""
-                                                          << "1" << QVariantList();
-    QTest::newRow("word: only a combining mark is dropped") << s("\u0301") << "1" << QVariantList();
-    QTest::newRow("word: a lone dash is a word, dropped")
-        << "- inv" << word << strings({ "\"inv\"", "inv" });
+    // Without a letter or digit, a word all the same; empty after cleaning, none.
+    QTest::newRow("word: punctuation is a word") << "--- @@ \"...\" \"\" -! inv"
+                                                 << in + " AND NOT " + textContains + " AND "
+            + textContains + " AND " + textContains + " AND NOT " + textContains + " AND "
+            + textContains << strings({ "\"...\" AND \"inv\"", "--", "@@", "...", "!", "inv" });
+    QTest::newRow("word: punctuation alone")
+        << "@@ -- \"!\"" << textContains + " AND NOT " + textContains + " AND " + textContains
+        << strings({ "@@", "-", "!" });
+    QTest::newRow("word: a symbol") << s("✓") << textContains << strings({ s("✓") });
+    QTest::newRow("word: a question mark") << "?" << textContains << strings({ "?" });
+    QTest::newRow("word: three symbols, a trigram")
+        << s("✓✓✓") << word << strings({ s("\"✓✓✓\""), s("✓✓✓") });
+    QTest::newRow("word: a combining mark")
+        << s("\u0301") << textContains << strings({ s("\u0301") });
+    QTest::newRow("word: a lone dash is a word")
+        << "- inv" << word + " AND " + textContains << strings({ "\"inv\"", "-", "inv" });
+    QTest::newRow("word: only what cleaning makes spaces is none") << "\",;\" <> ()"
+                                                                   << "1" << QVariantList();
 
     // Negation, with "-" or "!".
     QTest::newRow("-word") << "-spam" << notText << strings({ grams("spam"), "spam" });
@@ -471,7 +485,8 @@ void TestSearchQuery::compile_data()
         << "--spam" << notText << strings({ grams("-spam"), "-spam" });
     QTest::newRow("!-word is !(-word)")
         << "!-spam" << notText << strings({ grams("-spam"), "-spam" });
-    QTest::newRow("a lone ! is dropped") << "! inv" << word << strings({ "\"inv\"", "inv" });
+    QTest::newRow("a lone ! is a word")
+        << "! inv" << word + " AND " + textContains << strings({ "\"inv\"", "!", "inv" });
 
     // Column keys: the trigram index narrows, the column decides.
     const QString fromCheck = "smtp_contains(m.from_header, ?)";
@@ -536,8 +551,12 @@ void TestSearchQuery::compile_data()
                             << "NOT " + fromCheck << strings({ "noreply" });
     QTest::newRow("-subject:") << "-subject:noreply"
                                << "NOT " + subjectCheck << strings({ "noreply" });
-    QTest::newRow("from: only punctuation is dropped") << "from:@@"
-                                                       << "1" << QVariantList();
+    QTest::newRow("from: punctuation is a value") << "from:@@" << fromCheck << strings({ "@@" });
+    QTest::newRow("from: empty after cleaning is none") << "from:<>"
+                                                        << "1" << QVariantList();
+    QTest::newRow("subject: a symbol") << s("subject:✓") << subjectCheck << strings({ s("✓") });
+    QTest::newRow("subject: a space is a value")
+        << "subject:\" \"" << subjectCheck << strings({ " " });
     QTest::newRow("unknown key: a word")
         << "re:hello" << word << strings({ grams("re:hello"), "re:hello" });
     QTest::newRow("unknown key: negated word")
@@ -917,8 +936,13 @@ void TestSearchQuery::search_data()
     QTest::addColumn<Ids>("ids");
 
     QTest::newRow("empty") << "" << allIds;
-    QTest::newRow("only punctuation") << "--- @@ \"...\"" << allIds;
+    QTest::newRow("only punctuation") << "--- @@ \"...\"" << Ids {};
     QTest::newRow("-punctuation") << "-@@" << allIds;
+    QTest::newRow("a dot") << "." << allIds;
+    QTest::newRow("an apostrophe") << "'" << Ids { 8, 6 };
+    QTest::newRow("-apostrophe") << "-'" << Ids { 11, 10, 9, 7, 5, 4, 3, 2, 1 };
+    QTest::newRow("a lone dash") << "-" << Ids { 1 };
+    QTest::newRow("nothing after cleaning") << "\",\" ;" << allIds;
 
     // Words: prefix, any column, case and accents folded.
     QTest::newRow("word: prefix") << "inv" << Ids { 8, 1 };
@@ -949,7 +973,8 @@ void TestSearchQuery::search_data()
     QTest::newRow("words: AND across columns") << "invoice alice" << Ids { 1 };
     QTest::newRow("words: FTS5 keywords") << "near \"or\" \"NOT\"" << Ids { 5 };
     QTest::newRow("words: AND is a word") << "AND" << Ids {};
-    QTest::newRow("words: punctuation dropped") << "--- invoice @@" << Ids { 1 };
+    QTest::newRow("words: punctuation is a word") << "--- invoice @@" << Ids {};
+    QTest::newRow("words: a dash and a word") << "invoice -" << Ids { 1 };
     QTest::newRow("unknown key: a word") << "re:meeting" << Ids {}; // "Re: meeting"
     QTest::newRow("unknown key: quoted with its space") << "\"re: meeting\"" << Ids { 4 };
 
@@ -1164,7 +1189,7 @@ void TestSearchQuery::hostileTextIsNeverAnSqlError()
     QCOMPARE(found, allIds);
 }
 
-void TestSearchQuery::unicodeCase_data()
+void TestSearchQuery::unicodeAndSymbols_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<Ids>("ids");
@@ -1198,9 +1223,20 @@ void TestSearchQuery::unicodeCase_data()
     QTest::newRow("ligature is no fi") << s("file") << Ids {};
     QTest::newRow("Kelvin sign") << s("\"300 k\"") << Ids { 4 };
     QTest::newRow("two bytes fold to three") << s("\u2c65.TXT") << Ids { 4 };
+
+    // Terms without a letter or digit are matched as any other.
+    QTest::newRow("subject:✓") << s("subject:✓") << Ids { 6 };
+    QTest::newRow("✓") << s("✓") << Ids { 6 };
+    QTest::newRow("-subject:✓") << s("-subject:✓") << Ids { 5, 4, 3, 2, 1 };
+    QTest::newRow("?") << s("?") << Ids { 6 };
+    QTest::newRow("=") << s("=") << Ids { 6 };
+    QTest::newRow("- (a word)") << s("-") << Ids { 6 };
+    QTest::newRow("-? (negated)") << s("-?") << Ids { 5, 4, 3, 2, 1 };
+    QTest::newRow("-- (negated -)") << s("--") << Ids { 5, 4, 3, 2, 1 };
+    QTest::newRow("\"b? yes\"") << s("\"B? YES\"") << Ids { 6 };
 }
 
-void TestSearchQuery::unicodeCase()
+void TestSearchQuery::unicodeAndSymbols()
 {
     QFETCH(QString, text);
     QFETCH(Ids, ids);

@@ -75,7 +75,8 @@
 // ("re:", "http:") is not a key: the whole term is a word. A known key with a value it cannot
 // use (before:soon, larger:big, is:maybe, has:nothing, or no value at all) is an error naming
 // the term; with Options::lenient it is ignored (is:/has: with another value are words).
-// Words and filter values without a single letter or digit ("-", "@@", "...") are dropped.
+// A word or filter value without a letter or digit ("-", "?", "✓", "...") is matched as any
+// other; only one that is empty after cleaning (",", "<>") is ignored.
 //
 // SQL: all positive trigram lookups form one FTS5 query (joined by AND) in one
 // "m.id IN (SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH ?)", which comes
@@ -224,31 +225,6 @@ QString cleanValue(const QString &value)
         result += QString::fromUcs4(&c, 1);
     }
     return result;
-}
-
-// Whether the unicode61 tokenizer finds at least one token in the text: its token characters
-// are the letters, the numbers and the private-use characters (combining marks join a token
-// but, with remove_diacritics, make none on their own).
-bool hasToken(const QString &text)
-{
-    const QList<uint> codePoints = text.toUcs4();
-    for (const uint c : codePoints) {
-        switch (QChar::category(char32_t(c))) {
-        case QChar::Letter_Uppercase:
-        case QChar::Letter_Lowercase:
-        case QChar::Letter_Titlecase:
-        case QChar::Letter_Modifier:
-        case QChar::Letter_Other:
-        case QChar::Number_DecimalDigit:
-        case QChar::Number_Letter:
-        case QChar::Number_Other:
-        case QChar::Other_PrivateUse:
-            return true;
-        default:
-            break;
-        }
-    }
-    return false;
 }
 
 // An FTS5 string literal: double quotes, embedded quotes doubled. FTS5 ends its query text at
@@ -558,7 +534,7 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
         if (t.key != Key::None)
             value.prepend(t.keyText);
         value = cleanValue(value);
-        if (hasToken(value))
+        if (!value.isEmpty()) // nothing but what cleaning makes spaces: ignored (rule 1)
             addWord(t, value);
     };
 
@@ -574,9 +550,8 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
         case Key::None:
             word(t);
             break;
-        case Key::Subject: // taken as it is, not cleaned
-            if (hasToken(t.value))
-                addCheck(t, t.value, true);
+        case Key::Subject: // taken as it is, not cleaned (and not empty: see above)
+            addCheck(t, t.value, true);
             break;
         case Key::From:
         case Key::To:
@@ -586,7 +561,7 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
         case Key::Addressed:
         case Key::MessageId: {
             const QString value = cleanValue(t.value);
-            if (hasToken(value)) // the Message-ID is in no full-text column
+            if (!value.isEmpty()) // the Message-ID is in no full-text column
                 addCheck(t, value, t.key != Key::MessageId);
             break;
         }
