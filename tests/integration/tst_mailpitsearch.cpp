@@ -528,6 +528,16 @@ void TestMailpitSearch::spec_data()
     QTest::newRow("- (a word)") << "-" << QStringList { "check" };
     QTest::newRow("-?") << "-?" << QStringList { "hellobob", "apfel", "odon", "uber" };
     QTest::newRow("\",\" is nothing") << "\",\" subject:greetings" << QStringList { "hellobob" };
+
+    // before:D is received <= D, after:D >= D (the mails came at 00:00, 01:00, ... 04:00 UTC).
+    QTest::newRow("before: the instant")
+        << "before:2026-11-20T01:00" << QStringList { "odon", "uber" };
+    QTest::newRow("before: a day's 00:00") << "before:2026-11-20" << QStringList { "uber" };
+    QTest::newRow("before: and after: the instant")
+        << "after:2026-11-20T01:00 before:2026-11-20T01:00" << QStringList { "odon" };
+    QTest::newRow("-before:") << "-before:2026-11-20T01:00"
+                              << QStringList { "check", "hellobob", "apfel" };
+    QTest::newRow("-after:") << "-after:2026-11-20T01:00" << QStringList { "uber" };
 }
 
 void TestMailpitSearch::spec()

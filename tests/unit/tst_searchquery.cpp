@@ -586,13 +586,13 @@ void TestSearchQuery::compile_data()
 
     // Dates.
     QTest::newRow("before: day") << "before:2026-11-27"
-                                 << "m.received_at < ?"
+                                 << "m.received_at <= ?"
                                  << QVariantList { i64(ms("2026-11-27T00:00:00Z")) };
     QTest::newRow("after: day") << "after:2026-11-27"
                                 << "m.received_at >= ?"
                                 << QVariantList { i64(ms("2026-11-27T00:00:00Z")) };
     QTest::newRow("-before: day") << "-before:2026-11-27"
-                                  << "m.received_at >= ?"
+                                  << "m.received_at > ?"
                                   << QVariantList { i64(ms("2026-11-27T00:00:00Z")) };
     QTest::newRow("-after: day") << "-after:2026-11-27"
                                  << "m.received_at < ?"
@@ -605,7 +605,7 @@ void TestSearchQuery::compile_data()
                                  << QVariantList { i64(ms("2026-11-27T00:00:00Z")) };
     QTest::newRow("before:Yesterday")
         << "before:Yesterday"
-        << "m.received_at < ?" << QVariantList { i64(ms("2026-11-26T00:00:00Z")) };
+        << "m.received_at <= ?" << QVariantList { i64(ms("2026-11-26T00:00:00Z")) };
     QTest::newRow("after: date-time Z")
         << "after:2026-11-27T10:30:00Z"
         << "m.received_at >= ?" << QVariantList { i64(ms("2026-11-27T10:30:00Z")) };
@@ -614,13 +614,13 @@ void TestSearchQuery::compile_data()
         << "m.received_at >= ?" << QVariantList { i64(ms("2026-11-27T10:30:00.250Z")) };
     QTest::newRow("before: date-time offset")
         << "before:2026-11-27T10:30:00+02:00"
-        << "m.received_at < ?" << QVariantList { i64(ms("2026-11-27T08:30:00Z")) };
+        << "m.received_at <= ?" << QVariantList { i64(ms("2026-11-27T08:30:00Z")) };
     QTest::newRow("before: date-time negative offset")
         << "before:2026-11-27T10:30-0500"
-        << "m.received_at < ?" << QVariantList { i64(ms("2026-11-27T15:30:00Z")) };
+        << "m.received_at <= ?" << QVariantList { i64(ms("2026-11-27T15:30:00Z")) };
     QTest::newRow("before: date-time without offset is UTC")
         << "before:2026-11-27t10:30"
-        << "m.received_at < ?" << QVariantList { i64(ms("2026-11-27T10:30:00Z")) };
+        << "m.received_at <= ?" << QVariantList { i64(ms("2026-11-27T10:30:00Z")) };
     QTest::newRow("after: quoted")
         << "after:\"2026-11-27\""
         << "m.received_at >= ?" << QVariantList { i64(ms("2026-11-27T00:00:00Z")) };
@@ -675,7 +675,7 @@ void TestSearchQuery::compile_data()
             + " AND smtp_contains(m.from_header, ?) AND m.has_attachments <> 0 AND "
               "m.is_read = 0 AND m.size > ? AND "
             + textContains + " AND " + notText
-            + " AND m.received_at < ? AND smtp_contains(m.to_header, ?)"
+            + " AND m.received_at <= ? AND smtp_contains(m.to_header, ?)"
         << QVariantList { QString(grams("alice") + " AND \"inv\" AND \"bob\""), "alice", i64(1024),
                "inv", grams("spam"), "spam", i64(ms("2026-11-27T00:00:00Z")), "bob" };
 }
@@ -899,11 +899,11 @@ void TestSearchQuery::lenient_data()
     QTest::newRow("tz: a date-time without offset is in the zone")
         << "before:2026-07-01T12:00"
         << "America/New_York"
-        << "m.received_at < ?" << QVariantList { i64(ms("2026-07-01T16:00:00Z")) };
+        << "m.received_at <= ?" << QVariantList { i64(ms("2026-07-01T16:00:00Z")) };
     QTest::newRow("tz: an offset wins")
         << "before:2026-07-01T12:00Z"
         << "America/New_York"
-        << "m.received_at < ?" << QVariantList { i64(ms("2026-07-01T12:00:00Z")) };
+        << "m.received_at <= ?" << QVariantList { i64(ms("2026-07-01T12:00:00Z")) };
     QTest::newRow("tz: today is the zone's")
         << "after:today"
         << "Pacific/Kiritimati" // UTC+14: 11-28 already
@@ -1052,23 +1052,32 @@ void TestSearchQuery::search_data()
     QTest::newRow("-is:unread") << "-is:unread" << Ids { 11, 9, 6, 3, 1 };
 
     // Dates: 6 is 2026-11-26 23:59:59.999, 7 is 2026-11-27 00:00:00.000 (UTC); now is 11-27.
-    QTest::newRow("before: day") << "before:2026-11-27" << Ids { 11, 10, 9, 6, 5, 4, 3, 2, 1 };
+    // before: and after: both take the instant itself (received <= D, >= D).
+    QTest::newRow("before: day") << "before:2026-11-27" << Ids { 11, 10, 9, 7, 6, 5, 4, 3, 2, 1 };
     QTest::newRow("after: day") << "after:2026-11-27" << Ids { 8, 7 };
     QTest::newRow("-after: day") << "-after:2026-11-27" << Ids { 11, 10, 9, 6, 5, 4, 3, 2, 1 };
-    QTest::newRow("-before: day") << "-before:2026-11-27" << Ids { 8, 7 };
-    QTest::newRow("one day") << "after:2026-11-26 before:2026-11-27" << Ids { 9, 6 };
+    QTest::newRow("-before: day") << "-before:2026-11-27" << Ids { 8 };
+    QTest::newRow("one day and its end") << "after:2026-11-26 before:2026-11-27" << Ids { 9, 7, 6 };
     QTest::newRow("day at 00:00 is in") << "after:2026-11-25 before:2026-11-26" << Ids { 11, 10 };
     QTest::newRow("after:today") << "after:today" << Ids { 8, 7 };
-    QTest::newRow("yesterday") << "after:yesterday before:today" << Ids { 9, 6 };
+    QTest::newRow("yesterday") << "after:yesterday before:today" << Ids { 9, 7, 6 };
+    QTest::newRow("before: the instant")
+        << "before:2026-11-27T00:00:00Z" << Ids { 11, 10, 9, 7, 6, 5, 4, 3, 2, 1 };
     QTest::newRow("before:yesterday") << "before:yesterday" << Ids { 11, 10, 5, 4, 3, 2, 1 };
     QTest::newRow("date-time: at the instant") << "after:2026-11-27T00:00:00Z" << Ids { 8, 7 };
     QTest::newRow("date-time: 1 ms later") << "after:2026-11-27T00:00:00.001Z" << Ids { 8 };
     QTest::newRow("date-time: offset")
-        << "before:2026-11-27T01:00:00+01:00" << Ids { 11, 10, 9, 6, 5, 4, 3, 2, 1 };
+        << "before:2026-11-27T01:00:00+01:00" << Ids { 11, 10, 9, 7, 6, 5, 4, 3, 2, 1 };
+    QTest::newRow("date-time: 1 ms before")
+        << "before:2026-11-26T23:59:59.999Z" << Ids { 11, 10, 9, 6, 5, 4, 3, 2, 1 };
+    QTest::newRow("date-time: -before: 1 ms before")
+        << "-before:2026-11-26T23:59:59.999Z" << Ids { 8, 7 };
     QTest::newRow("date-time: 2 ms window")
         << "after:2026-11-26T23:59:59.999Z before:2026-11-27T00:00:00.001Z" << Ids { 7, 6 };
     QTest::newRow("date-time: no offset is UTC") << "after:2026-11-27T12:00" << Ids { 8 };
-    QTest::newRow("dates: empty range") << "after:2026-11-27 before:2026-11-27" << Ids {};
+    QTest::newRow("dates: the same instant") << "after:2026-11-27 before:2026-11-27" << Ids { 7 };
+    QTest::newRow("dates: nothing between")
+        << "after:2026-11-27T00:00:00.001Z before:2026-11-27" << Ids {};
 
     // Sizes: strict, powers of 1024. 2 is exactly 1k, 4 exactly 1m, 7 exactly 3g.
     QTest::newRow("larger: 1k") << "larger:1k" << Ids { 11, 7, 6, 5, 4, 3 };

@@ -34,8 +34,9 @@
 //   mailbox:X, tag:X   in the mailbox named X (exactly, case-sensitive)
 //   is:tagged       in a mailbox other than Inbox
 //   after:DATE      received at or after DATE (a day means its 00:00 in the time zone)
-//   before:DATE     received before DATE, so after:D and before:D are complements and
-//                   "after:D before:E" is the days D .. E-1
+//   before:DATE     received at or before DATE (§3.2: received <= D), so "after:D before:E" is
+//                   the days D .. E-1 and the first millisecond of E, and a message received at
+//                   D itself is both before:D and after:D
 //                   DATE: YYYY-MM-DD, today, yesterday (days of the zone, relative to nowUtc),
 //                   or an ISO 8601 date-time YYYY-MM-DDTHH:MM[:SS[.fff]][Z|+HH:MM]
 //                   (no offset means the zone, UTC unless told)
@@ -636,10 +637,14 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
                     QStringLiteral("expected a date: YYYY-MM-DD, today, yesterday or "
                                    "an ISO 8601 date-time"));
             }
-            // before:D is received_at < D; after:D (and -before:D) is received_at >= D.
-            const bool lessThan = (t.key == Key::Before) != t.negated;
-            conditions.append(lessThan ? QStringLiteral("m.received_at < ?")
-                                       : QStringLiteral("m.received_at >= ?"));
+            // before:D is received_at <= D, after:D received_at >= D (both take D itself, as
+            // http-api.md §3.2 says); negated, what they leave out.
+            if (t.key == Key::Before)
+                conditions.append(t.negated ? QStringLiteral("m.received_at > ?")
+                                            : QStringLiteral("m.received_at <= ?"));
+            else
+                conditions.append(t.negated ? QStringLiteral("m.received_at < ?")
+                                            : QStringLiteral("m.received_at >= ?"));
             conditionBindings.append(QVariant::fromValue<qint64>(*ms));
             break;
         }

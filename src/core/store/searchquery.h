@@ -6,7 +6,7 @@
 // Text matches are case-insensitive substring matches (see searchquery.cpp for the details).
 // DATE is a day YYYY-MM-DD, "today" or "yesterday" (days of the time zone, UTC unless told),
 // or an ISO 8601 date-time (in that zone when it has no offset); a day stands for its 00:00,
-// so after:D is "received at or after D 00:00" and before:D "received before D 00:00";
+// so after:D is "received at or after D 00:00" and before:D "received at or before D 00:00";
 // SIZE is a number with an optional k / m / g suffix (powers of 1024).
 #pragma once
 
