@@ -201,6 +201,12 @@ void TestStoreTextFunctions::foldAtEveryOffset()
         const QString cut = before + QChar(0) + QStringLiteral("ABCDEFGHIJKLMNOP");
         QCOMPARE(
             QString::fromUtf8(StoreSqlite::foldCase(cut.toUtf8())), QString(at, QLatin1Char('x')));
+        // A sequence cut short by the text's end stays as it is.
+        const QByteArray cutShort = before.toUtf8() + QByteArray("\xc3");
+        QCOMPARE(StoreSqlite::foldCase(cutShort), QByteArray(at, 'x') + QByteArray("\xc3"));
+        const QByteArray cutShort3 = before.toUtf8() + QByteArray("\xc3\x84\xe2\x84");
+        QCOMPARE(
+            StoreSqlite::foldCase(cutShort3), QByteArray(at, 'x') + QByteArray("\xc3\xa4\xe2\x84"));
     }
 }
 

@@ -272,16 +272,27 @@ public:
         return fold;
     }
 
-    char32_t operator()(char32_t c) const
+    static constexpr int blockBits = 7;
+    using Block = std::array<qint32, 1u << blockBits>;
+
+    // The tables as plain pointers, for a loop that writes bytes: through a char *, which may
+    // alias anything, the vectors' own pointers would be read again after every byte written.
+    struct Lookup
     {
-        if (c >= limit)
-            return c;
-        return char32_t(qint32(c) + m_blocks[m_index[c >> blockBits]][c & blockMask]);
-    }
+        const quint16 *index;
+        const Block *blocks;
+
+        char32_t operator()(char32_t c) const
+        {
+            if (c >= limit)
+                return c;
+            return char32_t(qint32(c) + blocks[index[c >> blockBits]][c & blockMask]);
+        }
+    };
+    Lookup lookup() const { return { m_index.data(), m_blocks.data() }; }
 
 private:
     static constexpr char32_t limit = 0x20000;
-    static constexpr int blockBits = 7;
     static constexpr char32_t blockMask = (1u << blockBits) - 1;
 
     CaseFold()
@@ -309,7 +320,7 @@ private:
     static bool readFromSqlite(std::vector<std::pair<char32_t, char32_t>> *changes, QString *why);
 
     std::vector<quint16> m_index;
-    std::vector<std::array<qint32, 1u << blockBits>> m_blocks;
+    std::vector<Block> m_blocks;
 };
 
 bool CaseFold::readFromSqlite(std::vector<std::pair<char32_t, char32_t>> *changes, QString *why)
@@ -433,7 +444,8 @@ quint64 foldAsciiWord(quint64 word)
 // ends the text, as it ends FTS5's trigrams of it. Bytes that are not UTF-8 stay as they are.
 qsizetype foldInto(const char *from, qsizetype n, char *to)
 {
-    static const CaseFold &fold = CaseFold::instance();
+    static const CaseFold &caseFold = CaseFold::instance();
+    const CaseFold::Lookup fold = caseFold.lookup();
     const auto *in = reinterpret_cast<const unsigned char *>(from);
     qsizetype i = 0;
     qsizetype o = 0;
@@ -457,23 +469,44 @@ qsizetype foldInto(const char *from, qsizetype n, char *to)
             i += plain;
             o += plain;
         }
-        const unsigned char c = in[i];
-        if (c == 0)
-            break;
+        unsigned char c = in[i];
         if (c < 0x80) {
+            if (c == 0)
+                break;
             to[o++] = char(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
             ++i;
             continue;
         }
-        char32_t code = 0;
-        const int length = decodeUtf8(in + i, n - i, &code);
-        if (length == 0) {
-            to[o++] = char(c);
-            ++i;
-            continue;
-        }
-        o += encodeUtf8(fold(code), to + o);
-        i += length;
+        // Past ASCII: code points one by one for as long as they come.
+        do {
+            // Two bytes (Latin, Greek, Cyrillic, ...), the most common, decoded here.
+            if (c >= 0xc2 && c <= 0xdf && i + 1 < n && (in[i + 1] & 0xc0) == 0x80) {
+                const char32_t code = char32_t((c & 0x1f) << 6) | (in[i + 1] & 0x3fu);
+                const char32_t folded = fold(code);
+                if (folded == code) {
+                    to[o] = char(c);
+                    to[o + 1] = char(in[i + 1]);
+                    o += 2;
+                } else {
+                    o += encodeUtf8(folded, to + o);
+                }
+                i += 2;
+                continue;
+            }
+            char32_t code = 0;
+            const int length = decodeUtf8(in + i, n - i, &code);
+            if (length == 0) { // not UTF-8: the byte as it is
+                to[o++] = char(c);
+                ++i;
+                continue;
+            }
+            // Most code points past two bytes have no case (CJK): their bytes as they are.
+            const char32_t folded = fold(code);
+            if (folded == code)
+                std::memcpy(to + o, in + i, size_t(length));
+            o += folded == code ? length : encodeUtf8(folded, to + o);
+            i += length;
+        } while (i < n && (c = in[i]) >= 0x80);
     }
     return o;
 }
