@@ -10,17 +10,15 @@
 #include <limits>
 #include <optional>
 
-// The language, term by term. The text is split on white space outside double quotes; the
-// quotes are then dropped (Mailpit's rule), so subject:"a b" is one term, "inv"oice is the word
-// invoice, and "from:alice" is a from: filter. Inside quotes \" is a quote and \\ a backslash;
-// a quote that is never closed runs to the end of the text. A term that starts with "-" or "!"
-// (and has more after it) is negated.
+// The language, term by term, as http-api.md §3.2 has it (Mailpit's). The text is split on white
+// space outside double quotes; the quotes are then dropped, so subject:"a b" is one term,
+// "inv"oice is the word invoice, and "from:alice" is a from: filter. A quote that is never closed
+// runs to the end of the text. A term that starts with "-" or "!" (and has more after it) is
+// negated; a lone "-" or "!" is a word.
 //
 //   word            the message's search text contains it, both cleaned (below): the full-text
 //                   columns joined by spaces, in their order: subject; From, envelope sender,
-//                   Reply-To; To, Cc, envelope recipients; text body; attachment names. So a
-//                   phrase may span two fields that meet in that order (Mailpit's order is From,
-//                   Subject, To, Cc, Bcc, Reply-To, envelope sender, body, names).
+//                   Reply-To; To, Cc, envelope recipients; text body; attachment names
 //   subject:X       the decoded Subject contains X (taken as it is: not cleaned)
 //   from:X          the decoded From header contains X, both cleaned
 //   to:X  cc:X      the decoded To / Cc header contains X, both cleaned
@@ -33,60 +31,69 @@
 //   is:read         is:unread
 //   mailbox:X, tag:X   in the mailbox named X (exactly, case-sensitive)
 //   is:tagged       in a mailbox other than Inbox
-//   after:DATE      received at or after DATE (a day means its 00:00 in the time zone)
-//   before:DATE     received at or before DATE (§3.2: received <= D), so "after:D before:E" is
-//                   the days D .. E-1 and the first millisecond of E, and a message received at
-//                   D itself is both before:D and after:D
-//                   DATE: YYYY-MM-DD, today, yesterday (days of the zone, relative to nowUtc),
-//                   or an ISO 8601 date-time YYYY-MM-DDTHH:MM[:SS[.fff]][Z|+HH:MM]
-//                   (no offset means the zone, UTC unless told)
+//   after:DATE      received at or after DATE (received >= D)
+//   before:DATE     received at or before DATE (received <= D), so a message received at D
+//                   itself is both before:D and after:D
+//                   DATE: YYYY-MM-DD, today, yesterday (days of the zone, relative to nowUtc; a
+//                   day means its 00:00 there, so "after:D before:E" is the days D .. E-1 and
+//                   the first millisecond of E), or an ISO 8601 date-time
+//                   YYYY-MM-DDTHH:MM[:SS[.fff]][Z|+HH:MM] (no offset means the zone, UTC
+//                   unless told)
 //   larger:SIZE     size strictly greater than SIZE bytes
 //   smaller:SIZE    size strictly smaller than SIZE bytes
 //                   SIZE: decimal digits with an optional k, m or g suffix (1024, 1024^2, 1024^3)
 //   -term, !term    negates any of the above
 //
-// Cleaning (Mailpit's cleanString, http-api.md §3.2 rule 4) of words and of the values of the
-// address filters and message-id:, and of the text they are matched in: line ends, tabs,
-// < > " , ; ( ) and white space (StoreSqlite::cleanedAway()) are spaces, runs of them are one
-// space, the value is trimmed. So "hello,bob" and "bob this" both find "Hello Bob, this", and
-// from:"doe john" finds "Doe, John" <j@x>. A value that is empty after cleaning is ignored.
-//
-// Matching. Every text match is a case-insensitive substring match (Mailpit's): from:example.org,
-// to:jürg and pixel.png match. A value is looked up as trigrams in the trigram full-text index
-// (messages_trigram, which keeps no positions to stay small): those of its words alone for a
-// cleaned value (the runs between its spaces, of three characters or more; a space stands for
-// any run of what cleaning makes one, so a trigram across it may be in no text that matches),
-// all of them for a subject: value. The column the term speaks of then decides: the search text
-// (the five columns, for words), the decoded Subject, or the header's own column (from:, to:,
-// ...; wider columns of the index, like the sender column that also holds the envelope sender,
-// do not count).
-// The decision is smtp_contains() (storesqlite.h; smtp_contains_uncleaned() for subject:), which
-// cleans and folds the case of the text and of the value (as typed: Qt does not lower it) as
-// FTS5 folds the trigram index: one code point for
-// one, Unicode's simple case folding as SQLite has it, so "JÜRGEN" and "jürgen" find each other,
-// ς and Σ find σ, but "STRASSE" is no "straße" and "istanbul" no "İstanbul" (the same case always
-// matches). Folding more than the index does would let the check accept a text whose trigrams
-// the lookup left out. Accents are kept. message-id:, and values without a word of three
-// characters or more ("le", "x", "a b"), have no lookup: their check alone reads every
-// message's text or column (a scan; newest first it stops when the page is full). "le" finds
-// "example" and -x leaves out every message with an x: substrings, as any other (the word
-// index, messages_words, finds the start of a word alone, so it is no pre-filter of them).
-//
 // Keys and their keyword values are case-insensitive. A prefix that is not one of these keys
 // ("re:", "http:") is not a key: the whole term is a word. A known key with a value it cannot
 // use (before:soon, larger:big, is:maybe, has:nothing, or no value at all) is an error naming
-// the term; with Options::lenient it is ignored (is:/has: with another value are words).
-// A word or filter value without a letter or digit ("-", "?", "✓", "...") is matched as any
-// other; only one that is empty after cleaning (",", "<>") is ignored.
+// the term; with Options::lenient (the HTTP API's reading) it is ignored, as Mailpit ignores it
+// (is:/has: with another value are words).
+//
+// Cleaning (rule 4, Mailpit's cleanString) of words and of the values of the address filters and
+// message-id:, and alike of the text they are matched in: line ends, tabs, < > " , ; ( ) and
+// white space (StoreSqlite::cleanedAway()) are spaces, runs of them one space, and the value is
+// trimmed. So "hello,bob" and "bob this" both find "Hello Bob, this", and from:"doe john" finds
+// "Doe, John" <j@x>. A value that is empty after cleaning (",", "<>") is ignored; any other is
+// matched, letters or not ("-", "?", "✓", "...").
+//
+// Matching (rule 6). Every text match is a substring match without case: from:example.org,
+// to:jürg, pixel.png and "le" (in "example") match. The check is smtp_contains() (storesqlite.h;
+// smtp_contains_uncleaned() for subject:), which cleans the text and the value (as typed) and
+// folds their case as FTS5 folds the trigram index: one code point for one, Unicode's simple case
+// folding as SQLite has it (§7.6). So "JÜRGEN" and "jürgen" find each other and ς and Σ find σ,
+// but "STRASSE" is no "straße", "istanbul" no "İstanbul" and "file" no "ﬁle"; accents are kept;
+// the same case always matches. Folding more than the index does would let the check accept a
+// text whose trigrams the lookup leaves out. A text ends at its first NUL, as FTS5's trigrams of
+// it do.
+//
+// The lookup. A value is looked up as trigrams in the trigram full-text index (messages_trigram,
+// which keeps no positions to stay small), a superset of the matches, which the check of the
+// column the term speaks of then narrows: the search text (for words), the decoded Subject, or
+// the header's own column (from:, to:, ...; wider columns of the index, like the sender column
+// that also holds the envelope sender, do not count). A cleaned value gives the trigrams of its
+// words alone (the runs between its spaces): its space stands for any run of what cleaning
+// makes one, so a trigram across it may be in no text that matches; a subject: value gives all.
+// message-id:, and values without a word of three characters or more ("le", "x", "a b"), have
+// no lookup: their check alone reads every message's text or column (a scan, which a page
+// newest first ends once full). No index can narrow a substring of one or two characters (see
+// addWord); the word index, messages_words, finds the start of a word alone, and searches no
+// longer ask it.
+//
+// Departures that remain: inside quotes \" is a quote and \\ a backslash (rule 1 has no
+// escape); the search text's fields follow the full-text columns' order, not rule 5's (From,
+// Subject, To, Cc, Bcc, Reply-To, envelope sender, body, names), which only a phrase spanning two
+// fields can tell; its body is the indexer's text body, where rule 5 takes the HTML's text when
+// there is HTML. Beyond Mailpit (whose LIKE folds ASCII alone), case folds past ASCII (§7.6).
 //
 // SQL: all positive trigram lookups form one FTS5 query (joined by AND) in one
 // "m.id IN (SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH ?)", which comes
 // first (when the only lookups are of from: and to:, the same on messages_from_trigram, or on
 // messages_to_trigram when there is no from:: indexes of that header alone, where a candidate is
 // far likelier to be a match); each negated term is its own "NOT (...)"; the checks and the
-// other terms are conditions on the messages' columns. All are ANDed, in the order typed. User text
-// reaches SQLite only through bindings, and reaches FTS5 only inside string literals. An invalid
-// query gives where = "0" (matches nothing), no bindings and an errorString.
+// other terms are conditions on the messages' columns. All are ANDed, in the order typed. User
+// text reaches SQLite only through bindings, and reaches FTS5 only inside string literals. An
+// invalid query gives where = "0" (matches nothing), no bindings and an errorString.
 
 namespace {
 
