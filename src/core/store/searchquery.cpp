@@ -124,7 +124,6 @@ struct Term
     Key key = Key::None;
     QString keyText; // the key as typed, with its colon
     QString value;
-    bool quoted = false;
 };
 
 Key keyFromName(QStringView name)
@@ -185,7 +184,6 @@ QList<Term> splitTerms(const QString &text)
             ++i;
             if (c == u'"') {
                 inQuote = !inQuote;
-                t.quoted = true;
             } else if (inQuote && c == u'\\' && i < n
                 && (text.at(i) == u'"' || text.at(i) == u'\\')) {
                 v += text.at(i++);
