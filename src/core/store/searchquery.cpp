@@ -1,5 +1,7 @@
 #include "searchquery.h"
 
+#include "store/storesqlite.h"
+
 #include <QDateTime>
 #include <QList>
 #include <QRegularExpression>
@@ -8,69 +10,92 @@
 #include <limits>
 #include <optional>
 
-// The language, term by term. The text is split on white space outside double quotes; the
-// quotes are then dropped (Mailpit's rule), so subject:"a b" is one term, "inv"oice is the word
-// invoice, and "from:alice" is a from: filter. Inside quotes \" is a quote and \\ a backslash;
-// a quote that is never closed runs to the end of the text. A term that starts with "-" or "!"
-// (and has more after it) is negated.
+// The language, term by term, as http-api.md §3.2 has it (Mailpit's). The text is split on white
+// space outside double quotes; the quotes are then dropped, so subject:"a b" is one term,
+// "inv"oice is the word invoice, and "from:alice" is a from: filter. A quote that is never closed
+// runs to the end of the text. A term that starts with "-" or "!" (and has more after it) is
+// negated; a lone "-" or "!" is a word.
 //
-//   word            the message's text contains it: subject, From, Reply-To, envelope sender,
-//                   To, Cc, envelope recipients, text body, attachment names (the full-text
-//                   columns; a match never spans two of them). Characters that Mailpit cleans
-//                   away (< > " , ; ( ) and white space) are trimmed from both ends and runs of
-//                   white space inside become one space; the text itself is not cleaned.
-//   subject:X       the decoded Subject contains X (taken as it is)
-//   from:X          the decoded From header contains X
-//   to:X  cc:X      the decoded To / Cc header contains X
-//   reply-to:X      the decoded Reply-To header contains X
-//   bcc:X           an envelope recipient that no To or Cc header names contains X
+//   word            the message's search text contains it, both cleaned (below): the full-text
+//                   columns joined by spaces, in their order: subject; From, envelope sender,
+//                   Reply-To; To, Cc, envelope recipients; text body; attachment names, then
+//                   the HTML body as a reader sees it (when the text body does not say it)
+//   subject:X       the decoded Subject contains X (taken as it is: not cleaned)
+//   from:X          the decoded From header contains X, both cleaned
+//   to:X  cc:X      the decoded To / Cc header contains X, both cleaned
+//   reply-to:X      the decoded Reply-To header contains X, both cleaned
+//   bcc:X           an envelope recipient that no To or Cc header names contains X, cleaned
 //   addressed:X     any of from:, to:, cc:, bcc:, reply-to: matches X
-//   message-id:X    the Message-ID (without <>) contains X
+//   message-id:X    the Message-ID (without <>) contains X, both cleaned
 //   has:attachment  (or has:attachments) the message has attachments
 //   has:inline      (or has:inlines) a part has Content-Disposition: inline
 //   is:read         is:unread
 //   mailbox:X, tag:X   in the mailbox named X (exactly, case-sensitive)
 //   is:tagged       in a mailbox other than Inbox
-//   after:DATE      received at or after DATE (a day means its 00:00 in the time zone)
-//   before:DATE     received before DATE, so after:D and before:D are complements and
-//                   "after:D before:E" is the days D .. E-1
-//                   DATE: YYYY-MM-DD, today, yesterday (days of the zone, relative to nowUtc),
-//                   or an ISO 8601 date-time YYYY-MM-DDTHH:MM[:SS[.fff]][Z|+HH:MM]
-//                   (no offset means the zone, UTC unless told)
+//   after:DATE      received at or after DATE (received >= D)
+//   before:DATE     received at or before DATE (received <= D), so a message received at D
+//                   itself is both before:D and after:D
+//                   DATE: YYYY-MM-DD, today, yesterday (days of the zone, relative to nowUtc; a
+//                   day means its 00:00 there, so "after:D before:E" is the days D .. E-1 and
+//                   the first millisecond of E), or an ISO 8601 date-time
+//                   YYYY-MM-DDTHH:MM[:SS[.fff]][Z|+HH:MM] (no offset means the zone, UTC
+//                   unless told)
 //   larger:SIZE     size strictly greater than SIZE bytes
 //   smaller:SIZE    size strictly smaller than SIZE bytes
 //                   SIZE: decimal digits with an optional k, m or g suffix (1024, 1024^2, 1024^3)
 //   -term, !term    negates any of the above
 //
-// Matching. Every text match is a case-insensitive substring match (Mailpit's): from:example.org,
-// to:jürg and pixel.png match. A value of three or more characters is looked up as all of its
-// trigrams in the trigram full-text index (messages_trigram, which keeps no positions to stay
-// small), and the column the term speaks of then decides: the full-text text (the five columns,
-// for words), the decoded Subject, or the header's own column (from:, to:, ...; wider columns
-// of the index, like the sender column that also holds the envelope sender, do not count).
-// The decision is SQLite's lower() and instr() (for words, smtp_contains(), which says the same):
-// ASCII letters without case, the value lowercased by Qt, so "JÜRGEN" finds "jürgen" but "jürgen"
-// does not find "JÜRGEN". Accents are kept. message-id:, and filters shorter than three characters,
-// read their column alone (a scan of the messages). Words of one or two characters cannot be
-// trigrams: they keep the word index (messages_words, unicode61 without accents) and match the
-// start of a word ("re" finds "report", not "more"; quoted, the whole word).
-//
 // Keys and their keyword values are case-insensitive. A prefix that is not one of these keys
 // ("re:", "http:") is not a key: the whole term is a word. A known key with a value it cannot
 // use (before:soon, larger:big, is:maybe, has:nothing, or no value at all) is an error naming
-// the term; with Options::lenient it is ignored (is:/has: with another value are words).
-// Words and filter values without a single letter or digit ("-", "@@", "...") are dropped.
+// the term; with Options::lenient (the HTTP API's reading) it is ignored, as Mailpit ignores it
+// (is:/has: with another value are words).
+//
+// Cleaning (rule 4, Mailpit's cleanString) of words and of the values of the address filters and
+// message-id:, and alike of the text they are matched in: line ends, tabs, < > " , ; ( ) and
+// white space (StoreSqlite::cleanedAway()) are spaces, runs of them one space, and the value is
+// trimmed. So "hello,bob" and "bob this" both find "Hello Bob, this", and from:"doe john" finds
+// "Doe, John" <j@x>. A value that is empty after cleaning (",", "<>") is ignored; any other is
+// matched, letters or not ("-", "?", "✓", "...").
+//
+// Matching (rule 6). Every text match is a substring match without case: from:example.org,
+// to:jürg, pixel.png and "le" (in "example") match. The check is smtp_contains() (storesqlite.h;
+// smtp_contains_uncleaned() for subject:), which cleans the text and the value (as typed) and
+// folds their case as FTS5 folds the trigram index: one code point for one, Unicode's simple case
+// folding as SQLite has it (§7.6). So "JÜRGEN" and "jürgen" find each other and ς and Σ find σ,
+// but "STRASSE" is no "straße", "istanbul" no "İstanbul" and "file" no "ﬁle"; accents are kept;
+// the same case always matches. Folding more than the index does would let the check accept a
+// text whose trigrams the lookup leaves out. A text ends at its first NUL, as FTS5's trigrams of
+// it do.
+//
+// The lookup. A value is looked up as trigrams in the trigram full-text index (messages_trigram,
+// which keeps no positions to stay small), a superset of the matches, which the check of the
+// column the term speaks of then narrows: the search text (for words), the decoded Subject, or
+// the header's own column (from:, to:, ...; wider columns of the index, like the sender column
+// that also holds the envelope sender, do not count). A cleaned value gives the trigrams of its
+// words alone (the runs between its spaces): its space stands for any run of what cleaning
+// makes one, so a trigram across it may be in no text that matches; a subject: value gives all.
+// message-id:, and values without a word of three characters or more ("le", "x", "a b"), have
+// no lookup: their check alone reads every message's text or column (a scan, which a page
+// newest first ends once full). No index can narrow a substring of one or two characters (see
+// addWord); the word index, messages_words, finds the start of a word alone, and searches no
+// longer ask it.
+//
+// Departures that remain: inside quotes \" is a quote and \\ a backslash (rule 1 has no
+// escape); the search text's fields follow the full-text columns' order, not rule 5's (From,
+// Subject, To, Cc, Bcc, Reply-To, envelope sender, body, names), which only a phrase spanning two
+// fields can tell; it has the text body and the HTML's text both, where rule 5 takes the HTML's
+// alone when there is HTML. Beyond Mailpit (whose LIKE folds ASCII alone), case folds past ASCII
+// (§7.6).
 //
 // SQL: all positive trigram lookups form one FTS5 query (joined by AND) in one
 // "m.id IN (SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH ?)", which comes
 // first (when the only lookups are of from: and to:, the same on messages_from_trigram, or on
 // messages_to_trigram when there is no from:: indexes of that header alone, where a candidate is
-// far likelier to be a match), then the short positive words likewise on messages_words; each
-// negated term is its own
-// "m.id NOT IN (...)" or "NOT (...)"; the checks and the other terms are conditions on the
-// messages' columns. All are ANDed, in the order typed. User text reaches SQLite only through
-// bindings, and reaches FTS5 only inside string literals. An invalid query gives where = "0"
-// (matches nothing), no bindings and an errorString.
+// far likelier to be a match); each negated term is its own "NOT (...)"; the checks and the
+// other terms are conditions on the messages' columns. All are ANDed, in the order typed. User
+// text reaches SQLite only through bindings, and reaches FTS5 only inside string literals. An
+// invalid query gives where = "0" (matches nothing), no bindings and an errorString.
 
 namespace {
 
@@ -101,7 +126,6 @@ struct Term
     Key key = Key::None;
     QString keyText; // the key as typed, with its colon
     QString value;
-    bool quoted = false;
 };
 
 Key keyFromName(QStringView name)
@@ -162,7 +186,6 @@ QList<Term> splitTerms(const QString &text)
             ++i;
             if (c == u'"') {
                 inQuote = !inQuote;
-                t.quoted = true;
             } else if (inQuote && c == u'\\' && i < n
                 && (text.at(i) == u'"' || text.at(i) == u'\\')) {
                 v += text.at(i++);
@@ -191,65 +214,25 @@ QList<Term> splitTerms(const QString &text)
     return terms;
 }
 
-// Mailpit's cleaning of words and address values, applied to the query only (the stored text is
-// not cleaned): the characters it turns into spaces are trimmed from both ends, and runs of
-// white space inside become one space.
+// Mailpit's cleaning of words and address values (http-api.md §3.2 rule 4), of the query's side:
+// every character it turns into a space (StoreSqlite::cleanedAway(): line ends, tabs, < > " , ;
+// ( ) and white space) is one, runs of them are one space, and the ends are trimmed. The case is
+// left to the check, which folds it (and cleans the text alike).
 QString cleanValue(const QString &value)
 {
-    const auto cleaned = [](QChar c) {
-        return c.isSpace() || c == u'<' || c == u'>' || c == u'"' || c == u',' || c == u';'
-            || c == u'(' || c == u')';
-    };
-    qsizetype first = 0;
-    qsizetype last = value.size();
-    while (first < last && cleaned(value.at(first)))
-        ++first;
-    while (last > first && cleaned(value.at(last - 1)))
-        --last;
     QString result;
     bool space = false;
-    for (qsizetype i = first; i < last; ++i) {
-        const QChar c = value.at(i);
-        if (c.isSpace()) {
-            space = true;
+    for (const char32_t c : QStringView(value).toUcs4()) {
+        if (StoreSqlite::cleanedAway(c)) {
+            space = !result.isEmpty();
             continue;
         }
         if (space)
             result += QLatin1Char(' ');
         space = false;
-        result += c;
+        result += QString::fromUcs4(&c, 1);
     }
     return result;
-}
-
-qsizetype codePoints(const QString &text)
-{
-    return text.toUcs4().size();
-}
-
-// Whether the unicode61 tokenizer finds at least one token in the text: its token characters
-// are the letters, the numbers and the private-use characters (combining marks join a token
-// but, with remove_diacritics, make none on their own).
-bool hasToken(const QString &text)
-{
-    const QList<uint> codePoints = text.toUcs4();
-    for (const uint c : codePoints) {
-        switch (QChar::category(char32_t(c))) {
-        case QChar::Letter_Uppercase:
-        case QChar::Letter_Lowercase:
-        case QChar::Letter_Titlecase:
-        case QChar::Letter_Modifier:
-        case QChar::Letter_Other:
-        case QChar::Number_DecimalDigit:
-        case QChar::Number_Letter:
-        case QChar::Number_Other:
-        case QChar::Other_PrivateUse:
-            return true;
-        default:
-            break;
-        }
-    }
-    return false;
 }
 
 // An FTS5 string literal: double quotes, embedded quotes doubled. FTS5 ends its query text at
@@ -259,16 +242,6 @@ QString ftsString(QString value)
     value.replace(QChar(u'\0'), QChar(u' '));
     value.replace(QChar(u'"'), QLatin1String("\"\""));
     return QChar(u'"') + value + QChar(u'"');
-}
-
-// The term as a phrase of the word index: a word matches the start of a word, a quoted one the
-// whole word.
-QString tokenPhrase(const Term &t, const QString &value)
-{
-    QString s = ftsString(value);
-    if (!t.quoted)
-        s += QLatin1String(" *");
-    return s;
 }
 
 qint64 startOfDay(QDate day, const QTimeZone &zone)
@@ -380,27 +353,24 @@ SearchQuery failure(const Term &t, const QString &why)
 }
 
 const QLatin1String trigramTable("messages_trigram");
-const QLatin1String tokenTable("messages_words");
 const QLatin1String fromTrigramTable("messages_from_trigram");
 const QLatin1String toTrigramTable("messages_to_trigram");
 
-QString matchIn(QLatin1String table, bool negated)
+QString matchIn(QLatin1String table)
 {
-    QString condition = SearchQuery::matchCondition(table);
-    if (negated)
-        condition.insert(condition.indexOf(QLatin1String("IN (")), QLatin1String("NOT "));
-    return condition;
+    return SearchQuery::matchCondition(table);
 }
 
-// A case-insensitive substring test of a column ("? " is the value).
+// A case-insensitive substring test of a column ("? " is the value): smtp_contains()
+// (storesqlite.h), which folds both as the trigram index does.
 QString contains(QLatin1String column)
 {
-    return QStringLiteral("instr(lower(%1), lower(?)) > 0").arg(column);
+    return QStringLiteral("smtp_contains(%1, ?)").arg(column);
 }
 
 // Envelope recipients that no To or Cc header names (Mailpit's Bcc), one of them containing ?.
 const QLatin1String bccContains(
-    "EXISTS (SELECT 1 FROM json_each(m.rcpt_tos) r WHERE instr(lower(r.value), lower(?)) > 0 "
+    "EXISTS (SELECT 1 FROM json_each(m.rcpt_tos) r WHERE smtp_contains(r.value, ?) "
     "AND instr(lower(m.to_header || ' ' || m.cc_header), lower(r.value)) = 0)");
 
 // The header filter's check on its own columns, and how many times it binds the value.
@@ -436,8 +406,12 @@ std::pair<QString, int> headerCheck(Key key)
 // and "llo"), every third one and the last, at most 17. The index keeps no positions
 // (detail=none), so this finds the messages that have those trigrams somewhere; the caller's
 // check on the text decides. Fewer trigrams than all of them are as good a filter and walk
-// fewer lists of the index (the common ones, " th", "ing", hold most messages).
-QStringList trigramTerms(const QString &value)
+// fewer lists of the index (the common ones, " th", "ing", hold most messages). A cleaned value
+// gives the trigrams of its words alone (the runs between its spaces), for the text's: its
+// space stands for any run of the characters cleaning makes one ("hello bob" is in "Hello,
+// Bob"), so a trigram across it may be in no text that has the value. A NUL (where FTS5 stops
+// reading a text) parts words too.
+QStringList trigramTerms(const QString &value, bool cleaned)
 {
     const QList<uint> characters = value.toUcs4();
     QStringList grams;
@@ -447,10 +421,17 @@ QStringList trigramTerms(const QString &value)
         if (!grams.contains(gram))
             grams.append(gram);
     };
-    for (qsizetype i = 0; i + 3 <= characters.size() && grams.size() < 16; i += 3)
-        add(i);
-    if (characters.size() >= 3)
-        add(characters.size() - 3);
+    for (qsizetype start = 0; start < characters.size();) {
+        qsizetype end = start;
+        while (end < characters.size() && characters.at(end) != 0
+            && !(cleaned && characters.at(end) == u' '))
+            ++end;
+        for (qsizetype i = start; i + 3 <= end && grams.size() < 16; i += 3)
+            add(i);
+        if (end - start >= 3 && grams.size() < 17)
+            add(end - 3);
+        start = end + 1;
+    }
     return grams;
 }
 
@@ -461,9 +442,9 @@ QString allOf(const QStringList &terms)
 }
 
 // The message's text (the five full-text columns, one line apart, so that no match spans two:
-// a value has no line end; a column may be NULL, as an empty one was stored) contains ?, ASCII
-// letters without case: smtp_contains() (storesqlite.h), which expands the compressed body only
-// when the other columns do not have it (SQLite still reads the row's every column).
+// a value has no line end; a column may be NULL, as an empty one was stored) contains ?, without
+// case: smtp_contains() (storesqlite.h), which expands the compressed body only when the other
+// columns do not have it (SQLite still reads the row's every column).
 const QLatin1String textContains("EXISTS (SELECT 1 FROM message_text c WHERE c.id = m.id "
                                  "AND smtp_contains(c.c0, c.c1, c.c2, c.c3, c.c4, ?, c.id))");
 
@@ -495,7 +476,6 @@ SearchQuery SearchQuery::compile(const QString &text, const QDateTime &nowUtc)
 SearchQuery SearchQuery::compile(const QString &text, const Options &options)
 {
     QStringList positiveTrigram; // the terms of the FTS5 queries, ANDed
-    QStringList positiveToken;
     QStringList conditions; // after the MATCH clauses, in the order typed
     QVariantList conditionBindings;
 
@@ -507,40 +487,42 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
     QStringList positiveTo;
     bool trigramOfOthers = false;
     QString firstMailbox; // the first positive mailbox: term, moved to the front
-    // A word: three characters or more, every trigram in the index and the text containing it;
-    // shorter, the start of a word in the word index.
+    // A word: the trigrams of its words in the index (when it has a word of three characters or
+    // more) and the search text containing it. A shorter one is checked in every message's text
+    // (a scan, bounded by the page when newest first): no index can narrow a substring of one
+    // or two characters. The trigram index lacks a text's last two characters (no trigram starts
+    // there) and FTS5 does not look trigrams up by their start or end; the word index finds the
+    // start of a word alone ("le" is in "example"). A short word is most often a common one,
+    // where a page newest first is full after a few hundred rows (on a million messages, warm,
+    // "le": under 5 ms); a rare one ("qz"), or a count, reads every message's text, as
+    // Mailpit's LIKE does for every search: 6.5-7 s for a million, most of it expanding the
+    // bodies of the messages whose other columns do not have it (about 9 us a body).
     const auto addWord = [&](const Term &t, const QString &value) {
         usesIndex = true;
-        if (codePoints(value) < 3) {
-            const QString phrase = tokenPhrase(t, value);
-            if (t.negated) {
-                conditions.append(matchIn(tokenTable, true));
-                conditionBindings.append(phrase);
-            } else {
-                positiveToken.append(phrase);
-            }
-            return;
-        }
-        if (t.negated) {
+        const QStringList lookup = trigramTerms(value, true);
+        if (t.negated && lookup.isEmpty()) {
+            conditions.append(QStringLiteral("NOT ") + textContains);
+        } else if (t.negated) {
             conditions.append(QStringLiteral("NOT (%1 AND %2)")
-                                  .arg(matchIn(trigramTable, false), QString(textContains)));
-            conditionBindings.append(allOf(trigramTerms(value)));
+                                  .arg(matchIn(trigramTable), QString(textContains)));
+            conditionBindings.append(allOf(lookup));
         } else {
-            positiveTrigram.append(trigramTerms(value));
-            trigramOfOthers = true;
+            positiveTrigram.append(lookup);
+            trigramOfOthers = trigramOfOthers || !lookup.isEmpty();
             conditions.append(textContains);
         }
-        conditionBindings.append(value.toLower());
+        conditionBindings.append(value);
     };
     // A filter on a column of the messages: the trigram index narrows the candidates (when the
     // column's text is in it), the column decides.
     const auto addCheck = [&](const Term &t, const QString &value, bool indexed) {
         usesIndex = true;
         const auto [check, count] = t.key == Key::Subject
-            ? std::pair<QString, int>(contains(QLatin1String("m.subject")), 1)
+            ? std::pair<QString, int>(QStringLiteral("smtp_contains_uncleaned(m.subject, ?)"), 1)
             : headerCheck(t.key);
-        if (!t.negated && indexed && codePoints(value) >= 3) {
-            const QStringList lookup = trigramTerms(value);
+        const QStringList lookup
+            = indexed ? trigramTerms(value, t.key != Key::Subject) : QStringList();
+        if (!t.negated && !lookup.isEmpty()) {
             positiveTrigram.append(lookup);
             trigramOfColumn = true;
             if (t.key == Key::From)
@@ -552,7 +534,7 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
         }
         conditions.append(t.negated ? QStringLiteral("NOT ") + check : check);
         for (int i = 0; i < count; ++i)
-            conditionBindings.append(value.toLower());
+            conditionBindings.append(value);
     };
     const auto word = [&](const Term &t) {
         // A term that is no filter after all (is:maybe when lenient) is a word as typed.
@@ -560,7 +542,7 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
         if (t.key != Key::None)
             value.prepend(t.keyText);
         value = cleanValue(value);
-        if (hasToken(value))
+        if (!value.isEmpty()) // nothing but what cleaning makes spaces: ignored (rule 1)
             addWord(t, value);
     };
 
@@ -576,9 +558,8 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
         case Key::None:
             word(t);
             break;
-        case Key::Subject: // taken as it is, not cleaned
-            if (hasToken(t.value))
-                addCheck(t, t.value, true);
+        case Key::Subject: // taken as it is, not cleaned (and not empty: see above)
+            addCheck(t, t.value, true);
             break;
         case Key::From:
         case Key::To:
@@ -588,7 +569,7 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
         case Key::Addressed:
         case Key::MessageId: {
             const QString value = cleanValue(t.value);
-            if (hasToken(value)) // the Message-ID is in no full-text column
+            if (!value.isEmpty()) // the Message-ID is in no full-text column
                 addCheck(t, value, t.key != Key::MessageId);
             break;
         }
@@ -663,10 +644,14 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
                     QStringLiteral("expected a date: YYYY-MM-DD, today, yesterday or "
                                    "an ISO 8601 date-time"));
             }
-            // before:D is received_at < D; after:D (and -before:D) is received_at >= D.
-            const bool lessThan = (t.key == Key::Before) != t.negated;
-            conditions.append(lessThan ? QStringLiteral("m.received_at < ?")
-                                       : QStringLiteral("m.received_at >= ?"));
+            // before:D is received_at <= D, after:D received_at >= D (both take D itself, as
+            // http-api.md §3.2 says); negated, what they leave out.
+            if (t.key == Key::Before)
+                conditions.append(t.negated ? QStringLiteral("m.received_at > ?")
+                                            : QStringLiteral("m.received_at <= ?"));
+            else
+                conditions.append(t.negated ? QStringLiteral("m.received_at < ?")
+                                            : QStringLiteral("m.received_at >= ?"));
             conditionBindings.append(QVariant::fromValue<qint64>(*ms));
             break;
         }
@@ -703,30 +688,24 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
 
     SearchQuery q;
     if (!firstMailbox.isNull()) {
-        q.onlyMailbox
-            = conditions.isEmpty() && positiveToken.isEmpty() && positiveTrigram.isEmpty();
+        q.onlyMailbox = conditions.isEmpty() && positiveTrigram.isEmpty();
         conditions.prepend(mailboxCondition());
         conditionBindings.prepend(firstMailbox);
         q.leadingMailbox = firstMailbox;
         q.mailbox = firstMailbox;
-    }
-    if (!positiveToken.isEmpty()) {
-        conditions.prepend(matchIn(tokenTable, false));
-        conditionBindings.prepend(allOf(positiveToken));
-        q.leadingMatchTable = tokenTable; // no leadingTerms: nothing else checks these words
     }
     if (!positiveTrigram.isEmpty() && !trigramOfOthers) {
         // Only From and To to look up: the index of one of them, where a candidate is a header
         // that has the trigrams, and which its check (on that very header) implies.
         const bool from = !positiveFrom.isEmpty();
         const QLatin1String table = from ? fromTrigramTable : toTrigramTable;
-        conditions.prepend(matchIn(table, false));
+        conditions.prepend(matchIn(table));
         q.leadingTerms = from ? positiveFrom : positiveTo;
         conditionBindings.prepend(allOf(q.leadingTerms));
         q.leadingMatchTable = table;
         q.leadingMatchImplied = true;
     } else if (!positiveTrigram.isEmpty()) {
-        conditions.prepend(matchIn(trigramTable, false));
+        conditions.prepend(matchIn(trigramTable));
         conditionBindings.prepend(allOf(positiveTrigram));
         q.leadingMatchTable = trigramTable;
         q.leadingTerms = positiveTrigram;

@@ -6,7 +6,7 @@
 // Text matches are case-insensitive substring matches (see searchquery.cpp for the details).
 // DATE is a day YYYY-MM-DD, "today" or "yesterday" (days of the time zone, UTC unless told),
 // or an ISO 8601 date-time (in that zone when it has no offset); a day stands for its 00:00,
-// so after:D is "received at or after D 00:00" and before:D "received before D 00:00";
+// so after:D is "received at or after D 00:00" and before:D "received at or before D 00:00";
 // SIZE is a number with an optional k / m / g suffix (powers of 1024).
 #pragma once
 
@@ -46,7 +46,7 @@ struct SMTPRECEIVER_TEST_EXPORT SearchQuery
     // empty when where does not start with one. The store may walk that index instead.
     QString leadingMatchTable;
     // The terms of that first condition's query of a trigram index (its binding is all of them
-    // ANDed: "ali" AND "ice"), empty for the word index. When leadingMatchImplied, any of them
+    // ANDed: "ali" AND "ice"). When leadingMatchImplied, any of them
     // alone finds a superset of the messages, which the rest of where (the checks of the very
     // text the index was made of) narrows to the same matches.
     QStringList leadingTerms;

@@ -33,15 +33,29 @@ SMTPRECEIVER_TEST_EXPORT sqlite3 *handle(const QSqlDatabase &db);
 //                    storecompression.h) is read from message_raw's row id; without an id, or
 //                    when that row does not hold it, it gives NULL (with a warning).
 //   smtp_contains(c0, c1, c2, c3, c4, needle [, id])
-//                    1 when the five text columns of message_text, NULL as '', c3 and c4
-//                    expanded as smtp_text() does (c4 is a frame from schema 14 on when it
-//                    holds a long HTML body's text), joined by line ends, with ASCII letters
-//                    lowered, contain needle with its ASCII letters lowered, else 0 (NULL for a
-//                    NULL needle): what instr(lower(ifnull(c0, '') || char(10) || ...),
-//                    lower(needle)) > 0 says, without building the joined text or expanding c3 or
-//                    c4 when another column already has the needle; an error only when out of
-//                    memory or interrupted (reading a reference runs a statement of its own). For
-//                    the store's queries alone (SQLITE_DIRECTONLY: no schema may call it).
+//                    1 when the search text contains needle, both cleaned and case-folded, else
+//                    0 (NULL for a NULL needle): the search text is the five text columns of
+//                    message_text, NULL as '', c3 and c4 expanded as smtp_text() does (c4 is
+//                    a frame from schema 14 on when it holds a long HTML body's text), joined
+//                    by spaces; cleaned is Mailpit's cleaning (http-api.md §3.2 rule 4: the
+//                    cleanedAway() characters made spaces, runs of them one space, and the
+//                    needle trimmed), so "hello,bob" finds "Hello Bob, this". It never builds
+//                    the joined text, nor expands c3 or c4, when one column already has it,
+//                    and cleans a text only for a needle with a space (without one, a needle is
+//                    in the cleaned text exactly when it is in the text); an error only when
+//                    out of memory or interrupted (reading a reference runs a statement of its
+//                    own). The fold is FTS5's, the trigram index's own (Unicode's simple case
+//                    folding as SQLite has it: Ä -> ä, Σ and ς -> σ, K (Kelvin) -> k), so that a
+//                    text that contains a needle always has the needle's trigrams in the index
+//                    (those within its words: the cleaning changes no other); a text ends at its
+//                    first NUL, as FTS5's trigrams of it do (a needle with a NUL is in none).
+//                    For the store's queries alone (SQLITE_DIRECTONLY: no schema may call it).
+//   smtp_contains(text, needle)
+//                    the same of one text (NULL as ''). SQLITE_DIRECTONLY.
+//   smtp_contains_uncleaned(text, needle)
+//                    1 when text (NULL as '') case-folded contains needle case-folded, neither
+//                    cleaned (a subject: value is only lowercased), else 0 (NULL for a NULL
+//                    needle). SQLITE_DIRECTONLY.
 //   smtp_listed(list, key, id)
 //                    1 when id is among the ids of list for key, else 0: list is one of the
 //                    full-text tables messages_trigram, messages_words, messages_from_trigram
@@ -58,6 +72,43 @@ SMTPRECEIVER_TEST_EXPORT sqlite3 *handle(const QSqlDatabase &db);
 // dictionaries: always that). False, with *errorString, when they cannot be defined.
 SMTPRECEIVER_TEST_EXPORT bool installFunctions(const QSqlDatabase &db, QString *errorString,
     std::shared_ptr<const StoreCompression::Dictionaries> dictionaries = {});
+
+// Whether Mailpit's cleaning (http-api.md §3.2 rule 4) makes c a space: line ends, tabs and
+// < > " , ; ( ), and the white space it collapses (Go's unicode.IsSpace, which QChar::isSpace()
+// agrees with). smtp_contains() cleans with it, and so does SearchQuery.
+constexpr bool cleanedAway(char32_t c)
+{
+    switch (c) {
+    case u'\t':
+    case u'\n':
+    case u'\v':
+    case u'\f':
+    case u'\r':
+    case u' ':
+    case u'<':
+    case u'>':
+    case u'"':
+    case u',':
+    case u';':
+    case u'(':
+    case u')':
+    case 0x85:
+    case 0xa0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202f:
+    case 0x205f:
+    case 0x3000:
+        return true;
+    default:
+        return c >= 0x2000 && c <= 0x200a;
+    }
+}
+
+// utf8 case-folded as smtp_contains() folds texts and needles (FTS5's folding, read from the
+// SQLite this program runs on), up to its first NUL. For tests.
+SMTPRECEIVER_TEST_EXPORT QByteArray foldCase(const QByteArray &utf8);
 
 // The page cache, in KiB, of a connection that reads a store file of fileBytes: about 1/256 of
 // the file, which holds the inner pages of its tables and indexes (what every lookup passes
