@@ -87,9 +87,6 @@ QStringList forgetText(const QString &condition)
     return { "INSERT INTO messages_trigram (messages_trigram, rowid, c0, c1, c2, c3, c4) SELECT "
              "'delete', id, c0, c1, c2, c3, c4 FROM messages_fts_content WHERE id "
             + condition,
-        "INSERT INTO messages_words (messages_words, rowid, c0, c1, c2, c3, c4) SELECT "
-        "'delete', id, c0, c1, c2, c3, c4 FROM messages_fts_content WHERE id "
-            + condition,
         "INSERT INTO messages_from_trigram (messages_from_trigram, rowid, c0) SELECT 'delete', "
         "m.id, m.from_header FROM messages m JOIN message_text t ON t.id = m.id WHERE m.id "
             + condition,

@@ -176,9 +176,6 @@ bool createStore(QSqlDatabase &db, const QList<Message> &list, QString *error)
     if (!q.exec("CREATE TABLE message_text (id INTEGER PRIMARY KEY, c0, c1, c2, c3, c4)")
         || !q.exec("CREATE VIEW messages_fts_content (id, c0, c1, c2, c3, c4) AS "
                    "SELECT id, c0, c1, c2, smtp_text(c3), c4 FROM message_text")
-        || !q.exec("CREATE VIRTUAL TABLE messages_words USING fts5(c0, c1, c2, c3, c4, "
-                   "content='messages_fts_content', content_rowid='id', "
-                   "tokenize='unicode61 remove_diacritics 2', detail='none', columnsize=0)")
         || !q.exec("CREATE VIRTUAL TABLE messages_trigram USING fts5(c0, c1, c2, c3, c4, "
                    "content='messages_fts_content', content_rowid='id', tokenize='trigram', "
                    "detail='none')"))
@@ -211,10 +208,9 @@ bool createStore(QSqlDatabase &db, const QList<Message> &list, QString *error)
         if (!insertFts.exec())
             return fail(insertFts);
     }
-    for (const char *index : { "messages_words", "messages_trigram" })
-        if (!q.exec(
-                QStringLiteral("INSERT INTO %1 (%1) VALUES ('rebuild')").arg(QLatin1String(index))))
-            return fail(q);
+    if (!q.exec(
+            QStringLiteral("INSERT INTO messages_trigram (messages_trigram) VALUES ('rebuild')")))
+        return fail(q);
     // The From and To indexes keep nothing but what they are given: the headers' columns.
     for (const char *header : { "from", "to" })
         if (!q.exec(QStringLiteral("CREATE VIRTUAL TABLE messages_%1_trigram USING fts5(c0, "

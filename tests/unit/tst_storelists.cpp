@@ -14,7 +14,7 @@
 namespace {
 
 const char *const fullTextTables[]
-    = { "messages_trigram", "messages_words", "messages_from_trigram", "messages_to_trigram" };
+    = { "messages_trigram", "messages_from_trigram", "messages_to_trigram" };
 
 } // namespace
 

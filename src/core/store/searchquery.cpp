@@ -78,8 +78,8 @@
 // message-id:, and values without a word of three characters or more ("le", "x", "a b"), have
 // no lookup: their check alone reads every message's text or column (a scan, which a page
 // newest first ends once full). No index can narrow a substring of one or two characters (see
-// addWord); the word index, messages_words, finds the start of a word alone, and searches no
-// longer ask it.
+// addWord); a word index finds the start of a word alone, so the store keeps none (schema 14
+// dropped messages_words).
 //
 // Departures that remain: inside quotes \" is a quote and \\ a backslash (rule 1 has no
 // escape); the search text's fields follow the full-text columns' order, not rule 5's (From,

@@ -609,8 +609,8 @@ bool SmtpMessageStore::clear()
         // none to count and no text to take out of the indexes, which are emptied at once.
         ok = db.transaction() && q.exec(QStringLiteral("DELETE FROM message_mailboxes"))
             && q.exec(QStringLiteral("DELETE FROM mailboxes"));
-        for (const char *index : { "messages_trigram", "messages_words", "messages_from_trigram",
-                 "messages_to_trigram" })
+        for (const char *index :
+            { "messages_trigram", "messages_from_trigram", "messages_to_trigram" })
             ok = ok
                 && q.exec(QStringLiteral("INSERT INTO %1 (%1) VALUES ('delete-all')")
                               .arg(QLatin1String(index)));

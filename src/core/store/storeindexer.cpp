@@ -169,14 +169,11 @@ struct IndexStatements
             && indexed.prepare(db, "UPDATE messages SET unindexed = 0 WHERE id = ?", &error)
             && html.prepare(db,
                 "INSERT OR REPLACE INTO message_html (id, html, encoding) VALUES (?, ?, ?)", &error)
-            // The text first: the word and substring indexes below are external-content tables
-            // over it (the view messages_fts_content), which keep only what they are given to
-            // index; the From and To indexes are contentless, of the messages row's headers.
+            // The text first: the substring index below is an external-content table over it
+            // (the view messages_fts_content), which keeps only what it is given to index; the
+            // From and To indexes are contentless, of the messages row's headers.
             && text.prepare(db,
                 "INSERT INTO message_text (id, c0, c1, c2, c3, c4) VALUES (?, ?, ?, ?, ?, ?)",
-                &error)
-            && words.prepare(db,
-                "INSERT INTO messages_words (rowid, c0, c1, c2, c3, c4) VALUES (?, ?, ?, ?, ?, ?)",
                 &error)
             && trigram.prepare(db,
                 "INSERT INTO messages_trigram (rowid, c0, c1, c2, c3, c4) "
@@ -193,24 +190,16 @@ struct IndexStatements
                 "INSERT INTO messages_trigram (messages_trigram, rowid, c0, c1, c2, c3, c4) "
                 "SELECT 'delete', id, c0, c1, c2, c3, c4 FROM messages_fts_content WHERE id = ?",
                 &error)
-            && forgetWords.prepare(db,
-                "INSERT INTO messages_words (messages_words, rowid, c0, c1, c2, c3, c4) "
-                "SELECT 'delete', id, c0, c1, c2, c3, c4 FROM messages_fts_content WHERE id = ?",
-                &error)
             && otherText.prepare(db, "UPDATE message_text SET c4 = ? WHERE id = ?", &error)
             && retellTrigram.prepare(db,
                 "INSERT INTO messages_trigram (rowid, c0, c1, c2, c3, c4) "
                 "SELECT id, c0, c1, c2, c3, c4 FROM messages_fts_content WHERE id = ?",
                 &error)
-            && retellWords.prepare(db,
-                "INSERT INTO messages_words (rowid, c0, c1, c2, c3, c4) "
-                "SELECT id, c0, c1, c2, c3, c4 FROM messages_fts_content WHERE id = ?",
-                &error)
             && refreshed.prepare(db, "DELETE FROM search_text_stale WHERE id = ?", &error);
     }
 
-    StoreStatement update, indexed, html, text, words, trigram, fromTrigram, toTrigram;
-    StoreStatement forgetTrigram, forgetWords, otherText, retellTrigram, retellWords, refreshed;
+    StoreStatement update, indexed, html, text, trigram, fromTrigram, toTrigram;
+    StoreStatement forgetTrigram, otherText, retellTrigram, refreshed;
     bool ok = false;
     QString error;
     // The database size cap the connection has taken (0: none, as on a new connection).
@@ -437,7 +426,7 @@ bool writeIndexedMessage(IndexStatements &st, const IndexedMessage &m, QString *
     // converted for their encoding already).
     const QByteArray row[] { text(p.subject).toUtf8(), m.sender.toUtf8(), m.recipients.toUtf8(),
         m.textUtf8.isNull() ? QByteArray("") : m.textUtf8, m.otherUtf8 };
-    for (StoreStatement *q : { &st.text, &st.words, &st.trigram }) {
+    for (StoreStatement *q : { &st.text, &st.trigram }) {
         q->bind(0, m.id);
         for (int column = 0; column < 5; ++column)
             q->bindText(column + 1, row[column]);
@@ -448,7 +437,7 @@ bool writeIndexedMessage(IndexStatements &st, const IndexedMessage &m, QString *
         st.text.bind(4, m.textBody.bytes);
     if (m.otherText.encoding != StoreCompression::Verbatim)
         st.text.bind(5, m.otherText.bytes);
-    for (StoreStatement *q : { &st.text, &st.words, &st.trigram }) {
+    for (StoreStatement *q : { &st.text, &st.trigram }) {
         if (!q->exec(error))
             return false;
     }
@@ -473,11 +462,9 @@ bool writeIndexedMessage(IndexStatements &st, const IndexedMessage &m, QString *
 bool writeRefreshedText(IndexStatements &st, const IndexedMessage &m, QString *error)
 {
     if (!m.otherUtf8.isNull()) {
-        for (StoreStatement *q : { &st.forgetTrigram, &st.forgetWords }) {
-            q->bind(0, m.id);
-            if (!q->exec(error))
-                return false;
-        }
+        st.forgetTrigram.bind(0, m.id);
+        if (!st.forgetTrigram.exec(error))
+            return false;
         if (m.otherText.encoding == StoreCompression::Verbatim)
             st.otherText.bindText(0, m.otherUtf8);
         else
@@ -485,11 +472,9 @@ bool writeRefreshedText(IndexStatements &st, const IndexedMessage &m, QString *e
         st.otherText.bind(1, m.id);
         if (!st.otherText.exec(error))
             return false;
-        for (StoreStatement *q : { &st.retellTrigram, &st.retellWords }) {
-            q->bind(0, m.id);
-            if (!q->exec(error))
-                return false;
-        }
+        st.retellTrigram.bind(0, m.id);
+        if (!st.retellTrigram.exec(error))
+            return false;
     }
     st.refreshed.bind(0, m.id);
     return st.refreshed.exec(error);

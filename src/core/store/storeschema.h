@@ -28,7 +28,8 @@ constexpr int applicationId = 0x534D5452;
 // 11: + compression_dictionaries (zstd dictionaries trained on the store's own mail).
 // 12: a text body found in the raw bytes as it is kept as a reference to them (Slice).
 // 13: - the triggers that counted each inserted message in (the writer counts a commit's mail).
-// 14: the HTML body as it reads in the search text (c4, after the attachment names).
+// 14: the HTML body as it reads in the search text (c4, after the attachment names);
+//     - messages_words (the word index: searches match substrings of any length).
 constexpr int currentVersion = SmtpMessageStore::schemaVersion;
 
 // A sort key of SmtpMessageStore::summaries() as SQL over the messages table (no alias), with

@@ -770,7 +770,6 @@ const char *listSql(const char *name)
     } lists[] = {
         { "messages_trigram",
             "SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH ?1" },
-        { "messages_words", "SELECT rowid FROM messages_words WHERE messages_words MATCH ?1" },
         { "messages_from_trigram",
             "SELECT rowid FROM messages_from_trigram WHERE messages_from_trigram MATCH ?1" },
         { "messages_to_trigram",

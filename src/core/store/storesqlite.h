@@ -58,8 +58,8 @@ SMTPRECEIVER_TEST_EXPORT sqlite3 *handle(const QSqlDatabase &db);
 //                    needle). SQLITE_DIRECTONLY.
 //   smtp_listed(list, key, id)
 //                    1 when id is among the ids of list for key, else 0: list is one of the
-//                    full-text tables messages_trigram, messages_words, messages_from_trigram
-//                    and messages_to_trigram (the rowids whose text MATCHes key), or "mailbox"
+//                    full-text tables messages_trigram, messages_from_trigram and
+//                    messages_to_trigram (the rowids whose text MATCHes key), or "mailbox"
 //                    (the messages in the mailbox named key). The ids are read once per
 //                    statement, on its first call, into a bitmap (with key a bound parameter),
 //                    so that a walk of an index tests each row for a few nanoseconds. An error
