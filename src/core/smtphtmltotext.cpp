@@ -191,13 +191,42 @@ qsizetype endOfTag(QStringView html, qsizetype at)
     return html.size();
 }
 
+// Where the next occurrence of a text is, at or after a position, from the searches made before:
+// a search starts where the last one found it (or, when it found none, none is searched for
+// again), so that every element that asks costs no more than one pass over the markup in all.
+// Without it, <head><body> repeated (a head without its end tag ends where the body starts)
+// searched the rest of the markup for </head at each head: 960 KB of them took 53 s, and the
+// indexer, which reads every HTML body, stood still for it.
+class NextOccurrence
+{
+public:
+    qsizetype at(QStringView html, const QString &text, qsizetype from)
+    {
+        if (m_found == -1 && from >= m_from)
+            return -1;
+        if (m_found < from) {
+            m_from = from;
+            m_found = html.indexOf(text, from, Qt::CaseInsensitive);
+        }
+        return m_found;
+    }
+
+private:
+    qsizetype m_from = 0;
+    qsizetype m_found = -2; // -2: not searched yet; -1: none from m_from on
+};
+
+// The next occurrences the skipped elements look for, by the text looked for.
+using SkipSearches = QHash<QString, NextOccurrence>;
+
 // Past the end tag of a skipped element (for head, also where <body> starts).
-qsizetype endOfSkipped(QStringView html, qsizetype at, const QString &name)
+qsizetype endOfSkipped(QStringView html, qsizetype at, const QString &name, SkipSearches *searches)
 {
     const QString closing = QLatin1String("</") + name;
-    qsizetype end = html.indexOf(closing, at, Qt::CaseInsensitive);
+    qsizetype end = (*searches)[closing].at(html, closing, at);
     if (name == QLatin1String("head")) {
-        const qsizetype body = html.indexOf(QLatin1String("<body"), at, Qt::CaseInsensitive);
+        const QString bodyStart = QStringLiteral("<body");
+        const qsizetype body = (*searches)[bodyStart].at(html, bodyStart, at);
         if (body >= 0 && (end < 0 || body < end))
             return body;
     }
@@ -211,6 +240,7 @@ namespace SmtpHtmlToText {
 QString text(QStringView html, qsizetype stopAfter)
 {
     Writer out(stopAfter);
+    SkipSearches searches;
     qsizetype i = 0;
     while (i < html.size() && !out.full()) {
         const QChar c = html.at(i);
@@ -261,7 +291,7 @@ QString text(QStringView html, qsizetype stopAfter)
         switch (element(name)) {
         case Element::Skipped:
             if (!closing && !selfClosing)
-                i = endOfSkipped(html, i, name);
+                i = endOfSkipped(html, i, name, &searches);
             break;
         case Element::Image:
             out.space();

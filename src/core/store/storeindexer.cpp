@@ -238,8 +238,17 @@ void SmtpMessageStorePrivate::indexLoop(QSqlDatabase &db, IndexStatements &state
     quint64 seen = 0;
     std::chrono::milliseconds retry { 0 }; // after a failure: when to try again without mail
     // Until search_text_stale is found empty, a batch of it follows each round (refreshing the
-    // search text an older version made), without waiting for mail.
-    bool refreshing = true;
+    // search text an older version made), without waiting for mail. A store with none left
+    // starts as before: waiting for mail (a round without any would signal the index's state).
+    QSqlQuery stale(db);
+    bool refreshing = stale.exec(QStringLiteral("SELECT EXISTS (SELECT 1 FROM search_text_stale)"))
+        && stale.next() && stale.value(0).toBool();
+    stale.finish();
+    bool refreshedAny = false;
+    // The mail the waiting messages were last looked for after (commitGeneration): a refresh round
+    // without new mail does not look again, as each look ends in the index's signals (a stats
+    // event to every API client, a search again in every remote window).
+    std::optional<quint64> lookedAfter;
     for (;;) {
         quint64 generation = 0;
         qint64 newest = 0;
@@ -274,15 +283,32 @@ void SmtpMessageStorePrivate::indexLoop(QSqlDatabase &db, IndexStatements &state
             newest = newestCommitted;
         }
         bool failed = false;
-        while (indexPending(db, statements, generation, newest, &failed)) {
-            std::lock_guard lock(mutex);
-            if (indexerStopping)
-                return;
+        if (!refreshing || lookedAfter != generation) {
+            while (indexPending(db, statements, generation, newest, &failed)) {
+                std::lock_guard lock(mutex);
+                if (indexerStopping)
+                    return;
+            }
+            if (!failed)
+                lookedAfter = generation;
         }
         // A refresh batch once the waiting mail is in: it stays searched by its old text.
         if (!failed && refreshing) {
-            refreshing = refreshSearchText(db, statements, &failed);
-            refreshing = refreshing || failed;
+            bool refreshFailed = false;
+            refreshing = refreshSearchText(db, statements, &refreshFailed);
+            refreshedAny = refreshedAny || refreshing;
+            if (refreshFailed) {
+                // The store at its size cap, say: trying again and again would parse the same
+                // mail for ever. What is left keeps its old text until the store opens again.
+                qCWarning(lcSmtpStore) << "indexer: the search text of older mail is made "
+                                          "again when the store opens again";
+                refreshing = false;
+            }
+            if (!refreshing && refreshedAny) {
+                // Once, when done: searches may find more of the older mail now.
+                const qint64 upTo = indexedUpTo.load();
+                notify([this, upTo] { Q_EMIT q->indexedUpToChanged(upTo); });
+            }
         }
         if (failed) {
             retry = retry.count() == 0 ? firstRetry : std::min(retry * 2, lastRetry);
