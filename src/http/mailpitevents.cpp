@@ -27,8 +27,15 @@ MailpitEvents::MailpitEvents(SmtpMessageStore *store, QObject *parent)
     connect(store, &SmtpMessageStore::readChanged, this, &MailpitEvents::onReadChanged);
     connect(store, &SmtpMessageStore::countChanged, this, &MailpitEvents::scheduleStats);
     // New mail is announced at once and found by search once indexed: a stats snapshot then
-    // tells clients (the desktop app's remote window) to ask their searches again.
-    connect(store, &SmtpMessageStore::indexedUpToChanged, this, &MailpitEvents::scheduleStats);
+    // tells clients (the desktop app's remote window) to ask their searches again. Only when the
+    // bound moved: the indexer also signals where it stands when it finds nothing to do.
+    m_indexedUpTo = store->indexedUpTo();
+    connect(store, &SmtpMessageStore::indexedUpToChanged, this, [this](qint64 upTo) {
+        if (upTo <= m_indexedUpTo)
+            return;
+        m_indexedUpTo = upTo;
+        scheduleStats();
+    });
 }
 
 void MailpitEvents::setEnabled(bool enabled)

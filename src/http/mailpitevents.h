@@ -48,4 +48,5 @@ private:
     QList<qint64> m_pruned; // announced by messagesPruned(), removed next
     bool m_statsPending = false;
     bool m_enabled = true;
+    qint64 m_indexedUpTo = 0; // the store's index bound the last stats followed
 };
