@@ -353,6 +353,9 @@ bool CaseFold::readFromSqlite(std::vector<std::pair<char32_t, char32_t>> *change
     // Every code point below the limit but NUL (where the tokenizer stops) and the surrogates,
     // then two more so that the last ones start a trigram too: the first code point of each
     // trigram is the fold of the one at its start.
+    // In pieces of a few thousand code points, each padded so that its last ones start a
+    // trigram too: the text of all at once (and its tables) took 1.5 MB that the heap then kept,
+    // on every store's open.
     struct Reading
     {
         std::string text;
@@ -362,15 +365,10 @@ bool CaseFold::readFromSqlite(std::vector<std::pair<char32_t, char32_t>> *change
         qsizetype tokens = 0;
     } reading;
     reading.changes = changes;
-    for (char32_t c = 1; c < limit; ++c) {
-        if (c >= 0xd800 && c <= 0xdfff)
-            continue;
-        char bytes[4];
-        reading.starts.push_back(int(reading.text.size()));
-        reading.codes.push_back(c);
-        reading.text.append(bytes, size_t(encodeUtf8(c, bytes)));
-    }
-    reading.text.append("aa");
+    constexpr int piece = 2048;
+    reading.text.reserve(piece * 4 + 2);
+    reading.starts.reserve(piece);
+    reading.codes.reserve(piece);
     const auto token = [](void *context, int, const char *bytes, int size, int start, int) {
         auto *r = static_cast<Reading *>(context);
         const auto at = std::lower_bound(r->starts.cbegin(), r->starts.cend(), start);
@@ -384,10 +382,27 @@ bool CaseFold::readFromSqlite(std::vector<std::pair<char32_t, char32_t>> *change
         ++r->tokens;
         return SQLITE_OK;
     };
-    const int tokenized = methods.xTokenize(tokenizer, &reading, fts5TokenizeDocument,
-        reading.text.data(), int(reading.text.size()), token);
+    int tokenized = SQLITE_OK;
+    qsizetype expected = 0;
+    for (char32_t c = 1; c < limit && tokenized == SQLITE_OK;) {
+        reading.text.clear();
+        reading.starts.clear();
+        reading.codes.clear();
+        for (; c < limit && reading.codes.size() < size_t(piece); ++c) {
+            if (c >= 0xd800 && c <= 0xdfff)
+                continue;
+            char bytes[4];
+            reading.starts.push_back(int(reading.text.size()));
+            reading.codes.push_back(c);
+            reading.text.append(bytes, size_t(encodeUtf8(c, bytes)));
+        }
+        reading.text.append("aa");
+        expected += qsizetype(reading.codes.size());
+        tokenized = methods.xTokenize(tokenizer, &reading, fts5TokenizeDocument,
+            reading.text.data(), int(reading.text.size()), token);
+    }
     methods.xDelete(tokenizer);
-    if (tokenized != SQLITE_OK || reading.tokens != qsizetype(reading.codes.size())) {
+    if (tokenized != SQLITE_OK || reading.tokens != expected) {
         *why = QStringLiteral("the trigram tokenizer did not say");
         return false;
     }
