@@ -56,7 +56,8 @@ QList<Mail> mails()
                   "Cc: Carol <carol@example.net>\nReply-To: replies@lists.example\n"
                   "Subject: Meeting notes\n\nNotes follow.\n") },
         { "hidden", "news@example.com", { "dave@example.com", "hidden@secret.example" },
-            lines("From: news@example.com\nTo: dave@example.com\nSubject: Newsletter\n\n"
+            lines("From: news@example.com\nTo: dave@example.com\n"
+                  "Bcc: Ghost Writer <ghost@elsewhere.example>\nSubject: Newsletter\n\n"
                   "Weekly news.\n") },
         { "bounce", "bounce-77@bounces.example", { "frank@example.com" },
             lines("From: Offers <offers@newsletter.example>\nTo: frank@example.com\n"
@@ -262,6 +263,13 @@ void TestMailpitSearch::search_data()
     QTest::newRow("bcc: envelope only") << "bcc:secret" << QStringList { "hidden" };
     QTest::newRow("bcc: not when in To") << "bcc:dave" << QStringList {};
     QTest::newRow("bcc: not when in Cc") << "bcc:carol" << QStringList {};
+    // A Bcc header (§3.1's Bcc has its addresses), here of an address that was no recipient.
+    QTest::newRow("bcc: a Bcc header's name") << "bcc:\"ghost writer\"" << QStringList { "hidden" };
+    QTest::newRow("bcc: a Bcc header's address")
+        << "bcc:ghost@elsewhere" << QStringList { "hidden" };
+    QTest::newRow("-bcc: a Bcc header") << "-bcc:ghost subject:newsletter" << QStringList {};
+    QTest::newRow("a Bcc header is text") << "elsewhere.example" << QStringList { "hidden" };
+    QTest::newRow("addressed: a Bcc header") << "addressed:ghost" << QStringList { "hidden" };
     QTest::newRow("reply-to:") << "reply-to:lists.example" << QStringList { "meeting" };
     QTest::newRow("reply-to: not From") << "reply-to:bob" << QStringList {};
     QTest::newRow("addressed: To") << "addressed:erin" << QStringList { "pixel" };

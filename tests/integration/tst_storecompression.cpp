@@ -341,6 +341,7 @@ private Q_SLOTS:
     void upgradeFromVersion8PacksTextAndKeepsSearches();
     void refreshOfSearchTextSkipsWhatItCannotRead();
     void htmlTextIsKeptOnlyWhenTheTextBodyLacksIt();
+    void upgradeFromVersion14AddsTheBccHeader();
     void damagedFrameIsNotServed();
     void damagedTextFrameReadsAsNoText();
     void dictionaryTrainedOnTheStoresOwnMail();
@@ -879,6 +880,63 @@ void TestStoreCompression::htmlTextIsKeptOnlyWhenTheTextBodyLacksIt()
     QVERIFY(scalarOn(path, c4.arg(different)) > 0);
     QCOMPARE(idsFound(store, QStringLiteral("\"shipped today\"")), QList<qint64> { same });
     QCOMPARE(idsFound(store, QStringLiteral("carrier")), QList<qint64> { different });
+}
+
+void TestStoreCompression::upgradeFromVersion14AddsTheBccHeader()
+{
+    // Schema 15 keeps a Bcc header, which bcc: checks. A store of version 14 (this build's,
+    // without the column) gets the column empty: its mail is found by the envelope alone, as the
+    // version before found it; new mail by its header too.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("v14.sqlite"));
+    const QString columnCount = QStringLiteral(
+        "SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'bcc_header'");
+    const auto withBcc = [](const QByteArray &subject, const QStringList &rcptTos) {
+        SmtpMessage m = htmlMessage(subject);
+        m.setRcptTos(rcptTos);
+        m.setData("From: s@x.test\r\nTo: a@x.test\r\nBcc: Ghost Writer <ghost@y.test>, "
+                  "kept@y.test\r\nSubject: "
+            + subject + "\r\n\r\nBody.\r\n");
+        return m;
+    };
+    {
+        SmtpMessageStore store;
+        QVERIFY2(store.open(path), qPrintable(store.errorString()));
+        QVERIFY(deliverOne(store, withBcc("before", { "a@x.test", "kept@y.test" })) == 1);
+        QVERIFY(waitForIndex(store));
+        QCOMPARE(idsFound(store, QStringLiteral("bcc:ghost")), QList<qint64> { 1 });
+    }
+    // Version 14's table. SQLite checks the view and the trigger that read the table when a
+    // column goes, and this connection has not the store's functions: they go, and come back.
+    const auto sqlOf = [&path](const char *name) {
+        return SqlTest::valueOn(path,
+            QStringLiteral("SELECT sql FROM sqlite_master WHERE name = ?"), { QLatin1String(name) })
+            .toString();
+    };
+    const QStringList toVersion14 { QStringLiteral("DROP TRIGGER messages_deleted"),
+        QStringLiteral("DROP VIEW messages_fts_content"),
+        QStringLiteral("ALTER TABLE messages DROP COLUMN bcc_header"),
+        sqlOf("messages_fts_content"), sqlOf("messages_deleted"),
+        QStringLiteral("PRAGMA user_version = 14") };
+    for (const QString &sql : toVersion14)
+        QVERIFY2(execOn(path, sql), qPrintable(sql));
+    QCOMPARE(scalarOn(path, columnCount), 0);
+    SmtpMessageStore store;
+    QVERIFY2(store.open(path), qPrintable(store.errorString()));
+    QCOMPARE(
+        scalarOn(path, QStringLiteral("PRAGMA user_version")), SmtpMessageStore::schemaVersion);
+    QCOMPARE(scalarOn(path, columnCount), 1);
+    QCOMPARE(store.count(), 1);
+    const qint64 after = deliverOne(store, withBcc("after", { "a@x.test" }));
+    QCOMPARE(after, 2);
+    QVERIFY(waitForIndex(store));
+    // The header's name and an address that was no recipient: only in the new mail's column.
+    QCOMPARE(idsFound(store, QStringLiteral("bcc:\"ghost writer\"")), QList<qint64> { 2 });
+    QCOMPARE(idsFound(store, QStringLiteral("addressed:ghost@y")), QList<qint64> { 2 });
+    // An envelope-only recipient, as before; the old mail's search text kept its recipients.
+    QCOMPARE(idsFound(store, QStringLiteral("bcc:kept@")), (QList<qint64> { 2, 1 }));
+    QCOMPARE(idsFound(store, QStringLiteral("kept@y.test")), (QList<qint64> { 2, 1 }));
+    QCOMPARE(indexErrors(path), QString());
 }
 
 void TestStoreCompression::damagedFrameIsNotServed()

@@ -489,9 +489,10 @@ void TestSearchQuery::compile_data()
     const QString toCheck = "smtp_contains(m.to_header, ?)";
     const QString ccCheck = "smtp_contains(m.cc_header, ?)";
     const QString replyToCheck = "smtp_contains(m.reply_to, ?)";
-    const QString bccCheck = "EXISTS (SELECT 1 FROM json_each(m.rcpt_tos) r WHERE "
-                             "smtp_contains(r.value, ?) AND instr(lower(m.to_header || "
-                             "' ' || m.cc_header), lower(r.value)) = 0)";
+    const QString bccCheck = "(smtp_contains(m.bcc_header, ?) OR EXISTS (SELECT 1 FROM "
+                             "json_each(m.rcpt_tos) r WHERE smtp_contains(r.value, ?) AND "
+                             "instr(lower(m.to_header || ' ' || m.cc_header), lower(r.value)) "
+                             "= 0))";
     const QString subjectCheck = "smtp_contains_uncleaned(m.subject, ?)";
     QTest::newRow("from: address") << "from:alice@example.com" << fromIn + " AND " + fromCheck
                                    << strings({ grams("alice@example.com"), "alice@example.com" });
@@ -514,20 +515,21 @@ void TestSearchQuery::compile_data()
         << "from:alice apple" << in + " AND " + fromCheck + " AND " + textContains
         << strings({ grams("alice") + " AND " + grams("apple"), "alice", "apple" });
     QTest::newRow("cc:") << "cc:bob" << in + " AND " + ccCheck << strings({ "\"bob\"", "bob" });
-    QTest::newRow("bcc:") << "bcc:bob" << in + " AND " + bccCheck << strings({ "\"bob\"", "bob" });
+    QTest::newRow("bcc:") << "bcc:bob" << in + " AND " + bccCheck
+                          << strings({ "\"bob\"", "bob", "bob" });
     QTest::newRow("reply-to:") << "Reply-To:bob" << in + " AND " + replyToCheck
                                << strings({ "\"bob\"", "bob" });
     QTest::newRow("addressed:") << "addressed:bob"
                                 << in + " AND (" + fromCheck + " OR " + toCheck + " OR " + ccCheck
             + " OR " + replyToCheck + " OR " + bccCheck + ")"
-                                << strings({ "\"bob\"", "bob", "bob", "bob", "bob", "bob" });
+                                << strings({ "\"bob\"", "bob", "bob", "bob", "bob", "bob", "bob" });
     QTest::newRow("message-id:: the column alone")
         << "message-id:abc@x"
         << "smtp_contains(m.message_id, ?)" << strings({ "abc@x" });
     QTest::newRow("-cc:") << "-cc:bob"
                           << "NOT " + ccCheck << strings({ "bob" });
     QTest::newRow("!bcc:") << "!bcc:bob"
-                           << "NOT " + bccCheck << strings({ "bob" });
+                           << "NOT " + bccCheck << strings({ "bob", "bob" });
     QTest::newRow("subject: phrase") << "subject:\"weekly report\"" << in + " AND " + subjectCheck
                                      << strings({ grams("weekly report"), "weekly report" });
     QTest::newRow("subject: short, the column alone")

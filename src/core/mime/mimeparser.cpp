@@ -342,6 +342,7 @@ void readHeaders(GMimeMessage *message, MimeParsedMessage *result)
     result->from = addresses(message, GMIME_ADDRESS_TYPE_FROM, "From");
     result->to = addresses(message, GMIME_ADDRESS_TYPE_TO, "To");
     result->cc = addresses(message, GMIME_ADDRESS_TYPE_CC, "Cc");
+    result->bcc = addresses(message, GMIME_ADDRESS_TYPE_BCC, "Bcc");
     result->replyTo = addresses(message, GMIME_ADDRESS_TYPE_REPLY_TO, "Reply-To");
     result->dateHeader = header(object, "Date");
     if (GDateTime *date = g_mime_message_get_date(message))

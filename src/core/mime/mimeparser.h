@@ -19,6 +19,7 @@ struct MimeParsedMessage
     QString from; // decoded, as displayed: "Alice <alice@example.com>"
     QString to; // decoded, comma separated
     QString cc;
+    QString bcc; // a Bcc header, which a sender's client usually leaves out
     QString replyTo;
     QString dateHeader; // as written, decoded
     QDateTime date; // parsed Date header (UTC); invalid when missing or unparsable

@@ -18,13 +18,14 @@
 //
 //   word            the message's search text contains it, both cleaned (below): the full-text
 //                   columns joined by spaces, in their order: subject; From, envelope sender,
-//                   Reply-To; To, Cc, envelope recipients; text body; attachment names, then
+//                   Reply-To; To, Cc, envelope recipients, Bcc; text body; attachment names, then
 //                   the HTML body as a reader sees it (when the text body does not say it)
 //   subject:X       the decoded Subject contains X (taken as it is: not cleaned)
 //   from:X          the decoded From header contains X, both cleaned
 //   to:X  cc:X      the decoded To / Cc header contains X, both cleaned
 //   reply-to:X      the decoded Reply-To header contains X, both cleaned
-//   bcc:X           an envelope recipient that no To or Cc header names contains X, cleaned
+//   bcc:X           the decoded Bcc header, or an envelope recipient that no To or Cc header
+//                   names, contains X, both cleaned
 //   addressed:X     any of from:, to:, cc:, bcc:, reply-to: matches X
 //   message-id:X    the Message-ID (without <>) contains X, both cleaned
 //   has:attachment  (or has:attachments) the message has attachments
@@ -368,10 +369,12 @@ QString contains(QLatin1String column)
     return QStringLiteral("smtp_contains(%1, ?)").arg(column);
 }
 
-// Envelope recipients that no To or Cc header names (Mailpit's Bcc), one of them containing ?.
+// Mailpit's Bcc (http-api.md §3.1) contains ?: the Bcc header, or one of the envelope recipients
+// that no To or Cc header names. Binds the value twice.
 const QLatin1String bccContains(
-    "EXISTS (SELECT 1 FROM json_each(m.rcpt_tos) r WHERE smtp_contains(r.value, ?) "
-    "AND instr(lower(m.to_header || ' ' || m.cc_header), lower(r.value)) = 0)");
+    "(smtp_contains(m.bcc_header, ?) OR EXISTS (SELECT 1 FROM json_each(m.rcpt_tos) r WHERE "
+    "smtp_contains(r.value, ?) AND instr(lower(m.to_header || ' ' || m.cc_header), "
+    "lower(r.value)) = 0))");
 
 // The header filter's check on its own columns, and how many times it binds the value.
 std::pair<QString, int> headerCheck(Key key)
@@ -386,7 +389,7 @@ std::pair<QString, int> headerCheck(Key key)
     case Key::ReplyTo:
         return { contains(QLatin1String("m.reply_to")), 1 };
     case Key::Bcc:
-        return { QString(bccContains), 1 };
+        return { QString(bccContains), 2 };
     case Key::MessageId:
         return { contains(QLatin1String("m.message_id")), 1 };
     case Key::Addressed:
@@ -395,7 +398,7 @@ std::pair<QString, int> headerCheck(Key key)
                          contains(QLatin1String("m.to_header")),
                          contains(QLatin1String("m.cc_header")),
                          contains(QLatin1String("m.reply_to")), QString(bccContains)),
-            5 };
+            6 };
     default:
         break;
     }

@@ -159,9 +159,9 @@ struct IndexStatements
     explicit IndexStatements(QSqlDatabase &db)
     {
         ok = update.prepare(db,
-                 "UPDATE messages SET cc_header = ?, reply_to = ?, date_header = ?, "
-                 "message_id = ?, has_attachments = ?, parse_failed = ?, attachments = ?, "
-                 "parts = ?, findings = ? WHERE id = ? AND unindexed <> 0",
+                 "UPDATE messages SET cc_header = ?, bcc_header = ?, reply_to = ?, "
+                 "date_header = ?, message_id = ?, has_attachments = ?, parse_failed = ?, "
+                 "attachments = ?, parts = ?, findings = ? WHERE id = ? AND unindexed <> 0",
                  &error)
             // Last for each message, once its HTML and text rows are in: a reader of ":memory:"
             // (read_uncommitted) sees the transaction half-written, and a message marked
@@ -382,8 +382,12 @@ bool SmtpMessageStorePrivate::indexPending(
             m.sender = m.parsed.from + QLatin1Char(' ') + mailFrom;
             if (!m.parsed.replyTo.isEmpty())
                 m.sender += QLatin1Char(' ') + m.parsed.replyTo;
+            // The recipients column: To, Cc, a Bcc header and the envelope's (what to:, cc:,
+            // bcc: and addressed: look for).
             m.recipients = m.parsed.to + QLatin1Char(' ') + m.parsed.cc + QLatin1Char(' ')
                 + rcptTos.join(QLatin1Char(' '));
+            if (!m.parsed.bcc.isEmpty())
+                m.recipients += QLatin1Char(' ') + m.parsed.bcc;
             batch.push_back(std::move(m));
             giveWayWhileFresh(batch.back(), &indexerGaveWayAt);
         }
@@ -424,15 +428,16 @@ bool writeIndexedMessage(IndexStatements &st, const IndexedMessage &m, QString *
     auto text = [](const QString &s) { return s.isNull() ? QStringLiteral("") : s; };
     const MimeParsedMessage &p = m.parsed;
     st.update.bind(0, text(p.cc));
-    st.update.bind(1, text(p.replyTo));
-    st.update.bind(2, text(p.dateHeader));
-    st.update.bind(3, text(p.messageId));
-    st.update.bind(4, p.hasAttachments());
-    st.update.bind(5, p.parseFailed);
-    st.update.bind(6, StoreEncoding::attachments(p.rootPart()));
-    st.update.bind(7, StoreEncoding::parts(p.rootPart()));
-    st.update.bind(8, StoreEncoding::checks(p.checks));
-    st.update.bind(9, m.id);
+    st.update.bind(1, text(p.bcc));
+    st.update.bind(2, text(p.replyTo));
+    st.update.bind(3, text(p.dateHeader));
+    st.update.bind(4, text(p.messageId));
+    st.update.bind(5, p.hasAttachments());
+    st.update.bind(6, p.parseFailed);
+    st.update.bind(7, StoreEncoding::attachments(p.rootPart()));
+    st.update.bind(8, StoreEncoding::parts(p.rootPart()));
+    st.update.bind(9, StoreEncoding::checks(p.checks));
+    st.update.bind(10, m.id);
     if (!st.update.exec(error))
         return false;
     if (st.update.changes() <= 0)

@@ -381,6 +381,17 @@ const char *const schemaV14[] = {
     "INSERT INTO search_text_stale (id) SELECT id FROM message_html",
 };
 
+// Version 15: a Bcc header, decoded as Cc is, which bcc: and addressed: check (http-api.md §3.2:
+// "a Bcc name or address", where §3.1's Bcc has the header's addresses and the envelope-only
+// recipients). Before, only the envelope-only recipients were looked at, so the name of a Bcc
+// header, or an address it has that was no recipient, was never found, though the API's Bcc
+// shows them. Added empty: mail an older version indexed is found by its envelope alone, as
+// before (reading every message's header again at the open of a store of a million would take
+// minutes; most senders' clients leave the header out).
+const char *const schemaV15[] = {
+    "ALTER TABLE messages ADD COLUMN bcc_header TEXT NOT NULL DEFAULT ''",
+};
+
 template<size_t N>
 bool applyAll(QSqlDatabase &db, const char *const (&statements)[N], QString *errorString)
 {
@@ -780,6 +791,10 @@ bool prepare(QSqlDatabase &db, QString *errorString)
         ok = ok && applyAll(db, schemaV13, errorString);
     if (*version < 14)
         ok = ok && applyUnlessPresent(db, tableCount("search_text_stale"), schemaV14, errorString);
+    if (*version < 15)
+        ok = ok
+            && applyUnlessPresent(
+                db, columnCount("messages", "bcc_header"), schemaV15, errorString);
     ok = ok
         && exec(db, QStringLiteral("PRAGMA application_id = %1").arg(applicationId), errorString)
         && exec(db, QStringLiteral("PRAGMA user_version = %1").arg(currentVersion), errorString);

@@ -30,6 +30,7 @@ constexpr int applicationId = 0x534D5452;
 // 13: - the triggers that counted each inserted message in (the writer counts a commit's mail).
 // 14: the HTML body as it reads in the search text (c4, after the attachment names);
 //     - messages_words (the word index: searches match substrings of any length).
+// 15: + messages.bcc_header (bcc: and the search text read a Bcc header too).
 constexpr int currentVersion = SmtpMessageStore::schemaVersion;
 
 // A sort key of SmtpMessageStore::summaries() as SQL over the messages table (no alias), with
