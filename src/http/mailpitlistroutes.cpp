@@ -45,20 +45,6 @@ qint64 limitOf(const HttpRequest &request)
     return ok && limit >= 0 ? limit : defaultLimit;
 }
 
-// Mailpit's reading of a query, with the zone of ?tz= (an unknown zone is ignored, as there).
-SmtpSearchOptions searchOptions(const HttpRequest &request)
-{
-    SmtpSearchOptions options;
-    options.lenient = true;
-    const QString tz = request.queryItem(QStringLiteral("tz")).trimmed();
-    if (!tz.isEmpty()) {
-        const QTimeZone zone(tz.toUtf8());
-        if (zone.isValid())
-            options.timeZone = zone;
-    }
-    return options;
-}
-
 QList<MailpitSearchPages::Item> summaryItems(
     const SmtpMessageStore &store, const QList<SmtpMessageSummary> &page)
 {
@@ -295,7 +281,7 @@ void addMailpitListRoutes(HttpRouter &router, const MailpitContext &context)
                 const QString query = request.queryItem(QStringLiteral("query")).trimmed();
                 if (query.isEmpty())
                     return HttpResponse::text(400, QStringLiteral("Error: no search query"));
-                const SmtpSearchOptions options = searchOptions(request);
+                const SmtpSearchOptions options = mailpitSearchOptions(request);
                 const qint64 start = startOf(request);
                 const qint64 limit = limitOf(request); // 0: none (Mailpit)
                 if (pages && start == 0 && limit > 0 && !MailpitReadCache::asksAboutDays(request))
@@ -327,7 +313,7 @@ void addMailpitListRoutes(HttpRouter &router, const MailpitContext &context)
         const QString query = request.queryItem(QStringLiteral("query")).trimmed();
         if (query.isEmpty())
             return HttpResponse::text(400, QStringLiteral("Error: no search query"));
-        store->removeMatching(query, searchOptions(request));
+        store->removeMatching(query, mailpitSearchOptions(request));
         wrote();
         return HttpResponse::ok();
     });
@@ -351,7 +337,7 @@ void addMailpitListRoutes(HttpRouter &router, const MailpitContext &context)
                 400, QStringLiteral("You may specify either IDs or a search query, not both"));
         bool ok = true;
         if (!search.isEmpty())
-            ok = store->setReadMatching(search, read, searchOptions(request)) >= 0;
+            ok = store->setReadMatching(search, read, mailpitSearchOptions(request)) >= 0;
         else if (hasIds)
             ok = ids.isEmpty() || store->setRead(ids, read);
         else // neither, or IDs: [] (cypress-mailpit's "all")

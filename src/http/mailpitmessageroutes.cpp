@@ -12,7 +12,47 @@
 
 #include <QHash>
 #include <QPointer>
+#include <QTimeZone>
 #include <QUrl>
+
+SmtpSearchOptions mailpitSearchOptions(const HttpRequest &request)
+{
+    SmtpSearchOptions options;
+    options.lenient = true;
+    const QString tz = request.queryItem(QStringLiteral("tz")).trimmed();
+    if (!tz.isEmpty()) {
+        const QTimeZone zone(tz.toUtf8());
+        if (zone.isValid())
+            options.timeZone = zone;
+    }
+    return options;
+}
+
+qint64 mailpitMessageId(
+    const SmtpMessageStore &store, const HttpRequest &request, HttpResponse *error)
+{
+    const QString text = request.parameter(QStringLiteral("id"));
+    if (text == QLatin1String("latest")) {
+        const QString query = request.queryItem(QStringLiteral("query"));
+        QString errorString;
+        const QList<SmtpMessageSummary> newest
+            = store.summariesAt(query.isNull() ? QString() : query.trimmed(), 0, 1,
+                mailpitSearchOptions(request), &errorString);
+        if (!errorString.isEmpty()) {
+            *error = HttpResponse::text(400, errorString);
+            return 0;
+        }
+        if (newest.isEmpty()) {
+            *error = HttpResponse::text(404, QStringLiteral("Message not found"));
+            return 0;
+        }
+        return newest.constFirst().id;
+    }
+    const qint64 id = MailpitJson::storeId(text);
+    if (id == 0)
+        *error = HttpResponse::notFound();
+    return id;
+}
 
 namespace {
 
@@ -32,29 +72,8 @@ const QByteArray partPolicy = viewPolicy + "; sandbox";
 bool resolveId(
     const MailpitContext &context, const HttpRequest &request, qint64 *id, HttpResponse *error)
 {
-    const QString text = request.parameter(QStringLiteral("id"));
-    if (text == QLatin1String("latest")) {
-        const QString query = request.queryItem(QStringLiteral("query"));
-        QString errorString;
-        const QList<SmtpMessageSummary> newest = context.store->summaries(
-            query.isNull() ? QString() : query.trimmed(), 0, 1, &errorString);
-        if (!errorString.isEmpty()) {
-            *error = HttpResponse::text(400, errorString);
-            return false;
-        }
-        if (newest.isEmpty()) {
-            *error = HttpResponse::text(404, QStringLiteral("Message not found"));
-            return false;
-        }
-        *id = newest.constFirst().id;
-        return true;
-    }
-    *id = MailpitJson::storeId(text);
-    if (*id == 0) {
-        *error = HttpResponse::notFound();
-        return false;
-    }
-    return true;
+    *id = mailpitMessageId(*context.store, request, error);
+    return *id > 0;
 }
 
 // The stored message a route's {id} names; nullopt with the answer to give when none.

@@ -23,16 +23,13 @@ void addMailpitReleaseRoute(
         [store, relay](HttpRequest &request) -> HttpResponse {
             if (!store)
                 return HttpResponse::text(503, QStringLiteral("no message store"));
-            // The message first: an unknown ID is 404 whatever else is wrong.
-            const QString idText = request.parameter(QStringLiteral("id"));
-            qint64 id = 0;
-            if (idText == QLatin1String("latest")) {
-                const QList<SmtpMessageSummary> newest = store->summaries(QString(), 0, 1);
-                id = newest.isEmpty() ? 0 : newest.constFirst().id;
-            } else {
-                id = MailpitJson::storeId(idText);
-            }
-            if (id <= 0 || !store->message(id))
+            // The message first: an unknown ID is 404 whatever else is wrong. "latest" with
+            // ?query= is the newest message that matches, as for the other routes of a message.
+            HttpResponse unknown = HttpResponse::notFound();
+            const qint64 id = mailpitMessageId(*store, request, &unknown);
+            if (id <= 0)
+                return unknown;
+            if (!store->message(id))
                 return HttpResponse::notFound();
 
             QJsonParseError parseError;

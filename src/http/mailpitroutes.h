@@ -6,6 +6,8 @@
 #include "httpworkerpool.h"
 #include "smtpreceiverhttp_global.h"
 
+#include <smtpmessagestore.h>
+
 #include <QDateTime>
 #include <QString>
 
@@ -15,6 +17,16 @@ class MailpitReadCache;
 class SmtpMessageStore;
 class SmtpServer;
 class SmtpRelay;
+
+// Mailpit's reading of a search query (lenient: values it cannot read are ignored), with the zone
+// of ?tz= (an unknown zone is ignored, as there).
+SMTPRECEIVERHTTP_TEST_EXPORT SmtpSearchOptions mailpitSearchOptions(const HttpRequest &request);
+// The store id a route's {id} names: a message's ID, or "latest", the newest message (with
+// ?query=, the newest that matches it, read as the search route reads it). 0 with the answer to
+// give (404, or 400 for a query that cannot be read) when it names none. Whether a message of
+// that id exists is the caller's to find out.
+SMTPRECEIVERHTTP_TEST_EXPORT qint64 mailpitMessageId(
+    const SmtpMessageStore &store, const HttpRequest &request, HttpResponse *error);
 
 // What the routes work on. The store is required; the server is optional (without it the send
 // API stores straight into the store, and the statistics read 0).

@@ -30,25 +30,23 @@ private:
     qint64 m_nodemailer = 0;
     qint64 m_plain = 0;
 
-    HttpResponse get(const QByteArray &target)
+    HttpResponse request(
+        const QByteArray &method, const QByteArray &target, const QByteArray &body = QByteArray())
     {
         HttpRequest request;
-        request.method = "GET";
+        request.method = method;
         request.target = target;
         const qsizetype question = target.indexOf('?');
         request.path = question < 0 ? target : target.left(question);
         if (question >= 0)
             request.query.setQuery(QString::fromUtf8(target.mid(question + 1)));
-        return m_router.dispatch(request);
-    }
-    HttpResponse post(const QByteArray &target, const QByteArray &body)
-    {
-        HttpRequest request;
-        request.method = "POST";
-        request.target = target;
-        request.path = target;
         request.body = body;
         return m_router.dispatch(request);
+    }
+    HttpResponse get(const QByteArray &target) { return request("GET", target); }
+    HttpResponse post(const QByteArray &target, const QByteArray &body)
+    {
+        return request("POST", target, body);
     }
     // Makes the relay usable; nothing listens at its address, and no test gets as far as it.
     void configureRelay()
@@ -119,6 +117,11 @@ private Q_SLOTS:
         const HttpResponse none = get("/api/v1/message/latest?query=nomatchanywhere");
         QCOMPARE(none.status, 404);
         QCOMPARE(none.body, QByteArray("Message not found"));
+        // The query is read as the search route reads it: a date it cannot read is ignored.
+        QCOMPARE(json(get("/api/v1/message/latest?query=nodemailer%20before:someday"))
+                     .value("ID")
+                     .toString(),
+            QString::number(m_nodemailer));
         // latest works on every route of a message.
         QCOMPARE(get("/api/v1/message/latest/raw").body, m_store->rawData(m_plain));
         QCOMPARE(get("/api/v1/message/latest/headers?query=nodemailer").status, 200);
@@ -202,6 +205,16 @@ private Q_SLOTS:
         QCOMPARE(off.status, 400);
         QCOMPARE(off.body, QByteArray("no relay is configured"));
         QCOMPARE(post(path(m_plain, "/release"), "{").status, 400);
+        // latest with a query is the newest message that matches it, as on the other routes.
+        configureRelay();
+        const HttpResponse noMatch
+            = post("/api/v1/message/latest/release?query=nomatchanywhere", to);
+        QCOMPARE(noMatch.status, 404);
+        QCOMPARE(noMatch.body, QByteArray("Message not found"));
+        QCOMPARE(post("/api/v1/message/latest/release?query=nodemailer",
+                     R"({"To":["a@elsewhere.test"]})")
+                     .status,
+            400); // found, and then the recipient refused
         // latest of an empty store is no message either.
         QVERIFY(m_store->clear());
         QCOMPARE(post("/api/v1/message/latest/release", to).status, 404);
