@@ -205,6 +205,8 @@ private Q_SLOTS:
     void partContent_data();
     void partContent();
     void noMime();
+    void inboxHeadersAreTheParsesOwn_data();
+    void inboxHeadersAreTheParsesOwn();
     void brokenInput_data();
     void brokenInput();
     void mutatedInputKeepsInvariants();
@@ -783,6 +785,55 @@ void TestMimeParser::noMime()
     QVERIFY(message.attachments().isEmpty());
     QVERIFY(!message.hasAttachments());
     QVERIFY(message.checks.isEmpty());
+}
+
+void TestMimeParser::inboxHeadersAreTheParsesOwn_data()
+{
+    QTest::addColumn<QByteArray>("raw");
+    QTest::addColumn<QString>("subject");
+    QTest::addColumn<QString>("from");
+    QTest::addColumn<QString>("to");
+    QTest::newRow("plain") << crlf("From: Alice <a@x.test>\nTo: b@x.test\nSubject: Hi\n\nBody\n")
+                           << "Hi"
+                           << "Alice <a@x.test>"
+                           << "b@x.test";
+    // Two From (and To) lines: the first of each, as Mailpit reads them; GMime's address list
+    // has both.
+    QTest::newRow("two From lines") << crlf(
+        "From: First <a@x.test>\nTo: b@x.test\nFrom: second@x.test\nTo: c@x.test\n"
+        "Subject: Twice\n\nBody\n") << "Twice"
+                                    << "First <a@x.test>"
+                                    << "b@x.test";
+    // A bare CR inside a header's value, which GMime keeps in its raw value.
+    QTest::newRow("a bare CR in the subject")
+        << QByteArray("From: a@x.test\r\nTo: b@x.test\r\nSubject: one\rtwo\r\n\r\nBody\r\n")
+        << "onetwo"
+        << "a@x.test"
+        << "b@x.test";
+    QTest::newRow("folded, encoded")
+        << crlf("From: =?UTF-8?B?SsO8cmdlbg==?= <j@x.test>\nTo: b@x.test\n"
+                "Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\n =?UTF-8?Q?_aus_K=C3=B6ln?=\n\nBody\n")
+        << QStringLiteral("Grüße aus Köln") << QStringLiteral("Jürgen <j@x.test>") << "b@x.test";
+    QTest::newRow("none") << crlf("X-Only: this\n\nBody\n") << QString() << QString() << QString();
+}
+
+// What the inbox shows before the indexer has passed a message (inboxHeaders(), committed with
+// the 250) is what the parse finds afterwards: the subject, From and To, read the same way.
+void TestMimeParser::inboxHeadersAreTheParsesOwn()
+{
+    QFETCH(QByteArray, raw);
+    QFETCH(QString, subject);
+    QFETCH(QString, from);
+    QFETCH(QString, to);
+    const MimeInboxHeaders inbox = MimeParser::inboxHeaders(raw);
+    const MimeParsedMessage parsed = MimeParser::parse(raw, false);
+    QVERIFY(!parsed.parseFailed);
+    QCOMPARE(inbox.subject, subject);
+    QCOMPARE(inbox.from, from);
+    QCOMPARE(inbox.to, to);
+    QCOMPARE(parsed.subject, subject);
+    QCOMPARE(parsed.from, from);
+    QCOMPARE(parsed.to, to);
 }
 
 void TestMimeParser::brokenInput_data()

@@ -305,24 +305,19 @@ QString addressesFrom(const QByteArray &raw)
     return text;
 }
 
-QString addresses(GMimeMessage *message, GMimeAddressType type, const char *name)
+// The first header of that name in the message's header block, in display form. The parse and
+// the inbox (inboxHeaders(), before the parse) both read the headers they share so, from the
+// bytes, and so agree: GMime's own list of a message's addresses joined every header of the name
+// (two From lines: both, where the inbox had the first, as Mailpit has), and its raw values keep
+// a bare CR that the inbox's reading drops.
+QString addressHeader(const QByteArray &raw, const char *name)
 {
-    QString text;
-    const QByteArray joined
-        = MimeInternal::joinBase64Words(rawHeaderValue(GMIME_OBJECT(message), name));
-    if (!joined.isEmpty()) {
-        InternetAddressList *list
-            = internet_address_list_parse(MimeInternal::headerOptions(), joined.constData());
-        if (list) {
-            appendAddresses(list, &text, 0);
-            g_object_unref(list);
-        }
-    } else if (InternetAddressList *list = g_mime_message_get_addresses(message, type)) {
-        appendAddresses(list, &text, 0);
-    }
-    if (text.isEmpty()) // not an address list GMime understands: the decoded text as written
-        text = header(GMIME_OBJECT(message), name);
-    return text;
+    return addressesFrom(MimeHeaders::rawHeader(raw, name));
+}
+
+QString subjectHeader(const QByteArray &raw)
+{
+    return MimeHeaders::decodeText(MimeHeaders::rawHeader(raw, "Subject")).trimmed();
 }
 
 QString stripAngles(QString id)
@@ -333,17 +328,15 @@ QString stripAngles(QString id)
     return id;
 }
 
-void readHeaders(GMimeMessage *message, MimeParsedMessage *result)
+void readHeaders(const QByteArray &raw, GMimeMessage *message, MimeParsedMessage *result)
 {
     GMimeObject *object = GMIME_OBJECT(message);
-    const char *rawSubject = rawHeaderValue(object, "Subject");
-    result->subject = rawSubject ? MimeInternal::decodeHeaderText(rawSubject).trimmed()
-                                 : fromUtf8(g_mime_message_get_subject(message)).trimmed();
-    result->from = addresses(message, GMIME_ADDRESS_TYPE_FROM, "From");
-    result->to = addresses(message, GMIME_ADDRESS_TYPE_TO, "To");
-    result->cc = addresses(message, GMIME_ADDRESS_TYPE_CC, "Cc");
-    result->bcc = addresses(message, GMIME_ADDRESS_TYPE_BCC, "Bcc");
-    result->replyTo = addresses(message, GMIME_ADDRESS_TYPE_REPLY_TO, "Reply-To");
+    result->subject = subjectHeader(raw);
+    result->from = addressHeader(raw, "From");
+    result->to = addressHeader(raw, "To");
+    result->cc = addressHeader(raw, "Cc");
+    result->bcc = addressHeader(raw, "Bcc");
+    result->replyTo = addressHeader(raw, "Reply-To");
     result->dateHeader = header(object, "Date");
     if (GDateTime *date = g_mime_message_get_date(message))
         result->date = QDateTime::fromSecsSinceEpoch(g_date_time_to_unix(date), Qt::UTC);
@@ -570,7 +563,7 @@ MimeParsedMessage parse(const QByteArray &raw, bool eightBitDeclared)
 
     const GRef<GMimeMessage> message = parseWithGMime(raw, &warnings);
     if (message) {
-        readHeaders(message.get(), &result);
+        readHeaders(raw, message.get(), &result);
         readParts(message.get(), &result, &broken, &facts.hasHtmlBody, &facts.hasTextBody);
         broken.addParserWarnings(warnings, raw);
     } else {
@@ -587,10 +580,9 @@ MimeInboxHeaders inboxHeaders(const QByteArray &raw)
 {
     MimeInternal::ensureGMime();
     MimeInboxHeaders result;
-    const QByteArray subject = MimeHeaders::rawHeader(raw, "Subject");
-    result.subject = MimeHeaders::decodeText(subject).trimmed();
-    result.from = addressesFrom(MimeHeaders::rawHeader(raw, "From"));
-    result.to = addressesFrom(MimeHeaders::rawHeader(raw, "To"));
+    result.subject = subjectHeader(raw);
+    result.from = addressHeader(raw, "From");
+    result.to = addressHeader(raw, "To");
     // No Content-Type is text/plain. A multipart/mixed message nearly always carries a file;
     // alternative and related ones nearly never do (the parse decides either way).
     const QByteArray type = MimeHeaders::rawHeader(raw, "Content-Type").trimmed().toLower();
