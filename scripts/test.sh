@@ -3,8 +3,8 @@
 #   0. every C++ file formatted as .clang-format says (scripts/check-format.sh);
 #   1. GCC build, warnings as errors, the whole CTest suite;
 #   2. clang build with AddressSanitizer + UBSan, the whole suite again, then the libFuzzer
-#      targets (SMTP session, HTTP request parser, send API, MIME parsing) for FUZZ_SECONDS
-#      (default 80) in all, from their seed corpora;
+#      targets (SMTP session, HTTP request parser, send API, MIME parsing, search language)
+#      for FUZZ_SECONDS (default 100) in all, from their seed corpora;
 #   3. the library installed into a temporary prefix and the two examples (Qt Widgets, Qt Quick)
 #      built against it, each with its test;
 #   4. the install checked (desktop entry, metainfo, manual page, expected files), then a Debian
@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 jobs=$(nproc)
-fuzz_seconds=${FUZZ_SECONDS:-80}
+fuzz_seconds=${FUZZ_SECONDS:-100}
 
 step() { printf '\n== %s ==\n' "$*"; }
 
@@ -51,16 +51,18 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$root/tests/sanitizer/lsan.supp:print_suppressions=0
 ctest --test-dir build/ci-asan --no-tests=error --output-on-failure -j "$jobs"
 
-# The fuzzing time is shared: half to the SMTP session, the rest in three to the HTTP request
-# parser, the send API's JSON parser and message builder, and the MIME parsing of stored mail.
-smtp_fuzz_seconds=$((fuzz_seconds / 2))
-http_fuzz_seconds=$((fuzz_seconds / 6))
-send_fuzz_seconds=$((fuzz_seconds / 6))
-mime_fuzz_seconds=$((fuzz_seconds - smtp_fuzz_seconds - http_fuzz_seconds - send_fuzz_seconds))
+# The fuzzing time is shared: 15 % each to the HTTP request parser, the send API's JSON parser and
+# message builder, the MIME parsing of stored mail and the search language, the rest to the SMTP
+# session.
+http_fuzz_seconds=$((fuzz_seconds * 15 / 100))
+send_fuzz_seconds=$http_fuzz_seconds
+mime_fuzz_seconds=$http_fuzz_seconds
+search_fuzz_seconds=$http_fuzz_seconds
+smtp_fuzz_seconds=$((fuzz_seconds - 4 * http_fuzz_seconds))
 step "fuzzing the SMTP session for ${smtp_fuzz_seconds}s"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/smtp" "$work/http" "$work/send" "$work/mime"
+mkdir -p "$work/smtp" "$work/http" "$work/send" "$work/mime" "$work/search"
 build/ci-asan/tests/fuzz/fuzz_smtpsession -max_total_time="$smtp_fuzz_seconds" -max_len=4096 \
   -print_final_stats=1 "$work/smtp" tests/fuzz/corpus 2>&1 | tail -n 12
 step "fuzzing the HTTP request parser for ${http_fuzz_seconds}s"
@@ -73,6 +75,10 @@ build/ci-asan/tests/fuzz/fuzz_mailpitsend -max_total_time="$send_fuzz_seconds" -
 step "fuzzing the MIME parsing of stored mail for ${mime_fuzz_seconds}s"
 build/ci-asan/tests/fuzz/fuzz_mimeparser -max_total_time="$mime_fuzz_seconds" -max_len=8192 \
   -timeout=10 -print_final_stats=1 "$work/mime" tests/fuzz/corpus-mime 2>&1 | tail -n 12
+step "fuzzing the search language for ${search_fuzz_seconds}s"
+build/ci-asan/tests/fuzz/fuzz_searchquery -max_total_time="$search_fuzz_seconds" -max_len=512 \
+  -timeout=10 -dict=tests/fuzz/search.dict -print_final_stats=1 "$work/search" \
+  tests/fuzz/corpus-search 2>&1 | tail -n 12
 
 step "install; build the examples against the installed package and run their tests"
 cmake --install build/ci-gcc --prefix "$work/prefix" > /dev/null

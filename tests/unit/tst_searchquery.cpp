@@ -841,6 +841,11 @@ void TestSearchQuery::errors_data()
                                                             << "before:%2%1" << date;
     QTest::newRow("the first error wins") << "larger:big is:maybe"
                                           << "larger:big" << size;
+    // A quoted term may hold a line end or a NUL; the message stays one line.
+    QTest::newRow("control characters shown as U+FFFD")
+        << QString("is:\"may\nbe\"") << QString("is:\"may\uFFFDbe\"") << "is:";
+    QTest::newRow("a NUL shown as U+FFFD")
+        << QStringLiteral("before:\"a\0b\"") << QString::fromUtf16(u"before:\"a\uFFFDb\"") << date;
 }
 
 void TestSearchQuery::errors()
