@@ -311,7 +311,8 @@ void SmtpClient::send(
         return;
     d->sender = sender;
     d->recipients = recipients;
-    d->message = message;
+    // Only CRLF line ends go out (SmtpClientProtocol::crlfLineEnds()): SIZE counts them so too.
+    d->message = SmtpClientProtocol::crlfLineEnds(message);
     d->start();
 }
 

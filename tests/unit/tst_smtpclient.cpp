@@ -139,6 +139,8 @@ private Q_SLOTS:
     void parseSeveralReplies();
     void dotStuffed_data();
     void dotStuffed();
+    void crlfLineEnds_data();
+    void crlfLineEnds();
     void authResponses();
     void extensions();
 
@@ -146,6 +148,7 @@ private Q_SLOTS:
     void heloFallback();
     void pipelining();
     void tooBigForSizeIsNotSent();
+    void bareLineEndsGoOutAsCrlf();
     void authMechanisms_data();
     void authMechanisms();
     void authRefused();
@@ -235,6 +238,26 @@ void TestSmtpClient::parseSeveralReplies()
     reply.code = 550;
     reply.lines = QStringList { "5.1.1 no\x01such", " user " };
     QCOMPARE(reply.toString(), QString("550 5.1.1 no?such user"));
+}
+
+void TestSmtpClient::crlfLineEnds_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QByteArray>("expected");
+    QTest::newRow("CRLF as it is") << QByteArray("a\r\nb\r\n") << QByteArray("a\r\nb\r\n");
+    QTest::newRow("bare LF") << QByteArray("a\nb\n") << QByteArray("a\r\nb\r\n");
+    QTest::newRow("bare CR") << QByteArray("a\rb") << QByteArray("a\r\nb");
+    QTest::newRow("CR CR LF") << QByteArray("a\r\r\nb") << QByteArray("a\r\n\r\nb");
+    QTest::newRow("LF first, CR last") << QByteArray("\na\r") << QByteArray("\r\na\r\n");
+    QTest::newRow("LF CR") << QByteArray("a\n\rb") << QByteArray("a\r\n\r\nb");
+    QTest::newRow("empty") << QByteArray() << QByteArray();
+}
+
+void TestSmtpClient::crlfLineEnds()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QByteArray, expected);
+    QCOMPARE(SmtpClientProtocol::crlfLineEnds(text), expected);
 }
 
 void TestSmtpClient::dotStuffed_data()
@@ -355,6 +378,27 @@ void TestSmtpClient::tooBigForSizeIsNotSent()
     QVERIFY2(result.errorString.contains("over the server's SIZE limit of 20 (552 5.3.4)"),
         qPrintable(result.errorString));
     QCOMPARE(server.commands, (QList<QByteArray> { "EHLO localhost", "QUIT" }));
+}
+
+// A stored message keeps the bare LFs it came with; sent on as they are, "\n.\r\n" ends the
+// message for a relay that takes LF as a line end, and the rest runs as its commands (SMTP
+// smuggling). Only CRLF goes out, and the dot of that line is stuffed; SIZE counts the CRLFs.
+void TestSmtpClient::bareLineEndsGoOutAsCrlf()
+{
+    FakeServer server;
+    server.replies["EHLO"] = "250-fake.test\n250 SIZE 1000";
+    SmtpClient client;
+    const QByteArray smuggling = "Subject: hi\r\n\r\nhello\n.\r\nMAIL FROM:<ceo@bank.test>\r\n"
+                                 "RCPT TO:<victim@z.test>\r\nDATA\r\nbare\rCR\r\n";
+    const SmtpClientResult result
+        = run(client, server, { QStringLiteral("b@example.test") }, smuggling);
+    QVERIFY2(result.ok, qPrintable(result.errorString));
+    QCOMPARE(server.data,
+        QByteArray("Subject: hi\r\n\r\nhello\r\n..\r\nMAIL FROM:<ceo@bank.test>\r\n"
+                   "RCPT TO:<victim@z.test>\r\nDATA\r\nbare\r\nCR\r\n.\r\n"));
+    QVERIFY(!server.data.chopped(3).contains("\r\n.\r\n"));
+    QCOMPARE(server.commands.at(1),
+        "MAIL FROM:<a@example.test> SIZE=" + QByteArray::number(smuggling.size() + 2));
 }
 
 void TestSmtpClient::authMechanisms_data()

@@ -91,6 +91,34 @@ bool offers(const QList<QByteArray> &extensions, QByteArrayView keyword, QByteAr
     return false;
 }
 
+QByteArray crlfLineEnds(QByteArrayView text)
+{
+    qsizetype bare = 0; // bare CRs and LFs
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        if (text.at(i) == '\r' && (i + 1 == text.size() || text.at(i + 1) != '\n'))
+            ++bare;
+        else if (text.at(i) == '\n' && (i == 0 || text.at(i - 1) != '\r'))
+            ++bare;
+    }
+    if (bare == 0) // the usual message: as it is
+        return text.toByteArray();
+    QByteArray result;
+    result.reserve(text.size() + bare);
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char c = text.at(i);
+        if (c == '\r') {
+            result += "\r\n";
+            if (i + 1 < text.size() && text.at(i + 1) == '\n')
+                ++i;
+        } else if (c == '\n') {
+            result += "\r\n";
+        } else {
+            result += c;
+        }
+    }
+    return result;
+}
+
 QByteArray dotStuffed(QByteArrayView text)
 {
     QByteArray result;
