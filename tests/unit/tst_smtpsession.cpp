@@ -1690,26 +1690,33 @@ void TestSmtpSession::verify_data()
     QTest::addColumn<QString>("address"); // of the Verify event; empty: no event
     QTest::addColumn<bool>("accept");
     QTest::addColumn<QByteArray>("reply");
-
-    const SmtpReply rejected = SmtpReply::rejection(550, {});
+    QTest::addColumn<int>("rejectedWith"); // the code the recipient's rule answers
     QTest::newRow("mailbox accepted")
         << QByteArray("VRFY alice@example.com\r\n") << QStringLiteral("alice@example.com") << true
         << QByteArray("252 2.1.5 Cannot VRFY user, but will accept message for "
-                      "alice@example.com\r\n");
+                      "alice@example.com\r\n")
+        << 550;
     QTest::newRow("path unwrapped")
         << QByteArray("VRFY <alice@example.com>\r\n") << QStringLiteral("alice@example.com") << true
-        << wire(SmtpReply::verifyAccepted("alice@example.com"));
+        << wire(SmtpReply::verifyAccepted("alice@example.com")) << 550;
     QTest::newRow("user name") << QByteArray("VRFY alice\r\n") << QStringLiteral("alice") << true
-                               << wire(SmtpReply::verifyAccepted("alice"));
+                               << wire(SmtpReply::verifyAccepted("alice")) << 550;
     QTest::newRow("rejected") << QByteArray("VRFY bob@example.com\r\n")
                               << QStringLiteral("bob@example.com") << false
-                              << QByteArray("550 5.1.1 Mailbox unavailable\r\n");
+                              << QByteArray("550 5.1.1 Mailbox unavailable\r\n") << 550;
+    // VRFY has no temporary failure: a rule's 450 says 550 there (RFC 5321 4.3.2).
+    QTest::newRow("rejected for now")
+        << QByteArray("VRFY bob@example.com\r\n") << QStringLiteral("bob@example.com") << false
+        << QByteArray("550 5.1.1 Mailbox unavailable\r\n") << 450;
+    QTest::newRow("rejected with 553")
+        << QByteArray("VRFY bob@example.com\r\n") << QStringLiteral("bob@example.com") << false
+        << wire(SmtpReply::rejection(553, "no")) << 553;
     QTest::newRow("bad path") << QByteArray("VRFY <bob@\r\n") << QString() << false
-                              << wire(SmtpReply::badRecipientSyntax());
+                              << wire(SmtpReply::badRecipientSyntax()) << 550;
     QTest::newRow("junk after path") << QByteArray("VRFY <a@b.example> x\r\n") << QString() << false
-                                     << wire(SmtpReply::badRecipientSyntax());
+                                     << wire(SmtpReply::badRecipientSyntax()) << 550;
     QTest::newRow("null path") << QByteArray("VRFY <>\r\n") << QString() << false
-                               << wire(SmtpReply::badRecipientSyntax());
+                               << wire(SmtpReply::badRecipientSyntax()) << 550;
 }
 
 void TestSmtpSession::verify()
@@ -1718,6 +1725,7 @@ void TestSmtpSession::verify()
     QFETCH(QString, address);
     QFETCH(bool, accept);
     QFETCH(QByteArray, reply);
+    QFETCH(int, rejectedWith);
 
     Client c;
     if (address.isEmpty()) {
@@ -1734,7 +1742,7 @@ void TestSmtpSession::verify()
     if (accept)
         c->acceptRecipient(address);
     else
-        c->rejectRecipient(SmtpReply::rejection(550, {}));
+        c->rejectRecipient(SmtpReply::rejection(rejectedWith, rejectedWith == 553 ? "no" : ""));
     QCOMPARE(c.take(), reply + wire(SmtpReply::ok()));
 }
 

@@ -387,7 +387,10 @@ void SmtpSession::rejectRecipient(const SmtpReply &rejection)
     if (m_state != State::WaitRecipient)
         return;
     m_state = State::Command;
-    reply(rejection);
+    // VRFY has no temporary failure but 421 (RFC 5321 4.3.2: 550, 551, 553, 502, 504): a rule's
+    // 4xx (a recipient to try again later) says "no such mailbox" there.
+    const bool temporary = rejection.code >= 400 && rejection.code < 500 && rejection.code != 421;
+    reply(m_verifying && temporary ? SmtpReply::rejection(550, {}) : rejection);
     process();
 }
 
