@@ -2,12 +2,15 @@
 // format is in smtprulesjson.cpp.
 #include "smtprules.h"
 
+#include "protocol/smtpaddress.h"
 #include "smtpmessage.h"
 
 #include <QRandomGenerator>
+
 #include <QRegularExpression>
 #include <QSharedData>
 #include <QVarLengthArray>
+#include <algorithm>
 
 namespace {
 
@@ -194,6 +197,13 @@ void SmtpRuleData::refreshError()
                     .arg(mailbox);
     } else if (action == SmtpRule::Action::Rewrite && rewriteTo.isEmpty()) {
         error = QStringLiteral("rewrite without \"to\"");
+    } else if (action == SmtpRule::Action::Rewrite
+        && std::any_of(rewriteTo.cbegin(), rewriteTo.cend(),
+            [](QChar c) { return c.category() == QChar::Other_Control; })) {
+        // It lands in rcpttos, the Maildir's Delivered-To line and a relay's RCPT TO: a line
+        // end there would be a header line of its own. (What else makes no mailbox is refused
+        // when a recipient is rewritten to it: decide().)
+        error = QStringLiteral("\"to\" holds a control character");
     } else if (action == SmtpRule::Action::Rewrite && regex
         && maxGroupReference > re.captureCount()) {
         error = QStringLiteral("\"to\" refers to \\%1 but the regular expression has %2 group(s)")
@@ -544,6 +554,20 @@ QStringList SmtpRuleSet::relayRecipients(const QStringList &recipients) const
     return relayed;
 }
 
+namespace {
+
+constexpr int InvalidRewriteCode = 553; // RFC 5321: mailbox name not allowed
+
+// A mailbox as RCPT TO takes it (UTF-8 allowed), nothing before or after it.
+bool isMailbox(const QString &address)
+{
+    const QByteArray path = '<' + address.toUtf8() + '>';
+    const SmtpPath parsed = SmtpPath::parse(path, SmtpPath::Kind::ForwardPath, true);
+    return parsed.isValid() && parsed.consumed == path.size() && !parsed.mailbox.isEmpty();
+}
+
+} // namespace
+
 SmtpRuleDecision SmtpRuleSet::decide(const QString &address) const
 {
     SmtpRuleDecision decision;
@@ -554,11 +578,24 @@ SmtpRuleDecision SmtpRuleSet::decide(const QString &address) const
         if (!rule.isValid())
             continue; // a rule that cannot be used never matches
         switch (rule.action()) {
-        case SmtpRule::Action::Rewrite:
+        case SmtpRule::Action::Rewrite: {
             if (!rule.mailbox().isEmpty() && rule.matches(decision.address))
                 decision.mailbox = rule.mailbox();
-            decision.address = rule.rewrite(decision.address);
+            const QString rewritten = rule.rewrite(decision.address);
+            // What a rewrite makes is a recipient as if the client had sent it: a group that
+            // took no part, or one that holds a space, can make something that is none, and the
+            // address goes into the Maildir's Delivered-To and to a relay.
+            if (rewritten != decision.address && !isMailbox(rewritten)) {
+                decision.address = rewritten;
+                decision.accepted = false;
+                decision.code = InvalidRewriteCode;
+                decision.message = QStringLiteral("Rewritten address is not a valid mailbox");
+                decision.ruleIndex = int(i);
+                return decision;
+            }
+            decision.address = rewritten;
             break;
+        }
         case SmtpRule::Action::Accept:
             if (rule.matches(decision.address)) {
                 decision.ruleIndex = int(i);
