@@ -293,31 +293,43 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
         if (name.size() > 1 && !o.given.contains(name))
             o.given.append(name);
     SmtpServerConfig &server = o.server;
-    // Where to listen: --smtp (or the default), then --smtps.
+    // Where to listen: one listener per --smtp and --smtps, in the order given across the two
+    // (the readiness line lists them so). values() keeps the order of one option's values only;
+    // optionNames() has every option found, in order, so it says which flag came when. Without
+    // --smtp the default listener stays, first.
     QList<SmtpListenerConfig> listeners = server.listeners();
     if (parser.isSet(smtp))
         listeners.clear();
-    for (const auto &[option, implicitTls] :
-        { std::pair { &smtp, false }, std::pair { &smtps, true } }) {
-        const QStringList values = parser.values(*option);
-        for (const QString &value : values) {
-            // ADDR:PORT=MAILBOX: neither an address nor a port holds "=".
-            const qsizetype equals = value.indexOf(QLatin1Char('='));
-            SmtpListenerConfig listener;
-            QString error;
-            if (!SmtpListenerConfig::fromString(
-                    equals < 0 ? value : value.left(equals), implicitTls, &listener, &error))
-                return fail(QStringLiteral("--%1: %2").arg(option->names().constLast(), error));
-            if (equals >= 0) {
-                const QString name = value.mid(equals + 1);
-                if (!SmtpMessage::isValidMailboxName(name))
-                    return fail(tr("--%1: '%2' is not a mailbox name (1-64 characters of A-Z a-z "
-                                   "0-9 . _ -)")
-                                    .arg(option->names().constLast(), name));
-                listener.setMailbox(name);
-            }
-            listeners.append(listener);
+    const QStringList smtpValues = parser.values(smtp);
+    const QStringList smtpsValues = parser.values(smtps);
+    qsizetype smtpNext = 0;
+    qsizetype smtpsNext = 0;
+    for (const QString &name : parser.optionNames()) {
+        const bool implicitTls = name == smtps.names().constFirst();
+        if (!implicitTls && name != smtp.names().constFirst())
+            continue;
+        const QCommandLineOption *option = implicitTls ? &smtps : &smtp;
+        qsizetype &next = implicitTls ? smtpsNext : smtpNext;
+        const QStringList &values = implicitTls ? smtpsValues : smtpValues;
+        if (next >= values.size())
+            break; // cannot happen: a name found is a value given
+        const QString &value = values.at(next++);
+        // ADDR:PORT=MAILBOX: neither an address nor a port holds "=".
+        const qsizetype equals = value.indexOf(QLatin1Char('='));
+        SmtpListenerConfig listener;
+        QString error;
+        if (!SmtpListenerConfig::fromString(
+                equals < 0 ? value : value.left(equals), implicitTls, &listener, &error))
+            return fail(QStringLiteral("--%1: %2").arg(option->names().constLast(), error));
+        if (equals >= 0) {
+            const QString mailboxName = value.mid(equals + 1);
+            if (!SmtpMessage::isValidMailboxName(mailboxName))
+                return fail(tr("--%1: '%2' is not a mailbox name (1-64 characters of A-Z a-z "
+                               "0-9 . _ -)")
+                                .arg(option->names().constLast(), mailboxName));
+            listener.setMailbox(mailboxName);
         }
+        listeners.append(listener);
     }
     server.setListeners(listeners);
     server.setMailboxFromAuth(parser.isSet(mailboxFromAuth));

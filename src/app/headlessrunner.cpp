@@ -31,19 +31,22 @@ bool HeadlessRunner::start()
     // The TLS files can be read now that the application object exists.
     if (const QString problem = checkServerOptions(o.server); !problem.isEmpty())
         return fail(problem);
-    // The store comes first: it gives the message its id, and the 250 waits for its commit.
     m_store = std::make_unique<SmtpMessageStore>();
     if (!m_store->open(o.database.isEmpty() ? SmtpMessageStore::defaultPath() : o.database))
         return fail(QStringLiteral("--database: %1").arg(m_store->errorString()));
     m_store->setMaxMessagesPerMailbox(o.max); // --max: per mailbox (one mailbox: the store)
-    m_server.addMessageSink(m_store.get());
-    m_server.setSpoolDirectory(m_store->spoolDirectory());
+    // The Maildir before the store: the store lists a message (inbox, HTTP API, its WebSocket) as
+    // soon as it commits, so it comes last, once nothing after it can refuse the message. A
+    // Maildir write that fails then leaves no trace; a store that fails has the file taken back
+    // from new. The store still gives the message its id, and the 250 waits for both.
     if (!o.maildir.isEmpty()) {
         m_maildir = std::make_unique<SmtpMaildirSink>(o.maildir);
         if (!m_maildir->open())
             return fail(QStringLiteral("--maildir: %1").arg(m_maildir->errorString()));
         m_server.addMessageSink(m_maildir.get());
     }
+    m_server.addMessageSink(m_store.get());
+    m_server.setSpoolDirectory(m_store->spoolDirectory());
 
     raiseOpenFileLimit();
     auto *signals = new UnixSignals(this);

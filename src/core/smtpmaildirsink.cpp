@@ -24,6 +24,7 @@ struct Job
 {
     SmtpMessage message;
     SmtpMessageSink::Completion done;
+    QByteArray retracted; // set: not a delivery but the removal of this file in new
 };
 
 QString systemError(int error)
@@ -73,8 +74,10 @@ public:
     std::thread worker;
 
     void run();
-    // Writes one file into tmp and moves it into new; "" on success, else why not.
-    QString writeOne(const SmtpMessage &message);
+    // Writes one file into tmp and moves it into new (*path: where); "" on success, else why not.
+    QString writeOne(const SmtpMessage &message, QByteArray *path);
+    // Removes a file writeOne() put into new; "" on success, else why not.
+    static QString removeOne(const QByteArray &path);
     QByteArray uniqueName();
 };
 
@@ -141,7 +144,26 @@ void SmtpMaildirSink::deliver(const SmtpMessage &message, Completion done)
             done(SmtpSinkResult::failure(QStringLiteral("Maildir sink is not open")));
             return;
         }
-        d->queue.push_back({ message, std::move(done) });
+        d->queue.push_back({ message, std::move(done), {} });
+    }
+    d->wake.notify_one();
+}
+
+void SmtpMaildirSink::retract(
+    const SmtpMessage &message, const SmtpSinkResult &kept, Completion done)
+{
+    const QByteArray path = QFile::encodeName(kept.location);
+    if (path.isEmpty()) { // not one of this sink's deliveries: nothing here to take back
+        done(SmtpSinkResult::success());
+        return;
+    }
+    {
+        std::lock_guard lock(d->mutex);
+        if (!d->worker.joinable() || d->stopping) {
+            done(SmtpSinkResult::failure(QStringLiteral("Maildir sink is not open")));
+            return;
+        }
+        d->queue.push_back({ message, std::move(done), path });
     }
     d->wake.notify_one();
 }
@@ -189,7 +211,7 @@ QByteArray SmtpMaildirSinkPrivate::uniqueName()
         + hostTag;
 }
 
-QString SmtpMaildirSinkPrivate::writeOne(const SmtpMessage &message)
+QString SmtpMaildirSinkPrivate::writeOne(const SmtpMessage &message, QByteArray *path)
 {
     const QByteArray root = QFile::encodeName(directory);
     const QByteArray name = uniqueName();
@@ -218,6 +240,15 @@ QString SmtpMaildirSinkPrivate::writeOne(const SmtpMessage &message)
         return QStringLiteral("cannot move %1 into new: %2")
             .arg(QFile::decodeName(tmpPath), systemError(renameError));
     }
+    *path = newPath;
+    return {};
+}
+
+QString SmtpMaildirSinkPrivate::removeOne(const QByteArray &path)
+{
+    if (::unlink(path.constData()) != 0)
+        return QStringLiteral("cannot remove %1: %2")
+            .arg(QFile::decodeName(path), systemError(errno));
     return {};
 }
 
@@ -234,23 +265,35 @@ void SmtpMaildirSinkPrivate::run()
             batch.swap(queue);
         }
         QList<QString> errors;
+        QList<QByteArray> paths;
         errors.reserve(qsizetype(batch.size()));
-        bool anyWritten = false;
+        paths.reserve(qsizetype(batch.size()));
+        bool anyChanged = false;
         for (const Job &job : batch) {
-            errors.append(writeOne(job.message));
-            anyWritten = anyWritten || errors.constLast().isEmpty();
+            QByteArray path = job.retracted;
+            errors.append(path.isEmpty() ? writeOne(job.message, &path) : removeOne(path));
+            paths.append(path);
+            anyChanged = anyChanged || errors.constLast().isEmpty();
         }
-        // One directory sync makes every rename of this batch durable.
+        // One directory sync makes every rename (and removal) of this batch durable.
         const bool synced
-            = !anyWritten || syncDirectory(QFile::encodeName(directory + QStringLiteral("/new")));
+            = !anyChanged || syncDirectory(QFile::encodeName(directory + QStringLiteral("/new")));
         for (size_t i = 0; i < batch.size(); ++i) {
             QString error = errors.at(qsizetype(i));
-            if (error.isEmpty() && !synced)
+            if (error.isEmpty() && !synced) {
                 error = QStringLiteral("cannot sync %1/new").arg(directory);
+                // A message refused is not kept: its file goes.
+                if (batch[i].retracted.isEmpty())
+                    ::unlink(paths.at(qsizetype(i)).constData());
+            }
             if (!error.isEmpty())
                 qCWarning(lcSmtpSink) << "Maildir:" << error;
-            batch[i].done(
-                error.isEmpty() ? SmtpSinkResult::success() : SmtpSinkResult::failure(error));
+            SmtpSinkResult result = SmtpSinkResult::success();
+            if (!error.isEmpty())
+                result = SmtpSinkResult::failure(error);
+            else if (batch[i].retracted.isEmpty())
+                result.location = QFile::decodeName(paths.at(qsizetype(i)));
+            batch[i].done(result);
         }
     }
 }

@@ -25,7 +25,13 @@ public:
     QString errorString() const;
     QString directory() const;
 
+    // Answers once the file is in new and the directory synced; the result's location is the
+    // file's path.
     void deliver(const SmtpMessage &message, Completion done) override;
+    // Removes the file kept.location names (a sink after this one refused the message), on the
+    // worker thread, the directory synced. It fails when the file is gone or was moved (a mail
+    // reader took it into cur).
+    void retract(const SmtpMessage &message, const SmtpSinkResult &kept, Completion done) override;
 
     // The bytes written for a message (also what a test compares a file with).
     static QByteArray fileContent(const SmtpMessage &message);

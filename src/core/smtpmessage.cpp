@@ -253,3 +253,8 @@ QDebug operator<<(QDebug debug, const SmtpMessage &message)
 }
 
 SmtpMessageSink::~SmtpMessageSink() = default;
+
+void SmtpMessageSink::retract(const SmtpMessage &, const SmtpSinkResult &, Completion done)
+{
+    done(SmtpSinkResult::success());
+}

@@ -154,6 +154,11 @@ public:
 
     // SmtpMessageSink: answers after the commit, with the message's id in the store.
     void deliver(const SmtpMessage &message, Completion done) override;
+    // SmtpMessageSink: removes the message kept.id (a sink after the store refused it), in order
+    // with incoming mail; answers once that has committed. It was listed meanwhile:
+    // messagesRemoved() and countChanged() follow its messagesAdded() as for any removal. A
+    // message pruned to make room for it stays gone.
+    void retract(const SmtpMessage &message, const SmtpSinkResult &kept, Completion done) override;
     // Stores these messages in one transaction, all or none (an import); their ids in order,
     // empty with errorString when nothing was stored. messagesAdded() follows as for mail.
     QList<qint64> storeAll(const QList<SmtpMessage> &messages, QString *errorString = nullptr);

@@ -353,10 +353,11 @@ void SmtpServerPrivate::deliverFrom(qsizetype index, const SmtpMessage &message,
         return;
     }
     QPointer<SmtpServer> server(q);
-    sinks.at(index)->deliver(
-        message, [this, server, index, message, done](const SmtpSinkResult &result) {
+    SmtpMessageSink *sink = sinks.at(index);
+    sink->deliver(
+        message, [this, server, sink, index, message, done](const SmtpSinkResult &result) {
             // Sinks may answer from their own thread; continue on the server's.
-            auto next = [this, server, index, message, done, result] {
+            auto next = [this, server, sink, index, message, done, result] {
                 if (!server)
                     return;
                 if (!result.ok) {
@@ -366,17 +367,20 @@ void SmtpServerPrivate::deliverFrom(qsizetype index, const SmtpMessage &message,
                 SmtpMessage updated = message;
                 if (result.id)
                     updated.setId(result.id);
-                if (!result.dataSource) {
-                    deliverFrom(index + 1, updated, done);
-                    return;
-                }
+                // Unwinds through every sink that kept the message: on a later failure each
+                // takes it back before the failure goes on to the one before it, so the 451
+                // leaves once none of them keeps it (a retry would otherwise be kept twice).
                 // The message is read back from where this sink kept it once every sink has it
                 // (the later ones still read the spool, which is at hand).
                 deliverFrom(index + 1, updated,
-                    [done, source = result.dataSource](const SmtpSinkResult &later) {
+                    [this, sink, updated, result, done](const SmtpSinkResult &later) {
+                        if (!later.ok) {
+                            retract(sink, updated, result, [done, later] { done(later); });
+                            return;
+                        }
                         SmtpSinkResult merged = later;
-                        if (merged.ok && !merged.dataSource)
-                            merged.dataSource = source;
+                        if (!merged.dataSource)
+                            merged.dataSource = result.dataSource;
                         done(merged);
                     });
             };
@@ -385,6 +389,39 @@ void SmtpServerPrivate::deliverFrom(qsizetype index, const SmtpMessage &message,
             else if (server)
                 QMetaObject::invokeMethod(server.data(), next, Qt::QueuedConnection);
         });
+}
+
+void SmtpServerPrivate::retract(SmtpMessageSink *sink, const SmtpMessage &message,
+    const SmtpSinkResult &kept, std::function<void()> then)
+{
+    Q_Q(SmtpServer);
+    // A sink removed meanwhile may be gone: it is not asked, and whatever it kept stays.
+    if (!sinks.contains(sink)) {
+        qCWarning(lcSmtpSink) << "message" << message.id()
+                              << "not taken back from a sink removed meanwhile";
+        then();
+        return;
+    }
+    QPointer<SmtpServer> server(q);
+    sink->retract(message, kept, [server, message, then](const SmtpSinkResult &result) {
+        auto next = [server, message, result, then] {
+            if (!server)
+                return;
+            // The 451 is sent all the same: the message is not everywhere it should be, and the
+            // client keeping it for another try is better than a 250 for a message half kept.
+            // What this sink keeps, the retry may then keep again: said here, once.
+            if (!result.ok) {
+                qCWarning(lcSmtpSink) << "message" << message.id()
+                                      << "refused but not taken back:" << result.errorString;
+                Q_EMIT server->errorOccurred(result.errorString);
+            }
+            then();
+        };
+        if (server && QThread::currentThread() == server->thread())
+            next();
+        else if (server)
+            QMetaObject::invokeMethod(server.data(), next, Qt::QueuedConnection);
+    });
 }
 
 void SmtpServerPrivate::messageReceived(const SmtpMessage &message)

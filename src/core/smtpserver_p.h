@@ -72,10 +72,14 @@ public:
         SmtpConnection *connection, SmtpFailureStage stage, const QString &address);
     // Installs rules as those in effect, telling rulesChanged() when they differ.
     void setRulesInEffect(const SmtpRuleSet &next);
-    // Runs the sinks in order, then reports once (on this thread) how it went.
+    // Runs the sinks in order, then reports once (on this thread) how it went. When one fails,
+    // those before it that kept the message take it back, the latest first, before the report.
     void deliver(const SmtpMessage &message, std::function<void(const SmtpSinkResult &)> done);
     void deliverFrom(qsizetype index, const SmtpMessage &message,
         const std::function<void(const SmtpSinkResult &)> &done);
+    // Asks sink to take back what it kept (kept: its answer), then runs then on this thread.
+    void retract(SmtpMessageSink *sink, const SmtpMessage &message, const SmtpSinkResult &kept,
+        std::function<void()> then);
     void messageReceived(const SmtpMessage &message);
     qint64 nextMessageId() { return ++m_lastId; }
 

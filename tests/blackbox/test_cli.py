@@ -4,10 +4,12 @@ import base64
 import json
 import os
 import resource
+import shutil
 import signal
 import socket
 import sys
 import time
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -312,6 +314,37 @@ class RawSmtpTest(harness.ServerTestCase):
         with open(files[0], "rb") as f:
             self.assertEqual(f.read(), b"Return-Path: <a@example.org>\r\n"
                                        b"Delivered-To: <b@example.net>\r\n" + body)
+
+    def test_maildir_failure_keeps_nothing(self):
+        # contract.md: a 451 after DATA means the message was not kept, in the store or the
+        # Maildir, so a client that tries again makes no duplicate.
+        directory = self.make_tempdir()
+        maildir = os.path.join(directory, "md")
+        database = os.path.join(directory, "messages.sqlite")
+        server = self.start_server("--maildir", maildir, "--database", database,
+                                   "--http", "127.0.0.1:0")
+        shutil.rmtree(os.path.join(maildir, "tmp"))  # every Maildir write fails from now on
+        client = self.session(server)
+        for attempt in range(2):
+            r = self.send_message(client, b"Subject: refused\r\n\r\nbody\r\n.\r\n")
+            self.assertEqual((r.code, r.enhanced), (451, "4.3.0"), (attempt, r))
+        os.mkdir(os.path.join(maildir, "tmp"))
+        r = self.send_message(client, b"Subject: kept\r\n\r\nbody\r\n.\r\n")
+        self.assertEqual(r.code, 250, r)
+        # Events come in order: the first is the kept message's, none came for the refused.
+        event = self.assertMessageEvent(server.next_message(), subject="kept")
+        host, port = harness.split_address(server.ready["http"])
+        with urllib.request.urlopen("http://%s:%d/api/v1/messages" % (host, port),
+                                    timeout=harness.IO_TIMEOUT) as response:
+            listed = json.load(response)
+        self.assertEqual([m["ID"] for m in listed["messages"]], [str(event["id"])], listed)
+        self.assertEqual(listed["total"], 1, listed)
+        self.assertEqual(len(harness.maildir_files(maildir)), 1)
+        server.stop()
+        result = harness.run_usage(["--list", "--json", "--database", database])
+        self.assertEqual(result.returncode, 0, result.stderr)
+        stored = [json.loads(line) for line in result.stdout.decode().splitlines()]
+        self.assertEqual([m["id"] for m in stored], [event["id"]], stored)
 
     def test_bdat(self):
         directory = os.path.join(self.make_tempdir(), "md")

@@ -111,6 +111,20 @@ class MailboxesTest(harness.ServerTestCase):
         self.assertEqual(len(lines), len(cases))
         self.assertTrue(all("mailboxes" in line for line in lines), lines)
 
+    def test_listeners_in_the_order_given_across_smtp_and_smtps(self):
+        # --smtps before --smtp: the readiness line lists them so, whatever the flag.
+        server = self.start_server("--smtps", "127.0.0.1:0=secure", "--smtp", "127.0.0.1:0=plain",
+                                   "--database", ":memory:", *harness.tls_args(), smtp=None)
+        listeners = server.ready["listeners"]
+        self.assertEqual([(list(entry)[0], entry["mailbox"]) for entry in listeners],
+                         [("smtps", "secure"), ("smtp", "plain")], server.ready)
+        # "smtp" and "smtps" stay the first of each kind.
+        self.assertEqual(listeners[0]["smtps"], server.ready["smtps"])
+        self.assertEqual(listeners[1]["smtp"], server.ready["smtp"])
+        # Each port routes as listed: the plain one to "plain".
+        self.send(server.port, "a@x.test")
+        self.assertEqual(server.next_message()["mailboxes"], ["plain"])
+
     def test_auth_user_without_the_flag_is_no_mailbox(self):
         server = self.start("--auth-accept-any")
         port = harness.split_address(server.ready["listeners"][1]["smtp"])[1]

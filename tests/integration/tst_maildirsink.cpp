@@ -5,11 +5,13 @@
 
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <atomic>
+#include <functional>
 
 class TestMaildirSink : public QObject
 {
@@ -20,6 +22,7 @@ private Q_SLOTS:
     void manyMessagesOneFileEach();
     void refusesUnwritableDirectory();
     void deliverBeforeOpenFails();
+    void retractRemovesTheFile();
     void workerThreadIsNamed();
 };
 
@@ -33,12 +36,12 @@ SmtpMessage sample(const QByteArray &data)
     return m;
 }
 
-// Delivers and waits (the sink answers from its worker thread).
-SmtpSinkResult deliverAndWait(SmtpMaildirSink &sink, const SmtpMessage &m)
+// Asks the sink and waits (it answers from its worker thread).
+SmtpSinkResult answerOf(const std::function<void(SmtpMessageSink::Completion)> &ask)
 {
     std::atomic<bool> done { false };
     SmtpSinkResult result;
-    sink.deliver(m, [&](const SmtpSinkResult &r) {
+    ask([&](const SmtpSinkResult &r) {
         result = r;
         done = true;
     });
@@ -48,6 +51,11 @@ SmtpSinkResult deliverAndWait(SmtpMaildirSink &sink, const SmtpMessage &m)
     if (!done.load())
         return SmtpSinkResult::failure(QStringLiteral("no answer within 5 s"));
     return result;
+}
+
+SmtpSinkResult deliverAndWait(SmtpMaildirSink &sink, const SmtpMessage &m)
+{
+    return answerOf([&](SmtpMessageSink::Completion done) { sink.deliver(m, std::move(done)); });
 }
 } // namespace
 
@@ -113,6 +121,39 @@ void TestMaildirSink::deliverBeforeOpenFails()
         QVERIFY(!r.ok);
     });
     QVERIFY(called);
+}
+
+void TestMaildirSink::retractRemovesTheFile()
+{
+    // What a server asks when a sink after this one refused the message: the file goes.
+    QTemporaryDir dir;
+    SmtpMaildirSink sink(dir.path());
+    QVERIFY(sink.open());
+    const SmtpMessage m = sample("Subject: x\r\n\r\nx\r\n");
+    const SmtpSinkResult kept = deliverAndWait(sink, m);
+    QVERIFY(kept.ok);
+    const QDir delivered(dir.filePath(QStringLiteral("new")));
+    QCOMPARE(delivered.entryList(QDir::Files).size(), 1);
+    QCOMPARE(kept.location, delivered.filePath(delivered.entryList(QDir::Files).constFirst()));
+    const SmtpSinkResult other = deliverAndWait(sink, m);
+    QVERIFY(other.ok);
+    QVERIFY(other.location != kept.location);
+
+    const auto retract = [&](const SmtpSinkResult &what) {
+        return answerOf(
+            [&](SmtpMessageSink::Completion done) { sink.retract(m, what, std::move(done)); });
+    };
+    const SmtpSinkResult taken = retract(kept);
+    QVERIFY2(taken.ok, qPrintable(taken.errorString));
+    QCOMPARE(
+        delivered.entryList(QDir::Files), QStringList { QFileInfo(other.location).fileName() });
+    // Gone already (a mail reader moved it into cur): a failure that names the file.
+    const SmtpSinkResult again = retract(kept);
+    QVERIFY(!again.ok);
+    QVERIFY2(again.errorString.contains(kept.location), qPrintable(again.errorString));
+    // Nothing this sink kept (no location): nothing to do.
+    QVERIFY(retract(SmtpSinkResult::success(7)).ok);
+    QCOMPARE(delivered.entryList(QDir::Files).size(), 1);
 }
 
 void TestMaildirSink::workerThreadIsNamed()

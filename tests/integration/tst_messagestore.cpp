@@ -4,10 +4,12 @@
 #include "sqltesthelpers.h"
 #include "threadnames.h"
 
+#include <smtpmaildirsink.h>
 #include <smtpmessagestore.h>
 #include <smtpserver.h>
 #include <store/storesqlite.h>
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QMutex>
@@ -24,6 +26,19 @@
 #include <thread>
 
 namespace {
+
+// Refuses every message, as a Maildir on a full disk would.
+class RefusingSink : public SmtpMessageSink
+{
+public:
+    void deliver(const SmtpMessage &, Completion done) override
+    {
+        done(SmtpSinkResult::failure(QStringLiteral("disk on fire")));
+    }
+};
+
+// The reply after DATA that says "not kept, try again".
+const QByteArray tryAgain("451 4.3.0 Local error in processing, try again later\r\n");
 
 SmtpMessage makeMessage(const QByteArray &subject, const QByteArray &body = "hello\r\n")
 {
@@ -179,6 +194,8 @@ private Q_SLOTS:
     void refusesForeignFiles_data();
     void refusesForeignFiles();
     void fullDatabaseAnswers451();
+    void laterSinkFailureTakesTheMessageBack();
+    void storeFailureTakesTheMaildirFileBack();
     void notOpenFails();
     void threadsAreNamed();
 };
@@ -1032,6 +1049,92 @@ void TestMessageStore::fullDatabaseAnswers451()
     QCOMPARE(SmtpTestClient::code(client.data("Subject: retry\r\n\r\nx\r\n")), 250);
     QCOMPARE(s.count(), before + 1);
     server.removeMessageSink(&s);
+}
+
+void TestMessageStore::laterSinkFailureTakesTheMessageBack()
+{
+    // The store commits, then a sink after it refuses: the client hears 451, so the store must
+    // not keep the message (each retry would add one). Whoever listed it on messagesAdded()
+    // hears of its removal, in that order, and its id is never given again.
+    QTemporaryDir dir;
+    SmtpMessageStore s;
+    QVERIFY(s.open(dir.filePath("retract.sqlite")));
+    RefusingSink refusing;
+    SmtpServer server;
+    server.addMessageSink(&s);
+    server.addMessageSink(&refusing);
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    QSignalSpy received(&server, &SmtpServer::message);
+    QSignalSpy pruned(&s, &SmtpMessageStore::messagesPruned);
+    QStringList seen; // what the store told, in order: +id added, -id removed
+    connect(&s, &SmtpMessageStore::messagesAdded, this, [&seen](const QList<qint64> &ids) {
+        for (qint64 id : ids)
+            seen.append(QStringLiteral("+%1").arg(id));
+    });
+    connect(&s, &SmtpMessageStore::messagesRemoved, this, [&seen](const QList<qint64> &ids) {
+        for (qint64 id : ids)
+            seen.append(QStringLiteral("-%1").arg(id));
+    });
+    const quint64 changesBefore = s.nonAdditiveChanges();
+
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        SmtpTestClient client;
+        QVERIFY(client.connectTo(quint16(server.serverPort())));
+        QCOMPARE(
+            client.sendMail("a@x.test", { "b@x.test" }, "Subject: refused\r\n\r\nx\r\n"), tryAgain);
+        // Gone by the time of the 451, as the file has it.
+        QCOMPARE(s.count(), 0);
+        QVERIFY(s.summaries({}, 0, 10).isEmpty());
+    }
+    QTRY_COMPARE(seen.size(), 4);
+    QCOMPARE(seen, QStringList({ "+1", "-1", "+2", "-2" }));
+    QCOMPARE(pruned.count(), 0); // a removal, not pruning
+    QCOMPARE(received.count(), 0);
+    QCOMPARE(
+        s.nonAdditiveChanges() - changesBefore, quint64(4)); // two removals, each before and after
+
+    server.removeMessageSink(&refusing);
+    SmtpTestClient client;
+    QVERIFY(client.connectTo(quint16(server.serverPort())));
+    QCOMPARE(client.sendMail("a@x.test", { "b@x.test" }, "Subject: kept\r\n\r\nx\r\n"),
+        QByteArray("250 2.0.0 OK: queued as 3\r\n"));
+    QCOMPARE(s.count(), 1);
+    QCOMPARE(s.summaries({}, 0, 10).constFirst().subject, QStringLiteral("kept"));
+    server.removeMessageSink(&s);
+}
+
+void TestMessageStore::storeFailureTakesTheMaildirFileBack()
+{
+    // The Maildir first, then a store that cannot grow: the 451 leaves no file in new.
+    QTemporaryDir dir;
+    SmtpMaildirSink maildir(dir.filePath("md"));
+    QVERIFY(maildir.open());
+    SmtpMessageStore s;
+    QVERIFY(s.open(dir.filePath("full.sqlite")));
+    SmtpServer server;
+    server.addMessageSink(&maildir);
+    server.addMessageSink(&s);
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    const QDir delivered(dir.filePath("md/new"));
+
+    SmtpTestClient client;
+    QVERIFY(client.connectTo(quint16(server.serverPort())));
+    QCOMPARE(SmtpTestClient::code(
+                 client.sendMail("a@x.test", { "b@x.test" }, "Subject: ok\r\n\r\nx\r\n")),
+        250);
+    QCOMPARE(delivered.entryList(QDir::Files).size(), 1);
+    s.setMaxDatabaseSize(1); // no room for another page
+    QCOMPARE(SmtpTestClient::code(client.mail("a@x.test")), 250);
+    QCOMPARE(SmtpTestClient::code(client.rcpt("b@x.test")), 250);
+    QByteArray noise(200000, Qt::Uninitialized); // incompressible: it needs pages
+    QRandomGenerator letters(7);
+    for (char &c : noise)
+        c = char('a' + letters.bounded(26));
+    QCOMPARE(client.data("Subject: too much\r\n\r\n" + noise + "\r\n"), tryAgain);
+    QCOMPARE(delivered.entryList(QDir::Files).size(), 1);
+    QCOMPARE(s.count(), 1);
+    server.removeMessageSink(&s);
+    server.removeMessageSink(&maildir);
 }
 
 void TestMessageStore::notOpenFails()

@@ -7,6 +7,8 @@
 #include <smtpserverconfig.h>
 
 #include <QPointer>
+#include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QSslCipher>
 #include <QSslConfiguration>
@@ -62,6 +64,54 @@ public:
     std::vector<std::thread> threads;
 };
 
+// Keeps every message (at a location of its own name) and writes down what it is asked; its
+// retract() fails when told to, and answers from a thread of its own when told to.
+class KeepingSink : public SmtpMessageSink
+{
+public:
+    KeepingSink(const QString &sinkName, QStringList *sinkLog, qint64 sinkId = 0,
+        bool retractionFails = false, bool answersFromAThread = false)
+        : name(sinkName)
+        , log(sinkLog)
+        , assignedId(sinkId)
+        , retractFails(retractionFails)
+        , threaded(answersFromAThread)
+    { }
+    ~KeepingSink() override
+    {
+        for (auto &t : threads)
+            t.join();
+    }
+    void deliver(const SmtpMessage &message, Completion done) override
+    {
+        log->append(QStringLiteral("%1 keeps %2").arg(name).arg(message.id()));
+        SmtpSinkResult kept = SmtpSinkResult::success(assignedId);
+        kept.location = name;
+        done(kept);
+    }
+    void retract(const SmtpMessage &message, const SmtpSinkResult &kept, Completion done) override
+    {
+        log->append(QStringLiteral("%1 takes back %2 from %3")
+                        .arg(name)
+                        .arg(message.id())
+                        .arg(kept.location));
+        const SmtpSinkResult answer = retractFails
+            ? SmtpSinkResult::failure(QStringLiteral("%1 is stuck").arg(name))
+            : SmtpSinkResult::success();
+        if (threaded)
+            threads.emplace_back([answer, done] { done(answer); });
+        else
+            done(answer);
+    }
+
+    const QString name;
+    QStringList *const log;
+    const qint64 assignedId;
+    const bool retractFails;
+    const bool threaded;
+    std::vector<std::thread> threads;
+};
+
 } // namespace
 
 class TestSmtpServer : public QObject
@@ -89,6 +139,7 @@ private Q_SLOTS:
     void idleTimeout();
     void idleTimeoutCountsFromTheLastRead();
     void failingSinkGives451();
+    void failureTakesBackWhatEarlierSinksKept();
     void sinkOnAnotherThread();
     void smtpSmuggling();
     void tooManyErrors();
@@ -468,6 +519,43 @@ void TestSmtpServer::failingSinkGives451()
     // The session is usable afterwards: a new transaction starts cleanly.
     QCOMPARE(SmtpTestClient::code(client.mail("a@x.test")), 250);
     m_server->removeMessageSink(&sink);
+}
+
+void TestSmtpServer::failureTakesBackWhatEarlierSinksKept()
+{
+    // A 451 means "not kept": the sinks before the one that failed take the message back, the
+    // latest first, before the 451 leaves. One whose retract fails (from another thread) is
+    // logged and reported; the others are still asked, and the client still hears 451.
+    QStringList log;
+    KeepingSink first(QStringLiteral("first"), &log, 500);
+    KeepingSink second(QStringLiteral("second"), &log, 0, true, true);
+    FailingSink failing;
+    KeepingSink never(QStringLiteral("never"), &log);
+    const QList<SmtpMessageSink *> sinks { &first, &second, &failing, &never };
+    for (SmtpMessageSink *sink : sinks)
+        m_server->addMessageSink(sink);
+    const auto removeSinks = qScopeGuard([&] {
+        for (SmtpMessageSink *sink : sinks)
+            m_server->removeMessageSink(sink);
+    });
+    QSignalSpy spy(m_server, &SmtpServer::message);
+    QSignalSpy errors(m_server, &SmtpServer::errorOccurred);
+    QTest::ignoreMessage(QtWarningMsg,
+        QRegularExpression(QStringLiteral("^message 500 refused but not taken back: .*second is "
+                                          "stuck")));
+    SmtpTestClient client;
+    QVERIFY(client.connectTo(port()));
+    QCOMPARE(client.sendMail("a@x.test", { "b@x.test" }, simpleBody()),
+        QByteArray("451 4.3.0 Local error in processing, try again later\r\n"));
+    QCOMPARE(log,
+        QStringList({ QStringLiteral("first keeps 1"), QStringLiteral("second keeps 500"),
+            QStringLiteral("second takes back 500 from second"),
+            QStringLiteral("first takes back 500 from first") }));
+    QCOMPARE(spy.count(), 0);
+    QCOMPARE(errors.count(), 2); // the retract that failed, then the refusal
+    QCOMPARE(errors.at(0).at(0).toString(), QStringLiteral("second is stuck"));
+    QCOMPARE(errors.at(1).at(0).toString(), QStringLiteral("disk on fire"));
+    QCOMPARE(m_server->messageCount(), 0);
 }
 
 void TestSmtpServer::sinkOnAnotherThread()

@@ -32,6 +32,7 @@ private Q_SLOTS:
     void messageJson();
     void isoTimeIsQtsIsoDate();
     void mailboxOptions();
+    void listenersInTheOrderGiven();
     void listenersLine();
     void importSplit_data();
     void importSplit();
@@ -382,6 +383,42 @@ void TestCommandLine::mailboxOptions()
             qPrintable(e.text));
         QVERIFY(!e.text.contains('\n'));
     }
+}
+
+void TestCommandLine::listenersInTheOrderGiven()
+{
+    // contract.md: one listener per --smtp or --smtps, in the order given across both flags
+    // (the parser keeps each flag's values in order, not their order between the two).
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QStringList tls { QStringLiteral("--tls-cert"),
+        writeFile(dir, QStringLiteral("c.pem"), testCertificatePem), QStringLiteral("--tls-key"),
+        writeFile(dir, QStringLiteral("k.pem"), testKeyPem) };
+    const CommandLineResult r = parse(tls
+        + QStringList { QStringLiteral("--no-gui"), QStringLiteral("--smtps"),
+            QStringLiteral("127.0.0.1:0=secure"), QStringLiteral("--smtp=127.0.0.1:0=plain"),
+            QStringLiteral("--smtps=[::1]:0"), QStringLiteral("--smtp"),
+            QStringLiteral("[::1]:2526") });
+    QVERIFY2(r.action == CommandLineResult::Action::Run, qPrintable(r.text));
+    QVERIFY2(r.text.isEmpty(), qPrintable(r.text));
+    QList<QString> given;
+    for (const SmtpListenerConfig &listener : r.options.server.listeners())
+        given.append(QStringLiteral("%1%2=%3").arg(
+            listener.isImplicitTls() ? QStringLiteral("s:") : QString(), listener.toString(),
+            listener.mailbox()));
+    QCOMPARE(given,
+        QList<QString>(
+            { QStringLiteral("s:127.0.0.1:0=secure"), QStringLiteral("127.0.0.1:0=plain"),
+                QStringLiteral("s:[::1]:0="), QStringLiteral("[::1]:2526=") }));
+
+    // --smtps alone keeps the default --smtp listener, first.
+    const CommandLineResult alone = parse(tls
+        + QStringList {
+            QStringLiteral("--no-gui"), QStringLiteral("--smtps"), QStringLiteral("127.0.0.1:0") });
+    QVERIFY2(alone.action == CommandLineResult::Action::Run, qPrintable(alone.text));
+    QCOMPARE(alone.options.server.listeners().size(), 2);
+    QCOMPARE(alone.options.server.listeners().at(0), SmtpServerConfig().listeners().constFirst());
+    QVERIFY(alone.options.server.listeners().at(1).isImplicitTls());
 }
 
 void TestCommandLine::listenersLine()

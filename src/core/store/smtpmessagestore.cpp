@@ -322,6 +322,38 @@ void SmtpMessageStore::deliver(const SmtpMessage &message, Completion done)
         d->wake.notify_one();
 }
 
+void SmtpMessageStore::retract(const SmtpMessage &, const SmtpSinkResult &kept, Completion done)
+{
+    Q_D(SmtpMessageStore);
+    const qint64 id = kept.id;
+    // A task of the writer, behind the commit that stored the message, and not waited for here:
+    // the server's thread goes on with other sessions. The writer's connection syncs its
+    // commits (synchronous=FULL): once done hears of it, the removal survives a crash too.
+    StoreJob job;
+    job.task = [d, id, done](QSqlDatabase &db) {
+        QString error;
+        if (d->removeNow(db, { id }, &error)) {
+            done(SmtpSinkResult::success(id));
+            return;
+        }
+        qCWarning(lcSmtpStore) << "cannot remove message" << id
+                               << "refused after its commit:" << error;
+        done(SmtpSinkResult::failure(
+            tr("cannot remove message %1 from the store: %2").arg(QString::number(id), error)));
+    };
+    {
+        std::lock_guard lock(d->mutex);
+        if (d->isOpen && !d->stopping) {
+            d->queue.push_back(std::move(job));
+            job.task = nullptr;
+        }
+    }
+    if (job.task)
+        done(SmtpSinkResult::failure(tr("the message store is closing")));
+    else
+        d->wake.notify_one();
+}
+
 quint64 SmtpMessageStore::nonAdditiveChanges() const
 {
     return d_func()->nonAdditiveChanges.load();
@@ -538,47 +570,61 @@ qint64 SmtpMessageStore::databaseSize() const
         + QFileInfo(d->databaseName + QStringLiteral("-wal")).size();
 }
 
+bool SmtpMessageStorePrivate::removeNow(QSqlDatabase &db, const QList<qint64> &ids, QString *error)
+{
+    const StoreInternal::NonAdditiveChange change(nonAdditiveChanges);
+    QList<qint64> removed;
+    qint64 unreadRemoved = 0;
+    if (!db.transaction()) {
+        *error = db.lastError().text();
+        return false;
+    }
+    // One statement per thousand ids rather than one per id: each statement is a savepoint,
+    // at which FTS5 writes out what it has pending.
+    QSqlQuery del(db);
+    del.prepare(QStringLiteral("DELETE FROM messages WHERE id IN (SELECT value FROM "
+                               "json_each(?)) RETURNING id, is_read"));
+    bool ok = true;
+    for (qsizetype first = 0; ok && first < ids.size(); first += 1000) {
+        QByteArray list = "[";
+        for (qint64 id : ids.mid(first, 1000))
+            list += QByteArray::number(id) + ',';
+        list.back() = ']';
+        del.bindValue(0, QString::fromLatin1(list));
+        ok = del.exec();
+        while (ok && del.next()) {
+            removed.append(del.value(0).toLongLong());
+            unreadRemoved += del.value(1).toBool() ? 0 : 1;
+        }
+        if (!ok)
+            *error = del.lastError().text();
+        del.finish();
+    }
+    if (ok && !db.commit()) {
+        ok = false;
+        *error = db.lastError().text();
+    }
+    if (!ok) {
+        db.rollback();
+        return false;
+    }
+    count -= removed.size();
+    unread -= unreadRemoved;
+    if (!removed.isEmpty())
+        notify([this, removed] {
+            Q_EMIT q->messagesRemoved(removed);
+            Q_EMIT q->countChanged();
+        });
+    return true;
+}
+
 bool SmtpMessageStore::remove(const QList<qint64> &ids)
 {
     Q_D(SmtpMessageStore);
     bool ok = false;
     d->runTask([d, &ids, &ok](QSqlDatabase &db) {
-        const StoreInternal::NonAdditiveChange change(d->nonAdditiveChanges);
-        QList<qint64> removed;
-        qint64 unreadRemoved = 0;
-        if (!db.transaction())
-            return;
-        // One statement per thousand ids rather than one per id: each statement is a savepoint,
-        // at which FTS5 writes out what it has pending.
-        QSqlQuery del(db);
-        del.prepare(QStringLiteral("DELETE FROM messages WHERE id IN (SELECT value FROM "
-                                   "json_each(?)) RETURNING id, is_read"));
-        ok = true;
-        for (qsizetype first = 0; ok && first < ids.size(); first += 1000) {
-            QByteArray list = "[";
-            for (qint64 id : ids.mid(first, 1000))
-                list += QByteArray::number(id) + ',';
-            list.back() = ']';
-            del.bindValue(0, QString::fromLatin1(list));
-            ok = del.exec();
-            while (ok && del.next()) {
-                removed.append(del.value(0).toLongLong());
-                unreadRemoved += del.value(1).toBool() ? 0 : 1;
-            }
-            del.finish();
-        }
-        if (!ok || !db.commit()) {
-            db.rollback();
-            ok = false;
-            return;
-        }
-        d->count -= removed.size();
-        d->unread -= unreadRemoved;
-        if (!removed.isEmpty())
-            d->notify([d, removed] {
-                Q_EMIT d->q->messagesRemoved(removed);
-                Q_EMIT d->q->countChanged();
-            });
+        QString ignored;
+        ok = d->removeNow(db, ids, &ignored);
     });
     return ok;
 }

@@ -270,6 +270,9 @@ public:
     // Every match of the search, in no order (to count, remove or mark them): countSql() by the
     // plan of its newest page.
     StoreSchema::PageSql matchingSql(QSqlDatabase &db, const SearchQuery &search) const;
+    // Removes these messages in one transaction, on the writer's connection db, and tells of it
+    // (messagesRemoved(), countChanged()); false, with *error, when nothing was removed.
+    bool removeNow(QSqlDatabase &db, const QList<qint64> &ids, QString *error);
     bool runTask(std::function<void(QSqlDatabase &)> task);
     void notify(std::function<void()> what);
 
