@@ -54,10 +54,10 @@ bool HeadlessRunner::start()
         SmtpMessageSummary summary = SmtpMessageSummary::fromEnvelope(message);
         summary.subject = message.subject();
         m_printer.message(summary);
-        // An accept rule with "relay": true releases its recipients, after the 250 and without
-        // holding up ingest (the release starts from the event loop).
+        // An accept rule with "relay": true releases the recipients it accepted at RCPT, after
+        // the 250 and without holding up ingest (the release starts from the event loop).
         if (m_relay)
-            m_relay->releaseByRules(message, m_server.rules());
+            m_relay->releaseByRules(message);
     });
 
     if (o.relay.isEnabled()) {

@@ -2,8 +2,8 @@
 // against the allowed pattern, records accepted releases in the store.
 #include "smtprelay.h"
 
+#include "smtpmessage.h"
 #include "smtpmessagestore.h"
-#include "smtprules.h"
 
 #include <QDateTime>
 #include <QRegularExpression>
@@ -221,11 +221,11 @@ SmtpRelayJob *SmtpRelay::release(qint64 messageId, const QStringList &recipients
     return job;
 }
 
-SmtpRelayJob *SmtpRelay::releaseByRules(const SmtpMessage &message, const SmtpRuleSet &rules)
+SmtpRelayJob *SmtpRelay::releaseByRules(const SmtpMessage &message)
 {
     if (!isEnabled())
         return nullptr;
-    const QStringList to = rules.relayRecipients(message.rcptTos());
+    const QStringList to = message.relayRcptTos();
     return to.isEmpty() ? nullptr : release(message.id(), to);
 }
 

@@ -17,7 +17,6 @@
 
 class SmtpMessage;
 class SmtpMessageStore;
-class SmtpRuleSet;
 
 // Where releases go and how. Off (isEnabled() false) until host and port are set.
 struct SMTPRECEIVER_EXPORT SmtpRelayConfig
@@ -99,10 +98,11 @@ public:
     // most four releases (and test messages) talk to the relay at once; the others wait, in
     // the order asked.
     SmtpRelayJob *release(qint64 messageId, const QStringList &recipients);
-    // The automatic release: message (just stored) to those of its recipients that an accept
-    // rule of rules marks relay(), as the rules decided at RCPT. Null when there are none or no
-    // relay is configured.
-    SmtpRelayJob *releaseByRules(const SmtpMessage &message, const SmtpRuleSet &rules);
+    // The automatic release: message (just stored) to its relayRcptTos(), the recipients that
+    // an accept rule with relay() accepted at RCPT (the server notes them as it decides; mail
+    // that no RCPT rule decided has none and is never released here). Null when there are none
+    // or no relay is configured.
+    SmtpRelayJob *releaseByRules(const SmtpMessage &message);
     // Sends a small test message from sender to recipient, to check the configuration; nothing
     // is recorded.
     SmtpRelayJob *sendTestMessage(const QString &sender, const QString &recipient);
