@@ -73,6 +73,12 @@ bool HeadlessRunner::start()
             [this](qint64 id, const QStringList &to, const SmtpClientResult &result) {
                 m_printer.released(id, to, result.ok, result.toString());
             });
+        // A recipient the rules released that the relay may not take (--relay-allowed) is a
+        // failed release to that recipient: said as one, not passed over in silence.
+        connect(m_relay.get(), &SmtpRelay::releaseRefused, this,
+            [this](qint64 id, const QStringList &to, const QString &reason) {
+                m_printer.released(id, to, false, reason);
+            });
     }
     // Injected failures only: a recipient refused by an ordinary rule has never printed a line,
     // and pipelines that read stdout expect the next line after a refusal to be a message.

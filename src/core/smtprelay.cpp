@@ -225,7 +225,19 @@ SmtpRelayJob *SmtpRelay::releaseByRules(const SmtpMessage &message)
 {
     if (!isEnabled())
         return nullptr;
-    const QStringList to = message.relayRcptTos();
+    // Each recipient checked on its own: one outside the allowed pattern must not keep the
+    // others (which a rule released just as much) from their release, nor go unreported.
+    QStringList to;
+    for (const QString &recipient : message.relayRcptTos()) {
+        const QString why = check({ recipient });
+        if (why.isEmpty()) {
+            to.append(recipient);
+            continue;
+        }
+        QTimer::singleShot(0, this, [this, id = message.id(), recipient, why] {
+            Q_EMIT releaseRefused(id, { recipient }, why);
+        });
+    }
     return to.isEmpty() ? nullptr : release(message.id(), to);
 }
 

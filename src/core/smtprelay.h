@@ -100,8 +100,10 @@ public:
     SmtpRelayJob *release(qint64 messageId, const QStringList &recipients);
     // The automatic release: message (just stored) to its relayRcptTos(), the recipients that
     // an accept rule with relay() accepted at RCPT (the server notes them as it decides; mail
-    // that no RCPT rule decided has none and is never released here). Null when there are none
-    // or no relay is configured.
+    // that no RCPT rule decided has none and is never released here). Those that check()
+    // refuses (outside the allowed pattern) are left out and reported by releaseRefused(), one
+    // signal each; the others are released together. Null when none is left or no relay is
+    // configured.
     SmtpRelayJob *releaseByRules(const SmtpMessage &message);
     // Sends a small test message from sender to recipient, to check the configuration; nothing
     // is recorded.
@@ -110,6 +112,10 @@ public:
 Q_SIGNALS:
     // Every release that went to the relay, accepted or not (test messages too, with id 0).
     void released(qint64 messageId, const QStringList &recipients, const SmtpClientResult &result);
+    // A recipient that releaseByRules() left out, and why (check()'s reason); nothing was sent
+    // to it. Emitted from the event loop, never inside releaseByRules(). A release() asked for
+    // directly reports its refusal through its job instead (the HTTP API answers it).
+    void releaseRefused(qint64 messageId, const QStringList &recipients, const QString &reason);
 
 private:
     Q_DECLARE_PRIVATE(SmtpRelay)

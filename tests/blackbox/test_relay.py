@@ -184,6 +184,23 @@ class RelayRuleTest(RelayCase):
         self.assertEqual(ours.next_event()["to"], ["second@r.test"])
         self.assertEqual(target.next_message()["rcpttos"], ["second@r.test"])
 
+    def test_relay_allowed_releases_the_allowed_and_reports_the_others(self):
+        rules = self.write_rules([{"match": "*@r.test", "action": "accept", "relay": True}])
+        target = self.start_server()
+        ours = self.start_relaying(target.port, "--relay-tls", "none", "--rules", rules,
+                                   "--relay-allowed", r"ok.*@r\.test")
+        caught = self.catch(ours, recipients=("ok1@r.test", "no@r.test", "ok2@r.test"))
+        events = sorted((ours.next_event(), ours.next_event()), key=lambda e: e["event"])
+        refused, released = events[0], events[1]
+        self.assertEqual(refused["event"], "releaseFailed", events)
+        self.assertEqual((refused["id"], refused["to"]), (caught["id"], ["no@r.test"]))
+        self.assertEqual(refused["reply"],
+                         "'no@r.test' is not allowed by the relay's allowed pattern")
+        self.assertEqual(released["event"], "released", events)
+        self.assertEqual((released["id"], released["to"]),
+                         (caught["id"], ["ok1@r.test", "ok2@r.test"]))
+        self.assertEqual(target.next_message()["rcpttos"], ["ok1@r.test", "ok2@r.test"])
+
 
 class NoRelayTest(RelayCase):
     def test_no_relay_configured(self):

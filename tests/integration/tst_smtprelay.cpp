@@ -40,6 +40,7 @@ private Q_SLOTS:
     void aBurstTalksToTheRelayFourAtATime();
     void relayRulesReleaseWhatTheyDecidedAtRcpt();
     void mailNoRuleDecidedIsNotReleased();
+    void recipientsOutsideThePatternAreReportedTheOthersReleased();
 
 private:
     qint64 storeOurs();
@@ -335,7 +336,47 @@ void TestSmtpRelay::mailNoRuleDecidedIsNotReleased()
     QTRY_VERIFY_WITH_TIMEOUT(stored && caught.size() == 1, 10000);
     const SmtpMessage message = caught.constFirst().constFirst().value<SmtpMessage>();
     QVERIFY(message.relayRcptTos().isEmpty());
-    QVERIFY(!relay.releaseByRules(message)); // nothing to start
+    QSignalSpy refused(&relay, &SmtpRelay::releaseRefused);
+    QVERIFY(!relay.releaseByRules(message)); // nothing to start, nothing refused
+    QVERIFY(refused.isEmpty());
+}
+
+// --relay-allowed with a rule that releases more than it allows: the allowed recipients are
+// released, each other one is reported (as a failed release is), none passed over in silence.
+void TestSmtpRelay::recipientsOutsideThePatternAreReportedTheOthersReleased()
+{
+    const std::unique_ptr<SmtpServer> ours = catchingServer(R"({ "rules": [
+        { "match": "*@allowed.test", "action": "accept", "relay": true },
+        { "match": "*@other.test", "action": "accept", "relay": true } ] })");
+    QVERIFY(ours);
+    SmtpRelay relay(m_ours);
+    relay.setConfig(relayConfig()); // .*@allowed\.test
+    const SmtpMessage message = catchOverSmtp(ours.get(),
+        { QStringLiteral("ok1@allowed.test"), QStringLiteral("no@other.test"),
+            QStringLiteral("ok2@allowed.test") });
+    QCOMPARE(message.relayRcptTos().size(), 3);
+
+    QSignalSpy released(&relay, &SmtpRelay::released);
+    QSignalSpy refused(&relay, &SmtpRelay::releaseRefused);
+    SmtpRelayJob *job = relay.releaseByRules(message);
+    QVERIFY(job);
+    QVERIFY(refused.isEmpty()); // from the event loop, never inside releaseByRules()
+    QSignalSpy finished(job, &SmtpRelayJob::finished);
+    QVERIFY(finished.wait(10000));
+    QVERIFY2(job->isOk(), qPrintable(job->replyText()));
+    QCOMPARE(m_received.size(), 1);
+    const QStringList allowed { QStringLiteral("ok1@allowed.test"),
+        QStringLiteral("ok2@allowed.test") };
+    QCOMPARE(m_received.constFirst().rcptTos(), allowed);
+    QCOMPARE(released.size(), 1);
+    QCOMPARE(released.constFirst().at(1).toStringList(), allowed);
+
+    QCOMPARE(refused.size(), 1); // queued before the release started, so delivered by now
+    QCOMPARE(refused.constFirst().at(0).toLongLong(), message.id());
+    QCOMPARE(
+        refused.constFirst().at(1).toStringList(), QStringList { QStringLiteral("no@other.test") });
+    QCOMPARE(refused.constFirst().at(2).toString(),
+        QStringLiteral("'no@other.test' is not allowed by the relay's allowed pattern"));
 }
 
 QTEST_GUILESS_MAIN(TestSmtpRelay)
