@@ -152,9 +152,27 @@ bool SmtpRelay::isAddress(const QString &address)
 {
     const qsizetype at = address.lastIndexOf(QLatin1Char('@'));
     return at > 0 && at < address.size() - 1
-        && std::none_of(address.cbegin(), address.cend(),
-            [](QChar c) { return c.isSpace() || c == QLatin1Char('<') || c == QLatin1Char('>'); });
+        && std::none_of(address.cbegin(), address.cend(), [](QChar c) {
+               return c.isSpace() || c.category() == QChar::Other_Control || c == QLatin1Char('<')
+                   || c == QLatin1Char('>');
+           });
 }
+
+namespace {
+
+// A recipient as check() names it: its control characters shown as U+FFFD. It may hold a line
+// end or a NUL as the caller gave it (a JSON string), and the reason is one line (the HTTP
+// API's 400, a JSON event, a log line).
+QString shown(QString address)
+{
+    for (QChar &c : address) {
+        if (c.category() == QChar::Other_Control)
+            c = QChar::ReplacementCharacter;
+    }
+    return address;
+}
+
+} // namespace
 
 bool SmtpRelay::isAllowed(const QString &address) const
 {
@@ -175,10 +193,10 @@ QString SmtpRelay::check(const QStringList &recipients) const
         return QStringLiteral("no recipients");
     for (const QString &recipient : recipients) {
         if (!isAddress(recipient))
-            return QStringLiteral("'%1' is not an address").arg(recipient);
+            return QStringLiteral("'%1' is not an address").arg(shown(recipient));
         if (!isAllowed(recipient))
             return QStringLiteral("'%1' is not allowed by the relay's allowed pattern")
-                .arg(recipient);
+                .arg(shown(recipient));
     }
     return {};
 }

@@ -88,9 +88,10 @@ public:
     // Whether address may be released to (the allowed pattern).
     bool isAllowed(const QString &address) const;
     // Whether address can be a release's recipient at all: something, "@", something, and no
-    // white space or angle brackets (it goes into RCPT TO:<...> as it is).
+    // white space, control characters or angle brackets (it goes into RCPT TO:<...> as it is).
     static bool isAddress(const QString &address);
-    // Why a release to these recipients would be refused before sending, or empty.
+    // Why a release to these recipients would be refused before sending, or empty. One line: a
+    // recipient it names has its control characters shown as U+FFFD.
     QString check(const QStringList &recipients) const;
 
     // Sends stored message messageId to recipients. Safe to call right after the 250 of the
