@@ -57,10 +57,10 @@ bool HeadlessRunner::start()
         SmtpMessageSummary summary = SmtpMessageSummary::fromEnvelope(message);
         summary.subject = message.subject();
         m_printer.message(summary);
-        // An accept rule with "relay": true releases its recipients, after the 250 and without
-        // holding up ingest (the release starts from the event loop).
+        // An accept rule with "relay": true releases the recipients it accepted at RCPT, after
+        // the 250 and without holding up ingest (the release starts from the event loop).
         if (m_relay)
-            m_relay->releaseByRules(message, m_server.rules());
+            m_relay->releaseByRules(message);
     });
 
     if (o.relay.isEnabled()) {
@@ -75,6 +75,12 @@ bool HeadlessRunner::start()
         connect(m_relay.get(), &SmtpRelay::released, this,
             [this](qint64 id, const QStringList &to, const SmtpClientResult &result) {
                 m_printer.released(id, to, result.ok, result.toString());
+            });
+        // A recipient the rules released that the relay may not take (--relay-allowed) is a
+        // failed release to that recipient: said as one, not passed over in silence.
+        connect(m_relay.get(), &SmtpRelay::releaseRefused, this,
+            [this](qint64 id, const QStringList &to, const QString &reason) {
+                m_printer.released(id, to, false, reason);
             });
     }
     // Injected failures only: a recipient refused by an ordinary rule has never printed a line,

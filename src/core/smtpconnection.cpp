@@ -220,9 +220,12 @@ void SmtpConnection::handleEvent(const SmtpEvent &event)
     case SmtpEvent::Type::Recipient:
     case SmtpEvent::Type::Verify:
         m_verifyPending = event.type == SmtpEvent::Type::Verify;
-        // The first recipient of a transaction starts its list of routed mailboxes afresh.
-        if (!m_verifyPending && event.envelope.rcptTo.isEmpty())
+        // The first recipient of a transaction starts its lists of routed mailboxes and of
+        // recipients to release afresh.
+        if (!m_verifyPending && event.envelope.rcptTo.isEmpty()) {
             m_ruleMailboxes.clear();
+            m_relayRecipients.clear();
+        }
         m_server->decideRecipient(this, event);
         break;
     case SmtpEvent::Type::Message:
@@ -250,13 +253,16 @@ void SmtpConnection::startTls()
         m_socket->abort(); // unreachable: STARTTLS is only offered with TLS configured
 }
 
-void SmtpConnection::answerRecipient(
-    bool accepted, const QString &address, const SmtpReply &rejection, const QString &mailbox)
+void SmtpConnection::answerRecipient(bool accepted, const QString &address,
+    const SmtpReply &rejection, const QString &mailbox, bool relay)
 {
     if (m_closing)
         return;
     if (accepted && !m_verifyPending && !mailbox.isEmpty() && !m_ruleMailboxes.contains(mailbox))
         m_ruleMailboxes.append(mailbox);
+    // Noted now, as decided: the stored address alone cannot tell which rule accepted it.
+    if (accepted && !m_verifyPending && relay && !m_relayRecipients.contains(address))
+        m_relayRecipients.append(address);
     if (accepted)
         m_session.acceptRecipient(address);
     else
@@ -274,6 +280,14 @@ void SmtpConnection::deliverMessage(const SmtpEvent &event)
     message.setHelo(QString::fromUtf8(event.envelope.helo));
     message.setMailFrom(event.envelope.mailFrom);
     message.setRcptTos(event.envelope.rcptTo);
+    // In the envelope's order, and only what the envelope holds: a recipient noted here that the
+    // session did not take (an answer that came too late) is not released.
+    QStringList relayRcptTos;
+    for (const QString &rcpt : event.envelope.rcptTo) {
+        if (m_relayRecipients.contains(rcpt) && !relayRcptTos.contains(rcpt))
+            relayRcptTos.append(rcpt);
+    }
+    message.setRelayRcptTos(relayRcptTos);
     if (event.spool) {
         // Read from the spool file until a sink (the store) says where it keeps the bytes.
         message.setDataSource([spool = std::static_pointer_cast<SmtpSpoolFile>(

@@ -31,9 +31,9 @@ public:
     void shutdown();
 
     // Called by SmtpRecipient and by the rules; mailbox: the one the accepted recipient routes
-    // the message to (empty: none).
+    // the message to (empty: none); relay: the rule that accepted it releases it to the relay.
     void answerRecipient(bool accepted, const QString &address, const SmtpReply &rejection,
-        const QString &mailbox = {});
+        const QString &mailbox = {}, bool relay = false);
 
     QString remoteAddress() const { return m_remoteAddress; }
     int remotePort() const { return m_remotePort; }
@@ -70,6 +70,8 @@ private:
     QBasicTimer m_delayTimer; // an injected failure's delay: the session answers when it fires
     QString m_listenerMailbox;
     QStringList m_ruleMailboxes; // named by this transaction's accepted recipients
+    // This transaction's accepted recipients (as rewritten) whose deciding rule says "relay".
+    QStringList m_relayRecipients;
     bool m_verifyPending = false; // the open recipient question is a VRFY
     QString m_remoteAddress;
     int m_remotePort = 0;

@@ -21,6 +21,7 @@ public:
     QString helo;
     QString mailFrom;
     QStringList rcptTos;
+    QStringList relayRcptTos;
     QByteArray data;
     SmtpMessage::DataSource source; // set when the bytes are not held in data
     qint64 sourceSize = 0;
@@ -95,6 +96,14 @@ QStringList SmtpMessage::rcptTos() const
 void SmtpMessage::setRcptTos(const QStringList &rcpts)
 {
     d->rcptTos = rcpts;
+}
+QStringList SmtpMessage::relayRcptTos() const
+{
+    return d->relayRcptTos;
+}
+void SmtpMessage::setRelayRcptTos(const QStringList &rcpts)
+{
+    d->relayRcptTos = rcpts;
 }
 QByteArray SmtpMessage::data() const
 {
@@ -237,7 +246,7 @@ bool SmtpMessage::operator==(const SmtpMessage &other) const
     return a.d->id == b.d->id && a.d->receivedAt == b.d->receivedAt
         && a.d->remoteAddress == b.d->remoteAddress && a.d->remotePort == b.d->remotePort
         && a.d->helo == b.d->helo && a.d->mailFrom == b.d->mailFrom && a.d->rcptTos == b.d->rcptTos
-        && a.size() == b.size()
+        && a.d->relayRcptTos == b.d->relayRcptTos && a.size() == b.size()
         && (a.d->source || b.d->source ? a.data() == b.data() : a.d->data == b.d->data)
         && a.d->tlsProtocol == b.d->tlsProtocol && a.d->tlsCipher == b.d->tlsCipher
         && a.d->authenticatedUser == b.d->authenticatedUser && a.d->smtpUtf8 == b.d->smtpUtf8

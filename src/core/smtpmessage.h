@@ -28,6 +28,7 @@ class SMTPRECEIVER_EXPORT SmtpMessage
     Q_PROPERTY(QString helo READ helo)
     Q_PROPERTY(QString mailfrom READ mailFrom)
     Q_PROPERTY(QStringList rcpttos READ rcptTos)
+    Q_PROPERTY(QStringList relayRcptTos READ relayRcptTos)
     Q_PROPERTY(QByteArray data READ data)
     Q_PROPERTY(qint64 size READ size)
     Q_PROPERTY(bool tls READ isTls)
@@ -69,6 +70,14 @@ public:
     void setMailFrom(const QString &from);
     QStringList rcptTos() const; // after rules and recipient handlers rewrote them
     void setRcptTos(const QStringList &rcpts);
+    // Those of rcptTos() that the recipient rules accepted at RCPT with a rule that says
+    // "relay": true, in rcptTos() order, each once: what SmtpRelay::releaseByRules() releases
+    // after the 250. The server sets it from each recipient's decision (SmtpRuleDecision::relay)
+    // as it was made, which a stored address cannot tell again (rewrites and rule order decided
+    // it). Empty for mail that no RCPT rule decided (the HTTP send API, an import, a recipient()
+    // handler) unless its maker sets it. Not kept by the store: it matters only on the way in.
+    QStringList relayRcptTos() const;
+    void setRelayRcptTos(const QStringList &rcpts);
     // All the bytes. For a message whose bytes are not in memory (isDataInMemory() false) each
     // call reads them from their source: keep the result rather than calling again, or read
     // with openData() a piece at a time.

@@ -2,8 +2,8 @@
 // against the allowed pattern, records accepted releases in the store.
 #include "smtprelay.h"
 
+#include "smtpmessage.h"
 #include "smtpmessagestore.h"
-#include "smtprules.h"
 
 #include <QDateTime>
 #include <QRegularExpression>
@@ -152,9 +152,27 @@ bool SmtpRelay::isAddress(const QString &address)
 {
     const qsizetype at = address.lastIndexOf(QLatin1Char('@'));
     return at > 0 && at < address.size() - 1
-        && std::none_of(address.cbegin(), address.cend(),
-            [](QChar c) { return c.isSpace() || c == QLatin1Char('<') || c == QLatin1Char('>'); });
+        && std::none_of(address.cbegin(), address.cend(), [](QChar c) {
+               return c.isSpace() || c.category() == QChar::Other_Control || c == QLatin1Char('<')
+                   || c == QLatin1Char('>');
+           });
 }
+
+namespace {
+
+// A recipient as check() names it: its control characters shown as U+FFFD. It may hold a line
+// end or a NUL as the caller gave it (a JSON string), and the reason is one line (the HTTP
+// API's 400, a JSON event, a log line).
+QString shown(QString address)
+{
+    for (QChar &c : address) {
+        if (c.category() == QChar::Other_Control)
+            c = QChar::ReplacementCharacter;
+    }
+    return address;
+}
+
+} // namespace
 
 bool SmtpRelay::isAllowed(const QString &address) const
 {
@@ -175,10 +193,10 @@ QString SmtpRelay::check(const QStringList &recipients) const
         return QStringLiteral("no recipients");
     for (const QString &recipient : recipients) {
         if (!isAddress(recipient))
-            return QStringLiteral("'%1' is not an address").arg(recipient);
+            return QStringLiteral("'%1' is not an address").arg(shown(recipient));
         if (!isAllowed(recipient))
             return QStringLiteral("'%1' is not allowed by the relay's allowed pattern")
-                .arg(recipient);
+                .arg(shown(recipient));
     }
     return {};
 }
@@ -221,11 +239,23 @@ SmtpRelayJob *SmtpRelay::release(qint64 messageId, const QStringList &recipients
     return job;
 }
 
-SmtpRelayJob *SmtpRelay::releaseByRules(const SmtpMessage &message, const SmtpRuleSet &rules)
+SmtpRelayJob *SmtpRelay::releaseByRules(const SmtpMessage &message)
 {
     if (!isEnabled())
         return nullptr;
-    const QStringList to = rules.relayRecipients(message.rcptTos());
+    // Each recipient checked on its own: one outside the allowed pattern must not keep the
+    // others (which a rule released just as much) from their release, nor go unreported.
+    QStringList to;
+    for (const QString &recipient : message.relayRcptTos()) {
+        const QString why = check({ recipient });
+        if (why.isEmpty()) {
+            to.append(recipient);
+            continue;
+        }
+        QTimer::singleShot(0, this, [this, id = message.id(), recipient, why] {
+            Q_EMIT releaseRefused(id, { recipient }, why);
+        });
+    }
     return to.isEmpty() ? nullptr : release(message.id(), to);
 }
 

@@ -17,7 +17,6 @@
 
 class SmtpMessage;
 class SmtpMessageStore;
-class SmtpRuleSet;
 
 // Where releases go and how. Off (isEnabled() false) until host and port are set.
 struct SMTPRECEIVER_EXPORT SmtpRelayConfig
@@ -89,9 +88,10 @@ public:
     // Whether address may be released to (the allowed pattern).
     bool isAllowed(const QString &address) const;
     // Whether address can be a release's recipient at all: something, "@", something, and no
-    // white space or angle brackets (it goes into RCPT TO:<...> as it is).
+    // white space, control characters or angle brackets (it goes into RCPT TO:<...> as it is).
     static bool isAddress(const QString &address);
-    // Why a release to these recipients would be refused before sending, or empty.
+    // Why a release to these recipients would be refused before sending, or empty. One line: a
+    // recipient it names has its control characters shown as U+FFFD.
     QString check(const QStringList &recipients) const;
 
     // Sends stored message messageId to recipients. Safe to call right after the 250 of the
@@ -99,10 +99,13 @@ public:
     // most four releases (and test messages) talk to the relay at once; the others wait, in
     // the order asked.
     SmtpRelayJob *release(qint64 messageId, const QStringList &recipients);
-    // The automatic release: message (just stored) to those of its recipients that an accept
-    // rule of rules marks relay(), as the rules decided at RCPT. Null when there are none or no
-    // relay is configured.
-    SmtpRelayJob *releaseByRules(const SmtpMessage &message, const SmtpRuleSet &rules);
+    // The automatic release: message (just stored) to its relayRcptTos(), the recipients that
+    // an accept rule with relay() accepted at RCPT (the server notes them as it decides; mail
+    // that no RCPT rule decided has none and is never released here). Those that check()
+    // refuses (outside the allowed pattern) are left out and reported by releaseRefused(), one
+    // signal each; the others are released together. Null when none is left or no relay is
+    // configured.
+    SmtpRelayJob *releaseByRules(const SmtpMessage &message);
     // Sends a small test message from sender to recipient, to check the configuration; nothing
     // is recorded.
     SmtpRelayJob *sendTestMessage(const QString &sender, const QString &recipient);
@@ -110,6 +113,10 @@ public:
 Q_SIGNALS:
     // Every release that went to the relay, accepted or not (test messages too, with id 0).
     void released(qint64 messageId, const QStringList &recipients, const SmtpClientResult &result);
+    // A recipient that releaseByRules() left out, and why (check()'s reason); nothing was sent
+    // to it. Emitted from the event loop, never inside releaseByRules(). A release() asked for
+    // directly reports its refusal through its job instead (the HTTP API answers it).
+    void releaseRefused(qint64 messageId, const QStringList &recipients, const QString &reason);
 
 private:
     Q_DECLARE_PRIVATE(SmtpRelay)

@@ -538,22 +538,6 @@ int SmtpRuleSet::failure(
     return -1;
 }
 
-QStringList SmtpRuleSet::relayRecipients(const QStringList &recipients) const
-{
-    QStringList relayed;
-    for (const QString &address : recipients) {
-        for (const SmtpRule &rule : d->rules) {
-            if (rule.action() != SmtpRule::Action::Accept || !rule.isValid()
-                || !rule.matches(address))
-                continue;
-            if (rule.relay())
-                relayed.append(address);
-            break;
-        }
-    }
-    return relayed;
-}
-
 namespace {
 
 constexpr int InvalidRewriteCode = 553; // RFC 5321: mailbox name not allowed

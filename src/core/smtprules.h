@@ -150,11 +150,10 @@ public:
     QList<SmtpRule> failRules() const;
 
     // First accept/reject that matches wins; rewrites change the address and evaluation goes on.
-    // A matching rewrite or the deciding accept rule may name a mailbox (SmtpRuleDecision).
+    // A matching rewrite or the deciding accept rule may name a mailbox (SmtpRuleDecision), and
+    // the deciding accept rule may release the address to the relay: the server notes that on
+    // the message (SmtpMessage::relayRcptTos()), as the rewritten address alone cannot tell it.
     SmtpRuleDecision decide(const QString &address) const;
-    // Of a stored message's recipients (already rewritten), those that an accept rule marked
-    // relay() matches: the first accept rule matching each address decides, as it did at RCPT.
-    QStringList relayRecipients(const QStringList &recipients) const;
     // The index of the first usable fail rule of this stage whose match fits the address and
     // whose probability strikes; -1 for none (always -1 while failure injection is off).
     // Probabilities between 0 and 100 draw bounded(100) from random; 0 and 100 draw nothing.

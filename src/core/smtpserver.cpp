@@ -252,7 +252,7 @@ void SmtpServerPrivate::decideRecipient(SmtpConnection *connection, const SmtpEv
     }
     const SmtpRuleDecision decision = rules.decide(event.address);
     if (decision.accepted) {
-        connection->answerRecipient(true, decision.address, {}, decision.mailbox);
+        connection->answerRecipient(true, decision.address, {}, decision.mailbox, decision.relay);
         return;
     }
     if (!verify) {

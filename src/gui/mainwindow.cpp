@@ -268,9 +268,10 @@ bool MainWindow::start()
     connect(m_view, &QTableView::activated, this, [this] { m_messageView->setFocus(); });
 
     connect(&m_server, &SmtpServer::message, this, &MainWindow::onMessage);
-    // An accept rule with "relay": true releases its recipients after the 250, as --no-gui does.
+    // An accept rule with "relay": true releases the recipients it accepted at RCPT after the
+    // 250, as --no-gui does.
     connect(&m_server, &SmtpServer::message, this,
-        [this](const SmtpMessage &message) { m_relay.releaseByRules(message, m_server.rules()); });
+        [this](const SmtpMessage &message) { m_relay.releaseByRules(message); });
     for (auto signal : { &SmtpServer::connectionCountChanged, &SmtpServer::listeningChanged })
         connect(&m_server, signal, this, &MainWindow::scheduleStatusUpdate);
     connect(&m_store, &SmtpMessageStore::countChanged, this, &MainWindow::scheduleStatusUpdate);

@@ -149,6 +149,58 @@ class RelayRuleTest(RelayCase):
         self.assertEqual(ours.next_event()["event"], "released")
         self.assertEqual(target.next_message()["rcpttos"], ["second@allowed.test"])
 
+    def write_rules(self, rules):
+        path = os.path.join(self.make_tempdir(), "rules.json")
+        with open(path, "w") as f:
+            json.dump({"default": "accept", "rules": rules}, f)
+        return path
+
+    def test_release_follows_the_decision_at_rcpt(self):
+        # What decided each recipient at RCPT releases it, not the first accept rule that the
+        # rewritten address would meet again.
+        rules = self.write_rules([
+            {"match": "*@x.test", "action": "accept"},
+            {"match": "/^(.*)@y\\.test$/", "action": "rewrite", "to": "\\1@x.test"},
+            {"match": "*@x.test", "action": "accept", "relay": True},
+            {"match": "*@r.test", "action": "accept", "relay": True},
+            {"match": "/^(.*)@w\\.test$/", "action": "rewrite", "to": "\\1@r.test"},
+            {"match": "*@r.test", "action": "accept"}])
+        target = self.start_server()
+        ours = self.start_relaying(target.port, "--relay-tls", "none", "--rules", rules)
+        caught = self.catch(ours, recipients=("a@x.test", "b@y.test", "c@r.test", "d@w.test"))
+        self.assertEqual(caught["rcpttos"], ["a@x.test", "b@x.test", "c@r.test", "d@r.test"])
+        event = ours.next_event()
+        self.assertEqual(event["event"], "released", event)
+        self.assertEqual((event["id"], event["to"]), (caught["id"], ["b@x.test", "c@r.test"]))
+        self.assertEqual(target.next_message()["rcpttos"], ["b@x.test", "c@r.test"])
+        # The send API's mail met no RCPT rule: caught only. The next thing the target sees is
+        # the release of the message after it.
+        status, body = http(ours, "POST", "/api/v1/send",
+                            {"From": {"Email": "app@example.test"},
+                             "To": [{"Email": "user@r.test"}], "Subject": "api", "Text": "hi"})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(ours.next_message()["rcpttos"], ["user@r.test"])
+        self.catch(ours, recipients=("second@r.test",))
+        self.assertEqual(ours.next_event()["to"], ["second@r.test"])
+        self.assertEqual(target.next_message()["rcpttos"], ["second@r.test"])
+
+    def test_relay_allowed_releases_the_allowed_and_reports_the_others(self):
+        rules = self.write_rules([{"match": "*@r.test", "action": "accept", "relay": True}])
+        target = self.start_server()
+        ours = self.start_relaying(target.port, "--relay-tls", "none", "--rules", rules,
+                                   "--relay-allowed", r"ok.*@r\.test")
+        caught = self.catch(ours, recipients=("ok1@r.test", "no@r.test", "ok2@r.test"))
+        events = sorted((ours.next_event(), ours.next_event()), key=lambda e: e["event"])
+        refused, released = events[0], events[1]
+        self.assertEqual(refused["event"], "releaseFailed", events)
+        self.assertEqual((refused["id"], refused["to"]), (caught["id"], ["no@r.test"]))
+        self.assertEqual(refused["reply"],
+                         "'no@r.test' is not allowed by the relay's allowed pattern")
+        self.assertEqual(released["event"], "released", events)
+        self.assertEqual((released["id"], released["to"]),
+                         (caught["id"], ["ok1@r.test", "ok2@r.test"]))
+        self.assertEqual(target.next_message()["rcpttos"], ["ok1@r.test", "ok2@r.test"])
+
 
 class NoRelayTest(RelayCase):
     def test_no_relay_configured(self):

@@ -220,6 +220,26 @@ private Q_SLOTS:
         QCOMPARE(post("/api/v1/message/latest/release", to).status, 404);
     }
 
+    // A 400 is one line (contract.md, HTTP API): a recipient's line end or other control
+    // character shows as U+FFFD in the refusal, and such a recipient never reaches the relay's
+    // RCPT TO (the answer is the refusal, at once, not the relay's reply).
+    void releaseRefusalIsOneLine()
+    {
+        configureRelay();
+        const HttpResponse injected
+            = post(path(m_plain, "/release"), R"({"To":["evil@z.test\r\nRCPT TO:<x@evil.test>"]})");
+        QCOMPARE(injected.status, 400);
+        QCOMPARE(QString::fromUtf8(injected.body),
+            QStringLiteral("'evil@z.test\uFFFD\uFFFDRCPT TO:<x@evil.test>' is not an address"));
+        // Control characters that are not white space, inside an address the pattern allows.
+        const HttpResponse control
+            = post(path(m_plain, "/release"), R"({"To":["a\u0001b\u0000@allowed.test"]})");
+        QCOMPARE(control.status, 400);
+        QCOMPARE(QString::fromUtf8(control.body),
+            QStringLiteral("'a\uFFFDb\uFFFD@allowed.test' is not an address"));
+        QVERIFY(m_store->releases(m_plain).isEmpty());
+    }
+
     void headers()
     {
         const HttpResponse response = get(path(m_nodemailer, "/headers"));

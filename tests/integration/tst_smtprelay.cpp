@@ -1,17 +1,21 @@
 // SmtpRelay and SmtpClient against a real SmtpServer in the same process: STARTTLS with a
 // self-signed certificate (accepted explicitly, refused otherwise), AUTH, the stored bytes
 // arriving unchanged, the release recorded in the store, and a failed release recording nothing.
+// The automatic release: what the rules decided at RCPT, caught over SMTP by a second server.
 #include "storedelivery.h"
 #include "testcertificate.h"
 
 #include <smtpmessagestore.h>
 #include <smtprelay.h>
+#include <smtprules.h>
 #include <smtpserver.h>
 
 #include <QSignalSpy>
 #include <QSslConfiguration>
 #include <QSslKey>
 #include <QTest>
+
+#include <memory>
 
 namespace {
 
@@ -34,9 +38,16 @@ private Q_SLOTS:
     void patternIsCheckedBeforeSending();
     void testMessage();
     void aBurstTalksToTheRelayFourAtATime();
+    void relayRulesReleaseWhatTheyDecidedAtRcpt();
+    void mailNoRuleDecidedIsNotReleased();
+    void recipientsOutsideThePatternAreReportedTheOthersReleased();
 
 private:
     qint64 storeOurs();
+    // A server that catches into m_ours with these rules (JSON), listening.
+    std::unique_ptr<SmtpServer> catchingServer(const QByteArray &rules);
+    // The message that server caught of one sent to it over SMTP.
+    SmtpMessage catchOverSmtp(SmtpServer *server, const QStringList &recipients);
     SmtpRelayConfig relayConfig() const;
 
     SmtpMessageStore *m_ours = nullptr; // where the message is caught
@@ -225,6 +236,147 @@ void TestSmtpRelay::aBurstTalksToTheRelayFourAtATime()
     QVERIFY2(m_relay->peakConnectionCount() <= 4,
         qPrintable(QString::number(m_relay->peakConnectionCount())));
     QVERIFY(m_relay->peakConnectionCount() > 1);
+}
+
+std::unique_ptr<SmtpServer> TestSmtpRelay::catchingServer(const QByteArray &rules)
+{
+    SmtpRuleSet ruleSet;
+    QString error;
+    if (!SmtpRuleSet::fromJson(rules, &ruleSet, &error)) {
+        qWarning() << error;
+        return nullptr;
+    }
+    auto server = std::make_unique<SmtpServer>();
+    server->setRules(ruleSet);
+    server->addMessageSink(m_ours);
+    if (!server->listen(QHostAddress::LocalHost, 0))
+        return nullptr;
+    return server;
+}
+
+SmtpMessage TestSmtpRelay::catchOverSmtp(SmtpServer *server, const QStringList &recipients)
+{
+    QSignalSpy caught(server, &SmtpServer::message);
+    SmtpClient client;
+    client.setHost(QStringLiteral("127.0.0.1"));
+    client.setPort(server->serverPort());
+    client.setTlsMode(SmtpClient::TlsMode::None);
+    QSignalSpy sent(&client, &SmtpClient::finished);
+    client.send(QStringLiteral("s@example.test"), recipients, body);
+    if (!sent.wait(10000) || (caught.isEmpty() && !caught.wait(5000)))
+        return {};
+    return caught.constFirst().constFirst().value<SmtpMessage>();
+}
+
+// contract.md: an accept rule with "relay": true releases every recipient it accepted. Which rule
+// accepted a recipient is known at RCPT only: rewrites and rule order led there, and the stored
+// (rewritten) address, run through the rules again, can meet another rule first.
+void TestSmtpRelay::relayRulesReleaseWhatTheyDecidedAtRcpt()
+{
+    const std::unique_ptr<SmtpServer> ours = catchingServer(R"({ "default": "accept", "rules": [
+        { "match": "*@x.test", "action": "accept" },
+        { "match": "/^(.*)@y\\.test$/", "action": "rewrite", "to": "\\1@x.test" },
+        { "match": "*@x.test", "action": "accept", "relay": true },
+        { "match": "*@r.test", "action": "accept", "relay": true },
+        { "match": "/^(.*)@w\\.test$/", "action": "rewrite", "to": "\\1@r.test" },
+        { "match": "*@r.test", "action": "accept" } ] })");
+    QVERIFY(ours);
+    SmtpRelay relay(m_ours);
+    SmtpRelayConfig config = relayConfig();
+    config.allowedPattern.clear();
+    relay.setConfig(config);
+
+    // a: rule 1 (no relay); b@y.test: rule 3 as b@x.test (relay); c: rule 4 (relay);
+    // d@w.test: rule 6 as d@r.test (no relay).
+    const SmtpMessage message = catchOverSmtp(ours.get(),
+        { QStringLiteral("a@x.test"), QStringLiteral("b@y.test"), QStringLiteral("c@r.test"),
+            QStringLiteral("d@w.test") });
+    QCOMPARE(message.rcptTos(),
+        QStringList({ QStringLiteral("a@x.test"), QStringLiteral("b@x.test"),
+            QStringLiteral("c@r.test"), QStringLiteral("d@r.test") }));
+    const QStringList released { QStringLiteral("b@x.test"), QStringLiteral("c@r.test") };
+    QCOMPARE(message.relayRcptTos(), released);
+
+    SmtpRelayJob *job = relay.releaseByRules(message);
+    QVERIFY(job);
+    QSignalSpy finished(job, &SmtpRelayJob::finished);
+    QVERIFY(finished.wait(10000));
+    QVERIFY2(job->isOk(), qPrintable(job->replyText()));
+    // One release, to these two alone.
+    QCOMPARE(m_received.size(), 1);
+    QCOMPARE(m_received.constFirst().rcptTos(), released);
+
+    // The next transaction on the same kind of session starts its list afresh.
+    const SmtpMessage plain = catchOverSmtp(ours.get(), { QStringLiteral("a@x.test") });
+    QCOMPARE(plain.rcptTos(), QStringList { QStringLiteral("a@x.test") });
+    QVERIFY(plain.relayRcptTos().isEmpty());
+    QVERIFY(!relay.releaseByRules(plain));
+}
+
+// Mail that did not come through RCPT (the HTTP send API, an import) was never decided by a
+// rule, whatever its recipients look like: it is only caught.
+void TestSmtpRelay::mailNoRuleDecidedIsNotReleased()
+{
+    const std::unique_ptr<SmtpServer> ours = catchingServer(R"({ "rules": [
+        { "match": "*@r.test", "action": "accept", "relay": true } ] })");
+    QVERIFY(ours);
+    SmtpRelay relay(m_ours);
+    SmtpRelayConfig config = relayConfig();
+    config.allowedPattern.clear();
+    relay.setConfig(config);
+
+    SmtpMessage submitted;
+    submitted.setMailFrom(QStringLiteral("s@example.test"));
+    submitted.setRcptTos({ QStringLiteral("user@r.test") });
+    submitted.setData(body);
+    QSignalSpy caught(ours.get(), &SmtpServer::message);
+    bool stored = false;
+    ours->submit(submitted, this,
+        [&stored](const SmtpMessage &, const QString &error) { stored = error.isEmpty(); });
+    QTRY_VERIFY_WITH_TIMEOUT(stored && caught.size() == 1, 10000);
+    const SmtpMessage message = caught.constFirst().constFirst().value<SmtpMessage>();
+    QVERIFY(message.relayRcptTos().isEmpty());
+    QSignalSpy refused(&relay, &SmtpRelay::releaseRefused);
+    QVERIFY(!relay.releaseByRules(message)); // nothing to start, nothing refused
+    QVERIFY(refused.isEmpty());
+}
+
+// --relay-allowed with a rule that releases more than it allows: the allowed recipients are
+// released, each other one is reported (as a failed release is), none passed over in silence.
+void TestSmtpRelay::recipientsOutsideThePatternAreReportedTheOthersReleased()
+{
+    const std::unique_ptr<SmtpServer> ours = catchingServer(R"({ "rules": [
+        { "match": "*@allowed.test", "action": "accept", "relay": true },
+        { "match": "*@other.test", "action": "accept", "relay": true } ] })");
+    QVERIFY(ours);
+    SmtpRelay relay(m_ours);
+    relay.setConfig(relayConfig()); // .*@allowed\.test
+    const SmtpMessage message = catchOverSmtp(ours.get(),
+        { QStringLiteral("ok1@allowed.test"), QStringLiteral("no@other.test"),
+            QStringLiteral("ok2@allowed.test") });
+    QCOMPARE(message.relayRcptTos().size(), 3);
+
+    QSignalSpy released(&relay, &SmtpRelay::released);
+    QSignalSpy refused(&relay, &SmtpRelay::releaseRefused);
+    SmtpRelayJob *job = relay.releaseByRules(message);
+    QVERIFY(job);
+    QVERIFY(refused.isEmpty()); // from the event loop, never inside releaseByRules()
+    QSignalSpy finished(job, &SmtpRelayJob::finished);
+    QVERIFY(finished.wait(10000));
+    QVERIFY2(job->isOk(), qPrintable(job->replyText()));
+    QCOMPARE(m_received.size(), 1);
+    const QStringList allowed { QStringLiteral("ok1@allowed.test"),
+        QStringLiteral("ok2@allowed.test") };
+    QCOMPARE(m_received.constFirst().rcptTos(), allowed);
+    QCOMPARE(released.size(), 1);
+    QCOMPARE(released.constFirst().at(1).toStringList(), allowed);
+
+    QCOMPARE(refused.size(), 1); // queued before the release started, so delivered by now
+    QCOMPARE(refused.constFirst().at(0).toLongLong(), message.id());
+    QCOMPARE(
+        refused.constFirst().at(1).toStringList(), QStringList { QStringLiteral("no@other.test") });
+    QCOMPARE(refused.constFirst().at(2).toString(),
+        QStringLiteral("'no@other.test' is not allowed by the relay's allowed pattern"));
 }
 
 QTEST_GUILESS_MAIN(TestSmtpRelay)
