@@ -4,6 +4,7 @@
 
 #include "smtpmessage.h"
 #include "smtpmessagestore.h"
+#include "textline_p.h"
 
 #include <QDateTime>
 #include <QRegularExpression>
@@ -158,22 +159,6 @@ bool SmtpRelay::isAddress(const QString &address)
            });
 }
 
-namespace {
-
-// A recipient as check() names it: its control characters shown as U+FFFD. It may hold a line
-// end or a NUL as the caller gave it (a JSON string), and the reason is one line (the HTTP
-// API's 400, a JSON event, a log line).
-QString shown(QString address)
-{
-    for (QChar &c : address) {
-        if (c.category() == QChar::Other_Control)
-            c = QChar::ReplacementCharacter;
-    }
-    return address;
-}
-
-} // namespace
-
 bool SmtpRelay::isAllowed(const QString &address) const
 {
     Q_D(const SmtpRelay);
@@ -193,10 +178,10 @@ QString SmtpRelay::check(const QStringList &recipients) const
         return QStringLiteral("no recipients");
     for (const QString &recipient : recipients) {
         if (!isAddress(recipient))
-            return QStringLiteral("'%1' is not an address").arg(shown(recipient));
+            return QStringLiteral("'%1' is not an address").arg(shownOnOneLine(recipient));
         if (!isAllowed(recipient))
             return QStringLiteral("'%1' is not allowed by the relay's allowed pattern")
-                .arg(shown(recipient));
+                .arg(shownOnOneLine(recipient));
     }
     return {};
 }

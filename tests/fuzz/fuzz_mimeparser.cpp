@@ -32,8 +32,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(inbox.to == parsed.to);
         for (qsizetype i = 0; i < parsed.parts.size(); ++i) {
             check(parsed.parts.at(i).partId() == i);
-            bool ok = false;
-            MimeParser::partContent(raw, int(i), &ok);
+            // Each part's content parses the whole message again: the first ones and the last,
+            // not a thousand of an 8 KB input (seconds under ASan).
+            if (i < 16 || i == parsed.parts.size() - 1) {
+                bool ok = false;
+                MimeParser::partContent(raw, int(i), &ok);
+            }
         }
     }
     const QString text = SmtpHtmlToText::text(parsed.htmlBody);

@@ -101,8 +101,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             check(placeholders(compiled.where) == compiled.bindings.size());
         else
             check(!lenient
-                && std::none_of(compiled.errorString.cbegin(), compiled.errorString.cend(),
-                    [](QChar c) { return c.category() == QChar::Other_Control; }));
+                && std::none_of(
+                    compiled.errorString.cbegin(), compiled.errorString.cend(), [](QChar c) {
+                        return c.category() == QChar::Other_Control
+                            || c.category() == QChar::Separator_Line
+                            || c.category() == QChar::Separator_Paragraph;
+                    }));
         strictValid = compiled.isValid(); // the strict reading comes last
 
         SmtpSearchOptions options;

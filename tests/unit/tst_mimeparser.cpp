@@ -815,6 +815,14 @@ void TestMimeParser::inboxHeadersAreTheParsesOwn_data()
                 "Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\n =?UTF-8?Q?_aus_K=C3=B6ln?=\n\nBody\n")
         << QStringLiteral("Grüße aus Köln") << QStringLiteral("Jürgen <j@x.test>") << "b@x.test";
     QTest::newRow("none") << crlf("X-Only: this\n\nBody\n") << QString() << QString() << QString();
+    // Obsolete syntax GMime reads too (RFC 5322 4.5): white space before the colon.
+    QTest::newRow("space before the colon")
+        << crlf("Subject : hi\nFrom\t: a@x.test\nTo : b@x.test\nCc : c@x.test\n\nBody\n") << "hi"
+        << "a@x.test"
+        << "b@x.test";
+    // An empty first line ends a header block that has nothing: the rest is the body.
+    QTest::newRow("an empty first line")
+        << crlf("\nSubject: hi\nFrom: a@x.test\n\nBody\n") << QString() << QString() << QString();
 }
 
 // What the inbox shows before the indexer has passed a message (inboxHeaders(), committed with
@@ -834,6 +842,8 @@ void TestMimeParser::inboxHeadersAreTheParsesOwn()
     QCOMPARE(parsed.subject, subject);
     QCOMPARE(parsed.from, from);
     QCOMPARE(parsed.to, to);
+    // The other address headers are read the same way.
+    QCOMPARE(parsed.cc, QString(raw.contains("Cc : c@x.test") ? "c@x.test" : ""));
 }
 
 void TestMimeParser::brokenInput_data()

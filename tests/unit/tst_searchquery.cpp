@@ -844,6 +844,9 @@ void TestSearchQuery::errors_data()
     // A quoted term may hold a line end or a NUL; the message stays one line.
     QTest::newRow("control characters shown as U+FFFD")
         << QString("is:\"may\nbe\"") << QString("is:\"may\uFFFDbe\"") << "is:";
+    QTest::newRow("a line separator shown as U+FFFD")
+        << QString::fromUtf16(u"is:\"a\u2028b\"") << QString::fromUtf16(u"is:\"a\uFFFDb\"")
+        << "is:";
     QTest::newRow("a NUL shown as U+FFFD")
         << QStringLiteral("before:\"a\0b\"") << QString::fromUtf16(u"before:\"a\uFFFDb\"") << date;
 }

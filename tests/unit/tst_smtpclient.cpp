@@ -247,7 +247,8 @@ void TestSmtpClient::crlfLineEnds_data()
     QTest::newRow("CRLF as it is") << QByteArray("a\r\nb\r\n") << QByteArray("a\r\nb\r\n");
     QTest::newRow("bare LF") << QByteArray("a\nb\n") << QByteArray("a\r\nb\r\n");
     QTest::newRow("bare CR") << QByteArray("a\rb") << QByteArray("a\r\nb");
-    QTest::newRow("CR CR LF") << QByteArray("a\r\r\nb") << QByteArray("a\r\n\r\nb");
+    QTest::newRow("CR CR LF is one line end") << QByteArray("a\r\r\nb") << QByteArray("a\r\nb");
+    QTest::newRow("CR CR") << QByteArray("a\r\rb") << QByteArray("a\r\n\r\nb");
     QTest::newRow("LF first, CR last") << QByteArray("\na\r") << QByteArray("\r\na\r\n");
     QTest::newRow("LF CR") << QByteArray("a\n\rb") << QByteArray("a\r\n\r\nb");
     QTest::newRow("empty") << QByteArray() << QByteArray();

@@ -145,6 +145,9 @@ namespace MimeHeaders {
 
 QByteArrayView headerBlock(QByteArrayView message)
 {
+    // A message that starts with an empty line has no header (GMime reads it so too).
+    if (message.startsWith('\n') || message.startsWith("\r\n"))
+        return message.first(0);
     for (qsizetype i = 0; i < message.size(); ++i) {
         if (message.at(i) != '\n')
             continue;
@@ -166,9 +169,14 @@ QByteArray rawHeader(QByteArrayView message, QByteArrayView name)
         if (end < 0)
             end = block.size();
         const QByteArrayView line = block.sliced(pos, end - pos);
+        // The name, then optional white space before the colon (RFC 5322 4.5, obsolete syntax
+        // that GMime reads too: "Cc : bob@x.org").
         const qsizetype colon = line.indexOf(':');
-        if (!line.isEmpty() && !isSpace(line.front()) && colon == name.size()
-            && line.first(colon).compare(name, Qt::CaseInsensitive) == 0) {
+        qsizetype nameEnd = colon;
+        while (nameEnd > 0 && (line.at(nameEnd - 1) == ' ' || line.at(nameEnd - 1) == '\t'))
+            --nameEnd;
+        if (!line.isEmpty() && !isSpace(line.front()) && nameEnd == name.size()
+            && line.first(nameEnd).compare(name, Qt::CaseInsensitive) == 0) {
             QByteArray value = line.sliced(colon + 1).toByteArray();
             // Unfold: continuation lines start with white space (RFC 5322 2.2.3).
             qsizetype next = end + 1;

@@ -91,27 +91,41 @@ bool offers(const QList<QByteArray> &extensions, QByteArrayView keyword, QByteAr
     return false;
 }
 
-QByteArray crlfLineEnds(QByteArrayView text)
+QByteArray crlfLineEnds(const QByteArray &text)
 {
-    qsizetype bare = 0; // bare CRs and LFs
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        if (text.at(i) == '\r' && (i + 1 == text.size() || text.at(i + 1) != '\n'))
-            ++bare;
-        else if (text.at(i) == '\n' && (i == 0 || text.at(i - 1) != '\r'))
-            ++bare;
+    // A line end is LF, after any number of CRs (GMime and the inbox read "\r\r\n" as one), or
+    // a CR that no LF follows.
+    const auto lineEndAt = [&text](qsizetype i, qsizetype *length) {
+        qsizetype j = i;
+        while (j < text.size() && text.at(j) == '\r')
+            ++j;
+        if (j < text.size() && text.at(j) == '\n') {
+            *length = j + 1 - i;
+            return true;
+        }
+        *length = 1; // a bare CR
+        return text.at(i) == '\r' || text.at(i) == '\n';
+    };
+    bool changes = false;
+    for (qsizetype i = 0; i < text.size() && !changes; ++i) {
+        const char c = text.at(i);
+        if (c != '\r' && c != '\n')
+            continue;
+        qsizetype length = 0;
+        lineEndAt(i, &length);
+        changes = !(length == 2 && c == '\r');
+        i += length - 1;
     }
-    if (bare == 0) // the usual message: as it is
-        return text.toByteArray();
+    if (!changes) // the usual message: as it is
+        return text;
     QByteArray result;
-    result.reserve(text.size() + bare);
+    result.reserve(text.size() + text.size() / 32);
     for (qsizetype i = 0; i < text.size(); ++i) {
         const char c = text.at(i);
-        if (c == '\r') {
+        qsizetype length = 0;
+        if ((c == '\r' || c == '\n') && lineEndAt(i, &length)) {
             result += "\r\n";
-            if (i + 1 < text.size() && text.at(i + 1) == '\n')
-                ++i;
-        } else if (c == '\n') {
-            result += "\r\n";
+            i += length - 1;
         } else {
             result += c;
         }

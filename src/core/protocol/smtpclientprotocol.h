@@ -31,11 +31,12 @@ SMTPRECEIVER_TEST_EXPORT QList<QByteArray> extensions(const SmtpClientReply &ehl
 SMTPRECEIVER_TEST_EXPORT bool offers(
     const QList<QByteArray> &extensions, QByteArrayView keyword, QByteArray *parameters = nullptr);
 
-// The message with every line ending a CRLF: a bare LF or CR becomes one (RFC 5321 2.3.8: a
-// client sends them only as CRLF). Stored mail keeps them as they came; sent on as they are, a
-// bare LF before ".\r\n" ends the message for a relay that takes LF as a line end, and what
-// follows runs as its commands (SMTP smuggling) in the session smtp-receiver opened.
-SMTPRECEIVER_TEST_EXPORT QByteArray crlfLineEnds(QByteArrayView message);
+// The message with every line ending a CRLF: a bare LF or CR, or CRs before an LF, becomes one
+// (RFC 5321 2.3.8: a client sends them only as CRLF). Stored mail keeps them as they came; sent
+// on as they are, a bare LF before ".\r\n" ends the message for a relay that takes LF as a line
+// end, and what follows runs as its commands (SMTP smuggling) in the session smtp-receiver
+// opened. A message with CRLF alone comes back as it is, not copied.
+SMTPRECEIVER_TEST_EXPORT QByteArray crlfLineEnds(const QByteArray &message);
 
 // The message as sent after DATA: every line starting with "." gets another, a missing final
 // CRLF is added, and ".\r\n" ends it.

@@ -1,6 +1,7 @@
 #include "searchquery.h"
 
 #include "store/storesqlite.h"
+#include "textline_p.h"
 
 #include <QDateTime>
 #include <QList>
@@ -349,14 +350,9 @@ SearchQuery failure(const Term &t, const QString &why)
 {
     SearchQuery q;
     q.where = QStringLiteral("0");
-    // The term as typed, its control characters shown as U+FFFD: a quoted term may hold a line
-    // end or a NUL, and the message is one line (a status bar, an HTTP answer, a log line).
-    QString typed = t.typed;
-    for (QChar &c : typed) {
-        if (c.category() == QChar::Other_Control)
-            c = QChar::ReplacementCharacter;
-    }
-    q.errorString = QStringLiteral("Invalid search term \"%1\": %2").arg(typed, why);
+    // The term as typed, on one line: a quoted term may hold a line end or a NUL.
+    q.errorString
+        = QStringLiteral("Invalid search term \"%1\": %2").arg(shownOnOneLine(t.typed), why);
     return q;
 }
 
