@@ -344,6 +344,22 @@ void SmtpServerPrivate::deliver(
     });
 }
 
+namespace {
+
+// Runs next on the server's thread: at once when called there, else queued to it (a sink may
+// answer from a thread of its own); not at all once the server is gone.
+void onServerThread(const QPointer<SmtpServer> &server, std::function<void()> next)
+{
+    if (!server)
+        return;
+    if (QThread::currentThread() == server->thread())
+        next();
+    else
+        QMetaObject::invokeMethod(server.data(), std::move(next), Qt::QueuedConnection);
+}
+
+} // namespace
+
 void SmtpServerPrivate::deliverFrom(qsizetype index, const SmtpMessage &message,
     const std::function<void(const SmtpSinkResult &)> &done)
 {
@@ -384,10 +400,7 @@ void SmtpServerPrivate::deliverFrom(qsizetype index, const SmtpMessage &message,
                         done(merged);
                     });
             };
-            if (server && QThread::currentThread() == server->thread())
-                next();
-            else if (server)
-                QMetaObject::invokeMethod(server.data(), next, Qt::QueuedConnection);
+            onServerThread(server, std::move(next));
         });
 }
 
@@ -417,10 +430,7 @@ void SmtpServerPrivate::retract(SmtpMessageSink *sink, const SmtpMessage &messag
             }
             then();
         };
-        if (server && QThread::currentThread() == server->thread())
-            next();
-        else if (server)
-            QMetaObject::invokeMethod(server.data(), next, Qt::QueuedConnection);
+        onServerThread(server, std::move(next));
     });
 }
 

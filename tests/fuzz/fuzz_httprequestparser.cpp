@@ -2,20 +2,10 @@
 // arbitrary chunks. Checks that the parser never crashes, never gives a request whose body
 // exceeds the bound or whose head exceeds the header bounds, errors only with the statuses it
 // documents, and never buffers more than one request's worth.
+#include "fuzzcheck.h"
 #include "httprequestparser.h"
 
 #include <cstdint>
-#include <cstdlib>
-
-namespace {
-
-void check(bool condition)
-{
-    if (!condition)
-        std::abort();
-}
-
-} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -2,18 +2,12 @@
 // body a client can send. Checks that it never crashes, that a refusal is one line and builds
 // nothing, and that a built message can never carry an injected header: CRLF line ends only, a
 // header block of "Name: value" fields and their continuations, and no Bcc field.
+#include "fuzzcheck.h"
 #include "mailpitsendmessage.h"
 
 #include <cstdint>
-#include <cstdlib>
 
 namespace {
-
-void check(bool condition)
-{
-    if (!condition)
-        std::abort();
-}
 
 void checkMessage(const QByteArray &data)
 {

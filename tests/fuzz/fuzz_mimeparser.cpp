@@ -5,21 +5,11 @@
 // the same message again after every restart. Checks that none crashes, that the part tree is
 // numbered as the store keeps it, that the inbox shows before indexing what it shows after
 // (subject, From, To), and that collapsing white space twice changes nothing more.
+#include "fuzzcheck.h"
 #include "mime/mimeparser.h"
 #include "smtphtmltotext.h"
 
 #include <cstdint>
-#include <cstdlib>
-
-namespace {
-
-void check(bool condition)
-{
-    if (!condition)
-        std::abort();
-}
-
-} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

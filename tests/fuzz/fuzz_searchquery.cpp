@@ -7,24 +7,18 @@
 // so a failure is a statement SQLite refused: FTS5 syntax, say); that a strict one fails only
 // with one line that says why (no control character); and that a query's count is at least the page
 // it gives.
+#include "fuzzcheck.h"
 #include "smtpmessage.h"
 #include "smtpmessagestore.h"
 #include "store/searchquery.h"
+#include "textline_p.h"
 
 #include <QCoreApplication>
 #include <QThread>
 
-#include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 
 namespace {
-
-void check(bool condition)
-{
-    if (!condition)
-        std::abort();
-}
 
 qsizetype placeholders(const QString &sql)
 {
@@ -100,13 +94,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (compiled.isValid())
             check(placeholders(compiled.where) == compiled.bindings.size());
         else
-            check(!lenient
-                && std::none_of(
-                    compiled.errorString.cbegin(), compiled.errorString.cend(), [](QChar c) {
-                        return c.category() == QChar::Other_Control
-                            || c.category() == QChar::Separator_Line
-                            || c.category() == QChar::Separator_Paragraph;
-                    }));
+            check(!lenient && shownOnOneLine(compiled.errorString) == compiled.errorString);
         strictValid = compiled.isValid(); // the strict reading comes last
 
         SmtpSearchOptions options;

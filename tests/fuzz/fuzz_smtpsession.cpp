@@ -1,18 +1,12 @@
 // libFuzzer target over SmtpSession::feed(): arbitrary bytes from an arbitrary client, in
 // arbitrary chunks, with every kind of answer to the session's events. Checks that the session
 // never crashes, never writes anything but well-formed replies, and never buffers without bound.
+#include "fuzzcheck.h"
 #include "smtpsession.h"
 
 #include <cstdint>
-#include <cstdlib>
 
 namespace {
-
-void check(bool condition)
-{
-    if (!condition)
-        std::abort();
-}
 
 // Every reply line is "DDD" then " " or "-" and ends in CRLF; nothing else is ever written.
 void checkWire(const QByteArray &out)

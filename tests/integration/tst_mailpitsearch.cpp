@@ -177,30 +177,7 @@ void TestMailpitSearch::initTestCase()
     QVERIFY2(specStore.open(dir.filePath("spec.sqlite")), qPrintable(specStore.errorString()));
     QVERIFY(deliver(specStore, specMails(), &specNameOf));
     QVERIFY2(store.open(dir.filePath("store.sqlite")), qPrintable(store.errorString()));
-    QList<SmtpMessage> messages;
-    int hour = 0;
-    for (const Mail &mail : mails()) {
-        SmtpMessage m;
-        m.setReceivedAt(mail.receivedAt
-                ? QDateTime::fromString(QString::fromLatin1(mail.receivedAt), Qt::ISODate)
-                : QDateTime(QDate(2026, 11, 20), QTime(hour, 0), Qt::UTC));
-        ++hour;
-        m.setRemoteAddress("127.0.0.1");
-        m.setHelo("client.test");
-        m.setMailFrom(QString::fromLatin1(mail.mailFrom));
-        m.setRcptTos(mail.rcptTos);
-        m.setData(mail.data);
-        messages.append(m);
-    }
-    // One at a time, so that the ids follow the list.
-    for (const SmtpMessage &m : messages)
-        QVERIFY(deliverAll(store, { m }));
-    QVERIFY(waitForIndex(store));
-    const QList<SmtpMessageSummary> all = store.summariesAt(QString(), 0, 100);
-    QCOMPARE(all.size(), messages.size());
-    const QList<Mail> list = mails();
-    for (qsizetype i = 0; i < all.size(); ++i)
-        nameOf.insert(all.at(i).id, QString::fromLatin1(list.at(list.size() - 1 - i).name));
+    QVERIFY(deliver(store, mails(), &nameOf));
     QSignalSpy readChanged(&store, &SmtpMessageStore::readChanged);
     QVERIFY(store.setRead({ nameOf.key("read") }, true));
     QVERIFY(readChanged.wait()); // not to be seen by a later test

@@ -360,11 +360,6 @@ const QLatin1String trigramTable("messages_trigram");
 const QLatin1String fromTrigramTable("messages_from_trigram");
 const QLatin1String toTrigramTable("messages_to_trigram");
 
-QString matchIn(QLatin1String table)
-{
-    return SearchQuery::matchCondition(table);
-}
-
 // A case-insensitive substring test of a column ("? " is the value): smtp_contains()
 // (storesqlite.h), which folds both as the trigram index does.
 QString contains(QLatin1String column)
@@ -509,8 +504,9 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
         if (t.negated && lookup.isEmpty()) {
             conditions.append(QStringLiteral("NOT ") + textContains);
         } else if (t.negated) {
-            conditions.append(QStringLiteral("NOT (%1 AND %2)")
-                                  .arg(matchIn(trigramTable), QString(textContains)));
+            conditions.append(
+                QStringLiteral("NOT (%1 AND %2)")
+                    .arg(SearchQuery::matchCondition(trigramTable), QString(textContains)));
             conditionBindings.append(allOf(lookup));
         } else {
             positiveTrigram.append(lookup);
@@ -705,13 +701,13 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
         // that has the trigrams, and which its check (on that very header) implies.
         const bool from = !positiveFrom.isEmpty();
         const QLatin1String table = from ? fromTrigramTable : toTrigramTable;
-        conditions.prepend(matchIn(table));
+        conditions.prepend(SearchQuery::matchCondition(table));
         q.leadingTerms = from ? positiveFrom : positiveTo;
         conditionBindings.prepend(allOf(q.leadingTerms));
         q.leadingMatchTable = table;
         q.leadingMatchImplied = true;
     } else if (!positiveTrigram.isEmpty()) {
-        conditions.prepend(matchIn(trigramTable));
+        conditions.prepend(SearchQuery::matchCondition(trigramTable));
         conditionBindings.prepend(allOf(positiveTrigram));
         q.leadingMatchTable = trigramTable;
         q.leadingTerms = positiveTrigram;

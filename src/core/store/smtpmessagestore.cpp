@@ -309,17 +309,9 @@ void SmtpMessageStore::deliver(const SmtpMessage &message, Completion done)
         done(SmtpSinkResult::failure(tr("the message store is not open")));
         return;
     }
-    {
-        std::lock_guard lock(d->mutex);
-        if (!d->stopping) {
-            d->queue.push_back({ message, std::move(done), {} });
-            done = nullptr;
-        }
-    }
-    if (done)
-        done(SmtpSinkResult::failure(tr("the message store is closing")));
-    else
-        d->wake.notify_one();
+    StoreJob job { message, std::move(done), {} };
+    if (!d->post(job))
+        job.done(SmtpSinkResult::failure(tr("the message store is closing")));
 }
 
 void SmtpMessageStore::retract(const SmtpMessage &, const SmtpSinkResult &kept, Completion done)
@@ -341,17 +333,8 @@ void SmtpMessageStore::retract(const SmtpMessage &, const SmtpSinkResult &kept, 
         done(SmtpSinkResult::failure(
             tr("cannot remove message %1 from the store: %2").arg(QString::number(id), error)));
     };
-    {
-        std::lock_guard lock(d->mutex);
-        if (d->isOpen && !d->stopping) {
-            d->queue.push_back(std::move(job));
-            job.task = nullptr;
-        }
-    }
-    if (job.task)
+    if (!d->isOpen || !d->post(job))
         done(SmtpSinkResult::failure(tr("the message store is closing")));
-    else
-        d->wake.notify_one();
 }
 
 quint64 SmtpMessageStore::nonAdditiveChanges() const

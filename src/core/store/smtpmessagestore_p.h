@@ -274,6 +274,9 @@ public:
     // (messagesRemoved(), countChanged()); false, with *error, when nothing was removed.
     bool removeNow(QSqlDatabase &db, const QList<qint64> &ids, QString *error);
     bool runTask(std::function<void(QSqlDatabase &)> task);
+    // Hands job to the writer, without waiting for it (it is moved from then); false, job left as
+    // it was, when the store is closing.
+    bool post(StoreJob &job);
     void notify(std::function<void()> what);
 
 private:

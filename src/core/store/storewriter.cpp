@@ -462,6 +462,18 @@ bool SmtpMessageStorePrivate::loadDictionaries(QSqlDatabase &db, QString *error)
     return true;
 }
 
+bool SmtpMessageStorePrivate::post(StoreJob &job)
+{
+    {
+        std::lock_guard lock(mutex);
+        if (stopping)
+            return false;
+        queue.push_back(std::move(job));
+    }
+    wake.notify_one();
+    return true;
+}
+
 bool SmtpMessageStorePrivate::runTask(std::function<void(QSqlDatabase &)> task)
 {
     if (!isOpen)
