@@ -46,6 +46,15 @@ void SmtpRecipient::setMailbox(const QString &name)
         d_func()->mailbox = name;
 }
 
+bool SmtpRecipient::relay() const
+{
+    return d_func()->relay;
+}
+void SmtpRecipient::setRelay(bool relay)
+{
+    d_func()->relay = relay;
+}
+
 void SmtpRecipient::accept(const QString &address)
 {
     Q_D(SmtpRecipient);
@@ -65,7 +74,7 @@ void SmtpRecipientPrivate::answer(
     answered = true;
     timeout.stop();
     if (connection)
-        connection->answerRecipient(accepted, answerAddress, rejection, mailbox);
+        connection->answerRecipient(accepted, answerAddress, rejection, mailbox, relay);
     Q_EMIT q->finished();
     q->deleteLater();
 }

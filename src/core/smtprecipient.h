@@ -25,6 +25,7 @@ class SMTPRECEIVER_EXPORT SmtpRecipient : public QObject
     Q_PROPERTY(bool verify READ isVerify CONSTANT)
     Q_PROPERTY(bool answered READ isAnswered NOTIFY finished)
     Q_PROPERTY(QString mailbox READ mailbox WRITE setMailbox)
+    Q_PROPERTY(bool relay READ relay WRITE setRelay)
 public:
     ~SmtpRecipient() override;
 
@@ -39,6 +40,12 @@ public:
     // Empty (the default): routing decides (the AUTH user, the listener's mailbox, Inbox).
     QString mailbox() const;
     void setMailbox(const QString &name);
+    // Whether the message, once stored, is released to this recipient (the address accepted)
+    // through the relay, as a rule's "relay": true does: it lands in SmtpMessage::relayRcptTos(),
+    // which SmtpRelay::releaseByRules() sends to. Set it before accept(); false by default, and
+    // ignored for VRFY and for a rejection.
+    bool relay() const;
+    void setRelay(bool relay);
 
     // The first answer counts; later ones are ignored.
     // Accept; a non-empty address replaces the one written (e.g. with a "+tag" removed) and is

@@ -18,6 +18,7 @@ public:
     bool verify = false;
     bool answered = false;
     QString mailbox;
+    bool relay = false;
     QPointer<SmtpConnection> connection;
     QTimer timeout;
 

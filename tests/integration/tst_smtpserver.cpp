@@ -126,6 +126,7 @@ private Q_SLOTS:
     void pipelining();
     void recipientAnsweredNow();
     void recipientAnsweredLaterKeepsOrder();
+    void recipientHandlerMarksForRelay();
     void recipientNeverAnswered();
     void recipientAnsweredAfterClientLeft();
     void rulesDecideWithoutHandler();
@@ -272,6 +273,42 @@ void TestSmtpServer::recipientAnsweredNow()
     QCOMPARE(spy.count(), 1);
     QCOMPARE(spy.at(0).at(0).value<SmtpMessage>().rcptTos(),
         QStringList(QStringLiteral("alice@x.test")));
+}
+
+void TestSmtpServer::recipientHandlerMarksForRelay()
+{
+    connect(m_server, &SmtpServer::recipient, this, [](SmtpRecipient *request) {
+        request->setRelay(request->address().startsWith(QLatin1String("out")));
+        QCOMPARE(request->property("relay").toBool(), request->relay()); // QML sees it too
+        if (request->address().startsWith(QLatin1String("outbad")))
+            request->reject(550, QStringLiteral("No"));
+        else
+            request->accept(QString(request->address()).remove(QStringLiteral("+tag")));
+    });
+    QSignalSpy spy(m_server, &SmtpServer::message);
+    SmtpTestClient client;
+    QVERIFY(client.connectTo(port()));
+    client.greeting();
+    client.ehlo();
+    // A VRFY's answer marks nothing for the transaction that follows.
+    QCOMPARE(SmtpTestClient::code(client.command("VRFY <out2@x.test>")), 252);
+    client.mail("a@x.test");
+    QCOMPARE(SmtpTestClient::code(client.rcpt("in@x.test")), 250);
+    QCOMPARE(SmtpTestClient::code(client.rcpt("out+tag@x.test")), 250);
+    QCOMPARE(SmtpTestClient::code(client.rcpt("outbad@x.test")), 550);
+    QCOMPARE(SmtpTestClient::code(client.rcpt("out2@x.test")), 250);
+    QCOMPARE(SmtpTestClient::code(client.data(simpleBody())), 250);
+    QCOMPARE(spy.count(), 1);
+    const SmtpMessage first = spy.at(0).at(0).value<SmtpMessage>();
+    // The address accepted (the tag removed), in the envelope's order.
+    QCOMPARE(first.relayRcptTos(),
+        QStringList({ QStringLiteral("out@x.test"), QStringLiteral("out2@x.test") }));
+    // The next transaction starts afresh.
+    client.mail("a@x.test");
+    QCOMPARE(SmtpTestClient::code(client.rcpt("in@x.test")), 250);
+    QCOMPARE(SmtpTestClient::code(client.data(simpleBody())), 250);
+    QCOMPARE(spy.count(), 2);
+    QCOMPARE(spy.at(1).at(0).value<SmtpMessage>().relayRcptTos(), QStringList());
 }
 
 void TestSmtpServer::recipientAnsweredLaterKeepsOrder()
