@@ -562,6 +562,15 @@ void SmtpClientPrivate::afterHello()
     }
     pipelining = SmtpClientProtocol::offers(extensions, "PIPELINING");
     if (!user.isEmpty()) {
+        if (!SmtpClientProtocol::mayAuthenticate(
+                tlsMode, encrypted, socket->peerAddress().isLoopback())) {
+            fail(Stage::StartTls, Error::TlsUnavailable,
+                where()
+                    + QLatin1String("the server does not offer STARTTLS, and the password is not "
+                                    "sent unencrypted (TLS \"none\" sends it anyway)"));
+            quit();
+            return;
+        }
         authenticate();
         return;
     }

@@ -66,7 +66,8 @@ struct SMTPRECEIVER_EXPORT SmtpClientResult
         Timeout, // no reply within the step's timeout
         MalformedReply, // not "NNN text" lines
         TlsFailed, // the handshake or the certificate check failed
-        TlsUnavailable, // TLS was required and the server does not offer STARTTLS
+        TlsUnavailable, // TLS was required (or credentials need it) and the server offers no
+                        // STARTTLS
         AuthUnavailable, // credentials are set and the server offers no usable AUTH
         MessageTooBig, // over the server's SIZE: nothing was sent
         RecipientsRefused, // no recipient accepted (or one refused, with requireAllRecipients)
@@ -95,7 +96,8 @@ class SMTPRECEIVER_EXPORT SmtpClient : public QObject
     Q_OBJECT
 public:
     enum class TlsMode {
-        Auto, // STARTTLS when the server offers it, else plain
+        Auto, // STARTTLS when the server offers it, else plain (no AUTH then, unless the
+              // server is on this machine: SmtpClientProtocol::mayAuthenticate())
         None, // never TLS
         StartTls, // STARTTLS, and fail when it is not offered
         Implicit, // TLS from the first byte (RFC 8314, usually port 465)

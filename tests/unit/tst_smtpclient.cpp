@@ -3,6 +3,7 @@
 #include <protocol/smtpclientprotocol.h>
 #include <smtpclient.h>
 
+#include <QNetworkInterface>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -23,13 +24,13 @@ namespace {
 class FakeServer : public QObject
 {
 public:
-    FakeServer()
+    explicit FakeServer(const QHostAddress &address = QHostAddress(QHostAddress::LocalHost))
     {
         replies = { { "GREETING", "220 fake.test ESMTP" }, { "EHLO", "250 fake.test" },
             { "HELO", "250 fake.test" }, { "MAIL", "250 2.1.0 ok" }, { "RCPT", "250 2.1.5 ok" },
             { "DATA", "354 go ahead" }, { "END", "250 2.0.0 queued as 42" },
             { "QUIT", "221 2.0.0 bye" }, { "RSET", "250 ok" } };
-        QVERIFY(listener.listen(QHostAddress::LocalHost, 0));
+        QVERIFY(listener.listen(address, 0));
         connect(&listener, &QTcpServer::newConnection, this, [this] {
             socket = listener.nextPendingConnection();
             connect(socket, &QTcpSocket::readyRead, this, [this] { read(); });
@@ -38,6 +39,7 @@ public:
     }
 
     quint16 port() const { return listener.serverPort(); }
+    QString host() const { return listener.serverAddress().toString(); }
 
     QMap<QByteArray, QByteArray> replies;
     QList<QByteArray> commands; // as received, without CRLF
@@ -142,6 +144,8 @@ private Q_SLOTS:
     void crlfLineEnds_data();
     void crlfLineEnds();
     void authResponses();
+    void mayAuthenticate_data();
+    void mayAuthenticate();
     void extensions();
 
     void sendsOneMessage();
@@ -152,6 +156,7 @@ private Q_SLOTS:
     void authMechanisms_data();
     void authMechanisms();
     void authRefused();
+    void noPasswordInClearToAnotherMachine();
     void someRecipientsRefused();
     void allOrNothing();
     void refusals_data();
@@ -293,6 +298,30 @@ void TestSmtpClient::authResponses()
         QByteArray("dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw"));
 }
 
+void TestSmtpClient::mayAuthenticate_data()
+{
+    QTest::addColumn<SmtpClient::TlsMode>("mode");
+    QTest::addColumn<bool>("encrypted");
+    QTest::addColumn<bool>("loopback");
+    QTest::addColumn<bool>("expected");
+    using Mode = SmtpClient::TlsMode;
+    QTest::newRow("auto, no STARTTLS offered, elsewhere") << Mode::Auto << false << false << false;
+    QTest::newRow("auto, no STARTTLS offered, this machine") << Mode::Auto << false << true << true;
+    QTest::newRow("auto, after STARTTLS") << Mode::Auto << true << false << true;
+    QTest::newRow("none, elsewhere (the user's choice)") << Mode::None << false << false << true;
+    QTest::newRow("starttls, encrypted") << Mode::StartTls << true << false << true;
+    QTest::newRow("implicit TLS") << Mode::Implicit << true << false << true;
+}
+
+void TestSmtpClient::mayAuthenticate()
+{
+    QFETCH(SmtpClient::TlsMode, mode);
+    QFETCH(bool, encrypted);
+    QFETCH(bool, loopback);
+    QFETCH(bool, expected);
+    QCOMPARE(SmtpClientProtocol::mayAuthenticate(mode, encrypted, loopback), expected);
+}
+
 void TestSmtpClient::extensions()
 {
     SmtpClientReply ehlo;
@@ -312,7 +341,7 @@ void TestSmtpClient::extensions()
 SmtpClientResult TestSmtpClient::run(SmtpClient &client, FakeServer &server,
     const QStringList &recipients, const QByteArray &message)
 {
-    client.setHost(QStringLiteral("127.0.0.1"));
+    client.setHost(server.host());
     client.setPort(server.port());
     QSignalSpy finished(&client, &SmtpClient::finished);
     client.send(QStringLiteral("a@example.test"), recipients, message);
@@ -438,6 +467,43 @@ void TestSmtpClient::authMechanisms()
     QVERIFY2(result.ok, qPrintable(result.errorString));
     QCOMPARE(server.commands.mid(1, expected.size()), expected);
     QCOMPARE(server.commands.at(1 + expected.size()), QByteArray("MAIL FROM:<a@example.test>"));
+}
+
+void TestSmtpClient::noPasswordInClearToAnotherMachine()
+{
+    // This machine's own address on a network interface: not loopback, as a relay elsewhere.
+    QHostAddress elsewhere;
+    for (const QHostAddress &a : QNetworkInterface::allAddresses()) {
+        if (a.protocol() == QAbstractSocket::IPv4Protocol && !a.isLoopback()) {
+            elsewhere = a;
+            break;
+        }
+    }
+    if (elsewhere.isNull())
+        QSKIP("no IPv4 address but loopback here");
+    for (const SmtpClient::TlsMode mode :
+        { SmtpClient::TlsMode::Auto, SmtpClient::TlsMode::None }) {
+        FakeServer server(elsewhere);
+        server.replies["EHLO"] = "250-fake.test\n250 AUTH PLAIN"; // no STARTTLS (stripped?)
+        server.replies["AUTH"] = "235 2.7.0 ok";
+        SmtpClient client;
+        client.setTlsMode(mode);
+        client.setCredentials(QStringLiteral("user"), QStringLiteral("pass"));
+        const SmtpClientResult result = run(client, server);
+        const bool sentAuth
+            = server.commands.size() > 1 && server.commands.at(1).startsWith("AUTH");
+        if (mode == SmtpClient::TlsMode::Auto) {
+            QCOMPARE(result.error, Error::TlsUnavailable);
+            QCOMPARE(result.stage, Stage::StartTls);
+            QVERIFY2(result.errorString.contains("password is not sent unencrypted"),
+                qPrintable(result.errorString));
+            QVERIFY(!sentAuth);
+            QVERIFY(!server.commands.contains("MAIL FROM:<a@example.test>"));
+        } else { // the user chose plain text
+            QVERIFY2(result.ok, qPrintable(result.errorString));
+            QVERIFY(sentAuth);
+        }
+    }
 }
 
 void TestSmtpClient::authRefused()

@@ -152,6 +152,11 @@ QByteArray dotStuffed(QByteArrayView text)
     return result;
 }
 
+bool mayAuthenticate(SmtpClient::TlsMode mode, bool encrypted, bool serverIsLoopback)
+{
+    return encrypted || serverIsLoopback || mode == SmtpClient::TlsMode::None;
+}
+
 QByteArray authPlain(const QString &user, const QString &password)
 {
     const QByteArray response = QByteArray(1, '\0') + user.toUtf8() + '\0' + password.toUtf8();

@@ -42,6 +42,14 @@ SMTPRECEIVER_TEST_EXPORT QByteArray crlfLineEnds(const QByteArray &message);
 // CRLF is added, and ".\r\n" ends it.
 SMTPRECEIVER_TEST_EXPORT QByteArray dotStuffed(QByteArrayView message);
 
+// Whether the credentials may go to the server on this connection: over TLS, to a server on
+// this machine (no network to listen on), or when mode is None (the user chose plain text).
+// Not in Auto mode to a server elsewhere that does not offer STARTTLS: an attacker on the way
+// can strip the offer from the EHLO reply and read the password (or CRAM-MD5's answer, open to
+// guessing) that would follow.
+SMTPRECEIVER_TEST_EXPORT bool mayAuthenticate(
+    SmtpClient::TlsMode mode, bool encrypted, bool serverIsLoopback);
+
 // AUTH PLAIN's initial response (base64 of "\0user\0password").
 SMTPRECEIVER_TEST_EXPORT QByteArray authPlain(const QString &user, const QString &password);
 // The answer to a CRAM-MD5 challenge (both base64): "user hex(HMAC-MD5(password, challenge))".
