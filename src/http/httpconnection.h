@@ -1,8 +1,8 @@
 // One HTTP client: the only code of the API that touches a socket. Moves bytes between the
 // QTcpSocket and the pure HttpRequestParser; runs the checks every request passes before the
-// router (Host, CORS preflight, Basic auth, and the Origin of a WebSocket upgrade); writes the
-// answers in order with the fields every answer carries; owns the idle and head timers, the
-// back-pressure and the closing handshake.
+// router (Host, the Origin of what may change state, CORS preflight, Basic auth, and the Origin
+// of a WebSocket upgrade); writes the answers in order with the fields every answer carries; owns
+// the idle and head timers, the back-pressure and the closing handshake.
 #pragma once
 
 #include "httpmessage.h"
@@ -25,7 +25,7 @@ class QTcpSocket;
 struct SMTPRECEIVERHTTP_TEST_EXPORT HttpServerSettings
 {
     QHash<QString, QString> credentials; // user -> password; empty: no auth
-    QStringList allowedHosts; // besides localhost, 127.0.0.1 and [::1]
+    QStringList allowedHosts; // besides localhost, 127.0.0.1 and [::1]; allowed origins too
     QString corsOrigin; // empty: no CORS fields
     qint64 maxBodySize = qint64(25) * 1024 * 1024;
     int idleTimeoutMs = 60 * 1000; // no request for this long: closed
@@ -59,10 +59,19 @@ SMTPRECEIVERHTTP_TEST_EXPORT bool isAllowedHost(
 // field is then ignored (RFC 9112 3.2.2, RFC 7230 5.4), else the Host field; empty when there is
 // neither (an HTTP/1.0 request need not send Host).
 SMTPRECEIVERHTTP_TEST_EXPORT QByteArray requestAuthority(const HttpRequest &request);
-// Whether a WebSocket client from this Origin may connect: none, a loopback origin, an allowed
-// host, or the CORS origin.
-SMTPRECEIVERHTTP_TEST_EXPORT bool isAllowedOrigin(
-    const QByteArray &origin, const QStringList &allowedHosts, const QString &corsOrigin);
+// Whether a page of this origin (an Origin field's value) may use the API: the API's own origin
+// ("http://" and the authority the request names, see requestAuthority(), compared without case
+// and with port 80 when none is written), the CORS origin ("*": every origin), or
+// http(s)://NAME[:port] of an allowed host name. Never "null", nor anything but http(s).
+SMTPRECEIVERHTTP_TEST_EXPORT bool isAllowedOrigin(const QByteArray &origin,
+    const QByteArray &authority, const QStringList &allowedHosts, const QString &corsOrigin);
+// Whether a request may go on as far as the browser fields tell where it comes from. A method
+// other than GET, HEAD and OPTIONS (which may change state, and which a page can send without a
+// preflight) is refused when an Origin field is not allowed (isAllowedOrigin), or when
+// Sec-Fetch-Site says "cross-site" or "same-site" and no Origin is given. Clients that send
+// neither field (curl, the Mailpit client libraries) always pass.
+SMTPRECEIVERHTTP_TEST_EXPORT bool isAllowedRequestOrigin(
+    const HttpRequest &request, const QStringList &allowedHosts, const QString &corsOrigin);
 // Whether an Authorization field carries one of the credentials (Basic). Every credential is
 // compared, in time that does not depend on where the first difference is.
 SMTPRECEIVERHTTP_TEST_EXPORT bool isAuthorized(
@@ -100,7 +109,8 @@ private:
     void onReadyRead();
     void process();
     Outcome handle(HttpParsedRequest parsed);
-    // The answer that refuses a request before the router (a foreign Host, missing auth), if any.
+    // The answer that refuses a request before the router (a foreign Host, a state-changing
+    // request from a foreign Origin, missing auth), if any.
     std::optional<HttpResponse> refusal(const HttpRequest &request) const;
     void write(const HttpResponse &response, const HttpParsedRequest &request, bool keepAlive);
     void answer(const HttpResponse &response, const HttpParsedRequest &parsed, bool keepAlive);
