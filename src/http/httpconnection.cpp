@@ -51,11 +51,36 @@ QByteArray hostPart(QByteArrayView authority)
     return (colon >= 0 ? authority.first(colon) : authority).toByteArray().toLower();
 }
 
-bool isKnownHostName(const QByteArray &host, const QStringList &allowedHosts)
+// A dotted quad ("192.0.2.7") or a bracketed IPv6 address ("[fd00::1]"), as a browser writes an
+// address in a URL's host (it turns "127.1" or "0x7f.0.0.1" into a dotted quad first).
+bool isAddressLiteral(const QByteArray &host)
+{
+    if (host.startsWith('[') && host.endsWith(']')) {
+        const QByteArray inside = host.sliced(1, host.size() - 2);
+        QHostAddress address;
+        return !inside.contains('%') && address.setAddress(QString::fromLatin1(inside))
+            && address.protocol() == QAbstractSocket::IPv6Protocol;
+    }
+    const QList<QByteArray> parts = host.split('.');
+    if (parts.size() != 4)
+        return false;
+    for (const QByteArray &part : parts) {
+        if (part.isEmpty() || part.size() > 3
+            || !std::all_of(part.cbegin(), part.cend(), [](char c) { return c >= '0' && c <= '9'; })
+            || part.toInt() > 255)
+            return false;
+    }
+    return true;
+}
+
+// anyAddress: any address literal names us too (see HttpChecks::isAllowedHost).
+bool isKnownHostName(const QByteArray &host, const QStringList &allowedHosts, bool anyAddress)
 {
     if (host.isEmpty())
         return false;
     if (host == "localhost" || host == "127.0.0.1" || host == "[::1]")
+        return true;
+    if (anyAddress && isAddressLiteral(host))
         return true;
     for (const QString &allowed : allowedHosts) {
         if (hostPart(allowed.toUtf8()) == host)
@@ -175,9 +200,10 @@ bool hasToken(const QByteArray &list, QByteArrayView token)
 
 } // namespace
 
-bool HttpChecks::isAllowedHost(const QByteArray &host, const QStringList &allowedHosts)
+bool HttpChecks::isAllowedHost(
+    const QByteArray &host, const QStringList &allowedHosts, bool loopbackListener)
 {
-    return isKnownHostName(hostPart(host.trimmed()), allowedHosts);
+    return isKnownHostName(hostPart(host.trimmed()), allowedHosts, !loopbackListener);
 }
 
 QByteArray HttpChecks::requestAuthority(const HttpRequest &request)
@@ -409,10 +435,12 @@ void HttpConnection::updateTimers()
 std::optional<HttpResponse> HttpConnection::refusal(const HttpRequest &request) const
 {
     const HttpServerSettings &settings = *m_settings;
-    // DNS rebinding: a page served from another name must not reach a loopback listener. A
-    // request that names no server at all is refused too: nothing says it is meant for us.
-    if (m_loopback
-        && !HttpChecks::isAllowedHost(HttpChecks::requestAuthority(request), settings.allowedHosts))
+    // DNS rebinding: a page served from another name must not reach us, on whatever address the
+    // connection arrived (a container's port published on the host's loopback arrives on the
+    // container's own address). A request that names no server at all is refused too: nothing
+    // says it is meant for us.
+    if (!HttpChecks::isAllowedHost(
+            HttpChecks::requestAuthority(request), settings.allowedHosts, m_loopback))
         return HttpResponse::text(403, QString::fromLatin1(forbiddenHost));
     // A web page may send a form or a no-cors fetch anywhere, with no preflight: what would
     // change state (release a message, send, delete) must come from an allowed origin.

@@ -25,7 +25,7 @@ class QTcpSocket;
 struct SMTPRECEIVERHTTP_TEST_EXPORT HttpServerSettings
 {
     QHash<QString, QString> credentials; // user -> password; empty: no auth
-    QStringList allowedHosts; // besides localhost, 127.0.0.1 and [::1]; allowed origins too
+    QStringList allowedHosts; // Host names besides localhost and addresses; allowed origins too
     QString corsOrigin; // empty: no CORS fields
     qint64 maxBodySize = qint64(25) * 1024 * 1024;
     int idleTimeoutMs = 60 * 1000; // no request for this long: closed
@@ -51,10 +51,12 @@ private:
 using HttpDispatch = std::function<void(HttpRequest &request, HttpResponse::Responder respond)>;
 
 namespace HttpChecks {
-// Whether a Host field value names this server for a loopback listener: localhost,
-// 127.0.0.1, [::1] or an allowed name, with any port, in any case.
+// Whether a Host field value names this server (the DNS rebinding check), with any port, in any
+// case: localhost, 127.0.0.1, [::1] or an allowed name; on a connection that arrived on an
+// address other than loopback also any other address literal (a dotted quad or a bracketed IPv6
+// address), which no rebound name can put in a browser's Host field.
 SMTPRECEIVERHTTP_TEST_EXPORT bool isAllowedHost(
-    const QByteArray &host, const QStringList &allowedHosts);
+    const QByteArray &host, const QStringList &allowedHosts, bool loopbackListener);
 // The authority a request names its server by: that of a target in absolute form, whose Host
 // field is then ignored (RFC 9112 3.2.2, RFC 7230 5.4), else the Host field; empty when there is
 // neither (an HTTP/1.0 request need not send Host).
@@ -126,7 +128,7 @@ private:
     HttpRequestParser m_parser;
     QTimer m_idleTimer;
     QTimer m_headTimer;
-    bool m_loopback = false;
+    bool m_loopback = false; // arrived on a loopback address (its Host check is the contract's)
     bool m_closing = false;
     bool m_halfClosed = false;
     bool m_done = false;

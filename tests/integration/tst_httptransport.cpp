@@ -10,6 +10,7 @@
 #include <smtphttpapi.h>
 #include <smtpmessagestore.h>
 
+#include <QNetworkInterface>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
@@ -87,9 +88,10 @@ bool waitForBytes(QTcpSocket &socket, int ms)
 class Client
 {
 public:
-    explicit Client(quint16 port)
+    explicit Client(
+        quint16 port, const QHostAddress &address = QHostAddress(QHostAddress::LocalHost))
     {
-        socket.connectToHost(QHostAddress::LocalHost, port);
+        socket.connectToHost(address, port);
         ok = QTest::qWaitFor(
             [this] { return socket.state() == QAbstractSocket::ConnectedState; }, 5000);
     }
@@ -289,6 +291,79 @@ private Q_SLOTS:
             QCOMPARE(a.body, QByteArray("Forbidden: unknown Host"));
             QVERIFY(c.waitForClose());
         }
+    }
+
+    void hostChecks_data()
+    {
+        QTest::addColumn<QByteArray>("host");
+        QTest::addColumn<bool>("onLoopback");
+        QTest::addColumn<bool>("onOther");
+        QTest::newRow("localhost") << QByteArray("localhost:8025") << true << true;
+        QTest::newRow("127.0.0.1") << QByteArray("127.0.0.1") << true << true;
+        QTest::newRow("[::1]") << QByteArray("[::1]:8025") << true << true;
+        QTest::newRow("allowed name") << QByteArray("Mail.Example.Test:1") << true << true;
+        QTest::newRow("LAN address") << QByteArray("192.0.2.7:8025") << false << true;
+        QTest::newRow("other loopback") << QByteArray("127.0.0.2") << false << true;
+        QTest::newRow("IPv6 address") << QByteArray("[fd00::1]:8025") << false << true;
+        QTest::newRow("mapped IPv4") << QByteArray("[::ffff:192.0.2.7]") << false << true;
+        QTest::newRow("name") << QByteArray("evil.test:8025") << false << false;
+        QTest::newRow("name of digits") << QByteArray("1.2.3") << false << false;
+        QTest::newRow("short address form") << QByteArray("127.1") << false << false;
+        QTest::newRow("octet over 255") << QByteArray("192.0.2.256") << false << false;
+        QTest::newRow("address under a name")
+            << QByteArray("192.0.2.7.evil.test") << false << false;
+        QTest::newRow("IPv6 with a zone") << QByteArray("[fe80::1%25eth0]") << false << false;
+        QTest::newRow("IPv4 in brackets") << QByteArray("[192.0.2.7]") << false << false;
+        QTest::newRow("unbracketed IPv6") << QByteArray("fd00::1") << false << false;
+        QTest::newRow("empty") << QByteArray() << false << false;
+    }
+    void hostChecks()
+    {
+        QFETCH(QByteArray, host);
+        QFETCH(bool, onLoopback);
+        QFETCH(bool, onOther);
+        const QStringList allowed { QStringLiteral("mail.example.test") };
+        QCOMPARE(HttpChecks::isAllowedHost(host, allowed, true), onLoopback);
+        QCOMPARE(HttpChecks::isAllowedHost(host, allowed, false), onOther);
+    }
+
+    // A connection that arrives on an address other than loopback (the API on 0.0.0.0 in a
+    // container whose port is published on the host's 127.0.0.1) is checked as well: a name that
+    // was rebound to the address must not read mail, an address literal is not such a name.
+    void hostCheckOnAnAddressOtherThanLoopback()
+    {
+        QHostAddress local;
+        for (const QHostAddress &address : QNetworkInterface::allAddresses()) {
+            if (address.protocol() == QAbstractSocket::IPv4Protocol && !address.isLoopback()) {
+                local = address;
+                break;
+            }
+        }
+        if (local.isNull())
+            QSKIP("this machine has no IPv4 address but loopback");
+        m_api->setAllowedHosts({ QStringLiteral("mail.example.test") });
+        QVERIFY(m_api->listen(QHostAddress::AnyIPv4, 0));
+        const quint16 port = m_api->serverPort();
+        const QByteArray hostPort = local.toString().toLatin1() + ':' + QByteArray::number(port);
+        const auto status = [&](const QByteArray &host) {
+            Client c(port, local);
+            return c.get("/test/echo", "Host: " + host + "\r\n").status;
+        };
+        QCOMPARE(status("evil.test"), 403);
+        QCOMPARE(status("evil.test:" + QByteArray::number(port)), 403);
+        QCOMPARE(status("localhost.evil.test"), 403);
+        QCOMPARE(status(hostPort), 200);
+        QCOMPARE(status("localhost:" + QByteArray::number(port)), 200);
+        QCOMPARE(status("127.0.0.1"), 200);
+        QCOMPARE(status("[fd00::1]:8025"), 200);
+        QCOMPARE(status("mail.example.test"), 200);
+        Client noHost(port, local);
+        QCOMPARE(noHost.exchange("GET /test/echo HTTP/1.0\r\n\r\n").value(0).status, 403);
+        // On loopback the contract's list stands.
+        Client loopback(port);
+        QCOMPARE(loopback.get("/test/echo", "Host: evil.test\r\n").status, 403);
+        Client address(port);
+        QCOMPARE(address.get("/test/echo", "Host: " + hostPort + "\r\n").status, 403);
     }
 
     void missingHostIsBadRequest()
