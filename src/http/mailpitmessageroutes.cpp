@@ -12,15 +12,28 @@
 
 #include <QHash>
 #include <QPointer>
+#include <QRegularExpression>
 #include <QTimeZone>
 #include <QUrl>
+
+bool isTimeZoneIdShape(const QString &id)
+{
+    // Qt reads an IANA id as a path under /usr/share/zoneinfo: "../" or a leading "/" would open
+    // any file (a FIFO, /dev/stdin) and block the reading thread, Qt's zone cache lock held. The
+    // longest IANA id is 32 characters.
+    static const QRegularExpression iana(QRegularExpression::anchoredPattern(
+        QStringLiteral("[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z][A-Za-z0-9_+-]*)*")));
+    static const QRegularExpression offset(
+        QRegularExpression::anchoredPattern(QStringLiteral("UTC([+-][0-9]{2}(:[0-9]{2})?)?")));
+    return id.size() <= 64 && (iana.match(id).hasMatch() || offset.match(id).hasMatch());
+}
 
 SmtpSearchOptions mailpitSearchOptions(const HttpRequest &request)
 {
     SmtpSearchOptions options;
     options.lenient = true;
     const QString tz = request.queryItem(QStringLiteral("tz")).trimmed();
-    if (!tz.isEmpty()) {
+    if (isTimeZoneIdShape(tz)) {
         const QTimeZone zone(tz.toUtf8());
         if (zone.isValid())
             options.timeZone = zone;
