@@ -71,15 +71,20 @@ namespace {
 
 using Afterwards = HttpWorkerPool::Afterwards;
 
-// What the HTML view may do: show itself, its inline images and styles; no scripts, no remote
-// loads, no forms, no framing by other origins.
-const QByteArray viewPolicy = "default-src 'none'; img-src 'self' data:; "
-                              "style-src 'unsafe-inline'; font-src 'self' data:; "
-                              "base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
-// A part is mail content too, served from the API's own origin: an HTML or SVG attachment
-// opened in a browser must not run scripts there (they could read every message through the
-// API). The same policy, and a sandbox, which gives the document an origin of its own.
-const QByteArray partPolicy = viewPolicy + "; sandbox";
+// What mail content served from the API's origin may do: show itself, its inline images and
+// styles; no scripts, no remote loads, no forms, no framing by other origins.
+const QByteArray contentPolicy = "default-src 'none'; img-src 'self' data:; "
+                                 "style-src 'unsafe-inline'; font-src 'self' data:; "
+                                 "base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+// The HTML view: that, in a sandbox, which also stops what CSP does not govern: a
+// <meta http-equiv="refresh"> that would send the browser elsewhere (a read receipt, phishing),
+// and gives the document an origin of its own. Links the user clicks still open, in a new tab
+// too (as an ordinary page there).
+const QByteArray viewPolicy
+    = contentPolicy + "; sandbox allow-popups allow-popups-to-escape-sandbox";
+// A part is mail content too: an HTML or SVG attachment opened in a browser must not run scripts
+// on the API's origin (they could read every message through the API). A sandbox of its own.
+const QByteArray partPolicy = contentPolicy + "; sandbox";
 
 // The store id a route's {id} names; false with the answer to give when it names none.
 bool resolveId(
