@@ -197,6 +197,12 @@ class HttpTest(harness.ServerTestCase):
         status, _, body = self.curl(server, "/api/v1/info")
         self.assertEqual(json.loads(body)["Messages"], 2)
 
+    def test_cors_any_origin_needs_auth(self):
+        server = self.start_http("--http-cors", "*", "--http-auth", "ci:pw")
+        _, headers, _ = self.curl(server, "/api/v1/messages", "--user", "ci:pw",
+                                  "--header", "Origin: http://app.example.test")
+        self.assertEqual(headers.get("access-control-allow-origin"), "*")
+
     def test_basic_auth(self):
         server = self.start_http("--http-auth", "alice:s3cret", "--http-auth", "bob:pw")
         status, headers, _ = self.curl(server, "/api/v1/messages")
@@ -350,6 +356,8 @@ class HttpUsageTest(harness.ServerTestCase):
                               "--http-cors")
         self.assertUsageError(["--http", "127.0.0.1:0", "--http-allowed-host", "a.test:80"],
                               "--http-allowed-host")
+        # Every web page could read all mail.
+        self.assertUsageError(["--http", "127.0.0.1:0", "--http-cors", "*"], "--http-auth")
 
     def test_companions_need_http(self):
         self.assertUsageError(["--http-auth", "u:p"], "--http-auth")
