@@ -39,6 +39,10 @@
         <translation>Die HTTP-API hat ein Passwort, aber keinen Benutzernamen.</translation>
     </message>
     <message>
+        <source>The CORS origin * lets every web page read the caught mail: it needs a user name and password (or name one origin, such as http://localhost:3000).</source>
+        <translation>Der CORS-Origin * lässt jede Webseite die abgefangene Post lesen: Er braucht einen Benutzernamen und ein Passwort (oder nennen Sie einen Origin, etwa http://localhost:3000).</translation>
+    </message>
+    <message>
         <source>The CORS origin “%1” is not * or an origin such as http://localhost:3000.</source>
         <translation>Der CORS-Origin „%1“ ist weder * noch ein Origin wie http://localhost:3000.</translation>
     </message>
@@ -1785,8 +1789,8 @@
         <translation>&amp;CORS-Origin:</translation>
     </message>
     <message>
-        <source>Optional: lets web pages from this origin (for example http://localhost:3000, or * for any) call the API from a browser. Empty: no CORS headers.</source>
-        <translation>Optional: Webseiten dieses Origins (zum Beispiel http://localhost:3000, oder * für alle) dürfen die API aus dem Browser aufrufen. Leer: keine CORS-Header.</translation>
+        <source>Optional: lets web pages from this origin (for example http://localhost:3000, or * for any, which needs a user and password) call the API from a browser. Empty: no CORS headers.</source>
+        <translation>Optional: Webseiten dieses Origins (zum Beispiel http://localhost:3000, oder * für alle, was Benutzer und Passwort braucht) dürfen die API aus dem Browser aufrufen. Leer: keine CORS-Header.</translation>
     </message>
 </context>
 <context>

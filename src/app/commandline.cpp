@@ -230,7 +230,9 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
            "(repeatable)."),
         tr("NAME"));
     const QCommandLineOption httpCors(QStringLiteral("http-cors"),
-        tr("Send Access-Control-Allow-Origin: ORIGIN (default: no CORS headers)."), tr("ORIGIN"));
+        tr("Send Access-Control-Allow-Origin: ORIGIN (default: no CORS headers); * needs "
+           "--http-auth."),
+        tr("ORIGIN"));
     const QCommandLineOption remote(QStringLiteral("remote"),
         tr("Open a window on the catcher whose HTTP API is at URL (another smtp-receiver's "
            "--http, or a Mailpit) instead of the local store; user:password@ in the URL for "
@@ -466,6 +468,10 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
         if (!wellFormed)
             return fail(
                 tr("--http-cors: '%1' is not an origin (scheme://host[:port])").arg(origin));
+        // Every page could read all mail, and release it, with nothing to stop it.
+        if (origin == QLatin1String("*") && o.httpCredentials.isEmpty())
+            return fail(tr("--http-cors: '*' lets every web page read the caught mail; it needs "
+                           "--http-auth (or name one origin)"));
         o.httpCorsOrigin = origin;
     }
     return result;

@@ -73,6 +73,9 @@ QString HttpApiSettings::problem() const
         return tr("The HTTP API user name and password must not contain spaces or line breaks.");
     if (user.isEmpty() && !password.isEmpty())
         return tr("The HTTP API has a password but no user name.");
+    if (corsOrigin == QLatin1String("*") && user.isEmpty())
+        return tr("The CORS origin * lets every web page read the caught mail: it needs a user "
+                  "name and password (or name one origin, such as http://localhost:3000).");
     if (!corsOrigin.isEmpty() && corsOrigin != QLatin1String("*")) {
         // An origin as a browser sends it: scheme, host and port, nothing after them (not even
         // a "/"), or the browser's Origin would never equal it.

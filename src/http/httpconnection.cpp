@@ -9,6 +9,8 @@
 #include <QPointer>
 #include <QTcpSocket>
 
+#include <algorithm>
+
 #ifdef Q_OS_UNIX
 #include <sys/socket.h>
 #endif
@@ -23,6 +25,7 @@ constexpr qint64 writeBacklogLimit = 4 * 1024 * 1024;
 constexpr int closeGraceMs = 5000;
 
 const QByteArray forbiddenHost = "Forbidden: unknown Host";
+const QByteArray forbiddenOrigin = "Forbidden: unknown Origin";
 
 bool isLoopback(const QHostAddress &address)
 {
@@ -48,17 +51,121 @@ QByteArray hostPart(QByteArrayView authority)
     return (colon >= 0 ? authority.first(colon) : authority).toByteArray().toLower();
 }
 
-bool isKnownHostName(const QByteArray &host, const QStringList &allowedHosts)
+// A dotted quad ("192.0.2.7") or a bracketed IPv6 address ("[fd00::1]"), as a browser writes an
+// address in a URL's host (it turns "127.1" or "0x7f.0.0.1" into a dotted quad first).
+bool isAddressLiteral(const QByteArray &host)
+{
+    if (host.startsWith('[') && host.endsWith(']')) {
+        const QByteArray inside = host.sliced(1, host.size() - 2);
+        QHostAddress address;
+        return !inside.contains('%') && address.setAddress(QString::fromLatin1(inside))
+            && address.protocol() == QAbstractSocket::IPv6Protocol;
+    }
+    const QList<QByteArray> parts = host.split('.');
+    if (parts.size() != 4)
+        return false;
+    for (const QByteArray &part : parts) {
+        if (part.isEmpty() || part.size() > 3
+            || !std::all_of(part.cbegin(), part.cend(), [](char c) { return c >= '0' && c <= '9'; })
+            || part.toInt() > 255)
+            return false;
+    }
+    return true;
+}
+
+// anyAddress: any address literal names us too (see HttpChecks::isAllowedHost).
+bool isKnownHostName(const QByteArray &host, const QStringList &allowedHosts, bool anyAddress)
 {
     if (host.isEmpty())
         return false;
     if (host == "localhost" || host == "127.0.0.1" || host == "[::1]")
+        return true;
+    if (anyAddress && isAddressLiteral(host))
         return true;
     for (const QString &allowed : allowedHosts) {
         if (hostPart(allowed.toUtf8()) == host)
             return true;
     }
     return false;
+}
+
+// An origin, or the authority of a request with its scheme: what two of them must share to be
+// the same origin (RFC 6454 5).
+struct OriginParts
+{
+    QByteArray scheme; // "http" or "https"
+    QByteArray host; // lowercase; an IPv6 address in brackets
+    int port = 0; // the scheme's default port when none is written
+
+    bool operator==(const OriginParts &other) const
+    {
+        return scheme == other.scheme && host == other.host && port == other.port;
+    }
+};
+
+// "host[:port]" as a Host field or an origin writes it: a name of letters, digits, ".", "-", "_"
+// and "~" or a bracketed IPv6 address, then nothing, or ":" and a port; anything else (user
+// info, a path, an empty host) is none.
+std::optional<OriginParts> readAuthority(
+    QByteArrayView authority, const QByteArray &scheme, int defaultPort)
+{
+    OriginParts parts;
+    parts.scheme = scheme;
+    parts.host = hostPart(authority);
+    if (parts.host.isEmpty())
+        return std::nullopt;
+    const bool bracketed = parts.host.startsWith('[');
+    for (const char c : QByteArrayView(parts.host)
+                            .sliced(bracketed ? 1 : 0, parts.host.size() - (bracketed ? 2 : 0))) {
+        const bool ok = bracketed
+            ? ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == ':' || c == '.')
+            : ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '.' || c == '-' || c == '_'
+                || c == '~');
+        if (!ok)
+            return std::nullopt;
+    }
+    const QByteArrayView rest = authority.sliced(parts.host.size());
+    if (rest.isEmpty()) {
+        parts.port = defaultPort;
+        return parts;
+    }
+    const QByteArrayView digits = rest.sliced(1);
+    if (!rest.startsWith(':') || digits.isEmpty() || digits.size() > 5
+        || !std::all_of(
+            digits.cbegin(), digits.cend(), [](char c) { return c >= '0' && c <= '9'; }))
+        return std::nullopt;
+    parts.port = digits.toInt();
+    if (parts.port > 65535)
+        return std::nullopt;
+    return parts;
+}
+
+// An Origin field's value, "http://host[:port]" or "https://host[:port]", in any case; nothing for
+// every other value ("null", "file://", one with a path).
+std::optional<OriginParts> readOrigin(QByteArrayView origin)
+{
+    const QByteArray lower = origin.trimmed().toByteArray().toLower();
+    if (lower.startsWith("http://"))
+        return readAuthority(QByteArrayView(lower).sliced(7), "http", 80);
+    if (lower.startsWith("https://"))
+        return readAuthority(QByteArrayView(lower).sliced(8), "https", 443);
+    return std::nullopt;
+}
+
+// Whether every Origin field of a request is allowed; *any: whether there is one.
+bool hasOnlyAllowedOrigins(const HttpRequest &request, const QStringList &allowedHosts,
+    const QString &corsOrigin, bool *any)
+{
+    const QByteArray authority = HttpChecks::requestAuthority(request);
+    bool allowed = true;
+    *any = false;
+    for (const auto &[name, value] : request.headers) {
+        if (name != "origin")
+            continue;
+        *any = true;
+        allowed &= HttpChecks::isAllowedOrigin(value, authority, allowedHosts, corsOrigin);
+    }
+    return allowed;
 }
 
 // a == b in time that depends on the lengths only.
@@ -93,9 +200,10 @@ bool hasToken(const QByteArray &list, QByteArrayView token)
 
 } // namespace
 
-bool HttpChecks::isAllowedHost(const QByteArray &host, const QStringList &allowedHosts)
+bool HttpChecks::isAllowedHost(
+    const QByteArray &host, const QStringList &allowedHosts, bool loopbackListener)
 {
-    return isKnownHostName(hostPart(host.trimmed()), allowedHosts);
+    return isKnownHostName(hostPart(host.trimmed()), allowedHosts, !loopbackListener);
 }
 
 QByteArray HttpChecks::requestAuthority(const HttpRequest &request)
@@ -112,25 +220,39 @@ QByteArray HttpChecks::requestAuthority(const HttpRequest &request)
     return target.sliced(start, end - start).toByteArray();
 }
 
-bool HttpChecks::isAllowedOrigin(
-    const QByteArray &origin, const QStringList &allowedHosts, const QString &corsOrigin)
+bool HttpChecks::isAllowedOrigin(const QByteArray &origin, const QByteArray &authority,
+    const QStringList &allowedHosts, const QString &corsOrigin)
 {
-    if (origin.isEmpty())
-        return true;
-    if (!corsOrigin.isEmpty() && origin == corsOrigin.toUtf8())
-        return true;
-    QByteArrayView rest;
-    if (origin.startsWith("http://"))
-        rest = QByteArrayView(origin).sliced(7);
-    else if (origin.startsWith("https://"))
-        rest = QByteArrayView(origin).sliced(8);
-    else
+    if (corsOrigin == QLatin1String("*"))
+        return true; // every page may read, and write (with the credentials --http-auth needs)
+    const std::optional<OriginParts> parts = readOrigin(origin);
+    if (!parts)
         return false;
-    if (rest.endsWith('/'))
-        rest.chop(1);
-    if (rest.contains('/') || rest.contains('@'))
+    // The API's own origin: a page it served itself.
+    if (parts == readAuthority(authority.trimmed(), "http", 80))
+        return true;
+    if (!corsOrigin.isEmpty() && parts == readOrigin(corsOrigin.toUtf8()))
+        return true;
+    // A page on an allowed name (any port): one the user has said serves the API.
+    for (const QString &allowed : allowedHosts) {
+        if (hostPart(allowed.toUtf8()) == parts->host)
+            return true;
+    }
+    return false;
+}
+
+bool HttpChecks::isAllowedRequestOrigin(
+    const HttpRequest &request, const QStringList &allowedHosts, const QString &corsOrigin)
+{
+    const QByteArray &method = request.method;
+    if (method == "GET" || method == "HEAD" || method == "OPTIONS")
+        return true; // CORS keeps what they answer from a foreign page
+    bool hasOrigin = false;
+    if (!hasOnlyAllowedOrigins(request, allowedHosts, corsOrigin, &hasOrigin))
         return false;
-    return isKnownHostName(hostPart(rest), allowedHosts);
+    // A browser that names no origin but says the page is of another site.
+    const QByteArray site = request.header("sec-fetch-site").toLower();
+    return hasOrigin || (site != "cross-site" && site != "same-site");
 }
 
 bool HttpChecks::isAuthorized(
@@ -313,11 +435,17 @@ void HttpConnection::updateTimers()
 std::optional<HttpResponse> HttpConnection::refusal(const HttpRequest &request) const
 {
     const HttpServerSettings &settings = *m_settings;
-    // DNS rebinding: a page served from another name must not reach a loopback listener. A
-    // request that names no server at all is refused too: nothing says it is meant for us.
-    if (m_loopback
-        && !HttpChecks::isAllowedHost(HttpChecks::requestAuthority(request), settings.allowedHosts))
+    // DNS rebinding: a page served from another name must not reach us, on whatever address the
+    // connection arrived (a container's port published on the host's loopback arrives on the
+    // container's own address). A request that names no server at all is refused too: nothing
+    // says it is meant for us.
+    if (!HttpChecks::isAllowedHost(
+            HttpChecks::requestAuthority(request), settings.allowedHosts, m_loopback))
         return HttpResponse::text(403, QString::fromLatin1(forbiddenHost));
+    // A web page may send a form or a no-cors fetch anywhere, with no preflight: what would
+    // change state (release a message, send, delete) must come from an allowed origin.
+    if (!HttpChecks::isAllowedRequestOrigin(request, settings.allowedHosts, settings.corsOrigin))
+        return HttpResponse::text(403, QString::fromLatin1(forbiddenOrigin));
     if (!settings.corsOrigin.isEmpty() && request.method == "OPTIONS")
         return std::nullopt; // the preflight, answered before auth
     // Basic auth; the probes stay open.
@@ -359,10 +487,11 @@ HttpConnection::Outcome HttpConnection::handle(HttpParsedRequest parsed)
     }
     if (upgrade && request.method == "GET" && request.path == "/api/events") {
         // Browsers apply no CORS to WebSockets: without this, any page could read caught mail.
-        if (!HttpChecks::isAllowedOrigin(
-                request.header("origin"), settings.allowedHosts, settings.corsOrigin)) {
-            write(HttpResponse::text(403, QStringLiteral("Forbidden: unknown Origin")), parsed,
-                false);
+        // A client that sends no Origin is no browser.
+        bool hasOrigin = false;
+        if (!hasOnlyAllowedOrigins(
+                request, settings.allowedHosts, settings.corsOrigin, &hasOrigin)) {
+            write(HttpResponse::text(403, QString::fromLatin1(forbiddenOrigin)), parsed, false);
             beginClose();
             return Outcome::Stop;
         }

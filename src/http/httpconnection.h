@@ -1,8 +1,8 @@
 // One HTTP client: the only code of the API that touches a socket. Moves bytes between the
 // QTcpSocket and the pure HttpRequestParser; runs the checks every request passes before the
-// router (Host, CORS preflight, Basic auth, and the Origin of a WebSocket upgrade); writes the
-// answers in order with the fields every answer carries; owns the idle and head timers, the
-// back-pressure and the closing handshake.
+// router (Host, the Origin of what may change state, CORS preflight, Basic auth, and the Origin
+// of a WebSocket upgrade); writes the answers in order with the fields every answer carries; owns
+// the idle and head timers, the back-pressure and the closing handshake.
 #pragma once
 
 #include "httpmessage.h"
@@ -25,7 +25,7 @@ class QTcpSocket;
 struct SMTPRECEIVERHTTP_TEST_EXPORT HttpServerSettings
 {
     QHash<QString, QString> credentials; // user -> password; empty: no auth
-    QStringList allowedHosts; // besides localhost, 127.0.0.1 and [::1]
+    QStringList allowedHosts; // Host names besides localhost and addresses; allowed origins too
     QString corsOrigin; // empty: no CORS fields
     qint64 maxBodySize = qint64(25) * 1024 * 1024;
     int idleTimeoutMs = 60 * 1000; // no request for this long: closed
@@ -51,18 +51,29 @@ private:
 using HttpDispatch = std::function<void(HttpRequest &request, HttpResponse::Responder respond)>;
 
 namespace HttpChecks {
-// Whether a Host field value names this server for a loopback listener: localhost,
-// 127.0.0.1, [::1] or an allowed name, with any port, in any case.
+// Whether a Host field value names this server (the DNS rebinding check), with any port, in any
+// case: localhost, 127.0.0.1, [::1] or an allowed name; on a connection that arrived on an
+// address other than loopback also any other address literal (a dotted quad or a bracketed IPv6
+// address), which no rebound name can put in a browser's Host field.
 SMTPRECEIVERHTTP_TEST_EXPORT bool isAllowedHost(
-    const QByteArray &host, const QStringList &allowedHosts);
+    const QByteArray &host, const QStringList &allowedHosts, bool loopbackListener);
 // The authority a request names its server by: that of a target in absolute form, whose Host
 // field is then ignored (RFC 9112 3.2.2, RFC 7230 5.4), else the Host field; empty when there is
 // neither (an HTTP/1.0 request need not send Host).
 SMTPRECEIVERHTTP_TEST_EXPORT QByteArray requestAuthority(const HttpRequest &request);
-// Whether a WebSocket client from this Origin may connect: none, a loopback origin, an allowed
-// host, or the CORS origin.
-SMTPRECEIVERHTTP_TEST_EXPORT bool isAllowedOrigin(
-    const QByteArray &origin, const QStringList &allowedHosts, const QString &corsOrigin);
+// Whether a page of this origin (an Origin field's value) may use the API: the API's own origin
+// ("http://" and the authority the request names, see requestAuthority(), compared without case
+// and with port 80 when none is written), the CORS origin ("*": every origin), or
+// http(s)://NAME[:port] of an allowed host name. Never "null", nor anything but http(s).
+SMTPRECEIVERHTTP_TEST_EXPORT bool isAllowedOrigin(const QByteArray &origin,
+    const QByteArray &authority, const QStringList &allowedHosts, const QString &corsOrigin);
+// Whether a request may go on as far as the browser fields tell where it comes from. A method
+// other than GET, HEAD and OPTIONS (which may change state, and which a page can send without a
+// preflight) is refused when an Origin field is not allowed (isAllowedOrigin), or when
+// Sec-Fetch-Site says "cross-site" or "same-site" and no Origin is given. Clients that send
+// neither field (curl, the Mailpit client libraries) always pass.
+SMTPRECEIVERHTTP_TEST_EXPORT bool isAllowedRequestOrigin(
+    const HttpRequest &request, const QStringList &allowedHosts, const QString &corsOrigin);
 // Whether an Authorization field carries one of the credentials (Basic). Every credential is
 // compared, in time that does not depend on where the first difference is.
 SMTPRECEIVERHTTP_TEST_EXPORT bool isAuthorized(
@@ -100,7 +111,8 @@ private:
     void onReadyRead();
     void process();
     Outcome handle(HttpParsedRequest parsed);
-    // The answer that refuses a request before the router (a foreign Host, missing auth), if any.
+    // The answer that refuses a request before the router (a foreign Host, a state-changing
+    // request from a foreign Origin, missing auth), if any.
     std::optional<HttpResponse> refusal(const HttpRequest &request) const;
     void write(const HttpResponse &response, const HttpParsedRequest &request, bool keepAlive);
     void answer(const HttpResponse &response, const HttpParsedRequest &parsed, bool keepAlive);
@@ -116,7 +128,7 @@ private:
     HttpRequestParser m_parser;
     QTimer m_idleTimer;
     QTimer m_headTimer;
-    bool m_loopback = false;
+    bool m_loopback = false; // arrived on a loopback address (its Host check is the contract's)
     bool m_closing = false;
     bool m_halfClosed = false;
     bool m_done = false;

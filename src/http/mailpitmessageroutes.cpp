@@ -12,15 +12,28 @@
 
 #include <QHash>
 #include <QPointer>
+#include <QRegularExpression>
 #include <QTimeZone>
 #include <QUrl>
+
+bool isTimeZoneIdShape(const QString &id)
+{
+    // Qt reads an IANA id as a path under /usr/share/zoneinfo: "../" or a leading "/" would open
+    // any file (a FIFO, /dev/stdin) and block the reading thread, Qt's zone cache lock held. The
+    // longest IANA id is 32 characters.
+    static const QRegularExpression iana(QRegularExpression::anchoredPattern(
+        QStringLiteral("[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z][A-Za-z0-9_+-]*)*")));
+    static const QRegularExpression offset(
+        QRegularExpression::anchoredPattern(QStringLiteral("UTC([+-][0-9]{2}(:[0-9]{2})?)?")));
+    return id.size() <= 64 && (iana.match(id).hasMatch() || offset.match(id).hasMatch());
+}
 
 SmtpSearchOptions mailpitSearchOptions(const HttpRequest &request)
 {
     SmtpSearchOptions options;
     options.lenient = true;
     const QString tz = request.queryItem(QStringLiteral("tz")).trimmed();
-    if (!tz.isEmpty()) {
+    if (isTimeZoneIdShape(tz)) {
         const QTimeZone zone(tz.toUtf8());
         if (zone.isValid())
             options.timeZone = zone;
@@ -58,15 +71,20 @@ namespace {
 
 using Afterwards = HttpWorkerPool::Afterwards;
 
-// What the HTML view may do: show itself, its inline images and styles; no scripts, no remote
-// loads, no forms, no framing by other origins.
-const QByteArray viewPolicy = "default-src 'none'; img-src 'self' data:; "
-                              "style-src 'unsafe-inline'; font-src 'self' data:; "
-                              "base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
-// A part is mail content too, served from the API's own origin: an HTML or SVG attachment
-// opened in a browser must not run scripts there (they could read every message through the
-// API). The same policy, and a sandbox, which gives the document an origin of its own.
-const QByteArray partPolicy = viewPolicy + "; sandbox";
+// What mail content served from the API's origin may do: show itself, its inline images and
+// styles; no scripts, no remote loads, no forms, no framing by other origins.
+const QByteArray contentPolicy = "default-src 'none'; img-src 'self' data:; "
+                                 "style-src 'unsafe-inline'; font-src 'self' data:; "
+                                 "base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+// The HTML view: that, in a sandbox, which also stops what CSP does not govern: a
+// <meta http-equiv="refresh"> that would send the browser elsewhere (a read receipt, phishing),
+// and gives the document an origin of its own. Links the user clicks still open, in a new tab
+// too (as an ordinary page there).
+const QByteArray viewPolicy
+    = contentPolicy + "; sandbox allow-popups allow-popups-to-escape-sandbox";
+// A part is mail content too: an HTML or SVG attachment opened in a browser must not run scripts
+// on the API's origin (they could read every message through the API). A sandbox of its own.
+const QByteArray partPolicy = contentPolicy + "; sandbox";
 
 // The store id a route's {id} names; false with the answer to give when it names none.
 bool resolveId(

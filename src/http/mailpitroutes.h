@@ -18,8 +18,13 @@ class SmtpMessageStore;
 class SmtpServer;
 class SmtpRelay;
 
+// Whether text has the shape of a time zone id that may be handed to QTimeZone: an IANA name,
+// segments of [A-Za-z][A-Za-z0-9_+-]* joined by "/" ("Europe/Berlin", "Etc/GMT+5"), or "UTC",
+// "UTC+HH", "UTC-HH:MM"; at most 64 characters. Nothing else is ever given to QTimeZone, which
+// opens an IANA id as a file below the zoneinfo directory.
+SMTPRECEIVERHTTP_TEST_EXPORT bool isTimeZoneIdShape(const QString &text);
 // Mailpit's reading of a search query (lenient: values it cannot read are ignored), with the zone
-// of ?tz= (an unknown zone is ignored, as there).
+// of ?tz= (an unknown zone, or a value not of that shape, is ignored, as there).
 SMTPRECEIVERHTTP_TEST_EXPORT SmtpSearchOptions mailpitSearchOptions(const HttpRequest &request);
 // The store id a route's {id} names: a message's ID, or "latest", the newest message (with
 // ?query=, the newest that matches it, read as the search route reads it). 0 with the answer to

@@ -1,8 +1,10 @@
 // The HTTP API of a message store, in the shape of Mailpit's /api/v1, so that the test tooling
 // written for Mailpit (npm mailpit-api, cypress-mailpit, pytest-mailpit) works unchanged; plus
 // the /api/events WebSocket. Safe by default: the caller picks the address (loopback unless told
-// otherwise), a request whose Host names no loopback or allowed name is refused (DNS rebinding),
-// no CORS headers unless an origin is set, and optional Basic auth.
+// otherwise), a request whose Host is a name other than localhost or an allowed one is refused
+// (DNS rebinding), so is a request from a web page of another origin that could change state
+// (any method but GET, HEAD and OPTIONS) or open the WebSocket, no CORS headers unless an origin
+// is set, and optional Basic auth.
 #pragma once
 
 #include "smtpreceiverhttp_export.h"
@@ -35,10 +37,13 @@ public:
     // default): no auth, and an Authorization field is ignored.
     QHash<QString, QString> credentials() const;
     void setCredentials(const QHash<QString, QString> &userToPassword);
-    // Host names accepted besides localhost, 127.0.0.1 and [::1] (any port).
+    // Host names accepted besides localhost, 127.0.0.1 and [::1] (and, on a connection that
+    // arrives on an address other than loopback, any IP address), with any port; pages from
+    // http(s)://NAME[:port] are allowed origins.
     QStringList allowedHosts() const;
     void setAllowedHosts(const QStringList &names);
-    // The origin sent as Access-Control-Allow-Origin; empty (the default): no CORS headers.
+    // The origin sent as Access-Control-Allow-Origin, and allowed to change state; empty (the
+    // default): no CORS headers. "*" allows every origin: give it only with credentials.
     QString corsOrigin() const;
     void setCorsOrigin(const QString &origin);
     // The largest request body taken (bigger: 413). Default: the server's maximum message

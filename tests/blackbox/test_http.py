@@ -136,19 +136,72 @@ class HttpTest(harness.ServerTestCase):
 
     def test_no_cors_headers_on_the_events_upgrade_by_default(self):
         server = self.start_http()
-        for origin in (None, "http://localhost:5173"):
+        for origin in (None, "http://127.0.0.1:%d" % server.http_port):
             headers = self.events_upgrade_head(server, origin)
             self.assertFalse([h for h in headers if h.startswith("access-control-")], headers)
 
     def test_cors_origin_on_the_events_upgrade(self):
         # The configured origin, as on every answer; never the request's Origin or "*".
         server = self.start_http("--http-cors", "http://app.example.test:3000")
-        for origin in (None, "http://app.example.test:3000", "http://localhost:5173"):
+        for origin in (None, "http://app.example.test:3000",
+                       "http://127.0.0.1:%d" % server.http_port):
             headers = self.events_upgrade_head(server, origin)
             self.assertEqual({h: v for h, v in headers.items() if h.startswith("access-control-")},
                              {"access-control-allow-origin": "http://app.example.test:3000"},
                              headers)
             self.assertEqual(headers.get("vary"), "Origin")
+
+    def test_events_from_another_local_page_are_forbidden(self):
+        # A page of another dev server on this machine is as foreign as any other site.
+        server = self.start_http()
+        ws = socket.create_connection(("127.0.0.1", server.http_port), timeout=10)
+        self.addCleanup(ws.close)
+        ws.sendall(("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\n"
+                    "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
+                    "Sec-WebSocket-Version: 13\r\nOrigin: http://localhost:5173\r\n\r\n"
+                    % (server.http_port, base64.b64encode(os.urandom(16)).decode())).encode())
+        answer = b""
+        while True:
+            chunk = ws.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+        self.assertTrue(answer.startswith(b"HTTP/1.1 403 "), answer)
+        self.assertTrue(answer.endswith(b"\r\n\r\nForbidden: unknown Origin"), answer)
+
+    def test_a_foreign_page_cannot_send_or_delete(self):
+        # What fetch(url, {mode: "no-cors", method: "POST", body: JSON}) from another site sends:
+        # text/plain, no preflight. Refused before anything happens; curl's own requests (no
+        # Origin) go through, form-encoded type and all.
+        server = self.start_http()
+        mail = json.dumps({"From": {"Email": "ann@example.test"},
+                           "To": [{"Email": "bob@example.test"}], "Subject": "sent", "Text": "x"})
+        status, _, body = self.curl(server, "/api/v1/send", "--data-binary", mail,
+                                    "--header", "Origin: http://evil.test",
+                                    "--header", "Sec-Fetch-Site: cross-site",
+                                    "--header", "Content-Type: text/plain;charset=UTF-8")
+        self.assertEqual((status, body), (403, b"Forbidden: unknown Origin"))
+        status, _, body = self.curl(server, "/api/v1/send", "--data-binary", mail,
+                                    "--header", "Sec-Fetch-Site: same-site")
+        self.assertEqual((status, body), (403, b"Forbidden: unknown Origin"))
+        status, _, body = self.curl(server, "/api/v1/messages", "--request", "DELETE",
+                                    "--header", "Origin: null")
+        self.assertEqual((status, body), (403, b"Forbidden: unknown Origin"))
+        status, _, body = self.curl(server, "/api/v1/info")
+        self.assertEqual(json.loads(body)["Messages"], 0)
+        status, _, _ = self.curl(server, "/api/v1/send", "--data", mail)
+        self.assertEqual(status, 200)
+        status, _, _ = self.curl(server, "/api/v1/send", "--data", mail, "--header",
+                                 "Origin: http://127.0.0.1:%d" % server.http_port)
+        self.assertEqual(status, 200)
+        status, _, body = self.curl(server, "/api/v1/info")
+        self.assertEqual(json.loads(body)["Messages"], 2)
+
+    def test_cors_any_origin_needs_auth(self):
+        server = self.start_http("--http-cors", "*", "--http-auth", "ci:pw")
+        _, headers, _ = self.curl(server, "/api/v1/messages", "--user", "ci:pw",
+                                  "--header", "Origin: http://app.example.test")
+        self.assertEqual(headers.get("access-control-allow-origin"), "*")
 
     def test_basic_auth(self):
         server = self.start_http("--http-auth", "alice:s3cret", "--http-auth", "bob:pw")
@@ -303,6 +356,8 @@ class HttpUsageTest(harness.ServerTestCase):
                               "--http-cors")
         self.assertUsageError(["--http", "127.0.0.1:0", "--http-allowed-host", "a.test:80"],
                               "--http-allowed-host")
+        # Every web page could read all mail.
+        self.assertUsageError(["--http", "127.0.0.1:0", "--http-cors", "*"], "--http-auth")
 
     def test_companions_need_http(self):
         self.assertUsageError(["--http-auth", "u:p"], "--http-auth")

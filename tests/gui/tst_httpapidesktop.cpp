@@ -105,6 +105,7 @@ private Q_SLOTS:
     void pageFollowsTheCheckBox();
     void pageWarnsAboutNonLoopbackAddress();
     void pageRefusesABadAddress();
+    void pageRefusesCorsStarWithoutAUser();
     void pageResetApplyDefaults();
 
     // The window
@@ -256,10 +257,17 @@ void TestHttpApiDesktop::problems_data()
     QTest::newRow("password without user") << s << QString("user name");
     s.password.clear();
 
-    for (const char *origin : { "*", "http://localhost:3000", "https://app.test" }) {
+    for (const char *origin : { "http://localhost:3000", "https://app.test" }) {
         s.corsOrigin = QLatin1String(origin);
         QTest::addRow("CORS %s", origin) << s << QString();
     }
+    // "*": every web page could read all mail; only with a user and password.
+    s.corsOrigin = QStringLiteral("*");
+    QTest::newRow("CORS * without a user") << s << QString("CORS origin * ");
+    HttpApiSettings withUser = s;
+    withUser.user = QStringLiteral("ci");
+    withUser.password = QStringLiteral("pw");
+    QTest::newRow("CORS * with a user") << withUser << QString();
     for (const char *origin : { "localhost:3000", "http://a.test/path", "http://a.test/",
              "ftp://a.test", "http://a.test\r\nX-Evil: 1", "http://" }) {
         s.corsOrigin = QLatin1String(origin);
@@ -457,6 +465,39 @@ void TestHttpApiDesktop::pageRefusesABadAddress()
     QTest::mouseClick(dialogButton(&dialog, QDialogButtonBox::Apply), Qt::LeftButton);
     QCOMPARE(applies, 1);
     QVERIFY(dialog.errorText().isEmpty());
+}
+
+// "*" would let every web page read the caught mail: the page says so and applies nothing until
+// a user and password are given.
+void TestHttpApiDesktop::pageRefusesCorsStarWithoutAUser()
+{
+    int applies = 0;
+    SettingsDialog dialog(AppSettings::defaults(), [&applies](const AppSettings &, QString *) {
+        ++applies;
+        return true;
+    });
+    dialog.setCurrentPage(SettingsDialog::Page::HttpApi);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    FIND(QCheckBox, enabled, &dialog, "httpEnabledCheck");
+    FIND(QLineEdit, user, &dialog, "httpUserEdit");
+    FIND(QLineEdit, password, &dialog, "httpPasswordEdit");
+    FIND(QLineEdit, cors, &dialog, "httpCorsEdit");
+    FIND(QLabel, status, &dialog, "httpStatusLabel");
+    clickIndicator(enabled);
+    typeInto(cors, QStringLiteral("*"));
+    QVERIFY(status->isVisible());
+    QVERIFY2(status->text().contains("CORS origin *"), qPrintable(status->text()));
+    QTest::mouseClick(dialogButton(&dialog, QDialogButtonBox::Apply), Qt::LeftButton);
+    QCOMPARE(applies, 0);
+    QCOMPARE(dialog.errorText(), status->text());
+
+    typeInto(user, QStringLiteral("ci"));
+    typeInto(password, QStringLiteral("pw"));
+    QVERIFY(status->isHidden());
+    QTest::mouseClick(dialogButton(&dialog, QDialogButtonBox::Apply), Qt::LeftButton);
+    QCOMPARE(applies, 1);
+    QCOMPARE(dialog.settings().http.corsOrigin, QString("*"));
 }
 
 void TestHttpApiDesktop::pageResetApplyDefaults()

@@ -7,11 +7,23 @@
 
 #include <smtpmessagestore.h>
 
+#include <QElapsedTimer>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSemaphore>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
+
+#include <thread>
+
+#ifdef Q_OS_UNIX
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
 
 #include <memory>
 
@@ -60,6 +72,9 @@ private Q_SLOTS:
     void searchNeedsAQuery_data();
     void searchNeedsAQuery();
     void searchAsMailpitReadsIt();
+    void timeZoneIdShapes_data();
+    void timeZoneIdShapes();
+    void timeZoneNeverOpensAPath();
     void deleteSearch();
     void setReadStatus();
     void setReadStatusRefusesBadBodies_data();
@@ -317,6 +332,76 @@ void TestMailpitListRoutes::searchAsMailpitReadsIt()
                  .value("messages_count")
                  .toInt(),
         4);
+}
+
+void TestMailpitListRoutes::timeZoneIdShapes_data()
+{
+    QTest::addColumn<QString>("id");
+    QTest::addColumn<bool>("shape");
+    QTest::newRow("IANA") << "Europe/Berlin" << true;
+    QTest::newRow("three segments") << "America/Argentina/Buenos_Aires" << true;
+    QTest::newRow("with a sign") << "Etc/GMT+5" << true;
+    QTest::newRow("with a hyphen") << "America/Port-au-Prince" << true;
+    QTest::newRow("one segment") << "UTC" << true;
+    QTest::newRow("UTC+HH") << "UTC+02" << true;
+    QTest::newRow("UTC-HH:MM") << "UTC-05:30" << true;
+    QTest::newRow("parent") << "../../../../dev/stdin" << false;
+    QTest::newRow("parent inside") << "Europe/../../../../dev/stdin" << false;
+    QTest::newRow("absolute") << "/dev/stdin" << false;
+    QTest::newRow("dot") << "zone.tab" << false;
+    QTest::newRow("empty segment") << "Europe//Berlin" << false;
+    QTest::newRow("trailing slash") << "Europe/" << false;
+    QTest::newRow("digit first") << "1/x" << false;
+    QTest::newRow("backslash") << "Europe\\Berlin" << false;
+    QTest::newRow("space") << "Europe/Ber lin" << false;
+    QTest::newRow("line end") << "Europe/Berlin\n" << false;
+    QTest::newRow("NUL") << QStringLiteral("Europe/Berlin") + QChar(u'\0') << false;
+    QTest::newRow("bad offset") << "UTC+2:00" << false;
+    QTest::newRow("empty") << "" << false;
+    QTest::newRow("too long") << QString(65, QLatin1Char('A')) << false;
+    QTest::newRow("64") << QString(64, QLatin1Char('A')) << true;
+}
+
+void TestMailpitListRoutes::timeZoneIdShapes()
+{
+    QFETCH(QString, id);
+    QFETCH(bool, shape);
+    QCOMPARE(isTimeZoneIdShape(id), shape);
+}
+
+// ?tz= is no path: Qt opens an IANA id as a file below /usr/share/zoneinfo, and a FIFO (or
+// /dev/stdin) there would block the thread for good, with Qt's zone cache locked. The search is
+// answered at once, the tz ignored.
+void TestMailpitListRoutes::timeZoneNeverOpensAPath()
+{
+#ifdef Q_OS_UNIX
+    if (!QFileInfo(QStringLiteral("/usr/share/zoneinfo")).isDir())
+        QSKIP("no /usr/share/zoneinfo");
+    deliver(2);
+    const QString fifo = dir->filePath(QStringLiteral("fifo"));
+    QVERIFY(::mkfifo(QFile::encodeName(fifo).constData(), 0600) == 0);
+    // Were the FIFO opened, this unblocks the reader after a while (the test then fails).
+    QSemaphore answered;
+    std::thread watchdog([&answered, fifo] {
+        if (answered.tryAcquire(1, 5000))
+            return;
+        const int fd = ::open(QFile::encodeName(fifo).constData(), O_WRONLY | O_NONBLOCK);
+        if (fd >= 0)
+            ::close(fd);
+    });
+    QElapsedTimer timer;
+    timer.start();
+    const QByteArray tz = "../../../../../../.." + QUrl::toPercentEncoding(fifo, "/");
+    const HttpResponse response = call("GET", "/api/v1/search?query=after:2026-11-20&tz=" + tz);
+    const qint64 elapsed = timer.elapsed();
+    answered.release();
+    watchdog.join();
+    QVERIFY2(elapsed < 4000, "the FIFO was opened as a time zone");
+    QCOMPARE(response.status, 200);
+    QCOMPARE(object(response).value("messages_count").toInt(), 2);
+#else
+    QSKIP("FIFOs are a Unix thing");
+#endif
 }
 
 void TestMailpitListRoutes::deleteSearch()

@@ -338,10 +338,16 @@ private Q_SLOTS:
                 + QByteArray::number(m_nodemailer) + "/part/1.2.2\">");
         const QByteArray policy = response.header("Content-Security-Policy");
         QCOMPARE(policy,
-            QByteArray("default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
-                       "font-src 'self' data:; base-uri 'none'; form-action 'none'; "
-                       "frame-ancestors 'self'"));
+            QByteArray(
+                "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
+                "font-src 'self' data:; base-uri 'none'; form-action 'none'; "
+                "frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox"));
         QVERIFY(!policy.contains("script-src")); // default-src 'none' blocks every script
+        // The sandbox (without allow-scripts, allow-top-navigation or allow-same-origin) stops a
+        // <meta http-equiv="refresh"> from sending the browser elsewhere, which CSP does not.
+        QVERIFY(!policy.contains("allow-scripts"));
+        QVERIFY(!policy.contains("allow-top-navigation"));
+        QVERIFY(!policy.contains("allow-same-origin"));
         QCOMPARE(response.header("X-Content-Type-Options"), QByteArray("nosniff"));
         QVERIFY(!isRead(m_nodemailer));
         // The rewritten URL serves the image.

@@ -206,6 +206,9 @@ void TestCommandLine::errors_data()
         << QStringList { "--http", "127.0.0.1:0", "--http-cors", "example.test" } << "--http-cors";
     QTest::newRow("http-cors with a path") << QStringList { "--http", "127.0.0.1:0", "--http-cors",
         "http://a.test/x" } << "--http-cors";
+    // Every web page could read all mail: only with Basic auth.
+    QTest::newRow("http-cors * without http-auth")
+        << QStringList { "--http", "127.0.0.1:0", "--http-cors", "*" } << "--http-cors: '*'";
     QTest::newRow("http-allowed-host with a port") << QStringList { "--http", "127.0.0.1:0",
         "--http-allowed-host", "a.test:80" } << "--http-allowed-host";
     QTest::newRow("http-auth without http")
@@ -300,6 +303,13 @@ void TestCommandLine::httpOptions()
     QVERIFY(free.options.http);
     QCOMPARE(free.options.httpListener.port(), 0);
     QCOMPARE(free.options.httpListener.hostAddress(), QHostAddress(QHostAddress::LocalHost));
+
+    // "*" goes with Basic auth, whatever the order of the flags.
+    const CommandLineResult any = parse({ QStringLiteral("--no-gui"), QStringLiteral("--http"),
+        QStringLiteral("0"), QStringLiteral("--http-cors"), QStringLiteral("*"),
+        QStringLiteral("--http-auth"), QStringLiteral("ci:pw") });
+    QCOMPARE(any.action, CommandLineResult::Action::Run);
+    QCOMPARE(any.options.httpCorsOrigin, QStringLiteral("*"));
 }
 
 void TestCommandLine::httpListeningLine()
