@@ -270,6 +270,14 @@ void SmtpConnection::answerRecipient(bool accepted, const QString &address,
     pump();
 }
 
+void SmtpConnection::recipientUndecided()
+{
+    if (m_closing)
+        return;
+    m_session.recipientUndecided();
+    pump();
+}
+
 void SmtpConnection::deliverMessage(const SmtpEvent &event)
 {
     SmtpMessage message;

@@ -314,6 +314,16 @@ void TestSmtpServer::recipientNeverAnswered()
         QByteArray("451 4.3.0 Recipient check timed out, try again later\r\n"));
     QTRY_VERIFY(kept.isNull()); // the request cleaned itself up
     QCOMPARE(SmtpTestClient::code(client.command("NOOP")), 250);
+    // VRFY has no 451 and its 550 would say "no such mailbox": 252, cannot verify now.
+    QCOMPARE(client.command("VRFY b@x.test"),
+        QByteArray("252 2.0.0 Cannot VRFY user now, the recipient check timed out; try RCPT\r\n"));
+    QTRY_VERIFY(kept.isNull());
+    // A handler's own 4xx for VRFY is a deliberate refusal: 550, as a rule's 4xx.
+    disconnect(m_server, &SmtpServer::recipient, this, nullptr);
+    connect(m_server, &SmtpServer::recipient, this,
+        [](SmtpRecipient *r) { r->reject(450, QStringLiteral("later")); });
+    QCOMPARE(SmtpTestClient::code(client.command("VRFY b@x.test")), 550);
+    QCOMPARE(SmtpTestClient::code(client.rcpt("b@x.test")), 450);
 }
 
 void TestSmtpServer::recipientAnsweredAfterClientLeft()

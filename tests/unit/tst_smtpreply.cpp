@@ -92,6 +92,7 @@ void TestSmtpReply::enhancedClassMatchesCode()
         SmtpReply::sizeExceedsLimit(),
         SmtpReply::localError(),
         SmtpReply::verifyAccepted("a"),
+        SmtpReply::verifyUndecided(),
         SmtpReply::readyToStartTls(),
         SmtpReply::tlsAlreadyActive(),
         SmtpReply::tlsRequired(),

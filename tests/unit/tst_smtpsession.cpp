@@ -288,6 +288,7 @@ private Q_SLOTS:
 
     void fullTransaction();
     void rejectRecipient();
+    void recipientUndecided();
     void messageFailed();
     void pipelining();
     void answersOutOfTurnAreIgnored();
@@ -706,6 +707,24 @@ void TestSmtpSession::rejectRecipient()
                    "503 5.5.1 Need RCPT before DATA\r\n"));
     QVERIFY(c.events().isEmpty());
     QCOMPARE(c->state(), State::Command);
+}
+
+void TestSmtpSession::recipientUndecided()
+{
+    // No decision in time: RCPT hears 451 (try again later), and the pipelined DATA has no
+    // recipient.
+    Client c;
+    QCOMPARE(
+        c.send(mailLine + "RCPT TO:<slow@example.com>\r\nDATA\r\n"), wire(SmtpReply::senderOk()));
+    QCOMPARE(c.events().size(), 1);
+    c->recipientUndecided();
+    QCOMPARE(c.take(),
+        QByteArray("451 4.3.0 Recipient check timed out, try again later\r\n"
+                   "503 5.5.1 Need RCPT before DATA\r\n"));
+    QCOMPARE(c->state(), State::Command);
+    // An answer after that is ignored.
+    c->acceptRecipient(QStringLiteral("slow@example.com"));
+    QCOMPARE(c.take(), QByteArray());
 }
 
 void TestSmtpSession::messageFailed()
@@ -1690,7 +1709,7 @@ void TestSmtpSession::verify_data()
     QTest::addColumn<QString>("address"); // of the Verify event; empty: no event
     QTest::addColumn<bool>("accept");
     QTest::addColumn<QByteArray>("reply");
-    QTest::addColumn<int>("rejectedWith"); // the code the recipient's rule answers
+    QTest::addColumn<int>("rejectedWith"); // the code the recipient's rule answers; 0: no answer
     QTest::newRow("mailbox accepted")
         << QByteArray("VRFY alice@example.com\r\n") << QStringLiteral("alice@example.com") << true
         << QByteArray("252 2.1.5 Cannot VRFY user, but will accept message for "
@@ -1708,6 +1727,12 @@ void TestSmtpSession::verify_data()
     QTest::newRow("rejected for now")
         << QByteArray("VRFY bob@example.com\r\n") << QStringLiteral("bob@example.com") << false
         << QByteArray("550 5.1.1 Mailbox unavailable\r\n") << 450;
+    // No decision in time (an embedder's handler did not answer): VRFY may not say 451 (RFC 5321
+    // 4.3.2), and 550 would say there is no such mailbox; 252 says it cannot be verified now.
+    QTest::newRow("undecided")
+        << QByteArray("VRFY bob@example.com\r\n") << QStringLiteral("bob@example.com") << false
+        << QByteArray("252 2.0.0 Cannot VRFY user now, the recipient check timed out; try RCPT\r\n")
+        << 0;
     QTest::newRow("rejected with 553")
         << QByteArray("VRFY bob@example.com\r\n") << QStringLiteral("bob@example.com") << false
         << wire(SmtpReply::rejection(553, "no")) << 553;
@@ -1741,6 +1766,8 @@ void TestSmtpSession::verify()
     QCOMPARE(events.at(0).address, address);
     if (accept)
         c->acceptRecipient(address);
+    else if (rejectedWith == 0)
+        c->recipientUndecided();
     else
         c->rejectRecipient(SmtpReply::rejection(rejectedWith, rejectedWith == 553 ? "no" : ""));
     QCOMPARE(c.take(), reply + wire(SmtpReply::ok()));

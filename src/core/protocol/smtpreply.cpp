@@ -207,6 +207,11 @@ SmtpReply SmtpReply::verifyAccepted(const QByteArray &address)
     return { 252, "2.1.5", "Cannot VRFY user, but will accept message for " + address };
 }
 
+SmtpReply SmtpReply::verifyUndecided()
+{
+    return { 252, "2.0.0", "Cannot VRFY user now, the recipient check timed out; try RCPT" };
+}
+
 SmtpReply SmtpReply::readyToStartTls()
 {
     return { 220, "2.0.0", "Ready to start TLS" };

@@ -65,6 +65,8 @@ struct SMTPRECEIVER_TEST_EXPORT SmtpReply
     static SmtpReply sizeExceedsLimit();
     static SmtpReply localError();
     static SmtpReply verifyAccepted(const QByteArray &address);
+    // VRFY when no decision came in time: 252, as VRFY has no temporary failure.
+    static SmtpReply verifyUndecided();
 
     // TLS and authentication
     static SmtpReply readyToStartTls();

@@ -394,6 +394,15 @@ void SmtpSession::rejectRecipient(const SmtpReply &rejection)
     process();
 }
 
+void SmtpSession::recipientUndecided()
+{
+    if (m_state != State::WaitRecipient)
+        return;
+    m_state = State::Command;
+    reply(m_verifying ? SmtpReply::verifyUndecided() : SmtpReply::recipientUnanswered());
+    process();
+}
+
 void SmtpSession::onData(const SmtpCommand &command)
 {
     if (command.hasArgument) {

@@ -128,6 +128,9 @@ public:
     // Answers to events
     void acceptRecipient(const QString &address);
     void rejectRecipient(const SmtpReply &reply);
+    // No decision came in time: 451 4.3.0 to RCPT (try again later); 252 to VRFY, which may not
+    // answer 4xx and whose 550 would say "no such mailbox" (RFC 5321 4.3.2, 3.5.3).
+    void recipientUndecided();
     void messageStored(const QByteArray &queueId);
     void messageFailed(const SmtpReply &reply);
     void tlsStarted();
