@@ -173,7 +173,8 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
         tr("ADDR:PORT[=MAILBOX]"));
     const QCommandLineOption mailboxFromAuth(QStringLiteral("mailbox-from-auth"),
         tr("The AUTH user name names the mailbox of the mail (offers AUTH, accepts any "
-           "password)."));
+           "password; with --auth only those credentials). A user name that is no mailbox name "
+           "is refused with 535."));
     const QCommandLineOption mailbox(
         QStringLiteral("mailbox"), tr("With --list: list only this mailbox."), tr("NAME"));
     const QCommandLineOption hostname(QStringLiteral("hostname"),

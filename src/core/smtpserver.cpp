@@ -54,6 +54,15 @@ SmtpSessionConfig SmtpServerPrivate::sessionConfig(bool implicitTls) const
         break;
     }
     session.credentials = config.credentials();
+    if (config.mailboxFromAuth()) {
+        // The name is to name the mailbox: one that cannot is refused at AUTH, where the client
+        // sees it, rather than its mail going to the listener's mailbox unasked.
+        session.refuseAuthUser = [](const QString &user) -> std::optional<SmtpReply> {
+            if (SmtpMessage::isValidMailboxName(user))
+                return std::nullopt;
+            return SmtpReply::authUserNotMailboxName(user);
+        };
+    }
     return session;
 }
 

@@ -328,6 +328,8 @@ private Q_SLOTS:
 
     void auth_data();
     void auth();
+    void authUserRefused_data();
+    void authUserRefused();
     void cramMd5_data();
     void cramMd5();
     void cramMd5Rfc2195();
@@ -1609,6 +1611,75 @@ void TestSmtpSession::auth()
         QCOMPARE(c->state(), State::Command);
         QCOMPARE(c.send("NOOP\r\n"), wire(SmtpReply::ok()));
     }
+}
+
+void TestSmtpSession::authUserRefused_data()
+{
+    // refuseAuthUser (the server's --mailbox-from-auth: the name must name a mailbox) is asked
+    // once the credentials are good, for every mechanism; its reply refuses the AUTH.
+    QTest::addColumn<bool>("acceptAny");
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QByteArray>("output");
+    QTest::addColumn<QString>("user");
+
+    const auto plain = [](const QByteArray &user, const QByteArray &password) -> QByteArray {
+        return "AUTH PLAIN " + b64('\0' + user + '\0' + password) + "\r\n";
+    };
+    const QByteArray ok = wire(SmtpReply::authSucceeded());
+    const QByteArray refused = QByteArray("535 5.7.8 AUTH user name 'dev@example.com' is no "
+                                          "mailbox name (1-64 of A-Z a-z 0-9 . _ -)\r\n");
+    const QByteArray username = QByteArray("334 VXNlcm5hbWU6\r\n");
+    const QByteArray password = QByteArray("334 UGFzc3dvcmQ6\r\n");
+
+    QTest::newRow("accept any: PLAIN, a name")
+        << true << plain("dev", "x") << ok << QStringLiteral("dev");
+    QTest::newRow("accept any: PLAIN, no name")
+        << true << plain("dev@example.com", "x") << refused << QString();
+    QTest::newRow("accept any: LOGIN, no name")
+        << true
+        << QByteArray("AUTH LOGIN\r\n" + b64("dev@example.com") + "\r\n" + b64("x") + "\r\n")
+        << QByteArray(username + password + refused) << QString();
+    QTest::newRow("accept any: refused, then MAIL without AUTH")
+        << true << QByteArray(plain("dev@example.com", "x") + mailLine)
+        << QByteArray(refused + wire(SmtpReply::senderOk())) << QString();
+    QTest::newRow("accept any: refused, then AUTH with a name")
+        << true << QByteArray(plain("dev@example.com", "x") + plain("dev", "x"))
+        << QByteArray(refused + ok) << QStringLiteral("dev");
+    // With credentials the password is checked first: a wrong one says so, whatever the name.
+    QTest::newRow("credentials: wrong password")
+        << false << plain("dev@example.com", "wrong") << wire(SmtpReply::authFailed()) << QString();
+    QTest::newRow("credentials: right password, no name")
+        << false << plain("dev@example.com", "secret") << refused << QString();
+    QTest::newRow("credentials: right password, a name")
+        << false << plain("alice", "secret") << ok << QStringLiteral("alice");
+    QTest::newRow("credentials: refused, MAIL still needs AUTH")
+        << false << QByteArray(plain("dev@example.com", "secret") + mailLine)
+        << QByteArray(refused + wire(SmtpReply::authRequired())) << QString();
+}
+
+void TestSmtpSession::authUserRefused()
+{
+    QFETCH(bool, acceptAny);
+    QFETCH(QByteArray, input);
+    QFETCH(QByteArray, output);
+    QFETCH(QString, user);
+
+    SmtpSessionConfig config = authConfig(acceptAny ? Auth::AcceptAny : Auth::Credentials);
+    config.credentials.insert(QStringLiteral("dev@example.com"), QStringLiteral("secret"));
+    QStringList asked;
+    config.refuseAuthUser = [&asked](const QString &name) -> std::optional<SmtpReply> {
+        asked << name;
+        if (!name.contains(QLatin1Char('@')))
+            return std::nullopt;
+        return SmtpReply::authUserNotMailboxName(name);
+    };
+    Client c(std::move(config));
+    QCOMPARE(c.run(input), output);
+    QCOMPARE(c->authenticatedUser(), user);
+    QCOMPARE(c->state(), State::Command);
+    // Asked only about credentials that are good.
+    QCOMPARE(
+        asked.contains(QStringLiteral("dev@example.com")), output.contains("is no mailbox name"));
 }
 
 void TestSmtpSession::cramMd5_data()

@@ -240,6 +240,22 @@ SmtpReply SmtpReply::authFailed()
 {
     return { 535, "5.7.8", "Authentication credentials invalid" };
 }
+SmtpReply SmtpReply::authUserNotMailboxName(const QString &user)
+{
+    // Reply text is ASCII (RFC 5321 4.2: textstring); the name came from the client.
+    constexpr int MaxShown = 64;
+    QByteArray shown;
+    int count = 0;
+    for (const char32_t c : user.toUcs4()) {
+        if (++count > MaxShown) {
+            shown += "...";
+            break;
+        }
+        shown += (c >= 0x20 && c < 0x7f) ? char(c) : '?';
+    }
+    return { 535, "5.7.8",
+        "AUTH user name '" + shown + "' is no mailbox name (1-64 of A-Z a-z 0-9 . _ -)" };
+}
 SmtpReply SmtpReply::authCancelled()
 {
     return { 501, "5.0.0", "Authentication cancelled" };

@@ -759,6 +759,12 @@ void SmtpSession::finishAuth(const QString &user, bool valid)
         badCommand(SmtpReply::authFailed()); // counted: the error limit stops guessing
         return;
     }
+    if (m_config.refuseAuthUser) {
+        if (std::optional<SmtpReply> refusal = m_config.refuseAuthUser(user)) {
+            badCommand(*refusal);
+            return;
+        }
+    }
     m_authUser = user;
     reply(SmtpReply::authSucceeded());
 }

@@ -58,6 +58,9 @@ struct SmtpSessionConfig
     // going on (the transaction or AUTH does not proceed, a body is not stored). Unset: never.
     std::function<std::optional<SmtpInjectedFailure>(SmtpFailureStage, const QString &)>
         injectFailure;
+    // Asked at the end of an AUTH exchange whose credentials are good: a reply (a 535) refuses
+    // that user name, as a failed AUTH is refused; none takes it. Unset: every name is taken.
+    std::function<std::optional<SmtpReply>(const QString &user)> refuseAuthUser;
 };
 
 struct SmtpEnvelope
