@@ -104,7 +104,7 @@ QString readRelayOptions(const QCommandLineParser &parser,
     config->host = host;
     config->port = quint16(port);
     if (parser.isSet(*tls) && !SmtpClient::parseTlsMode(parser.value(*tls), &config->tlsMode))
-        return tr("--relay-tls: '%1' is not none, starttls or tls").arg(parser.value(*tls));
+        return tr("--relay-tls: '%1' is not auto, none, starttls or tls").arg(parser.value(*tls));
     if (parser.isSet(*auth)) {
         QHash<QString, QString> credentials;
         QString bad;
@@ -173,7 +173,8 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
         tr("ADDR:PORT[=MAILBOX]"));
     const QCommandLineOption mailboxFromAuth(QStringLiteral("mailbox-from-auth"),
         tr("The AUTH user name names the mailbox of the mail (offers AUTH, accepts any "
-           "password)."));
+           "password; with --auth only those credentials). A user name that is no mailbox name "
+           "is refused with 535."));
     const QCommandLineOption mailbox(
         QStringLiteral("mailbox"), tr("With --list: list only this mailbox."), tr("NAME"));
     const QCommandLineOption hostname(QStringLiteral("hostname"),
@@ -244,9 +245,9 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     const QCommandLineOption relay(QStringLiteral("relay"),
         tr("The SMTP server that releases go to (off by default)."), tr("HOST:PORT"));
     const QCommandLineOption relayTls(QStringLiteral("relay-tls"),
-        tr("TLS to the relay: none, starttls or tls (implicit). Default: STARTTLS when the relay "
-           "offers it, else none."),
-        QStringLiteral("none|starttls|tls"));
+        tr("TLS to the relay: auto (the default: STARTTLS when the relay offers it, else none), "
+           "none, starttls or tls (implicit)."),
+        QStringLiteral("auto|none|starttls|tls"));
     const QCommandLineOption relayAuth(QStringLiteral("relay-auth"),
         tr("AUTH to the relay with these credentials."), tr("USER:PASS"));
     const QCommandLineOption relayAllowed(QStringLiteral("relay-allowed"),

@@ -270,6 +270,14 @@ void SmtpConnection::answerRecipient(bool accepted, const QString &address,
     pump();
 }
 
+void SmtpConnection::recipientUndecided()
+{
+    if (m_closing)
+        return;
+    m_session.recipientUndecided();
+    pump();
+}
+
 void SmtpConnection::deliverMessage(const SmtpEvent &event)
 {
     SmtpMessage message;
@@ -317,8 +325,9 @@ void SmtpConnection::deliverMessage(const SmtpEvent &event)
 
 QStringList SmtpConnection::routeMailboxes() const
 {
-    // The mailboxes the accepting rules named; else the AUTH user's (with mailboxFromAuth, when
-    // the name is one); else the listener's; else Inbox. Sorted, as the store lists them.
+    // The mailboxes the accepting rules named; else the AUTH user's (with mailboxFromAuth, which
+    // refuses an AUTH whose name is none); else the listener's; else Inbox. Sorted, as the store
+    // lists them.
     QStringList mailboxes = m_ruleMailboxes;
     const QString user = m_session.authenticatedUser();
     if (mailboxes.isEmpty() && m_server->config.mailboxFromAuth()

@@ -34,6 +34,8 @@ public:
     // the message to (empty: none); relay: the rule that accepted it releases it to the relay.
     void answerRecipient(bool accepted, const QString &address, const SmtpReply &rejection,
         const QString &mailbox = {}, bool relay = false);
+    // Called by SmtpRecipient when its handler did not answer in time.
+    void recipientUndecided();
 
     QString remoteAddress() const { return m_remoteAddress; }
     int remotePort() const { return m_remotePort; }

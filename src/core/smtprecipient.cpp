@@ -79,6 +79,17 @@ void SmtpRecipientPrivate::answer(
     q->deleteLater();
 }
 
+void SmtpRecipientPrivate::giveUp(SmtpRecipient *q)
+{
+    if (answered)
+        return;
+    answered = true;
+    if (connection)
+        connection->recipientUndecided();
+    Q_EMIT q->finished();
+    q->deleteLater();
+}
+
 SmtpRecipient *SmtpRecipientPrivate::create(SmtpConnection *connection, const QString &address,
     const QString &mailFrom, bool verify, int timeoutMs)
 {
@@ -93,8 +104,7 @@ SmtpRecipient *SmtpRecipientPrivate::create(SmtpConnection *connection, const QS
     d->verify = verify;
     d->connection = connection;
     d->timeout.setSingleShot(true);
-    QObject::connect(&d->timeout, &QTimer::timeout, request,
-        [request, d] { d->answer(request, false, {}, SmtpReply::recipientUnanswered()); });
+    QObject::connect(&d->timeout, &QTimer::timeout, request, [request, d] { d->giveUp(request); });
     d->timeout.start(timeoutMs);
     return request;
 }

@@ -2,7 +2,7 @@
 // in the manner of QNetworkReply: the server emits recipient(SmtpRecipient *); the handler calls
 // accept() or reject(), in the handler or any time after. The session holds that client (and
 // keeps pipelined commands in order) until the answer comes, or until the server's
-// recipientTimeout passes, which answers 451 4.3.0.
+// recipientTimeout passes, which answers 451 4.3.0 to RCPT and 252 ("cannot verify now") to VRFY.
 //
 // The request deletes itself (deleteLater) after it is answered or timed out; hold it in a
 // QPointer if you answer later. Answering after the client left is harmless.

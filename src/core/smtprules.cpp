@@ -4,6 +4,7 @@
 
 #include "protocol/smtpaddress.h"
 #include "smtpmessage.h"
+#include "textline_p.h"
 
 #include <QRandomGenerator>
 
@@ -69,6 +70,14 @@ bool globMatches(const QList<char32_t> &pattern, const QVarLengthArray<char32_t,
     return p == m;
 }
 
+// A mailbox as RCPT TO takes it (UTF-8 allowed), nothing before or after it.
+bool isMailbox(const QString &address)
+{
+    const QByteArray path = '<' + address.toUtf8() + '>';
+    const SmtpPath parsed = SmtpPath::parse(path, SmtpPath::Kind::ForwardPath, true);
+    return parsed.isValid() && parsed.consumed == path.size() && !parsed.mailbox.isEmpty();
+}
+
 // One piece of a regex rewrite target: literal text, then (if group >= 0) a capture group.
 struct RewritePart
 {
@@ -104,6 +113,7 @@ public:
 
     void compileMatch();
     void parseRewriteTo();
+    QString fixedRewrite() const;
     void refreshError();
     bool matchesAddress(const QString &address, QRegularExpressionMatch *regexMatch) const;
 };
@@ -180,6 +190,22 @@ void SmtpRuleData::parseRewriteTo()
         rewriteParts.append(std::move(part));
 }
 
+// What every address the rule rewrites becomes when that does not depend on the address: a
+// glob's target as written, a regex's target without \0..\9 (\\ read as one backslash);
+// empty when it depends on the address (or there is no target).
+QString SmtpRuleData::fixedRewrite() const
+{
+    if (!regex)
+        return rewriteTo;
+    QString out;
+    for (const RewritePart &part : rewriteParts) {
+        if (part.group >= 0)
+            return QString();
+        out += part.literal;
+    }
+    return out;
+}
+
 void SmtpRuleData::refreshError()
 {
     if (!patternError.isEmpty()) {
@@ -201,14 +227,21 @@ void SmtpRuleData::refreshError()
         && std::any_of(rewriteTo.cbegin(), rewriteTo.cend(),
             [](QChar c) { return c.category() == QChar::Other_Control; })) {
         // It lands in rcpttos, the Maildir's Delivered-To line and a relay's RCPT TO: a line
-        // end there would be a header line of its own. (What else makes no mailbox is refused
-        // when a recipient is rewritten to it: decide().)
+        // end there would be a header line of its own.
         error = QStringLiteral("\"to\" holds a control character");
     } else if (action == SmtpRule::Action::Rewrite && regex
         && maxGroupReference > re.captureCount()) {
         error = QStringLiteral("\"to\" refers to \\%1 but the regular expression has %2 group(s)")
                     .arg(maxGroupReference)
                     .arg(re.captureCount());
+    } else if (action == SmtpRule::Action::Rewrite && !fixedRewrite().isEmpty()
+        && !isMailbox(fixedRewrite())) {
+        // Every recipient the rule matches would be refused (553): say so when the rules are
+        // loaded or edited, not at each RCPT. A target made from the match's groups can make a
+        // mailbox for one address and none for another; decide() refuses the latter.
+        error = QStringLiteral("\"to\" rewrites every address it matches to \"%1\", which is not "
+                               "a mailbox (local-part@domain)")
+                    .arg(shownOnOneLine(fixedRewrite()));
     } else {
         error.clear();
     }
@@ -541,14 +574,6 @@ int SmtpRuleSet::failure(
 namespace {
 
 constexpr int InvalidRewriteCode = 553; // RFC 5321: mailbox name not allowed
-
-// A mailbox as RCPT TO takes it (UTF-8 allowed), nothing before or after it.
-bool isMailbox(const QString &address)
-{
-    const QByteArray path = '<' + address.toUtf8() + '>';
-    const SmtpPath parsed = SmtpPath::parse(path, SmtpPath::Kind::ForwardPath, true);
-    return parsed.isValid() && parsed.consumed == path.size() && !parsed.mailbox.isEmpty();
-}
 
 } // namespace
 

@@ -86,8 +86,9 @@ public:
     void setMailbox(const QString &mailbox);
 
     bool isRegex() const;
-    // Empty when the rule can be used; otherwise why not (bad regex, bad code, no target,
-    // probability or delay out of range).
+    // Empty when the rule can be used; otherwise why not (bad regex, bad code, no target, a
+    // target that is the same text for every address and no mailbox, probability or delay out
+    // of range).
     QString errorString() const;
     bool isValid() const { return errorString().isEmpty(); }
 

@@ -54,6 +54,15 @@ SmtpSessionConfig SmtpServerPrivate::sessionConfig(bool implicitTls) const
         break;
     }
     session.credentials = config.credentials();
+    if (config.mailboxFromAuth()) {
+        // The name is to name the mailbox: one that cannot is refused at AUTH, where the client
+        // sees it, rather than its mail going to the listener's mailbox unasked.
+        session.refuseAuthUser = [](const QString &user) -> std::optional<SmtpReply> {
+            if (SmtpMessage::isValidMailboxName(user))
+                return std::nullopt;
+            return SmtpReply::authUserNotMailboxName(user);
+        };
+    }
     return session;
 }
 
@@ -288,10 +297,14 @@ std::optional<SmtpInjectedFailure> SmtpServerPrivate::injectedFailure(
         ruleStage = SmtpRule::Stage::Auth;
         break;
     }
-    const int index = rules.failure(ruleStage, address, &chaosRandom);
+    // The chaos triggers strike before any fail rule of the rules.
+    int index = chaosTriggers.failure(ruleStage, address, &chaosRandom);
+    const bool trigger = index >= 0;
+    if (!trigger)
+        index = rules.failure(ruleStage, address, &chaosRandom);
     if (index < 0)
         return std::nullopt;
-    const SmtpRule rule = rules.rules().at(index);
+    const SmtpRule rule = (trigger ? chaosTriggers : rules).rules().at(index);
     SmtpRejection rejection;
     rejection.stage = ruleStage;
     rejection.code = rule.code();
@@ -301,8 +314,9 @@ std::optional<SmtpInjectedFailure> SmtpServerPrivate::injectedFailure(
     rejection.injected = true;
     rejection.delayMs = rule.delayMs();
     rejection.disconnect = rule.disconnect();
-    rejection.ruleIndex = index;
-    qCInfo(lcSmtpServer) << "injected failure at" << ruleStage << "for" << address << rule.code()
+    rejection.ruleIndex = trigger ? -1 : index;
+    qCInfo(lcSmtpServer) << (trigger ? "chaos trigger: injected failure at" : "injected failure at")
+                         << ruleStage << "for" << address << rule.code()
                          << (rule.disconnect() ? "(disconnect)" : "");
     Q_EMIT q->rejected(rejection);
     return SmtpInjectedFailure { SmtpReply::rejection(rule.code(), rule.message().toUtf8()),
@@ -800,6 +814,19 @@ void SmtpServer::setRules(const SmtpRuleSet &rules)
     d->config.setRules(rules);
     d->config.setRulesFile({});
     d->setRulesInEffect(rules);
+}
+
+QList<SmtpRule> SmtpServer::chaosTriggers() const
+{
+    return d_func()->chaosTriggers.rules();
+}
+void SmtpServer::setChaosTriggers(const QList<SmtpRule> &triggers)
+{
+    Q_D(SmtpServer);
+    if (d->chaosTriggers.rules() == triggers)
+        return;
+    d->chaosTriggers.setRules(triggers);
+    Q_EMIT chaosTriggersChanged();
 }
 
 void SmtpServer::addMessageSink(SmtpMessageSink *sink)

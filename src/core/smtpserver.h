@@ -61,7 +61,9 @@ public:
     bool injected = false; // a fail rule, not a recipient rule
     int delayMs = 0; // the reply waits this long
     bool disconnect = false; // the connection was closed instead of replying
-    int ruleIndex = -1; // into SmtpServer::rules(); -1 for the rules' default
+    // Into SmtpServer::rules(); -1 for the rules' default, or for a chaos trigger (injected, but
+    // from SmtpServer::chaosTriggers()).
+    int ruleIndex = -1;
 };
 
 class SMTPRECEIVER_EXPORT SmtpServer : public QObject
@@ -171,6 +173,13 @@ public:
     // The rules in effect: the configuration's rules, or those read from its rulesFile().
     SmtpRuleSet rules() const;
     void setRules(const SmtpRuleSet &rules); // also clears the configuration's rulesFile()
+    // Failure triggers set at run time apart from the rules (the HTTP API's PUT /api/v1/chaos,
+    // Mailpit's chaos): fail rules of their own, tried before the fail rules of rules() and
+    // whatever rules().failureInjection() says. setRules() and applyConfiguration() leave them
+    // alone, and setting them leaves rules() alone: a rules file's fail rules and its switch stay
+    // as the file says. A rule that is no usable fail rule never strikes. Default: none.
+    QList<SmtpRule> chaosTriggers() const;
+    void setChaosTriggers(const QList<SmtpRule> &triggers);
 
     // Sinks see each message, in the order added, before the client gets 250 (not owned).
     void addMessageSink(SmtpMessageSink *sink);
@@ -213,6 +222,8 @@ Q_SIGNALS:
     void rejected(const SmtpRejection &rejection);
     // rules() changed (setRules(), applyConfiguration()).
     void rulesChanged();
+    // chaosTriggers() changed.
+    void chaosTriggersChanged();
 
     void hostnameChanged();
     void maxMessageSizeChanged();

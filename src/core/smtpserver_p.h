@@ -89,6 +89,7 @@ public:
     SmtpServerConfig config;
     QList<Listener> listeners;
     SmtpRuleSet rules; // in effect: config.rules() or those read from config.rulesFile()
+    SmtpRuleSet chaosTriggers; // SmtpServer::chaosTriggers(), failure injection always on
     QRandomGenerator chaosRandom; // what fail rules' probabilities draw from (config.chaosSeed())
     bool tlsAvailable = false;
     // Only set once TLS is configured: touching QSslConfiguration or QSslSocket loads the TLS

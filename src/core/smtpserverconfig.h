@@ -192,9 +192,10 @@ public:
     void setRulesFile(const QString &fileName);
     // The seed of the random source that fail rules with a probability below 100 draw from;
     // the same seed gives the same sequence of failures. -1 (the default): seeded at random.
-    // Whether the AUTH user name names the mailbox of the message (when no rule names one and
-    // the name is a valid mailbox name). Offers AUTH, accepting any password, when authMode()
-    // is Off.
+    // Whether the AUTH user name names the mailbox of the message (when no rule names one). AUTH
+    // with a name that SmtpMessage::isValidMailboxName() refuses is answered 535 5.7.8, naming
+    // the rule. Offers AUTH, accepting any password, when authMode() is Off; with Credentials
+    // only those are accepted.
     bool mailboxFromAuth() const;
     void setMailboxFromAuth(bool on);
     qint64 chaosSeed() const;

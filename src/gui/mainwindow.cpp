@@ -127,12 +127,21 @@ MainWindow::MainWindow(const AppOptions &options, QWidget *parent)
     m_failureLabel->hide();
     statusBar()->addPermanentWidget(m_failureLabel);
     const auto updateFailureLabel = [this] {
-        const QString summary = RulesPage::failureSummary(m_server.rules());
+        // What can strike: the HTTP API's chaos triggers (first, as they strike first), then
+        // the rules' fail rules while the rules apply them.
+        QList<SmtpRule> active = m_server.chaosTriggers();
+        const SmtpRuleSet rules = m_server.rules();
+        if (rules.failureInjection())
+            active += rules.failRules();
+        SmtpRuleSet shown;
+        shown.setRules(active);
+        const QString summary = RulesPage::failureSummary(shown);
         m_failureLabel->setText(summary);
         m_failureLabel->setToolTip(summary);
         m_failureLabel->setVisible(!summary.isEmpty());
     };
     connect(&m_server, &SmtpServer::rulesChanged, this, updateFailureLabel);
+    connect(&m_server, &SmtpServer::chaosTriggersChanged, this, updateFailureLabel);
 
     m_storeTasks.setMaxThreadCount(1); // in the order the user asked for them
     // Counts and connections change with every commit and connection; during a burst, redrawing

@@ -1,9 +1,11 @@
 // GET|PUT /api/v1/chaos: Mailpit's chaos triggers (Sender, Recipient, Authentication, each an
-// ErrorCode and a Probability) read from and written to the server's live fail rules. A trigger
-// is a fail rule whose match is "*" at stage mail, rcpt or auth; a PUT replaces those three
-// (a trigger left out is reset to off, as in Mailpit) and the next SMTP command sees the change.
-// Unlike Mailpit, which needs a flag, the route is there whenever the API is: the API listens on
-// loopback by default and sits behind --http-auth when that is set.
+// ErrorCode and a Probability), kept as the server's chaosTriggers(): fail rules whose match is
+// "*" at stage mail, rcpt or auth, apart from the rules. A PUT replaces the three (a trigger left
+// out is reset to off, as in Mailpit) and the next SMTP command sees the change; it never
+// touches the rules, whose fail rules (a rules file's, the settings') and failure injection
+// switch stay as configured, and loading rules never touches the triggers. GET reports the
+// triggers alone. Unlike Mailpit, which needs a flag, the route is there whenever the API is:
+// the API listens on loopback by default and sits behind --http-auth when that is set.
 #include "httprouter.h"
 #include "mailpitroutes.h"
 
@@ -14,7 +16,6 @@
 #include <QJsonParseError>
 #include <QPointer>
 
-#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -34,23 +35,17 @@ constexpr std::array<Trigger, 3> triggers { {
     { "Authentication", SmtpRule::Stage::Auth },
 } };
 
-bool isTriggerRule(const SmtpRule &rule, SmtpRule::Stage stage)
-{
-    return rule.action() == SmtpRule::Action::Fail && rule.stage() == stage
-        && rule.match() == QLatin1String("*") && rule.delayMs() == 0 && !rule.disconnect();
-}
-
-QJsonObject triggersJson(const SmtpRuleSet &rules)
+QJsonObject triggersJson(const QList<SmtpRule> &all)
 {
     QJsonObject out;
-    const QList<SmtpRule> all = rules.rules();
     for (const Trigger &trigger : triggers) {
         int code = DefaultErrorCode;
         int probability = 0;
         for (const SmtpRule &rule : all) {
-            if (isTriggerRule(rule, trigger.stage) && rule.isValid()) {
+            if (rule.action() == SmtpRule::Action::Fail && rule.stage() == trigger.stage
+                && rule.isValid()) {
                 code = rule.code();
-                probability = rules.failureInjection() ? rule.probability() : 0;
+                probability = rule.probability();
                 break;
             }
         }
@@ -79,8 +74,8 @@ bool readNumber(const QJsonObject &object, const char *key, int low, int high, i
     return true;
 }
 
-// The rules with the PUT's triggers in place of the old ones; false with *error on bad input.
-bool applyTriggers(const QByteArray &body, SmtpRuleSet *rules, QString *error)
+// The PUT's triggers, in place of all the old ones; false with *error on bad input.
+bool readTriggers(const QByteArray &body, QList<SmtpRule> *out, QString *error)
 {
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
@@ -94,15 +89,7 @@ bool applyTriggers(const QByteArray &body, SmtpRuleSet *rules, QString *error)
     if (top.value(QLatin1String("Triggers")).isObject())
         top = top.value(QLatin1String("Triggers")).toObject();
 
-    QList<SmtpRule> kept;
-    for (const SmtpRule &rule : rules->rules()) {
-        const bool trigger = std::any_of(triggers.cbegin(), triggers.cend(),
-            [&rule](const Trigger &t) { return isTriggerRule(rule, t.stage); });
-        if (!trigger)
-            kept.append(rule);
-    }
     QList<SmtpRule> added;
-    bool anyOn = false;
     for (const Trigger &trigger : triggers) {
         const QJsonValue value = top.value(QLatin1String(trigger.name));
         if (value.isUndefined() || value.isNull())
@@ -125,13 +112,9 @@ bool applyTriggers(const QByteArray &body, SmtpRuleSet *rules, QString *error)
         rule.setMessage(QStringLiteral("Chaos: %1 failure injected")
                             .arg(QString::fromLatin1(trigger.name).toLower()));
         rule.setProbability(probability);
-        added.append(rule);
-        anyOn = anyOn || probability > 0;
+        added.append(rule); // one with probability 0 keeps its code for GET, as in Mailpit
     }
-    // The triggers go first: they strike before any other fail rule of their stage.
-    rules->setRules(added + kept);
-    if (anyOn)
-        rules->setFailureInjection(true);
+    *out = added;
     return true;
 }
 
@@ -147,17 +130,17 @@ void addMailpitChaosRoute(HttpRouter &router, const MailpitContext &context)
         "GET", QStringLiteral("/api/v1/chaos"), [server, noServer](HttpRequest &) -> HttpResponse {
             if (!server)
                 return noServer();
-            return HttpResponse::json(triggersJson(server->rules()));
+            return HttpResponse::json(triggersJson(server->chaosTriggers()));
         });
     router.add("PUT", QStringLiteral("/api/v1/chaos"),
         [server, noServer](HttpRequest &request) -> HttpResponse {
             if (!server)
                 return noServer();
-            SmtpRuleSet rules = server->rules();
+            QList<SmtpRule> next;
             QString error;
-            if (!applyTriggers(request.body, &rules, &error))
+            if (!readTriggers(request.body, &next, &error))
                 return HttpResponse::text(400, error);
-            server->setRules(rules);
-            return HttpResponse::json(triggersJson(server->rules()));
+            server->setChaosTriggers(next);
+            return HttpResponse::json(triggersJson(server->chaosTriggers()));
         });
 }

@@ -86,6 +86,13 @@ class UsageErrorTest(harness.ServerTestCase):
             rules = {"rules": [{"match": "/([unclosed/", "action": "reject"}]}
             self.assertUsageError(base + ["--rules", self.write("re.json", json.dumps(rules))],
                                   "rules")
+        with self.subTest("rewrite to a fixed non-mailbox"):
+            # It would refuse every recipient it matches with 553: refused at start instead.
+            rules = {"rules": [{"match": "*@old.test", "action": "rewrite", "to": "catchall"}]}
+            stderr = self.assertUsageError(
+                base + ["--rules", self.write("fixed.json", json.dumps(rules))], "rules")
+            self.assertIn('rule 1 ("*@old.test"): "to" rewrites every address it matches to '
+                          '"catchall", which is not a mailbox', stderr)
 
     def test_list_never_creates_a_store(self):
         missing = os.path.join(self.make_tempdir(), "typo", "messages.sqlite")

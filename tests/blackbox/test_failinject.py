@@ -226,6 +226,66 @@ class FailInjectionTest(harness.ServerTestCase):
                                    '{"Sender":{"ErrorCode":200,"Probability":10}}', url])
         self.assertEqual(result.stdout, b"400")
 
+    def chaos(self, server, method, body=None):
+        _, http_port = harness.split_address(server.ready["http"])
+        request = urllib.request.Request("http://127.0.0.1:%d/api/v1/chaos" % http_port,
+                                         method=method, data=body)
+        with urllib.request.urlopen(request, timeout=5) as response:
+            self.assertEqual(response.status, 200)
+            return json.loads(response.read())
+
+    def test_chaos_api_leaves_the_rules_files_fail_rules_alone(self):
+        # The rules file's fail rules and its switch are the user's configuration; the API's
+        # triggers are the API's. A PUT changes neither the file's rules nor its switch, and GET
+        # reports the API's triggers alone, even where a file rule looks like one ("*" at mail).
+        off = {"ErrorCode": 451, "Probability": 0}
+        rules = self.rules_file(
+            {"match": "*", "action": "fail", "stage": "mail", "code": 421, "message": "file"},
+            {"match": "*@flaky.test", "action": "fail", "stage": "rcpt", "code": 450,
+             "message": "file"},
+            failureInjection=False)
+        server = self.start_server("--rules", rules, "--http", "127.0.0.1:0")
+        self.assertEqual(self.chaos(server, "GET"),
+                         {"Sender": off, "Recipient": off, "Authentication": off})
+        # A trigger switched on does not switch the file's fail rules on.
+        put = {"Authentication": {"ErrorCode": 535, "Probability": 100}}
+        self.assertEqual(self.chaos(server, "PUT", json.dumps(put).encode())["Authentication"],
+                         put["Authentication"])
+        with smtplib.SMTP("127.0.0.1", server.port, timeout=5) as client:
+            client.sendmail("s@example.org", ["x@flaky.test"], MESSAGE)
+        self.assertEqual(server.next_message()["rcpttos"], ["x@flaky.test"])
+        server.assert_no_event()
+        server.stop()
+
+        # With the file's fail rules on: a PUT of no triggers leaves them (a "*" rcpt rule
+        # included), and a trigger strikes before them.
+        rules = self.rules_file(
+            {"match": "*", "action": "fail", "stage": "rcpt", "code": 450, "message": "file"})
+        server = self.start_server("--rules", rules, "--http", "127.0.0.1:0")
+        self.assertEqual(self.chaos(server, "GET")["Recipient"], off)
+        self.assertEqual(self.chaos(server, "PUT", b"{}"),
+                         {"Sender": off, "Recipient": off, "Authentication": off})
+        with smtplib.SMTP("127.0.0.1", server.port, timeout=5) as client:
+            client.ehlo()
+            client.mail("s@example.org")
+            self.assertEqual(client.rcpt("r@example.net"), (450, b"4.2.0 file"))
+        self.expect_rejected(server, stage="rcpt", code=450, message="file")
+        put = {"Recipient": {"ErrorCode": 452, "Probability": 100}}
+        self.chaos(server, "PUT", json.dumps(put).encode())
+        with smtplib.SMTP("127.0.0.1", server.port, timeout=5) as client:
+            client.ehlo()
+            client.mail("s@example.org")
+            self.assertEqual(client.rcpt("r@example.net")[0], 452)
+        self.expect_rejected(server, stage="rcpt", code=452,
+                             message="Chaos: recipient failure injected")
+        # Triggers off again: the file's rule is back in charge, unchanged.
+        self.chaos(server, "PUT", b'{"Recipient": null}')
+        with smtplib.SMTP("127.0.0.1", server.port, timeout=5) as client:
+            client.ehlo()
+            client.mail("s@example.org")
+            self.assertEqual(client.rcpt("r@example.net")[0], 450)
+        self.expect_rejected(server, stage="rcpt", code=450, message="file")
+
 
 if __name__ == "__main__":
     harness.main()

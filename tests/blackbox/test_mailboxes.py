@@ -125,6 +125,37 @@ class MailboxesTest(harness.ServerTestCase):
         self.send(server.port, "a@x.test")
         self.assertEqual(server.next_message()["mailboxes"], ["plain"])
 
+    def test_auth_user_that_is_no_mailbox_name_is_refused(self):
+        # With --mailbox-from-auth the AUTH user name is to name the mailbox: one that cannot
+        # (an address here) is refused at AUTH with a line that says why, so that its mail does
+        # not land in the listener's mailbox unasked.
+        server = self.start("--mailbox-from-auth")
+        port = harness.split_address(server.ready["listeners"][1]["smtp"])[1]
+        with smtplib.SMTP("127.0.0.1", port, timeout=harness.IO_TIMEOUT) as client:
+            with self.assertRaises(smtplib.SMTPAuthenticationError) as caught:
+                client.login("dev@example.com", "any password")
+            self.assertEqual(caught.exception.smtp_code, 535)
+            self.assertEqual(caught.exception.smtp_error.decode(),
+                             "5.7.8 AUTH user name 'dev@example.com' is no mailbox name "
+                             "(1-64 of A-Z a-z 0-9 . _ -)")
+        # --auth checks the passwords too, and still refuses such a name.
+        server.stop()
+        server = self.start("--mailbox-from-auth", "--auth", "dev@example.com:pw", "--auth",
+                            "crm:pw")
+        port = harness.split_address(server.ready["listeners"][1]["smtp"])[1]
+        with smtplib.SMTP("127.0.0.1", port, timeout=harness.IO_TIMEOUT) as client:
+            with self.assertRaises(smtplib.SMTPAuthenticationError) as caught:
+                client.login("crm", "wrong")
+            self.assertIn(b"credentials invalid", caught.exception.smtp_error)
+        with smtplib.SMTP("127.0.0.1", port, timeout=harness.IO_TIMEOUT) as client:
+            with self.assertRaises(smtplib.SMTPAuthenticationError) as caught:
+                client.login("dev@example.com", "pw")
+            self.assertIn(b"is no mailbox name", caught.exception.smtp_error)
+        with smtplib.SMTP("127.0.0.1", port, timeout=harness.IO_TIMEOUT) as client:
+            client.login("crm", "pw")
+            client.sendmail("app@x.test", ["a@x.test"], "Subject: s\r\n\r\nbody\r\n")
+        self.assertEqual(server.next_message()["mailboxes"], ["crm"])
+
     def test_auth_user_without_the_flag_is_no_mailbox(self):
         server = self.start("--auth-accept-any")
         port = harness.split_address(server.ready["listeners"][1]["smtp"])[1]

@@ -73,7 +73,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 switch (event.type) {
                 case SmtpEvent::Type::Recipient:
                 case SmtpEvent::Type::Verify:
-                    if (answer % 3)
+                    if (answer % 5 == 0)
+                        session.recipientUndecided();
+                    else if (answer % 3)
                         session.acceptRecipient(event.address);
                     else
                         session.rejectRecipient(SmtpReply::rejection(553, "no"));

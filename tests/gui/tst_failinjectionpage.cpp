@@ -176,7 +176,7 @@ void TestFailInjectionPage::statusBarShowsActiveFailRules()
     rule.setCode(451);
     SmtpRuleSet set;
     set.setRules({ rule });
-    window.server()->setRules(set); // as PUT /api/v1/chaos does
+    window.server()->setRules(set); // as the settings dialog does
     QVERIFY(!label->isHidden());
     QVERIFY2(
         label->text().contains(QStringLiteral("RCPT *@flaky.test")), qPrintable(label->text()));
@@ -184,6 +184,20 @@ void TestFailInjectionPage::statusBarShowsActiveFailRules()
 
     set.setFailureInjection(false);
     window.server()->setRules(set);
+    QVERIFY(label->isHidden());
+
+    // The HTTP API's chaos triggers (PUT /api/v1/chaos) strike whatever the rules' switch says,
+    // and show too.
+    SmtpRule trigger(QStringLiteral("*"), SmtpRule::Action::Fail);
+    trigger.setStage(SmtpRule::Stage::Mail);
+    trigger.setCode(452);
+    trigger.setProbability(50);
+    window.server()->setChaosTriggers({ trigger });
+    QVERIFY(!label->isHidden());
+    QVERIFY2(
+        label->text().contains(QStringLiteral("MAIL * → 452 (50 %)")), qPrintable(label->text()));
+    QVERIFY(!label->text().contains(QStringLiteral("flaky")));
+    window.server()->setChaosTriggers({});
     QVERIFY(label->isHidden());
 }
 

@@ -216,6 +216,7 @@ private Q_SLOTS:
     // The dialog
     void rejectRuleTakesEffectOnServer();
     void invalidRegexIsShownAndRefused();
+    void fixedRewriteToNoMailboxIsShownAndRefused();
     void portInUseShowsErrorAndKeepsListener();
     void applyEnabledOnlyWhenModified();
     void resetAndRestoreDefaults();
@@ -570,6 +571,52 @@ void TestSettingsDialog::rejectRuleTakesEffectOnServer()
     fresh.ehlo();
     fresh.mail("a@b.test");
     QCOMPARE(SmtpTestClient::code(fresh.rcpt("X@Blocked.Test")), 553); // globs ignore case
+}
+
+void TestSettingsDialog::fixedRewriteToNoMailboxIsShownAndRefused()
+{
+    // A rewrite whose target is the same text for every address, and no mailbox, would refuse
+    // every recipient it matches: the editor says so and Apply is refused, with the rules file's
+    // text; importing such a file shows that text too.
+    const SmtpRuleSet before = m_server->rules();
+    auto dialog = openDialog(m_current);
+    dialog->setCurrentPage(SettingsDialog::Page::Rules);
+    FIND(QPushButton, add, dialog, "addRuleButton");
+    QTest::mouseClick(add, Qt::LeftButton);
+    FIND(QLineEdit, match, dialog, "matchEdit");
+    FIND(QComboBox, action, dialog, "actionCombo");
+    FIND(QLineEdit, rewriteTo, dialog, "rewriteToEdit");
+    FIND(QLabel, ruleError, dialog, "ruleErrorLabel");
+    typeInto(match, "*@old.test");
+    action->setCurrentIndex(action->findText("Rewrite"));
+    typeInto(rewriteTo, "catchall");
+
+    SmtpRule expectedRule("*@old.test", SmtpRule::Action::Rewrite);
+    expectedRule.setRewriteTo("catchall");
+    const QString expected = expectedRule.errorString();
+    QVERIFY2(expected.contains("\"catchall\", which is not a mailbox"), qPrintable(expected));
+    QVERIFY(ruleError->isVisible());
+    QCOMPARE(ruleError->text(), expected);
+
+    QTest::mouseClick(button(dialog.get(), QDialogButtonBox::Apply), Qt::LeftButton);
+    QVERIFY2(dialog->errorText().contains(expected), qPrintable(dialog->errorText()));
+    QCOMPARE(m_applyCalls, 0);
+    QVERIFY(m_server->rules() == before);
+
+    typeInto(rewriteTo, "sink@new.test");
+    QVERIFY(ruleError->isHidden());
+
+    QTemporaryDir dir;
+    const QString file = dir.filePath("fixed.json");
+    QFile out(file);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(R"({"rules": [{"match": "*@old.test", "action": "rewrite", "to": "catchall"}]})");
+    out.close();
+    chooseFile(file);
+    FIND(QPushButton, importButton, dialog, "importButton");
+    FIND(QLabel, status, dialog, "rulesStatusLabel");
+    QTest::mouseClick(importButton, Qt::LeftButton);
+    QVERIFY2(status->text().contains(expected), qPrintable(status->text()));
 }
 
 void TestSettingsDialog::invalidRegexIsShownAndRefused()

@@ -508,8 +508,6 @@ void TestMailboxes::routingOrder()
         { second, { "f@billing.test" }, "crm", { QStringLiteral("billing") } },
         { second, { "g@billing.test", "h@old.test", "i@x.test" }, {},
             { QStringLiteral("billing"), QStringLiteral("moved") } },
-        // An AUTH user that is no mailbox name leaves it to the listener.
-        { second, { "j@x.test" }, "not a name", { QStringLiteral("shop") } },
     };
     for (const Case &c : cases) {
         messages.clear();
@@ -519,7 +517,36 @@ void TestMailboxes::routingOrder()
         QCOMPARE(m.mailboxes(), c.expected);
         QCOMPARE(store.message(m.id())->summary().mailboxes, c.expected);
     }
+
+    // An AUTH user name that cannot name a mailbox is refused at AUTH, saying why, instead of
+    // its mail going to the listener's mailbox unasked. Mail sent without AUTH then goes there.
+    SmtpTestClient client;
+    QVERIFY(client.connectTo(second));
+    client.greeting();
+    client.ehlo();
+    QCOMPARE(client.command("AUTH PLAIN " + QByteArrayLiteral("\0dev@example.com\0any").toBase64()),
+        QByteArray("535 5.7.8 AUTH user name 'dev@example.com' is no mailbox name (1-64 of A-Z "
+                   "a-z 0-9 . _ -)\r\n"));
+    messages.clear();
+    client.mail("sender@x.test");
+    client.rcpt("j@x.test");
+    QCOMPARE(SmtpTestClient::code(client.data("Subject: routed\r\n\r\nhello\r\n")), 250);
+    QTRY_COMPARE(messages.size(), 1);
+    QCOMPARE(messages.constFirst().constFirst().value<SmtpMessage>().mailboxes(),
+        QStringList { QStringLiteral("shop") });
     QCOMPARE(counts(store), QStringLiteral("Inbox 1/1, billing 3/3, crm 2/2, moved 1/1, shop 2/2"));
+
+    // Without --mailbox-from-auth any name is taken as before.
+    config.setMailboxFromAuth(false);
+    config.setAuthMode(SmtpServer::AuthMode::AcceptAny);
+    QVERIFY2(server.applyConfiguration(config), qPrintable(server.errorString()));
+    SmtpTestClient other;
+    QVERIFY(other.connectTo(server.listenerPort(0)));
+    other.greeting();
+    other.ehlo();
+    QCOMPARE(SmtpTestClient::code(other.command(
+                 "AUTH PLAIN " + QByteArrayLiteral("\0dev@example.com\0any").toBase64())),
+        235);
 }
 
 void TestMailboxes::recipientHandlerSetsMailbox()

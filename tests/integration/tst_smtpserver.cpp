@@ -131,6 +131,7 @@ private Q_SLOTS:
     void recipientAnsweredAfterClientLeft();
     void rulesDecideWithoutHandler();
     void verifyAsksTheSameWay();
+    void chaosTriggersApartFromRules();
     void startTls();
     void implicitTls();
     void implicitTlsNeedsCertificate();
@@ -351,6 +352,16 @@ void TestSmtpServer::recipientNeverAnswered()
         QByteArray("451 4.3.0 Recipient check timed out, try again later\r\n"));
     QTRY_VERIFY(kept.isNull()); // the request cleaned itself up
     QCOMPARE(SmtpTestClient::code(client.command("NOOP")), 250);
+    // VRFY has no 451 and its 550 would say "no such mailbox": 252, cannot verify now.
+    QCOMPARE(client.command("VRFY b@x.test"),
+        QByteArray("252 2.0.0 Cannot VRFY user now, the recipient check timed out; try RCPT\r\n"));
+    QTRY_VERIFY(kept.isNull());
+    // A handler's own 4xx for VRFY is a deliberate refusal: 550, as a rule's 4xx.
+    disconnect(m_server, &SmtpServer::recipient, this, nullptr);
+    connect(m_server, &SmtpServer::recipient, this,
+        [](SmtpRecipient *r) { r->reject(450, QStringLiteral("later")); });
+    QCOMPARE(SmtpTestClient::code(client.command("VRFY b@x.test")), 550);
+    QCOMPARE(SmtpTestClient::code(client.rcpt("b@x.test")), 450);
 }
 
 void TestSmtpServer::recipientAnsweredAfterClientLeft()
@@ -396,6 +407,61 @@ void TestSmtpServer::rulesDecideWithoutHandler()
     QCOMPARE(SmtpTestClient::code(client.data(simpleBody())), 250);
     QCOMPARE(
         spy.at(0).at(0).value<SmtpMessage>().rcptTos(), QStringList(QStringLiteral("bob@x.test")));
+}
+
+void TestSmtpServer::chaosTriggersApartFromRules()
+{
+    // The rules' fail rules and switch (a rules file's, the settings') and the chaos triggers
+    // (the HTTP API's) do not change each other; the triggers strike first, whatever the switch.
+    SmtpRuleSet rules;
+    QString error;
+    QVERIFY2(SmtpRuleSet::fromJson(R"({"failureInjection": false, "rules":[
+        {"match":"*","action":"fail","stage":"rcpt","code":450,"message":"from the rules"}]})",
+                 &rules, &error),
+        qPrintable(error));
+    m_server->setRules(rules);
+    QSignalSpy rulesChanged(m_server, &SmtpServer::rulesChanged);
+    QSignalSpy triggersChanged(m_server, &SmtpServer::chaosTriggersChanged);
+    QSignalSpy rejected(m_server, &SmtpServer::rejected);
+
+    SmtpRule trigger(QStringLiteral("*"), SmtpRule::Action::Fail);
+    trigger.setStage(SmtpRule::Stage::Rcpt);
+    trigger.setCode(452);
+    trigger.setMessage(QStringLiteral("chaos"));
+    m_server->setChaosTriggers({ trigger });
+    QCOMPARE(triggersChanged.count(), 1);
+    QCOMPARE(rulesChanged.count(), 0);
+    QCOMPARE(m_server->rules(), rules);
+    QCOMPARE(m_server->chaosTriggers(), QList<SmtpRule> { trigger });
+
+    const auto rcpt = [this](const QByteArray &address) {
+        SmtpTestClient client;
+        if (!client.connectTo(port()))
+            return QByteArray();
+        client.greeting();
+        client.ehlo();
+        client.mail("a@x.test");
+        return client.rcpt(address);
+    };
+    QCOMPARE(rcpt("b@x.test"), QByteArray("452 4.2.0 chaos\r\n"));
+    QCOMPARE(rejected.count(), 1);
+    QCOMPARE(rejected.at(0).at(0).value<SmtpRejection>().ruleIndex, -1); // not in rules()
+
+    // Rules set again (the settings dialog, a rules file) leave the triggers.
+    rules.setFailureInjection(true);
+    m_server->setRules(rules);
+    SmtpServerConfig config = m_server->configuration();
+    config.setRules(rules);
+    QVERIFY2(m_server->applyConfiguration(config), qPrintable(m_server->errorString()));
+    QCOMPARE(m_server->chaosTriggers(), QList<SmtpRule> { trigger });
+    QCOMPARE(triggersChanged.count(), 1);
+    QCOMPARE(rcpt("b@x.test"), QByteArray("452 4.2.0 chaos\r\n")); // the trigger first
+
+    // No triggers: the rules' fail rule, as they say.
+    m_server->setChaosTriggers({});
+    QCOMPARE(m_server->rules(), rules);
+    QCOMPARE(rcpt("b@x.test"), QByteArray("450 4.2.0 from the rules\r\n"));
+    QCOMPARE(rejected.last().at(0).value<SmtpRejection>().ruleIndex, 0);
 }
 
 void TestSmtpServer::verifyAsksTheSameWay()

@@ -492,6 +492,23 @@ void TestCommandLine::relayOptions()
         { QStringLiteral("--no-gui"), QStringLiteral("--relay"), QStringLiteral("mail.test:25") });
     QCOMPARE(plain.options.relay.host, QStringLiteral("mail.test"));
     QCOMPARE(plain.options.relay.tlsMode, SmtpClient::TlsMode::Auto); // STARTTLS when offered
+    // The default has a name, and scripts may give it; the error and --help list all four.
+    for (const QString &name : { QStringLiteral("auto"), QStringLiteral("AUTO") }) {
+        const CommandLineResult given
+            = parse({ QStringLiteral("--no-gui"), QStringLiteral("--relay"),
+                QStringLiteral("mail.test:25"), QStringLiteral("--relay-tls"), name });
+        QCOMPARE(given.action, CommandLineResult::Action::Run);
+        QCOMPARE(given.options.relay.tlsMode, SmtpClient::TlsMode::Auto);
+    }
+    const CommandLineResult ssl = parse({ QStringLiteral("--no-gui"), QStringLiteral("--relay"),
+        QStringLiteral("mail.test:25"), QStringLiteral("--relay-tls"), QStringLiteral("ssl") });
+    QCOMPARE(ssl.text, QStringLiteral("--relay-tls: 'ssl' is not auto, none, starttls or tls"));
+    const CommandLineResult help = parse({ QStringLiteral("--help") });
+    QVERIFY2(help.text.contains(QLatin1String("--relay-tls <auto|none|starttls|tls>")),
+        qPrintable(help.text));
+    QVERIFY2(help.text.simplified().contains(
+                 QLatin1String("auto (the default: STARTTLS when the relay offers it, else none)")),
+        qPrintable(help.text));
 
     for (const QStringList &bad :
         { QStringList { "--relay", "mail.test" }, QStringList { "--relay", "mail.test:0" },

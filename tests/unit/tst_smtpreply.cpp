@@ -28,6 +28,20 @@ void TestSmtpReply::wire_data()
     QTest::newRow("empty text") << SmtpReply(334, {}, QByteArray()) << QByteArray("334 \r\n");
     QTest::newRow("line break in text is neutralised") << SmtpReply(
         250, "2.0.0", QByteArray("a\r\n250 b")) << QByteArray("250 2.0.0 a  250 b\r\n");
+    // The AUTH user name comes from the client: shown in printable ASCII, at most 64 characters.
+    QTest::newRow("AUTH user name that is no mailbox name")
+        << SmtpReply::authUserNotMailboxName(QStringLiteral("dev@example.com"))
+        << QByteArray("535 5.7.8 AUTH user name 'dev@example.com' is no mailbox name (1-64 of "
+                      "A-Z a-z 0-9 . _ -)\r\n");
+    QTest::newRow("AUTH user name with control and non-ASCII characters")
+        << SmtpReply::authUserNotMailboxName(
+               QString::fromUtf8("a\r\nb\tj\xc3\xb6rg\xf0\x9f\x98\x80"))
+        << QByteArray("535 5.7.8 AUTH user name 'a??b?j?rg?' is no mailbox name (1-64 of "
+                      "A-Z a-z 0-9 . _ -)\r\n");
+    QTest::newRow("AUTH user name cut after 64 characters")
+        << SmtpReply::authUserNotMailboxName(QString(64, QLatin1Char('x')) + QStringLiteral("yz"))
+        << QByteArray("535 5.7.8 AUTH user name '" + QByteArray(64, 'x')
+               + "...' is no mailbox name (1-64 of A-Z a-z 0-9 . _ -)\r\n");
 }
 
 void TestSmtpReply::wire()
@@ -92,12 +106,14 @@ void TestSmtpReply::enhancedClassMatchesCode()
         SmtpReply::sizeExceedsLimit(),
         SmtpReply::localError(),
         SmtpReply::verifyAccepted("a"),
+        SmtpReply::verifyUndecided(),
         SmtpReply::readyToStartTls(),
         SmtpReply::tlsAlreadyActive(),
         SmtpReply::tlsRequired(),
         SmtpReply::authRequired(),
         SmtpReply::authSucceeded(),
         SmtpReply::authFailed(),
+        SmtpReply::authUserNotMailboxName(QStringLiteral("a@b")),
         SmtpReply::authCancelled(),
         SmtpReply::authMechanismUnknown(),
         SmtpReply::authAlreadyDone(),

@@ -222,8 +222,26 @@ void TestSmtpRules::ruleErrors_data()
     QTest::newRow("rewrite without to")
         << s("a") << A::Rewrite << QString() << 550 << s("rewrite without \"to\"");
     QTest::newRow("rewrite glob") << s("*@old") << A::Rewrite << s("x@new") << 550 << QString();
+    // A target that is the same for every address and no mailbox would refuse every recipient
+    // the rule matches (553): an error up front. A glob has no groups, so \1 stays as written.
     QTest::newRow("rewrite glob, backslash digit is literal")
-        << s("*@old") << A::Rewrite << s("\\1@new") << 550 << QString();
+        << s("*@old") << A::Rewrite << s("\\1@new") << 550
+        << s("\"to\" rewrites every address it matches to \"\\1@new\", which is not a mailbox "
+             "(local-part@domain)");
+    QTest::newRow("rewrite glob to a fixed non-mailbox")
+        << s("*@old") << A::Rewrite << s("catchall") << 550
+        << s("\"to\" rewrites every address it matches to \"catchall\", which is not a mailbox "
+             "(local-part@domain)");
+    QTest::newRow("rewrite regex to a fixed non-mailbox, \\\\ read as one backslash")
+        << s("/^(a)@old$/") << A::Rewrite << s("x\\\\y") << 550
+        << s("\"to\" rewrites every address it matches to \"x\\y\", which is not a mailbox "
+             "(local-part@domain)");
+    QTest::newRow("rewrite regex to a fixed mailbox")
+        << s("/^(a)@old$/") << A::Rewrite << s("sink@new") << 550 << QString();
+    QTest::newRow("rewrite to Postmaster, a mailbox without a domain")
+        << s("*@old") << A::Rewrite << s("Postmaster") << 550 << QString();
+    QTest::newRow("rewrite with a group is checked per address")
+        << s("/^(a)@old$/") << A::Rewrite << s("\\1") << 550 << QString();
     QTest::newRow("rewrite group in range")
         << s("/^(a)(b)$/") << A::Rewrite << s("\\2\\1\\0") << 550 << QString();
     QTest::newRow("rewrite group out of range")
@@ -280,10 +298,10 @@ void TestSmtpRules::rewrite_data()
     QTest::newRow("double backslash is one")
         << s("/^(a)/") << s("\\\\1-\\1") << s("a@x") << s("\\1-a");
     QTest::newRow("other backslash is literal")
-        << s("/^(a)/") << s("x\\y\\") << s("a@x") << s("x\\y\\");
+        << s("/^(a)/") << s("\\1x\\y\\") << s("a@x") << s("ax\\y\\");
     QTest::newRow("i flag") << s("/^ALICE(@.*)$/i") << s("bob\\1") << s("alice@x") << s("bob@x");
-    QTest::newRow("glob: literal target")
-        << s("*@old.example") << s("\\1@new.example") << s("a@OLD.example") << s("\\1@new.example");
+    QTest::newRow("glob: literal target") << s("*@old.example") << s("catchall@new.example")
+                                          << s("a@OLD.example") << s("catchall@new.example");
     QTest::newRow("glob: no match")
         << s("*@old.example") << s("catchall@x") << s("a@other") << s("a@other");
 }
@@ -576,6 +594,15 @@ void TestSmtpRules::fromJsonErrors_data()
     QTest::newRow("to with a line end")
         << rules(R"({"match": "b@x", "action": "rewrite", "to": "c@x>\r\nX-Injected: yes"})")
         << s("rule 1 (\"b@x\"): \"to\" holds a control character");
+    QTest::newRow("to is a fixed non-mailbox")
+        << rules(R"({"match": "*@x", "action": "accept"},
+                    {"match": "*@old.test", "action": "rewrite", "to": "catchall"})")
+        << s("rule 2 (\"*@old.test\"): \"to\" rewrites every address it matches to \"catchall\", "
+             "which is not a mailbox (local-part@domain)");
+    QTest::newRow("to is a fixed non-mailbox, regex without groups in to")
+        << rules(R"({"match": "/^(.*)@old\\.test$/", "action": "rewrite", "to": "a b@x.test"})")
+        << s("rule 1 (\"/^(.*)@old\\.test$/\"): \"to\" rewrites every address it matches to "
+             "\"a b@x.test\", which is not a mailbox (local-part@domain)");
     QTest::newRow("to refers to a missing group")
         << rules(R"({"match": "/^(.*)@x$/", "action": "rewrite", "to": "\\1@\\2"})")
         << s("rule 1 (\"/^(.*)@x$/\"): \"to\" refers to \\2 but the regular expression has 1 "

@@ -288,6 +288,7 @@ private Q_SLOTS:
 
     void fullTransaction();
     void rejectRecipient();
+    void recipientUndecided();
     void messageFailed();
     void pipelining();
     void answersOutOfTurnAreIgnored();
@@ -327,6 +328,8 @@ private Q_SLOTS:
 
     void auth_data();
     void auth();
+    void authUserRefused_data();
+    void authUserRefused();
     void cramMd5_data();
     void cramMd5();
     void cramMd5Rfc2195();
@@ -706,6 +709,24 @@ void TestSmtpSession::rejectRecipient()
                    "503 5.5.1 Need RCPT before DATA\r\n"));
     QVERIFY(c.events().isEmpty());
     QCOMPARE(c->state(), State::Command);
+}
+
+void TestSmtpSession::recipientUndecided()
+{
+    // No decision in time: RCPT hears 451 (try again later), and the pipelined DATA has no
+    // recipient.
+    Client c;
+    QCOMPARE(
+        c.send(mailLine + "RCPT TO:<slow@example.com>\r\nDATA\r\n"), wire(SmtpReply::senderOk()));
+    QCOMPARE(c.events().size(), 1);
+    c->recipientUndecided();
+    QCOMPARE(c.take(),
+        QByteArray("451 4.3.0 Recipient check timed out, try again later\r\n"
+                   "503 5.5.1 Need RCPT before DATA\r\n"));
+    QCOMPARE(c->state(), State::Command);
+    // An answer after that is ignored.
+    c->acceptRecipient(QStringLiteral("slow@example.com"));
+    QCOMPARE(c.take(), QByteArray());
 }
 
 void TestSmtpSession::messageFailed()
@@ -1592,6 +1613,75 @@ void TestSmtpSession::auth()
     }
 }
 
+void TestSmtpSession::authUserRefused_data()
+{
+    // refuseAuthUser (the server's --mailbox-from-auth: the name must name a mailbox) is asked
+    // once the credentials are good, for every mechanism; its reply refuses the AUTH.
+    QTest::addColumn<bool>("acceptAny");
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QByteArray>("output");
+    QTest::addColumn<QString>("user");
+
+    const auto plain = [](const QByteArray &user, const QByteArray &password) -> QByteArray {
+        return "AUTH PLAIN " + b64('\0' + user + '\0' + password) + "\r\n";
+    };
+    const QByteArray ok = wire(SmtpReply::authSucceeded());
+    const QByteArray refused = QByteArray("535 5.7.8 AUTH user name 'dev@example.com' is no "
+                                          "mailbox name (1-64 of A-Z a-z 0-9 . _ -)\r\n");
+    const QByteArray username = QByteArray("334 VXNlcm5hbWU6\r\n");
+    const QByteArray password = QByteArray("334 UGFzc3dvcmQ6\r\n");
+
+    QTest::newRow("accept any: PLAIN, a name")
+        << true << plain("dev", "x") << ok << QStringLiteral("dev");
+    QTest::newRow("accept any: PLAIN, no name")
+        << true << plain("dev@example.com", "x") << refused << QString();
+    QTest::newRow("accept any: LOGIN, no name")
+        << true
+        << QByteArray("AUTH LOGIN\r\n" + b64("dev@example.com") + "\r\n" + b64("x") + "\r\n")
+        << QByteArray(username + password + refused) << QString();
+    QTest::newRow("accept any: refused, then MAIL without AUTH")
+        << true << QByteArray(plain("dev@example.com", "x") + mailLine)
+        << QByteArray(refused + wire(SmtpReply::senderOk())) << QString();
+    QTest::newRow("accept any: refused, then AUTH with a name")
+        << true << QByteArray(plain("dev@example.com", "x") + plain("dev", "x"))
+        << QByteArray(refused + ok) << QStringLiteral("dev");
+    // With credentials the password is checked first: a wrong one says so, whatever the name.
+    QTest::newRow("credentials: wrong password")
+        << false << plain("dev@example.com", "wrong") << wire(SmtpReply::authFailed()) << QString();
+    QTest::newRow("credentials: right password, no name")
+        << false << plain("dev@example.com", "secret") << refused << QString();
+    QTest::newRow("credentials: right password, a name")
+        << false << plain("alice", "secret") << ok << QStringLiteral("alice");
+    QTest::newRow("credentials: refused, MAIL still needs AUTH")
+        << false << QByteArray(plain("dev@example.com", "secret") + mailLine)
+        << QByteArray(refused + wire(SmtpReply::authRequired())) << QString();
+}
+
+void TestSmtpSession::authUserRefused()
+{
+    QFETCH(bool, acceptAny);
+    QFETCH(QByteArray, input);
+    QFETCH(QByteArray, output);
+    QFETCH(QString, user);
+
+    SmtpSessionConfig config = authConfig(acceptAny ? Auth::AcceptAny : Auth::Credentials);
+    config.credentials.insert(QStringLiteral("dev@example.com"), QStringLiteral("secret"));
+    QStringList asked;
+    config.refuseAuthUser = [&asked](const QString &name) -> std::optional<SmtpReply> {
+        asked << name;
+        if (!name.contains(QLatin1Char('@')))
+            return std::nullopt;
+        return SmtpReply::authUserNotMailboxName(name);
+    };
+    Client c(std::move(config));
+    QCOMPARE(c.run(input), output);
+    QCOMPARE(c->authenticatedUser(), user);
+    QCOMPARE(c->state(), State::Command);
+    // Asked only about credentials that are good.
+    QCOMPARE(
+        asked.contains(QStringLiteral("dev@example.com")), output.contains("is no mailbox name"));
+}
+
 void TestSmtpSession::cramMd5_data()
 {
     QTest::addColumn<QByteArray>("user");
@@ -1690,7 +1780,7 @@ void TestSmtpSession::verify_data()
     QTest::addColumn<QString>("address"); // of the Verify event; empty: no event
     QTest::addColumn<bool>("accept");
     QTest::addColumn<QByteArray>("reply");
-    QTest::addColumn<int>("rejectedWith"); // the code the recipient's rule answers
+    QTest::addColumn<int>("rejectedWith"); // the code the recipient's rule answers; 0: no answer
     QTest::newRow("mailbox accepted")
         << QByteArray("VRFY alice@example.com\r\n") << QStringLiteral("alice@example.com") << true
         << QByteArray("252 2.1.5 Cannot VRFY user, but will accept message for "
@@ -1708,6 +1798,12 @@ void TestSmtpSession::verify_data()
     QTest::newRow("rejected for now")
         << QByteArray("VRFY bob@example.com\r\n") << QStringLiteral("bob@example.com") << false
         << QByteArray("550 5.1.1 Mailbox unavailable\r\n") << 450;
+    // No decision in time (an embedder's handler did not answer): VRFY may not say 451 (RFC 5321
+    // 4.3.2), and 550 would say there is no such mailbox; 252 says it cannot be verified now.
+    QTest::newRow("undecided")
+        << QByteArray("VRFY bob@example.com\r\n") << QStringLiteral("bob@example.com") << false
+        << QByteArray("252 2.0.0 Cannot VRFY user now, the recipient check timed out; try RCPT\r\n")
+        << 0;
     QTest::newRow("rejected with 553")
         << QByteArray("VRFY bob@example.com\r\n") << QStringLiteral("bob@example.com") << false
         << wire(SmtpReply::rejection(553, "no")) << 553;
@@ -1741,6 +1837,8 @@ void TestSmtpSession::verify()
     QCOMPARE(events.at(0).address, address);
     if (accept)
         c->acceptRecipient(address);
+    else if (rejectedWith == 0)
+        c->recipientUndecided();
     else
         c->rejectRecipient(SmtpReply::rejection(rejectedWith, rejectedWith == 553 ? "no" : ""));
     QCOMPARE(c.take(), reply + wire(SmtpReply::ok()));

@@ -207,6 +207,11 @@ SmtpReply SmtpReply::verifyAccepted(const QByteArray &address)
     return { 252, "2.1.5", "Cannot VRFY user, but will accept message for " + address };
 }
 
+SmtpReply SmtpReply::verifyUndecided()
+{
+    return { 252, "2.0.0", "Cannot VRFY user now, the recipient check timed out; try RCPT" };
+}
+
 SmtpReply SmtpReply::readyToStartTls()
 {
     return { 220, "2.0.0", "Ready to start TLS" };
@@ -234,6 +239,22 @@ SmtpReply SmtpReply::authSucceeded()
 SmtpReply SmtpReply::authFailed()
 {
     return { 535, "5.7.8", "Authentication credentials invalid" };
+}
+SmtpReply SmtpReply::authUserNotMailboxName(const QString &user)
+{
+    // Reply text is ASCII (RFC 5321 4.2: textstring); the name came from the client.
+    constexpr int MaxShown = 64;
+    QByteArray shown;
+    int count = 0;
+    for (const char32_t c : user.toUcs4()) {
+        if (++count > MaxShown) {
+            shown += "...";
+            break;
+        }
+        shown += (c >= 0x20 && c < 0x7f) ? char(c) : '?';
+    }
+    return { 535, "5.7.8",
+        "AUTH user name '" + shown + "' is no mailbox name (1-64 of A-Z a-z 0-9 . _ -)" };
 }
 SmtpReply SmtpReply::authCancelled()
 {

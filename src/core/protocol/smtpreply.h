@@ -65,6 +65,8 @@ struct SMTPRECEIVER_TEST_EXPORT SmtpReply
     static SmtpReply sizeExceedsLimit();
     static SmtpReply localError();
     static SmtpReply verifyAccepted(const QByteArray &address);
+    // VRFY when no decision came in time: 252, as VRFY has no temporary failure.
+    static SmtpReply verifyUndecided();
 
     // TLS and authentication
     static SmtpReply readyToStartTls();
@@ -74,6 +76,9 @@ struct SMTPRECEIVER_TEST_EXPORT SmtpReply
     static SmtpReply authChallenge(const QByteArray &base64);
     static SmtpReply authSucceeded();
     static SmtpReply authFailed();
+    // 535 5.7.8: the user name cannot name a mailbox (the name shown in printable ASCII, '?'
+    // for anything else, at most 64 characters).
+    static SmtpReply authUserNotMailboxName(const QString &user);
     static SmtpReply authCancelled();
     static SmtpReply authMechanismUnknown();
     static SmtpReply authAlreadyDone();

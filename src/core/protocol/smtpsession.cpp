@@ -394,6 +394,15 @@ void SmtpSession::rejectRecipient(const SmtpReply &rejection)
     process();
 }
 
+void SmtpSession::recipientUndecided()
+{
+    if (m_state != State::WaitRecipient)
+        return;
+    m_state = State::Command;
+    reply(m_verifying ? SmtpReply::verifyUndecided() : SmtpReply::recipientUnanswered());
+    process();
+}
+
 void SmtpSession::onData(const SmtpCommand &command)
 {
     if (command.hasArgument) {
@@ -749,6 +758,12 @@ void SmtpSession::finishAuth(const QString &user, bool valid)
     if (!valid || user.isEmpty()) {
         badCommand(SmtpReply::authFailed()); // counted: the error limit stops guessing
         return;
+    }
+    if (m_config.refuseAuthUser) {
+        if (std::optional<SmtpReply> refusal = m_config.refuseAuthUser(user)) {
+            badCommand(*refusal);
+            return;
+        }
     }
     m_authUser = user;
     reply(SmtpReply::authSucceeded());

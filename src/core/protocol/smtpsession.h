@@ -58,6 +58,9 @@ struct SmtpSessionConfig
     // going on (the transaction or AUTH does not proceed, a body is not stored). Unset: never.
     std::function<std::optional<SmtpInjectedFailure>(SmtpFailureStage, const QString &)>
         injectFailure;
+    // Asked at the end of an AUTH exchange whose credentials are good: a reply (a 535) refuses
+    // that user name, as a failed AUTH is refused; none takes it. Unset: every name is taken.
+    std::function<std::optional<SmtpReply>(const QString &user)> refuseAuthUser;
 };
 
 struct SmtpEnvelope
@@ -128,6 +131,9 @@ public:
     // Answers to events
     void acceptRecipient(const QString &address);
     void rejectRecipient(const SmtpReply &reply);
+    // No decision came in time: 451 4.3.0 to RCPT (try again later); 252 to VRFY, which may not
+    // answer 4xx and whose 550 would say "no such mailbox" (RFC 5321 4.3.2, 3.5.3).
+    void recipientUndecided();
     void messageStored(const QByteArray &queueId);
     void messageFailed(const SmtpReply &reply);
     void tlsStarted();
