@@ -431,6 +431,21 @@
         <source>SMTP %1 → %2</source>
         <translation>SMTP %1 → %2</translation>
     </message>
+    <message>
+        <source>Not released: %1</source>
+        <translation>Nicht weitergeleitet: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>(and %n earlier)</source>
+        <translation>
+            <numerusform>(und %n frühere)</numerusform>
+            <numerusform>(und %n frühere)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Click to dismiss.</source>
+        <translation>Zum Ausblenden klicken.</translation>
+    </message>
 </context>
 <context>
     <name>MessageCheckWording</name>
@@ -1171,14 +1186,6 @@
         </translation>
     </message>
     <message>
-        <source>Released. The relay said: %1</source>
-        <translation>Weitergeleitet. Das Relay antwortete: %1</translation>
-    </message>
-    <message>
-        <source>Not released: %1</source>
-        <translation>Nicht weitergeleitet: %1</translation>
-    </message>
-    <message>
         <source>Re&amp;lease…</source>
         <translation>&amp;Weiterleiten…</translation>
     </message>
@@ -1189,6 +1196,45 @@
     <message>
         <source>Send the selected message on to a real mailbox</source>
         <translation>Die ausgewählte Nachricht an ein echtes Postfach weiterleiten</translation>
+    </message>
+    <message>
+        <source>Released to %1. The relay said: %2</source>
+        <translation>Weitergeleitet an %1. Das Relay antwortete: %2</translation>
+    </message>
+    <message>
+        <source>Not released to %1: %2</source>
+        <translation>Nicht weitergeleitet an %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>ReleaseNotices</name>
+    <message>
+        <source>message %1</source>
+        <translation>Nachricht %1</translation>
+    </message>
+    <message>
+        <source>(no subject)</source>
+        <translation>(kein Betreff)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; to %2: %3</source>
+        <comment>a failed release: subject, recipients, why</comment>
+        <translation>„%1“ an %2: %3</translation>
+    </message>
+    <message>
+        <source>Release failed</source>
+        <translation>Weiterleitung fehlgeschlagen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n release(s) failed</source>
+        <translation>
+            <numerusform>%n Weiterleitung fehlgeschlagen</numerusform>
+            <numerusform>%n Weiterleitungen fehlgeschlagen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Latest: %1</source>
+        <translation>Zuletzt: %1</translation>
     </message>
 </context>
 <context>

@@ -80,6 +80,13 @@
             <numerusform>%n new messages in %1</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>(and %n earlier)</source>
+        <translation>
+            <numerusform>(and %n earlier)</numerusform>
+            <numerusform>(and %n earlier)</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>MessageCheckWording</name>
@@ -171,6 +178,16 @@
         <translation>
             <numerusform>Releasing to %n recipient…</numerusform>
             <numerusform>Releasing to %n recipients…</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ReleaseNotices</name>
+    <message numerus="yes">
+        <source>%n release(s) failed</source>
+        <translation>
+            <numerusform>%n release failed</numerusform>
+            <numerusform>%n releases failed</numerusform>
         </translation>
     </message>
 </context>

@@ -4,7 +4,7 @@
 
 #include "smtpmessage.h"
 #include "smtpmessagestore.h"
-#include "textline_p.h"
+#include "smtptext.h"
 
 #include <QDateTime>
 #include <QRegularExpression>
@@ -178,10 +178,11 @@ QString SmtpRelay::check(const QStringList &recipients) const
         return QStringLiteral("no recipients");
     for (const QString &recipient : recipients) {
         if (!isAddress(recipient))
-            return QStringLiteral("'%1' is not an address").arg(shownOnOneLine(recipient));
+            return QStringLiteral("'%1' is not an address")
+                .arg(SmtpText::shownOnOneLine(recipient));
         if (!isAllowed(recipient))
             return QStringLiteral("'%1' is not allowed by the relay's allowed pattern")
-                .arg(shownOnOneLine(recipient));
+                .arg(SmtpText::shownOnOneLine(recipient));
     }
     return {};
 }

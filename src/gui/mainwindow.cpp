@@ -23,6 +23,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPainter>
+#include <QPointer>
 #include <QSaveFile>
 #include <QScrollBar>
 #include <QSettings>
@@ -31,6 +32,7 @@
 #include <QSystemTrayIcon>
 #include <QTableView>
 #include <QToolBar>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace {
@@ -45,6 +47,7 @@ MainWindow::MainWindow(const AppOptions &options, QWidget *parent)
     , m_options(options)
     , m_httpApi(&m_store, &m_server)
     , m_relay(&m_store)
+    , m_releaseNotices(&m_relay)
 {
     m_httpApi.setRelay(&m_relay);
     setWindowTitle(tr("smtp-receiver"));
@@ -142,6 +145,30 @@ MainWindow::MainWindow(const AppOptions &options, QWidget *parent)
     };
     connect(&m_server, &SmtpServer::rulesChanged, this, updateFailureLabel);
     connect(&m_server, &SmtpServer::chaosTriggersChanged, this, updateFailureLabel);
+    // Releases that failed where nobody watched: each said in the status bar as it happens,
+    // counted here until the user clicks the count away, a burst notified once.
+    m_releaseFailuresButton = new QToolButton(this);
+    m_releaseFailuresButton->setObjectName(QStringLiteral("releaseFailuresButton"));
+    m_releaseFailuresButton->setAutoRaise(true);
+    m_releaseFailuresButton->setStyleSheet(
+        QStringLiteral("QToolButton { color: #b00020; font-weight: bold; }"));
+    m_releaseFailuresButton->hide();
+    statusBar()->addPermanentWidget(m_releaseFailuresButton);
+    connect(m_releaseFailuresButton, &QToolButton::clicked, &m_releaseNotices,
+        &ReleaseNotices::dismiss);
+    connect(&m_releaseNotices, &ReleaseNotices::failureCountChanged, this,
+        &MainWindow::updateReleaseFailures);
+    connect(&m_releaseNotices, &ReleaseNotices::failed, this, [this](const QString &line) {
+        statusBar()->showMessage(tr("Not released: %1").arg(line), 15000);
+    });
+    connect(&m_releaseNotices, &ReleaseNotices::notification, this,
+        [this](const QString &title, const QString &text) {
+            ++m_releaseNotificationsShown;
+            // Not behind the new-mail setting: this is mail that did not go out.
+            if (m_tray && m_tray->isVisible())
+                m_tray->showMessage(title, text, QSystemTrayIcon::Warning, 10000);
+            Q_EMIT releaseNotificationShown(title, text);
+        });
 
     m_storeTasks.setMaxThreadCount(1); // in the order the user asked for them
     // Counts and connections change with every commit and connection; during a burst, redrawing
@@ -278,9 +305,10 @@ bool MainWindow::start()
 
     connect(&m_server, &SmtpServer::message, this, &MainWindow::onMessage);
     // An accept rule with "relay": true releases the recipients it accepted at RCPT after the
-    // 250, as --no-gui does.
+    // 250, as --no-gui does; what fails of it is said (ReleaseNotices), as --no-gui prints
+    // releaseFailed.
     connect(&m_server, &SmtpServer::message, this,
-        [this](const SmtpMessage &message) { m_relay.releaseByRules(message); });
+        [this](const SmtpMessage &message) { m_releaseNotices.releaseByRules(message); });
     for (auto signal : { &SmtpServer::connectionCountChanged, &SmtpServer::listeningChanged })
         connect(&m_server, signal, this, &MainWindow::scheduleStatusUpdate);
     connect(&m_store, &SmtpMessageStore::countChanged, this, &MainWindow::scheduleStatusUpdate);
@@ -330,12 +358,21 @@ ReleaseTarget MainWindow::releaseTarget()
     target.description = m_relay.config().address();
     SmtpRelay *relay = &m_relay;
     target.isAllowed = [relay](const QString &address) { return relay->isAllowed(address); };
-    target.release = [relay](qint64 id, const QStringList &to, QObject *context,
+    target.release = [this](qint64 id, const QStringList &to, QObject *context,
                          const ReleaseTarget::Done &done) {
-        SmtpRelayJob *job = relay->release(id, to);
-        QObject::connect(job, &SmtpRelayJob::finished, context, [job, done] {
-            done({ job->isOk(), job->replyText() });
-        });
+        SmtpRelayJob *job = m_relay.release(id, to);
+        const QString subject
+            = m_model ? m_model->summaryAt(m_model->rowOf(id)).subject : QString();
+        // The dialog shows the outcome; once it is closed, a failure is said as an automatic
+        // release's is, not lost with the dialog.
+        const QPointer<QObject> watcher = context;
+        connect(
+            job, &SmtpRelayJob::finished, &m_releaseNotices, [this, job, done, watcher, subject] {
+                if (watcher)
+                    done({ job->isOk(), job->replyText() });
+                else if (!job->isOk())
+                    m_releaseNotices.addFailure(subject, job->recipients(), job->replyText());
+            });
     };
     return target;
 }
@@ -538,6 +575,27 @@ void MainWindow::updateHttpApiStatus()
         m_httpApiLabel->setToolTip({});
         m_httpApiLabel->hide();
     }
+}
+
+void MainWindow::updateReleaseFailures()
+{
+    const int count = m_releaseNotices.failureCount();
+    m_releaseFailuresButton->setVisible(count > 0);
+    if (count == 0) {
+        m_releaseFailuresButton->setText({});
+        m_releaseFailuresButton->setToolTip({});
+        return;
+    }
+    m_releaseFailuresButton->setText(ReleaseNotices::tr("%n release(s) failed", nullptr, count));
+    QStringList tip = m_releaseNotices.latestFailures();
+    if (count > tip.size())
+        tip.append(tr("(and %n earlier)", nullptr, count - int(tip.size())));
+    tip.append(tr("Click to dismiss."));
+    // Rich text with the lines escaped: a subject or a reply that looks like markup is shown
+    // as it is.
+    for (QString &line : tip)
+        line = line.toHtmlEscaped();
+    m_releaseFailuresButton->setToolTip(QStringLiteral("<qt>") + tip.join(QLatin1String("<br>")));
 }
 
 QIcon MainWindow::badgeIcon(const QIcon &icon, qint64 count)

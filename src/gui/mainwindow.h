@@ -2,13 +2,17 @@
 // search field, toolbar and menus, the status bar, the tray icon and coalesced notifications.
 // It runs the same SmtpServer and store as --no-gui, configured from AppSettings, serves the
 // HTTP API (SmtpHttpApi) over them when the settings say so, and releases messages to a real
-// server (SmtpRelay: "Release…", and accept rules with "relay": true) once a relay is set.
+// server (SmtpRelay: "Release…", and accept rules with "relay": true) once a relay is set. A
+// release that fails unwatched (an automatic one, a recipient the allowed pattern refuses, one
+// whose dialog was closed) is said in the status bar, counted there until dismissed, and
+// notified once per burst (ReleaseNotices).
 #pragma once
 
 #include "appsettings.h"
 #include <appoptions.h>
 
 #include "credentialstore.h"
+#include "releasenotices.h"
 
 #include <smtphttpapi.h>
 #include <smtpmessagestore.h>
@@ -31,6 +35,7 @@ class QLineEdit;
 class QSplitter;
 class QSystemTrayIcon;
 class QTableView;
+class QToolButton;
 struct ReleaseTarget;
 
 class MainWindow : public QMainWindow
@@ -50,6 +55,11 @@ public:
     SmtpHttpApi *httpApi() { return &m_httpApi; }
     SmtpRelay *relay() { return &m_relay; }
     QAction *releaseAction() const { return m_releaseAction; }
+    ReleaseNotices *releaseNotices() { return &m_releaseNotices; }
+    // In the status bar while releases have failed: their count; the latest in the tooltip; a
+    // click dismisses it.
+    QToolButton *releaseFailuresButton() const { return m_releaseFailuresButton; }
+    int releaseNotificationsShown() const { return m_releaseNotificationsShown; }
     InboxModel *inboxModel() const { return m_model; }
     QTableView *inboxView() const { return m_view; }
     MailboxList *mailboxList() const { return m_mailboxList; }
@@ -79,6 +89,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void notificationShown(const QString &title, const QString &text);
+    // A burst of failed releases was notified (with the tray, when there is one).
+    void releaseNotificationShown(const QString &title, const QString &text);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -92,6 +104,7 @@ private:
     ReleaseTarget releaseTarget();
     void updateStatus();
     void updateHttpApiStatus();
+    void updateReleaseFailures(); // the status bar's count of failed releases
     void scheduleStatusUpdate(); // updateStatus() within 200 ms, at most once
     void onSelectionChanged();
     void onMessage(const SmtpMessage &message);
@@ -109,6 +122,8 @@ private:
     SmtpRelay m_relay; // "Release…" and the API's release route; off without a relay host
     CredentialStore m_credentials; // reads the relay's password at the start
     bool m_relayPasswordPending = false; // not read yet, and no settings applied meanwhile
+    // Failed releases nobody watched; declared after the relay, whose jobs it follows.
+    ReleaseNotices m_releaseNotices;
 
     InboxModel *m_model = nullptr;
     QTableView *m_view = nullptr;
@@ -123,6 +138,7 @@ private:
     QLabel *m_connectionsLabel = nullptr;
     QLabel *m_httpApiLabel = nullptr; // the API's address, hidden while it is off
     QLabel *m_failureLabel = nullptr; // shown while fail rules apply
+    QToolButton *m_releaseFailuresButton = nullptr; // shown while failed releases are counted
 
     QAction *m_deleteAction = nullptr;
     QAction *m_deleteAllAction = nullptr;
@@ -145,6 +161,7 @@ private:
     SmtpMessage m_newestUnnotified;
     QString m_burstMailbox; // the one mailbox all of the burst went to, else empty
     int m_notificationsShown = 0;
+    int m_releaseNotificationsShown = 0;
     QString m_listenError;
     QString m_httpApiError; // why the HTTP API, switched on, does not listen
     int m_pendingSelectRow = -1;

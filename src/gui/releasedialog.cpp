@@ -4,6 +4,7 @@
 #include "settingspage.h"
 
 #include <smtprelay.h>
+#include <smtptext.h>
 
 #include <QAction>
 #include <QDialogButtonBox>
@@ -58,7 +59,8 @@ ReleaseDialog::ReleaseDialog(
     intro->setObjectName(QStringLiteral("releaseIntro"));
     intro->setWordWrap(true);
     intro->setText(tr("Send \"%1\" unchanged, from %2, through %3 to:")
-                       .arg(message.subject.isEmpty() ? tr("(no subject)") : message.subject,
+                       .arg(message.subject.isEmpty() ? tr("(no subject)")
+                                                      : SmtpText::shownOnOneLine(message.subject),
                            message.mailFrom.isEmpty() ? tr("<> (null sender)") : message.mailFrom,
                            target.description));
     m_recipients = new QPlainTextEdit(this);
@@ -191,9 +193,12 @@ void ReleaseDialog::release()
         self->m_progress->hide();
         if (outcome.ok)
             self->m_released = to; // the same again only after an edit: no double sends
+        // To whom, as the field may have changed meanwhile; the text on one line.
+        const QString recipients = SmtpText::shownOnOneLine(to.join(QLatin1String(", ")));
+        const QString text = SmtpText::shownOnOneLine(outcome.text);
         showStatus(self->m_result,
-            outcome.ok ? tr("Released. The relay said: %1").arg(outcome.text)
-                       : tr("Not released: %1").arg(outcome.text),
+            outcome.ok ? tr("Released to %1. The relay said: %2").arg(recipients, text)
+                       : tr("Not released to %1: %2").arg(recipients, text),
             outcome.ok ? Tone::Good : Tone::Bad);
         self->updateState();
         Q_EMIT self->releaseFinished(outcome.ok, outcome.text);

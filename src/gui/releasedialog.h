@@ -2,10 +2,10 @@
 // mailbox. The dialog starts with the message's envelope recipients, lets them be edited (comma
 // or newline separated) and checks each as it is typed against the address rules and the
 // relay's allowed pattern: refused ones are marked, and Release stays off while any is refused
-// or none is given. Release runs asynchronously; the dialog shows that it is under way, then the
-// relay's final reply or why it failed. Also the "Release…" action the local and the remote
-// window share: what differs between them is the ReleaseTarget (the window's relay, or the
-// remote catcher's release route).
+// or none is given. Release runs asynchronously; the dialog shows that it is under way, then to
+// whom and the relay's final reply or why it failed, on one line. Also the "Release…" action the
+// local and the remote window share: what differs between them is the ReleaseTarget (the
+// window's relay, or the remote catcher's release route).
 #pragma once
 
 #include <smtpmessagesummary.h>

@@ -10,8 +10,8 @@
 #include "fuzzcheck.h"
 #include "smtpmessage.h"
 #include "smtpmessagestore.h"
+#include "smtptext.h"
 #include "store/searchquery.h"
-#include "textline_p.h"
 
 #include <QCoreApplication>
 #include <QThread>
@@ -94,7 +94,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (compiled.isValid())
             check(placeholders(compiled.where) == compiled.bindings.size());
         else
-            check(!lenient && shownOnOneLine(compiled.errorString) == compiled.errorString);
+            check(
+                !lenient && SmtpText::shownOnOneLine(compiled.errorString) == compiled.errorString);
         strictValid = compiled.isValid(); // the strict reading comes last
 
         SmtpSearchOptions options;

@@ -7,14 +7,20 @@
 // test message shows the reply, where the password is kept), CredentialStore's fallback to the
 // settings file at 0600 when no keychain answers, "Release…" in a remote window through the
 // catcher's release route, and the window's own HTTP API releasing with the window's relay.
+// What the window says of a release that fails unwatched: an automatic one the relay refuses or
+// that cannot reach it, a recipient the rules release outside the allowed pattern, a dialog's
+// release whose dialog was closed; in the status bar, one line naming the subject, the
+// recipients and the reply; counted until dismissed; one notification per burst.
 #include <appsettings.h>
 #include <credentialstore.h>
 #include <mainwindow.h>
 #include <messageview.h>
 #include <releasedialog.h>
+#include <releasenotices.h>
 #include <remotemessagesource.h>
 #include <remotewindow.h>
 #include <settingsdialog.h>
+#include <smtprules.h>
 #include <sourceinboxmodel.h>
 #include <translators.h>
 
@@ -37,15 +43,19 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QProcess>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTableView>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 #include <optional>
 #include <utility>
@@ -112,6 +122,11 @@ private Q_SLOTS:
     void credentialStoreFallsBackToPrivateSettingsFile();
     void remoteWindowReleasesThroughTheCatcher();
     void desktopApiReleasesThroughTheWindowsRelay();
+    void automaticReleaseTheRelayRefusesIsShown();
+    void automaticReleaseOutsideThePatternIsShownOnOneLine();
+    void relayDownForABurstIsOneNotification();
+    void manyFailuresAtOnceAreOneNotification();
+    void closedDialogsFailedReleaseIsShown();
 
 private:
     void startWindow();
@@ -120,6 +135,8 @@ private:
     void configureRelay(); // through the settings dialog's Relay page
     ReleaseDialog *openReleaseDialog(QWidget *window, QAction *action);
     qint64 catchOne(const QByteArray &subject);
+    // The server's rules (JSON), applied as the settings dialog does.
+    void setRules(const QByteArray &json);
 
     QTemporaryDir m_dir;
     HeadlessInstance m_relay;
@@ -214,6 +231,16 @@ qint64 TestRelease::catchOne(const QByteArray &subject)
     return model->idAt(0);
 }
 
+void TestRelease::setRules(const QByteArray &json)
+{
+    SmtpRuleSet rules;
+    QString error;
+    QVERIFY2(SmtpRuleSet::fromJson(json, &rules, &error), qPrintable(error));
+    AppSettings settings = m_window->settings();
+    settings.server.setRules(rules);
+    QVERIFY2(m_window->applyFromDialog(settings, &error), qPrintable(error));
+}
+
 ReleaseDialog *TestRelease::openReleaseDialog(QWidget *window, QAction *action)
 {
     if (!action->isEnabled())
@@ -259,8 +286,9 @@ void TestRelease::releaseThroughTheDialog()
     QCOMPARE(finished.at(0).at(0).toBool(), true);
     QVERIFY2(finished.at(0).at(1).toString().startsWith("250"),
         qPrintable(finished.at(0).at(1).toString()));
-    QVERIFY2(
-        dialog->resultLabel()->text().contains("250"), qPrintable(dialog->resultLabel()->text()));
+    QVERIFY2(dialog->resultLabel()->text().startsWith(
+                 "Released to carol@relay.test, dave@relay.test. The relay said: 250"),
+        qPrintable(dialog->resultLabel()->text()));
     QVERIFY(!dialog->releaseButton()->isEnabled()); // not twice by accident
 
     // The relay got it: the original sender, the requested recipients, over TLS, unchanged.
@@ -332,8 +360,12 @@ void TestRelease::refusingRelayShowsItsReplyAndRecordsNothing()
     QCOMPARE(finished.at(0).at(0).toBool(), false);
     const QString text = finished.at(0).at(1).toString();
     QVERIFY2(text.contains("550") && text.contains("no"), qPrintable(text));
-    QVERIFY(dialog->resultLabel()->text().contains("550"));
+    QVERIFY2(dialog->resultLabel()->text().startsWith("Not released to x@refuse.test: ")
+            && dialog->resultLabel()->text().endsWith("550 5.1.1 no"),
+        qPrintable(dialog->resultLabel()->text()));
     QVERIFY(dialog->releaseButton()->isEnabled()); // may be tried again
+    // Watched in the dialog: not said again in the window.
+    QCOMPARE(m_window->releaseNotices()->failureCount(), 0);
     // The job finishes after what it records: nothing was.
     QVERIFY(m_window->store()->releases(id).isEmpty());
     QCOMPARE(recorded.count(), 0);
@@ -557,6 +589,173 @@ void TestRelease::desktopApiReleasesThroughTheWindowsRelay()
     QTRY_COMPARE_WITH_TIMEOUT(m_relay.messages.size(), 1, timeout);
     QCOMPARE(strings(m_relay.messages.at(0).value("rcpttos")), QStringList { "grace@relay.test" });
     QCOMPARE(m_window->store()->releases(id).size(), 1);
+}
+
+void TestRelease::automaticReleaseTheRelayRefusesIsShown()
+{
+    configureRelay();
+    setRules(R"({"rules":[{"match":"*@relay.test","action":"accept","relay":true},)"
+             R"({"match":"*@refuse.test","action":"accept","relay":true}]})");
+    ReleaseNotices *notices = m_window->releaseNotices();
+    QSignalSpy failed(notices, &ReleaseNotices::failed);
+    QSignalSpy notified(m_window, &MainWindow::releaseNotificationShown);
+    QToolButton *count = m_window->releaseFailuresButton();
+    QVERIFY(count->isHidden());
+    const quint16 port = quint16(m_window->server()->serverPort());
+
+    // One the relay takes: recorded on the message, as before, and said nowhere else.
+    QVERIFY(sendMail(port, "Goes out", "ok@relay.test"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->inboxModel()->rowCount(), 1, timeout);
+    const qint64 out = m_window->inboxModel()->idAt(0);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->store()->releases(out).size(), 1, timeout);
+    QCOMPARE(m_relay.messages.size(), 1);
+    QVERIFY(failed.isEmpty());
+    QVERIFY(count->isHidden());
+
+    // One the relay refuses (550 at RCPT): the subject, the recipient, the relay's reply.
+    QVERIFY(sendMail(port, "Order 42", "x@refuse.test"));
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, timeout);
+    const QString line = failed.at(0).at(0).toString();
+    QVERIFY2(line.startsWith("\"Order 42\" to x@refuse.test: ") && line.endsWith("550 5.1.1 no"),
+        qPrintable(line));
+    QCOMPARE(m_window->statusBar()->currentMessage(), "Not released: " + line);
+    QVERIFY(!count->isHidden());
+    QCOMPARE(count->text(), QString("1 release failed"));
+    QVERIFY2(count->toolTip().contains(line.toHtmlEscaped()), qPrintable(count->toolTip()));
+    QTRY_COMPARE_WITH_TIMEOUT(notified.size(), 1, timeout);
+    QCOMPARE(notified.at(0).at(0).toString(), QString("Release failed"));
+    QCOMPARE(notified.at(0).at(1).toString(), line);
+    QCOMPARE(m_window->releaseNotificationsShown(), 1);
+
+    // A click puts the count away, until the next failure.
+    QTest::mouseClick(count, Qt::LeftButton);
+    QVERIFY(count->isHidden());
+    QCOMPARE(notices->failureCount(), 0);
+    QVERIFY(sendMail(port, "Order 43", "y@refuse.test"));
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 2, timeout);
+    QVERIFY(!count->isHidden());
+    QCOMPARE(count->text(), QString("1 release failed"));
+}
+
+void TestRelease::automaticReleaseOutsideThePatternIsShownOnOneLine()
+{
+    configureRelay(); // .*@(relay|refuse)\.test
+    setRules(R"({"rules":[{"match":"*@relay.test","action":"accept","relay":true},)"
+             R"({"match":"*@elsewhere.test","action":"accept","relay":true}]})");
+    QSignalSpy failed(m_window->releaseNotices(), &ReleaseNotices::failed);
+    QSignalSpy notified(m_window, &MainWindow::releaseNotificationShown);
+    // A subject with a line break in it (an encoded word), to two recipients the rules release.
+    SmtpTestClient client;
+    QVERIFY(client.connectTo(quint16(m_window->server()->serverPort())));
+    QCOMPARE(SmtpTestClient::code(
+                 client.sendMail("alice@example.com", { "carol@relay.test", "eve@elsewhere.test" },
+                     "From: alice@example.com\r\nSubject: =?utf-8?q?Two=0Alines?=\r\n\r\nHi.\r\n")),
+        250);
+
+    // The allowed one is released; the other is not, and that is said.
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, timeout);
+    const QString line = failed.at(0).at(0).toString();
+    QCOMPARE(line,
+        QString("\"Two\uFFFDlines\" to eve@elsewhere.test: 'eve@elsewhere.test' is not allowed by "
+                "the relay's allowed pattern"));
+    const QString shown = m_window->statusBar()->currentMessage();
+    QCOMPARE(shown, "Not released: " + line);
+    QVERIFY(!shown.contains('\n'));
+    QTRY_COMPARE_WITH_TIMEOUT(m_relay.messages.size(), 1, timeout);
+    QCOMPARE(strings(m_relay.messages.at(0).value("rcpttos")), QStringList { "carol@relay.test" });
+    QTRY_COMPARE_WITH_TIMEOUT(notified.size(), 1, timeout);
+    QCOMPARE(notified.at(0).at(1).toString(), line);
+    QCOMPARE(failed.size(), 1); // carol's release went through
+}
+
+void TestRelease::relayDownForABurstIsOneNotification()
+{
+    // A relay that is not there: every release fails at once (connection refused).
+    QTcpServer gone;
+    QVERIFY(gone.listen(QHostAddress::LocalHost, 0));
+    const quint16 closedPort = gone.serverPort();
+    gone.close();
+    AppSettings settings = m_window->settings();
+    settings.relay.host = "127.0.0.1";
+    settings.relay.port = closedPort;
+    settings.relay.tlsMode = SmtpClient::TlsMode::None;
+    QString error;
+    QVERIFY2(m_window->applyFromDialog(settings, &error), qPrintable(error));
+    setRules(R"({"rules":[{"match":"*@relay.test","action":"accept","relay":true}]})");
+    QSignalSpy notified(m_window, &MainWindow::releaseNotificationShown);
+
+    constexpr int burst = 40;
+    SmtpTestClient client;
+    QVERIFY(client.connectTo(quint16(m_window->server()->serverPort())));
+    QCOMPARE(SmtpTestClient::code(client.greeting()), 220);
+    QCOMPARE(SmtpTestClient::code(client.ehlo()), 250);
+    for (int i = 0; i < burst; ++i) {
+        QCOMPARE(SmtpTestClient::code(client.mail("app@x.test")), 250);
+        QCOMPARE(SmtpTestClient::code(client.rcpt("dev@relay.test")), 250);
+        QCOMPARE(SmtpTestClient::code(
+                     client.data("Subject: Test run " + QByteArray::number(i) + "\r\n\r\nHi.\r\n")),
+            250);
+    }
+    client.command("QUIT");
+
+    ReleaseNotices *notices = m_window->releaseNotices();
+    QTRY_COMPARE_WITH_TIMEOUT(notices->failureCount(), burst, timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(notified.size(), 1, timeout);
+    QCOMPARE(notified.at(0).at(0).toString(), QString("40 releases failed"));
+    const QString text = notified.at(0).at(1).toString();
+    QVERIFY2(text.startsWith("Latest: \"Test run ") && text.contains("\" to dev@relay.test: "),
+        qPrintable(text));
+    // The status bar has the latest line; the count all of them; the tooltip the newest few.
+    QVERIFY2(m_window->statusBar()->currentMessage().startsWith("Not released: \"Test run "),
+        qPrintable(m_window->statusBar()->currentMessage()));
+    QCOMPARE(m_window->releaseFailuresButton()->text(), QString("40 releases failed"));
+    QCOMPARE(notices->latestFailures().size(), ReleaseNotices::maxLatest);
+    QVERIFY2(m_window->releaseFailuresButton()->toolTip().contains("(and 35 earlier)"),
+        qPrintable(m_window->releaseFailuresButton()->toolTip()));
+    QCOMPARE(notices->unnotifiedCount(), 0); // nothing left for another notification
+    QCOMPARE(m_window->store()->releases(m_window->inboxModel()->idAt(0)).size(), 0);
+    QCOMPARE(notified.size(), 1);
+}
+
+void TestRelease::manyFailuresAtOnceAreOneNotification()
+{
+    ReleaseNotices *notices = m_window->releaseNotices();
+    QSignalSpy failed(notices, &ReleaseNotices::failed);
+    QSignalSpy notified(m_window, &MainWindow::releaseNotificationShown);
+    for (int i = 0; i < 500; ++i)
+        notices->addFailure(
+            QString("Mail %1").arg(i), { "a@relay.test", "b@relay.test" }, "421 4.3.0 try\nlater");
+    QCOMPARE(failed.size(), 500); // the status bar follows each one
+    QVERIFY(notified.isEmpty()); // the notification waits for the burst to end
+    QVERIFY(notified.wait(timeout));
+    QCOMPARE(notified.size(), 1);
+    QCOMPARE(notified.at(0).at(0).toString(), QString("500 releases failed"));
+    QCOMPARE(notified.at(0).at(1).toString(),
+        QString("Latest: \"Mail 499\" to a@relay.test, b@relay.test: 421 4.3.0 try\uFFFDlater"));
+    QCOMPARE(notices->unnotifiedCount(), 0);
+}
+
+void TestRelease::closedDialogsFailedReleaseIsShown()
+{
+    configureRelay();
+    // A subject with a line break in it (an encoded word): on one line, in the dialog too.
+    QVERIFY(catchOne("=?utf-8?q?Closed=0Atoo_soon?=") > 0);
+    QPointer<ReleaseDialog> dialog = openReleaseDialog(m_window, m_window->releaseAction());
+    QVERIFY(dialog);
+    const QString intro = child<QLabel>(dialog, "releaseIntro")->text();
+    QVERIFY2(intro.startsWith("Send \"Closed\uFFFDtoo soon\" unchanged"), qPrintable(intro));
+    QSignalSpy failed(m_window->releaseNotices(), &ReleaseNotices::failed);
+    dialog->recipientsEdit()->setPlainText("x@refuse.test");
+    dialog->release();
+    QVERIFY(dialog->isReleasing());
+    dialog->close(); // before the relay answered
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog, timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, timeout);
+    const QString line = failed.at(0).at(0).toString();
+    QVERIFY2(line.startsWith("\"Closed\uFFFDtoo soon\" to x@refuse.test: ")
+            && line.endsWith("550 5.1.1 no"),
+        qPrintable(line));
+    QCOMPARE(m_window->statusBar()->currentMessage(), "Not released: " + line);
 }
 
 int main(int argc, char **argv)

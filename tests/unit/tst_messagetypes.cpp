@@ -1,10 +1,12 @@
 // The public value types of a stored message: SmtpHeaderField, SmtpMimePart (and its tree),
 // SmtpMessageCheck and SmtpStoredMessage share their data until written to, compare by value,
 // print themselves for qDebug(), and can be read through their properties (QML's view).
+// SmtpText::shownOnOneLine(), how outside text (a subject, a reply) is shown on one line.
 #include <smtpheaderfield.h>
 #include <smtpmessagecheck.h>
 #include <smtpmimepart.h>
 #include <smtpstoredmessage.h>
+#include <smtptext.h>
 
 #include <QMetaProperty>
 #include <QTest>
@@ -56,6 +58,8 @@ private Q_SLOTS:
     void checkSeverity();
     void storedMessage();
     void propertiesAreReadable();
+    void textShownOnOneLine_data();
+    void textShownOnOneLine();
 };
 
 void TestMessageTypes::headerField()
@@ -212,6 +216,30 @@ void TestMessageTypes::propertiesAreReadable()
         QString("bare-cr"));
     QCOMPARE(
         checkMeta.property(checkMeta.indexOfProperty("line")).readOnGadget(&check).toLongLong(), 3);
+}
+
+void TestMessageTypes::textShownOnOneLine_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("shown");
+    const QString replaced(QChar::ReplacementCharacter);
+    QTest::newRow("plain") << "550 5.1.1 no such user"
+                           << "550 5.1.1 no such user";
+    QTest::newRow("line ends") << "a\r\nb\nc"
+                               << "a" + replaced + replaced + "b" + replaced + "c";
+    QTest::newRow("tab and NUL") << QString("a\tb") + QChar(0) << "a" + replaced + "b" + replaced;
+    QTest::newRow("DEL and C1") << QString("a\x7f") + QChar(0x85) << "a" + replaced + replaced;
+    QTest::newRow("Unicode separators")
+        << QString("a") + QChar(0x2028) + "b" + QChar(0x2029) << "a" + replaced + "b" + replaced;
+    QTest::newRow("other text stays")
+        << QString("Grüße, 日本 ✓ and spaces") << QString("Grüße, 日本 ✓ and spaces");
+}
+
+void TestMessageTypes::textShownOnOneLine()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, shown);
+    QCOMPARE(SmtpText::shownOnOneLine(text), shown);
 }
 
 QTEST_GUILESS_MAIN(TestMessageTypes)

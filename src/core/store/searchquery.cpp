@@ -1,7 +1,7 @@
 #include "searchquery.h"
 
+#include "smtptext.h"
 #include "store/storesqlite.h"
-#include "textline_p.h"
 
 #include <QDateTime>
 #include <QList>
@@ -351,8 +351,8 @@ SearchQuery failure(const Term &t, const QString &why)
     SearchQuery q;
     q.where = QStringLiteral("0");
     // The term as typed, on one line: a quoted term may hold a line end or a NUL.
-    q.errorString
-        = QStringLiteral("Invalid search term \"%1\": %2").arg(shownOnOneLine(t.typed), why);
+    q.errorString = QStringLiteral("Invalid search term \"%1\": %2")
+                        .arg(SmtpText::shownOnOneLine(t.typed), why);
     return q;
 }
 

@@ -1,8 +1,12 @@
-// Text from outside (a search term, a recipient) shown inside a message that must stay one line:
-// an HTTP 400's body, a JSON event, a status bar, a log line.
+// Text from outside (a search term, a recipient, a subject, a relay's reply) shown inside a
+// message that must stay one line: an HTTP 400's body, a JSON event, a status bar, a
+// notification, a log line.
 #pragma once
 
+#include <QChar>
 #include <QString>
+
+namespace SmtpText {
 
 // text with its control characters (a line end, a NUL) and Unicode's line and paragraph
 // separators shown as U+FFFD.
@@ -16,3 +20,5 @@ inline QString shownOnOneLine(QString text)
     }
     return text;
 }
+
+} // namespace SmtpText
