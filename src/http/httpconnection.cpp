@@ -228,6 +228,11 @@ HttpConnection::HttpConnection(HttpUpgradeSocket *socket, HttpDispatch dispatch,
 
 HttpConnection::~HttpConnection() = default;
 
+void HttpConnection::setWebSocketAdmission(std::function<bool()> admit)
+{
+    m_admitWebSocket = std::move(admit);
+}
+
 void HttpConnection::refuse()
 {
     HttpParsedRequest none;
@@ -496,6 +501,14 @@ void HttpConnection::halfClose()
 
 void HttpConnection::handOver(const HttpParsedRequest &parsed)
 {
+    if (m_admitWebSocket && !m_admitWebSocket()) {
+        HttpResponse busy = HttpResponse::text(
+            503, QStringLiteral("Service Unavailable: too many WebSocket clients"));
+        busy.setHeader("Retry-After", "1");
+        write(busy, parsed, false);
+        beginClose();
+        return;
+    }
     // The handshake goes back into the socket's read buffer, ahead of anything unread, for the
     // WebSocket server to read as if it came first.
     const QByteArray again = parsed.head + m_parser.unparsedBytes();

@@ -31,6 +31,10 @@ struct SMTPRECEIVERHTTP_TEST_EXPORT HttpServerSettings
     int idleTimeoutMs = 60 * 1000; // no request for this long: closed
     int headTimeoutMs = 30 * 1000; // a request head that has begun must be complete by then
     int maxConnections = 1000; // open connections and WebSocket clients; over it: 503
+    int maxWebSocketClients = 100; // at once, within maxConnections; over it: 503
+    // Each WebSocket client is pinged this often; one that has not answered by the next ping is
+    // dropped.
+    int webSocketPingMs = 30 * 1000;
 };
 
 // The settings as the API's thread changes them and the transport's thread reads them: each
@@ -81,6 +85,9 @@ public:
         const HttpSharedSettings *settings, QObject *parent = nullptr);
     ~HttpConnection() override;
 
+    // Asked before a WebSocket upgrade is handed over: false answers it 503 (too many clients).
+    void setWebSocketAdmission(std::function<bool()> admit);
+
     // Over the connection limit: answers 503 and closes.
     void refuse();
     // Closes the connection now, without an answer.
@@ -116,6 +123,7 @@ private:
     HttpRequestParser m_parser;
     QTimer m_idleTimer;
     QTimer m_headTimer;
+    std::function<bool()> m_admitWebSocket;
     bool m_loopback = false;
     bool m_closing = false;
     bool m_halfClosed = false;

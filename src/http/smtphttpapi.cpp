@@ -250,6 +250,13 @@ void SmtpHttpApiTest::setTimeouts(SmtpHttpApi *api, int idleMs, int headMs)
         s.headTimeoutMs = headMs;
     });
 }
+void SmtpHttpApiTest::setWebSocketLimits(SmtpHttpApi *api, int maxClients, int pingMs)
+{
+    SmtpHttpApiPrivate::get(api)->settings.change([=](HttpServerSettings &s) {
+        s.maxWebSocketClients = maxClients;
+        s.webSocketPingMs = pingMs;
+    });
+}
 HttpWorkerPool *SmtpHttpApiTest::readers(SmtpHttpApi *api)
 {
     return SmtpHttpApiPrivate::get(api)->readers;

@@ -54,6 +54,7 @@ namespace SmtpHttpApiTest {
 SMTPRECEIVERHTTP_TEST_EXPORT HttpRouter &router(SmtpHttpApi *api);
 SMTPRECEIVERHTTP_TEST_EXPORT MailpitEvents *events(SmtpHttpApi *api);
 SMTPRECEIVERHTTP_TEST_EXPORT void setTimeouts(SmtpHttpApi *api, int idleMs, int headMs);
+SMTPRECEIVERHTTP_TEST_EXPORT void setWebSocketLimits(SmtpHttpApi *api, int maxClients, int pingMs);
 SMTPRECEIVERHTTP_TEST_EXPORT int webSocketClientCount(SmtpHttpApi *api);
 SMTPRECEIVERHTTP_TEST_EXPORT HttpWorkerPool *readers(SmtpHttpApi *api);
 SMTPRECEIVERHTTP_TEST_EXPORT HttpWorkerPool *builders(SmtpHttpApi *api);
