@@ -115,6 +115,7 @@ void HttpTransport::addConnection(qintptr descriptor)
         return;
     }
     auto *connection = new HttpConnection(socket, m_dispatch, m_settings, this);
+    connection->setBodyBudget(m_bodyBudget);
     connection->setWebSocketAdmission(
         [this] { return m_upgradedSockets < m_settings->current()->maxWebSocketClients; });
     connect(connection, &HttpConnection::finished, this, [this, connection] {

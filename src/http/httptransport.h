@@ -67,6 +67,8 @@ public:
     // From any thread.
     int connectionCount() const { return m_connectionCount.load() + m_webSocketCount.load(); }
     int webSocketClientCount() const { return m_webSocketCount.load(); }
+    // The bytes of large request bodies held now (HttpBodyBudget); on this object's thread.
+    qint64 bodyBytesHeld() const { return m_bodyBudget->used(); }
 
 Q_SIGNALS:
     // The number of WebSocket clients changed (emitted on this thread).
@@ -87,6 +89,8 @@ private:
     // Sockets handed to the WebSocket server that are still connected (clients, and upgrades
     // whose handshake is under way): what the WebSocket limit counts.
     int m_upgradedSockets = 0;
+    // The large request bodies of all connections (HttpServerSettings::bodyBudget).
+    std::shared_ptr<HttpBodyBudget> m_bodyBudget = std::make_shared<HttpBodyBudget>();
     std::atomic<int> m_connectionCount { 0 };
     std::atomic<int> m_webSocketCount { 0 };
 };

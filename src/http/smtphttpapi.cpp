@@ -250,6 +250,21 @@ void SmtpHttpApiTest::setTimeouts(SmtpHttpApi *api, int idleMs, int headMs)
         s.headTimeoutMs = headMs;
     });
 }
+void SmtpHttpApiTest::setBodyLimits(SmtpHttpApi *api, int graceMs, qint64 minRate, qint64 budget)
+{
+    SmtpHttpApiPrivate::get(api)->settings.change([=](HttpServerSettings &s) {
+        s.bodyGraceMs = graceMs;
+        s.minBodyRate = minRate;
+        s.bodyBudget = budget;
+    });
+}
+qint64 SmtpHttpApiTest::bodyBytesHeld(SmtpHttpApi *api)
+{
+    qint64 held = 0;
+    SmtpHttpApiPrivate::get(api)->onTransportThread(
+        [&held](HttpTransport *transport) { held = transport->bodyBytesHeld(); });
+    return held;
+}
 void SmtpHttpApiTest::setWebSocketLimits(SmtpHttpApi *api, int maxClients, int pingMs)
 {
     SmtpHttpApiPrivate::get(api)->settings.change([=](HttpServerSettings &s) {

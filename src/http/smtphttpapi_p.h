@@ -54,6 +54,12 @@ namespace SmtpHttpApiTest {
 SMTPRECEIVERHTTP_TEST_EXPORT HttpRouter &router(SmtpHttpApi *api);
 SMTPRECEIVERHTTP_TEST_EXPORT MailpitEvents *events(SmtpHttpApi *api);
 SMTPRECEIVERHTTP_TEST_EXPORT void setTimeouts(SmtpHttpApi *api, int idleMs, int headMs);
+// A body's grace period and minimum rate (bytes a second, 0: none), and the body budget (0: the
+// default). See HttpServerSettings.
+SMTPRECEIVERHTTP_TEST_EXPORT void setBodyLimits(
+    SmtpHttpApi *api, int graceMs, qint64 minRate, qint64 budget);
+// The bytes of large bodies the connections hold now (HttpBodyBudget).
+SMTPRECEIVERHTTP_TEST_EXPORT qint64 bodyBytesHeld(SmtpHttpApi *api);
 SMTPRECEIVERHTTP_TEST_EXPORT void setWebSocketLimits(SmtpHttpApi *api, int maxClients, int pingMs);
 SMTPRECEIVERHTTP_TEST_EXPORT int webSocketClientCount(SmtpHttpApi *api);
 SMTPRECEIVERHTTP_TEST_EXPORT HttpWorkerPool *readers(SmtpHttpApi *api);

@@ -848,6 +848,99 @@ private Q_SLOTS:
         QVERIFY(!HttpChecks::isAllowedOrigin("file://localhost", allowed, cors));
     }
 
+    // A body must keep coming after its head: once the grace period has passed, at the minimum
+    // rate on average, or the request is answered 408 and the connection closed. The idle timer
+    // alone let one byte now and then hold a connection, and its body in memory, for ever.
+    void aBodyThatComesTooSlowlyIs408()
+    {
+        SmtpHttpApiTest::setTimeouts(m_api.get(), 100000, 100000);
+        SmtpHttpApiTest::setBodyLimits(m_api.get(), 200, 10 * 1024, 0);
+        const QByteArray head
+            = "POST /test/echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n\r\n";
+        // A body that stops.
+        Client stalled(m_port);
+        const Answer cut = stalled.exchange(head + "0123456789").value(0);
+        QCOMPARE(cut.status, 408);
+        QCOMPARE(cut.header("connection"), QByteArray("close"));
+        QVERIFY(!cut.body.contains('\n'));
+        QVERIFY(stalled.waitForClose());
+
+        // A body that trickles: a byte every 20 ms, so the idle timer never fires.
+        Client trickle(m_port);
+        trickle.socket.write(head);
+        QElapsedTimer timer;
+        timer.start();
+        while (trickle.socket.state() == QAbstractSocket::ConnectedState
+            && trickle.socket.bytesAvailable() == 0 && timer.elapsed() < 10000) {
+            trickle.socket.write("x");
+            waitForBytes(trickle.socket, 20);
+        }
+        QCOMPARE(trickle.read().value(0).status, 408);
+        QVERIFY(trickle.waitForClose());
+
+        // The same body at once is taken; so is one on a connection that waited for it.
+        Client fast(m_port);
+        const Answer taken = fast.exchange(head + QByteArray(100000, 'x')).value(0);
+        QCOMPARE(taken.status, 200);
+        QCOMPARE(taken.body.size(), 100000);
+        QCOMPARE(fast.exchange(head + QByteArray(100000, 'y')).value(0).status, 200);
+    }
+
+    // The bodies over 64 KiB that are being received or answered share one budget; a request
+    // whose body would pass it is refused with 503 from its head, before its body is read or
+    // invited. Smaller bodies are not counted.
+    void largeBodiesShareABudget()
+    {
+        SmtpHttpApiTest::setTimeouts(m_api.get(), 100000, 100000);
+        SmtpHttpApiTest::setBodyLimits(m_api.get(), 100000, 0, 300 * 1024);
+        const auto head = [](qint64 length, const QByteArray &extra = {}) -> QByteArray {
+            return "POST /test/echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: "
+                + QByteArray::number(length) + "\r\n" + extra + "\r\n";
+        };
+        constexpr qint64 large = 200 * 1024;
+        Client first(m_port);
+        first.socket.write(head(large) + QByteArray(1000, 'a'));
+        QTRY_COMPARE(SmtpHttpApiTest::bodyBytesHeld(m_api.get()), large);
+
+        Client second(m_port);
+        const Answer refused = second.exchange(head(large)).value(0);
+        QCOMPARE(refused.status, 503);
+        QCOMPARE(refused.header("retry-after"), QByteArray("1"));
+        QVERIFY(!refused.body.contains('\n'));
+        QVERIFY(second.waitForClose());
+        Client asking(m_port);
+        QCOMPARE(asking.exchange(head(large, "Expect: 100-continue\r\n")).value(0).status, 503);
+        QVERIFY(asking.waitForClose());
+        Client small(m_port);
+        QCOMPARE(small.exchange(head(60000) + QByteArray(60000, 's')).value(0).status, 200);
+        QCOMPARE(SmtpHttpApiTest::bodyBytesHeld(m_api.get()), large);
+
+        // Answered, the first gives its share back.
+        const Answer done = first.exchange(QByteArray(large - 1000, 'a')).value(0);
+        QCOMPARE(done.status, 200);
+        QCOMPARE(done.body.size(), large);
+        QTRY_COMPARE(SmtpHttpApiTest::bodyBytesHeld(m_api.get()), qint64(0));
+        Client third(m_port);
+        QCOMPARE(third.exchange(head(large) + QByteArray(large, 'c')).value(0).status, 200);
+
+        // A chunked body counts as its chunks are announced.
+        Client holder(m_port);
+        holder.socket.write(head(large));
+        QTRY_COMPARE(SmtpHttpApiTest::bodyBytesHeld(m_api.get()), large);
+        Client chunked(m_port);
+        const QByteArray chunk
+            = QByteArray::number(80 * 1024, 16) + "\r\n" + QByteArray(80 * 1024, 'z') + "\r\n";
+        chunked.socket.write("POST /test/echo HTTP/1.1\r\nHost: localhost\r\n"
+                             "Transfer-Encoding: chunked\r\n\r\n"
+            + chunk);
+        QTRY_COMPARE(SmtpHttpApiTest::bodyBytesHeld(m_api.get()), large + 80 * 1024);
+        QCOMPARE(chunked.exchange(chunk).value(0).status, 503);
+        QVERIFY(chunked.waitForClose());
+        QTRY_COMPARE(SmtpHttpApiTest::bodyBytesHeld(m_api.get()), large);
+        holder.socket.abort();
+        QTRY_COMPARE(SmtpHttpApiTest::bodyBytesHeld(m_api.get()), qint64(0));
+    }
+
     // A WebSocket client has nothing to say: a frame or a message of more than a few KiB closes
     // it (1009), before Qt gathers it. An unfinished 300 MiB message used to be buffered whole.
     void webSocketClientThatSendsTooMuchIsClosed_data()
