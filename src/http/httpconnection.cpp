@@ -10,6 +10,7 @@
 #include <QTcpSocket>
 
 #include <algorithm>
+#include <limits>
 
 #ifdef Q_OS_UNIX
 #include <sys/socket.h>
@@ -291,6 +292,19 @@ QByteArray HttpChecks::httpDate()
         + " GMT";
 }
 
+bool HttpBodyBudget::reserve(qint64 bytes, qint64 limit)
+{
+    if (bytes > limit - m_used)
+        return false;
+    m_used += bytes;
+    return true;
+}
+
+void HttpBodyBudget::release(qint64 bytes)
+{
+    m_used -= bytes;
+}
+
 std::shared_ptr<const HttpServerSettings> HttpSharedSettings::current() const
 {
     QMutexLocker lock(&m_mutex);
@@ -330,6 +344,7 @@ HttpConnection::HttpConnection(HttpUpgradeSocket *socket, HttpDispatch dispatch,
         m_done = true;
         m_idleTimer.stop();
         m_headTimer.stop();
+        m_bodyTimer.stop();
         Q_EMIT finished();
     });
     connect(m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
@@ -343,12 +358,28 @@ HttpConnection::HttpConnection(HttpUpgradeSocket *socket, HttpDispatch dispatch,
     connect(&m_idleTimer, &QTimer::timeout, this, &HttpConnection::abort);
     m_headTimer.setSingleShot(true);
     connect(&m_headTimer, &QTimer::timeout, this, &HttpConnection::abort);
+    m_bodyTimer.setSingleShot(true);
+    connect(&m_bodyTimer, &QTimer::timeout, this, &HttpConnection::bodyTooSlow);
     m_idleTimer.start(m_settings->idleTimeoutMs);
     if (m_socket->bytesAvailable() > 0)
         QMetaObject::invokeMethod(this, &HttpConnection::onReadyRead, Qt::QueuedConnection);
 }
 
-HttpConnection::~HttpConnection() = default;
+HttpConnection::~HttpConnection()
+{
+    releaseBody();
+}
+
+void HttpConnection::setBodyBudget(std::shared_ptr<HttpBodyBudget> budget)
+{
+    releaseBody();
+    m_bodyBudget = std::move(budget);
+}
+
+void HttpConnection::setWebSocketAdmission(std::function<bool()> admit)
+{
+    m_admitWebSocket = std::move(admit);
+}
 
 void HttpConnection::refuse()
 {
@@ -395,6 +426,7 @@ void HttpConnection::process()
     if (m_done || m_closing || m_awaitingAnswer)
         return;
     while (m_parser.hasRequest()) {
+        m_bodyClock.invalidate(); // the next body has its own clock
         if (handle(m_parser.takeRequest()) != Outcome::Continue)
             return;
     }
@@ -404,6 +436,9 @@ void HttpConnection::process()
         beginClose();
         return;
     }
+    // Before the 100 that would invite it: a body that does not fit the budget is refused.
+    if (!admitBody())
+        return;
     if (m_parser.takeContinue()) {
         // A request that will be refused is refused now, before the client sends its body.
         const HttpParsedRequest &pending = m_parser.pendingRequest();
@@ -430,6 +465,61 @@ void HttpConnection::updateTimers()
     } else {
         m_headTimer.stop();
     }
+    // A body must keep coming: minBodyRate bytes a second on average since the end of its head,
+    // once the grace period has passed. The timer is set for the moment what has come falls
+    // short of that; every read sets it later. The idle timer alone would let one byte a minute
+    // hold the connection, and its body in memory, for ever.
+    const HttpServerSettings &settings = *m_settings;
+    if (!m_parser.isInBody() || settings.minBodyRate <= 0) {
+        m_bodyTimer.stop();
+        m_bodyClock.invalidate();
+        return;
+    }
+    if (!m_bodyClock.isValid())
+        m_bodyClock.start();
+    const qint64 dueMs
+        = settings.bodyGraceMs + m_parser.bodyBytesReceived() * 1000 / settings.minBodyRate;
+    const qint64 leftMs = dueMs - m_bodyClock.elapsed();
+    m_bodyTimer.start(int(qBound(qint64(0), leftMs, qint64(std::numeric_limits<int>::max()))));
+}
+
+bool HttpConnection::admitBody()
+{
+    const qint64 size = m_parser.isInBody() ? m_parser.bodySizeAtLeast() : 0;
+    if (!m_bodyBudget || size <= HttpBodyBudget::smallBody || size <= m_bodyReserved)
+        return true;
+    const HttpServerSettings &settings = *m_settings;
+    constexpr qint64 most = std::numeric_limits<qint64>::max();
+    const qint64 limit = settings.bodyBudget > 0 ? settings.bodyBudget
+        : settings.maxBodySize > most / 4        ? most
+                                                 : 4 * settings.maxBodySize;
+    if (m_bodyBudget->reserve(size - m_bodyReserved, limit)) {
+        m_bodyReserved = size;
+        return true;
+    }
+    HttpResponse busy = HttpResponse::text(
+        503, QStringLiteral("Service Unavailable: too many large request bodies at once"));
+    busy.setHeader("Retry-After", "1");
+    write(busy, m_parser.pendingRequest(), false);
+    beginClose();
+    return false;
+}
+
+void HttpConnection::releaseBody()
+{
+    if (m_bodyBudget && m_bodyReserved > 0)
+        m_bodyBudget->release(m_bodyReserved);
+    m_bodyReserved = 0;
+}
+
+void HttpConnection::bodyTooSlow()
+{
+    if (m_done || m_closing || m_awaitingAnswer || !m_parser.isInBody())
+        return;
+    write(HttpResponse::text(
+              408, QStringLiteral("Request Timeout: the request body came too slowly")),
+        m_parser.pendingRequest(), false);
+    beginClose();
 }
 
 std::optional<HttpResponse> HttpConnection::refusal(const HttpRequest &request) const
@@ -557,6 +647,8 @@ void HttpConnection::answer(
 void HttpConnection::write(
     const HttpResponse &response, const HttpParsedRequest &parsed, bool keepAlive)
 {
+    // Every request ends with its answer, and so does the hold of its body on the budget.
+    releaseBody();
     const bool head = parsed.request.method == "HEAD";
     const bool noBody = response.status == 204 || response.status == 304;
     QByteArray out;
@@ -601,6 +693,7 @@ void HttpConnection::beginClose()
         return;
     m_closing = true;
     m_headTimer.stop();
+    m_bodyTimer.stop();
     // The last answer gets this long to leave; then the connection is dropped.
     m_idleTimer.start(closeGraceMs);
     if (m_socket->bytesToWrite() == 0)
@@ -625,12 +718,22 @@ void HttpConnection::halfClose()
 
 void HttpConnection::handOver(const HttpParsedRequest &parsed)
 {
+    if (m_admitWebSocket && !m_admitWebSocket()) {
+        HttpResponse busy = HttpResponse::text(
+            503, QStringLiteral("Service Unavailable: too many WebSocket clients"));
+        busy.setHeader("Retry-After", "1");
+        write(busy, parsed, false);
+        beginClose();
+        return;
+    }
+    releaseBody();
     // The handshake goes back into the socket's read buffer, ahead of anything unread, for the
     // WebSocket server to read as if it came first.
     const QByteArray again = parsed.head + m_parser.unparsedBytes();
     m_done = true;
     m_idleTimer.stop();
     m_headTimer.stop();
+    m_bodyTimer.stop();
     disconnect(m_socket, nullptr, this, nullptr);
     for (qsizetype i = again.size() - 1; i >= 0; --i)
         m_socket->ungetChar(again.at(i));

@@ -8,6 +8,7 @@
 #include "httpmessage.h"
 #include "httprequestparser.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QMutex>
 #include <QObject>
@@ -31,6 +32,35 @@ struct SMTPRECEIVERHTTP_TEST_EXPORT HttpServerSettings
     int idleTimeoutMs = 60 * 1000; // no request for this long: closed
     int headTimeoutMs = 30 * 1000; // a request head that has begun must be complete by then
     int maxConnections = 1000; // open connections and WebSocket clients; over it: 503
+    // A request body must come at minBodyRate bytes a second on average, counted from the end of
+    // its head, once bodyGraceMs have passed; slower: 408 and closed. 0: no minimum.
+    int bodyGraceMs = 10 * 1000;
+    qint64 minBodyRate = 8 * 1024;
+    // The bytes of the bodies over HttpBodyBudget::smallBody that all connections hold at once
+    // (0: 4 × maxBodySize); one that would pass it: 503.
+    qint64 bodyBudget = 0;
+    int maxWebSocketClients = 100; // at once, within maxConnections; over it: 503
+    // Each WebSocket client is pinged this often; one that has not answered by the next ping is
+    // dropped.
+    int webSocketPingMs = 30 * 1000;
+};
+
+// The request bodies that the connections hold at once, from the end of a request's head until
+// its answer is written, in bytes. Bodies of smallBody bytes or less are not counted: a
+// connection reads at most that much ahead, so they are bounded by the connection limit. Used on
+// the transport's thread only.
+class SMTPRECEIVERHTTP_TEST_EXPORT HttpBodyBudget
+{
+public:
+    static constexpr qint64 smallBody = 64 * 1024;
+
+    // Takes bytes from the budget unless that would bring what is taken past limit.
+    bool reserve(qint64 bytes, qint64 limit);
+    void release(qint64 bytes);
+    qint64 used() const { return m_used; }
+
+private:
+    qint64 m_used = 0;
 };
 
 // The settings as the API's thread changes them and the transport's thread reads them: each
@@ -92,6 +122,11 @@ public:
         const HttpSharedSettings *settings, QObject *parent = nullptr);
     ~HttpConnection() override;
 
+    // Where the bodies of large requests are counted (none: they are not).
+    void setBodyBudget(std::shared_ptr<HttpBodyBudget> budget);
+    // Asked before a WebSocket upgrade is handed over: false answers it 503 (too many clients).
+    void setWebSocketAdmission(std::function<bool()> admit);
+
     // Over the connection limit: answers 503 and closes.
     void refuse();
     // Closes the connection now, without an answer.
@@ -120,6 +155,11 @@ private:
     void halfClose();
     void handOver(const HttpParsedRequest &parsed);
     void updateTimers();
+    // Counts the body being received against the budget; false (after answering 503) when it
+    // does not fit.
+    bool admitBody();
+    void releaseBody();
+    void bodyTooSlow();
 
     HttpUpgradeSocket *m_socket;
     HttpDispatch m_dispatch;
@@ -128,6 +168,11 @@ private:
     HttpRequestParser m_parser;
     QTimer m_idleTimer;
     QTimer m_headTimer;
+    QTimer m_bodyTimer; // fires when the body being received has fallen below the minimum rate
+    QElapsedTimer m_bodyClock; // since the end of the head of the body being received
+    std::shared_ptr<HttpBodyBudget> m_bodyBudget;
+    qint64 m_bodyReserved = 0; // of m_bodyBudget, for the request being received or answered
+    std::function<bool()> m_admitWebSocket;
     bool m_loopback = false; // arrived on a loopback address (its Host check is the contract's)
     bool m_closing = false;
     bool m_halfClosed = false;

@@ -101,6 +101,40 @@ bool HttpRequestParser::isInHead() const
     return m_state == State::Headers || (m_state == State::RequestLine && m_pos < m_buffer.size());
 }
 
+bool HttpRequestParser::isInBody() const
+{
+    switch (m_state) {
+    case State::Body:
+    case State::ChunkSize:
+    case State::ChunkData:
+    case State::ChunkEnd:
+    case State::Trailers:
+        return true;
+    case State::RequestLine:
+    case State::Headers:
+    case State::Error:
+        break;
+    }
+    return false;
+}
+
+qint64 HttpRequestParser::bodyBytesReceived() const
+{
+    if (!isInBody())
+        return 0;
+    // A Content-Length body stays in the buffer until it is whole; chunk data is moved out.
+    return m_current.request.body.size() + (m_buffer.size() - m_pos);
+}
+
+qint64 HttpRequestParser::bodySizeAtLeast() const
+{
+    if (m_state == State::Body)
+        return m_remaining;
+    if (!isInBody())
+        return 0;
+    return m_current.request.body.size() + (m_state == State::ChunkData ? m_remaining : 0);
+}
+
 bool HttpRequestParser::fail(int status, const QString &text)
 {
     m_state = State::Error;

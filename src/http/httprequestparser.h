@@ -52,6 +52,14 @@ public:
     bool isInHead() const;
     // Some bytes of a request have come, but not the whole request.
     bool isInRequest() const { return m_state != State::RequestLine || m_pos < m_buffer.size(); }
+    // The head of a request is complete, its body (or its chunked body's trailer) is still to come.
+    bool isInBody() const;
+    // For the request in its body: the body bytes that have come so far (of a chunked body, its
+    // data and the framing not yet parsed).
+    qint64 bodyBytesReceived() const;
+    // For the request in its body: the size its body will have at least: the Content-Length, or
+    // the chunked data so far with the rest of the chunk announced.
+    qint64 bodySizeAtLeast() const;
     // Bytes taken but not yet part of a complete request (for a hand-over of the connection).
     QByteArray unparsedBytes() const { return m_buffer.mid(m_headStart); }
 

@@ -14,12 +14,14 @@
 #include <QList>
 #include <QMutex>
 #include <QObject>
+#include <QSet>
 #include <QTcpServer>
 
 #include <atomic>
 #include <functional>
 #include <memory>
 
+class QTimer;
 class QWebSocket;
 class QWebSocketServer;
 
@@ -38,6 +40,10 @@ private:
     QObject *m_target;
 };
 
+// The WebSocket clients have nothing to say: a frame or message of more than a few KiB closes
+// one. At most maxWebSocketClients are served at once (one more is refused with 503 before its
+// upgrade), so that they cannot take every connection from the REST API; each is pinged every
+// webSocketPingMs and dropped when it has not answered by the next ping.
 class SMTPRECEIVERHTTP_TEST_EXPORT HttpTransport : public QObject
 {
     Q_OBJECT
@@ -61,6 +67,8 @@ public:
     // From any thread.
     int connectionCount() const { return m_connectionCount.load() + m_webSocketCount.load(); }
     int webSocketClientCount() const { return m_webSocketCount.load(); }
+    // The bytes of large request bodies held now (HttpBodyBudget); on this object's thread.
+    qint64 bodyBytesHeld() const { return m_bodyBudget->used(); }
 
 Q_SIGNALS:
     // The number of WebSocket clients changed (emitted on this thread).
@@ -69,12 +77,20 @@ Q_SIGNALS:
 private:
     void webSocketsChanged();
     void dropWebSocket(QWebSocket *client);
+    void pingWebSockets();
 
     const HttpSharedSettings *m_settings;
     HttpDispatch m_dispatch;
     QList<HttpConnection *> m_connections;
     QWebSocketServer *m_webSockets;
     QList<QWebSocket *> m_webSocketClients;
+    QSet<QWebSocket *> m_awaitingPong; // pinged, not answered yet
+    QTimer *m_pingTimer;
+    // Sockets handed to the WebSocket server that are still connected (clients, and upgrades
+    // whose handshake is under way): what the WebSocket limit counts.
+    int m_upgradedSockets = 0;
+    // The large request bodies of all connections (HttpServerSettings::bodyBudget).
+    std::shared_ptr<HttpBodyBudget> m_bodyBudget = std::make_shared<HttpBodyBudget>();
     std::atomic<int> m_connectionCount { 0 };
     std::atomic<int> m_webSocketCount { 0 };
 };

@@ -143,7 +143,11 @@ void HttpWorkerPool::finish(quint64 id, const HttpResponse &response, const Afte
     const HttpResponse::Responder respond = m_pending.take(id);
     if (afterwards)
         afterwards();
-    if (respond)
+    if (!respond)
+        return;
+    if (response.isDeferred())
+        response.deferred(respond);
+    else
         respond(response);
 }
 

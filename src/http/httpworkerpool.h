@@ -22,7 +22,8 @@ public:
     // not make itself, such as marking the message it read as read).
     using Afterwards = std::function<void()>;
     // Runs on a worker: reads, and builds the whole answer (JSON and all). It may leave a
-    // follow-up in afterwards. It must not touch QObjects of other threads.
+    // follow-up in afterwards. It must not touch QObjects of other threads. Its answer may be a
+    // deferred one (HttpResponse::later): that starts on this object's thread, after afterwards.
     using Job = std::function<HttpResponse(Afterwards &afterwards)>;
 
     explicit HttpWorkerPool(QObject *parent = nullptr);

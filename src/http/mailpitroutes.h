@@ -46,6 +46,9 @@ struct MailpitContext
     // Keeps the answers of the list and search routes while the store has not changed (none:
     // every request reads).
     MailpitReadCache *cache = nullptr;
+    // Where the send API reads its JSON and builds the message: on these workers when given,
+    // else on the thread that dispatches.
+    HttpWorkerPool *builders = nullptr;
 };
 
 // A route that reads the store and builds its answer; it may run on a worker thread, so it

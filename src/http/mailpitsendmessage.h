@@ -12,6 +12,14 @@
 
 struct SMTPRECEIVERHTTP_TEST_EXPORT MailpitSendMessage
 {
+    // The bounds of a request (more: a 400 naming the bound). Recipients are To, Cc and Bcc
+    // together, as many as one SMTP transaction may have (SmtpLimits::maxRecipients).
+    static constexpr int maxRecipients = 1000;
+    static constexpr int maxReplyTo = 1000;
+    static constexpr int maxAttachments = 100;
+    static constexpr int maxHeaders = 100;
+    static constexpr int maxTags = 100;
+
     // Empty when the request was good; otherwise one line saying what was wrong (a 400).
     QString error;
     // The message: CRLF line ends, 7-bit bodies (quoted-printable or base64 as GMime chooses),

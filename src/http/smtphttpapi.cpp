@@ -67,8 +67,15 @@ SmtpHttpApi::SmtpHttpApi(SmtpMessageStore *store, SmtpServer *server, QObject *p
             Qt::DirectConnection);
     }
     d->cache = new MailpitReadCache(store, this);
+    // The send API builds its messages off this thread too, on a worker of its own (a slow
+    // search never holds up a send). Each connection has one request in flight at most, so the
+    // queue is bounded by the connections; the bodies waiting in it count against the
+    // transport's body budget until answered.
+    d->builders = new HttpWorkerPool(this);
+    d->builders->setThreadCount(1);
+    d->builders->setMaxQueued(HttpServerSettings().maxConnections);
     const MailpitContext context { store, server, QDateTime::currentDateTimeUtc(), d->readers,
-        d->cache };
+        d->cache, d->builders };
     addMailpitListRoutes(d->router, context);
     addMailpitMessageRoutes(d->router, context);
     addMailpitSendRoute(d->router, context);
@@ -188,6 +195,7 @@ void SmtpHttpApi::close()
     d->listener->close();
     // No worker reads for a connection that is going (their answers would go nowhere).
     d->readers->cancelAndWait();
+    d->builders->cancelAndWait();
     // After the sockets accepted so far have reached the transport (queued before this).
     d->onTransportThread([](HttpTransport *transport) { transport->closeAll(); });
     d->events->setEnabled(false);
@@ -242,9 +250,35 @@ void SmtpHttpApiTest::setTimeouts(SmtpHttpApi *api, int idleMs, int headMs)
         s.headTimeoutMs = headMs;
     });
 }
+void SmtpHttpApiTest::setBodyLimits(SmtpHttpApi *api, int graceMs, qint64 minRate, qint64 budget)
+{
+    SmtpHttpApiPrivate::get(api)->settings.change([=](HttpServerSettings &s) {
+        s.bodyGraceMs = graceMs;
+        s.minBodyRate = minRate;
+        s.bodyBudget = budget;
+    });
+}
+qint64 SmtpHttpApiTest::bodyBytesHeld(SmtpHttpApi *api)
+{
+    qint64 held = 0;
+    SmtpHttpApiPrivate::get(api)->onTransportThread(
+        [&held](HttpTransport *transport) { held = transport->bodyBytesHeld(); });
+    return held;
+}
+void SmtpHttpApiTest::setWebSocketLimits(SmtpHttpApi *api, int maxClients, int pingMs)
+{
+    SmtpHttpApiPrivate::get(api)->settings.change([=](HttpServerSettings &s) {
+        s.maxWebSocketClients = maxClients;
+        s.webSocketPingMs = pingMs;
+    });
+}
 HttpWorkerPool *SmtpHttpApiTest::readers(SmtpHttpApi *api)
 {
     return SmtpHttpApiPrivate::get(api)->readers;
+}
+HttpWorkerPool *SmtpHttpApiTest::builders(SmtpHttpApi *api)
+{
+    return SmtpHttpApiPrivate::get(api)->builders;
 }
 MailpitReadCache *SmtpHttpApiTest::cache(SmtpHttpApi *api)
 {

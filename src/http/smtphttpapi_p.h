@@ -39,6 +39,8 @@ public:
     // The read routes' workers (a child of the API; waited for before the store closes).
     HttpWorkerPool *readers = nullptr;
     MailpitReadCache *cache = nullptr; // the list and search answers (a child of the API)
+    // The send API's worker, which builds the messages (a child of the API).
+    HttpWorkerPool *builders = nullptr;
 
     // Makes the transport and starts its thread, once.
     void startTransport(SmtpHttpApi *q);
@@ -52,8 +54,16 @@ namespace SmtpHttpApiTest {
 SMTPRECEIVERHTTP_TEST_EXPORT HttpRouter &router(SmtpHttpApi *api);
 SMTPRECEIVERHTTP_TEST_EXPORT MailpitEvents *events(SmtpHttpApi *api);
 SMTPRECEIVERHTTP_TEST_EXPORT void setTimeouts(SmtpHttpApi *api, int idleMs, int headMs);
+// A body's grace period and minimum rate (bytes a second, 0: none), and the body budget (0: the
+// default). See HttpServerSettings.
+SMTPRECEIVERHTTP_TEST_EXPORT void setBodyLimits(
+    SmtpHttpApi *api, int graceMs, qint64 minRate, qint64 budget);
+// The bytes of large bodies the connections hold now (HttpBodyBudget).
+SMTPRECEIVERHTTP_TEST_EXPORT qint64 bodyBytesHeld(SmtpHttpApi *api);
+SMTPRECEIVERHTTP_TEST_EXPORT void setWebSocketLimits(SmtpHttpApi *api, int maxClients, int pingMs);
 SMTPRECEIVERHTTP_TEST_EXPORT int webSocketClientCount(SmtpHttpApi *api);
 SMTPRECEIVERHTTP_TEST_EXPORT HttpWorkerPool *readers(SmtpHttpApi *api);
+SMTPRECEIVERHTTP_TEST_EXPORT HttpWorkerPool *builders(SmtpHttpApi *api);
 SMTPRECEIVERHTTP_TEST_EXPORT MailpitReadCache *cache(SmtpHttpApi *api);
 // The thread the connections live on; none before the first listen().
 SMTPRECEIVERHTTP_TEST_EXPORT QThread *transportThread(SmtpHttpApi *api);

@@ -17,6 +17,7 @@
 #include <QThread>
 #include <QWebSocket>
 
+#include <limits>
 #include <memory>
 
 namespace {
@@ -139,6 +140,61 @@ public:
     QByteArray buffer;
     bool ok = false;
 };
+
+const QByteArray upgradeRequest = "GET /api/events HTTP/1.1\r\nHost: localhost\r\n"
+                                  "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                  "Sec-WebSocket-Version: 13\r\n\r\n";
+
+// A frame as a client sends it: masked (with a zero mask, so the payload reads as it is).
+QByteArray clientFrame(quint8 opcode, const QByteArray &payload, bool fin = true,
+    quint64 announced = std::numeric_limits<quint64>::max())
+{
+    const quint64 length
+        = announced == std::numeric_limits<quint64>::max() ? quint64(payload.size()) : announced;
+    QByteArray frame;
+    frame += char((fin ? 0x80 : 0x00) | opcode);
+    if (length < 126) {
+        frame += char(0x80 | length);
+    } else if (length <= 0xffff) {
+        frame += char(0x80 | 126);
+        frame += char(length >> 8);
+        frame += char(length & 0xff);
+    } else {
+        frame += char(0x80 | 127);
+        for (int shift = 56; shift >= 0; shift -= 8)
+            frame += char((length >> shift) & 0xff);
+    }
+    frame += QByteArray(4, '\0'); // the mask
+    return frame + payload;
+}
+
+// Takes one frame the server sent (unmasked, payload under 126 bytes: control frames and short
+// text) off the front of *buffer, if it is all there.
+bool takeServerFrame(QByteArray *buffer, quint8 *opcode, QByteArray *payload)
+{
+    if (buffer->size() < 2 || (uchar(buffer->at(1)) & 0x7f) >= 126)
+        return false;
+    const int length = uchar(buffer->at(1)) & 0x7f;
+    if (buffer->size() < 2 + length)
+        return false;
+    *opcode = uchar(buffer->at(0)) & 0x0f;
+    *payload = buffer->mid(2, length);
+    buffer->remove(0, 2 + length);
+    return true;
+}
+
+// The close code of the close frame in what a WebSocket client has read; 0 without one.
+int closeCode(QByteArray buffer)
+{
+    quint8 opcode = 0;
+    QByteArray payload;
+    while (takeServerFrame(&buffer, &opcode, &payload)) {
+        if (opcode == 0x8)
+            return payload.size() >= 2 ? (uchar(payload.at(0)) << 8) | uchar(payload.at(1)) : 0;
+    }
+    return 0;
+}
 
 } // namespace
 
@@ -1078,6 +1134,228 @@ private Q_SLOTS:
         QFETCH(bool, allowed);
         const QStringList hosts { QStringLiteral("mail.example.test") };
         QCOMPARE(HttpChecks::isAllowedOrigin(origin, authority, hosts, cors), allowed);
+    }
+
+    // A body must keep coming after its head: once the grace period has passed, at the minimum
+    // rate on average, or the request is answered 408 and the connection closed. The idle timer
+    // alone let one byte now and then hold a connection, and its body in memory, for ever.
+    void aBodyThatComesTooSlowlyIs408()
+    {
+        SmtpHttpApiTest::setTimeouts(m_api.get(), 100000, 100000);
+        SmtpHttpApiTest::setBodyLimits(m_api.get(), 200, 10 * 1024, 0);
+        const QByteArray head
+            = "POST /test/echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n\r\n";
+        // A body that stops.
+        Client stalled(m_port);
+        const Answer cut = stalled.exchange(head + "0123456789").value(0);
+        QCOMPARE(cut.status, 408);
+        QCOMPARE(cut.header("connection"), QByteArray("close"));
+        QVERIFY(!cut.body.contains('\n'));
+        QVERIFY(stalled.waitForClose());
+
+        // A body that trickles: a byte every 20 ms, so the idle timer never fires.
+        Client trickle(m_port);
+        trickle.socket.write(head);
+        QElapsedTimer timer;
+        timer.start();
+        while (trickle.socket.state() == QAbstractSocket::ConnectedState
+            && trickle.socket.bytesAvailable() == 0 && timer.elapsed() < 10000) {
+            trickle.socket.write("x");
+            waitForBytes(trickle.socket, 20);
+        }
+        QCOMPARE(trickle.read().value(0).status, 408);
+        QVERIFY(trickle.waitForClose());
+
+        // The same body at once is taken; so is one on a connection that waited for it.
+        Client fast(m_port);
+        const Answer taken = fast.exchange(head + QByteArray(100000, 'x')).value(0);
+        QCOMPARE(taken.status, 200);
+        QCOMPARE(taken.body.size(), 100000);
+        QCOMPARE(fast.exchange(head + QByteArray(100000, 'y')).value(0).status, 200);
+    }
+
+    // The bodies over 64 KiB that are being received or answered share one budget; a request
+    // whose body would pass it is refused with 503 from its head, before its body is read or
+    // invited. Smaller bodies are not counted.
+    void largeBodiesShareABudget()
+    {
+        SmtpHttpApiTest::setTimeouts(m_api.get(), 100000, 100000);
+        SmtpHttpApiTest::setBodyLimits(m_api.get(), 100000, 0, 300 * 1024);
+        const auto head = [](qint64 length, const QByteArray &extra = {}) -> QByteArray {
+            return "POST /test/echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: "
+                + QByteArray::number(length) + "\r\n" + extra + "\r\n";
+        };
+        constexpr qint64 large = 200 * 1024;
+        Client first(m_port);
+        first.socket.write(head(large) + QByteArray(1000, 'a'));
+        QTRY_COMPARE(SmtpHttpApiTest::bodyBytesHeld(m_api.get()), large);
+
+        Client second(m_port);
+        const Answer refused = second.exchange(head(large)).value(0);
+        QCOMPARE(refused.status, 503);
+        QCOMPARE(refused.header("retry-after"), QByteArray("1"));
+        QVERIFY(!refused.body.contains('\n'));
+        QVERIFY(second.waitForClose());
+        Client asking(m_port);
+        QCOMPARE(asking.exchange(head(large, "Expect: 100-continue\r\n")).value(0).status, 503);
+        QVERIFY(asking.waitForClose());
+        Client small(m_port);
+        QCOMPARE(small.exchange(head(60000) + QByteArray(60000, 's')).value(0).status, 200);
+        QCOMPARE(SmtpHttpApiTest::bodyBytesHeld(m_api.get()), large);
+
+        // Answered, the first gives its share back.
+        const Answer done = first.exchange(QByteArray(large - 1000, 'a')).value(0);
+        QCOMPARE(done.status, 200);
+        QCOMPARE(done.body.size(), large);
+        QTRY_COMPARE(SmtpHttpApiTest::bodyBytesHeld(m_api.get()), qint64(0));
+        Client third(m_port);
+        QCOMPARE(third.exchange(head(large) + QByteArray(large, 'c')).value(0).status, 200);
+
+        // A chunked body counts as its chunks are announced.
+        Client holder(m_port);
+        holder.socket.write(head(large));
+        QTRY_COMPARE(SmtpHttpApiTest::bodyBytesHeld(m_api.get()), large);
+        Client chunked(m_port);
+        const QByteArray chunk
+            = QByteArray::number(80 * 1024, 16) + "\r\n" + QByteArray(80 * 1024, 'z') + "\r\n";
+        chunked.socket.write("POST /test/echo HTTP/1.1\r\nHost: localhost\r\n"
+                             "Transfer-Encoding: chunked\r\n\r\n"
+            + chunk);
+        QTRY_COMPARE(SmtpHttpApiTest::bodyBytesHeld(m_api.get()), large + 80 * 1024);
+        QCOMPARE(chunked.exchange(chunk).value(0).status, 503);
+        QVERIFY(chunked.waitForClose());
+        QTRY_COMPARE(SmtpHttpApiTest::bodyBytesHeld(m_api.get()), large);
+        holder.socket.abort();
+        QTRY_COMPARE(SmtpHttpApiTest::bodyBytesHeld(m_api.get()), qint64(0));
+    }
+
+    // A WebSocket client has nothing to say: a frame or a message of more than a few KiB closes
+    // it (1009), before Qt gathers it. An unfinished 300 MiB message used to be buffered whole.
+    void webSocketClientThatSendsTooMuchIsClosed_data()
+    {
+        QTest::addColumn<QByteArray>("sent");
+        QByteArray fragments;
+        for (int i = 0; i < 8; ++i)
+            fragments += clientFrame(i == 0 ? 0x1 : 0x0, QByteArray(1024, 'f'), false);
+        // (Little is sent after what is refused, so that the server has read it all when it
+        // closes: unread bytes would make the close a reset, and the close frame could be lost.)
+        QTest::newRow("an unfinished 300 MiB frame")
+            << clientFrame(0x2, QByteArray(1024, 'b'), false, quint64(300) << 20);
+        QTest::newRow("a message in 1 KiB fragments") << fragments;
+    }
+    void webSocketClientThatSendsTooMuchIsClosed()
+    {
+        QFETCH(QByteArray, sent);
+        Client c(m_port);
+        QCOMPARE(c.exchange(upgradeRequest).value(0).status, 101);
+        QTRY_COMPARE(SmtpHttpApiTest::webSocketClientCount(m_api.get()), 1);
+        // A small message is let be.
+        c.socket.write(clientFrame(0x1, "hello"));
+        Q_EMIT SmtpHttpApiTest::events(m_api.get())->frame("still here");
+        QVERIFY(QTest::qWaitFor(
+            [&c] {
+                c.buffer += c.socket.readAll();
+                return c.buffer.contains("still here");
+            },
+            5000));
+        c.buffer.clear();
+        c.socket.write(sent);
+        QVERIFY(c.waitForClose());
+        QCOMPARE(closeCode(c.buffer), 1009);
+        QTRY_COMPARE(SmtpHttpApiTest::webSocketClientCount(m_api.get()), 0);
+    }
+
+    // WebSocket clients have a limit of their own, so that they cannot take every connection
+    // from the REST API: one more is refused with 503 before its upgrade.
+    void webSocketClientsHaveTheirOwnLimit()
+    {
+        SmtpHttpApiTest::setWebSocketLimits(m_api.get(), 2, 30000);
+        const QUrl url(QStringLiteral("ws://127.0.0.1:%1/api/events").arg(m_port));
+        QWebSocket a;
+        QWebSocket b;
+        QSignalSpy aConnected(&a, &QWebSocket::connected);
+        QSignalSpy bConnected(&b, &QWebSocket::connected);
+        a.open(url);
+        b.open(url);
+        QVERIFY(aConnected.wait(5000));
+        QVERIFY(bConnected.size() == 1 || bConnected.wait(5000));
+        QTRY_COMPARE(SmtpHttpApiTest::webSocketClientCount(m_api.get()), 2);
+
+        Client third(m_port);
+        const Answer refused = third.exchange(upgradeRequest).value(0);
+        QCOMPARE(refused.status, 503);
+        QCOMPARE(refused.body, QByteArray("Service Unavailable: too many WebSocket clients"));
+        QVERIFY(third.waitForClose());
+        QCOMPARE(SmtpHttpApiTest::webSocketClientCount(m_api.get()), 2);
+        Client rest(m_port);
+        QCOMPARE(rest.get("/test/echo").status, 200);
+
+        // A place freed is a place taken.
+        a.close();
+        QTRY_COMPARE(SmtpHttpApiTest::webSocketClientCount(m_api.get()), 1);
+        QWebSocket d;
+        QSignalSpy dConnected(&d, &QWebSocket::connected);
+        d.open(url);
+        QVERIFY(dConnected.wait(5000));
+        QTRY_COMPARE(SmtpHttpApiTest::webSocketClientCount(m_api.get()), 2);
+    }
+
+    // Every client is pinged; one that has not answered by the next ping is dropped, one that
+    // answers stays.
+    void webSocketClientsThatDoNotAnswerPingsAreDropped()
+    {
+        SmtpHttpApiTest::setWebSocketLimits(m_api.get(), 100, 500);
+        Client answering(m_port);
+        QCOMPARE(answering.exchange(upgradeRequest).value(0).status, 101);
+        Client silent(m_port);
+        QCOMPARE(silent.exchange(upgradeRequest).value(0).status, 101);
+        QTRY_COMPARE(SmtpHttpApiTest::webSocketClientCount(m_api.get()), 2);
+
+        int pings = 0;
+        int silentPings = 0;
+        QElapsedTimer timer;
+        timer.start();
+        while ((pings < 3 || silent.socket.state() == QAbstractSocket::ConnectedState)
+            && answering.socket.state() == QAbstractSocket::ConnectedState
+            && timer.elapsed() < 20000) {
+            waitForBytes(answering.socket, 20);
+            answering.buffer += answering.socket.readAll();
+            quint8 opcode = 0;
+            QByteArray payload;
+            while (takeServerFrame(&answering.buffer, &opcode, &payload)) {
+                if (opcode == 0x9) {
+                    ++pings;
+                    answering.socket.write(clientFrame(0xA, payload));
+                }
+            }
+            silent.buffer += silent.socket.readAll();
+            while (takeServerFrame(&silent.buffer, &opcode, &payload))
+                silentPings += opcode == 0x9 ? 1 : 0;
+        }
+        QVERIFY2(pings >= 3, QByteArray::number(pings).constData());
+        QCOMPARE(answering.socket.state(), QAbstractSocket::ConnectedState);
+        QVERIFY(silentPings >= 1);
+        QVERIFY(silent.waitForClose());
+        QTRY_COMPARE(SmtpHttpApiTest::webSocketClientCount(m_api.get()), 1);
+    }
+
+    // Qt answers each ping with a pong: a client that sends pings and reads nothing would pile
+    // them up unsent. It is dropped, as one that does not read the stream is.
+    void webSocketClientThatPingsWithoutReadingIsDropped()
+    {
+        Client c(m_port);
+        c.socket.setReadBufferSize(1); // Qt reads nothing more from the kernel for us
+        c.socket.write(upgradeRequest);
+        QTRY_COMPARE(SmtpHttpApiTest::webSocketClientCount(m_api.get()), 1);
+        QByteArray pings;
+        while (pings.size() < 1024 * 1024)
+            pings += clientFrame(0x9, QByteArray(125, 'p'));
+        for (int i = 0; i < 200 && SmtpHttpApiTest::webSocketClientCount(m_api.get()) > 0; ++i) {
+            c.socket.write(pings);
+            c.socket.waitForBytesWritten(100);
+            QTest::qWait(5);
+        }
+        QCOMPARE(SmtpHttpApiTest::webSocketClientCount(m_api.get()), 0);
     }
 
     void webSocketClientThatDoesNotReadIsDropped()

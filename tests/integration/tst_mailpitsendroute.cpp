@@ -276,7 +276,16 @@ private Q_SLOTS:
         badBase64.insert(QStringLiteral("Attachments"),
             QJsonArray { QJsonObject { { QStringLiteral("Content"), QStringLiteral("***") },
                 { QStringLiteral("Filename"), QStringLiteral("a.bin") } } });
+        QJsonObject crowd = request();
+        QJsonArray bcc;
+        for (int i = 0; i < 1000; ++i)
+            bcc.append(QStringLiteral("r%1@example.com").arg(i));
+        crowd.insert(QStringLiteral("Bcc"), bcc); // and To and Cc: 1,002
         const auto json = [](const QJsonObject &o) { return QJsonDocument(o).toJson(); };
+        QTest::newRow("1002 recipients") << json(crowd)
+                                         << QStringLiteral("too many recipients (To, Cc and Bcc "
+                                                           "together): 1002, at most 1000 are "
+                                                           "allowed");
         QTest::newRow("invalid JSON") << QByteArray("{") << QStringLiteral("invalid JSON");
         QTest::newRow("no body") << QByteArray() << QStringLiteral("invalid JSON");
         QTest::newRow("no From.Email") << QByteArray("{\"To\":[{\"Email\":\"a@b.c\"}]}")
@@ -341,6 +350,38 @@ private Q_SLOTS:
         QCOMPARE(messages.count(), 0);
         QCOMPARE(m_server->messageCount(), 0);
         m_server->removeMessageSink(&sink);
+    }
+
+    // With a pool of builders, the JSON is read and the message built on a worker, not on the
+    // thread that dispatches (which serves the SMTP sessions too); the answer waits for it.
+    void theMessageIsBuiltOnAWorker()
+    {
+        HttpWorkerPool builders;
+        HttpRouter router;
+        addMailpitSendRoute(router,
+            MailpitContext { m_store.get(), m_server.get(), QDateTime::currentDateTimeUtc(),
+                nullptr, nullptr, &builders });
+        builders.setHeldForTest(true);
+        auto answer = std::make_shared<std::optional<HttpResponse>>();
+        HttpRequest r = post(request());
+        router.dispatch(r, [answer](const HttpResponse &response) { *answer = response; });
+        QCOMPARE(builders.pendingCount(), 1);
+        QVERIFY(!answer->has_value());
+        QCOMPARE(m_server->messageCount(), 0);
+        builders.setHeldForTest(false);
+        QTRY_VERIFY(answer->has_value());
+        QCOMPARE((*answer)->status, 200);
+        const qint64 id = idOf(**answer).toLongLong();
+        QVERIFY(id > 0);
+        QCOMPARE(m_store->message(id)->summary().subject, QStringLiteral("Sent through the API"));
+
+        // A refusal comes back the same way.
+        answer->reset();
+        HttpRequest bad = post(QByteArray("{"));
+        router.dispatch(bad, [answer](const HttpResponse &response) { *answer = response; });
+        QTRY_VERIFY(answer->has_value());
+        QCOMPARE((*answer)->status, 400);
+        QCOMPARE(builders.pendingCount(), 0);
     }
 
     void withoutAServerTheStoreTakesIt()

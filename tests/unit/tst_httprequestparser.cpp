@@ -197,6 +197,40 @@ private Q_SLOTS:
         QCOMPARE(bytewise.constLast().request.body, whole.constLast().request.body);
     }
 
+    // What the transport's body rate and body budget read: whether a body is being received,
+    // how much of it has come, and how large it will be at least.
+    void bodyProgress()
+    {
+        HttpRequestParser parser(1024);
+        parser.feed("POST / HTTP/1.1\r\nHost: x\r\n");
+        QVERIFY(parser.isInHead());
+        QVERIFY(!parser.isInBody());
+        QCOMPARE(parser.bodySizeAtLeast(), 0);
+        parser.feed("Content-Length: 10\r\n\r\nabc");
+        QVERIFY(parser.isInBody());
+        QCOMPARE(parser.bodyBytesReceived(), 3);
+        QCOMPARE(parser.bodySizeAtLeast(), 10);
+        parser.feed("defghij");
+        QVERIFY(!parser.isInBody());
+        QCOMPARE(parser.takeRequest().request.body, QByteArray("abcdefghij"));
+
+        // Chunked: the data so far and the rest of the chunk announced.
+        parser.feed("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab");
+        QVERIFY(parser.isInBody());
+        QCOMPARE(parser.bodyBytesReceived(), 2);
+        QCOMPARE(parser.bodySizeAtLeast(), 5);
+        parser.feed("cde\r\n20\r\nxy");
+        QCOMPARE(parser.bodyBytesReceived(), 7);
+        QCOMPARE(parser.bodySizeAtLeast(), 5 + 32);
+        parser.feed(QByteArray(QByteArray(30, 'z') + "\r\n0\r\n"));
+        QVERIFY(parser.isInBody()); // the trailer section is still to come
+        QCOMPARE(parser.bodySizeAtLeast(), 37);
+        parser.feed("\r\n");
+        QVERIFY(!parser.isInBody());
+        QCOMPARE(parser.takeRequest().request.body.size(), 37);
+        QCOMPARE(parser.bodyBytesReceived(), 0);
+    }
+
     void requestLineBound()
     {
         const QByteArray longTarget = "/" + QByteArray(HttpRequestParser::maxRequestLine, 'a');

@@ -509,6 +509,123 @@ private Q_SLOTS:
         QVERIFY(built.data.isEmpty());
     }
 
+    // Each list of the request is bounded, the recipients as SMTP bounds them: at the bound the
+    // request is taken, one more is a 400 whose line names the bound.
+    void listsAreBounded_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<int>("count");
+        QTest::addColumn<QString>("error"); // empty: accepted
+        const QString recipients = QStringLiteral(
+            "too many recipients (To, Cc and Bcc together): 1001, at most 1000 are allowed");
+        QTest::newRow("1000 recipients") << QStringLiteral("To+Cc+Bcc") << 1000 << QString();
+        QTest::newRow("1001 recipients") << QStringLiteral("To+Cc+Bcc") << 1001 << recipients;
+        QTest::newRow("1001 To") << QStringLiteral("To") << 1001 << recipients;
+        QTest::newRow("1001 Bcc") << QStringLiteral("Bcc") << 1001 << recipients;
+        QTest::newRow("1000 Reply-To") << QStringLiteral("ReplyTo") << 1000 << QString();
+        QTest::newRow("1001 Reply-To")
+            << QStringLiteral("ReplyTo") << 1001
+            << QStringLiteral("too many ReplyTo: 1001, at most 1000 are allowed");
+        QTest::newRow("100 attachments") << QStringLiteral("Attachments") << 100 << QString();
+        QTest::newRow("101 attachments")
+            << QStringLiteral("Attachments") << 101
+            << QStringLiteral("too many Attachments: 101, at most 100 are allowed");
+        QTest::newRow("100 headers") << QStringLiteral("Headers") << 100 << QString();
+        QTest::newRow("101 headers") << QStringLiteral(
+            "Headers") << 101 << QStringLiteral("too many Headers: 101, at most 100 are allowed");
+        QTest::newRow("100 tags") << QStringLiteral("Tags") << 100 << QString();
+        QTest::newRow("101 tags") << QStringLiteral("Tags") << 101
+                                  << QStringLiteral("too many Tags: 101, at most 100 are allowed");
+    }
+    void listsAreBounded()
+    {
+        QFETCH(QString, key);
+        QFETCH(int, count);
+        QFETCH(QString, error);
+        QJsonObject request = minimal();
+        const auto address = [](int i) { return QStringLiteral("r%1@example.com").arg(i); };
+        if (key == QStringLiteral("To+Cc+Bcc")) {
+            // Thirds, the rest in Bcc.
+            QJsonArray to, cc, bcc;
+            for (int i = 0; i < count; ++i) {
+                if (i < count / 3)
+                    to.append(mailbox(address(i)));
+                else if (i < 2 * (count / 3))
+                    cc.append(mailbox(address(i)));
+                else
+                    bcc.append(address(i));
+            }
+            request.insert(QStringLiteral("To"), to);
+            request.insert(QStringLiteral("Cc"), cc);
+            request.insert(QStringLiteral("Bcc"), bcc);
+        } else if (key == QStringLiteral("Headers")) {
+            QJsonObject headers;
+            for (int i = 0; i < count; ++i)
+                headers.insert(QStringLiteral("X-Field-%1").arg(i), QStringLiteral("v"));
+            request.insert(key, headers);
+        } else {
+            QJsonArray items;
+            for (int i = 0; i < count; ++i) {
+                if (key == QStringLiteral("Bcc") || key == QStringLiteral("Tags"))
+                    items.append(key == QStringLiteral("Tags") ? QStringLiteral("tag%1").arg(i)
+                                                               : address(i));
+                else if (key == QStringLiteral("Attachments"))
+                    items.append(attachment("x", QStringLiteral("f%1.txt").arg(i)));
+                else
+                    items.append(mailbox(address(i)));
+            }
+            if (key == QStringLiteral("To") || key == QStringLiteral("Bcc"))
+                request.remove(QStringLiteral("To"));
+            request.insert(key, items);
+        }
+        const MailpitSendMessage built = build(request);
+        if (error.isEmpty()) {
+            QVERIFY2(built.isValid(), qPrintable(built.error));
+            return;
+        }
+        QCOMPARE(built.error, error);
+        QVERIFY(built.data.isEmpty());
+    }
+
+    // A thousand recipients and a thousand Reply-To addresses: every one is in its field, in
+    // order, as the store reads them back.
+    void aThousandAddressesAreAllInTheirFields()
+    {
+        QJsonObject request = minimal();
+        QJsonArray to, cc, bcc, replyTo;
+        QStringList toShown, ccShown, replyToShown, rcptTos;
+        for (int i = 0; i < 1000; ++i) {
+            const QString address = QStringLiteral("r%1@example.com").arg(i);
+            const QString name = QStringLiteral("Recipient Nümber %1").arg(i);
+            rcptTos.append(address);
+            if (i < 600) {
+                to.append(mailbox(address, name));
+                toShown.append(name + QStringLiteral(" <") + address + u'>');
+            } else if (i < 900) {
+                cc.append(mailbox(address));
+                ccShown.append(address);
+            } else {
+                bcc.append(address);
+            }
+            const QString reply = QStringLiteral("desk%1@example.org").arg(i);
+            replyTo.append(mailbox(reply, QStringLiteral("Desk %1").arg(i)));
+            replyToShown.append(QStringLiteral("Desk %1 <").arg(i) + reply + u'>');
+        }
+        request.insert(QStringLiteral("To"), to);
+        request.insert(QStringLiteral("Cc"), cc);
+        request.insert(QStringLiteral("Bcc"), bcc);
+        request.insert(QStringLiteral("ReplyTo"), replyTo);
+        const MailpitSendMessage built = build(request);
+        QVERIFY2(built.isValid(), qPrintable(built.error));
+        QCOMPARE(built.rcptTos, rcptTos);
+        QVERIFY(!built.data.contains("r900@example.com")); // Bcc: the envelope only
+        const SmtpStoredMessage stored = parsed(built);
+        QCOMPARE(stored.summary().to, toShown.join(QStringLiteral(", ")));
+        QCOMPARE(stored.cc(), ccShown.join(QStringLiteral(", ")));
+        QCOMPARE(stored.replyTo(), replyToShown.join(QStringLiteral(", ")));
+        QCOMPARE(stored.summary().from, QStringLiteral("Sender <sender@example.com>"));
+    }
+
     void unknownFieldsAreIgnored()
     {
         QJsonObject request = minimal();
