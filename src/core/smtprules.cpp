@@ -4,7 +4,7 @@
 
 #include "protocol/smtpaddress.h"
 #include "smtpmessage.h"
-#include "textline_p.h"
+#include "smtptext.h"
 
 #include <QRandomGenerator>
 
@@ -241,7 +241,7 @@ void SmtpRuleData::refreshError()
         // mailbox for one address and none for another; decide() refuses the latter.
         error = QStringLiteral("\"to\" rewrites every address it matches to \"%1\", which is not "
                                "a mailbox (local-part@domain)")
-                    .arg(shownOnOneLine(fixedRewrite()));
+                    .arg(SmtpText::shownOnOneLine(fixedRewrite()));
     } else {
         error.clear();
     }
