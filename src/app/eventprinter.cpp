@@ -3,6 +3,7 @@
 #include <smtpmessage.h>
 #include <smtpmessagesummary.h>
 #include <smtpserver.h>
+#include <smtptext.h>
 
 #include <QDateTime>
 
@@ -125,13 +126,12 @@ void EventPrinter::rejected(const SmtpRejection &rejection)
         : QStringLiteral("%1 %2").arg(rejection.code).arg(rejection.message);
     if (rejection.delayMs > 0)
         how += QStringLiteral(" after %1 ms").arg(rejection.delayMs);
-    writeLine(QStringLiteral("%1 %2 at %3 for %4 from %5: %6")
+    writeText(QStringLiteral("%1 %2 at %3 for %4 from %5: %6")
                   .arg(isoTime(QDateTime::currentDateTimeUtc()),
                       rejection.injected ? QStringLiteral("injected failure")
                                          : QStringLiteral("rejected"),
                       QString::fromLatin1(SmtpRule::stageName(rejection.stage)), rejection.address,
-                      rejection.remoteAddress, how)
-                  .toUtf8());
+                      rejection.remoteAddress, how));
 }
 
 void EventPrinter::listening(const QString &smtp, const QString &smtps, bool startTls,
@@ -172,7 +172,7 @@ void EventPrinter::listening(const QString &smtp, const QString &smtps, bool sta
                                  l.mailbox));
         line += QStringLiteral("; mailboxes: ") + where.join(QStringLiteral(", "));
     }
-    writeLine(line.toUtf8());
+    writeText(line);
 }
 
 void EventPrinter::message(const SmtpMessageSummary &message)
@@ -187,14 +187,14 @@ void EventPrinter::message(const SmtpMessageSummary &message)
             || message.mailboxes == QStringList { SmtpMessage::defaultMailbox() }
         ? QString()
         : QStringLiteral(" in ") + message.mailboxes.join(QStringLiteral(", "));
-    writeLine(QStringLiteral("%1 #%2 from %3 to %4, %5 bytes%6%7: %8")
-                  .arg(isoTime(message.receivedAt))
-                  .arg(message.id)
-                  .arg(from, message.rcptTos.join(QStringLiteral(", ")))
-                  .arg(message.size)
-                  .arg(message.tls ? QStringLiteral(", TLS") : QString(), in,
-                      message.subject.isEmpty() ? QStringLiteral("(no subject)") : message.subject)
-                  .toUtf8());
+    writeText(
+        QStringLiteral("%1 #%2 from %3 to %4, %5 bytes%6%7: %8")
+            .arg(isoTime(message.receivedAt))
+            .arg(message.id)
+            .arg(from, message.rcptTos.join(QStringLiteral(", ")))
+            .arg(message.size)
+            .arg(message.tls ? QStringLiteral(", TLS") : QString(), in,
+                message.subject.isEmpty() ? QStringLiteral("(no subject)") : message.subject));
 }
 
 void EventPrinter::released(qint64 id, const QStringList &to, bool ok, const QString &reply)
@@ -205,24 +205,22 @@ void EventPrinter::released(qint64 id, const QStringList &to, bool ok, const QSt
             + ",\"reply\":" + jsonString(reply) + '}');
         return;
     }
-    writeLine(QStringLiteral("%1 #%2 %3 %4: %5")
+    writeText(QStringLiteral("%1 #%2 %3 %4: %5")
                   .arg(isoTime(QDateTime::currentDateTimeUtc()))
                   .arg(id)
                   .arg(ok ? QStringLiteral("released to") : QStringLiteral("release failed to"),
-                      to.join(QStringLiteral(", ")), reply)
-                  .toUtf8());
+                      to.join(QStringLiteral(", ")), reply));
 }
 
 void EventPrinter::tableHeader()
 {
-    writeLine(QStringLiteral("%1  %2  %3  %4  %5  %6")
+    writeText(QStringLiteral("%1  %2  %3  %4  %5  %6")
                   .arg(QStringLiteral("ID"), 8)
                   .arg(QStringLiteral("RECEIVED"), -24)
                   .arg(QStringLiteral("FROM"), -28)
                   .arg(QStringLiteral("TO"), -28)
                   .arg(QStringLiteral("SIZE"), 9)
-                  .arg(QStringLiteral("SUBJECT"))
-                  .toUtf8());
+                  .arg(QStringLiteral("SUBJECT")));
 }
 
 void EventPrinter::tableRow(const SmtpMessageSummary &message)
@@ -231,14 +229,20 @@ void EventPrinter::tableRow(const SmtpMessageSummary &message)
         return text.size() <= width ? text : text.left(width - 1) + QChar(0x2026);
     };
     const QString from = message.mailFrom.isEmpty() ? QStringLiteral("<>") : message.mailFrom;
-    writeLine(QStringLiteral("%1  %2  %3  %4  %5  %6")
+    writeText(QStringLiteral("%1  %2  %3  %4  %5  %6")
                   .arg(message.id, 8)
                   .arg(isoTime(message.receivedAt), -24)
                   .arg(cell(from, 28), -28)
                   .arg(cell(message.rcptTos.join(QStringLiteral(", ")), 28), -28)
                   .arg(message.size, 9)
-                  .arg(message.subject)
-                  .toUtf8());
+                  .arg(message.subject));
+}
+
+void EventPrinter::writeText(const QString &line)
+{
+    // Subjects, addresses and a relay's replies come from outside: a terminal must get them as
+    // text, never an escape sequence (a changed title, colours, a CR that fakes a line) of theirs.
+    writeLine(SmtpText::shownOnOneLine(line).toUtf8());
 }
 
 void EventPrinter::writeLine(const QByteArray &line)

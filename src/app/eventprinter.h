@@ -49,6 +49,7 @@ public:
     static QString isoTime(const class QDateTime &time); // 2026-11-28T11:30:00.123Z
 
 private:
+    void writeText(const QString &line); // a line for people: shown on one line, as text
     void writeLine(const QByteArray &line);
 
     bool m_json;

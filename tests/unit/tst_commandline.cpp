@@ -14,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -39,6 +40,7 @@ private Q_SLOTS:
     void importEnvelope();
     void httpOptions();
     void httpListeningLine();
+    void humanLinesCarryNoTerminalControls();
     void relayOptions();
 };
 
@@ -463,6 +465,36 @@ void TestCommandLine::listenersLine()
     QVERIFY2(!lines.value(1).contains("mailboxes"), lines.value(1));
     QVERIFY2(lines.value(2).contains(" in billing, shop: "), lines.value(2));
     QVERIFY2(!lines.value(3).contains(" in "), lines.value(3));
+}
+
+void TestCommandLine::humanLinesCarryNoTerminalControls()
+{
+    // A subject (decoded from an encoded word), a recipient and a relay's reply can hold any
+    // character: an ESC sequence would retitle or recolour the terminal, a CR overwrite the line.
+    const QString hostile = QStringLiteral("hi\x1b]0;PWNED\x07\x1b[31mRED\rfake") + QChar(0x9b)
+        + QStringLiteral("2J") + QChar(0x2028) + QStringLiteral("end");
+    const QByteArray human = printed(false, [&hostile](EventPrinter &text) {
+        SmtpMessageSummary m;
+        m.id = 7;
+        m.subject = hostile;
+        m.rcptTos = QStringList { hostile };
+        text.message(m);
+        text.tableRow(m);
+        text.released(7, { QStringLiteral("a@x.test") }, false, hostile);
+    });
+    const QList<QByteArray> lines = human.split('\n');
+    QCOMPARE(lines.size(), 4); // three lines and the end
+    const QByteArray fffd = QString(QChar::ReplacementCharacter).toUtf8();
+    for (int i = 0; i < 3; ++i) {
+        const QByteArray &line = lines.at(i);
+        QVERIFY2(std::none_of(line.cbegin(), line.cend(),
+                     [](char c) { return (c >= 0 && c < 0x20) || c == 0x7f; }),
+            line.toPercentEncoding().constData());
+        QVERIFY2(!line.contains("\xc2\x9b") && !line.contains("\xe2\x80\xa8"), line.constData());
+        QVERIFY2(line.contains(QByteArray(
+                     "hi" + fffd + "]0;PWNED" + fffd + fffd + "[31mRED" + fffd + "fake")),
+            line.constData());
+    }
 }
 
 void TestCommandLine::relayOptions()
