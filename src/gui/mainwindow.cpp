@@ -177,9 +177,7 @@ MainWindow::MainWindow(const AppOptions &options, QWidget *parent)
     m_statusTimer.setSingleShot(true);
     m_statusTimer.setInterval(200);
     connect(&m_statusTimer, &QTimer::timeout, this, &MainWindow::updateStatus);
-    m_notifyTimer.setSingleShot(true);
-    m_notifyTimer.setInterval(1000);
-    connect(&m_notifyTimer, &QTimer::timeout, this, &MainWindow::flushNotifications);
+    connect(&m_mailBurst, &NotificationBurst::due, this, &MainWindow::flushNotifications);
 
     createActions();
     createTray();
@@ -778,23 +776,17 @@ void MainWindow::onMessage(const SmtpMessage &message)
     // The burst's mailbox, named in the notification when all of it went to one.
     const QStringList mailboxes = message.mailboxes();
     const QString mailbox = mailboxes.size() == 1 ? mailboxes.constFirst() : QString();
-    if (m_unnotifiedCount == 0 || m_burstMailbox != mailbox)
-        m_burstMailbox = m_unnotifiedCount == 0 ? mailbox : QString();
-    if (m_unnotifiedCount++ == 0)
-        m_burstTimer.start();
+    if (m_mailBurst.count() == 0 || m_burstMailbox != mailbox)
+        m_burstMailbox = m_mailBurst.count() == 0 ? mailbox : QString();
     m_newestUnnotified = message;
-    if (m_burstTimer.elapsed() >= 10000)
-        flushNotifications();
-    else
-        m_notifyTimer.start(); // restarted by every message of the burst
+    m_mailBurst.add();
 }
 
 void MainWindow::flushNotifications()
 {
-    if (m_unnotifiedCount == 0)
+    const int count = m_mailBurst.take();
+    if (count == 0)
         return;
-    m_notifyTimer.stop();
-    const int count = std::exchange(m_unnotifiedCount, 0);
     const SmtpMessageSummary newest
         = SmtpMessageSummary::fromMessage(std::exchange(m_newestUnnotified, {}));
     const QString mailbox = std::exchange(m_burstMailbox, {});

@@ -12,6 +12,7 @@
 #include <appoptions.h>
 
 #include "credentialstore.h"
+#include "notificationburst.h"
 #include "releasenotices.h"
 
 #include <smtphttpapi.h>
@@ -19,7 +20,6 @@
 #include <smtprelay.h>
 #include <smtpserver.h>
 
-#include <QElapsedTimer>
 #include <QMainWindow>
 #include <QPersistentModelIndex>
 #include <QThreadPool>
@@ -69,7 +69,7 @@ public:
     int notificationsShown() const { return m_notificationsShown; }
     // Mail that arrived since the last notification, waiting for the burst to end; without it
     // no notification comes until more mail does.
-    int unnotifiedCount() const { return m_unnotifiedCount; }
+    int unnotifiedCount() const { return m_mailBurst.count(); }
     AppSettings settings() const { return m_settings; }
     // What the settings dialog's Apply does: reopens the store when its path changed,
     // reconfigures the HTTP API and the server, saves. False with *error, changing nothing, when it
@@ -153,11 +153,9 @@ private:
     QAction *m_quitAction = nullptr;
 
     QSystemTrayIcon *m_tray = nullptr;
-    QTimer m_notifyTimer; // coalesces a burst of mail into one notification
+    NotificationBurst m_mailBurst; // coalesces a burst of mail into one notification
     QTimer m_statusTimer; // coalesces status bar, title and tray updates
     QPersistentModelIndex m_topRowBeforeLayout; // kept at the top through a layout change
-    QElapsedTimer m_burstTimer; // since the first message of the burst
-    int m_unnotifiedCount = 0;
     SmtpMessage m_newestUnnotified;
     QString m_burstMailbox; // the one mailbox all of the burst went to, else empty
     int m_notificationsShown = 0;

@@ -18,9 +18,7 @@ ReleaseNotices::ReleaseNotices(SmtpRelay *relay, QObject *parent)
     : QObject(parent)
     , m_relay(relay)
 {
-    m_notifyTimer.setSingleShot(true);
-    m_notifyTimer.setInterval(1000);
-    connect(&m_notifyTimer, &QTimer::timeout, this, &ReleaseNotices::flush);
+    connect(&m_burst, &NotificationBurst::due, this, &ReleaseNotices::flush);
     // A recipient the rules released that the relay may not take: a failed release to it.
     connect(relay, &SmtpRelay::releaseRefused, this,
         [this](qint64 id, const QStringList &recipients, const QString &reason) {
@@ -84,13 +82,8 @@ void ReleaseNotices::addFailure(
     Q_EMIT failed(line);
     Q_EMIT failureCountChanged(m_count);
     // One notification per burst, never one per failure (as MainWindow does for new mail).
-    if (m_unnotified++ == 0)
-        m_burstTimer.start();
     m_newestUnnotified = line;
-    if (m_burstTimer.elapsed() >= 10000)
-        flush();
-    else
-        m_notifyTimer.start(); // restarted by every failure of the burst
+    m_burst.add();
 }
 
 void ReleaseNotices::dismiss()
@@ -102,8 +95,7 @@ void ReleaseNotices::dismiss()
 
 void ReleaseNotices::flush()
 {
-    m_notifyTimer.stop();
-    const int count = std::exchange(m_unnotified, 0);
+    const int count = m_burst.take();
     const QString newest = std::exchange(m_newestUnnotified, {});
     if (count == 0)
         return;

@@ -11,12 +11,12 @@
 // else.
 #pragma once
 
-#include <QElapsedTimer>
+#include "notificationburst.h"
+
 #include <QHash>
 #include <QObject>
 #include <QPointer>
 #include <QStringList>
-#include <QTimer>
 
 class SmtpMessage;
 class SmtpRelay;
@@ -43,7 +43,7 @@ public:
     QStringList latestFailures() const { return m_latest; }
     static constexpr int maxLatest = 5;
     // Failures not in a notification yet: the burst still going on.
-    int unnotifiedCount() const { return m_unnotified; }
+    int unnotifiedCount() const { return m_burst.count(); }
 
 public Q_SLOTS:
     // The user has seen them: the count starts again.
@@ -69,8 +69,6 @@ private:
     QHash<qint64, Refusals> m_refusals; // by message id
     int m_count = 0;
     QStringList m_latest;
-    int m_unnotified = 0;
     QString m_newestUnnotified;
-    QTimer m_notifyTimer; // ends a burst after a second without a failure
-    QElapsedTimer m_burstTimer; // since the first failure of the burst
+    NotificationBurst m_burst; // one notification per burst of failures
 };
