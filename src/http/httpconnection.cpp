@@ -25,7 +25,7 @@ constexpr qint64 writeBacklogLimit = 4 * 1024 * 1024;
 // How long a closing connection may take to send its last answer and see the client go.
 constexpr int closeGraceMs = 5000;
 
-const QByteArray forbiddenHost = "Forbidden: unknown Host";
+const QByteArray forbiddenHost = "Forbidden: unknown Host (name it with --http-allowed-host)";
 const QByteArray forbiddenOrigin = "Forbidden: unknown Origin";
 
 bool isLoopback(const QHostAddress &address)
@@ -153,6 +153,19 @@ std::optional<OriginParts> readOrigin(QByteArrayView origin)
     return std::nullopt;
 }
 
+// Whether a browser asks before it sends this request from a page of another origin (the
+// Fetch standard's CORS preflight): any method but GET, HEAD and POST, and a POST whose
+// Content-Type is none of the three a form can send.
+bool preflighted(const HttpRequest &request)
+{
+    if (request.method != "POST")
+        return true;
+    const QByteArray type
+        = request.header("content-type").split(';').constFirst().trimmed().toLower();
+    return !type.isEmpty() && type != "application/x-www-form-urlencoded"
+        && type != "multipart/form-data" && type != "text/plain";
+}
+
 // Whether every Origin field of a request is allowed; *any: whether there is one.
 bool hasOnlyAllowedOrigins(const HttpRequest &request, const QStringList &allowedHosts,
     const QString &corsOrigin, bool *any)
@@ -224,8 +237,6 @@ QByteArray HttpChecks::requestAuthority(const HttpRequest &request)
 bool HttpChecks::isAllowedOrigin(const QByteArray &origin, const QByteArray &authority,
     const QStringList &allowedHosts, const QString &corsOrigin)
 {
-    if (corsOrigin == QLatin1String("*"))
-        return true; // every page may read, and write (with the credentials --http-auth needs)
     const std::optional<OriginParts> parts = readOrigin(origin);
     if (!parts)
         return false;
@@ -250,7 +261,7 @@ bool HttpChecks::isAllowedRequestOrigin(
         return true; // CORS keeps what they answer from a foreign page
     bool hasOrigin = false;
     if (!hasOnlyAllowedOrigins(request, allowedHosts, corsOrigin, &hasOrigin))
-        return false;
+        return corsOrigin == QLatin1String("*") && preflighted(request);
     // A browser that names no origin but says the page is of another site.
     const QByteArray site = request.header("sec-fetch-site").toLower();
     return hasOrigin || (site != "cross-site" && site != "same-site");

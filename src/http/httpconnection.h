@@ -93,15 +93,20 @@ SMTPRECEIVERHTTP_TEST_EXPORT bool isAllowedHost(
 SMTPRECEIVERHTTP_TEST_EXPORT QByteArray requestAuthority(const HttpRequest &request);
 // Whether a page of this origin (an Origin field's value) may use the API: the API's own origin
 // ("http://" and the authority the request names, see requestAuthority(), compared without case
-// and with port 80 when none is written), the CORS origin ("*": every origin), or
-// http(s)://NAME[:port] of an allowed host name. Never "null", nor anything but http(s).
+// and with port 80 when none is written), the CORS origin (one named; "*" names none), or
+// http(s)://NAME[:port] of an allowed host name. Never "null", nor anything but http(s). The
+// WebSocket (to which browsers apply no CORS) takes these origins and no others.
 SMTPRECEIVERHTTP_TEST_EXPORT bool isAllowedOrigin(const QByteArray &origin,
     const QByteArray &authority, const QStringList &allowedHosts, const QString &corsOrigin);
 // Whether a request may go on as far as the browser fields tell where it comes from. A method
 // other than GET, HEAD and OPTIONS (which may change state, and which a page can send without a
 // preflight) is refused when an Origin field is not allowed (isAllowedOrigin), or when
 // Sec-Fetch-Site says "cross-site" or "same-site" and no Origin is given. Clients that send
-// neither field (curl, the Mailpit client libraries) always pass.
+// neither field (curl, the Mailpit client libraries) always pass. With the CORS origin "*", a
+// page of any origin passes too, but only with a request a browser sends after a preflight (a
+// method but POST, or a POST whose Content-Type a form cannot send): a preflight answered "*"
+// lets no request with the browser's credentials through, so the page must know them itself.
+// A form, or a no-cors fetch, would carry the Basic credentials the browser has cached.
 SMTPRECEIVERHTTP_TEST_EXPORT bool isAllowedRequestOrigin(
     const HttpRequest &request, const QStringList &allowedHosts, const QString &corsOrigin);
 // Whether an Authorization field carries one of the credentials (Basic). Every credential is

@@ -10,6 +10,7 @@
 
 #include <smtpmessagestore.h>
 
+#include <QFileInfo>
 #include <QHash>
 #include <QPointer>
 #include <QRegularExpression>
@@ -33,7 +34,12 @@ SmtpSearchOptions mailpitSearchOptions(const HttpRequest &request)
     SmtpSearchOptions options;
     options.lenient = true;
     const QString tz = request.queryItem(QStringLiteral("tz")).trimmed();
-    if (isTimeZoneIdShape(tz)) {
+    // Only a zone this machine has: Qt keeps every id it was asked for (valid or not) for good,
+    // so made-up ids would each cost memory. The file test finds the links that are no
+    // canonical zone ("US/Pacific", "Etc/GMT+5"); the shape keeps it under the zone directory.
+    if (isTimeZoneIdShape(tz)
+        && (QTimeZone::isTimeZoneIdAvailable(tz.toUtf8())
+            || QFileInfo(QStringLiteral("/usr/share/zoneinfo/") + tz).isFile())) {
         const QTimeZone zone(tz.toUtf8());
         if (zone.isValid())
             options.timeZone = zone;

@@ -72,7 +72,7 @@ class HttpTest(harness.ServerTestCase):
         status, headers, body = self.curl(server, "/api/v1/messages",
                                           "--header", "Host: attacker.example")
         self.assertEqual(status, 403)
-        self.assertEqual(body, b"Forbidden: unknown Host")
+        self.assertEqual(body, b"Forbidden: unknown Host (name it with --http-allowed-host)")
         self.assertEqual(headers.get("x-content-type-options"), "nosniff")
         status, _, _ = self.curl(server, "/api/v1/messages", "--header", "Host: localhost:8025")
         self.assertEqual(status, 200)
@@ -82,10 +82,10 @@ class HttpTest(harness.ServerTestCase):
         # own, whatever Host says (RFC 7230 5.4).
         server = self.start_http()
         status, _, body = self.curl(server, "/api/v1/info", "--http1.0", "--header", "Host:")
-        self.assertEqual((status, body), (403, b"Forbidden: unknown Host"))
+        self.assertEqual((status, body), (403, b"Forbidden: unknown Host (name it with --http-allowed-host)"))
         status, _, body = self.curl(server, "/api/v1/info",
                                     "--request-target", "http://evil.test/api/v1/info")
-        self.assertEqual((status, body), (403, b"Forbidden: unknown Host"))
+        self.assertEqual((status, body), (403, b"Forbidden: unknown Host (name it with --http-allowed-host)"))
         status, _, _ = self.curl(server, "/api/v1/info",
                                  "--request-target", "http://localhost:8025/api/v1/info")
         self.assertEqual(status, 200)

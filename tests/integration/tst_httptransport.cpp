@@ -290,7 +290,8 @@ private Q_SLOTS:
         const Answer a = c.get("/test/echo", "Host: " + host + "\r\n");
         QCOMPARE(a.status, status);
         if (status == 403) {
-            QCOMPARE(a.body, QByteArray("Forbidden: unknown Host"));
+            QCOMPARE(
+                a.body, QByteArray("Forbidden: unknown Host (name it with --http-allowed-host)"));
             QVERIFY(c.waitForClose());
         }
     }
@@ -344,7 +345,8 @@ private Q_SLOTS:
         const Answer a = c.exchange(request).value(0);
         QCOMPARE(a.status, status);
         if (status == 403) {
-            QCOMPARE(a.body, QByteArray("Forbidden: unknown Host"));
+            QCOMPARE(
+                a.body, QByteArray("Forbidden: unknown Host (name it with --http-allowed-host)"));
             QVERIFY(c.waitForClose());
         }
     }
@@ -572,14 +574,26 @@ private Q_SLOTS:
                      .status,
             200);
         QCOMPARE(calls, 1);
-        // With CORS "*" every page is let through, and Basic auth is what stands.
+        // With CORS "*" a page of any origin may write with a request the browser sent after a
+        // preflight (which, answered "*", lets none with the browser's credentials through: the
+        // page knows them itself). Not with one a form or a no-cors fetch sends, which would
+        // carry the credentials the browser has cached.
         m_api->setCorsOrigin(QStringLiteral("*"));
-        Client any(m_port);
-        QCOMPARE(any.exchange("POST /test/write HTTP/1.1\r\nHost: localhost\r\n" + authorization
-                        + "\r\nOrigin: http://evil.test\r\nContent-Length: 2\r\n\r\n{}")
-                     .value(0)
-                     .status,
-            200);
+        const auto fromAnyPage = [&](const QByteArray &contentType) {
+            Client any(m_port);
+            return any
+                .exchange("POST /test/write HTTP/1.1\r\nHost: localhost\r\n" + authorization
+                    + "\r\nOrigin: http://evil.test\r\n" + contentType
+                    + "Content-Length: 2\r\n\r\n{}")
+                .value(0)
+                .status;
+        };
+        QCOMPARE(fromAnyPage("Content-Type: application/json\r\n"), 200);
+        QCOMPARE(calls, 2);
+        QCOMPARE(fromAnyPage("Content-Type: text/plain;charset=UTF-8\r\n"), 403);
+        QCOMPARE(fromAnyPage("Content-Type: Application/X-WWW-Form-Urlencoded\r\n"), 403);
+        QCOMPARE(fromAnyPage("Content-Type: multipart/form-data; boundary=x\r\n"), 403);
+        QCOMPARE(fromAnyPage(QByteArray()), 403); // a Blob without a type
         QCOMPARE(calls, 2);
     }
 
@@ -960,22 +974,31 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("origin"); // empty: none
         QTest::addColumn<int>("status");
-        QTest::newRow("none") << QByteArray() << 101;
-        QTest::newRow("own") << QByteArray("http://localhost:8025") << 101;
-        QTest::newRow("allowed host") << QByteArray("http://mail.example.test:3000") << 101;
-        QTest::newRow("CORS origin") << QByteArray("https://app.test") << 101;
-        QTest::newRow("another local port") << QByteArray("http://localhost:5173") << 403;
-        QTest::newRow("another local name") << QByteArray("http://127.0.0.1:8025") << 403;
-        QTest::newRow("[::1] on another port") << QByteArray("http://[::1]:3000") << 403;
-        QTest::newRow("null") << QByteArray("null") << 403;
-        QTest::newRow("foreign") << QByteArray("http://attacker.example") << 403;
+        QTest::addColumn<QString>("cors");
+        const QString app = QStringLiteral("https://app.test");
+        QTest::newRow("none") << QByteArray() << 101 << app;
+        QTest::newRow("own") << QByteArray("http://localhost:8025") << 101 << app;
+        QTest::newRow("allowed host") << QByteArray("http://mail.example.test:3000") << 101 << app;
+        QTest::newRow("CORS origin") << QByteArray("https://app.test") << 101 << app;
+        QTest::newRow("another local port") << QByteArray("http://localhost:5173") << 403 << app;
+        QTest::newRow("another local name") << QByteArray("http://127.0.0.1:8025") << 403 << app;
+        QTest::newRow("[::1] on another port") << QByteArray("http://[::1]:3000") << 403 << app;
+        QTest::newRow("null") << QByteArray("null") << 403 << app;
+        QTest::newRow("foreign") << QByteArray("http://attacker.example") << 403 << app;
+        // A browser sends the Basic credentials it has cached with a WebSocket, and applies no
+        // CORS to it: "*" lets no page of another origin open one.
+        QTest::newRow("foreign, CORS *")
+            << QByteArray("http://attacker.example") << 403 << QStringLiteral("*");
+        QTest::newRow("own, CORS *")
+            << QByteArray("http://localhost:8025") << 101 << QStringLiteral("*");
     }
     void webSocketOrigins()
     {
         QFETCH(QByteArray, origin);
         QFETCH(int, status);
+        QFETCH(QString, cors);
         m_api->setAllowedHosts({ QStringLiteral("mail.example.test") });
-        m_api->setCorsOrigin(QStringLiteral("https://app.test"));
+        m_api->setCorsOrigin(cors);
         Client c(m_port);
         const Answer a
             = c.exchange("GET /api/events HTTP/1.1\r\nHost: localhost:8025\r\n"
@@ -1105,8 +1128,9 @@ private Q_SLOTS:
             << QByteArray("https://app.test:8443") << QByteArray("localhost") << app << false;
         QTest::newRow("no CORS") << QByteArray("https://app.test") << QByteArray("localhost")
                                  << none << false;
+        // "*" names no origin: it lets pages read (CORS), not write nor open the WebSocket.
         QTest::newRow("CORS *") << QByteArray("http://evil.test") << QByteArray("localhost")
-                                << QStringLiteral("*") << true;
+                                << QStringLiteral("*") << false;
         QTest::newRow("allowed host") << QByteArray("http://mail.example.test:8025")
                                       << QByteArray("localhost") << none << true;
         QTest::newRow("allowed host, https, any port")
