@@ -2,6 +2,7 @@
 // functions of protocol/smtpclientprotocol; this file sends the commands, keeps the queue of
 // replies still owed (several at once when pipelining), the step timer and the TLS upgrade.
 #include "smtpclient.h"
+#include "smtptext.h"
 
 #include "protocol/smtpclientprotocol.h"
 
@@ -14,15 +15,6 @@ using Stage = SmtpClientResult::Stage;
 using Error = SmtpClientResult::Error;
 
 namespace {
-
-QString printable(const QString &text)
-{
-    QString result;
-    result.reserve(text.size());
-    for (const QChar c : text)
-        result += c.unicode() < 0x20 || c.unicode() == 0x7f ? QLatin1Char('?') : c;
-    return result;
-}
 
 bool isAscii(QByteArrayView text)
 {
@@ -44,7 +36,7 @@ QString SmtpClientReply::toString() const
     for (const QString &line : lines) {
         const QString trimmed = line.trimmed();
         if (!trimmed.isEmpty())
-            result += QLatin1Char(' ') + printable(trimmed);
+            result += QLatin1Char(' ') + SmtpText::shownOnOneLine(trimmed);
     }
     return result;
 }
@@ -423,7 +415,8 @@ void SmtpClientPrivate::readyRead()
             fail(expected.isEmpty() ? result.stage : expected.constFirst().stage,
                 Error::MalformedReply,
                 where() + QLatin1String("malformed reply '")
-                    + printable(QString::fromUtf8(parsed.badLine)) + QLatin1Char('\''));
+                    + SmtpText::shownOnOneLine(QString::fromUtf8(parsed.badLine))
+                    + QLatin1Char('\''));
             finish();
             return;
         }

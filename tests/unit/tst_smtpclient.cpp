@@ -241,8 +241,10 @@ void TestSmtpClient::parseSeveralReplies()
     QCOMPARE(codes, (QList<int> { 250, 550, 354 }));
     SmtpClientReply reply;
     reply.code = 550;
-    reply.lines = QStringList { "5.1.1 no\x01such", " user " };
-    QCOMPARE(reply.toString(), QString("550 5.1.1 no?such user"));
+    // A relay's reply is shown (the release's 400, the desktop, the JSON event) on one line as
+    // text: C0 and C1 controls (ESC, CSI) and the line separators as U+FFFD.
+    reply.lines = QStringList { "5.1.1 no\x01such", " user\x1b[2J" + QString(QChar(0x9b)) + "x " };
+    QCOMPARE(reply.toString(), QString("550 5.1.1 no\uFFFDsuch user\uFFFD[2J\uFFFDx"));
 }
 
 void TestSmtpClient::crlfLineEnds_data()
