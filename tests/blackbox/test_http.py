@@ -20,6 +20,15 @@ IMF_FIXDATE = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr
                          r"Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT$")
 
 
+def read_until_closed(sock):
+    """Everything the server sends until it closes the connection."""
+    answer = b""
+    while True:
+        chunk = sock.recv(4096)
+        if not chunk:
+            return answer
+        answer += chunk
+
 class HttpTest(harness.ServerTestCase):
 
     def setUp(self):
@@ -160,12 +169,7 @@ class HttpTest(harness.ServerTestCase):
                     "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
                     "Sec-WebSocket-Version: 13\r\nOrigin: http://localhost:5173\r\n\r\n"
                     % (server.http_port, base64.b64encode(os.urandom(16)).decode())).encode())
-        answer = b""
-        while True:
-            chunk = ws.recv(4096)
-            if not chunk:
-                break
-            answer += chunk
+        answer = read_until_closed(ws)
         self.assertTrue(answer.startswith(b"HTTP/1.1 403 "), answer)
         self.assertTrue(answer.endswith(b"\r\n\r\nForbidden: unknown Origin"), answer)
 
@@ -322,12 +326,7 @@ class HttpTest(harness.ServerTestCase):
         # Bad syntax: 400 with one line of text, then the connection is closed.
         with socket.create_connection(("127.0.0.1", server.http_port), timeout=5) as s:
             s.sendall(b"GET /api/v1/messages HTTP/1.1\r\n\r\n")  # no Host
-            answer = b""
-            while True:
-                chunk = s.recv(4096)
-                if not chunk:
-                    break
-                answer += chunk
+            answer = read_until_closed(s)
         head, _, body = answer.partition(b"\r\n\r\n")
         self.assertTrue(head.startswith(b"HTTP/1.1 400 "), answer)
         self.assertEqual(len(body.splitlines()), 1, answer)

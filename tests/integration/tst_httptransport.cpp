@@ -5,12 +5,12 @@
 #include "httpconnection.h"
 #include "httpupgradesocket.h"
 #include "mailpitevents.h"
+#include "networkaddress.h"
 #include "smtphttpapi_p.h"
 
 #include <smtphttpapi.h>
 #include <smtpmessagestore.h>
 
-#include <QNetworkInterface>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
@@ -390,13 +390,7 @@ private Q_SLOTS:
     // was rebound to the address must not read mail, an address literal is not such a name.
     void hostCheckOnAnAddressOtherThanLoopback()
     {
-        QHostAddress local;
-        for (const QHostAddress &address : QNetworkInterface::allAddresses()) {
-            if (address.protocol() == QAbstractSocket::IPv4Protocol && !address.isLoopback()) {
-                local = address;
-                break;
-            }
-        }
+        const QHostAddress local = nonLoopbackIPv4();
         if (local.isNull())
             QSKIP("this machine has no IPv4 address but loopback");
         m_api->setAllowedHosts({ QStringLiteral("mail.example.test") });

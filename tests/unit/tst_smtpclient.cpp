@@ -1,9 +1,10 @@
 // SmtpClient against a scripted fake server (a QTcpServer in the test), and the pure functions of
 // the client protocol (reply parsing, dot-stuffing, AUTH responses) on their own.
+#include "networkaddress.h"
+
 #include <protocol/smtpclientprotocol.h>
 #include <smtpclient.h>
 
-#include <QNetworkInterface>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -474,13 +475,7 @@ void TestSmtpClient::authMechanisms()
 void TestSmtpClient::noPasswordInClearToAnotherMachine()
 {
     // This machine's own address on a network interface: not loopback, as a relay elsewhere.
-    QHostAddress elsewhere;
-    for (const QHostAddress &a : QNetworkInterface::allAddresses()) {
-        if (a.protocol() == QAbstractSocket::IPv4Protocol && !a.isLoopback()) {
-            elsewhere = a;
-            break;
-        }
-    }
+    const QHostAddress elsewhere = nonLoopbackIPv4();
     if (elsewhere.isNull())
         QSKIP("no IPv4 address but loopback here");
     for (const SmtpClient::TlsMode mode :
