@@ -174,7 +174,7 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     const QCommandLineOption mailboxFromAuth(QStringLiteral("mailbox-from-auth"),
         tr("The AUTH user name names the mailbox of the mail (offers AUTH, accepts any "
            "password; with --auth only those credentials). A user name that is no mailbox name "
-           "is refused with 535."));
+           "is refused with 535 (with --auth: a usage error)."));
     const QCommandLineOption mailbox(
         QStringLiteral("mailbox"), tr("With --list: list only this mailbox."), tr("NAME"));
     const QCommandLineOption hostname(QStringLiteral("hostname"),
@@ -359,6 +359,15 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
         return fail(tr("--auth: '%1' is not USER:PASS").arg(badPair));
     if (parser.isSet(authAny) && !credentials.isEmpty())
         return fail(tr("--auth and --auth-accept-any exclude each other"));
+    if (parser.isSet(mailboxFromAuth)) {
+        // Such a user could authenticate and never send: every AUTH of theirs is refused (535).
+        for (auto it = credentials.cbegin(); it != credentials.cend(); ++it) {
+            if (!SmtpMessage::isValidMailboxName(it.key()))
+                return fail(tr("--auth: user '%1' is no mailbox name (1-64 characters of A-Z a-z "
+                               "0-9 . _ -), which --mailbox-from-auth needs")
+                                .arg(it.key()));
+        }
+    }
     if (!credentials.isEmpty()) {
         server.setAuthMode(SmtpServer::AuthMode::Credentials);
         server.setCredentials(credentials);

@@ -380,6 +380,17 @@ void TestCommandLine::mailboxOptions()
     QCOMPARE(listeners.at(2).port(), 2526);
     QVERIFY(r.options.server.mailboxFromAuth());
     QVERIFY(!parse({ QStringLiteral("--no-gui") }).options.server.mailboxFromAuth());
+    // With --auth, a user whose name can never name a mailbox is refused at start, not at AUTH.
+    const CommandLineResult named = parse({ QStringLiteral("--no-gui"),
+        QStringLiteral("--mailbox-from-auth"), QStringLiteral("--auth"), QStringLiteral("shop:pw"),
+        QStringLiteral("--auth"), QStringLiteral("dev@example.test:pw") });
+    QCOMPARE(named.action, CommandLineResult::Action::Error);
+    QVERIFY2(named.text.startsWith("--auth: user 'dev@example.test' is no mailbox name"),
+        qPrintable(named.text));
+    QCOMPARE(parse({ QStringLiteral("--no-gui"), QStringLiteral("--auth"),
+                       QStringLiteral("dev@example.test:pw") })
+                 .action,
+        CommandLineResult::Action::Run); // without --mailbox-from-auth any name does
 
     const CommandLineResult list = parse(
         { QStringLiteral("--list"), QStringLiteral("--mailbox"), QStringLiteral("billing") });
