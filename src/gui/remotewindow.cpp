@@ -4,6 +4,7 @@
 #include "mailboxlist.h"
 #include "messageview.h"
 #include "releasedialog.h"
+#include "releasenotices.h"
 #include "remotecatcherdialog.h"
 #include "sourceinboxmodel.h"
 
@@ -215,17 +216,28 @@ void RemoteWindow::createActions()
     m_view->addAction(remove);
 }
 
-ReleaseTarget RemoteWindow::releaseTarget() const
+ReleaseTarget RemoteWindow::releaseTarget()
 {
     ReleaseTarget target;
     // The catcher knows its relay and its allowed pattern; it answers with what it refuses.
     target.description = tr("the relay of %1").arg(m_source->displayName());
     QPointer<RemoteMessageSource> source(m_source);
-    target.release = [source](qint64 id, const QStringList &to, QObject *context,
+    target.release = [this, source](qint64 id, const QStringList &to, QObject *context,
                          const ReleaseTarget::Done &done) {
-        if (source)
-            source->release(id, to, context, [done](bool ok, const QString &text) {
-                done({ ok, text });
+        if (!source)
+            return;
+        const QString subject = m_model->summaryAt(m_model->rowOf(id)).subject;
+        // The dialog shows the outcome; once it is closed, a failure goes to the status bar (as
+        // in the local window), not lost with the dialog.
+        const QPointer<QObject> watcher = context;
+        source->release(
+            id, to, this, [this, done, watcher, subject, to](bool ok, const QString &text) {
+                if (watcher)
+                    done({ ok, text });
+                else if (!ok)
+                    statusBar()->showMessage(
+                        tr("Not released: %1").arg(ReleaseNotices::failureLine(subject, to, text)),
+                        15000);
             });
     };
     return target;

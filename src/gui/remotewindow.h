@@ -62,7 +62,7 @@ private:
     void applyQuery(); // the search text, within the chosen mailbox
     void onSelectionChanged();
     QList<qint64> selectedIds() const;
-    ReleaseTarget releaseTarget() const; // the catcher's release route
+    ReleaseTarget releaseTarget(); // the catcher's release route
 
     RemoteMessageSource *m_source = nullptr;
     SourceInboxModel *m_model = nullptr;

@@ -560,6 +560,19 @@ void TestRelease::remoteWindowReleasesThroughTheCatcher()
     QCOMPARE(strings(arrived.value("rcpttos")), QStringList { "frank@relay.test" });
     QCOMPARE(arrived.value("mailfrom").toString(), QString("alice@example.com"));
     QCOMPARE(raw(m_relay, arrived.value("id").toInteger()), raw(catcher, catcherId));
+
+    // A dialog closed before the catcher answered: the failure is said in the status bar.
+    dialog->recipientsEdit()->setPlainText("x@refuse.test");
+    dialog->release();
+    QVERIFY(dialog->isReleasing());
+    QPointer<ReleaseDialog> closed = dialog;
+    dialog->close();
+    QTRY_VERIFY_WITH_TIMEOUT(!closed, timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(!window->statusBar()->currentMessage().isEmpty(), timeout);
+    const QString line = window->statusBar()->currentMessage();
+    QVERIFY2(line.startsWith("Not released: \"From staging\" to x@refuse.test: ")
+            && line.contains("550"),
+        qPrintable(line));
 }
 
 void TestRelease::desktopApiReleasesThroughTheWindowsRelay()
