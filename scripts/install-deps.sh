@@ -23,6 +23,7 @@ packages=(
   # run and test
   xvfb xauth fonts-dejavu-core openssl ca-certificates curl python3 swaks libnet-ssleay-perl
   php-cli # the sendmail entry point is tested with PHP's mail()
+  tzdata # the HTTP API's ?tz= reads the zones (Debian installs it anyway: priority required)
 )
 
 missing=()

@@ -431,10 +431,6 @@
         <source>SMTP %1 → %2</source>
         <translation>SMTP %1 → %2</translation>
     </message>
-    <message>
-        <source>Not released: %1</source>
-        <translation>Nicht weitergeleitet: %1</translation>
-    </message>
     <message numerus="yes">
         <source>(and %n earlier)</source>
         <translation>
@@ -1235,6 +1231,10 @@
     <message>
         <source>Latest: %1</source>
         <translation>Zuletzt: %1</translation>
+    </message>
+    <message>
+        <source>Not released: %1</source>
+        <translation>Nicht weitergeleitet: %1</translation>
     </message>
 </context>
 <context>

@@ -23,7 +23,6 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPainter>
-#include <QPointer>
 #include <QSaveFile>
 #include <QScrollBar>
 #include <QSettings>
@@ -159,7 +158,7 @@ MainWindow::MainWindow(const AppOptions &options, QWidget *parent)
     connect(&m_releaseNotices, &ReleaseNotices::failureCountChanged, this,
         &MainWindow::updateReleaseFailures);
     connect(&m_releaseNotices, &ReleaseNotices::failed, this, [this](const QString &line) {
-        statusBar()->showMessage(tr("Not released: %1").arg(line), 15000);
+        statusBar()->showMessage(ReleaseNotices::statusText(line), 15000);
     });
     connect(&m_releaseNotices, &ReleaseNotices::notification, this,
         [this](const QString &title, const QString &text) {
@@ -361,16 +360,14 @@ ReleaseTarget MainWindow::releaseTarget()
         SmtpRelayJob *job = m_relay.release(id, to);
         const QString subject
             = m_model ? m_model->summaryAt(m_model->rowOf(id)).subject : QString();
-        // The dialog shows the outcome; once it is closed, a failure is said as an automatic
-        // release's is, not lost with the dialog.
-        const QPointer<QObject> watcher = context;
-        connect(
-            job, &SmtpRelayJob::finished, &m_releaseNotices, [this, job, done, watcher, subject] {
-                if (watcher)
-                    done({ job->isOk(), job->replyText() });
-                else if (!job->isOk())
-                    m_releaseNotices.addFailure(subject, job->recipients(), job->replyText());
+        // Once the dialog is closed, a failure is said as an automatic release's is.
+        const ReleaseTarget::Done report = ReleaseTarget::whileOpen(
+            context, done, [this, job, subject](const ReleaseOutcome &outcome) {
+                m_releaseNotices.addFailure(subject, job->recipients(), outcome.text);
             });
+        connect(job, &SmtpRelayJob::finished, &m_releaseNotices, [job, report] {
+            report({ job->isOk(), job->replyText() });
+        });
     };
     return target;
 }

@@ -48,6 +48,17 @@ QList<Entry> entries(const QString &text)
 
 } // namespace
 
+ReleaseTarget::Done ReleaseTarget::whileOpen(QObject *dialog, Done done, Done unwatched)
+{
+    return [watcher = QPointer<QObject>(dialog), done = std::move(done),
+               unwatched = std::move(unwatched)](const ReleaseOutcome &outcome) {
+        if (watcher)
+            done(outcome);
+        else if (!outcome.ok && unwatched)
+            unwatched(outcome);
+    };
+}
+
 ReleaseDialog::ReleaseDialog(
     const SmtpMessageSummary &message, const ReleaseTarget &target, QWidget *parent)
     : QDialog(parent)

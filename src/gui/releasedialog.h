@@ -48,6 +48,11 @@ struct ReleaseTarget
     // and not at all once context is destroyed.
     std::function<void(qint64 id, const QStringList &recipients, QObject *context, Done done)>
         release;
+
+    // What a release() hands its outcome to: done while the dialog (context) is open, which
+    // shows it; once the dialog has closed, a failure goes to unwatched (the window says it, so
+    // that it is not lost with the dialog), and a success nowhere.
+    static Done whileOpen(QObject *dialog, Done done, Done unwatched);
 };
 
 class ReleaseDialog : public QDialog

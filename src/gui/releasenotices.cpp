@@ -71,6 +71,11 @@ QString ReleaseNotices::failureLine(
             SmtpText::shownOnOneLine(why));
 }
 
+QString ReleaseNotices::statusText(const QString &line)
+{
+    return tr("Not released: %1").arg(line);
+}
+
 void ReleaseNotices::addFailure(
     const QString &subject, const QStringList &recipients, const QString &why)
 {

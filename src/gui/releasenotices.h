@@ -36,6 +36,8 @@ public:
     // One failure on one line: "Subject" to a@x.test, b@x.test: 550 5.7.1 no
     static QString failureLine(
         const QString &subject, const QStringList &recipients, const QString &why);
+    // What a window's status bar says of it: "Not released: " and the line.
+    static QString statusText(const QString &line);
 
     // The failures since the last dismiss(), and the newest lines of them, newest first (at most
     // maxLatest).

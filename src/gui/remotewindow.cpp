@@ -227,18 +227,16 @@ ReleaseTarget RemoteWindow::releaseTarget()
         if (!source)
             return;
         const QString subject = m_model->summaryAt(m_model->rowOf(id)).subject;
-        // The dialog shows the outcome; once it is closed, a failure goes to the status bar (as
-        // in the local window), not lost with the dialog.
-        const QPointer<QObject> watcher = context;
-        source->release(
-            id, to, this, [this, done, watcher, subject, to](bool ok, const QString &text) {
-                if (watcher)
-                    done({ ok, text });
-                else if (!ok)
-                    statusBar()->showMessage(
-                        tr("Not released: %1").arg(ReleaseNotices::failureLine(subject, to, text)),
-                        15000);
+        // Once the dialog is closed, a failure goes to the status bar, as in the local window.
+        const ReleaseTarget::Done report = ReleaseTarget::whileOpen(
+            context, done, [this, subject, to](const ReleaseOutcome &outcome) {
+                statusBar()->showMessage(ReleaseNotices::statusText(ReleaseNotices::failureLine(
+                                             subject, to, outcome.text)),
+                    15000);
             });
+        source->release(id, to, this, [report](bool ok, const QString &text) {
+            report({ ok, text });
+        });
     };
     return target;
 }

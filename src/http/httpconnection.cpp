@@ -153,6 +153,14 @@ std::optional<OriginParts> readOrigin(QByteArrayView origin)
     return std::nullopt;
 }
 
+// 503 for a limit that frees itself as other requests end: the client may try again in a second.
+HttpResponse tryAgainSoon(const QString &why)
+{
+    HttpResponse busy = HttpResponse::text(503, QStringLiteral("Service Unavailable: ") + why);
+    busy.setHeader("Retry-After", "1");
+    return busy;
+}
+
 // Whether a browser asks before it sends this request from a page of another origin (the
 // Fetch standard's CORS preflight): any method but GET, HEAD and POST, and a POST whose
 // Content-Type is none of the three a form can send.
@@ -508,10 +516,8 @@ bool HttpConnection::admitBody()
         m_bodyReserved = size;
         return true;
     }
-    HttpResponse busy = HttpResponse::text(
-        503, QStringLiteral("Service Unavailable: too many large request bodies at once"));
-    busy.setHeader("Retry-After", "1");
-    write(busy, m_parser.pendingRequest(), false);
+    write(tryAgainSoon(QStringLiteral("too many large request bodies at once")),
+        m_parser.pendingRequest(), false);
     beginClose();
     return false;
 }
@@ -730,10 +736,7 @@ void HttpConnection::halfClose()
 void HttpConnection::handOver(const HttpParsedRequest &parsed)
 {
     if (m_admitWebSocket && !m_admitWebSocket()) {
-        HttpResponse busy = HttpResponse::text(
-            503, QStringLiteral("Service Unavailable: too many WebSocket clients"));
-        busy.setHeader("Retry-After", "1");
-        write(busy, parsed, false);
+        write(tryAgainSoon(QStringLiteral("too many WebSocket clients")), parsed, false);
         beginClose();
         return;
     }
