@@ -844,6 +844,20 @@ void TestMimeParser::inboxHeadersAreTheParsesOwn()
     QCOMPARE(parsed.to, to);
     // The other address headers are read the same way.
     QCOMPARE(parsed.cc, QString(raw.contains("Cc : c@x.test") ? "c@x.test" : ""));
+
+    // The indexer hands the parse the row's inbox headers (read so before the 250): the parse
+    // takes them as they are, and reads the rest as without them.
+    MimeInboxHeaders row;
+    row.subject = QStringLiteral("the row's subject");
+    row.from = QStringLiteral("row-from@x.test");
+    row.to = QStringLiteral("row-to@x.test");
+    const MimeParsedMessage given = MimeParser::parse(raw, false, &row);
+    QCOMPARE(given.subject, row.subject);
+    QCOMPARE(given.from, row.from);
+    QCOMPARE(given.to, row.to);
+    QCOMPARE(given.cc, parsed.cc);
+    QCOMPARE(given.textBody, parsed.textBody);
+    QCOMPARE(given.checks.size(), parsed.checks.size());
 }
 
 void TestMimeParser::brokenInput_data()

@@ -328,12 +328,19 @@ QString stripAngles(QString id)
     return id;
 }
 
-void readHeaders(const QByteArray &raw, GMimeMessage *message, MimeParsedMessage *result)
+void readHeaders(const QByteArray &raw, GMimeMessage *message, const MimeInboxHeaders *known,
+    MimeParsedMessage *result)
 {
     GMimeObject *object = GMIME_OBJECT(message);
-    result->subject = subjectHeader(raw);
-    result->from = addressHeader(raw, "From");
-    result->to = addressHeader(raw, "To");
+    if (known) {
+        result->subject = known->subject;
+        result->from = known->from;
+        result->to = known->to;
+    } else {
+        result->subject = subjectHeader(raw);
+        result->from = addressHeader(raw, "From");
+        result->to = addressHeader(raw, "To");
+    }
     result->cc = addressHeader(raw, "Cc");
     result->bcc = addressHeader(raw, "Bcc");
     result->replyTo = addressHeader(raw, "Reply-To");
@@ -553,7 +560,7 @@ bool MimeParsedMessage::hasAttachments() const
 
 namespace MimeParser {
 
-MimeParsedMessage parse(const QByteArray &raw, bool eightBitDeclared)
+MimeParsedMessage parse(const QByteArray &raw, bool eightBitDeclared, const MimeInboxHeaders *known)
 {
     MimeParsedMessage result;
     std::vector<ParserWarning> warnings; // declared first: outlives the message
@@ -563,7 +570,7 @@ MimeParsedMessage parse(const QByteArray &raw, bool eightBitDeclared)
 
     const GRef<GMimeMessage> message = parseWithGMime(raw, &warnings);
     if (message) {
-        readHeaders(raw, message.get(), &result);
+        readHeaders(raw, message.get(), known, &result);
         readParts(message.get(), &result, &broken, &facts.hasHtmlBody, &facts.hasTextBody);
         broken.addParserWarnings(warnings, raw);
     } else {

@@ -55,8 +55,12 @@ namespace MimeParser {
 // Reads only the header block: a few microseconds, against a parse of the whole message.
 SMTPRECEIVER_TEST_EXPORT MimeInboxHeaders inboxHeaders(const QByteArray &raw);
 
-// eightBitDeclared: the client used BODY=8BITMIME or SMTPUTF8 (for the 8-bit check).
-SMTPRECEIVER_TEST_EXPORT MimeParsedMessage parse(const QByteArray &raw, bool eightBitDeclared);
+// eightBitDeclared: the client used BODY=8BITMIME or SMTPUTF8 (for the 8-bit check). known: the
+// message's inbox headers when they were read already (the store's row has them), taken as they
+// are for subject, from and to instead of reading the bytes again (inboxHeaders() reads them as
+// parse() does).
+SMTPRECEIVER_TEST_EXPORT MimeParsedMessage parse(
+    const QByteArray &raw, bool eightBitDeclared, const MimeInboxHeaders *known = nullptr);
 
 // The decoded content of one part (by SmtpMimePart::partId), for opening and saving
 // attachments. Empty and *ok = false when there is no such leaf part.

@@ -34,6 +34,10 @@ namespace StoreInternal {
 // Store messages for the user, through Qt's translation ("SmtpMessageStore" context).
 QString tr(const char *text);
 
+// The indexer's batch is at most this many messages (storeindexer.cpp); a commit that brings
+// this many waiting wakes it (storewriter.cpp).
+constexpr int indexBatchMessages = 256;
+
 // The columns summaries are read from (table alias m), in readSummary()'s order.
 extern const char summaryColumns[];
 SmtpMessageSummary readSummary(const QSqlQuery &q);
@@ -152,6 +156,12 @@ public:
     quint64 commitGeneration = 0; // counts the writer's commits of new mail
     qint64 newestCommitted = 0; // the newest message id committed
     qint64 committedSinceIndex = 0; // messages committed since the indexer last looked
+    // A commit wakes the indexer only when it waits for mail (or when a batch is full): while it
+    // lets a stream gather, it reads lastCommitAt at the times it set itself. Waking it for every
+    // commit cost each message of a one-message-per-connection stream a switch to the indexer
+    // and back (and the writer a futex wake) for nothing.
+    bool indexerWaitsForMail = false;
+    std::chrono::steady_clock::time_point lastCommitAt; // of new mail
     // The writer's transactions and the indexer's share this lock, and the writer goes first:
     // it says it waits (writersWaiting) before it takes the lock; the indexer ends its
     // transaction after the message it is writing when it sees that, and lets every waiting

@@ -327,12 +327,16 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
     unread += ids.size();
     StoreInternal::raiseTo(newestNotified, ids.constLast()); // the watcher may raise it too
     // Before the completions: whoever a completion wakes already sees the index behind.
+    bool wakeIndexer = false;
     {
         std::lock_guard lock(mutex);
         newestCommitted = ids.constLast();
         committedSinceIndex += ids.size();
         ++commitGeneration;
         indexCaughtUp = false;
+        lastCommitAt = std::chrono::steady_clock::now();
+        wakeIndexer
+            = indexerWaitsForMail || committedSinceIndex >= StoreInternal::indexBatchMessages;
     }
     // Before the completions: a caller woken by one finds the store within its maximums.
     const QList<qint64> removed = pruneAfterDelivery(db);
@@ -348,7 +352,8 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
         }
         batch[i].done(result);
     }
-    indexWake.notify_one();
+    if (wakeIndexer)
+        indexWake.notify_one();
     notify([this, ids, removed] {
         indexCaughtUpSignalled = false; // new mail for the indexer
         if (!removed.isEmpty()) {
