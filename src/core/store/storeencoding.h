@@ -15,8 +15,8 @@
 namespace StoreEncoding {
 
 // rcpt_tos: ["a@x.test","b@x.test"]
-QString recipients(const QStringList &rcptTos);
-QStringList recipientsFrom(const QByteArray &json);
+SMTPRECEIVER_TEST_EXPORT QString recipients(const QStringList &rcptTos);
+SMTPRECEIVER_TEST_EXPORT QStringList recipientsFrom(const QByteArray &json);
 
 // parts: the tree flattened depth-first, [{"index","parent","depth","type","charset",
 // "encoding","disposition","name","contentId","size"}]
