@@ -1285,9 +1285,28 @@ void TestSmtpSession::bdatOverflow_data()
         << QByteArray("BDAT 6\r\n012345BDAT 4 LAST\r\n6789")
         << wire({ SmtpReply::chunkReceived(6), SmtpReply::queued("1") })
         << QList<QByteArray> { "0123456789" };
+    // RFC 3030 2: the chunks a client pipelined behind the one refused are read away, each
+    // with the same 552, up to the message's LAST; none counts as a bad command (25 of them here,
+    // past the 20 that end a session).
+    QTest::newRow("pipelined chunks of a refused message")
+        << QByteArray("BDAT 11\r\n01234567890BDAT 3\r\nabcBDAT 2 LAST\r\nxy")
+        << wire({ SmtpReply::messageTooBig(), SmtpReply::messageTooBig(),
+               SmtpReply::messageTooBig() })
+        << QList<QByteArray>();
+    QTest::newRow("25 pipelined chunks of a refused message")
+        << QByteArray("BDAT 11\r\n01234567890" + QByteArray("BDAT 1\r\nx").repeated(24)
+               + "BDAT 1 LAST\r\nx")
+        << wire(SmtpReply::messageTooBig()).repeated(26) << QList<QByteArray>();
+    // The refusal ends the transaction: past the LAST chunk, or once the client sends another
+    // command, a chunk is out of sequence again.
     QTest::newRow("overflow ends the transaction")
-        << QByteArray("BDAT 11\r\n01234567890BDAT 1 LAST\r\nx")
+        << QByteArray("BDAT 11 LAST\r\n01234567890BDAT 1 LAST\r\nx")
         << wire({ SmtpReply::messageTooBig(), SmtpReply::badSequence("Need MAIL before BDAT") })
+        << QList<QByteArray>();
+    QTest::newRow("another command ends the refused message")
+        << QByteArray("BDAT 11\r\n01234567890RSET\r\nBDAT 1 LAST\r\nx")
+        << wire({ SmtpReply::messageTooBig(), SmtpReply::ok(),
+               SmtpReply::badSequence("Need MAIL before BDAT") })
         << QList<QByteArray>();
     QTest::newRow("large chunk read away")
         << QByteArray("BDAT 100000 LAST\r\n" + QByteArray(100000, 'q'))

@@ -182,6 +182,8 @@ bool SmtpSession::processLine()
 void SmtpSession::handleCommand(const SmtpCommand &command)
 {
     using V = SmtpCommand::Verb;
+    if (command.verb != V::Bdat)
+        m_discardingChunks = false; // the client has gone on: chunks are judged as usual again
     if (m_config.requireTls && !m_tls && !allowedBeforeTls(command.verb)) {
         const SmtpBdatArgument chunk = command.verb == V::Bdat
             ? SmtpBdatArgument::parse(command.argument)
@@ -489,7 +491,17 @@ void SmtpSession::onBdat(const SmtpCommand &command)
     m_chunkRemaining = argument.size;
     m_chunkLast = argument.last;
     m_chunkRejected = true;
-    if (!m_inTransaction) {
+    m_chunkDiscarded = false;
+    if (m_discardingChunks) {
+        // A client that pipelines may have sent more chunks of the message refused for its size
+        // before it read the 552: they are read and thrown away (RFC 3030 2), each with the same
+        // 552, up to the LAST one. Before, each got 503 as out of sequence and counted as a bad
+        // command: 20 of them ended the session with 421, which a client may take as a
+        // temporary failure and send the message again.
+        m_chunkDiscarded = true;
+        m_chunkError = SmtpReply::messageTooBig();
+        m_discardingChunks = !argument.last;
+    } else if (!m_inTransaction) {
         m_chunkError = SmtpReply::badSequence("Need MAIL before BDAT");
     } else if (m_envelope.rcptTo.isEmpty()) {
         m_chunkError = SmtpReply::badSequence("Need RCPT before BDAT");
@@ -536,10 +548,13 @@ qsizetype SmtpSession::consumeChunk(QByteArrayView input)
         return take;
 
     m_state = State::Command;
-    if (m_chunkRejected) {
+    if (m_chunkRejected && m_chunkDiscarded) {
+        reply(m_chunkError);
+    } else if (m_chunkRejected) {
         badCommand(m_chunkError);
     } else if (m_chunkOverflow) {
         resetTransaction();
+        m_discardingChunks = !m_chunkLast;
         reply(SmtpReply::messageTooBig());
     } else if (m_chunkLast) {
         finishBody(std::exchange(m_chunkData, {}), m_chunkTotal, false);

@@ -207,6 +207,10 @@ private:
     bool m_chunkLast = false;
     bool m_chunkRejected = false; // octets are read and thrown away (error reply after them)
     SmtpReply m_chunkError;
+    // A chunk of a message refused for its size, read away and answered as that was, and not
+    // counted as a bad command; m_discardingChunks: up to that message's LAST chunk.
+    bool m_chunkDiscarded = false;
+    bool m_discardingChunks = false;
     QByteArray m_chunkData;
     qint64 m_chunkTotal = 0;
     bool m_chunkOverflow = false;
