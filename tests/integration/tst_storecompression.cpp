@@ -334,6 +334,7 @@ private Q_SLOTS:
     void incompressibleMailStaysVerbatim();
     void spooledMailStaysVerbatimAndStreams();
     void spooledMailInMemoryStore();
+    void spooledMailsLongHeaderBlockIsSearchedWhole();
     void verbatimAndCompressedRowsSideBySide();
     void bodiesFoundInTheRawBytesAreReferences();
     void damagedReferenceReadsAsNoText();
@@ -432,6 +433,23 @@ void TestStoreCompression::incompressibleMailStaysVerbatim()
     QCOMPARE(store.message(randomId)->message().data(), random.data());
     QCOMPARE(store.rawData(tinyId), tiny.data());
     QCOMPARE(store.message(emptyId)->message().size(), 0);
+}
+
+// The writer reads a spooled message's inbox headers from its first 256 KiB; the indexer reads
+// a longer header block whole, so that search finds a Subject that comes after that.
+void TestStoreCompression::spooledMailsLongHeaderBlockIsSearchedWhole()
+{
+    QTemporaryDir dir;
+    SmtpMessageStore store;
+    QVERIFY(store.open(dir.filePath(QStringLiteral("s.sqlite"))));
+    QByteArray bytes;
+    while (bytes.size() < 300 * 1024)
+        bytes += "X-Filler: " + QByteArray(60, 'f') + "\r\n";
+    bytes += "Subject: quokkafound\r\n\r\nbody\r\n";
+    const SmtpSinkResult result = deliverSpooled(store, bytes);
+    QVERIFY2(result.ok, qPrintable(result.errorString));
+    QVERIFY(waitForIndex(store));
+    QCOMPARE(idsFound(store, QStringLiteral("quokkafound")), QList<qint64> { result.id });
 }
 
 void TestStoreCompression::spooledMailStaysVerbatimAndStreams()

@@ -34,6 +34,10 @@ namespace StoreInternal {
 // Store messages for the user, through Qt's translation ("SmtpMessageStore" context).
 QString tr(const char *text);
 
+// The writer reads the inbox headers of a message not in memory (spooled while it arrived) from
+// at most this many of its first octets.
+constexpr qint64 headerReadLimit = 256 * 1024;
+
 // The indexer's batch is at most this many messages (storeindexer.cpp); a commit that brings
 // this many waiting wakes it (storewriter.cpp).
 constexpr int indexBatchMessages = 256;

@@ -368,13 +368,15 @@ bool SmtpMessageStorePrivate::indexPending(
                 query.value(5).toByteArray(), rawEncoding, &raw, dictionaries.get(), handle);
             bytes += raw.size();
             // The row's subject, From and To were read from these bytes as the parse reads
-            // them (MimeParser::inboxHeaders()): not again. (Reading them again took 2 of the
-            // 15 us a 1 KB message's parse takes.)
+            // them (MimeParser::inboxHeaders()): not again (2 of the 15 us a 1 KB message's
+            // parse takes). Unless the writer may have read only the start of them: a message
+            // spooled while it arrived, whose header block might go on past what it read.
             MimeInboxHeaders known;
             known.subject = query.value(10).toString();
             known.from = m.fromHeader;
             known.to = m.toHeader;
-            m.parsed = MimeParser::parse(raw, eightBitDeclared, &known);
+            const bool knownWhole = raw.size() <= StoreInternal::headerReadLimit;
+            m.parsed = MimeParser::parse(raw, eightBitDeclared, knownWhole ? &known : nullptr);
             // Compressed here, on the indexer's thread, not by the writer; a body that is in the
             // raw bytes as it is refers to them instead (never to damaged ones).
             const QByteArray inRaw = rawRead ? raw : QByteArray();

@@ -23,8 +23,6 @@
 using StoreInternal::tr;
 
 namespace {
-// The header block of a message not in memory is looked for in at most this many octets.
-constexpr qint64 headerReadLimit = 256 * 1024;
 // How long the prune after a commit of mail waits for another process's write lock.
 constexpr int pruneBusyTimeoutMs = 100;
 } // namespace
@@ -231,7 +229,7 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
     for (const StoreJob &job : batch) {
         const SmtpMessage &m = job.message;
         headers.push_back(MimeParser::inboxHeaders(
-            m.isDataInMemory() ? m.data() : m.leadingData(headerReadLimit)));
+            m.isDataInMemory() ? m.data() : m.leadingData(StoreInternal::headerReadLimit)));
         raws.push_back(m.isDataInMemory() ? StoreCompression::encode(m.data(), dictionary.get())
                                           : StoreCompression::Stored());
     }
