@@ -54,6 +54,12 @@ private:
     void startTls();
     void deliverMessage(const SmtpEvent &event);
     void scheduleRead();
+    // Whether the session takes input now (not while it waits for an answer, nor while the
+    // client leaves its replies unread).
+    bool mayRead() const;
+    // After the client left: ends the connection once the session has done all it could with
+    // what the client sent.
+    void endDrainWhenIdle();
     // (Re)starts the idle timer for a whole idle timeout from now.
     void startIdleTimer();
     // The mailboxes of the message being delivered (contract.md's routing order).
@@ -70,6 +76,7 @@ private:
     QElapsedTimer m_lastRead;
     int m_idleMs = 0;
     QBasicTimer m_delayTimer; // an injected failure's delay: the session answers when it fires
+    QBasicTimer m_closeTimer; // the last reply's time to reach the client
     QString m_listenerMailbox;
     QStringList m_ruleMailboxes; // named by this transaction's accepted recipients
     // This transaction's accepted recipients (as rewritten) whose deciding rule says "relay".
@@ -77,8 +84,12 @@ private:
     bool m_verifyPending = false; // the open recipient question is a VRFY
     QString m_remoteAddress;
     int m_remotePort = 0;
-    bool m_valid = false;
+    QString m_tlsProtocol; // of this connection's TLS, once encrypted
+    QString m_tlsCipher;
+    bool m_valid = false; // the socket is connected: replies can go out
     bool m_pumping = false;
     bool m_readScheduled = false;
-    bool m_closing = false;
+    bool m_closing = false; // the session has said its last word; the socket closes
+    bool m_draining = false; // the client has left (onDisconnected())
+    bool m_drained = false;
 };
