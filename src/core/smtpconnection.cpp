@@ -23,6 +23,11 @@ constexpr qint64 writeBacklogLimit = 64 * 1024;
 // in bigger pieces.
 constexpr qint64 commandPiece = 4 * 1024;
 constexpr qint64 bodyPiece = 256 * 1024;
+// A body's octets count as the client's progress against the idle timeout only this many at a
+// time: a client that sends a byte every few seconds is idle, not slow (before, every byte
+// restarted the timer, and such a session stayed for good). 512 octets an idle timeout is far
+// below any real client's rate.
+constexpr qint64 bodyProgress = 512;
 // How long a connection that has said its last word (a 421, a 221) may take to hand it to the
 // client, at most: then it is dropped (sooner with a shorter idle timeout). A client that read
 // nothing kept such a connection, and its place under --max-connections, for as long as it
@@ -180,8 +185,14 @@ void SmtpConnection::onReadyRead()
     const QByteArray bytes = m_socket->read(body ? bodyPiece : commandPiece);
     if (bytes.isEmpty())
         return;
-    m_lastRead.start();
     m_session.feed(bytes);
+    // Progress, which keeps the session from being idle: a command line came whole (it was
+    // answered, or it changed the state), or enough of a body.
+    m_bodyOctets = body ? m_bodyOctets + bytes.size() : 0;
+    if (m_session.hasOutput() || m_session.state() != state || m_bodyOctets >= bodyProgress) {
+        m_lastRead.start();
+        m_bodyOctets = 0;
+    }
     pump(); // and the next piece on the event loop's next turn (scheduleRead())
 }
 

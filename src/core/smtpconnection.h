@@ -73,7 +73,8 @@ private:
     // restarted for every read (a timer unregistered and registered again, several times per
     // message): a read notes its time, and the timer, when it fires, waits out the rest.
     QBasicTimer m_idleTimer;
-    QElapsedTimer m_lastRead;
+    QElapsedTimer m_lastRead; // the client's last progress (onReadyRead())
+    qint64 m_bodyOctets = 0; // of a body, since that
     int m_idleMs = 0;
     QBasicTimer m_delayTimer; // an injected failure's delay: the session answers when it fires
     QBasicTimer m_closeTimer; // the last reply's time to reach the client

@@ -1,6 +1,7 @@
 """Blackbox: clients that misbehave at the socket level, where the session's pure state machine
 (unit-tested and fuzzed) cannot see them: one that never reads its replies, one that leaves its
-last reply unread, one that closes its side behind pipelined messages.
+last reply unread, one that trickles a byte at a time, one that closes its side behind
+pipelined messages.
 """
 
 import os
@@ -103,6 +104,59 @@ class HostileClientTests(harness.ServerTestCase):
             self.assertEqual(code, 421)
             self.assertLess(time.monotonic(), deadline, "the silent client kept its slot")
             time.sleep(0.25)
+
+    def trickle_until_answered(self, client, byte, every=0.3, limit=8.0):
+        """Sends `byte` every `every` seconds until the server answers; returns the reply and
+        the seconds it took."""
+        start = time.monotonic()
+        while time.monotonic() - start < limit:
+            client.send(byte)
+            try:
+                return client.reply(timeout=every), time.monotonic() - start
+            except AssertionError:
+                continue
+        self.fail("the trickling client was never answered")
+
+    def test_a_trickled_command_line_is_idle(self):
+        # A byte every 0.3 s of a command line that never ends: no command comes whole, so the
+        # client is idle, however often bytes arrive (before, each byte restarted the timer and
+        # the session stayed for good).
+        server = self.start_server("--idle-timeout", "2")
+        client = self.raw(server.port)
+        client.expect(220)
+        reply, seconds = self.trickle_until_answered(client, b"N")
+        self.assertEqual((reply.code, reply.enhanced), (421, "4.4.2"), reply)
+        self.assertLess(seconds, 5)
+        client.assert_closed()
+
+    def test_a_trickled_body_is_idle(self):
+        server = self.start_server("--idle-timeout", "2")
+        client = self.raw(server.port)
+        client.expect(220)
+        client.send(b"MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.net>\r\nDATA\r\n")
+        for code in (250, 250, 354):
+            client.expect(code)
+        reply, seconds = self.trickle_until_answered(client, b"x")
+        self.assertEqual((reply.code, reply.enhanced), (421, "4.4.2"), reply)
+        self.assertLess(seconds, 5)
+        client.assert_closed()
+        server.assert_no_event()
+
+    def test_a_slow_body_is_not_idle(self):
+        # 1,000 octets a second, for twice the idle timeout: slow, not idle.
+        server = self.start_server("--idle-timeout", "2")
+        client = self.raw(server.port)
+        client.expect(220)
+        client.send(b"MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.net>\r\nDATA\r\n"
+                    b"Subject: slow\r\n\r\n")
+        for code in (250, 250, 354):
+            client.expect(code)
+        for _ in range(40):
+            client.send(b"y" * 98 + b"\r\n")
+            time.sleep(0.1)
+        client.send(b".\r\n")
+        client.expect(250)
+        self.assertEqual(server.next_message()["subject"], "slow")
 
     def test_messages_before_a_half_close_are_all_kept(self):
         # Three messages and QUIT in one write, then the client shuts its side down: the server
