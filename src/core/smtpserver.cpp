@@ -67,7 +67,7 @@ SmtpSessionConfig SmtpServerPrivate::sessionConfig(bool implicitTls) const
 void SmtpServerPrivate::incoming(qintptr descriptor, bool implicitTls, const QString &mailbox)
 {
     Q_Q(SmtpServer);
-    if (connections.size() >= config.maxConnections()) {
+    if (connections.size() + draining.size() >= config.maxConnections()) {
         // One more than allowed: say so (on the plain port) and close.
         auto *socket = new QTcpSocket(q);
         if (socket->setSocketDescriptor(descriptor)) {
@@ -102,8 +102,15 @@ void SmtpServerPrivate::incoming(qintptr descriptor, bool implicitTls, const QSt
 void SmtpServerPrivate::connectionClosed(SmtpConnection *connection)
 {
     Q_Q(SmtpServer);
-    if (connections.remove(connection))
+    if (connections.remove(connection)) {
+        draining.insert(connection);
         Q_EMIT q->connectionCountChanged();
+    }
+}
+
+void SmtpServerPrivate::connectionDrained(SmtpConnection *connection)
+{
+    draining.remove(connection);
 }
 
 bool SmtpServerPrivate::fail(const QString &why)
@@ -339,8 +346,9 @@ SmtpServer::~SmtpServer()
 {
     Q_D(SmtpServer);
     // Connections are children; they go with us. Stop them from calling back first.
-    const auto connections = d->connections;
+    const auto connections = d->connections + d->draining;
     d->connections.clear();
+    d->draining.clear();
     qDeleteAll(connections);
 }
 

@@ -86,6 +86,32 @@ class HostileClientTests(harness.ServerTestCase):
         # And the server still serves others.
         self.assertEqual(self.raw(server.port).reply().code, 220)
 
+    def test_clients_that_left_still_count_until_their_mail_is_done(self):
+        # Clients that send a message behind a slow answer (a rule's 2 s delay after the body)
+        # and leave at once: their sessions go on without them, and each keeps its place under
+        # --max-connections until done. Before, they did not count, and such clients piled up
+        # thousands of them (2.7 GB of RSS under --max-connections 5).
+        rules = self.make_tempdir() + "/rules.json"
+        with open(rules, "w") as f:
+            f.write('{"rules": [{"match": "*", "action": "fail", "stage": "data", '
+                    '"code": 451, "message": "later", "delayMs": 2000}]}')
+        server = self.start_server("--max-connections", "2", "--rules", rules)
+        for n in range(2):
+            leaver = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+            self.addCleanup(leaver.close)
+            leaver.sendall(b"EHLO c\r\n" + message(n))
+            leaver.shutdown(socket.SHUT_WR)
+        time.sleep(0.5)
+        with harness.RawSmtp(server.port) as third:
+            self.assertEqual(third.reply().code, 421)
+        deadline = time.monotonic() + 6
+        while True:
+            with harness.RawSmtp(server.port) as later:
+                if later.reply().code == 220:
+                    break
+            self.assertLess(time.monotonic(), deadline, "the places were never given back")
+            time.sleep(0.1)
+
     def test_last_reply_unread_frees_the_slot(self):
         # A client that leaves its replies unread, then falls silent: the idle timeout's 421
         # cannot reach it, and the connection (and its place under --max-connections) must go
@@ -170,6 +196,21 @@ class HostileClientTests(harness.ServerTestCase):
         client.sock.shutdown(socket.SHUT_WR)
         subjects = sorted(server.next_message()["subject"] for _ in range(3))
         self.assertEqual(subjects, ["pipelined 0", "pipelined 1", "pipelined 2"])
+        server.assert_no_event(wait=0.5)
+
+    def test_messages_before_a_reset_are_kept(self):
+        # A client that writes its whole session at once (`nc -q0`, a test's raw socket) and
+        # closes without reading: the unread greeting makes its close a reset, and the server's
+        # first reply meets it. What arrived before is still carried out; before, with the
+        # input read a piece at a time, the rest was lost with the socket.
+        server = self.start_server()
+        body = b"x" * 78 + b"\r\n"
+        for n in range(10):
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+            sock.sendall(b"EHLO c\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.net>\r\n"
+                         b"DATA\r\nSubject: reset %d\r\n\r\n" % n + body * 256 + b".\r\nQUIT\r\n")
+            sock.close()
+            self.assertEqual(server.next_message()["subject"], "reset %d" % n)
         server.assert_no_event(wait=0.5)
 
     def test_a_body_cut_off_by_a_half_close_is_not_kept(self):
