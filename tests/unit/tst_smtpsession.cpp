@@ -1906,6 +1906,29 @@ void TestSmtpSession::shutdown()
     QCOMPARE(c.take(), wire(SmtpReply::shuttingDown()));
     QVERIFY(c->isClosed());
     QCOMPARE(c.send("NOOP\r\n"), QByteArray());
+
+    // While a message is being stored: its answer first, then the 421, and nothing pipelined
+    // behind it runs. A 421 in its place would have the client send it again, a duplicate.
+    for (const bool stored : { true, false }) {
+        Client d;
+        d.send(mailLine + rcptLine);
+        d->acceptRecipient(QStringLiteral("c@d.example"));
+        d.send("DATA\r\n");
+        d.take();
+        d.send("Subject: s\r\n\r\nbody\r\n.\r\nNOOP\r\n");
+        QCOMPARE(d->state(), State::WaitMessage);
+        d->shutdown();
+        QCOMPARE(d.take(), QByteArray());
+        QVERIFY(!d->isClosed());
+        if (stored)
+            d->messageStored("7");
+        else
+            d->messageFailed(SmtpReply::localError());
+        QCOMPARE(d.take(),
+            wire({ stored ? SmtpReply::queued("7") : SmtpReply::localError(),
+                SmtpReply::shuttingDown() }));
+        QVERIFY(d->isClosed());
+    }
 }
 
 void TestSmtpSession::smtpSmuggling_data()

@@ -598,7 +598,10 @@ void SmtpSession::messageStored(const QByteArray &queueId)
     resetTransaction();
     m_state = State::Command;
     reply(SmtpReply::queued(queueId));
-    process();
+    if (m_shutdownAfterAnswer)
+        close(SmtpReply::shuttingDown());
+    else
+        process();
 }
 
 void SmtpSession::messageFailed(const SmtpReply &failure)
@@ -608,7 +611,10 @@ void SmtpSession::messageFailed(const SmtpReply &failure)
     resetTransaction();
     m_state = State::Command;
     reply(failure);
-    process();
+    if (m_shutdownAfterAnswer)
+        close(SmtpReply::shuttingDown());
+    else
+        process();
 }
 
 void SmtpSession::onStartTls(const SmtpCommand &command)
@@ -866,6 +872,12 @@ void SmtpSession::disconnected()
 
 void SmtpSession::shutdown()
 {
+    // A message being stored gets its answer first, then the 421: a 421 in its place told the
+    // client to send again a message that was being kept, a duplicate once it did.
+    if (m_state == State::WaitMessage) {
+        m_shutdownAfterAnswer = true;
+        return;
+    }
     if (m_state != State::Closed)
         close(SmtpReply::shuttingDown());
 }

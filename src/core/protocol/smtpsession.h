@@ -141,6 +141,7 @@ public:
 
     // Conditions seen by the connection
     void idleTimeout();
+    // Ends the session with 421 4.3.2; while a message is being stored, after its answer.
     void shutdown();
     // The client is gone: nothing more is read or written, and a body cut off goes with its spool.
     void disconnected();
@@ -195,6 +196,7 @@ private:
     bool m_verifying = false; // the pending Recipient event is a VRFY
     QString m_authUser;
     int m_badCommands = 0;
+    bool m_shutdownAfterAnswer = false; // shutdown() came while a message was being stored
 
     SmtpDataDecoder m_decoder;
     // A body past the memory limit
