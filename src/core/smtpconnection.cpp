@@ -94,11 +94,9 @@ SmtpConnection::SmtpConnection(SmtpServerPrivate *server, qintptr descriptor, bo
         qCDebug(lcSmtpConnection) << m_remoteAddress << "socket error" << error
                                   << m_socket->errorString();
         // Qt drops what it has read but not handed out yet when it aborts after an error (say,
-        // a reply written to a client that reset the connection): the session takes it now, so
-        // that whole commands and messages in it are still carried out (onDisconnected()).
-        // Input is read a piece at a time, so there may be a whole pipeline of them.
-        if (m_valid && !m_closing && !m_session.isClosed() && m_socket->bytesAvailable() > 0)
-            m_session.feed(m_socket->readAll());
+        // a reply written to a client that reset the connection): taken now.
+        if (m_valid)
+            feedWhatIsLeft();
         if (m_socket->state() != QAbstractSocket::ConnectedState)
             onDisconnected();
     });
@@ -426,11 +424,17 @@ void SmtpConnection::onDisconnected()
     // (the store's answer, a recipient decision), or sent before it closed its side. Before, a
     // client that sent three messages and QUIT and then shut its side down had only the first
     // stored. A message cut off mid-body leaves nothing behind, spool included.
-    if (!m_closing && !m_session.isClosed() && m_socket->isOpen() && m_socket->bytesAvailable() > 0)
-        m_session.feed(m_socket->readAll());
+    feedWhatIsLeft();
     m_draining = true;
     m_server->connectionClosed(this); // no longer counted; still under the limit until drained
     pump(); // from within pump() (a flush found the client gone), the outer call goes on
+}
+
+void SmtpConnection::feedWhatIsLeft()
+{
+    // Input is read a piece at a time: Qt may hold a whole pipeline of commands and messages.
+    if (!m_closing && !m_session.isClosed() && m_socket->isOpen() && m_socket->bytesAvailable() > 0)
+        m_session.feed(m_socket->readAll());
 }
 
 void SmtpConnection::endDrainWhenIdle()

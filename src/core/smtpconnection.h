@@ -57,6 +57,9 @@ private:
     // Whether the session takes input now (not while it waits for an answer, nor while the
     // client leaves its replies unread).
     bool mayRead() const;
+    // The client is leaving: what Qt has read of it and not handed out goes to the session at
+    // once, so that the whole commands and messages in it are still carried out.
+    void feedWhatIsLeft();
     // After the client left: ends the connection once the session has done all it could with
     // what the client sent.
     void endDrainWhenIdle();

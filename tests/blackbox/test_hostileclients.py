@@ -11,21 +11,22 @@ import time
 import harness
 
 
-def rss_kib(pid):
-    with open("/proc/%d/status" % pid) as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
+def proc_number(pid, file, name):
+    """A number of /proc/PID/FILE, from its line "NAME: number ..."."""
+    with open("/proc/%d/%s" % (pid, file)) as lines:
+        for line in lines:
+            if line.startswith(name + ":"):
                 return int(line.split()[1])
-    raise AssertionError("no VmRSS for %d" % pid)
+    raise AssertionError("no %s in /proc/%d/%s" % (name, pid, file))
+
+
+def rss_kib(pid):
+    return proc_number(pid, "status", "VmRSS")
 
 
 def read_bytes(pid):
     """What the process has read through system calls so far (sockets included)."""
-    with open("/proc/%d/io" % pid) as io:
-        for line in io:
-            if line.startswith("rchar:"):
-                return int(line.split()[1])
-    raise AssertionError("no rchar for %d" % pid)
+    return proc_number(pid, "io", "rchar")
 
 
 def push_without_reading(sock, data, seconds):
