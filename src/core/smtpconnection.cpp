@@ -9,6 +9,12 @@
 #include <QSslCipher>
 #include <QSslSocket>
 
+#ifdef Q_OS_UNIX
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#endif
+
 namespace {
 // While a decision is pending the session reads nothing; the socket keeps at most this much, then
 // TCP flow control pushes back on the client.
@@ -70,6 +76,12 @@ SmtpConnection::SmtpConnection(SmtpServerPrivate *server, qintptr descriptor, bo
     }())
 {
     m_listenerMailbox = mailbox;
+#ifdef Q_OS_UNIX
+    // A second descriptor of the connection, for the replies to what a client sent before it
+    // closed its side (onDisconnected()): Qt closes its own at the end of the input.
+    if (!implicitTls)
+        m_lateReplies = ::fcntl(int(descriptor), F_DUPFD_CLOEXEC, 0);
+#endif
     if (!m_socket->setSocketDescriptor(descriptor))
         return;
     m_valid = true;
@@ -123,7 +135,31 @@ SmtpConnection::SmtpConnection(SmtpServerPrivate *server, qintptr descriptor, bo
     }
 }
 
-SmtpConnection::~SmtpConnection() = default;
+SmtpConnection::~SmtpConnection()
+{
+    closeLateReplies();
+}
+
+void SmtpConnection::closeLateReplies()
+{
+#ifdef Q_OS_UNIX
+    if (m_lateReplies >= 0)
+        ::close(m_lateReplies);
+#endif
+    m_lateReplies = -1;
+}
+
+void SmtpConnection::writeLateReply(const QByteArray &out)
+{
+#ifdef Q_OS_UNIX
+    // Plain text only: a TLS record cannot be made without the socket Qt has closed. Best
+    // effort and never blocking: a client that reset the connection or reads nothing misses it.
+    if (m_lateReplies >= 0 && m_tlsProtocol.isEmpty())
+        ::send(m_lateReplies, out.constData(), size_t(out.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+#else
+    Q_UNUSED(out);
+#endif
+}
 
 void SmtpConnection::startIdleTimer()
 {
@@ -221,11 +257,13 @@ void SmtpConnection::pump()
     for (;;) {
         bool wrote = false;
         for (;;) {
-            // Once the client is gone, replies go nowhere (onDisconnected()).
+            // Once Qt has closed the socket, replies take the second descriptor (onDisconnected()).
             const QByteArray out = m_session.takeOutput();
             if (!out.isEmpty() && m_valid) {
                 m_socket->write(out);
                 wrote = true;
+            } else if (!out.isEmpty()) {
+                writeLateReply(out);
             }
             const QList<SmtpEvent> events = m_session.takeEvents();
             if (events.isEmpty())
@@ -446,6 +484,7 @@ void SmtpConnection::endDrainWhenIdle()
     m_drained = true;
     m_delayTimer.stop();
     m_session.disconnected();
+    closeLateReplies(); // the client sees the end of the connection now
     m_server->connectionDrained(this);
     deleteLater();
 }

@@ -63,6 +63,10 @@ private:
     // After the client left: ends the connection once the session has done all it could with
     // what the client sent.
     void endDrainWhenIdle();
+    // The replies after Qt closed its socket: to a client that closed only its side (`nc -N`,
+    // a script's pipe) they still arrive.
+    void writeLateReply(const QByteArray &out);
+    void closeLateReplies();
     // (Re)starts the idle timer for a whole idle timeout from now.
     void startIdleTimer();
     // The mailboxes of the message being delivered (contract.md's routing order).
@@ -88,6 +92,7 @@ private:
     bool m_verifyPending = false; // the open recipient question is a VRFY
     QString m_remoteAddress;
     int m_remotePort = 0;
+    int m_lateReplies = -1; // a second descriptor of the connection (writeLateReply())
     QString m_tlsProtocol; // of this connection's TLS, once encrypted
     QString m_tlsCipher;
     bool m_valid = false; // the socket is connected: replies can go out

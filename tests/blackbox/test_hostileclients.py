@@ -198,6 +198,16 @@ class HostileClientTests(harness.ServerTestCase):
         subjects = sorted(server.next_message()["subject"] for _ in range(3))
         self.assertEqual(subjects, ["pipelined 0", "pipelined 1", "pipelined 2"])
         server.assert_no_event(wait=0.5)
+        # And the replies reach it all the same, then the end of the connection (`nc -N` shows
+        # them): three times MAIL, RCPT, DATA and the 250 of the message, then the 221.
+        codes = []
+        while True:
+            try:
+                codes.append(client.reply().code)
+            except AssertionError as closed:
+                self.assertIn("connection closed", str(closed))
+                break
+        self.assertEqual(codes, [250, 250, 354, 250] * 3 + [221])
 
     def test_messages_before_a_reset_are_kept(self):
         # A client that writes its whole session at once (`nc -q0`, a test's raw socket) and
