@@ -277,7 +277,7 @@ void SmtpConnection::pump()
     }
     m_pumping = false;
 
-    if (m_draining) {
+    if (!m_valid) { // the client has left (onDisconnected())
         endDrainWhenIdle();
         return;
     }
@@ -463,7 +463,6 @@ void SmtpConnection::onDisconnected()
     // client that sent three messages and QUIT and then shut its side down had only the first
     // stored. A message cut off mid-body leaves nothing behind, spool included.
     feedWhatIsLeft();
-    m_draining = true;
     m_server->connectionClosed(this); // no longer counted; still under the limit until drained
     pump(); // from within pump() (a flush found the client gone), the outer call goes on
 }

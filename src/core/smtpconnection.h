@@ -95,10 +95,11 @@ private:
     int m_lateReplies = -1; // a second descriptor of the connection (writeLateReply())
     QString m_tlsProtocol; // of this connection's TLS, once encrypted
     QString m_tlsCipher;
-    bool m_valid = false; // the socket is connected: replies can go out
+    // The socket is connected: replies can go out. Once the client has left, the session goes on
+    // with what it sent (onDisconnected()).
+    bool m_valid = false;
     bool m_pumping = false;
     bool m_readScheduled = false;
     bool m_closing = false; // the session has said its last word; the socket closes
-    bool m_draining = false; // the client has left (onDisconnected())
-    bool m_drained = false;
+    bool m_drained = false; // the client has left, and the session has done what it could
 };

@@ -208,6 +208,7 @@ QString SmtpRuleData::fixedRewrite() const
 
 void SmtpRuleData::refreshError()
 {
+    const QString fixedTarget = action == SmtpRule::Action::Rewrite ? fixedRewrite() : QString();
     if (!patternError.isEmpty()) {
         error = patternError;
     } else if (code < 400 || code > 599) {
@@ -234,14 +235,13 @@ void SmtpRuleData::refreshError()
         error = QStringLiteral("\"to\" refers to \\%1 but the regular expression has %2 group(s)")
                     .arg(maxGroupReference)
                     .arg(re.captureCount());
-    } else if (action == SmtpRule::Action::Rewrite && !fixedRewrite().isEmpty()
-        && !isMailbox(fixedRewrite())) {
+    } else if (!fixedTarget.isEmpty() && !isMailbox(fixedTarget)) {
         // Every recipient the rule matches would be refused (553): say so when the rules are
         // loaded or edited, not at each RCPT. A target made from the match's groups can make a
         // mailbox for one address and none for another; decide() refuses the latter.
         error = QStringLiteral("\"to\" rewrites every address it matches to \"%1\", which is not "
                                "a mailbox (local-part@domain)")
-                    .arg(SmtpText::shownOnOneLine(fixedRewrite()));
+                    .arg(SmtpText::shownOnOneLine(fixedTarget));
     } else {
         error.clear();
     }

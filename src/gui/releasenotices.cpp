@@ -40,10 +40,8 @@ void ReleaseNotices::releaseByRules(const SmtpMessage &message)
     if (!m_relay)
         return;
     const QStringList released = message.relayRcptTos();
-    if (released.isEmpty() || !m_relay->isEnabled()) {
-        m_relay->releaseByRules(message); // starts nothing, refuses nothing
-        return;
-    }
+    if (released.isEmpty() || !m_relay->isEnabled())
+        return; // nothing to release, or no relay to release to (SmtpRelay would refuse nothing)
     // Decoded only for mail a rule releases, and kept (not the message) until the outcome.
     const QString subject = message.subject();
     SmtpRelayJob *job = m_relay->releaseByRules(message);

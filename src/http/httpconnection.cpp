@@ -153,14 +153,6 @@ std::optional<OriginParts> readOrigin(QByteArrayView origin)
     return std::nullopt;
 }
 
-// 503 for a limit that frees itself as other requests end: the client may try again in a second.
-HttpResponse tryAgainSoon(const QString &why)
-{
-    HttpResponse busy = HttpResponse::text(503, QStringLiteral("Service Unavailable: ") + why);
-    busy.setHeader("Retry-After", "1");
-    return busy;
-}
-
 // Whether a browser asks before it sends this request from a page of another origin (the
 // Fetch standard's CORS preflight): any method but GET, HEAD and POST, and a POST whose
 // Content-Type is none of the three a form can send.
@@ -361,9 +353,7 @@ HttpConnection::HttpConnection(HttpUpgradeSocket *socket, HttpDispatch dispatch,
         if (m_done)
             return;
         m_done = true;
-        m_idleTimer.stop();
-        m_headTimer.stop();
-        m_bodyTimer.stop();
+        stopTimers();
         Q_EMIT finished();
     });
     connect(m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
@@ -516,7 +506,7 @@ bool HttpConnection::admitBody()
         m_bodyReserved = size;
         return true;
     }
-    write(tryAgainSoon(QStringLiteral("too many large request bodies at once")),
+    write(HttpResponse::tryAgainSoon(QStringLiteral("too many large request bodies at once")),
         m_parser.pendingRequest(), false);
     beginClose();
     return false;
@@ -704,6 +694,13 @@ void HttpConnection::write(
     m_socket->write(out);
 }
 
+void HttpConnection::stopTimers()
+{
+    m_idleTimer.stop();
+    m_headTimer.stop();
+    m_bodyTimer.stop();
+}
+
 void HttpConnection::beginClose()
 {
     if (m_closing || m_done)
@@ -736,7 +733,8 @@ void HttpConnection::halfClose()
 void HttpConnection::handOver(const HttpParsedRequest &parsed)
 {
     if (m_admitWebSocket && !m_admitWebSocket()) {
-        write(tryAgainSoon(QStringLiteral("too many WebSocket clients")), parsed, false);
+        write(HttpResponse::tryAgainSoon(QStringLiteral("too many WebSocket clients")), parsed,
+            false);
         beginClose();
         return;
     }
@@ -745,9 +743,7 @@ void HttpConnection::handOver(const HttpParsedRequest &parsed)
     // WebSocket server to read as if it came first.
     const QByteArray again = parsed.head + m_parser.unparsedBytes();
     m_done = true;
-    m_idleTimer.stop();
-    m_headTimer.stop();
-    m_bodyTimer.stop();
+    stopTimers();
     disconnect(m_socket, nullptr, this, nullptr);
     for (qsizetype i = again.size() - 1; i >= 0; --i)
         m_socket->ungetChar(again.at(i));

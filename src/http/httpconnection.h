@@ -157,6 +157,8 @@ private:
     void write(const HttpResponse &response, const HttpParsedRequest &request, bool keepAlive);
     void answer(const HttpResponse &response, const HttpParsedRequest &parsed, bool keepAlive);
     void beginClose();
+    // The connection is done (or handed over): none of its timers fires again.
+    void stopTimers();
     void halfClose();
     void handOver(const HttpParsedRequest &parsed);
     void updateTimers();

@@ -71,6 +71,21 @@ HttpResponse HttpResponse::text(int status, const QString &text)
     return response;
 }
 
+HttpResponse HttpResponse::tryAgainSoon(const QString &why)
+{
+    HttpResponse busy = text(503, QStringLiteral("Service Unavailable: ") + why);
+    busy.setHeader("Retry-After", "1");
+    return busy;
+}
+
+void HttpResponse::answer(const Responder &respond) const
+{
+    if (isDeferred())
+        deferred(respond);
+    else
+        respond(*this);
+}
+
 namespace {
 
 HttpResponse jsonResponse(const QJsonDocument &document, int status)

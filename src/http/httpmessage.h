@@ -64,9 +64,14 @@ struct SMTPRECEIVERHTTP_TEST_EXPORT HttpResponse
     static HttpResponse json(const QJsonArray &array, int status = 200);
     // 404 with Mailpit's body, "404 page not found".
     static HttpResponse notFound();
+    // 503 for a limit that frees itself as other requests end ("Service Unavailable: " and why):
+    // Retry-After says the client may try again in a second.
+    static HttpResponse tryAgainSoon(const QString &why);
     // A deferred answer (see deferred): start runs when the dispatcher is ready for the answer.
     static HttpResponse later(std::function<void(Responder)> start);
     bool isDeferred() const { return bool(deferred); }
+    // Gives this answer to respond: at once, or once it comes (a deferred one).
+    void answer(const Responder &respond) const;
     // The standard reason phrase of a status ("Not Found"); "Unknown" for others.
     static QByteArray reasonPhrase(int status);
 };

@@ -83,11 +83,7 @@ HttpResponse HttpRouter::dispatch(HttpRequest &request) const
 
 void HttpRouter::dispatch(HttpRequest &request, const HttpResponse::Responder &respond) const
 {
-    HttpResponse response = route(request);
-    if (response.isDeferred())
-        response.deferred(respond);
-    else
-        respond(response);
+    route(request).answer(respond);
 }
 
 HttpResponse HttpRouter::route(HttpRequest &request) const

@@ -57,12 +57,8 @@ HttpTransport::HttpTransport(const HttpSharedSettings *settings, QObject *parent
             m_webSocketClients.append(client);
             webSocketsChanged();
             // Incoming messages are not listened to; a closed client is forgotten.
-            connect(client, &QWebSocket::disconnected, this, [this, client] {
-                m_webSocketClients.removeOne(client);
-                m_awaitingPong.remove(client);
-                webSocketsChanged();
-                client->deleteLater();
-            });
+            connect(client, &QWebSocket::disconnected, this,
+                [this, client] { forgetWebSocket(client); });
             connect(
                 client, &QWebSocket::pong, this, [this, client] { m_awaitingPong.remove(client); });
         }
@@ -162,13 +158,18 @@ void HttpTransport::sendFrame(const QByteArray &text)
     }
 }
 
-void HttpTransport::dropWebSocket(QWebSocket *client)
+void HttpTransport::forgetWebSocket(QWebSocket *client)
 {
     m_webSocketClients.removeOne(client);
     m_awaitingPong.remove(client);
     webSocketsChanged();
-    client->abort();
     client->deleteLater();
+}
+
+void HttpTransport::dropWebSocket(QWebSocket *client)
+{
+    forgetWebSocket(client);
+    client->abort();
 }
 
 void HttpTransport::closeAll()

@@ -76,6 +76,8 @@ Q_SIGNALS:
 
 private:
     void webSocketsChanged();
+    // A WebSocket client leaves the list (closed, or dropped): deleted later.
+    void forgetWebSocket(QWebSocket *client);
     void dropWebSocket(QWebSocket *client);
     void pingWebSockets();
 

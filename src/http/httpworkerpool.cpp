@@ -79,10 +79,7 @@ int HttpWorkerPool::pendingCount() const
 
 HttpResponse HttpWorkerPool::busy()
 {
-    HttpResponse response
-        = HttpResponse::text(503, QStringLiteral("Service Unavailable: too many requests"));
-    response.setHeader("Retry-After", "1");
-    return response;
+    return HttpResponse::tryAgainSoon(QStringLiteral("too many requests"));
 }
 
 HttpResponse HttpWorkerPool::runHere(const Job &job)
@@ -143,12 +140,8 @@ void HttpWorkerPool::finish(quint64 id, const HttpResponse &response, const Afte
     const HttpResponse::Responder respond = m_pending.take(id);
     if (afterwards)
         afterwards();
-    if (!respond)
-        return;
-    if (response.isDeferred())
-        response.deferred(respond);
-    else
-        respond(response);
+    if (respond)
+        response.answer(respond);
 }
 
 void HttpWorkerPool::cancelAndWait()

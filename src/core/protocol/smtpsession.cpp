@@ -593,24 +593,21 @@ void SmtpSession::finishBody(QByteArray data, qint64 size, bool overflowed)
 
 void SmtpSession::messageStored(const QByteArray &queueId)
 {
-    if (m_state != State::WaitMessage)
-        return;
-    resetTransaction();
-    m_state = State::Command;
-    reply(SmtpReply::queued(queueId));
-    if (m_shutdownAfterAnswer)
-        close(SmtpReply::shuttingDown());
-    else
-        process();
+    answerMessage(SmtpReply::queued(queueId));
 }
 
 void SmtpSession::messageFailed(const SmtpReply &failure)
+{
+    answerMessage(failure);
+}
+
+void SmtpSession::answerMessage(const SmtpReply &answer)
 {
     if (m_state != State::WaitMessage)
         return;
     resetTransaction();
     m_state = State::Command;
-    reply(failure);
+    reply(answer);
     if (m_shutdownAfterAnswer)
         close(SmtpReply::shuttingDown());
     else

@@ -169,6 +169,9 @@ private:
     bool credentialsValid(const QString &user, const QString &password) const;
     void finishAuth(const QString &user, bool valid);
     void finishBody(QByteArray data, qint64 size, bool overflowed);
+    // The answer to the Message event: the client's reply, then the next command (or, after a
+    // shutdown() that came meanwhile, the 421).
+    void answerMessage(const SmtpReply &answer);
     // Asks config.injectFailure; true when a failure was answered (or is waiting for its delay).
     bool failureInjected(SmtpFailureStage stage, const QString &address);
     void answerFailure(const SmtpInjectedFailure &failure);
