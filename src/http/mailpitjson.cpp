@@ -6,6 +6,7 @@
 #include "mailpitparts.h"
 #include "mailpitunsubscribe.h"
 
+#include <smtpaddresslist.h>
 #include <smtphtmltotext.h>
 #include <smtpmessagestore.h>
 #include <smtpstoredmessage.h>
@@ -26,10 +27,10 @@ QJsonObject addressJson(const QString &name, const QString &address)
     return QJsonObject { { QStringLiteral("Name"), name }, { QStringLiteral("Address"), address } };
 }
 
-QJsonArray addressArray(const QList<MailpitAddress> &list)
+QJsonArray addressArray(const QList<SmtpNamedAddress> &list)
 {
     QJsonArray array;
-    for (const MailpitAddress &a : list)
+    for (const SmtpNamedAddress &a : list)
         array.append(addressJson(a.name, a.address));
     return array;
 }
@@ -59,25 +60,25 @@ Addresses addressesOf(const SmtpStoredMessage &message)
     Addresses result;
     // From, To, Cc and Reply-To as the store decoded them (names from RFC 2047 words, in any
     // charset); their display form quotes names that hold specials, so it splits again exactly.
-    const QList<MailpitAddress> from = MailpitMime::addresses(s.from);
+    const QList<SmtpNamedAddress> from = SmtpAddressList::parse(s.from);
     if (!from.isEmpty())
         result.from = addressJson(from.constFirst().name, from.constFirst().address);
     else // a From header with no address in it: the text as its name
         result.from = addressJson(s.from.trimmed(), QString());
-    const QList<MailpitAddress> to = MailpitMime::addresses(s.to);
-    const QList<MailpitAddress> cc = MailpitMime::addresses(message.cc());
-    QList<MailpitAddress> bcc;
+    const QList<SmtpNamedAddress> to = SmtpAddressList::parse(s.to);
+    const QList<SmtpNamedAddress> cc = SmtpAddressList::parse(message.cc());
+    QList<SmtpNamedAddress> bcc;
     for (const SmtpHeaderField &field : message.headers()) {
         if (field.name().compare(QLatin1String("Bcc"), Qt::CaseInsensitive) == 0) {
-            bcc = MailpitMime::addresses(
+            bcc = SmtpAddressList::parse(
                 field.rawValue().isEmpty() ? field.value() : field.rawValue());
             break;
         }
     }
     QSet<QString> named;
-    const QList<MailpitAddress> *headerLists[] = { &to, &cc, &bcc };
-    for (const QList<MailpitAddress> *list : headerLists) {
-        for (const MailpitAddress &a : *list)
+    const QList<SmtpNamedAddress> *headerLists[] = { &to, &cc, &bcc };
+    for (const QList<SmtpNamedAddress> *list : headerLists) {
+        for (const SmtpNamedAddress &a : *list)
             named.insert(a.address.toLower());
     }
     for (const QString &rcpt : s.rcptTos) {
@@ -90,7 +91,7 @@ Addresses addressesOf(const SmtpStoredMessage &message)
     result.to = addressArray(to);
     result.cc = addressArray(cc);
     result.bcc = addressArray(bcc);
-    result.replyTo = addressArray(MailpitMime::addresses(message.replyTo()));
+    result.replyTo = addressArray(SmtpAddressList::parse(message.replyTo()));
     return result;
 }
 

@@ -127,6 +127,7 @@ private Q_SLOTS:
     void removeByQuery();
     void spec_data();
     void spec();
+    void bccTellsAddressesApart();
 
 private:
     QStringList names(const QString &query, const SmtpSearchOptions &options = {}) const;
@@ -542,6 +543,40 @@ void TestMailpitSearch::spec()
     bySubject.key = SmtpSortKey::Subject;
     QCOMPARE(specStore.summaries(query, bySubject, &error).size(), expected.size());
     QCOMPARE(error, QString());
+}
+
+// bcc:'s envelope-only recipients are those no To or Cc header names, by address as the API's
+// Bcc lists them: before, a recipient whose address was a substring of the headers' text (ann@
+// in joann@, or inside a quoted name) counted as named, and bcc: did not find it.
+void TestMailpitSearch::bccTellsAddressesApart()
+{
+    const QList<Mail> list {
+        { "joann", "desk@shop.example", { "ann@shop.example", "joann@shop.example" },
+            lines("From: desk@shop.example\nTo: Jo <joann@shop.example>\nSubject: One\n\nx\n") },
+        { "quoted", "desk@shop.example", { "ann@shop.example" },
+            lines("From: desk@shop.example\nTo: \"ann@shop.example\" <desk@shop.example>\n"
+                  "Subject: Two\n\nx\n") },
+        { "named", "desk@shop.example", { "ann@shop.example" },
+            lines("From: desk@shop.example\nTo: desk@shop.example\nCc: ANN@shop.example\n"
+                  "Subject: Three\n\nx\n") },
+    };
+    SmtpMessageStore bccStore;
+    QVERIFY2(bccStore.open(dir.filePath("bcc.sqlite")), qPrintable(bccStore.errorString()));
+    QHash<qint64, QString> bccNameOf;
+    QVERIFY(deliver(bccStore, list, &bccNameOf));
+    const auto found = [&](const QString &query) {
+        QString error;
+        QStringList names;
+        for (const SmtpMessageSummary &summary :
+            bccStore.summariesAt(query, 0, 100, mailpit(), &error))
+            names.append(bccNameOf.value(summary.id));
+        return error.isEmpty() ? names : QStringList { error };
+    };
+    QCOMPARE(found("bcc:ann@shop"), QStringList({ "quoted", "joann" }));
+    QCOMPARE(found("-bcc:ann@shop"), QStringList({ "named" }));
+    QCOMPARE(found("addressed:ann@shop"), QStringList({ "named", "quoted", "joann" }));
+    QCOMPARE(found("bcc:joann"), QStringList());
+    bccStore.close();
 }
 
 QTEST_GUILESS_MAIN(TestMailpitSearch)

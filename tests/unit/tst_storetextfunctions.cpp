@@ -47,6 +47,8 @@ private Q_SLOTS:
     void containsAgreesWithTheJoinedText();
     void oneTextContains_data();
     void oneTextContains();
+    void namesAddress_data();
+    void namesAddress();
     void packedBodyIsCompressed();
     void damagedBodyIsNoText();
     void nullNeedleIsNull();
@@ -444,6 +446,52 @@ void TestStoreTextFunctions::oneTextContains()
     QCOMPARE(q.value(0).toInt(), contains.toInt());
     QCOMPARE(q.value(1).isNull(), uncleaned.isNull());
     QCOMPARE(q.value(1).toInt(), uncleaned.toInt());
+}
+
+void TestStoreTextFunctions::namesAddress_data()
+{
+    QTest::addColumn<QVariant>("address");
+    QTest::addColumn<QVariant>("to");
+    QTest::addColumn<QVariant>("cc");
+    QTest::addColumn<int>("named");
+
+    const QVariant null;
+    const QVariant ann("ann@shop.example");
+    QTest::newRow("the address") << ann << QVariant("Ann <ann@shop.example>") << null << 1;
+    QTest::newRow("bare") << ann << QVariant("ann@shop.example") << null << 1;
+    QTest::newRow("another case") << ann << QVariant("ANN@Shop.Example") << null << 1;
+    QTest::newRow("in the second list")
+        << ann << QVariant("bob@x.example") << QVariant("Ann <ann@shop.example>") << 1;
+    QTest::newRow("one of several")
+        << ann << QVariant("bob@x.example, \"Doe, Ann\" <ann@shop.example>") << null << 1;
+    QTest::newRow("a group's member")
+        << ann << QVariant("shop: bob@x.example, ann@shop.example;") << null << 1;
+    QTest::newRow("angle brackets around the address")
+        << QVariant("<ann@shop.example>") << QVariant("ann@shop.example") << null << 1;
+    // A substring is not enough: the address itself must be one of the list's.
+    QTest::newRow("inside a longer address")
+        << ann << QVariant("Jo <joann@shop.example>") << null << 0;
+    QTest::newRow("the start of a longer address")
+        << ann << QVariant("ann@shop.example.org") << null << 0;
+    QTest::newRow("inside a quoted name")
+        << ann << QVariant("\"ann@shop.example\" <desk@shop.example>") << null << 0;
+    QTest::newRow("no list") << ann << null << null << 0;
+    QTest::newRow("no address") << null << QVariant("ann@shop.example") << null << 0;
+}
+
+void TestStoreTextFunctions::namesAddress()
+{
+    QFETCH(QVariant, address);
+    QFETCH(QVariant, to);
+    QFETCH(QVariant, cc);
+    QFETCH(int, named);
+    QSqlQuery q(db);
+    QVERIFY(q.prepare(QStringLiteral("SELECT smtp_names_address(?, ?, ?)")));
+    q.addBindValue(address);
+    q.addBindValue(to);
+    q.addBindValue(cc);
+    QVERIFY2(q.exec() && q.next(), qPrintable(q.lastError().text()));
+    QCOMPARE(q.value(0).toInt(), named);
 }
 
 void TestStoreTextFunctions::packedBodyIsCompressed()

@@ -368,11 +368,12 @@ QString contains(QLatin1String column)
 }
 
 // Mailpit's Bcc (http-api.md §3.1) contains ?: the Bcc header, or one of the envelope recipients
-// that no To or Cc header names. Binds the value twice.
+// that no To or Cc header names (as the API's Bcc tells them: by address, not by a substring of
+// the header, where "ann@x.test" is in "joann@x.test"). Binds the value twice.
 const QLatin1String bccContains(
     "(smtp_contains(m.bcc_header, ?) OR EXISTS (SELECT 1 FROM json_each(m.rcpt_tos) r WHERE "
-    "smtp_contains(r.value, ?) AND instr(lower(m.to_header || ' ' || m.cc_header), "
-    "lower(r.value)) = 0))");
+    "smtp_contains(r.value, ?) AND NOT smtp_names_address(r.value, m.to_header, "
+    "m.cc_header)))");
 
 // The header filter's check on its own columns, and how many times it binds the value.
 std::pair<QString, int> headerCheck(Key key)

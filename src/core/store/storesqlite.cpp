@@ -1,5 +1,6 @@
 #include "store/storesqlite.h"
 
+#include "smtpaddresslist.h"
 #include "smtplog.h"
 #include "store/storecompression.h"
 #include "store/storetextfold.h"
@@ -363,6 +364,27 @@ void containsUncleaned(sqlite3_context *context, int, sqlite3_value **arguments)
     }
 }
 
+// A value's text as Unicode (NULL as '').
+QString valueText(sqlite3_value *value)
+{
+    const char *text = reinterpret_cast<const char *>(sqlite3_value_text(value));
+    return text ? QString::fromUtf8(text, sqlite3_value_bytes(value)) : QString();
+}
+
+// smtp_names_address(address, list, ...) (see storesqlite.h).
+void namesAddress(sqlite3_context *context, int count, sqlite3_value **arguments)
+{
+    try {
+        const QString address = valueText(arguments[0]);
+        bool named = false;
+        for (int i = 1; i < count && !named; ++i)
+            named = SmtpAddressList::contains(valueText(arguments[i]), address);
+        sqlite3_result_int(context, named ? 1 : 0);
+    } catch (const std::bad_alloc &) {
+        sqlite3_result_error_nomem(context);
+    }
+}
+
 // The lists smtp_listed() reads: what each name's key is looked up in, the ids in ascending order
 // (a full-text table gives its rowids so; message_mailboxes' primary key is (mailbox, message)).
 // Only these names: the statement text is never made from an argument.
@@ -622,6 +644,7 @@ bool installFunctions(const QSqlDatabase &db, QString *errorString,
         { "smtp_contains_uncleaned", 2, directFlags, containsUncleaned },
         { "smtp_contains", textColumns + 1, directFlags, contains },
         { "smtp_contains", textColumns + 2, directFlags, contains },
+        { "smtp_names_address", -1, directFlags, namesAddress },
         // Reads the database, so not deterministic: its list is read once per statement.
         { "smtp_listed", 3, SQLITE_UTF8 | SQLITE_DIRECTONLY, listed },
     };
