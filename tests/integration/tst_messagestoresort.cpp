@@ -694,7 +694,7 @@ void TestMessageStoreSort::migratesVersion2Files()
     store.close();
     inspect({}, &version, &indexes);
     QCOMPARE(version, qint64(SmtpMessageStore::schemaVersion));
-    QCOMPARE(version, qint64(15));
+    QCOMPARE(version, qint64(16));
     QCOMPARE(indexes, 4);
 }
 

@@ -289,6 +289,34 @@ qint64 storeIndexedAndClose(
     return id > 0 && waitForIndex(store) ? id : 0;
 }
 
+// Gives message id's search text what an older version wrote (assignments: "c4 = ''", say), and
+// tells the substring index so, as the indexer does: it forgets the old values and is given the
+// new ones, both read through the view (which needs the store's functions); then runs after.
+bool rewriteSearchText(
+    const QString &path, qint64 id, const QString &assignments, const QStringList &after = {})
+{
+    const QString columns = QStringLiteral("id, c0, c1, c2, c3, c4 FROM messages_fts_content "
+                                           "WHERE id = %1")
+                                .arg(id);
+    QStringList statements {
+        QStringLiteral("INSERT INTO messages_trigram (messages_trigram, rowid, c0, c1, c2, c3, "
+                       "c4) SELECT 'delete', ")
+            + columns,
+        QStringLiteral("UPDATE message_text SET %1 WHERE id = %2").arg(assignments).arg(id),
+        QStringLiteral("INSERT INTO messages_trigram (rowid, c0, c1, c2, c3, c4) SELECT ")
+            + columns,
+    };
+    statements += after;
+    bool ok = false;
+    SqlTest::onFile(path, [&](QSqlDatabase &db) {
+        QString error;
+        ok = StoreSqlite::installFunctions(db, &error);
+        for (const QString &statement : std::as_const(statements))
+            ok = ok && SqlTest::exec(db, statement);
+    });
+    return ok;
+}
+
 QList<qint64> idsFound(SmtpMessageStore &store, const QString &query)
 {
     QList<qint64> ids;
@@ -343,6 +371,7 @@ private Q_SLOTS:
     void refreshOfSearchTextSkipsWhatItCannotRead();
     void htmlTextIsKeptOnlyWhenTheTextBodyLacksIt();
     void upgradeFromVersion14AddsTheBccHeader();
+    void upgradeFromVersion15ReadsOlderMailsBccHeader();
     void damagedFrameIsNotServed();
     void damagedTextFrameReadsAsNoText();
     void dictionaryTrainedOnTheStoresOwnMail();
@@ -825,28 +854,8 @@ void TestStoreCompression::refreshOfSearchTextSkipsWhatItCannotRead()
         QVERIFY(plainId > 0);
         QVERIFY(waitForIndex(store));
     }
-    // As an older version left it: the HTML's text not in c4, and the indexes told so (through
-    // the view, which needs the store's functions).
-    const QString columns = QStringLiteral("id, c0, c1, c2, c3, c4 FROM messages_fts_content "
-                                           "WHERE id = %1")
-                                .arg(html);
-    QStringList statements;
-    statements.append(
-        QStringLiteral("INSERT INTO messages_trigram (messages_trigram, rowid, c0, c1, "
-                       "c2, c3, c4) SELECT 'delete', ")
-        + columns);
-    statements.append(QStringLiteral("UPDATE message_text SET c4 = '' WHERE id = %1").arg(html));
-    statements.append(
-        QStringLiteral("INSERT INTO messages_trigram (rowid, c0, c1, c2, c3, c4) SELECT ")
-        + columns);
-    bool madeOld = false;
-    SqlTest::onFile(path, [&](QSqlDatabase &db) {
-        QString error;
-        madeOld = StoreSqlite::installFunctions(db, &error);
-        for (const QString &statement : std::as_const(statements))
-            madeOld = madeOld && SqlTest::exec(db, statement);
-    });
-    QVERIFY(madeOld);
+    // As an older version left it: the HTML's text not in c4, and the index told so.
+    QVERIFY(rewriteSearchText(path, html, QStringLiteral("c4 = ''")));
     {
         SmtpMessageStore store;
         QVERIFY(store.open(path));
@@ -903,8 +912,8 @@ void TestStoreCompression::htmlTextIsKeptOnlyWhenTheTextBodyLacksIt()
 void TestStoreCompression::upgradeFromVersion14AddsTheBccHeader()
 {
     // Schema 15 keeps a Bcc header, which bcc: checks. A store of version 14 (this build's,
-    // without the column) gets the column empty: its mail is found by the envelope alone, as the
-    // version before found it; new mail by its header too.
+    // without the column) gets the column, and its mail is read again for it in the background
+    // (schema 16); new mail is found by its header at once.
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("v14.sqlite"));
     const QString columnCount = QStringLiteral(
@@ -948,12 +957,67 @@ void TestStoreCompression::upgradeFromVersion14AddsTheBccHeader()
     const qint64 after = deliverOne(store, withBcc("after", { "a@x.test" }));
     QCOMPARE(after, 2);
     QVERIFY(waitForIndex(store));
-    // The header's name and an address that was no recipient: only in the new mail's column.
-    QCOMPARE(idsFound(store, QStringLiteral("bcc:\"ghost writer\"")), QList<qint64> { 2 });
-    QCOMPARE(idsFound(store, QStringLiteral("addressed:ghost@y")), QList<qint64> { 2 });
+    // The header's name and an address that was no recipient, in the old mail's column too
+    // once the list of mail to read again is done.
+    QTRY_COMPARE(scalarOn(path, QStringLiteral("SELECT count(*) FROM search_text_stale")), 0);
+    QCOMPARE(idsFound(store, QStringLiteral("bcc:\"ghost writer\"")), (QList<qint64> { 2, 1 }));
+    QCOMPARE(idsFound(store, QStringLiteral("addressed:ghost@y")), (QList<qint64> { 2, 1 }));
     // An envelope-only recipient, as before; the old mail's search text kept its recipients.
     QCOMPARE(idsFound(store, QStringLiteral("bcc:kept@")), (QList<qint64> { 2, 1 }));
     QCOMPARE(idsFound(store, QStringLiteral("kept@y.test")), (QList<qint64> { 2, 1 }));
+    QCOMPARE(indexErrors(path), QString());
+}
+
+void TestStoreCompression::upgradeFromVersion15ReadsOlderMailsBccHeader()
+{
+    // Mail that a version before 15 indexed has no Bcc header in its row, nor in its search
+    // text: version 15 added the column empty. Schema 16 reads such mail again, once, in the
+    // background, and the message with a Bcc header gets both; the others are left as they are.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("v15.sqlite"));
+    SmtpMessage withBcc = htmlMessage("bcc");
+    withBcc.setRcptTos({ QStringLiteral("a@x.test") });
+    withBcc.setData("From: s@x.test\r\nTo: a@x.test\r\nBcc: Ghost Writer <ghost@y.test>\r\n"
+                    "Subject: minutes\r\n\r\nBody.\r\n");
+    SmtpMessage plain = htmlMessage("plain");
+    plain.setRcptTos({ QStringLiteral("b@x.test") });
+    plain.setData("From: s@x.test\r\nTo: b@x.test\r\nSubject: agenda\r\n\r\nBody.\r\n");
+    qint64 bccId = 0;
+    qint64 plainId = 0;
+    {
+        SmtpMessageStore store;
+        QVERIFY(store.open(path));
+        bccId = deliverOne(store, withBcc);
+        plainId = deliverOne(store, plain);
+        QVERIFY(bccId > 0 && plainId > 0);
+        QVERIFY(waitForIndex(store));
+    }
+    // As a version before 15 indexed it: the recipients' text without the header (To, Cc, then
+    // the envelope), the index told so, the column empty; and as version 15 leaves the file.
+    QVERIFY(rewriteSearchText(path, bccId, QStringLiteral("c2 = 'a@x.test  a@x.test'"),
+        { QStringLiteral("UPDATE messages SET bcc_header = ''"),
+            QStringLiteral("PRAGMA user_version = 15") }));
+    QCOMPARE(headerIndexIds(path, "messages_trigram", QStringLiteral("ghost")), QList<qint64> {});
+    const QString c2 = QStringLiteral("SELECT c2 FROM message_text WHERE id = %1");
+    const QVariant plainText = SqlTest::valueOn(path, c2.arg(plainId));
+
+    SmtpMessageStore store;
+    QVERIFY2(store.open(path), qPrintable(store.errorString()));
+    QCOMPARE(
+        scalarOn(path, QStringLiteral("PRAGMA user_version")), SmtpMessageStore::schemaVersion);
+    QTRY_COMPARE(scalarOn(path, QStringLiteral("SELECT count(*) FROM search_text_stale")), 0);
+    QCOMPARE(SqlTest::valueOn(
+                 path, QStringLiteral("SELECT bcc_header FROM messages WHERE id = %1").arg(bccId))
+                 .toString(),
+        QStringLiteral("Ghost Writer <ghost@y.test>"));
+    QCOMPARE(
+        headerIndexIds(path, "messages_trigram", QStringLiteral("ghost")), QList<qint64> { bccId });
+    QCOMPARE(idsFound(store, QStringLiteral("bcc:\"ghost writer\"")), QList<qint64> { bccId });
+    QCOMPARE(idsFound(store, QStringLiteral("addressed:ghost@y")), QList<qint64> { bccId });
+    QCOMPARE(idsFound(store, QStringLiteral("\"ghost writer\"")), QList<qint64> { bccId });
+    // The message without a Bcc header (nor HTML) is as it was.
+    QCOMPARE(SqlTest::valueOn(path, c2.arg(plainId)), plainText);
+    QCOMPARE(idsFound(store, QStringLiteral("to:b@x")), QList<qint64> { plainId });
     QCOMPARE(indexErrors(path), QString());
 }
 

@@ -109,9 +109,9 @@ struct IndexedMessage
     // rest of the search text, in UTF-8 and as message_text keeps it (its c4).
     QByteArray otherUtf8;
     StoreCompression::Stored otherText;
-    // Only c4 is made again, for a message an older version indexed (search_text_stale); a
-    // null otherUtf8 then means the message is gone or unreadable, or its c4 stays the same:
-    // only its mark is dropped.
+    // Only c2, c4 and the Bcc header are made again, for a message an older version indexed
+    // (search_text_stale); a null otherUtf8 then means the message is gone or unreadable, or
+    // they stay the same: only its mark is dropped.
     bool refresh = false;
 };
 

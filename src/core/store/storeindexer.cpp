@@ -7,6 +7,7 @@
 // wait for the writer. It starts with the store (so what a previous run committed but did not index
 // is indexed after a restart, even after a kill -9), follows every commit of new mail, and says
 // when it has caught up (SmtpMessageStore::indexedUpTo(), indexCaughtUp()).
+#include "mime/mimeheaders.h"
 #include "smtphtmltotext.h"
 #include "smtplog.h"
 #include "store/smtpmessagestore_p.h"
@@ -102,6 +103,17 @@ QByteArray otherSearchText(const MimeParsedMessage &p)
     return other.isNull() ? QByteArray("") : other.toUtf8();
 }
 
+// The recipients' search column (message_text's c2): To, Cc, the envelope's recipients and a Bcc
+// header (what to:, cc:, bcc: and addressed: look for).
+QString recipientsSearchText(const MimeParsedMessage &p, const QStringList &rcptTos)
+{
+    QString text
+        = p.to + QLatin1Char(' ') + p.cc + QLatin1Char(' ') + rcptTos.join(QLatin1Char(' '));
+    if (!p.bcc.isEmpty())
+        text += QLatin1Char(' ') + p.bcc;
+    return text;
+}
+
 } // namespace
 
 std::optional<qint64> StoreInternal::readIndexedUpTo(QSqlDatabase &db)
@@ -184,13 +196,14 @@ struct IndexStatements
             && toTrigram.prepare(
                 db, "INSERT INTO messages_to_trigram (rowid, c0) VALUES (?, ?)", &error)
             // A message of search_text_stale: the two external-content indexes forget the values
-            // they were given (read through the view, as the delete trigger does), c4 is made
-            // again, and they are given the new values (through the view too).
+            // they were given (read through the view, as the delete trigger does), c2 and c4 are
+            // made again, and they are given the new values (through the view too).
             && forgetTrigram.prepare(db,
                 "INSERT INTO messages_trigram (messages_trigram, rowid, c0, c1, c2, c3, c4) "
                 "SELECT 'delete', id, c0, c1, c2, c3, c4 FROM messages_fts_content WHERE id = ?",
                 &error)
-            && otherText.prepare(db, "UPDATE message_text SET c4 = ? WHERE id = ?", &error)
+            && otherText.prepare(db, "UPDATE message_text SET c2 = ?, c4 = ? WHERE id = ?", &error)
+            && bccHeader.prepare(db, "UPDATE messages SET bcc_header = ? WHERE id = ?", &error)
             && retellTrigram.prepare(db,
                 "INSERT INTO messages_trigram (rowid, c0, c1, c2, c3, c4) "
                 "SELECT id, c0, c1, c2, c3, c4 FROM messages_fts_content WHERE id = ?",
@@ -199,7 +212,7 @@ struct IndexStatements
     }
 
     StoreStatement update, indexed, html, text, trigram, fromTrigram, toTrigram;
-    StoreStatement forgetTrigram, otherText, retellTrigram, refreshed;
+    StoreStatement forgetTrigram, otherText, bccHeader, retellTrigram, refreshed;
     bool ok = false;
     QString error;
     // The database size cap the connection has taken (0: none, as on a new connection).
@@ -393,12 +406,7 @@ bool SmtpMessageStorePrivate::indexPending(
             m.sender = m.parsed.from + QLatin1Char(' ') + mailFrom;
             if (!m.parsed.replyTo.isEmpty())
                 m.sender += QLatin1Char(' ') + m.parsed.replyTo;
-            // The recipients column: To, Cc, a Bcc header and the envelope's (what to:, cc:,
-            // bcc: and addressed: look for).
-            m.recipients = m.parsed.to + QLatin1Char(' ') + m.parsed.cc + QLatin1Char(' ')
-                + rcptTos.join(QLatin1Char(' '));
-            if (!m.parsed.bcc.isEmpty())
-                m.recipients += QLatin1Char(' ') + m.parsed.bcc;
+            m.recipients = recipientsSearchText(m.parsed, rcptTos);
             batch.push_back(std::move(m));
             giveWayWhileFresh(batch.back(), &indexerGaveWayAt);
         }
@@ -497,22 +505,27 @@ bool writeIndexedMessage(IndexStatements &st, const IndexedMessage &m, QString *
     return st.indexed.exec(error);
 }
 
-// A message of search_text_stale (IndexedMessage::refresh): c4 made again, the two
-// external-content indexes told to forget the old values and given the new ones, and the mark
-// dropped. A message that is gone, or not indexed yet (its indexing writes the new text), has no
-// text row: then nothing else changes.
+// A message of search_text_stale (IndexedMessage::refresh): c2 and c4 made again, the two
+// external-content indexes told to forget the old values and given the new ones, the Bcc header
+// kept, and the mark dropped. A message that is gone, or not indexed yet (its indexing writes the
+// new text), has no text row: then nothing else changes.
 bool writeRefreshedText(IndexStatements &st, const IndexedMessage &m, QString *error)
 {
     if (!m.otherUtf8.isNull()) {
         st.forgetTrigram.bind(0, m.id);
         if (!st.forgetTrigram.exec(error))
             return false;
+        st.otherText.bind(0, m.recipients);
         if (m.otherText.encoding == StoreCompression::Verbatim)
-            st.otherText.bindText(0, m.otherUtf8);
+            st.otherText.bindText(1, m.otherUtf8);
         else
-            st.otherText.bind(0, m.otherText.bytes);
-        st.otherText.bind(1, m.id);
+            st.otherText.bind(1, m.otherText.bytes);
+        st.otherText.bind(2, m.id);
         if (!st.otherText.exec(error))
+            return false;
+        st.bccHeader.bind(0, m.parsed.bcc.isNull() ? QStringLiteral("") : m.parsed.bcc);
+        st.bccHeader.bind(1, m.id);
+        if (!st.bccHeader.exec(error))
             return false;
         st.retellTrigram.bind(0, m.id);
         if (!st.retellTrigram.exec(error))
@@ -619,11 +632,13 @@ void SmtpMessageStorePrivate::trainDictionaryIfDue(QSqlDatabase &db)
 }
 
 // The messages of search_text_stale, a batch (oldest first): parsed again from their raw bytes
-// for the rest of their search text (c4, see otherSearchText()) and written as the indexer writes
-// new mail (writeIndex(): transactions that make way for the writer). A message that is gone,
-// not indexed yet, whose raw bytes cannot be read (it keeps its old text) or whose c4 comes out
-// the same is only dropped from the list. False when the list is empty, or a read or a commit
-// failed (*failed).
+// for the recipients' search text and the rest of it (c2 and c4, see recipientsSearchText() and
+// otherSearchText()) and the Bcc header, and written as the indexer writes new mail
+// (writeIndex(): transactions that make way for the writer). Only a message with HTML or a Bcc
+// header is parsed: what else goes into c2 and c4 was there before. A message that is gone, not
+// indexed yet, whose raw bytes cannot be read (it keeps its old text) or whose text and Bcc
+// header come out the same is only dropped from the list. False when the list is empty, or a
+// read or a commit failed (*failed).
 bool SmtpMessageStorePrivate::refreshSearchText(
     QSqlDatabase &db, IndexStatements &statements, bool *failed)
 {
@@ -633,7 +648,9 @@ bool SmtpMessageStorePrivate::refreshSearchText(
         QSqlQuery query(reader);
         query.setForwardOnly(true);
         query.prepare(QStringLiteral("SELECT s.id, m.unindexed, m.smtputf8, r.data, r.encoding, "
-                                     "smtp_text(t.c4) FROM search_text_stale s "
+                                     "smtp_text(t.c4), m.rcpt_tos, t.c2, m.bcc_header, "
+                                     "EXISTS (SELECT 1 FROM message_html h WHERE h.id = s.id) "
+                                     "FROM search_text_stale s "
                                      "LEFT JOIN messages m ON m.id = s.id "
                                      "LEFT JOIN message_raw r ON r.id = s.id "
                                      "LEFT JOIN message_text t ON t.id = s.id "
@@ -658,14 +675,20 @@ bool SmtpMessageStorePrivate::refreshSearchText(
                 && StoreCompression::decode(query.value(3).toByteArray(), query.value(4).toInt(),
                     &raw, dictionaries.get(), handle)) {
                 bytes += raw.size();
-                m.parsed = MimeParser::parse(raw, query.value(2).toBool());
-                m.otherUtf8 = otherSearchText(m.parsed);
-                // The same as before (most mail with HTML has a text body that says it): only
-                // the mark goes, the indexes are not written again.
-                if (m.otherUtf8 == query.value(5).toByteArray())
-                    m.otherUtf8 = QByteArray();
-                else
-                    m.otherText = StoreCompression::encode(m.otherUtf8, dictionary.get());
+                if (query.value(9).toBool() || !MimeHeaders::rawHeader(raw, "Bcc").isEmpty()) {
+                    m.parsed = MimeParser::parse(raw, query.value(2).toBool());
+                    m.otherUtf8 = otherSearchText(m.parsed);
+                    m.recipients = recipientsSearchText(
+                        m.parsed, StoreEncoding::recipientsFrom(query.value(6).toByteArray()));
+                    // The same as before (most mail with HTML has a text body that says it):
+                    // only the mark goes, the indexes are not written again.
+                    if (m.otherUtf8 == query.value(5).toByteArray()
+                        && m.recipients == query.value(7).toString()
+                        && m.parsed.bcc == query.value(8).toString())
+                        m.otherUtf8 = QByteArray();
+                    else
+                        m.otherText = StoreCompression::encode(m.otherUtf8, dictionary.get());
+                }
             }
             batch.push_back(std::move(m));
         }

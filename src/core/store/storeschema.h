@@ -31,6 +31,7 @@ constexpr int applicationId = 0x534D5452;
 // 14: the HTML body as it reads in the search text (c4, after the attachment names);
 //     - messages_words (the word index: searches match substrings of any length).
 // 15: + messages.bcc_header (bcc: and the search text read a Bcc header too).
+// 16: the mail indexed before 15 read again for its Bcc header (search_text_stale).
 constexpr int currentVersion = SmtpMessageStore::schemaVersion;
 
 // A sort key of SmtpMessageStore::summaries() as SQL over the messages table (no alias), with
