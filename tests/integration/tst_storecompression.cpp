@@ -972,32 +972,50 @@ void TestStoreCompression::upgradeFromVersion15ReadsOlderMailsBccHeader()
 {
     // Mail that a version before 15 indexed has no Bcc header in its row, nor in its search
     // text: version 15 added the column empty. Schema 16 reads such mail again, once, in the
-    // background, and the message with a Bcc header gets both; the others are left as they are.
+    // background, and each message with a Bcc header gets both; the others are left as they are.
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("v15.sqlite"));
-    SmtpMessage withBcc = htmlMessage("bcc");
-    withBcc.setRcptTos({ QStringLiteral("a@x.test") });
-    withBcc.setData("From: s@x.test\r\nTo: a@x.test\r\nBcc: Ghost Writer <ghost@y.test>\r\n"
-                    "Subject: minutes\r\n\r\nBody.\r\n");
-    SmtpMessage plain = htmlMessage("plain");
+    const auto message = [](const QByteArray &data) {
+        SmtpMessage m = htmlMessage("any");
+        m.setRcptTos({ QStringLiteral("a@x.test") });
+        m.setData(data);
+        return m;
+    };
+    const QByteArray head = "From: s@x.test\r\nTo: a@x.test\r\n";
+    // Text; HTML too (which a version before 14 did not search either); big mail, spooled as it
+    // came and kept verbatim, with an attachment past what the refresh reads of it at first.
+    const SmtpMessage text
+        = message(head + "Bcc: Ghost Writer <ghost@y.test>\r\nSubject: minutes\r\n\r\nBody.\r\n");
+    const SmtpMessage html
+        = message("Bcc: Html Reader <html@y.test>\r\n" + htmlMessage("h").data());
+    const SmtpMessage big = message(head
+        + "Bcc: Big Reader <big@y.test>\r\nSubject: big\r\nMIME-Version: 1.0\r\n"
+          "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"
+        + QByteArray(300 * 1024, 'x') + "\r\n--b\r\nContent-Type: application/pdf\r\n"
+        + "Content-Disposition: attachment; filename=zebra-report.pdf\r\n\r\n%PDF\r\n--b--\r\n");
+    SmtpMessage plain = message(head + "Subject: agenda\r\n\r\nBody.\r\n");
     plain.setRcptTos({ QStringLiteral("b@x.test") });
-    plain.setData("From: s@x.test\r\nTo: b@x.test\r\nSubject: agenda\r\n\r\nBody.\r\n");
-    qint64 bccId = 0;
-    qint64 plainId = 0;
+    QList<qint64> ids;
     {
         SmtpMessageStore store;
         QVERIFY(store.open(path));
-        bccId = deliverOne(store, withBcc);
-        plainId = deliverOne(store, plain);
-        QVERIFY(bccId > 0 && plainId > 0);
+        ids = { deliverOne(store, text), deliverOne(store, html),
+            deliverSpooled(store, big.data()).id, deliverOne(store, plain) };
+        QVERIFY(!ids.contains(0));
         QVERIFY(waitForIndex(store));
     }
-    // As a version before 15 indexed it: the recipients' text without the header (To, Cc, then
-    // the envelope), the index told so, the column empty; and as version 15 leaves the file.
-    QVERIFY(rewriteSearchText(path, bccId, QStringLiteral("c2 = 'a@x.test  a@x.test'"),
+    const qint64 textId = ids.at(0), htmlId = ids.at(1), bigId = ids.at(2), plainId = ids.at(3);
+    QCOMPARE(rowOf(path, bigId).rawEncoding, 0); // kept as it came
+    // As a version before 15 indexed them: the recipients' text without the header (To, Cc, then
+    // the envelope), the index told so, the column empty (and before 14, no HTML's text); and as
+    // version 15 leaves the file.
+    const QString oldRecipients = QStringLiteral("c2 = 'a@x.test  a@x.test'");
+    QVERIFY(rewriteSearchText(path, textId, oldRecipients));
+    QVERIFY(rewriteSearchText(path, htmlId, oldRecipients + QStringLiteral(", c4 = ''")));
+    QVERIFY(rewriteSearchText(path, bigId, oldRecipients,
         { QStringLiteral("UPDATE messages SET bcc_header = ''"),
             QStringLiteral("PRAGMA user_version = 15") }));
-    QCOMPARE(headerIndexIds(path, "messages_trigram", QStringLiteral("ghost")), QList<qint64> {});
+    QCOMPARE(headerIndexIds(path, "messages_trigram", QStringLiteral("reader")), QList<qint64> {});
     const QString c2 = QStringLiteral("SELECT c2 FROM message_text WHERE id = %1");
     const QVariant plainText = SqlTest::valueOn(path, c2.arg(plainId));
 
@@ -1007,17 +1025,22 @@ void TestStoreCompression::upgradeFromVersion15ReadsOlderMailsBccHeader()
         scalarOn(path, QStringLiteral("PRAGMA user_version")), SmtpMessageStore::schemaVersion);
     QTRY_COMPARE(scalarOn(path, QStringLiteral("SELECT count(*) FROM search_text_stale")), 0);
     QCOMPARE(SqlTest::valueOn(
-                 path, QStringLiteral("SELECT bcc_header FROM messages WHERE id = %1").arg(bccId))
+                 path, QStringLiteral("SELECT bcc_header FROM messages WHERE id = %1").arg(textId))
                  .toString(),
         QStringLiteral("Ghost Writer <ghost@y.test>"));
+    QCOMPARE(headerIndexIds(path, "messages_trigram", QStringLiteral("reader")),
+        (QList<qint64> { htmlId, bigId }));
+    QCOMPARE(idsFound(store, QStringLiteral("bcc:\"ghost writer\"")), QList<qint64> { textId });
+    QCOMPARE(idsFound(store, QStringLiteral("addressed:ghost@y")), QList<qint64> { textId });
+    QCOMPARE(idsFound(store, QStringLiteral("\"ghost writer\"")), QList<qint64> { textId });
+    QCOMPARE(idsFound(store, QStringLiteral("bcc:reader")), (QList<qint64> { bigId, htmlId }));
+    // The HTML's text is back; the big message was parsed whole (its attachment's name stays).
     QCOMPARE(
-        headerIndexIds(path, "messages_trigram", QStringLiteral("ghost")), QList<qint64> { bccId });
-    QCOMPARE(idsFound(store, QStringLiteral("bcc:\"ghost writer\"")), QList<qint64> { bccId });
-    QCOMPARE(idsFound(store, QStringLiteral("addressed:ghost@y")), QList<qint64> { bccId });
-    QCOMPARE(idsFound(store, QStringLiteral("\"ghost writer\"")), QList<qint64> { bccId });
+        idsFound(store, QStringLiteral("\"seen in the html alone\"")), QList<qint64> { htmlId });
+    QCOMPARE(idsFound(store, QStringLiteral("zebra-report")), QList<qint64> { bigId });
     // The message without a Bcc header (nor HTML) is as it was.
     QCOMPARE(SqlTest::valueOn(path, c2.arg(plainId)), plainText);
-    QCOMPARE(idsFound(store, QStringLiteral("to:b@x")), QList<qint64> { plainId });
+    QCOMPARE(idsFound(store, QStringLiteral("bcc:b@x")), QList<qint64> { plainId });
     QCOMPARE(indexErrors(path), QString());
 }
 

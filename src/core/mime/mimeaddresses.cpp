@@ -42,8 +42,9 @@ QList<SmtpNamedAddress> parse(const QString &text)
     if (text.trimmed().isEmpty())
         return result;
     const QByteArray utf8 = text.toUtf8();
-    if (InternetAddressList *list
-        = internet_address_list_parse(MimeInternal::headerOptions(), utf8.constData())) {
+    const QByteArray joined = MimeInternal::joinBase64Words(utf8);
+    if (InternetAddressList *list = internet_address_list_parse(MimeInternal::headerOptions(),
+            joined.isEmpty() ? utf8.constData() : joined.constData())) {
         collect(list, &result, 0);
         g_object_unref(list);
     }
@@ -57,10 +58,12 @@ bool contains(const QString &text, const QString &address)
         bare = bare.mid(1, bare.size() - 2).trimmed();
     if (bare.isEmpty())
         return false;
+    // Lowercased, not case-folded: folding makes "ſ" an "s" and "ς" a "σ", which the API's
+    // comparison does not, and the two would disagree on such a recipient.
+    const QString wanted = bare.toLower();
     const QList<SmtpNamedAddress> mailboxes = parse(text);
-    return std::any_of(mailboxes.cbegin(), mailboxes.cend(), [&](const SmtpNamedAddress &m) {
-        return m.address.compare(bare, Qt::CaseInsensitive) == 0;
-    });
+    return std::any_of(mailboxes.cbegin(), mailboxes.cend(),
+        [&](const SmtpNamedAddress &m) { return m.address.toLower() == wanted; });
 }
 
 } // namespace SmtpAddressList

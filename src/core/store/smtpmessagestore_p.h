@@ -110,8 +110,9 @@ struct IndexedMessage
     QByteArray otherUtf8;
     StoreCompression::Stored otherText;
     // Only c2, c4 and the Bcc header are made again, for a message an older version indexed
-    // (search_text_stale); a null otherUtf8 then means the message is gone or unreadable, or
-    // they stay the same: only its mark is dropped.
+    // (search_text_stale); a null otherUtf8 then means the message is gone or unreadable, has
+    // neither HTML nor a Bcc header (it was not parsed: they cannot have changed), or they come
+    // out the same: only its mark is dropped.
     bool refresh = false;
 };
 

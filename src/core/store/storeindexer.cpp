@@ -631,6 +631,20 @@ void SmtpMessageStorePrivate::trainDictionaryIfDue(QSqlDatabase &db)
     setCurrentDictionary(dictionary);
 }
 
+namespace {
+
+// A message's raw bytes kept verbatim, whole; empty when they cannot be read.
+QByteArray wholeRawData(QSqlDatabase &reader, qint64 id)
+{
+    QSqlQuery query(reader);
+    query.prepare(QStringLiteral("SELECT data FROM message_raw WHERE id = ? AND encoding = %1")
+                      .arg(int(StoreCompression::Verbatim)));
+    query.addBindValue(id);
+    return query.exec() && query.next() ? query.value(0).toByteArray() : QByteArray();
+}
+
+} // namespace
+
 // The messages of search_text_stale, a batch (oldest first): parsed again from their raw bytes
 // for the recipients' search text and the rest of it (c2 and c4, see recipientsSearchText() and
 // otherSearchText()) and the Bcc header, and written as the indexer writes new mail
@@ -647,15 +661,23 @@ bool SmtpMessageStorePrivate::refreshSearchText(
         QSqlDatabase reader = readConnection();
         QSqlQuery query(reader);
         query.setForwardOnly(true);
-        query.prepare(QStringLiteral("SELECT s.id, m.unindexed, m.smtputf8, r.data, r.encoding, "
+        // Of a message kept verbatim (big mail, spooled as it arrived) without HTML, only as much
+        // as the writer reads headers from: it is parsed only when that has a Bcc header, and a
+        // store of big mail is not read whole for the few that have one.
+        query.prepare(QStringLiteral("SELECT s.id, m.unindexed, m.smtputf8, "
+                                     "CASE WHEN r.encoding = %3 AND h.id IS NULL "
+                                     "THEN substr(r.data, 1, %2) ELSE r.data END, r.encoding, "
                                      "smtp_text(t.c4), m.rcpt_tos, t.c2, m.bcc_header, "
-                                     "EXISTS (SELECT 1 FROM message_html h WHERE h.id = s.id) "
+                                     "h.id IS NOT NULL, length(r.data) "
                                      "FROM search_text_stale s "
                                      "LEFT JOIN messages m ON m.id = s.id "
                                      "LEFT JOIN message_raw r ON r.id = s.id "
                                      "LEFT JOIN message_text t ON t.id = s.id "
+                                     "LEFT JOIN message_html h ON h.id = s.id "
                                      "ORDER BY s.id LIMIT %1")
-                          .arg(batchMessages));
+                          .arg(batchMessages)
+                          .arg(StoreInternal::headerReadLimit)
+                          .arg(int(StoreCompression::Verbatim)));
         if (!query.exec()) {
             qCWarning(lcSmtpStore)
                 << "indexer: cannot read the search text to refresh:" << query.lastError().text();
@@ -674,8 +696,12 @@ bool SmtpMessageStorePrivate::refreshSearchText(
             if (indexed && !query.value(3).isNull()
                 && StoreCompression::decode(query.value(3).toByteArray(), query.value(4).toInt(),
                     &raw, dictionaries.get(), handle)) {
+                const bool parse
+                    = query.value(9).toBool() || !MimeHeaders::rawHeader(raw, "Bcc").isEmpty();
+                if (parse && raw.size() < query.value(10).toLongLong()) // only its start read
+                    raw = wholeRawData(reader, m.id);
                 bytes += raw.size();
-                if (query.value(9).toBool() || !MimeHeaders::rawHeader(raw, "Bcc").isEmpty()) {
+                if (parse && !raw.isEmpty()) {
                     m.parsed = MimeParser::parse(raw, query.value(2).toBool());
                     m.otherUtf8 = otherSearchText(m.parsed);
                     m.recipients = recipientsSearchText(

@@ -371,7 +371,7 @@ QString valueText(sqlite3_value *value)
     return text ? QString::fromUtf8(text, sqlite3_value_bytes(value)) : QString();
 }
 
-// smtp_names_address(address, list, ...) (see storesqlite.h).
+// smtp_names_address(address, list [, list]) (see storesqlite.h).
 void namesAddress(sqlite3_context *context, int count, sqlite3_value **arguments)
 {
     try {
@@ -644,7 +644,8 @@ bool installFunctions(const QSqlDatabase &db, QString *errorString,
         { "smtp_contains_uncleaned", 2, directFlags, containsUncleaned },
         { "smtp_contains", textColumns + 1, directFlags, contains },
         { "smtp_contains", textColumns + 2, directFlags, contains },
-        { "smtp_names_address", -1, directFlags, namesAddress },
+        { "smtp_names_address", 2, directFlags, namesAddress },
+        { "smtp_names_address", 3, directFlags, namesAddress },
         // Reads the database, so not deterministic: its list is read once per statement.
         { "smtp_listed", 3, SQLITE_UTF8 | SQLITE_DIRECTONLY, listed },
     };

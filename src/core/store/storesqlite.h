@@ -56,10 +56,10 @@ SMTPRECEIVER_TEST_EXPORT sqlite3 *handle(const QSqlDatabase &db);
 //                    1 when text (NULL as '') case-folded contains needle case-folded, neither
 //                    cleaned (a subject: value is only lowercased), else 0 (NULL for a NULL
 //                    needle). SQLITE_DIRECTONLY.
-//   smtp_names_address(address, list, ...)
+//   smtp_names_address(address, list [, list])
 //                    1 when one of the address lists (header values, NULL as '') has a mailbox
-//                    whose address is address, compared without case (SmtpAddressList::
-//                    contains(): a substring is not enough), else 0. SQLITE_DIRECTONLY.
+//                    whose address is address, both lowercased (SmtpAddressList::contains(): a
+//                    substring is not enough), else 0. SQLITE_DIRECTONLY.
 //   smtp_listed(list, key, id)
 //                    1 when id is among the ids of list for key, else 0: list is one of the
 //                    full-text tables messages_trigram, messages_from_trigram and
