@@ -1,5 +1,5 @@
-// Dates through GMime. GMime first: glib's headers use the identifier
-// "signals", which Qt's would redefine.
+// Dates through GMime. GMime first: glib's headers use the identifier "signals", which Qt's
+// would redefine.
 #include <gmime/gmime.h>
 
 #include "mailpitmime.h"

@@ -698,7 +698,9 @@ bool SmtpMessageStorePrivate::refreshSearchText(
                     &raw, dictionaries.get(), handle)) {
                 const bool parse
                     = query.value(9).toBool() || !MimeHeaders::rawHeader(raw, "Bcc").isEmpty();
-                if (parse && raw.size() < query.value(10).toLongLong()) // only its start read
+                const bool onlyItsStart = query.value(4).toInt() == StoreCompression::Verbatim
+                    && raw.size() < query.value(10).toLongLong();
+                if (parse && onlyItsStart)
                     raw = wholeRawData(reader, m.id);
                 bytes += raw.size();
                 if (parse && !raw.isEmpty()) {
