@@ -4,9 +4,12 @@
 // HTML body (SmtpHtmlToText). A crash there would not lose one message: the indexer would meet
 // the same message again after every restart. Checks that none crashes, that the part tree is
 // numbered as the store keeps it, that the inbox shows before indexing what it shows after
-// (subject, From, To), and that collapsing white space twice changes nothing more.
+// (subject, From, To), and that collapsing white space twice changes nothing more. And the
+// address lists as the HTTP API and the bcc: search split them (SmtpAddressList): each address
+// a list gives is one that list has.
 #include "fuzzcheck.h"
 #include "mime/mimeparser.h"
+#include "smtpaddresslist.h"
 #include "smtphtmltotext.h"
 
 #include <cstdint>
@@ -29,6 +32,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 MimeParser::partContent(raw, int(i), &ok);
             }
         }
+    }
+    // The decoded headers (as the API reads them) and the input itself as a raw header value.
+    for (const QString &list : { parsed.to, parsed.cc, parsed.bcc, QString::fromUtf8(raw) }) {
+        for (const SmtpNamedAddress &mailbox : SmtpAddressList::parse(list))
+            check(SmtpAddressList::contains(list, mailbox.address));
     }
     const QString text = SmtpHtmlToText::text(parsed.htmlBody);
     const QString once = SmtpHtmlToText::collapsed(text);
