@@ -2320,6 +2320,10 @@
         <source>The mailbox name “%1” is not 1 to 64 characters of A-Z, a-z, 0-9, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;.</source>
         <translation>Der Postfachname „%1“ besteht nicht aus 1 bis 64 Zeichen aus A-Z, a-z, 0-9, &apos;.&apos;, &apos;_&apos; und &apos;-&apos;.</translation>
     </message>
+    <message>
+        <source>The AUTH user name “%1” is no mailbox name (1 to 64 characters of A-Z a-z 0-9 . _ -), which taking the mailbox from the AUTH user needs.</source>
+        <translation>Der AUTH-Benutzername „%1“ ist kein Postfachname (1 bis 64 Zeichen aus A-Z a-z 0-9 . _ -), den das Postfach nach AUTH-Benutzer braucht.</translation>
+    </message>
 </context>
 <context>
     <name>SourceInboxModel</name>

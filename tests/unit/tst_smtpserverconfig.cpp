@@ -238,6 +238,14 @@ void TestSmtpServerConfig::problems_data()
     QTest::newRow("credentials without users")
         << Change([](SmtpServerConfig *c) { c->setAuthMode(SmtpServer::AuthMode::Credentials); })
         << Setting::Auth << "at least one user";
+    // With the mailbox taken from the AUTH user, a user whose name is none could never send
+    // (each AUTH of theirs is answered 535): named before the server starts.
+    QTest::newRow("AUTH user that is no mailbox name") << Change([](SmtpServerConfig *c) {
+        c->setAuthMode(SmtpServer::AuthMode::Credentials);
+        c->setCredentials({ { QStringLiteral("billing"), QStringLiteral("pw") },
+            { QStringLiteral("dev@example.test"), QStringLiteral("pw") } });
+        c->setMailboxFromAuth(true);
+    }) << Setting::Auth << "dev@example.test";
     QTest::newRow("size zero") << Change([](SmtpServerConfig *c) { c->setMaxMessageSize(0); })
                                << Setting::MaxMessageSize << "0";
     QTest::newRow("idle timeout too long")
