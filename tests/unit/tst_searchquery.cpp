@@ -489,9 +489,15 @@ void TestSearchQuery::compile_data()
     const QString toCheck = "smtp_contains(m.to_header, ?)";
     const QString ccCheck = "smtp_contains(m.cc_header, ?)";
     const QString replyToCheck = "smtp_contains(m.reply_to, ?)";
-    const QString bccCheck = "(smtp_contains(m.bcc_header, ?) OR EXISTS (SELECT 1 FROM "
-                             "json_each(m.rcpt_tos) r WHERE smtp_contains(r.value, ?) AND "
-                             "NOT smtp_names_address(r.value, m.to_header, m.cc_header)))";
+    const QString recipientCheck = "EXISTS (SELECT 1 FROM json_each(m.rcpt_tos) r WHERE "
+                                   "smtp_contains(r.value, ?) AND NOT smtp_names_address(r.value, "
+                                   "m.to_header, m.cc_header))";
+    // The recipients' JSON text first, for a value JSON writes as it is.
+    const QString bccCheck = "(smtp_contains(m.bcc_header, ?) OR (smtp_contains(m.rcpt_tos, ?) "
+                             "AND "
+        + recipientCheck + "))";
+    // Without it for one JSON would write otherwise, or that smtp_contains() cleans for.
+    const QString bccOnlyCheck = "(smtp_contains(m.bcc_header, ?) OR " + recipientCheck + ")";
     const QString subjectCheck = "smtp_contains_uncleaned(m.subject, ?)";
     QTest::newRow("from: address") << "from:alice@example.com" << fromIn + " AND " + fromCheck
                                    << strings({ grams("alice@example.com"), "alice@example.com" });
@@ -515,20 +521,25 @@ void TestSearchQuery::compile_data()
         << strings({ grams("alice") + " AND " + grams("apple"), "alice", "apple" });
     QTest::newRow("cc:") << "cc:bob" << in + " AND " + ccCheck << strings({ "\"bob\"", "bob" });
     QTest::newRow("bcc:") << "bcc:bob" << in + " AND " + bccCheck
-                          << strings({ "\"bob\"", "bob", "bob" });
+                          << strings({ "\"bob\"", "bob", "bob", "bob" });
+    QTest::newRow("bcc: with a space")
+        << "bcc:\"bob smith\"" << in + " AND " + bccOnlyCheck
+        << strings({ "\"bob\" AND \"smi\" AND \"ith\"", "bob smith", "bob smith" });
+    QTest::newRow("bcc: with a backslash") << "bcc:b\\ob" << in + " AND " + bccOnlyCheck
+                                           << strings({ grams("b\\ob"), "b\\ob", "b\\ob" });
     QTest::newRow("reply-to:") << "Reply-To:bob" << in + " AND " + replyToCheck
                                << strings({ "\"bob\"", "bob" });
     QTest::newRow("addressed:") << "addressed:bob"
                                 << in + " AND (" + fromCheck + " OR " + toCheck + " OR " + ccCheck
-            + " OR " + replyToCheck + " OR " + bccCheck + ")"
-                                << strings({ "\"bob\"", "bob", "bob", "bob", "bob", "bob", "bob" });
+            + " OR " + replyToCheck + " OR " + bccCheck
+            + ")" << strings({ "\"bob\"", "bob", "bob", "bob", "bob", "bob", "bob", "bob" });
     QTest::newRow("message-id:: the column alone")
         << "message-id:abc@x"
         << "smtp_contains(m.message_id, ?)" << strings({ "abc@x" });
     QTest::newRow("-cc:") << "-cc:bob"
                           << "NOT " + ccCheck << strings({ "bob" });
     QTest::newRow("!bcc:") << "!bcc:bob"
-                           << "NOT " + bccCheck << strings({ "bob", "bob" });
+                           << "NOT " + bccCheck << strings({ "bob", "bob", "bob" });
     QTest::newRow("subject: phrase") << "subject:\"weekly report\"" << in + " AND " + subjectCheck
                                      << strings({ grams("weekly report"), "weekly report" });
     QTest::newRow("subject: short, the column alone")

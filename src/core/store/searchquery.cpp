@@ -8,6 +8,7 @@
 #include <QRegularExpression>
 #include <QStringList>
 
+#include <algorithm>
 #include <limits>
 #include <optional>
 
@@ -367,16 +368,38 @@ QString contains(QLatin1String column)
     return QStringLiteral("smtp_contains(%1, ?)").arg(column);
 }
 
-// Mailpit's Bcc (http-api.md §3.1) contains ?: the Bcc header, or one of the envelope recipients
-// that no To or Cc header names (as the API's Bcc tells them: by address, not by a substring of
-// the header, where "ann@x.test" is in "joann@x.test"). Binds the value twice.
-const QLatin1String bccContains(
-    "(smtp_contains(m.bcc_header, ?) OR EXISTS (SELECT 1 FROM json_each(m.rcpt_tos) r WHERE "
-    "smtp_contains(r.value, ?) AND NOT smtp_names_address(r.value, m.to_header, "
-    "m.cc_header)))");
+// Whether value is in the envelope recipients' JSON text (messages.rcpt_tos) whenever it is in
+// one of the recipients: when JSON writes each of its characters as it is (StoreEncoding: no
+// quote, backslash, control character or lone surrogate; paired ones are left out too) and
+// smtp_contains() does not clean for it (no space). Such a value can span no escape.
+bool inRecipientsJsonWhenInARecipient(const QString &value)
+{
+    return std::none_of(value.cbegin(), value.cend(), [](QChar c) {
+        return c.unicode() < 0x20 || c == u'"' || c == u'\\' || c == u' ' || c.isSurrogate();
+    });
+}
 
-// The header filter's check on its own columns, and how many times it binds the value.
-std::pair<QString, int> headerCheck(Key key)
+// Mailpit's Bcc (http-api.md §3.1) contains value: the Bcc header, or one of the envelope
+// recipients that no To or Cc header names (as the API's Bcc tells them: by address, not by a
+// substring of the header, where "ann@x.test" is in "joann@x.test"), and how many times it binds
+// value. The recipients' JSON text is looked in first when it must hold a recipient that
+// contains value, so that json_each() reads only its rows: bcc:alice on a million messages
+// walked the recipients of the 260,000 that have its trigrams, where 26,000 have it there.
+std::pair<QString, int> bccCheck(const QString &value)
+{
+    const QLatin1String recipient(
+        "EXISTS (SELECT 1 FROM json_each(m.rcpt_tos) r WHERE smtp_contains(r.value, ?) AND NOT "
+        "smtp_names_address(r.value, m.to_header, m.cc_header))");
+    if (inRecipientsJsonWhenInARecipient(value))
+        return { QStringLiteral("(smtp_contains(m.bcc_header, ?) OR "
+                                "(smtp_contains(m.rcpt_tos, ?) AND %1))")
+                     .arg(recipient),
+            3 };
+    return { QStringLiteral("(smtp_contains(m.bcc_header, ?) OR %1)").arg(recipient), 2 };
+}
+
+// The header filter's check of value on its own columns, and how many times it binds value.
+std::pair<QString, int> headerCheck(Key key, const QString &value)
 {
     switch (key) {
     case Key::From:
@@ -388,16 +411,18 @@ std::pair<QString, int> headerCheck(Key key)
     case Key::ReplyTo:
         return { contains(QLatin1String("m.reply_to")), 1 };
     case Key::Bcc:
-        return { QString(bccContains), 2 };
+        return bccCheck(value);
     case Key::MessageId:
         return { contains(QLatin1String("m.message_id")), 1 };
-    case Key::Addressed:
+    case Key::Addressed: {
+        const auto [bcc, bccBindings] = bccCheck(value);
         return { QStringLiteral("(%1 OR %2 OR %3 OR %4 OR %5)")
                      .arg(contains(QLatin1String("m.from_header")),
                          contains(QLatin1String("m.to_header")),
                          contains(QLatin1String("m.cc_header")),
-                         contains(QLatin1String("m.reply_to")), QString(bccContains)),
-            6 };
+                         contains(QLatin1String("m.reply_to")), bcc),
+            4 + bccBindings };
+    }
     default:
         break;
     }
@@ -522,7 +547,7 @@ SearchQuery SearchQuery::compile(const QString &text, const Options &options)
         usesIndex = true;
         const auto [check, count] = t.key == Key::Subject
             ? std::pair<QString, int>(QStringLiteral("smtp_contains_uncleaned(m.subject, ?)"), 1)
-            : headerCheck(t.key);
+            : headerCheck(t.key, value);
         const QStringList lookup
             = indexed ? trigramTerms(value, t.key != Key::Subject) : QStringList();
         if (!t.negated && !lookup.isEmpty()) {
