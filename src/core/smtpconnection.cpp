@@ -206,6 +206,11 @@ void SmtpConnection::onEncrypted()
     scheduleRead();
 }
 
+bool SmtpConnection::waitsForAnAnswer() const
+{
+    return m_session.isWaiting() && m_session.state() != SmtpSession::State::WaitTls;
+}
+
 bool SmtpConnection::mayRead() const
 {
     // Back-pressure: the bytes wait in the socket until the answer comes, or until the client
@@ -298,7 +303,7 @@ void SmtpConnection::pump()
         }
         return;
     }
-    if (m_session.isWaiting() && m_session.state() != SmtpSession::State::WaitTls) {
+    if (waitsForAnAnswer()) {
         m_idleTimer.stop(); // we are the slow one; the client is not idle
     } else {
         if (!m_idleTimer.isActive())
@@ -476,9 +481,9 @@ void SmtpConnection::feedWhatIsLeft()
 
 void SmtpConnection::endDrainWhenIdle()
 {
-    // An answer to come (a delivery, a recipient decision, an injected delay) may let the
-    // session go on with what it holds; a handshake never comes now.
-    if (m_drained || (m_session.isWaiting() && m_session.state() != SmtpSession::State::WaitTls))
+    // An answer to come may let the session go on with what it holds; a handshake never comes
+    // now.
+    if (m_drained || waitsForAnAnswer())
         return;
     m_drained = true;
     m_delayTimer.stop();

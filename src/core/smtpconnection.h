@@ -54,6 +54,9 @@ private:
     void startTls();
     void deliverMessage(const SmtpEvent &event);
     void scheduleRead();
+    // Whether the session waits for an answer of ours (a delivery, a recipient decision, an
+    // injected delay), not for the client's TLS handshake.
+    bool waitsForAnAnswer() const;
     // Whether the session takes input now (not while it waits for an answer, nor while the
     // client leaves its replies unread).
     bool mayRead() const;

@@ -135,6 +135,9 @@ private Q_SLOTS:
 
 private:
     QStringList names(const QString &query, const SmtpSearchOptions &options = {}) const;
+    // The names of the first 100 matches in a store, newest first ("error: ..." when it fails).
+    static QStringList namesIn(const SmtpMessageStore &from, const QHash<qint64, QString> &names,
+        const QString &query, const SmtpSearchOptions &options);
     SmtpSearchOptions mailpit(const char *zone = nullptr) const;
     static bool deliver(
         SmtpMessageStore &into, const QList<Mail> &list, QHash<qint64, QString> *names);
@@ -205,13 +208,19 @@ SmtpSearchOptions TestMailpitSearch::mailpit(const char *zone) const
 
 QStringList TestMailpitSearch::names(const QString &query, const SmtpSearchOptions &options) const
 {
+    return namesIn(store, nameOf, query, options);
+}
+
+QStringList TestMailpitSearch::namesIn(const SmtpMessageStore &from,
+    const QHash<qint64, QString> &names, const QString &query, const SmtpSearchOptions &options)
+{
     QString error;
-    const QList<SmtpMessageSummary> page = store.summariesAt(query, 0, 100, options, &error);
+    const QList<SmtpMessageSummary> page = from.summariesAt(query, 0, 100, options, &error);
     if (!error.isEmpty())
         return { "error: " + error };
     QStringList result;
     for (const SmtpMessageSummary &s : page)
-        result.append(nameOf.value(s.id));
+        result.append(names.value(s.id));
     return result;
 }
 
@@ -579,14 +588,8 @@ void TestMailpitSearch::bccTellsAddressesApart()
     QVERIFY2(bccStore.open(dir.filePath("bcc.sqlite")), qPrintable(bccStore.errorString()));
     QHash<qint64, QString> bccNameOf;
     QVERIFY(deliver(bccStore, list, &bccNameOf));
-    const auto found = [&](const QString &query) {
-        QString error;
-        QStringList names;
-        for (const SmtpMessageSummary &summary :
-            bccStore.summariesAt(query, 0, 100, mailpit(), &error))
-            names.append(bccNameOf.value(summary.id));
-        return error.isEmpty() ? names : QStringList { error };
-    };
+    const auto found
+        = [&](const QString &query) { return namesIn(bccStore, bccNameOf, query, mailpit()); };
     QCOMPARE(found("bcc:ann@"), QStringList({ "quoted", "joann" }));
     QCOMPARE(found("-bcc:ann@ subject:named"), QStringList({ "named" }));
     QCOMPARE(found("addressed:ann@"), QStringList({ "named", "quoted", "joann" }));

@@ -390,12 +390,12 @@ std::pair<QString, int> bccCheck(const QString &value)
     const QLatin1String recipient(
         "EXISTS (SELECT 1 FROM json_each(m.rcpt_tos) r WHERE smtp_contains(r.value, ?) AND NOT "
         "smtp_names_address(r.value, m.to_header, m.cc_header))");
+    const QString header = contains(QLatin1String("m.bcc_header"));
     if (inRecipientsJsonWhenInARecipient(value))
-        return { QStringLiteral("(smtp_contains(m.bcc_header, ?) OR "
-                                "(smtp_contains(m.rcpt_tos, ?) AND %1))")
-                     .arg(recipient),
+        return { QStringLiteral("(%1 OR (%2 AND %3))")
+                     .arg(header, contains(QLatin1String("m.rcpt_tos")), recipient),
             3 };
-    return { QStringLiteral("(smtp_contains(m.bcc_header, ?) OR %1)").arg(recipient), 2 };
+    return { QStringLiteral("(%1 OR %2)").arg(header, recipient), 2 };
 }
 
 // The header filter's check of value on its own columns, and how many times it binds value.

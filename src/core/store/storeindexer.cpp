@@ -631,20 +631,6 @@ void SmtpMessageStorePrivate::trainDictionaryIfDue(QSqlDatabase &db)
     setCurrentDictionary(dictionary);
 }
 
-namespace {
-
-// A message's raw bytes kept verbatim, whole; empty when they cannot be read.
-QByteArray wholeRawData(QSqlDatabase &reader, qint64 id)
-{
-    QSqlQuery query(reader);
-    query.prepare(QStringLiteral("SELECT data FROM message_raw WHERE id = ? AND encoding = %1")
-                      .arg(int(StoreCompression::Verbatim)));
-    query.addBindValue(id);
-    return query.exec() && query.next() ? query.value(0).toByteArray() : QByteArray();
-}
-
-} // namespace
-
 // The messages of search_text_stale, a batch (oldest first): parsed again from their raw bytes
 // for the recipients' search text and the rest of it (c2 and c4, see recipientsSearchText() and
 // otherSearchText()) and the Bcc header, and written as the indexer writes new mail
@@ -701,7 +687,7 @@ bool SmtpMessageStorePrivate::refreshSearchText(
                 const bool onlyItsStart = query.value(4).toInt() == StoreCompression::Verbatim
                     && raw.size() < query.value(10).toLongLong();
                 if (parse && onlyItsStart)
-                    raw = wholeRawData(reader, m.id);
+                    raw = q->rawData(m.id);
                 bytes += raw.size();
                 if (parse && !raw.isEmpty()) {
                     m.parsed = MimeParser::parse(raw, query.value(2).toBool());
