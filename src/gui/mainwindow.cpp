@@ -3,6 +3,7 @@
 #include "inboxmodel.h"
 #include "mailboxlist.h"
 #include "mailboxlistmodel.h"
+#include "messageattachments.h"
 #include "messagefiles.h"
 #include "messageview.h"
 #include "releasedialog.h"
@@ -676,11 +677,10 @@ void MainWindow::saveSelectedAs()
     const QList<qint64> ids = selectedIds();
     if (ids.size() != 1)
         return;
-    const SmtpMessageSummary summary = m_model->summaryAt(m_model->rowOf(ids.constFirst()));
-    QString name = summary.subject.isEmpty() ? QStringLiteral("message") : summary.subject;
-    name.replace(QRegularExpression(QStringLiteral(R"([/\\:*?"<>|\s]+)")), QStringLiteral("-"));
+    const qint64 id = ids.constFirst();
     const QString path = QFileDialog::getSaveFileName(this, tr("Save message"),
-        name.left(60) + QStringLiteral(".eml"), tr("Email messages (*.eml)"));
+        MessageAttachments::messageFileName(m_model->summaryAt(m_model->rowOf(id)).subject, id),
+        tr("Email messages (*.eml)"));
     if (path.isEmpty())
         return;
     QSaveFile file(path);

@@ -131,6 +131,17 @@ QString MessageAttachments::safeFileName(const QString &name, const QString &fal
     return safe.isEmpty() ? fallback : safe;
 }
 
+QString MessageAttachments::messageFileName(const QString &subject, qint64 id)
+{
+    const QString fallback = QStringLiteral("message-%1").arg(id);
+    QString name = safeFileName(subject, fallback);
+    for (QChar &c : name)
+        if (QStringLiteral("*?\"<>|").contains(c) || c.category() == QChar::Other_Format)
+            c = QLatin1Char('_');
+    name = name.left(100).trimmed();
+    return (name.isEmpty() ? fallback : name) + QStringLiteral(".eml");
+}
+
 QFuture<bool> MessageViewPrivate::saveAttachment(
     int partIndex, const QString &path, bool interactive)
 {

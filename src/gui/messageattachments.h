@@ -48,6 +48,12 @@ QString writeFile(const QString &path, const QByteArray &bytes);
 // A file name from a sender is a suggestion: no directories, no hidden files, nothing empty.
 QString safeFileName(const QString &name, const QString &fallback);
 
+// The name a message is saved or dragged out as: its subject without path separators, control or
+// reserved characters, not hidden, at most 100 characters, else "message-ID"; with ".eml". One
+// name wherever the raw message becomes a file (Save as in either window, the viewer's Save
+// button, a drag out of the inbox).
+QString messageFileName(const QString &subject, qint64 id);
+
 } // namespace MessageAttachments
 
 // The Attachments tab's list: an item (its part index in Qt::UserRole of column 0) drags out as

@@ -117,17 +117,6 @@ void MessageFiles::setMailboxList(MailboxList *list)
         connect(list, &MailboxList::filesDropped, this, &MessageFiles::importFiles);
 }
 
-QString MessageFiles::fileName(const QString &subject, qint64 id)
-{
-    const QString fallback = QStringLiteral("message-%1").arg(id);
-    QString name = MessageAttachments::safeFileName(subject, fallback);
-    for (QChar &c : name)
-        if (QStringLiteral("*?\"<>|").contains(c) || c.category() == QChar::Other_Format)
-            c = QLatin1Char('_');
-    name = name.left(100).trimmed();
-    return (name.isEmpty() ? fallback : name) + QStringLiteral(".eml");
-}
-
 QMimeData *MessageFiles::mimeData(const QList<qint64> &ids, const QStringList &subjects)
 {
     if (ids.isEmpty())
@@ -138,8 +127,8 @@ QMimeData *MessageFiles::mimeData(const QList<qint64> &ids, const QStringList &s
         const qint64 id = ids.at(i);
         // One folder per message, so that equal subjects never overwrite each other.
         QString error;
-        const QString path
-            = m_scratch.filePath(QString::number(id), fileName(subjects.value(i), id), &error);
+        const QString path = m_scratch.filePath(QString::number(id),
+            MessageAttachments::messageFileName(subjects.value(i), id), &error);
         if (path.isEmpty()) {
             refuse(error);
             return nullptr;

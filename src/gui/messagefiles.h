@@ -29,20 +29,17 @@ public:
     // dropped on one of its rows to that row's mailbox. Not owned.
     void setMailboxList(MailboxList *list);
 
-    // The drag of messages: one .eml file per id, named after its subject, in a temporary folder
-    // that lives as long as this object. The drag starts at once: the files are written on a
-    // worker thread, and only a program that asks for them (text/uri-list, at the drop) waits
-    // for the rest of them. A single message also comes as message/rfc822. nullptr (after
-    // telling the user) when the folders cannot be made; a file that cannot be written is told
-    // when it is asked for, and the drop then gets no files.
+    // The drag of messages: one .eml file per id, named after its subject
+    // (MessageAttachments::messageFileName()), in a temporary folder that lives as long as this
+    // object. The drag starts at once: the files are written on a worker thread, and only a
+    // program that asks for them (text/uri-list, at the drop) waits for the rest of them. A single
+    // message also comes as message/rfc822. nullptr (after telling the user) when the folders
+    // cannot be made; a file that cannot be written is told when it is asked for, and the drop then
+    // gets no files.
     QMimeData *mimeData(const QList<qint64> &ids, const QStringList &subjects);
 
     // Where the dragged files are written, one at a time. For tests.
     QThreadPool *writerPool() { return &m_writer; }
-
-    // A safe file name for a message: its subject without path separators, control or
-    // reserved characters, not hidden, at most 100 characters, else "message-ID"; with ".eml".
-    static QString fileName(const QString &subject, qint64 id);
 
     // The local files mime holds, if any.
     static QStringList localFiles(const QMimeData *mime);

@@ -389,12 +389,10 @@ void MessageView::saveSource()
     Q_D(MessageView);
     if (!d->shown)
         return;
-    const QString subject = d->shown->stored.summary().subject.left(80);
-    const QString fallback = QStringLiteral("message-%1").arg(d->shown->id);
     const QString dir = d->lastSaveDir.isEmpty() ? QDir::homePath() : d->lastSaveDir;
     const QString path = QFileDialog::getSaveFileName(this, tr("Save Message"),
         QDir(dir).filePath(
-            MessageAttachments::safeFileName(subject, fallback) + QStringLiteral(".eml")),
+            MessageAttachments::messageFileName(d->shown->stored.summary().subject, d->shown->id)),
         tr("E-mail messages (*.eml);;All files (*)"));
     if (path.isEmpty())
         return;

@@ -2,6 +2,7 @@
 #include "remotewindow.h"
 
 #include "mailboxlist.h"
+#include "messageattachments.h"
 #include "messageview.h"
 #include "releasedialog.h"
 #include "releasenotices.h"
@@ -364,7 +365,8 @@ void RemoteWindow::saveSelectedAs()
         return;
     const qint64 id = ids.constFirst();
     const QString path = QFileDialog::getSaveFileName(this, tr("Save message"),
-        m_source->remoteId(id) + QStringLiteral(".eml"), tr("Email messages (*.eml)"));
+        MessageAttachments::messageFileName(m_model->summaryAt(m_model->rowOf(id)).subject, id),
+        tr("Email messages (*.eml)"));
     if (path.isEmpty())
         return;
     const RemoteMessageSource *source = m_source;

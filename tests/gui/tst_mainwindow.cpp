@@ -2,16 +2,20 @@
 // appears as a row, selecting it shows it and marks it read, a burst of mail gives one
 // notification, Delete removes, the search field filters.
 #include "desktopwindow.h"
+#include "modaldialogs.h"
 #include "smtptestclient.h"
 
 #include <appoptions.h>
 #include <inboxmodel.h>
 #include <mainwindow.h>
+#include <messageattachments.h>
 #include <messageview.h>
 #include <translators.h>
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QApplication>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
@@ -37,6 +41,7 @@ private Q_SLOTS:
     void burstGivesOneNotification();
     void largeBurstCountsEveryMessage();
     void deleteKeyRemoves();
+    void saveAsWritesTheStoredBytes();
     void searchFilters();
     void changingDatabaseReopensStore();
     void trayBadgeShowsUnreadCount();
@@ -158,6 +163,38 @@ void TestMainWindow::deleteKeyRemoves()
     QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1, timeout);
     QCOMPARE(model->index(0, InboxModel::SubjectColumn).data().toString(), QString("One"));
     QTRY_COMPARE_WITH_TIMEOUT(m_window->store()->count(), 1, timeout);
+}
+
+// Save as (Ctrl+S) offers the name a drag out of the inbox gives the message, and writes its
+// stored bytes.
+void TestMainWindow::saveAsWritesTheStoredBytes()
+{
+    const QString subject = QStringLiteral("Q3/Q4: \"final\" report?");
+    send(subject.toUtf8());
+    InboxModel *model = m_window->inboxModel();
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1, timeout);
+    const qint64 id = model->idAt(0);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    m_window->inboxView()->selectRow(0);
+    QAction *save = nullptr;
+    for (QAction *action : m_window->findChildren<QAction *>())
+        if (!save && action->shortcut() == QKeySequence(QKeySequence::Save))
+            save = action;
+    QVERIFY(save);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("saved.eml"));
+    QString suggested;
+    chooseFile(path, &suggested);
+    save->trigger(); // returns once the dialog is answered
+    QCOMPARE(suggested, MessageAttachments::messageFileName(subject, id));
+    QCOMPARE(suggested, QString("Q3_Q4_ _final_ report_.eml"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray stored = m_window->store()->rawData(id);
+    QVERIFY(stored.contains(subject.toUtf8()));
+    QCOMPARE(file.readAll(), stored);
 }
 
 void TestMainWindow::searchFilters()

@@ -6,6 +6,7 @@
 
 #include <inboxmodel.h>
 #include <mainwindow.h>
+#include <messageattachments.h>
 #include <messagefiles.h>
 #include <messageview.h>
 #include <translators.h>
@@ -129,14 +130,16 @@ QList<qint64> TestMessageFiles::store(const QList<QByteArray> &messages)
 
 void TestMessageFiles::fileNamesAreSafe()
 {
-    QCOMPARE(MessageFiles::fileName(QStringLiteral("Invoice 42"), 7), QString("Invoice 42.eml"));
-    QCOMPARE(MessageFiles::fileName(QString(), 7), QString("message-7.eml"));
-    QCOMPARE(MessageFiles::fileName(QStringLiteral("../../etc/passwd"), 7),
+    QCOMPARE(MessageAttachments::messageFileName(QStringLiteral("Invoice 42"), 7),
+        QString("Invoice 42.eml"));
+    QCOMPARE(MessageAttachments::messageFileName(QString(), 7), QString("message-7.eml"));
+    QCOMPARE(MessageAttachments::messageFileName(QStringLiteral("../../etc/passwd"), 7),
         QString("_.._etc_passwd.eml"));
-    QCOMPARE(MessageFiles::fileName(QStringLiteral("a\\b:c*d?e\"f<g>h|i\nj"), 7),
+    QCOMPARE(MessageAttachments::messageFileName(QStringLiteral("a\\b:c*d?e\"f<g>h|i\nj"), 7),
         QString("a_b_c_d_e_f_g_h_i_j.eml"));
-    QCOMPARE(MessageFiles::fileName(QStringLiteral("..."), 7), QString("message-7.eml"));
-    QCOMPARE(MessageFiles::fileName(QString(300, QLatin1Char('x')), 7).size(), 104);
+    QCOMPARE(
+        MessageAttachments::messageFileName(QStringLiteral("..."), 7), QString("message-7.eml"));
+    QCOMPARE(MessageAttachments::messageFileName(QString(300, QLatin1Char('x')), 7).size(), 104);
 }
 
 void TestMessageFiles::draggedMessagesAreTheirRawBytes()

@@ -6,6 +6,7 @@
 #include <settingspage.h>
 #include <smtpserver.h>
 
+#include "modaldialogs.h"
 #include "smtptestclient.h"
 #include "testcertificate.h"
 
@@ -41,59 +42,6 @@
     QVERIFY2(var, "no " #Type " named " name)
 
 namespace {
-
-// Answers the modal dialog of type T (a QFileDialog, a QMessageBox) once it shows, and again
-// on every tick while it stays open (a file dialog still loading its directory may ignore the
-// first accept), until it has closed or 5 s passed.
-template<typename T>
-void whenModal(std::function<void(T *)> answer)
-{
-    struct State
-    {
-        QPointer<T> target; // the one dialog this timer answers
-        bool seen = false;
-        int ticks = 0;
-    };
-    auto *timer = new QTimer(qApp); // owned by the application, so none outlives the run
-    auto state = std::make_shared<State>();
-    QObject::connect(timer, &QTimer::timeout, [timer, state, answer] {
-        const auto finish = [timer] {
-            timer->stop();
-            timer->deleteLater();
-        };
-        if (!state->seen) {
-            auto *dialog = qobject_cast<T *>(QApplication::activeModalWidget());
-            if (!dialog || !dialog->isVisible()) {
-                if (++state->ticks > 500) {
-                    qWarning("no modal dialog appeared");
-                    finish();
-                }
-                return;
-            }
-            state->target = dialog;
-            state->seen = true;
-        }
-        if (state->target && state->target->isVisible())
-            answer(state->target);
-        else
-            finish(); // answered and closed
-    });
-    timer->start(10);
-}
-
-void chooseFile(const QString &fileName)
-{
-    whenModal<QFileDialog>([fileName](QFileDialog *dialog) {
-        // Type the path into the name field, as a user would; selectFile() leaves that field
-        // alone while it has the focus.
-        auto *name = dialog->findChild<QLineEdit *>("fileNameEdit");
-        if (name)
-            name->setText(fileName);
-        else
-            dialog->selectFile(fileName);
-        static_cast<QDialog *>(dialog)->accept(); // QFileDialog::accept() is protected
-    });
-}
 
 // A check box or radio button reacts to clicks on its indicator and text, not on the empty
 // rest of its row: click where a user would.
