@@ -2,6 +2,7 @@
 // the call that opens one returns only once it has closed.
 #pragma once
 
+#include <QAction>
 #include <QApplication>
 #include <QDialog>
 #include <QFileDialog>
@@ -69,4 +70,20 @@ inline void chooseFile(const QString &fileName, QString *suggested = nullptr)
             dialog->selectFile(fileName);
         static_cast<QDialog *>(dialog)->accept(); // QFileDialog::accept() is protected
     });
+}
+
+// Triggers the Save as action of window (the one with the standard Save shortcut) and chooses path
+// in the file dialog it opens: the name the dialog offered; null when window has no such action.
+inline QString saveAsThroughDialog(QWidget *window, const QString &path)
+{
+    const QList<QAction *> actions = window->findChildren<QAction *>();
+    for (QAction *action : actions) {
+        if (action->shortcut() != QKeySequence(QKeySequence::Save))
+            continue;
+        QString suggested;
+        chooseFile(path, &suggested);
+        action->trigger(); // returns once the dialog is answered
+        return suggested;
+    }
+    return {};
 }

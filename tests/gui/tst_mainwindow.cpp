@@ -13,7 +13,6 @@
 #include <translators.h>
 
 #include <QAbstractItemModelTester>
-#include <QAction>
 #include <QApplication>
 #include <QFile>
 #include <QLabel>
@@ -177,17 +176,10 @@ void TestMainWindow::saveAsWritesTheStoredBytes()
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window));
     m_window->inboxView()->selectRow(0);
-    QAction *save = nullptr;
-    for (QAction *action : m_window->findChildren<QAction *>())
-        if (!save && action->shortcut() == QKeySequence(QKeySequence::Save))
-            save = action;
-    QVERIFY(save);
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("saved.eml"));
-    QString suggested;
-    chooseFile(path, &suggested);
-    save->trigger(); // returns once the dialog is answered
+    const QString suggested = saveAsThroughDialog(m_window, path);
     QCOMPARE(suggested, MessageAttachments::messageFileName(subject, id));
     QCOMPARE(suggested, QString("Q3_Q4_ _final_ report_.eml"));
     QFile file(path);

@@ -20,7 +20,6 @@
 #include "smtptestclient.h"
 
 #include <QAbstractItemModelTester>
-#include <QAction>
 #include <QApplication>
 #include <QEventLoop>
 #include <QFile>
@@ -80,7 +79,8 @@ QStringList subjects(const SourceInboxModel *model)
     return list;
 }
 
-// A fake Mailpit: answers GETs from tests/data/mailpit; the event WebSocket is not there.
+// A fake Mailpit: answers GETs from tests/data/mailpit (a request's body is read and ignored);
+// the event WebSocket is not there.
 class FakeMailpit : public QTcpServer
 {
 public:
@@ -163,6 +163,15 @@ private:
     }
     QHash<QTcpSocket *, QByteArray> m_buffers;
 };
+
+// A window on mailpit (listening), shown.
+RemoteWindow *showWindowOn(const FakeMailpit &mailpit)
+{
+    auto *window = new RemoteWindow(
+        { QUrl(QString("http://127.0.0.1:%1").arg(mailpit.serverPort())), {}, {} });
+    window->show();
+    return window;
+}
 
 } // namespace
 
@@ -632,10 +641,8 @@ void TestRemoteWindow::mailpitShowsNoMailboxList()
 {
     FakeMailpit mailpit;
     QVERIFY(mailpit.listen(QHostAddress::LocalHost));
-    auto *window = new RemoteWindow(
-        { QUrl(QString("http://127.0.0.1:%1").arg(mailpit.serverPort())), {}, {} });
+    auto *window = showWindowOn(mailpit);
     QPointer<RemoteWindow> guard(window);
-    window->show();
     // The info answer is what would have shown the list.
     QTRY_COMPARE_WITH_TIMEOUT(window->source()->serverVersion(), QString("v1.13.2"), timeout);
     QTRY_COMPARE_WITH_TIMEOUT(window->inboxModel()->rowCount(), 2, timeout);
@@ -653,27 +660,18 @@ void TestRemoteWindow::saveAsNamesTheFileAfterTheSubject()
 {
     FakeMailpit mailpit;
     QVERIFY(mailpit.listen(QHostAddress::LocalHost));
-    auto *window = new RemoteWindow(
-        { QUrl(QString("http://127.0.0.1:%1").arg(mailpit.serverPort())), {}, {} });
+    auto *window = showWindowOn(mailpit);
     QPointer<RemoteWindow> guard(window);
-    window->show();
     QVERIFY(QTest::qWaitForWindowExposed(window));
     SourceInboxModel *model = window->inboxModel();
     QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 2, timeout);
     QCOMPARE(model->summaryAt(0).subject, QString("Ihre Bestellung ist unterwegs"));
     const qint64 id = model->idAt(0);
     window->inboxView()->selectRow(0);
-    QAction *save = nullptr;
-    for (QAction *action : window->findChildren<QAction *>())
-        if (!save && action->shortcut() == QKeySequence(QKeySequence::Save))
-            save = action;
-    QVERIFY(save);
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("saved.eml"));
-    QString suggested;
-    chooseFile(path, &suggested);
-    save->trigger(); // returns once the dialog is answered; the bytes are fetched after
+    const QString suggested = saveAsThroughDialog(window, path); // the bytes are fetched after
     QCOMPARE(suggested, QString("Ihre Bestellung ist unterwegs.eml"));
     QCOMPARE(suggested, MessageAttachments::messageFileName(model->summaryAt(0).subject, id));
     QFile sent(QString(MAILPIT_FIXTURES) + "/iAfZVVe2UQfNjq4HMZmjWF.eml");
