@@ -23,6 +23,7 @@ packages=(
   # run and test
   xvfb xauth fonts-dejavu-core openssl ca-certificates curl python3 swaks libnet-ssleay-perl
   php-cli # the sendmail entry point is tested with PHP's mail()
+  postfix # its smtp-sink is the relay a release goes to in tests/blackbox/test_relay.py
   tzdata # the HTTP API's ?tz= reads the zones (Debian installs it anyway: priority required)
 )
 
@@ -45,4 +46,7 @@ echo "Installing: ${missing[*]}" >&2
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
 $sudo apt-get update -q
+# Postfix is here for its smtp-sink alone: "No configuration" keeps its installation from asking,
+# and leaves no mail system configured or started.
+echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
