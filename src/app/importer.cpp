@@ -214,10 +214,12 @@ int run(const QStringList &arguments)
     store.close();
     if (!stored)
         return usage(tr("nothing stored: %1").arg(error));
+    // Plain English either way: the command line installs no translator for tr()'s plurals.
+    const QString into = mailbox.isEmpty() ? SmtpMessage::defaultMailbox() : mailbox;
     std::printf("%s\n",
-        qUtf8Printable(tr("imported %1 messages into %2")
-                           .arg(messages.size())
-                           .arg(mailbox.isEmpty() ? SmtpMessage::defaultMailbox() : mailbox)));
+        qUtf8Printable(messages.size() == 1
+                ? tr("imported 1 message into %1").arg(into)
+                : tr("imported %1 messages into %2").arg(messages.size()).arg(into)));
     return 0;
 }
 

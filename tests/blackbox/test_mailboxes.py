@@ -234,6 +234,7 @@ class MailboxesTest(harness.ServerTestCase):
         result = harness.run_usage(["import", "--database", self.database, "--mailbox", "old",
                                     eml, mbox])
         self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout, b"imported 3 messages into old\n")
         listed = self.list_mailbox("old")
         self.assertEqual([m["subject"] for m in listed], ["one", "m1", "m2"])
         self.assertEqual(listed[0]["rcpttos"], ["b@y.test", "c@y.test"])
@@ -253,6 +254,7 @@ class MailboxesTest(harness.ServerTestCase):
         # Without --mailbox: Inbox; a bad --mailbox is a usage error.
         result = harness.run_usage(["import", "--database", self.database, eml])
         self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout, b"imported 1 message into Inbox\n")
         self.assertEqual(len(self.list_mailbox("Inbox")), 1)
         result = harness.run_usage(["import", "--database", self.database, "--mailbox", "a b",
                                     eml])
