@@ -133,12 +133,18 @@ QString MessageAttachments::safeFileName(const QString &name, const QString &fal
 
 QString MessageAttachments::messageFileName(const QString &subject, qint64 id)
 {
+    constexpr qsizetype longest = 100;
     const QString fallback = QStringLiteral("message-%1").arg(id);
-    QString name = safeFileName(subject, fallback);
+    // A long subject's start says more than its end (safeFileName() keeps the end of a name,
+    // where an attachment's extension is); never half a surrogate pair.
+    QString start = subject.left(longest);
+    if (start.size() == longest && start.back().isHighSurrogate())
+        start.chop(1);
+    QString name = safeFileName(start, fallback);
     for (QChar &c : name)
         if (QStringLiteral("*?\"<>|").contains(c) || c.category() == QChar::Other_Format)
             c = QLatin1Char('_');
-    name = name.left(100).trimmed();
+    name = name.trimmed();
     return (name.isEmpty() ? fallback : name) + QStringLiteral(".eml");
 }
 

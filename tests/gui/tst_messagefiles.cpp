@@ -140,6 +140,13 @@ void TestMessageFiles::fileNamesAreSafe()
     QCOMPARE(
         MessageAttachments::messageFileName(QStringLiteral("..."), 7), QString("message-7.eml"));
     QCOMPARE(MessageAttachments::messageFileName(QString(300, QLatin1Char('x')), 7).size(), 104);
+    // A long subject keeps its start, and a character outside the BMP is not cut in half.
+    QCOMPARE(MessageAttachments::messageFileName(
+                 QStringLiteral("Weekly report ") + QString(250, QLatin1Char('y')), 7),
+        QStringLiteral("Weekly report ") + QString(86, QLatin1Char('y')) + QStringLiteral(".eml"));
+    QCOMPARE(MessageAttachments::messageFileName(
+                 QString(99, QLatin1Char('x')) + QStringLiteral("\U0001F600 tail"), 7),
+        QString(99, QLatin1Char('x')) + QStringLiteral(".eml"));
 }
 
 void TestMessageFiles::draggedMessagesAreTheirRawBytes()
