@@ -12,11 +12,9 @@
 #include <QSet>
 #include <QSslCertificate>
 #include <QSslConfiguration>
-
 #include <QSslKey>
 #include <QSslSocket>
 #include <QSysInfo>
-#include <algorithm>
 
 #include <algorithm>
 #include <limits>
@@ -584,11 +582,11 @@ QList<SmtpServerConfig::Problem> SmtpServerConfig::problems(Validation validatio
         // With the mailbox taken from the AUTH user, a user whose name is none could
         // authenticate and never send: every AUTH of theirs is refused (535). Named here, for
         // the library and QML as the command line names it.
-        QStringList users = d->credentials.keys();
+        QStringList users = d->mailboxFromAuth ? d->credentials.keys() : QStringList();
         users.sort(); // the same one every time
         const auto unroutable = std::find_if(users.cbegin(), users.cend(),
             [](const QString &u) { return !u.isEmpty() && !SmtpMessage::isValidMailboxName(u); });
-        if (d->mailboxFromAuth && unroutable != users.cend())
+        if (unroutable != users.cend())
             add(Setting::Auth,
                 SmtpServerConfig::tr("The AUTH user name “%1” is no mailbox name (1 to 64 "
                                      "characters of A-Z a-z 0-9 . _ -), which taking the mailbox "

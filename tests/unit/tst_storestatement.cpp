@@ -117,6 +117,18 @@ void TestStoreStatement::storesWhatQSqlQueryStores()
     statement.bind(6, QByteArray());
     QVERIFY(!statement.exec(&error));
     QVERIFY2(error.contains(QLatin1String("NOT NULL")), qPrintable(error));
+
+    // For a NOT NULL column: text as bind() binds it, a null QString as ''.
+    statement.bind(0, 7);
+    statement.bindTextOrEmpty(1, text);
+    statement.bind(2, blob);
+    statement.bindTextOrEmpty(3, emptyText);
+    statement.bindTextOrEmpty(4, QString());
+    statement.bind(5, emptyBlob);
+    statement.bind(6, -(qint64(1) << 40));
+    QVERIFY2(statement.exec(&error), qPrintable(error));
+    QCOMPARE(row(7).section(QLatin1Char('|'), 0, 0), row(1).section(QLatin1Char('|'), 0, 0));
+    QCOMPARE(row(7).section(QLatin1Char('|'), 2, 3), QStringLiteral("text:|text:"));
 }
 
 void TestStoreStatement::failuresAreReportedAndPassing()

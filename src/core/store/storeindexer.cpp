@@ -444,13 +444,12 @@ namespace {
 // may have indexed it.
 bool writeIndexedMessage(IndexStatements &st, const IndexedMessage &m, QString *error)
 {
-    auto text = [](const QString &s) { return s.isNull() ? QStringLiteral("") : s; };
     const MimeParsedMessage &p = m.parsed;
-    st.update.bind(0, text(p.cc));
-    st.update.bind(1, text(p.bcc));
-    st.update.bind(2, text(p.replyTo));
-    st.update.bind(3, text(p.dateHeader));
-    st.update.bind(4, text(p.messageId));
+    st.update.bindTextOrEmpty(0, p.cc);
+    st.update.bindTextOrEmpty(1, p.bcc);
+    st.update.bindTextOrEmpty(2, p.replyTo);
+    st.update.bindTextOrEmpty(3, p.dateHeader);
+    st.update.bindTextOrEmpty(4, p.messageId);
     st.update.bind(5, p.hasAttachments());
     st.update.bind(6, p.parseFailed);
     st.update.bind(7, StoreEncoding::attachments(p.rootPart()));
@@ -474,8 +473,9 @@ bool writeIndexedMessage(IndexStatements &st, const IndexedMessage &m, QString *
     }
     // Each column in UTF-8 once, for the three statements (the body and the other text were
     // converted for their encoding already).
-    const QByteArray row[] { text(p.subject).toUtf8(), m.sender.toUtf8(), m.recipients.toUtf8(),
-        m.textUtf8.isNull() ? QByteArray("") : m.textUtf8, m.otherUtf8 };
+    const QByteArray row[] { p.subject.isNull() ? QByteArray("") : p.subject.toUtf8(),
+        m.sender.toUtf8(), m.recipients.toUtf8(), m.textUtf8.isNull() ? QByteArray("") : m.textUtf8,
+        m.otherUtf8 };
     for (StoreStatement *q : { &st.text, &st.trigram }) {
         q->bind(0, m.id);
         for (int column = 0; column < 5; ++column)
@@ -523,7 +523,7 @@ bool writeRefreshedText(IndexStatements &st, const IndexedMessage &m, QString *e
         st.otherText.bind(2, m.id);
         if (!st.otherText.exec(error))
             return false;
-        st.bccHeader.bind(0, m.parsed.bcc.isNull() ? QStringLiteral("") : m.parsed.bcc);
+        st.bccHeader.bindTextOrEmpty(0, m.parsed.bcc);
         st.bccHeader.bind(1, m.id);
         if (!st.bccHeader.exec(error))
             return false;

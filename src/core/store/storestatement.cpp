@@ -50,6 +50,12 @@ void StoreStatement::bindText(int index, const QByteArray &utf8)
     bindBytes(index, utf8, true);
 }
 
+void StoreStatement::bindTextOrEmpty(int index, const QString &value)
+{
+    const QByteArray utf8 = value.toUtf8();
+    bindText(index, utf8.isNull() ? QByteArray("") : utf8);
+}
+
 void StoreStatement::bind(int index, const QByteArray &value)
 {
     bindBytes(index, value, false);

@@ -36,6 +36,8 @@ public:
     void bind(int index, const QString &value);
     void bind(int index, const QByteArray &value); // a blob
     void bindText(int index, const QByteArray &utf8); // text already in UTF-8 (null: NULL)
+    // Text for a NOT NULL column: a null (unset) QString as '', never NULL.
+    void bindTextOrEmpty(int index, const QString &value);
 
     // Runs the statement to its end, then resets it. False, with SQLite's message in *error,
     // when it fails or when a parameter's value was refused (too big for SQLite) and has not been

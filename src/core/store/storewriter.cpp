@@ -248,26 +248,25 @@ void SmtpMessageStorePrivate::writeMessages(QSqlDatabase &db, std::vector<StoreJ
     StoreStatement &rawStreamed = statements.rawStreamed;
     StoreStatement &join = statements.join;
     std::map<QString, qint64> joined; // the mail each mailbox gets in this commit
-    // The schema wants text where a QString may be null (unset), which would bind as NULL.
-    const auto text = [](const QString &s) { return s.isNull() ? QStringLiteral("") : s; };
+    // The schema wants text where a QString may be null (unset): bindTextOrEmpty().
 
     for (size_t i = 0; ok && i < batch.size(); ++i) {
         const SmtpMessage &m = batch[i].message;
         const MimeInboxHeaders &h = headers[i];
         insert.bind(0, m.receivedAt().toMSecsSinceEpoch());
-        insert.bind(1, text(m.remoteAddress()));
+        insert.bindTextOrEmpty(1, m.remoteAddress());
         insert.bind(2, m.remotePort());
-        insert.bind(3, text(m.helo()));
-        insert.bind(4, text(m.mailFrom()));
-        insert.bind(5, text(StoreEncoding::recipients(m.rcptTos())));
+        insert.bindTextOrEmpty(3, m.helo());
+        insert.bindTextOrEmpty(4, m.mailFrom());
+        insert.bindTextOrEmpty(5, StoreEncoding::recipients(m.rcptTos()));
         insert.bind(6, m.size());
-        insert.bind(7, text(m.tlsProtocol()));
-        insert.bind(8, text(m.tlsCipher()));
-        insert.bind(9, text(m.authenticatedUser()));
+        insert.bindTextOrEmpty(7, m.tlsProtocol());
+        insert.bindTextOrEmpty(8, m.tlsCipher());
+        insert.bindTextOrEmpty(9, m.authenticatedUser());
         insert.bind(10, m.isSmtpUtf8());
-        insert.bind(11, text(h.subject));
-        insert.bind(12, text(h.from));
-        insert.bind(13, text(h.to));
+        insert.bindTextOrEmpty(11, h.subject);
+        insert.bindTextOrEmpty(12, h.from);
+        insert.bindTextOrEmpty(13, h.to);
         insert.bind(14, h.hasAttachments);
         insert.bind(15, m.is8BitMime() ? 2 : 1); // waiting for the indexer; 2: 8-bit declared
         if (!insert.exec(&error)) {
