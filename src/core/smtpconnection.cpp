@@ -4,21 +4,13 @@
 #include "smtprecipient_p.h"
 #include "smtpserver_p.h"
 #include "smtpspoolfile.h"
+#include "smtpstream.h"
 
 #include <QRandomGenerator>
 #include <QSslCipher>
 #include <QSslSocket>
 
-#ifdef Q_OS_UNIX
-#include <fcntl.h>
-#include <sys/socket.h>
-#include <unistd.h>
-#endif
-
 namespace {
-// While a decision is pending the session reads nothing; the socket keeps at most this much, then
-// TCP flow control pushes back on the client.
-constexpr qint64 readBufferLimit = 1024 * 1024;
 // Replies the client has not taken yet: past this many bytes nothing more is read, so a client
 // that sends without reading meets TCP flow control instead of growing the write buffer. Before,
 // 46 MB of pipelined 8-byte EHLOs, never read, took the server from 27 to 760 MB of RSS (each
@@ -64,8 +56,8 @@ SmtpConnection::SmtpConnection(SmtpServerPrivate *server, qintptr descriptor, bo
     const QString &mailbox, QObject *parent)
     : QObject(parent)
     , m_server(server)
-    , m_socket(server->sslConfiguration ? new QSslSocket(this) : new QTcpSocket(this))
-    , m_ssl(qobject_cast<QSslSocket *>(m_socket))
+    , m_stream(SmtpStream::create(descriptor, bool(server->sslConfiguration), implicitTls, this))
+    , m_ssl(m_stream ? m_stream->sslSocket() : nullptr)
     , m_session([&] {
         SmtpSessionConfig config = server->sessionConfig(implicitTls);
         config.cramMd5Nonce = QByteArray::number(QRandomGenerator::global()->generate64(), 16);
@@ -76,13 +68,7 @@ SmtpConnection::SmtpConnection(SmtpServerPrivate *server, qintptr descriptor, bo
     }())
 {
     m_listenerMailbox = mailbox;
-#ifdef Q_OS_UNIX
-    // A second descriptor of the connection, for the replies to what a client sent before it
-    // closed its side (onDisconnected()): Qt closes its own at the end of the input.
-    if (!implicitTls)
-        m_lateReplies = ::fcntl(int(descriptor), F_DUPFD_CLOEXEC, 0);
-#endif
-    if (!m_socket->setSocketDescriptor(descriptor))
+    if (!m_stream)
         return;
     m_valid = true;
     m_session.setBodySpooler([this]() -> std::shared_ptr<SmtpBodySpool> {
@@ -94,28 +80,16 @@ SmtpConnection::SmtpConnection(SmtpServerPrivate *server, qintptr descriptor, bo
                                         << directory << ", keeping it in memory:" << error;
         return spool;
     });
-    m_remoteAddress = displayAddress(m_socket->peerAddress());
-    m_remotePort = m_socket->peerPort();
-    m_socket->setReadBufferSize(readBufferLimit);
+    m_remoteAddress = displayAddress(m_stream->peerAddress());
+    m_remotePort = m_stream->peerPort();
 
-    connect(m_socket, &QTcpSocket::readyRead, this, &SmtpConnection::onReadyRead);
+    connect(m_stream, &SmtpStream::readyRead, this, &SmtpConnection::onReadyRead);
     // The client took replies: reading may go on if it stopped for them.
-    connect(m_socket, &QTcpSocket::bytesWritten, this, &SmtpConnection::scheduleRead);
-    connect(m_socket, &QTcpSocket::disconnected, this, &SmtpConnection::onDisconnected);
-    connect(m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
-        qCDebug(lcSmtpConnection) << m_remoteAddress << "socket error" << error
-                                  << m_socket->errorString();
-        // Qt drops what it has read but not handed out yet when it aborts after an error (say,
-        // a reply written to a client that reset the connection): taken now.
-        if (m_valid)
-            feedWhatIsLeft();
-        if (m_socket->state() != QAbstractSocket::ConnectedState)
-            onDisconnected();
-    });
+    connect(m_stream, &SmtpStream::bytesWritten, this, &SmtpConnection::scheduleRead);
+    connect(m_stream, &SmtpStream::disconnected, this, &SmtpConnection::onDisconnected);
     if (m_ssl) {
         m_ssl->setSslConfiguration(*server->sslConfiguration);
         connect(m_ssl, &QSslSocket::encrypted, this, &SmtpConnection::onEncrypted);
-        connect(m_ssl, &QSslSocket::encryptedBytesWritten, this, &SmtpConnection::scheduleRead);
         // A failed handshake is not something to negotiate about: the client is dropped.
         connect(m_ssl, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
             qCDebug(lcSmtpConnection) << m_remoteAddress << "TLS errors" << errors;
@@ -135,31 +109,7 @@ SmtpConnection::SmtpConnection(SmtpServerPrivate *server, qintptr descriptor, bo
     }
 }
 
-SmtpConnection::~SmtpConnection()
-{
-    closeLateReplies();
-}
-
-void SmtpConnection::closeLateReplies()
-{
-#ifdef Q_OS_UNIX
-    if (m_lateReplies >= 0)
-        ::close(m_lateReplies);
-#endif
-    m_lateReplies = -1;
-}
-
-void SmtpConnection::writeLateReply(const QByteArray &out)
-{
-#ifdef Q_OS_UNIX
-    // Plain text only: a TLS record cannot be made without the socket Qt has closed. Best
-    // effort and never blocking: a client that reset the connection or reads nothing misses it.
-    if (m_lateReplies >= 0 && m_tlsProtocol.isEmpty())
-        ::send(m_lateReplies, out.constData(), size_t(out.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
-#else
-    Q_UNUSED(out);
-#endif
-}
+SmtpConnection::~SmtpConnection() = default;
 
 void SmtpConnection::startIdleTimer()
 {
@@ -172,7 +122,7 @@ void SmtpConnection::timerEvent(QTimerEvent *event)
     if (event->timerId() == m_closeTimer.timerId()) {
         m_closeTimer.stop();
         qCDebug(lcSmtpConnection) << m_remoteAddress << "dropped: did not take its last reply";
-        m_socket->abort();
+        m_stream->abort();
     } else if (event->timerId() == m_delayTimer.timerId()) {
         m_delayTimer.stop();
         m_session.delayElapsed();
@@ -216,8 +166,7 @@ bool SmtpConnection::mayRead() const
     // Back-pressure: the bytes wait in the socket until the answer comes, or until the client
     // has taken its replies.
     return m_valid && !m_closing && !m_session.isWaiting() && !m_session.isClosed()
-        && m_socket->bytesToWrite() + (m_ssl ? m_ssl->encryptedBytesToWrite() : 0)
-        <= writeBacklogLimit;
+        && m_stream->bytesToWrite() <= writeBacklogLimit;
 }
 
 void SmtpConnection::onReadyRead()
@@ -227,7 +176,7 @@ void SmtpConnection::onReadyRead()
         return;
     const SmtpSession::State state = m_session.state();
     const bool body = state == SmtpSession::State::Data || state == SmtpSession::State::Chunk;
-    const QByteArray bytes = m_socket->read(body ? bodyPiece : commandPiece);
+    const QByteArray bytes = m_stream->read(body ? bodyPiece : commandPiece);
     if (bytes.isEmpty())
         return;
     m_session.feed(bytes);
@@ -243,7 +192,7 @@ void SmtpConnection::onReadyRead()
 
 void SmtpConnection::scheduleRead()
 {
-    if (m_readScheduled || m_socket->bytesAvailable() == 0 || !mayRead())
+    if (m_readScheduled || m_stream->bytesAvailable() == 0 || !mayRead())
         return;
     m_readScheduled = true;
     QMetaObject::invokeMethod(this, &SmtpConnection::onReadyRead, Qt::QueuedConnection);
@@ -254,31 +203,19 @@ void SmtpConnection::pump()
     if (m_pumping)
         return; // the outer loop picks up what the nested call produced
     m_pumping = true;
-    // Replies go out now, not on the event loop's next turn: QAbstractSocket only buffers them
-    // and arms its write notifier, which cost a poll and a wake-up per reply, and the client
-    // (waiting for each reply in turn) the time of that extra turn. A flush may deliver input
-    // (TLS records decrypted on the way) whose pump() call returns at once: this loop takes its
-    // replies and events.
+    // A write may find the client gone (onDisconnected() runs, and this goes on), or deliver
+    // input (TLS records decrypted on the way) whose pump() call returns at once: this loop
+    // takes its replies and events.
     for (;;) {
-        bool wrote = false;
-        for (;;) {
-            // Once Qt has closed the socket, replies take the second descriptor (onDisconnected()).
-            const QByteArray out = m_session.takeOutput();
-            if (!out.isEmpty() && m_valid) {
-                m_socket->write(out);
-                wrote = true;
-            } else if (!out.isEmpty()) {
-                writeLateReply(out);
-            }
-            const QList<SmtpEvent> events = m_session.takeEvents();
-            if (events.isEmpty())
-                break;
-            for (const SmtpEvent &event : events)
-                handleEvent(event);
-        }
-        if (!wrote)
+        const QByteArray out = m_session.takeOutput();
+        // Also once the client has closed its side: it may still read (SmtpStream::write()).
+        if (!out.isEmpty())
+            m_stream->write(out);
+        const QList<SmtpEvent> events = m_session.takeEvents();
+        if (events.isEmpty() && !m_session.hasOutput())
             break;
-        m_socket->flush(); // may find the client gone: onDisconnected() runs, and this goes on
+        for (const SmtpEvent &event : events)
+            handleEvent(event);
     }
     m_pumping = false;
 
@@ -291,15 +228,9 @@ void SmtpConnection::pump()
             m_closing = true;
             m_idleTimer.stop();
             m_delayTimer.stop();
-            if (m_ssl && m_ssl->mode() == QSslSocket::SslServerMode && !m_ssl->isEncrypted()) {
-                // Mid-handshake there is no way to say goodbye: a 421 would wait in the write
-                // buffer (and the connection with it) forever. Drop the client.
-                m_socket->abort();
-            } else {
-                m_socket->disconnectFromHost();
-                if (m_valid)
-                    m_closeTimer.start(qMin(closeGraceMs, m_idleMs), Qt::CoarseTimer, this);
-            }
+            m_stream->close();
+            if (m_valid)
+                m_closeTimer.start(qMin(closeGraceMs, m_idleMs), Qt::CoarseTimer, this);
         }
         return;
     }
@@ -345,12 +276,11 @@ void SmtpConnection::startTls()
         return; // the client left: the session waits for a handshake that never comes
     // The 220 is already written. Plaintext already buffered must not survive into the TLS
     // session, where it would look like encrypted input (STARTTLS command injection).
-    m_socket->flush();
-    m_socket->skip(m_socket->bytesAvailable());
+    m_stream->discardInput();
     if (m_ssl)
         m_ssl->startServerEncryption();
     else
-        m_socket->abort(); // unreachable: STARTTLS is only offered with TLS configured
+        m_stream->abort(); // unreachable: STARTTLS is only offered with TLS configured
 }
 
 void SmtpConnection::answerRecipient(bool accepted, const QString &address,
@@ -474,9 +404,11 @@ void SmtpConnection::onDisconnected()
 
 void SmtpConnection::feedWhatIsLeft()
 {
-    // Input is read a piece at a time: Qt may hold a whole pipeline of commands and messages.
-    if (!m_closing && !m_session.isClosed() && m_socket->isOpen() && m_socket->bytesAvailable() > 0)
-        m_session.feed(m_socket->readAll());
+    // Input is read a piece at a time: the stream may hold a whole pipeline of commands and
+    // messages.
+    const qint64 left = m_stream->bytesAvailable();
+    if (!m_closing && !m_session.isClosed() && left > 0)
+        m_session.feed(m_stream->read(left));
 }
 
 void SmtpConnection::endDrainWhenIdle()
@@ -488,7 +420,7 @@ void SmtpConnection::endDrainWhenIdle()
     m_drained = true;
     m_delayTimer.stop();
     m_session.disconnected();
-    closeLateReplies(); // the client sees the end of the connection now
+    m_stream->release(); // the client sees the end of the connection now
     m_server->connectionDrained(this);
     deleteLater();
 }

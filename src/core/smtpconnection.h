@@ -1,4 +1,4 @@
-// One SMTP client: the only code that touches a socket. Moves bytes between the QSslSocket and
+// One SMTP client: moves bytes between its SmtpStream (the only code that touches a socket) and
 // the pure SmtpSession, and turns the session's events into server calls: recipient decisions,
 // message delivery, the STARTTLS handshake. Owns the idle timer, the timer of a delayed injected
 // failure and the back-pressure.
@@ -12,8 +12,8 @@
 #include <QPointer>
 
 class QSslSocket;
-class QTcpSocket;
 class SmtpRecipient;
+class SmtpStream;
 class SmtpServerPrivate;
 struct SmtpReply;
 
@@ -66,18 +66,14 @@ private:
     // After the client left: ends the connection once the session has done all it could with
     // what the client sent.
     void endDrainWhenIdle();
-    // The replies after Qt closed its socket: to a client that closed only its side (`nc -N`,
-    // a script's pipe) they still arrive.
-    void writeLateReply(const QByteArray &out);
-    void closeLateReplies();
     // (Re)starts the idle timer for a whole idle timeout from now.
     void startIdleTimer();
     // The mailboxes of the message being delivered (contract.md's routing order).
     QStringList routeMailboxes() const;
 
     SmtpServerPrivate *m_server;
-    QTcpSocket *m_socket;
-    QSslSocket *m_ssl; // the same object when TLS is configured, else null (plain QTcpSocket)
+    SmtpStream *m_stream;
+    QSslSocket *m_ssl; // the stream's socket when TLS is configured, else null
     SmtpSession m_session;
     // Timers without QObjects of their own, as every connection has them. The idle timer is not
     // restarted for every read (a timer unregistered and registered again, several times per
@@ -95,7 +91,6 @@ private:
     bool m_verifyPending = false; // the open recipient question is a VRFY
     QString m_remoteAddress;
     int m_remotePort = 0;
-    int m_lateReplies = -1; // a second descriptor of the connection (writeLateReply())
     QString m_tlsProtocol; // of this connection's TLS, once encrypted
     QString m_tlsCipher;
     // The socket is connected: replies can go out. Once the client has left, the session goes on

@@ -1,0 +1,401 @@
+#include "smtpstream.h"
+
+#include "smtplog.h"
+
+#include <QSocketNotifier>
+#include <QSslSocket>
+
+#ifdef Q_OS_UNIX
+#include <cerrno>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#endif
+
+namespace {
+// While a decision is pending the session reads nothing; the stream keeps at most this much, then
+// TCP flow control pushes back on the client.
+constexpr qint64 readBufferLimit = 1024 * 1024;
+
+// Over Qt's socket: a QSslSocket when TLS is configured.
+class SmtpSocketStream final : public SmtpStream
+{
+public:
+    SmtpSocketStream(QTcpSocket *socket, QObject *parent)
+        : SmtpStream(parent)
+        , m_socket(socket)
+    {
+        m_socket->setParent(this);
+    }
+
+    ~SmtpSocketStream() override { closeLateReplies(); }
+
+    bool open(qintptr descriptor, bool implicitTls)
+    {
+#ifdef Q_OS_UNIX
+        // A second descriptor of the connection, for the replies to what a client sent before
+        // it closed its side: Qt closes its own at the end of the input.
+        if (!implicitTls)
+            m_lateReplies = ::fcntl(int(descriptor), F_DUPFD_CLOEXEC, 0);
+#else
+        Q_UNUSED(implicitTls);
+#endif
+        if (!m_socket->setSocketDescriptor(descriptor))
+            return false;
+        m_peerAddress = m_socket->peerAddress();
+        m_peerPort = m_socket->peerPort();
+        m_socket->setReadBufferSize(readBufferLimit);
+        connect(m_socket, &QTcpSocket::readyRead, this, &SmtpStream::readyRead);
+        connect(m_socket, &QTcpSocket::bytesWritten, this, &SmtpStream::bytesWritten);
+        connect(m_socket, &QTcpSocket::disconnected, this, &SmtpSocketStream::onDisconnected);
+        connect(
+            m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
+                qCDebug(lcSmtpConnection)
+                    << m_peerAddress << "socket error" << error << m_socket->errorString();
+                // Qt drops what it has read but not handed out yet when it aborts after an
+                // error (say, a reply written to a client that reset the connection): kept.
+                if (m_socket->isOpen())
+                    m_left += m_socket->readAll();
+                if (m_socket->state() != QAbstractSocket::ConnectedState)
+                    onDisconnected();
+            });
+        if (QSslSocket *ssl = sslSocket()) {
+            connect(ssl, &QSslSocket::encryptedBytesWritten, this, &SmtpStream::bytesWritten);
+            connect(ssl, &QSslSocket::encrypted, this, [this] { m_encrypted = true; });
+        }
+        return true;
+    }
+
+    qint64 bytesAvailable() const override
+    {
+        return m_left.size() + (m_socket->isOpen() ? m_socket->bytesAvailable() : 0);
+    }
+
+    QByteArray read(qint64 maxSize) override
+    {
+        if (m_left.isEmpty())
+            return m_socket->isOpen() ? m_socket->read(maxSize) : QByteArray();
+        const QByteArray piece = m_left.left(maxSize);
+        m_left.remove(0, piece.size());
+        return piece;
+    }
+
+    void discardInput() override
+    {
+        m_left.clear();
+        m_socket->skip(m_socket->bytesAvailable());
+    }
+
+    void write(const QByteArray &bytes) override
+    {
+        if (m_gone) {
+            writeLate(bytes);
+            return;
+        }
+        m_socket->write(bytes);
+        // Now, not on the event loop's next turn: QAbstractSocket only buffers the bytes and arms
+        // its write notifier, which costs a poll and a wake-up per reply, and the client
+        // (waiting for each reply in turn) the time of that extra turn. It may find the client
+        // gone: disconnected() is emitted from within.
+        m_socket->flush();
+    }
+
+    qint64 bytesToWrite() const override
+    {
+        const QSslSocket *ssl = sslSocket();
+        return m_socket->bytesToWrite() + (ssl ? ssl->encryptedBytesToWrite() : 0);
+    }
+
+    void close() override
+    {
+        QSslSocket *ssl = sslSocket();
+        // Mid-handshake there is no way to say goodbye: a 421 would wait in the write buffer
+        // (and the connection with it) forever.
+        if (ssl && ssl->mode() == QSslSocket::SslServerMode && !ssl->isEncrypted())
+            m_socket->abort();
+        else
+            m_socket->disconnectFromHost();
+    }
+
+    void abort() override
+    {
+        m_socket->abort();
+    }
+
+    void release() override
+    {
+        closeLateReplies();
+        m_socket->abort();
+    }
+
+    QSslSocket *sslSocket() const override
+    {
+        return qobject_cast<QSslSocket *>(m_socket);
+    }
+
+private:
+    void onDisconnected()
+    {
+        if (m_gone)
+            return;
+        m_gone = true;
+        Q_EMIT disconnected();
+    }
+
+    void closeLateReplies()
+    {
+#ifdef Q_OS_UNIX
+        if (m_lateReplies >= 0)
+            ::close(m_lateReplies);
+#endif
+        m_lateReplies = -1;
+    }
+
+    void writeLate(const QByteArray &bytes)
+    {
+#ifdef Q_OS_UNIX
+        // Plain text only: a TLS record cannot be made without the socket Qt has closed. Never
+        // blocking: a client that reset the connection or reads nothing misses it.
+        if (m_lateReplies >= 0 && !m_encrypted)
+            ::send(m_lateReplies, bytes.constData(), size_t(bytes.size()),
+                MSG_NOSIGNAL | MSG_DONTWAIT);
+#else
+        Q_UNUSED(bytes);
+#endif
+    }
+
+    QTcpSocket *m_socket;
+    QByteArray m_left; // what Qt had read when an error ended the connection
+    int m_lateReplies = -1; // the second descriptor (writeLate())
+    bool m_gone = false;
+    bool m_encrypted = false; // once, so it is still known after Qt closed the socket
+};
+
+#ifdef Q_OS_UNIX
+// Over the descriptor itself. It stays open after the client closed its side, so the replies to
+// what it sent before still reach it, until close(), abort() or release().
+class SmtpPlainStream final : public SmtpStream
+{
+public:
+    SmtpPlainStream(int descriptor, QObject *parent)
+        : SmtpStream(parent)
+        , m_fd(descriptor)
+        , m_readNotifier(descriptor, QSocketNotifier::Read, this)
+    {
+        // The listener (QTcpServer) accepts with SOCK_NONBLOCK and SOCK_CLOEXEC; every call
+        // below says MSG_DONTWAIT all the same.
+        connect(&m_readNotifier, &QSocketNotifier::activated, this, &SmtpPlainStream::onReadable);
+    }
+
+    ~SmtpPlainStream() override { release(); }
+
+    bool open()
+    {
+        sockaddr_storage peer {};
+        socklen_t length = sizeof peer;
+        if (::getpeername(m_fd, reinterpret_cast<sockaddr *>(&peer), &length) != 0)
+            return false;
+        m_peerAddress = QHostAddress(reinterpret_cast<const sockaddr *>(&peer));
+        if (peer.ss_family == AF_INET6)
+            m_peerPort = ntohs(reinterpret_cast<const sockaddr_in6 *>(&peer)->sin6_port);
+        else if (peer.ss_family == AF_INET)
+            m_peerPort = ntohs(reinterpret_cast<const sockaddr_in *>(&peer)->sin_port);
+        return !m_peerAddress.isNull();
+    }
+
+    qint64 bytesAvailable() const override { return m_input.size() - m_inputPos; }
+
+    QByteArray read(qint64 maxSize) override
+    {
+        const qint64 size = qMin(maxSize, bytesAvailable());
+        QByteArray piece(m_input.constData() + m_inputPos, size);
+        m_inputPos += size;
+        if (m_inputPos == m_input.size()) {
+            m_input.resize(0); // keeps the buffer for the next read
+            m_inputPos = 0;
+        }
+        if (m_fd >= 0 && !m_inputEnded && !m_readNotifier.isEnabled()
+            && bytesAvailable() < readBufferLimit)
+            m_readNotifier.setEnabled(true);
+        return piece;
+    }
+
+    void discardInput() override
+    {
+        m_input.resize(0);
+        m_inputPos = 0;
+    }
+
+    void write(const QByteArray &bytes) override
+    {
+        if (m_fd < 0 || bytes.isEmpty())
+            return;
+        if (m_outputPos < m_output.size()) { // the client has not taken the earlier ones yet
+            m_output.append(bytes);
+            return;
+        }
+        const ssize_t sent
+            = ::send(m_fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (sent == bytes.size())
+            return;
+        if (sent < 0 && !wouldBlock()) {
+            writeFailed();
+            return;
+        }
+        m_output = bytes.mid(qMax<qsizetype>(sent, 0));
+        m_outputPos = 0;
+        if (!m_writeNotifier) {
+            m_writeNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Write, this);
+            connect(
+                m_writeNotifier, &QSocketNotifier::activated, this, &SmtpPlainStream::onWritable);
+        } else {
+            m_writeNotifier->setEnabled(true);
+        }
+    }
+
+    qint64 bytesToWrite() const override { return m_output.size() - m_outputPos; }
+
+    void close() override
+    {
+        m_closing = true;
+        if (bytesToWrite() == 0)
+            end();
+    }
+
+    void abort() override { end(); }
+
+    void release() override
+    {
+        if (m_fd < 0)
+            return;
+        m_readNotifier.setEnabled(false); // before the descriptor goes: epoll forgets it
+        delete m_writeNotifier;
+        m_writeNotifier = nullptr;
+        ::close(m_fd);
+        m_fd = -1;
+        m_output.clear();
+        m_outputPos = 0;
+    }
+
+private:
+    static bool wouldBlock() { return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR; }
+
+    void onReadable()
+    {
+        if (bytesAvailable() >= readBufferLimit) { // taken up again by read()
+            m_readNotifier.setEnabled(false);
+            return;
+        }
+        const ssize_t got = receive();
+        if (got > 0) {
+            Q_EMIT readyRead();
+            return;
+        }
+        if (got < 0 && wouldBlock())
+            return;
+        // 0: the client closed its side (it may read on); else reset.
+        m_inputEnded = true;
+        m_readNotifier.setEnabled(false);
+        notifyDisconnected();
+    }
+
+    // One recv() straight into the buffer, as much as it holds (at least 16 KiB) up to the
+    // limit.
+    ssize_t receive()
+    {
+        if (m_inputPos > 0) { // what was taken goes before the buffer grows
+            m_input.remove(0, m_inputPos);
+            m_inputPos = 0;
+        }
+        const qsizetype old = m_input.size();
+        const qsizetype room = qMin<qsizetype>(
+            qMax<qsizetype>(m_input.capacity() - old, 16 * 1024), readBufferLimit - old);
+        m_input.resize(old + room);
+        const ssize_t got = ::recv(m_fd, m_input.data() + old, size_t(room), MSG_DONTWAIT);
+        m_input.resize(old + qMax<ssize_t>(got, 0));
+        return got;
+    }
+
+    void onWritable()
+    {
+        const ssize_t sent = ::send(m_fd, m_output.constData() + m_outputPos,
+            size_t(m_output.size() - m_outputPos), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (sent < 0) {
+            if (!wouldBlock())
+                writeFailed();
+            return;
+        }
+        m_outputPos += sent;
+        if (m_outputPos == m_output.size()) {
+            m_output.clear();
+            m_outputPos = 0;
+            m_writeNotifier->setEnabled(false);
+            if (m_closing) {
+                end();
+                return;
+            }
+        }
+        Q_EMIT bytesWritten();
+    }
+
+    void writeFailed()
+    {
+        // The client reset the connection, or it is gone. What it sent before is still taken
+        // (bytesAvailable()): a client that writes its whole session and closes without reading
+        // the greeting resets the connection at our first reply, and its mail has arrived.
+        while (!m_inputEnded && bytesAvailable() < readBufferLimit && receive() > 0) { }
+        m_output.clear();
+        m_outputPos = 0;
+        if (m_writeNotifier)
+            m_writeNotifier->setEnabled(false);
+        m_inputEnded = true;
+        m_readNotifier.setEnabled(false);
+        notifyDisconnected();
+    }
+
+    void end()
+    {
+        release();
+        notifyDisconnected();
+    }
+
+    void notifyDisconnected()
+    {
+        if (m_disconnected)
+            return;
+        m_disconnected = true;
+        Q_EMIT disconnected();
+    }
+
+    int m_fd;
+    QSocketNotifier m_readNotifier;
+    QSocketNotifier *m_writeNotifier = nullptr; // made when the client first lags behind
+    QByteArray m_input;
+    qsizetype m_inputPos = 0; // taken up to here
+    QByteArray m_output; // what the kernel did not take yet
+    qsizetype m_outputPos = 0;
+    bool m_inputEnded = false;
+    bool m_closing = false;
+    bool m_disconnected = false;
+};
+#endif
+} // namespace
+
+SmtpStream *SmtpStream::create(qintptr descriptor, bool tls, bool implicitTls, QObject *parent)
+{
+#ifdef Q_OS_UNIX
+    if (!tls) {
+        auto *stream = new SmtpPlainStream(int(descriptor), parent);
+        if (stream->open())
+            return stream;
+        delete stream;
+        return nullptr;
+    }
+#endif
+    auto *stream = new SmtpSocketStream(tls ? new QSslSocket : new QTcpSocket, parent);
+    if (stream->open(descriptor, implicitTls))
+        return stream;
+    delete stream;
+    return nullptr;
+}
