@@ -26,13 +26,17 @@ QByteArray pattern(qsizetype size)
     return bytes;
 }
 
-// A connected pair of TCP descriptors on 127.0.0.1: the client's (blocking) and the server's
-// (non-blocking, as the listener accepts them).
+// More than loopback's buffers hold: some of it waits in the stream.
+constexpr qsizetype bigReply = 32 * 1024 * 1024;
+
+// A connected pair of TCP descriptors on 127.0.0.1: the client's (blocking), and the server's
+// (non-blocking, as the listener accepts them) in a plain SmtpStream.
 struct Connection
 {
     int client = -1;
     int server = -1;
     quint16 clientPort = 0;
+    std::unique_ptr<SmtpStream> stream;
 
     Connection()
     {
@@ -55,6 +59,8 @@ struct Connection
         ::getsockname(client, reinterpret_cast<sockaddr *>(&local), &length);
         clientPort = ntohs(local.sin_port);
         ::close(listener);
+        if (server >= 0)
+            stream.reset(SmtpStream::create(server, false, false, nullptr));
     }
     ~Connection() { closeClient(); }
 
@@ -109,12 +115,6 @@ struct Connection
         return bytes;
     }
 };
-
-std::unique_ptr<SmtpStream> plainStream(const Connection &connection)
-{
-    return std::unique_ptr<SmtpStream>(
-        SmtpStream::create(connection.server, false, false, nullptr));
-}
 } // namespace
 
 class TestSmtpStream : public QObject
@@ -133,13 +133,12 @@ private Q_SLOTS:
 void TestSmtpStream::readsWhatTheClientSent()
 {
     const Connection connection;
-    QVERIFY(connection.server >= 0);
-    const auto stream = plainStream(connection);
-    QVERIFY(stream);
+    QVERIFY(connection.stream);
+    SmtpStream *stream = connection.stream.get();
     QCOMPARE(stream->peerAddress(), QHostAddress(QHostAddress::LocalHost));
     QCOMPARE(stream->peerPort(), connection.clientPort);
 
-    QSignalSpy readyRead(stream.get(), &SmtpStream::readyRead);
+    QSignalSpy readyRead(stream, &SmtpStream::readyRead);
     connection.sendAll("EHLO client.example\r\nMAIL FROM:<a@example.org>\r\n");
     QTRY_COMPARE(stream->bytesAvailable(), 48);
     QVERIFY(readyRead.count() >= 1);
@@ -153,8 +152,8 @@ void TestSmtpStream::keepsAtMostOneMebibyteUnread()
     // A session waiting for an answer reads nothing: the stream stops at its bound, and TCP flow
     // control pushes back on the client. Once it is taken, the rest follows, in order.
     const Connection connection;
-    const auto stream = plainStream(connection);
-    QVERIFY(stream);
+    QVERIFY(connection.stream);
+    SmtpStream *stream = connection.stream.get();
     ::fcntl(connection.client, F_SETFL, O_NONBLOCK);
     const QByteArray sent = pattern(3 * readLimit);
     qsizetype offset = 0;
@@ -191,13 +190,13 @@ void TestSmtpStream::keepsAtMostOneMebibyteUnread()
 void TestSmtpStream::writesLaterWhatTheKernelDidNotTake()
 {
     const Connection connection;
-    const auto stream = plainStream(connection);
-    QVERIFY(stream);
-    QSignalSpy bytesWritten(stream.get(), &SmtpStream::bytesWritten);
-    const QByteArray reply = pattern(32 * 1024 * 1024);
+    QVERIFY(connection.stream);
+    SmtpStream *stream = connection.stream.get();
+    QSignalSpy bytesWritten(stream, &SmtpStream::bytesWritten);
+    const QByteArray reply = pattern(bigReply);
     stream->write(reply.left(1000));
     stream->write(reply.mid(1000));
-    QVERIFY(stream->bytesToWrite() > 0); // more than loopback's buffers hold
+    QVERIFY(stream->bytesToWrite() > 0);
 
     QVERIFY(connection.receive(reply.size()) == reply);
     QCOMPARE(stream->bytesToWrite(), 0);
@@ -207,10 +206,10 @@ void TestSmtpStream::writesLaterWhatTheKernelDidNotTake()
 void TestSmtpStream::closeWaitsForTheRepliesToGoOut()
 {
     const Connection connection;
-    const auto stream = plainStream(connection);
-    QVERIFY(stream);
-    QSignalSpy disconnected(stream.get(), &SmtpStream::disconnected);
-    const QByteArray reply = pattern(32 * 1024 * 1024);
+    QVERIFY(connection.stream);
+    SmtpStream *stream = connection.stream.get();
+    QSignalSpy disconnected(stream, &SmtpStream::disconnected);
+    const QByteArray reply = pattern(bigReply);
     stream->write(reply);
     stream->close();
     QCOMPARE(disconnected.count(), 0);
@@ -226,9 +225,9 @@ void TestSmtpStream::repliesReachAClientThatClosedItsSide()
     // `printf '...QUIT\r\n' | nc -N`: the client sends its session and closes its side, then
     // reads the replies.
     const Connection connection;
-    const auto stream = plainStream(connection);
-    QVERIFY(stream);
-    QSignalSpy disconnected(stream.get(), &SmtpStream::disconnected);
+    QVERIFY(connection.stream);
+    SmtpStream *stream = connection.stream.get();
+    QSignalSpy disconnected(stream, &SmtpStream::disconnected);
     connection.sendAll("QUIT\r\n");
     ::shutdown(connection.client, SHUT_WR);
     QTRY_COMPARE(disconnected.count(), 1);
@@ -247,9 +246,9 @@ void TestSmtpStream::whatAResettingClientSentIsStillTaken()
     // A client that writes its whole session and closes without reading the greeting: its close
     // is a reset, which the server's next reply meets. What it sent has arrived all the same.
     Connection connection;
-    const auto stream = plainStream(connection);
-    QVERIFY(stream);
-    QSignalSpy disconnected(stream.get(), &SmtpStream::disconnected);
+    QVERIFY(connection.stream);
+    SmtpStream *stream = connection.stream.get();
+    QSignalSpy disconnected(stream, &SmtpStream::disconnected);
     stream->write("220 greeting, never read\r\n");
     const QByteArray sent = pattern(60000); // more than the stream takes in one call
     connection.sendAll(sent);
