@@ -5,6 +5,8 @@
 #include <QSocketNotifier>
 #include <QSslSocket>
 
+#include <memory>
+
 #ifdef Q_OS_UNIX
 #include <cerrno>
 #include <fcntl.h>
@@ -212,7 +214,7 @@ public:
         QByteArray piece(m_input.constData() + m_inputPos, size);
         m_inputPos += size;
         if (m_inputPos == m_input.size()) {
-            m_input.resize(0); // keeps the buffer for the next read
+            m_input.clear();
             m_inputPos = 0;
         }
         if (m_fd >= 0 && !m_inputEnded && !m_readNotifier.isEnabled()
@@ -223,7 +225,7 @@ public:
 
     void discardInput() override
     {
-        m_input.resize(0);
+        m_input.clear();
         m_inputPos = 0;
     }
 
@@ -300,20 +302,23 @@ private:
         notifyDisconnected();
     }
 
-    // One recv() straight into the buffer, as much as it holds (at least 16 KiB) up to the
-    // limit.
+    // One recv() of as much as the bound allows (64 KiB at most), into the thread's scratch
+    // buffer: the stream keeps only what came, so an idle connection holds no buffer at all.
     ssize_t receive()
     {
-        if (m_inputPos > 0) { // what was taken goes before the buffer grows
-            m_input.remove(0, m_inputPos);
-            m_inputPos = 0;
+        constexpr qint64 scratchBytes = 64 * 1024;
+        thread_local std::unique_ptr<char[]> scratch;
+        if (!scratch)
+            scratch = std::make_unique<char[]>(scratchBytes);
+        const qint64 room = qMin(scratchBytes, readBufferLimit - bytesAvailable());
+        const ssize_t got = ::recv(m_fd, scratch.get(), size_t(room), MSG_DONTWAIT);
+        if (got > 0) {
+            if (m_inputPos > 0) { // what was taken goes before the buffer grows
+                m_input.remove(0, m_inputPos);
+                m_inputPos = 0;
+            }
+            m_input.append(scratch.get(), got);
         }
-        const qsizetype old = m_input.size();
-        const qsizetype room = qMin<qsizetype>(
-            qMax<qsizetype>(m_input.capacity() - old, 16 * 1024), readBufferLimit - old);
-        m_input.resize(old + room);
-        const ssize_t got = ::recv(m_fd, m_input.data() + old, size_t(room), MSG_DONTWAIT);
-        m_input.resize(old + qMax<ssize_t>(got, 0));
         return got;
     }
 

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -250,9 +251,16 @@ void TestSmtpStream::whatAResettingClientSentIsStillTaken()
     SmtpStream *stream = connection.stream.get();
     QSignalSpy disconnected(stream, &SmtpStream::disconnected);
     stream->write("220 greeting, never read\r\n");
-    const QByteArray sent = pattern(60000); // more than the stream takes in one call
+    // More than one read takes (64 KiB), and less than the server's receive window: all of it
+    // is in the server's kernel before the reset. No event is processed meanwhile.
+    const QByteArray sent = pattern(100 * 1000);
     connection.sendAll(sent);
-    QTest::qSleep(50); // the client's data arrive; no event is processed
+    int arrived = 0;
+    for (int i = 0; i < 200 && arrived < sent.size(); ++i) {
+        QTest::qSleep(10);
+        ::ioctl(connection.server, FIONREAD, &arrived);
+    }
+    QCOMPARE(arrived, sent.size());
     connection.closeClient();
     QTest::qSleep(50); // so does the reset
 
