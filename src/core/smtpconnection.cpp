@@ -56,8 +56,6 @@ SmtpConnection::SmtpConnection(SmtpServerPrivate *server, qintptr descriptor, bo
     const QString &mailbox, QObject *parent)
     : QObject(parent)
     , m_server(server)
-    , m_stream(SmtpStream::create(descriptor, bool(server->sslConfiguration), implicitTls, this))
-    , m_ssl(m_stream ? m_stream->sslSocket() : nullptr)
     , m_session([&] {
         SmtpSessionConfig config = server->sessionConfig(implicitTls);
         config.cramMd5Nonce = QByteArray::number(QRandomGenerator::global()->generate64(), 16);
@@ -68,7 +66,9 @@ SmtpConnection::SmtpConnection(SmtpServerPrivate *server, qintptr descriptor, bo
     }())
 {
     m_listenerMailbox = mailbox;
-    if (!m_stream)
+    SmtpStream *stream
+        = SmtpStream::create(descriptor, bool(server->sslConfiguration), implicitTls, this);
+    if (!stream)
         return;
     m_valid = true;
     m_session.setBodySpooler([this]() -> std::shared_ptr<SmtpBodySpool> {
@@ -80,21 +80,10 @@ SmtpConnection::SmtpConnection(SmtpServerPrivate *server, qintptr descriptor, bo
                                         << directory << ", keeping it in memory:" << error;
         return spool;
     });
-    m_remoteAddress = displayAddress(m_stream->peerAddress());
-    m_remotePort = m_stream->peerPort();
+    m_remoteAddress = displayAddress(stream->peerAddress());
+    m_remotePort = stream->peerPort();
 
-    connect(m_stream, &SmtpStream::readyRead, this, &SmtpConnection::onReadyRead);
-    // The client took replies: reading may go on if it stopped for them.
-    connect(m_stream, &SmtpStream::bytesWritten, this, &SmtpConnection::scheduleRead);
-    connect(m_stream, &SmtpStream::disconnected, this, &SmtpConnection::onDisconnected);
-    if (m_ssl) {
-        m_ssl->setSslConfiguration(*server->sslConfiguration);
-        connect(m_ssl, &QSslSocket::encrypted, this, &SmtpConnection::onEncrypted);
-        // A failed handshake is not something to negotiate about: the client is dropped.
-        connect(m_ssl, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
-            qCDebug(lcSmtpConnection) << m_remoteAddress << "TLS errors" << errors;
-        });
-    }
+    useStream(stream);
 
     m_idleMs = server->config.idleTimeout() * 1000;
     startIdleTimer();
@@ -110,6 +99,24 @@ SmtpConnection::SmtpConnection(SmtpServerPrivate *server, qintptr descriptor, bo
 }
 
 SmtpConnection::~SmtpConnection() = default;
+
+void SmtpConnection::useStream(SmtpStream *stream)
+{
+    m_stream = stream;
+    connect(m_stream, &SmtpStream::readyRead, this, &SmtpConnection::onReadyRead);
+    // The client took replies: reading may go on if it stopped for them.
+    connect(m_stream, &SmtpStream::bytesWritten, this, &SmtpConnection::scheduleRead);
+    connect(m_stream, &SmtpStream::disconnected, this, &SmtpConnection::onDisconnected);
+    m_ssl = m_stream->sslSocket();
+    if (m_ssl) {
+        m_ssl->setSslConfiguration(*m_server->sslConfiguration);
+        connect(m_ssl, &QSslSocket::encrypted, this, &SmtpConnection::onEncrypted);
+        // A failed handshake is not something to negotiate about: the client is dropped.
+        connect(m_ssl, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+            qCDebug(lcSmtpConnection) << m_remoteAddress << "TLS errors" << errors;
+        });
+    }
+}
 
 void SmtpConnection::startIdleTimer()
 {
@@ -274,13 +281,25 @@ void SmtpConnection::startTls()
 {
     if (!m_valid)
         return; // the client left: the session waits for a handshake that never comes
-    // The 220 is already written. Plaintext already buffered must not survive into the TLS
-    // session, where it would look like encrypted input (STARTTLS command injection).
-    m_stream->discardInput();
-    if (m_ssl)
-        m_ssl->startServerEncryption();
-    else
+    if (!m_server->sslConfiguration) {
         m_stream->abort(); // unreachable: STARTTLS is only offered with TLS configured
+        return;
+    }
+    // The 220 is already written. Plaintext already read must not survive into the TLS session,
+    // where it would look like encrypted input (STARTTLS command injection): the stream drops it.
+    SmtpStream *tls = m_stream->startTls(this);
+    if (!tls) {
+        m_stream->abort(); // the client is gone: onDisconnected()
+        return;
+    }
+    if (tls != m_stream) {
+        // A QSslSocket takes over from the descriptor's own stream. That stream may be the one
+        // whose signal brought us here: deleted later.
+        disconnect(m_stream, nullptr, this, nullptr);
+        m_stream->deleteLater();
+        useStream(tls);
+    }
+    m_ssl->startServerEncryption();
 }
 
 void SmtpConnection::answerRecipient(bool accepted, const QString &address,

@@ -52,6 +52,8 @@ private:
     void pump();
     void handleEvent(const SmtpEvent &event);
     void startTls();
+    // Reads and writes through this stream from now on (also its QSslSocket's signals).
+    void useStream(SmtpStream *stream);
     void deliverMessage(const SmtpEvent &event);
     void scheduleRead();
     // Whether the session waits for an answer of ours (a delivery, a recipient decision, an
@@ -72,8 +74,8 @@ private:
     QStringList routeMailboxes() const;
 
     SmtpServerPrivate *m_server;
-    SmtpStream *m_stream;
-    QSslSocket *m_ssl; // the stream's socket when TLS is configured, else null
+    SmtpStream *m_stream = nullptr;
+    QSslSocket *m_ssl = nullptr; // the stream's, once TLS starts (implicit TLS: at once)
     SmtpSession m_session;
     // Timers without QObjects of their own, as every connection has them. The idle timer is not
     // restarted for every read (a timer unregistered and registered again, several times per

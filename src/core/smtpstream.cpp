@@ -6,6 +6,7 @@
 #include <QSslSocket>
 
 #include <memory>
+#include <utility>
 
 #ifdef Q_OS_UNIX
 #include <cerrno>
@@ -134,6 +135,18 @@ public:
     QSslSocket *sslSocket() const override
     {
         return qobject_cast<QSslSocket *>(m_socket);
+    }
+
+    SmtpStream *startTls(QObject *) override
+    {
+        discardInput();
+        return this;
+    }
+
+    // Written ahead of what the stream writes itself: a plain stream's replies not yet taken.
+    void writeFirst(const QByteArray &bytes)
+    {
+        m_socket->write(bytes);
     }
 
 private:
@@ -269,18 +282,43 @@ public:
 
     void release() override
     {
-        if (m_fd < 0)
-            return;
-        m_readNotifier.setEnabled(false); // before the descriptor goes: epoll forgets it
-        delete m_writeNotifier;
-        m_writeNotifier = nullptr;
-        ::close(m_fd);
-        m_fd = -1;
+        const int descriptor = takeDescriptor();
+        if (descriptor >= 0)
+            ::close(descriptor);
         m_output.clear();
         m_outputPos = 0;
     }
 
+    SmtpStream *startTls(QObject *parent) override
+    {
+        if (m_fd < 0 || m_inputEnded)
+            return nullptr;
+        auto *tls = new SmtpSocketStream(new QSslSocket, parent);
+        const int descriptor = takeDescriptor();
+        // No second descriptor for replies after the client's half-close: those are TLS records.
+        if (!tls->open(descriptor, true)) {
+            ::close(descriptor);
+            delete tls;
+            return nullptr;
+        }
+        if (bytesToWrite() > 0)
+            tls->writeFirst(m_output.mid(m_outputPos));
+        m_output.clear();
+        m_outputPos = 0;
+        discardInput();
+        return tls;
+    }
+
 private:
+    // The descriptor leaves the stream, open: the notifiers let go of it first (epoll forgets it).
+    int takeDescriptor()
+    {
+        m_readNotifier.setEnabled(false);
+        delete m_writeNotifier;
+        m_writeNotifier = nullptr;
+        return std::exchange(m_fd, -1);
+    }
+
     static bool wouldBlock() { return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR; }
 
     void onReadable()
@@ -390,7 +428,7 @@ private:
 SmtpStream *SmtpStream::create(qintptr descriptor, bool tls, bool implicitTls, QObject *parent)
 {
 #ifdef Q_OS_UNIX
-    if (!tls) {
+    if (!implicitTls) {
         auto *stream = new SmtpPlainStream(int(descriptor), parent);
         if (stream->open())
             return stream;

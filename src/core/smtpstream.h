@@ -1,10 +1,11 @@
 // A client connection's bytes, as SmtpConnection moves them: what the client sent, buffered up to
 // a bound, and the replies, written at once. Two kinds:
-// - SmtpPlainStream: the descriptor itself, for a server with no TLS configured. Every system
-//   call Qt's socket makes beside the read and the write (an ioctl before every read, the
+// - SmtpPlainStream: the descriptor itself, for every connection that starts in plain text. Every
+//   system call Qt's socket makes beside the read and the write (an ioctl before every read, the
 //   descriptor's options and names when it is taken over) costs a few microseconds in a VM, and
 //   a connection that carries one message made about a dozen of them.
-// - SmtpSocketStream: Qt's QTcpSocket, or the QSslSocket that TLS (implicit or STARTTLS) needs.
+// - SmtpSocketStream: Qt's QSslSocket, from the start on an implicit-TLS listener, or from
+//   STARTTLS on (startTls()). Elsewhere than on Unix, Qt's socket for every connection.
 #pragma once
 
 #include "smtpreceiver_global.h"
@@ -22,7 +23,8 @@ public:
     using QObject::QObject;
 
     // A stream over a connection the listener accepted; null when the descriptor is unusable.
-    // tls: the server has TLS configured (a QSslSocket, which STARTTLS or implicit TLS starts).
+    // tls: the server has TLS configured; implicitTls: the listener's connections start with the
+    // handshake (sslSocket() starts it).
     static SmtpStream *create(qintptr descriptor, bool tls, bool implicitTls, QObject *parent);
 
     QHostAddress peerAddress() const { return m_peerAddress; }
@@ -50,6 +52,11 @@ public:
 
     // The QSslSocket of a stream with TLS, else null.
     virtual QSslSocket *sslSocket() const { return nullptr; }
+    // For STARTTLS: a stream over a QSslSocket that takes over this one's connection (the input
+    // read and not taken is dropped; the replies not yet taken go first), or this stream when it
+    // has its QSslSocket already. This stream is then spent: delete it later, not from within
+    // one of its signals. Null when the connection is gone.
+    virtual SmtpStream *startTls(QObject *parent) = 0;
 
 Q_SIGNALS:
     void readyRead();

@@ -129,6 +129,7 @@ private Q_SLOTS:
     void closeWaitsForTheRepliesToGoOut();
     void repliesReachAClientThatClosedItsSide();
     void whatAResettingClientSentIsStillTaken();
+    void startTlsHandsTheConnectionToQtsSocket();
 };
 
 void TestSmtpStream::readsWhatTheClientSent()
@@ -268,6 +269,36 @@ void TestSmtpStream::whatAResettingClientSentIsStillTaken()
     QCOMPARE(disconnected.count(), 1);
     QCOMPARE(stream->bytesAvailable(), sent.size());
     QVERIFY(stream->read(sent.size()) == sent);
+}
+
+void TestSmtpStream::startTlsHandsTheConnectionToQtsSocket()
+{
+    // STARTTLS: a QSslSocket takes the descriptor over. Nothing read before it is handed on
+    // (plaintext pipelined behind STARTTLS must not pass for TLS input), the connection itself
+    // stays open, and what follows goes through the new stream.
+    Connection connection;
+    QVERIFY(connection.stream);
+    std::unique_ptr<SmtpStream> plain = std::move(connection.stream);
+    QVERIFY(!plain->sslSocket());
+    connection.sendAll("STARTTLS\r\nMAIL FROM:<evil@example.org>\r\n");
+    QTRY_COMPARE(plain->bytesAvailable(), 40);
+    QCOMPARE(plain->read(10), QByteArray("STARTTLS\r\n"));
+    plain->write("220 2.0.0 Ready to start TLS\r\n");
+
+    const std::unique_ptr<SmtpStream> tls(plain->startTls(nullptr));
+    QVERIFY(tls);
+    QVERIFY(tls.get() != plain.get());
+    QVERIFY(tls->sslSocket());
+    QCOMPARE(tls->peerPort(), connection.clientPort);
+    QCOMPARE(tls->bytesAvailable(), 0);
+    plain.reset(); // spent: its end is not the connection's
+
+    QCOMPARE(connection.receive(30), QByteArray("220 2.0.0 Ready to start TLS\r\n"));
+    connection.sendAll("still there\r\n"); // no handshake started: plain text both ways
+    QTRY_COMPARE(tls->bytesAvailable(), 13);
+    QCOMPARE(tls->read(13), QByteArray("still there\r\n"));
+    tls->write("250 yes\r\n");
+    QCOMPARE(connection.receive(9), QByteArray("250 yes\r\n"));
 }
 
 QTEST_GUILESS_MAIN(TestSmtpStream)
