@@ -105,7 +105,12 @@ void SmtpConnection::useStream(SmtpStream *stream)
     m_stream = stream;
     connect(m_stream, &SmtpStream::readyRead, this, &SmtpConnection::onReadyRead);
     // The client took replies: reading may go on if it stopped for them.
-    connect(m_stream, &SmtpStream::bytesWritten, this, &SmtpConnection::scheduleRead);
+    connect(m_stream, &SmtpStream::bytesWritten, this, [this] {
+        if (m_valid)
+            scheduleRead();
+        else
+            endDrainWhenIdle(); // the replies after the client's half-close may be out now
+    });
     connect(m_stream, &SmtpStream::disconnected, this, &SmtpConnection::onDisconnected);
     m_ssl = m_stream->sslSocket();
     if (m_ssl) {
@@ -130,6 +135,10 @@ void SmtpConnection::timerEvent(QTimerEvent *event)
         m_closeTimer.stop();
         qCDebug(lcSmtpConnection) << m_remoteAddress << "dropped: did not take its last reply";
         m_stream->abort();
+        if (!m_valid) { // it had closed its side: the replies it did not take are dropped
+            m_stream->release();
+            endDrainWhenIdle();
+        }
     } else if (event->timerId() == m_delayTimer.timerId()) {
         m_delayTimer.stop();
         m_session.delayElapsed();
@@ -436,7 +445,15 @@ void SmtpConnection::endDrainWhenIdle()
     // now.
     if (m_drained || waitsForAnAnswer())
         return;
+    if (m_stream->bytesToWrite() > 0) {
+        // The replies to what the client sent before it closed its side are still going out (it
+        // may read on): the end waits for them, for the close grace at most.
+        if (!m_closeTimer.isActive())
+            m_closeTimer.start(qMin(closeGraceMs, m_idleMs), Qt::CoarseTimer, this);
+        return;
+    }
     m_drained = true;
+    m_closeTimer.stop();
     m_delayTimer.stop();
     m_session.disconnected();
     m_stream->release(); // the client sees the end of the connection now

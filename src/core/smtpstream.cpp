@@ -198,8 +198,10 @@ public:
         , m_fd(descriptor)
         , m_readNotifier(descriptor, QSocketNotifier::Read, this)
     {
-        // The listener (QTcpServer) accepts with SOCK_NONBLOCK and SOCK_CLOEXEC; every call
-        // below says MSG_DONTWAIT all the same.
+        // QTcpServer accepts a blocking descriptor (QAbstractSocket made it non-blocking when
+        // it took it over). It stays so, for one system call less: every recv() and send()
+        // here says MSG_DONTWAIT, and a QSslSocket that takes it over (startTls()) sets the
+        // mode itself. A plain read() or write() on it would block the event loop.
         connect(&m_readNotifier, &QSocketNotifier::activated, this, &SmtpPlainStream::onReadable);
     }
 
@@ -230,7 +232,7 @@ public:
             m_input.clear();
             m_inputPos = 0;
         }
-        if (m_fd >= 0 && !m_inputEnded && !m_readNotifier.isEnabled()
+        if (m_fd >= 0 && !m_inputEnded && !m_closing && !m_readNotifier.isEnabled()
             && bytesAvailable() < readBufferLimit)
             m_readNotifier.setEnabled(true);
         return piece;
@@ -273,7 +275,11 @@ public:
 
     void close() override
     {
+        // Nothing more is read, as QAbstractSocket::disconnectFromHost() did: the client's end
+        // of input would otherwise end the connection (disconnected()) before it has taken the
+        // replies still here.
         m_closing = true;
+        m_readNotifier.setEnabled(false);
         if (bytesToWrite() == 0)
             end();
     }

@@ -209,6 +209,29 @@ class HostileClientTests(harness.ServerTestCase):
                 break
         self.assertEqual(codes, [250, 250, 354, 250] * 3 + [221])
 
+    def test_replies_more_than_the_buffers_hold_reach_a_half_closed_client(self):
+        # Pipelined EHLOs whose replies (about 8 MB) outgrow the socket buffers, unread; then QUIT
+        # and the client's half-close; then it reads. The server stopped reading at its reply
+        # backlog, so the end of input finds most EHLOs and the QUIT unanswered: the session
+        # answers them after the client has gone. Every reply and the 221 must still arrive;
+        # before, the replies the kernel had not taken were dropped with the connection.
+        server = self.start_server()
+        count = 60000
+        sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        sock.sendall(b"".join(b"EHLO h%d\r\n" % n for n in range(count)) + b"QUIT\r\n")
+        time.sleep(0.5)
+        sock.shutdown(socket.SHUT_WR)
+        received = []
+        while True:
+            chunk = sock.recv(1 << 16)
+            if not chunk:
+                break
+            received.append(chunk)
+        sock.close()
+        replies = b"".join(received)
+        self.assertEqual(replies.count(b" greets h"), count)
+        self.assertTrue(replies.endswith(b"221 2.0.0 Bye\r\n"), replies[-40:])
+
     def test_messages_before_a_reset_are_kept(self):
         # A client that writes its whole session at once (`nc -q0`, a test's raw socket) and
         # closes without reading: the unread greeting makes its close a reset, and the server's

@@ -30,8 +30,8 @@ QByteArray pattern(qsizetype size)
 // More than loopback's buffers hold: some of it waits in the stream.
 constexpr qsizetype bigReply = 32 * 1024 * 1024;
 
-// A connected pair of TCP descriptors on 127.0.0.1: the client's (blocking), and the server's
-// (non-blocking, as the listener accepts them) in a plain SmtpStream.
+// A connected pair of TCP descriptors on 127.0.0.1, both blocking (as QTcpServer accepts them):
+// the client's, and the server's in a plain SmtpStream.
 struct Connection
 {
     int client = -1;
@@ -54,7 +54,7 @@ struct Connection
         }
         client = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (::connect(client, reinterpret_cast<sockaddr *>(&address), length) == 0)
-            server = ::accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            server = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
         sockaddr_in local {};
         length = sizeof local;
         ::getsockname(client, reinterpret_cast<sockaddr *>(&local), &length);
@@ -214,6 +214,10 @@ void TestSmtpStream::closeWaitsForTheRepliesToGoOut()
     const QByteArray reply = pattern(bigReply);
     stream->write(reply);
     stream->close();
+    QCOMPARE(disconnected.count(), 0);
+    // The client closes its side before it reads (a QUIT, then `nc -N`): still not the end.
+    ::shutdown(connection.client, SHUT_WR);
+    QTest::qWait(100);
     QCOMPARE(disconnected.count(), 0);
 
     bool eof = false;
