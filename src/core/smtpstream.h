@@ -14,7 +14,6 @@
 #include <QObject>
 
 class QSslSocket;
-class QTcpSocket;
 
 class SMTPRECEIVER_TEST_EXPORT SmtpStream : public QObject
 {
@@ -37,13 +36,15 @@ public:
     // Input read and not taken is dropped (plaintext before a TLS handshake).
     virtual void discardInput() = 0;
 
-    // Written at once as far as the kernel takes it; the rest when the client takes more. After
-    // disconnected() (the client closed its side), best effort only: the replies to what it sent
-    // before it did still reach a client that reads on (`nc -N`, a script's pipe).
+    // Written at once as far as the kernel takes it; the rest when the client takes more. Also
+    // after disconnected() (the client closed its side): the replies to what it sent before
+    // still reach a client that reads on (`nc -N`, a script's pipe). Over Qt's socket, once Qt
+    // has closed it, only what the kernel takes at once.
     virtual void write(const QByteArray &bytes) = 0;
     // Written and not yet taken by the kernel.
     virtual qint64 bytesToWrite() const = 0;
-    // Ends the connection once the replies written are out; disconnected() follows.
+    // Ends the connection once the replies written are out, reading nothing meanwhile;
+    // disconnected() follows.
     virtual void close() = 0;
     // Ends it now.
     virtual void abort() = 0;
