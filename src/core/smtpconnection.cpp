@@ -129,6 +129,11 @@ void SmtpConnection::startIdleTimer()
     m_idleTimer.start(m_idleMs, Qt::CoarseTimer, this);
 }
 
+void SmtpConnection::startCloseTimer()
+{
+    m_closeTimer.start(qMin(closeGraceMs, m_idleMs), Qt::CoarseTimer, this);
+}
+
 void SmtpConnection::timerEvent(QTimerEvent *event)
 {
     if (event->timerId() == m_closeTimer.timerId()) {
@@ -246,7 +251,7 @@ void SmtpConnection::pump()
             m_delayTimer.stop();
             m_stream->close();
             if (m_valid)
-                m_closeTimer.start(qMin(closeGraceMs, m_idleMs), Qt::CoarseTimer, this);
+                startCloseTimer();
         }
         return;
     }
@@ -449,7 +454,7 @@ void SmtpConnection::endDrainWhenIdle()
         // The replies to what the client sent before it closed its side are still going out (it
         // may read on): the end waits for them, for the close grace at most.
         if (!m_closeTimer.isActive())
-            m_closeTimer.start(qMin(closeGraceMs, m_idleMs), Qt::CoarseTimer, this);
+            startCloseTimer();
         return;
     }
     m_drained = true;

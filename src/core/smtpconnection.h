@@ -70,6 +70,8 @@ private:
     void endDrainWhenIdle();
     // (Re)starts the idle timer for a whole idle timeout from now.
     void startIdleTimer();
+    // The last replies' time to reach the client: the close grace, or the idle timeout if shorter.
+    void startCloseTimer();
     // The mailboxes of the message being delivered (contract.md's routing order).
     QStringList routeMailboxes() const;
 

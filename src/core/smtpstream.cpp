@@ -291,8 +291,7 @@ public:
         const int descriptor = takeDescriptor();
         if (descriptor >= 0)
             ::close(descriptor);
-        m_output.clear();
-        m_outputPos = 0;
+        dropOutput();
     }
 
     SmtpStream *startTls(QObject *parent) override
@@ -309,8 +308,7 @@ public:
         }
         if (bytesToWrite() > 0)
             tls->writeFirst(m_output.mid(m_outputPos));
-        m_output.clear();
-        m_outputPos = 0;
+        dropOutput();
         discardInput();
         return tls;
     }
@@ -323,6 +321,12 @@ private:
         delete m_writeNotifier;
         m_writeNotifier = nullptr;
         return std::exchange(m_fd, -1);
+    }
+
+    void dropOutput()
+    {
+        m_output.clear();
+        m_outputPos = 0;
     }
 
     static bool wouldBlock() { return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR; }
@@ -377,8 +381,7 @@ private:
         }
         m_outputPos += sent;
         if (m_outputPos == m_output.size()) {
-            m_output.clear();
-            m_outputPos = 0;
+            dropOutput();
             m_writeNotifier->setEnabled(false);
             if (m_closing) {
                 end();
@@ -394,8 +397,7 @@ private:
         // (bytesAvailable()): a client that writes its whole session and closes without reading
         // the greeting resets the connection at our first reply, and its mail has arrived.
         while (!m_inputEnded && bytesAvailable() < readBufferLimit && receive() > 0) { }
-        m_output.clear();
-        m_outputPos = 0;
+        dropOutput();
         if (m_writeNotifier)
             m_writeNotifier->setEnabled(false);
         m_inputEnded = true;

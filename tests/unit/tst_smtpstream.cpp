@@ -123,6 +123,8 @@ class TestSmtpStream : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void init();
+    void cleanup() { m_connection.reset(); }
     void readsWhatTheClientSent();
     void keepsAtMostOneMebibyteUnread();
     void writesLaterWhatTheKernelDidNotTake();
@@ -130,12 +132,20 @@ private Q_SLOTS:
     void repliesReachAClientThatClosedItsSide();
     void whatAResettingClientSentIsStillTaken();
     void startTlsHandsTheConnectionToQtsSocket();
+
+private:
+    std::unique_ptr<Connection> m_connection; // a new one for every case
 };
+
+void TestSmtpStream::init()
+{
+    m_connection = std::make_unique<Connection>();
+    QVERIFY(m_connection->stream);
+}
 
 void TestSmtpStream::readsWhatTheClientSent()
 {
-    const Connection connection;
-    QVERIFY(connection.stream);
+    Connection &connection = *m_connection;
     SmtpStream *stream = connection.stream.get();
     QCOMPARE(stream->peerAddress(), QHostAddress(QHostAddress::LocalHost));
     QCOMPARE(stream->peerPort(), connection.clientPort);
@@ -153,8 +163,7 @@ void TestSmtpStream::keepsAtMostOneMebibyteUnread()
 {
     // A session waiting for an answer reads nothing: the stream stops at its bound, and TCP flow
     // control pushes back on the client. Once it is taken, the rest follows, in order.
-    const Connection connection;
-    QVERIFY(connection.stream);
+    Connection &connection = *m_connection;
     SmtpStream *stream = connection.stream.get();
     ::fcntl(connection.client, F_SETFL, O_NONBLOCK);
     const QByteArray sent = pattern(3 * readLimit);
@@ -191,8 +200,7 @@ void TestSmtpStream::keepsAtMostOneMebibyteUnread()
 
 void TestSmtpStream::writesLaterWhatTheKernelDidNotTake()
 {
-    const Connection connection;
-    QVERIFY(connection.stream);
+    Connection &connection = *m_connection;
     SmtpStream *stream = connection.stream.get();
     QSignalSpy bytesWritten(stream, &SmtpStream::bytesWritten);
     const QByteArray reply = pattern(bigReply);
@@ -207,8 +215,7 @@ void TestSmtpStream::writesLaterWhatTheKernelDidNotTake()
 
 void TestSmtpStream::closeWaitsForTheRepliesToGoOut()
 {
-    const Connection connection;
-    QVERIFY(connection.stream);
+    Connection &connection = *m_connection;
     SmtpStream *stream = connection.stream.get();
     QSignalSpy disconnected(stream, &SmtpStream::disconnected);
     const QByteArray reply = pattern(bigReply);
@@ -230,8 +237,7 @@ void TestSmtpStream::repliesReachAClientThatClosedItsSide()
 {
     // `printf '...QUIT\r\n' | nc -N`: the client sends its session and closes its side, then
     // reads the replies.
-    const Connection connection;
-    QVERIFY(connection.stream);
+    Connection &connection = *m_connection;
     SmtpStream *stream = connection.stream.get();
     QSignalSpy disconnected(stream, &SmtpStream::disconnected);
     connection.sendAll("QUIT\r\n");
@@ -251,8 +257,7 @@ void TestSmtpStream::whatAResettingClientSentIsStillTaken()
 {
     // A client that writes its whole session and closes without reading the greeting: its close
     // is a reset, which the server's next reply meets. What it sent has arrived all the same.
-    Connection connection;
-    QVERIFY(connection.stream);
+    Connection &connection = *m_connection;
     SmtpStream *stream = connection.stream.get();
     QSignalSpy disconnected(stream, &SmtpStream::disconnected);
     stream->write("220 greeting, never read\r\n");
@@ -280,8 +285,7 @@ void TestSmtpStream::startTlsHandsTheConnectionToQtsSocket()
     // STARTTLS: a QSslSocket takes the descriptor over. Nothing read before it is handed on
     // (plaintext pipelined behind STARTTLS must not pass for TLS input), the connection itself
     // stays open, and what follows goes through the new stream.
-    Connection connection;
-    QVERIFY(connection.stream);
+    Connection &connection = *m_connection;
     std::unique_ptr<SmtpStream> plain = std::move(connection.stream);
     QVERIFY(!plain->sslSocket());
     connection.sendAll("STARTTLS\r\nMAIL FROM:<evil@example.org>\r\n");
