@@ -8,6 +8,7 @@
 #include <smtpmessagestore.h>
 #include <smtpserver.h>
 #include <store/storesqlite.h>
+#include <store/storewalvfs.h>
 
 #include <QDir>
 #include <QFile>
@@ -182,6 +183,7 @@ private Q_SLOTS:
     void unindexedMessagesAreIndexedOnOpen();
     void bigBacklogIsRecordedInSeveralTransactions();
     void indexerTriesAFailedBatchAgain();
+    void mailIsSyncedAfterTheIndexersCommits();
     void pruning();
     void reopenKeepsEverything();
     void writeAheadLogIsCutBackAfterBigMail();
@@ -695,6 +697,26 @@ void TestMessageStore::indexerTriesAFailedBatchAgain()
     const QList<SmtpMessageSummary> found = s.summaries("zqxsecond", 0, 10);
     QCOMPARE(found.size(), 1);
     QCOMPARE(found.constFirst().subject, QString("zqxsecond"));
+}
+
+void TestMessageStore::mailIsSyncedAfterTheIndexersCommits()
+{
+    // The indexer records its rows through the writer's connection, in commits that are not
+    // synced (a crash loses nothing acknowledged: the mail stays marked unindexed). Each commit
+    // of mail after them must sync the log all the same: a 250 means the mail is on disk.
+    QTemporaryDir dir;
+    SmtpMessageStore s;
+    QVERIFY(s.open(dir.filePath("synced.sqlite")));
+    QVERIFY(waitForIndex(s));
+    for (int i = 0; i < 4; ++i) {
+        const quint64 beforeMail = StoreWalVfs::logsSynced();
+        QVERIFY(store(s, makeMessage("synced " + QByteArray::number(i))).ok);
+        QVERIFY2(StoreWalVfs::logsSynced() > beforeMail, qPrintable(QString::number(i)));
+        const quint64 beforeIndex = StoreWalVfs::logsSynced();
+        QVERIFY(waitForIndex(s));
+        QCOMPARE(StoreWalVfs::logsSynced(), beforeIndex);
+    }
+    QCOMPARE(s.summaries("subject:synced", 0, 10).size(), 4);
 }
 
 void TestMessageStore::pruning()

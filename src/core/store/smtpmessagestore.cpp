@@ -292,13 +292,12 @@ void SmtpMessageStorePrivate::pruneNow()
 void SmtpMessageStore::setMaxDatabaseSize(qint64 bytes)
 {
     Q_D(SmtpMessageStore);
-    d->runTask([d, bytes](QSqlDatabase &db) {
+    d->runTask([bytes](QSqlDatabase &db) {
         QSqlQuery q(db);
         q.exec(QStringLiteral("PRAGMA page_size"));
         const qint64 pageSize = q.next() ? q.value(0).toLongLong() : 4096;
         const qint64 pages = bytes > 0 ? qMax<qint64>(1, bytes / pageSize) : 4294967294LL;
-        q.exec(QStringLiteral("PRAGMA max_page_count = %1").arg(pages));
-        d->maxPageCount = pages; // the indexer's connection takes it before its next transaction
+        q.exec(QStringLiteral("PRAGMA max_page_count = %1").arg(pages)); // the indexer's too
     });
 }
 

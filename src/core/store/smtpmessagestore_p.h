@@ -28,6 +28,7 @@
 
 class QSqlQuery;
 class QTimer;
+struct sqlite3;
 
 namespace StoreInternal {
 
@@ -118,7 +119,7 @@ struct IndexedMessage
 
 // The statements that store new mail, prepared once per writer connection (storewriter.cpp).
 struct DeliveryStatements;
-// The statements that record the indexer's work, prepared once per indexer connection
+// The statements that record the indexer's work, prepared once on the writer's connection
 // (storeindexer.cpp).
 struct IndexStatements;
 
@@ -179,9 +180,12 @@ public:
     // the writer then lets it record one transaction before its next, so that the search lag
     // stays bounded under a steady stream.
     std::atomic<bool> indexerStarved { false };
-    // PRAGMA max_page_count belongs to a connection: the cap (setMaxDatabaseSize) is kept here
-    // for the indexer's connection too. 0: none set.
-    std::atomic<qint64> maxPageCount { 0 };
+    // The writer's connection, from before the store opens until after the indexer has stopped.
+    // The indexer records its rows through it too, under writeLock. Why not a connection of its
+    // own: SQLite drops a connection's whole page cache once another connection has written to
+    // the file, so each commit of mail and each of the indexer's made the other read its pages
+    // again (in W1, about 22 page reads a message between the two).
+    QSqlDatabase *writerConnection = nullptr;
     std::atomic<qint64> indexedUpTo { 0 };
     std::atomic<bool> indexCaughtUp { false };
     // What indexedUpTo() and isIndexCaughtUp() answer: the values as last signalled, changed on
@@ -218,6 +222,25 @@ public:
     // none, and records it before anything is compressed with it.
     void trainDictionaryIfDue(QSqlDatabase &db);
 
+    // While one lives, a commit on the writer's connection is not synced by itself
+    // (synchronous=NORMAL): for writes that lose nothing acknowledged in a crash (a prune, the
+    // indexer's rows); the next commit of mail syncs the log with them. Made and ended under
+    // writeLock. Should the connection not sync its commits again, no more mail is acknowledged
+    // (commitsNotDurable).
+    class UnsyncedCommits
+    {
+    public:
+        UnsyncedCommits(SmtpMessageStorePrivate *store, QSqlDatabase &db); // the writer's
+        ~UnsyncedCommits();
+        UnsyncedCommits(const UnsyncedCommits &) = delete;
+        UnsyncedCommits &operator=(const UnsyncedCommits &) = delete;
+
+    private:
+        SmtpMessageStorePrivate *m_store;
+        sqlite3 *m_db;
+        bool m_relaxed;
+    };
+
     // Watching for other processes' writes
     QTimer *watchTimer = nullptr;
     qint64 dataVersion = -1;
@@ -225,7 +248,7 @@ public:
     void checkForExternalChanges();
 
     // A connection to the store; with gatherLogWrites, a file store's connection writes its
-    // log through StoreWalVfs (the connections that write: the writer's and the indexer's).
+    // log through StoreWalVfs (the connection that writes: the writer's).
     QSqlDatabase openConnection(
         const QString &name, QString *error, bool gatherLogWrites = false) const;
     QSqlDatabase readConnection(QString *error = nullptr) const;
@@ -234,8 +257,9 @@ public:
     // loop and its tasks).
     void writeMessages(QSqlDatabase &db, std::vector<StoreJob> &batch);
     DeliveryStatements *deliveryStatements = nullptr; // the writer's, while its loop runs
-    // Set when the writer's connection could not be made to sync its commits again after a
-    // prune (pruneAfterDelivery): from then on no mail is acknowledged. Writer thread.
+    // Set when the writer's connection could not be made to sync its commits again after
+    // commits that need not sync (UnsyncedCommits): from then on no mail is acknowledged. Read
+    // and written under writeLock.
     bool commitsNotDurable = false;
     void indexerLoop();
     void indexLoop(QSqlDatabase &db, IndexStatements &statements);

@@ -1,12 +1,13 @@
 // The store's background indexer: a thread of its own that finds the messages committed without a
-// MIME parse (unindexed <> 0), parses them with GMime, and records them through a connection of its
-// own: the part tree, the checks, the HTML body and the full-text rows (the word index and the
-// substring index over the same text), each message marked indexed in the transaction that writes
-// its rows. Its thread runs at a lower CPU priority, gives the CPU up between messages while the
-// mail is fresh, and yields the database to the writer after any message, as the 250s of new mail
-// wait for the writer. It starts with the store (so what a previous run committed but did not index
-// is indexed after a restart, even after a kill -9), follows every commit of new mail, and says
-// when it has caught up (SmtpMessageStore::indexedUpTo(), indexCaughtUp()).
+// MIME parse (unindexed <> 0), parses them with GMime, and records them through the writer's
+// connection, in turns with the writer: the part tree, the checks, the HTML body and the full-text
+// rows (the substring indexes over the text and the headers), each message marked indexed in the
+// transaction that writes its rows. Its thread runs at a lower CPU priority, gives the CPU up
+// between messages while the mail is fresh, and yields the database to the writer after any
+// message, as the 250s of new mail wait for the writer. It starts with the store (so what a
+// previous run committed but did not index is indexed after a restart, even after a kill -9),
+// follows every commit of new mail, and says when it has caught up
+// (SmtpMessageStore::indexedUpTo(), indexCaughtUp()).
 #include "mime/mimeheaders.h"
 #include "smtphtmltotext.h"
 #include "smtplog.h"
@@ -215,35 +216,26 @@ struct IndexStatements
     StoreStatement forgetTrigram, otherText, bccHeader, retellTrigram, refreshed;
     bool ok = false;
     QString error;
-    // The database size cap the connection has taken (0: none, as on a new connection).
-    qint64 appliedPageCount = 0;
 };
 
 void SmtpMessageStorePrivate::indexerLoop()
 {
     nameThisThread("smtp-indexer");
     lowerThisThreadsPriority(indexerNiceness);
-    const QString name = prefix + QStringLiteral("indexer");
+    // The writer's connection, which outlives this thread (smtpmessagestore_p.h says why not one
+    // of its own); everything this thread does on it, it does under writeLock.
+    QSqlDatabase &db = *writerConnection;
+    std::optional<IndexStatements> statements;
     {
-        QString error;
-        QSqlDatabase db = openConnection(name, &error, true);
-        // Not durable by itself (synchronous=NORMAL): the next commit of mail syncs the log,
-        // and what a crash takes before then is still marked unindexed and indexed again.
-        if (db.isOpen() && StoreSchema::configure(db, &error))
-            QSqlQuery(db).exec(QStringLiteral("PRAGMA synchronous = NORMAL"));
-        std::optional<IndexStatements> statements;
-        if (error.isEmpty()) {
-            statements.emplace(db);
-            error = statements->error;
-        }
-        if (!error.isEmpty())
-            qCCritical(lcSmtpStore) << "indexer: cannot open the store:" << error;
-        else
-            indexLoop(db, *statements);
-        statements.reset(); // before the connection they were prepared on
-        db.close();
+        std::lock_guard write(writeLock);
+        statements.emplace(db);
     }
-    QSqlDatabase::removeDatabase(name);
+    if (statements->ok)
+        indexLoop(db, *statements);
+    else
+        qCCritical(lcSmtpStore) << "indexer: cannot prepare its statements:" << statements->error;
+    std::lock_guard write(writeLock);
+    statements.reset();
 }
 
 void SmtpMessageStorePrivate::indexLoop(QSqlDatabase &db, IndexStatements &statements)
@@ -253,10 +245,12 @@ void SmtpMessageStorePrivate::indexLoop(QSqlDatabase &db, IndexStatements &state
     // Until search_text_stale is found empty, a batch of it follows each round (refreshing the
     // search text an older version made), without waiting for mail. A store with none left
     // starts as before: waiting for mail (a round without any would signal the index's state).
-    QSqlQuery stale(db);
-    bool refreshing = stale.exec(QStringLiteral("SELECT EXISTS (SELECT 1 FROM search_text_stale)"))
-        && stale.next() && stale.value(0).toBool();
-    stale.finish();
+    bool refreshing = false;
+    {
+        QSqlQuery stale(readConnection());
+        refreshing = stale.exec(QStringLiteral("SELECT EXISTS (SELECT 1 FROM search_text_stale)"))
+            && stale.next() && stale.value(0).toBool();
+    }
     bool refreshedAny = false;
     // The mail the waiting messages were last looked for after (commitGeneration): a refresh round
     // without new mail does not look again, as each look ends in the index's signals (a stats
@@ -712,11 +706,13 @@ bool SmtpMessageStorePrivate::refreshSearchText(
     return writeIndex(db, statements, batch, failed);
 }
 
-// Records a batch in transactions of its own connection, each ending after the message that
+// Records a batch in transactions on the writer's connection, each ending after the message that
 // brings its text past transactionText, or after any message when the writer waits; between
-// two, every waiting writer goes first. Searches see each transaction's messages once it is
-// committed. False when a transaction failed (what is left of the batch stays waiting, and is
-// tried again after the next commit of mail) or the store is closing.
+// two, every waiting writer goes first. Not synced by themselves: the next commit of mail syncs
+// the log, and what a crash takes before then is still marked unindexed and indexed again. Searches
+// see each transaction's messages once it is committed. False when a transaction failed (what is
+// left of the batch stays waiting, and is tried again after the next commit of mail) or the store
+// is closing.
 bool SmtpMessageStorePrivate::writeIndex(
     QSqlDatabase &db, IndexStatements &statements, std::vector<IndexedMessage> &batch, bool *failed)
 {
@@ -738,36 +734,37 @@ bool SmtpMessageStorePrivate::writeIndex(
             if (indexerStopping)
                 return false;
         }
-        const qint64 cap = maxPageCount.load();
-        if (cap != statements.appliedPageCount) {
-            QSqlQuery(db).exec(QStringLiteral("PRAGMA max_page_count = %1").arg(cap));
-            statements.appliedPageCount = cap;
-        }
         QString error;
-        bool ok = db.transaction();
-        if (!ok)
-            error = db.lastError().text();
-        qsizetype characters = 0;
-        while (ok && next < batch.size()) {
-            const IndexedMessage &m = batch[next++];
-            ok = m.refresh ? writeRefreshedText(statements, m, &error)
-                           : writeIndexedMessage(statements, m, &error);
-            characters += m.parsed.textBody.size() + m.parsed.htmlBody.size();
-            if (characters >= transactionText || writersWaiting.load() > 0 || next == batch.size())
-                break;
-            // Not when the writer waits, nor before the commit: the writer would wait for this
-            // transaction's end behind the time given away. And should it have come meanwhile,
-            // the transaction ends now.
-            giveWayWhileFresh(m, &indexerGaveWayAt);
-            if (writersWaiting.load() > 0)
-                break;
-        }
-        if (ok && !db.commit()) {
-            ok = false;
-            error = db.lastError().text();
+        bool ok = false;
+        {
+            const UnsyncedCommits unsynced(this, db);
+            ok = db.transaction();
+            if (!ok)
+                error = db.lastError().text();
+            qsizetype characters = 0;
+            while (ok && next < batch.size()) {
+                const IndexedMessage &m = batch[next++];
+                ok = m.refresh ? writeRefreshedText(statements, m, &error)
+                               : writeIndexedMessage(statements, m, &error);
+                characters += m.parsed.textBody.size() + m.parsed.htmlBody.size();
+                if (characters >= transactionText || writersWaiting.load() > 0
+                    || next == batch.size())
+                    break;
+                // Not when the writer waits, nor before the commit: the writer would wait for
+                // this transaction's end behind the time given away. And should it have come
+                // meanwhile, the transaction ends now.
+                giveWayWhileFresh(m, &indexerGaveWayAt);
+                if (writersWaiting.load() > 0)
+                    break;
+            }
+            if (ok && !db.commit()) {
+                ok = false;
+                error = db.lastError().text();
+            }
+            if (!ok)
+                db.rollback();
         }
         if (!ok) {
-            db.rollback();
             write.unlock();
             qCWarning(lcSmtpStore) << "indexer: cannot record a batch:" << error;
             *failed = true;

@@ -15,6 +15,7 @@ constexpr char vfsName[] = "smtpreceiver-wal";
 
 std::atomic<quint64> writesToFiles { 0 };
 std::atomic<quint64> statementJournalFiles { 0 };
+std::atomic<quint64> logSyncs { 0 };
 
 struct DatabaseFile;
 
@@ -181,6 +182,7 @@ int logSync(sqlite3_file *file, int flags)
     LogFile *log = logOf(file);
     if (const int rc = flush(log); rc != SQLITE_OK)
         return rc;
+    logSyncs.fetch_add(1, std::memory_order_relaxed);
     return Forward<LogFile, &sqlite3_io_methods::xSync>::call(file, flags);
 }
 
@@ -451,6 +453,11 @@ quint64 fileWrites()
 quint64 statementJournalsOpened()
 {
     return statementJournalFiles.load(std::memory_order_relaxed);
+}
+
+quint64 logsSynced()
+{
+    return logSyncs.load(std::memory_order_relaxed);
 }
 
 } // namespace StoreWalVfs

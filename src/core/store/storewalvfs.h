@@ -1,5 +1,6 @@
-// A SQLite VFS for the store's connections that write (the writer's and the indexer's) that
-// hands the write-ahead log's writes of a commit to the kernel as one write instead of two a page.
+// A SQLite VFS for the store's connection that writes (the writer's, which the indexer records
+// through too) that hands the write-ahead log's writes of a commit to the kernel as one write
+// instead of two a page.
 //
 // SQLite appends a commit's frames to the log with two pwrite() calls each (a 24-byte header,
 // then the page), then syncs the log. A message of 1 KB dirties about 15 pages (its row, the raw
@@ -45,5 +46,9 @@ SMTPRECEIVER_TEST_EXPORT quint64 fileWrites();
 // SQLITE_CONFIG_STMTJRNL_SPILL (64 KiB) and opens a temporary file for it then; tests that set
 // that limit to 0 count every statement journal a statement kept.
 SMTPRECEIVER_TEST_EXPORT quint64 statementJournalsOpened();
+
+// The number of times the VFS's logs have been synced (a commit with synchronous = FULL, a
+// checkpoint) since the process started, for tests that show which commits are durable.
+SMTPRECEIVER_TEST_EXPORT quint64 logsSynced();
 
 } // namespace StoreWalVfs

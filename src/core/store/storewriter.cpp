@@ -128,8 +128,7 @@ QList<qint64> SmtpMessageStorePrivate::pruneAfterDelivery(QSqlDatabase &db)
     QList<qint64> removed;
     if (maxMessages.load() <= 0 && maxPerMailbox.load() <= 0)
         return removed;
-    QSqlQuery sync(db);
-    const bool relaxed = sync.exec(QStringLiteral("PRAGMA synchronous = NORMAL"));
+    const UnsyncedCommits unsynced(this, db);
     // The completions wait for it: another process that holds the file's write lock is waited for
     // this long, not the whole busy timeout (the next commit tries again).
     sqlite3 *handle = StoreSqlite::handle(db);
@@ -140,13 +139,27 @@ QList<qint64> SmtpMessageStorePrivate::pruneAfterDelivery(QSqlDatabase &db)
         qCWarning(lcSmtpStore) << "cannot prune to the maximum:" << error;
     change.reset();
     sqlite3_busy_timeout(handle, StoreSchema::busyTimeoutMs);
-    // A 250 means the mail is on disk: should the connection not sync again, no more is taken.
-    if (relaxed && !sync.exec(QStringLiteral("PRAGMA synchronous = FULL"))) {
-        commitsNotDurable = true;
-        qCCritical(lcSmtpStore) << "cannot make the store's commits durable again:"
-                                << sync.lastError().text();
-    }
     return removed;
+}
+
+SmtpMessageStorePrivate::UnsyncedCommits::UnsyncedCommits(
+    SmtpMessageStorePrivate *store, QSqlDatabase &db)
+    : m_store(store)
+    , m_db(StoreSqlite::handle(db))
+    , m_relaxed(
+          sqlite3_exec(m_db, "PRAGMA synchronous = NORMAL", nullptr, nullptr, nullptr) == SQLITE_OK)
+{ }
+
+SmtpMessageStorePrivate::UnsyncedCommits::~UnsyncedCommits()
+{
+    // A 250 means the mail is on disk: should the connection not sync again, no more is taken.
+    if (m_relaxed
+        && sqlite3_exec(m_db, "PRAGMA synchronous = FULL", nullptr, nullptr, nullptr)
+            != SQLITE_OK) {
+        m_store->commitsNotDurable = true;
+        qCCritical(lcSmtpStore) << "cannot make the store's commits durable again:"
+                                << sqlite3_errmsg(m_db);
+    }
 }
 
 // Preparing these (and compiling the triggers they fired) for every commit cost more than the
@@ -388,6 +401,8 @@ void SmtpMessageStorePrivate::writerLoop(std::promise<QString> *opened)
         } else if (error.isEmpty()) {
             error = db.lastError().text();
         }
+        if (error.isEmpty())
+            writerConnection = &db; // before the indexer starts (after the store opened)
         opened->set_value(error);
         if (!error.isEmpty()) {
             db.close();
@@ -437,6 +452,7 @@ void SmtpMessageStorePrivate::writerLoop(std::promise<QString> *opened)
         }
         deliveryStatements = nullptr;
         statements.reset(); // before the connection it was prepared on
+        writerConnection = nullptr; // the indexer has stopped (SmtpMessageStore::close())
         db.close();
     }
     QSqlDatabase::removeDatabase(name);
