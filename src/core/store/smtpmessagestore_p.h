@@ -184,7 +184,7 @@ public:
     // The indexer records its rows through it too, under writeLock. Why not a connection of its
     // own: SQLite drops a connection's whole page cache once another connection has written to
     // the file, so each commit of mail and each of the indexer's made the other read its pages
-    // again (in W1, about 22 page reads a message between the two).
+    // again (perf stat: 4.4 reads of the file a W1 message, 1.1 with one connection).
     QSqlDatabase *writerConnection = nullptr;
     std::atomic<qint64> indexedUpTo { 0 };
     std::atomic<bool> indexCaughtUp { false };
