@@ -139,11 +139,9 @@ void SmtpConnection::timerEvent(QTimerEvent *event)
     if (event->timerId() == m_closeTimer.timerId()) {
         m_closeTimer.stop();
         qCDebug(lcSmtpConnection) << m_remoteAddress << "dropped: did not take its last reply";
-        m_stream->abort();
-        if (!m_valid) { // it had closed its side: the replies it did not take are dropped
-            m_stream->release();
+        m_stream->abort(); // what it did not take is dropped
+        if (!m_valid) // it had closed its side: the session's end waited for those replies
             endDrainWhenIdle();
-        }
     } else if (event->timerId() == m_delayTimer.timerId()) {
         m_delayTimer.stop();
         m_session.delayElapsed();

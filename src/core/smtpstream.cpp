@@ -10,7 +10,6 @@
 
 #ifdef Q_OS_UNIX
 #include <cerrno>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -21,7 +20,8 @@ namespace {
 // TCP flow control pushes back on the client.
 constexpr qint64 readBufferLimit = 1024 * 1024;
 
-// Over Qt's socket: a QSslSocket when TLS is configured.
+// Over Qt's socket: a QSslSocket when TLS is configured. Once Qt has closed it (at the client's
+// end of input), nothing more is written: a TLS record cannot be made without it.
 class SmtpSocketStream final : public SmtpStream
 {
 public:
@@ -32,18 +32,8 @@ public:
         m_socket->setParent(this);
     }
 
-    ~SmtpSocketStream() override { closeLateReplies(); }
-
-    bool open(qintptr descriptor, bool implicitTls)
+    bool open(qintptr descriptor)
     {
-#ifdef Q_OS_UNIX
-        // A second descriptor of the connection, for the replies to what a client sent before
-        // it closed its side: Qt closes its own at the end of the input.
-        if (!implicitTls)
-            m_lateReplies = ::fcntl(int(descriptor), F_DUPFD_CLOEXEC, 0);
-#else
-        Q_UNUSED(implicitTls);
-#endif
         if (!m_socket->setSocketDescriptor(descriptor))
             return false;
         m_peerAddress = m_socket->peerAddress();
@@ -63,10 +53,8 @@ public:
                 if (m_socket->state() != QAbstractSocket::ConnectedState)
                     onDisconnected();
             });
-        if (QSslSocket *ssl = sslSocket()) {
+        if (QSslSocket *ssl = sslSocket())
             connect(ssl, &QSslSocket::encryptedBytesWritten, this, &SmtpStream::bytesWritten);
-            connect(ssl, &QSslSocket::encrypted, this, [this] { m_encrypted = true; });
-        }
         return true;
     }
 
@@ -84,18 +72,10 @@ public:
         return piece;
     }
 
-    void discardInput() override
-    {
-        m_left.clear();
-        m_socket->skip(m_socket->bytesAvailable());
-    }
-
     void write(const QByteArray &bytes) override
     {
-        if (m_gone) {
-            writeLate(bytes);
+        if (m_gone)
             return;
-        }
         m_socket->write(bytes);
         // Now, not on the event loop's next turn: QAbstractSocket only buffers the bytes and arms
         // its write notifier, which costs a poll and a wake-up per reply, and the client
@@ -121,21 +101,11 @@ public:
             m_socket->disconnectFromHost();
     }
 
-    void abort() override
-    {
-        m_socket->abort();
-    }
+    void abort() override { m_socket->abort(); }
 
-    void release() override
-    {
-        closeLateReplies();
-        m_socket->abort();
-    }
+    void release() override { m_socket->abort(); }
 
-    QSslSocket *sslSocket() const override
-    {
-        return qobject_cast<QSslSocket *>(m_socket);
-    }
+    QSslSocket *sslSocket() const override { return qobject_cast<QSslSocket *>(m_socket); }
 
     SmtpStream *startTls(QObject *) override
     {
@@ -144,10 +114,7 @@ public:
     }
 
     // Written ahead of what the stream writes itself: a plain stream's replies not yet taken.
-    void writeFirst(const QByteArray &bytes)
-    {
-        m_socket->write(bytes);
-    }
+    void writeFirst(const QByteArray &bytes) { m_socket->write(bytes); }
 
 private:
     void onDisconnected()
@@ -158,33 +125,16 @@ private:
         Q_EMIT disconnected();
     }
 
-    void closeLateReplies()
+    // Input read and not taken is dropped (plaintext before a TLS handshake).
+    void discardInput()
     {
-#ifdef Q_OS_UNIX
-        if (m_lateReplies >= 0)
-            ::close(m_lateReplies);
-#endif
-        m_lateReplies = -1;
-    }
-
-    void writeLate(const QByteArray &bytes)
-    {
-#ifdef Q_OS_UNIX
-        // Plain text only: a TLS record cannot be made without the socket Qt has closed. Never
-        // blocking: a client that reset the connection or reads nothing misses it.
-        if (m_lateReplies >= 0 && !m_encrypted)
-            ::send(m_lateReplies, bytes.constData(), size_t(bytes.size()),
-                MSG_NOSIGNAL | MSG_DONTWAIT);
-#else
-        Q_UNUSED(bytes);
-#endif
+        m_left.clear();
+        m_socket->skip(m_socket->bytesAvailable());
     }
 
     QTcpSocket *m_socket;
     QByteArray m_left; // what Qt had read when an error ended the connection
-    int m_lateReplies = -1; // the second descriptor (writeLate())
     bool m_gone = false;
-    bool m_encrypted = false; // once, so it is still known after Qt closed the socket
 };
 
 #ifdef Q_OS_UNIX
@@ -236,12 +186,6 @@ public:
             && bytesAvailable() < readBufferLimit)
             m_readNotifier.setEnabled(true);
         return piece;
-    }
-
-    void discardInput() override
-    {
-        m_input.clear();
-        m_inputPos = 0;
     }
 
     void write(const QByteArray &bytes) override
@@ -300,8 +244,7 @@ public:
             return nullptr;
         auto *tls = new SmtpSocketStream(new QSslSocket, parent);
         const int descriptor = takeDescriptor();
-        // No second descriptor for replies after the client's half-close: those are TLS records.
-        if (!tls->open(descriptor, true)) {
+        if (!tls->open(descriptor)) {
             ::close(descriptor);
             delete tls;
             return nullptr;
@@ -327,6 +270,13 @@ private:
     {
         m_output.clear();
         m_outputPos = 0;
+    }
+
+    // Input read and not taken is dropped (plaintext before a TLS handshake).
+    void discardInput()
+    {
+        m_input.clear();
+        m_inputPos = 0;
     }
 
     static bool wouldBlock() { return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR; }
@@ -445,7 +395,7 @@ SmtpStream *SmtpStream::create(qintptr descriptor, bool tls, bool implicitTls, Q
     }
 #endif
     auto *stream = new SmtpSocketStream(tls ? new QSslSocket : new QTcpSocket, parent);
-    if (stream->open(descriptor, implicitTls))
+    if (stream->open(descriptor))
         return stream;
     delete stream;
     return nullptr;

@@ -33,13 +33,11 @@ public:
     // readyRead() tells when the stream has read it.
     virtual qint64 bytesAvailable() const = 0;
     virtual QByteArray read(qint64 maxSize) = 0;
-    // Input read and not taken is dropped (plaintext before a TLS handshake).
-    virtual void discardInput() = 0;
 
     // Written at once as far as the kernel takes it; the rest when the client takes more. Also
     // after disconnected() (the client closed its side): the replies to what it sent before
-    // still reach a client that reads on (`nc -N`, a script's pipe). Over Qt's socket, once Qt
-    // has closed it, only what the kernel takes at once.
+    // still reach a client that reads on (`nc -N`, a script's pipe). Over Qt's socket (TLS), not
+    // once Qt has closed it.
     virtual void write(const QByteArray &bytes) = 0;
     // Written and not yet taken by the kernel.
     virtual qint64 bytesToWrite() const = 0;

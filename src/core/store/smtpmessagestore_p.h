@@ -271,6 +271,8 @@ public:
     bool refreshSearchText(QSqlDatabase &db, IndexStatements &statements, bool *failed);
     bool writeIndex(QSqlDatabase &db, IndexStatements &statements,
         std::vector<IndexedMessage> &batch, bool *failed);
+    bool recordTransaction(QSqlDatabase &db, IndexStatements &statements,
+        const std::vector<IndexedMessage> &batch, size_t *next, QString *error);
     void startIndexer();
     void stopIndexer();
     // Deletes the oldest mail over the maximums, appending the ids to *removed. Before its first

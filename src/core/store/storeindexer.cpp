@@ -706,6 +706,41 @@ bool SmtpMessageStorePrivate::refreshSearchText(
     return writeIndex(db, statements, batch, failed);
 }
 
+// One transaction of writeIndex(), under writeLock: the batch's messages from *next on, up to the
+// one that brings its text past transactionText, or any one when the writer waits (*next is then
+// past the last one recorded). Not synced by itself (UnsyncedCommits). False, with *error, when it
+// failed (and was rolled back).
+bool SmtpMessageStorePrivate::recordTransaction(QSqlDatabase &db, IndexStatements &statements,
+    const std::vector<IndexedMessage> &batch, size_t *next, QString *error)
+{
+    const UnsyncedCommits unsynced(this, db);
+    bool ok = db.transaction();
+    if (!ok)
+        *error = db.lastError().text();
+    qsizetype characters = 0;
+    while (ok && *next < batch.size()) {
+        const IndexedMessage &m = batch[(*next)++];
+        ok = m.refresh ? writeRefreshedText(statements, m, error)
+                       : writeIndexedMessage(statements, m, error);
+        characters += m.parsed.textBody.size() + m.parsed.htmlBody.size();
+        if (characters >= transactionText || writersWaiting.load() > 0 || *next == batch.size())
+            break;
+        // Not when the writer waits, nor before the commit: the writer would wait for this
+        // transaction's end behind the time given away. And should it have come meanwhile, the
+        // transaction ends now.
+        giveWayWhileFresh(m, &indexerGaveWayAt);
+        if (writersWaiting.load() > 0)
+            break;
+    }
+    if (ok && !db.commit()) {
+        ok = false;
+        *error = db.lastError().text();
+    }
+    if (!ok)
+        db.rollback();
+    return ok;
+}
+
 // Records a batch in transactions on the writer's connection, each ending after the message that
 // brings its text past transactionText, or after any message when the writer waits; between
 // two, every waiting writer goes first. Not synced by themselves: the next commit of mail syncs
@@ -735,42 +770,13 @@ bool SmtpMessageStorePrivate::writeIndex(
                 return false;
         }
         QString error;
-        bool ok = false;
-        {
-            const UnsyncedCommits unsynced(this, db);
-            ok = db.transaction();
-            if (!ok)
-                error = db.lastError().text();
-            qsizetype characters = 0;
-            while (ok && next < batch.size()) {
-                const IndexedMessage &m = batch[next++];
-                ok = m.refresh ? writeRefreshedText(statements, m, &error)
-                               : writeIndexedMessage(statements, m, &error);
-                characters += m.parsed.textBody.size() + m.parsed.htmlBody.size();
-                if (characters >= transactionText || writersWaiting.load() > 0
-                    || next == batch.size())
-                    break;
-                // Not when the writer waits, nor before the commit: the writer would wait for
-                // this transaction's end behind the time given away. And should it have come
-                // meanwhile, the transaction ends now.
-                giveWayWhileFresh(m, &indexerGaveWayAt);
-                if (writersWaiting.load() > 0)
-                    break;
-            }
-            if (ok && !db.commit()) {
-                ok = false;
-                error = db.lastError().text();
-            }
-            if (!ok)
-                db.rollback();
-        }
+        const bool ok = recordTransaction(db, statements, batch, &next, &error);
+        write.unlock();
         if (!ok) {
-            write.unlock();
             qCWarning(lcSmtpStore) << "indexer: cannot record a batch:" << error;
             *failed = true;
             return false;
         }
-        write.unlock();
         // A refresh changes the text of messages searched already: no bound moves.
         if (batch.front().refresh)
             continue;
